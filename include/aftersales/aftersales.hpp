@@ -1,0 +1,10 @@
+#pragma once
+/// @file
+/// Everything in the aftersales C++ API.
+
+#include <aftersales/calendar.hpp>
+#include <aftersales/error.hpp>
+#include <aftersales/logging.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/values.hpp>
+#include <aftersales/version.hpp>

@@ -1,0 +1,218 @@
+#include <aftersales/calendar.hpp>
+#include <aftersales/error.hpp>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "calendar/calendar_data.hpp"
+#include "calendar/zone_converter.hpp"
+#include "detail/log.hpp"
+
+namespace aftersales {
+namespace detail {
+namespace {
+
+constexpr std::int64_t ms_per_s = 1000;
+
+std::int64_t year_start_ms(int year) {
+  const date::sys_days day{date::year{year} / 1 / 1};
+  return std::int64_t{day.time_since_epoch().count()} * 86'400'000;
+}
+
+int year_of(Instant t) {
+  return static_cast<int>(date::year_month_day{date::floor<date::days>(t)}.year());
+}
+
+void require_in_range(Instant t, const char* what) {
+  if (t < min_instant || t > max_instant)
+    throw RangeError(std::string(what) + " " + std::to_string(t.time_since_epoch().count()) +
+                     " ms is outside the supported range (years 1970-2200)");
+}
+
+[[noreturn]] void result_out_of_range(const std::string& calendar) {
+  throw RangeError("the result lies beyond the supported range (year 2200) on calendar \"" + calendar + "\"");
+}
+
+}  // namespace
+
+std::size_t YearBlock::started_by(std::int64_t rel_ms) const noexcept {
+  // starts[i] * 1000 <= rel_ms  <=>  starts[i] <= floor(rel_ms / 1000); rel_ms is never negative.
+  const auto key = static_cast<std::int32_t>(rel_ms / ms_per_s);
+  return static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), key) - starts.begin());
+}
+
+std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms) const noexcept {
+  const std::size_t n = started_by(rel_ms);
+  if (n == 0) return 0;
+  const std::size_t i = n - 1;
+  const std::int64_t end_ms = std::int64_t{ends[i]} * ms_per_s;
+  if (rel_ms >= end_ms) return std::int64_t{open_before[n]} * ms_per_s;
+  return std::int64_t{open_before[i]} * ms_per_s + rel_ms - std::int64_t{starts[i]} * ms_per_s;
+}
+
+std::int64_t YearBlock::locate(std::int64_t open_ms) const noexcept {
+  // The first interval whose end has open_ms of open time before it: open_before[i + 1] * 1000 >= open_ms.
+  const auto key = static_cast<std::int32_t>((open_ms + ms_per_s - 1) / ms_per_s);
+  const auto it = std::lower_bound(open_before.begin() + 1, open_before.end(), key);
+  const auto i = static_cast<std::size_t>(it - open_before.begin() - 1);
+  return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
+}
+
+CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
+                           std::vector<DateOverride> overrides, std::vector<DayRange> holidays)
+    : name_(std::move(name)),
+      zone_name_(zone.name()),
+      zone_(&zone),
+      weekly_(std::move(weekly)),
+      overrides_(std::move(overrides)),
+      holidays_(std::move(holidays)) {}
+
+CalendarData::~CalendarData() {
+  for (auto& slot : years_) delete slot.load(std::memory_order_acquire);
+}
+
+const DayHours& CalendarData::hours_on(std::int32_t day) const {
+  static const DayHours closed;
+  const auto covering = [day](const auto& ranges, auto days_of) {
+    const auto it = std::upper_bound(ranges.begin(), ranges.end(), day,
+                                     [&](std::int32_t d, const auto& r) { return d < days_of(r).first_day; });
+    return it != ranges.begin() && days_of(*std::prev(it)).last_day >= day ? std::prev(it) : ranges.end();
+  };
+  if (const auto o = covering(overrides_, [](const DateOverride& r) { return r.days; }); o != overrides_.end())
+    return o->hours;
+  if (covering(holidays_, [](const DayRange& r) { return r; }) != holidays_.end()) return closed;
+  // 1970-01-01 was a Thursday: ISO weekday index 3 with Monday = 0.
+  const auto weekday = static_cast<std::size_t>(((day % 7) + 7 + 3) % 7);
+  return weekly_[weekday];
+}
+
+YearBlock CalendarData::build(int year) const {
+  YearBlock block;
+  block.base_ms = year_start_ms(year);
+  const std::int64_t base_s = block.base_ms / ms_per_s;
+  const std::int64_t limit_s = year_start_ms(year + 1) / ms_per_s;
+
+  // Local dates whose hours can reach into this UTC year: offsets stay within ±1 day and a
+  // range lasts at most a day, so two days of margin on each side cover every case.
+  const auto first_day = static_cast<std::int32_t>(base_s / 86'400 - 2);
+  const auto last_day = static_cast<std::int32_t>(limit_s / 86'400 + 1);
+  std::vector<std::pair<std::int64_t, std::int64_t>> intervals;
+  for (std::int32_t day = first_day; day <= last_day; ++day) {
+    const date::local_seconds midnight{std::chrono::seconds{std::int64_t{day} * 86'400}};
+    for (const LocalRange& range : hours_on(day)) {
+      const auto start = to_instant(*zone_, midnight + std::chrono::minutes{range.start_minute});
+      const auto end = to_instant(*zone_, midnight + std::chrono::minutes{range.end_minute});
+      const std::int64_t s = std::max(start.time_since_epoch().count(), base_s);
+      const std::int64_t e = std::min(end.time_since_epoch().count(), limit_s);
+      if (s < e) intervals.emplace_back(s - base_s, e - base_s);
+    }
+  }
+  std::sort(intervals.begin(), intervals.end());
+
+  std::int32_t open = 0;
+  block.open_before.push_back(0);
+  for (const auto& [s, e] : intervals) {
+    // Overnight spill-over can overlap or touch the next day's hours: merge into one interval.
+    if (!block.ends.empty() && s <= block.ends.back()) {
+      if (e > block.ends.back()) {
+        open += static_cast<std::int32_t>(e - block.ends.back());
+        block.ends.back() = static_cast<std::int32_t>(e);
+        block.open_before.back() = open;
+      }
+      continue;
+    }
+    block.starts.push_back(static_cast<std::int32_t>(s));
+    block.ends.push_back(static_cast<std::int32_t>(e));
+    open += static_cast<std::int32_t>(e - s);
+    block.open_before.push_back(open);
+  }
+  block.starts.shrink_to_fit();
+  block.ends.shrink_to_fit();
+  block.open_before.shrink_to_fit();
+  return block;
+}
+
+const YearBlock& CalendarData::year(int y) const {
+  auto& slot = years_[static_cast<std::size_t>(y - first_year)];
+  if (const YearBlock* ready = slot.load(std::memory_order_acquire)) return *ready;
+  auto* built = new YearBlock(build(y));
+  const YearBlock* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, built, std::memory_order_acq_rel, std::memory_order_acquire)) {
+    log()->debug("calendar {}: built open intervals of {} ({} intervals)", name_, y, built->size());
+    return *built;
+  }
+  delete built;  // another thread published the same year first
+  return *expected;
+}
+
+}  // namespace detail
+
+using detail::first_year;
+using detail::last_year;
+
+Calendar::Calendar(std::shared_ptr<const detail::CalendarData> data) noexcept : data_(std::move(data)) {}
+
+const std::string& Calendar::name() const noexcept { return data_->name(); }
+const std::string& Calendar::time_zone() const noexcept { return data_->time_zone_name(); }
+
+bool Calendar::is_open(Instant t) const {
+  detail::require_in_range(t, "instant");
+  const int y = detail::year_of(t);
+  const detail::YearBlock& block = data_->year(y);
+  const std::int64_t rel = t.time_since_epoch().count() - block.base_ms;
+  const std::size_t n = block.started_by(rel);
+  return n > 0 && rel < std::int64_t{block.ends[n - 1]} * 1000;
+}
+
+Instant Calendar::next_open(Instant t) const {
+  detail::require_in_range(t, "instant");
+  int y = detail::year_of(t);
+  const detail::YearBlock& block = data_->year(y);
+  const std::int64_t rel = t.time_since_epoch().count() - block.base_ms;
+  const std::size_t n = block.started_by(rel);
+  if (n > 0 && rel < std::int64_t{block.ends[n - 1]} * 1000) return t;
+  if (n < block.size()) return Instant{Duration{block.base_ms + std::int64_t{block.starts[n]} * 1000}};
+  for (++y; y <= last_year; ++y) {
+    const detail::YearBlock& later = data_->year(y);
+    if (later.size() > 0) return Instant{Duration{later.base_ms + std::int64_t{later.starts[0]} * 1000}};
+  }
+  detail::result_out_of_range(name());
+}
+
+Instant Calendar::add(Instant t, Duration d) const {
+  detail::require_in_range(t, "instant");
+  if (d < Duration::zero())
+    throw InputError("cannot add a negative duration (" + format_duration(d) + ") of business time");
+  if (d == Duration::zero()) return t;
+  if (d > max_instant - min_instant) detail::result_out_of_range(name());
+  int y = detail::year_of(t);
+  const detail::YearBlock* block = &data_->year(y);
+  // Open time still wanted, counted from the start of the current year's block.
+  std::int64_t wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) + d.count();
+  while (wanted > block->total_ms()) {
+    wanted -= block->total_ms();
+    if (++y > last_year) detail::result_out_of_range(name());
+    block = &data_->year(y);
+  }
+  const Instant result{Duration{block->base_ms + block->locate(wanted)}};
+  if (result > max_instant) detail::result_out_of_range(name());
+  return result;
+}
+
+Duration Calendar::between(Instant from, Instant to) const {
+  detail::require_in_range(from, "start");
+  detail::require_in_range(to, "end");
+  if (to < from) return -between(to, from);
+  int y = detail::year_of(from);
+  const int last = detail::year_of(to);
+  const detail::YearBlock* block = &data_->year(y);
+  std::int64_t open = -block->open_ms_before(from.time_since_epoch().count() - block->base_ms);
+  for (; y < last; block = &data_->year(++y)) open += block->total_ms();
+  open += block->open_ms_before(to.time_since_epoch().count() - block->base_ms);
+  return Duration{open};
+}
+
+}  // namespace aftersales

@@ -1,0 +1,290 @@
+#include "calendar/calendar_compile.hpp"
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+#include "calendar/calendar_data.hpp"
+#include "detail/text.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+constexpr std::array<std::string_view, 7> day_names{"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+constexpr std::array<std::string_view, 7> day_full_names{"Monday", "Tuesday", "Wednesday", "Thursday",
+                                                         "Friday", "Saturday", "Sunday"};
+
+// "HH:MM" as minutes after midnight; "24:00" only when `allow_24` (an end).
+std::optional<std::int32_t> parse_clock(std::string_view text, bool allow_24) {
+  if (text.size() != 5 || text[2] != ':') return std::nullopt;
+  const int hours = fixed_digits(text, 0, 2);
+  const int minutes = fixed_digits(text, 3, 2);
+  if (hours < 0 || minutes < 0 || minutes > 59) return std::nullopt;
+  if (hours == 24 && minutes == 0 && allow_24) return 1440;
+  if (hours > 23) return std::nullopt;
+  return hours * 60 + minutes;
+}
+
+std::optional<LocalRange> parse_range(const Node& node) {
+  const auto text = node.string();
+  if (!text) return std::nullopt;
+  const auto dash = text->find('-');
+  const auto start = dash == std::string_view::npos ? std::nullopt : parse_clock(text->substr(0, dash), false);
+  const auto end = dash == std::string_view::npos ? std::nullopt : parse_clock(text->substr(dash + 1), true);
+  if (!start || !end) {
+    node.problem(quoted(*text) + " is not a range of hours (\"HH:MM-HH:MM\", 00:00 to 24:00)");
+    return std::nullopt;
+  }
+  if (*start == *end) {
+    node.problem(quoted(*text) + " is an empty range (use \"00:00-24:00\" for a whole day)");
+    return std::nullopt;
+  }
+  // An end before the start runs overnight into the next day.
+  return LocalRange{*start, *end > *start ? *end : *end + 1440};
+}
+
+std::string format_range(const LocalRange& r) {
+  const auto clock = [](std::int32_t m) {
+    m %= 1440;
+    const std::string h = std::to_string(m / 60), mm = std::to_string(m % 60);
+    return (h.size() == 1 ? "0" + h : h) + ":" + (mm.size() == 1 ? "0" + mm : mm);
+  };
+  return clock(r.start_minute) + "-" + (r.end_minute == 1440 ? std::string("24:00") : clock(r.end_minute));
+}
+
+// A list of ranges for one day, or "24x7"; overlapping ranges are an error.
+std::optional<DayHours> parse_day_hours(const Node& node) {
+  if (const auto* s = node.value().if_string(); s != nullptr && *s == "24x7") return DayHours{{0, 1440}};
+  const auto* list = node.array();
+  if (list == nullptr) return std::nullopt;
+  DayHours hours;
+  bool ok = true;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    if (auto range = parse_range(node.element(i))) hours.push_back(*range);
+    else ok = false;
+  }
+  if (!ok) return std::nullopt;
+  std::sort(hours.begin(), hours.end(), [](const auto& a, const auto& b) { return a.start_minute < b.start_minute; });
+  for (std::size_t i = 1; i < hours.size(); ++i) {
+    if (hours[i].start_minute < hours[i - 1].end_minute) {
+      node.problem("ranges " + format_range(hours[i - 1]) + " and " + format_range(hours[i]) + " overlap");
+      return std::nullopt;
+    }
+  }
+  return hours;
+}
+
+std::optional<std::size_t> day_index(std::string_view name) {
+  const auto it = std::find(day_names.begin(), day_names.end(), name);
+  if (it == day_names.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - day_names.begin());
+}
+
+// The weekdays a key of `hours` names: "mon", "mon-fri", "fri-mon" (wrapping), "daily".
+std::optional<std::vector<std::size_t>> parse_day_key(std::string_view key) {
+  if (key == "daily") return std::vector<std::size_t>{0, 1, 2, 3, 4, 5, 6};
+  const auto dash = key.find('-');
+  const auto first = day_index(key.substr(0, dash));
+  const auto last = dash == std::string_view::npos ? first : day_index(key.substr(dash + 1));
+  if (!first || !last) return std::nullopt;
+  std::vector<std::size_t> days;
+  for (std::size_t d = *first;; d = (d + 1) % 7) {
+    days.push_back(d);
+    if (d == *last) break;
+  }
+  return days;
+}
+
+std::optional<std::array<DayHours, 7>> parse_weekly(const Node& node) {
+  std::array<DayHours, 7> weekly;
+  if (const auto* s = node.value().if_string()) {
+    if (*s == "24x7") {
+      weekly.fill(DayHours{{0, 1440}});
+      return weekly;
+    }
+    node.problem(describe(node.value()) + " is not a schedule (an object of day keys, or \"24x7\")");
+    return std::nullopt;
+  }
+  const auto* object = node.any_object();
+  if (object == nullptr) return std::nullopt;
+  std::array<std::string, 7> given_by;
+  bool ok = true;
+  for (const auto& [key, value] : *object) {
+    const std::string_view name(key.data(), key.size());
+    const Node day_node(value, Node::join(node.path(), name), node.problems());
+    const auto days = parse_day_key(name);
+    if (!days) {
+      day_node.problem("unknown day key " + quoted(name) + " (use mon..sun, a range like \"mon-fri\", or \"daily\")");
+      ok = false;
+      continue;
+    }
+    auto hours = parse_day_hours(day_node);
+    ok = ok && hours.has_value();
+    for (std::size_t d : *days) {
+      if (!given_by[d].empty()) {
+        day_node.problem(std::string(day_full_names[d]) + " is already given by \"" + given_by[d] + "\"");
+        ok = false;
+        break;
+      }
+      given_by[d] = name;
+      if (hours) weekly[d] = *hours;
+    }
+  }
+  if (!ok) return std::nullopt;
+  return weekly;
+}
+
+std::optional<std::int32_t> parse_date(const Node& node) {
+  const auto text = node.string();
+  if (!text) return std::nullopt;
+  const int y = fixed_digits(*text, 0, 4), m = fixed_digits(*text, 5, 2), d = fixed_digits(*text, 8, 2);
+  const date::year_month_day ymd{date::year{y}, date::month{static_cast<unsigned>(m)},
+                                 date::day{static_cast<unsigned>(d)}};
+  if (text->size() != 10 || (*text)[4] != '-' || (*text)[7] != '-' || y < 0 || m < 0 || d < 0 || !ymd.ok()) {
+    node.problem(quoted(*text) + " is not a date (\"YYYY-MM-DD\")");
+    return std::nullopt;
+  }
+  if (y < first_year || y > last_year) {
+    node.problem(quoted(*text) + " is outside the supported years 1970-2200");
+    return std::nullopt;
+  }
+  return date::sys_days{ymd}.time_since_epoch().count();
+}
+
+// The dates of a holiday, workday or special entry: {"date"} or {"from", "to"}.
+std::optional<DayRange> parse_dates(const Node& node) {
+  const auto single = node.member("date");
+  const auto from = node.member("from");
+  const auto to = node.member("to");
+  if (single && !from && !to) {
+    const auto day = parse_date(*single);
+    if (!day) return std::nullopt;
+    return DayRange{*day, *day};
+  }
+  if (!single && from && to) {
+    const auto first = parse_date(*from);
+    const auto last = parse_date(*to);
+    if (!first || !last) return std::nullopt;
+    if (*last < *first) {
+      node.problem("\"to\" comes before \"from\"");
+      return std::nullopt;
+    }
+    return DayRange{*first, *last};
+  }
+  node.problem("give either \"date\" or both \"from\" and \"to\"");
+  return std::nullopt;
+}
+
+std::string format_date(std::int32_t day) { return date::format("%F", date::sys_days{date::days{day}}); }
+
+template <class Entry, class DaysOf>
+void require_disjoint(std::vector<std::pair<Entry, std::string>>& entries, DaysOf days_of, const Node& node, bool& ok) {
+  std::sort(entries.begin(), entries.end(),
+            [&](const auto& a, const auto& b) { return days_of(a.first).first_day < days_of(b.first).first_day; });
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    const DayRange previous = days_of(entries[i - 1].first);
+    if (days_of(entries[i].first).first_day <= previous.last_day) {
+      node.problems().add(entries[i].second, "covers " + format_date(days_of(entries[i].first).first_day) +
+                                                 ", already covered by " + entries[i - 1].second);
+      ok = false;
+    }
+  }
+}
+
+std::optional<std::vector<DayRange>> parse_holidays(const Node& node) {
+  const auto* list = node.array();
+  if (list == nullptr) return std::nullopt;
+  std::vector<std::pair<DayRange, std::string>> entries;
+  bool ok = true;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node entry = node.element(i);
+    std::optional<DayRange> days;
+    if (entry.value().is_string()) {
+      if (const auto day = parse_date(entry)) days = DayRange{*day, *day};
+    } else if (entry.object({"date", "from", "to", "name"})) {
+      days = parse_dates(entry);
+    }
+    if (days) entries.emplace_back(*days, entry.path());
+    else ok = false;
+  }
+  require_disjoint(entries, [](const DayRange& r) { return r; }, node, ok);
+  if (!ok) return std::nullopt;
+  std::vector<DayRange> holidays;
+  for (auto& [days, path] : entries) holidays.push_back(days);
+  return holidays;
+}
+
+// `workdays` and `special` entries: dates with their own hours.
+void parse_overrides(const Node& node, std::vector<std::pair<DateOverride, std::string>>& out, bool& ok) {
+  const auto* list = node.array();
+  if (list == nullptr) {
+    ok = false;
+    return;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node entry = node.element(i);
+    if (!entry.object({"date", "from", "to", "hours", "name"})) {
+      ok = false;
+      continue;
+    }
+    const auto days = parse_dates(entry);
+    const auto hours_node = entry.required("hours");
+    const auto hours = hours_node ? parse_day_hours(*hours_node) : std::nullopt;
+    if (days && hours) out.push_back({DateOverride{*days, *hours}, entry.path()});
+    else ok = false;
+  }
+}
+
+}  // namespace
+
+std::optional<Calendar> compile_calendar(const std::string& name, const Node& node) {
+  if (!node.object({"timezone", "hours", "holidays", "workdays", "special"})) return std::nullopt;
+  bool ok = true;
+
+  const date::time_zone* zone = nullptr;
+  if (const auto zone_node = node.required("timezone")) {
+    if (const auto zone_name = zone_node->string()) {
+      try {
+        zone = date::locate_zone(*zone_name);
+      } catch (const std::exception&) {
+        zone_node->problem("unknown time zone " + quoted(*zone_name) + " (use an IANA name like \"Asia/Shanghai\")");
+      }
+    }
+  }
+  ok = ok && zone != nullptr;
+
+  std::optional<std::array<DayHours, 7>> weekly;
+  if (const auto hours = node.required("hours")) weekly = parse_weekly(*hours);
+  ok = ok && weekly.has_value();
+
+  std::vector<DayRange> holidays;
+  if (const auto list = node.member("holidays")) {
+    auto parsed = parse_holidays(*list);
+    if (parsed) holidays = std::move(*parsed);
+    else ok = false;
+  }
+
+  std::vector<std::pair<DateOverride, std::string>> overrides;
+  for (const char* key : {"workdays", "special"})
+    if (const auto list = node.member(key)) parse_overrides(*list, overrides, ok);
+  require_disjoint(overrides, [](const DateOverride& o) { return o.days; }, node, ok);
+  if (!ok) return std::nullopt;
+
+  const bool weekly_open = std::any_of(weekly->begin(), weekly->end(), [](const DayHours& h) { return !h.empty(); });
+  const bool override_open =
+      std::any_of(overrides.begin(), overrides.end(), [](const auto& o) { return !o.first.hours.empty(); });
+  if (!weekly_open && !override_open) {
+    node.problem("the calendar is never open (no hours on any day)");
+    return std::nullopt;
+  }
+
+  std::vector<DateOverride> override_list;
+  for (auto& [o, path] : overrides) override_list.push_back(std::move(o));
+  return Calendar(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
+                                                       std::move(holidays)));
+}
+
+}  // namespace aftersales::detail

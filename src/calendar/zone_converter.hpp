@@ -1,0 +1,14 @@
+#pragma once
+
+#include <date/tz.h>
+
+#include <chrono>
+
+namespace aftersales::detail {
+
+/// Maps a local wall-clock time in `zone` to an instant the way SPEC §2 says: a time that does
+/// not exist (spring-forward gap) maps to the instant the gap ends; an ambiguous one
+/// (fall-back) maps to the earlier instant.
+std::chrono::sys_seconds to_instant(const date::time_zone& zone, date::local_seconds local);
+
+}  // namespace aftersales::detail

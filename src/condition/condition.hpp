@@ -1,0 +1,119 @@
+#pragma once
+// Conditions (SPEC §1): JSON trees compiled once at load time into a flat program over field
+// slots and interned strings, so evaluating one costs no string lookups and no allocation.
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "detail/json_reader.hpp"
+
+namespace aftersales::detail {
+
+/// A string interned in a policy's symbol table; strings the policy never mentions all map
+/// to `no_symbol`, which equals nothing.
+using Symbol = std::uint32_t;
+inline constexpr Symbol no_symbol = 0xffffffffu;
+
+/// Where a condition is evaluated; refund requests see more fields than tickets.
+enum class ConditionContext : std::uint8_t { ticket, refund };
+
+/// The fields of SPEC §1 with a fixed slot; `fields.<name>` get slots after these.
+enum class Field : std::uint16_t {
+  channel, category, priority, status, customer_tier, customer_language, customer_id, tags, order_amount,
+  reason, resolution, order_currency, item_category, item_condition, customer_credit_score,
+};
+inline constexpr std::size_t fixed_field_count = 15;
+
+/// Numbers are compared exactly as fixed-point millionths (money, scores, custom numbers).
+inline constexpr std::int64_t number_scale = 1'000'000;
+
+/// One field's value on the subject being tested.
+struct FieldValue {
+  enum class Kind : std::uint8_t { absent, text, number, boolean, list };
+  Kind kind = Kind::absent;
+  Symbol symbol = no_symbol;          // text
+  std::string_view text;              // text
+  std::int64_t number = 0;            // number, in millionths
+  bool flag = false;                  // boolean
+  std::span<const Symbol> symbols;    // list (tags)
+  std::span<const std::string_view> texts;  // list
+};
+
+/// The policy-wide table of interned strings and custom-field slots, filled while loading.
+class SymbolTable {
+ public:
+  SymbolTable();
+  Symbol intern(std::string_view text);
+  [[nodiscard]] Symbol find(std::string_view text) const;
+  /// Slot of `fields.<name>`, allocated on first mention.
+  std::size_t custom_field_slot(std::string_view name);
+  [[nodiscard]] std::optional<std::size_t> find_custom_field(std::string_view name) const;
+  [[nodiscard]] std::size_t slot_count() const noexcept { return fixed_field_count + custom_fields_.size(); }
+
+ private:
+  std::unordered_map<std::string, Symbol> symbols_;
+  std::unordered_map<std::string, std::size_t> custom_fields_;
+};
+
+/// The values of one subject (a ticket, a refund request) indexed by slot. Hosts' strings are
+/// resolved to symbols once here, when the subject is bound, not per condition.
+class Subject {
+ public:
+  explicit Subject(const SymbolTable& symbols) : symbols_(&symbols), values_(symbols.slot_count()) {}
+  void set_text(std::size_t slot, std::string_view text);
+  void set_number(std::size_t slot, std::int64_t millionths);
+  void set_boolean(std::size_t slot, bool value);
+  /// `symbols` must have one entry per text, from `intern_list`; both must outlive the subject.
+  void set_list(std::size_t slot, std::span<const Symbol> symbols, std::span<const std::string_view> texts);
+  [[nodiscard]] std::vector<Symbol> intern_list(std::span<const std::string_view> texts) const;
+  [[nodiscard]] const FieldValue& operator[](std::size_t slot) const noexcept { return values_[slot]; }
+
+ private:
+  const SymbolTable* symbols_;
+  std::vector<FieldValue> values_;
+};
+
+/// A compiled condition. Default-constructed it matches everything (a policy without `when`).
+class Condition {
+ public:
+  Condition() = default;
+  /// Compiles `node`; records problems under its path and returns nullopt if there are any.
+  static std::optional<Condition> compile(const Node& node, ConditionContext context, SymbolTable& symbols);
+
+  [[nodiscard]] bool matches(const Subject& subject) const { return steps_.empty() || evaluate(0, subject); }
+
+  enum class Op : std::uint8_t { all, any, not_, eq, ne, in, not_in, prefix, contains, gt, gte, lt, lte, exists };
+
+  struct Step {
+    Op op = Op::exists;
+    bool flag = false;                 // exists: the value wanted; eq/ne on booleans
+    std::uint16_t operand_kind = 0;    // FieldValue::Kind of the operand
+    std::uint32_t slot = 0;            // leaves: the field's slot
+    std::uint32_t first = 0, count = 0;  // all/any/not: children in `children_`; in/not_in: operands
+    Symbol symbol = no_symbol;         // text operand
+    std::int64_t number = 0;           // number operand
+    std::string text;                  // text operand, for prefix/contains
+  };
+
+ private:
+  std::uint32_t compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok);
+  std::uint32_t compile_leaf(const Node& node, const boost::json::object& object, ConditionContext context,
+                             SymbolTable& symbols, bool& ok);
+  [[nodiscard]] bool evaluate(std::uint32_t step, const Subject& subject) const;
+  [[nodiscard]] bool evaluate_leaf(Op op, const Step& step, const FieldValue& value) const;
+
+  std::vector<Step> steps_;
+  std::vector<std::uint32_t> children_;
+  std::vector<Symbol> symbol_operands_;        // in/not_in over text, sorted
+  std::vector<std::int64_t> number_operands_;  // in/not_in over numbers, sorted
+};
+
+/// Parses a decimal (`"399.00"`, `12`, `0.95`) as millionths; nullopt if malformed or too large.
+std::optional<std::int64_t> parse_millionths(const boost::json::value& value);
+
+}  // namespace aftersales::detail

@@ -1,0 +1,208 @@
+#include "detail/json_reader.hpp"
+
+#include <boost/json/parser.hpp>
+#include <boost/json/serialize.hpp>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "detail/text.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+std::string type_name(const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null: return "null";
+    case boost::json::kind::bool_: return "a boolean";
+    case boost::json::kind::int64:
+    case boost::json::kind::uint64:
+    case boost::json::kind::double_: return "a number";
+    case boost::json::kind::string: return "a string";
+    case boost::json::kind::array: return "an array";
+    case boost::json::kind::object: return "an object";
+  }
+  return "a value";
+}
+
+std::string line_and_column(std::string_view text, std::size_t offset) {
+  const std::size_t end = std::min(offset, text.size());
+  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
+  const std::size_t line_start = text.rfind('\n', end == 0 ? 0 : end - 1);
+  const std::size_t column = line_start == std::string_view::npos || end == 0 ? end + 1 : end - line_start;
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+// Edit distance, to suggest the key a typo meant ("holiday" -> "holidays").
+std::size_t distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      const std::size_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+bool is_identifier(std::string_view key) {
+  return !key.empty() && std::all_of(key.begin(), key.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '-';
+  });
+}
+
+}  // namespace
+
+void Problems::throw_if_any() {
+  if (!list_.empty()) throw PolicyError(std::move(list_));
+}
+
+std::string describe(const boost::json::value& value) {
+  if (value.is_string()) return quoted(value.get_string());
+  if (value.is_object() || value.is_array()) return type_name(value);
+  return boost::json::serialize(value);
+}
+
+std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems) {
+  if (text.size() > limits.max_bytes) {
+    problems.add("", "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
+                         std::to_string(limits.max_bytes) + " bytes");
+    return std::nullopt;
+  }
+  boost::json::parse_options options;
+  options.max_depth = limits.max_depth;
+  boost::json::parser parser({}, options);
+  boost::json::error_code ec;
+  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
+  if (ec) {
+    std::string message = ec == boost::json::error::too_deep
+                              ? "nested deeper than the limit of " + std::to_string(limits.max_depth) + " levels"
+                              : "invalid JSON: " + ec.message();
+    problems.add("", message + " at " + line_and_column(text, consumed));
+    return std::nullopt;
+  }
+  return parser.release();
+}
+
+std::string Node::join(const std::string& path, std::string_view key) {
+  std::string joined = path;
+  if (is_identifier(key)) {
+    if (!joined.empty()) joined += '.';
+    joined += key;
+  } else {
+    joined += '[';
+    joined += boost::json::serialize(boost::json::string_view(key.data(), key.size()));
+    joined += ']';
+  }
+  return joined;
+}
+
+const boost::json::object* Node::any_object() const {
+  if (const auto* object = value_->if_object()) return object;
+  problem("expected an object, found " + describe(*value_));
+  return nullptr;
+}
+
+const boost::json::object* Node::object(std::initializer_list<std::string_view> allowed) const {
+  const auto* object = any_object();
+  if (object == nullptr) return nullptr;
+  for (const auto& [key, value] : *object) {
+    const std::string_view name(key.data(), key.size());
+    if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
+    std::string message = "unknown key " + quoted(name);
+    const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](std::string_view a, std::string_view b) {
+      return distance(name, a) < distance(name, b);
+    });
+    // Built with append: GCC 12 reports a false -Wrestrict on chained string concatenation.
+    if (closest != allowed.end() && distance(name, *closest) <= 2) {
+      message.append(" (did you mean \"").append(*closest).append("\"?)");
+    } else {
+      message.append(" (expected one of:");
+      for (std::string_view a : allowed) message.append(" ").append(a);
+      message.append(")");
+    }
+    problems_->add(join(path_, name), message);
+  }
+  return object;
+}
+
+const boost::json::array* Node::array() const {
+  if (const auto* array = value_->if_array()) return array;
+  problem("expected an array, found " + describe(*value_));
+  return nullptr;
+}
+
+std::optional<Node> Node::member(std::string_view key) const {
+  const auto* object = value_->if_object();
+  if (object == nullptr) return std::nullopt;
+  const auto it = object->find(boost::json::string_view(key.data(), key.size()));
+  if (it == object->end()) return std::nullopt;
+  return Node(it->value(), join(path_, key), *problems_);
+}
+
+std::optional<Node> Node::required(std::string_view key) const {
+  auto found = member(key);
+  if (!found && value_->is_object()) problems_->add(join(path_, key), "missing");
+  return found;
+}
+
+Node Node::element(std::size_t index) const {
+  return Node(value_->as_array()[index], path_ + "[" + std::to_string(index) + "]", *problems_);
+}
+
+std::optional<std::string_view> Node::string() const {
+  if (const auto* s = value_->if_string()) return std::string_view(s->data(), s->size());
+  problem("expected a string, found " + describe(*value_));
+  return std::nullopt;
+}
+
+std::optional<bool> Node::boolean() const {
+  if (const auto* b = value_->if_bool()) return *b;
+  problem("expected true or false, found " + describe(*value_));
+  return std::nullopt;
+}
+
+std::optional<std::int64_t> Node::integer() const {
+  if (const auto* i = value_->if_int64()) return *i;
+  if (const auto* u = value_->if_uint64(); u != nullptr && *u <= static_cast<std::uint64_t>(INT64_MAX))
+    return static_cast<std::int64_t>(*u);
+  problem("expected a whole number, found " + describe(*value_));
+  return std::nullopt;
+}
+
+std::optional<Duration> Node::duration() const {
+  try {
+    if (const auto* s = value_->if_string()) return parse_duration(std::string_view(s->data(), s->size()));
+    if (value_->is_int64() || value_->is_uint64()) {
+      const auto seconds = integer();
+      if (!seconds) return std::nullopt;
+      if (*seconds > INT64_MAX / 1000) throw RangeError(std::to_string(*seconds) + " seconds is too long a duration");
+      return Duration{*seconds * 1000};
+    }
+    problem(describe(*value_) + " is not a duration (a string like \"1h30m\" or a whole number of seconds)");
+  } catch (const Error& e) {
+    problem(e.what());
+  }
+  return std::nullopt;
+}
+
+std::optional<Instant> Node::instant() const {
+  try {
+    if (const auto* s = value_->if_string()) return parse_instant(std::string_view(s->data(), s->size()));
+    if (value_->is_int64() || value_->is_uint64()) {
+      const auto ms = integer();
+      if (ms) return instant_from_ms(*ms);
+      return std::nullopt;
+    }
+    problem(describe(*value_) + " is not an instant (RFC 3339 with an offset, or epoch milliseconds)");
+  } catch (const Error& e) {
+    problem(e.what());
+  }
+  return std::nullopt;
+}
+
+}  // namespace aftersales::detail

@@ -1,0 +1,48 @@
+#include <aftersales/error.hpp>
+
+#include <utility>
+
+namespace aftersales {
+namespace {
+
+std::string summarize(const std::vector<Problem>& problems) {
+  std::string text = problems.size() == 1 ? "invalid policy: 1 problem"
+                                          : "invalid policy: " + std::to_string(problems.size()) + " problems";
+  for (const Problem& p : problems) {
+    text += "\n  ";
+    text += p.path.empty() ? std::string("(document)") : p.path;
+    text += ": ";
+    text += p.message;
+  }
+  return text;
+}
+
+std::string with_path(const std::string& message, const std::string& path) {
+  return path.empty() ? message : path + ": " + message;
+}
+
+}  // namespace
+
+// Out-of-line destructors anchor each class's vtable and typeinfo in the library, so that
+// `catch (const aftersales::Error&)` works across shared-library boundaries.
+Error::Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+Error::~Error() = default;
+
+PolicyError::PolicyError(std::vector<Problem> problems)
+    : Error(ErrorCode::policy, summarize(problems)), problems_(std::move(problems)) {}
+PolicyError::~PolicyError() = default;
+
+InputError::InputError(const std::string& message, std::string path)
+    : InputError(ErrorCode::input, message, std::move(path)) {}
+InputError::InputError(ErrorCode code, const std::string& message, std::string path)
+    : Error(code, with_path(message, path)), path_(std::move(path)) {}
+InputError::~InputError() = default;
+
+RangeError::RangeError(const std::string& message, std::string path)
+    : InputError(ErrorCode::out_of_range, message, std::move(path)) {}
+RangeError::~RangeError() = default;
+
+NotFoundError::NotFoundError(const std::string& message) : Error(ErrorCode::not_found, message) {}
+NotFoundError::~NotFoundError() = default;
+
+}  // namespace aftersales

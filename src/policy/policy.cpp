@@ -1,0 +1,99 @@
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+
+#include <chrono>
+#include <fstream>
+#include <system_error>
+
+#include "calendar/calendar_compile.hpp"
+#include "detail/json_reader.hpp"
+#include "detail/log.hpp"
+#include "policy/policy_data.hpp"
+
+namespace aftersales {
+namespace {
+
+constexpr int supported_schema_version = 1;
+
+// Sections whose engines come in later versions: accepted as objects, not yet interpreted.
+constexpr std::string_view opaque_sections[] = {"sla", "routing", "refunds", "kpi"};
+
+void compile_schema_version(const detail::Node& root, detail::PolicyData& data) {
+  const auto node = root.required("schema_version");
+  if (!node) return;
+  const auto version = node->integer();
+  if (version && *version != supported_schema_version)
+    node->problem(std::to_string(*version) + " is not supported (this library reads schema_version 1)");
+  else if (version) data.schema_version = static_cast<int>(*version);
+}
+
+void compile_calendars(const detail::Node& root, detail::PolicyData& data) {
+  const auto node = root.member("calendars");
+  if (!node) return;
+  const auto* object = node->any_object();
+  if (object == nullptr) return;
+  for (const auto& [key, value] : *object) {
+    const std::string name(key.data(), key.size());
+    const detail::Node entry(value, detail::Node::join(node->path(), name), node->problems());
+    if (auto calendar = detail::compile_calendar(name, entry)) data.calendars.emplace(name, std::move(*calendar));
+  }
+}
+
+}  // namespace
+
+Policy::Policy(std::unique_ptr<const detail::PolicyData> data) noexcept : data_(std::move(data)) {}
+Policy::~Policy() = default;
+
+std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const LoadLimits& limits) {
+  const auto started = std::chrono::steady_clock::now();
+  detail::Problems problems;
+  const auto document = detail::parse_json(json, limits, problems);
+  problems.throw_if_any();
+
+  const detail::Node root(*document, "", problems);
+  auto data = std::make_unique<detail::PolicyData>();
+  if (root.object({"schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
+    compile_schema_version(root, *data);
+    compile_calendars(root, *data);
+    for (std::string_view section : opaque_sections)
+      if (const auto node = root.member(section)) (void)node->any_object();
+  }
+  problems.throw_if_any();
+
+  const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
+  detail::log()->info("policy loaded: {} calendars in {:.2f} ms", data->calendars.size(), elapsed.count());
+  return std::make_shared<const Policy>(std::move(data));
+}
+
+std::shared_ptr<const Policy> Policy::from_file(const std::filesystem::path& path, const LoadLimits& limits) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw InputError("cannot read policy file \"" + path.string() + "\": " + ec.message());
+  if (size > limits.max_bytes)
+    throw PolicyError({{"", "the document is " + std::to_string(size) + " bytes, over the limit of " +
+                                std::to_string(limits.max_bytes) + " bytes"}});
+  std::ifstream in(path, std::ios::binary);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size)))
+    throw InputError("cannot read policy file \"" + path.string() + "\"");
+  return from_json(text, limits);
+}
+
+int Policy::schema_version() const noexcept { return data_->schema_version; }
+
+Calendar Policy::calendar(std::string_view name) const {
+  const auto it = data_->calendars.find(name);
+  if (it != data_->calendars.end()) return it->second;
+  std::string known;
+  for (const auto& [n, c] : data_->calendars) known += (known.empty() ? "" : ", ") + n;
+  throw NotFoundError("no calendar named \"" + std::string(name) + "\" in the policy (calendars: " +
+                      (known.empty() ? std::string("none") : known) + ")");
+}
+
+std::vector<std::string> Policy::calendar_names() const {
+  std::vector<std::string> names;
+  for (const auto& [name, calendar] : data_->calendars) names.push_back(name);
+  return names;
+}
+
+}  // namespace aftersales

@@ -1,0 +1,7 @@
+#include <aftersales/version.hpp>
+
+namespace aftersales {
+
+const char* version() noexcept { return AFTERSALES_VERSION_STRING; }
+
+}  // namespace aftersales
