@@ -114,7 +114,7 @@ std::optional<std::array<DayHours, 7>> parse_weekly(const Node& node) {
   bool ok = true;
   for (const auto& [key, value] : *object) {
     const std::string_view name(key.data(), key.size());
-    const Node day_node(value, Node::join(node.path(), name), node.problems());
+    const Node day_node = node.child(name, value);
     const auto days = parse_day_key(name);
     if (!days) {
       day_node.problem("unknown day key " + quoted(name) + " (use mon..sun, a range like \"mon-fri\", or \"daily\")");
@@ -154,6 +154,8 @@ std::optional<std::int32_t> parse_date(const Node& node) {
   return date::sys_days{ymd}.time_since_epoch().count();
 }
 
+std::string format_date(std::int32_t day) { return date::format("%F", date::sys_days{date::days{day}}); }
+
 // The dates of a holiday, workday or special entry: {"date"} or {"from", "to"}.
 std::optional<DayRange> parse_dates(const Node& node) {
   const auto single = node.member("date");
@@ -169,7 +171,7 @@ std::optional<DayRange> parse_dates(const Node& node) {
     const auto last = parse_date(*to);
     if (!first || !last) return std::nullopt;
     if (*last < *first) {
-      node.problem("\"to\" comes before \"from\"");
+      node.problem("\"to\" (" + format_date(*last) + ") comes before \"from\" (" + format_date(*first) + ")");
       return std::nullopt;
     }
     return DayRange{*first, *last};
@@ -178,26 +180,35 @@ std::optional<DayRange> parse_dates(const Node& node) {
   return std::nullopt;
 }
 
-std::string format_date(std::int32_t day) { return date::format("%F", date::sys_days{date::days{day}}); }
+
+// Where an entry of `holidays`, `workdays` or `special` sits, to name it in a problem.
+struct EntryRef {
+  std::string_view list;
+  std::size_t index;
+};
 
 template <class Entry, class DaysOf>
-void require_disjoint(std::vector<std::pair<Entry, std::string>>& entries, DaysOf days_of, const Node& node, bool& ok) {
+void require_disjoint(std::vector<std::pair<Entry, EntryRef>>& entries, DaysOf days_of, const Node& calendar,
+                      bool& ok) {
+  const auto path = [&](const EntryRef& ref) {
+    return Node::join(calendar.path(), ref.list) + "[" + std::to_string(ref.index) + "]";
+  };
   std::sort(entries.begin(), entries.end(),
             [&](const auto& a, const auto& b) { return days_of(a.first).first_day < days_of(b.first).first_day; });
   for (std::size_t i = 1; i < entries.size(); ++i) {
     const DayRange previous = days_of(entries[i - 1].first);
     if (days_of(entries[i].first).first_day <= previous.last_day) {
-      node.problems().add(entries[i].second, "covers " + format_date(days_of(entries[i].first).first_day) +
-                                                 ", already covered by " + entries[i - 1].second);
+      calendar.problems().add(path(entries[i].second), "covers " + format_date(days_of(entries[i].first).first_day) +
+                                                           ", already covered by " + path(entries[i - 1].second));
       ok = false;
     }
   }
 }
 
-std::optional<std::vector<DayRange>> parse_holidays(const Node& node) {
+std::optional<std::vector<DayRange>> parse_holidays(const Node& calendar, const Node& node) {
   const auto* list = node.array();
   if (list == nullptr) return std::nullopt;
-  std::vector<std::pair<DayRange, std::string>> entries;
+  std::vector<std::pair<DayRange, EntryRef>> entries;
   bool ok = true;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const Node entry = node.element(i);
@@ -207,18 +218,19 @@ std::optional<std::vector<DayRange>> parse_holidays(const Node& node) {
     } else if (entry.object({"date", "from", "to", "name"})) {
       days = parse_dates(entry);
     }
-    if (days) entries.emplace_back(*days, entry.path());
+    if (days) entries.emplace_back(*days, EntryRef{"holidays", i});
     else ok = false;
   }
-  require_disjoint(entries, [](const DayRange& r) { return r; }, node, ok);
+  require_disjoint(entries, [](const DayRange& r) { return r; }, calendar, ok);
   if (!ok) return std::nullopt;
   std::vector<DayRange> holidays;
-  for (auto& [days, path] : entries) holidays.push_back(days);
+  for (auto& [days, ref] : entries) holidays.push_back(days);
   return holidays;
 }
 
 // `workdays` and `special` entries: dates with their own hours.
-void parse_overrides(const Node& node, std::vector<std::pair<DateOverride, std::string>>& out, bool& ok) {
+void parse_overrides(const Node& node, std::string_view list_key, std::vector<std::pair<DateOverride, EntryRef>>& out,
+                     bool& ok) {
   const auto* list = node.array();
   if (list == nullptr) {
     ok = false;
@@ -233,7 +245,7 @@ void parse_overrides(const Node& node, std::vector<std::pair<DateOverride, std::
     const auto days = parse_dates(entry);
     const auto hours_node = entry.required("hours");
     const auto hours = hours_node ? parse_day_hours(*hours_node) : std::nullopt;
-    if (days && hours) out.push_back({DateOverride{*days, *hours}, entry.path()});
+    if (days && hours) out.push_back({DateOverride{*days, *hours}, EntryRef{list_key, i}});
     else ok = false;
   }
 }
@@ -262,14 +274,14 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
 
   std::vector<DayRange> holidays;
   if (const auto list = node.member("holidays")) {
-    auto parsed = parse_holidays(*list);
+    auto parsed = parse_holidays(node, *list);
     if (parsed) holidays = std::move(*parsed);
     else ok = false;
   }
 
-  std::vector<std::pair<DateOverride, std::string>> overrides;
-  for (const char* key : {"workdays", "special"})
-    if (const auto list = node.member(key)) parse_overrides(*list, overrides, ok);
+  std::vector<std::pair<DateOverride, EntryRef>> overrides;
+  for (const std::string_view key : {"workdays", "special"})
+    if (const auto list = node.member(key)) parse_overrides(*list, key, overrides, ok);
   require_disjoint(overrides, [](const DateOverride& o) { return o.days; }, node, ok);
   if (!ok) return std::nullopt;
 
@@ -282,7 +294,7 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   }
 
   std::vector<DateOverride> override_list;
-  for (auto& [o, path] : overrides) override_list.push_back(std::move(o));
+  for (auto& [o, ref] : overrides) override_list.push_back(std::move(o));
   return Calendar(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
                                                        std::move(holidays)));
 }

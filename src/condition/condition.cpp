@@ -266,7 +266,7 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
     const std::string_view name(key.data(), key.size());
     if (name == "field") continue;
     const auto it = std::find_if(operators.begin(), operators.end(), [&](const OpInfo& o) { return o.name == name; });
-    const Node here(value, Node::join(node.path(), name), node.problems());
+    const Node here = node.child(name, value);
     if (it == operators.end())
       return fail(here, "unknown operator " + quoted(name) +
                             " (use eq, ne, in, not_in, prefix, contains, gt, gte, lt, lte or exists)");

@@ -67,15 +67,21 @@ std::string describe(const boost::json::value& value) {
   return boost::json::serialize(value);
 }
 
-std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems) {
+std::string oversize_message(std::size_t size, const LoadLimits& limits) {
+  return "the document is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(limits.max_bytes) +
+         " bytes";
+}
+
+std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems,
+                                             boost::json::storage_ptr storage) {
   if (text.size() > limits.max_bytes) {
-    problems.add("", "the document is " + std::to_string(text.size()) + " bytes, over the limit of " +
-                         std::to_string(limits.max_bytes) + " bytes");
+    problems.add("", oversize_message(text.size(), limits));
     return std::nullopt;
   }
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
   boost::json::parser parser({}, options);
+  parser.reset(std::move(storage));
   boost::json::error_code ec;
   const std::size_t consumed = parser.write(text.data(), text.size(), ec);
   if (ec) {
@@ -85,6 +91,7 @@ std::optional<boost::json::value> parse_json(std::string_view text, const LoadLi
     problems.add("", message + " at " + line_and_column(text, consumed));
     return std::nullopt;
   }
+  find_duplicate_keys(text, limits, problems);
   return parser.release();
 }
 
@@ -99,6 +106,19 @@ std::string Node::join(const std::string& path, std::string_view key) {
     joined += ']';
   }
   return joined;
+}
+
+std::string Node::path() const {
+  if (parent_ == nullptr) return {};
+  if (index_ != no_index) return parent_->path() + "[" + std::to_string(index_) + "]";
+  return join(parent_->path(), key_);
+}
+
+Node Node::child(std::string_view key, const boost::json::value& value) const {
+  Node node(value, *problems_);
+  node.parent_ = this;
+  node.key_ = key;
+  return node;
 }
 
 const boost::json::object* Node::any_object() const {
@@ -117,7 +137,6 @@ const boost::json::object* Node::object(std::initializer_list<std::string_view> 
     const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](std::string_view a, std::string_view b) {
       return distance(name, a) < distance(name, b);
     });
-    // Built with append: GCC 12 reports a false -Wrestrict on chained string concatenation.
     if (closest != allowed.end() && distance(name, *closest) <= 2) {
       message.append(" (did you mean \"").append(*closest).append("\"?)");
     } else {
@@ -125,7 +144,7 @@ const boost::json::object* Node::object(std::initializer_list<std::string_view> 
       for (std::string_view a : allowed) message.append(" ").append(a);
       message.append(")");
     }
-    problems_->add(join(path_, name), message);
+    problems_->add(join(path(), name), message);
   }
   return object;
 }
@@ -141,17 +160,20 @@ std::optional<Node> Node::member(std::string_view key) const {
   if (object == nullptr) return std::nullopt;
   const auto it = object->find(boost::json::string_view(key.data(), key.size()));
   if (it == object->end()) return std::nullopt;
-  return Node(it->value(), join(path_, key), *problems_);
+  return child(key, it->value());
 }
 
 std::optional<Node> Node::required(std::string_view key) const {
   auto found = member(key);
-  if (!found && value_->is_object()) problems_->add(join(path_, key), "missing");
+  if (!found && value_->is_object()) problems_->add(join(path(), key), "missing");
   return found;
 }
 
 Node Node::element(std::size_t index) const {
-  return Node(value_->as_array()[index], path_ + "[" + std::to_string(index) + "]", *problems_);
+  Node node(value_->as_array()[index], *problems_);
+  node.parent_ = this;
+  node.index_ = index;
+  return node;
 }
 
 std::optional<std::string_view> Node::string() const {

@@ -6,6 +6,7 @@
 #include <aftersales/policy.hpp>
 #include <aftersales/values.hpp>
 
+#include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
 #include <initializer_list>
@@ -28,22 +29,35 @@ class Problems {
   std::vector<Problem> list_;
 };
 
-/// Parses a whole document within `limits`. Syntax errors, depth and size are recorded as
-/// problems at the root path; returns nullopt then.
-std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems);
+/// Parses a whole document within `limits`, allocating from `storage` (a monotonic resource
+/// suits a document that is compiled and dropped). Syntax errors, depth and size are recorded
+/// as problems at the root path; returns nullopt then.
+std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems,
+                                             boost::json::storage_ptr storage);
+
+/// Records every key that appears twice in one object of `text`, a document that parsed.
+void find_duplicate_keys(std::string_view text, const LoadLimits& limits, Problems& problems);
+
+/// The problem message for a document of `size` bytes over `limits.max_bytes`.
+std::string oversize_message(std::size_t size, const LoadLimits& limits);
 
 /// A JSON value together with its path in the document, e.g. `calendars.cn.hours.mon[0]`.
+/// The path is spelled out only when a problem is recorded: a child keeps a pointer to its
+/// parent, so a parent must outlive the children made from it.
 class Node {
  public:
-  Node(const boost::json::value& value, std::string path, Problems& problems)
-      : value_(&value), path_(std::move(path)), problems_(&problems) {}
+  /// The document's root.
+  Node(const boost::json::value& value, Problems& problems) : value_(&value), problems_(&problems) {}
 
   [[nodiscard]] const boost::json::value& value() const noexcept { return *value_; }
-  [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  [[nodiscard]] std::string path() const;
   [[nodiscard]] Problems& problems() const noexcept { return *problems_; }
 
   /// Records a problem at this node's path.
-  void problem(std::string message) const { problems_->add(path_, std::move(message)); }
+  void problem(std::string message) const { problems_->add(path(), std::move(message)); }
+
+  /// The member `key` of this object, holding `value`.
+  [[nodiscard]] Node child(std::string_view key, const boost::json::value& value) const;
 
   /// The value as an object whose keys are all in `allowed`; an unknown key is recorded
   /// (with the closest allowed key as a hint) but does not make the result null.
@@ -70,9 +84,13 @@ class Node {
   static std::string join(const std::string& path, std::string_view key);
 
  private:
+  static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+
   const boost::json::value* value_;
-  std::string path_;
   Problems* problems_;
+  const Node* parent_ = nullptr;
+  std::string_view key_;         // when a member of an object
+  std::size_t index_ = no_index;  // when an element of an array
 };
 
 /// A short rendering of a JSON value for messages (`"3x"`, `42`, `an object`).

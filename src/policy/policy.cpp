@@ -1,6 +1,8 @@
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
+
 #include <chrono>
 #include <fstream>
 #include <system_error>
@@ -34,7 +36,7 @@ void compile_calendars(const detail::Node& root, detail::PolicyData& data) {
   if (object == nullptr) return;
   for (const auto& [key, value] : *object) {
     const std::string name(key.data(), key.size());
-    const detail::Node entry(value, detail::Node::join(node->path(), name), node->problems());
+    const detail::Node entry = node->child(name, value);
     if (auto calendar = detail::compile_calendar(name, entry)) data.calendars.emplace(name, std::move(*calendar));
   }
 }
@@ -47,10 +49,11 @@ Policy::~Policy() = default;
 std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const LoadLimits& limits) {
   const auto started = std::chrono::steady_clock::now();
   detail::Problems problems;
-  const auto document = detail::parse_json(json, limits, problems);
+  boost::json::monotonic_resource scratch;
+  const auto document = detail::parse_json(json, limits, problems, &scratch);
   problems.throw_if_any();
 
-  const detail::Node root(*document, "", problems);
+  const detail::Node root(*document, problems);
   auto data = std::make_unique<detail::PolicyData>();
   if (root.object({"schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
     compile_schema_version(root, *data);
@@ -70,8 +73,7 @@ std::shared_ptr<const Policy> Policy::from_file(const std::filesystem::path& pat
   const auto size = std::filesystem::file_size(path, ec);
   if (ec) throw InputError("cannot read policy file \"" + path.string() + "\": " + ec.message());
   if (size > limits.max_bytes)
-    throw PolicyError({{"", "the document is " + std::to_string(size) + " bytes, over the limit of " +
-                                std::to_string(limits.max_bytes) + " bytes"}});
+    throw PolicyError({{"", detail::oversize_message(static_cast<std::size_t>(size), limits)}});
   std::ifstream in(path, std::ios::binary);
   std::string text(static_cast<std::size_t>(size), '\0');
   if (!in.read(text.data(), static_cast<std::streamsize>(size)))

@@ -1,0 +1,255 @@
+/*
+ * aftersales.h: the C ABI of aftersales (C99).
+ *
+ * The stable surface for hosts written in C and for other languages' foreign-function
+ * interfaces (Go, Rust, Java, Node, ...). Everything here is a thin shim over the C++ API.
+ *
+ * Conventions, for every function below:
+ * - A fallible function returns `int`: AFTERSALES_OK (0) or a negative `aftersales_status`.
+ *   Check the return code; then, for a human-readable explanation, aftersales_last_error().
+ * - Results come back through out-parameters (the last arguments, named `out...`). On failure a
+ *   handle out-parameter is set to NULL and a numeric one is left unchanged.
+ * - No C++ exception and no crash crosses this boundary: NULL pointers and handles that are not
+ *   live objects of the right type are reported as AFTERSALES_EINVALID_ARGUMENT.
+ * - Instants are milliseconds since the Unix epoch (UTC) and durations are milliseconds; the
+ *   supported instants are 1970-01-01T00:00:00Z to 2200-12-31T23:59:59.999Z.
+ * - Strings passed in are UTF-8 and are only read during the call.
+ *
+ * Ownership: whatever a caller receives through `aftersales_T **out` it owns and releases with
+ * aftersales_T_free(). Memory the library hands out otherwise (none yet) is released with
+ * aftersales_free(). Strings returned as `const char *` are owned by the library and must not be
+ * freed; each function says how long its string stays valid.
+ */
+#ifndef AFTERSALES_H
+#define AFTERSALES_H
+
+#include <aftersales/export.h>
+#include <aftersales/version.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---------------------------------------------------------------------------------------- */
+/* Status codes and errors                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * What a fallible function returns. Each negative code corresponds to one kind of
+ * aftersales::ErrorCode in the C++ API (plus out-of-memory). Codes are only ever appended:
+ * existing values never change meaning.
+ */
+typedef enum aftersales_status {
+  /** Success. */
+  AFTERSALES_OK = 0,
+  /** The caller broke a precondition: a NULL pointer, a handle that is not a live object of
+   *  the expected type, an unknown log level. A bug in the calling code. */
+  AFTERSALES_EINVALID_ARGUMENT = -1,
+  /** The policy document was rejected; the message lists every problem, one per line. */
+  AFTERSALES_EPOLICY = -2,
+  /** A run-time input is malformed: a negative duration, an unreadable file. */
+  AFTERSALES_EINPUT = -3,
+  /** An instant, or a result, lies outside years 1970-2200. */
+  AFTERSALES_EOUT_OF_RANGE = -4,
+  /** A named thing (a calendar) does not exist; the message names those that do. */
+  AFTERSALES_ENOT_FOUND = -5,
+  /** A bug in aftersales; please report it with the message. */
+  AFTERSALES_EINTERNAL = -6,
+  /** Memory could not be allocated. */
+  AFTERSALES_ENOMEM = -7
+} aftersales_status;
+
+/**
+ * The message of the last error on the calling thread: what went wrong, naming the input and
+ * what was expected. Never NULL; the empty string when the last fallible call on this thread
+ * succeeded (or none was made).
+ *
+ * For a AFTERSALES_EPOLICY error the message lists every problem found, one per line, each as
+ * `path: message` where path is a JSON path such as `calendars.cn.hours.mon[0]`, or
+ * `(document)` for a problem with the document as a whole, such as malformed JSON.
+ *
+ * Ownership: owned by the library; do not free. Valid until the next fallible call on the same
+ * thread. The free functions and aftersales_last_error() itself leave it untouched, so cleanup
+ * on an error path keeps the message. Thread-safety: each thread has its own last error.
+ */
+AFTERSALES_EXPORT const char *aftersales_last_error(void);
+
+/**
+ * Releases memory that the library handed out and documented as "free with aftersales_free".
+ * NULL is a harmless no-op. Not for handles: those have their own aftersales_T_free().
+ */
+AFTERSALES_EXPORT void aftersales_free(void *ptr);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Version                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * The version of the linked library, "MAJOR.MINOR.PATCH". Compare with AFTERSALES_VERSION_STRING
+ * to detect a header/library mismatch. Owned by the library, valid forever; do not free.
+ */
+AFTERSALES_EXPORT const char *aftersales_version(void);
+
+/** The version of the linked library as MAJOR * 10000 + MINOR * 100 + PATCH, the same encoding
+ *  as AFTERSALES_VERSION_NUMBER. */
+AFTERSALES_EXPORT int aftersales_version_number(void);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Policies                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * A loaded, validated and compiled policy document.
+ *
+ * Thread-safety: immutable; one handle may be used from many threads at once. Only freeing it
+ * must not overlap other calls on the same handle.
+ */
+typedef struct aftersales_policy aftersales_policy;
+
+/**
+ * Parses, validates and compiles the policy document in `json[0..len)` (UTF-8, need not be
+ * NUL-terminated; the text is not kept).
+ *
+ * @param out receives the new policy, owned by the caller: release it with
+ *            aftersales_policy_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EPOLICY listing every problem with its JSON path;
+ *         AFTERSALES_EINVALID_ARGUMENT if `json` or `out` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_policy_load(const char *json, size_t len, aftersales_policy **out);
+
+/**
+ * Reads the policy document in the file at `path` and loads it as aftersales_policy_load().
+ *
+ * @param out receives the new policy, owned by the caller: release it with
+ *            aftersales_policy_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the file cannot be read; AFTERSALES_EPOLICY;
+ *         AFTERSALES_EINVALID_ARGUMENT if `path` or `out` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_policy_load_file(const char *path, aftersales_policy **out);
+
+/** Releases a policy. NULL is a harmless no-op, and so (best effort) is a handle that is not a
+ *  live policy. Calendars obtained from it stay valid. */
+AFTERSALES_EXPORT void aftersales_policy_free(aftersales_policy *policy);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Calendars                                                                                  */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * A business-hours calendar of a policy (SPEC section 2). It keeps its own schedule alive: it
+ * stays valid after the policy it came from is freed, so the two may be freed in any order.
+ *
+ * Thread-safety: immutable; one handle may be used from many threads at once. Only freeing it
+ * must not overlap other calls on the same handle.
+ */
+typedef struct aftersales_calendar aftersales_calendar;
+
+/**
+ * Looks up the calendar called `name` (NUL-terminated) in `policy`.
+ *
+ * @param out receives the calendar, owned by the caller: release it with
+ *            aftersales_calendar_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND naming the calendars that exist;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `name` or `out` is
+ *         NULL.
+ */
+AFTERSALES_EXPORT int aftersales_policy_calendar(const aftersales_policy *policy, const char *name,
+                                                 aftersales_calendar **out);
+
+/** Releases a calendar. NULL is a harmless no-op, and so (best effort) is a handle that is not
+ *  a live calendar. */
+AFTERSALES_EXPORT void aftersales_calendar_free(aftersales_calendar *calendar);
+
+/**
+ * Whether the calendar is open at `at_ms` (open intervals include their start, not their end).
+ *
+ * @param out receives 1 if open, 0 if closed.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range;
+ *         AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_is_open(const aftersales_calendar *calendar,
+                                                  int64_t at_ms, int *out);
+
+/**
+ * `at_ms` itself if the calendar is open then, else the start of the next open interval.
+ *
+ * @param out_ms receives the instant in epoch milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range or
+ *         the calendar does not open again before 2201; AFTERSALES_EINVALID_ARGUMENT for a bad
+ *         handle or a NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_next_open(const aftersales_calendar *calendar,
+                                                    int64_t at_ms, int64_t *out_ms);
+
+/**
+ * The earliest instant u >= `at_ms` with exactly `duration_ms` of open time in [at_ms, u).
+ * Adding 0 gives `at_ms`; a result that lands on the end of an open interval is that end, not
+ * the next opening.
+ *
+ * @param out_ms receives the instant in epoch milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if `duration_ms` is negative;
+ *         AFTERSALES_EOUT_OF_RANGE if `at_ms` or the result is outside the supported range;
+ *         AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_add(const aftersales_calendar *calendar, int64_t at_ms,
+                                              int64_t duration_ms, int64_t *out_ms);
+
+/**
+ * The open time in [from_ms, to_ms), in milliseconds; negative when `to_ms` < `from_ms`.
+ *
+ * @param out_ms receives the duration in milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if either instant is outside the supported
+ *         range; AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *calendar,
+                                                  int64_t from_ms, int64_t to_ms, int64_t *out_ms);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Logging                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/** Log levels, in increasing severity; AFTERSALES_LOG_OFF (the default) silences everything.
+ *  The values equal those of aftersales::LogLevel. */
+enum {
+  AFTERSALES_LOG_TRACE = 0,
+  AFTERSALES_LOG_DEBUG = 1,
+  AFTERSALES_LOG_INFO = 2,
+  AFTERSALES_LOG_WARN = 3,
+  AFTERSALES_LOG_ERROR = 4,
+  AFTERSALES_LOG_OFF = 6
+};
+
+/**
+ * Receives one log record: its level (an AFTERSALES_LOG_* value) and `len` bytes of UTF-8 text
+ * at `message`, followed by a NUL. `message` is valid only during the call. `user` is the
+ * pointer given to aftersales_log_set_callback(). Called on the thread that logged, possibly on
+ * several threads at once; it must not call back into aftersales. Records never contain
+ * customer identifiers or message content.
+ */
+typedef void (*aftersales_log_fn)(int level, const char *message, size_t len, void *user);
+
+/**
+ * Sets the lowest level that is emitted (AFTERSALES_LOG_OFF by default). Thread-safe.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT if `level` is not an AFTERSALES_LOG_*
+ *         value.
+ */
+AFTERSALES_EXPORT int aftersales_log_set_level(int level);
+
+/**
+ * Sends log records to `fn` (with `user`) instead of standard error; a NULL `fn` restores
+ * standard error. Thread-safe; a record being delivered on another thread may still reach the
+ * previous callback, so keep the previous `user` alive until such calls are over.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_ENOMEM.
+ */
+AFTERSALES_EXPORT int aftersales_log_set_callback(aftersales_log_fn fn, void *user);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* AFTERSALES_H */

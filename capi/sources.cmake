@@ -1,0 +1,2 @@
+target_sources(aftersales_objects PRIVATE
+  "${PROJECT_SOURCE_DIR}/capi/aftersales.cpp")

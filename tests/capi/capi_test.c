@@ -1,0 +1,471 @@
+/*
+ * Tests of the C ABI, compiled as C99 so that the header is proven to be C.
+ *
+ * Expected instants were worked out by hand (arithmetic in the comments), never copied from
+ * the library's output. Prints one line per failed check and ends with "N passed, M failed";
+ * exits non-zero when anything failed.
+ */
+#define _POSIX_C_SOURCE 200809L
+
+#include <aftersales.h>
+
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+/* ------------------------------------------------------------------------------------------ */
+/* A minimal harness                                                                           */
+/* ------------------------------------------------------------------------------------------ */
+
+static int passed;
+static int failed;
+
+static void check(int ok, const char *what, int line) {
+  if (ok) {
+    ++passed;
+    return;
+  }
+  ++failed;
+  fprintf(stderr, "capi_test.c:%d: FAILED: %s (last error: \"%s\")\n", line, what,
+          aftersales_last_error());
+}
+#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
+
+/* A successful call returns AFTERSALES_OK and leaves the last error empty. */
+static void check_ok(int rc, const char *what, int line) {
+  check(rc == AFTERSALES_OK && aftersales_last_error()[0] == '\0', what, line);
+}
+#define CHECK_OK(call) check_ok((call), #call, __LINE__)
+
+/* A failed call returns `expected` and its message mentions `fragment`. */
+static void check_error(int rc, int expected, const char *fragment, const char *what, int line) {
+  const char *message = aftersales_last_error();
+  int ok = rc == expected && message[0] != '\0' && strstr(message, fragment) != NULL;
+  if (!ok) {
+    fprintf(stderr, "capi_test.c:%d: got status %d, expected %d mentioning \"%s\"\n", line, rc,
+            expected, fragment);
+  }
+  check(ok, what, line);
+}
+#define CHECK_ERROR(call, expected, fragment) \
+  check_error((call), (expected), (fragment), #call, __LINE__)
+
+/* A successful call whose result (read after the call) equals `expected`. */
+static void check_result(int rc, int64_t actual, int64_t expected, const char *what, int line) {
+  if (rc == AFTERSALES_OK && actual != expected) {
+    fprintf(stderr, "capi_test.c:%d: got %" PRId64 ", expected %" PRId64 "\n", line, actual,
+            expected);
+  }
+  check(rc == AFTERSALES_OK && actual == expected, what, line);
+}
+#define CHECK_RESULT(call, result, expected)                           \
+  do {                                                                 \
+    int rc_ = (call);                                                  \
+    check_result(rc_, (int64_t)(result), (expected), #call, __LINE__); \
+  } while (0)
+
+/* ------------------------------------------------------------------------------------------ */
+/* The calendar under test and instants worked out by hand                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+static const char weekdays_policy[] =
+    "{\"schema_version\": 1, \"calendars\": {\"weekdays\": "
+    "{\"timezone\": \"Asia/Shanghai\", \"hours\": {\"mon-fri\": [\"09:00-18:00\"]}}}}";
+
+/*
+ * Days from 1970-01-01 to 2026-01-01: 56 years, 14 of them leap (1972, 1976, ..., 2024), so
+ * 56 * 365 + 14 = 20454. Days from 2026-01-01 to 2026-11-13: Jan..Oct have
+ * 31+28+31+30+31+30+31+31+30+31 = 304 days, plus 12 = 316. So 2026-11-13T00:00Z is day
+ * 20454 + 316 = 20770, i.e. 20770 * 86400 = 1794528000 s. 20770 = 7 * 2967 + 1 and 1970-01-01
+ * was a Thursday, so 2026-11-13 is a Friday. Asia/Shanghai is UTC+8 all year (no DST since
+ * 1991): local 08:00 on Friday 13 November 2026 is 1794528000000 ms.
+ */
+#define HOUR_MS INT64_C(3600000)
+#define DAY_MS INT64_C(86400000)
+/* Fri 13 Nov 00:00 +08:00 = Thu 16:00Z = 1794528000000 - 8 * 3600000 */
+#define FRI_0000 INT64_C(1794499200000)
+/* Fri 08:59:59.999 +08:00 = 1794528000000 + 3600000 - 1 */
+#define FRI_0859_999 INT64_C(1794531599999)
+/* Fri 09:00 +08:00 = 1794528000000 + 3600000 */
+#define FRI_0900 INT64_C(1794531600000)
+/* Fri 17:00 +08:00 = 1794528000000 + 9 * 3600000 */
+#define FRI_1700 INT64_C(1794560400000)
+/* Fri 18:00 +08:00 = 1794528000000 + 10 * 3600000 */
+#define FRI_1800 INT64_C(1794564000000)
+/* Sat 14 Nov 12:00 +08:00 = 1794528000000 + 86400000 + 4 * 3600000 */
+#define SAT_1200 INT64_C(1794628800000)
+/* Mon 16 Nov 00:00 +08:00 = 1794528000000 + 3 * 86400000 - 8 * 3600000 */
+#define MON_0000 INT64_C(1794758400000)
+/* Mon 16 Nov 09:00 +08:00 = 1794758400000 + 9 * 3600000 */
+#define MON_0900 INT64_C(1794790800000)
+/* Mon 16 Nov 10:00 +08:00 = 1794758400000 + 10 * 3600000 */
+#define MON_1000 INT64_C(1794794400000)
+/* Fri 20 Nov 18:00 +08:00 = 1794758400000 + 4 * 86400000 + 18 * 3600000 */
+#define FRI20_1800 INT64_C(1795168800000)
+/* Mon 23 Nov 00:00 +08:00 = 1794758400000 + 7 * 86400000 */
+#define MON23_0000 INT64_C(1795363200000)
+/* 2200-12-31T23:59:59.999Z, the last supported instant, plus 1 ms */
+#define PAST_2200 INT64_C(7289654400000)
+
+/* ------------------------------------------------------------------------------------------ */
+/* Tests                                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+static void test_version(void) {
+  CHECK(aftersales_version_number() == AFTERSALES_VERSION_NUMBER);
+  CHECK(strcmp(aftersales_version(), AFTERSALES_VERSION_STRING) == 0);
+}
+
+/* A non-NULL value that is not a handle, to see that failures reset handle out-parameters. */
+static char sentinel;
+
+static void test_load_null_arguments(void) {
+  aftersales_policy *policy = (aftersales_policy *)(void *)&sentinel;
+  CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy), AFTERSALES_EINVALID_ARGUMENT, "json");
+  CHECK(policy == NULL);
+  CHECK_ERROR(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, NULL),
+              AFTERSALES_EINVALID_ARGUMENT, "out");
+  CHECK_ERROR(aftersales_policy_load_file(NULL, &policy), AFTERSALES_EINVALID_ARGUMENT, "path");
+  CHECK_ERROR(aftersales_policy_load_file("policy.json", NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out");
+}
+
+/* Whether some line of `text` starts with `prefix`. */
+static int has_line_starting(const char *text, const char *prefix) {
+  size_t n = strlen(prefix);
+  const char *line = text;
+  while (line != NULL) {
+    if (strncmp(line, prefix, n) == 0) return 1;
+    line = strchr(line, '\n');
+    if (line != NULL) ++line;
+  }
+  return 0;
+}
+
+static void test_load_reports_every_problem(void) {
+  /* Three independent mistakes in three calendars. */
+  static const char bad[] =
+      "{\"schema_version\": 1, \"calendars\": {"
+      "\"a\": {\"timezone\": \"Mars/Olympus_Mons\", \"hours\": {\"mon\": [\"09:00-18:00\"]}},"
+      "\"b\": {\"timezone\": \"UTC\", \"hours\": {\"mon\": [\"25:00-26:00\"], \"tue\": "
+      "[\"09:00-18:00\"]}},"
+      "\"c\": {\"timezone\": \"UTC\", \"hours\": \"24x7\", \"colour\": \"red\"}}}";
+  aftersales_policy *policy = (aftersales_policy *)(void *)&sentinel;
+  const char *message;
+  CHECK_ERROR(aftersales_policy_load(bad, sizeof bad - 1, &policy), AFTERSALES_EPOLICY,
+              "Mars/Olympus_Mons");
+  CHECK(policy == NULL);
+  message = aftersales_last_error();
+  CHECK(has_line_starting(message, "calendars.a.timezone: "));
+  CHECK(has_line_starting(message, "calendars.b.hours.mon[0]: "));
+  CHECK(has_line_starting(message, "calendars.c.colour: "));
+
+  CHECK_ERROR(aftersales_policy_load("{", 1, &policy), AFTERSALES_EPOLICY, "");
+}
+
+static void test_load_honours_length(void) {
+  /* The policy followed by bytes that are not JSON, and no NUL: only `len` bytes are read. */
+  char buffer[sizeof weekdays_policy - 1 + 8];
+  aftersales_policy *policy = NULL;
+  memcpy(buffer, weekdays_policy, sizeof weekdays_policy - 1);
+  memcpy(buffer + sizeof weekdays_policy - 1, "garbage!", 8);
+  CHECK_OK(aftersales_policy_load(buffer, sizeof weekdays_policy - 1, &policy));
+  aftersales_policy_free(policy);
+  CHECK_ERROR(aftersales_policy_load(buffer, sizeof buffer, &policy), AFTERSALES_EPOLICY, "");
+  CHECK_ERROR(aftersales_policy_load(buffer, 10, &policy), AFTERSALES_EPOLICY, "");
+}
+
+static void test_load_file(void) {
+  static const char missing[] = "/nonexistent-aftersales-dir/missing-policy.json";
+  static const char path[] = AFTERSALES_CAPI_TEST_DIR "/weekdays-policy.json";
+  aftersales_policy *policy = (aftersales_policy *)(void *)&sentinel;
+  aftersales_calendar *calendar = NULL;
+  FILE *file;
+  int open = -1;
+
+  CHECK_ERROR(aftersales_policy_load_file(missing, &policy), AFTERSALES_EINPUT, missing);
+  CHECK(policy == NULL);
+
+  file = fopen(path, "wb");
+  CHECK(file != NULL);
+  if (file == NULL) return;
+  CHECK(fwrite(weekdays_policy, 1, sizeof weekdays_policy - 1, file) == sizeof weekdays_policy - 1);
+  CHECK(fclose(file) == 0);
+  CHECK_OK(aftersales_policy_load_file(path, &policy));
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900, &open), open, 1);
+  aftersales_calendar_free(calendar);
+  aftersales_policy_free(policy);
+}
+
+static void test_calendar_lookup(const aftersales_policy *policy) {
+  aftersales_calendar *calendar = (aftersales_calendar *)(void *)&sentinel;
+  CHECK_ERROR(aftersales_policy_calendar(NULL, "weekdays", &calendar), AFTERSALES_EINVALID_ARGUMENT,
+              "policy");
+  CHECK(calendar == NULL);
+  CHECK_ERROR(aftersales_policy_calendar(policy, NULL, &calendar), AFTERSALES_EINVALID_ARGUMENT,
+              "name");
+  CHECK_ERROR(aftersales_policy_calendar(policy, "weekdays", NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out");
+  calendar = (aftersales_calendar *)(void *)&sentinel;
+  CHECK_ERROR(aftersales_policy_calendar(policy, "weekends", &calendar), AFTERSALES_ENOT_FOUND,
+              "weekends");
+  CHECK(strstr(aftersales_last_error(), "weekdays") != NULL);
+  CHECK(calendar == NULL);
+}
+
+static void test_null_calendar_arguments(const aftersales_calendar *calendar) {
+  int open = 0;
+  int64_t ms = 0;
+  CHECK_ERROR(aftersales_calendar_is_open(NULL, FRI_0900, &open), AFTERSALES_EINVALID_ARGUMENT,
+              "calendar");
+  CHECK_ERROR(aftersales_calendar_is_open(calendar, FRI_0900, NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out");
+  CHECK_ERROR(aftersales_calendar_next_open(NULL, FRI_0900, &ms), AFTERSALES_EINVALID_ARGUMENT,
+              "calendar");
+  CHECK_ERROR(aftersales_calendar_next_open(calendar, FRI_0900, NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out_ms");
+  CHECK_ERROR(aftersales_calendar_add(NULL, FRI_0900, HOUR_MS, &ms), AFTERSALES_EINVALID_ARGUMENT,
+              "calendar");
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, HOUR_MS, NULL),
+              AFTERSALES_EINVALID_ARGUMENT, "out_ms");
+  CHECK_ERROR(aftersales_calendar_between(NULL, FRI_0900, FRI_1800, &ms),
+              AFTERSALES_EINVALID_ARGUMENT, "calendar");
+  CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, FRI_1800, NULL),
+              AFTERSALES_EINVALID_ARGUMENT, "out_ms");
+  /* Failures leave numeric results alone. */
+  CHECK(open == 0 && ms == 0);
+}
+
+static void test_bad_handles(aftersales_policy *policy) {
+  /* Zeroed memory the size of any handle, aligned like one. */
+  static uint64_t zeroed[16];
+  const aftersales_calendar *policy_as_calendar = (const aftersales_calendar *)(void *)policy;
+  aftersales_calendar *calendar = NULL;
+  int open = 0;
+  int64_t ms = 0;
+
+  CHECK_ERROR(aftersales_calendar_is_open(policy_as_calendar, FRI_0900, &open),
+              AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_calendar");
+  CHECK_ERROR(
+      aftersales_calendar_add((const aftersales_calendar *)(void *)zeroed, FRI_0900, HOUR_MS, &ms),
+      AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_calendar");
+  CHECK_ERROR(
+      aftersales_policy_calendar((const aftersales_policy *)(void *)zeroed, "weekdays", &calendar),
+      AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_policy");
+
+  /* Freeing something that is not a live handle of that type does nothing: the policy
+   * survives being passed to aftersales_calendar_free. */
+  aftersales_calendar_free((aftersales_calendar *)(void *)policy);
+  aftersales_policy_free((aftersales_policy *)(void *)zeroed);
+  aftersales_policy_free(NULL);
+  aftersales_calendar_free(NULL);
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  aftersales_calendar_free(calendar);
+}
+
+static void test_is_open_and_next_open(const aftersales_calendar *calendar) {
+  int open = -1;
+  int64_t ms = 0;
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0859_999, &open), open, 0);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900, &open), open, 1);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_1700, &open), open, 1);
+  /* An interval's end is not inside it. */
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_1800, &open), open, 0);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, SAT_1200, &open), open, 0);
+
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_0859_999, &ms), ms, FRI_0900);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_1700, &ms), ms, FRI_1700);
+  /* Closed from Friday 18:00 over the weekend until Monday 09:00. */
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_1800, &ms), ms, MON_0900);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms), ms, MON_0900);
+}
+
+static void test_add(const aftersales_calendar *calendar) {
+  int64_t ms = 0;
+  /* Friday 17:00 + 1 h lands on the 18:00 close: that end, not Monday's opening. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, HOUR_MS, &ms), ms, FRI_1800);
+  /* 1 h on Friday (17:00-18:00) + 1 h on Monday (09:00-10:00). */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms), ms, MON_1000);
+  /* From a closed Saturday: adding 0 is the identity, 1 h is Monday 09:00-10:00. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, SAT_1200, 0, &ms), ms, SAT_1200);
+  CHECK_RESULT(aftersales_calendar_add(calendar, SAT_1200, HOUR_MS, &ms), ms, MON_1000);
+  /* Friday 00:00 + 9 h is all of Friday; one more millisecond is Monday 09:00:00.001. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0000, 9 * HOUR_MS, &ms), ms, FRI_1800);
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0000, 9 * HOUR_MS + 1, &ms), ms, MON_0900 + 1);
+  /* A whole working week is 5 * 9 h = 45 h: Monday 00:00 + 45 h is Friday 20 Nov 18:00. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, MON_0000, 45 * HOUR_MS, &ms), ms, FRI20_1800);
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, -1, &ms), AFTERSALES_EINPUT, "");
+}
+
+static void test_between(const aftersales_calendar *calendar) {
+  int64_t ms = 0;
+  /* Friday 17:00-18:00 and Monday 09:00-10:00. */
+  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_1700, MON_1000, &ms), ms, 2 * HOUR_MS);
+  CHECK_RESULT(aftersales_calendar_between(calendar, MON_1000, FRI_1700, &ms), ms, -2 * HOUR_MS);
+  /* Friday 09:00-18:00 only: the weekend adds nothing. */
+  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_0000, MON_0000, &ms), ms, 9 * HOUR_MS);
+  /* Monday 16 to Monday 23 November: five days of 9 h. */
+  CHECK_RESULT(aftersales_calendar_between(calendar, MON_0000, MON23_0000, &ms), ms, 45 * HOUR_MS);
+  CHECK_RESULT(aftersales_calendar_between(calendar, SAT_1200, SAT_1200 + DAY_MS, &ms), ms, 0);
+}
+
+static void test_out_of_range(const aftersales_calendar *calendar) {
+  int open = 0;
+  int64_t ms = 0;
+  CHECK_ERROR(aftersales_calendar_is_open(calendar, -1, &open), AFTERSALES_EOUT_OF_RANGE, "");
+  CHECK_ERROR(aftersales_calendar_next_open(calendar, PAST_2200, &ms), AFTERSALES_EOUT_OF_RANGE,
+              "");
+  CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, INT64_MAX, &ms),
+              AFTERSALES_EOUT_OF_RANGE, "");
+  CHECK_ERROR(aftersales_calendar_between(calendar, INT64_MIN, FRI_0900, &ms),
+              AFTERSALES_EOUT_OF_RANGE, "");
+  /* 1970-2200 holds about 231 years; 231 years of 45-hour weeks cannot fit. */
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, PAST_2200, &ms), AFTERSALES_EOUT_OF_RANGE,
+              "");
+  CHECK_ERROR(aftersales_calendar_add(calendar, PAST_2200, 0, &ms), AFTERSALES_EOUT_OF_RANGE, "");
+  /* 1970-01-01T00:00Z, the first supported instant, is a Thursday 08:00 in Shanghai. */
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, 0, &open), open, 0);
+  CHECK(ms == 0);
+}
+
+static void test_error_is_cleared_by_success(const aftersales_calendar *calendar) {
+  int open = 0;
+  CHECK_ERROR(aftersales_calendar_is_open(NULL, FRI_0900, &open), AFTERSALES_EINVALID_ARGUMENT,
+              "calendar");
+  CHECK_OK(aftersales_calendar_is_open(calendar, FRI_0900, &open));
+}
+
+static void test_calendar_outlives_policy(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_calendar *calendar = NULL;
+  int64_t ms = 0;
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  aftersales_policy_free(policy);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms), ms, MON_0900);
+  aftersales_calendar_free(calendar);
+}
+
+/* What the log callback saw. */
+struct log_record {
+  int count;
+  int well_formed; /* every level known, every message non-empty and NUL-terminated */
+};
+
+static void on_log(int level, const char *message, size_t len, void *user) {
+  struct log_record *seen = (struct log_record *)user;
+  ++seen->count;
+  if (level < AFTERSALES_LOG_TRACE || level > AFTERSALES_LOG_ERROR || len == 0 ||
+      message[len] != '\0' || strlen(message) != len) {
+    seen->well_formed = 0;
+  }
+}
+
+/* Loads a policy and queries it: enough work to produce log records at the lower levels. */
+static void do_some_work(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_calendar *calendar = NULL;
+  int64_t ms = 0;
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  CHECK_OK(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms));
+  aftersales_calendar_free(calendar);
+  aftersales_policy_free(policy);
+}
+
+static void test_logging(void) {
+  struct log_record seen = {0, 1};
+  CHECK_ERROR(aftersales_log_set_level(5), AFTERSALES_EINVALID_ARGUMENT, "level");
+  CHECK_ERROR(aftersales_log_set_level(-1), AFTERSALES_EINVALID_ARGUMENT, "level");
+  CHECK_ERROR(aftersales_log_set_level(7), AFTERSALES_EINVALID_ARGUMENT, "level");
+
+  CHECK_OK(aftersales_log_set_callback(on_log, &seen));
+  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_TRACE));
+  do_some_work();
+  CHECK(seen.count > 0);
+  CHECK(seen.well_formed);
+
+  /* Work that succeeds has nothing to warn about. */
+  seen.count = 0;
+  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_WARN));
+  do_some_work();
+  CHECK(seen.count == 0);
+
+  seen.count = 0;
+  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_OFF));
+  do_some_work();
+  CHECK(seen.count == 0);
+
+  CHECK_OK(aftersales_log_set_callback(NULL, NULL));
+}
+
+/* What the second thread observed. */
+struct thread_view {
+  const aftersales_calendar *calendar;
+  int empty_at_start;
+  int own_error_seen;
+  int calendar_answered;
+};
+
+static void *other_thread(void *arg) {
+  struct thread_view *view = (struct thread_view *)arg;
+  int open = 0;
+  view->empty_at_start = aftersales_last_error()[0] == '\0';
+  view->own_error_seen = aftersales_log_set_level(42) == AFTERSALES_EINVALID_ARGUMENT &&
+                         strstr(aftersales_last_error(), "level 42") != NULL;
+  /* The calendar is shared with the main thread: handles are immutable. */
+  view->calendar_answered =
+      aftersales_calendar_is_open(view->calendar, FRI_1700, &open) == AFTERSALES_OK && open == 1;
+  return NULL;
+}
+
+static void test_last_error_is_per_thread(const aftersales_calendar *calendar) {
+  struct thread_view view = {NULL, 0, 0, 0};
+  pthread_t thread;
+  aftersales_policy *policy = NULL;
+  view.calendar = calendar;
+  CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy), AFTERSALES_EINVALID_ARGUMENT, "json");
+  CHECK(pthread_create(&thread, NULL, other_thread, &view) == 0);
+  CHECK(pthread_join(thread, NULL) == 0);
+  CHECK(view.empty_at_start);
+  CHECK(view.own_error_seen);
+  CHECK(view.calendar_answered);
+  /* Neither the other thread's error nor its success touched this thread's message. */
+  CHECK(strstr(aftersales_last_error(), "json") != NULL);
+}
+
+int main(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_calendar *calendar = NULL;
+
+  CHECK(aftersales_last_error() != NULL && aftersales_last_error()[0] == '\0');
+  test_version();
+  test_load_null_arguments();
+  test_load_reports_every_problem();
+  test_load_honours_length();
+  test_load_file();
+  test_calendar_outlives_policy();
+  test_logging();
+
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  if (policy != NULL && calendar != NULL) {
+    test_calendar_lookup(policy);
+    test_null_calendar_arguments(calendar);
+    test_bad_handles(policy);
+    test_is_open_and_next_open(calendar);
+    test_add(calendar);
+    test_between(calendar);
+    test_out_of_range(calendar);
+    test_error_is_cleared_by_success(calendar);
+    test_last_error_is_per_thread(calendar);
+  }
+  aftersales_calendar_free(calendar);
+  aftersales_policy_free(policy);
+
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}
