@@ -1,0 +1,467 @@
+// Business calendars (SPEC §2) through the public API only. Every expected value was worked
+// out by hand from the SPEC; the arithmetic is in the comments. Instants are compared through
+// format_instant so that a failure prints readable times, and durations through their
+// millisecond counts.
+
+#include <aftersales/calendar.hpp>
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/values.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+namespace {
+
+using namespace aftersales;
+using namespace std::chrono_literals;
+
+// Loads a policy holding one calendar, "c", and keeps only the calendar: a Calendar must
+// outlive the Policy it came from.
+Calendar make_calendar(std::string_view calendar_json) {
+  std::string doc = R"({"schema_version": 1, "calendars": {"c": )";
+  doc += calendar_json;
+  doc += "}}";
+  return Policy::from_json(doc)->calendar("c");
+}
+
+Calendar example_calendar(std::string_view name) {
+  return Policy::from_file(std::filesystem::path(AFTERSALES_EXAMPLES_DIR) / "policies" /
+                           "cn-marketplace.json")
+      ->calendar(name);
+}
+
+Instant at(std::string_view rfc3339) { return parse_instant(rfc3339); }
+std::string utc(Instant t) { return format_instant(t); }
+std::string utc(std::string_view rfc3339) { return format_instant(parse_instant(rfc3339)); }
+std::int64_t ms(Duration d) { return d.count(); }
+
+// Monday to Friday 09:00-18:00 in Shanghai (UTC+8 all year, no DST). 2026-03-02 is a Monday,
+// 2026-03-06 a Friday, 2026-03-07/08 the weekend.
+constexpr std::string_view weekdays_shanghai =
+    R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]}})";
+
+TEST(Calendar, NameAndTimeZone) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  EXPECT_EQ(c.name(), "c");
+  EXPECT_EQ(c.time_zone(), "Asia/Shanghai");
+}
+
+TEST(Calendar, IsOpenIncludesStartAndExcludesEnd) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  EXPECT_TRUE(c.is_open(at("2026-03-02T09:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-02T08:59:59.999+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-03-02T17:59:59.999+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-02T18:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-07T12:00:00+08:00")));  // Saturday
+}
+
+TEST(Calendar, NextOpen) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  // Open: the instant itself, milliseconds included.
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T10:00:00.123+08:00"))), "2026-03-02T02:00:00.123Z");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T09:00:00+08:00"))), utc("2026-03-02T09:00:00+08:00"));
+  // At the end of Monday's interval it is closed: next is Tuesday 09:00.
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T18:00:00+08:00"))), utc("2026-03-03T09:00:00+08:00"));
+  // Saturday noon -> Monday 09:00 = 01:00Z.
+  EXPECT_EQ(utc(c.next_open(at("2026-03-07T12:00:00+08:00"))), "2026-03-09T01:00:00Z");
+}
+
+TEST(Calendar, AddZeroIsIdentityEvenWhenClosed) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  const Instant saturday = at("2026-03-07T12:34:56.789+08:00");
+  EXPECT_EQ(utc(c.add(saturday, 0ms)), utc(saturday));
+  const Instant monday = at("2026-03-02T10:00:00+08:00");
+  EXPECT_EQ(utc(c.add(monday, 0ms)), utc(monday));
+}
+
+TEST(Calendar, AddAcrossWeekend) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  // Friday 17:00: 1 h left on Friday, the other hour on Monday from 09:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-06T17:00:00+08:00"), 2h)), utc("2026-03-09T10:00:00+08:00"));
+  EXPECT_EQ(ms(c.between(at("2026-03-06T17:00:00+08:00"), at("2026-03-09T10:00:00+08:00"))),
+            ms(2h));
+  EXPECT_EQ(ms(c.between(at("2026-03-07T10:00:00+08:00"), at("2026-03-08T20:00:00+08:00"))), 0);
+  // From a closed Saturday: the clock starts on Monday at 09:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-07T12:00:00+08:00"), 30min)), utc("2026-03-09T09:30:00+08:00"));
+}
+
+TEST(Calendar, ResultOnIntervalEndIsThatEnd) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  EXPECT_EQ(utc(c.add(at("2026-03-02T09:00:00+08:00"), 9h)), utc("2026-03-02T18:00:00+08:00"));
+  EXPECT_EQ(utc(c.add(at("2026-03-02T17:00:00+08:00"), 1h)), utc("2026-03-02T18:00:00+08:00"));
+  // From a closed Saturday, a whole day's worth ends on Monday at 18:00, not Tuesday 09:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-07T12:00:00+08:00"), 9h)), utc("2026-03-09T18:00:00+08:00"));
+  // One millisecond past the end continues on the next opening.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T17:59:59.999+08:00"), 1ms)), utc("2026-03-02T18:00:00+08:00"));
+  EXPECT_EQ(utc(c.add(at("2026-03-02T17:59:59.999+08:00"), 2ms)),
+            utc("2026-03-03T09:00:00.001+08:00"));
+  EXPECT_EQ(ms(c.between(at("2026-03-02T18:00:00+08:00"), at("2026-03-03T09:00:00+08:00"))), 0);
+}
+
+TEST(Calendar, BetweenIsNegativeWhenReversed) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  const Instant friday = at("2026-03-06T17:00:00+08:00");
+  const Instant monday = at("2026-03-09T10:00:00+08:00");
+  EXPECT_EQ(ms(c.between(monday, friday)), -ms(2h));
+  EXPECT_EQ(ms(c.between(friday, friday)), 0);
+}
+
+TEST(Calendar, DayRangesMayWrapAroundTheWeek) {
+  // fri-mon = Fri, Sat, Sun, Mon.
+  Calendar c =
+      make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"fri-mon": ["10:00-12:00"]}})");
+  // Mon 2026-03-02 00:00 to the next Mon 00:00: Mon, Fri, Sat, Sun open 2 h each = 8 h.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-09T00:00:00+08:00"))),
+            ms(8h));
+  EXPECT_FALSE(c.is_open(at("2026-03-04T11:00:00+08:00")));  // Wednesday
+  EXPECT_TRUE(c.is_open(at("2026-03-07T11:00:00+08:00")));   // Saturday
+}
+
+TEST(Calendar, TwentyFourSeven) {
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": "24x7"})");
+  const Instant t = at("2026-11-11T00:05:00+08:00");
+  EXPECT_TRUE(c.is_open(t));
+  EXPECT_EQ(utc(c.next_open(t)), utc(t));
+  EXPECT_EQ(utc(c.add(t, 90min)), "2026-11-10T17:35:00Z");  // 16:05Z + 1h30m
+  EXPECT_EQ(ms(c.between(t, at("2026-11-12T00:05:00.250+08:00"))), ms(24h + 250ms));
+  EXPECT_EQ(ms(c.between(at("2026-11-12T00:05:00+08:00"), t)), -ms(24h));
+}
+
+TEST(Calendar, LongAddOnTwentyFourSevenIsPlainAddition) {
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": "24x7"})");
+  // 10,000 h = 416 d 16 h. 2026-01-01 + 365 d = 2027-01-01, + 51 d = 2027-02-21; then 16:00.
+  EXPECT_EQ(utc(c.add(at("2026-01-01T00:00:00Z"), 10'000h)), "2027-02-21T16:00:00Z");
+}
+
+TEST(Calendar, LongAddOnWeekdaysCountsWeekByWeekAcrossDst) {
+  // Berlin changes to summer time on Sunday 2026-03-29, while closed, so every weekday keeps
+  // 9 open hours and a week holds 5 x 9 = 45 h.
+  Calendar c =
+      make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"mon-fri": ["09:00-18:00"]}})");
+  // 1,000 h = 22 weeks (990 h) + 10 h. Week 1 starts Mon 2026-03-02; week 22 starts
+  // Mar 2 + 147 d = Mon Jul 27 and ends Fri Jul 31 18:00 (990 h). Mon Aug 3 adds 9 h (999 h),
+  // Tue Aug 4 09:00 + 1 h = 10:00 CEST.
+  const Instant start = at("2026-03-02T09:00:00+01:00");
+  const Instant end = c.add(start, 1'000h);
+  EXPECT_EQ(utc(end), utc("2026-08-04T10:00:00+02:00"));
+  EXPECT_EQ(ms(c.between(start, end)), ms(1'000h));
+}
+
+// ---- Overnight shifts ---------------------------------------------------------------------
+
+TEST(Calendar, OvernightShift) {
+  Calendar c =
+      make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["22:00-06:00"]}})");
+  EXPECT_TRUE(c.is_open(at("2026-03-04T22:00:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-03-04T23:00:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-03-05T03:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-05T06:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-04T21:59:59.999+08:00")));
+  // Mon 05:00: 1 h until 06:00, then 2 h from Mon 22:00 -> Tue 00:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T05:00:00+08:00"), 3h)), utc("2026-03-03T00:00:00+08:00"));
+  // A whole shift lands on its end.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T22:00:00+08:00"), 8h)), utc("2026-03-03T06:00:00+08:00"));
+  // Mon noon to Wed noon: Mon 22-Tue 06 and Tue 22-Wed 06 = 16 h.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T12:00:00+08:00"), at("2026-03-04T12:00:00+08:00"))),
+            ms(16h));
+}
+
+TEST(Calendar, OvernightRangeBelongsToTheDateItStartsOn) {
+  // Friday nights only. Sat 2026-03-14 is a holiday, but Friday's shift into it still runs;
+  // Fri 2026-03-20 is a holiday, so its shift into Saturday does not.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"fri": ["22:00-06:00"]},
+                                 "holidays": ["2026-03-14", "2026-03-20"]})");
+  EXPECT_TRUE(c.is_open(at("2026-03-14T03:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-14T23:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-21T03:00:00+08:00")));
+  EXPECT_EQ(utc(c.next_open(at("2026-03-20T21:00:00+08:00"))), utc("2026-03-27T22:00:00+08:00"));
+  // A Sunday-night shift runs into Monday.
+  Calendar sunday =
+      make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"sun": ["22:00-06:00"]}})");
+  EXPECT_TRUE(sunday.is_open(at("2026-03-09T05:00:00+08:00")));  // Monday 05:00
+}
+
+TEST(Calendar, OvernightRangeMergesWithTheNextDaysHours) {
+  // Mon 20:00 -> Tue 10:00 overlaps Tuesday's own 08:00-12:00: one interval Mon 20:00 ->
+  // Tue 12:00 (16 h), with the overlap counted once.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai",
+                                 "hours": {"mon": ["20:00-10:00"], "tue": ["08:00-12:00"]}})");
+  EXPECT_EQ(ms(c.between(at("2026-03-02T19:00:00+08:00"), at("2026-03-03T13:00:00+08:00"))),
+            ms(16h));
+  EXPECT_EQ(utc(c.add(at("2026-03-02T20:00:00+08:00"), 15h)), utc("2026-03-03T11:00:00+08:00"));
+  EXPECT_TRUE(c.is_open(at("2026-03-03T09:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-03T12:00:00+08:00")));
+}
+
+// ---- Holidays, make-up working days, special hours ----------------------------------------
+
+TEST(Calendar, SpecialAndWorkdayHoursOverrideHolidaysAndWeekends) {
+  // Wed 2026-03-11 is a holiday but has special hours; Thu 03-12 has special hours replacing
+  // its weekly ones; Sun 03-15 is a make-up working day.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai",
+      "hours": {"mon-fri": ["09:00-18:00"]},
+      "holidays": ["2026-03-11"],
+      "special": [{"date": "2026-03-11", "hours": ["10:00-12:00"]},
+                  {"date": "2026-03-12", "hours": ["12:00-13:00"]}],
+      "workdays": [{"date": "2026-03-15", "hours": ["13:00-15:00"]}]})");
+  EXPECT_TRUE(c.is_open(at("2026-03-11T11:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-11T09:30:00+08:00")));
+  EXPECT_EQ(ms(c.between(at("2026-03-11T00:00:00+08:00"), at("2026-03-12T00:00:00+08:00"))),
+            ms(2h));
+  EXPECT_EQ(ms(c.between(at("2026-03-12T00:00:00+08:00"), at("2026-03-13T00:00:00+08:00"))),
+            ms(1h));
+  EXPECT_EQ(ms(c.between(at("2026-03-15T00:00:00+08:00"), at("2026-03-16T00:00:00+08:00"))),
+            ms(2h));
+  // Sat 03-14 stays closed: Fri 17:00 + 2 h = 1 h Fri + 1 h on Sunday 13:00-14:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-13T17:00:00+08:00"), 2h)), utc("2026-03-15T14:00:00+08:00"));
+}
+
+TEST(Calendar, NationalDayOnTheBackOffice) {
+  Calendar c = example_calendar("cn-office");
+  // Wed Sep 30 17:00: 1 h on Sep 30, Oct 1-7 closed, Thu Oct 8 09:00 + 1 h.
+  EXPECT_EQ(utc(c.add(at("2026-09-30T17:00:00+08:00"), 2h)), utc("2026-10-08T10:00:00+08:00"));
+  // Sep 30 9 h; Oct 8 (Thu) 9 h, Oct 9 (Fri) 9 h, Sat Oct 10 make-up 9 h; Sun Oct 11 closed.
+  EXPECT_EQ(ms(c.between(at("2026-09-30T09:00:00+08:00"), at("2026-10-12T09:00:00+08:00"))),
+            ms(36h));
+  // Sat Sep 19 closed; Sun Sep 20 make-up 9 h; Mon-Thu Sep 21-24 4 x 9 h; Fri Sep 25 to
+  // Sun Sep 27 Mid-Autumn Festival.
+  EXPECT_EQ(ms(c.between(at("2026-09-19T00:00:00+08:00"), at("2026-09-28T00:00:00+08:00"))),
+            ms(45h));
+}
+
+TEST(Calendar, MakeUpSaturday) {
+  Calendar c = example_calendar("cn-office");
+  // Fri Oct 9 17:00 + 3 h: 1 h Friday, 2 h on the make-up Saturday Oct 10.
+  EXPECT_EQ(utc(c.add(at("2026-10-09T17:00:00+08:00"), 3h)), utc("2026-10-10T11:00:00+08:00"));
+  EXPECT_TRUE(c.is_open(at("2026-10-10T10:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-10-17T10:00:00+08:00")));  // an ordinary Saturday
+}
+
+TEST(Calendar, SpringFestival) {
+  Calendar c = example_calendar("cn-office");
+  // Fri Feb 13 17:00 + 2 h: 1 h Friday, 1 h on the make-up Saturday Feb 14.
+  EXPECT_EQ(utc(c.add(at("2026-02-13T17:00:00+08:00"), 2h)), utc("2026-02-14T10:00:00+08:00"));
+  // Sat Feb 14 17:00 + 2 h: 1 h that Saturday, Feb 15-23 closed, Tue Feb 24 09:00 + 1 h.
+  EXPECT_EQ(utc(c.add(at("2026-02-14T17:00:00+08:00"), 2h)), utc("2026-02-24T10:00:00+08:00"));
+}
+
+TEST(Calendar, WholeYearOnTheBackOffice) {
+  Calendar c = example_calendar("cn-office");
+  // 2026: 365 d = 52 weeks + 1 (Thu Dec 31): 261 weekdays. Weekday holidays: Jan 1-2 (2),
+  // Feb 16-20 and 23 (6), Apr 6 (1), May 1, 4, 5 (3), Jun 19 (1), Sep 25 (1), Oct 1, 2, 5, 6,
+  // 7 (5) = 19. Make-up days: 6. 261 - 19 + 6 = 248 working days x 9 h = 2232 h.
+  const Instant start = at("2026-01-01T00:00:00+08:00");
+  EXPECT_EQ(ms(c.between(start, at("2027-01-01T00:00:00+08:00"))), ms(2232h));
+  // Spending all of it ends on the end of the year's last interval, Thu Dec 31 18:00.
+  EXPECT_EQ(utc(c.add(start, 2232h)), utc("2026-12-31T18:00:00+08:00"));
+}
+
+TEST(Calendar, WholeYearOnTheServiceDesk) {
+  Calendar c = example_calendar("cn-service");
+  // 365 - 33 holiday days = 332 days of 15 h, three of which (Nov 10-12) have 24 h instead:
+  // 332 x 15 + 3 x 9 = 4980 + 27 = 5007 h.
+  EXPECT_EQ(ms(c.between(at("2026-01-01T00:00:00+08:00"), at("2027-01-01T00:00:00+08:00"))),
+            ms(5007h));
+}
+
+TEST(Calendar, DoubleElevenSpecialHours) {
+  Calendar c = example_calendar("cn-service");
+  EXPECT_TRUE(c.is_open(at("2026-11-10T00:00:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-11-11T03:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-11-13T03:00:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-11-09T23:30:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-11-09T03:00:00+08:00")));
+  // Nov 9 23:00 + 2 h: 23:00-24:00 on Nov 9 runs straight into Nov 10's 00:00-24:00.
+  EXPECT_EQ(utc(c.add(at("2026-11-09T23:00:00+08:00"), 2h)), utc("2026-11-10T01:00:00+08:00"));
+  EXPECT_EQ(ms(c.between(at("2026-11-10T00:00:00+08:00"), at("2026-11-13T00:00:00+08:00"))),
+            ms(72h));
+  // Nov 12 20:00-24:00 (4 h) + Nov 13 09:00-10:00 (1 h).
+  EXPECT_EQ(ms(c.between(at("2026-11-12T20:00:00+08:00"), at("2026-11-13T10:00:00+08:00"))),
+            ms(5h));
+  EXPECT_EQ(utc(c.add(at("2026-11-12T23:00:00+08:00"), 2h)), utc("2026-11-13T10:00:00+08:00"));
+}
+
+TEST(Calendar, YearBoundaryOverNewYearHoliday) {
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["09:00-18:00"]},
+                                 "holidays": ["2027-01-01"]})");
+  // Thu Dec 31 17:00: 1 h, Jan 1 closed, Sat Jan 2 09:00 + 1 h.
+  EXPECT_EQ(utc(c.add(at("2026-12-31T17:00:00+08:00"), 2h)), utc("2027-01-02T10:00:00+08:00"));
+  EXPECT_EQ(ms(c.between(at("2026-12-31T00:00:00+08:00"), at("2027-01-03T00:00:00+08:00"))),
+            ms(18h));
+}
+
+TEST(Calendar, YearBoundaryIntoNewYearHolidayAndMakeUpSunday) {
+  Calendar c = example_calendar("cn-service");
+  // 2025-12-31 23:00: 1 h, Jan 1-3 closed, make-up Sunday Jan 4 09:00 + 1 h.
+  EXPECT_EQ(utc(c.add(at("2025-12-31T23:00:00+08:00"), 2h)), utc("2026-01-04T10:00:00+08:00"));
+}
+
+// ---- Daylight saving time -----------------------------------------------------------------
+// America/New_York 2026: Sun Mar 8 02:00 EST (-05:00) -> 03:00 EDT (-04:00);
+//                        Sun Nov 1 02:00 EDT -> 01:00 EST, so 01:00-01:59 happens twice.
+// Europe/Berlin 2026:    Sun Mar 29 02:00 CET (+01:00) -> 03:00 CEST (+02:00);
+//                        Sun Oct 25 03:00 CEST -> 02:00 CET, so 02:00-02:59 happens twice.
+
+// From Saturday noon to Monday 00:00 around each change: the whole changing Sunday.
+struct Weekend {
+  std::string_view from;
+  std::string_view to;
+};
+constexpr Weekend new_york_spring{"2026-03-07T12:00:00-05:00", "2026-03-09T00:00:00-04:00"};
+constexpr Weekend new_york_fall{"2026-10-31T12:00:00-04:00", "2026-11-02T00:00:00-05:00"};
+constexpr Weekend berlin_spring{"2026-03-28T12:00:00+01:00", "2026-03-30T00:00:00+02:00"};
+constexpr Weekend berlin_fall{"2026-10-24T12:00:00+02:00", "2026-10-26T00:00:00+01:00"};
+
+std::int64_t open_ms(const Calendar& c, Weekend w) { return ms(c.between(at(w.from), at(w.to))); }
+
+constexpr std::string_view new_york_sunday_night =
+    R"({"timezone": "America/New_York", "hours": {"sun": ["00:00-06:00"]}})";
+constexpr std::string_view berlin_sunday_night =
+    R"({"timezone": "Europe/Berlin", "hours": {"sun": ["00:00-06:00"]}})";
+
+TEST(CalendarDst, NewYorkSpringForwardShiftIsFiveHours) {
+  Calendar c = make_calendar(new_york_sunday_night);
+  // 00:00 EST = 05:00Z to 06:00 EDT = 10:00Z.
+  EXPECT_EQ(open_ms(c, new_york_spring), ms(5h));
+  EXPECT_EQ(utc(c.add(at("2026-03-08T00:00:00-05:00"), 5h)), "2026-03-08T10:00:00Z");
+  // 01:00 EST = 06:00Z; one hour later is 07:00Z = 03:00 EDT.
+  EXPECT_EQ(utc(c.add(at("2026-03-08T01:00:00-05:00"), 1h)), utc("2026-03-08T03:00:00-04:00"));
+  EXPECT_TRUE(c.is_open(at("2026-03-08T03:00:00-04:00")));
+  // A week later the same shift is 6 h.
+  EXPECT_EQ(ms(c.between(at("2026-03-14T12:00:00-04:00"), at("2026-03-16T00:00:00-04:00"))),
+            ms(6h));
+}
+
+TEST(CalendarDst, NewYorkFallBackShiftIsSevenHours) {
+  Calendar c = make_calendar(new_york_sunday_night);
+  // 00:00 EDT = 04:00Z to 06:00 EST = 11:00Z.
+  EXPECT_EQ(open_ms(c, new_york_fall), ms(7h));
+  // 04:00Z + 2 h = 06:00Z, the second 01:00 (EST).
+  EXPECT_EQ(utc(c.add(at("2026-11-01T00:00:00-04:00"), 2h)), utc("2026-11-01T01:00:00-05:00"));
+  EXPECT_EQ(utc(c.add(at("2026-11-01T00:00:00-04:00"), 7h)), utc("2026-11-01T06:00:00-05:00"));
+  EXPECT_TRUE(c.is_open(at("2026-11-01T05:59:59-05:00")));
+  EXPECT_FALSE(c.is_open(at("2026-11-01T06:00:00-05:00")));
+}
+
+TEST(CalendarDst, NewYorkStartInsideTheGapStartsWhenTheGapEnds) {
+  // 02:30 does not exist on Mar 8: the range starts at 03:00 EDT = 07:00Z, ends 05:00 EDT
+  // = 09:00Z: 2 h.
+  Calendar c =
+      make_calendar(R"({"timezone": "America/New_York", "hours": {"sun": ["02:30-05:00"]}})");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-08T00:00:00-05:00"))), "2026-03-08T07:00:00Z");
+  EXPECT_EQ(open_ms(c, new_york_spring), ms(2h));
+  EXPECT_FALSE(c.is_open(at("2026-03-08T01:59:59-05:00")));
+}
+
+TEST(CalendarDst, NewYorkEndInsideTheGapEndsWhenTheGapEnds) {
+  // 00:00 EST = 05:00Z to 02:30 (nonexistent) -> 03:00 EDT = 07:00Z: 2 h.
+  Calendar c =
+      make_calendar(R"({"timezone": "America/New_York", "hours": {"sun": ["00:00-02:30"]}})");
+  EXPECT_EQ(open_ms(c, new_york_spring), ms(2h));
+}
+
+TEST(CalendarDst, NewYorkAmbiguousStartIsTheEarlierInstant) {
+  // 01:30 on Nov 1 is first 01:30 EDT = 05:30Z; 03:00 EST = 08:00Z: 2 h 30 min, which
+  // includes the repeated hour.
+  Calendar c =
+      make_calendar(R"({"timezone": "America/New_York", "hours": {"sun": ["01:30-03:00"]}})");
+  EXPECT_EQ(utc(c.next_open(at("2026-11-01T00:00:00-04:00"))), "2026-11-01T05:30:00Z");
+  EXPECT_EQ(open_ms(c, new_york_fall), ms(2h + 30min));
+  EXPECT_TRUE(c.is_open(at("2026-11-01T01:15:00-05:00")));  // 06:15Z, the second 01:15
+}
+
+TEST(CalendarDst, NewYorkAmbiguousEndIsTheEarlierInstant) {
+  // 00:00 EDT = 04:00Z to the first 01:30 (EDT) = 05:30Z: 1 h 30 min.
+  Calendar c =
+      make_calendar(R"({"timezone": "America/New_York", "hours": {"sun": ["00:00-01:30"]}})");
+  EXPECT_EQ(open_ms(c, new_york_fall), ms(1h + 30min));
+  EXPECT_FALSE(c.is_open(at("2026-11-01T01:00:00-05:00")));  // 06:00Z, after the end
+}
+
+TEST(CalendarDst, NewYorkWeekdaysAcrossTheSpringWeekend) {
+  Calendar c =
+      make_calendar(R"({"timezone": "America/New_York", "hours": {"mon-fri": ["09:00-17:00"]}})");
+  // Fri Mar 6 16:00 EST: 1 h Friday, Mon Mar 9 09:00 EDT + 1 h = 10:00 EDT = 14:00Z.
+  EXPECT_EQ(utc(c.add(at("2026-03-06T16:00:00-05:00"), 2h)), "2026-03-09T14:00:00Z");
+  EXPECT_EQ(ms(c.between(at("2026-03-06T09:00:00-05:00"), at("2026-03-09T17:00:00-04:00"))),
+            ms(16h));
+}
+
+TEST(CalendarDst, BerlinSpringForwardShiftIsFiveHours) {
+  Calendar c = make_calendar(berlin_sunday_night);
+  // 00:00 CET = Mar 28 23:00Z to 06:00 CEST = 04:00Z.
+  EXPECT_EQ(open_ms(c, berlin_spring), ms(5h));
+  // 23:00Z + 2 h = 01:00Z = 03:00 CEST.
+  EXPECT_EQ(utc(c.add(at("2026-03-29T00:00:00+01:00"), 2h)), utc("2026-03-29T03:00:00+02:00"));
+}
+
+TEST(CalendarDst, BerlinFallBackShiftIsSevenHours) {
+  Calendar c = make_calendar(berlin_sunday_night);
+  // 00:00 CEST = Oct 24 22:00Z to 06:00 CET = 05:00Z.
+  EXPECT_EQ(open_ms(c, berlin_fall), ms(7h));
+  // 22:00Z + 3 h = 01:00Z = the second 02:00 (CET).
+  EXPECT_EQ(utc(c.add(at("2026-10-25T00:00:00+02:00"), 3h)), utc("2026-10-25T02:00:00+01:00"));
+}
+
+TEST(CalendarDst, BerlinStartInsideTheGapStartsWhenTheGapEnds) {
+  // 02:30 does not exist on Mar 29: 03:00 CEST = 01:00Z to 05:00 CEST = 03:00Z: 2 h.
+  Calendar c = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"sun": ["02:30-05:00"]}})");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-29T00:00:00+01:00"))), "2026-03-29T01:00:00Z");
+  EXPECT_EQ(open_ms(c, berlin_spring), ms(2h));
+}
+
+TEST(CalendarDst, BerlinAmbiguousStartIsTheEarlierInstant) {
+  // 02:30 on Oct 25 is first 02:30 CEST = 00:30Z; 04:00 CET = 03:00Z: 2 h 30 min.
+  Calendar c = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"sun": ["02:30-04:00"]}})");
+  EXPECT_EQ(utc(c.next_open(at("2026-10-25T00:00:00+02:00"))), "2026-10-25T00:30:00Z");
+  EXPECT_EQ(open_ms(c, berlin_fall), ms(2h + 30min));
+}
+
+// ---- Errors --------------------------------------------------------------------------------
+
+TEST(CalendarErrors, NegativeDurationIsAnInputError) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  try {
+    (void)c.add(at("2026-03-02T10:00:00+08:00"), -1ms);
+    FAIL() << "add with a negative duration did not throw";
+  } catch (const RangeError&) {
+    FAIL() << "a negative duration is malformed input, not out of range";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::input);
+  }
+}
+
+TEST(CalendarErrors, InstantsOutsideTheSupportedYearsAreRangeErrors) {
+  Calendar c = make_calendar(weekdays_shanghai);
+  const Instant before_1970 = min_instant - 1ms;
+  const Instant after_2200 = max_instant + 1ms;
+  EXPECT_THROW((void)c.is_open(before_1970), RangeError);
+  EXPECT_THROW((void)c.is_open(after_2200), RangeError);
+  EXPECT_THROW((void)c.next_open(before_1970), RangeError);
+  EXPECT_THROW((void)c.add(after_2200, 0ms), RangeError);
+  EXPECT_THROW((void)c.between(before_1970, at("2026-03-02T10:00:00+08:00")), RangeError);
+  EXPECT_THROW((void)c.between(at("2026-03-02T10:00:00+08:00"), after_2200), RangeError);
+}
+
+TEST(CalendarErrors, ResultsBeyond2200AreRangeErrors) {
+  Calendar weekdays =
+      make_calendar(R"({"timezone": "UTC", "hours": {"mon-fri": ["09:00-18:00"]}})");
+  // Wed 2200-12-31 is the last supported day; its interval is still usable.
+  EXPECT_TRUE(weekdays.is_open(at("2200-12-31T12:00:00Z")));
+  EXPECT_EQ(utc(weekdays.add(at("2200-12-31T12:00:00Z"), 6h)), "2200-12-31T18:00:00Z");
+  // The next opening would be Thu 2201-01-01 09:00.
+  EXPECT_THROW((void)weekdays.next_open(at("2200-12-31T19:00:00Z")), RangeError);
+  EXPECT_THROW((void)weekdays.add(at("2200-12-31T17:00:00Z"), 2h), RangeError);
+
+  Calendar always = make_calendar(R"({"timezone": "UTC", "hours": "24x7"})");
+  EXPECT_EQ(utc(always.add(max_instant, 0ms)), "2200-12-31T23:59:59.999Z");
+  EXPECT_THROW((void)always.add(max_instant - 1h, 2h), RangeError);
+}
+
+}  // namespace

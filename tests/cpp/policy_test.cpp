@@ -1,0 +1,380 @@
+// Loading and validating policy documents (SPEC §0, §2) through the public API. Problems are
+// checked by their exact JSON path and by the one fact their message must contain (the bad
+// value, or the kind of mistake), so the tests do not depend on the wording.
+
+#include <aftersales/calendar.hpp>
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/values.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cctype>
+#include <filesystem>
+#include <initializer_list>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace {
+
+using namespace aftersales;
+
+const std::filesystem::path example_policy =
+    std::filesystem::path(AFTERSALES_EXAMPLES_DIR) / "policies" / "cn-marketplace.json";
+
+// A document whose only calendar, "c", is `calendar_json`.
+std::string calendar_doc(std::string_view calendar_json) {
+  std::string doc = R"({"schema_version": 1, "calendars": {"c": )";
+  doc += calendar_json;
+  doc += "}}";
+  return doc;
+}
+
+std::vector<Problem> problems_of(std::string_view json, const LoadLimits& limits = {}) {
+  try {
+    (void)Policy::from_json(json, limits);
+  } catch (const PolicyError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::policy);
+    return e.problems();
+  }
+  ADD_FAILURE() << "the document was accepted";
+  return {};
+}
+
+bool contains_nocase(std::string_view text, std::string_view fact) {
+  return std::search(text.begin(), text.end(), fact.begin(), fact.end(), [](char a, char b) {
+           return std::tolower(static_cast<unsigned char>(a)) ==
+                  std::tolower(static_cast<unsigned char>(b));
+         }) != text.end();
+}
+
+std::string listing(const std::vector<Problem>& problems) {
+  std::string out;
+  for (const Problem& p : problems) out += "\n  " + p.path + ": " + p.message;
+  return out.empty() ? "\n  (no problems)" : out;
+}
+
+// Some problem whose path satisfies `path_matches` mentions `fact` (case-insensitively).
+template <typename PathMatches>
+::testing::AssertionResult find_problem(const std::vector<Problem>& problems,
+                                        PathMatches path_matches, std::string_view where,
+                                        std::string_view fact) {
+  for (const Problem& p : problems) {
+    if (path_matches(p.path) && contains_nocase(p.message, fact)) {
+      return ::testing::AssertionSuccess();
+    }
+  }
+  return ::testing::AssertionFailure()
+         << "no problem at " << where << " mentioning '" << fact << "'; got:" << listing(problems);
+}
+
+::testing::AssertionResult has_problem(const std::vector<Problem>& problems, std::string_view path,
+                                       std::string_view fact) {
+  return find_problem(
+      problems, [&](const std::string& p) { return p == path; }, path, fact);
+}
+
+// Each expected {path, fact} pair is among the problems.
+struct Expected {
+  std::string_view path;
+  std::string_view fact;
+};
+void expect_problems(const std::vector<Problem>& problems, std::initializer_list<Expected> all) {
+  for (const Expected& e : all) EXPECT_TRUE(has_problem(problems, e.path, e.fact));
+}
+
+// For mistakes where either an entry or one of its fields is a fair place to point at.
+::testing::AssertionResult has_problem_under(const std::vector<Problem>& problems,
+                                             std::string_view prefix, std::string_view fact) {
+  return find_problem(
+      problems, [&](const std::string& p) { return p.starts_with(prefix); },
+      std::string(prefix) + "...", fact);
+}
+
+// ---- Documents that load ---------------------------------------------------------------------
+
+TEST(Policy, MinimalDocuments) {
+  EXPECT_EQ(Policy::from_json(R"({"schema_version": 1})")->schema_version(), 1);
+  auto empty = Policy::from_json(R"({"schema_version": 1, "calendars": {}})");
+  EXPECT_TRUE(empty->calendar_names().empty());
+}
+
+TEST(Policy, LaterSectionsAreAcceptedAsOpaqueObjectsForNow) {
+  EXPECT_NO_THROW((void)Policy::from_json(R"({"schema_version": 1,
+      "sla": {"policies": [{"id": "vip", "targets": {"urgent": {"first_response": "30s"}}}]},
+      "routing": {"queues": [{"id": "general"}]},
+      "refunds": {"policies": []},
+      "kpi": {}})"));
+}
+
+TEST(Policy, ExamplePolicyLoadsAndAnswers) {
+  auto policy = Policy::from_file(example_policy);
+  EXPECT_EQ(policy->calendar_names(), (std::vector<std::string>{"always", "cn-office", "cn-service",
+                                                                "eu-service", "night-shift"}));
+  const Calendar service = policy->calendar("cn-service");
+  const Calendar office = policy->calendar("cn-office");
+  EXPECT_EQ(service.time_zone(), "Asia/Shanghai");
+  EXPECT_FALSE(service.is_open(parse_instant("2026-10-01T10:00:00+08:00")));  // National Day
+  EXPECT_TRUE(office.is_open(parse_instant("2026-09-20T10:00:00+08:00")));    // make-up Sunday
+  EXPECT_FALSE(office.is_open(parse_instant("2026-09-13T10:00:00+08:00")));   // plain Sunday
+  EXPECT_TRUE(service.is_open(parse_instant("2026-11-11T03:00:00+08:00")));   // Double 11
+  EXPECT_FALSE(office.is_open(parse_instant("2026-11-11T03:00:00+08:00")));
+  EXPECT_FALSE(service.is_open(parse_instant("2026-11-18T03:00:00+08:00")));
+
+  const Calendar eu = policy->calendar("eu-service");
+  EXPECT_FALSE(eu.is_open(parse_instant("2026-04-03T12:00:00+02:00")));  // Good Friday
+  EXPECT_TRUE(eu.is_open(parse_instant("2026-04-04T12:00:00+02:00")));   // Saturday 10-16
+  EXPECT_FALSE(eu.is_open(parse_instant("2026-04-04T17:00:00+02:00")));
+  EXPECT_TRUE(policy->calendar("night-shift").is_open(parse_instant("2026-10-01T02:00:00+08:00")));
+  EXPECT_TRUE(policy->calendar("always").is_open(parse_instant("2026-10-01T02:00:00+08:00")));
+}
+
+TEST(Policy, UnknownCalendarIsNotFound) {
+  auto policy = Policy::from_json(calendar_doc(R"({"timezone": "UTC", "hours": "24x7"})"));
+  try {
+    (void)policy->calendar("office");
+    FAIL() << "no exception";
+  } catch (const NotFoundError& e) {
+    EXPECT_EQ(e.code(), ErrorCode::not_found);
+    EXPECT_TRUE(contains_nocase(e.what(), "office")) << e.what();
+  }
+}
+
+TEST(Policy, MissingFileIsAnInputError) {
+  EXPECT_THROW((void)Policy::from_file("/nonexistent/policy.json"), InputError);
+}
+
+// ---- Every problem, with its path -------------------------------------------------------------
+
+TEST(PolicyErrors, ReportsEveryProblemWithItsPath) {
+  const std::vector<Problem> problems = problems_of(R"({
+    "schema_version": 1,
+    "calendars": {
+      "a": {"timezone": "Mars/Olympus", "hours": {"mon": ["09:00-18:00"]}},
+      "b": {"timezone": "UTC",
+            "hours": {"tue": ["25:00-26:00"], "wed": ["09:00-12:00", "11:00-13:00"],
+                      "thu": ["09:00-18:00"]},
+            "holiday": ["2026-01-01"]},
+      "c": {"timezone": "Asia/Shanghai", "hours": {"mon": ["09:00-18:00"]},
+            "holidays": ["2026-02-30", {"date": "2026-03-02", "name": "fine"}],
+            "special": [{"date": "2026-03-03", "hours": ["9:00-10:00"]}]}
+    },
+    "extra": true
+  })");
+  EXPECT_EQ(problems.size(), 7u) << listing(problems);
+  EXPECT_TRUE(has_problem_under(problems, "calendars.b.hours.wed", "overlap"));
+  expect_problems(problems, {
+                                {"calendars.a.timezone", "Mars/Olympus"},
+                                {"calendars.b.hours.tue[0]", "25:00-26:00"},
+                                {"calendars.b.holiday", "unknown"},
+                                {"calendars.c.holidays[0]", "2026-02-30"},
+                                {"calendars.c.special[0].hours[0]", "9:00-10:00"},
+                                {"extra", "unknown"},
+                            });
+}
+
+TEST(PolicyErrors, WhatListsTheProblemsWithTheirPaths) {
+  try {
+    (void)Policy::from_json(calendar_doc(R"({"timezone": "Mars/Olympus", "hours": "24x7"})"));
+    FAIL() << "no exception";
+  } catch (const PolicyError& e) {
+    EXPECT_TRUE(contains_nocase(e.what(), "calendars.c.timezone")) << e.what();
+    EXPECT_TRUE(contains_nocase(e.what(), "Mars/Olympus")) << e.what();
+  }
+}
+
+TEST(PolicyErrors, SchemaVersion) {
+  EXPECT_TRUE(has_problem(problems_of(R"({"calendars": {}})"), "schema_version", ""));
+  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 2})"), "schema_version", "2"));
+  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": "1"})"), "schema_version", ""));
+}
+
+TEST(PolicyErrors, UnknownKeys) {
+  EXPECT_TRUE(
+      has_problem(problems_of(R"({"schema_version": 1, "calendar": {}})"), "calendar", "unknown"));
+  EXPECT_TRUE(has_problem(
+      problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7", "holiday": []})")),
+      "calendars.c.holiday", "unknown"));
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "holidays": [{"date": "2026-01-01", "nmae": "typo"}]})")),
+                          "calendars.c.holidays[0].nmae", "unknown"));
+}
+
+TEST(PolicyErrors, WrongTypes) {
+  EXPECT_TRUE(
+      has_problem(problems_of(R"({"schema_version": 1, "calendars": []})"), "calendars", ""));
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": 8, "hours": "24x7"})")),
+                          "calendars.c.timezone", ""));
+  EXPECT_TRUE(has_problem(
+      problems_of(calendar_doc(R"({"timezone": "UTC", "hours": {"mon": "09:00-18:00"}})")),
+      "calendars.c.hours.mon", ""));
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(
+                              R"({"timezone": "UTC", "hours": "24x7", "holidays": "2026-01-01"})")),
+                          "calendars.c.holidays", ""));
+}
+
+TEST(PolicyErrors, TimeZone) {
+  EXPECT_TRUE(
+      has_problem(problems_of(calendar_doc(R"({"timezone": "Mars/Olympus", "hours": "24x7"})")),
+                  "calendars.c.timezone", "Mars/Olympus"));
+  EXPECT_TRUE(
+      has_problem(problems_of(calendar_doc(R"({"hours": "24x7"})")), "calendars.c.timezone", ""));
+}
+
+TEST(PolicyErrors, OverlappingRangesOnOneDay) {
+  // The day (naming both ranges) or the second range are both fair places to point at.
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC",
+      "hours": {"mon": ["09:00-12:00", "11:00-13:00"]}})"));
+  EXPECT_TRUE(has_problem_under(problems, "calendars.c.hours.mon", "11:00-13:00"));
+}
+
+TEST(PolicyErrors, TwoHourKeysCoveringTheSameDay) {
+  // The ranges themselves do not overlap: it is the day given twice that is the mistake.
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC",
+      "hours": {"mon-fri": ["09:00-12:00"], "fri": ["14:00-16:00"]}})")),
+                          "calendars.c.hours.fri", "fri"));
+}
+
+TEST(PolicyErrors, MalformedDayKeysAndHours) {
+  EXPECT_TRUE(has_problem(
+      problems_of(calendar_doc(R"({"timezone": "UTC", "hours": {"mon-fry": ["09:00-18:00"]}})")),
+      "calendars.c.hours.mon-fry", "mon-fry"));
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24/7"})")),
+                          "calendars.c.hours", "24/7"));
+}
+
+TEST(PolicyErrors, MalformedTimeRanges) {
+  // "HH:MM" means two digits for the hour; 24:00 may only end a range.
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC",
+      "hours": {"mon": ["25:00-26:00"], "tue": ["9:00-18:00"], "wed": ["10:00-10:00"],
+                "thu": ["09:60-10:00"], "fri": ["09:00-24:30"], "sat": ["09:00"],
+                "sun": ["24:00-02:00"]},
+      "special": [{"date": "2026-03-02", "hours": ["09:00-18:00"]}]})"));
+  expect_problems(problems, {
+                                {"calendars.c.hours.mon[0]", "25:00-26:00"},
+                                {"calendars.c.hours.tue[0]", "9:00-18:00"},
+                                {"calendars.c.hours.wed[0]", "10:00-10:00"},
+                                {"calendars.c.hours.thu[0]", "09:60-10:00"},
+                                {"calendars.c.hours.fri[0]", "09:00-24:30"},
+                                {"calendars.c.hours.sat[0]", "09:00"},
+                                {"calendars.c.hours.sun[0]", "24:00-02:00"},
+                            });
+}
+
+TEST(PolicyErrors, CalendarWithNoOpenTime) {
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": {}})")),
+                          "calendars.c", "open"));
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": {"mon": []},
+                                   "holidays": ["2026-01-01"]})")),
+                          "calendars.c", "open"));
+}
+
+TEST(PolicyErrors, MalformedDates) {
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC",
+      "hours": {"mon-fri": ["09:00-18:00"]},
+      "holidays": ["2026-02-30",
+                   {"from": "2026-10-07", "to": "2026-10-01", "name": "reversed"},
+                   {"date": "20261001", "name": "no dashes"}],
+      "workdays": [{"date": "2026-13-01", "hours": ["09:00-18:00"]}]})"));
+  EXPECT_TRUE(has_problem(problems, "calendars.c.holidays[0]", "2026-02-30"));
+  EXPECT_TRUE(has_problem_under(problems, "calendars.c.holidays[1]", "2026-10-0"));
+  EXPECT_TRUE(has_problem(problems, "calendars.c.holidays[2].date", "20261001"));
+  EXPECT_TRUE(has_problem(problems, "calendars.c.workdays[0].date", "2026-13-01"));
+}
+
+TEST(PolicyErrors, TwoEntriesForTheSameDate) {
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC",
+      "hours": {"mon-fri": ["09:00-18:00"]},
+      "workdays": [{"date": "2026-09-20", "hours": ["09:00-18:00"]},
+                   {"date": "2026-09-20", "hours": ["10:00-12:00"]}]})")),
+                          "calendars.c.workdays[1]", "2026-09-20"));
+  // A make-up day inside a range of special hours.
+  EXPECT_TRUE(has_problem_under(problems_of(calendar_doc(R"({"timezone": "UTC",
+      "hours": {"mon-fri": ["09:00-18:00"]},
+      "special": [{"from": "2026-11-10", "to": "2026-11-12", "hours": ["00:00-24:00"]}],
+      "workdays": [{"date": "2026-11-11", "hours": ["09:00-18:00"]}]})")),
+                                "calendars.c.", "2026-11-1"));
+}
+
+// ---- Hostile and broken input ----------------------------------------------------------------
+
+TEST(PolicyErrors, InvalidJsonSyntaxSaysWhere) {
+  const std::vector<Problem> problems =
+      problems_of("{\"schema_version\": 1,\n  \"calendars\": {,}}");
+  ASSERT_FALSE(problems.empty());
+  const std::string& message = problems.front().message;
+  EXPECT_TRUE(contains_nocase(message, "line") || contains_nocase(message, "column") ||
+              contains_nocase(message, "offset"))
+      << message;
+  EXPECT_FALSE(problems_of("{} trailing").empty());
+  EXPECT_FALSE(problems_of("").empty());
+}
+
+TEST(PolicyErrors, DuplicateKeysAreRefusedWhereverTheyAre) {
+  // Boost.JSON alone would keep the last "hours" silently; the policy must not load.
+  const std::vector<Problem> problems = problems_of(R"({"schema_version": 1, "calendars": {
+      "a": {"timezone": "UTC", "hours": "24x7", "hours": {}},
+      "b": {"timezone": "UTC", "hours": {"mon": ["09:00-10:00"]},
+            "holidays": ["2026-01-01", {"date": "2026-05-01", "na\u006de": "x", "name": "y"}]}},
+      "schema_version": 1})");
+  ASSERT_EQ(problems.size(), 3u) << listing(problems);
+  EXPECT_EQ(problems[0].path, "calendars.a.hours");
+  EXPECT_EQ(problems[1].path, "calendars.b.holidays[1].name");  // the escaped spelling is the same key
+  EXPECT_EQ(problems[2].path, "schema_version");
+  EXPECT_TRUE(contains_nocase(problems[0].message, "duplicate key"));
+}
+
+TEST(PolicyErrors, RootMustBeAnObject) {
+  EXPECT_FALSE(problems_of("[]").empty());
+  EXPECT_FALSE(problems_of("1").empty());
+}
+
+TEST(PolicyErrors, DeepNestingIsRefusedWithoutCrashing) {
+  // The message must name the limit that was exceeded: 64 levels by default.
+  const std::string deep = std::string(10'000, '[') + std::string(10'000, ']');
+  EXPECT_TRUE(has_problem(problems_of(deep), "", "64"));
+  EXPECT_TRUE(
+      has_problem(problems_of(R"({"schema_version": 1, "kpi": {"x": )" + deep + "}}"), "", "64"));
+}
+
+TEST(PolicyErrors, DepthLimitIsTheConfiguredOne) {
+  // Root object (1), "kpi" object (2), then 48 arrays: depth 50, within the default 64.
+  const std::string depth_50 =
+      R"({"schema_version": 1, "kpi": {"x": )" + std::string(48, '[') + std::string(48, ']') + "}}";
+  EXPECT_NO_THROW((void)Policy::from_json(depth_50));
+  LoadLimits shallow;
+  shallow.max_depth = 4;
+  // Root (1), "kpi" (2), "x" array (3), inner array (4) is allowed; one more is not.
+  EXPECT_NO_THROW((void)Policy::from_json(R"({"schema_version": 1, "kpi": {"x": [[]]}})", shallow));
+  EXPECT_FALSE(problems_of(R"({"schema_version": 1, "kpi": {"x": [[[]]]}})", shallow).empty());
+}
+
+TEST(PolicyErrors, OversizedDocumentIsRefused) {
+  const std::string huge = std::string(100u << 20, ' ') + "{}";
+  const std::vector<Problem> problems = problems_of(huge);
+  ASSERT_FALSE(problems.empty());
+  EXPECT_TRUE(contains_nocase(problems.front().message, "bytes") ||
+              contains_nocase(problems.front().message, "size"))
+      << problems.front().message;
+}
+
+TEST(PolicyErrors, SizeLimitIsTheConfiguredOne) {
+  LoadLimits small;
+  small.max_bytes = 100;
+  std::string doc = R"({"schema_version": 1})";
+  doc.resize(100, ' ');  // exactly at the limit: accepted
+  EXPECT_NO_THROW((void)Policy::from_json(doc, small));
+  doc.push_back(' ');
+  EXPECT_FALSE(problems_of(doc, small).empty());
+  // A file over the limit is refused too (the example policy is a few kilobytes).
+  try {
+    (void)Policy::from_file(example_policy, small);
+    FAIL() << "no exception";
+  } catch (const PolicyError& e) {
+    EXPECT_TRUE(has_problem(e.problems(), "", "100")) << e.what();
+  }
+}
+
+}  // namespace
