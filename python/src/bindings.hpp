@@ -1,0 +1,14 @@
+#pragma once
+// Each concept binds itself into the module; module.cpp calls these in dependency order.
+
+#include <pybind11/pybind11.h>
+
+namespace aftersales::python {
+
+void bind_errors(pybind11::module_& m);
+void bind_values(pybind11::module_& m);
+void bind_calendar(pybind11::module_& m);
+void bind_policy(pybind11::module_& m);
+void bind_logging(pybind11::module_& m);
+
+}  // namespace aftersales::python

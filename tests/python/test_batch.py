@@ -1,0 +1,221 @@
+"""The NumPy batch methods: same answers as the scalar ones, NaT propagation, units,
+broadcasting, errors naming the element, and the GIL released while they run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import numpy.typing as npt
+import pytest
+
+import aftersales
+
+UTC = dt.timezone.utc
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
+NAT = np.datetime64("NaT", "ms")
+
+
+def as_datetime(value: np.datetime64) -> dt.datetime:
+    return EPOCH + dt.timedelta(milliseconds=int(value.astype("datetime64[ms]").astype(np.int64)))
+
+
+def as_timedelta(value: np.timedelta64) -> dt.timedelta:
+    return dt.timedelta(milliseconds=int(value.astype("timedelta64[ms]").astype(np.int64)))
+
+
+def instants(*texts: str) -> npt.NDArray[np.datetime64]:
+    """datetime64[ms] from UTC texts such as '2026-11-16T01:00'."""
+    return np.array(texts, dtype="datetime64[ms]")
+
+
+@pytest.fixture(scope="module")
+def random_times() -> npt.NDArray[np.datetime64]:
+    rng = np.random.default_rng(20261111)
+    # 2026-09-01 to 2026-12-01: covers National Day and Double 11.
+    low, high = 1788220800000, 1796083200000
+    return rng.integers(low, high, size=400).astype("datetime64[ms]")
+
+
+@pytest.fixture(scope="module")
+def random_durations() -> npt.NDArray[np.timedelta64]:
+    rng = np.random.default_rng(1111)
+    return rng.integers(0, 300 * 3_600_000, size=400).astype("timedelta64[ms]")
+
+
+class TestSameAsScalar:
+    def test_is_open_many(self, office: aftersales.Calendar, random_times: npt.NDArray[np.datetime64]) -> None:
+        expected = [office.is_open(as_datetime(t)) for t in random_times]
+        result = office.is_open_many(random_times)
+        assert result.dtype == np.bool_
+        assert result.tolist() == expected
+
+    def test_next_open_many(self, office: aftersales.Calendar, random_times: npt.NDArray[np.datetime64]) -> None:
+        expected = [office.next_open(as_datetime(t)) for t in random_times]
+        result = office.next_open_many(random_times)
+        assert result.dtype == np.dtype("datetime64[ms]")
+        assert [as_datetime(r) for r in result] == expected
+
+    def test_add_many(
+        self,
+        office: aftersales.Calendar,
+        random_times: npt.NDArray[np.datetime64],
+        random_durations: npt.NDArray[np.timedelta64],
+    ) -> None:
+        expected = [
+            office.add(as_datetime(t), as_timedelta(d)) for t, d in zip(random_times, random_durations)
+        ]
+        result = office.add_many(random_times, random_durations)
+        assert result.dtype == np.dtype("datetime64[ms]")
+        assert [as_datetime(r) for r in result] == expected
+
+    def test_between_many(self, office: aftersales.Calendar, random_times: npt.NDArray[np.datetime64]) -> None:
+        ends = random_times[::-1]
+        expected = [office.between(as_datetime(s), as_datetime(e)) for s, e in zip(random_times, ends)]
+        result = office.between_many(random_times, ends)
+        assert result.dtype == np.dtype("timedelta64[ms]")
+        assert [as_timedelta(r) for r in result] == expected
+
+
+class TestHandWorked:
+    def test_is_open_many(self, office: aftersales.Calendar) -> None:
+        # Monday 09:00 and 18:00 in Beijing, Double 11 03:00, a Saturday noon.
+        times = instants("2026-11-16T01:00", "2026-11-16T10:00", "2026-11-10T19:00", "2026-11-14T04:00")
+        assert office.is_open_many(times).tolist() == [True, False, True, False]
+
+    def test_add_many_with_one_timedelta(self, office: aftersales.Calendar) -> None:
+        # Friday 17:00 + 2h is Monday 10:00; Monday 17:00 + 2h is Tuesday 10:00 (all Beijing).
+        times = instants("2026-11-13T09:00", "2026-11-16T09:00")
+        expected = instants("2026-11-16T02:00", "2026-11-17T02:00")
+        np.testing.assert_array_equal(office.add_many(times, dt.timedelta(hours=2)), expected)
+        np.testing.assert_array_equal(office.add_many(times, np.timedelta64(2, "h")), expected)
+
+    def test_between_many_broadcasts(self, office: aftersales.Calendar) -> None:
+        # From Friday 17:00, Monday 10:00 and Monday 08:00 Beijing to Monday 10:00 Beijing.
+        starts = instants("2026-11-13T09:00", "2026-11-16T02:00", "2026-11-16T00:00")
+        result = office.between_many(starts, np.datetime64("2026-11-16T02:00", "ms"))
+        np.testing.assert_array_equal(result, np.array([2, 0, 1], dtype="timedelta64[h]"))
+
+
+class TestNaT:
+    def test_is_open_many_gives_false(self, office: aftersales.Calendar) -> None:
+        assert office.is_open_many(instants("NaT", "2026-11-16T01:00")).tolist() == [False, True]
+
+    def test_next_open_many_keeps_nat(self, office: aftersales.Calendar) -> None:
+        result = office.next_open_many(instants("NaT", "2026-11-16T01:00"))
+        assert np.isnat(result).tolist() == [True, False]
+
+    def test_add_many_nat_in_either_operand(self, office: aftersales.Calendar) -> None:
+        times = instants("NaT", "2026-11-16T01:00", "2026-11-16T01:00")
+        durations = np.array([1, "NaT", 1], dtype="timedelta64[h]")
+        result = office.add_many(times, durations)
+        assert np.isnat(result).tolist() == [True, True, False]
+        assert result[2] == np.datetime64("2026-11-16T02:00", "ms")
+
+    def test_between_many_nat_in_either_operand(self, office: aftersales.Calendar) -> None:
+        starts = instants("NaT", "2026-11-16T01:00", "2026-11-16T01:00")
+        ends = instants("2026-11-16T02:00", "NaT", "2026-11-16T02:00")
+        result = office.between_many(starts, ends)
+        assert np.isnat(result).tolist() == [True, True, False]
+        assert result[2] == np.timedelta64(1, "h")
+
+
+class TestUnits:
+    def test_any_datetime_unit_is_floored_to_ms(self, office: aftersales.Calendar) -> None:
+        opening_ns = np.datetime64("2026-11-16T01:00", "ns")
+        times = np.array([opening_ns - np.timedelta64(1, "ns"), opening_ns], dtype="datetime64[ns]")
+        assert office.is_open_many(times).tolist() == [False, True]
+        assert office.is_open_many(np.array(["2026-11-16"], dtype="datetime64[D]")).tolist() == [False]
+        result = office.next_open_many(np.array([opening_ns - np.timedelta64(1, "ns")]))
+        assert result[0] == np.datetime64("2026-11-16T01:00", "ms")
+
+    def test_durations_truncate_toward_zero_like_timedelta(self, always: aftersales.Calendar) -> None:
+        t = np.datetime64("2026-01-01T00:00", "ms")
+        durations = np.array([1999, -500], dtype="timedelta64[us]")
+        result = always.add_many(t, durations)
+        np.testing.assert_array_equal(result, [t + np.timedelta64(1, "ms"), t])
+
+    def test_shape_is_kept(self, office: aftersales.Calendar) -> None:
+        times = instants("2026-11-16T01:00", "2026-11-16T10:00", "NaT", "2026-11-10T19:00").reshape(2, 2)
+        result = office.is_open_many(times)
+        assert result.shape == (2, 2)
+        assert result.tolist() == [[True, False], [False, True]]
+
+    def test_accepts_lists_of_datetime64(self, office: aftersales.Calendar) -> None:
+        assert office.is_open_many([np.datetime64("2026-11-16T01:00")]).tolist() == [True]
+
+    def test_pandas_series(self, office: aftersales.Calendar) -> None:
+        pd = pytest.importorskip("pandas")
+        series = pd.Series(pd.to_datetime(["2026-11-16T01:00", "2026-11-16T10:00"]))
+        assert office.is_open_many(series).tolist() == [True, False]
+
+
+class TestErrors:
+    def test_not_datetime64_is_a_type_error(self, office: aftersales.Calendar) -> None:
+        with pytest.raises(TypeError, match="times: expected numpy.datetime64"):
+            office.is_open_many(np.array([1, 2, 3]))
+        with pytest.raises(TypeError, match="durations: expected numpy.timedelta64"):
+            office.add_many(instants("2026-11-16T01:00"), np.array([3600]))
+        with pytest.raises(TypeError, match="ends: expected numpy.datetime64"):
+            office.between_many(instants("2026-11-16T01:00"), np.array([1.5]))
+
+    def test_element_before_1970_names_its_index(self, office: aftersales.Calendar) -> None:
+        times = instants("2026-11-16T01:00", "2026-11-16T02:00", "1969-12-31T23:00")
+        with pytest.raises(aftersales.RangeError) as caught:
+            office.is_open_many(times)
+        assert caught.value.path == "times[2]"
+        message = str(caught.value)
+        assert message.startswith("times[2]: ")
+        assert message.count("times[2]") == 1
+
+    def test_negative_duration_names_its_index(self, office: aftersales.Calendar) -> None:
+        durations = np.array([1, -1], dtype="timedelta64[h]")
+        with pytest.raises(aftersales.InputError) as caught:
+            office.add_many(instants("2026-11-16T01:00", "2026-11-16T01:00"), durations)
+        assert not isinstance(caught.value, aftersales.RangeError)
+        assert caught.value.path == "durations[1]"
+
+    def test_result_beyond_2200(self, always: aftersales.Calendar) -> None:
+        with pytest.raises(aftersales.RangeError) as caught:
+            always.add_many(instants("2200-12-31T23:00"), np.timedelta64(2, "h"))
+        assert caught.value.path == "durations[0]"
+
+    def test_shapes_that_do_not_broadcast(self, office: aftersales.Calendar) -> None:
+        with pytest.raises(ValueError, match="broadcast"):
+            office.between_many(instants("2026-11-16T01:00", "NaT"), instants("NaT", "NaT", "NaT"))
+
+
+@pytest.fixture
+def long_switch_interval() -> Iterator[None]:
+    """With a 100 s switch interval a thread gives up the GIL only when it blocks or releases
+    it explicitly, so another thread making progress proves the release."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+    yield
+    sys.setswitchinterval(previous)
+
+
+@pytest.mark.usefixtures("long_switch_interval")
+def test_batch_call_releases_the_gil(office: aftersales.Calendar) -> None:
+    # datetime64[ms] input needs no NumPy conversion (which might release the GIL itself):
+    # all the time is spent in the C++ loop. Friday 18:30 in Beijing, closed until Monday.
+    times = np.full(1_000_000, np.datetime64("2026-11-13T10:30", "ms"))
+    progress = [0]
+    done = threading.Event()
+    seen: dict[str, int] = {}
+
+    def worker() -> None:
+        seen["before"] = progress[0]
+        office.next_open_many(times)
+        seen["after"] = progress[0]
+        done.set()
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    while not done.wait(0.0005):  # waiting blocks, so the worker can take the GIL back
+        progress[0] += 1
+    thread.join()
+    assert seen["after"] > seen["before"]

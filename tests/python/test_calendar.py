@@ -1,0 +1,182 @@
+"""Calendar operations on aware datetimes. Expected values are worked out by hand from the
+office calendar in conftest.py: weekdays 09:00-18:00 at UTC+8, so 09:00 local is 01:00Z."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+import aftersales
+
+UTC = dt.timezone.utc
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def bj(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, us, tzinfo=BEIJING)
+
+
+def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second: int = 0, us: int = 0) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, second, us, tzinfo=UTC)
+
+
+def hours(n: float) -> dt.timedelta:
+    return dt.timedelta(hours=n)
+
+
+class TestAttributes:
+    def test_name_and_time_zone(self, office: aftersales.Calendar) -> None:
+        assert office.name == "office"
+        assert office.time_zone == "Asia/Shanghai"
+        assert repr(office) == "<aftersales.Calendar 'office' Asia/Shanghai>"
+
+
+class TestIsOpen:
+    @pytest.mark.parametrize(
+        ("t", "expected"),
+        [
+            (bj(2026, 11, 16, 9, 0), True),  # Monday, opening instant is inside
+            (bj(2026, 11, 16, 17, 59, 59, 999000), True),
+            (bj(2026, 11, 16, 18, 0), False),  # the end is outside
+            (bj(2026, 11, 16, 8, 59, 59, 999000), False),
+            (bj(2026, 11, 14, 12, 0), False),  # Saturday
+            (bj(2026, 10, 1, 10, 0), False),  # National Day
+            (bj(2026, 10, 10, 10, 0), True),  # make-up Saturday
+            (bj(2026, 11, 11, 3, 0), True),  # Double 11 special hours
+            (bj(2026, 11, 13, 3, 0), False),  # the day after
+        ],
+    )
+    def test_hand_worked(self, office: aftersales.Calendar, t: dt.datetime, expected: bool) -> None:
+        assert office.is_open(t) is expected
+
+    def test_any_tzinfo_names_the_same_instant(self, office: aftersales.Calendar) -> None:
+        assert office.is_open(utc(2026, 11, 16, 1, 0))
+        assert not office.is_open(utc(2026, 11, 16, 0, 59))
+        assert office.is_open(dt.datetime(2026, 11, 16, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai")))
+        # 02:00 in Berlin (UTC+1 in November) is 09:00 in Beijing.
+        assert office.is_open(dt.datetime(2026, 11, 16, 2, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+
+
+class TestNextOpen:
+    def test_open_instant_is_returned_unchanged(self, office: aftersales.Calendar) -> None:
+        assert office.next_open(bj(2026, 11, 16, 10, 15)) == utc(2026, 11, 16, 2, 15)
+
+    def test_after_friday_close_is_monday_morning(self, office: aftersales.Calendar) -> None:
+        assert office.next_open(bj(2026, 11, 13, 18, 30)) == utc(2026, 11, 16, 1, 0)
+
+    def test_skips_national_day(self, office: aftersales.Calendar) -> None:
+        assert office.next_open(bj(2026, 9, 30, 18, 0)) == utc(2026, 10, 8, 1, 0)
+
+    def test_double_11_opens_at_midnight(self, office: aftersales.Calendar) -> None:
+        assert office.next_open(bj(2026, 11, 9, 20, 0)) == utc(2026, 11, 9, 16, 0)
+
+    def test_result_is_aware_utc(self, office: aftersales.Calendar) -> None:
+        result = office.next_open(bj(2026, 11, 13, 18, 30))
+        assert result.tzinfo is dt.timezone.utc
+
+
+class TestAdd:
+    @pytest.mark.parametrize(
+        ("start", "duration", "expected"),
+        [
+            (bj(2026, 11, 13, 17, 0), hours(2), utc(2026, 11, 16, 2, 0)),  # over the weekend
+            (bj(2026, 11, 16, 17, 0), hours(1), utc(2026, 11, 16, 10, 0)),  # lands on the close
+            (bj(2026, 11, 14, 12, 0), hours(0), utc(2026, 11, 14, 4, 0)),  # add(t, 0) == t, closed
+            # 1h on 30 Sep, closed 1-7 Oct, 9h on 8 Oct, then 2h on 9 Oct.
+            (bj(2026, 9, 30, 17, 0), hours(12), utc(2026, 10, 9, 3, 0)),
+            # 1h of Double 11 special hours, then Friday's weekly hours from 09:00.
+            (bj(2026, 11, 12, 23, 0), hours(3), utc(2026, 11, 13, 3, 0)),
+            (bj(2026, 11, 16, 9, 0), dt.timedelta(milliseconds=1), utc(2026, 11, 16, 1, 0, 0, 1000)),
+        ],
+    )
+    def test_hand_worked(
+        self, office: aftersales.Calendar, start: dt.datetime, duration: dt.timedelta, expected: dt.datetime
+    ) -> None:
+        assert office.add(start, duration) == expected
+
+    def test_negative_duration_is_an_input_error(self, office: aftersales.Calendar) -> None:
+        with pytest.raises(aftersales.InputError):
+            office.add(bj(2026, 11, 16, 10, 0), hours(-1))
+
+    def test_sub_millisecond_parts_truncate_toward_zero(self, always: aftersales.Calendar) -> None:
+        t = utc(2026, 1, 1)
+        assert always.add(t, dt.timedelta(microseconds=1999)) == utc(2026, 1, 1, 0, 0, 0, 1000)
+        # -0.5 ms truncates to 0, which is not negative.
+        assert always.add(t, dt.timedelta(microseconds=-500)) == t
+
+
+class TestBetween:
+    def test_over_a_weekend(self, office: aftersales.Calendar) -> None:
+        assert office.between(bj(2026, 11, 13, 17, 0), bj(2026, 11, 16, 10, 0)) == hours(2)
+
+    def test_negative_when_reversed(self, office: aftersales.Calendar) -> None:
+        assert office.between(bj(2026, 11, 16, 10, 0), bj(2026, 11, 13, 17, 0)) == hours(-2)
+
+    def test_across_national_day_and_make_up_saturday(self, office: aftersales.Calendar) -> None:
+        # 30 Sep 1h, 8 Oct 9h, 9 Oct 9h, Saturday 10 Oct 09:00-12:00 3h.
+        assert office.between(bj(2026, 9, 30, 17, 0), bj(2026, 10, 10, 12, 0)) == hours(22)
+
+    def test_double_11_week(self, office: aftersales.Calendar) -> None:
+        # Monday 9h, Tuesday to Thursday 24h each, Friday 9h.
+        assert office.between(bj(2026, 11, 9, 0, 0), bj(2026, 11, 14, 0, 0)) == hours(90)
+
+    def test_fall_back_night_lasts_seven_hours(self, policy: aftersales.Policy) -> None:
+        night = policy.calendar("berlin-night")
+        berlin = ZoneInfo("Europe/Berlin")
+        start = dt.datetime(2026, 10, 25, 0, 0, tzinfo=berlin)
+        assert night.between(start, dt.datetime(2026, 10, 25, 12, 0, tzinfo=berlin)) == hours(7)
+
+
+class TestDatetimeConversion:
+    def test_naive_datetime_is_a_value_error_saying_so(self, office: aftersales.Calendar) -> None:
+        with pytest.raises(ValueError, match="naive datetime"):
+            office.is_open(dt.datetime(2026, 11, 16, 10, 0))
+
+    def test_naive_datetime_rejected_by_every_operation(self, office: aftersales.Calendar) -> None:
+        naive = dt.datetime(2026, 11, 16, 10, 0)
+        for call in (
+            lambda: office.next_open(naive),
+            lambda: office.add(naive, hours(1)),
+            lambda: office.between(naive, bj(2026, 11, 16, 11, 0)),
+            lambda: office.between(bj(2026, 11, 16, 11, 0), naive),
+        ):
+            with pytest.raises(ValueError, match="naive datetime"):
+                call()
+
+    def test_wrong_type_is_a_type_error(self, office: aftersales.Calendar) -> None:
+        with pytest.raises(TypeError):
+            office.is_open("2026-11-16T10:00:00+08:00")  # type: ignore[arg-type]
+        with pytest.raises(TypeError):
+            office.add(bj(2026, 11, 16, 10, 0), 3600)  # type: ignore[arg-type]
+
+    def test_last_supported_millisecond_of_2200_is_exact(self, always: aftersales.Calendar) -> None:
+        last = utc(2200, 12, 31, 23, 59, 59, 999000)
+        assert always.next_open(last) == last
+
+    def test_microseconds_floor_to_the_millisecond(self, always: aftersales.Calendar) -> None:
+        assert always.next_open(utc(2200, 12, 31, 23, 59, 59, 999999)) == utc(2200, 12, 31, 23, 59, 59, 999000)
+        assert always.next_open(utc(2026, 1, 1, 0, 0, 0, 1999)) == utc(2026, 1, 1, 0, 0, 0, 1000)
+
+    def test_add_within_2200(self, always: aftersales.Calendar) -> None:
+        assert always.add(utc(2200, 12, 31, 22, 0), hours(1)) == utc(2200, 12, 31, 23, 0)
+
+    def test_result_beyond_2200_is_a_range_error(self, always: aftersales.Calendar) -> None:
+        with pytest.raises(aftersales.RangeError):
+            always.add(utc(2200, 12, 31, 23, 0), hours(2))
+
+    def test_first_instant_of_1970_is_supported(self, always: aftersales.Calendar) -> None:
+        assert always.is_open(utc(1970, 1, 1))
+
+    def test_before_1970_is_a_range_error_naming_the_datetime(self, always: aftersales.Calendar) -> None:
+        with pytest.raises(aftersales.RangeError, match="1969-12-31T23:59:59.999000"):
+            always.is_open(utc(1969, 12, 31, 23, 59, 59, 999000))
+        # Also in another zone: 07:59 on 1 January 1970 at UTC+8 is still 1969 in UTC.
+        with pytest.raises(aftersales.RangeError):
+            always.is_open(bj(1970, 1, 1, 7, 59))
+
+    def test_durations_out_are_timedeltas(self, office: aftersales.Calendar) -> None:
+        result = office.between(bj(2026, 11, 16, 9, 0), bj(2026, 11, 16, 9, 0, 0, 1500))
+        assert result == dt.timedelta(milliseconds=1)
+        assert type(result) is dt.timedelta

@@ -1,0 +1,59 @@
+"""Not a test module: `mypy --strict` checks this file against the shipped stubs
+(test_typing.py runs it). Every line uses the public API the way a user would."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import numpy.typing as npt
+
+import aftersales
+
+
+def check() -> None:
+    policy: aftersales.Policy = aftersales.Policy.from_json({"schema_version": 1, "calendars": {}})
+    policy = aftersales.Policy.from_json("{}")
+    policy = aftersales.Policy.from_file(Path("examples/policies/cn-marketplace.json"))
+    policy = aftersales.Policy.from_file("examples/policies/cn-marketplace.json")
+    names: list[str] = policy.calendar_names
+    version: int = policy.schema_version
+    calendar: aftersales.Calendar = policy.calendar(names[0])
+    label: str = f"{calendar.name} {calendar.time_zone} {version} {aftersales.__version__}"
+
+    t = dt.datetime(2026, 11, 11, tzinfo=dt.timezone.utc)
+    is_open: bool = calendar.is_open(t)
+    opens: dt.datetime = calendar.next_open(t)
+    due: dt.datetime = calendar.add(t, dt.timedelta(hours=2))
+    spent: dt.timedelta = calendar.between(start=t, end=due)
+
+    times = np.array(["2026-11-11T00:00"], dtype="datetime64[ms]")
+    flags: npt.NDArray[np.bool_] = calendar.is_open_many(times)
+    starts: npt.NDArray[np.datetime64] = calendar.next_open_many(times)
+    dues: npt.NDArray[np.datetime64] = calendar.add_many(times, dt.timedelta(hours=2))
+    dues = calendar.add_many(times, np.array([2], dtype="timedelta64[h]"))
+    spans: npt.NDArray[np.timedelta64] = calendar.between_many(times, dues)
+
+    text: str = aftersales.format_instant(aftersales.parse_instant("2026-11-11T00:05:00+08:00"))
+    text = aftersales.format_duration(aftersales.parse_duration("1h30m"))
+
+    def handler(level: str, message: str) -> None:
+        print(level, message, label, is_open, opens, spent, flags, starts, spans, text)
+
+    aftersales.set_log_handler(handler)
+    aftersales.set_log_handler(None)
+    aftersales.set_log_level("debug")
+    level: str = aftersales.log_level()
+    print(level)
+
+    try:
+        aftersales.Policy.from_json("{")
+    except aftersales.PolicyError as error:
+        problems: list[tuple[str, str]] = error.problems
+        print(problems)
+    except aftersales.RangeError as error:
+        where: str = error.path
+        print(where)
+    except (aftersales.InputError, aftersales.NotFoundError, aftersales.Error) as error:
+        print(error)
