@@ -2,12 +2,13 @@
 
 #include <utility>
 
-namespace aftersales {
-namespace {
+#include "detail/problem_list.hpp"
 
-std::string summarize(const std::vector<Problem>& problems) {
-  std::string text = problems.size() == 1 ? "invalid policy: 1 problem"
-                                          : "invalid policy: " + std::to_string(problems.size()) + " problems";
+namespace aftersales {
+
+std::string detail::list_problems(std::string_view title, const std::vector<Problem>& problems) {
+  std::string text(title);
+  text += problems.size() == 1 ? ": 1 problem" : ": " + std::to_string(problems.size()) + " problems";
   for (const Problem& p : problems) {
     text += "\n  ";
     text += p.path.empty() ? std::string("(document)") : p.path;
@@ -16,6 +17,8 @@ std::string summarize(const std::vector<Problem>& problems) {
   }
   return text;
 }
+
+namespace {
 
 std::string with_path(const std::string& message, const std::string& path) {
   return path.empty() ? message : path + ": " + message;
@@ -29,7 +32,7 @@ Error::Error(ErrorCode code, const std::string& message) : std::runtime_error(me
 Error::~Error() = default;
 
 PolicyError::PolicyError(std::vector<Problem> problems)
-    : Error(ErrorCode::policy, summarize(problems)), problems_(std::move(problems)) {}
+    : Error(ErrorCode::policy, detail::list_problems("invalid policy", problems)), problems_(std::move(problems)) {}
 PolicyError::~PolicyError() = default;
 
 InputError::InputError(const std::string& message, std::string path)

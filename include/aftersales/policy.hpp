@@ -5,10 +5,13 @@
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/export.h>
+#include <aftersales/sla.hpp>
+#include <aftersales/ticket.hpp>
 
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -55,6 +58,22 @@ class AFTERSALES_EXPORT Policy {
 
   /// Names of all calendars, sorted.
   [[nodiscard]] std::vector<std::string> calendar_names() const;
+
+  /// Every SLA clock of `ticket` as of `at` (SPEC §4): events after `at` are ignored, so an
+  /// earlier `at` replays the past. Thread-safe.
+  /// @throws InputError if `at` is before the ticket was created.
+  [[nodiscard]] SlaReport evaluate_sla(const Ticket& ticket, Instant at) const;
+
+  /// `evaluate_sla` for many tickets on up to `threads` threads (0: one per core); the
+  /// reports come back in input order and equal one-by-one evaluation.
+  /// @throws InputError for the first ticket that cannot be evaluated.
+  [[nodiscard]] std::vector<SlaReport> evaluate_sla(std::span<const Ticket> tickets, Instant at,
+                                                    unsigned threads = 0) const;
+
+  /// `evaluate_sla` over JSON Lines: one SPEC §3 ticket per line in, one report per line out
+  /// (same order; blank lines skipped). A line that cannot be evaluated yields
+  /// `{"line": N, "error": "..."}` (N counts from 1) instead of stopping the batch.
+  [[nodiscard]] std::string evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads = 0) const;
 
   /// The compiled rules; for the library's engines, not for hosts.
   [[nodiscard]] const detail::PolicyData& data() const noexcept { return *data_; }

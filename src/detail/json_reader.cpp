@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "detail/problem_list.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -59,6 +60,10 @@ bool is_identifier(std::string_view key) {
 
 void Problems::throw_if_any() {
   if (!list_.empty()) throw PolicyError(std::move(list_));
+}
+
+void Problems::throw_input(std::string_view title) const {
+  throw InputError(list_problems(title, list_), list_.empty() ? std::string() : list_.front().path);
 }
 
 std::string describe(const boost::json::value& value) {

@@ -24,6 +24,8 @@ class Problems {
   [[nodiscard]] std::size_t size() const noexcept { return list_.size(); }
   /// Throws PolicyError with everything recorded, if anything was.
   void throw_if_any();
+  /// Throws InputError listing everything recorded under `title` (e.g. "invalid ticket").
+  [[noreturn]] void throw_input(std::string_view title) const;
 
  private:
   std::vector<Problem> list_;

@@ -5,12 +5,14 @@
 
 #include <chrono>
 #include <fstream>
+#include <set>
 #include <system_error>
 
 #include "calendar/calendar_compile.hpp"
 #include "detail/json_reader.hpp"
 #include "detail/log.hpp"
 #include "policy/policy_data.hpp"
+#include "sla/sla_compile.hpp"
 
 namespace aftersales {
 namespace {
@@ -18,7 +20,7 @@ namespace {
 constexpr int supported_schema_version = 1;
 
 // Sections whose engines come in later versions: accepted as objects, not yet interpreted.
-constexpr std::string_view opaque_sections[] = {"sla", "routing", "refunds", "kpi"};
+constexpr std::string_view opaque_sections[] = {"routing", "refunds", "kpi"};
 
 void compile_schema_version(const detail::Node& root, detail::PolicyData& data) {
   const auto node = root.required("schema_version");
@@ -29,16 +31,20 @@ void compile_schema_version(const detail::Node& root, detail::PolicyData& data) 
   else if (version) data.schema_version = static_cast<int>(*version);
 }
 
-void compile_calendars(const detail::Node& root, detail::PolicyData& data) {
+// Returns the names of the calendars that failed validation.
+std::set<std::string, std::less<>> compile_calendars(const detail::Node& root, detail::PolicyData& data) {
+  std::set<std::string, std::less<>> invalid;
   const auto node = root.member("calendars");
-  if (!node) return;
+  if (!node) return invalid;
   const auto* object = node->any_object();
-  if (object == nullptr) return;
+  if (object == nullptr) return invalid;
   for (const auto& [key, value] : *object) {
     const std::string name(key.data(), key.size());
-    const detail::Node entry = node->child(name, value);
+    const detail::Node entry = node->child(std::string_view(key.data(), key.size()), value);
     if (auto calendar = detail::compile_calendar(name, entry)) data.calendars.emplace(name, std::move(*calendar));
+    else invalid.insert(name);
   }
+  return invalid;
 }
 
 }  // namespace
@@ -57,7 +63,8 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
   auto data = std::make_unique<detail::PolicyData>();
   if (root.object({"schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
     compile_schema_version(root, *data);
-    compile_calendars(root, *data);
+    const auto invalid_calendars = compile_calendars(root, *data);
+    if (const auto sla = root.member("sla")) detail::compile_sla(*sla, *data, invalid_calendars);
     for (std::string_view section : opaque_sections)
       if (const auto node = root.member(section)) (void)node->any_object();
   }

@@ -6,11 +6,16 @@
 #include <map>
 #include <string>
 
+#include "condition/condition.hpp"
+#include "sla/sla_policy.hpp"
+
 namespace aftersales::detail {
 
 struct PolicyData {
   int schema_version = 1;
   std::map<std::string, Calendar, std::less<>> calendars;
+  SymbolTable symbols;  // every string the policy's conditions mention
+  SlaSection sla;
 };
 
 }  // namespace aftersales::detail

@@ -1,0 +1,93 @@
+#pragma once
+/// @file
+/// Tickets (SPEC §3): a customer's request and its history of events. The library holds no
+/// tickets; hosts pass one in (as JSON or built in C++) every time they ask a question.
+
+#include <aftersales/export.h>
+#include <aftersales/values.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace aftersales {
+
+/// Urgency, in increasing order.
+enum class Priority : std::uint8_t { low, normal, high, urgent };
+
+/// Where a ticket stands, derived from its events.
+enum class Status : std::uint8_t { new_ticket, open, pending_customer, on_hold, resolved, closed };
+
+/// The built-in event types; anything else is `custom` and keeps its name.
+enum class EventType : std::uint8_t {
+  customer_message, agent_reply, assigned, status, priority, resolved, reopened, closed, follow_up,
+  escalated, satisfaction, nps, handoff, refund_requested, refund_issued, return_received, custom,
+};
+
+/// `"low"`, `"normal"`, ...; `"new"`, `"open"`, ...; `"customer_message"`, ...
+AFTERSALES_EXPORT std::string_view to_string(Priority priority) noexcept;
+AFTERSALES_EXPORT std::string_view to_string(Status status) noexcept;
+/// The name of a built-in type; for `custom` the empty string (the event keeps its own name).
+AFTERSALES_EXPORT std::string_view to_string(EventType type) noexcept;
+
+/// The built-in type named `name`, or `custom`.
+AFTERSALES_EXPORT EventType event_type(std::string_view name) noexcept;
+
+/// One thing that happened to a ticket. Only the members that fit the type are read.
+struct AFTERSALES_EXPORT Event {
+  Instant at{};
+  EventType type = EventType::custom;
+  std::string name;          ///< the type as written; the only type information of a custom event
+  std::string agent;         ///< agent_reply, assigned
+  std::string queue;         ///< assigned
+  bool is_public = true;     ///< agent_reply: false for an internal note
+  bool bot = false;          ///< agent_reply: an answer given by a bot
+  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold
+  Priority to_priority = Priority::normal;  ///< priority
+  int score = 0;             ///< satisfaction (1-5), nps (0-10)
+
+  /// An event of a built-in type (its name is filled in).
+  static Event of(EventType type, Instant at);
+};
+
+/// A host's own ticket field (`fields.<name>` in conditions).
+using FieldScalar = std::variant<std::string, double, bool>;
+
+struct Customer {
+  std::string id;
+  std::string tier;      ///< e.g. "vip"; empty when unknown
+  std::string language;  ///< e.g. "zh"; empty when unknown
+};
+
+struct Order {
+  std::string id;
+  std::optional<Money> amount;
+};
+
+/// A ticket and its history. Build it in C++ or parse it from the SPEC §3 JSON shape.
+struct AFTERSALES_EXPORT Ticket {
+  std::string id;
+  Instant created_at{};
+  std::string channel;
+  std::string category;
+  Priority priority = Priority::normal;  ///< as created; `priority` events change it later
+  Customer customer;
+  Order order;
+  std::vector<std::string> tags;
+  std::vector<std::pair<std::string, FieldScalar>> fields;
+  std::vector<Event> events;  ///< in any order; applied by time, ties in this order
+
+  /// Parses the SPEC §3 JSON shape.
+  /// @throws InputError listing every problem with its JSON path (`events[3].at: ...`),
+  ///         including an event before `created_at`.
+  static Ticket from_json(std::string_view json);
+
+  /// Checks what a hand-built ticket must satisfy: an id, and no event before `created_at`.
+  /// @throws InputError naming the first problem.
+  void validate() const;
+};
+
+}  // namespace aftersales

@@ -1,0 +1,89 @@
+#pragma once
+// A minimal streaming JSON writer for the library's reports: exact decimal output for
+// millisecond quantities (Boost.JSON would print 90.5 as 9.05E1) and no intermediate DOM.
+
+#include <aftersales/values.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aftersales::detail {
+
+class JsonWriter {
+ public:
+  JsonWriter& begin_object() { return open('{'); }
+  JsonWriter& end_object() { return close('}'); }
+  JsonWriter& begin_array() { return open('['); }
+  JsonWriter& end_array() { return close(']'); }
+
+  JsonWriter& key(std::string_view name) {
+    separate();
+    quote(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
+  JsonWriter& value(std::string_view text) {
+    separate();
+    quote(text);
+    return *this;
+  }
+  JsonWriter& value(const char* text) { return value(std::string_view(text)); }
+  JsonWriter& value(std::int64_t number) {
+    separate();
+    out_ += std::to_string(number);
+    return *this;
+  }
+  JsonWriter& value(int number) { return value(std::int64_t{number}); }
+  JsonWriter& value(bool flag) {
+    separate();
+    out_ += flag ? "true" : "false";
+    return *this;
+  }
+  JsonWriter& null() {
+    separate();
+    out_ += "null";
+    return *this;
+  }
+  /// A count of thousandths written as an exact decimal: 90500 -> 90.5, -1 -> -0.001.
+  JsonWriter& thousandths(std::int64_t value);
+  /// A duration in seconds with millisecond precision.
+  JsonWriter& seconds(Duration d) { return thousandths(d.count()); }
+  /// An instant in RFC 3339 UTC.
+  JsonWriter& instant(Instant t) { return value(format_instant(t)); }
+  JsonWriter& instant(const std::optional<Instant>& t) { return t ? instant(*t) : null(); }
+
+  [[nodiscard]] const std::string& str() const noexcept { return out_; }
+  std::string take() { return std::move(out_); }
+
+ private:
+  JsonWriter& open(char c) {
+    separate();
+    out_ += c;
+    first_ = true;
+    return *this;
+  }
+  JsonWriter& close(char c) {
+    out_ += c;
+    first_ = false;
+    return *this;
+  }
+  // A comma before every member or element but the first of its container.
+  void separate() {
+    if (after_key_) {
+      after_key_ = false;
+      return;
+    }
+    if (!first_) out_ += ',';
+    first_ = false;
+  }
+  void quote(std::string_view text);
+
+  std::string out_;
+  bool first_ = true;
+  bool after_key_ = false;
+};
+
+}  // namespace aftersales::detail

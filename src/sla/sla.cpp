@@ -1,0 +1,110 @@
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/sla.hpp>
+
+#include <algorithm>
+#include <array>
+#include <exception>
+#include <thread>
+
+#include "detail/json_writer.hpp"
+#include "detail/parallel.hpp"
+#include "policy/policy_data.hpp"
+#include "sla/sla_evaluate.hpp"
+
+namespace aftersales {
+
+std::string_view to_string(SlaState state) noexcept {
+  constexpr std::array<std::string_view, 4> names{"active", "paused", "achieved", "breached"};
+  return names[static_cast<std::size_t>(state)];
+}
+
+double SlaMetric::percent() const noexcept {
+  return 100.0 * static_cast<double>(elapsed.count()) / static_cast<double>(target.count());
+}
+
+std::string SlaReport::to_json() const {
+  detail::JsonWriter w;
+  w.begin_object();
+  w.key("ticket").value(ticket);
+  w.key("policy");
+  if (policy) w.value(*policy);
+  else w.null();
+  w.key("priority").value(to_string(priority));
+  w.key("metrics").begin_array();
+  for (const SlaMetric& m : metrics) {
+    w.begin_object();
+    w.key("metric").value(m.metric);
+    w.key("cycle").value(m.cycle);
+    w.key("target_s").seconds(m.target);
+    w.key("elapsed_s").seconds(m.elapsed);
+    w.key("remaining_s").seconds(m.remaining());
+    // Hundredths of a percent, exactly: 100 * elapsed / target rounded half away from zero.
+    const std::int64_t hundredths = (m.elapsed.count() * 10'000 + m.target.count() / 2) / m.target.count();
+    w.key("percent").thousandths(hundredths * 10);
+    w.key("started_at").instant(m.started_at);
+    w.key("due_at").instant(m.due_at);
+    w.key("state").value(to_string(m.state));
+    w.key("breached_at").instant(m.breached_at);
+    w.key("completed_at").instant(m.completed_at);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("escalations").begin_array();
+  for (const SlaEscalation& e : escalations) {
+    w.begin_object();
+    w.key("metric").value(e.metric);
+    w.key("cycle").value(e.cycle);
+    w.key("at").value(std::to_string(e.percent) + "%");
+    w.key("action").value(e.action);
+    w.key("to");
+    if (e.to.empty()) w.null();
+    else w.value(e.to);
+    w.key("reached_at").instant(e.reached_at);
+    w.end_object();
+  }
+  w.end_array();
+  w.key("next_check_at").instant(next_check_at);
+  w.end_object();
+  return w.take();
+}
+
+SlaReport Policy::evaluate_sla(const Ticket& ticket, Instant at) const {
+  return detail::evaluate_sla(*data_, ticket, at);
+}
+
+std::vector<SlaReport> Policy::evaluate_sla(std::span<const Ticket> tickets, Instant at, unsigned threads) const {
+  std::vector<SlaReport> reports(tickets.size());
+  detail::parallel_for(tickets.size(), threads, [&](std::size_t i) { reports[i] = detail::evaluate_sla(*data_, tickets[i], at); });
+  return reports;
+}
+
+std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads) const {
+  std::vector<std::string_view> lines;
+  for (std::size_t pos = 0; pos < tickets.size();) {
+    const std::size_t end = std::min(tickets.find('\n', pos), tickets.size());
+    lines.push_back(tickets.substr(pos, end - pos));
+    pos = end + 1;
+  }
+  std::vector<std::string> outputs(lines.size());
+  detail::parallel_for(lines.size(), threads, [&](std::size_t i) {
+    if (lines[i].find_first_not_of(" \t\r") == std::string_view::npos) return;
+    try {
+      outputs[i] = evaluate_sla(Ticket::from_json(lines[i]), at).to_json();
+    } catch (const Error& e) {
+      // One bad line must not stop a replay of millions: it gets an error record instead.
+      detail::JsonWriter w;
+      w.begin_object().key("line").value(static_cast<std::int64_t>(i + 1)).key("error").value(e.what()).end_object();
+      outputs[i] = w.take();
+    }
+  });
+  std::string result;
+  for (const std::string& line : outputs) {
+    if (line.empty()) continue;
+    result += line;
+    result += '\n';
+  }
+  return result;
+}
+
+}  // namespace aftersales

@@ -1,0 +1,230 @@
+#include "sla/sla_compile.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include "detail/text.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+constexpr std::array<std::string_view, 4> priority_names{"low", "normal", "high", "urgent"};
+constexpr std::array<std::string_view, 6> status_names{"new", "open", "pending_customer", "on_hold", "resolved",
+                                                        "closed"};
+
+template <std::size_t N>
+std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names, std::string_view name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+struct Context {
+  PolicyData& data;
+  const std::set<std::string, std::less<>>& invalid_calendars;
+};
+
+std::optional<Calendar> find_calendar(const Node& node, const Context& context) {
+  const auto name = node.string();
+  if (!name) return std::nullopt;
+  const auto it = context.data.calendars.find(*name);
+  if (it != context.data.calendars.end()) return it->second;
+  // A calendar that failed its own validation was reported there; don't pile on.
+  if (!context.invalid_calendars.contains(*name))
+    node.problem("no calendar named " + quoted(*name) + " in \"calendars\"");
+  return std::nullopt;
+}
+
+std::optional<Duration> positive_duration(const Node& node) {
+  const auto d = node.duration();
+  if (d && *d <= Duration::zero()) {
+    node.problem("a target must be longer than zero");
+    return std::nullopt;
+  }
+  return d;
+}
+
+void compile_custom_metrics(const Node& node, SlaSection& sla) {
+  const auto* object = node.any_object();
+  if (object == nullptr) return;
+  for (const auto& [key, value] : *object) {
+    const std::string_view name(key.data(), key.size());
+    const Node entry = node.child(name, value);
+    if (index_of(builtin_metric_names, name)) {
+      entry.problem(quoted(name) + " is a built-in metric; give the custom metric another name");
+      continue;
+    }
+    if (!entry.object({"start", "stop"})) continue;
+    const auto start = entry.required("start");
+    const auto stop = entry.required("stop");
+    const auto start_name = start ? start->string() : std::nullopt;
+    const auto stop_name = stop ? stop->string() : std::nullopt;
+    if (!start_name || !stop_name) continue;
+    if (*start_name == *stop_name) {
+      stop->problem("the stop event must differ from the start event");
+      continue;
+    }
+    sla.metrics.push_back({std::string(name), std::string(*start_name), std::string(*stop_name)});
+  }
+}
+
+std::optional<std::size_t> metric_index(const Node& node, std::string_view name, const SlaSection& sla) {
+  if (const auto builtin = index_of(builtin_metric_names, name)) return builtin;
+  for (std::size_t i = 0; i < sla.metrics.size(); ++i)
+    if (sla.metrics[i].name == name) return builtin_metric_count + i;
+  node.problem("unknown metric " + quoted(name) +
+               " (first_response, next_response, periodic_update, resolution, follow_up, or one defined in "
+               "\"sla.metrics\")");
+  return std::nullopt;
+}
+
+void compile_targets(const Node& node, SlaPolicy& policy, const Context& context,
+                     const std::optional<Calendar>& policy_calendar) {
+  const SlaSection& sla = context.data.sla;
+  const auto* by_priority = node.any_object();
+  if (by_priority == nullptr) return;
+  for (const auto& [key, value] : *by_priority) {
+    const std::string_view priority(key.data(), key.size());
+    const Node targets_node = node.child(priority, value);
+    const auto p = index_of(priority_names, priority);
+    if (!p) {
+      targets_node.problem("unknown priority " + quoted(priority) + " (low, normal, high, urgent)");
+      continue;
+    }
+    const auto* metrics = targets_node.any_object();
+    if (metrics == nullptr) continue;
+    for (const auto& [metric_key, target_value] : *metrics) {
+      const std::string_view metric(metric_key.data(), metric_key.size());
+      const Node target_node = targets_node.child(metric, target_value);
+      const auto index = metric_index(target_node, metric, sla);
+      if (!index) continue;
+      SlaTarget target{*index, {}, policy_calendar};
+      if (target_value.is_object()) {
+        if (!target_node.object({"target", "calendar"})) continue;
+        const auto duration_node = target_node.required("target");
+        const auto duration = duration_node ? positive_duration(*duration_node) : std::nullopt;
+        if (!duration) continue;
+        target.target = *duration;
+        if (const auto calendar_node = target_node.member("calendar")) {
+          target.calendar = find_calendar(*calendar_node, context);
+          if (!target.calendar) continue;
+        }
+      } else {
+        const auto duration = positive_duration(target_node);
+        if (!duration) continue;
+        target.target = *duration;
+      }
+      policy.targets[*p].push_back(std::move(target));
+    }
+    std::sort(policy.targets[*p].begin(), policy.targets[*p].end(),
+              [](const SlaTarget& a, const SlaTarget& b) { return a.metric < b.metric; });
+  }
+}
+
+void compile_pause_on(const Node& node, SlaPolicy& policy) {
+  const auto* list = node.array();
+  if (list == nullptr) return;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node entry = node.element(i);
+    const auto name = entry.string();
+    if (!name) continue;
+    const auto status = index_of(status_names, *name);
+    if (status == static_cast<std::size_t>(Status::pending_customer) ||
+        status == static_cast<std::size_t>(Status::on_hold)) {
+      policy.pauses[*status] = true;
+    } else {
+      entry.problem(quoted(*name) + " cannot pause a clock (use pending_customer or on_hold)");
+    }
+  }
+}
+
+void compile_escalations(const Node& node, SlaPolicy& policy, const SlaSection& sla) {
+  const auto* list = node.array();
+  if (list == nullptr) return;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node entry = node.element(i);
+    if (!entry.object({"at", "action", "to", "metrics"})) continue;
+    SlaThreshold threshold{};
+    bool ok = true;
+    if (const auto at = entry.required("at")) {
+      const auto text = at->string();
+      int percent = 0;
+      bool valid = text && text->size() >= 2 && text->size() <= 5 && text->back() == '%';
+      if (valid) {
+        percent = fixed_digits(*text, 0, text->size() - 1);
+        valid = percent > 0;
+      }
+      if (!valid && text) at->problem(quoted(*text) + " is not a threshold (a whole percentage like \"80%\", 1% to 9999%)");
+      ok = ok && valid;
+      threshold.percent = percent;
+    } else {
+      ok = false;
+    }
+    if (const auto action = entry.required("action")) {
+      const auto text = action->string();
+      if (text && text->empty()) action->problem("the action is empty");
+      ok = ok && text && !text->empty();
+      if (text) threshold.action = std::string(*text);
+    } else {
+      ok = false;
+    }
+    if (const auto to = entry.member("to")) {
+      const auto text = to->string();
+      ok = ok && text;
+      if (text) threshold.to = std::string(*text);
+    }
+    if (const auto metrics = entry.member("metrics")) {
+      if (const auto* names = metrics->array()) {
+        for (std::size_t m = 0; m < names->size(); ++m) {
+          const Node name_node = metrics->element(m);
+          const auto name = name_node.string();
+          const auto index = name ? metric_index(name_node, *name, sla) : std::nullopt;
+          if (index) threshold.metrics.push_back(*index);
+          else ok = false;
+        }
+      } else {
+        ok = false;
+      }
+    }
+    if (ok) policy.escalations.push_back(std::move(threshold));
+  }
+  std::stable_sort(policy.escalations.begin(), policy.escalations.end(),
+                   [](const SlaThreshold& a, const SlaThreshold& b) { return a.percent < b.percent; });
+}
+
+void compile_policy(const Node& node, const Context& context, std::set<std::string, std::less<>>& ids) {
+  if (!node.object({"id", "when", "calendar", "targets", "pause_on", "escalations"})) return;
+  SlaPolicy policy;
+  if (const auto id = node.required("id")) {
+    if (const auto text = id->string()) {
+      policy.id = std::string(*text);
+      if (!ids.insert(policy.id).second) id->problem("another SLA policy already has the id " + quoted(*text));
+    }
+  }
+  if (const auto when = node.member("when")) {
+    if (auto condition = Condition::compile(*when, ConditionContext::ticket, context.data.symbols))
+      policy.when = std::move(*condition);
+  }
+  std::optional<Calendar> calendar;
+  if (const auto calendar_node = node.member("calendar")) calendar = find_calendar(*calendar_node, context);
+  if (const auto targets = node.required("targets")) compile_targets(*targets, policy, context, calendar);
+  if (const auto pause_on = node.member("pause_on")) compile_pause_on(*pause_on, policy);
+  if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context.data.sla);
+  context.data.sla.policies.push_back(std::move(policy));
+}
+
+}  // namespace
+
+void compile_sla(const Node& node, PolicyData& data, const std::set<std::string, std::less<>>& invalid_calendars) {
+  const Context context{data, invalid_calendars};
+  if (!node.object({"policies", "metrics"})) return;
+  if (const auto metrics = node.member("metrics")) compile_custom_metrics(*metrics, data.sla);
+  const auto policies = node.required("policies");
+  if (!policies) return;
+  const auto* list = policies->array();
+  if (list == nullptr) return;
+  std::set<std::string, std::less<>> ids;
+  for (std::size_t i = 0; i < list->size(); ++i) compile_policy(policies->element(i), context, ids);
+}
+
+}  // namespace aftersales::detail

@@ -1,0 +1,336 @@
+// SLA clocks (SPEC §4). A replay of the ticket's events up to the instant evaluated builds,
+// for each metric instance, the stretches of time its clock ran; business time and threshold
+// crossings then come from the target's calendar.
+//
+// One rule decides every threshold, the 100% breach included: a threshold is reached at the
+// instant T its clock's elapsed time first equals it, and counts when T is at or before the
+// instant evaluated and the metric had not completed at or before T. So a reply exactly at
+// the due instant achieves the target, and a clock that is still running at its due instant
+// is breached from then on.
+#include "sla/sla_evaluate.hpp"
+
+#include <aftersales/error.hpp>
+
+#include <algorithm>
+
+#include "ticket/ticket_subject.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+// Business time on a calendar, or plain elapsed time without one.
+struct Clock {
+  const Calendar* calendar;
+
+  [[nodiscard]] Duration between(Instant from, Instant to) const {
+    return calendar != nullptr ? calendar->between(from, to) : to - from;
+  }
+  // nullopt when the result would lie beyond the supported range.
+  [[nodiscard]] std::optional<Instant> add(Instant t, Duration d) const {
+    if (calendar == nullptr) {
+      if (t + d > max_instant) return std::nullopt;
+      return t + d;
+    }
+    try {
+      return calendar->add(t, d);
+    } catch (const RangeError&) {
+      return std::nullopt;
+    }
+  }
+};
+
+struct Run {
+  Instant start;
+  Instant end;
+};
+
+// One metric instance while the events are replayed.
+struct Instance {
+  std::size_t target = 0;  // index into the policy's targets for the ticket's priority
+  int cycle = 0;
+  Instant started_at{};
+  std::optional<Instant> completed_at;
+  std::vector<Run> runs;  // finished stretches of running time
+  std::optional<Instant> running_since;
+  bool cancelled = false;
+
+  [[nodiscard]] bool open() const { return !completed_at && !cancelled; }
+};
+
+bool is_public_human_reply(const Event& e) { return e.type == EventType::agent_reply && e.is_public && !e.bot; }
+
+// Status after `e`, per SPEC §3.
+Status next_status(Status status, const Event& e) {
+  switch (e.type) {
+    case EventType::assigned:
+    case EventType::agent_reply: return status == Status::new_ticket ? Status::open : status;
+    case EventType::customer_message: return status == Status::pending_customer ? Status::open : status;
+    case EventType::status: return e.to_status;
+    case EventType::resolved: return Status::resolved;
+    case EventType::reopened: return Status::open;
+    case EventType::closed: return Status::closed;
+    default: return status;
+  }
+}
+
+// Events up to `at`, in time order, ties in input order.
+std::vector<const Event*> timeline(const Ticket& ticket, Instant at) {
+  std::vector<const Event*> events;
+  events.reserve(ticket.events.size());
+  for (const Event& e : ticket.events)
+    if (e.at <= at) events.push_back(&e);
+  std::stable_sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->at < b->at; });
+  return events;
+}
+
+class Replay {
+ public:
+  Replay(const SlaSection& sla, const SlaPolicy& policy, const std::vector<SlaTarget>& targets)
+      : sla_(sla), policy_(policy), targets_(targets) {}
+
+  void run(const Ticket& ticket, const std::vector<const Event*>& events, Instant at) {
+    start(BuiltinMetric::first_response, ticket.created_at);
+    start(BuiltinMetric::resolution, ticket.created_at);
+    for (const Event* e : events) apply(*e);
+    for (Instance& i : instances_) {
+      if (i.open() && i.running_since) i.runs.push_back({*i.running_since, at});
+    }
+  }
+
+  /// By metric (targets are sorted by metric, built-ins first), then cycle.
+  [[nodiscard]] std::vector<Instance> take_instances() {
+    std::stable_sort(instances_.begin(), instances_.end(),
+                     [](const Instance& a, const Instance& b) { return std::pair(a.target, a.cycle) < std::pair(b.target, b.cycle); });
+    return std::move(instances_);
+  }
+
+ private:
+  // Index of the target for `metric`, if the ticket's priority has one.
+  [[nodiscard]] std::optional<std::size_t> target_of(std::size_t metric) const {
+    for (std::size_t i = 0; i < targets_.size(); ++i)
+      if (targets_[i].metric == metric) return i;
+    return std::nullopt;
+  }
+  [[nodiscard]] bool pausable(std::size_t metric) const {
+    return metric == static_cast<std::size_t>(BuiltinMetric::resolution) || metric >= builtin_metric_count;
+  }
+  [[nodiscard]] bool clock_runs(std::size_t metric) const {
+    if (metric == static_cast<std::size_t>(BuiltinMetric::resolution) &&
+        (status_ == Status::resolved || status_ == Status::closed))
+      return false;
+    return !(pausable(metric) && policy_.pauses[static_cast<std::size_t>(status_)]);
+  }
+  // The open instance of `metric`, if any.
+  Instance* current(std::size_t metric) {
+    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
+      if (targets_[it->target].metric == metric) return it->open() ? &*it : nullptr;
+    return nullptr;
+  }
+
+  void start(std::size_t metric, Instant t) {
+    const auto target = target_of(metric);
+    if (!target || current(metric) != nullptr) return;
+    Instance instance;
+    instance.target = *target;
+    instance.cycle = cycles_[metric]++;
+    instance.started_at = t;
+    if (clock_runs(metric)) instance.running_since = t;
+    instances_.push_back(std::move(instance));
+  }
+  void start(BuiltinMetric metric, Instant t) { start(static_cast<std::size_t>(metric), t); }
+
+  void complete(std::size_t metric, Instant t) {
+    Instance* i = current(metric);
+    if (i == nullptr) return;
+    if (i->running_since) i->runs.push_back({*i->running_since, t});
+    i->running_since.reset();
+    i->completed_at = t;
+  }
+  void complete(BuiltinMetric metric, Instant t) { complete(static_cast<std::size_t>(metric), t); }
+
+  // After a status change, start or stop the clocks that depend on the status.
+  void update_running(Instant t) {
+    for (Instance& i : instances_) {
+      if (!i.open()) continue;
+      const bool runs = clock_runs(targets_[i.target].metric);
+      if (runs && !i.running_since) {
+        i.running_since = t;
+      } else if (!runs && i.running_since) {
+        i.runs.push_back({*i.running_since, t});
+        i.running_since.reset();
+      }
+    }
+  }
+
+  void apply(const Event& e) {
+    const Status before = status_;
+    status_ = next_status(status_, e);
+    const Instant t = e.at;
+    switch (e.type) {
+      case EventType::customer_message:
+        if (awaiting_customer_) {
+          start(BuiltinMetric::next_response, t);
+          awaiting_customer_ = false;
+        }
+        break;
+      case EventType::agent_reply:
+        if (!is_public_human_reply(e)) break;
+        complete(BuiltinMetric::first_response, t);
+        complete(BuiltinMetric::next_response, t);
+        complete(BuiltinMetric::periodic_update, t);
+        awaiting_customer_ = true;
+        if (status_ != Status::resolved && status_ != Status::closed) start(BuiltinMetric::periodic_update, t);
+        break;
+      case EventType::resolved:
+      case EventType::closed:
+        // Resolving ends the reply clocks: nobody owes a reply on a solved ticket.
+        complete(BuiltinMetric::first_response, t);
+        complete(BuiltinMetric::next_response, t);
+        complete(BuiltinMetric::periodic_update, t);
+        if (before != Status::resolved && before != Status::closed) {
+          complete(BuiltinMetric::resolution, t);
+          start(BuiltinMetric::follow_up, t);
+        }
+        break;
+      case EventType::reopened:
+        reopen();
+        break;
+      case EventType::follow_up:
+        complete(BuiltinMetric::follow_up, t);
+        break;
+      default:
+        break;
+    }
+    for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
+      const CustomMetric& custom = sla_.metrics[m];
+      if (e.name == custom.stop) complete(builtin_metric_count + m, t);
+      if (e.name == custom.start) start(builtin_metric_count + m, t);
+    }
+    if (status_ != before) update_running(t);
+  }
+
+  // Resolution time accumulates across a reopen; a pending follow-up visit is moot.
+  void reopen() {
+    const auto resolution = static_cast<std::size_t>(BuiltinMetric::resolution);
+    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
+      if (targets_[it->target].metric != resolution) continue;
+      it->completed_at.reset();
+      break;
+    }
+    if (Instance* follow_up = current(static_cast<std::size_t>(BuiltinMetric::follow_up))) {
+      follow_up->cancelled = true;
+      --cycles_[static_cast<std::size_t>(BuiltinMetric::follow_up)];
+    }
+  }
+
+  const SlaSection& sla_;
+  const SlaPolicy& policy_;
+  const std::vector<SlaTarget>& targets_;
+  std::vector<Instance> instances_;
+  std::vector<int> cycles_ = std::vector<int>(builtin_metric_count + sla_.metrics.size(), 0);
+  Status status_ = Status::new_ticket;
+  bool awaiting_customer_ = false;
+};
+
+// The instant a clock reaches `threshold` of elapsed time within `runs`, if it does.
+std::optional<Instant> crossing(const Clock& clock, const std::vector<Run>& runs, Duration threshold) {
+  Duration before{0};
+  for (const Run& run : runs) {
+    const Duration length = clock.between(run.start, run.end);
+    if (before + length >= threshold) return clock.add(run.start, threshold - before);
+    before += length;
+  }
+  return std::nullopt;
+}
+
+Duration threshold_of(Duration target, int percent) {
+  // Rounded up to the millisecond: a clock at 79.99% has not reached 80%.
+  return Duration{(target.count() * percent + 99) / 100};
+}
+
+}  // namespace
+
+SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
+  if (at < ticket.created_at)
+    throw InputError("cannot evaluate ticket \"" + ticket.id + "\" at " + format_instant(at) +
+                     ", before it was created (" + format_instant(ticket.created_at) + ")");
+  const auto events = timeline(ticket, at);
+  Priority priority = ticket.priority;
+  Status status = Status::new_ticket;
+  for (const Event* e : events) {
+    status = next_status(status, *e);
+    if (e->type == EventType::priority) priority = e->to_priority;
+  }
+
+  SlaReport report;
+  report.ticket = ticket.id;
+  report.priority = priority;
+  const TicketSubject subject(ticket, priority, status, data.symbols);
+  const auto policy = std::find_if(data.sla.policies.begin(), data.sla.policies.end(),
+                                   [&](const SlaPolicy& p) { return p.when.matches(subject.subject()); });
+  if (policy == data.sla.policies.end()) return report;
+  report.policy = policy->id;
+
+  const auto& targets = policy->targets[static_cast<std::size_t>(priority)];
+  Replay replay(data.sla, *policy, targets);
+  replay.run(ticket, events, at);
+
+  for (const Instance& instance : replay.take_instances()) {
+    if (instance.cancelled) continue;
+    const SlaTarget& target = targets[instance.target];
+    const Clock clock{target.calendar ? &*target.calendar : nullptr};
+    SlaMetric metric;
+    metric.metric = std::string(data.sla.metric_name(target.metric));
+    metric.cycle = instance.cycle;
+    metric.target = target.target;
+    metric.started_at = instance.started_at;
+    metric.completed_at = instance.completed_at;
+    for (const Run& run : instance.runs) metric.elapsed += clock.between(run.start, run.end);
+
+    // A threshold reached at T counts if T <= at and the metric had not completed by T.
+    const auto reached = [&](Duration threshold) -> std::optional<Instant> {
+      if (metric.elapsed < threshold) return std::nullopt;
+      const auto t = crossing(clock, instance.runs, threshold);
+      if (!t || (instance.completed_at && *t >= *instance.completed_at)) return std::nullopt;
+      return t;
+    };
+    // When a running clock will reach `threshold`, if no event intervenes.
+    const auto ahead = [&](Duration threshold) -> std::optional<Instant> {
+      if (!instance.running_since || !instance.open()) return std::nullopt;
+      return clock.add(at, threshold - metric.elapsed);
+    };
+
+    metric.breached_at = reached(metric.target);
+    if (metric.breached_at) metric.state = SlaState::breached;
+    else if (instance.completed_at) metric.state = SlaState::achieved;
+    else if (!instance.running_since) metric.state = SlaState::paused;
+    else metric.state = SlaState::active;
+    if (metric.state == SlaState::active) metric.due_at = ahead(metric.target);
+    else if (metric.state == SlaState::breached && instance.open() && instance.running_since) metric.due_at = metric.breached_at;
+
+    const auto consider_next = [&](std::optional<Instant> t) {
+      if (t && *t > at && (!report.next_check_at || *t < *report.next_check_at)) report.next_check_at = t;
+    };
+    if (metric.state == SlaState::active) consider_next(metric.due_at);
+    bool next_threshold_seen = false;  // thresholds ascend: only the first one ahead can be next
+    for (const SlaThreshold& threshold : policy->escalations) {
+      if (!threshold.metrics.empty() &&
+          std::find(threshold.metrics.begin(), threshold.metrics.end(), target.metric) == threshold.metrics.end())
+        continue;
+      const Duration level = threshold_of(metric.target, threshold.percent);
+      if (const auto t = reached(level)) {
+        report.escalations.push_back(
+            {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
+      } else if (metric.elapsed < level && !next_threshold_seen) {
+        consider_next(ahead(level));
+        next_threshold_seen = true;
+      }
+    }
+    report.metrics.push_back(std::move(metric));
+  }
+  std::stable_sort(report.escalations.begin(), report.escalations.end(),
+                   [](const SlaEscalation& a, const SlaEscalation& b) { return a.reached_at < b.reached_at; });
+  return report;
+}
+
+}  // namespace aftersales::detail

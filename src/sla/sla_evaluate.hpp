@@ -1,0 +1,13 @@
+#pragma once
+
+#include <aftersales/sla.hpp>
+
+#include "policy/policy_data.hpp"
+
+namespace aftersales::detail {
+
+/// SLA report of `ticket` as of `at` under the compiled policy `data`.
+/// @throws InputError when `at` is before the ticket was created.
+SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at);
+
+}  // namespace aftersales::detail

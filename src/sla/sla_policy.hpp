@@ -1,0 +1,60 @@
+#pragma once
+// The compiled `sla` section of a policy (SPEC §4).
+
+#include <aftersales/calendar.hpp>
+#include <aftersales/ticket.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "condition/condition.hpp"
+
+namespace aftersales::detail {
+
+/// Built-in metrics first, in report order; custom metrics follow with ids from 5 on.
+enum class BuiltinMetric : std::uint8_t { first_response, next_response, periodic_update, resolution, follow_up };
+inline constexpr std::size_t builtin_metric_count = 5;
+inline constexpr std::array<std::string_view, builtin_metric_count> builtin_metric_names{
+    "first_response", "next_response", "periodic_update", "resolution", "follow_up"};
+
+/// A custom metric: a clock from one event type to another.
+struct CustomMetric {
+  std::string name;
+  std::string start;  // event name
+  std::string stop;
+};
+
+struct SlaTarget {
+  std::size_t metric;  // < builtin_metric_count: BuiltinMetric; else custom index + builtin_metric_count
+  Duration target;
+  std::optional<Calendar> calendar;  // none: plain elapsed time
+};
+
+struct SlaThreshold {
+  int percent;
+  std::string action;
+  std::string to;
+  std::vector<std::size_t> metrics;  // empty: every metric
+};
+
+struct SlaPolicy {
+  std::string id;
+  Condition when;
+  std::array<std::vector<SlaTarget>, 4> targets;  // by Priority, in metric order
+  std::array<bool, 6> pauses{};                   // by Status
+  std::vector<SlaThreshold> escalations;          // by percent ascending
+};
+
+struct SlaSection {
+  std::vector<CustomMetric> metrics;
+  std::vector<SlaPolicy> policies;
+
+  [[nodiscard]] std::string_view metric_name(std::size_t metric) const {
+    return metric < builtin_metric_count ? builtin_metric_names[metric]
+                                         : std::string_view(metrics[metric - builtin_metric_count].name);
+  }
+};
+
+}  // namespace aftersales::detail

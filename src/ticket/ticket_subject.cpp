@@ -1,0 +1,57 @@
+#include "ticket/ticket_subject.hpp"
+
+#include <cmath>
+
+namespace aftersales::detail {
+namespace {
+
+std::size_t slot(Field field) { return static_cast<std::size_t>(field); }
+
+void set_if_given(Subject& subject, Field field, std::string_view text) {
+  if (!text.empty()) subject.set_text(slot(field), text);
+}
+
+// Saturates (and maps NaN to 0) instead of the undefined behaviour of an out-of-range cast.
+std::int64_t double_millionths(double value) {
+  const double scaled = std::round(value * static_cast<double>(number_scale));
+  if (std::isnan(scaled)) return 0;
+  if (scaled >= 9.2e18) return INT64_MAX;
+  if (scaled <= -9.2e18) return INT64_MIN;
+  return static_cast<std::int64_t>(scaled);
+}
+
+}  // namespace
+
+std::int64_t money_millionths(const Money& amount) {
+  std::int64_t scale = number_scale;
+  for (int e = 0; e < amount.currency().exponent; ++e) scale /= 10;
+  std::int64_t result = 0;
+  // Saturate rather than wrap: an amount this large compares above every operand anyway.
+  if (__builtin_mul_overflow(amount.minor_units(), scale, &result))
+    return amount.minor_units() < 0 ? INT64_MIN : INT64_MAX;
+  return result;
+}
+
+TicketSubject::TicketSubject(const Ticket& ticket, Priority priority, Status status, const SymbolTable& symbols)
+    : subject_(symbols) {
+  set_if_given(subject_, Field::channel, ticket.channel);
+  set_if_given(subject_, Field::category, ticket.category);
+  subject_.set_text(slot(Field::priority), to_string(priority));
+  subject_.set_text(slot(Field::status), to_string(status));
+  set_if_given(subject_, Field::customer_tier, ticket.customer.tier);
+  set_if_given(subject_, Field::customer_language, ticket.customer.language);
+  set_if_given(subject_, Field::customer_id, ticket.customer.id);
+  tag_texts_.assign(ticket.tags.begin(), ticket.tags.end());
+  tag_symbols_ = subject_.intern_list(tag_texts_);
+  subject_.set_list(slot(Field::tags), tag_symbols_, tag_texts_);
+  if (ticket.order.amount) subject_.set_number(slot(Field::order_amount), money_millionths(*ticket.order.amount));
+  for (const auto& [name, value] : ticket.fields) {
+    const auto field_slot = symbols.find_custom_field(name);
+    if (!field_slot) continue;  // no condition mentions it
+    if (const auto* text = std::get_if<std::string>(&value)) subject_.set_text(*field_slot, *text);
+    else if (const auto* flag = std::get_if<bool>(&value)) subject_.set_boolean(*field_slot, *flag);
+    else subject_.set_number(*field_slot, double_millionths(std::get<double>(value)));
+  }
+}
+
+}  // namespace aftersales::detail

@@ -1,0 +1,31 @@
+#pragma once
+// A ticket's fields as a condition Subject: its strings resolved to the policy's symbols once.
+
+#include <aftersales/ticket.hpp>
+
+#include <vector>
+
+#include "condition/condition.hpp"
+
+namespace aftersales::detail {
+
+/// Holds the storage the subject's list values point into; not copyable for that reason.
+class TicketSubject {
+ public:
+  /// `priority` and `status` are the ticket's at the instant being evaluated.
+  TicketSubject(const Ticket& ticket, Priority priority, Status status, const SymbolTable& symbols);
+  TicketSubject(const TicketSubject&) = delete;
+  TicketSubject& operator=(const TicketSubject&) = delete;
+
+  [[nodiscard]] const Subject& subject() const noexcept { return subject_; }
+
+ private:
+  std::vector<std::string_view> tag_texts_;
+  std::vector<Symbol> tag_symbols_;
+  Subject subject_;
+};
+
+/// Money as condition millionths: 399.00 CNY (39900 minor units, exponent 2) -> 399000000.
+std::int64_t money_millionths(const Money& amount);
+
+}  // namespace aftersales::detail
