@@ -84,9 +84,7 @@ const DayHours& CalendarData::hours_on(std::int32_t day) const {
   if (const auto o = covering(overrides_, [](const DateOverride& r) { return r.days; }); o != overrides_.end())
     return o->hours;
   if (covering(holidays_, [](const DayRange& r) { return r; }) != holidays_.end()) return closed;
-  // 1970-01-01 was a Thursday: ISO weekday index 3 with Monday = 0.
-  const auto weekday = static_cast<std::size_t>(((day % 7) + 7 + 3) % 7);
-  return weekly_[weekday];
+  return weekly_[weekday_index(day)];
 }
 
 YearBlock CalendarData::build(int year) const {

@@ -195,13 +195,17 @@ void require_disjoint(std::vector<std::pair<Entry, EntryRef>>& entries, DaysOf d
   };
   std::sort(entries.begin(), entries.end(),
             [&](const auto& a, const auto& b) { return days_of(a.first).first_day < days_of(b.first).first_day; });
+  // Compare each entry with the one reaching furthest so far, not just its neighbour: a long
+  // range can overlap several later ones.
+  std::size_t furthest = 0;
   for (std::size_t i = 1; i < entries.size(); ++i) {
-    const DayRange previous = days_of(entries[i - 1].first);
-    if (days_of(entries[i].first).first_day <= previous.last_day) {
+    const DayRange reach = days_of(entries[furthest].first);
+    if (days_of(entries[i].first).first_day <= reach.last_day) {
       calendar.problems().add(path(entries[i].second), "covers " + format_date(days_of(entries[i].first).first_day) +
-                                                           ", already covered by " + path(entries[i - 1].second));
+                                                           ", already covered by " + path(entries[furthest].second));
       ok = false;
     }
+    if (days_of(entries[i].first).last_day > reach.last_day) furthest = i;
   }
 }
 
@@ -250,6 +254,32 @@ void parse_overrides(const Node& node, std::string_view list_key, std::vector<st
   }
 }
 
+// Whether any date of the supported years has hours, without visiting every date: only the
+// gaps between holidays and closed overrides can follow the weekly schedule.
+bool ever_open(const std::array<DayHours, 7>& weekly, const std::vector<DateOverride>& overrides,
+               const std::vector<DayRange>& holidays) {
+  std::vector<DayRange> closed = holidays;
+  for (const DateOverride& o : overrides) {
+    if (!o.hours.empty()) return true;
+    closed.push_back(o.days);
+  }
+  std::sort(closed.begin(), closed.end(), [](const DayRange& a, const DayRange& b) { return a.first_day < b.first_day; });
+  const auto open_on = [&](std::int32_t day) { return !weekly[weekday_index(day)].empty(); };
+  const auto first_day = static_cast<std::int32_t>(date::sys_days{date::year{first_year} / 1 / 1}.time_since_epoch().count());
+  const auto last_day = static_cast<std::int32_t>(date::sys_days{date::year{last_year} / 12 / 31}.time_since_epoch().count());
+  std::int32_t day = first_day;  // the first date not yet known to be closed
+  const auto gap_open = [&](std::int32_t end) {  // dates [day, end)
+    for (std::int32_t d = day; d < end && d < day + 7; ++d)
+      if (open_on(d)) return true;
+    return false;
+  };
+  for (const DayRange& range : closed) {
+    if (gap_open(std::min(range.first_day, last_day + 1))) return true;
+    day = std::max(day, range.last_day + 1);
+  }
+  return gap_open(last_day + 1);
+}
+
 }  // namespace
 
 std::optional<Calendar> compile_calendar(const std::string& name, const Node& node) {
@@ -285,16 +315,12 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   require_disjoint(overrides, [](const DateOverride& o) { return o.days; }, node, ok);
   if (!ok) return std::nullopt;
 
-  const bool weekly_open = std::any_of(weekly->begin(), weekly->end(), [](const DayHours& h) { return !h.empty(); });
-  const bool override_open =
-      std::any_of(overrides.begin(), overrides.end(), [](const auto& o) { return !o.first.hours.empty(); });
-  if (!weekly_open && !override_open) {
-    node.problem("the calendar is never open (no hours on any day)");
-    return std::nullopt;
-  }
-
   std::vector<DateOverride> override_list;
   for (auto& [o, ref] : overrides) override_list.push_back(std::move(o));
+  if (!ever_open(*weekly, override_list, holidays)) {
+    node.problem("the calendar is never open (no hours on any date from 1970 to 2200)");
+    return std::nullopt;
+  }
   return Calendar(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
                                                        std::move(holidays)));
 }

@@ -54,6 +54,11 @@ struct YearBlock {
   [[nodiscard]] std::int64_t locate(std::int64_t open_ms) const noexcept;
 };
 
+/// Monday = 0 ... Sunday = 6 for a date given as days since the epoch (a Thursday).
+inline constexpr std::size_t weekday_index(std::int32_t day) noexcept {
+  return static_cast<std::size_t>(((day % 7) + 7 + 3) % 7);
+}
+
 inline constexpr int first_year = 1970;
 inline constexpr int last_year = 2200;
 

@@ -133,7 +133,10 @@ std::optional<std::int64_t> parse_millionths(const boost::json::value& value) {
   if (pos < text.size() && text[pos] == '.') {
     const std::size_t fraction_start = ++pos;
     for (; pos < text.size() && text[pos] >= '0' && text[pos] <= '9'; ++pos) {
-      if (scale == 1) return std::nullopt;  // finer than a millionth
+      if (scale == 1) {
+        if (text[pos] != '0') return std::nullopt;  // finer than a millionth
+        continue;
+      }
       scale /= 10;
       fraction += (text[pos] - '0') * scale;
     }
@@ -389,7 +392,7 @@ bool Condition::evaluate_leaf(Op op, const Step& step, const FieldValue& value) 
       return value.flag == step.flag;
     case Op::in:
       if (value.kind == Kind::list)
-        return std::any_of(value.symbols.begin(), value.symbols.end(),
+        return operand == Kind::text && std::any_of(value.symbols.begin(), value.symbols.end(),
                            [&](Symbol s) { return contains_sorted(symbol_operands_, step.first, step.count, s); });
       if (value.kind != operand) return false;
       return operand == Kind::text ? contains_sorted(symbol_operands_, step.first, step.count, value.symbol)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <unordered_set>
 #include <vector>
 
 #include "detail/json_reader.hpp"
@@ -19,7 +20,7 @@ class DuplicateKeyFinder {
   static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
   static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
 
-  explicit DuplicateKeyFinder(Problems& problems) : problems_(&problems) {}
+  DuplicateKeyFinder(std::string_view document, Problems& problems) : document_(document), problems_(&problems) {}
 
   bool on_document_begin(boost::json::error_code&) { return true; }
   bool on_document_end(boost::json::error_code&) { return true; }
@@ -34,19 +35,17 @@ class DuplicateKeyFinder {
     return true;
   }
   bool on_key(boost::json::string_view s, std::size_t, boost::json::error_code&) {
-    // The whole document is parsed in one call, so a key that arrives in one piece points
-    // into the document itself; only keys split by escapes need a copy.
+    // The whole document is parsed in one call, so a key without escapes points into the
+    // document itself; a key with escapes lives in the parser's scratch buffer and is copied.
     std::string_view key(s.data(), s.size());
-    if (!partial_key_.empty()) {
+    if (!partial_key_.empty() || !in_document(key)) {
       partial_key_.append(s.data(), s.size());
-      key = split_keys_.emplace_back(std::move(partial_key_));
+      key = copied_keys_.emplace_back(std::move(partial_key_));
       partial_key_.clear();
     }
-    Frame& frame = frames_.back();
-    if (std::find(frame.keys.begin(), frame.keys.end(), key) != frame.keys.end())
+    if (!frames_.back().insert(key))
       problems_->add(Node::join(path(), key), "duplicate key " + detail::quoted(key) +
                                                   " (only one value per key is allowed)");
-    frame.keys.push_back(key);
     return true;
   }
   bool on_number_part(boost::json::string_view, boost::json::error_code&) { return true; }
@@ -60,10 +59,30 @@ class DuplicateKeyFinder {
 
  private:
   struct Frame {
+    static constexpr std::size_t linear_limit = 16;
+
     bool object = false;
-    std::size_t elements = 0;       // arrays: values seen so far
-    std::vector<std::string_view> keys;  // objects: keys seen so far
+    std::size_t elements = 0;            // arrays: values seen so far
+    std::vector<std::string_view> keys;  // objects: keys seen so far, in order
+    std::unordered_set<std::string_view> index;  // the same keys, once there are many
+
+    // False if `key` was already there. Small objects search linearly; a hostile one with
+    // thousands of keys gets a hash set, so the scan stays linear in the document's size.
+    bool insert(std::string_view key) {
+      if (keys.size() < linear_limit) {
+        if (std::find(keys.begin(), keys.end(), key) != keys.end()) return false;
+      } else {
+        if (index.empty()) index.insert(keys.begin(), keys.end());
+        if (!index.insert(key).second) return false;
+      }
+      keys.push_back(key);
+      return true;
+    }
   };
+
+  [[nodiscard]] bool in_document(std::string_view key) const {
+    return key.data() >= document_.data() && key.data() + key.size() <= document_.data() + document_.size();
+  }
 
   bool open(bool object) {
     frames_.emplace_back().object = object;
@@ -88,10 +107,11 @@ class DuplicateKeyFinder {
     return text;
   }
 
+  std::string_view document_;
   Problems* problems_;
   std::vector<Frame> frames_;
   std::string partial_key_;
-  std::deque<std::string> split_keys_;  // stable addresses for the views in `keys`
+  std::deque<std::string> copied_keys_;  // stable addresses for the views in `keys`
 };
 
 }  // namespace
@@ -99,7 +119,7 @@ class DuplicateKeyFinder {
 void find_duplicate_keys(std::string_view text, const LoadLimits& limits, Problems& problems) {
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
-  boost::json::basic_parser<DuplicateKeyFinder> parser(options, problems);
+  boost::json::basic_parser<DuplicateKeyFinder> parser(options, text, problems);
   boost::json::error_code ec;
   parser.write_some(false, text.data(), text.size(), ec);
 }

@@ -207,7 +207,7 @@ std::optional<Duration> Node::duration() const {
     if (value_->is_int64() || value_->is_uint64()) {
       const auto seconds = integer();
       if (!seconds) return std::nullopt;
-      if (*seconds > INT64_MAX / 1000) throw RangeError(std::to_string(*seconds) + " seconds is too long a duration");
+      if (*seconds > INT64_MAX / 1000 || *seconds < INT64_MIN / 1000) throw RangeError(std::to_string(*seconds) + " seconds is too long a duration");
       return Duration{*seconds * 1000};
     }
     problem(describe(*value_) + " is not a duration (a string like \"1h30m\" or a whole number of seconds)");

@@ -1,5 +1,6 @@
 #include "detail/text.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace aftersales::detail {
@@ -7,7 +8,11 @@ namespace aftersales::detail {
 std::string quoted(std::string_view text) {
   constexpr std::size_t max_shown = 60;
   std::string out = "\"";
-  for (std::size_t i = 0; i < text.size() && i < max_shown; ++i) {
+  std::size_t shown = std::min(text.size(), max_shown);
+  // Never cut a UTF-8 sequence in half: back up over continuation bytes (10xxxxxx).
+  if (shown < text.size())
+    while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
+  for (std::size_t i = 0; i < shown; ++i) {
     const auto c = static_cast<unsigned char>(text[i]);
     if (c == '"' || c == '\\') {
       out += '\\';
@@ -20,7 +25,7 @@ std::string quoted(std::string_view text) {
       out += static_cast<char>(c);
     }
   }
-  if (text.size() > max_shown) out += "...";
+  if (shown < text.size()) out += "...";
   out += '"';
   return out;
 }

@@ -36,6 +36,8 @@ Duration parse_duration(std::string_view text) {
   if (negative) ++pos;
   if (pos == text.size()) malformed(text, "it is empty");
 
+  // Sum on the negative side, where the range is one larger, so Duration::min() parses too.
+  constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
   std::int64_t total = 0;
   std::size_t next_allowed_unit = 0;
@@ -59,10 +61,12 @@ Duration parse_duration(std::string_view text) {
     if (unit < next_allowed_unit) malformed(text, "units must go from largest to smallest, each at most once");
     next_allowed_unit = unit + 1;
     pos += units[unit].suffix.size();
-    if (number > (max - total) / units[unit].ms) throw RangeError(detail::quoted(text) + " is too long a duration");
-    total += number * units[unit].ms;
+    // number * ms > total - min, written so that nothing overflows (division truncates to zero).
+    if (-number < (min - total) / units[unit].ms) throw RangeError(detail::quoted(text) + " is too long a duration");
+    total -= number * units[unit].ms;
   }
-  return Duration{negative ? -total : total};
+  if (!negative && total == min) throw RangeError(detail::quoted(text) + " is too long a duration");
+  return Duration{negative ? total : -total};
 }
 
 std::string format_duration(Duration d) {
