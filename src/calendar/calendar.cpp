@@ -5,6 +5,7 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <array>
 #include <utility>
 
 #include "calendar/calendar_data.hpp"
@@ -17,13 +18,26 @@ namespace {
 
 constexpr std::int64_t ms_per_s = 1000;
 
-std::int64_t year_start_ms(int year) {
-  const date::sys_days day{date::year{year} / 1 / 1};
-  return std::int64_t{day.time_since_epoch().count()} * 86'400'000;
-}
+// First instant of each UTC year 1970..2201, in ms: year lookups are on every hot path.
+constexpr auto year_starts = [] {
+  std::array<std::int64_t, last_year - first_year + 2> starts{};
+  for (int y = first_year; y <= last_year + 1; ++y) {
+    const date::sys_days day{date::year{y} / 1 / 1};
+    starts[static_cast<std::size_t>(y - first_year)] = std::int64_t{day.time_since_epoch().count()} * 86'400'000;
+  }
+  return starts;
+}();
 
+std::int64_t year_start_ms(int year) { return year_starts[static_cast<std::size_t>(year - first_year)]; }
+
+// The UTC year of an instant in range: an estimate from the mean Gregorian year, corrected.
 int year_of(Instant t) {
-  return static_cast<int>(date::year_month_day{date::floor<date::days>(t)}.year());
+  const std::int64_t ms = t.time_since_epoch().count();
+  auto y = static_cast<int>(first_year + ms / 31'556'952'000);
+  if (y > last_year) y = last_year;
+  while (year_start_ms(y) > ms) --y;
+  while (y < last_year && year_start_ms(y + 1) <= ms) ++y;
+  return y;
 }
 
 void require_in_range(Instant t, const char* what) {

@@ -157,7 +157,7 @@ Symbol SymbolTable::intern(std::string_view text) {
 }
 
 Symbol SymbolTable::find(std::string_view text) const {
-  const auto it = symbols_.find(std::string(text));
+  const auto it = symbols_.find(text);
   return it == symbols_.end() ? no_symbol : it->second;
 }
 
@@ -167,7 +167,7 @@ std::size_t SymbolTable::custom_field_slot(std::string_view name) {
 }
 
 std::optional<std::size_t> SymbolTable::find_custom_field(std::string_view name) const {
-  const auto it = custom_fields_.find(std::string(name));
+  const auto it = custom_fields_.find(name);
   if (it == custom_fields_.end()) return std::nullopt;
   return it->second;
 }

@@ -56,8 +56,16 @@ class SymbolTable {
   [[nodiscard]] std::size_t slot_count() const noexcept { return fixed_field_count + custom_fields_.size(); }
 
  private:
-  std::unordered_map<std::string, Symbol> symbols_;
-  std::unordered_map<std::string, std::size_t> custom_fields_;
+  // Transparent hashing: looking up a host's string_view allocates nothing.
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+  };
+  template <class T>
+  using Map = std::unordered_map<std::string, T, Hash, std::equal_to<>>;
+
+  Map<Symbol> symbols_;
+  Map<std::size_t> custom_fields_;
 };
 
 /// The values of one subject (a ticket, a refund request) indexed by slot. Hosts' strings are

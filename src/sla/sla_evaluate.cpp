@@ -11,6 +11,8 @@
 
 #include <aftersales/error.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 
 #include "ticket/ticket_subject.hpp"
@@ -50,7 +52,7 @@ struct Instance {
   int cycle = 0;
   Instant started_at{};
   std::optional<Instant> completed_at;
-  std::vector<Run> runs;  // finished stretches of running time
+  boost::container::small_vector<Run, 4> runs;  // finished stretches of running time
   std::optional<Instant> running_since;
   bool cancelled = false;
 
@@ -73,10 +75,11 @@ Status next_status(Status status, const Event& e) {
   }
 }
 
+using Timeline = boost::container::small_vector<const Event*, 16>;
+
 // Events up to `at`, in time order, ties in input order.
-std::vector<const Event*> timeline(const Ticket& ticket, Instant at) {
-  std::vector<const Event*> events;
-  events.reserve(ticket.events.size());
+Timeline timeline(const Ticket& ticket, Instant at) {
+  Timeline events;
   for (const Event& e : ticket.events)
     if (e.at <= at) events.push_back(&e);
   std::stable_sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->at < b->at; });
@@ -88,7 +91,7 @@ class Replay {
   Replay(const SlaSection& sla, const SlaPolicy& policy, const std::vector<SlaTarget>& targets)
       : sla_(sla), policy_(policy), targets_(targets) {}
 
-  void run(const Ticket& ticket, const std::vector<const Event*>& events, Instant at) {
+  void run(const Ticket& ticket, const Timeline& events, Instant at) {
     start(BuiltinMetric::first_response, ticket.created_at);
     start(BuiltinMetric::resolution, ticket.created_at);
     for (const Event* e : events) apply(*e);
@@ -98,7 +101,7 @@ class Replay {
   }
 
   /// By metric (targets are sorted by metric, built-ins first), then cycle.
-  [[nodiscard]] std::vector<Instance> take_instances() {
+  [[nodiscard]] boost::container::small_vector<Instance, 8> take_instances() {
     std::stable_sort(instances_.begin(), instances_.end(),
                      [](const Instance& a, const Instance& b) { return std::pair(a.target, a.cycle) < std::pair(b.target, b.cycle); });
     return std::move(instances_);
@@ -226,19 +229,23 @@ class Replay {
   const SlaSection& sla_;
   const SlaPolicy& policy_;
   const std::vector<SlaTarget>& targets_;
-  std::vector<Instance> instances_;
-  std::vector<int> cycles_ = std::vector<int>(builtin_metric_count + sla_.metrics.size(), 0);
+  boost::container::small_vector<Instance, 8> instances_;
+  boost::container::small_vector<int, 8> cycles_ =
+      boost::container::small_vector<int, 8>(builtin_metric_count + sla_.metrics.size(), 0);
   Status status_ = Status::new_ticket;
   bool awaiting_customer_ = false;
 };
 
-// The instant a clock reaches `threshold` of elapsed time within `runs`, if it does.
-std::optional<Instant> crossing(const Clock& clock, const std::vector<Run>& runs, Duration threshold) {
+using RunLengths = boost::container::small_vector<Duration, 4>;
+
+// The instant a clock reaches `threshold` of elapsed time within `runs` (whose lengths on the
+// clock are `lengths`), if it does.
+template <class Runs>
+std::optional<Instant> crossing(const Clock& clock, const Runs& runs, const RunLengths& lengths, Duration threshold) {
   Duration before{0};
-  for (const Run& run : runs) {
-    const Duration length = clock.between(run.start, run.end);
-    if (before + length >= threshold) return clock.add(run.start, threshold - before);
-    before += length;
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (before + lengths[i] >= threshold) return clock.add(runs[i].start, threshold - before);
+    before += lengths[i];
   }
   return std::nullopt;
 }
@@ -275,7 +282,9 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
   Replay replay(data.sla, *policy, targets);
   replay.run(ticket, events, at);
 
-  for (const Instance& instance : replay.take_instances()) {
+  const auto instances = replay.take_instances();
+  report.metrics.reserve(instances.size());
+  for (const Instance& instance : instances) {
     if (instance.cancelled) continue;
     const SlaTarget& target = targets[instance.target];
     const Clock clock{target.calendar ? &*target.calendar : nullptr};
@@ -285,12 +294,13 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
     metric.target = target.target;
     metric.started_at = instance.started_at;
     metric.completed_at = instance.completed_at;
-    for (const Run& run : instance.runs) metric.elapsed += clock.between(run.start, run.end);
+    RunLengths lengths;
+    for (const Run& run : instance.runs) metric.elapsed += lengths.emplace_back(clock.between(run.start, run.end));
 
     // A threshold reached at T counts if T <= at and the metric had not completed by T.
     const auto reached = [&](Duration threshold) -> std::optional<Instant> {
       if (metric.elapsed < threshold) return std::nullopt;
-      const auto t = crossing(clock, instance.runs, threshold);
+      const auto t = crossing(clock, instance.runs, lengths, threshold);
       if (!t || (instance.completed_at && *t >= *instance.completed_at)) return std::nullopt;
       return t;
     };
