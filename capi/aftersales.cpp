@@ -143,12 +143,20 @@ const auto& unwrap(const H* handle, const char* name) {
   return handle->value;
 }
 
-// Nulls the caller's handle first, so that it holds NULL (safe to free) on every failure.
+// Nulls the caller's pointer first, so that it holds NULL (safe to free) on every failure.
 template <class H>
-H*& handle_out(H** out) {
-  H*& slot = *non_null(out, "out");
+H*& handle_out(H** out, const char* name = "out") {
+  H*& slot = *non_null(out, name);
   slot = nullptr;
   return slot;
+}
+
+// Text handed to the caller, who releases it with aftersales_free (std::free).
+char* malloc_copy(const std::string& text) {
+  auto* copy = static_cast<char*>(std::malloc(text.size() + 1));
+  if (copy == nullptr) throw std::bad_alloc();
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  return copy;
 }
 
 template <class H>
@@ -263,6 +271,29 @@ int aftersales_calendar_between(const aftersales_calendar* calendar, int64_t fro
     int64_t& result = *non_null(out_ms, "out_ms");
     result = cal.between(aftersales::instant_from_ms(from_ms), aftersales::instant_from_ms(to_ms))
                  .count();
+  });
+}
+
+int aftersales_sla_evaluate(const aftersales_policy* policy, const char* ticket_json, size_t len,
+                            int64_t at_ms, char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    const auto& source = unwrap(policy, "policy");
+    const std::string_view text(non_null(ticket_json, "ticket_json"), len);
+    const auto ticket = aftersales::Ticket::from_json(text);
+    const auto at = aftersales::instant_from_ms(at_ms);
+    result = malloc_copy(source->evaluate_sla(ticket, at).to_json());
+  });
+}
+
+int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* tickets_jsonl,
+                                  size_t len, int64_t at_ms, unsigned threads, char** out_jsonl) {
+  return guarded([&] {
+    auto& result = handle_out(out_jsonl, "out_jsonl");
+    const auto& source = unwrap(policy, "policy");
+    const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
+    const auto at = aftersales::instant_from_ms(at_ms);
+    result = malloc_copy(source->evaluate_sla_lines(text, at, threads));
   });
 }
 

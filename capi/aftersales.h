@@ -8,7 +8,7 @@
  * - A fallible function returns `int`: AFTERSALES_OK (0) or a negative `aftersales_status`.
  *   Check the return code; then, for a human-readable explanation, aftersales_last_error().
  * - Results come back through out-parameters (the last arguments, named `out...`). On failure a
- *   handle out-parameter is set to NULL and a numeric one is left unchanged.
+ *   handle or string out-parameter is set to NULL and a numeric one is left unchanged.
  * - No C++ exception and no crash crosses this boundary: NULL pointers and handles that are not
  *   live objects of the right type are reported as AFTERSALES_EINVALID_ARGUMENT.
  * - Instants are milliseconds since the Unix epoch (UTC) and durations are milliseconds; the
@@ -16,9 +16,10 @@
  * - Strings passed in are UTF-8 and are only read during the call.
  *
  * Ownership: whatever a caller receives through `aftersales_T **out` it owns and releases with
- * aftersales_T_free(). Memory the library hands out otherwise (none yet) is released with
- * aftersales_free(). Strings returned as `const char *` are owned by the library and must not be
- * freed; each function says how long its string stays valid.
+ * aftersales_T_free(). Memory the library hands out otherwise (the JSON texts returned through
+ * `char **out...`) is released with aftersales_free(). Strings returned as `const char *` are
+ * owned by the library and must not be freed; each function says how long its string stays
+ * valid.
  */
 #ifndef AFTERSALES_H
 #define AFTERSALES_H
@@ -206,6 +207,57 @@ AFTERSALES_EXPORT int aftersales_calendar_add(const aftersales_calendar *calenda
  */
 AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *calendar,
                                                   int64_t from_ms, int64_t to_ms, int64_t *out_ms);
+
+/* ---------------------------------------------------------------------------------------- */
+/* SLA                                                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Where each SLA clock of a ticket stands at an instant (SPEC section 4). A ticket is the SPEC
+ * section 3 JSON object; a report is the JSON object
+ *   {"ticket", "policy", "priority", "metrics": [...], "escalations": [...], "next_check_at"}
+ * exactly as the C++ SlaReport::to_json() and Python's report.to_dict() give it. Events after
+ * `at_ms` are ignored, so an earlier instant replays the past.
+ *
+ * Thread-safety: the policy is only read. Any number of these calls may run at the same time on
+ * one policy handle, from any threads.
+ */
+
+/**
+ * Evaluates one ticket, the JSON object in `ticket_json[0..len)` (UTF-8, need not be
+ * NUL-terminated; the text is not kept), at `at_ms`.
+ *
+ * @param out_json receives the report: one JSON object, NUL-terminated, no trailing newline.
+ *                 The caller owns it and releases it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the ticket is malformed (the message lists every
+ *         problem with its JSON path, such as `events[3].at`) or `at_ms` is before it was
+ *         created; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `ticket_json` or
+ *         `out_json` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_sla_evaluate(const aftersales_policy *policy,
+                                              const char *ticket_json, size_t len, int64_t at_ms,
+                                              char **out_json);
+
+/**
+ * Evaluates many tickets at `at_ms`: JSON Lines in `tickets_jsonl[0..len)`, one ticket object
+ * per line (blank lines are skipped), spread over up to `threads` threads (0: one per core).
+ *
+ * A line that cannot be evaluated (malformed, or created after `at_ms`) does not stop the
+ * batch: its output line is {"line": N, "error": "..."}, N counting input lines from 1.
+ *
+ * @param out_jsonl receives JSON Lines: one report (or error record) per non-blank input line,
+ *                  in input order, each ending in "\n"; the empty string for no tickets.
+ *                  NUL-terminated. The caller owns it and releases it with aftersales_free().
+ *                  NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `tickets_jsonl` or
+ *         `out_jsonl` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *policy,
+                                                    const char *tickets_jsonl, size_t len,
+                                                    int64_t at_ms, unsigned threads,
+                                                    char **out_jsonl);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */

@@ -39,6 +39,10 @@ InputError::InputError(const std::string& message, std::string path)
     : InputError(ErrorCode::input, message, std::move(path)) {}
 InputError::InputError(ErrorCode code, const std::string& message, std::string path)
     : Error(code, with_path(message, path)), path_(std::move(path)) {}
+InputError::InputError(std::string_view title, std::vector<Problem> problems)
+    : Error(ErrorCode::input, detail::list_problems(title, problems)),
+      path_(problems.empty() ? std::string() : problems.front().path),
+      problems_(std::move(problems)) {}
 InputError::~InputError() = default;
 
 RangeError::RangeError(const std::string& message, std::string path)

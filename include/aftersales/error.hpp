@@ -7,6 +7,7 @@
 
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aftersales {
@@ -56,14 +57,20 @@ class AFTERSALES_EXPORT PolicyError : public Error {
 class AFTERSALES_EXPORT InputError : public Error {
  public:
   InputError(const std::string& message, std::string path = {});
+  /// A document (a ticket, a request) with several problems: the message lists them all
+  /// under `title`, and `path()` is the first one's.
+  InputError(std::string_view title, std::vector<Problem> problems);
   ~InputError() override;
   [[nodiscard]] const std::string& path() const noexcept { return path_; }
+  /// Every problem of a document; empty for an error about a single value.
+  [[nodiscard]] const std::vector<Problem>& problems() const noexcept { return problems_; }
 
  protected:
   InputError(ErrorCode code, const std::string& message, std::string path);
 
  private:
   std::string path_;
+  std::vector<Problem> problems_;
 };
 
 /// An instant, amount or result outside what aftersales supports (years 1970-2200,

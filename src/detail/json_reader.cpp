@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <cstdio>
 
-#include "detail/problem_list.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -63,7 +62,7 @@ void Problems::throw_if_any() {
 }
 
 void Problems::throw_input(std::string_view title) const {
-  throw InputError(list_problems(title, list_), list_.empty() ? std::string() : list_.front().path);
+  throw InputError(title, list_);
 }
 
 std::string describe(const boost::json::value& value) {

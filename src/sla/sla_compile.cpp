@@ -36,9 +36,11 @@ std::optional<Calendar> find_calendar(const Node& node, const Context& context) 
 }
 
 std::optional<Duration> positive_duration(const Node& node) {
+  // A century bounds every target, so percentages of it cannot overflow.
+  constexpr Duration longest = std::chrono::hours(24 * 36'525);
   const auto d = node.duration();
-  if (d && *d <= Duration::zero()) {
-    node.problem("a target must be longer than zero");
+  if (d && (*d <= Duration::zero() || *d > longest)) {
+    node.problem("a target must be longer than zero and at most 100 years, not " + format_duration(*d));
     return std::nullopt;
   }
   return d;

@@ -171,7 +171,8 @@ class Replay {
     const Instant t = e.at;
     switch (e.type) {
       case EventType::customer_message:
-        if (awaiting_customer_) {
+        // A "thank you" on a solved ticket starts no reply clock.
+        if (awaiting_customer_ && status_ != Status::resolved && status_ != Status::closed) {
           start(BuiltinMetric::next_response, t);
           awaiting_customer_ = false;
         }
@@ -192,7 +193,8 @@ class Replay {
         complete(BuiltinMetric::periodic_update, t);
         if (before != Status::resolved && before != Status::closed) {
           complete(BuiltinMetric::resolution, t);
-          start(BuiltinMetric::follow_up, t);
+          // Only a resolution owes the customer a return visit; closing spam does not.
+          if (e.type == EventType::resolved) start(BuiltinMetric::follow_up, t);
         }
         break;
       case EventType::reopened:
@@ -204,10 +206,12 @@ class Replay {
       default:
         break;
     }
+    // A built-in event is known by its type (a hand-built one may have no name).
+    const std::string_view name = e.type == EventType::custom ? std::string_view(e.name) : to_string(e.type);
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
       const CustomMetric& custom = sla_.metrics[m];
-      if (e.name == custom.stop) complete(builtin_metric_count + m, t);
-      if (e.name == custom.start) start(builtin_metric_count + m, t);
+      if (name == custom.stop) complete(builtin_metric_count + m, t);
+      if (name == custom.start) start(builtin_metric_count + m, t);
     }
     if (status_ != before) update_running(t);
   }

@@ -3,7 +3,6 @@
 
 #include <date/date.h>
 
-#include <cstdio>
 
 #include "detail/text.hpp"
 
@@ -88,20 +87,24 @@ std::string format_instant(Instant t) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<Duration> tod{t - day};
-  char buffer[40];
-  const int year = static_cast<int>(ymd.year());
-  const auto month = static_cast<unsigned>(ymd.month());
-  const auto dom = static_cast<unsigned>(ymd.day());
-  const auto h = tod.hours().count();
-  const auto m = tod.minutes().count();
-  const auto s = tod.seconds().count();
+  // Written digit by digit: reports format instants by the million.
+  char text[25] = "0000-00-00T00:00:00.000Z";
+  const auto put = [&](std::size_t pos, std::size_t width, long long value) {
+    for (std::size_t i = pos + width; i > pos; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, 4, static_cast<int>(ymd.year()));
+  put(5, 2, static_cast<unsigned>(ymd.month()));
+  put(8, 2, static_cast<unsigned>(ymd.day()));
+  put(11, 2, tod.hours().count());
+  put(14, 2, tod.minutes().count());
+  put(17, 2, tod.seconds().count());
   const auto ms = tod.subseconds().count();
-  const int written =
-      ms == 0 ? std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", year, month, dom,
-                              static_cast<int>(h), static_cast<int>(m), static_cast<int>(s))
-              : std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", year, month, dom,
-                              static_cast<int>(h), static_cast<int>(m), static_cast<int>(s), static_cast<int>(ms));
-  return {buffer, static_cast<std::size_t>(written)};
+  if (ms == 0) {
+    text[19] = 'Z';
+    return {text, 20};
+  }
+  put(20, 3, ms);
+  return {text, 24};
 }
 
 }  // namespace aftersales
