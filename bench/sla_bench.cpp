@@ -78,10 +78,9 @@ void BM_SlaBatchOneCore(benchmark::State& state) {
 }
 BENCHMARK(BM_SlaBatchOneCore)->Unit(benchmark::kMillisecond);
 
-// JSON Lines in and out on one thread: parsing and writing included.
-void BM_SlaLinesOneCore(benchmark::State& state) {
+std::string ticket_lines(int count) {
   std::string lines;
-  for (int i = 0; i < 10'000; ++i) {
+  for (int i = 0; i < count; ++i) {
     const Ticket t = make_ticket(i);
     std::string json = R"({"id":")" + t.id + R"(","created_at":")" + aftersales::format_instant(t.created_at) +
                        R"(","channel":"chat","category":"after_sales/return","customer":{"tier":"regular"},"events":[)";
@@ -94,6 +93,24 @@ void BM_SlaLinesOneCore(benchmark::State& state) {
     }
     lines += json + "]}\n";
   }
+  return lines;
+}
+
+void BM_TicketFromJson(benchmark::State& state) {
+  const std::string line = ticket_lines(1);
+  for (auto _ : state) benchmark::DoNotOptimize(Ticket::from_json(line));
+}
+BENCHMARK(BM_TicketFromJson);
+
+void BM_SlaReportToJson(benchmark::State& state) {
+  const auto report = policy()->evaluate_sla(make_ticket(7), evaluated_at);
+  for (auto _ : state) benchmark::DoNotOptimize(report.to_json());
+}
+BENCHMARK(BM_SlaReportToJson);
+
+// JSON Lines in and out on one thread: parsing and writing included.
+void BM_SlaLinesOneCore(benchmark::State& state) {
+  const std::string lines = ticket_lines(10'000);
   for (auto _ : state) benchmark::DoNotOptimize(policy()->evaluate_sla_lines(lines, evaluated_at, 1));
   state.SetItemsProcessed(state.iterations() * 10'000);
 }

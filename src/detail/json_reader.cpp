@@ -84,7 +84,9 @@ std::optional<boost::json::value> parse_json(std::string_view text, const LoadLi
   }
   boost::json::parse_options options;
   options.max_depth = limits.max_depth;
-  boost::json::parser parser({}, options);
+  // The parser's own work stack starts on ours: small documents (tickets) need no heap for it.
+  unsigned char stack[4096];
+  boost::json::parser parser({}, options, stack, sizeof stack);
   parser.reset(std::move(storage));
   boost::json::error_code ec;
   const std::size_t consumed = parser.write(text.data(), text.size(), ec);

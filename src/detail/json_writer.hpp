@@ -4,6 +4,8 @@
 
 #include <aftersales/values.hpp>
 
+#include "detail/instant_text.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -18,10 +20,12 @@ class JsonWriter {
   JsonWriter& begin_array() { return open('['); }
   JsonWriter& end_array() { return close(']'); }
 
+  /// `name` is one of the library's own field names (plain ASCII), written without escaping.
   JsonWriter& key(std::string_view name) {
     separate();
-    quote(name);
-    out_ += ':';
+    out_ += '"';
+    out_ += name;
+    out_ += "\":";
     after_key_ = true;
     return *this;
   }
@@ -52,7 +56,14 @@ class JsonWriter {
   /// A duration in seconds with millisecond precision.
   JsonWriter& seconds(Duration d) { return thousandths(d.count()); }
   /// An instant in RFC 3339 UTC.
-  JsonWriter& instant(Instant t) { return value(format_instant(t)); }
+  JsonWriter& instant(Instant t) {
+    separate();
+    char text[24];
+    out_ += '"';
+    out_.append(text, write_instant(t, text));
+    out_ += '"';
+    return *this;
+  }
   JsonWriter& instant(const std::optional<Instant>& t) { return t ? instant(*t) : null(); }
 
   [[nodiscard]] const std::string& str() const noexcept { return out_; }

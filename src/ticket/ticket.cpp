@@ -185,7 +185,9 @@ Event Event::of(EventType type, Instant at) {
 
 Ticket Ticket::from_json(std::string_view json) {
   detail::Problems problems;
-  boost::json::monotonic_resource scratch;
+  // A typical ticket's document fits in this arena: parsing one costs no heap allocation.
+  unsigned char arena[16384];
+  boost::json::monotonic_resource scratch(arena, sizeof arena);
   const auto document = detail::parse_json(json, ticket_limits, problems, &scratch);
   if (!document) problems.throw_input("invalid ticket");
   const detail::Node root(*document, problems);

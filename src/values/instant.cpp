@@ -4,6 +4,7 @@
 #include <date/date.h>
 
 
+#include "detail/instant_text.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales {
@@ -83,28 +84,36 @@ Instant parse_instant(std::string_view text) {
   return t;
 }
 
-std::string format_instant(Instant t) {
+std::size_t detail::write_instant(Instant t, char (&text)[24]) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<Duration> tod{t - day};
-  // Written digit by digit: reports format instants by the million.
-  char text[25] = "0000-00-00T00:00:00.000Z";
   const auto put = [&](std::size_t pos, std::size_t width, long long value) {
     for (std::size_t i = pos + width; i > pos; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
   };
   put(0, 4, static_cast<int>(ymd.year()));
+  text[4] = text[7] = '-';
   put(5, 2, static_cast<unsigned>(ymd.month()));
   put(8, 2, static_cast<unsigned>(ymd.day()));
+  text[10] = 'T';
   put(11, 2, tod.hours().count());
+  text[13] = text[16] = ':';
   put(14, 2, tod.minutes().count());
   put(17, 2, tod.seconds().count());
   const auto ms = tod.subseconds().count();
   if (ms == 0) {
     text[19] = 'Z';
-    return {text, 20};
+    return 20;
   }
+  text[19] = '.';
   put(20, 3, ms);
-  return {text, 24};
+  text[23] = 'Z';
+  return 24;
+}
+
+std::string format_instant(Instant t) {
+  char text[24];
+  return {text, detail::write_instant(t, text)};
 }
 
 }  // namespace aftersales
