@@ -200,6 +200,10 @@ class Replay {
       case EventType::reopened:
         reopen();
         break;
+      case EventType::status:
+        // Setting a solved ticket back to a working status reopens it, as in Zendesk.
+        if (before == Status::resolved || before == Status::closed) reopen();
+        break;
       case EventType::follow_up:
         complete(BuiltinMetric::follow_up, t);
         break;

@@ -334,6 +334,17 @@ TEST(SlaResolution, ReopenAccumulatesTimeAndCancelsThePendingFollowUp) {
                   {"follow_up", 0, 1h, 40min, achieved, "03-02 12:30", "", "", "03-02 13:10"}});
 }
 
+TEST(SlaResolution, AStatusEventOnASolvedTicketReopensIt) {
+  const auto policy = load(R"({"policies": [{"id": "p",
+      "targets": {"normal": {"resolution": "1h", "follow_up": "1h"}}}]})");
+  // Resolved at 10:40 (40m), set back to open at 12:00 by a status event: the same clock runs
+  // again and the visit is moot. At 12:10: 40m + 10m = 50m, due 12:20.
+  const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:40", "resolved"),
+                                           ev("03-02 12:00", "status", R"("to": "open")")});
+  expect_metrics(policy->evaluate_sla(tk, t("03-02 12:10")),
+                 {{"resolution", 0, 1h, 50min, active, "03-02 10:00", "03-02 12:20", "", ""}});
+}
+
 TEST(SlaCustomMetric, RefundProcessingPausesPerPauseOnAndOutlivesTheResolve) {
   // Defined refund_processing before inspection: reported in that order, not alphabetically.
   const auto policy = load(R"({"policies": [{"id": "p", "pause_on": ["on_hold"],
