@@ -1,6 +1,5 @@
 #include "detail/json_reader.hpp"
 
-#include <boost/json/parser.hpp>
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
@@ -23,14 +22,6 @@ std::string type_name(const boost::json::value& v) {
     case boost::json::kind::object: return "an object";
   }
   return "a value";
-}
-
-std::string line_and_column(std::string_view text, std::size_t offset) {
-  const std::size_t end = std::min(offset, text.size());
-  const auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(end), '\n');
-  const std::size_t line_start = text.rfind('\n', end == 0 ? 0 : end - 1);
-  const std::size_t column = line_start == std::string_view::npos || end == 0 ? end + 1 : end - line_start;
-  return "line " + std::to_string(line) + ", column " + std::to_string(column);
 }
 
 // Edit distance, to suggest the key a typo meant ("holiday" -> "holidays").
@@ -74,31 +65,6 @@ std::string describe(const boost::json::value& value) {
 std::string oversize_message(std::size_t size, const LoadLimits& limits) {
   return "the document is " + std::to_string(size) + " bytes, over the limit of " + std::to_string(limits.max_bytes) +
          " bytes";
-}
-
-std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems,
-                                             boost::json::storage_ptr storage) {
-  if (text.size() > limits.max_bytes) {
-    problems.add("", oversize_message(text.size(), limits));
-    return std::nullopt;
-  }
-  boost::json::parse_options options;
-  options.max_depth = limits.max_depth;
-  // The parser's own work stack starts on ours: small documents (tickets) need no heap for it.
-  unsigned char stack[4096];
-  boost::json::parser parser({}, options, stack, sizeof stack);
-  parser.reset(std::move(storage));
-  boost::json::error_code ec;
-  const std::size_t consumed = parser.write(text.data(), text.size(), ec);
-  if (ec) {
-    std::string message = ec == boost::json::error::too_deep
-                              ? "nested deeper than the limit of " + std::to_string(limits.max_depth) + " levels"
-                              : "invalid JSON: " + ec.message();
-    problems.add("", message + " at " + line_and_column(text, consumed));
-    return std::nullopt;
-  }
-  find_duplicate_keys(text, limits, problems);
-  return parser.release();
 }
 
 std::string Node::join(const std::string& path, std::string_view key) {

@@ -33,12 +33,10 @@ class Problems {
 
 /// Parses a whole document within `limits`, allocating from `storage` (a monotonic resource
 /// suits a document that is compiled and dropped). Syntax errors, depth and size are recorded
-/// as problems at the root path; returns nullopt then.
+/// as problems at the root path, and returns nullopt then; a key given twice in one object is
+/// recorded at its path, and the document is still returned.
 std::optional<boost::json::value> parse_json(std::string_view text, const LoadLimits& limits, Problems& problems,
                                              boost::json::storage_ptr storage);
-
-/// Records every key that appears twice in one object of `text`, a document that parsed.
-void find_duplicate_keys(std::string_view text, const LoadLimits& limits, Problems& problems);
 
 /// The problem message for a document of `size` bytes over `limits.max_bytes`.
 std::string oversize_message(std::size_t size, const LoadLimits& limits);
