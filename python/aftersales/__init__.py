@@ -1,6 +1,6 @@
 """aftersales: the rules of e-commerce after-sales service.
 
-Load a policy document once, then ask its business calendars questions::
+Load a policy document once, then ask its business calendars and SLA clocks questions::
 
     import datetime as dt
     import aftersales
@@ -9,6 +9,9 @@ Load a policy document once, then ask its business calendars questions::
     service = policy.calendar("cn-service")
     start = dt.datetime(2026, 11, 11, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     due = service.add(start, dt.timedelta(hours=2))
+    ticket = {"id": "T-1", "created_at": "2026-11-11T23:30:00+08:00", "customer": {"tier": "vip"}}
+    report = policy.evaluate_sla(ticket, at=start + dt.timedelta(minutes=3))
+    report.metrics[0].state                  # 'breached': a VIP's first reply is due in 2 minutes
 
 Datetimes must be aware; results are aware UTC datetimes. See docs/python.md.
 """
@@ -21,6 +24,9 @@ from aftersales._core import (
     Policy,
     PolicyError,
     RangeError,
+    SlaEscalation,
+    SlaMetric,
+    SlaReport,
     __version__,
     format_duration,
     format_instant,
@@ -39,6 +45,9 @@ __all__ = [
     "Policy",
     "PolicyError",
     "RangeError",
+    "SlaEscalation",
+    "SlaMetric",
+    "SlaReport",
     "__version__",
     "format_duration",
     "format_instant",

@@ -1,23 +1,29 @@
-"""The `aftersales` command: ask a policy's business calendars questions from a shell.
+"""The `aftersales` command: ask a policy's business calendars and SLA clocks from a shell.
 
     aftersales calendar --policy P NAME is-open T
     aftersales calendar --policy P NAME next-open T
     aftersales calendar --policy P NAME add T D
     aftersales calendar --policy P NAME between T1 T2
+    aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N]
     aftersales demo [--policy P]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
-Results are printed as RFC 3339 UTC instants and compact durations. Bad input prints one
-line on standard error and exits with status 2.
+Results are printed as RFC 3339 UTC instants and compact durations; `sla` prints one report
+per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record instead).
+Bad input prints one line on standard error and exits with status 2.
 """
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
+import os
+import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 from aftersales import (
@@ -25,6 +31,7 @@ from aftersales import (
     Error,
     Policy,
     PolicyError,
+    SlaMetric,
     __version__,
     format_duration,
     format_instant,
@@ -48,6 +55,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (Error, UsageError) as error:
         print(f"aftersales: error: {_one_line(str(error))}", file=sys.stderr)
         return BAD_INPUT
+    except BrokenPipeError:
+        # The reader stopped early (`aftersales sla ... | head`): no one is left to tell. Standard
+        # output goes to /dev/null so that the interpreter's last flush does not fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     return 0
 
 
@@ -59,7 +71,7 @@ def _one_line(message: str) -> str:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="aftersales", description="Business calendars of an after-sales policy."
+        prog="aftersales", description="Business calendars and SLA clocks of an after-sales policy."
     )
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -73,6 +85,20 @@ def _parser() -> argparse.ArgumentParser:
     _operation(operations, "add", "when D of business time after T ends", ["T", "D"], _add)
     _operation(operations, "between", "business time from T1 to T2", ["T1", "T2"], _between)
     calendar.set_defaults(run=_run_calendar)
+
+    sla = commands.add_parser(
+        "sla",
+        help="evaluate the SLA clocks of tickets (JSON Lines in, JSON Lines out)",
+        description="Writes one SLA report per ticket line to standard output, in input order. "
+        "A line that cannot be evaluated gives {\"line\": N, \"error\": ...} and the rest go on.",
+    )
+    sla.add_argument("--policy", required=True, help="policy document (JSON)")
+    sla.add_argument("tickets", metavar="TICKETS", help="tickets as JSON Lines, or - for standard input")
+    sla.add_argument("--at", metavar="T", help="evaluate as of T (RFC 3339 with an offset; default: now)")
+    sla.add_argument(
+        "--threads", type=_thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
+    )
+    sla.set_defaults(run=_run_sla)
 
     demo = commands.add_parser("demo", help="show the example policy's calendars at work")
     demo.add_argument(
@@ -121,6 +147,61 @@ def _run_calendar(args: argparse.Namespace) -> None:
     print(args.answer(calendar, [getattr(args, operand) for operand in args.operands]))
 
 
+def _thread_count(text: str) -> int:
+    count = int(text) if text.isdigit() else -1
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of threads (0: one per core), got {text!r}")
+    return count
+
+
+# Tickets are evaluated a block at a time, so that a whole season's JSON Lines stream through in
+# bounded memory; each block ends at a line end.
+_BLOCK_BYTES = 16 << 20
+_ERROR_RECORD = re.compile(rb'^\{"line":(\d+),', re.MULTILINE)
+
+
+def _run_sla(args: argparse.Namespace) -> None:
+    at = parse_instant(args.at) if args.at is not None else dt.datetime.now(dt.timezone.utc)
+    policy = _load(Path(args.policy))
+    if args.tickets == "-":
+        _evaluate_stream(policy, sys.stdin.buffer, at, args.threads)
+        return
+    try:
+        # Opened apart from the reading so that only its own errors say "cannot read".
+        tickets = open(args.tickets, "rb")
+    except OSError as error:
+        raise UsageError(f"{args.tickets}: cannot read the tickets: {error.strerror}") from None
+    with tickets:
+        _evaluate_stream(policy, tickets, at, args.threads)
+
+
+def _evaluate_stream(policy: Policy, tickets: BinaryIO, at: dt.datetime, threads: int) -> None:
+    out = sys.stdout.buffer
+    lines_before = 0
+    for block in _blocks(tickets):
+        reports = policy.evaluate_sla_lines(block, at, threads).encode()
+        if lines_before:
+            # Error records count lines from 1 within their block; make them count in the file.
+            reports = _ERROR_RECORD.sub(
+                lambda m: b'{"line":%d,' % (int(m.group(1)) + lines_before), reports
+            )
+        out.write(reports)
+        lines_before += block.count(b"\n")
+    out.flush()
+
+
+def _blocks(stream: BinaryIO) -> Iterator[bytes]:
+    pending = b""
+    while chunk := stream.read(_BLOCK_BYTES):
+        pending += chunk
+        end = pending.rfind(b"\n") + 1
+        if end:
+            yield pending[:end]
+            pending = pending[end:]
+    if pending:
+        yield pending
+
+
 def _load(path: Path) -> Policy:
     try:
         return Policy.from_file(path)
@@ -139,10 +220,12 @@ def _run_demo(args: argparse.Namespace) -> None:
             )
         path = DEFAULT_POLICY
     policy = _load(path)
-    print(f"aftersales {__version__}: the calendars of {path.as_posix()}")
+    print(f"aftersales {__version__}: the calendars and SLA clocks of {path.as_posix()}")
     print(f"calendars: {', '.join(policy.calendar_names)}")
     _demo_cn_service(policy.calendar("cn-service"))
     _demo_eu_service(policy.calendar("eu-service"))
+    # The example tickets sit beside the example policy: examples/{policies,tickets}/.
+    _demo_sla(policy, path.parent.parent / "tickets" / "double11.jsonl")
 
 
 def _demo_cn_service(calendar: Calendar) -> None:
@@ -186,6 +269,56 @@ def _demo_eu_service(calendar: Calendar) -> None:
         f"A {format_duration(sla)} resolution SLA started at {_local(started)} is due",
         _instant(calendar.add(started, sla), zone),
     )
+
+
+def _demo_sla(policy: Policy, tickets_path: Path) -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    at = dt.datetime(2026, 11, 13, 10, 0, tzinfo=zone)
+    print(f"\nSLA clocks at {_local(at)}, the morning after Double 11 (times in {zone.key})")
+    if not tickets_path.is_file():
+        print(f"  (no example tickets at {tickets_path.as_posix()})")
+        return
+    shown = ("T-1102", "T-1103", "T-1105", "T-1106", "T-1108", "T-1110")
+    lines = tickets_path.read_text(encoding="utf-8").splitlines()
+    tickets = [ticket for ticket in map(json.loads, filter(str.strip, lines)) if ticket["id"] in shown]
+    rows = [("ticket", "policy", "metric", "state", "elapsed / target", "due")]
+    look_again = []
+    for ticket in tickets:
+        report = policy.evaluate_sla(ticket, at)
+        first = (report.ticket, report.policy or "(none)")
+        for metric in report.metrics:
+            progress = f"{_clock(metric.elapsed)} / {_clock(metric.target)}"
+            rows.append((*first, _metric_name(metric), metric.state, progress, _due(metric, zone)))
+            first = ("", "")
+        if report.next_check_at is not None:
+            look_again.append(f"{report.ticket} at {_short(report.next_check_at, zone)}")
+    widths = [max(map(len, column)) for column in zip(*rows)]
+    for row in rows:
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    print(f"  Evaluate again (next_check_at): {', '.join(look_again)}")
+
+
+def _metric_name(metric: SlaMetric) -> str:
+    return f"{metric.metric} #{metric.cycle}" if metric.cycle else metric.metric
+
+
+def _due(metric: SlaMetric, zone: ZoneInfo) -> str:
+    if metric.breached_at is not None:
+        return f"missed {_short(metric.breached_at, zone)}"
+    return _short(metric.due_at, zone) if metric.due_at is not None else "-"
+
+
+def _short(t: dt.datetime, zone: ZoneInfo) -> str:
+    local = t.astimezone(zone)
+    return local.strftime("%a %d %b %H:%M:%S" if local.second else "%a %d %b %H:%M")
+
+
+def _clock(d: dt.timedelta) -> str:
+    # Hours are not folded into days: a day of business time is not 24 hours long.
+    seconds = int(d.total_seconds())
+    hours, minutes, seconds = seconds // 3600, seconds // 60 % 60, seconds % 60
+    parts = [(hours, "h"), (minutes, "m"), (seconds, "s")]
+    return "".join(f"{n}{unit}" for n, unit in parts if n) or "0s"
 
 
 def _heading(calendar: Calendar) -> None:

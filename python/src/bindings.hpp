@@ -9,6 +9,8 @@ void bind_errors(pybind11::module_& m);
 void bind_values(pybind11::module_& m);
 void bind_calendar(pybind11::module_& m);
 void bind_policy(pybind11::module_& m);
+/// The SLA report types and Policy's evaluate_sla methods; after bind_policy.
+void bind_sla(pybind11::module_& m);
 void bind_logging(pybind11::module_& m);
 
 }  // namespace aftersales::python

@@ -6,7 +6,9 @@
 #include <aftersales/error.hpp>
 
 #include <exception>
+#include <initializer_list>
 #include <string>
+#include <vector>
 
 namespace aftersales::python {
 
@@ -38,18 +40,22 @@ py::object new_exception(py::module_& m, const char* name, const py::tuple& base
   return result;
 }
 
-void raise(const py::object& type, const char* message, const char* attribute = nullptr,
-           const py::object& value = py::none()) {
+struct Attribute {
+  const char* name;
+  py::object value;
+};
+
+void raise(const py::object& type, const char* message, std::initializer_list<Attribute> attributes = {}) {
   const py::object exception = type(message);
-  if (attribute != nullptr) {
-    exception.attr(attribute) = value;
+  for (const Attribute& attribute : attributes) {
+    exception.attr(attribute.name) = attribute.value;
   }
   PyErr_SetObject(type.ptr(), exception.ptr());
 }
 
-py::list problem_list(const PolicyError& e) {
+py::list problem_list(const std::vector<Problem>& list) {
   py::list problems;
-  for (const Problem& problem : e.problems()) {
+  for (const Problem& problem : list) {
     problems.append(py::make_tuple(problem.path, problem.message));
   }
   return problems;
@@ -59,11 +65,10 @@ void translate(std::exception_ptr thrown) {
   try {
     std::rethrow_exception(thrown);
   } catch (const PolicyError& e) {
-    raise(types->policy, e.what(), "problems", problem_list(e));
-  } catch (const RangeError& e) {
-    raise(types->range, e.what(), "path", py::str(e.path()));
+    raise(types->policy, e.what(), {{"problems", problem_list(e.problems())}});
   } catch (const InputError& e) {
-    raise(types->input, e.what(), "path", py::str(e.path()));
+    raise(e.code() == ErrorCode::out_of_range ? types->range : types->input, e.what(),
+          {{"path", py::str(e.path())}, {"problems", problem_list(e.problems())}});
   } catch (const NotFoundError& e) {
     raise(types->not_found, e.what());
   } catch (const Error& e) {
@@ -89,7 +94,9 @@ void bind_errors(py::module_& m) {
   const py::object input = new_exception(
       m, "InputError", py::make_tuple(error, value_error),
       "A value given at run time is malformed. `path` names where it came from (a JSON path "
-      "or a parameter such as 'times[3]'), or is empty.");
+      "or a parameter such as 'times[3]'), or is empty. For a document (a ticket), "
+      "`problems` lists every problem as (path, message) pairs and `path` is the first one's; "
+      "it is empty for an error about a single value.");
   const py::object range = new_exception(
       m, "RangeError", py::make_tuple(input),
       "An instant, amount or result outside what aftersales supports (years 1970-2200).");

@@ -12,5 +12,6 @@ PYBIND11_MODULE(_core, m) {
   python::bind_values(m);
   python::bind_calendar(m);
   python::bind_policy(m);
+  python::bind_sla(m);
   python::bind_logging(m);
 }

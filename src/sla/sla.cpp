@@ -98,7 +98,10 @@ std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, uns
       outputs[i] = w.take();
     }
   });
+  std::size_t total = 0;
+  for (const std::string& line : outputs) total += line.size() + 1;
   std::string result;
+  result.reserve(total);
   for (const std::string& line : outputs) {
     if (line.empty()) continue;
     result += line;

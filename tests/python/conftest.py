@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterator
+import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -74,3 +76,36 @@ def log_records() -> Iterator[list[tuple[str, str]]]:
     yield records
     aftersales.set_log_level("off")
     aftersales.set_log_handler(None)
+
+
+ReleasesGil = Callable[[Callable[[], object]], bool]
+
+
+@pytest.fixture
+def releases_gil() -> Iterator[ReleasesGil]:
+    """Whether a call lets other Python threads run while it works. With a 100 s switch
+    interval a thread gives up the GIL only when it blocks or releases it explicitly, so the
+    main thread making progress while the call runs in another proves the release."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(100.0)
+
+    def releases(call: Callable[[], object]) -> bool:
+        progress = [0]
+        done = threading.Event()
+        seen: dict[str, int] = {}
+
+        def worker() -> None:
+            seen["before"] = progress[0]
+            call()
+            seen["after"] = progress[0]
+            done.set()
+
+        thread = threading.Thread(target=worker)
+        thread.start()
+        while not done.wait(0.0005):  # waiting blocks, so the worker can take the GIL back
+            progress[0] += 1
+        thread.join()
+        return seen["after"] > seen["before"]
+
+    yield releases
+    sys.setswitchinterval(previous)

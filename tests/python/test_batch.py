@@ -4,15 +4,14 @@ broadcasting, errors naming the element, and the GIL released while they run."""
 from __future__ import annotations
 
 import datetime as dt
-import sys
-import threading
-from collections.abc import Iterator
 
 import numpy as np
 import numpy.typing as npt
 import pytest
 
 import aftersales
+
+from conftest import ReleasesGil
 
 UTC = dt.timezone.utc
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=UTC)
@@ -188,34 +187,8 @@ class TestErrors:
             office.between_many(instants("2026-11-16T01:00", "NaT"), instants("NaT", "NaT", "NaT"))
 
 
-@pytest.fixture
-def long_switch_interval() -> Iterator[None]:
-    """With a 100 s switch interval a thread gives up the GIL only when it blocks or releases
-    it explicitly, so another thread making progress proves the release."""
-    previous = sys.getswitchinterval()
-    sys.setswitchinterval(100.0)
-    yield
-    sys.setswitchinterval(previous)
-
-
-@pytest.mark.usefixtures("long_switch_interval")
-def test_batch_call_releases_the_gil(office: aftersales.Calendar) -> None:
+def test_batch_call_releases_the_gil(office: aftersales.Calendar, releases_gil: ReleasesGil) -> None:
     # datetime64[ms] input needs no NumPy conversion (which might release the GIL itself):
     # all the time is spent in the C++ loop. Friday 18:30 in Beijing, closed until Monday.
     times = np.full(1_000_000, np.datetime64("2026-11-13T10:30", "ms"))
-    progress = [0]
-    done = threading.Event()
-    seen: dict[str, int] = {}
-
-    def worker() -> None:
-        seen["before"] = progress[0]
-        office.next_open_many(times)
-        seen["after"] = progress[0]
-        done.set()
-
-    thread = threading.Thread(target=worker)
-    thread.start()
-    while not done.wait(0.0005):  # waiting blocks, so the worker can take the GIL back
-        progress[0] += 1
-    thread.join()
-    assert seen["after"] > seen["before"]
+    assert releases_gil(lambda: office.next_open_many(times))

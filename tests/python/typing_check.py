@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -47,6 +48,29 @@ def check() -> None:
     level: str = aftersales.log_level()
     print(level)
 
+    ticket: dict[str, Any] = {"id": "T-1", "created_at": "2026-11-11T00:05:00+08:00", "events": []}
+    report: aftersales.SlaReport = policy.evaluate_sla(ticket, t)
+    policy_id: str | None = report.policy
+    priority: str = report.priority
+    check_at: dt.datetime | None = report.next_check_at
+    as_dict: dict[str, Any] = report.to_dict()
+    as_json: str = report.to_json()
+    for metric in report.metrics:
+        durations: tuple[dt.timedelta, ...] = (metric.target, metric.elapsed, metric.remaining)
+        instants: tuple[dt.datetime | None, ...] = (metric.due_at, metric.breached_at, metric.completed_at)
+        share: float = metric.percent
+        started: dt.datetime = metric.started_at
+        print(metric.metric, metric.cycle, metric.state, durations, instants, share, started)
+    for escalation in report.escalations:
+        whom: str | None = escalation.to
+        percent: int = escalation.percent
+        print(escalation.metric, escalation.cycle, escalation.action, escalation.reached_at, whom, percent)
+    reports: list[aftersales.SlaReport] = policy.evaluate_sla_many([ticket, ticket], t, threads=2)
+    reports = policy.evaluate_sla_many((ticket,), at=t)
+    lines: str = policy.evaluate_sla_lines(b'{"id": "T-1", "created_at": 0}\n', t)
+    lines = policy.evaluate_sla_lines("", t, threads=0)
+    print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
+
     try:
         aftersales.Policy.from_json("{")
     except aftersales.PolicyError as error:
@@ -54,6 +78,7 @@ def check() -> None:
         print(problems)
     except aftersales.RangeError as error:
         where: str = error.path
-        print(where)
+        every: list[tuple[str, str]] = error.problems
+        print(where, every)
     except (aftersales.InputError, aftersales.NotFoundError, aftersales.Error) as error:
         print(error)

@@ -1,0 +1,291 @@
+// SLA evaluation from Python: report objects, and Policy's evaluate_sla methods. Tickets come
+// in as dicts of the SPEC §3 JSON shape; they are written as JSON and read by Ticket::from_json,
+// so a dict is validated exactly like JSON text and its problems carry the same paths.
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "json_text.hpp"
+
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/sla.hpp>
+
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstddef>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "detail/parallel.hpp"
+
+namespace aftersales::python {
+
+namespace py = pybind11;
+
+namespace {
+
+std::string type_name(py::handle value) { return Py_TYPE(value.ptr())->tp_name; }
+
+// Replaces `json` with the ticket dict written as JSON (reusing its capacity).
+void write_ticket(std::string& json, py::handle ticket, std::string_view name) {
+  if (!PyDict_Check(ticket.ptr())) {
+    throw py::type_error(std::string(name.empty() ? "ticket" : name) +
+                         ": expected a dict of the ticket JSON shape, got " + type_name(ticket));
+  }
+  json.clear();
+  append_json(json, ticket, name);
+}
+
+SlaReport evaluate(const Policy& policy, py::handle ticket, Instant at) {
+  std::string json;
+  write_ticket(json, ticket, "");
+  const py::gil_scoped_release release;
+  return policy.evaluate_sla(Ticket::from_json(json), at);
+}
+
+// "invalid ticket" of "invalid ticket: 2 problems\n  ...": the title a document's InputError
+// lists its problems under.
+std::string title_of(const InputError& e) {
+  const std::string_view message = e.what();
+  const std::string_view heading = message.substr(0, message.find('\n'));
+  return std::string(heading.substr(0, heading.rfind(": ")));
+}
+
+std::vector<Problem> placed(const std::string& place, std::vector<Problem> problems) {
+  for (Problem& problem : problems) {
+    problem.path = join_path(place, problem.path);
+  }
+  return problems;
+}
+
+// The ticket of a batch that failed first in input order (not first in time: threads race).
+class FirstFailure {
+ public:
+  explicit FirstFailure(std::size_t count) : count_(count), index_(count) {}
+
+  [[nodiscard]] bool any() const { return index_.load(std::memory_order_relaxed) < count_; }
+  [[nodiscard]] bool any_before(std::size_t index) const { return index_.load(std::memory_order_relaxed) < index; }
+
+  void record(std::size_t index, std::exception_ptr error) {
+    const std::lock_guard lock(mutex_);
+    if (index < index_.load(std::memory_order_relaxed)) {
+      index_.store(index, std::memory_order_relaxed);
+      error_ = std::move(error);
+    }
+  }
+
+  /// Re-raises the failure with the ticket's place in front of its paths (`tickets[7].events[2].at`).
+  void rethrow() const {
+    if (!error_) {
+      return;
+    }
+    try {
+      std::rethrow_exception(error_);
+    } catch (const InputError& e) {
+      const std::string place = "tickets[" + std::to_string(index_.load()) + "]";
+      if (!e.problems().empty()) {
+        throw InputError(place + ": " + title_of(e), placed(place, e.problems()));
+      }
+      // InputError put its own path in front of its message; it gets the longer one instead.
+      std::string_view message = e.what();
+      if (!e.path().empty() && message.starts_with(e.path() + ": ")) {
+        message.remove_prefix(e.path().size() + 2);
+      }
+      if (e.code() == ErrorCode::out_of_range) {
+        throw RangeError(std::string(message), join_path(place, e.path()));
+      }
+      throw InputError(std::string(message), join_path(place, e.path()));
+    }
+  }
+
+ private:
+  std::size_t count_;
+  std::atomic<std::size_t> index_;
+  std::mutex mutex_;
+  std::exception_ptr error_;
+};
+
+std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, Instant at, unsigned threads) {
+  // A tuple of our own: another thread may change a list while the GIL is released.
+  const auto items = py::reinterpret_steal<py::object>(PySequence_Tuple(tickets.ptr()));
+  if (!items) {
+    throw py::error_already_set();
+  }
+  const auto count = static_cast<std::size_t>(PyTuple_GET_SIZE(items.ptr()));
+
+  // A chunk at a time: reading the dicts needs the GIL, parsing and evaluating them does not,
+  // and the JSON texts of a million-ticket replay never sit in memory all at once.
+  constexpr std::size_t chunk = 8192;
+  std::vector<std::string> texts(std::min(count, chunk));
+  std::vector<SlaReport> reports(count);
+  FirstFailure failure(count);
+  for (std::size_t begin = 0; begin < count && !failure.any(); begin += chunk) {
+    const std::size_t size = std::min(chunk, count - begin);
+    for (std::size_t j = 0; j < size; ++j) {
+      const auto i = static_cast<Py_ssize_t>(begin + j);
+      write_ticket(texts[j], PyTuple_GET_ITEM(items.ptr(), i), "tickets[" + std::to_string(i) + "]");
+    }
+    const py::gil_scoped_release release;
+    detail::parallel_for(size, threads, [&](std::size_t j) {
+      const std::size_t i = begin + j;
+      if (failure.any_before(i)) {
+        return;  // an earlier ticket failed: this one's report will never be seen
+      }
+      try {
+        reports[i] = policy.evaluate_sla(Ticket::from_json(texts[j]), at);
+      } catch (const InputError&) {
+        failure.record(i, std::current_exception());
+      }
+    });
+  }
+  failure.rethrow();
+  return reports;
+}
+
+std::string_view utf8_of(py::handle jsonl) {
+  char* data = nullptr;
+  Py_ssize_t size = 0;
+  if (PyUnicode_Check(jsonl.ptr())) {
+    data = const_cast<char*>(PyUnicode_AsUTF8AndSize(jsonl.ptr(), &size));
+  } else if (PyBytes_Check(jsonl.ptr())) {
+    PyBytes_AsStringAndSize(jsonl.ptr(), &data, &size);
+  } else {
+    throw py::type_error("evaluate_sla_lines: expected the JSON Lines as str or bytes, got " + type_name(jsonl));
+  }
+  if (data == nullptr) {
+    throw py::error_already_set();
+  }
+  return {data, static_cast<std::size_t>(size)};
+}
+
+std::string evaluate_lines(const Policy& policy, py::handle jsonl, Instant at, unsigned threads) {
+  // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
+  const std::string_view text = utf8_of(jsonl);
+  const py::gil_scoped_release release;
+  return policy.evaluate_sla_lines(text, at, threads);
+}
+
+py::object to_dict(const SlaReport& report) {
+  return py::module_::import("json").attr("loads")(report.to_json());
+}
+
+std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
+  if (escalation.to.empty()) {
+    return std::nullopt;
+  }
+  return escalation.to;
+}
+
+std::string quoted(const std::string& text) { return py::repr(py::str(text)).cast<std::string>(); }
+
+std::string metric_repr(const SlaMetric& metric) {
+  return "<aftersales.SlaMetric " + quoted(metric.metric) + " cycle=" + std::to_string(metric.cycle) + " " +
+         std::string(to_string(metric.state)) + ">";
+}
+
+std::string escalation_repr(const SlaEscalation& escalation) {
+  return "<aftersales.SlaEscalation " + quoted(escalation.metric) + " cycle=" + std::to_string(escalation.cycle) +
+         " " + std::to_string(escalation.percent) + "% " + quoted(escalation.action) + ">";
+}
+
+std::string report_repr(const SlaReport& report) {
+  return "<aftersales.SlaReport ticket=" + quoted(report.ticket) +
+         " policy=" + (report.policy ? quoted(*report.policy) : std::string("None")) + " priority=" +
+         std::string(to_string(report.priority)) + " metrics=" + std::to_string(report.metrics.size()) +
+         " escalations=" + std::to_string(report.escalations.size()) + ">";
+}
+
+void bind_metric(py::module_& m) {
+  py::class_<SlaMetric>(m, "SlaMetric",
+                        "One instance of one SLA metric in a report (next_response and "
+                        "periodic_update have one per cycle). Read-only.")
+      .def_readonly("metric", &SlaMetric::metric, "'first_response', ..., or a custom metric's name.")
+      .def_readonly("cycle", &SlaMetric::cycle, "0-based cycle number.")
+      .def_readonly("target", &SlaMetric::target, "The target for the ticket's current priority.")
+      .def_readonly("elapsed", &SlaMetric::elapsed,
+                    "Time the clock has run: business time on the target's calendar.")
+      .def_property_readonly("remaining", &SlaMetric::remaining, "target - elapsed; negative once breached.")
+      .def_property_readonly("percent", &SlaMetric::percent,
+                             "100 * elapsed / target, unrounded (to_dict() has it to 2 decimals).")
+      .def_readonly("started_at", &SlaMetric::started_at)
+      .def_readonly("due_at", &SlaMetric::due_at,
+                    "When the clock reaches its target if nothing changes; None while paused or "
+                    "once completed.")
+      .def_readonly("breached_at", &SlaMetric::breached_at, "When the clock reached its target, or None.")
+      .def_readonly("completed_at", &SlaMetric::completed_at, "When the stop event came, or None.")
+      .def_property_readonly(
+          "state", [](const SlaMetric& metric) { return to_string(metric.state); },
+          "'active', 'paused', 'achieved' or 'breached' (which it stays after completing).")
+      .def("__repr__", &metric_repr);
+}
+
+void bind_escalation(py::module_& m) {
+  py::class_<SlaEscalation>(m, "SlaEscalation",
+                            "An escalation threshold of the SLA policy that a metric's clock has reached.")
+      .def_readonly("metric", &SlaEscalation::metric)
+      .def_readonly("cycle", &SlaEscalation::cycle)
+      .def_readonly("percent", &SlaEscalation::percent, "The threshold: 80 for \"80%\".")
+      .def_readonly("action", &SlaEscalation::action)
+      .def_property_readonly("to", &escalation_to, "Whom the threshold names, or None.")
+      .def_readonly("reached_at", &SlaEscalation::reached_at)
+      .def("__repr__", &escalation_repr);
+}
+
+void bind_report(py::module_& m) {
+  py::class_<SlaReport>(m, "SlaReport",
+                        "Where every SLA clock of a ticket stands at an instant. Read-only; "
+                        "datetimes are aware UTC, durations timedelta.")
+      .def_readonly("ticket", &SlaReport::ticket, "The ticket's id.")
+      .def_readonly("policy", &SlaReport::policy, "The id of the SLA policy that applied, or None.")
+      .def_property_readonly(
+          "priority", [](const SlaReport& report) { return to_string(report.priority); },
+          "The ticket's priority at the instant evaluated.")
+      .def_readonly("metrics", &SlaReport::metrics,
+                    "By metric (built-ins first, then custom ones as defined), then cycle.")
+      .def_readonly("escalations", &SlaReport::escalations, "Thresholds reached, by reached_at.")
+      .def_readonly("next_check_at", &SlaReport::next_check_at,
+                    "The earliest later instant at which a state or escalation changes by "
+                    "itself, or None: when to evaluate again if no event arrives.")
+      .def("to_json", &SlaReport::to_json, "The report as JSON text (SPEC §4), as the C++ and C APIs give it.")
+      .def("to_dict", &to_dict, "json.loads(self.to_json()).")
+      .def("__repr__", &report_repr);
+}
+
+void bind_policy_methods(py::module_& m) {
+  // Policy is bound in policy.cpp; its SLA methods are added here, with the rest of the SLA surface.
+  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
+  policy
+      .def("evaluate_sla", &evaluate, py::arg("ticket"), py::arg("at"),
+           "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
+           "text or epoch milliseconds) as of the aware datetime `at`; events after `at` are "
+           "ignored. Raises InputError naming the path of a problem in the ticket, or if `at` "
+           "is before the ticket was created.")
+      .def("evaluate_sla_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           "evaluate_sla for each ticket dict, on up to `threads` threads (0: one per core) "
+           "with the GIL released; reports in input order. Raises for the first ticket (in "
+           "input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
+      .def("evaluate_sla_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
+           "evaluate_sla over JSON Lines (str or bytes): one ticket per line in, one report "
+           "JSON per line out, same order, blank lines skipped. A bad line gives "
+           "{\"line\": N, \"error\": \"...\"} (N from 1) and the batch goes on. Runs on up to "
+           "`threads` threads with the GIL released.");
+}
+
+}  // namespace
+
+void bind_sla(py::module_& m) {
+  bind_metric(m);
+  bind_escalation(m);
+  bind_report(m);
+  bind_policy_methods(m);
+}
+
+}  // namespace aftersales::python
