@@ -123,6 +123,13 @@ def test_demo(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> 
         "  A 16h resolution SLA started at Fri 23 Oct 2026 15:00 CEST is due: "
         "Mon 26 Oct 2026 13:00 CET (2026-10-26T12:00:00Z)" in lines
     )
+    # The SLA part: T-1110's third reply clock started 09:58:30 on a 3m target (10:01:30 due;
+    # 80% = 2m24s -> 10:00:54 is its next escalation), and the report lines for it.
+    assert "                    next_response #2   active    1m30s / 3m        Fri 13 Nov 10:01:30" in lines
+    assert (
+        "  Evaluate again (next_check_at): T-1102 at Fri 13 Nov 11:52, T-1105 at Wed 18 Nov 11:24, "
+        "T-1106 at Fri 13 Nov 13:14, T-1110 at Fri 13 Nov 10:00:54" in lines
+    )
 
 
 def test_demo_finds_the_example_policy_from_the_source_tree(
