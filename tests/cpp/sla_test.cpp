@@ -695,7 +695,7 @@ std::vector<std::string> batch_lines() {
   return lines;
 }
 
-TEST(SlaBatch, SpanResultsEqualOneByOneForAnyThreadCount) {
+TEST(SlaBatchConcurrent, SpanResultsEqualOneByOneForAnyThreadCount) {
   const auto policy = load(all_metrics_policy);
   std::vector<Ticket> tickets;
   for (const std::string& json : batch_lines()) tickets.push_back(Ticket::from_json(json));
@@ -715,7 +715,7 @@ TEST(SlaBatch, SpanResultsEqualOneByOneForAnyThreadCount) {
   EXPECT_THROW((void)policy->evaluate_sla(tickets, at, 2), InputError);
 }
 
-TEST(SlaBatch, LinesEqualOneByOneAndABadLineDoesNotStopTheBatch) {
+TEST(SlaBatchConcurrent, LinesEqualOneByOneAndABadLineDoesNotStopTheBatch) {
   const auto policy = load(all_metrics_policy);
   const Instant at = t("03-09 12:00");
   std::vector<std::string> tickets = batch_lines();

@@ -1,0 +1,53 @@
+# Install rules: headers, both libraries, a CMake package (find_package(aftersales) gives
+# aftersales::aftersales and aftersales::aftersales_static) and a pkg-config file.
+# Components let a wrapper install only part of it (the Python wheel installs none of this).
+include(GNUInstallDirs)
+include(CMakePackageConfigHelpers)
+
+set(_aftersales_cmake_dir "${CMAKE_INSTALL_LIBDIR}/cmake/aftersales")
+
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/aftersales"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+        COMPONENT aftersales_Development
+        FILES_MATCHING PATTERN "*.hpp")
+install(FILES "${PROJECT_BINARY_DIR}/include/aftersales/export.h"
+              "${PROJECT_BINARY_DIR}/include/aftersales/version.h"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}/aftersales"
+        COMPONENT aftersales_Development)
+# The C header sits at the top so that C hosts write #include <aftersales.h>.
+install(FILES "${PROJECT_SOURCE_DIR}/capi/aftersales.h"
+        DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+        COMPONENT aftersales_Development)
+
+# INCLUDES DESTINATION gives the exported targets their include directory: both the C++
+# headers (<aftersales/...>) and the C header (<aftersales.h>) are found from there.
+install(TARGETS aftersales aftersales_static
+        EXPORT aftersalesTargets
+        RUNTIME COMPONENT aftersales_Runtime
+        LIBRARY COMPONENT aftersales_Runtime NAMELINK_COMPONENT aftersales_Development
+        ARCHIVE COMPONENT aftersales_Development
+        INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(EXPORT aftersalesTargets
+        NAMESPACE aftersales::
+        DESTINATION "${_aftersales_cmake_dir}"
+        COMPONENT aftersales_Development)
+
+configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/aftersalesConfig.cmake.in"
+                              "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
+                              INSTALL_DESTINATION "${_aftersales_cmake_dir}")
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/aftersalesConfigVersion.cmake"
+                                 COMPATIBILITY SameMajorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
+              "${PROJECT_BINARY_DIR}/aftersalesConfigVersion.cmake"
+        DESTINATION "${_aftersales_cmake_dir}"
+        COMPONENT aftersales_Development)
+
+# The .pc file locates everything relative to itself, so a staged or relocated install
+# (cmake --install --prefix elsewhere) still points at its own headers and libraries.
+file(RELATIVE_PATH _aftersales_pc_to_includedir
+     "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
+configure_file("${PROJECT_SOURCE_DIR}/cmake/aftersales.pc.in"
+               "${PROJECT_BINARY_DIR}/aftersales.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/aftersales.pc"
+        DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+        COMPONENT aftersales_Development)

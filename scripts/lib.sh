@@ -1,0 +1,59 @@
+# shellcheck shell=bash
+# Shared by scripts/demo and scripts/test (sourced, not run): the project root, Debian
+# packages and the Python virtual environment.
+
+set -euo pipefail
+
+AFTERSALES_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+AFTERSALES_VENV="$AFTERSALES_ROOT/.venv"
+export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
+
+# What building the library and the Python package needs (Debian 12).
+# shellcheck disable=SC2034  # the package lists are read by the scripts that source this file
+AFTERSALES_DEMO_PACKAGES=(
+  cmake ninja-build g++ pkg-config tzdata
+  python3 python3-venv python3-dev
+  libboost-json1.81-dev libhowardhinnant-date-dev libspdlog-dev pybind11-dev
+)
+# What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer.
+# shellcheck disable=SC2034
+AFTERSALES_TEST_PACKAGES=(
+  "${AFTERSALES_DEMO_PACKAGES[@]}"
+  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev
+)
+
+die() {
+  echo "error: $*" >&2
+  exit 1
+}
+
+# Installs whichever of the named Debian packages are missing; touches apt only if one is.
+install_debian_packages() {
+  local missing=() package
+  for package in "$@"; do
+    if [[ "$(dpkg-query -W -f='${db:Status-Status}' "$package" 2>/dev/null)" != installed ]]; then
+      missing+=("$package")
+    fi
+  done
+  if ((${#missing[@]} == 0)); then
+    echo "Debian packages: all ${#} present"
+    return
+  fi
+  echo "Debian packages: installing ${missing[*]}"
+  local sudo=()
+  if ((EUID != 0)); then
+    command -v sudo >/dev/null || die "not root and no sudo: install as root: apt-get install ${missing[*]}"
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+}
+
+# Creates .venv on the first run, or again if the Python it was made from has gone.
+ensure_venv() {
+  if ! "$AFTERSALES_VENV/bin/python" -c '' 2>/dev/null; then
+    echo "Creating the virtual environment $AFTERSALES_VENV"
+    rm -rf "$AFTERSALES_VENV"
+    python3 -m venv "$AFTERSALES_VENV"
+  fi
+}
