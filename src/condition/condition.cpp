@@ -297,6 +297,7 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
                                                        : std::string(" (only refund policies have it)")));
     step.slot = static_cast<std::uint32_t>(it->field);
     type = it->type;
+    symbols.note_use(it->field);
   }
   if (!op_allowed(type, step.op))
     return fail(*operand, "operator \"" + std::string(op_info->name) + "\" does not apply to " + quoted(*path) +

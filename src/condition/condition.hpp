@@ -2,6 +2,7 @@
 // Conditions (SPEC §1): JSON trees compiled once at load time into a flat program over field
 // slots and interned strings, so evaluating one costs no string lookups and no allocation.
 
+#include <bitset>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -54,6 +55,9 @@ class SymbolTable {
   std::size_t custom_field_slot(std::string_view name);
   [[nodiscard]] std::optional<std::size_t> find_custom_field(std::string_view name) const;
   [[nodiscard]] std::size_t slot_count() const noexcept { return fixed_field_count + custom_fields_.size(); }
+  /// Records that a condition tests `field`, so subjects bind only the fields that matter.
+  void note_use(Field field) noexcept { used_fields_.set(static_cast<std::size_t>(field)); }
+  [[nodiscard]] bool used(Field field) const noexcept { return used_fields_.test(static_cast<std::size_t>(field)); }
 
  private:
   // Transparent hashing: looking up a host's string_view allocates nothing.
@@ -66,6 +70,7 @@ class SymbolTable {
 
   Map<Symbol> symbols_;
   Map<std::size_t> custom_fields_;
+  std::bitset<fixed_field_count> used_fields_;
 };
 
 /// The values of one subject (a ticket, a refund request) indexed by slot. Hosts' strings are

@@ -82,7 +82,9 @@ Timeline timeline(const Ticket& ticket, Instant at) {
   Timeline events;
   for (const Event& e : ticket.events)
     if (e.at <= at) events.push_back(&e);
-  std::stable_sort(events.begin(), events.end(), [](const Event* a, const Event* b) { return a->at < b->at; });
+  const auto earlier = [](const Event* a, const Event* b) { return a->at < b->at; };
+  // Hosts usually send events in order; sorting (stably, ties keep input order) is the exception.
+  if (!std::is_sorted(events.begin(), events.end(), earlier)) std::stable_sort(events.begin(), events.end(), earlier);
   return events;
 }
 
@@ -100,11 +102,15 @@ class Replay {
     }
   }
 
-  /// By metric (targets are sorted by metric, built-ins first), then cycle.
-  [[nodiscard]] boost::container::small_vector<Instance, 8> take_instances() {
-    std::stable_sort(instances_.begin(), instances_.end(),
-                     [](const Instance& a, const Instance& b) { return std::pair(a.target, a.cycle) < std::pair(b.target, b.cycle); });
-    return std::move(instances_);
+  /// The instances by metric (targets are sorted by metric, built-ins first), then cycle.
+  [[nodiscard]] boost::container::small_vector<const Instance*, 8> in_report_order() const {
+    boost::container::small_vector<const Instance*, 8> order;
+    for (const Instance& i : instances_) order.push_back(&i);
+    // Pointers, not the instances, are sorted; keys are unique, so no stable sort is needed.
+    std::sort(order.begin(), order.end(), [](const Instance* a, const Instance* b) {
+      return std::pair(a->target, a->cycle) < std::pair(b->target, b->cycle);
+    });
+    return order;
   }
 
  private:
@@ -290,9 +296,10 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
   Replay replay(data.sla, *policy, targets);
   replay.run(ticket, events, at);
 
-  const auto instances = replay.take_instances();
+  const auto instances = replay.in_report_order();
   report.metrics.reserve(instances.size());
-  for (const Instance& instance : instances) {
+  for (const Instance* instance_ptr : instances) {
+    const Instance& instance = *instance_ptr;
     if (instance.cancelled) continue;
     const SlaTarget& target = targets[instance.target];
     const Clock clock{target.calendar ? &*target.calendar : nullptr};
@@ -337,8 +344,10 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
         continue;
       const Duration level = threshold_of(metric.target, threshold.percent);
       if (const auto t = reached(level)) {
-        report.escalations.push_back(
-            {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
+        // Kept ordered by reached_at as they come; equal instants keep metric and threshold order.
+        const auto later = std::upper_bound(report.escalations.begin(), report.escalations.end(), *t,
+                                            [](Instant when, const SlaEscalation& e) { return when < e.reached_at; });
+        report.escalations.insert(later, {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
       } else if (metric.elapsed < level && !next_threshold_seen) {
         consider_next(ahead(level));
         next_threshold_seen = true;
@@ -346,8 +355,6 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
     }
     report.metrics.push_back(std::move(metric));
   }
-  std::stable_sort(report.escalations.begin(), report.escalations.end(),
-                   [](const SlaEscalation& a, const SlaEscalation& b) { return a.reached_at < b.reached_at; });
   return report;
 }
 

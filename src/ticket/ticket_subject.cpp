@@ -7,8 +7,8 @@ namespace {
 
 std::size_t slot(Field field) { return static_cast<std::size_t>(field); }
 
-void set_if_given(Subject& subject, Field field, std::string_view text) {
-  if (!text.empty()) subject.set_text(slot(field), text);
+void set_if_given(Subject& subject, const SymbolTable& symbols, Field field, std::string_view text) {
+  if (!text.empty() && symbols.used(field)) subject.set_text(slot(field), text);
 }
 
 // Saturates (and maps NaN to 0) instead of the undefined behaviour of an out-of-range cast.
@@ -34,17 +34,21 @@ std::int64_t money_millionths(const Money& amount) {
 
 TicketSubject::TicketSubject(const Ticket& ticket, Priority priority, Status status, const SymbolTable& symbols)
     : subject_(symbols) {
-  set_if_given(subject_, Field::channel, ticket.channel);
-  set_if_given(subject_, Field::category, ticket.category);
-  subject_.set_text(slot(Field::priority), to_string(priority));
-  subject_.set_text(slot(Field::status), to_string(status));
-  set_if_given(subject_, Field::customer_tier, ticket.customer.tier);
-  set_if_given(subject_, Field::customer_language, ticket.customer.language);
-  set_if_given(subject_, Field::customer_id, ticket.customer.id);
-  tag_texts_.assign(ticket.tags.begin(), ticket.tags.end());
-  tag_symbols_ = subject_.intern_list(tag_texts_);
-  subject_.set_list(slot(Field::tags), tag_symbols_, tag_texts_);
-  if (ticket.order.amount) subject_.set_number(slot(Field::order_amount), money_millionths(*ticket.order.amount));
+  // Only the fields some condition tests are bound: each costs a symbol lookup.
+  set_if_given(subject_, symbols, Field::channel, ticket.channel);
+  set_if_given(subject_, symbols, Field::category, ticket.category);
+  set_if_given(subject_, symbols, Field::priority, to_string(priority));
+  set_if_given(subject_, symbols, Field::status, to_string(status));
+  set_if_given(subject_, symbols, Field::customer_tier, ticket.customer.tier);
+  set_if_given(subject_, symbols, Field::customer_language, ticket.customer.language);
+  set_if_given(subject_, symbols, Field::customer_id, ticket.customer.id);
+  if (symbols.used(Field::tags)) {
+    tag_texts_.assign(ticket.tags.begin(), ticket.tags.end());
+    tag_symbols_ = subject_.intern_list(tag_texts_);
+    subject_.set_list(slot(Field::tags), tag_symbols_, tag_texts_);
+  }
+  if (ticket.order.amount && symbols.used(Field::order_amount))
+    subject_.set_number(slot(Field::order_amount), money_millionths(*ticket.order.amount));
   for (const auto& [name, value] : ticket.fields) {
     const auto field_slot = symbols.find_custom_field(name);
     if (!field_slot) continue;  // no condition mentions it
