@@ -122,6 +122,10 @@ static void test_version(void) {
 /* A non-NULL value that is not a handle, to see that failures reset handle out-parameters. */
 static char sentinel;
 
+/* Zeroed memory the size of any handle, aligned like one, that holds no handle: the library
+ * may read its tag. */
+static uint64_t not_a_handle[16];
+
 static void test_load_null_arguments(void) {
   aftersales_policy *policy = (aftersales_policy *)(void *)&sentinel;
   CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy), AFTERSALES_EINVALID_ARGUMENT, "json");
@@ -241,8 +245,6 @@ static void test_null_calendar_arguments(const aftersales_calendar *calendar) {
 }
 
 static void test_bad_handles(aftersales_policy *policy) {
-  /* Zeroed memory the size of any handle, aligned like one. */
-  static uint64_t zeroed[16];
   const aftersales_calendar *policy_as_calendar = (const aftersales_calendar *)(void *)policy;
   aftersales_calendar *calendar = NULL;
   int open = 0;
@@ -251,16 +253,16 @@ static void test_bad_handles(aftersales_policy *policy) {
   CHECK_ERROR(aftersales_calendar_is_open(policy_as_calendar, FRI_0900, &open),
               AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_calendar");
   CHECK_ERROR(
-      aftersales_calendar_add((const aftersales_calendar *)(void *)zeroed, FRI_0900, HOUR_MS, &ms),
+      aftersales_calendar_add((const aftersales_calendar *)(void *)not_a_handle, FRI_0900, HOUR_MS, &ms),
       AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_calendar");
   CHECK_ERROR(
-      aftersales_policy_calendar((const aftersales_policy *)(void *)zeroed, "weekdays", &calendar),
+      aftersales_policy_calendar((const aftersales_policy *)(void *)not_a_handle, "weekdays", &calendar),
       AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_policy");
 
   /* Freeing something that is not a live handle of that type does nothing: the policy
    * survives being passed to aftersales_calendar_free. */
   aftersales_calendar_free((aftersales_calendar *)(void *)policy);
-  aftersales_policy_free((aftersales_policy *)(void *)zeroed);
+  aftersales_policy_free((aftersales_policy *)(void *)not_a_handle);
   aftersales_policy_free(NULL);
   aftersales_calendar_free(NULL);
   CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
@@ -541,7 +543,7 @@ static void test_sla_evaluate_errors(const aftersales_policy *policy,
   static const char bad_event[] =
       "{\"id\": \"B-1\", \"created_at\": \"2026-11-18T09:00:00+08:00\", \"events\": "
       "[{\"at\": \"2026-11-18T08:59:00+08:00\", \"type\": \"customer_message\"}]}";
-  const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)&sentinel;
+  const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)not_a_handle;
   size_t t1 = line_length(f->tickets);
   char *json = &sentinel;
 
@@ -581,7 +583,7 @@ static void test_sla_evaluate_errors(const aftersales_policy *policy,
 
 static void test_sla_evaluate_lines_errors(const aftersales_policy *policy,
                                            const struct sla_fixtures *f) {
-  const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)&sentinel;
+  const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)not_a_handle;
   char *jsonl = &sentinel;
 
   CHECK_ERROR(aftersales_sla_evaluate_lines(NULL, f->tickets, f->tickets_len, SLA_AT, 1, &jsonl),
