@@ -108,17 +108,20 @@ bool compare(Op op, T a, T b) {
 
 }  // namespace
 
+std::optional<std::int64_t> double_millionths(double value) {
+  const double scaled = std::round(value * static_cast<double>(number_scale));
+  // Out of range (or NaN) would make the cast undefined behaviour.
+  if (!std::isfinite(scaled) || std::fabs(scaled) >= 9.2e18) return std::nullopt;
+  return static_cast<std::int64_t>(scaled);
+}
+
 std::optional<std::int64_t> parse_millionths(const boost::json::value& value) {
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max() / number_scale;
   if (const auto* i = value.if_int64()) {
     if (*i > max || *i < -max) return std::nullopt;
     return *i * number_scale;
   }
-  if (const auto* d = value.if_double()) {
-    const double scaled = std::round(*d * static_cast<double>(number_scale));
-    if (!std::isfinite(scaled) || std::fabs(scaled) >= 9.2e18) return std::nullopt;
-    return static_cast<std::int64_t>(scaled);
-  }
+  if (const auto* d = value.if_double()) return double_millionths(*d);
   const auto* s = value.if_string();
   if (s == nullptr) return std::nullopt;
   const std::string_view text(s->data(), s->size());

@@ -126,6 +126,9 @@ class Condition {
   std::vector<std::int64_t> number_operands_;  // in/not_in over numbers, sorted
 };
 
+/// A binary floating-point number as millionths, rounded; nullopt for NaN and out of range.
+std::optional<std::int64_t> double_millionths(double value);
+
 /// Parses a decimal (`"399.00"`, `12`, `0.95`) as millionths; nullopt if malformed or too large.
 std::optional<std::int64_t> parse_millionths(const boost::json::value& value);
 

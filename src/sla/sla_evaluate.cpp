@@ -269,6 +269,64 @@ Duration threshold_of(Duration target, int percent) {
   return Duration{(target.count() * percent + 99) / 100};
 }
 
+// Adds one metric instance to `report`: its state, its escalations, and what it contributes
+// to next_check_at.
+void report_instance(const Instance& instance, const SlaTarget& target, const SlaPolicy& policy,
+                   const SlaSection& sla, Instant at, SlaReport& report) {
+  const Clock clock{target.calendar ? &*target.calendar : nullptr};
+  SlaMetric metric;
+  metric.metric = std::string(sla.metric_name(target.metric));
+  metric.cycle = instance.cycle;
+  metric.target = target.target;
+  metric.started_at = instance.started_at;
+  metric.completed_at = instance.completed_at;
+  RunLengths lengths;
+  for (const Run& run : instance.runs) metric.elapsed += lengths.emplace_back(clock.between(run.start, run.end));
+
+  // A threshold reached at T counts if T <= at and the metric had not completed by T.
+  const auto reached = [&](Duration threshold) -> std::optional<Instant> {
+    if (metric.elapsed < threshold) return std::nullopt;
+    const auto t = crossing(clock, instance.runs, lengths, threshold);
+    if (!t || (instance.completed_at && *t >= *instance.completed_at)) return std::nullopt;
+    return t;
+  };
+  // When a running clock will reach `threshold`, if no event intervenes.
+  const auto ahead = [&](Duration threshold) -> std::optional<Instant> {
+    if (!instance.running_since || !instance.open()) return std::nullopt;
+    return clock.add(at, threshold - metric.elapsed);
+  };
+
+  metric.breached_at = reached(metric.target);
+  if (metric.breached_at) metric.state = SlaState::breached;
+  else if (instance.completed_at) metric.state = SlaState::achieved;
+  else if (!instance.running_since) metric.state = SlaState::paused;
+  else metric.state = SlaState::active;
+  if (metric.state == SlaState::active) metric.due_at = ahead(metric.target);
+  else if (metric.state == SlaState::breached && instance.open() && instance.running_since) metric.due_at = metric.breached_at;
+
+  const auto consider_next = [&](std::optional<Instant> t) {
+    if (t && *t > at && (!report.next_check_at || *t < *report.next_check_at)) report.next_check_at = t;
+  };
+  if (metric.state == SlaState::active) consider_next(metric.due_at);
+  bool next_threshold_seen = false;  // thresholds ascend: only the first one ahead can be next
+  for (const SlaThreshold& threshold : policy.escalations) {
+    if (!threshold.metrics.empty() &&
+        std::find(threshold.metrics.begin(), threshold.metrics.end(), target.metric) == threshold.metrics.end())
+      continue;
+    const Duration level = threshold_of(metric.target, threshold.percent);
+    if (const auto t = reached(level)) {
+      // Kept ordered by reached_at as they come; equal instants keep metric and threshold order.
+      const auto later = std::upper_bound(report.escalations.begin(), report.escalations.end(), *t,
+                                          [](Instant when, const SlaEscalation& e) { return when < e.reached_at; });
+      report.escalations.insert(later, {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
+    } else if (metric.elapsed < level && !next_threshold_seen) {
+      consider_next(ahead(level));
+      next_threshold_seen = true;
+    }
+  }
+  report.metrics.push_back(std::move(metric));
+}
+
 }  // namespace
 
 SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
@@ -298,63 +356,8 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
 
   const auto instances = replay.in_report_order();
   report.metrics.reserve(instances.size());
-  for (const Instance* instance_ptr : instances) {
-    const Instance& instance = *instance_ptr;
-    if (instance.cancelled) continue;
-    const SlaTarget& target = targets[instance.target];
-    const Clock clock{target.calendar ? &*target.calendar : nullptr};
-    SlaMetric metric;
-    metric.metric = std::string(data.sla.metric_name(target.metric));
-    metric.cycle = instance.cycle;
-    metric.target = target.target;
-    metric.started_at = instance.started_at;
-    metric.completed_at = instance.completed_at;
-    RunLengths lengths;
-    for (const Run& run : instance.runs) metric.elapsed += lengths.emplace_back(clock.between(run.start, run.end));
-
-    // A threshold reached at T counts if T <= at and the metric had not completed by T.
-    const auto reached = [&](Duration threshold) -> std::optional<Instant> {
-      if (metric.elapsed < threshold) return std::nullopt;
-      const auto t = crossing(clock, instance.runs, lengths, threshold);
-      if (!t || (instance.completed_at && *t >= *instance.completed_at)) return std::nullopt;
-      return t;
-    };
-    // When a running clock will reach `threshold`, if no event intervenes.
-    const auto ahead = [&](Duration threshold) -> std::optional<Instant> {
-      if (!instance.running_since || !instance.open()) return std::nullopt;
-      return clock.add(at, threshold - metric.elapsed);
-    };
-
-    metric.breached_at = reached(metric.target);
-    if (metric.breached_at) metric.state = SlaState::breached;
-    else if (instance.completed_at) metric.state = SlaState::achieved;
-    else if (!instance.running_since) metric.state = SlaState::paused;
-    else metric.state = SlaState::active;
-    if (metric.state == SlaState::active) metric.due_at = ahead(metric.target);
-    else if (metric.state == SlaState::breached && instance.open() && instance.running_since) metric.due_at = metric.breached_at;
-
-    const auto consider_next = [&](std::optional<Instant> t) {
-      if (t && *t > at && (!report.next_check_at || *t < *report.next_check_at)) report.next_check_at = t;
-    };
-    if (metric.state == SlaState::active) consider_next(metric.due_at);
-    bool next_threshold_seen = false;  // thresholds ascend: only the first one ahead can be next
-    for (const SlaThreshold& threshold : policy->escalations) {
-      if (!threshold.metrics.empty() &&
-          std::find(threshold.metrics.begin(), threshold.metrics.end(), target.metric) == threshold.metrics.end())
-        continue;
-      const Duration level = threshold_of(metric.target, threshold.percent);
-      if (const auto t = reached(level)) {
-        // Kept ordered by reached_at as they come; equal instants keep metric and threshold order.
-        const auto later = std::upper_bound(report.escalations.begin(), report.escalations.end(), *t,
-                                            [](Instant when, const SlaEscalation& e) { return when < e.reached_at; });
-        report.escalations.insert(later, {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
-      } else if (metric.elapsed < level && !next_threshold_seen) {
-        consider_next(ahead(level));
-        next_threshold_seen = true;
-      }
-    }
-    report.metrics.push_back(std::move(metric));
-  }
+  for (const Instance* instance : instances)
+    if (!instance->cancelled) report_instance(*instance, targets[instance->target], *policy, data.sla, at, report);
   return report;
 }
 

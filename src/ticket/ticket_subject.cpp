@@ -1,6 +1,5 @@
 #include "ticket/ticket_subject.hpp"
 
-#include <cmath>
 
 namespace aftersales::detail {
 namespace {
@@ -9,15 +8,6 @@ std::size_t slot(Field field) { return static_cast<std::size_t>(field); }
 
 void set_if_given(Subject& subject, const SymbolTable& symbols, Field field, std::string_view text) {
   if (!text.empty() && symbols.used(field)) subject.set_text(slot(field), text);
-}
-
-// Saturates (and maps NaN to 0) instead of the undefined behaviour of an out-of-range cast.
-std::int64_t double_millionths(double value) {
-  const double scaled = std::round(value * static_cast<double>(number_scale));
-  if (std::isnan(scaled)) return 0;
-  if (scaled >= 9.2e18) return INT64_MAX;
-  if (scaled <= -9.2e18) return INT64_MIN;
-  return static_cast<std::int64_t>(scaled);
 }
 
 }  // namespace
@@ -54,7 +44,8 @@ TicketSubject::TicketSubject(const Ticket& ticket, Priority priority, Status sta
     if (!field_slot) continue;  // no condition mentions it
     if (const auto* text = std::get_if<std::string>(&value)) subject_.set_text(*field_slot, *text);
     else if (const auto* flag = std::get_if<bool>(&value)) subject_.set_boolean(*field_slot, *flag);
-    else subject_.set_number(*field_slot, double_millionths(std::get<double>(value)));
+    // A number no condition could compare (NaN, out of range) is left out, as if absent.
+    else if (const auto n = double_millionths(std::get<double>(value))) subject_.set_number(*field_slot, *n);
   }
 }
 
