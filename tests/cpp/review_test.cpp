@@ -334,19 +334,18 @@ TEST(ReviewJson, DistinctEscapedKeysAreNotDuplicates) {
 }
 
 TEST(ReviewJson, DuplicateKeyScanIsNotQuadratic) {
-  // Regression (found in review): DuplicateKeyFinder::on_key does a linear std::find over every key already seen in the
-  // object (src/detail/duplicate_keys.cpp:46), so an object with n keys costs n^2/2 string
-  // comparisons. 20,000 distinct keys (about 250 kB) are 2 x 10^8 comparisons, about 10 s
-  // under the sanitizers; 100,000 keys took 250 s, and a 16 MB document (the default limit)
-  // holds over a million keys: a hostile document stalls the loader for hours. A hash set per
-  // object keeps it linear. Allowed here: 2 s (parsing itself takes a few tens of ms).
+  // Regression (found in review): the duplicate-key check once searched every key already seen
+  // in the object, so an object with n keys cost n^2/2 string comparisons: 20,000 distinct keys
+  // (about 250 kB) took about 10 s under the sanitizers, and a 16 MB document (the default limit)
+  // holds over a million keys. A complexity guard, not a speed target: linear parsing takes well
+  // under a second even under ASan, quadratic takes ten, so the 5 s bound cannot flake either way.
   std::string doc = R"({"schema_version": 1, "kpi": {)";
   for (int i = 0; i < 20'000; ++i) doc += (i == 0 ? "\"k" : ",\"k") + std::to_string(i) + "\":0";
   doc += "}}";
   const auto started = std::chrono::steady_clock::now();
   EXPECT_NO_THROW((void)Policy::from_json(doc));
   const auto elapsed = std::chrono::steady_clock::now() - started;
-  EXPECT_LT(elapsed, 2s) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
+  EXPECT_LT(elapsed, 5s) << std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count() << " ms";
 }
 
 // Whether `text` is well-formed UTF-8 (no truncated or stray continuation bytes).
