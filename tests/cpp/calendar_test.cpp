@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
@@ -21,14 +23,8 @@ namespace {
 using namespace aftersales;
 using namespace std::chrono_literals;
 
-// Loads a policy holding one calendar, "c", and keeps only the calendar: a Calendar must
-// outlive the Policy it came from.
-Calendar make_calendar(std::string_view calendar_json) {
-  std::string doc = R"({"schema_version": 1, "calendars": {"c": )";
-  doc += calendar_json;
-  doc += "}}";
-  return Policy::from_json(doc)->calendar("c");
-}
+using test::at;
+using test::make_calendar;
 
 Calendar example_calendar(std::string_view name) {
   return Policy::from_file(std::filesystem::path(AFTERSALES_EXAMPLES_DIR) / "policies" /
@@ -36,7 +32,6 @@ Calendar example_calendar(std::string_view name) {
       ->calendar(name);
 }
 
-Instant at(std::string_view rfc3339) { return parse_instant(rfc3339); }
 std::string utc(Instant t) { return format_instant(t); }
 std::string utc(std::string_view rfc3339) { return format_instant(parse_instant(rfc3339)); }
 std::int64_t ms(Duration d) { return d.count(); }

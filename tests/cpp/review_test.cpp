@@ -11,6 +11,8 @@
 
 #include <gtest/gtest.h>
 
+#include "test_support.hpp"
+
 #include <boost/json.hpp>
 
 #include <chrono>
@@ -30,14 +32,9 @@ namespace {
 using namespace aftersales;
 using namespace std::chrono_literals;
 
-Calendar make_calendar(std::string_view calendar_json) {
-  std::string doc = R"({"schema_version": 1, "calendars": {"c": )";
-  doc += calendar_json;
-  doc += "}}";
-  return Policy::from_json(doc)->calendar("c");
-}
+using test::at;
+using test::make_calendar;
 
-Instant at(std::string_view rfc3339) { return parse_instant(rfc3339); }
 std::string utc(Instant t) { return format_instant(t); }
 std::int64_t ms(Duration d) { return d.count(); }
 
