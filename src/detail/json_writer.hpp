@@ -41,11 +41,6 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& value(int number) { return value(std::int64_t{number}); }
-  JsonWriter& value(bool flag) {
-    separate();
-    out_ += flag ? "true" : "false";
-    return *this;
-  }
   JsonWriter& null() {
     separate();
     out_ += "null";
@@ -66,7 +61,6 @@ class JsonWriter {
   }
   JsonWriter& instant(const std::optional<Instant>& t) { return t ? instant(*t) : null(); }
 
-  [[nodiscard]] const std::string& str() const noexcept { return out_; }
   std::string take() { return std::move(out_); }
 
  private:
