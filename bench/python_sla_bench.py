@@ -8,8 +8,8 @@ Synthetic tickets of 10 events each, evaluated on a business calendar against fo
 
 - Policy.evaluate_sla_lines: the C++ batch itself (Policy::evaluate_sla_lines: JSON Lines in,
   JSON Lines out, parsing included); the Python call only hands it the bytes.
-- Policy.evaluate_sla_many: dicts in (written as JSON in C++ while holding the GIL, then parsed
-  and evaluated on the threads without it), SlaReport objects out.
+- Policy.evaluate_sla_many: dicts in (read straight into C++ tickets while holding the GIL, then
+  evaluated on the threads without it), SlaReport objects out.
 - Policy.evaluate_sla one ticket at a time, for the per-call overhead.
 """
 

@@ -1,10 +1,10 @@
 // SLA evaluation from Python: report objects, and Policy's evaluate_sla methods. Tickets come
-// in as dicts of the SPEC §3 JSON shape; they are written as JSON and read by Ticket::from_json,
+// in as dicts of the SPEC §3 JSON shape, read by the library's ticket reader (ticket_dict.hpp),
 // so a dict is validated exactly like JSON text and its problems carry the same paths.
 
 #include "bindings.hpp"
 #include "convert.hpp"
-#include "json_text.hpp"
+#include "ticket_dict.hpp"
 
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
@@ -34,21 +34,10 @@ namespace {
 
 std::string type_name(py::handle value) { return Py_TYPE(value.ptr())->tp_name; }
 
-// Replaces `json` with the ticket dict written as JSON (reusing its capacity).
-void write_ticket(std::string& json, py::handle ticket, std::string_view name) {
-  if (!PyDict_Check(ticket.ptr())) {
-    throw py::type_error(std::string(name.empty() ? "ticket" : name) +
-                         ": expected a dict of the ticket JSON shape, got " + type_name(ticket));
-  }
-  json.clear();
-  append_json(json, ticket, name);
-}
-
 SlaReport evaluate(const Policy& policy, py::handle ticket, Instant at) {
-  std::string json;
-  write_ticket(json, ticket, "");
+  const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return policy.evaluate_sla(Ticket::from_json(json), at);
+  return policy.evaluate_sla(read, at);
 }
 
 // "invalid ticket" of "invalid ticket: 2 problems\n  ...": the title a document's InputError
@@ -121,17 +110,23 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
   }
   const auto count = static_cast<std::size_t>(PyTuple_GET_SIZE(items.ptr()));
 
-  // A chunk at a time: reading the dicts needs the GIL, parsing and evaluating them does not,
-  // and the JSON texts of a million-ticket replay never sit in memory all at once.
+  // A chunk at a time: reading the dicts needs the GIL, evaluating the tickets does not, and the
+  // tickets of a million-ticket replay never sit in memory all at once.
   constexpr std::size_t chunk = 8192;
-  std::vector<std::string> texts(std::min(count, chunk));
+  TicketDictReader reader;
+  std::vector<Ticket> read(std::min(count, chunk));
   std::vector<SlaReport> reports(count);
   FirstFailure failure(count);
   for (std::size_t begin = 0; begin < count && !failure.any(); begin += chunk) {
-    const std::size_t size = std::min(chunk, count - begin);
+    std::size_t size = std::min(chunk, count - begin);
     for (std::size_t j = 0; j < size; ++j) {
       const auto i = static_cast<Py_ssize_t>(begin + j);
-      write_ticket(texts[j], PyTuple_GET_ITEM(items.ptr(), i), "tickets[" + std::to_string(i) + "]");
+      try {
+        read[j] = reader.read(PyTuple_GET_ITEM(items.ptr(), i), begin + j);
+      } catch (const InputError&) {
+        failure.record(begin + j, std::current_exception());
+        size = j;  // the tickets before it may still fail earlier in input order
+      }
     }
     const py::gil_scoped_release release;
     detail::parallel_for(size, threads, [&](std::size_t j) {
@@ -140,7 +135,7 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
         return;  // an earlier ticket failed: this one's report will never be seen
       }
       try {
-        reports[i] = policy.evaluate_sla(Ticket::from_json(texts[j]), at);
+        reports[i] = policy.evaluate_sla(read[j], at);
       } catch (const InputError&) {
         failure.record(i, std::current_exception());
       }
@@ -265,9 +260,9 @@ void bind_policy_methods(py::module_& m) {
   policy
       .def("evaluate_sla", &evaluate, py::arg("ticket"), py::arg("at"),
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
-           "text or epoch milliseconds) as of the aware datetime `at`; events after `at` are "
-           "ignored. Raises InputError naming the path of a problem in the ticket, or if `at` "
-           "is before the ticket was created.")
+           "text, epoch milliseconds or aware datetimes) as of the aware datetime `at`; events "
+           "after `at` are ignored. Raises InputError naming the path of a problem in the "
+           "ticket, or if `at` is before the ticket was created.")
       .def("evaluate_sla_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
            "evaluate_sla for each ticket dict, on up to `threads` threads (0: one per core) "
            "with the GIL released; reports in input order. Raises for the first ticket (in "

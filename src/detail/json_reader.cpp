@@ -56,6 +56,21 @@ void Problems::throw_input(std::string_view title) const {
   throw InputError(title, list_);
 }
 
+std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed) {
+  std::string message = "unknown key " + quoted(key);
+  const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](std::string_view a, std::string_view b) {
+    return distance(key, a) < distance(key, b);
+  });
+  if (closest != allowed.end() && distance(key, *closest) <= 2) {
+    message.append(" (did you mean \"").append(*closest).append("\"?)");
+  } else {
+    message.append(" (expected one of:");
+    for (std::string_view a : allowed) message.append(" ").append(a);
+    message.append(")");
+  }
+  return message;
+}
+
 std::string describe(const boost::json::value& value) {
   if (value.is_string()) return quoted(value.get_string());
   if (value.is_object() || value.is_array()) return type_name(value);
@@ -105,18 +120,7 @@ const boost::json::object* Node::object(std::initializer_list<std::string_view> 
   for (const auto& [key, value] : *object) {
     const std::string_view name(key.data(), key.size());
     if (std::find(allowed.begin(), allowed.end(), name) != allowed.end()) continue;
-    std::string message = "unknown key " + quoted(name);
-    const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](std::string_view a, std::string_view b) {
-      return distance(name, a) < distance(name, b);
-    });
-    if (closest != allowed.end() && distance(name, *closest) <= 2) {
-      message.append(" (did you mean \"").append(*closest).append("\"?)");
-    } else {
-      message.append(" (expected one of:");
-      for (std::string_view a : allowed) message.append(" ").append(a);
-      message.append(")");
-    }
-    problems_->add(join(path(), name), message);
+    problems_->add(join(path(), name), unknown_key_message(name, allowed));
   }
   return object;
 }
@@ -125,6 +129,12 @@ const boost::json::array* Node::array() const {
   if (const auto* array = value_->if_array()) return array;
   problem("expected an array, found " + describe(*value_));
   return nullptr;
+}
+
+std::optional<std::size_t> Node::array_size() const {
+  const auto* elements = array();
+  if (elements == nullptr) return std::nullopt;
+  return elements->size();
 }
 
 std::optional<Node> Node::member(std::string_view key) const {
@@ -165,6 +175,13 @@ std::optional<std::int64_t> Node::integer() const {
   if (const auto* u = value_->if_uint64(); u != nullptr && *u <= static_cast<std::uint64_t>(INT64_MAX))
     return static_cast<std::int64_t>(*u);
   problem("expected a whole number, found " + describe(*value_));
+  return std::nullopt;
+}
+
+std::optional<FieldScalar> Node::scalar() const {
+  if (const auto* s = value_->if_string()) return std::string(s->data(), s->size());
+  if (const auto* b = value_->if_bool()) return *b;
+  if (value_->is_number()) return value_->to_number<double>();
   return std::nullopt;
 }
 

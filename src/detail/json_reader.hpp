@@ -4,6 +4,7 @@
 
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
 #include <boost/json/storage_ptr.hpp>
@@ -65,6 +66,19 @@ class Node {
   /// The value as an object with any keys.
   [[nodiscard]] const boost::json::object* any_object() const;
   [[nodiscard]] const boost::json::array* array() const;
+  /// The number of elements of an array.
+  [[nodiscard]] std::optional<std::size_t> array_size() const;
+
+  /// Calls `visit(key, member)` for each member of the object, in document order.
+  template <class Visit>
+  void for_each_member(Visit visit) const {
+    const auto* members = any_object();
+    if (members == nullptr) return;
+    for (const auto& [key, value] : *members) {
+      const std::string_view name(key.data(), key.size());
+      visit(name, child(name, value));
+    }
+  }
 
   /// The member `key` if present (no problem recorded when absent).
   [[nodiscard]] std::optional<Node> member(std::string_view key) const;
@@ -75,6 +89,8 @@ class Node {
   [[nodiscard]] std::optional<std::string_view> string() const;
   [[nodiscard]] std::optional<bool> boolean() const;
   [[nodiscard]] std::optional<std::int64_t> integer() const;
+  /// A string, number or boolean; nullopt (recording nothing) for anything else.
+  [[nodiscard]] std::optional<FieldScalar> scalar() const;
   /// A SPEC duration: a string like "1h30m" or an integer number of seconds.
   [[nodiscard]] std::optional<Duration> duration() const;
   /// A SPEC instant: RFC 3339 with an offset, or integer epoch milliseconds.
@@ -92,6 +108,9 @@ class Node {
   std::string_view key_;         // when a member of an object
   std::size_t index_ = no_index;  // when an element of an array
 };
+
+/// "unknown key \"holiday\" (did you mean \"holidays\"?)", or the allowed keys when none is close.
+std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed);
 
 /// A short rendering of a JSON value for messages (`"3x"`, `42`, `an object`).
 std::string describe(const boost::json::value& value);

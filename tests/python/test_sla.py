@@ -289,16 +289,39 @@ class TestTicketInput:
     def test_same_errors_as_json_text(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
         """A dict is validated exactly like the JSON text it stands for."""
         vip_ticket["events"][4]["score"] = 5
+        vip_ticket["events"][1]["at"] = 12.5
+        vip_ticket["events"][2]["bogus"] = None
         vip_ticket["customer"]["tier"] = 3
+        vip_ticket["priority"] = "p1"
+        vip_ticket["tags"] = "double11"
+        vip_ticket["fields"] = {"weight": 1.5, "gift": [True], "big": 2**70}
         with pytest.raises(aftersales.InputError) as from_dict:
             sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+        assert len(from_dict.value.problems) == 7
         line = json.dumps(vip_ticket)
         record = json.loads(sla_policy.evaluate_sla_lines(line, VIP_AT))
         assert record == {"line": 1, "error": str(from_dict.value)}
 
+    def test_instants_as_aware_datetimes(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
+        as_text = sla_policy.evaluate_sla(vip_ticket, VIP_AT).to_dict()
+        def aware(instant: str | int) -> dt.datetime:
+            if isinstance(instant, int):
+                return dt.datetime.fromtimestamp(instant / 1000, UTC)
+            return dt.datetime.fromisoformat(instant)
+
+        vip_ticket["created_at"] = aware(vip_ticket["created_at"])
+        for event in vip_ticket["events"]:
+            event["at"] = aware(event["at"])
+        assert sla_policy.evaluate_sla(vip_ticket, VIP_AT).to_dict() == as_text
+        vip_ticket["events"][2]["at"] = dt.datetime(2026, 11, 11, 0, 8)
+        with pytest.raises(aftersales.InputError) as caught:
+            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+        assert caught.value.path == "events[2].at"
+        assert "naive" in str(caught.value)
+
     def test_python_values_without_a_json_form(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
-        vip_ticket["events"][2]["at"] = dt.datetime(2026, 11, 11, 0, 8, tzinfo=UTC)
-        with pytest.raises(TypeError, match=r"^events\[2\]\.at: datetime\.datetime is not a JSON value"):
+        vip_ticket["events"][2]["agent"] = dt.date(2026, 11, 11)
+        with pytest.raises(TypeError, match=r"^events\[2\]\.agent: datetime\.date is not a JSON value"):
             sla_policy.evaluate_sla(vip_ticket, VIP_AT)
         with pytest.raises(TypeError, match=r"^tags: set is not a JSON value"):
             sla_policy.evaluate_sla({**VIP_TICKET, "tags": {"a"}}, VIP_AT)
@@ -319,8 +342,9 @@ class TestTicketInput:
     def test_a_list_that_contains_itself(self, sla_policy: aftersales.Policy) -> None:
         tags: list[Any] = []
         tags.append(tags)
-        with pytest.raises(aftersales.InputError, match="nested more than"):
+        with pytest.raises(aftersales.InputError) as caught:
             sla_policy.evaluate_sla({**VIP_TICKET, "tags": tags}, VIP_AT)
+        assert caught.value.problems == [("tags[0]", "expected a string, found an array")]
 
     def test_tuples_unicode_and_escapes(self, sla_policy: aftersales.Policy) -> None:
         ticket = {**VIP_TICKET, "id": 'T-"售后"\\\n', "tags": ("双11", "a\tb"), "fields": {"w": 1.0, "n": 2**70}}

@@ -1,0 +1,266 @@
+#include "ticket_dict.hpp"
+
+#include "convert.hpp"
+
+#include <aftersales/error.hpp>
+
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <initializer_list>
+#include <map>
+#include <optional>
+#include <span>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "detail/json_reader.hpp"
+#include "detail/text.hpp"
+#include "ticket/ticket_reader.hpp"
+
+namespace aftersales::python {
+
+namespace py = pybind11;
+
+namespace {
+
+std::string type_name(PyObject* value) { return Py_TYPE(value)->tp_name; }
+
+// detail::Node's interface (see ticket_reader.hpp) over a Python value. The path is spelled out
+// only when a problem is recorded: a child points to its parent, which outlives it.
+}  // namespace
+
+// What every node of one ticket shares: where problems go, the ticket's place in a batch, and
+// the members of the dicts read so far (the buffer reused from ticket to ticket).
+struct TicketDictReader::Context {
+  detail::Problems problems;
+  std::string name;
+  std::vector<std::pair<std::string_view, PyObject*>> members;
+};
+
+namespace {
+
+using Context = TicketDictReader::Context;
+
+class DictNode {
+ public:
+  DictNode(py::handle value, Context& context)
+      : value_(py::reinterpret_borrow<py::object>(value)), context_(&context) {}
+
+  [[nodiscard]] std::string path() const {
+    if (parent_ == nullptr) return {};
+    if (index_ != no_index) return parent_->path() + "[" + std::to_string(index_) + "]";
+    return detail::Node::join(parent_->path(), key_);
+  }
+
+  void problem(std::string message) const { context_->problems.add(path(), std::move(message)); }
+
+  [[nodiscard]] bool object(std::initializer_list<std::string_view> allowed) const {
+    if (!is_object()) return false;
+    for (const auto& [name, value] : members())
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+        context_->problems.add(detail::Node::join(path(), name), detail::unknown_key_message(name, allowed));
+    return true;
+  }
+
+  template <class Visit>
+  void for_each_member(Visit visit) const {
+    if (!is_object()) return;
+    for (const auto& [name, value] : members()) visit(name, child(name, value));
+  }
+
+  [[nodiscard]] std::optional<DictNode> member(std::string_view key) const {
+    if (!PyDict_Check(ptr())) return std::nullopt;
+    for (const auto& [name, value] : members())
+      if (name == key) return child(name, value);
+    return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<DictNode> required(std::string_view key) const {
+    auto found = member(key);
+    if (!found && PyDict_Check(ptr())) context_->problems.add(detail::Node::join(path(), key), "missing");
+    return found;
+  }
+
+  [[nodiscard]] std::optional<std::size_t> array_size() const {
+    if (PyList_Check(ptr())) return static_cast<std::size_t>(PyList_GET_SIZE(ptr()));
+    if (PyTuple_Check(ptr())) return static_cast<std::size_t>(PyTuple_GET_SIZE(ptr()));
+    problem("expected an array, found " + describe());
+    return std::nullopt;
+  }
+
+  [[nodiscard]] DictNode element(std::size_t index) const {
+    const auto i = static_cast<Py_ssize_t>(index);
+    // A datetime's tzinfo runs Python code while the walk reads, which may shrink the list.
+    const Py_ssize_t size = PyList_Check(ptr()) ? PyList_GET_SIZE(ptr()) : PyTuple_GET_SIZE(ptr());
+    if (i >= size) throw py::value_error(where() + ": the list changed while it was read");
+    DictNode node(PyList_Check(ptr()) ? PyList_GET_ITEM(ptr(), i) : PyTuple_GET_ITEM(ptr(), i), *context_);
+    node.parent_ = this;
+    node.index_ = index;
+    return node;
+  }
+
+  [[nodiscard]] std::optional<std::string_view> string() const {
+    if (PyUnicode_Check(ptr())) return utf8(ptr());
+    problem("expected a string, found " + describe());
+    return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<bool> boolean() const {
+    if (PyBool_Check(ptr())) return ptr() == Py_True;
+    problem("expected true or false, found " + describe());
+    return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<std::int64_t> integer() const {
+    if (PyLong_Check(ptr()) && !PyBool_Check(ptr())) {
+      int overflow = 0;
+      const long long number = PyLong_AsLongLongAndOverflow(ptr(), &overflow);
+      if (number == -1 && PyErr_Occurred() != nullptr) throw py::error_already_set();
+      if (overflow == 0) return number;
+    }
+    problem("expected a whole number, found " + describe());
+    return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<Instant> instant() const {
+    try {
+      if (PyUnicode_Check(ptr())) return parse_instant(utf8(ptr()));
+      if (PyLong_Check(ptr()) && !PyBool_Check(ptr())) {
+        const auto ms = integer();
+        if (ms) return instant_from_ms(*ms);
+        return std::nullopt;
+      }
+      if (is_datetime(ptr())) return to_instant(ptr());
+      problem(describe() + " is not an instant (RFC 3339 with an offset, or epoch milliseconds)");
+    } catch (const Error& e) {
+      problem(e.what());
+    } catch (const py::value_error& e) {  // a naive datetime
+      problem(e.what());
+    }
+    return std::nullopt;
+  }
+
+  [[nodiscard]] std::optional<FieldScalar> scalar() const {
+    if (PyUnicode_Check(ptr())) return std::string(utf8(ptr()));
+    if (PyBool_Check(ptr())) return ptr() == Py_True;
+    if (PyFloat_Check(ptr())) return finite(PyFloat_AS_DOUBLE(ptr()));
+    if (PyLong_Check(ptr())) {
+      const double number = PyLong_AsDouble(ptr());
+      if (number == -1.0 && PyErr_Occurred() != nullptr) {
+        PyErr_Clear();
+        throw InputError(describe() + " is too large for a number", where());
+      }
+      return number;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr std::size_t no_index = static_cast<std::size_t>(-1);
+
+  [[nodiscard]] PyObject* ptr() const noexcept { return value_.ptr(); }
+
+  // The full path for an exception raised at once, behind the ticket's place in a batch.
+  [[nodiscard]] std::string where() const {
+    return join_path(context_->name, path());
+  }
+
+  [[nodiscard]] DictNode child(std::string_view key, PyObject* value) const {
+    DictNode node(value, *context_);
+    node.parent_ = this;
+    node.key_ = key;
+    return node;
+  }
+
+  [[nodiscard]] bool is_object() const {
+    if (PyDict_Check(ptr())) return true;
+    problem("expected an object, found " + describe());
+    return false;
+  }
+
+  // The dict's members, read once: the reader looks up most of a dict's few keys, and comparing
+  // UTF-8 views is cheaper than hashing a key object for each lookup.
+  [[nodiscard]] std::span<const std::pair<std::string_view, PyObject*>> members() const {
+    auto& all = context_->members;
+    if (first_member_ == no_index) {
+      first_member_ = all.size();
+      Py_ssize_t position = 0;
+      PyObject* key = nullptr;
+      PyObject* value = nullptr;
+      while (PyDict_Next(ptr(), &position, &key, &value) != 0) {
+        if (!PyUnicode_Check(key)) throw py::type_error(where() + ": a key must be a str, not " + type_name(key));
+        all.emplace_back(utf8(key), value);
+      }
+      member_count_ = all.size() - first_member_;
+    }
+    return {all.data() + first_member_, member_count_};
+  }
+
+  [[nodiscard]] std::string_view utf8(PyObject* text) const {
+    // Nearly every key and value is ASCII, whose characters are their UTF-8: read them in place.
+    if (PyUnicode_IS_COMPACT_ASCII(text))
+      return {static_cast<const char*>(PyUnicode_DATA(text)), static_cast<std::size_t>(PyUnicode_GET_LENGTH(text))};
+    Py_ssize_t size = 0;
+    const char* data = PyUnicode_AsUTF8AndSize(text, &size);
+    if (data == nullptr) {
+      PyErr_Clear();
+      throw InputError("a str that cannot be encoded as UTF-8 (a lone surrogate?)", where());
+    }
+    return {data, static_cast<std::size_t>(size)};
+  }
+
+  [[nodiscard]] double finite(double number) const {
+    if (!std::isfinite(number)) throw InputError("NaN and infinities have no JSON form", where());
+    return number;
+  }
+
+  // The value as detail::describe renders the JSON it stands for (`"3x"`, `42`, `an object`).
+  [[nodiscard]] std::string describe() const {
+    if (PyUnicode_Check(ptr())) return detail::quoted(utf8(ptr()));
+    if (PyBool_Check(ptr())) return ptr() == Py_True ? "true" : "false";
+    if (ptr() == Py_None) return "null";
+    if (PyLong_Check(ptr())) return py::reinterpret_steal<py::str>(PyLong_Type.tp_repr(ptr())).cast<std::string>();
+    if (PyFloat_Check(ptr())) return detail::describe(boost::json::value(finite(PyFloat_AS_DOUBLE(ptr()))));
+    if (PyDict_Check(ptr())) return "an object";
+    if (PyList_Check(ptr()) || PyTuple_Check(ptr())) return "an array";
+    if (is_datetime(ptr())) return "a datetime";
+    throw py::type_error(where() + (where().empty() ? "" : ": ") + type_name(ptr()) +
+                         " is not a JSON value (expected dict, list, str, int, float, bool or None; "
+                         "write instants as RFC 3339 text, epoch milliseconds or aware datetimes)");
+  }
+
+  py::object value_;
+  Context* context_;
+  const DictNode* parent_ = nullptr;
+  mutable std::size_t first_member_ = no_index;  // in context_->members
+  mutable std::size_t member_count_ = 0;
+  std::string_view key_;
+  std::size_t index_ = no_index;
+};
+
+}  // namespace
+
+std::string join_path(std::string_view head, const std::string& tail) {
+  if (head.empty()) return tail;
+  if (tail.empty()) return std::string(head);
+  return std::string(head) + (tail.front() == '[' ? "" : ".") + tail;
+}
+
+TicketDictReader::TicketDictReader() : context_(std::make_unique<Context>()) {}
+TicketDictReader::~TicketDictReader() = default;
+
+Ticket TicketDictReader::read(py::handle ticket, std::optional<std::size_t> index) {
+  context_->name = index ? "tickets[" + std::to_string(*index) + "]" : std::string();
+  if (!PyDict_Check(ticket.ptr())) {
+    throw py::type_error((index ? context_->name : std::string("ticket")) +
+                         ": expected a dict of the ticket JSON shape, got " + type_name(ticket.ptr()));
+  }
+  context_->problems = {};
+  context_->members.clear();
+  return detail::read_ticket(DictNode(ticket, *context_), context_->problems);
+}
+
+}  // namespace aftersales::python

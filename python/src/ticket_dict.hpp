@@ -1,0 +1,44 @@
+#pragma once
+// Tickets given as Python dicts, read straight into aftersales::Ticket by the library's one
+// ticket reader (src/ticket/ticket_reader.hpp): no JSON text in between, and every problem is
+// reported with the same message and path as for the JSON text the dict stands for.
+
+#include <aftersales/ticket.hpp>
+
+#include <pybind11/pybind11.h>
+
+#include <cstddef>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace aftersales::python {
+
+/// Reads dicts of the SPEC §3 ticket shape (lists or tuples for arrays; instants as RFC 3339
+/// text, epoch milliseconds or aware datetimes), one after another, reusing its buffers.
+/// Needs the GIL; one thread at a time.
+class TicketDictReader {
+ public:
+  struct Context;
+
+  TicketDictReader();
+  ~TicketDictReader();
+  TicketDictReader(const TicketDictReader&) = delete;
+  TicketDictReader& operator=(const TicketDictReader&) = delete;
+
+  /// The ticket `ticket`, the element `index` of a batch when given.
+  /// @throws InputError listing every problem with its path, as Ticket::from_json does;
+  ///         pybind11::type_error naming the path (behind `tickets[index]`) of a value that
+  ///         has no JSON form (a set, an object, a non-str key).
+  [[nodiscard]] Ticket read(pybind11::handle ticket, std::optional<std::size_t> index = std::nullopt);
+
+ private:
+  std::unique_ptr<Context> context_;
+};
+
+/// A JSON path below `head`: ("tickets[7]", "events[2].at") -> "tickets[7].events[2].at",
+/// ("events", "[2]") -> "events[2]"; either may be empty.
+[[nodiscard]] std::string join_path(std::string_view head, const std::string& tail);
+
+}  // namespace aftersales::python
