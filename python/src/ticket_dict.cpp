@@ -38,6 +38,9 @@ struct TicketDictReader::Context {
   detail::Problems problems;
   std::string name;
   std::vector<std::pair<std::string_view, PyObject*>> members;
+  // References to every key and value in `members`: a tzinfo's utcoffset() is Python code that
+  // could empty a dict while the walk still holds views into it.
+  std::vector<py::object> held;
 };
 
 namespace {
@@ -193,6 +196,8 @@ class DictNode {
       while (PyDict_Next(ptr(), &position, &key, &value) != 0) {
         if (!PyUnicode_Check(key)) throw py::type_error(where() + ": a key must be a str, not " + type_name(key));
         all.emplace_back(utf8(key), value);
+        context_->held.push_back(py::reinterpret_borrow<py::object>(key));
+        context_->held.push_back(py::reinterpret_borrow<py::object>(value));
       }
       member_count_ = all.size() - first_member_;
     }
@@ -260,6 +265,7 @@ Ticket TicketDictReader::read(py::handle ticket, std::optional<std::size_t> inde
   }
   context_->problems = {};
   context_->members.clear();
+  context_->held.clear();
   return detail::read_ticket(DictNode(ticket, *context_), context_->problems);
 }
 

@@ -319,6 +319,20 @@ class TestTicketInput:
         assert caught.value.path == "events[2].at"
         assert "naive" in str(caught.value)
 
+    def test_a_tzinfo_that_empties_the_ticket_while_it_is_read(self, sla_policy: aftersales.Policy) -> None:
+        ticket: dict[str, Any] = copy.deepcopy(VIP_TICKET)
+
+        class Vandal(dt.tzinfo):
+            def utcoffset(self, _: dt.datetime | None) -> dt.timedelta:
+                if ticket:
+                    ticket["events"].clear()
+                    ticket.clear()
+                return dt.timedelta(0)
+
+        ticket["events"][0]["at"] = dt.datetime(2026, 11, 11, 0, 5, tzinfo=Vandal())
+        with pytest.raises(ValueError, match="changed while it was read"):
+            sla_policy.evaluate_sla(ticket, VIP_AT)
+
     def test_python_values_without_a_json_form(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
         vip_ticket["events"][2]["agent"] = dt.date(2026, 11, 11)
         with pytest.raises(TypeError, match=r"^events\[2\]\.agent: datetime\.date is not a JSON value"):
