@@ -4,6 +4,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "json_text.hpp"
 #include "ticket_dict.hpp"
 
 #include <aftersales/error.hpp>

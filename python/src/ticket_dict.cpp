@@ -1,6 +1,7 @@
 #include "ticket_dict.hpp"
 
 #include "convert.hpp"
+#include "json_text.hpp"
 
 #include <aftersales/error.hpp>
 
@@ -247,12 +248,6 @@ class DictNode {
 };
 
 }  // namespace
-
-std::string join_path(std::string_view head, const std::string& tail) {
-  if (head.empty()) return tail;
-  if (tail.empty()) return std::string(head);
-  return std::string(head) + (tail.front() == '[' ? "" : ".") + tail;
-}
 
 TicketDictReader::TicketDictReader() : context_(std::make_unique<Context>()) {}
 TicketDictReader::~TicketDictReader() = default;

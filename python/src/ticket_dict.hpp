@@ -37,8 +37,4 @@ class TicketDictReader {
   std::unique_ptr<Context> context_;
 };
 
-/// A JSON path below `head`: ("tickets[7]", "events[2].at") -> "tickets[7].events[2].at",
-/// ("events", "[2]") -> "events[2]"; either may be empty.
-[[nodiscard]] std::string join_path(std::string_view head, const std::string& tail);
-
 }  // namespace aftersales::python

@@ -1,0 +1,26 @@
+#pragma once
+// Python values of the JSON shape written as JSON text, for documents given as dicts whose one
+// reader takes JSON: they are validated by that reader and every problem is reported with the
+// same path as for JSON input. (Tickets, read by the million, have a reader of their own:
+// ticket_dict.hpp.)
+
+#include <pybind11/pybind11.h>
+
+#include <string>
+#include <string_view>
+
+namespace aftersales::python {
+
+/// Appends `value` (dict with str keys, list, tuple, str, int, float, bool, None, nested) to
+/// `out` as compact JSON. Key order is kept.
+/// @throws pybind11::type_error for anything else (a datetime, a set, an int key), and
+///         InputError for NaN, an infinity or a str that is not valid Unicode; the message
+///         names the path of the value (`events[2].at`), behind `name` when given
+///         (`tickets[7].events[2].at`).
+void append_json(std::string& out, pybind11::handle value, std::string_view name);
+
+/// A JSON path below `head`: ("tickets[7]", "events[2].at") -> "tickets[7].events[2].at",
+/// ("events", "[2]") -> "events[2]"; either may be empty.
+[[nodiscard]] std::string join_path(std::string_view head, const std::string& tail);
+
+}  // namespace aftersales::python
