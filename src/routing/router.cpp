@@ -135,17 +135,29 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
 
-int AgentState::capacity_on(std::uint32_t channel) const noexcept {
-  return channel < capacity.size() && capacity[channel] >= 0 ? capacity[channel] : default_capacity;
+bool AgentState::speaks(std::uint32_t language) const noexcept {
+  if (language < inline_ids) return (language_mask >> language & 1u) != 0;
+  return std::find(languages.begin(), languages.end(), language) != languages.end();
 }
 
-int AgentState::load_on(std::uint32_t channel) const noexcept { return channel < load.size() ? load[channel] : 0; }
+void AgentState::add_load(std::uint32_t channel, int delta) {
+  if (channel < inline_channels) {
+    small_load[channel] += delta;
+    return;
+  }
+  const auto i = channel - inline_channels;
+  if (load.size() <= i) load.resize(i + 1, 0);
+  load[i] += delta;
+}
 
-bool AgentState::has_room() const noexcept {
-  if (default_capacity > 0) return true;  // some channel is still empty
-  for (std::size_t c = 0; c < capacity.size(); ++c)
-    if (capacity[c] > load_on(static_cast<std::uint32_t>(c))) return true;
-  return false;
+void AgentState::set_capacity(std::uint32_t channel, int count) {
+  if (channel < inline_channels) {
+    small_capacity[channel] = count;
+    return;
+  }
+  const auto i = channel - inline_channels;
+  if (capacity.size() <= i) capacity.resize(i + 1, -1);
+  capacity[i] = count;
 }
 
 bool AgentState::in_queue(std::uint32_t queue) const noexcept {
@@ -153,13 +165,11 @@ bool AgentState::in_queue(std::uint32_t queue) const noexcept {
 }
 
 Block RouterCore::check(const AgentState& agent, const Need& need) const noexcept {
-  if (agent.spec.status != AgentStatus::online) return Block::status;
+  if (!agent.online) return Block::status;
   if (agent.load_on(need.channel) >= agent.capacity_on(need.channel)) return Block::capacity;
-  if (need.language != any_language &&
-      std::find(agent.languages.begin(), agent.languages.end(), need.language) == agent.languages.end())
-    return Block::language;
+  if (need.language != any_language && !agent.speaks(need.language)) return Block::language;
   for (const SkillNeed& skill : need.skills)
-    if (agent.levels[skill.skill] < skill.level) return Block::skill;
+    if (agent.level(skill.skill) < skill.level) return Block::skill;
   return Block::none;
 }
 
@@ -190,18 +200,21 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
     if (!eligible(slot)) continue;
     if (!best) {
       best = slot;
-      continue;
+    } else {
+      const AgentState& a = agents_[slot];
+      const AgentState& b = agents_[*best];
+      if (strategy == RoutingStrategy::least_loaded) {
+        // a.load / a.capacity < b.load / b.capacity without division; capacities are ≥ 1 here.
+        const auto lhs = static_cast<std::int64_t>(a.load_on(need.channel)) * b.capacity_on(need.channel);
+        const auto rhs = static_cast<std::int64_t>(b.load_on(need.channel)) * a.capacity_on(need.channel);
+        if (lhs < rhs) best = slot;
+      } else if (a.last_assigned < b.last_assigned) {
+        best = slot;
+      }
     }
-    const AgentState& a = agents_[slot];
-    const AgentState& b = agents_[*best];
-    if (strategy == RoutingStrategy::least_loaded) {
-      // a.load / a.capacity < b.load / b.capacity without division; capacities are ≥ 1 here.
-      const auto lhs = static_cast<std::int64_t>(a.load_on(need.channel)) * b.capacity_on(need.channel);
-      const auto rhs = static_cast<std::int64_t>(b.load_on(need.channel)) * a.capacity_on(need.channel);
-      if (lhs < rhs) best = slot;
-    } else if (a.last_assigned < b.last_assigned) {
-      best = slot;
-    }
+    // Nobody later in id order can beat an idle agent or one never assigned.
+    const AgentState& chosen = agents_[*best];
+    if (strategy == RoutingStrategy::least_loaded ? chosen.load_on(need.channel) == 0 : !chosen.last_assigned) break;
   }
   return best;
 }
@@ -284,8 +297,7 @@ void RouterCore::assign(const Choice& choice, std::string_view ticket, std::stri
                         Instant at) {
   const std::uint32_t c = channels_.intern(channel);
   AgentState& agent = agents_[choice.agent];
-  if (agent.load.size() <= c) agent.load.resize(c + 1, 0);
-  ++agent.load[c];
+  agent.add_load(c, 1);
   agent.last_assigned = at;
   if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = agent.spec.id;
   if (routing().sticky && !customer.empty()) sticky_.insert_or_assign(std::string(customer), agent.spec.id);
@@ -432,7 +444,7 @@ void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
     throw NotFoundError("agent " + detail::quoted(agent_id) + " does not hold ticket " + detail::quoted(ticket) +
                         (it == assigned_.end() ? std::string(" (the ticket is not assigned)")
                                                : " (it is assigned to " + agents_[it->second.agent].spec.id + ")"));
-  --agents_[it->second.agent].load[it->second.channel];
+  agents_[it->second.agent].add_load(it->second.channel, -1);
   mark_dirty(it->second.agent);
   assigned_.erase(it);
 }
@@ -472,22 +484,31 @@ void RouterCore::upsert(const Agent& agent) {
   state.spec = agent;
   state.queues.clear();
   for (const auto& queue : agent.queues) state.queues.push_back(*routing().queue_index(queue));
-  state.levels.assign(routing().skill_names.size(), -1);
-  for (const auto& [name, level] : agent.skills)
-    if (const auto skill = routing().skill_index(name)) state.levels[*skill] = level;
-  state.languages.clear();
-  for (const auto& language : agent.languages) state.languages.push_back(languages_.intern(language));
-  state.default_capacity = 0;
-  state.capacity.assign(channels_.size(), -1);
-  for (const auto& [channel, count] : agent.capacity) {
-    if (channel == "*") {
-      state.default_capacity = count;
-      continue;
-    }
-    const std::uint32_t c = channels_.intern(channel);
-    if (state.capacity.size() <= c) state.capacity.resize(c + 1, -1);
-    state.capacity[c] = count;
+  const auto skills = static_cast<std::uint32_t>(routing().skill_names.size());
+  state.small_levels.fill(-1);
+  state.levels.assign(skills > AgentState::inline_ids ? skills - AgentState::inline_ids : 0, -1);
+  for (const auto& [name, level] : agent.skills) {
+    const auto skill = routing().skill_index(name);
+    if (!skill) continue;  // no rule asks for it
+    if (*skill < AgentState::inline_ids) state.small_levels[*skill] = static_cast<std::int8_t>(level);
+    else state.levels[*skill - AgentState::inline_ids] = static_cast<std::int8_t>(level);
   }
+  state.languages.clear();
+  state.language_mask = 0;
+  for (const auto& language : agent.languages) {
+    const std::uint32_t id = languages_.intern(language);
+    state.languages.push_back(id);
+    if (id < AgentState::inline_ids) state.language_mask |= std::uint64_t{1} << id;
+  }
+  state.default_capacity = 0;
+  for (const auto& [channel, count] : agent.capacity)
+    if (channel == "*") state.default_capacity = count;
+  // Channels the agent does not list, including those first seen later, get the default.
+  state.small_capacity.fill(state.default_capacity);
+  state.capacity.clear();
+  for (const auto& [channel, count] : agent.capacity)
+    if (channel != "*") state.set_capacity(channels_.intern(channel), count);
+  state.online = agent.status == AgentStatus::online;
   for (const std::uint32_t q : state.queues) join_queue(q, slot);
   if (agent.status == AgentStatus::online) mark_dirty(slot);
 }
@@ -531,6 +552,7 @@ void RouterCore::set_status(std::string_view agent_id, AgentStatus status) {
   const auto it = agent_ids_.find(agent_id);
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
   agents_[it->second].spec.status = status;
+  agents_[it->second].online = status == AgentStatus::online;
   if (status == AgentStatus::online) mark_dirty(it->second);
 }
 
@@ -602,8 +624,7 @@ std::vector<RoutingDecision> RouterCore::dispatch(Instant at) {
     }
     const bool room = std::any_of(source.freed.begin(), source.freed.end(), [&](std::uint32_t slot) {
       const AgentState& agent = agents_[slot];
-      return agent.spec.status == AgentStatus::online &&
-             agent.load_on(source.channel) < agent.capacity_on(source.channel);
+      return agent.online && agent.load_on(source.channel) < agent.capacity_on(source.channel);
     });
     if (!room) return std::nullopt;
     const auto sets = waiting_sets_[source.queue].find(source.channel);

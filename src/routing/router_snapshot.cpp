@@ -203,9 +203,7 @@ void RouterCore::restore(std::string_view text) {
       return;
     }
     const std::uint32_t channel = channels_.intern(text_of(node, "channel"));
-    AgentState& agent = agents_[*slot];
-    if (agent.load.size() <= channel) agent.load.resize(channel + 1, 0);
-    ++agent.load[channel];
+    agents_[*slot].add_load(channel, 1);
     assigned_.emplace(ticket, Assignment{*slot, queue_of(node), channel});
   });
 
