@@ -131,6 +131,12 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   queue_agents_.resize(queue_count);
   cursors_.resize(queue_count);
   waiting_sets_.resize(queue_count);
+  by_idle_.reserve(queue_count);
+  by_load_.resize(queue_count);
+  for (std::size_t q = 0; q < queue_count; ++q) {
+    by_idle_.emplace_back(IdleOrder{&agents_});
+    for (std::uint32_t c = 0; c < AgentState::inline_channels; ++c) by_load_[q].emplace_back(LoadOrder{&agents_, c});
+  }
 }
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
@@ -174,49 +180,150 @@ Block RouterCore::check(const AgentState& agent, const Need& need) const noexcep
 }
 
 // Agents of one queue are kept sorted by id, so "the first best" is "ties by agent id".
-std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& need, Scan& scan) const {
-  const auto& members = queue_agents_[queue];
-  const auto eligible = [&](std::uint32_t slot) {
-    const Block block = check(agents_[slot], need);
-    ++scan.blocked[static_cast<std::size_t>(block)];
-    return block == Block::none;
-  };
-  const RoutingStrategy strategy = routing().strategy;
-  if (strategy == RoutingStrategy::round_robin) {
-    // The agent after the one this queue assigned last, wrapping around.
-    const std::string& cursor = cursors_[queue];
-    const auto start = static_cast<std::size_t>(
-        std::upper_bound(members.begin(), members.end(), cursor,
-                         [&](const std::string& id, std::uint32_t slot) { return id < agents_[slot].spec.id; }) -
-        members.begin());
-    for (std::size_t i = 0; i < members.size(); ++i) {
-      const std::uint32_t slot = members[(start + i) % members.size()];
-      if (eligible(slot)) return slot;
-    }
-    return std::nullopt;
-  }
-  std::optional<std::uint32_t> best;
-  for (const std::uint32_t slot : members) {
-    if (!eligible(slot)) continue;
-    if (!best) {
-      best = slot;
-    } else {
-      const AgentState& a = agents_[slot];
-      const AgentState& b = agents_[*best];
-      if (strategy == RoutingStrategy::least_loaded) {
-        // a.load / a.capacity < b.load / b.capacity without division; capacities are ≥ 1 here.
-        const auto lhs = static_cast<std::int64_t>(a.load_on(need.channel)) * b.capacity_on(need.channel);
-        const auto rhs = static_cast<std::int64_t>(b.load_on(need.channel)) * a.capacity_on(need.channel);
-        if (lhs < rhs) best = slot;
-      } else if (a.last_assigned < b.last_assigned) {
-        best = slot;
+// Agents of one queue are kept sorted by id, so "the first best" is "ties by agent id".
+std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& need) const {
+  const auto eligible = [&](std::uint32_t slot) { return check(agents_[slot], need) == Block::none; };
+  switch (routing().strategy) {
+    case RoutingStrategy::round_robin: {
+      // The agent after the one this queue assigned last, wrapping around.
+      const auto& members = queue_agents_[queue];
+      const Cursor& cursor = cursors_[queue];
+      // Ranks follow ids, so a cursor whose agent is still there is found without comparing text.
+      const bool by_rank = cursor.slot < agents_.size() && agents_[cursor.slot].spec.id == cursor.agent;
+      const auto after = by_rank ? std::upper_bound(members.begin(), members.end(), agents_[cursor.slot].rank,
+                                                    [&](std::uint64_t rank, std::uint32_t slot) { return rank < agents_[slot].rank; })
+                                 : std::upper_bound(members.begin(), members.end(), cursor.agent,
+                                                    [&](const std::string& id, std::uint32_t slot) { return id < agents_[slot].spec.id; });
+      const auto start = static_cast<std::size_t>(after - members.begin());
+      for (std::size_t i = 0; i < members.size(); ++i) {
+        const std::uint32_t slot = members[(start + i) % members.size()];
+        if (eligible(slot)) return slot;
       }
+      return std::nullopt;
     }
-    // Nobody later in id order can beat an idle agent or one never assigned.
-    const AgentState& chosen = agents_[*best];
-    if (strategy == RoutingStrategy::least_loaded ? chosen.load_on(need.channel) == 0 : !chosen.last_assigned) break;
+    case RoutingStrategy::least_loaded:
+      if (indexed(need.channel)) {
+        // Online agents by load ratio: the first eligible one is the answer; from the first
+        // full one on, everyone is full.
+        for (const std::uint32_t slot : by_load_[queue][need.channel]) {
+          const AgentState& agent = agents_[slot];
+          if (agent.load_on(need.channel) >= agent.capacity_on(need.channel)) break;
+          if (eligible(slot)) return slot;
+        }
+        return std::nullopt;
+      }
+      return least_loaded_scan(queue, need);
+    case RoutingStrategy::most_idle:
+      for (const std::uint32_t slot : by_idle_[queue])
+        if (eligible(slot)) return slot;
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// For channels beyond the indexed ones: every member of the queue, lowest ratio first by id.
+std::optional<std::uint32_t> RouterCore::least_loaded_scan(std::uint32_t queue, const Need& need) const {
+  std::optional<std::uint32_t> best;
+  for (const std::uint32_t slot : queue_agents_[queue]) {
+    if (check(agents_[slot], need) != Block::none) continue;
+    if (!best || LoadOrder{&agents_, need.channel}(slot, *best)) best = slot;
   }
   return best;
+}
+
+Scan RouterCore::scan(std::uint32_t queue, const Need& need) const {
+  Scan result;
+  for (const std::uint32_t slot : queue_agents_[queue]) ++result.blocked[static_cast<std::size_t>(check(agents_[slot], need))];
+  return result;
+}
+
+bool LoadOrder::operator()(std::uint32_t a, std::uint32_t b) const noexcept {
+  const AgentState& x = (*agents)[a];
+  const AgentState& y = (*agents)[b];
+  // x.load / x.capacity < y.load / y.capacity without division; indexed capacities are ≥ 1.
+  const auto lhs = static_cast<std::int64_t>(x.load_on(channel)) * y.capacity_on(channel);
+  const auto rhs = static_cast<std::int64_t>(y.load_on(channel)) * x.capacity_on(channel);
+  if (lhs != rhs) return lhs < rhs;
+  return x.rank < y.rank;
+}
+
+bool IdleOrder::operator()(std::uint32_t a, std::uint32_t b) const noexcept {
+  const AgentState& x = (*agents)[a];
+  const AgentState& y = (*agents)[b];
+  if (x.last_assigned != y.last_assigned) return x.last_assigned < y.last_assigned;  // never assigned first
+  return x.rank < y.rank;
+}
+
+bool RouterCore::indexed(std::uint32_t channel) const noexcept {
+  return channel < AgentState::inline_channels && channel < channels_.size();
+}
+
+// The indexes hold online agents only, ordered by fields that change: an agent leaves them
+// before such a change and comes back after it.
+void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool add) {
+  const AgentState& agent = agents_[slot];
+  if (routing().strategy != RoutingStrategy::least_loaded || !agent.online || !indexed(channel) ||
+      agent.capacity_on(channel) <= 0)
+    return;
+  for (const std::uint32_t q : agent.queues) {
+    auto& set = by_load_[q][channel];
+    if (add) set.insert(slot);
+    else set.erase(slot);
+  }
+}
+
+void RouterCore::index(std::uint32_t slot, bool add) {
+  const AgentState& agent = agents_[slot];
+  if (!agent.online) return;
+  if (routing().strategy == RoutingStrategy::most_idle) {
+    for (const std::uint32_t q : agent.queues) {
+      if (add) by_idle_[q].insert(slot);
+      else by_idle_[q].erase(slot);
+    }
+  }
+  for (std::uint32_t c = 0; c < AgentState::inline_channels; ++c) index_channel(slot, c, add);
+}
+
+void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delta) {
+  index_channel(slot, channel, false);
+  agents_[slot].add_load(channel, delta);
+  index_channel(slot, channel, true);
+}
+
+void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at) {
+  const bool indexed_idle = routing().strategy == RoutingStrategy::most_idle;
+  if (indexed_idle) index(slot, false);
+  agents_[slot].last_assigned = at;
+  if (indexed_idle) index(slot, true);
+}
+
+// Ranks are spaced out so that a new id usually fits between its neighbours; when it does not,
+// every agent is ranked again (and the indexes, ordered by rank on ties, rebuilt).
+void RouterCore::rank_new_agent(std::map<std::string, std::uint32_t, std::less<>>::iterator it) {
+  constexpr std::uint64_t spacing = std::uint64_t{1} << 32;
+  const std::uint64_t before = it == agent_ids_.begin() ? 0 : agents_[std::prev(it)->second].rank;
+  const auto next = std::next(it);
+  const std::uint64_t after = next == agent_ids_.end() ? UINT64_MAX : agents_[next->second].rank;
+  AgentState& agent = agents_[it->second];
+  if (after - before > 1) {
+    agent.rank = next == agent_ids_.end() && UINT64_MAX - before > spacing ? before + spacing
+                                                                            : before + (after - before) / 2;
+    return;
+  }
+  for (const auto& [id, slot] : agent_ids_)
+    if (slot != it->second) index(slot, false);
+  std::uint64_t rank = 0;
+  for (const auto& [id, slot] : agent_ids_) agents_[slot].rank = rank += spacing;
+  for (const auto& [id, slot] : agent_ids_)
+    if (slot != it->second) index(slot, true);
+}
+
+std::uint32_t RouterCore::intern_channel(std::string_view name) {
+  const auto before = channels_.size();
+  const std::uint32_t channel = channels_.intern(name);
+  if (channels_.size() != before)  // a new channel: every agent joins its index
+    for (const auto& [id, slot] : agent_ids_) index_channel(slot, channel, true);
+  return channel;
 }
 
 std::uint32_t RouterCore::reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept {
@@ -225,7 +332,7 @@ std::uint32_t RouterCore::reachable_queue(std::uint32_t queue, std::uint32_t sta
 }
 
 std::optional<Choice> RouterCore::select(const Need& need, std::uint32_t queue, std::uint32_t stages,
-                                         std::string_view resolver, std::string_view customer, Scan& scan) const {
+                                         std::string_view resolver, std::string_view customer) const {
   const auto preferred = [&](std::string_view id, Choice::Why why) -> std::optional<Choice> {
     const auto it = agent_ids_.find(id);
     if (it == agent_ids_.end()) return std::nullopt;
@@ -247,7 +354,7 @@ std::optional<Choice> RouterCore::select(const Need& need, std::uint32_t queue, 
   // The ticket's own queue first; overflow queues only when it has nobody.
   for (std::uint32_t s = 0; s <= stages; ++s) {
     const std::uint32_t q = reachable_queue(queue, s);
-    if (const auto slot = pick(q, need, scan)) return Choice{*slot, q, Choice::Why::strategy};
+    if (const auto slot = pick(q, need)) return Choice{*slot, q, Choice::Why::strategy};
   }
   return std::nullopt;
 }
@@ -284,8 +391,9 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
   return {};
 }
 
-std::string RouterCore::waiting_reason(std::uint32_t queue, const Scan& scan, std::string_view language) const {
-  const auto count = [&](Block b) { return std::to_string(scan.blocked[static_cast<std::size_t>(b)]); };
+std::string RouterCore::waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const {
+  const Scan counts = scan(queue, need);
+  const auto count = [&](Block b) { return std::to_string(counts.blocked[static_cast<std::size_t>(b)]); };
   std::string text = "no eligible agent in queue " + detail::quoted(routing().queues[queue].id) + " (" +
                      count(Block::status) + " not online, " + count(Block::capacity) + " at capacity, " +
                      count(Block::skill) + " without the skills";
@@ -295,11 +403,11 @@ std::string RouterCore::waiting_reason(std::uint32_t queue, const Scan& scan, st
 
 void RouterCore::assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
                         Instant at) {
-  const std::uint32_t c = channels_.intern(channel);
-  AgentState& agent = agents_[choice.agent];
-  agent.add_load(c, 1);
-  agent.last_assigned = at;
-  if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = agent.spec.id;
+  const std::uint32_t c = intern_channel(channel);
+  change_load(choice.agent, c, 1);
+  set_last_assigned(choice.agent, at);
+  const AgentState& agent = agents_[choice.agent];
+  if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = {agent.spec.id, choice.agent};
   if (routing().sticky && !customer.empty()) sticky_.insert_or_assign(std::string(customer), agent.spec.id);
   assigned_.emplace(std::string(ticket), Assignment{choice.agent, choice.queue, c});
 }
@@ -328,8 +436,7 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   need.skills = plan.skills;
   add_needs(need.skills, plan.preferred());
   if (!need.skills.empty()) decision.reasons.push_back("requires skills " + skills_text(routing(), need.skills));
-  Scan scan;
-  if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id, scan)) {
+  if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id)) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
     assign(*choice, ticket.id, ticket.customer.id, ticket.channel, at);
@@ -353,7 +460,7 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
     waiting.relax_at = at + plan.rule->relax_after;
   }
   decision.waiting = true;
-  decision.reasons.push_back(waiting_reason(plan.queue, scan, ticket.customer.language));
+  decision.reasons.push_back(waiting_reason(plan.queue, need, ticket.customer.language));
   enqueue(std::move(waiting));
   return decision;
 }
@@ -395,7 +502,7 @@ void RouterCore::enqueue(Waiting waiting) {
   waiting.seq = next_seq_++;
   const auto seq = waiting.seq;
   const WaitKey key = key_of(waiting);
-  const std::uint32_t channel = channels_.intern(waiting.channel);
+  const std::uint32_t channel = intern_channel(waiting.channel);
   waiting_ids_.emplace(waiting.ticket, seq);
   Waiting& w = waiting_.emplace(seq, std::move(waiting)).first->second;
   w.channel_id = channel;
@@ -444,7 +551,7 @@ void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
     throw NotFoundError("agent " + detail::quoted(agent_id) + " does not hold ticket " + detail::quoted(ticket) +
                         (it == assigned_.end() ? std::string(" (the ticket is not assigned)")
                                                : " (it is assigned to " + agents_[it->second.agent].spec.id + ")"));
-  agents_[it->second.agent].add_load(it->second.channel, -1);
+  change_load(it->second.agent, it->second.channel, -1);
   mark_dirty(it->second.agent);
   assigned_.erase(it);
 }
@@ -479,6 +586,8 @@ void RouterCore::upsert(const Agent& agent) {
     }
   }
   const std::uint32_t slot = it->second;
+  index(slot, false);
+  if (added) rank_new_agent(it);
   AgentState& state = agents_[slot];
   for (const std::uint32_t q : state.queues) leave_queue(q, slot);
   state.spec = agent;
@@ -507,9 +616,10 @@ void RouterCore::upsert(const Agent& agent) {
   state.small_capacity.fill(state.default_capacity);
   state.capacity.clear();
   for (const auto& [channel, count] : agent.capacity)
-    if (channel != "*") state.set_capacity(channels_.intern(channel), count);
+    if (channel != "*") state.set_capacity(intern_channel(channel), count);
   state.online = agent.status == AgentStatus::online;
   for (const std::uint32_t q : state.queues) join_queue(q, slot);
+  index(slot, true);
   if (agent.status == AgentStatus::online) mark_dirty(slot);
 }
 
@@ -540,6 +650,7 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
     }
   }
   std::sort(freed.begin(), freed.end());
+  index(slot, false);
   for (const std::uint32_t q : agents_[slot].queues) leave_queue(q, slot);
   dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), slot), dirty_.end());
   agents_[slot] = AgentState{};
@@ -551,8 +662,10 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
 void RouterCore::set_status(std::string_view agent_id, AgentStatus status) {
   const auto it = agent_ids_.find(agent_id);
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
+  index(it->second, false);
   agents_[it->second].spec.status = status;
   agents_[it->second].online = status == AgentStatus::online;
+  index(it->second, true);
   if (status == AgentStatus::online) mark_dirty(it->second);
 }
 
@@ -662,8 +775,7 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
   Need need = need_of(w.channel, w.language);
   need.skills = Needs(w.skills.begin(), w.skills.end());
   add_needs(need.skills, w.preferred);
-  Scan scan;
-  const auto choice = select(need, w.queue, w.stages, w.resolver, w.customer, scan);
+  const auto choice = select(need, w.queue, w.stages, w.resolver, w.customer);
   if (!choice) return std::nullopt;
   RoutingDecision decision;
   decision.ticket = w.ticket;

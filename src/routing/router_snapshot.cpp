@@ -105,7 +105,8 @@ std::string RouterCore::snapshot() const {
 
   out.key("cursors").begin_array();
   for (std::size_t q = 0; q < cursors_.size(); ++q)
-    if (!cursors_[q].empty()) out.begin_object().key("queue").value(r.queues[q].id).key("agent").value(cursors_[q]).end_object();
+    if (!cursors_[q].agent.empty())
+      out.begin_object().key("queue").value(r.queues[q].id).key("agent").value(cursors_[q].agent).end_object();
   out.end_array();
 
   out.key("sticky").begin_array();
@@ -184,7 +185,7 @@ void RouterCore::restore(std::string_view text) {
     }
     upsert(*agent);
     AgentState& state = agents_[agent_ids_.at(agent->id)];
-    state.last_assigned = optional_instant(node, "last_assigned_at");
+    set_last_assigned(agent_ids_.at(agent->id), optional_instant(node, "last_assigned_at"));
     const auto dirty = node.member("dirty");
     if (!(dirty && dirty->boolean().value_or(false))) {
       state.dirty = false;
@@ -202,8 +203,8 @@ void RouterCore::restore(std::string_view text) {
       node.problem("ticket " + detail::quoted(ticket) + " is assigned twice");
       return;
     }
-    const std::uint32_t channel = channels_.intern(text_of(node, "channel"));
-    agents_[*slot].add_load(channel, 1);
+    const std::uint32_t channel = intern_channel(text_of(node, "channel"));
+    change_load(*slot, channel, 1);
     assigned_.emplace(ticket, Assignment{*slot, queue_of(node), channel});
   });
 
@@ -269,7 +270,7 @@ void RouterCore::restore(std::string_view text) {
 
   each(root, "cursors", [&](const Node& node) {
     if (!node.object({"queue", "agent"})) return;
-    cursors_[queue_of(node)] = text_of(node, "agent");
+    cursors_[queue_of(node)].agent = text_of(node, "agent");
   });
   each(root, "sticky", [&](const Node& node) {
     if (!node.object({"customer", "agent"})) return;

@@ -28,6 +28,14 @@ namespace aftersales::detail {
 
 using Needs = boost::container::small_vector<SkillNeed, 8>;
 
+/// Transparent hashing: finding a host's string_view allocates nothing.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+template <class T>
+using TextMap = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
+
 /// Strings interned in order of arrival.
 class Names {
  public:
@@ -49,17 +57,9 @@ class Names {
   [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }
 
  private:
-  std::map<std::string, std::uint32_t, std::less<>> ids_;
+  TextMap<std::uint32_t> ids_;
   std::vector<std::string> names_;
 };
-
-/// Transparent hashing: finding a host's string_view allocates nothing.
-struct TextHash {
-  using is_transparent = void;
-  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
-};
-template <class T>
-using TextMap = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
 
 // What a decision reads comes first and inline, for the first 8 channels, 64 languages and 64
 // skills: a queue's scan then touches about three cache lines an agent. Larger ids spill into
@@ -83,6 +83,7 @@ struct AgentState {
   int default_capacity = 0;              // "*"; 0 when not given
   std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
   bool dirty = false;                    // freed or came online since the last dispatch
+  std::uint64_t rank = 0;                // agrees with the order of ids; compared instead of them
 
   [[nodiscard]] int capacity_on(std::uint32_t channel) const noexcept {
     if (channel < inline_channels) return small_capacity[channel];
@@ -115,6 +116,20 @@ struct Need {
 
 /// Why an agent could not take a ticket; counted per scan for the "waiting" reason.
 enum class Block : std::uint8_t { none, status, capacity, language, skill };
+
+/// Orders a queue's online agents for least_loaded on one channel: load/capacity, then id.
+struct LoadOrder {
+  const std::vector<AgentState>* agents;
+  std::uint32_t channel;
+  bool operator()(std::uint32_t a, std::uint32_t b) const noexcept;
+};
+
+/// Orders a queue's online agents for most_idle: never assigned first, then the earliest last
+/// assignment, then id.
+struct IdleOrder {
+  const std::vector<AgentState>* agents;
+  bool operator()(std::uint32_t a, std::uint32_t b) const noexcept;
+};
 
 struct Scan {
   std::array<int, 5> blocked{};
@@ -193,13 +208,22 @@ class RouterCore {
  private:
   [[nodiscard]] const RoutingSection& routing() const noexcept;
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
-  [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need, Scan& scan) const;
+  [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
+  void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
+  void index(std::uint32_t slot, bool add);
+  void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
+  void set_last_assigned(std::uint32_t slot, std::optional<Instant> at);
+  std::uint32_t intern_channel(std::string_view name);
+  void rank_new_agent(std::map<std::string, std::uint32_t, std::less<>>::iterator it);
   [[nodiscard]] std::uint32_t reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept;
   [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
-                                             std::string_view resolver, std::string_view customer, Scan& scan) const;
+                                             std::string_view resolver, std::string_view customer) const;
   [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
   [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
-  [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Scan& scan, std::string_view language) const;
+  [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
   void assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
               Instant at);
   [[nodiscard]] std::optional<Instant> due_time(const Ticket& ticket, Instant at) const;
@@ -221,7 +245,15 @@ class RouterCore {
   std::vector<std::uint32_t> free_slots_;
   std::map<std::string, std::uint32_t, std::less<>> agent_ids_;
   std::vector<std::vector<std::uint32_t>> queue_agents_;  // by queue: slots sorted by agent id
-  std::vector<std::string> cursors_;                      // by queue: the agent round_robin chose last
+  // by queue: the agent round_robin chose last, and its slot while the slot still holds it
+  struct Cursor {
+    std::string agent;
+    std::uint32_t slot = 0xffffffffu;
+  };
+  std::vector<Cursor> cursors_;
+  // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
+  std::vector<std::vector<std::set<std::uint32_t, LoadOrder>>> by_load_;
+  std::vector<std::set<std::uint32_t, IdleOrder>> by_idle_;
   Names channels_;
   Names languages_;
   TextMap<Assignment> assigned_;  // by ticket id
