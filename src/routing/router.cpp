@@ -576,6 +576,10 @@ void RouterCore::validate(const Agent& agent) const {
 
 void RouterCore::upsert(const Agent& agent) {
   validate(agent);
+  // New channels first: interning one indexes every agent on it, which must not catch this
+  // agent half updated.
+  for (const auto& [channel, count] : agent.capacity)
+    if (channel != "*") (void)intern_channel(channel);
   const auto [it, added] = agent_ids_.try_emplace(agent.id, static_cast<std::uint32_t>(agents_.size()));
   if (added) {
     if (free_slots_.empty()) {
@@ -616,7 +620,7 @@ void RouterCore::upsert(const Agent& agent) {
   state.small_capacity.fill(state.default_capacity);
   state.capacity.clear();
   for (const auto& [channel, count] : agent.capacity)
-    if (channel != "*") state.set_capacity(intern_channel(channel), count);
+    if (channel != "*") state.set_capacity(*channels_.find(channel), count);
   state.online = agent.status == AgentStatus::online;
   for (const std::uint32_t q : state.queues) join_queue(q, slot);
   index(slot, true);

@@ -216,6 +216,24 @@ TEST(Routing, CapacityPerChannelWithDefault) {
   EXPECT_EQ(agent_of(router.route(ticket("T-6", "x", "phone"), t0)), "A-1");  // phone 0 < 2
 }
 
+TEST(Routing, UpsertChangesAnAgentInPlace) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 2}}));
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 4}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-1"), t0)), "A-1");  // 0/2 = 0/4: tie → A-1
+  // A-1 keeps T-1 but now has one chat place (1/1: full) and three e-mail places.
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 1}, {"email", 3}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-2"), t0)), "A-2");             // A-1 full on chat
+  EXPECT_EQ(agent_of(router.route(ticket("T-3", "x", "email"), t0)), "A-1");  // A-2 has no e-mail places
+  // A-2 leaves the queue: the next chat waits, and comes to A-2 when it is back.
+  router.upsert_agent(agent("A-2", {"complaints"}, {{"chat", 4}}));
+  EXPECT_TRUE(router.route(ticket("T-4"), t0).waiting);
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 4}}));
+  EXPECT_EQ(agents_of(router.dispatch(t0 + 1s)), (std::vector<std::string>{"T-4->A-2"}));
+  // A-2 holds T-2 and T-4 (2/4), A-1 holds T-1 (1/1): the next chat goes to A-2.
+  EXPECT_EQ(agent_of(router.route(ticket("T-5"), t0)), "A-2");
+}
+
 TEST(Routing, NeverAssignsAwayOrOfflineAgents) {
   Router router(load());
   router.upsert_agent(agent("A-1", {"general"}));
