@@ -340,6 +340,83 @@ TEST(Routing, StickyCustomerReturnsToTheLastAgent) {
   EXPECT_TRUE(mentions(d, "sticky: A-1 served this customer last"));
 }
 
+// A model of least_loaded written from SPEC §5 alone, against which random operations are
+// checked: the router's ordered indexes must always pick what a plain scan would.
+TEST(Routing, LeastLoadedMatchesAPlainModelUnderRandomChanges) {
+  struct ModelAgent {
+    std::map<std::string, int> capacity;  // "*" included
+    std::map<std::string, int> load;
+    bool online = true;
+    bool in_general = true;
+    [[nodiscard]] int cap(const std::string& channel) const {
+      const auto it = capacity.find(channel);
+      if (it != capacity.end()) return it->second;
+      const auto star = capacity.find("*");
+      return star == capacity.end() ? 0 : star->second;
+    }
+  };
+  std::map<std::string, ModelAgent> model;
+  std::map<std::string, std::string> holder;  // ticket → agent
+  Router router(load());
+  std::mt19937 random(7);
+  const std::vector<std::string> channels{"chat", "email", "phone", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"};
+  const auto upsert = [&](const std::string& id) {
+    ModelAgent& m = model[id];
+    m.capacity.clear();
+    for (int k = 0; k < 3; ++k) m.capacity[channels[random() % channels.size()]] = static_cast<int>(random() % 4);
+    if (random() % 2) m.capacity["*"] = static_cast<int>(1 + random() % 3);
+    m.in_general = random() % 4 != 0;
+    Agent a = agent(id, m.in_general ? std::vector<std::string>{"general"} : std::vector<std::string>{"complaints"},
+                    {m.capacity.begin(), m.capacity.end()});
+    a.status = m.online ? AgentStatus::online : AgentStatus::offline;
+    router.upsert_agent(a);
+  };
+  for (const char* id : {"A-3", "A-1", "A-5", "A-2", "A-4"}) upsert(id);
+  for (int step = 0; step < 3000; ++step) {
+    const int op = static_cast<int>(random() % 10);
+    if (op < 6) {
+      const std::string channel = channels[random() % channels.size()];
+      std::optional<std::string> expected;
+      for (const auto& [id, m] : model) {  // by id: the first of equal ratios wins
+        const int cap = m.cap(channel);
+        const int used = m.load.count(channel) ? m.load.at(channel) : 0;
+        if (!m.online || !m.in_general || used >= cap) continue;
+        if (expected) {
+          const ModelAgent& b = model.at(*expected);
+          const int b_used = b.load.count(channel) ? b.load.at(channel) : 0;
+          if (static_cast<long>(used) * b.cap(channel) >= static_cast<long>(b_used) * cap) continue;
+        }
+        expected = id;
+      }
+      const std::string id = "T-" + std::to_string(step);
+      const auto d = router.route(ticket(id, "general/q", channel), t0);
+      ASSERT_EQ(d.agent, expected) << "step " << step << " on " << channel;
+      if (d.agent) {
+        ++model[*d.agent].load[channel];
+        holder[id] = *d.agent + "|" + channel;
+      } else {
+        EXPECT_TRUE(router.withdraw(id));
+      }
+    } else if (op < 8 && !holder.empty()) {
+      auto it = holder.begin();
+      std::advance(it, static_cast<long>(random() % holder.size()));
+      const auto bar = it->second.find('|');
+      const std::string agent_id = it->second.substr(0, bar);
+      router.release(agent_id, it->first);
+      --model[agent_id].load[it->second.substr(bar + 1)];
+      holder.erase(it);
+    } else if (op == 8) {
+      const std::string id = "A-" + std::to_string(1 + random() % 5);
+      model[id].online = !model[id].online;
+      router.set_status(id, model[id].online ? AgentStatus::online : AgentStatus::offline);
+    } else {
+      upsert("A-" + std::to_string(1 + random() % 5));  // loads stay with the agent
+    }
+    EXPECT_TRUE(router.dispatch(t0).empty());  // nothing waits: nothing to assign
+  }
+  EXPECT_EQ(router.waiting_count(), 0u);
+}
+
 // --- errors leave the state as it was --------------------------------------------------------
 
 TEST(Routing, BadInputIsRefusedAndChangesNothing) {
