@@ -13,7 +13,7 @@
 #include <vector>
 
 // "asRouter" in ASCII.
-struct aftersales_router : aftersales::capi::Handle<std::unique_ptr<aftersales::Router>, 0x6173526f75746572> {
+struct aftersales_router : aftersales::capi::Handle<std::shared_ptr<aftersales::Router>, 0x6173526f75746572> {
   using Handle::Handle;
   static constexpr const char* type_name = "aftersales_router";
 };
@@ -50,7 +50,7 @@ int aftersales_router_new(const aftersales_policy* policy, aftersales_router** o
   return guarded([&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
-    result = new aftersales_router(std::make_unique<aftersales::Router>(source));
+    result = new aftersales_router(std::make_shared<aftersales::Router>(source));
   });
 }
 
@@ -127,7 +127,7 @@ int aftersales_router_restore(const aftersales_policy* policy, const char* snaps
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     auto restored = aftersales::Router::restore(source, text_of(snapshot_json, len, "snapshot_json"));
-    result = new aftersales_router(std::make_unique<aftersales::Router>(std::move(restored)));
+    result = new aftersales_router(std::make_shared<aftersales::Router>(std::move(restored)));
   });
 }
 
