@@ -12,6 +12,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include <algorithm>
+#include <initializer_list>
 #include <climits>
 #include <compare>
 #include <map>
@@ -37,10 +38,22 @@ using detail::SkillNeed;
 namespace detail {
 namespace {
 
-std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
+// A reason from pieces in one allocation: decisions are made by the million.
+std::string concat(std::initializer_list<std::string_view> parts) {
+  std::size_t size = 0;
+  for (const std::string_view part : parts) size += part.size();
   std::string text;
-  for (const SkillNeed& need : needs)
-    text += (text.empty() ? "" : ", ") + routing.skill_names[need.skill] + " >= " + std::to_string(need.level);
+  text.reserve(size);
+  for (const std::string_view part : parts) text += part;
+  return text;
+}
+
+std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
+  std::string text = "requires skills ";
+  for (const SkillNeed& need : needs) {
+    if (&need != needs.data()) text += ", ";
+    text.append(routing.skill_names[need.skill]).append(" >= ").append(std::to_string(need.level));
+  }
   return text;
 }
 
@@ -103,9 +116,10 @@ Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at) {
     break;
   }
   plan.queue = plan.rule != nullptr ? plan.rule->queue : routing.default_queue;
-  plan.reasons.push_back(plan.rule != nullptr
-                             ? "rule " + detail::quoted(plan.rule->id) + " matched: queue " + detail::quoted(routing.queues[plan.queue].id)
-                             : "no rule matched: default queue " + detail::quoted(routing.queues[plan.queue].id));
+  plan.reasons.reserve(4);  // rule, priority or skills, agent: one allocation for the list
+  const std::string& queue = routing.queues[plan.queue].quoted;
+  plan.reasons.push_back(plan.rule != nullptr ? concat({"rule ", plan.rule->quoted, " matched: queue ", queue})
+                                              : concat({"no rule matched: default queue ", queue}));
   if (plan.rule == nullptr) return plan;
   plan.bot = plan.rule->bot;
   if (plan.rule->priority && *plan.rule->priority > priority) {
@@ -285,9 +299,19 @@ void RouterCore::index(std::uint32_t slot, bool add) {
 }
 
 void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delta) {
-  index_channel(slot, channel, false);
-  agents_[slot].add_load(channel, delta);
-  index_channel(slot, channel, true);
+  AgentState& agent = agents_[slot];
+  if (routing().strategy != RoutingStrategy::least_loaded || !agent.online || !indexed(channel) ||
+      agent.capacity_on(channel) <= 0) {
+    agent.add_load(channel, delta);
+    return;
+  }
+  // The hot path of every assignment and release: the agent's index nodes are taken out and
+  // put back re-ordered, without freeing and allocating them.
+  using IndexNode = std::set<std::uint32_t, LoadOrder>::node_type;
+  boost::container::small_vector<IndexNode, 4> nodes;
+  for (const std::uint32_t q : agent.queues) nodes.push_back(by_load_[q][channel].extract(slot));
+  agent.add_load(channel, delta);
+  for (std::size_t i = 0; i < nodes.size(); ++i) by_load_[agent.queues[i]][channel].insert(std::move(nodes[i]));
 }
 
 void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at) {
@@ -375,18 +399,18 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
   const AgentState& agent = agents_[choice.agent];
   const std::string& id = agent.spec.id;
   switch (choice.why) {
-    case Choice::Why::resolver: return "reopened: back to " + id + ", who resolved it";
-    case Choice::Why::sticky: return "sticky: " + id + " served this customer last";
+    case Choice::Why::resolver: return concat({"reopened: back to ", id, ", who resolved it"});
+    case Choice::Why::sticky: return concat({"sticky: ", id, " served this customer last"});
     case Choice::Why::strategy: break;
   }
   switch (routing().strategy) {
     case RoutingStrategy::least_loaded:
-      return "least_loaded: " + id + " had the lowest load among eligible agents (" +
-             std::to_string(agent.load_on(need.channel)) + " of " + std::to_string(agent.capacity_on(need.channel)) +
-             " on " + detail::quoted(channel) + ")";
+      return concat({"least_loaded: ", id, " had the lowest load among eligible agents (",
+                     std::to_string(agent.load_on(need.channel)), " of ", std::to_string(agent.capacity_on(need.channel)),
+                     " on ", detail::quoted(channel), ")"});
     case RoutingStrategy::round_robin:
-      return "round_robin: " + id + " was next in queue " + detail::quoted(routing().queues[choice.queue].id);
-    case RoutingStrategy::most_idle: return "most_idle: " + id + " had gone longest without an assignment";
+      return concat({"round_robin: ", id, " was next in queue ", routing().queues[choice.queue].quoted});
+    case RoutingStrategy::most_idle: return concat({"most_idle: ", id, " had gone longest without an assignment"});
   }
   return {};
 }
@@ -435,7 +459,7 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   Need need = need_of(ticket.channel, ticket.customer.language);
   need.skills = plan.skills;
   add_needs(need.skills, plan.preferred());
-  if (!need.skills.empty()) decision.reasons.push_back("requires skills " + skills_text(routing(), need.skills));
+  if (!need.skills.empty()) decision.reasons.push_back(skills_text(routing(), need.skills));
   if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id)) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
@@ -789,7 +813,7 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
   decision.agent = agents_[choice->agent].spec.id;
   decision.reasons.push_back("waited " + format_duration(at - w.since) + " in queue " + detail::quoted(routing().queues[w.queue].id));
   for (auto& note : w.notes) decision.reasons.push_back(std::move(note));
-  if (!need.skills.empty()) decision.reasons.push_back("requires skills " + skills_text(routing(), need.skills));
+  if (!need.skills.empty()) decision.reasons.push_back(skills_text(routing(), need.skills));
   decision.reasons.push_back(choice_reason(*choice, need, w.channel));
   const std::string ticket = w.ticket;
   const std::string customer = w.customer;

@@ -72,7 +72,7 @@ void compile_queue_ids(const Node& node, RoutingSection& routing) {
     if (!id) continue;
     if (id->empty()) id_node->problem("a queue id must not be empty");
     else if (routing.queue_index(*id)) id_node->problem("queue " + detail::quoted(*id) + " is defined twice");
-    else routing.queues.push_back({std::string(*id), std::nullopt, no_queue});
+    else routing.queues.push_back({std::string(*id), detail::quoted(*id), std::nullopt, no_queue});
   }
 }
 
@@ -141,6 +141,7 @@ void compile_rule(const Node& node, PolicyData& data, std::set<std::string, std:
       ok = false;
     } else if (text) {
       rule.id = std::string(*text);
+      rule.quoted = detail::quoted(*text);
     } else {
       ok = false;
     }

@@ -37,12 +37,14 @@ inline std::optional<Priority> priority_named(std::string_view name) {
 
 struct RoutingQueue {
   std::string id;
+  std::string quoted;  // the id as reasons show it, "returns"
   std::optional<Duration> overflow_after;
   std::uint32_t overflow_to = no_queue;
 };
 
 struct RoutingRule {
   std::string id;
+  std::string quoted;
   Condition when;
   std::uint32_t queue = no_queue;
   std::optional<Priority> priority;
