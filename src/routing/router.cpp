@@ -9,11 +9,10 @@
 #include <aftersales/routing.hpp>
 
 #include <boost/container/small_vector.hpp>
-#include <boost/json/monotonic_resource.hpp>
 
 #include <algorithm>
-#include <initializer_list>
 #include <climits>
+#include <initializer_list>
 #include <compare>
 #include <map>
 #include <mutex>
@@ -120,15 +119,17 @@ Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at) {
   const std::string& queue = routing.queues[plan.queue].quoted;
   plan.reasons.push_back(plan.rule != nullptr ? concat({"rule ", plan.rule->quoted, " matched: queue ", queue})
                                               : concat({"no rule matched: default queue ", queue}));
-  if (plan.rule == nullptr) return plan;
-  plan.bot = plan.rule->bot;
-  if (plan.rule->priority && *plan.rule->priority > priority) {
-    plan.priority = *plan.rule->priority;
-    plan.reasons.push_back("priority raised from " + std::string(to_string(priority)) + " to " +
-                           std::string(to_string(plan.priority)) + " by the rule");
+  if (plan.rule != nullptr) {
+    plan.bot = plan.rule->bot;
+    if (plan.rule->priority && *plan.rule->priority > priority) {
+      plan.priority = *plan.rule->priority;
+      plan.reasons.push_back(concat({"priority raised from ", to_string(priority), " to ", to_string(plan.priority),
+                                     " by the rule"}));
+    }
+    add_needs(plan.skills, plan.rule->skills);
   }
-  add_needs(plan.skills, plan.rule->skills);
-  if (const auto* tier = routing.tier(ticket.customer.tier)) add_needs(plan.skills, *tier);
+  // A bot answers whoever asks; people need the tier's skills, whichever queue they serve.
+  if (const auto* tier = routing.tier(ticket.customer.tier); tier != nullptr && !plan.bot) add_needs(plan.skills, *tier);
   return plan;
 }
 

@@ -188,6 +188,12 @@ TEST(Routing, RequiredSkillsAndTierSkills) {
   ASSERT_EQ(later.size(), 1u);
   EXPECT_EQ(agent_of(later[0]), "A-3");
   EXPECT_TRUE(mentions(later[0], "waited 30s in queue \"returns\""));
+  // The tier's skills apply in the default queue too: general has only A-4, without senior.
+  router.upsert_agent(agent("A-4", {"general"}));
+  Ticket vip_question = ticket("T-3");
+  vip_question.customer.tier = "vip";
+  EXPECT_TRUE(router.route(vip_question, t0).waiting);
+  EXPECT_EQ(agent_of(router.route(ticket("T-4"), t0)), "A-4");
 }
 
 TEST(Routing, LanguageMatchOnlyWhenTheTicketHasOne) {
