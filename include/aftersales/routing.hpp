@@ -96,8 +96,8 @@ class AFTERSALES_EXPORT Router {
   /// Adds the agent, or replaces the one with the same id (keeping the tickets it holds, its
   /// idle time and the cursors that point at it). An agent whose capacity drops below its
   /// load keeps its tickets and takes no new ones until it is below capacity again.
-  /// @throws InputError if the id is empty, a queue is not in the policy, or a level or a
-  ///         capacity is negative.
+  /// @throws InputError if the id is empty, a queue is not in the policy or listed twice, or a
+  ///         level is outside 0-100 or a capacity outside 0-1,000,000.
   void upsert_agent(const Agent& agent);
 
   /// Removes the agent and frees the tickets it held; returns their ids, sorted, for the host

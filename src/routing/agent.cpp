@@ -29,9 +29,8 @@ std::vector<std::pair<std::string, int>> read_counts(const detail::Node& node, s
     const detail::Node entry = node.child(name, value);
     const auto count = entry.integer();
     if (!count) continue;
-    if (*count < 0 || *count > most) {
-      entry.problem(std::string(what) + " must be a whole number from 0 to " + std::to_string(most) + ", not " +
-                    std::to_string(*count));
+    if (auto problem = detail::count_problem(what, most, *count); !problem.empty()) {
+      entry.problem(std::move(problem));
       continue;
     }
     counts.emplace_back(std::string(name), static_cast<int>(*count));
@@ -67,6 +66,11 @@ AgentStatus agent_status(std::string_view name) {
 
 namespace detail {
 
+std::string count_problem(std::string_view what, std::int64_t most, std::int64_t value) {
+  if (value >= 0 && value <= most) return {};
+  return std::string(what) + " must be a whole number from 0 to " + std::to_string(most) + ", not " + std::to_string(value);
+}
+
 std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::string_view> extra) {
   std::vector<std::string_view> allowed{"id", "queues", "skills", "languages", "capacity", "status"};
   allowed.insert(allowed.end(), extra.begin(), extra.end());
@@ -86,10 +90,9 @@ std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::str
     else if (text) agent.id = std::string(*text);
   }
   if (const auto queues = node.member("queues")) agent.queues = read_names(*queues);
-  if (const auto skills = node.member("skills")) agent.skills = read_counts(*skills, "a skill level", 100);
+  if (const auto skills = node.member("skills")) agent.skills = read_counts(*skills, "a skill level", max_skill_level);
   if (const auto languages = node.member("languages")) agent.languages = read_names(*languages);
-  // A million tickets at once is no one's capacity; the bound keeps load arithmetic exact.
-  if (const auto capacity = node.required("capacity")) agent.capacity = read_counts(*capacity, "a capacity", 1'000'000);
+  if (const auto capacity = node.required("capacity")) agent.capacity = read_counts(*capacity, "a capacity", max_capacity);
   if (const auto status = node.member("status")) {
     if (const auto text = status->string()) {
       const auto it = std::find(status_names.begin(), status_names.end(), *text);

@@ -8,6 +8,13 @@
 
 namespace aftersales::detail {
 
+/// Bounds of an agent's numbers: levels fit a byte, loads stay exact.
+inline constexpr std::int64_t max_skill_level = 100;
+inline constexpr std::int64_t max_capacity = 1'000'000;
+
+/// "a capacity must be a whole number from 0 to 1000000, not -1", or empty when `value` fits.
+std::string count_problem(std::string_view what, std::int64_t most, std::int64_t value);
+
 /// Reads an agent object, recording problems under `node`'s path; `extra` are further keys
 /// the caller reads itself (a snapshot's per-agent state).
 std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::string_view> extra = {});

@@ -194,8 +194,7 @@ Block RouterCore::check(const AgentState& agent, const Need& need) const noexcep
   return Block::none;
 }
 
-// Agents of one queue are kept sorted by id, so "the first best" is "ties by agent id".
-// Agents of one queue are kept sorted by id, so "the first best" is "ties by agent id".
+// Every order used here ends in agent id order, so ties go to the smallest id.
 std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& need) const {
   const auto eligible = [&](std::uint32_t slot) { return check(agents_[slot], need) == Block::none; };
   switch (routing().strategy) {
@@ -588,13 +587,18 @@ void RouterCore::validate(const Agent& agent) const {
   std::vector<Problem> problems;
   if (agent.id.empty()) problems.push_back({"id", "an agent needs a non-empty id"});
   for (std::size_t i = 0; i < agent.queues.size(); ++i)
-    if (!routing().queue_index(agent.queues[i]))
+    if (std::find(agent.queues.begin(), agent.queues.begin() + static_cast<std::ptrdiff_t>(i), agent.queues[i]) !=
+        agent.queues.begin() + static_cast<std::ptrdiff_t>(i))
+      problems.push_back({"queues[" + std::to_string(i) + "]", detail::quoted(agent.queues[i]) + " is listed twice"});
+    else if (!routing().queue_index(agent.queues[i]))
       problems.push_back({"queues[" + std::to_string(i) + "]", "no queue " + detail::quoted(agent.queues[i]) +
                                                                    " in the policy (queues: " + routing().queue_list() + ")"});
   for (const auto& [name, level] : agent.skills)
-    if (level < 0) problems.push_back({Node::join("skills", name), "a skill level must not be negative"});
+    if (auto problem = count_problem("a skill level", max_skill_level, level); !problem.empty())
+      problems.push_back({Node::join("skills", name), std::move(problem)});
   for (const auto& [channel, count] : agent.capacity)
-    if (count < 0) problems.push_back({Node::join("capacity", channel), "a capacity must not be negative"});
+    if (auto problem = count_problem("a capacity", max_capacity, count); !problem.empty())
+      problems.push_back({Node::join("capacity", channel), std::move(problem)});
   if (!problems.empty())
     throw InputError("invalid agent " + (agent.id.empty() ? std::string("(no id)") : detail::quoted(agent.id)), std::move(problems));
 }

@@ -444,7 +444,7 @@ TEST(Routing, BadInputIsRefusedAndChangesNothing) {
   refused([&] { router.route(ticket("T-2"), t0); }, "ticket \"T-2\" is already waiting in queue \"general\"");
   refused([&] { router.upsert_agent(agent("A-2", {"general", "nowhere"})); }, "queues[1]: no queue \"nowhere\"");
   refused([&] { router.upsert_agent(agent("", {"general"})); }, "id: an agent needs a non-empty id");
-  refused([&] { router.upsert_agent(agent("A-1", {"general"}, {{"chat", -1}})); }, "capacity.chat: a capacity must not be negative");
+  refused([&] { router.upsert_agent(agent("A-1", {"general"}, {{"chat", -1}})); }, "capacity.chat: a capacity must be a whole number from 0 to 1000000, not -1");
   refused([&] { router.route(ticket("T-9"), t0 - 1s); }, "before it was created");
   EXPECT_THROW(router.release("A-1", "T-2"), NotFoundError);  // waiting, not held
   EXPECT_THROW(router.set_status("A-7", AgentStatus::online), NotFoundError);
