@@ -224,8 +224,7 @@ def _blocks(stream: BinaryIO) -> Iterator[bytes]:
 def _run_route(args: argparse.Namespace) -> None:
     policy = _load(Path(args.policy))
     router = policy.router()
-    for agent in _read_agents(Path(args.agents)):
-        router.upsert_agent(agent)
+    _staff(router, Path(args.agents))
     if args.tickets == "-":
         tickets = _read_tickets(sys.stdin, "<stdin>")
     else:
@@ -237,6 +236,14 @@ def _run_route(args: argparse.Namespace) -> None:
     served = _replay(router, tickets, lambda d: print(d.to_json()))
     sys.stdout.flush()
     _print_loads(router, served, sys.stderr)
+
+
+def _staff(router: Router, path: Path) -> None:
+    for index, agent in enumerate(_read_agents(path)):
+        try:
+            router.upsert_agent(agent)
+        except InputError as error:
+            raise UsageError(f"{path}: agents[{index}]: {_one_line(str(error))}") from None
 
 
 def _read_agents(path: Path) -> list[dict[str, Any]]:
@@ -438,8 +445,7 @@ def _demo_routing(policy: Policy, tickets_path: Path, agents_path: Path) -> None
         print(f"  (no example tickets or agents beside {tickets_path.parent.parent.as_posix()})")
         return
     router = policy.router()
-    for agent in _read_agents(agents_path):
-        router.upsert_agent(agent)
+    _staff(router, agents_path)
     lines = tickets_path.read_text(encoding="utf-8").splitlines()
     rows = [("ticket", "category", "queue", "agent", "why")]
     for ticket in map(json.loads, filter(str.strip, lines)):

@@ -176,3 +176,17 @@ def test_demo_routes_a_burst(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0
     assert "Routing: the Double 11 tickets arrive at once at Fri 13 Nov 2026 10:00 CST" in out
     assert "  Dispatch at Fri 13 Nov 10:06: T-1111 -> A-22 (preferred skills dropped after waiting 5m)" in out
+
+
+def test_route_command_names_a_bad_agent(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    agents = tmp_path / "agents.json"
+    agents.write_text(json.dumps([{"id": "A-1", "queues": ["returns"], "capacity": {"chat": 1}},
+                                  {"id": "A-2", "queues": ["nowhere"], "capacity": {"chat": 1}}]))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("")
+    status = main(["route", "--policy", str(REPO / "examples" / "policies" / "cn-marketplace.json"),
+                   "--agents", str(agents), str(tickets)])
+    _, err = capsys.readouterr()
+    assert status == 2
+    assert f"{agents}: agents[1]: invalid agent" in err
+    assert 'queues[0]: no queue "nowhere"' in err
