@@ -146,12 +146,8 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   queue_agents_.resize(queue_count);
   cursors_.resize(queue_count);
   waiting_sets_.resize(queue_count);
-  by_idle_.reserve(queue_count);
+  by_idle_.resize(queue_count);
   by_load_.resize(queue_count);
-  for (std::size_t q = 0; q < queue_count; ++q) {
-    by_idle_.emplace_back(IdleOrder{&agents_});
-    for (std::uint32_t c = 0; c < AgentState::inline_channels; ++c) by_load_[q].emplace_back(LoadOrder{&agents_, c});
-  }
 }
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
@@ -219,17 +215,16 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
       if (indexed(need.channel)) {
         // Online agents by load ratio: the first eligible one is the answer; from the first
         // full one on, everyone is full.
-        for (const std::uint32_t slot : by_load_[queue][need.channel]) {
-          const AgentState& agent = agents_[slot];
-          if (agent.load_on(need.channel) >= agent.capacity_on(need.channel)) break;
-          if (eligible(slot)) return slot;
+        for (const LoadKey& key : by_load_[queue][need.channel]) {
+          if (key.load >= key.capacity) break;
+          if (eligible(key.slot)) return key.slot;
         }
         return std::nullopt;
       }
       return least_loaded_scan(queue, need);
     case RoutingStrategy::most_idle:
-      for (const std::uint32_t slot : by_idle_[queue])
-        if (eligible(slot)) return slot;
+      for (const IdleKey& key : by_idle_[queue])
+        if (eligible(key.slot)) return key.slot;
       return std::nullopt;
   }
   return std::nullopt;
@@ -240,7 +235,7 @@ std::optional<std::uint32_t> RouterCore::least_loaded_scan(std::uint32_t queue, 
   std::optional<std::uint32_t> best;
   for (const std::uint32_t slot : queue_agents_[queue]) {
     if (check(agents_[slot], need) != Block::none) continue;
-    if (!best || LoadOrder{&agents_, need.channel}(slot, *best)) best = slot;
+    if (!best || load_key(slot, need.channel) < load_key(*best, need.channel)) best = slot;
   }
   return best;
 }
@@ -251,21 +246,14 @@ Scan RouterCore::scan(std::uint32_t queue, const Need& need) const {
   return result;
 }
 
-bool LoadOrder::operator()(std::uint32_t a, std::uint32_t b) const noexcept {
-  const AgentState& x = (*agents)[a];
-  const AgentState& y = (*agents)[b];
-  // x.load / x.capacity < y.load / y.capacity without division; indexed capacities are ≥ 1.
-  const auto lhs = static_cast<std::int64_t>(x.load_on(channel)) * y.capacity_on(channel);
-  const auto rhs = static_cast<std::int64_t>(y.load_on(channel)) * x.capacity_on(channel);
-  if (lhs != rhs) return lhs < rhs;
-  return x.rank < y.rank;
+LoadKey RouterCore::load_key(std::uint32_t slot, std::uint32_t channel) const noexcept {
+  const AgentState& agent = agents_[slot];
+  return {agent.load_on(channel), agent.capacity_on(channel), agent.rank, slot};
 }
 
-bool IdleOrder::operator()(std::uint32_t a, std::uint32_t b) const noexcept {
-  const AgentState& x = (*agents)[a];
-  const AgentState& y = (*agents)[b];
-  if (x.last_assigned != y.last_assigned) return x.last_assigned < y.last_assigned;  // never assigned first
-  return x.rank < y.rank;
+IdleKey RouterCore::idle_key(std::uint32_t slot) const noexcept {
+  const AgentState& agent = agents_[slot];
+  return {agent.last_assigned ? agent.last_assigned->time_since_epoch().count() : INT64_MIN, agent.rank, slot};
 }
 
 bool RouterCore::indexed(std::uint32_t channel) const noexcept {
@@ -279,10 +267,11 @@ void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool a
   if (routing().strategy != RoutingStrategy::least_loaded || !agent.online || !indexed(channel) ||
       agent.capacity_on(channel) <= 0)
     return;
+  const LoadKey key = load_key(slot, channel);
   for (const std::uint32_t q : agent.queues) {
     auto& set = by_load_[q][channel];
-    if (add) set.insert(slot);
-    else set.erase(slot);
+    if (add) set.insert(key);
+    else set.erase(key);
   }
 }
 
@@ -290,9 +279,10 @@ void RouterCore::index(std::uint32_t slot, bool add) {
   const AgentState& agent = agents_[slot];
   if (!agent.online) return;
   if (routing().strategy == RoutingStrategy::most_idle) {
+    const IdleKey key = idle_key(slot);
     for (const std::uint32_t q : agent.queues) {
-      if (add) by_idle_[q].insert(slot);
-      else by_idle_[q].erase(slot);
+      if (add) by_idle_[q].insert(key);
+      else by_idle_[q].erase(key);
     }
   }
   for (std::uint32_t c = 0; c < AgentState::inline_channels; ++c) index_channel(slot, c, add);
@@ -307,11 +297,14 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
   }
   // The hot path of every assignment and release: the agent's index nodes are taken out and
   // put back re-ordered, without freeing and allocating them.
-  using IndexNode = std::set<std::uint32_t, LoadOrder>::node_type;
-  boost::container::small_vector<IndexNode, 4> nodes;
-  for (const std::uint32_t q : agent.queues) nodes.push_back(by_load_[q][channel].extract(slot));
+  const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
-  for (std::size_t i = 0; i < nodes.size(); ++i) by_load_[agent.queues[i]][channel].insert(std::move(nodes[i]));
+  for (const std::uint32_t q : agent.queues) {
+    auto& set = by_load_[q][channel];
+    auto node = set.extract(before);
+    node.value().load += delta;
+    set.insert(std::move(node));
+  }
 }
 
 void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at) {

@@ -117,18 +117,29 @@ struct Need {
 /// Why an agent could not take a ticket; counted per scan for the "waiting" reason.
 enum class Block : std::uint8_t { none, status, capacity, language, skill };
 
-/// Orders a queue's online agents for least_loaded on one channel: load/capacity, then id.
-struct LoadOrder {
-  const std::vector<AgentState>* agents;
-  std::uint32_t channel;
-  bool operator()(std::uint32_t a, std::uint32_t b) const noexcept;
+/// An agent's place in a queue's least_loaded order on one channel: load/capacity, then id
+/// (by rank). The key carries what it is ordered by, so comparing two touches no agent.
+struct LoadKey {
+  std::int64_t load = 0;
+  std::int64_t capacity = 1;  // ≥ 1: agents without room on the channel are not indexed
+  std::uint64_t rank = 0;
+  std::uint32_t slot = 0;
+  friend bool operator<(const LoadKey& a, const LoadKey& b) noexcept {
+    const auto lhs = a.load * b.capacity;  // a.load / a.capacity < b.load / b.capacity
+    const auto rhs = b.load * a.capacity;
+    return lhs != rhs ? lhs < rhs : a.rank < b.rank;
+  }
 };
 
-/// Orders a queue's online agents for most_idle: never assigned first, then the earliest last
-/// assignment, then id.
-struct IdleOrder {
-  const std::vector<AgentState>* agents;
-  bool operator()(std::uint32_t a, std::uint32_t b) const noexcept;
+/// An agent's place in a queue's most_idle order: never assigned first, then the earliest last
+/// assignment, then id (by rank).
+struct IdleKey {
+  std::int64_t last = 0;  // epoch ms; INT64_MIN when never assigned
+  std::uint64_t rank = 0;
+  std::uint32_t slot = 0;
+  friend bool operator<(const IdleKey& a, const IdleKey& b) noexcept {
+    return a.last != b.last ? a.last < b.last : a.rank < b.rank;
+  }
 };
 
 struct Scan {
@@ -212,6 +223,8 @@ class RouterCore {
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
+  [[nodiscard]] LoadKey load_key(std::uint32_t slot, std::uint32_t channel) const noexcept;
+  [[nodiscard]] IdleKey idle_key(std::uint32_t slot) const noexcept;
   void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
   void index(std::uint32_t slot, bool add);
   void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
@@ -252,8 +265,8 @@ class RouterCore {
   };
   std::vector<Cursor> cursors_;
   // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
-  std::vector<std::vector<std::set<std::uint32_t, LoadOrder>>> by_load_;
-  std::vector<std::set<std::uint32_t, IdleOrder>> by_idle_;
+  std::vector<std::array<std::set<LoadKey>, AgentState::inline_channels>> by_load_;
+  std::vector<std::set<IdleKey>> by_idle_;
   Names channels_;
   Names languages_;
   TextMap<Assignment> assigned_;  // by ticket id
