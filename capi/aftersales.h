@@ -260,6 +260,124 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *pol
                                                     char **out_jsonl);
 
 /* ---------------------------------------------------------------------------------------- */
+/* Routing (SPEC §5)                                                                          */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * A router: a policy's agents with their load, the tickets waiting in its queues, the
+ * round-robin cursors and the customers' last agents. Agents, tickets and decisions are the
+ * JSON shapes of SPEC §5 and §3; a decision is
+ * {"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}.
+ *
+ * Thread-safety: internally synchronised. Any number of threads may call any of these
+ * functions on one router at the same time; each call is atomic, and a call that fails leaves
+ * the router as it was.
+ */
+typedef struct aftersales_router aftersales_router;
+
+/**
+ * Creates an empty router (no agents) for the policy's `routing` section. The router keeps
+ * its own reference to the policy: the policy handle may be freed first.
+ *
+ * @param out receives the router; release it with aftersales_router_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the policy has no `routing` section;
+ *         AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL `out`.
+ */
+AFTERSALES_EXPORT int aftersales_router_new(const aftersales_policy *policy, aftersales_router **out);
+
+/** Releases a router; NULL is a harmless no-op. */
+AFTERSALES_EXPORT void aftersales_router_free(aftersales_router *router);
+
+/**
+ * Adds the agent in `agent_json[0..len)`, or replaces the agent with the same id (keeping the
+ * tickets it holds).
+ *
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the agent is malformed, has no id, names a queue
+ *         the policy lacks or a negative capacity (the message names each problem's path).
+ */
+AFTERSALES_EXPORT int aftersales_router_upsert_agent(aftersales_router *router, const char *agent_json,
+                                                     size_t len);
+
+/**
+ * Removes an agent and frees the tickets it held, for the host to route again.
+ *
+ * @param out_json if not NULL, receives a JSON array of the freed ticket ids, sorted; the
+ *                 caller releases it with aftersales_free().
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if there is no such agent.
+ */
+AFTERSALES_EXPORT int aftersales_router_remove_agent(aftersales_router *router, const char *agent_id,
+                                                     char **out_json);
+
+/**
+ * Sets an agent's status: "online", "away" or "offline". Only online agents get tickets.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for another status; AFTERSALES_ENOT_FOUND if there
+ *         is no such agent.
+ */
+AFTERSALES_EXPORT int aftersales_router_set_status(aftersales_router *router, const char *agent_id,
+                                                   const char *status);
+
+/**
+ * Routes the ticket in `ticket_json[0..len)` as of `at_ms`: to an agent (counted against its
+ * capacity), to the bot, or to wait in its queue.
+ *
+ * @param out_json receives the decision (a JSON object); the caller releases it with
+ *                 aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the ticket is malformed, already assigned or
+ *         waiting, or created after `at_ms`; AFTERSALES_EOUT_OF_RANGE for an instant outside
+ *         the supported range.
+ */
+AFTERSALES_EXPORT int aftersales_router_route(aftersales_router *router, const char *ticket_json, size_t len,
+                                              int64_t at_ms, char **out_json);
+
+/**
+ * The agent is done with the ticket (resolved, transferred): frees its place. Call
+ * aftersales_router_dispatch() afterwards to hand the place to a waiting ticket.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the agent does not hold the ticket.
+ */
+AFTERSALES_EXPORT int aftersales_router_release(aftersales_router *router, const char *agent_id,
+                                                const char *ticket_id);
+
+/**
+ * Takes a waiting ticket out of its queue (solved without an agent, abandoned).
+ *
+ * @param out_withdrawn if not NULL, receives 1 if the ticket was waiting, else 0.
+ * @return AFTERSALES_OK.
+ */
+AFTERSALES_EXPORT int aftersales_router_withdraw(aftersales_router *router, const char *ticket_id,
+                                                 int *out_withdrawn);
+
+/**
+ * Assigns waiting tickets, most urgent first, to agents freed or come online since the last
+ * dispatch, and to agents reached by overflow or skill relaxation due by `at_ms`.
+ *
+ * @param out_json receives a JSON array of the decisions made (possibly empty); the caller
+ *                 releases it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE for an instant outside the supported range.
+ */
+AFTERSALES_EXPORT int aftersales_router_dispatch(aftersales_router *router, int64_t at_ms, char **out_json);
+
+/**
+ * The router's whole state as JSON, for aftersales_router_restore() after a restart.
+ *
+ * @param out_json receives the snapshot; the caller releases it with aftersales_free().
+ * @return AFTERSALES_OK.
+ */
+AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char **out_json);
+
+/**
+ * A router for `policy` in the state of `snapshot_json[0..len)`.
+ *
+ * @param out receives the router; release it with aftersales_router_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the snapshot is malformed or names queues or
+ *         skills the policy no longer has (the message names them); AFTERSALES_ENOT_FOUND if
+ *         the policy has no `routing` section.
+ */
+AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy, const char *snapshot_json,
+                                                size_t len, aftersales_router **out);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
 

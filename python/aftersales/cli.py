@@ -5,11 +5,14 @@
     aftersales calendar --policy P NAME add T D
     aftersales calendar --policy P NAME between T1 T2
     aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N]
+    aftersales route --policy P --agents AGENTS.json TICKETS.jsonl
     aftersales demo [--policy P]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
 Results are printed as RFC 3339 UTC instants and compact durations; `sla` prints one report
-per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record instead).
+per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record instead);
+`route` replays tickets through a router and prints its decisions as JSON Lines, then a
+per-agent load summary on standard error.
 Bad input prints one line on standard error and exits with status 2.
 """
 
@@ -21,13 +24,16 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
 from aftersales import (
     Calendar,
+    InputError,
+    Router,
+    RoutingDecision,
     Error,
     Policy,
     PolicyError,
@@ -99,6 +105,19 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=_thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
     )
     sla.set_defaults(run=_run_sla)
+
+    route = commands.add_parser(
+        "route",
+        help="replay tickets through a router (JSON Lines of decisions out)",
+        description="Routes each ticket at its created_at and again at each `reopened` event; a "
+        "`resolved` event releases the ticket (or withdraws it if it is still waiting), and the "
+        "router dispatches after every step. Decisions go to standard output as JSON Lines, a "
+        "per-agent load summary to standard error.",
+    )
+    route.add_argument("--policy", required=True, help="policy document (JSON) with a routing section")
+    route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}")
+    route.add_argument("tickets", metavar="TICKETS", help="tickets as JSON Lines, or - for standard input")
+    route.set_defaults(run=_run_route)
 
     demo = commands.add_parser("demo", help="show the example policy's calendars at work")
     demo.add_argument(
@@ -202,6 +221,124 @@ def _blocks(stream: BinaryIO) -> Iterator[bytes]:
         yield pending
 
 
+def _run_route(args: argparse.Namespace) -> None:
+    policy = _load(Path(args.policy))
+    router = policy.router()
+    _staff(router, Path(args.agents))
+    if args.tickets == "-":
+        tickets = _read_tickets(sys.stdin, "<stdin>")
+    else:
+        try:
+            with open(args.tickets, encoding="utf-8") as stream:
+                tickets = _read_tickets(stream, args.tickets)
+        except OSError as error:
+            raise UsageError(f"{args.tickets}: cannot read the tickets: {error.strerror}") from None
+    served = _replay(router, tickets, lambda d: print(d.to_json()))
+    sys.stdout.flush()
+    _print_loads(router, served, sys.stderr)
+
+
+def _staff(router: Router, path: Path) -> None:
+    for index, agent in enumerate(_read_agents(path)):
+        try:
+            router.upsert_agent(agent)
+        except InputError as error:
+            raise UsageError(f"{path}: agents[{index}]: {_one_line(str(error))}") from None
+
+
+def _read_agents(path: Path) -> list[dict[str, Any]]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise UsageError(f"{path}: cannot read the agents: {error.strerror}") from None
+    except ValueError as error:
+        raise UsageError(f"{path}: not JSON: {error}") from None
+    agents = document.get("agents") if isinstance(document, dict) else document
+    if not isinstance(agents, list):
+        raise UsageError(f'{path}: expected a JSON array of agents or {{"agents": [...]}}')
+    seen: set[object] = set()
+    for index, agent in enumerate(agents):
+        agent_id = agent.get("id") if isinstance(agent, dict) else None
+        if agent_id in seen:
+            raise UsageError(f"{path}: agents[{index}].id: agent {agent_id!r} is listed twice")
+        seen.add(agent_id)
+    return agents
+
+
+def _read_tickets(stream: Iterable[str], name: str) -> list[dict[str, Any]]:
+    tickets = []
+    for number, line in enumerate(stream, start=1):
+        if line.strip():
+            try:
+                tickets.append(json.loads(line))
+            except ValueError as error:
+                raise UsageError(f"{name}:{number}: not JSON: {error}") from None
+    return tickets
+
+
+# Replay steps at one instant run in this order: releases first, so that their places can go to
+# the tickets arriving at that instant.
+_RELEASE, _ROUTE = 0, 1
+
+
+def _replay(
+    router: Router, tickets: list[dict[str, Any]], emit: Callable[[RoutingDecision], object]
+) -> dict[str, int]:
+    """Feeds the tickets' lifecycles to the router in time order; returns tickets served per agent."""
+    steps = []
+    for order, ticket in enumerate(tickets):
+        created = parse_instant(str(ticket["created_at"]))
+        steps.append((created, _ROUTE, order))
+        for event in ticket.get("events") or []:
+            kind = {"resolved": _RELEASE, "reopened": _ROUTE}.get(event.get("type"))
+            if kind is not None:
+                steps.append((parse_instant(str(event["at"])), kind, order))
+    steps.sort(key=lambda step: (step[0], step[1], step[2]))
+    holder: dict[str, str] = {}
+    served: dict[str, int] = {}
+
+    def record(decision: RoutingDecision) -> None:
+        if decision.agent is not None:
+            holder[decision.ticket] = decision.agent
+            served[decision.agent] = served.get(decision.agent, 0) + 1
+        emit(decision)
+
+    for at, kind, order in steps:
+        ticket = tickets[order]
+        ticket_id = str(ticket["id"])
+        if kind == _RELEASE:
+            if ticket_id in holder:
+                router.release(holder.pop(ticket_id), ticket_id)
+            else:
+                router.withdraw(ticket_id)
+        elif ticket_id not in holder:
+            try:
+                record(router.route(ticket, at))
+            except InputError as error:
+                raise UsageError(f"ticket {ticket_id}: {_one_line(str(error))}") from None
+        for decision in router.dispatch(at):
+            record(decision)
+    return served
+
+
+def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
+    state = json.loads(router.snapshot())
+    holding: dict[str, int] = {}
+    for assignment in state["assigned"]:
+        holding[assignment["agent"]] = holding.get(assignment["agent"], 0) + 1
+    rows = [("agent", "status", "queues", "served", "holding")]
+    for agent in state["agents"]:
+        agent_id = agent["id"]
+        rows.append(
+            (agent_id, agent["status"], ",".join(agent["queues"]),
+             str(served.get(agent_id, 0)), str(holding.get(agent_id, 0)))
+        )
+    widths = [max(map(len, column)) for column in zip(*rows)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out)
+    print(f"waiting: {len(state['waiting'])}", file=out)
+
+
 def _load(path: Path) -> Policy:
     try:
         return Policy.from_file(path)
@@ -226,6 +363,8 @@ def _run_demo(args: argparse.Namespace) -> None:
     _demo_eu_service(policy.calendar("eu-service"))
     # The example tickets sit beside the example policy: examples/{policies,tickets}/.
     _demo_sla(policy, path.parent.parent / "tickets" / "double11.jsonl")
+    examples = path.parent.parent
+    _demo_routing(policy, examples / "tickets" / "double11.jsonl", examples / "agents" / "cn-agents.json")
 
 
 def _demo_cn_service(calendar: Calendar) -> None:
@@ -296,6 +435,31 @@ def _demo_sla(policy: Policy, tickets_path: Path) -> None:
     for row in rows:
         print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
     print(f"  Evaluate again (next_check_at): {', '.join(look_again)}")
+
+
+def _demo_routing(policy: Policy, tickets_path: Path, agents_path: Path) -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    at = dt.datetime(2026, 11, 13, 10, 0, tzinfo=zone)
+    print(f"\nRouting: the Double 11 tickets arrive at once at {_local(at)}")
+    if not tickets_path.is_file() or not agents_path.is_file():
+        print(f"  (no example tickets or agents beside {tickets_path.parent.parent.as_posix()})")
+        return
+    router = policy.router()
+    _staff(router, agents_path)
+    lines = tickets_path.read_text(encoding="utf-8").splitlines()
+    rows = [("ticket", "category", "queue", "agent", "why")]
+    for ticket in map(json.loads, filter(str.strip, lines)):
+        decision = router.route(ticket, at)
+        who = "bot" if decision.bot else decision.agent or "waits"
+        rows.append((decision.ticket, str(ticket["category"]), decision.queue, who, decision.reasons[-1]))
+    widths = [max(map(len, column)) for column in zip(*rows)]
+    for row in rows:
+        print("  " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip())
+    later = at + dt.timedelta(minutes=6)
+    moved = router.dispatch(later)
+    print(f"  Dispatch at {_short(later, zone)}: " + (
+        ", ".join(f"{d.ticket} -> {d.agent} ({d.reasons[1]})" for d in moved) or "nothing to move"
+    ))
 
 
 def _metric_name(metric: SlaMetric) -> str:

@@ -29,6 +29,14 @@ class JsonWriter {
     after_key_ = true;
     return *this;
   }
+  /// A key from the input (a customer id, a skill name), escaped like a string value.
+  JsonWriter& key_text(std::string_view name) {
+    separate();
+    quote(name);
+    out_ += ':';
+    after_key_ = true;
+    return *this;
+  }
   JsonWriter& value(std::string_view text) {
     separate();
     quote(text);
@@ -41,6 +49,11 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& value(int number) { return value(std::int64_t{number}); }
+  JsonWriter& boolean(bool flag) {
+    separate();
+    out_ += flag ? "true" : "false";
+    return *this;
+  }
   JsonWriter& null() {
     separate();
     out_ += "null";

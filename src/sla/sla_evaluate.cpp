@@ -327,19 +327,28 @@ void report_instance(const Instance& instance, const SlaTarget& target, const Sl
   report.metrics.push_back(std::move(metric));
 }
 
-}  // namespace
-
-SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
-  if (at < ticket.created_at)
-    throw InputError("cannot evaluate ticket \"" + ticket.id + "\" at " + format_instant(at) +
-                     ", before it was created (" + format_instant(ticket.created_at) + ")");
-  const auto events = timeline(ticket, at);
+std::pair<Priority, Status> state_after(const Ticket& ticket, const Timeline& events) {
   Priority priority = ticket.priority;
   Status status = Status::new_ticket;
   for (const Event* e : events) {
     status = next_status(status, *e);
     if (e->type == EventType::priority) priority = e->to_priority;
   }
+  return {priority, status};
+}
+
+}  // namespace
+
+std::pair<Priority, Status> ticket_state(const Ticket& ticket, Instant at) {
+  return state_after(ticket, timeline(ticket, at));
+}
+
+SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
+  if (at < ticket.created_at)
+    throw InputError("cannot evaluate ticket \"" + ticket.id + "\" at " + format_instant(at) +
+                     ", before it was created (" + format_instant(ticket.created_at) + ")");
+  const auto events = timeline(ticket, at);
+  const auto [priority, status] = state_after(ticket, events);
 
   SlaReport report;
   report.ticket = ticket.id;

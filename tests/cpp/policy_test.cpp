@@ -104,7 +104,7 @@ TEST(Policy, MinimalDocuments) {
 TEST(Policy, LaterSectionsAreAcceptedAsOpaqueObjectsForNow) {
   EXPECT_NO_THROW((void)Policy::from_json(R"({"schema_version": 1,
       "sla": {"policies": [{"id": "vip", "targets": {"urgent": {"first_response": "30s"}}}]},
-      "routing": {"queues": [{"id": "general"}]},
+      "routing": {"queues": [{"id": "general"}], "default_queue": "general"},
       "refunds": {"policies": []},
       "kpi": {}})"));
 }

@@ -82,3 +82,20 @@ def check() -> None:
         print(where, every)
     except (aftersales.InputError, aftersales.NotFoundError, aftersales.Error) as error:
         print(error)
+
+
+def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
+    router: aftersales.Router = policy.router()
+    router.upsert_agent({"id": "A-1", "queues": ["general"], "capacity": {"*": 2}})
+    router.set_status("A-1", "away")
+    decision: aftersales.RoutingDecision = router.route({"id": "T-1", "created_at": 0}, t)
+    agent: str | None = decision.agent
+    rule: str | None = decision.rule
+    reasons: list[str] = decision.reasons
+    as_dict: dict[str, Any] = decision.to_dict()
+    later: list[aftersales.RoutingDecision] = router.dispatch(t)
+    freed: list[str] = router.remove_agent("A-1")
+    waiting: int = router.waiting_count
+    withdrawn: bool = router.withdraw("T-1")
+    again = aftersales.Router.restore(policy, router.snapshot())
+    print(agent, rule, reasons, as_dict, later, freed, waiting, withdrawn, again, decision.priority, decision.queue)

@@ -1,0 +1,134 @@
+// The C ABI of routing: a router handle whose calls take and return SPEC §5 JSON.
+
+#include "aftersales.h"
+#include "capi_support.hpp"
+
+#include <aftersales/routing.hpp>
+
+#include "detail/json_writer.hpp"
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// "asRouter" in ASCII.
+struct aftersales_router : aftersales::capi::Handle<std::shared_ptr<aftersales::Router>, 0x6173526f75746572> {
+  using Handle::Handle;
+  static constexpr const char* type_name = "aftersales_router";
+};
+
+namespace {
+
+using namespace aftersales::capi;
+
+static_assert(std::is_standard_layout_v<aftersales_router>);
+
+aftersales::Router& router_of(aftersales_router* router) { return *unwrap(router, "router"); }
+
+std::string_view text_of(const char* text, std::size_t len, const char* name) { return {non_null(text, name), len}; }
+
+std::string json_array(const std::vector<aftersales::RoutingDecision>& decisions) {
+  std::string text = "[";
+  for (const auto& decision : decisions) text += (text.size() > 1 ? "," : "") + decision.to_json();
+  return text + "]";
+}
+
+std::string json_strings(const std::vector<std::string>& ids) {
+  aftersales::detail::JsonWriter out;
+  out.begin_array();
+  for (const auto& id : ids) out.value(id);
+  out.end_array();
+  return out.take();
+}
+
+}  // namespace
+
+extern "C" {
+
+int aftersales_router_new(const aftersales_policy* policy, aftersales_router** out) {
+  return guarded([&] {
+    auto& result = handle_out(out);
+    const auto& source = unwrap(policy, "policy");
+    result = new aftersales_router(std::make_shared<aftersales::Router>(source));
+  });
+}
+
+void aftersales_router_free(aftersales_router* router) { release(router); }
+
+int aftersales_router_upsert_agent(aftersales_router* router, const char* agent_json, size_t len) {
+  return guarded([&] {
+    auto& target = router_of(router);
+    target.upsert_agent(aftersales::Agent::from_json(text_of(agent_json, len, "agent_json")));
+  });
+}
+
+int aftersales_router_remove_agent(aftersales_router* router, const char* agent_id, char** out_json) {
+  return guarded([&] {
+    if (out_json != nullptr) *out_json = nullptr;
+    auto& target = router_of(router);
+    const auto freed = target.remove_agent(non_null(agent_id, "agent_id"));
+    if (out_json != nullptr) *out_json = malloc_copy(json_strings(freed));
+  });
+}
+
+int aftersales_router_set_status(aftersales_router* router, const char* agent_id, const char* status) {
+  return guarded([&] {
+    auto& target = router_of(router);
+    const char* id = non_null(agent_id, "agent_id");
+    target.set_status(id, aftersales::agent_status(non_null(status, "status")));
+  });
+}
+
+int aftersales_router_route(aftersales_router* router, const char* ticket_json, size_t len, int64_t at_ms,
+                            char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    auto& target = router_of(router);
+    const auto ticket = aftersales::Ticket::from_json(text_of(ticket_json, len, "ticket_json"));
+    result = malloc_copy(target.route(ticket, aftersales::instant_from_ms(at_ms)).to_json());
+  });
+}
+
+int aftersales_router_release(aftersales_router* router, const char* agent_id, const char* ticket_id) {
+  return guarded([&] {
+    auto& target = router_of(router);
+    const char* agent = non_null(agent_id, "agent_id");
+    target.release(agent, non_null(ticket_id, "ticket_id"));
+  });
+}
+
+int aftersales_router_withdraw(aftersales_router* router, const char* ticket_id, int* out_withdrawn) {
+  return guarded([&] {
+    auto& target = router_of(router);
+    const bool withdrawn = target.withdraw(non_null(ticket_id, "ticket_id"));
+    if (out_withdrawn != nullptr) *out_withdrawn = withdrawn ? 1 : 0;
+  });
+}
+
+int aftersales_router_dispatch(aftersales_router* router, int64_t at_ms, char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    auto& target = router_of(router);
+    result = malloc_copy(json_array(target.dispatch(aftersales::instant_from_ms(at_ms))));
+  });
+}
+
+int aftersales_router_snapshot(aftersales_router* router, char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    result = malloc_copy(router_of(router).snapshot());
+  });
+}
+
+int aftersales_router_restore(const aftersales_policy* policy, const char* snapshot_json, size_t len,
+                              aftersales_router** out) {
+  return guarded([&] {
+    auto& result = handle_out(out);
+    const auto& source = unwrap(policy, "policy");
+    auto restored = aftersales::Router::restore(source, text_of(snapshot_json, len, "snapshot_json"));
+    result = new aftersales_router(std::make_shared<aftersales::Router>(std::move(restored)));
+  });
+}
+
+}  // extern "C"

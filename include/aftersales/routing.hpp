@@ -1,0 +1,149 @@
+#pragma once
+/// @file
+/// Routing (SPEC §5): rules send a ticket to a queue, and a `Router` holding the agents and
+/// their load picks the agent, or keeps the ticket waiting until `dispatch` finds one.
+
+#include <aftersales/export.h>
+#include <aftersales/ticket.hpp>
+#include <aftersales/values.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace aftersales {
+
+class Policy;
+
+/// Whether an agent takes new work: only `online` agents are assigned tickets; `away` and
+/// `offline` agents keep the tickets they hold until the host releases them.
+enum class AgentStatus : std::uint8_t { online, away, offline };
+
+/// `"online"`, `"away"`, `"offline"`.
+AFTERSALES_EXPORT std::string_view to_string(AgentStatus status) noexcept;
+
+/// The status named `name`.
+/// @throws InputError for any other name.
+AFTERSALES_EXPORT AgentStatus agent_status(std::string_view name);
+
+/// An agent as the host describes it (SPEC §5). Lists keep the order given; skills and
+/// capacity are sorted by name.
+struct AFTERSALES_EXPORT Agent {
+  std::string id;
+  std::vector<std::string> queues;                     ///< queue ids of the policy
+  std::vector<std::pair<std::string, int>> skills;     ///< name → level (≥ 0)
+  std::vector<std::string> languages;                  ///< e.g. "zh", "en"
+  std::vector<std::pair<std::string, int>> capacity;   ///< channel → tickets at once; "*" for any other channel
+  AgentStatus status = AgentStatus::online;
+
+  /// Parses one agent object, `{"id": "A-7", "queues": [...], "skills": {...}, "languages": [...],
+  /// "capacity": {"chat": 5, "*": 8}, "status": "online"}`; `capacity` is required, `status`
+  /// defaults to online.
+  /// @throws InputError listing every problem with its JSON path (`capacity.chat: ...`).
+  static Agent from_json(std::string_view json);
+
+  /// Parses an agents file: an array of agent objects, or `{"agents": [...]}`.
+  /// @throws InputError listing every problem with its path (`agents[3].id`), including an
+  ///         id given twice.
+  static std::vector<Agent> list_from_json(std::string_view json);
+
+  /// The JSON shape `from_json` reads.
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// Where one ticket went and why. `agent` is empty when the ticket waits or a bot answers.
+struct AFTERSALES_EXPORT RoutingDecision {
+  std::string ticket;
+  std::string queue;                 ///< the queue whose agent took it (an overflow queue after overflow), else the queue it waits in
+  std::optional<std::string> rule;   ///< the rule that matched; null when the default queue applied
+  std::optional<std::string> agent;  ///< the agent assigned; null while waiting or for a bot
+  bool bot = false;                  ///< a bot-first rule: the bot answers, no agent is counted
+  Priority priority = Priority::normal;  ///< the ticket's priority, raised by the rule if it says so
+  bool waiting = false;              ///< no agent was eligible: the ticket waits in `queue`
+  std::vector<std::string> reasons;  ///< the decision explained, for a support lead
+
+  /// `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}` (SPEC §5;
+  /// also what the C ABI and Python's `.to_dict()` give).
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// Holds a policy's agents, their load, the waiting tickets and the cursors, and makes the
+/// routing decisions of SPEC §5.
+///
+/// The host calls `route` when a ticket needs an agent (created, handed off by a bot,
+/// reopened), `release` when the agent is done with it (resolved, transferred), `set_status`
+/// and `upsert_agent` as agents come and go, and `dispatch` after releases and status changes
+/// and on a timer (waiting tickets overflow and relax their skills as time passes). See
+/// docs/routing.md.
+///
+/// Thread-safety: internally synchronised. Any member may be called from any thread at any
+/// time; each call is atomic (it sees and leaves a consistent state) and an exception leaves
+/// the state as it was before the call.
+class AFTERSALES_EXPORT Router {
+ public:
+  /// An empty router (no agents) for `policy`'s routing section.
+  /// @throws NotFoundError if the policy has no `routing` section.
+  explicit Router(std::shared_ptr<const Policy> policy);
+  ~Router();
+  Router(Router&&) noexcept;
+  Router& operator=(Router&&) noexcept;
+  Router(const Router&) = delete;
+  Router& operator=(const Router&) = delete;
+
+  /// Adds the agent, or replaces the one with the same id (keeping the tickets it holds, its
+  /// idle time and the cursors that point at it). An agent whose capacity drops below its
+  /// load keeps its tickets and takes no new ones until it is below capacity again.
+  /// @throws InputError if the id is empty, a queue is not in the policy or listed twice, or a
+  ///         level is outside 0-100 or a capacity outside 0-1,000,000.
+  void upsert_agent(const Agent& agent);
+
+  /// Removes the agent and frees the tickets it held; returns their ids, sorted, for the host
+  /// to route again.
+  /// @throws NotFoundError if there is no such agent.
+  std::vector<std::string> remove_agent(std::string_view agent_id);
+
+  /// Changes an agent's status; going online makes its capacity available to `dispatch`.
+  /// @throws NotFoundError if there is no such agent.
+  void set_status(std::string_view agent_id, AgentStatus status);
+
+  /// Routes `ticket` as of `at`: picks the queue by the first matching rule, then an eligible
+  /// agent, counting the ticket against it; with no eligible agent the ticket waits. A bot
+  /// rule's decision counts nothing: after the bot hands off (a `handoff` event) the host
+  /// routes the ticket again and bot rules no longer match it.
+  /// @throws InputError if the ticket is already assigned or waiting, or `at` is before it
+  ///         was created.
+  RoutingDecision route(const Ticket& ticket, Instant at);
+
+  /// The agent is done with the ticket: frees its capacity for `dispatch`.
+  /// @throws NotFoundError if the agent does not hold the ticket.
+  void release(std::string_view agent_id, std::string_view ticket_id);
+
+  /// Takes a waiting ticket out of its queue (the customer left, the host solved it another
+  /// way). Returns false if the ticket was not waiting.
+  bool withdraw(std::string_view ticket_id);
+
+  /// Assigns waiting tickets to agents freed since the last dispatch and to agents that
+  /// waiting tickets reached by overflow or skill relaxation at `at`, most urgent first
+  /// (priority, then SLA due time, then arrival). Returns the decisions made, in that order.
+  std::vector<RoutingDecision> dispatch(Instant at);
+
+  /// The number of tickets waiting.
+  [[nodiscard]] std::size_t waiting_count() const;
+
+  /// The whole state as JSON: agents, assignments, waiting tickets, cursors, sticky customers.
+  [[nodiscard]] std::string snapshot() const;
+
+  /// A router for `policy` in the state `snapshot` describes.
+  /// @throws InputError if the snapshot is malformed (with JSON paths), or refers to queues or
+  ///         skills that `policy` no longer has (naming them); NotFoundError as the constructor.
+  static Router restore(std::shared_ptr<const Policy> policy, std::string_view snapshot);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace aftersales

@@ -1,0 +1,131 @@
+// Routing from Python: Router objects made by Policy.router(), taking agent and ticket dicts
+// (written as JSON and read by the C++ parsers, so their problems carry the same paths) and
+// returning decision objects. The router is internally synchronised: every call releases the
+// GIL while the router works.
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "json_text.hpp"
+
+#include <aftersales/policy.hpp>
+#include <aftersales/routing.hpp>
+
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersales::python {
+
+namespace py = pybind11;
+
+namespace {
+
+std::string dict_json(py::handle value, std::string_view what) {
+  if (!PyDict_Check(value.ptr()))
+    throw py::type_error(std::string(what) + ": expected a dict of the " + std::string(what) + " JSON shape, got " +
+                         Py_TYPE(value.ptr())->tp_name);
+  std::string json;
+  append_json(json, value, "");
+  return json;
+}
+
+std::shared_ptr<Router> make_router(const std::shared_ptr<Policy>& policy) { return std::make_shared<Router>(policy); }
+
+void upsert_agent(Router& router, py::handle agent) {
+  const std::string json = dict_json(agent, "agent");
+  const py::gil_scoped_release release;
+  router.upsert_agent(Agent::from_json(json));
+}
+
+RoutingDecision route(Router& router, py::handle ticket, Instant at) {
+  const std::string json = dict_json(ticket, "ticket");
+  const py::gil_scoped_release release;
+  return router.route(Ticket::from_json(json), at);
+}
+
+void set_status(Router& router, const std::string& agent_id, const std::string& status) {
+  const AgentStatus parsed = agent_status(status);
+  const py::gil_scoped_release release;
+  router.set_status(agent_id, parsed);
+}
+
+std::shared_ptr<Router> restore(const std::shared_ptr<Policy>& policy, const std::string& snapshot) {
+  const py::gil_scoped_release release;
+  return std::make_shared<Router>(Router::restore(policy, snapshot));
+}
+
+py::object to_dict(const RoutingDecision& decision) {
+  return py::module_::import("json").attr("loads")(decision.to_json());
+}
+
+std::string decision_repr(const RoutingDecision& d) {
+  return "<aftersales.RoutingDecision ticket=" + py::repr(py::str(d.ticket)).cast<std::string>() +
+         " queue=" + py::repr(py::str(d.queue)).cast<std::string>() +
+         " agent=" + (d.agent ? py::repr(py::str(*d.agent)).cast<std::string>() : std::string("None")) +
+         (d.waiting ? " waiting" : "") + (d.bot ? " bot" : "") + ">";
+}
+
+void bind_decision(py::module_& m) {
+  py::class_<RoutingDecision>(m, "RoutingDecision", "Where one ticket went and why (SPEC §5).")
+      .def_readonly("ticket", &RoutingDecision::ticket)
+      .def_readonly("queue", &RoutingDecision::queue,
+                    "The queue whose agent took the ticket (an overflow queue after overflow), or where it waits.")
+      .def_readonly("rule", &RoutingDecision::rule, "The rule that matched; None when the default queue applied.")
+      .def_readonly("agent", &RoutingDecision::agent, "The agent assigned; None while waiting or for a bot.")
+      .def_readonly("bot", &RoutingDecision::bot, "A bot-first rule: the bot answers, no agent is counted.")
+      .def_property_readonly(
+          "priority", [](const RoutingDecision& d) { return to_string(d.priority); },
+          "The ticket's priority, raised by the rule if it says so.")
+      .def_readonly("waiting", &RoutingDecision::waiting, "No agent was eligible: the ticket waits in `queue`.")
+      .def_readonly("reasons", &RoutingDecision::reasons, "The decision explained, for a support lead.")
+      .def("to_json", &RoutingDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
+      .def("to_dict", &to_dict, "json.loads(self.to_json()).")
+      .def("__repr__", &decision_repr);
+}
+
+void bind_router(py::module_& m) {
+  py::class_<Router, std::shared_ptr<Router>>(
+      m, "Router",
+      "Agents, their load and the waiting tickets of a policy's routing section. Safe to share "
+      "between threads: every call is atomic and releases the GIL. Make one with Policy.router().")
+      .def(py::init(&make_router), py::arg("policy"), "An empty router for the policy's routing section.")
+      .def("upsert_agent", &upsert_agent, py::arg("agent"),
+           "Adds or replaces an agent (a dict of the agent JSON shape). Raises InputError naming "
+           "the path of each problem, e.g. an unknown queue or a negative capacity.")
+      .def("remove_agent", &Router::remove_agent, py::arg("agent_id"), py::call_guard<py::gil_scoped_release>(),
+           "Removes an agent; returns the ids of the tickets it held (sorted), to route again.")
+      .def("set_status", &set_status, py::arg("agent_id"), py::arg("status"),
+           "Sets an agent's status: 'online', 'away' or 'offline'.")
+      .def("route", &route, py::arg("ticket"), py::arg("at"),
+           "Routes a ticket dict as of the aware datetime `at` and returns the RoutingDecision. "
+           "Raises InputError if the ticket is already assigned or waiting.")
+      .def("release", &Router::release, py::arg("agent_id"), py::arg("ticket_id"),
+           py::call_guard<py::gil_scoped_release>(),
+           "The agent is done with the ticket. Raises NotFoundError if it does not hold it.")
+      .def("withdraw", &Router::withdraw, py::arg("ticket_id"), py::call_guard<py::gil_scoped_release>(),
+           "Takes a waiting ticket out of its queue; False if it was not waiting.")
+      .def("dispatch", &Router::dispatch, py::arg("at"), py::call_guard<py::gil_scoped_release>(),
+           "Assigns waiting tickets to agents freed since the last dispatch and those reached by "
+           "overflow or skill relaxation by `at`; returns the decisions, most urgent first.")
+      .def_property_readonly("waiting_count", &Router::waiting_count, "How many tickets wait.")
+      .def("snapshot", &Router::snapshot, py::call_guard<py::gil_scoped_release>(),
+           "The whole state as JSON text, for Router.restore after a restart.")
+      .def_static("restore", &restore, py::arg("policy"), py::arg("snapshot"),
+                  "A router for `policy` in the state of `snapshot`. Raises InputError if the "
+                  "snapshot names queues or skills the policy no longer has.");
+
+  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
+  policy.def("router", &make_router, "An empty Router for this policy's routing section.");
+}
+
+}  // namespace
+
+void bind_routing(py::module_& m) {
+  bind_decision(m);
+  bind_router(m);
+}
+
+}  // namespace aftersales::python

@@ -1,0 +1,29 @@
+#pragma once
+// Agents as JSON, shared by Agent::from_json and the router's snapshots.
+
+#include <aftersales/routing.hpp>
+
+#include "detail/json_reader.hpp"
+#include "detail/json_writer.hpp"
+
+namespace aftersales::detail {
+
+/// Bounds of an agent's numbers: levels fit a byte, loads stay exact.
+inline constexpr std::int64_t max_skill_level = 100;
+inline constexpr std::int64_t max_capacity = 1'000'000;
+
+/// "a capacity must be a whole number from 0 to 1000000, not -1", or empty when `value` fits.
+std::string count_problem(std::string_view what, std::int64_t most, std::int64_t value);
+
+/// Reads an agent object, recording problems under `node`'s path; `extra` are further keys
+/// the caller reads itself (a snapshot's per-agent state).
+std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::string_view> extra = {});
+
+/// Writes the members of an agent object (the caller opens and closes it).
+void write_agent_members(JsonWriter& out, const Agent& agent);
+
+/// Parses a whole JSON document for a run-time input, throwing InputError under `title`.
+boost::json::value parse_input(std::string_view json, std::string_view title, Problems& problems,
+                               boost::json::storage_ptr storage);
+
+}  // namespace aftersales::detail

@@ -1,0 +1,284 @@
+#pragma once
+// The router's state, unsynchronised: Router wraps it in one mutex. Names of channels and
+// languages are interned to small integers as agents and tickets bring them, so a decision
+// compares integers; agents of a queue are kept sorted by id so that ties go to the smallest id.
+
+#include <aftersales/policy.hpp>
+#include <aftersales/routing.hpp>
+
+#include <boost/container/small_vector.hpp>
+
+#include <array>
+#include <compare>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "policy/policy_data.hpp"
+
+namespace aftersales::detail {
+
+using Needs = boost::container::small_vector<SkillNeed, 8>;
+
+/// Transparent hashing: finding a host's string_view allocates nothing.
+struct TextHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+};
+template <class T>
+using TextMap = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
+
+/// Strings interned in order of arrival.
+class Names {
+ public:
+  [[nodiscard]] std::optional<std::uint32_t> find(std::string_view name) const {
+    const auto it = ids_.find(name);
+    if (it == ids_.end()) return std::nullopt;
+    return it->second;
+  }
+  std::uint32_t intern(std::string_view name) {
+    if (const auto id = find(name)) return *id;
+    const auto id = static_cast<std::uint32_t>(names_.size());
+    names_.emplace_back(name);
+    ids_.emplace(std::string(name), id);
+    return id;
+  }
+  [[nodiscard]] std::string_view name_or(std::uint32_t id, std::string_view fallback) const {
+    return id < names_.size() ? std::string_view(names_[id]) : fallback;
+  }
+  [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }
+
+ private:
+  TextMap<std::uint32_t> ids_;
+  std::vector<std::string> names_;
+};
+
+// What a decision reads comes first and inline, for the first 8 channels, 64 languages and 64
+// skills: a queue's scan then touches about three cache lines an agent. Larger ids spill into
+// the vectors behind.
+struct AgentState {
+  static constexpr std::uint32_t inline_channels = 8;
+  static constexpr std::uint32_t inline_ids = 64;
+
+  bool online = false;
+  std::uint64_t language_mask = 0;  // bit per language id < 64
+  std::array<int, inline_channels> small_capacity{};
+  std::array<int, inline_channels> small_load{};
+  std::array<std::int8_t, inline_ids> small_levels{};  // -1: lacks it
+
+  Agent spec;
+  std::vector<std::uint32_t> queues;     // queue indexes
+  std::vector<std::int8_t> levels;       // skills from 64 on; -1: lacks it
+  std::vector<std::uint32_t> languages;  // interned, all of them
+  std::vector<int> capacity;             // channels from 8 on; -1: the default applies
+  std::vector<int> load;                 // channels from 8 on
+  int default_capacity = 0;              // "*"; 0 when not given
+  std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
+  bool dirty = false;                    // freed or came online since the last dispatch
+  std::uint64_t rank = 0;                // agrees with the order of ids; compared instead of them
+
+  [[nodiscard]] int capacity_on(std::uint32_t channel) const noexcept {
+    if (channel < inline_channels) return small_capacity[channel];
+    const auto i = channel - inline_channels;
+    return i < capacity.size() && capacity[i] >= 0 ? capacity[i] : default_capacity;
+  }
+  [[nodiscard]] int load_on(std::uint32_t channel) const noexcept {
+    if (channel < inline_channels) return small_load[channel];
+    const auto i = channel - inline_channels;
+    return i < load.size() ? load[i] : 0;
+  }
+  [[nodiscard]] int level(std::uint32_t skill) const noexcept {
+    return skill < inline_ids ? small_levels[skill] : levels[skill - inline_ids];
+  }
+  [[nodiscard]] bool speaks(std::uint32_t language) const noexcept;
+  void add_load(std::uint32_t channel, int delta);
+  void set_capacity(std::uint32_t channel, int count);
+  [[nodiscard]] bool in_queue(std::uint32_t queue) const noexcept;
+};
+
+inline constexpr std::uint32_t any_language = 0xffffffffu;
+inline constexpr std::uint32_t nobody_speaks = 0xfffffffeu;
+
+/// What an agent must offer to take one ticket.
+struct Need {
+  std::uint32_t channel = 0;
+  std::uint32_t language = any_language;
+  Needs skills;
+};
+
+/// Why an agent could not take a ticket; counted per scan for the "waiting" reason.
+enum class Block : std::uint8_t { none, status, capacity, language, skill };
+
+/// An agent's place in a queue's least_loaded order on one channel: load/capacity, then id
+/// (by rank). The key carries what it is ordered by, so comparing two touches no agent.
+struct LoadKey {
+  std::int64_t load = 0;
+  std::int64_t capacity = 1;  // ≥ 1: agents without room on the channel are not indexed
+  std::uint64_t rank = 0;
+  std::uint32_t slot = 0;
+  friend bool operator<(const LoadKey& a, const LoadKey& b) noexcept {
+    const auto lhs = a.load * b.capacity;  // a.load / a.capacity < b.load / b.capacity
+    const auto rhs = b.load * a.capacity;
+    return lhs != rhs ? lhs < rhs : a.rank < b.rank;
+  }
+};
+
+/// An agent's place in a queue's most_idle order: never assigned first, then the earliest last
+/// assignment, then id (by rank).
+struct IdleKey {
+  std::int64_t last = 0;  // epoch ms; INT64_MIN when never assigned
+  std::uint64_t rank = 0;
+  std::uint32_t slot = 0;
+  friend bool operator<(const IdleKey& a, const IdleKey& b) noexcept {
+    return a.last != b.last ? a.last < b.last : a.rank < b.rank;
+  }
+};
+
+struct Scan {
+  std::array<int, 5> blocked{};
+};
+
+struct Choice {
+  enum class Why : std::uint8_t { resolver, sticky, strategy };
+  std::uint32_t agent = 0;
+  std::uint32_t queue = 0;
+  Why why = Why::strategy;
+};
+
+/// What the rules decided about a ticket, before any agent is looked at.
+struct Plan {
+  std::uint32_t queue = 0;
+  const RoutingRule* rule = nullptr;
+  Priority priority = Priority::normal;
+  bool bot = false;
+  Needs skills;          // the rule's and the tier's
+  std::string resolver;  // the agent who resolved a reopened ticket
+  std::vector<std::string> reasons;
+  [[nodiscard]] std::span<const SkillNeed> preferred() const;
+};
+
+Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at);
+
+/// The order of a queue: priority (highest first), SLA due time (none last), arrival.
+struct WaitKey {
+  int rank = 0;  // 3 - priority
+  std::int64_t due = 0;
+  std::uint64_t seq = 0;
+  friend auto operator<=>(const WaitKey&, const WaitKey&) = default;
+};
+
+struct Waiting {
+  std::string ticket, customer, channel, language, rule, resolver;
+  std::uint32_t queue = 0;
+  std::uint32_t channel_id = 0;
+  Priority priority = Priority::normal;
+  std::optional<Instant> due;
+  Instant since{};
+  std::uint64_t seq = 0;
+  std::vector<SkillNeed> skills;
+  std::vector<SkillNeed> preferred;  // emptied once relaxed
+  std::optional<Instant> relax_at;
+  std::uint32_t stages = 0;  // overflow queues reached
+  std::optional<Instant> timer;
+  std::vector<std::string> notes;  // overflow and relaxation, for the decision's reasons
+  std::uint64_t tried = 0;         // the dispatch that last looked at it
+};
+
+struct Assignment {
+  std::uint32_t agent = 0;
+  std::uint32_t queue = 0;
+  std::uint32_t channel = 0;
+};
+
+class RouterCore {
+ public:
+  explicit RouterCore(std::shared_ptr<const Policy> policy);
+
+  [[nodiscard]] const Policy& policy() const noexcept { return *policy_; }
+  void upsert(const Agent& agent);
+  std::vector<std::string> remove(std::string_view agent_id);
+  void set_status(std::string_view agent_id, AgentStatus status);
+  RoutingDecision route(const Ticket& ticket, Instant at, Plan plan);
+  void release(std::string_view agent_id, std::string_view ticket);
+  bool withdraw(std::string_view ticket);
+  std::vector<RoutingDecision> dispatch(Instant at);
+  [[nodiscard]] std::size_t waiting_count() const noexcept;
+  [[nodiscard]] std::string snapshot() const;
+  /// Fills an empty router from a snapshot; throws InputError without a partial state
+  /// escaping (the caller discards the router).
+  void restore(std::string_view snapshot);
+
+ private:
+  [[nodiscard]] const RoutingSection& routing() const noexcept;
+  [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
+  [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
+  [[nodiscard]] LoadKey load_key(std::uint32_t slot, std::uint32_t channel) const noexcept;
+  [[nodiscard]] IdleKey idle_key(std::uint32_t slot) const noexcept;
+  void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
+  void index(std::uint32_t slot, bool add);
+  void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
+  void set_last_assigned(std::uint32_t slot, std::optional<Instant> at);
+  std::uint32_t intern_channel(std::string_view name);
+  void rank_new_agent(std::map<std::string, std::uint32_t, std::less<>>::iterator it);
+  [[nodiscard]] std::uint32_t reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept;
+  [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
+                                             std::string_view resolver, std::string_view customer) const;
+  [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
+  [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
+  [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
+  void assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
+              Instant at);
+  [[nodiscard]] std::optional<Instant> due_time(const Ticket& ticket, Instant at) const;
+  static WaitKey key_of(const Waiting& w) noexcept;
+  [[nodiscard]] std::optional<Instant> next_overflow(const Waiting& w) const;
+  [[nodiscard]] std::optional<Instant> next_timer(const Waiting& w) const;
+  void enqueue(Waiting waiting);
+  void schedule(Waiting& w);
+  void unqueue(std::uint64_t seq);
+  void mark_dirty(std::uint32_t slot);
+  void validate(const Agent& agent) const;
+  void join_queue(std::uint32_t queue, std::uint32_t slot);
+  void leave_queue(std::uint32_t queue, std::uint32_t slot);
+  std::vector<std::uint64_t> fire_timers(Instant at);
+  std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
+
+  std::shared_ptr<const Policy> policy_;
+  std::vector<AgentState> agents_;  // by slot; removed agents' slots are reused
+  std::vector<std::uint32_t> free_slots_;
+  std::map<std::string, std::uint32_t, std::less<>> agent_ids_;
+  std::vector<std::vector<std::uint32_t>> queue_agents_;  // by queue: slots sorted by agent id
+  // by queue: the agent round_robin chose last, and its slot while the slot still holds it
+  struct Cursor {
+    std::string agent;
+    std::uint32_t slot = 0xffffffffu;
+  };
+  std::vector<Cursor> cursors_;
+  // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
+  std::vector<std::array<std::set<LoadKey>, AgentState::inline_channels>> by_load_;
+  std::vector<std::set<IdleKey>> by_idle_;
+  Names channels_;
+  Names languages_;
+  TextMap<Assignment> assigned_;  // by ticket id
+  TextMap<std::string> sticky_;   // customer id → the agent who served them last
+  std::map<std::uint64_t, Waiting> waiting_;  // by arrival
+  TextMap<std::uint64_t> waiting_ids_;
+  // by queue, then channel: the waiting tickets that queue's agents may take, in queue order
+  std::vector<std::map<std::uint32_t, std::set<WaitKey>>> waiting_sets_;
+  std::set<std::pair<std::int64_t, std::uint64_t>> timers_;  // (instant ms, ticket seq)
+  std::vector<std::uint32_t> dirty_;
+  std::uint64_t next_seq_ = 0;
+  std::uint64_t epoch_ = 0;
+};
+
+}  // namespace aftersales::detail

@@ -1,0 +1,109 @@
+/*
+ * The routing part of the C ABI, compiled as C99: a router handle driven with JSON text.
+ * Expected decisions were worked out by hand from the policy below. Prints one line per failed
+ * check and ends with "N passed, M failed"; exits non-zero when anything failed.
+ */
+#include <aftersales.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int passes;
+static int failures;
+
+static void expect(int ok, const char *what, int line) {
+  if (ok) {
+    ++passes;
+  } else {
+    ++failures;
+    fprintf(stderr, "routing_test.c:%d: FAILED: %s (last error: \"%s\")\n", line, what, aftersales_last_error());
+  }
+}
+#define EXPECT(cond) expect((cond) != 0, #cond, __LINE__)
+
+/* `text` contains `fragment`; frees `text` (the library's JSON). */
+static int contains_and_free(char *text, const char *fragment) {
+  int found = text != NULL && strstr(text, fragment) != NULL;
+  if (!found) fprintf(stderr, "  in: %s\n  missing: %s\n", text ? text : "(null)", fragment);
+  aftersales_free(text);
+  return found;
+}
+
+static const char policy_json[] =
+    "{\"schema_version\": 1, \"routing\": {"
+    " \"queues\": [{\"id\": \"returns\"}, {\"id\": \"general\"}],"
+    " \"rules\": [{\"id\": \"returns\", \"when\": {\"field\": \"category\", \"prefix\": \"after_sales/\"},"
+    "              \"queue\": \"returns\"}],"
+    " \"default_queue\": \"general\", \"assignment\": {\"strategy\": \"least_loaded\"}}}";
+
+/* 2026-03-02T10:00:00Z = 1772445600000 ms (20514 days × 86400000 + 10 × 3600000). */
+static const int64_t t0 = 1772445600000;
+
+static int route(aftersales_router *router, const char *ticket, int64_t at, char **out) {
+  return aftersales_router_route(router, ticket, strlen(ticket), at, out);
+}
+
+int main(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_router *router = NULL;
+  aftersales_router *restored = NULL;
+  char *out = NULL;
+  const char *agent = "{\"id\": \"A-1\", \"queues\": [\"returns\"], \"capacity\": {\"chat\": 1}}";
+  const char *bad_agent = "{\"id\": \"A-2\", \"queues\": [\"nowhere\"], \"capacity\": {\"chat\": 1}}";
+  const char *t1 = "{\"id\": \"T-1\", \"created_at\": \"2026-03-02T10:00:00Z\", \"channel\": \"chat\","
+                   " \"category\": \"after_sales/return\"}";
+  const char *t2 = "{\"id\": \"T-2\", \"created_at\": \"2026-03-02T10:00:00Z\", \"channel\": \"chat\","
+                   " \"category\": \"after_sales/return\"}";
+  int withdrawn = -1;
+
+  EXPECT(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
+  EXPECT(aftersales_router_new(policy, &router) == AFTERSALES_OK);
+  aftersales_policy_free(policy); /* the router keeps its own reference */
+
+  EXPECT(aftersales_router_upsert_agent(router, agent, strlen(agent)) == AFTERSALES_OK);
+  EXPECT(aftersales_router_upsert_agent(router, bad_agent, strlen(bad_agent)) == AFTERSALES_EINPUT);
+  EXPECT(strstr(aftersales_last_error(), "queues[0]: no queue \"nowhere\"") != NULL);
+
+  /* T-1 takes A-1's one chat place; T-2 waits. */
+  EXPECT(route(router, t1, t0, &out) == AFTERSALES_OK);
+  EXPECT(contains_and_free(out, "\"ticket\":\"T-1\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
+  EXPECT(route(router, t2, t0, &out) == AFTERSALES_OK);
+  EXPECT(contains_and_free(out, "\"agent\":null,\"bot\":false,\"priority\":\"normal\",\"waiting\":true"));
+  EXPECT(route(router, t1, t0, &out) == AFTERSALES_EINPUT);
+  EXPECT(out == NULL);
+  EXPECT(strstr(aftersales_last_error(), "already assigned to A-1") != NULL);
+
+  /* A snapshot restored into a second router continues the same way. */
+  EXPECT(aftersales_router_snapshot(router, &out) == AFTERSALES_OK);
+  EXPECT(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
+  EXPECT(aftersales_router_restore(policy, out, strlen(out), &restored) == AFTERSALES_OK);
+  aftersales_free(out);
+  aftersales_policy_free(policy);
+
+  /* Releasing T-1 and dispatching a minute later gives A-1 the waiting T-2. */
+  EXPECT(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_OK);
+  EXPECT(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_ENOT_FOUND);
+  EXPECT(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
+  EXPECT(contains_and_free(out, "[{\"ticket\":\"T-2\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
+  EXPECT(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
+  EXPECT(contains_and_free(out, "[]"));
+
+  /* Status, withdrawal, removal on the first router. */
+  EXPECT(aftersales_router_set_status(router, "A-1", "away") == AFTERSALES_OK);
+  EXPECT(aftersales_router_set_status(router, "A-1", "asleep") == AFTERSALES_EINPUT);
+  EXPECT(aftersales_router_set_status(router, "A-9", "online") == AFTERSALES_ENOT_FOUND);
+  EXPECT(aftersales_router_withdraw(router, "T-2", &withdrawn) == AFTERSALES_OK && withdrawn == 1);
+  EXPECT(aftersales_router_remove_agent(router, "A-1", &out) == AFTERSALES_OK);
+  EXPECT(contains_and_free(out, "[\"T-1\"]"));
+
+  /* Bad handles and pointers. */
+  EXPECT(aftersales_router_route(NULL, t1, strlen(t1), t0, &out) == AFTERSALES_EINVALID_ARGUMENT);
+  EXPECT(aftersales_router_snapshot(router, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  EXPECT(aftersales_router_restore(NULL, "{}", 2, &restored) == AFTERSALES_EINVALID_ARGUMENT && restored == NULL);
+
+  aftersales_router_free(router);
+  aftersales_router_free(NULL);
+  printf("%d passed, %d failed\n", passes, failures);
+  return failures == 0 ? 0 : 1;
+}

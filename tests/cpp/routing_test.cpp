@@ -1,0 +1,669 @@
+// Routing (SPEC §5) through the public API. Expected assignments are worked out by hand from
+// the rules in docs/routing.md; comments show the comparison that decides each one.
+
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/routing.hpp>
+#include <aftersales/ticket.hpp>
+
+#include <boost/json.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <set>
+#include <string>
+#include <string_view>
+#include <thread>
+#include <vector>
+
+#include "test_support.hpp"
+
+namespace {
+
+using namespace aftersales;
+using namespace std::chrono_literals;
+using test::at;
+
+const Instant t0 = at("2026-03-02T10:00:00Z");
+
+// SLA first-response targets give waiting tickets their due times: urgent 1m, high 5m,
+// normal 10m, low 30m; VIP normal 2m.
+constexpr std::string_view sla_section = R"({"policies": [
+  {"id": "vip", "when": {"field": "customer.tier", "eq": "vip"}, "targets": {"normal": {"first_response": "2m"}}},
+  {"id": "all", "targets": {"urgent": {"first_response": "1m"}, "high": {"first_response": "5m"},
+                            "normal": {"first_response": "10m"}, "low": {"first_response": "30m"}}}]})";
+
+std::string routing_section(std::string_view assignment) {
+  std::string text = R"({
+    "queues": [{"id": "returns", "overflow": {"after": "3m", "to": "general"}},
+               {"id": "complaints"}, {"id": "general"}, {"id": "bot"}],
+    "rules": [
+      {"id": "faq-bot", "when": {"field": "category", "prefix": "pre_sales/faq"}, "queue": "bot", "bot": true},
+      {"id": "complaints", "when": {"field": "category", "prefix": "complaint"}, "queue": "complaints", "priority": "high"},
+      {"id": "returns", "when": {"field": "category", "prefix": "after_sales/"}, "queue": "returns", "skills": {"returns": 2}},
+      {"id": "tech", "when": {"field": "category", "prefix": "tech/"}, "queue": "general",
+       "preferred_skills": {"senior": 1}, "relax_after": "2m"}
+    ],
+    "default_queue": "general",
+    "assignment": )";
+  text += assignment;
+  return text + "}";
+}
+
+std::shared_ptr<const Policy> load(std::string_view assignment = R"({"strategy": "least_loaded"})") {
+  std::string doc = R"({"schema_version": 1, "sla": )";
+  doc += sla_section;
+  doc += R"(, "routing": )" + routing_section(assignment) + "}";
+  return Policy::from_json(doc);
+}
+
+Agent agent(std::string id, std::vector<std::string> queues, std::vector<std::pair<std::string, int>> capacity = {{"*", 10}},
+            std::vector<std::pair<std::string, int>> skills = {}, std::vector<std::string> languages = {}) {
+  Agent a;
+  a.id = std::move(id);
+  a.queues = std::move(queues);
+  a.capacity = std::move(capacity);
+  a.skills = std::move(skills);
+  a.languages = std::move(languages);
+  return a;
+}
+
+Ticket ticket(std::string id, std::string category = "general/question", std::string channel = "chat") {
+  Ticket t;
+  t.id = std::move(id);
+  t.created_at = t0;
+  t.category = std::move(category);
+  t.channel = std::move(channel);
+  return t;
+}
+
+std::string agent_of(const RoutingDecision& d) { return d.agent.value_or("(none)"); }
+
+std::vector<std::string> agents_of(const std::vector<RoutingDecision>& decisions) {
+  std::vector<std::string> result;
+  for (const auto& d : decisions) result.push_back(d.ticket + "->" + agent_of(d));
+  return result;
+}
+
+bool mentions(const RoutingDecision& d, std::string_view text) {
+  return std::any_of(d.reasons.begin(), d.reasons.end(), [&](const std::string& r) { return r.find(text) != r.npos; });
+}
+
+// --- rules ---------------------------------------------------------------------------------
+
+TEST(Routing, BotRuleAnswersUntilHandoff) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}));
+  Ticket faq = ticket("T-1", "pre_sales/faq/shipping");
+  const auto bot = router.route(faq, t0);
+  EXPECT_EQ(bot.to_json(),
+            R"({"ticket":"T-1","queue":"bot","rule":"faq-bot","agent":null,"bot":true,"priority":"normal","waiting":false,)"
+            R"("reasons":["rule \"faq-bot\" matched: queue \"bot\"","bot-first rule: the bot answers; route the ticket again after a handoff"]})");
+  // The bot counted nothing: after a handoff the same ticket routes to a person, past the bot rule.
+  faq.events.push_back(Event::of(EventType::handoff, t0 + 1min));
+  const auto person = router.route(faq, t0 + 1min);
+  EXPECT_EQ(person.queue, "general");
+  EXPECT_FALSE(person.rule.has_value());
+  EXPECT_EQ(agent_of(person), "A-1");
+  EXPECT_FALSE(person.bot);
+}
+
+TEST(Routing, RuleRaisesPriorityButNeverLowersIt) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"complaints"}));
+  const auto raised = router.route(ticket("T-1", "complaint/delivery"), t0);
+  EXPECT_EQ(raised.queue, "complaints");
+  EXPECT_EQ(raised.priority, Priority::high);  // normal → high by the rule
+  EXPECT_TRUE(mentions(raised, "priority raised from normal to high by the rule"));
+  Ticket urgent = ticket("T-2", "complaint/delivery");
+  urgent.priority = Priority::urgent;
+  EXPECT_EQ(router.route(urgent, t0).priority, Priority::urgent);  // max(urgent, high)
+}
+
+// --- strategies ----------------------------------------------------------------------------
+
+TEST(Routing, LeastLoadedComparesLoadOverCapacityTiesById) {
+  Router router(load());
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 4}}));
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 2}}));
+  std::vector<std::string> got;
+  for (int i = 1; i <= 7; ++i) got.push_back(agent_of(router.route(ticket("T-" + std::to_string(i)), t0)));
+  // T-1: 0/2 = 0/4, tie → A-1.   T-2: 1/2 > 0/4 → A-2.   T-3: 1/2 > 1/4 → A-2.
+  // T-4: 1/2 = 2/4, tie → A-1.   T-5: A-1 full (2/2) → A-2 (2/4).   T-6: A-2 (3/4).
+  // T-7: both full → waits.
+  EXPECT_EQ(got, (std::vector<std::string>{"A-1", "A-2", "A-2", "A-1", "A-2", "A-2", "(none)"}));
+  EXPECT_EQ(router.waiting_count(), 1u);
+}
+
+TEST(Routing, RoundRobinPerQueueSkipsIneligible) {
+  Router router(load(R"({"strategy": "round_robin"})"));
+  for (const char* id : {"A-3", "A-1", "A-2"}) router.upsert_agent(agent(id, {"general", "complaints"}));
+  std::vector<std::string> got;
+  for (int i = 1; i <= 4; ++i) got.push_back(agent_of(router.route(ticket("G-" + std::to_string(i)), t0)));
+  EXPECT_EQ(got, (std::vector<std::string>{"A-1", "A-2", "A-3", "A-1"}));
+  // The complaints queue has its own cursor: it starts again from A-1.
+  EXPECT_EQ(agent_of(router.route(ticket("C-1", "complaint/x"), t0)), "A-1");
+  // general's cursor is at A-1; A-2 is away, so the next is A-3.
+  router.set_status("A-2", AgentStatus::away);
+  EXPECT_EQ(agent_of(router.route(ticket("G-5"), t0)), "A-3");
+  EXPECT_EQ(agent_of(router.route(ticket("G-6"), t0)), "A-1");
+}
+
+TEST(Routing, MostIdleTakesTheLongestWithoutAssignment) {
+  Router router(load(R"({"strategy": "most_idle"})"));
+  for (const char* id : {"A-2", "A-3", "A-1"}) router.upsert_agent(agent(id, {"general"}));
+  std::vector<std::string> got;
+  // All never assigned → A-1 (id); then A-2, A-3 (never assigned sort first); then A-1
+  // (last assigned at t0, before A-2 at t0+1m and A-3 at t0+2m).
+  for (int i = 0; i < 4; ++i)
+    got.push_back(agent_of(router.route(ticket("T-" + std::to_string(i)), t0 + std::chrono::minutes(i))));
+  EXPECT_EQ(got, (std::vector<std::string>{"A-1", "A-2", "A-3", "A-1"}));
+}
+
+// --- eligibility ---------------------------------------------------------------------------
+
+TEST(Routing, RequiredSkillsAndTierSkills) {
+  Router router(load(R"({"strategy": "least_loaded", "tier_skills": {"vip": {"senior": 1}}})"));
+  router.upsert_agent(agent("A-1", {"returns"}, {{"*", 5}}, {{"returns", 1}}));
+  router.upsert_agent(agent("A-2", {"returns"}, {{"*", 5}}, {{"returns", 2}}));
+  // Only A-2 has returns ≥ 2, though A-1 would win the tie.
+  const auto d = router.route(ticket("T-1", "after_sales/return"), t0);
+  EXPECT_EQ(agent_of(d), "A-2");
+  EXPECT_TRUE(mentions(d, "requires skills returns >= 2"));
+  // A VIP also needs senior ≥ 1: nobody has it.
+  Ticket vip = ticket("T-2", "after_sales/return");
+  vip.customer.tier = "vip";
+  const auto waits = router.route(vip, t0);
+  EXPECT_TRUE(waits.waiting);
+  EXPECT_EQ(waits.reasons.back(),
+            "no eligible agent in queue \"returns\" (0 not online, 0 at capacity, 2 without the skills): waiting");
+  router.upsert_agent(agent("A-3", {"returns"}, {{"*", 5}}, {{"returns", 3}, {"senior", 1}}));
+  const auto later = router.dispatch(t0 + 30s);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(agent_of(later[0]), "A-3");
+  EXPECT_TRUE(mentions(later[0], "waited 30s in queue \"returns\""));
+  // The tier's skills apply in the default queue too: general has only A-4, without senior.
+  router.upsert_agent(agent("A-4", {"general"}));
+  Ticket vip_question = ticket("T-3");
+  vip_question.customer.tier = "vip";
+  EXPECT_TRUE(router.route(vip_question, t0).waiting);
+  EXPECT_EQ(agent_of(router.route(ticket("T-4"), t0)), "A-4");
+}
+
+TEST(Routing, LanguageMatchOnlyWhenTheTicketHasOne) {
+  Router router(load(R"({"strategy": "least_loaded", "language_match": true})"));
+  router.upsert_agent(agent("A-1", {"general"}, {{"*", 5}}, {}, {"zh"}));
+  router.upsert_agent(agent("A-2", {"general"}, {{"*", 5}}, {}, {"en", "zh"}));
+  Ticket english = ticket("T-1");
+  english.customer.language = "en";
+  EXPECT_EQ(agent_of(router.route(english, t0)), "A-2");
+  EXPECT_EQ(agent_of(router.route(ticket("T-2"), t0)), "A-1");  // no language to match: A-1 0/5 < A-2 1/5
+  Ticket french = ticket("T-3");
+  french.customer.language = "fr";
+  const auto waits = router.route(french, t0);
+  EXPECT_TRUE(waits.waiting);
+  EXPECT_TRUE(mentions(waits, "2 not speaking \"fr\""));
+}
+
+TEST(Routing, CapacityPerChannelWithDefault) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 1}, {"*", 2}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-1", "x", "chat"), t0)), "A-1");   // chat 0 < 1
+  EXPECT_TRUE(router.route(ticket("T-2", "x", "chat"), t0).waiting);          // chat 1 = 1
+  EXPECT_EQ(agent_of(router.route(ticket("T-3", "x", "email"), t0)), "A-1");  // email 0 < 2 ("*")
+  EXPECT_EQ(agent_of(router.route(ticket("T-4", "x", "email"), t0)), "A-1");  // email 1 < 2
+  EXPECT_TRUE(router.route(ticket("T-5", "x", "email"), t0).waiting);         // email 2 = 2
+  EXPECT_EQ(agent_of(router.route(ticket("T-6", "x", "phone"), t0)), "A-1");  // phone 0 < 2
+}
+
+TEST(Routing, UpsertChangesAnAgentInPlace) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 2}}));
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 4}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-1"), t0)), "A-1");  // 0/2 = 0/4: tie → A-1
+  // A-1 keeps T-1 but now has one chat place (1/1: full) and three e-mail places.
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 1}, {"email", 3}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-2"), t0)), "A-2");             // A-1 full on chat
+  EXPECT_EQ(agent_of(router.route(ticket("T-3", "x", "email"), t0)), "A-1");  // A-2 has no e-mail places
+  // A-2 leaves the queue: the next chat waits, and comes to A-2 when it is back.
+  router.upsert_agent(agent("A-2", {"complaints"}, {{"chat", 4}}));
+  EXPECT_TRUE(router.route(ticket("T-4"), t0).waiting);
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 4}}));
+  EXPECT_EQ(agents_of(router.dispatch(t0 + 1s)), (std::vector<std::string>{"T-4->A-2"}));
+  // A-2 holds T-2 and T-4 (2/4), A-1 holds T-1 (1/1): the next chat goes to A-2.
+  EXPECT_EQ(agent_of(router.route(ticket("T-5"), t0)), "A-2");
+}
+
+TEST(Routing, NeverAssignsAwayOrOfflineAgents) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}));
+  router.set_status("A-1", AgentStatus::away);
+  Agent off = agent("A-2", {"general"});
+  off.status = AgentStatus::offline;
+  router.upsert_agent(off);
+  const auto d = router.route(ticket("T-1"), t0);
+  EXPECT_TRUE(d.waiting);
+  EXPECT_EQ(d.reasons.back(), "no eligible agent in queue \"general\" (2 not online, 0 at capacity, 0 without the skills): waiting");
+  router.set_status("A-2", AgentStatus::online);
+  EXPECT_EQ(agents_of(router.dispatch(t0 + 1s)), (std::vector<std::string>{"T-1->A-2"}));
+}
+
+// --- waiting and dispatch -------------------------------------------------------------------
+
+TEST(Routing, DispatchServesPriorityThenSlaDueThenArrival) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 1}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-1"), t0)), "A-1");
+  Ticket low = ticket("T-2");
+  low.priority = Priority::low;
+  Ticket urgent = ticket("T-3");
+  urgent.priority = Priority::urgent;
+  Ticket normal = ticket("T-4");
+  Ticket vip = ticket("T-5");  // normal too, but the VIP SLA makes it due first
+  vip.customer.tier = "vip";
+  for (const Ticket* t : {&low, &urgent, &normal, &vip}) EXPECT_TRUE(router.route(*t, t0 + 1min).waiting);
+  EXPECT_TRUE(router.dispatch(t0 + 2min).empty());  // nobody freed: nothing to do
+  // Order: T-3 (urgent); then the normals by due time: T-5 due 10:01+2m = 10:03 before
+  // T-4 due 10:01+10m = 10:11; then T-2 (low).
+  std::vector<std::string> order;
+  std::string held = "T-1";
+  for (int i = 0; i < 4; ++i) {
+    router.release("A-1", held);
+    const auto decisions = router.dispatch(t0 + 3min);
+    ASSERT_EQ(decisions.size(), 1u);
+    held = decisions[0].ticket;
+    order.push_back(held);
+  }
+  EXPECT_EQ(order, (std::vector<std::string>{"T-3", "T-5", "T-4", "T-2"}));
+  EXPECT_EQ(router.waiting_count(), 0u);
+}
+
+TEST(Routing, OverflowAfterWaiting) {
+  Router router(load());
+  router.upsert_agent(agent("A-9", {"general"}, {{"*", 5}}, {{"returns", 2}}));
+  const auto d = router.route(ticket("T-1", "after_sales/return"), t0);
+  EXPECT_TRUE(d.waiting);
+  EXPECT_EQ(d.queue, "returns");
+  EXPECT_TRUE(router.dispatch(t0 + 2min + 59s).empty());  // 2m59s < 3m
+  const auto later = router.dispatch(t0 + 3min);
+  ASSERT_EQ(later.size(), 1u);
+  EXPECT_EQ(agent_of(later[0]), "A-9");
+  EXPECT_EQ(later[0].queue, "general");
+  EXPECT_EQ(later[0].rule, "returns");
+  EXPECT_TRUE(mentions(later[0], "overflowed to queue \"general\" after waiting 3m"));
+}
+
+TEST(Routing, PreferredSkillsRelaxAfterWaiting) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}));
+  const auto d = router.route(ticket("T-1", "tech/app"), t0);
+  EXPECT_TRUE(d.waiting);
+  EXPECT_TRUE(mentions(d, "requires skills senior >= 1"));
+  EXPECT_TRUE(router.dispatch(t0 + 1min + 59s).empty());
+  const auto later = router.dispatch(t0 + 2min);
+  EXPECT_EQ(agents_of(later), (std::vector<std::string>{"T-1->A-1"}));
+  EXPECT_TRUE(mentions(later[0], "preferred skills dropped after waiting 2m"));
+}
+
+TEST(Routing, ReopenedTicketGoesBackToTheResolvingAgent) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}));
+  router.upsert_agent(agent("A-2", {"general"}));
+  Ticket t = ticket("T-1");
+  Event assigned = Event::of(EventType::assigned, t0 + 1min);
+  assigned.agent = "A-2";
+  Event reassigned = Event::of(EventType::assigned, t0 + 3h);  // after the resolution: not the resolver
+  reassigned.agent = "A-1";
+  t.events = {assigned, Event::of(EventType::resolved, t0 + 2h), Event::of(EventType::reopened, t0 + 2h + 30min), reassigned};
+  // At 12:40 the last assigned before the resolution (12:00) is A-2's; least_loaded alone would pick A-1.
+  const auto d = router.route(t, t0 + 2h + 40min);
+  EXPECT_EQ(agent_of(d), "A-2");
+  EXPECT_TRUE(mentions(d, "reopened: back to A-2, who resolved it"));
+  router.release("A-2", "T-1");
+  router.set_status("A-2", AgentStatus::offline);
+  EXPECT_EQ(agent_of(router.route(t, t0 + 2h + 40min)), "A-1");  // the resolver is not eligible
+}
+
+TEST(Routing, StickyCustomerReturnsToTheLastAgent) {
+  Router router(load(R"({"strategy": "least_loaded", "sticky": true})"));
+  router.upsert_agent(agent("A-1", {"general"}));
+  router.upsert_agent(agent("A-2", {"general"}));
+  Ticket first = ticket("T-1");
+  Ticket other = ticket("T-2");
+  Ticket again = ticket("T-3");
+  first.customer.id = again.customer.id = "C-1";
+  EXPECT_EQ(agent_of(router.route(first, t0)), "A-1");  // tie → A-1
+  EXPECT_EQ(agent_of(router.route(other, t0)), "A-2");  // 1/10 > 0/10
+  router.route(ticket("T-4"), t0);                       // tie 1/10 → A-1, now 2/10
+  const auto d = router.route(again, t0);                // A-2 is less loaded, but C-1 had A-1
+  EXPECT_EQ(agent_of(d), "A-1");
+  EXPECT_TRUE(mentions(d, "sticky: A-1 served this customer last"));
+}
+
+// A model of least_loaded written from SPEC §5 alone, against which random operations are
+// checked: the router's ordered indexes must always pick what a plain scan would.
+TEST(Routing, LeastLoadedMatchesAPlainModelUnderRandomChanges) {
+  struct ModelAgent {
+    std::map<std::string, int> capacity;  // "*" included
+    std::map<std::string, int> load;
+    bool online = true;
+    bool in_general = true;
+    [[nodiscard]] int cap(const std::string& channel) const {
+      const auto it = capacity.find(channel);
+      if (it != capacity.end()) return it->second;
+      const auto star = capacity.find("*");
+      return star == capacity.end() ? 0 : star->second;
+    }
+  };
+  std::map<std::string, ModelAgent> model;
+  std::map<std::string, std::string> holder;  // ticket → agent
+  Router router(load());
+  std::mt19937 random(7);
+  const std::vector<std::string> channels{"chat", "email", "phone", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "x8"};
+  const auto upsert = [&](const std::string& id) {
+    ModelAgent& m = model[id];
+    m.capacity.clear();
+    for (int k = 0; k < 3; ++k) m.capacity[channels[random() % channels.size()]] = static_cast<int>(random() % 4);
+    if (random() % 2) m.capacity["*"] = static_cast<int>(1 + random() % 3);
+    m.in_general = random() % 4 != 0;
+    Agent a = agent(id, m.in_general ? std::vector<std::string>{"general"} : std::vector<std::string>{"complaints"},
+                    {m.capacity.begin(), m.capacity.end()});
+    a.status = m.online ? AgentStatus::online : AgentStatus::offline;
+    router.upsert_agent(a);
+  };
+  for (const char* id : {"A-3", "A-1", "A-5", "A-2", "A-4"}) upsert(id);
+  for (int step = 0; step < 3000; ++step) {
+    const int op = static_cast<int>(random() % 10);
+    if (op < 6) {
+      const std::string channel = channels[random() % channels.size()];
+      std::optional<std::string> expected;
+      for (const auto& [id, m] : model) {  // by id: the first of equal ratios wins
+        const int cap = m.cap(channel);
+        const int used = m.load.count(channel) ? m.load.at(channel) : 0;
+        if (!m.online || !m.in_general || used >= cap) continue;
+        if (expected) {
+          const ModelAgent& b = model.at(*expected);
+          const int b_used = b.load.count(channel) ? b.load.at(channel) : 0;
+          if (static_cast<long>(used) * b.cap(channel) >= static_cast<long>(b_used) * cap) continue;
+        }
+        expected = id;
+      }
+      const std::string id = "T-" + std::to_string(step);
+      const auto d = router.route(ticket(id, "general/q", channel), t0);
+      ASSERT_EQ(d.agent, expected) << "step " << step << " on " << channel;
+      if (d.agent) {
+        ++model[*d.agent].load[channel];
+        holder[id] = *d.agent + "|" + channel;
+      } else {
+        EXPECT_TRUE(router.withdraw(id));
+      }
+    } else if (op < 8 && !holder.empty()) {
+      auto it = holder.begin();
+      std::advance(it, static_cast<long>(random() % holder.size()));
+      const auto bar = it->second.find('|');
+      const std::string agent_id = it->second.substr(0, bar);
+      router.release(agent_id, it->first);
+      --model[agent_id].load[it->second.substr(bar + 1)];
+      holder.erase(it);
+    } else if (op == 8) {
+      const std::string id = "A-" + std::to_string(1 + random() % 5);
+      model[id].online = !model[id].online;
+      router.set_status(id, model[id].online ? AgentStatus::online : AgentStatus::offline);
+    } else {
+      upsert("A-" + std::to_string(1 + random() % 5));  // loads stay with the agent
+    }
+    EXPECT_TRUE(router.dispatch(t0).empty());  // nothing waits: nothing to assign
+  }
+  EXPECT_EQ(router.waiting_count(), 0u);
+}
+
+// --- errors leave the state as it was --------------------------------------------------------
+
+TEST(Routing, BadInputIsRefusedAndChangesNothing) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 1}}));
+  router.route(ticket("T-1"), t0);
+  router.route(ticket("T-2"), t0);  // waits
+  const std::string before = router.snapshot();
+  const auto refused = [&](auto&& call, std::string_view message) {
+    try {
+      call();
+      ADD_FAILURE() << "no error for: " << message;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(router.snapshot(), before);
+  };
+  refused([&] { router.route(ticket("T-1"), t0); }, "ticket \"T-1\" is already assigned to A-1");
+  refused([&] { router.route(ticket("T-2"), t0); }, "ticket \"T-2\" is already waiting in queue \"general\"");
+  refused([&] { router.upsert_agent(agent("A-2", {"general", "nowhere"})); }, "queues[1]: no queue \"nowhere\"");
+  refused([&] { router.upsert_agent(agent("", {"general"})); }, "id: an agent needs a non-empty id");
+  refused([&] { router.upsert_agent(agent("A-1", {"general"}, {{"chat", -1}})); }, "capacity.chat: a capacity must be a whole number from 0 to 1000000, not -1");
+  refused([&] { router.route(ticket("T-9"), t0 - 1s); }, "before it was created");
+  EXPECT_THROW(router.release("A-1", "T-2"), NotFoundError);  // waiting, not held
+  EXPECT_THROW(router.set_status("A-7", AgentStatus::online), NotFoundError);
+  EXPECT_EQ(router.snapshot(), before);
+}
+
+TEST(Routing, AgentJsonErrorsNameTheirPaths) {
+  const auto problems_of = [](auto&& parse) {
+    try {
+      parse();
+    } catch (const InputError& e) {
+      std::vector<std::string> paths;
+      for (const auto& p : e.problems()) paths.push_back(p.path + ": " + p.message);
+      return paths;
+    }
+    return std::vector<std::string>{"(no error)"};
+  };
+  EXPECT_EQ(problems_of([] { (void)Agent::from_json(R"({"queues": ["general"], "capacity": {"chat": -2}})"); }),
+            (std::vector<std::string>{"id: missing", "capacity.chat: a capacity must be a whole number from 0 to 1000000, not -2"}));
+  EXPECT_EQ(problems_of([] {
+              (void)Agent::list_from_json(R"({"agents": [{"id": "A-1", "capacity": {}}, {"id": "A-1", "capacity": {}}]})");
+            }),
+            (std::vector<std::string>{"agents[1].id: agent \"A-1\" is listed twice"}));
+  const Agent a = Agent::from_json(
+      R"({"id": "A-7", "queues": ["returns", "general"], "skills": {"senior": 1, "returns": 3}, "languages": ["zh", "en"],
+          "capacity": {"chat": 5, "email": 10, "*": 8}, "status": "away"})");
+  EXPECT_EQ(a.to_json(),
+            R"({"id":"A-7","queues":["returns","general"],"skills":{"returns":3,"senior":1},"languages":["zh","en"],)"
+            R"("capacity":{"*":8,"chat":5,"email":10},"status":"away"})");
+}
+
+TEST(Routing, PolicyValidationNamesEveryProblem) {
+  const std::string doc = R"({"schema_version": 1, "routing": {
+    "queues": [{"id": "a", "overflow": {"after": "1m", "to": "b"}}, {"id": "b", "overflow": {"after": "0s", "to": "a"}},
+               {"id": "c", "overflow": {"after": "1m", "to": "d"}}, {"id": "d", "overflow": {"after": "1m", "to": "c"}}],
+    "rules": [{"id": "r", "queue": "x", "skills": {"s": -1}}, {"id": "r", "queue": "a", "preferred_skills": {"s": 1}}],
+    "default_queue": "zz",
+    "assignment": {"strategy": "fastest"}}})";
+  try {
+    (void)Policy::from_json(doc);
+    FAIL();
+  } catch (const PolicyError& e) {
+    std::vector<std::string> got;
+    for (const auto& p : e.problems()) got.push_back(p.path + ": " + p.message);
+    EXPECT_EQ(got, (std::vector<std::string>{
+                       "routing.queues[1].overflow.after: must be longer than zero, not 0s",
+                       "routing.queues: overflow goes round in a cycle: c -> d -> c",
+                       "routing.rules[0].queue: no queue \"x\" in \"routing.queues\" (queues: a, b, c, d)",
+                       "routing.rules[0].skills.s: a skill level must be a whole number from 0 to 100, not -1",
+                       "routing.rules[1].id: rule \"r\" is defined twice",
+                       "routing.rules[1].preferred_skills: preferred skills need \"relax_after\", the wait after which they are dropped",
+                       "routing.default_queue: no queue \"zz\" in \"routing.queues\" (queues: a, b, c, d)",
+                       "routing.assignment.strategy: \"fastest\" is not a strategy (least_loaded, round_robin, most_idle)",
+                   }));
+  }
+}
+
+TEST(Routing, PolicyWithoutRoutingHasNoRouter) {
+  EXPECT_THROW(Router(Policy::from_json(R"({"schema_version": 1})")), NotFoundError);
+}
+
+TEST(Routing, RemoveAgentFreesItsTickets) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}));
+  router.route(ticket("T-2"), t0);
+  router.route(ticket("T-1"), t0);
+  EXPECT_EQ(router.remove_agent("A-1"), (std::vector<std::string>{"T-1", "T-2"}));
+  EXPECT_TRUE(router.route(ticket("T-1"), t0).waiting);  // routable again; nobody left
+}
+
+// --- snapshots ------------------------------------------------------------------------------
+
+boost::json::object parsed(const std::string& snapshot) { return boost::json::parse(snapshot).as_object(); }
+
+// Drives a router through a fixed script from step `from` to `to`, returning every decision.
+std::vector<std::string> run_script(Router& router, int from, int to) {
+  std::vector<std::string> out;
+  for (int i = from; i < to; ++i) {
+    const Instant now = t0 + std::chrono::seconds(20 * i);
+    Ticket t = ticket("T-" + std::to_string(i), i % 3 == 0 ? "after_sales/return" : (i % 3 == 1 ? "tech/x" : "general/q"));
+    t.created_at = now;
+    t.customer.id = "C-" + std::to_string(i % 4);
+    t.priority = static_cast<Priority>(i % 4);
+    out.push_back(router.route(t, now).to_json());
+    if (i % 3 == 2) {
+      // The agent of the first assignment (by ticket id) finishes it.
+      const auto state = parsed(router.snapshot());
+      const auto& assigned = state.at("assigned").as_array();
+      if (!assigned.empty())
+        router.release(std::string(assigned[0].at("agent").as_string()), std::string(assigned[0].at("ticket").as_string()));
+    }
+    for (const auto& d : router.dispatch(now)) out.push_back(d.to_json());
+  }
+  return out;
+}
+
+Router scripted_router(const std::shared_ptr<const Policy>& policy) {
+  Router router(policy);
+  router.upsert_agent(agent("A-1", {"returns", "general"}, {{"chat", 1}}, {{"returns", 2}}));
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 2}}, {{"senior", 1}}));
+  router.upsert_agent(agent("A-3", {"general", "complaints"}, {{"chat", 1}}));
+  return router;
+}
+
+TEST(Routing, SnapshotRestoreContinuesExactlyAsWithoutStopping) {
+  for (const char* strategy : {"least_loaded", "round_robin", "most_idle"}) {
+    const auto policy = load(std::string(R"({"sticky": true, "strategy": ")") + strategy + "\"}");
+    Router straight = scripted_router(policy);
+    const auto expected = run_script(straight, 0, 40);
+
+    Router first = scripted_router(policy);
+    auto got = run_script(first, 0, 17);
+    const std::string snapshot = first.snapshot();
+    EXPECT_GT(first.waiting_count(), 0u) << "the script should leave tickets waiting at the snapshot";
+    Router second = Router::restore(policy, snapshot);
+    EXPECT_EQ(second.snapshot(), snapshot);
+    const auto rest = run_script(second, 17, 40);
+    got.insert(got.end(), rest.begin(), rest.end());
+    EXPECT_EQ(got, expected) << strategy;
+  }
+}
+
+TEST(Routing, RestoreRefusesQueuesThePolicyNoLongerHas) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"returns", "complaints"}));
+  const std::string snapshot = router.snapshot();
+  const auto other = Policy::from_json(R"({"schema_version": 1, "routing": {"queues": [{"id": "returns"}, {"id": "general"}],
+                                           "default_queue": "general"}})");
+  try {
+    (void)Router::restore(other, snapshot);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "the router snapshot refers to queues the policy no longer has: \"complaints\" (the policy's queues: returns, general)");
+  }
+  EXPECT_THROW((void)Router::restore(load(), R"({"format": "aftersales.router", "version": 2})"), InputError);
+}
+
+// --- many threads ---------------------------------------------------------------------------
+
+// Invariants checked from a snapshot: no agent over its chat capacity of 3, every ticket held
+// once or waiting once.
+void check_invariants(const std::string& snapshot) {
+  const auto state = parsed(snapshot);
+  std::map<std::string, int> load;
+  std::set<std::string> tickets;
+  for (const auto& entry : state.at("assigned").as_array()) {
+    EXPECT_TRUE(tickets.insert(std::string(entry.at("ticket").as_string())).second);
+    ++load[std::string(entry.at("agent").as_string())];
+  }
+  for (const auto& entry : state.at("waiting").as_array())
+    EXPECT_TRUE(tickets.insert(std::string(entry.at("ticket").as_string())).second) << "assigned and waiting";
+  for (const auto& [agent_id, count] : load) EXPECT_LE(count, 3) << agent_id << " over capacity";
+}
+
+TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
+  Router router(load());
+  constexpr int agents = 6;
+  for (int a = 0; a < agents; ++a) router.upsert_agent(agent("A-" + std::to_string(a), {"general", "returns"}, {{"chat", 3}}, {{"returns", 2}}));
+  constexpr int threads = 4;
+  constexpr int per_thread = 1500;
+  std::mutex held_mutex;
+  std::vector<std::pair<std::string, std::string>> held;  // (agent, ticket)
+  std::atomic<int> assigned_offline{0};
+  Agent never = agent("A-off", {"general", "returns"}, {{"chat", 3}}, {{"returns", 2}});
+  never.status = AgentStatus::offline;  // no thread ever sets it online
+  router.upsert_agent(never);
+  const auto record = [&](const RoutingDecision& d) {
+    if (d.agent == "A-off") ++assigned_offline;
+    const std::lock_guard lock(held_mutex);
+    held.emplace_back(*d.agent, d.ticket);
+  };
+  std::vector<std::thread> pool;
+  for (int th = 0; th < threads; ++th) {
+    pool.emplace_back([&, th] {
+      std::mt19937 random(static_cast<unsigned>(th));
+      for (int i = 0; i < per_thread; ++i) {
+        const int op = static_cast<int>(random() % 10);
+        if (op < 5) {
+          const auto d = router.route(ticket("T-" + std::to_string(th) + "-" + std::to_string(i),
+                                             i % 2 ? "after_sales/return" : "general/q"), t0 + 1h);
+          if (d.agent) record(d);
+        } else if (op < 8) {
+          std::pair<std::string, std::string> victim;
+          {
+            const std::lock_guard lock(held_mutex);
+            if (held.empty()) continue;
+            const auto k = random() % held.size();
+            victim = held[k];
+            held.erase(held.begin() + static_cast<std::ptrdiff_t>(k));
+          }
+          router.release(victim.first, victim.second);
+          for (const auto& d : router.dispatch(t0 + 1h)) record(d);
+        } else {
+          const std::string id = "A-" + std::to_string(random() % agents);
+          const bool online = random() % 2 == 0;
+          router.set_status(id, online ? AgentStatus::online : AgentStatus::offline);
+          if (!online) continue;
+          for (const auto& d : router.dispatch(t0 + 1h)) record(d);
+        }
+        if (i % 50 == 0) check_invariants(router.snapshot());
+      }
+    });
+  }
+  for (auto& t : pool) t.join();
+  EXPECT_EQ(assigned_offline.load(), 0);
+  // Everyone back online and every ticket done: dispatch drains the queues completely.
+  for (int a = 0; a < agents; ++a) router.set_status("A-" + std::to_string(a), AgentStatus::online);
+  for (int round = 0; round < 10000 && (router.waiting_count() > 0 || !held.empty()); ++round) {
+    for (const auto& [a, t] : held) router.release(a, t);
+    held.clear();
+    // Every agent is now empty: one dispatch fills all 6 × 3 chat places, or empties the queues.
+    const std::size_t waiting = router.waiting_count();
+    const auto decisions = router.dispatch(t0 + 2h);
+    EXPECT_EQ(decisions.size(), std::min<std::size_t>(waiting, 6 * 3));
+    for (const auto& d : decisions) record(d);
+  }
+  EXPECT_EQ(router.waiting_count(), 0u);
+  EXPECT_TRUE(held.empty());
+}
+
+}  // namespace
