@@ -1,11 +1,12 @@
 // Routing from Python: Router objects made by Policy.router(), taking agent and ticket dicts
-// (written as JSON and read by the C++ parsers, so their problems carry the same paths) and
-// returning decision objects. The router is internally synchronised: every call releases the
+// (read by the C++ readers, so their problems carry the same paths as in JSON) and returning
+// decision objects. The router is internally synchronised: every call releases the
 // GIL while the router works.
 
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "ticket_dict.hpp"
 
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
@@ -41,9 +42,9 @@ void upsert_agent(Router& router, py::handle agent) {
 }
 
 RoutingDecision route(Router& router, py::handle ticket, Instant at) {
-  const std::string json = dict_json(ticket, "ticket");
+  const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return router.route(Ticket::from_json(json), at);
+  return router.route(read, at);
 }
 
 void set_status(Router& router, const std::string& agent_id, const std::string& status) {
