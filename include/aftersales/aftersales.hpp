@@ -6,6 +6,7 @@
 #include <aftersales/error.hpp>
 #include <aftersales/logging.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>

@@ -41,6 +41,11 @@ class JsonWriter {
     return *this;
   }
   JsonWriter& value(int number) { return value(std::int64_t{number}); }
+  JsonWriter& boolean(bool flag) {
+    separate();
+    out_ += flag ? "true" : "false";
+    return *this;
+  }
   JsonWriter& null() {
     separate();
     out_ += "null";
