@@ -1,0 +1,118 @@
+#pragma once
+// What every C ABI shim file shares: the handle types, the guard that turns exceptions into
+// status codes and the last error, and the checks of pointers and handles. Private to capi/.
+
+#include "aftersales.h"
+
+#include <aftersales/aftersales.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <type_traits>
+#include <utility>
+
+namespace aftersales::capi {
+
+// A handle starts with a tag that says what it is, so that a NULL, a pointer to some other
+// object or (often) a freed handle is rejected instead of being used.
+template <class T, std::uint64_t Tag>
+struct Handle {
+  static constexpr std::uint64_t live_tag = Tag;
+  explicit Handle(T v) : value(std::move(v)) {}
+  std::uint64_t tag = Tag;
+  T value;
+};
+
+/// Clears the calling thread's last error (every shim starts with it).
+void clear_last_error() noexcept;
+
+/// Records the exception being handled as the thread's last error and returns its status code.
+/// Call only inside a catch block.
+int fail_with_current_exception() noexcept;
+
+// Runs one shim body: clears the last error, and turns every exception into a status code and
+// a message. Nothing escapes.
+template <class Body>
+int guarded(Body&& body) noexcept {
+  clear_last_error();
+  try {
+    std::forward<Body>(body)();
+    return AFTERSALES_OK;
+  } catch (...) {
+    return fail_with_current_exception();
+  }
+}
+
+[[noreturn]] inline void invalid_argument(std::string message) {
+  throw aftersales::Error(ErrorCode::invalid_argument, message);
+}
+
+template <class T>
+T* non_null(T* pointer, const char* name) {
+  if (pointer == nullptr) {
+    invalid_argument(std::string(name) + " is NULL; expected a valid pointer");
+  }
+  return pointer;
+}
+
+template <class H>
+bool is_live(const H* handle) noexcept {
+  std::uint64_t tag = 0;
+  std::memcpy(&tag, static_cast<const void*>(handle), sizeof tag);
+  return tag == H::live_tag;
+}
+
+template <class H>
+const auto& unwrap(const H* handle, const char* name) {
+  if (handle == nullptr) {
+    invalid_argument(std::string(name) + " is NULL; expected an " + H::type_name);
+  }
+  if (!is_live(handle)) {
+    invalid_argument(std::string(name) + " is not a live " + H::type_name +
+                     " (freed, never created, or a handle of another type)");
+  }
+  return handle->value;
+}
+
+// Nulls the caller's pointer first, so that it holds NULL (safe to free) on every failure.
+template <class H>
+H*& handle_out(H** out, const char* name = "out") {
+  H*& slot = *non_null(out, name);
+  slot = nullptr;
+  return slot;
+}
+
+// Text handed to the caller, who releases it with aftersales_free (std::free).
+inline char* malloc_copy(const std::string& text) {
+  auto* copy = static_cast<char*>(std::malloc(text.size() + 1));
+  if (copy == nullptr) throw std::bad_alloc();
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  return copy;
+}
+
+template <class H>
+void release(H* handle) noexcept {
+  if (handle == nullptr || !is_live(handle)) return;
+  handle->tag = 0;
+  delete handle;
+}
+
+}  // namespace aftersales::capi
+
+// The tags spell "asPolicy" and "asCalndr" in ASCII, recognisable in a debugger.
+struct aftersales_policy : aftersales::capi::Handle<std::shared_ptr<const aftersales::Policy>, 0x6173506f6c696379> {
+  using Handle::Handle;
+  static constexpr const char* type_name = "aftersales_policy";
+};
+struct aftersales_calendar : aftersales::capi::Handle<aftersales::Calendar, 0x617343616c6e6472> {
+  using Handle::Handle;
+  static constexpr const char* type_name = "aftersales_calendar";
+};
+
+// Reading the tag as raw bytes from offset 0 is what lets a pointer of the wrong type be checked.
+static_assert(std::is_standard_layout_v<aftersales_policy>);
+static_assert(std::is_standard_layout_v<aftersales_calendar>);
