@@ -8,19 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
-static int passed;
-static int failed;
+#include "harness.h"
 
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    ++passed;
-    return;
-  }
-  ++failed;
-  fprintf(stderr, "refund_test.c:%d: FAILED: %s (last error: \"%s\")\n", line, what,
-          aftersales_last_error());
-}
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
 /* `text` is not NULL and contains `fragment`. */
 #define CHECK_HAS(text, fragment) CHECK((text) != NULL && strstr((text), (fragment)) != NULL)
 
