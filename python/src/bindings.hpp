@@ -12,5 +12,7 @@ void bind_policy(pybind11::module_& m);
 /// The SLA report types and Policy's evaluate_sla methods; after bind_policy.
 void bind_sla(pybind11::module_& m);
 void bind_logging(pybind11::module_& m);
+/// The refund decision types and Policy's check_refund methods; after bind_policy.
+void bind_refund(pybind11::module_& m);
 
 }  // namespace aftersales::python
