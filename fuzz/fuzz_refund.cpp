@@ -37,26 +37,28 @@ const auto& policy() {
   return loaded;
 }
 
-void check(bool promise) {
-  if (!promise) std::abort();
+// Aborts (a finding) when a decision breaks one of its promises.
+void keep_promises(const aftersales::RefundDecision& decision) {
+  const auto& refund = decision.refund;
+  std::int64_t sum = refund.shipping.minor_units();
+  for (const auto& line : refund.lines) sum += line.amount.minor_units();
+  for (const auto& d : refund.deductions) sum -= d.amount.minor_units();
+  const bool resolution_offered =
+      !decision.eligible ||
+      std::find(decision.options.begin(), decision.options.end(), *decision.resolution) != decision.options.end();
+  if (sum != refund.total.minor_units() || refund.total.minor_units() < 0 || !resolution_offered ||
+      (!decision.eligible && refund.total.minor_units() != 0))
+    std::abort();
 }
 
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string_view text(reinterpret_cast<const char*>(data), size);
   try {
-    const auto request = aftersales::RefundRequest::from_json(text);
+    const auto request =
+        aftersales::RefundRequest::from_json(std::string_view(reinterpret_cast<const char*>(data), size));
     const auto decision = policy()->check_refund(request);
-    const auto& refund = decision.refund;
-    std::int64_t sum = refund.shipping.minor_units();
-    for (const auto& line : refund.lines) sum += line.amount.minor_units();
-    for (const auto& d : refund.deductions) sum -= d.amount.minor_units();
-    check(sum == refund.total.minor_units());
-    check(refund.total.minor_units() >= 0);
-    check(!decision.eligible ||
-          std::find(decision.options.begin(), decision.options.end(), *decision.resolution) != decision.options.end());
-    check(decision.eligible || refund.total.minor_units() == 0);
+    keep_promises(decision);
     (void)decision.to_json();
   } catch (const aftersales::Error&) {
     // Rejected with a reason: what malformed input should get.
