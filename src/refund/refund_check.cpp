@@ -55,63 +55,80 @@ struct Claim {
   std::int64_t discount = 0;  // the units' share of discounts
 };
 
-std::size_t line_index(const RefundOrder& order, std::string_view id, const std::string& path) {
-  for (std::size_t i = 0; i < order.lines.size(); ++i)
-    if (order.lines[i].id == id) return i;
-  throw InputError("the order has no line " + detail::quoted(id), path);
+std::string indexed(std::string_view list, std::size_t i, std::string_view member = {}) {
+  return std::string(list) + "[" + std::to_string(i) + "]" + std::string(member);
 }
 
-std::string indexed(std::string_view list, std::size_t i) {
-  return std::string(list) + "[" + std::to_string(i) + "]";
+// The index of line `id`; a hand-built request naming a line its order lacks is an InputError
+// at the path `make_path()` spells out (only then: paths cost allocations).
+template <class Path>
+std::size_t line_index(const RefundOrder& order, std::string_view id, const Path& make_path) {
+  for (std::size_t i = 0; i < order.lines.size(); ++i)
+    if (order.lines[i].id == id) return i;
+  throw InputError("the order has no line " + detail::quoted(id), make_path());
 }
 
 std::int64_t checked_value(const RefundOrderLine& line, std::size_t i) {
   std::int64_t value = 0;
-  if (line.quantity < 1) throw InputError("a line needs a quantity of at least 1", indexed("order.lines", i) + ".quantity");
-  if (line.unit_price.minor_units() < 0) throw InputError("a unit price cannot be negative", indexed("order.lines", i) + ".unit_price");
+  if (line.quantity < 1) throw InputError("a line needs a quantity of at least 1", indexed("order.lines", i, ".quantity"));
+  if (line.unit_price.minor_units() < 0) throw InputError("a unit price cannot be negative", indexed("order.lines", i, ".unit_price"));
   if (__builtin_mul_overflow(line.unit_price.minor_units(), line.quantity, &value))
     throw RangeError("the line's value overflows the 64-bit range of minor units", indexed("order.lines", i));
   return value;
 }
 
-// Spreads `discount` over its lines in proportion to their value; the minor units that the
+// `amount × value / total` as a whole part and a remainder, in 64 bits when the product fits.
+std::pair<std::int64_t, std::int64_t> share_of(std::int64_t amount, std::int64_t value, wide total) {
+  std::int64_t product = 0;
+  if (!__builtin_mul_overflow(amount, value, &product) && total <= INT64_MAX) {
+    const auto t = static_cast<std::int64_t>(total);
+    return {product / t, product % t};
+  }
+  const wide exact = static_cast<wide>(amount) * value;
+  return {static_cast<std::int64_t>(exact / total), static_cast<std::int64_t>(exact % total)};
+}
+
+// Spreads discount `d` over its lines in proportion to their value; the minor units that the
 // proportional shares leave over go to the largest remainders, ties to the earlier line.
-void allocate(std::vector<LineMoney>& money, const RefundOrder& order, std::size_t d) {
+// `shares` is scratch space, reused across discounts: (remainder, line index).
+void allocate(std::vector<LineMoney>& money, const RefundOrder& order, std::size_t d,
+              std::vector<std::pair<std::int64_t, std::size_t>>& shares) {
   const RefundDiscount& discount = order.discounts[d];
-  const std::string path = indexed("order.discounts", d);
-  std::vector<std::size_t> members;
+  shares.clear();
   if (discount.lines.empty()) {
-    for (std::size_t i = 0; i < money.size(); ++i) members.push_back(i);
+    for (std::size_t i = 0; i < money.size(); ++i) shares.emplace_back(0, i);
   } else {
     for (std::size_t j = 0; j < discount.lines.size(); ++j)
-      members.push_back(line_index(order, discount.lines[j], path + ".lines" + "[" + std::to_string(j) + "]"));
+      shares.emplace_back(0, line_index(order, discount.lines[j], [&] { return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]"; }));
   }
   const std::int64_t amount = discount.amount.minor_units();
   wide total = 0;
-  for (std::size_t i : members) total += money[i].value;
+  for (const auto& share : shares) total += money[share.second].value;
   if (amount < 0 || amount > total)
     throw InputError(discount.amount.to_string() + " is not between zero and the value of the goods it applies to",
-                     path + ".amount");
+                     indexed("order.discounts", d, ".amount"));
   if (amount == 0) return;
-  std::vector<std::pair<std::int64_t, std::size_t>> remainders;  // (remainder, member position)
   std::int64_t given = 0;
-  for (std::size_t k = 0; k < members.size(); ++k) {
-    const wide exact = static_cast<wide>(amount) * money[members[k]].value;
-    const auto share = static_cast<std::int64_t>(exact / total);
-    money[members[k]].discount += share;
-    given += share;
-    remainders.emplace_back(static_cast<std::int64_t>(exact % total), k);
+  for (auto& share : shares) {
+    const auto [whole, remainder] = share_of(amount, money[share.second].value, total);
+    money[share.second].discount += whole;
+    given += whole;
+    share.first = remainder;
   }
-  std::sort(remainders.begin(), remainders.end(),
+  // Lines are listed in order, so the earlier line wins a tie (a discount's own list may
+  // name them out of order: compare line indexes, not positions).
+  std::sort(shares.begin(), shares.end(),
             [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  for (std::int64_t k = 0; k < amount - given; ++k) money[members[remainders[static_cast<std::size_t>(k)].second]].discount += 1;
+  for (std::int64_t k = 0; k < amount - given; ++k) money[shares[static_cast<std::size_t>(k)].second].discount += 1;
 }
 
 std::vector<LineMoney> order_money(const RefundRequest& request) {
   const RefundOrder& order = request.order;
   std::vector<LineMoney> money(order.lines.size());
   for (std::size_t i = 0; i < order.lines.size(); ++i) money[i] = {&order.lines[i], checked_value(order.lines[i], i)};
-  for (std::size_t d = 0; d < order.discounts.size(); ++d) allocate(money, order, d);
+  std::vector<std::pair<std::int64_t, std::size_t>> shares;
+  shares.reserve(money.size());
+  for (std::size_t d = 0; d < order.discounts.size(); ++d) allocate(money, order, d, shares);
   for (std::size_t i = 0; i < money.size(); ++i)
     if (money[i].discount > money[i].value)
       throw InputError("the discounts on line " + detail::quoted(order.lines[i].id) + " exceed what it is worth",
@@ -119,10 +136,10 @@ std::vector<LineMoney> order_money(const RefundRequest& request) {
   // Refunds use up a line's units in order: the first refund takes unit 0, 1, ...
   for (std::size_t r = 0; r < request.refunded.size(); ++r) {
     const PriorRefund& prior = request.refunded[r];
-    LineMoney& line = money[line_index(order, prior.line, indexed("refunded", r) + ".line")];
+    LineMoney& line = money[line_index(order, prior.line, [&] { return indexed("refunded", r, ".line"); })];
     if (prior.quantity < 0 || prior.quantity > line.units_left())
       throw InputError("prior refunds on line " + detail::quoted(prior.line) + " add up to more units than it has",
-                       indexed("refunded", r) + ".quantity");
+                       indexed("refunded", r, ".quantity"));
     line.prior_money += prior.amount ? prior.amount->minor_units() : line.units_paid(line.prior_units, prior.quantity);
     line.prior_units += prior.quantity;
   }
@@ -139,10 +156,10 @@ std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<Lin
   }
   for (std::size_t k = 0; k < request.items.size(); ++k) {
     const RefundItem& item = request.items[k];
-    const std::size_t i = line_index(request.order, item.line, indexed("items", k) + ".line");
-    if (item.quantity < 1) throw InputError("an item needs a quantity of at least 1", indexed("items", k) + ".quantity");
+    const std::size_t i = line_index(request.order, item.line, [&] { return indexed("items", k, ".line"); });
+    if (item.quantity < 1) throw InputError("an item needs a quantity of at least 1", indexed("items", k, ".quantity"));
     for (const Claim& earlier : claims)
-      if (earlier.line == i) throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k) + ".line");
+      if (earlier.line == i) throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
     claims.push_back({i, item.quantity, item.condition});
   }
   return claims;
