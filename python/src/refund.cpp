@@ -79,12 +79,14 @@ void bind_parts(py::module_& m) {
       .def_readonly("type", &RefundDeduction::type)
       .def_property_readonly("amount", [](const RefundDeduction& d) { return decimal(d.amount); });
   py::class_<RefundAmounts>(m, "RefundAmounts", "The money of a refund decision, exact (Decimal).")
-      .def_property_readonly("currency", [](const RefundAmounts& a) { return std::string(a.total.currency().code_view()); })
-      .def_property_readonly("total", [](const RefundAmounts& a) { return decimal(a.total); },
-                             "lines + shipping - deductions.")
+      .def_property_readonly("currency",
+                             [](const RefundAmounts& a) { return std::string(a.total.currency().code_view()); })
+      .def_property_readonly(
+          "total", [](const RefundAmounts& a) { return decimal(a.total); }, "lines + shipping - deductions.")
       .def_readonly("lines", &RefundAmounts::lines)
-      .def_property_readonly("shipping", [](const RefundAmounts& a) { return decimal(a.shipping); },
-                             "The original delivery fee paid back.")
+      .def_property_readonly(
+          "shipping", [](const RefundAmounts& a) { return decimal(a.shipping); },
+          "The original delivery fee paid back.")
       .def_readonly("deductions", &RefundAmounts::deductions);
 }
 

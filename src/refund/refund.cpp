@@ -98,7 +98,9 @@ std::string RefundDecision::to_json() const {
   return w.take();
 }
 
-RefundDecision Policy::check_refund(const RefundRequest& request) const { return detail::check_refund(*data_, request); }
+RefundDecision Policy::check_refund(const RefundRequest& request) const {
+  return detail::check_refund(*data_, request);
+}
 
 std::string Policy::check_refund_json(std::string_view request) const {
   return check_refund(RefundRequest::from_json(request)).to_json();

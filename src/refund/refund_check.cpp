@@ -70,8 +70,10 @@ std::size_t line_index(const RefundOrder& order, std::string_view id, const Path
 
 std::int64_t checked_value(const RefundOrderLine& line, std::size_t i) {
   std::int64_t value = 0;
-  if (line.quantity < 1) throw InputError("a line needs a quantity of at least 1", indexed("order.lines", i, ".quantity"));
-  if (line.unit_price.minor_units() < 0) throw InputError("a unit price cannot be negative", indexed("order.lines", i, ".unit_price"));
+  if (line.quantity < 1)
+    throw InputError("a line needs a quantity of at least 1", indexed("order.lines", i, ".quantity"));
+  if (line.unit_price.minor_units() < 0)
+    throw InputError("a unit price cannot be negative", indexed("order.lines", i, ".unit_price"));
   if (__builtin_mul_overflow(line.unit_price.minor_units(), line.quantity, &value))
     throw RangeError("the line's value overflows the 64-bit range of minor units", indexed("order.lines", i));
   return value;
@@ -99,7 +101,9 @@ void allocate(std::vector<LineMoney>& money, const RefundOrder& order, std::size
     for (std::size_t i = 0; i < money.size(); ++i) shares.emplace_back(0, i);
   } else {
     for (std::size_t j = 0; j < discount.lines.size(); ++j)
-      shares.emplace_back(0, line_index(order, discount.lines[j], [&] { return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]"; }));
+      shares.emplace_back(0, line_index(order, discount.lines[j], [&] {
+                            return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]";
+                          }));
   }
   const std::int64_t amount = discount.amount.minor_units();
   wide total = 0;
@@ -159,7 +163,8 @@ std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<Lin
     const std::size_t i = line_index(request.order, item.line, [&] { return indexed("items", k, ".line"); });
     if (item.quantity < 1) throw InputError("an item needs a quantity of at least 1", indexed("items", k, ".quantity"));
     for (const Claim& earlier : claims)
-      if (earlier.line == i) throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
+      if (earlier.line == i)
+        throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
     claims.push_back({i, item.quantity, item.condition});
   }
   return claims;
@@ -177,12 +182,12 @@ std::string local_text(Instant t, const date::time_zone& zone) {
   const auto offset_minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
   const auto abs_offset = offset_minutes < 0 ? -offset_minutes : offset_minutes;
   char text[48];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d%s%c%02d:%02d", static_cast<int>(ymd.year()),
-                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                static_cast<int>(time.seconds().count()),
-                time.subseconds().count() != 0 ? ("." + std::to_string(1000 + time.subseconds().count()).substr(1)).c_str() : "",
-                offset_minutes < 0 ? '-' : '+', static_cast<int>(abs_offset / 60), static_cast<int>(abs_offset % 60));
+  std::snprintf(
+      text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d%s%c%02d:%02d", static_cast<int>(ymd.year()),
+      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+      static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+      time.subseconds().count() != 0 ? ("." + std::to_string(1000 + time.subseconds().count()).substr(1)).c_str() : "",
+      offset_minutes < 0 ? '-' : '+', static_cast<int>(abs_offset / 60), static_cast<int>(abs_offset % 60));
   return text;
 }
 
@@ -285,15 +290,16 @@ class Decider {
     reason_ = policy_->reason(request_.reason);
     if (reason_ == nullptr) {
       note(RefundCode::reason_not_covered,
-           "refund policy " + detail::quoted(policy_->id) + " has no rules for the reason " + detail::quoted(request_.reason) +
-               " (it covers " + reason_names() + ")",
+           "refund policy " + detail::quoted(policy_->id) + " has no rules for the reason " +
+               detail::quoted(request_.reason) + " (it covers " + reason_names() + ")",
            {});
       return finish(false);
     }
     shipped_ = request_.order.shipped_at.has_value();
     if (!shipped_) note(RefundCode::not_shipped, "the order has not shipped: it is refunded without a return", {});
     if (claims_.empty())
-      note(RefundCode::already_refunded, "every unit of order " + detail::quoted(request_.order.id) + " has been refunded already", {});
+      note(RefundCode::already_refunded,
+           "every unit of order " + detail::quoted(request_.order.id) + " has been refunded already", {});
     for (Claim& claim : claims_) check_claim(claim);
     const bool lines_ok = std::all_of(claims_.begin(), claims_.end(), [](const Claim& c) { return c.eligible; });
     choose_resolution();
@@ -315,12 +321,15 @@ class Decider {
     text(Field::customer_tier, request_.customer.tier);
     text(Field::customer_id, request_.customer.id);
     if (symbols.used(Field::order_amount))
-      subject.set_number(static_cast<std::size_t>(Field::order_amount), money_millionths(Money{order_paid(), currency_}));
+      subject.set_number(static_cast<std::size_t>(Field::order_amount),
+                         money_millionths(Money{order_paid(), currency_}));
     if (request_.customer.credit_score && symbols.used(Field::customer_credit_score)) {
-      const auto score = std::clamp<std::int64_t>(*request_.customer.credit_score, -1'000'000'000'000, 1'000'000'000'000);
+      const auto score =
+          std::clamp<std::int64_t>(*request_.customer.credit_score, -1'000'000'000'000, 1'000'000'000'000);
       subject.set_number(static_cast<std::size_t>(Field::customer_credit_score), score * number_scale);
     }
-    const bool per_item = !claims_.empty() && (symbols.used(Field::item_category) || symbols.used(Field::item_condition));
+    const bool per_item =
+        !claims_.empty() && (symbols.used(Field::item_category) || symbols.used(Field::item_condition));
     for (const RefundPolicy& policy : data_.refunds.policies) {
       if (!per_item) {
         if (policy.when.matches(subject)) return &policy;
@@ -372,11 +381,11 @@ class Decider {
       note(code, std::move(message), id);
     };
     if (money.units_left() == 0) {
-      refuse(RefundCode::already_refunded, "all " + std::to_string(line.quantity) + " units of line " + detail::quoted(id) +
-                                               " have been refunded already");
+      refuse(RefundCode::already_refunded, "all " + std::to_string(line.quantity) + " units of line " +
+                                               detail::quoted(id) + " have been refunded already");
     } else if (money.money_left() <= 0) {
-      refuse(RefundCode::already_refunded, "the " + money_text(money.paid(), currency_) + " paid for line " + detail::quoted(id) +
-                                               " has been refunded in full already");
+      refuse(RefundCode::already_refunded, "the " + money_text(money.paid(), currency_) + " paid for line " +
+                                               detail::quoted(id) + " has been refunded in full already");
     } else if (claim.quantity > money.units_left()) {
       refuse(RefundCode::quantity_exceeds,
              std::to_string(claim.quantity) + " units requested, but line " + detail::quoted(id) + " has " +
@@ -397,8 +406,9 @@ class Decider {
       return std::find(list.begin(), list.end(), value) != list.end();
     };
     if (listed(reason.exclude_categories, line.category)) {
-      refuse(RefundCode::excluded_category, "line " + detail::quoted(line.id) + " is in the category " + detail::quoted(line.category) +
-                                                ", which the reason " + detail::quoted(reason.name) + " never covers");
+      refuse(RefundCode::excluded_category, "line " + detail::quoted(line.id) + " is in the category " +
+                                                detail::quoted(line.category) + ", which the reason " +
+                                                detail::quoted(reason.name) + " never covers");
     } else if (line.no_return_confirmed && listed(reason.exclude_if_confirmed, line.category)) {
       refuse(RefundCode::confirmed_non_returnable,
              "line " + detail::quoted(line.id) + " is in the category " + detail::quoted(line.category) +
@@ -408,10 +418,11 @@ class Decider {
     if (!reason.conditions.empty() && !listed(reason.conditions, claim.condition)) {
       std::string accepted;
       for (const auto& c : reason.conditions) accepted.append(accepted.empty() ? "" : ", ").append(c);
-      refuse(RefundCode::condition_not_allowed,
-             (claim.condition.empty() ? std::string("the item's condition is not stated")
-                                      : "the item's condition " + detail::quoted(claim.condition) + " is not accepted") +
-                 "; the reason " + detail::quoted(reason.name) + " accepts " + accepted);
+      refuse(
+          RefundCode::condition_not_allowed,
+          (claim.condition.empty() ? std::string("the item's condition is not stated")
+                                   : "the item's condition " + detail::quoted(claim.condition) + " is not accepted") +
+              "; the reason " + detail::quoted(reason.name) + " accepts " + accepted);
     }
   }
 
@@ -476,7 +487,8 @@ class Decider {
     const std::string name(to_string(r));
     if (!shipped_) {
       note(RefundCode::resolution_not_allowed,
-           "the order has not shipped, so there is nothing to " + std::string(r == Resolution::return_refund ? "return" : name) +
+           "the order has not shipped, so there is nothing to " +
+               std::string(r == Resolution::return_refund ? "return" : name) +
                ": it can be refunded without a return (refund_only)",
            {});
       return;
@@ -514,10 +526,11 @@ class Decider {
         return;
       case WindowState::expired:
         note(RefundCode::window_expired,
-             "the " + length_text(w->length) + " " + name + " window of the reason " + detail::quoted(reason_->name) + " ended at " +
-                 local_text(w->end, zone) + " (counted from " + (reason_->next_day ? "the day after " : "") +
-                 std::string(moment_words(reason_->from)) + " at " + local_text(w->from, zone) +
-                 (w->extended ? ", extended for orders placed in a promotion period" : "") + "); " + when,
+             "the " + length_text(w->length) + " " + name + " window of the reason " + detail::quoted(reason_->name) +
+                 " ended at " + local_text(w->end, zone) + " (counted from " +
+                 (reason_->next_day ? "the day after " : "") + std::string(moment_words(reason_->from)) + " at " +
+                 local_text(w->from, zone) + (w->extended ? ", extended for orders placed in a promotion period" : "") +
+                 "); " + when,
              {});
         return;
     }
@@ -553,9 +566,10 @@ class Decider {
 
   // Half a minor unit and more rounds up: 15% of 33.33 is 4.9995, a fee of 5.00.
   [[nodiscard]] std::int64_t restocking_fee(std::int64_t goods) const {
-    const std::int64_t rate = reason_->restocking_fee_rate
-                                  ? *reason_->restocking_fee_rate
-                                  : (reason_->return_shipping == ReturnShipping::buyer ? policy_->restocking_fee_rate : 0);
+    const std::int64_t rate =
+        reason_->restocking_fee_rate
+            ? *reason_->restocking_fee_rate
+            : (reason_->return_shipping == ReturnShipping::buyer ? policy_->restocking_fee_rate : 0);
     const wide scaled = static_cast<wide>(goods) * rate;
     return static_cast<std::int64_t>((scaled + number_scale / 2) / number_scale);
   }
@@ -639,7 +653,9 @@ class Decider {
       note(RefundCode::fast_refund_denied, "no refund before the return arrives: " + why, {});
     };
     if (rule.min_credit_score) {
-      if (!customer.credit_score) deny("the customer's credit score is not known (at least " + std::to_string(*rule.min_credit_score) + " is needed)");
+      if (!customer.credit_score)
+        deny("the customer's credit score is not known (at least " + std::to_string(*rule.min_credit_score) +
+             " is needed)");
       else if (*customer.credit_score < *rule.min_credit_score)
         deny("the customer's credit score " + std::to_string(*customer.credit_score) + " is below " +
              std::to_string(*rule.min_credit_score));

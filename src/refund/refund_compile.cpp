@@ -79,7 +79,8 @@ std::vector<std::string> read_names(const Node& node) {
   for (std::size_t i = 0; i < list->size(); ++i) {
     const Node entry = node.element(i);
     if (const auto text = entry.string()) {
-      if (std::find(names.begin(), names.end(), *text) != names.end()) entry.problem(quoted(*text) + " is listed twice");
+      if (std::find(names.begin(), names.end(), *text) != names.end())
+        entry.problem(quoted(*text) + " is listed twice");
       else names.emplace_back(*text);
     }
   }
@@ -89,7 +90,8 @@ std::vector<std::string> read_names(const Node& node) {
 void compile_windows(const Node& node, RefundReasonRule& reason) {
   const auto* object = node.any_object();
   if (object == nullptr) return;
-  if (object->empty()) node.problem("a reason needs at least one window (return_refund, refund_only, exchange, repair)");
+  if (object->empty())
+    node.problem("a reason needs at least one window (return_refund, refund_only, exchange, repair)");
   for (const auto& [key, value] : *object) {
     const std::string_view name(key.data(), key.size());
     const Node entry = node.child(name, value);
@@ -121,7 +123,8 @@ void compile_reason(const Node& node, std::string_view name, RefundPolicy& polic
     if (const auto who = read_name(*payer, return_shipping_names, "a return shipping payer"))
       reason.return_shipping = static_cast<ReturnShipping>(*who);
   }
-  if (const auto flag = node.member("refund_shipping_fee")) reason.refund_shipping_fee = flag->boolean().value_or(false);
+  if (const auto flag = node.member("refund_shipping_fee"))
+    reason.refund_shipping_fee = flag->boolean().value_or(false);
   if (const auto list = node.member("conditions")) {
     reason.conditions = read_names(*list);
     if (reason.conditions.empty() && list->value().is_array())

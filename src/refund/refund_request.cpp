@@ -74,7 +74,8 @@ class Reader {
         const auto& names = detail::resolution_names;
         const auto it = std::find(names.begin(), names.end(), *text);
         if (it == names.end())
-          resolution->problem(detail::quoted(*text) + " is not a resolution (return_refund, refund_only, exchange, repair)");
+          resolution->problem(detail::quoted(*text) +
+                              " is not a resolution (return_refund, refund_only, exchange, repair)");
         else request_.resolution = static_cast<Resolution>(it - names.begin());
       }
     }
@@ -166,7 +167,8 @@ class Reader {
       if (const auto price = entry.required("unit_price"))
         line.unit_price = read_money(*price, currency_).value_or(line.unit_price);
       if (const auto quantity = entry.required("quantity")) line.quantity = read_quantity(*quantity, 1).value_or(1);
-      if (const auto flag = present(entry, "no_return_confirmed")) line.no_return_confirmed = flag->boolean().value_or(false);
+      if (const auto flag = present(entry, "no_return_confirmed"))
+        line.no_return_confirmed = flag->boolean().value_or(false);
       request_.order.lines.push_back(std::move(line));
     }
   }
@@ -239,7 +241,8 @@ class Reader {
         if (const auto* line = line_of(*line_node)) {
           item.line = line->id;
           for (const auto& earlier : request_.items)
-            if (earlier.line == item.line) line_node->problem("line " + detail::quoted(item.line) + " is requested twice");
+            if (earlier.line == item.line)
+              line_node->problem("line " + detail::quoted(item.line) + " is requested twice");
         }
       }
       if (const auto quantity = present(entry, "quantity")) item.quantity = read_quantity(*quantity, 1).value_or(1);
