@@ -129,7 +129,14 @@ void allocate(std::vector<LineMoney>& money, const RefundOrder& order, std::size
 std::vector<LineMoney> order_money(const RefundRequest& request) {
   const RefundOrder& order = request.order;
   std::vector<LineMoney> money(order.lines.size());
-  for (std::size_t i = 0; i < order.lines.size(); ++i) money[i] = {&order.lines[i], checked_value(order.lines[i], i)};
+  if (order.shipping_fee.minor_units() < 0) throw InputError("a delivery fee cannot be negative", "order.shipping_fee");
+  // Every sum the decision takes (goods, kept goods, refunds, with delivery) is at most this one.
+  std::int64_t total = order.shipping_fee.minor_units();
+  for (std::size_t i = 0; i < order.lines.size(); ++i) {
+    money[i] = {&order.lines[i], checked_value(order.lines[i], i)};
+    if (__builtin_add_overflow(total, money[i].value, &total))
+      throw RangeError("the order's total overflows the 64-bit range of minor units", "order.lines");
+  }
   std::vector<std::pair<std::int64_t, std::size_t>> shares;
   shares.reserve(money.size());
   for (std::size_t d = 0; d < order.discounts.size(); ++d) allocate(money, order, d, shares);

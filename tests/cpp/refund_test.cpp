@@ -744,6 +744,19 @@ TEST(RefundHandBuilt, InconsistentRequestsAreInputErrors) {
   }
 }
 
+TEST(RefundHandBuilt, OverflowIsARangeErrorNotAWrap) {
+  // Two lines of 5e18 minor units each: each fits in 64 bits, their sum does not.
+  const auto policy = cn_policy();
+  auto json = [](std::string_view second) {
+    return R"({"order": {"id": "O", "currency": "JPY", "placed_at": "2026-11-05T10:00:00Z",
+        "lines": [{"id": "A", "unit_price": "5000000000000000000", "quantity": 1},
+                  {"id": "B", "unit_price": ")" + std::string(second) + R"(", "quantity": 1}]},
+        "reason": "quality", "requested_at": "2026-11-06T10:00:00Z"})";
+  };
+  EXPECT_THROW((void)decide(*policy, json("5000000000000000000")), RangeError);
+  EXPECT_TRUE(decide(*policy, json("1")).eligible);
+}
+
 // ---- Policy validation ------------------------------------------------------------------------------------
 
 TEST(RefundPolicyValidation, EveryProblemWithItsPath) {
