@@ -6,6 +6,9 @@
 /// Money is exact: every amount is a Money of the order's currency in integer minor units.
 /// docs/refunds.md explains the arithmetic (discount allocation, partial returns, deductions)
 /// with worked examples.
+///
+/// Thread-safety: requests and decisions are plain values (one thread at a time per object);
+/// Policy::check_refund only reads the policy and may run on any number of threads at once.
 
 #include <aftersales/export.h>
 #include <aftersales/values.hpp>
