@@ -376,6 +376,55 @@ AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char
  */
 AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy, const char *snapshot_json,
                                                 size_t len, aftersales_router **out);
+/* Refunds                                                                                    */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Refund decisions (SPEC section 6). A request is the SPEC section 6 JSON object
+ *   {"order": {...}, "items": [...], "reason", "resolution", "requested_at", "customer",
+ *    "refunded": [...], "return_received_at"}
+ * with amounts as decimal strings in the order's currency; a decision is the JSON object
+ *   {"eligible", "resolution", "options", "refund": {"currency", "total", "lines", "shipping",
+ *    "deductions"}, "method", "return_shipping", "fast_refund", "ship_back_by",
+ *    "refund_due_by", "policy", "reasons": [{"code", "message", "line"}]}
+ * exactly as the C++ RefundDecision::to_json() and Python's decision.to_dict() give it.
+ * docs/refunds.md explains the rules, the codes and the money arithmetic.
+ *
+ * Thread-safety: the policy is only read. Any number of these calls may run at the same time on
+ * one policy handle, from any threads.
+ */
+
+/**
+ * Decides one refund request, the JSON object in `request_json[0..len)` (UTF-8, need not be
+ * NUL-terminated; the text is not kept). A request that is refused is not an error: the
+ * decision says `"eligible": false` and why.
+ *
+ * @param out_json receives the decision: one JSON object, NUL-terminated, no trailing newline.
+ *                 The caller owns it and releases it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the request is malformed (the message lists every
+ *         problem with its JSON path, such as `order.lines[2].unit_price`);
+ *         AFTERSALES_EOUT_OF_RANGE if an amount overflows 64-bit minor units;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `request_json` or
+ *         `out_json` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_refund_check(const aftersales_policy *policy,
+                                              const char *request_json, size_t len,
+                                              char **out_json);
+
+/**
+ * Decides many refund requests: JSON Lines in `requests_jsonl[0..len)`, one request object per
+ * line (blank lines are skipped), on up to `threads` threads (0: one per core). A malformed line
+ * does not stop the batch: its output line is {"line": N, "error": "..."}, N counting from 1.
+ *
+ * @param out_jsonl receives JSON Lines, one decision (or error record) per non-blank input line,
+ *                  in input order, each ending in "\n". NUL-terminated. The caller owns it and
+ *                  releases it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or
+ *         `requests_jsonl` or `out_jsonl` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *policy,
+                                                    const char *requests_jsonl, size_t len,
+                                                    unsigned threads, char **out_jsonl);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */

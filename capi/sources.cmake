@@ -1,4 +1,4 @@
 target_sources(aftersales_objects PRIVATE
-  "${PROJECT_SOURCE_DIR}/capi/aftersales.cpp")
-target_sources(aftersales_objects PRIVATE
+  "${PROJECT_SOURCE_DIR}/capi/aftersales.cpp"
+  "${PROJECT_SOURCE_DIR}/capi/refund.cpp"
   "${PROJECT_SOURCE_DIR}/capi/routing.cpp")

@@ -7,6 +7,7 @@
 #include <aftersales/logging.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
+#include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>

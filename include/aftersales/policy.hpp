@@ -5,6 +5,7 @@
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/export.h>
+#include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 
@@ -74,6 +75,23 @@ class AFTERSALES_EXPORT Policy {
   /// (same order; blank lines skipped). A line that cannot be evaluated yields
   /// `{"line": N, "error": "..."}` (N counts from 1) instead of stopping the batch.
   [[nodiscard]] std::string evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads = 0) const;
+
+  /// Decides a refund request under the first refund policy whose `when` fits it (SPEC §6):
+  /// eligibility per line and for the request, the resolutions allowed, the exact amounts and
+  /// the reasons. A request no policy covers gets an ineligible decision with NO_POLICY.
+  /// Thread-safe.
+  /// @throws InputError if a hand-built request is inconsistent (an item or refund naming a
+  ///         line the order does not have, discounts above the goods' value); RangeError if an
+  ///         amount overflows 64-bit minor units.
+  [[nodiscard]] RefundDecision check_refund(const RefundRequest& request) const;
+
+  /// `check_refund` of a request given as SPEC §6 JSON; the decision as JSON.
+  /// @throws InputError listing every problem of the request with its JSON path.
+  [[nodiscard]] std::string check_refund_json(std::string_view request) const;
+
+  /// `check_refund_json` over JSON Lines: one request per line in, one decision per line out
+  /// (same order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`.
+  [[nodiscard]] std::string check_refund_lines(std::string_view requests, unsigned threads = 0) const;
 
   /// The compiled rules; for the library's engines, not for hosts.
   [[nodiscard]] const detail::PolicyData& data() const noexcept { return *data_; }

@@ -6,6 +6,7 @@
     aftersales calendar --policy P NAME between T1 T2
     aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N]
     aftersales route --policy P --agents AGENTS.json TICKETS.jsonl
+    aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N]
     aftersales demo [--policy P]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
@@ -13,6 +14,7 @@ Results are printed as RFC 3339 UTC instants and compact durations; `sla` prints
 per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record instead);
 `route` replays tickets through a router and prints its decisions as JSON Lines, then a
 per-agent load summary on standard error.
+`refund` prints one decision per request (JSON Lines for a .jsonl file or standard input).
 Bad input prints one line on standard error and exits with status 2.
 """
 
@@ -118,6 +120,19 @@ def _parser() -> argparse.ArgumentParser:
     route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}")
     route.add_argument("tickets", metavar="TICKETS", help="tickets as JSON Lines, or - for standard input")
     route.set_defaults(run=_run_route)
+    refund = commands.add_parser(
+        "refund",
+        help="decide refund requests (a JSON object, or JSON Lines)",
+        description="Prints the policy's decision on each refund request as JSON. REQUESTS is one "
+        "request object (a .json file), or JSON Lines (a .jsonl file, or - for standard input) "
+        "with one decision line per request line; a bad line gives {\"line\": N, \"error\": ...}.",
+    )
+    refund.add_argument("--policy", required=True, help="policy document (JSON)")
+    refund.add_argument("requests", metavar="REQUESTS", help="request.json, requests.jsonl, or - for JSON Lines")
+    refund.add_argument(
+        "--threads", type=_thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
+    )
+    refund.set_defaults(run=_run_refund)
 
     demo = commands.add_parser("demo", help="show the example policy's calendars at work")
     demo.add_argument(
@@ -339,6 +354,27 @@ def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
     print(f"waiting: {len(state['waiting'])}", file=out)
 
 
+def _run_refund(args: argparse.Namespace) -> None:
+    policy = _load(Path(args.policy))
+    if args.requests == "-":
+        sys.stdout.write(policy.check_refund_lines(sys.stdin.read(), args.threads))
+        return
+    try:
+        text = Path(args.requests).read_text(encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{args.requests}: cannot read the requests: {error.strerror}") from None
+    if args.requests.endswith(".jsonl"):
+        sys.stdout.write(policy.check_refund_lines(text, args.threads))
+        return
+    try:
+        request = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"{args.requests}: not a JSON request: {error}") from None
+    if not isinstance(request, dict):
+        raise UsageError(f"{args.requests}: expected one request object (use a .jsonl file for many)")
+    print(policy.check_refund(request).to_json())
+
+
 def _load(path: Path) -> Policy:
     try:
         return Policy.from_file(path)
@@ -365,6 +401,7 @@ def _run_demo(args: argparse.Namespace) -> None:
     _demo_sla(policy, path.parent.parent / "tickets" / "double11.jsonl")
     examples = path.parent.parent
     _demo_routing(policy, examples / "tickets" / "double11.jsonl", examples / "agents" / "cn-agents.json")
+    _demo_refunds(policy)
 
 
 def _demo_cn_service(calendar: Calendar) -> None:
@@ -518,3 +555,56 @@ def _hours(d: dt.timedelta) -> str:
     minutes = int(d.total_seconds()) // 60
     hours, minutes = divmod(minutes, 60)
     return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+
+
+# A Double 11 order: a coat, three pairs of socks and a face mask the customer confirmed at
+# purchase could not be returned once unsealed; a 50.00 coupon; delivery free from 99.00.
+_DEMO_ORDER: dict[str, object] = {
+    "id": "O-1111",
+    "currency": "CNY",
+    "placed_at": "2026-11-11T00:10:00+08:00",
+    "shipped_at": "2026-11-11T10:00:00+08:00",
+    "delivered_at": "2026-11-13T15:00:00+08:00",
+    "shipping_fee": "10.00",
+    "free_shipping_threshold": "99.00",
+    "lines": [
+        {"id": "coat", "category": "apparel", "unit_price": "399.00", "quantity": 1},
+        {"id": "socks", "category": "apparel", "unit_price": "19.90", "quantity": 3},
+        {"id": "mask", "category": "hygiene_unsealed", "unit_price": "59.00", "quantity": 1,
+         "no_return_confirmed": True},
+    ],
+    "discounts": [{"id": "D11-coupon", "amount": "50.00"}],
+}
+
+
+def _demo_refunds(policy: Policy) -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    print("\nRefunds of a Double 11 order: coat 399.00, 3 x socks 19.90, mask 59.00, coupon -50.00, free delivery")
+    asks = [
+        ("one pair of socks, 11-25 (inside the Double 11 extension)", "socks", 1, "2026-11-25T20:00:00+08:00", "no_reason"),
+        ("the mask, 11-14", "mask", 1, "2026-11-14T09:00:00+08:00", "no_reason"),
+        ("the coat, 12-01", "coat", 1, "2026-12-01T09:00:00+08:00", "no_reason"),
+        ("the coat as faulty, 11-15", "coat", 1, "2026-11-15T09:00:00+08:00", "quality"),
+    ]
+    for label, line, quantity, at, reason in asks:
+        decision = policy.check_refund(
+            {
+                "order": _DEMO_ORDER,
+                "items": [{"line": line, "quantity": quantity, "condition": "intact"}],
+                "reason": reason,
+                "requested_at": at,
+                "customer": {"credit_score": 700, "refunds_90d": 0},
+            }
+        )
+        if decision.eligible:
+            due = decision.refund_due_by
+            answer = (
+                f"{decision.resolution}, {decision.refund.total} {decision.refund.currency}"
+                f" ({decision.return_shipping} ships back"
+                + (", paid before the return arrives" if decision.fast_refund else "")
+                + (f", due {_short(due, zone)}" if due is not None else "")
+                + ")"
+            )
+        else:
+            answer = "refused: " + "; ".join(f"{r.code} {r.message}" for r in decision.reasons)
+        _say(f"{reason} return of {label}", answer)

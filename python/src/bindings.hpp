@@ -14,5 +14,7 @@ void bind_sla(pybind11::module_& m);
 void bind_logging(pybind11::module_& m);
 /// Router, RoutingDecision and Policy.router; after bind_policy.
 void bind_routing(pybind11::module_& m);
+/// The refund decision types and Policy's check_refund methods; after bind_policy.
+void bind_refund(pybind11::module_& m);
 
 }  // namespace aftersales::python

@@ -15,4 +15,5 @@ PYBIND11_MODULE(_core, m) {
   python::bind_sla(m);
   python::bind_logging(m);
   python::bind_routing(m);
+  python::bind_refund(m);
 }

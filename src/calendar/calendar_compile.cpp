@@ -8,6 +8,7 @@
 #include <memory>
 
 #include "calendar/calendar_data.hpp"
+#include "calendar/zone_converter.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -287,15 +288,7 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   bool ok = true;
 
   const date::time_zone* zone = nullptr;
-  if (const auto zone_node = node.required("timezone")) {
-    if (const auto zone_name = zone_node->string()) {
-      try {
-        zone = date::locate_zone(*zone_name);
-      } catch (const std::exception&) {
-        zone_node->problem("unknown time zone " + quoted(*zone_name) + " (use an IANA name like \"Asia/Shanghai\")");
-      }
-    }
-  }
+  if (const auto zone_node = node.required("timezone")) zone = read_time_zone(*zone_node);
   ok = ok && zone != nullptr;
 
   std::optional<std::array<DayHours, 7>> weekly;

@@ -8,6 +8,7 @@
 
 #include "condition/condition.hpp"
 #include "routing/routing_policy.hpp"
+#include "refund/refund_policy.hpp"
 #include "sla/sla_policy.hpp"
 
 namespace aftersales::detail {
@@ -18,6 +19,7 @@ struct PolicyData {
   SymbolTable symbols;  // every string the policy's conditions mention
   SlaSection sla;
   RoutingSection routing;
+  RefundSection refunds;
 };
 
 }  // namespace aftersales::detail

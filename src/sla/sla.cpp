@@ -7,6 +7,7 @@
 #include <exception>
 #include <thread>
 
+#include "detail/json_lines.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/parallel.hpp"
 #include "policy/policy_data.hpp"
@@ -80,34 +81,8 @@ std::vector<SlaReport> Policy::evaluate_sla(std::span<const Ticket> tickets, Ins
 }
 
 std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads) const {
-  std::vector<std::string_view> lines;
-  for (std::size_t pos = 0; pos < tickets.size();) {
-    const std::size_t end = std::min(tickets.find('\n', pos), tickets.size());
-    lines.push_back(tickets.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  std::vector<std::string> outputs(lines.size());
-  detail::parallel_for(lines.size(), threads, [&](std::size_t i) {
-    if (lines[i].find_first_not_of(" \t\r") == std::string_view::npos) return;
-    try {
-      outputs[i] = evaluate_sla(Ticket::from_json(lines[i]), at).to_json();
-    } catch (const Error& e) {
-      // One bad line must not stop a replay of millions: it gets an error record instead.
-      detail::JsonWriter w;
-      w.begin_object().key("line").value(static_cast<std::int64_t>(i + 1)).key("error").value(e.what()).end_object();
-      outputs[i] = w.take();
-    }
-  });
-  std::size_t total = 0;
-  for (const std::string& line : outputs) total += line.size() + 1;
-  std::string result;
-  result.reserve(total);
-  for (const std::string& line : outputs) {
-    if (line.empty()) continue;
-    result += line;
-    result += '\n';
-  }
-  return result;
+  return detail::map_json_lines(tickets, threads,
+                                [&](std::string_view line) { return evaluate_sla(Ticket::from_json(line), at).to_json(); });
 }
 
 }  // namespace aftersales

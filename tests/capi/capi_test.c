@@ -20,19 +20,7 @@
 /* A minimal harness                                                                           */
 /* ------------------------------------------------------------------------------------------ */
 
-static int passed;
-static int failed;
-
-static void check(int ok, const char *what, int line) {
-  if (ok) {
-    ++passed;
-    return;
-  }
-  ++failed;
-  fprintf(stderr, "capi_test.c:%d: FAILED: %s (last error: \"%s\")\n", line, what,
-          aftersales_last_error());
-}
-#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
+#include "harness.h"
 
 /* A successful call returns AFTERSALES_OK and leaves the last error empty. */
 static void check_ok(int rc, const char *what, int line) {

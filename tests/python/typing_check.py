@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 from pathlib import Path
 from typing import Any
 
@@ -70,6 +71,25 @@ def check() -> None:
     lines: str = policy.evaluate_sla_lines(b'{"id": "T-1", "created_at": 0}\n', t)
     lines = policy.evaluate_sla_lines("", t, threads=0)
     print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
+
+    decision: aftersales.RefundDecision = policy.check_refund({"order": {}, "reason": "no_reason"})
+    eligible: bool = decision.eligible
+    resolution: str | None = decision.resolution
+    options: list[str] = [str(option) for option in decision.options]
+    total: decimal.Decimal = decision.refund.total
+    for refund_line in decision.refund.lines:
+        discount_share: decimal.Decimal = refund_line.discount
+        print(refund_line.line, refund_line.quantity, refund_line.eligible, refund_line.amount, discount_share)
+    for deduction in decision.refund.deductions:
+        print(deduction.type, deduction.amount)
+    for reason in decision.reasons:
+        concerned: str | None = reason.line
+        print(reason.code, reason.message, concerned)
+    due_by: dt.datetime | None = decision.refund_due_by
+    decisions: str = policy.check_refund_lines("", threads=1)
+    print(eligible, resolution, options, total, decision.refund.currency, decision.refund.shipping,
+          decision.method, decision.return_shipping, decision.fast_refund, decision.ship_back_by, due_by,
+          decision.policy, decision.to_dict(), decision.to_json(), decisions)
 
     try:
         aftersales.Policy.from_json("{")

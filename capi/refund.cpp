@@ -1,0 +1,29 @@
+// The C ABI of refunds (SPEC §6): JSON request in, JSON decision out.
+
+#include "capi_support.hpp"
+
+using namespace aftersales::capi;
+
+extern "C" {
+
+int aftersales_refund_check(const aftersales_policy* policy, const char* request_json, size_t len,
+                            char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    const auto& source = unwrap(policy, "policy");
+    const std::string_view text(non_null(request_json, "request_json"), len);
+    result = malloc_copy(source->check_refund_json(text));
+  });
+}
+
+int aftersales_refund_check_lines(const aftersales_policy* policy, const char* requests_jsonl, size_t len,
+                                  unsigned threads, char** out_jsonl) {
+  return guarded([&] {
+    auto& result = handle_out(out_jsonl, "out_jsonl");
+    const auto& source = unwrap(policy, "policy");
+    const std::string_view text(non_null(requests_jsonl, "requests_jsonl"), len);
+    result = malloc_copy(source->check_refund_lines(text, threads));
+  });
+}
+
+}  // extern "C"

@@ -1,0 +1,183 @@
+#pragma once
+/// @file
+/// Refunds (SPEC §6): a customer's request to give back (or be paid back for) some units of an
+/// order, and the policy's decision: may it be refunded, how, and for exactly how much.
+///
+/// Money is exact: every amount is a Money of the order's currency in integer minor units.
+/// docs/refunds.md explains the arithmetic (discount allocation, partial returns, deductions)
+/// with worked examples.
+///
+/// Thread-safety: requests and decisions are plain values (one thread at a time per object);
+/// Policy::check_refund only reads the policy and may run on any number of threads at once.
+
+#include <aftersales/export.h>
+#include <aftersales/values.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersales {
+
+/// What the customer wants: the goods back to the seller and the money back, the money back
+/// without a return, another unit instead, or the unit repaired.
+enum class Resolution : std::uint8_t { return_refund, refund_only, exchange, repair };
+
+/// Who pays for sending the goods back.
+enum class ReturnShipping : std::uint8_t { buyer, seller, none };
+
+/// How the money goes back.
+enum class RefundMethod : std::uint8_t { original_payment, store_credit };
+
+/// Why a decision says what it says. The names (`to_string`) are the SPEC's codes; each is
+/// documented in docs/refunds.md. Codes marked "note" inform and do not make a request ineligible.
+enum class RefundCode : std::uint8_t {
+  no_policy,                 ///< no refund policy applies to the request
+  reason_not_covered,        ///< the policy has no rules for the request's reason
+  window_expired,            ///< requested at or after the window's end
+  window_not_started,        ///< requested before the instant the window counts from
+  not_yet_delivered,         ///< the window counts from delivery and the order is not delivered
+  excluded_category,         ///< the line's category never qualifies for the reason
+  confirmed_non_returnable,  ///< the customer confirmed at purchase that the line is not returnable
+  condition_not_allowed,     ///< the item's condition is not one the reason allows
+  resolution_not_allowed,    ///< the reason does not offer the requested resolution
+  quantity_exceeds,          ///< more units requested than remain unrefunded on the line
+  already_refunded,          ///< nothing remains to refund on the line
+  fast_refund_denied,        ///< note: the refund waits for the return to arrive
+  not_shipped,               ///< note: the order has not shipped, so it is refunded without a return
+  store_credit,              ///< note: requested late, refunded as store credit
+  free_shipping_lost,        ///< note: the kept items fall below the free-shipping threshold
+};
+
+/// `"return_refund"`, `"buyer"`, `"original_payment"`, `"WINDOW_EXPIRED"`, ...
+AFTERSALES_EXPORT std::string_view to_string(Resolution resolution) noexcept;
+AFTERSALES_EXPORT std::string_view to_string(ReturnShipping payer) noexcept;
+AFTERSALES_EXPORT std::string_view to_string(RefundMethod method) noexcept;
+AFTERSALES_EXPORT std::string_view to_string(RefundCode code) noexcept;
+
+/// One line of an order: `quantity` units sold at `unit_price` each (before order discounts).
+struct RefundOrderLine {
+  std::string id;
+  std::string sku;
+  std::string category;  ///< matched exactly against a reason's excluded categories
+  Money unit_price{0, Currency{}};
+  std::int64_t quantity = 1;
+  bool no_return_confirmed = false;  ///< the customer confirmed at purchase it is not returnable
+};
+
+/// An order-level discount (coupon, voucher) spread over `lines` (all lines when empty).
+struct RefundDiscount {
+  std::string id;
+  Money amount{0, Currency{}};
+  std::vector<std::string> lines;
+};
+
+struct RefundOrder {
+  std::string id;
+  Currency currency;
+  Instant placed_at{};
+  std::optional<Instant> paid_at;       ///< absent: placed_at
+  std::optional<Instant> shipped_at;    ///< absent: not shipped yet
+  std::optional<Instant> delivered_at;  ///< absent: not delivered yet
+  /// The delivery fee: what the buyer paid for delivery, or, when `free_shipping_threshold`
+  /// was reached, the fee that was waived.
+  Money shipping_fee{0, Currency{}};
+  /// Delivery was free because the goods' paid total reached this amount.
+  std::optional<Money> free_shipping_threshold;
+  std::vector<RefundOrderLine> lines;
+  std::vector<RefundDiscount> discounts;
+};
+
+/// Units of one line that the customer wants refunded.
+struct RefundItem {
+  std::string line;
+  std::int64_t quantity = 1;
+  std::string condition;  ///< e.g. "intact", "opened_for_inspection", "damaged"; empty: not stated
+};
+
+struct RefundCustomer {
+  std::string id;
+  std::string tier;
+  std::optional<std::int64_t> credit_score;
+  std::int64_t refunds_90d = 0;  ///< refunds the customer received in the last 90 days
+};
+
+/// A refund already made on a line: `quantity` units (their units are used up) and, when
+/// known, the `amount` actually paid back. An amount with quantity 0 is a money-only refund
+/// (compensation) that lowers what the line can still return.
+struct PriorRefund {
+  std::string line;
+  std::int64_t quantity = 0;
+  std::optional<Money> amount;
+};
+
+/// A refund request (SPEC §6).
+struct AFTERSALES_EXPORT RefundRequest {
+  RefundOrder order;
+  std::vector<RefundItem> items;  ///< empty: every unit not refunded yet
+  std::string reason;             ///< a reason the policy names: "no_reason", "quality", ...
+  std::optional<Resolution> resolution;  ///< absent: the first option the policy allows
+  Instant requested_at{};
+  RefundCustomer customer;
+  std::vector<PriorRefund> refunded;
+  /// When the seller received the returned goods; starts a `refund_within` deadline that
+  /// counts from `return_received`.
+  std::optional<Instant> return_received_at;
+
+  /// Parses the SPEC §6 request JSON. Amounts are decimal strings in the order's currency;
+  /// more decimals than the currency has (`"1.005"` CNY) are an error.
+  /// @throws InputError listing every problem with its JSON path (`order.lines[2].unit_price`),
+  ///         including items and refunds naming lines the order does not have.
+  static RefundRequest from_json(std::string_view json);
+};
+
+/// A line of the decision: what this request refunds on it.
+struct RefundLineAmount {
+  std::string line;
+  std::int64_t quantity = 0;
+  bool eligible = true;
+  Money amount{0, Currency{}};    ///< paid for these units, after their share of discounts
+  Money discount{0, Currency{}};  ///< the units' share of the order's discounts
+};
+
+/// Money kept back from a refund: `"restocking_fee"` or `"waived_shipping"`.
+struct RefundDeduction {
+  std::string type;
+  Money amount{0, Currency{}};
+};
+
+struct RefundAmounts {
+  Money total{0, Currency{}};  ///< lines + shipping - deductions; never negative
+  std::vector<RefundLineAmount> lines;
+  Money shipping{0, Currency{}};  ///< the original delivery fee paid back
+  std::vector<RefundDeduction> deductions;
+};
+
+/// One reason of a decision; `line` is empty when it concerns the whole request.
+struct RefundNote {
+  RefundCode code;
+  std::string message;
+  std::string line;
+};
+
+/// What the policy decides about a request (SPEC §6).
+struct AFTERSALES_EXPORT RefundDecision {
+  bool eligible = false;
+  std::optional<Resolution> resolution;  ///< the one decided on; absent when none is allowed
+  std::vector<Resolution> options;       ///< every resolution allowed for this request
+  RefundAmounts refund;                  ///< zero amounts when not eligible
+  RefundMethod method = RefundMethod::original_payment;
+  ReturnShipping return_shipping = ReturnShipping::none;
+  bool fast_refund = false;             ///< paid before the return arrives
+  std::optional<Instant> ship_back_by;  ///< when the goods must be sent back, for a return
+  std::optional<Instant> refund_due_by;  ///< the merchant's deadline to pay, when known
+  std::optional<std::string> policy;     ///< the refund policy that applied
+  std::vector<RefundNote> reasons;
+
+  /// The decision as the SPEC §6 JSON object (what the C ABI and Python's to_dict() give).
+  [[nodiscard]] std::string to_json() const;
+};
+
+}  // namespace aftersales

@@ -1,0 +1,150 @@
+// Refunds from Python: decision objects, and Policy's check_refund methods. Requests come in as
+// dicts of the SPEC §6 JSON shape; they are written as JSON and read by RefundRequest::from_json,
+// so a dict is validated exactly like JSON text and its problems carry the same paths.
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "json_text.hpp"
+
+#include <aftersales/policy.hpp>
+#include <aftersales/refund.hpp>
+
+#include <pybind11/stl.h>
+
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace aftersales::python {
+
+namespace py = pybind11;
+
+namespace {
+
+// Amounts as decimal.Decimal: exact, like the library's minor units ("9.09", "1999", "1.005").
+py::object decimal(const Money& amount) {
+  return py::module_::import("decimal").attr("Decimal")(amount.to_string());
+}
+
+std::optional<std::string> optional_text(const std::string& text) {
+  if (text.empty()) {
+    return std::nullopt;
+  }
+  return text;
+}
+
+RefundDecision check(const Policy& policy, py::handle request) {
+  if (!PyDict_Check(request.ptr())) {
+    throw py::type_error(std::string("check_refund: expected a dict of the refund request JSON shape, got ") +
+                         Py_TYPE(request.ptr())->tp_name);
+  }
+  std::string json;
+  append_json(json, request, "");
+  const py::gil_scoped_release release;
+  return policy.check_refund(RefundRequest::from_json(json));
+}
+
+std::string check_lines(const Policy& policy, const std::string& jsonl, unsigned threads) {
+  const py::gil_scoped_release release;
+  return policy.check_refund_lines(jsonl, threads);
+}
+
+py::object to_dict(const RefundDecision& decision) {
+  return py::module_::import("json").attr("loads")(decision.to_json());
+}
+
+std::string decision_repr(const RefundDecision& d) {
+  return std::string("<aftersales.RefundDecision eligible=") + (d.eligible ? "True" : "False") + " resolution=" +
+         (d.resolution ? std::string(to_string(*d.resolution)) : std::string("None")) + " total=" +
+         d.refund.total.to_string() + " " + std::string(d.refund.total.currency().code_view()) +
+         " reasons=" + std::to_string(d.reasons.size()) + ">";
+}
+
+void bind_parts(py::module_& m) {
+  py::class_<RefundNote>(m, "RefundReason", "One reason of a refund decision: why, in words a support lead reads.")
+      .def_property_readonly("code", [](const RefundNote& n) { return to_string(n.code); },
+                             "'WINDOW_EXPIRED', 'EXCLUDED_CATEGORY', ... (docs/refunds.md lists them).")
+      .def_readonly("message", &RefundNote::message, "The explanation, quoting the numbers and instants.")
+      .def_property_readonly("line", [](const RefundNote& n) { return optional_text(n.line); },
+                             "The order line concerned, or None for the whole request.");
+  py::class_<RefundLineAmount>(m, "RefundLine", "What a decision refunds on one order line.")
+      .def_readonly("line", &RefundLineAmount::line)
+      .def_readonly("quantity", &RefundLineAmount::quantity)
+      .def_readonly("eligible", &RefundLineAmount::eligible)
+      .def_property_readonly("amount", [](const RefundLineAmount& l) { return decimal(l.amount); },
+                             "Paid for these units after their share of discounts (Decimal).")
+      .def_property_readonly("discount", [](const RefundLineAmount& l) { return decimal(l.discount); },
+                             "The units' share of the order's discounts (Decimal).");
+  py::class_<RefundDeduction>(m, "RefundDeduction", "Money kept back: 'restocking_fee' or 'waived_shipping'.")
+      .def_readonly("type", &RefundDeduction::type)
+      .def_property_readonly("amount", [](const RefundDeduction& d) { return decimal(d.amount); });
+  py::class_<RefundAmounts>(m, "RefundAmounts", "The money of a refund decision, exact (Decimal).")
+      .def_property_readonly("currency",
+                             [](const RefundAmounts& a) { return std::string(a.total.currency().code_view()); })
+      .def_property_readonly(
+          "total", [](const RefundAmounts& a) { return decimal(a.total); }, "lines + shipping - deductions.")
+      .def_readonly("lines", &RefundAmounts::lines)
+      .def_property_readonly(
+          "shipping", [](const RefundAmounts& a) { return decimal(a.shipping); },
+          "The original delivery fee paid back.")
+      .def_readonly("deductions", &RefundAmounts::deductions);
+}
+
+void bind_decision(py::module_& m) {
+  py::class_<RefundDecision>(m, "RefundDecision",
+                             "What a refund policy decides about a request (SPEC §6). Read-only.")
+      .def_readonly("eligible", &RefundDecision::eligible)
+      .def_property_readonly(
+          "resolution",
+          [](const RefundDecision& d) -> std::optional<std::string> {
+            if (!d.resolution) {
+              return std::nullopt;
+            }
+            return std::string(to_string(*d.resolution));
+          },
+          "'return_refund', 'refund_only', 'exchange', 'repair', or None when none is allowed.")
+      .def_property_readonly(
+          "options",
+          [](const RefundDecision& d) {
+            std::vector<std::string> names;
+            for (Resolution r : d.options) {
+              names.emplace_back(to_string(r));
+            }
+            return names;
+          },
+          "Every resolution the policy allows for this request.")
+      .def_readonly("refund", &RefundDecision::refund)
+      .def_property_readonly("method", [](const RefundDecision& d) { return to_string(d.method); },
+                             "'original_payment' or 'store_credit'.")
+      .def_property_readonly("return_shipping", [](const RefundDecision& d) { return to_string(d.return_shipping); },
+                             "'buyer', 'seller' or 'none'.")
+      .def_readonly("fast_refund", &RefundDecision::fast_refund, "Paid before the return arrives.")
+      .def_readonly("ship_back_by", &RefundDecision::ship_back_by)
+      .def_readonly("refund_due_by", &RefundDecision::refund_due_by, "The merchant's deadline, or None.")
+      .def_readonly("policy", &RefundDecision::policy)
+      .def_readonly("reasons", &RefundDecision::reasons)
+      .def("to_json", &RefundDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
+      .def("to_dict", &to_dict, "json.loads(self.to_json()).")
+      .def("__repr__", &decision_repr);
+}
+
+}  // namespace
+
+void bind_refund(py::module_& m) {
+  bind_parts(m);
+  bind_decision(m);
+  // Policy is bound in policy.cpp; its refund methods are added here, with the rest of refunds.
+  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
+  policy
+      .def("check_refund", &check, py::arg("request"),
+           "Decides a refund request (a dict of the SPEC §6 JSON shape: amounts as decimal "
+           "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "
+           "with eligible False and its reasons; a malformed request raises InputError naming "
+           "the path of every problem.")
+      .def("check_refund_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0,
+           "check_refund over JSON Lines text: one request per line in, one decision JSON per "
+           "line out, same order, blank lines skipped; a bad line gives {\"line\": N, "
+           "\"error\": \"...\"}. Runs on up to `threads` threads with the GIL released.");
+}
+
+}  // namespace aftersales::python

@@ -1,0 +1,710 @@
+#include "refund/refund_check.hpp"
+
+#include <aftersales/error.hpp>
+
+#include <date/date.h>
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cstdio>
+
+#include "calendar/zone_converter.hpp"
+#include "detail/text.hpp"
+#include "ticket/ticket_subject.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+using std::chrono::days;
+
+// ---------------------------------------------------------------------------------------------
+// Money: what each unit of each line was paid, fixed once per order.
+
+struct LineMoney {
+  const RefundOrderLine* line = nullptr;
+  std::int64_t value = 0;     // unit_price × quantity
+  std::int64_t discount = 0;  // the line's share of the order's discounts
+  std::int64_t prior_units = 0;
+  std::int64_t prior_money = 0;  // paid back on the line before this request
+
+  [[nodiscard]] std::int64_t paid() const { return value - discount; }
+  [[nodiscard]] std::int64_t units_left() const { return line->quantity - prior_units; }
+  [[nodiscard]] std::int64_t money_left() const { return paid() - prior_money; }
+
+  // The discount of units [first, first + count). The line's units are equal, so the
+  // largest-remainder split of its discount gives each `discount / quantity` and one minor unit
+  // more to the first `discount % quantity` (ties go to the earlier unit).
+  [[nodiscard]] std::int64_t units_discount(std::int64_t first, std::int64_t count) const {
+    const std::int64_t base = discount / line->quantity;
+    const std::int64_t extra = discount % line->quantity;
+    const std::int64_t with_extra = std::max<std::int64_t>(0, std::min(first + count, extra) - first);
+    return count * base + with_extra;
+  }
+  [[nodiscard]] std::int64_t units_paid(std::int64_t first, std::int64_t count) const {
+    return count * line->unit_price.minor_units() - units_discount(first, count);
+  }
+};
+
+// Units of one line that this request covers, and what is found about them.
+struct Claim {
+  std::size_t line = 0;  // index into the order's lines
+  std::int64_t quantity = 0;
+  std::string_view condition;
+  bool eligible = true;
+  std::int64_t amount = 0;    // paid for the units, capped by what the line has left
+  std::int64_t discount = 0;  // the units' share of discounts
+};
+
+std::string indexed(std::string_view list, std::size_t i, std::string_view member = {}) {
+  return std::string(list) + "[" + std::to_string(i) + "]" + std::string(member);
+}
+
+// The index of line `id`; a hand-built request naming a line its order lacks is an InputError
+// at the path `make_path()` spells out (only then: paths cost allocations).
+template <class Path>
+std::size_t line_index(const RefundOrder& order, std::string_view id, const Path& make_path) {
+  for (std::size_t i = 0; i < order.lines.size(); ++i)
+    if (order.lines[i].id == id) return i;
+  throw InputError("the order has no line " + detail::quoted(id), make_path());
+}
+
+std::int64_t checked_value(const RefundOrderLine& line, std::size_t i) {
+  std::int64_t value = 0;
+  if (line.quantity < 1)
+    throw InputError("a line needs a quantity of at least 1", indexed("order.lines", i, ".quantity"));
+  if (line.unit_price.minor_units() < 0)
+    throw InputError("a unit price cannot be negative", indexed("order.lines", i, ".unit_price"));
+  if (__builtin_mul_overflow(line.unit_price.minor_units(), line.quantity, &value))
+    throw RangeError("the line's value overflows the 64-bit range of minor units", indexed("order.lines", i));
+  return value;
+}
+
+// `amount × value / total` as a whole part and a remainder, in 64 bits when the product fits.
+std::pair<std::int64_t, std::int64_t> share_of(std::int64_t amount, std::int64_t value, wide total) {
+  std::int64_t product = 0;
+  if (!__builtin_mul_overflow(amount, value, &product) && total <= INT64_MAX) {
+    const auto t = static_cast<std::int64_t>(total);
+    return {product / t, product % t};
+  }
+  const wide exact = static_cast<wide>(amount) * value;
+  return {static_cast<std::int64_t>(exact / total), static_cast<std::int64_t>(exact % total)};
+}
+
+// Spreads discount `d` over its lines in proportion to their value; the minor units that the
+// proportional shares leave over go to the largest remainders, ties to the earlier line.
+// `shares` is scratch space, reused across discounts: (remainder, line index).
+void allocate(std::vector<LineMoney>& money, const RefundOrder& order, std::size_t d,
+              std::vector<std::pair<std::int64_t, std::size_t>>& shares) {
+  const RefundDiscount& discount = order.discounts[d];
+  shares.clear();
+  if (discount.lines.empty()) {
+    for (std::size_t i = 0; i < money.size(); ++i) shares.emplace_back(0, i);
+  } else {
+    for (std::size_t j = 0; j < discount.lines.size(); ++j)
+      shares.emplace_back(0, line_index(order, discount.lines[j], [&] {
+                            return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]";
+                          }));
+  }
+  const std::int64_t amount = discount.amount.minor_units();
+  wide total = 0;
+  for (const auto& share : shares) total += money[share.second].value;
+  if (amount < 0 || amount > total)
+    throw InputError(discount.amount.to_string() + " is not between zero and the value of the goods it applies to",
+                     indexed("order.discounts", d, ".amount"));
+  if (amount == 0) return;
+  std::int64_t given = 0;
+  for (auto& share : shares) {
+    const auto [whole, remainder] = share_of(amount, money[share.second].value, total);
+    money[share.second].discount += whole;
+    given += whole;
+    share.first = remainder;
+  }
+  // Lines are listed in order, so the earlier line wins a tie (a discount's own list may
+  // name them out of order: compare line indexes, not positions).
+  std::sort(shares.begin(), shares.end(),
+            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+  for (std::int64_t k = 0; k < amount - given; ++k) money[shares[static_cast<std::size_t>(k)].second].discount += 1;
+}
+
+std::vector<LineMoney> order_money(const RefundRequest& request) {
+  const RefundOrder& order = request.order;
+  std::vector<LineMoney> money(order.lines.size());
+  if (order.shipping_fee.minor_units() < 0) throw InputError("a delivery fee cannot be negative", "order.shipping_fee");
+  // Every sum the decision takes (goods, kept goods, refunds, with delivery) is at most this one.
+  std::int64_t total = order.shipping_fee.minor_units();
+  for (std::size_t i = 0; i < order.lines.size(); ++i) {
+    money[i] = {&order.lines[i], checked_value(order.lines[i], i)};
+    if (__builtin_add_overflow(total, money[i].value, &total))
+      throw RangeError("the order's total overflows the 64-bit range of minor units", "order.lines");
+  }
+  std::vector<std::pair<std::int64_t, std::size_t>> shares;
+  shares.reserve(money.size());
+  for (std::size_t d = 0; d < order.discounts.size(); ++d) allocate(money, order, d, shares);
+  for (std::size_t i = 0; i < money.size(); ++i)
+    if (money[i].discount > money[i].value)
+      throw InputError("the discounts on line " + detail::quoted(order.lines[i].id) + " exceed what it is worth",
+                       indexed("order.lines", i));
+  // Refunds use up a line's units in order: the first refund takes unit 0, 1, ...
+  for (std::size_t r = 0; r < request.refunded.size(); ++r) {
+    const PriorRefund& prior = request.refunded[r];
+    LineMoney& line = money[line_index(order, prior.line, [&] { return indexed("refunded", r, ".line"); })];
+    if (prior.quantity < 0 || prior.quantity > line.units_left())
+      throw InputError("prior refunds on line " + detail::quoted(prior.line) + " add up to more units than it has",
+                       indexed("refunded", r, ".quantity"));
+    line.prior_money += prior.amount ? prior.amount->minor_units() : line.units_paid(line.prior_units, prior.quantity);
+    line.prior_units += prior.quantity;
+  }
+  return money;
+}
+
+std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<LineMoney>& money) {
+  std::vector<Claim> claims;
+  if (request.items.empty()) {
+    // No items: everything not refunded yet.
+    for (std::size_t i = 0; i < money.size(); ++i)
+      if (money[i].units_left() > 0 && money[i].money_left() > 0) claims.push_back({i, money[i].units_left(), {}});
+    return claims;
+  }
+  for (std::size_t k = 0; k < request.items.size(); ++k) {
+    const RefundItem& item = request.items[k];
+    const std::size_t i = line_index(request.order, item.line, [&] { return indexed("items", k, ".line"); });
+    if (item.quantity < 1) throw InputError("an item needs a quantity of at least 1", indexed("items", k, ".quantity"));
+    for (const Claim& earlier : claims)
+      if (earlier.line == i)
+        throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
+    claims.push_back({i, item.quantity, item.condition});
+  }
+  return claims;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text of messages: instants in the policy's time zone, amounts with the order's currency.
+
+std::string local_text(Instant t, const date::time_zone& zone) {
+  const auto info = zone.get_info(std::chrono::floor<std::chrono::seconds>(t));
+  const auto local = t + info.offset;
+  const auto day = std::chrono::floor<days>(local);
+  const date::year_month_day ymd{day};
+  const date::hh_mm_ss time{local - day};
+  const auto offset_minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
+  const auto abs_offset = offset_minutes < 0 ? -offset_minutes : offset_minutes;
+  char text[48];
+  std::snprintf(
+      text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d%s%c%02d:%02d", static_cast<int>(ymd.year()),
+      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
+      static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
+      time.subseconds().count() != 0 ? ("." + std::to_string(1000 + time.subseconds().count()).substr(1)).c_str() : "",
+      offset_minutes < 0 ? '-' : '+', static_cast<int>(abs_offset / 60), static_cast<int>(abs_offset % 60));
+  return text;
+}
+
+std::string money_text(std::int64_t minor, const Currency& currency) {
+  return Money{minor, currency}.to_string() + " " + std::string(currency.code_view());
+}
+
+bool whole_days(Duration d) { return d % days(1) == Duration::zero(); }
+
+std::string length_text(Duration d) {
+  if (whole_days(d)) return std::to_string(d / days(1)) + "-day";
+  return format_duration(d);
+}
+
+std::string_view moment_words(OrderMoment moment) {
+  switch (moment) {
+    case OrderMoment::placed: return "the order was placed";
+    case OrderMoment::paid: return "payment";
+    case OrderMoment::shipped: return "shipment";
+    case OrderMoment::delivered: return "delivery";
+  }
+  return "";
+}
+
+// ---------------------------------------------------------------------------------------------
+// Windows.
+
+enum class WindowState : std::uint8_t { open, expired, not_started, not_delivered };
+
+struct Window {
+  WindowState state = WindowState::open;
+  Instant from{}, end{};
+  Duration length{};
+  bool extended = false;
+};
+
+std::optional<Instant> moment_of(const RefundOrder& order, OrderMoment moment) {
+  switch (moment) {
+    case OrderMoment::placed: return order.placed_at;
+    case OrderMoment::paid: return order.paid_at ? order.paid_at : std::optional<Instant>(order.placed_at);
+    case OrderMoment::shipped: return order.shipped_at;
+    case OrderMoment::delivered: return order.delivered_at;
+  }
+  return std::nullopt;
+}
+
+Instant local_midnight(const date::time_zone& zone, date::local_days day) {
+  return std::chrono::time_point_cast<Duration>(to_instant(zone, date::local_seconds(day)));
+}
+
+Window window_of(const RefundPolicy& policy, const RefundReasonRule& reason, Duration length,
+                 const RefundRequest& request) {
+  Window w;
+  const auto from = moment_of(request.order, reason.from);
+  if (!from) {
+    w.state = WindowState::not_delivered;
+    return w;
+  }
+  w.from = *from;
+  w.length = length;
+  if (reason.next_day) {
+    // China's seven days and the UK's thirty both start at 00:00 of the day after; whole days
+    // are counted on the local calendar, so a daylight-saving change does not move the end off
+    // midnight.
+    const auto local = policy.zone->to_local(std::chrono::floor<std::chrono::seconds>(*from));
+    const date::local_days next = std::chrono::floor<days>(local) + days(1);
+    w.end = whole_days(length) ? local_midnight(*policy.zone, next + std::chrono::floor<days>(length))
+                               : local_midnight(*policy.zone, next) + length;
+  } else {
+    w.end = *from + length;
+  }
+  for (const WindowExtension& e : policy.extensions) {
+    if (request.order.placed_at >= e.orders_from && request.order.placed_at < e.orders_to && e.until > w.end) {
+      w.end = e.until;
+      w.extended = true;
+    }
+  }
+  if (request.requested_at < w.from) w.state = WindowState::not_started;
+  else if (request.requested_at >= w.end) w.state = WindowState::expired;
+  return w;
+}
+
+bool needs_return(Resolution r) { return r != Resolution::refund_only; }
+bool moves_money(Resolution r) { return r == Resolution::return_refund || r == Resolution::refund_only; }
+
+class Decider {
+ public:
+  Decider(const PolicyData& data, const RefundRequest& request)
+      : data_(data), request_(request), currency_(request.order.currency), money_(order_money(request)),
+        claims_(claims_of(request, money_)) {}
+
+  RefundDecision decide() {
+    decision_.refund.total = decision_.refund.shipping = Money{0, currency_};
+    policy_ = select_policy();
+    if (policy_ == nullptr) {
+      note(RefundCode::no_policy, "no refund policy applies to this request", {});
+      return finish(false);
+    }
+    decision_.policy = policy_->id;
+    reason_ = policy_->reason(request_.reason);
+    if (reason_ == nullptr) {
+      note(RefundCode::reason_not_covered,
+           "refund policy " + detail::quoted(policy_->id) + " has no rules for the reason " +
+               detail::quoted(request_.reason) + " (it covers " + reason_names() + ")",
+           {});
+      return finish(false);
+    }
+    shipped_ = request_.order.shipped_at.has_value();
+    if (!shipped_) note(RefundCode::not_shipped, "the order has not shipped: it is refunded without a return", {});
+    if (claims_.empty())
+      note(RefundCode::already_refunded,
+           "every unit of order " + detail::quoted(request_.order.id) + " has been refunded already", {});
+    for (Claim& claim : claims_) check_claim(claim);
+    const bool lines_ok = std::all_of(claims_.begin(), claims_.end(), [](const Claim& c) { return c.eligible; });
+    choose_resolution();
+    return finish(lines_ok && decision_.resolution.has_value() && !claims_.empty());
+  }
+
+ private:
+  // -- policy selection -----------------------------------------------------------------------
+
+  const RefundPolicy* select_policy() const {
+    const SymbolTable& symbols = data_.symbols;
+    Subject subject(symbols);
+    auto text = [&](Field field, std::string_view value) {
+      if (!value.empty() && symbols.used(field)) subject.set_text(static_cast<std::size_t>(field), value);
+    };
+    text(Field::reason, request_.reason);
+    if (request_.resolution) text(Field::resolution, to_string(*request_.resolution));
+    text(Field::order_currency, currency_.code_view());
+    text(Field::customer_tier, request_.customer.tier);
+    text(Field::customer_id, request_.customer.id);
+    if (symbols.used(Field::order_amount))
+      subject.set_number(static_cast<std::size_t>(Field::order_amount),
+                         money_millionths(Money{order_paid(), currency_}));
+    if (request_.customer.credit_score && symbols.used(Field::customer_credit_score)) {
+      const auto score =
+          std::clamp<std::int64_t>(*request_.customer.credit_score, -1'000'000'000'000, 1'000'000'000'000);
+      subject.set_number(static_cast<std::size_t>(Field::customer_credit_score), score * number_scale);
+    }
+    const bool per_item =
+        !claims_.empty() && (symbols.used(Field::item_category) || symbols.used(Field::item_condition));
+    for (const RefundPolicy& policy : data_.refunds.policies) {
+      if (!per_item) {
+        if (policy.when.matches(subject)) return &policy;
+        continue;
+      }
+      // Item fields differ per line: the policy must fit every line of the request.
+      const bool all = std::all_of(claims_.begin(), claims_.end(), [&](const Claim& claim) {
+        Subject item = subject;
+        const auto set = [&](Field field, std::string_view value) {
+          if (!value.empty()) item.set_text(static_cast<std::size_t>(field), value);
+        };
+        set(Field::item_category, money_[claim.line].line->category);
+        set(Field::item_condition, claim.condition);
+        return policy.when.matches(item);
+      });
+      if (all) return &policy;
+    }
+    return nullptr;
+  }
+
+  [[nodiscard]] std::int64_t goods_paid() const {
+    std::int64_t sum = 0;
+    for (const LineMoney& line : money_) sum += line.paid();
+    return sum;
+  }
+  [[nodiscard]] bool shipping_waived() const {
+    const auto& threshold = request_.order.free_shipping_threshold;
+    return threshold && goods_paid() >= threshold->minor_units();
+  }
+  [[nodiscard]] std::int64_t shipping_paid() const {
+    return shipping_waived() ? 0 : request_.order.shipping_fee.minor_units();
+  }
+  [[nodiscard]] std::int64_t order_paid() const { return goods_paid() + shipping_paid(); }
+
+  std::string reason_names() const {
+    std::string names;
+    for (const auto& r : policy_->reasons) names.append(names.empty() ? "" : ", ").append(r.name);
+    return names;
+  }
+
+  // -- lines ----------------------------------------------------------------------------------
+
+  void check_claim(Claim& claim) {
+    const LineMoney& money = money_[claim.line];
+    const RefundOrderLine& line = *money.line;
+    const std::string_view id = line.id;
+    auto refuse = [&](RefundCode code, std::string message) {
+      claim.eligible = false;
+      note(code, std::move(message), id);
+    };
+    if (money.units_left() == 0) {
+      refuse(RefundCode::already_refunded, "all " + std::to_string(line.quantity) + " units of line " +
+                                               detail::quoted(id) + " have been refunded already");
+    } else if (money.money_left() <= 0) {
+      refuse(RefundCode::already_refunded, "the " + money_text(money.paid(), currency_) + " paid for line " +
+                                               detail::quoted(id) + " has been refunded in full already");
+    } else if (claim.quantity > money.units_left()) {
+      refuse(RefundCode::quantity_exceeds,
+             std::to_string(claim.quantity) + " units requested, but line " + detail::quoted(id) + " has " +
+                 std::to_string(money.units_left()) + " of its " + std::to_string(line.quantity) +
+                 " units left to refund (" + std::to_string(money.prior_units) + " refunded before)");
+    }
+    // An order that has not shipped is refunded whatever it holds: nothing comes back.
+    if (shipped_) check_rules(claim, line, refuse);
+    if (!claim.eligible) return;
+    claim.amount = std::min(money.units_paid(money.prior_units, claim.quantity), money.money_left());
+    claim.discount = money.units_discount(money.prior_units, claim.quantity);
+  }
+
+  template <class Refuse>
+  void check_rules(const Claim& claim, const RefundOrderLine& line, Refuse& refuse) const {
+    const RefundReasonRule& reason = *reason_;
+    const auto listed = [](const std::vector<std::string>& list, std::string_view value) {
+      return std::find(list.begin(), list.end(), value) != list.end();
+    };
+    if (listed(reason.exclude_categories, line.category)) {
+      refuse(RefundCode::excluded_category, "line " + detail::quoted(line.id) + " is in the category " +
+                                                detail::quoted(line.category) + ", which the reason " +
+                                                detail::quoted(reason.name) + " never covers");
+    } else if (line.no_return_confirmed && listed(reason.exclude_if_confirmed, line.category)) {
+      refuse(RefundCode::confirmed_non_returnable,
+             "line " + detail::quoted(line.id) + " is in the category " + detail::quoted(line.category) +
+                 " and the customer confirmed at purchase that it cannot be returned for the reason " +
+                 detail::quoted(reason.name));
+    }
+    if (!reason.conditions.empty() && !listed(reason.conditions, claim.condition)) {
+      std::string accepted;
+      for (const auto& c : reason.conditions) accepted.append(accepted.empty() ? "" : ", ").append(c);
+      refuse(
+          RefundCode::condition_not_allowed,
+          (claim.condition.empty() ? std::string("the item's condition is not stated")
+                                   : "the item's condition " + detail::quoted(claim.condition) + " is not accepted") +
+              "; the reason " + detail::quoted(reason.name) + " accepts " + accepted);
+    }
+  }
+
+  [[nodiscard]] std::int64_t goods_amount() const {
+    std::int64_t sum = 0;
+    for (const Claim& claim : claims_) sum += claim.amount;
+    return sum;
+  }
+
+  // -- resolutions ----------------------------------------------------------------------------
+
+  // refund_only_max lets a claim of the seller's fault (a reason whose returns the seller pays
+  // for) be refunded without a return, inside the return_refund window, when it is small.
+  [[nodiscard]] bool refund_only_by_amount() const {
+    return policy_->refund_only_max && reason_->return_shipping == ReturnShipping::seller &&
+           !reason_->windows[static_cast<std::size_t>(Resolution::refund_only)] &&
+           reason_->windows[static_cast<std::size_t>(Resolution::return_refund)];
+  }
+  [[nodiscard]] bool under_refund_only_max() const {
+    return money_millionths(Money{goods_amount(), currency_}) <= *policy_->refund_only_max;
+  }
+
+  // The window that governs resolution `r`, or nullopt when the reason does not offer it.
+  [[nodiscard]] std::optional<Window> window_for(Resolution r) const {
+    auto length = reason_->windows[static_cast<std::size_t>(r)];
+    if (!length && r == Resolution::refund_only && refund_only_by_amount())
+      length = reason_->windows[static_cast<std::size_t>(Resolution::return_refund)];
+    if (!length) return std::nullopt;
+    return window_of(*policy_, *reason_, *length, request_);
+  }
+
+  [[nodiscard]] bool allowed(Resolution r, const std::optional<Window>& w) const {
+    if (!shipped_) return r == Resolution::refund_only;
+    if (!w || w->state != WindowState::open) return false;
+    return r != Resolution::refund_only || reason_->windows[static_cast<std::size_t>(r)] || under_refund_only_max();
+  }
+
+  void choose_resolution() {
+    std::array<std::optional<Window>, 4> windows;
+    for (std::size_t i = 0; i < windows.size(); ++i) {
+      const auto r = static_cast<Resolution>(i);
+      if (shipped_) windows[i] = window_for(r);
+      if (allowed(r, windows[i])) decision_.options.push_back(r);
+    }
+    const auto offered = [&](Resolution r) {
+      return std::find(decision_.options.begin(), decision_.options.end(), r) != decision_.options.end();
+    };
+    if (request_.resolution) {
+      if (offered(*request_.resolution)) decision_.resolution = request_.resolution;
+      else explain_refusal(*request_.resolution, windows[static_cast<std::size_t>(*request_.resolution)]);
+      return;
+    }
+    if (!decision_.options.empty()) {
+      decision_.resolution = decision_.options.front();
+      return;
+    }
+    for (std::size_t i = 0; i < windows.size(); ++i)
+      if (windows[i]) explain_refusal(static_cast<Resolution>(i), windows[i]);
+  }
+
+  void explain_refusal(Resolution r, const std::optional<Window>& w) {
+    const std::string name(to_string(r));
+    if (!shipped_) {
+      note(RefundCode::resolution_not_allowed,
+           "the order has not shipped, so there is nothing to " +
+               std::string(r == Resolution::return_refund ? "return" : name) +
+               ": it can be refunded without a return (refund_only)",
+           {});
+      return;
+    }
+    if (!w) {
+      std::string offered;
+      for (std::size_t i = 0; i < reason_->windows.size(); ++i)
+        if (reason_->windows[i]) offered.append(offered.empty() ? "" : ", ").append(resolution_names[i]);
+      note(RefundCode::resolution_not_allowed,
+           "the reason " + detail::quoted(reason_->name) + " offers " + offered + ", not " + name, {});
+      return;
+    }
+    const auto& zone = *policy_->zone;
+    const std::string when = "requested at " + local_text(request_.requested_at, zone);
+    switch (w->state) {
+      case WindowState::open:
+        // Only refund_only by amount can be open and refused: the claim is too large.
+        note(RefundCode::resolution_not_allowed,
+             "a refund without a return is for claims of at most " +
+                 money_text(*policy_->refund_only_max / scale(), currency_) + "; this one is " +
+                 money_text(goods_amount(), currency_),
+             {});
+        return;
+      case WindowState::not_delivered:
+        note(RefundCode::not_yet_delivered,
+             "the " + name + " window of the reason " + detail::quoted(reason_->name) +
+                 " counts from delivery, and the order has not been delivered",
+             {});
+        return;
+      case WindowState::not_started:
+        note(RefundCode::window_not_started,
+             "the " + name + " window of the reason " + detail::quoted(reason_->name) + " counts from " +
+                 std::string(moment_words(reason_->from)) + " at " + local_text(w->from, zone) + "; " + when,
+             {});
+        return;
+      case WindowState::expired:
+        note(RefundCode::window_expired,
+             "the " + length_text(w->length) + " " + name + " window of the reason " + detail::quoted(reason_->name) +
+                 " ended at " + local_text(w->end, zone) + " (counted from " +
+                 (reason_->next_day ? "the day after " : "") + std::string(moment_words(reason_->from)) + " at " +
+                 local_text(w->from, zone) + (w->extended ? ", extended for orders placed in a promotion period" : "") +
+                 "); " + when,
+             {});
+        return;
+    }
+  }
+
+  // Millionths per minor unit of the order's currency.
+  [[nodiscard]] std::int64_t scale() const {
+    std::int64_t s = number_scale;
+    for (int e = 0; e < currency_.exponent; ++e) s /= 10;
+    return s;
+  }
+
+  // -- money ----------------------------------------------------------------------------------
+
+  void fill_amounts() {
+    const Resolution r = *decision_.resolution;
+    if (!moves_money(r)) return;
+    const std::int64_t goods = goods_amount();
+    std::int64_t deductions = 0;
+    const auto deduct = [&](std::string type, std::int64_t amount) {
+      amount = std::min(amount, goods - deductions);
+      if (amount <= 0) return;
+      deductions += amount;
+      decision_.refund.deductions.push_back({std::move(type), Money{amount, currency_}});
+    };
+    if (r == Resolution::return_refund && shipped_) deduct("restocking_fee", restocking_fee(goods));
+    if (shipping_waived() && !reason_->refund_shipping_fee) deduct("waived_shipping", lost_free_shipping());
+    std::int64_t shipping = 0;
+    if ((!shipped_ || reason_->refund_shipping_fee) && everything_back()) shipping = shipping_paid();
+    decision_.refund.shipping = Money{shipping, currency_};
+    decision_.refund.total = Money{goods + shipping - deductions, currency_};
+  }
+
+  // Half a minor unit and more rounds up: 15% of 33.33 is 4.9995, a fee of 5.00.
+  [[nodiscard]] std::int64_t restocking_fee(std::int64_t goods) const {
+    const std::int64_t rate =
+        reason_->restocking_fee_rate
+            ? *reason_->restocking_fee_rate
+            : (reason_->return_shipping == ReturnShipping::buyer ? policy_->restocking_fee_rate : 0);
+    const wide scaled = static_cast<wide>(goods) * rate;
+    return static_cast<std::int64_t>((scaled + number_scale / 2) / number_scale);
+  }
+
+  [[nodiscard]] bool everything_back() const {
+    for (std::size_t i = 0; i < money_.size(); ++i) {
+      std::int64_t back = money_[i].prior_units;
+      for (const Claim& claim : claims_)
+        if (claim.line == i) back += claim.quantity;
+      if (back < money_[i].line->quantity) return false;
+    }
+    return true;
+  }
+
+  // The waived fee, once: when the goods kept after this request fall below the threshold
+  // that made delivery free, and still reached it before. Nothing when nothing is kept.
+  std::int64_t lost_free_shipping() {
+    std::int64_t kept_before = 0, kept_units = 0;
+    for (const LineMoney& line : money_) {
+      kept_before += line.units_paid(line.prior_units, line.units_left());
+      kept_units += line.units_left();
+    }
+    std::int64_t kept_after = kept_before;
+    for (const Claim& claim : claims_) {
+      const LineMoney& line = money_[claim.line];
+      kept_after -= line.units_paid(line.prior_units, claim.quantity);
+      kept_units -= claim.quantity;
+    }
+    const std::int64_t threshold = request_.order.free_shipping_threshold->minor_units();
+    if (kept_units == 0 || kept_after >= threshold || kept_before < threshold) return 0;
+    const std::int64_t fee = request_.order.shipping_fee.minor_units();
+    note(RefundCode::free_shipping_lost,
+         "the goods kept are worth " + money_text(kept_after, currency_) + ", below the " +
+             money_text(threshold, currency_) + " that made delivery free: the waived delivery fee of " +
+             money_text(fee, currency_) + " is deducted",
+         {});
+    return fee;
+  }
+
+  // -- the rest of the decision ---------------------------------------------------------------
+
+  RefundDecision finish(bool eligible) {
+    decision_.eligible = eligible;
+    for (const Claim& claim : claims_) {
+      const bool pays = eligible && moves_money(*decision_.resolution);
+      decision_.refund.lines.push_back({money_[claim.line].line->id, claim.quantity, claim.eligible,
+                                        Money{pays ? claim.amount : 0, currency_},
+                                        Money{pays ? claim.discount : 0, currency_}});
+    }
+    if (!eligible) return std::move(decision_);
+    fill_amounts();
+    const Resolution r = *decision_.resolution;
+    decision_.return_shipping = needs_return(r) ? reason_->return_shipping : ReturnShipping::none;
+    if (needs_return(r)) decision_.ship_back_by = request_.requested_at + policy_->ship_back_within;
+    decide_method();
+    if (r == Resolution::return_refund) decide_fast_refund();
+    decide_deadline(r);
+    return std::move(decision_);
+  }
+
+  void decide_method() {
+    const auto& delivered = request_.order.delivered_at;
+    if (!policy_->store_credit_after || !delivered || !moves_money(*decision_.resolution)) return;
+    const Instant from = *delivered + *policy_->store_credit_after;
+    if (request_.requested_at < from) return;
+    decision_.method = RefundMethod::store_credit;
+    note(RefundCode::store_credit,
+         "requested at " + local_text(request_.requested_at, *policy_->zone) + ", " +
+             format_duration(*policy_->store_credit_after) + " or more after delivery at " +
+             local_text(*delivered, *policy_->zone) + ": refunded as store credit",
+         {});
+  }
+
+  void decide_fast_refund() {
+    if (!policy_->fast_refund) return;
+    const FastRefundRule& rule = *policy_->fast_refund;
+    const RefundCustomer& customer = request_.customer;
+    bool granted = true;
+    const auto deny = [&](std::string why) {
+      granted = false;
+      note(RefundCode::fast_refund_denied, "no refund before the return arrives: " + why, {});
+    };
+    if (rule.min_credit_score) {
+      if (!customer.credit_score)
+        deny("the customer's credit score is not known (at least " + std::to_string(*rule.min_credit_score) +
+             " is needed)");
+      else if (*customer.credit_score < *rule.min_credit_score)
+        deny("the customer's credit score " + std::to_string(*customer.credit_score) + " is below " +
+             std::to_string(*rule.min_credit_score));
+    }
+    if (rule.max_amount && money_millionths(decision_.refund.total) > *rule.max_amount)
+      deny("the refund of " + money_text(decision_.refund.total.minor_units(), currency_) + " is over the " +
+           money_text(*rule.max_amount / scale(), currency_) + " limit");
+    if (rule.max_refunds_90d && customer.refunds_90d >= *rule.max_refunds_90d)
+      deny("the customer had " + std::to_string(customer.refunds_90d) + " refunds in the last 90 days (fewer than " +
+           std::to_string(*rule.max_refunds_90d) + " are allowed)");
+    decision_.fast_refund = granted;
+  }
+
+  void decide_deadline(Resolution r) {
+    if (!policy_->refund_within || !moves_money(r)) return;
+    const RefundDeadline& deadline = *policy_->refund_within;
+    // Without a return to wait for (refund only, or a fast refund), the clock starts at once.
+    if (!deadline.after_return_received || !needs_return(r) || decision_.fast_refund)
+      decision_.refund_due_by = request_.requested_at + deadline.within;
+    else if (request_.return_received_at)
+      decision_.refund_due_by = *request_.return_received_at + deadline.within;
+  }
+
+  void note(RefundCode code, std::string message, std::string_view line) {
+    decision_.reasons.push_back({code, std::move(message), std::string(line)});
+  }
+
+  const PolicyData& data_;
+  const RefundRequest& request_;
+  Currency currency_;
+  std::vector<LineMoney> money_;
+  std::vector<Claim> claims_;
+  const RefundPolicy* policy_ = nullptr;
+  const RefundReasonRule* reason_ = nullptr;
+  bool shipped_ = false;
+  RefundDecision decision_;
+};
+
+}  // namespace
+
+RefundDecision check_refund(const PolicyData& data, const RefundRequest& request) {
+  return Decider(data, request).decide();
+}
+
+}  // namespace aftersales::detail

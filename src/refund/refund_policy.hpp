@@ -1,0 +1,84 @@
+#pragma once
+// The compiled `refunds` section of a policy (SPEC §6).
+
+#include <aftersales/refund.hpp>
+#include <aftersales/values.hpp>
+
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "condition/condition.hpp"
+
+namespace date {
+class time_zone;
+}
+
+namespace aftersales::detail {
+
+/// Products of two 64-bit amounts (a discount times a line's value) need 128 bits.
+__extension__ typedef __int128 wide;
+
+/// The order instant a window counts from.
+enum class OrderMoment : std::uint8_t { placed, paid, shipped, delivered };
+inline constexpr std::array<std::string_view, 4> order_moment_names{"placed", "paid", "shipped", "delivered"};
+inline constexpr std::array<std::string_view, 4> resolution_names{"return_refund", "refund_only", "exchange",
+                                                                  "repair"};
+inline constexpr std::array<std::string_view, 3> return_shipping_names{"buyer", "seller", "none"};
+
+struct RefundReasonRule {
+  std::string name;
+  std::array<std::optional<Duration>, 4> windows;  // by Resolution
+  OrderMoment from = OrderMoment::delivered;
+  bool next_day = false;
+  ReturnShipping return_shipping = ReturnShipping::buyer;
+  bool refund_shipping_fee = false;
+  std::vector<std::string> conditions;  // empty: any condition
+  std::vector<std::string> exclude_categories;
+  std::vector<std::string> exclude_if_confirmed;
+  std::optional<std::int64_t> restocking_fee_rate;  // millionths; overrides the policy's
+};
+
+struct FastRefundRule {
+  std::optional<std::int64_t> min_credit_score;
+  std::optional<std::int64_t> max_amount;  // millionths of the order's currency
+  std::optional<std::int64_t> max_refunds_90d;
+};
+
+/// The merchant's deadline: `within` after the request (`after: requested`) or after the
+/// returned goods arrive (`after: return_received`).
+struct RefundDeadline {
+  bool after_return_received = true;
+  Duration within{};
+};
+
+struct WindowExtension {
+  Instant orders_from{}, orders_to{}, until{};
+};
+
+struct RefundPolicy {
+  std::string id;
+  Condition when;
+  const date::time_zone* zone = nullptr;
+  std::vector<RefundReasonRule> reasons;  // in document order
+  std::optional<std::int64_t> refund_only_max;  // millionths
+  std::optional<FastRefundRule> fast_refund;
+  std::int64_t restocking_fee_rate = 0;  // millionths: 150000 is 15%
+  std::optional<Duration> store_credit_after;
+  std::optional<RefundDeadline> refund_within;
+  Duration ship_back_within = std::chrono::hours(24 * 7);
+  std::vector<WindowExtension> extensions;
+
+  [[nodiscard]] const RefundReasonRule* reason(std::string_view name) const {
+    for (const auto& r : reasons)
+      if (r.name == name) return &r;
+    return nullptr;
+  }
+};
+
+struct RefundSection {
+  std::vector<RefundPolicy> policies;
+};
+
+}  // namespace aftersales::detail

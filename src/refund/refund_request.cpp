@@ -1,0 +1,313 @@
+// RefundRequest::from_json: the SPEC §6 request read with every problem and its JSON path.
+
+#include <aftersales/error.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/refund.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+
+#include <algorithm>
+
+#include "detail/json_reader.hpp"
+#include "detail/text.hpp"
+#include "refund/refund_policy.hpp"
+
+namespace aftersales {
+namespace {
+
+using detail::Node;
+
+// Requests arrive one per customer action: a tighter limit than a policy's.
+constexpr LoadLimits request_limits{1u << 20, 32};
+constexpr std::int64_t max_quantity = 1'000'000;
+constexpr std::string_view title = "invalid refund request";
+
+std::string text_of(const Node& parent, std::string_view key) {
+  const auto node = parent.member(key);
+  if (!node) return {};
+  const auto text = node->string();
+  return text ? std::string(*text) : std::string();
+}
+
+std::optional<Money> read_money(const Node& node, const std::optional<Currency>& currency) {
+  const auto text = node.string();
+  if (!text || !currency) return std::nullopt;
+  try {
+    const Money amount = Money::parse(*text, *currency);
+    if (amount.minor_units() >= 0) return amount;
+    node.problem(detail::quoted(*text) + " is negative; amounts are zero or more");
+  } catch (const Error& e) {
+    node.problem(e.what());
+  }
+  return std::nullopt;
+}
+
+// A member that may be left out or given as null.
+std::optional<Node> present(const Node& parent, std::string_view key) {
+  auto node = parent.member(key);
+  if (node && node->value().is_null()) return std::nullopt;
+  return node;
+}
+
+std::optional<std::int64_t> read_quantity(const Node& node, std::int64_t min) {
+  const auto value = node.integer();
+  if (value && (*value < min || *value > max_quantity)) {
+    node.problem("a quantity is " + std::to_string(min) + " to " + std::to_string(max_quantity) + ", not " +
+                 std::to_string(*value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+class Reader {
+ public:
+  Reader(const Node& root, RefundRequest& request) : root_(root), request_(request) {}
+
+  void read() {
+    if (const auto order = root_.required("order")) read_order(*order);
+    if (const auto items = root_.member("items")) read_items(*items);
+    request_.reason = text_of(root_, "reason");
+    if (const auto reason = root_.required("reason"); reason && reason->value().is_string() && request_.reason.empty())
+      reason->problem("the reason is empty");
+    if (const auto resolution = present(root_, "resolution")) {
+      if (const auto text = resolution->string()) {
+        const auto& names = detail::resolution_names;
+        const auto it = std::find(names.begin(), names.end(), *text);
+        if (it == names.end())
+          resolution->problem(detail::quoted(*text) +
+                              " is not a resolution (return_refund, refund_only, exchange, repair)");
+        else request_.resolution = static_cast<Resolution>(it - names.begin());
+      }
+    }
+    if (const auto at = root_.required("requested_at")) {
+      if (const auto t = at->instant()) {
+        request_.requested_at = *t;
+        if (placed_ && *t < *placed_)
+          at->problem("the request is at " + format_instant(*t) + ", before the order was placed (" +
+                      format_instant(*placed_) + ")");
+      }
+    }
+    if (const auto received = present(root_, "return_received_at")) request_.return_received_at = received->instant();
+    if (const auto customer = root_.member("customer")) read_customer(*customer);
+    if (const auto refunded = root_.member("refunded")) read_refunded(*refunded);
+  }
+
+ private:
+  void read_order(const Node& node) {
+    if (!node.object({"id", "currency", "placed_at", "paid_at", "shipped_at", "delivered_at", "shipping_fee",
+                      "free_shipping_threshold", "lines", "discounts"}))
+      return;
+    RefundOrder& order = request_.order;
+    order.id = text_of(node, "id");
+    if (const auto code_node = node.required("currency")) {
+      if (const auto code = code_node->string()) {
+        try {
+          currency_ = currency(*code);
+          order.currency = *currency_;
+        } catch (const Error& e) {
+          code_node->problem(e.what());
+        }
+      }
+    }
+    if (const auto placed = node.required("placed_at")) {
+      placed_ = placed->instant();
+      if (placed_) order.placed_at = *placed_;
+    }
+    read_moments(node);
+    order.shipping_fee = Money{0, order.currency};
+    if (const auto fee = present(node, "shipping_fee"))
+      order.shipping_fee = read_money(*fee, currency_).value_or(order.shipping_fee);
+    if (const auto threshold = present(node, "free_shipping_threshold"))
+      order.free_shipping_threshold = read_money(*threshold, currency_);
+    const std::size_t before = root_.problems().size();
+    if (const auto lines = node.required("lines")) read_lines(*lines);
+    lines_clean_ = root_.problems().size() == before;
+    if (const auto discounts = node.member("discounts")) read_discounts(*discounts);
+  }
+
+  // paid, shipped and delivered happen in that order, none before the order was placed.
+  void read_moments(const Node& node) {
+    RefundOrder& order = request_.order;
+    std::optional<Instant> previous = placed_;
+    std::string_view previous_name = "placed_at";
+    const std::array<std::pair<std::string_view, std::optional<Instant>*>, 3> moments{
+        {{"paid_at", &order.paid_at}, {"shipped_at", &order.shipped_at}, {"delivered_at", &order.delivered_at}}};
+    for (const auto& [key, slot] : moments) {
+      const auto member = present(node, key);
+      if (!member) continue;
+      *slot = member->instant();
+      if (!*slot) continue;
+      if (previous && **slot < *previous)
+        member->problem(std::string(key) + " (" + format_instant(**slot) + ") is before " + std::string(previous_name) +
+                        " (" + format_instant(*previous) + ")");
+      previous = *slot;
+      previous_name = key;
+    }
+    if (order.delivered_at && !order.shipped_at)
+      node.problem("a delivered order needs shipped_at (when it left the seller)");
+  }
+
+  void read_lines(const Node& node) {
+    const auto* list = node.array();
+    if (list == nullptr) return;
+    if (list->empty()) node.problem("an order needs at least one line");
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const Node entry = node.element(i);
+      if (!entry.object({"id", "sku", "category", "unit_price", "quantity", "no_return_confirmed"})) continue;
+      RefundOrderLine line;
+      line.unit_price = Money{0, request_.order.currency};
+      if (const auto id = entry.required("id")) {
+        if (const auto text = id->string()) {
+          line.id = std::string(*text);
+          if (find_line(line.id)) id->problem("another line already has the id " + detail::quoted(*text));
+        }
+      }
+      line.sku = text_of(entry, "sku");
+      line.category = text_of(entry, "category");
+      if (const auto price = entry.required("unit_price"))
+        line.unit_price = read_money(*price, currency_).value_or(line.unit_price);
+      if (const auto quantity = entry.required("quantity")) line.quantity = read_quantity(*quantity, 1).value_or(1);
+      if (const auto flag = present(entry, "no_return_confirmed"))
+        line.no_return_confirmed = flag->boolean().value_or(false);
+      request_.order.lines.push_back(std::move(line));
+    }
+  }
+
+  [[nodiscard]] const RefundOrderLine* find_line(std::string_view id) const {
+    for (const auto& line : request_.order.lines)
+      if (line.id == id) return &line;
+    return nullptr;
+  }
+
+  // The line named by `node`, recording a problem when the order has none of that id.
+  const RefundOrderLine* line_of(const Node& node) const {
+    const auto text = node.string();
+    if (!text) return nullptr;
+    const auto* line = find_line(*text);
+    if (line == nullptr) node.problem("the order has no line " + detail::quoted(*text));
+    return line;
+  }
+
+  void read_discounts(const Node& node) {
+    const auto* list = node.array();
+    if (list == nullptr) return;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const Node entry = node.element(i);
+      if (!entry.object({"id", "amount", "lines"})) continue;
+      RefundDiscount discount;
+      discount.id = text_of(entry, "id");
+      const auto amount_node = entry.required("amount");
+      const auto amount = amount_node ? read_money(*amount_node, currency_) : std::nullopt;
+      const std::size_t before = root_.problems().size();
+      if (const auto lines = entry.member("lines")) {
+        const auto* ids = lines->array();
+        for (std::size_t j = 0; ids != nullptr && j < ids->size(); ++j) {
+          const Node id = lines->element(j);
+          const auto* line = line_of(id);
+          if (line == nullptr) continue;
+          if (std::find(discount.lines.begin(), discount.lines.end(), line->id) != discount.lines.end())
+            id.problem("line " + detail::quoted(line->id) + " is listed twice");
+          else discount.lines.push_back(line->id);
+        }
+      }
+      if (!amount) continue;
+      discount.amount = *amount;
+      // Lines with problems have no value to compare with.
+      if (lines_clean_ && root_.problems().size() == before) check_discount_fits(*amount_node, discount);
+      request_.order.discounts.push_back(std::move(discount));
+    }
+  }
+
+  // A discount larger than the goods it applies to would make some unit's paid amount negative.
+  void check_discount_fits(const Node& node, const RefundDiscount& discount) const {
+    detail::wide value = 0;
+    for (const auto& line : request_.order.lines) {
+      const bool applies = discount.lines.empty() ||
+                           std::find(discount.lines.begin(), discount.lines.end(), line.id) != discount.lines.end();
+      if (applies) value += static_cast<detail::wide>(line.unit_price.minor_units()) * line.quantity;
+    }
+    if (discount.amount.minor_units() > value)
+      node.problem(discount.amount.to_string() + " is more than the goods it applies to are worth");
+  }
+
+  void read_items(const Node& node) {
+    const auto* list = node.array();
+    if (list == nullptr) return;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const Node entry = node.element(i);
+      if (!entry.object({"line", "quantity", "condition"})) continue;
+      RefundItem item;
+      if (const auto line_node = entry.required("line")) {
+        if (const auto* line = line_of(*line_node)) {
+          item.line = line->id;
+          for (const auto& earlier : request_.items)
+            if (earlier.line == item.line)
+              line_node->problem("line " + detail::quoted(item.line) + " is requested twice");
+        }
+      }
+      if (const auto quantity = present(entry, "quantity")) item.quantity = read_quantity(*quantity, 1).value_or(1);
+      item.condition = text_of(entry, "condition");
+      request_.items.push_back(std::move(item));
+    }
+  }
+
+  void read_customer(const Node& node) {
+    if (!node.object({"id", "tier", "credit_score", "refunds_90d"})) return;
+    RefundCustomer& customer = request_.customer;
+    customer.id = text_of(node, "id");
+    customer.tier = text_of(node, "tier");
+    if (const auto score = present(node, "credit_score")) customer.credit_score = score->integer();
+    if (const auto count = present(node, "refunds_90d")) customer.refunds_90d = read_quantity(*count, 0).value_or(0);
+  }
+
+  void read_refunded(const Node& node) {
+    const auto* list = node.array();
+    if (list == nullptr) return;
+    for (std::size_t i = 0; i < list->size(); ++i) {
+      const Node entry = node.element(i);
+      if (!entry.object({"line", "quantity", "amount"})) continue;
+      PriorRefund prior;
+      const auto* line = entry.required("line") ? line_of(*entry.member("line")) : nullptr;
+      if (const auto quantity = present(entry, "quantity")) prior.quantity = read_quantity(*quantity, 0).value_or(0);
+      if (const auto amount = present(entry, "amount")) prior.amount = read_money(*amount, currency_);
+      if (line == nullptr) continue;
+      prior.line = line->id;
+      if (prior.quantity == 0 && !entry.member("amount"))
+        entry.problem("a prior refund needs a quantity of at least 1, or an amount");
+      std::int64_t units = prior.quantity;
+      for (const auto& earlier : request_.refunded)
+        if (earlier.line == prior.line) units += earlier.quantity;
+      if (units > line->quantity)
+        entry.problem("refunds on line " + detail::quoted(line->id) + " add up to " + std::to_string(units) +
+                      " units; the line has " + std::to_string(line->quantity));
+      request_.refunded.push_back(std::move(prior));
+    }
+  }
+
+  const Node& root_;
+  RefundRequest& request_;
+  std::optional<Currency> currency_;
+  std::optional<Instant> placed_;
+  bool lines_clean_ = false;
+};
+
+}  // namespace
+
+RefundRequest RefundRequest::from_json(std::string_view json) {
+  detail::Problems problems;
+  // A typical request fits in this arena: parsing one costs no heap allocation for the DOM.
+  unsigned char arena[8192];
+  boost::json::monotonic_resource scratch(arena, sizeof arena);
+  const auto document = detail::parse_json(json, request_limits, problems, &scratch);
+  if (!document) problems.throw_input(title);
+  const Node root(*document, problems);
+  if (!root.object({"order", "items", "reason", "resolution", "requested_at", "customer", "refunded",
+                    "return_received_at"}))
+    problems.throw_input(title);
+  RefundRequest request;
+  Reader(root, request).read();
+  if (!problems.empty()) problems.throw_input(title);
+  return request;
+}
+
+}  // namespace aftersales

@@ -1,0 +1,99 @@
+/*
+ * Tests of the refund part of the C ABI, compiled as C99. Expected amounts were worked out by
+ * hand (arithmetic in the comments). Prints one line per failed check and ends with
+ * "N passed, M failed"; exits non-zero when anything failed.
+ */
+#include <aftersales.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+
+/* `text` is not NULL and contains `fragment`. */
+#define CHECK_HAS(text, fragment) CHECK((text) != NULL && strstr((text), (fragment)) != NULL)
+
+static const char policy_json[] =
+    "{\"schema_version\": 1, \"refunds\": {\"policies\": [{\"id\": \"cn\", \"timezone\": \"Asia/Shanghai\","
+    " \"reasons\": {\"no_reason\": {\"windows\": {\"return_refund\": \"7d\"}, \"from\": \"delivered\","
+    " \"count_from\": \"next_day\", \"return_shipping\": \"buyer\"}}}]}}";
+
+/* Two lines, 3 x 10.00 and 1 x 25.00 (goods 55.00), and a 5.00 coupon. In cents: 500 x 3000 /
+ * 5500 = 272 rest 4000 and 500 x 2500 / 5500 = 227 rest 1500; the 1 cent left goes to the larger
+ * rest, line A: A 273, B 227. A's units: 273 / 3 = 91 each, paid 1000 - 91 = 909: one unit
+ * refunds 9.09 with a 0.91 discount share.
+ * Delivered 11-07 10:00+08:00; the 7 days end 11-15 00:00+08:00. */
+static const char request_json[] =
+    "{\"order\": {\"id\": \"O-1\", \"currency\": \"CNY\", \"placed_at\": \"2026-11-05T10:00:00+08:00\","
+    " \"shipped_at\": \"2026-11-06T10:00:00+08:00\", \"delivered_at\": \"2026-11-07T10:00:00+08:00\","
+    " \"lines\": [{\"id\": \"A\", \"unit_price\": \"10.00\", \"quantity\": 3},"
+    " {\"id\": \"B\", \"unit_price\": \"25.00\", \"quantity\": 1}],"
+    " \"discounts\": [{\"id\": \"coupon\", \"amount\": \"5.00\"}]},"
+    " \"items\": [{\"line\": \"A\", \"quantity\": 1}], \"reason\": \"no_reason\","
+    " \"requested_at\": \"2026-11-14T23:59:00+08:00\"}";
+
+static void test_decision(const aftersales_policy *policy) {
+  char *out = NULL;
+  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, &out) == AFTERSALES_OK);
+  CHECK(aftersales_last_error()[0] == '\0');
+  CHECK_HAS(out, "\"eligible\":true");
+  CHECK_HAS(out, "\"total\":\"9.09\"");
+  CHECK_HAS(out, "\"discount\":\"0.91\"");
+  CHECK_HAS(out, "\"return_shipping\":\"buyer\"");
+  aftersales_free(out);
+}
+
+static void test_refused_is_not_an_error(const aftersales_policy *policy) {
+  /* The same request at 11-15 00:00+08:00, the first minute outside the window. */
+  char late[sizeof request_json];
+  char *out = NULL;
+  char *at;
+  memcpy(late, request_json, sizeof request_json);
+  at = strstr(late, "2026-11-14T23:59");
+  memcpy(at, "2026-11-15T00:00", 16);
+  CHECK(aftersales_refund_check(policy, late, sizeof late - 1, &out) == AFTERSALES_OK);
+  CHECK_HAS(out, "\"eligible\":false");
+  CHECK_HAS(out, "\"code\":\"WINDOW_EXPIRED\"");
+  CHECK_HAS(out, "ended at 2026-11-15T00:00:00+08:00");
+  aftersales_free(out);
+}
+
+static void test_errors(const aftersales_policy *policy) {
+  static const char bad[] =
+      "{\"order\": {\"id\": \"O\", \"currency\": \"CNY\", \"placed_at\": \"2026-11-05T10:00:00Z\","
+      " \"lines\": [{\"id\": \"A\", \"unit_price\": \"1.005\", \"quantity\": 1}]},"
+      " \"reason\": \"no_reason\", \"requested_at\": \"2026-11-06T10:00:00Z\"}";
+  char *out = (char *)1;
+  CHECK(aftersales_refund_check(policy, bad, sizeof bad - 1, &out) == AFTERSALES_EINPUT);
+  CHECK(out == NULL);
+  CHECK_HAS(aftersales_last_error(), "order.lines[0].unit_price");
+  CHECK(aftersales_refund_check(NULL, request_json, sizeof request_json - 1, &out) ==
+        AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_refund_check(policy, NULL, 0, &out) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, NULL) ==
+        AFTERSALES_EINVALID_ARGUMENT);
+}
+
+static void test_lines(const aftersales_policy *policy) {
+  char text[2 * sizeof request_json + 16];
+  char *out = NULL;
+  sprintf(text, "%s\n\nnot json\n", request_json);
+  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, &out) == AFTERSALES_OK);
+  CHECK(out != NULL && strncmp(out, "{\"eligible\":true", 16) == 0);
+  CHECK_HAS(out, "\n{\"line\":3,\"error\":");
+  aftersales_free(out);
+}
+
+int main(void) {
+  aftersales_policy *policy = NULL;
+  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy) == AFTERSALES_OK);
+  if (policy != NULL) {
+    test_decision(policy);
+    test_refused_is_not_an_error(policy);
+    test_errors(policy);
+    test_lines(policy);
+  }
+  aftersales_policy_free(policy);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}

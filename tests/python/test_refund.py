@@ -1,0 +1,211 @@
+"""Refunds from Python: decision objects with exact Decimal amounts, to_dict, errors with
+paths, JSON Lines, the `aftersales refund` command and the refund part of the demo. The C++
+suite has the exhaustive rules; the values here are worked out by hand.
+
+The order used throughout: lines A (3 x 10.00) and B (1 x 25.00), goods 55.00, and a 5.00
+coupon. In cents the coupon splits 500 x 3000 / 5500 = 272 rest 4000 and 500 x 2500 / 5500 =
+227 rest 1500; the cent left over goes to the larger rest, A: A 273, B 227. A's units get
+273 / 3 = 91 each, so each pays 10.00 - 0.91 = 9.09; B pays 25.00 - 2.27 = 22.73. Delivered
+2026-11-07 10:00 Beijing: the seven days run from 11-08 00:00 to 11-15 00:00 Beijing.
+"""
+
+from __future__ import annotations
+
+import decimal
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import aftersales
+from aftersales.cli import main
+
+POLICY: dict[str, Any] = {
+    "schema_version": 1,
+    "refunds": {
+        "policies": [
+            {
+                "id": "cn",
+                "timezone": "Asia/Shanghai",
+                "reasons": {
+                    "no_reason": {
+                        "windows": {"return_refund": "7d"},
+                        "from": "delivered",
+                        "count_from": "next_day",
+                        "return_shipping": "buyer",
+                        "conditions": ["intact"],
+                    }
+                },
+            }
+        ]
+    },
+}
+
+
+def request(items: list[dict[str, Any]], at: str = "2026-11-14T23:59:00+08:00", **extra: Any) -> dict[str, Any]:
+    return {
+        "order": {
+            "id": "O-1",
+            "currency": "CNY",
+            "placed_at": "2026-11-05T10:00:00+08:00",
+            "shipped_at": "2026-11-06T10:00:00+08:00",
+            "delivered_at": "2026-11-07T10:00:00+08:00",
+            "lines": [
+                {"id": "A", "unit_price": "10.00", "quantity": 3},
+                {"id": "B", "unit_price": "25.00", "quantity": 1},
+            ],
+            "discounts": [{"id": "coupon", "amount": "5.00"}],
+        },
+        "items": items,
+        "reason": "no_reason",
+        "requested_at": at,
+        **extra,
+    }
+
+
+@pytest.fixture(scope="module")
+def policy() -> aftersales.Policy:
+    return aftersales.Policy.from_json(POLICY)
+
+
+def test_decision_attributes(policy: aftersales.Policy) -> None:
+    d = policy.check_refund(request([{"line": "A", "quantity": 2, "condition": "intact"}]))
+    assert d.eligible
+    assert (d.resolution, d.options, d.method, d.return_shipping) == (
+        "return_refund", ["return_refund"], "original_payment", "buyer")
+    # Two units of A: 2 x 9.09.
+    assert d.refund.total == decimal.Decimal("18.18")
+    assert d.refund.currency == "CNY"
+    [line] = d.refund.lines
+    assert (line.line, line.quantity, line.eligible, line.amount, line.discount) == (
+        "A", 2, True, decimal.Decimal("18.18"), decimal.Decimal("1.82"))
+    assert d.refund.shipping == decimal.Decimal("0.00")
+    assert d.refund.deductions == []
+    assert d.policy == "cn"
+    assert d.reasons == []
+    assert d.fast_refund is False
+    assert d.refund_due_by is None
+    # Shipped back within the default 7 days of the request: 11-21 23:59 Beijing.
+    assert aftersales.format_instant(d.ship_back_by) == "2026-11-21T15:59:00Z"  # type: ignore[arg-type]
+    assert d.to_dict() == json.loads(d.to_json())
+    assert d.to_dict()["refund"]["total"] == "18.18"
+    assert repr(d) == "<aftersales.RefundDecision eligible=True resolution=return_refund total=18.18 CNY reasons=0>"
+
+
+def test_every_unit_back_adds_up_to_what_was_paid(policy: aftersales.Policy) -> None:
+    refunded: list[dict[str, Any]] = []
+    total = decimal.Decimal(0)
+    for line in ["A", "A", "A", "B"]:
+        d = policy.check_refund(request([{"line": line, "condition": "intact"}], refunded=refunded))
+        total += d.refund.total
+        refunded.append({"line": line, "quantity": 1})
+    # 3 x 9.09 + 22.73 = 50.00 = 55.00 - 5.00.
+    assert total == decimal.Decimal("50.00")
+    again = policy.check_refund(request([{"line": "B", "condition": "intact"}], refunded=refunded))
+    assert not again.eligible
+    assert [(r.code, r.line) for r in again.reasons] == [("ALREADY_REFUNDED", "B")]
+
+
+def test_refusal_explains_itself(policy: aftersales.Policy) -> None:
+    d = policy.check_refund(request([{"line": "A", "condition": "intact"}], at="2026-11-15T00:00:00+08:00"))
+    assert not d.eligible
+    assert d.resolution is None
+    [reason] = d.reasons
+    assert reason.code == "WINDOW_EXPIRED"
+    assert reason.line is None
+    assert reason.message == (
+        'the 7-day return_refund window of the reason "no_reason" ended at 2026-11-15T00:00:00+08:00 '
+        "(counted from the day after delivery at 2026-11-07T10:00:00+08:00); requested at 2026-11-15T00:00:00+08:00"
+    )
+    assert d.refund.total == decimal.Decimal("0.00")
+
+
+def test_bad_requests_name_the_path(policy: aftersales.Policy) -> None:
+    bad = request([{"line": "Z"}])
+    bad["order"]["lines"][0]["unit_price"] = "10.001"
+    with pytest.raises(aftersales.InputError) as caught:
+        policy.check_refund(bad)
+    message = str(caught.value)
+    assert "order.lines[0].unit_price" in message
+    assert "items[0].line" in message
+    with pytest.raises(TypeError):
+        policy.check_refund("not a dict")  # type: ignore[arg-type]
+
+
+def test_json_lines(policy: aftersales.Policy) -> None:
+    good = json.dumps(request([{"line": "B", "condition": "intact"}]))
+    out = policy.check_refund_lines(good + "\n\n{}\n", threads=2).splitlines()
+    assert json.loads(out[0])["refund"]["total"] == "22.73"
+    assert json.loads(out[1])["line"] == 3
+
+
+def write_policy(tmp_path: Path) -> Path:
+    path = tmp_path / "policy.json"
+    path.write_text(json.dumps(POLICY), encoding="utf-8")
+    return path
+
+
+def test_cli_one_request(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(request([{"line": "B", "condition": "intact"}]), indent=2), encoding="utf-8")
+    assert main(["refund", "--policy", str(write_policy(tmp_path)), str(path)]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert json.loads(out)["refund"]["total"] == "22.73"
+
+
+def test_cli_json_lines_and_stdin(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lines = "\n".join(json.dumps(request([{"line": line, "condition": "intact"}])) for line in "AB") + "\n"
+    path = tmp_path / "requests.jsonl"
+    path.write_text(lines, encoding="utf-8")
+    assert main(["refund", "--policy", str(write_policy(tmp_path)), str(path)]) == 0
+    out, _ = capsys.readouterr()
+    assert [json.loads(line)["refund"]["total"] for line in out.splitlines()] == ["9.09", "22.73"]
+    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    assert main(["refund", "--policy", str(write_policy(tmp_path)), "-"]) == 0
+    out, _ = capsys.readouterr()
+    assert len(out.splitlines()) == 2
+
+
+def test_cli_bad_request_is_status_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    path = tmp_path / "request.json"
+    path.write_text(json.dumps(request([{"line": "Z"}])), encoding="utf-8")
+    assert main(["refund", "--policy", str(write_policy(tmp_path)), str(path)]) == 2
+    _, err = capsys.readouterr()
+    assert "items[0].line" in err
+    assert len(err.splitlines()) == 1
+
+
+def test_demo_refunds(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> None:
+    assert main(["demo", "--policy", str(example_policy_path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    # Coupon 50.00 over coat 399.00, socks 59.70, mask 59.00 (goods 517.70), in cents:
+    # coat 3853 rest 30190, socks 576 rest 30480, mask 569 rest 42870; 2 cents left go to mask
+    # and socks: coat 3853, socks 577, mask 570. Socks' units: 577 / 3 = 192 rest 1, the first
+    # unit gets 193: 19.90 - 1.93 = 17.97. The coat pays 399.00 - 38.53 = 360.47.
+    # Placed on Double 11: the 7 days (11-14 to 11-21) are extended to 11-30 00:00.
+    # Fast refunds (credit 700 >= 650): due 7 days after the request.
+    assert (
+        "  no_reason return of one pair of socks, 11-25 (inside the Double 11 extension): return_refund, "
+        "17.97 CNY (buyer ships back, paid before the return arrives, due Wed 02 Dec 20:00)" in lines
+    )
+    assert (
+        '  no_reason return of the mask, 11-14: refused: CONFIRMED_NON_RETURNABLE line "mask" is in the category '
+        '"hygiene_unsealed" and the customer confirmed at purchase that it cannot be returned for the reason '
+        '"no_reason"' in lines
+    )
+    assert (
+        '  no_reason return of the coat, 12-01: refused: WINDOW_EXPIRED the 7-day return_refund window of the reason '
+        '"no_reason" ended at 2026-11-30T00:00:00+08:00 (counted from the day after delivery at '
+        "2026-11-13T15:00:00+08:00, extended for orders placed in a promotion period); requested at "
+        "2026-12-01T09:00:00+08:00" in lines
+    )
+    # Kept goods 467.70 - 360.47 = 107.23 stay above the 99.00 free-delivery threshold.
+    assert (
+        "  quality return of the coat as faulty, 11-15: return_refund, 360.47 CNY (seller ships back, "
+        "paid before the return arrives, due Sun 22 Nov 09:00)" in lines
+    )
