@@ -209,3 +209,20 @@ def test_demo_refunds(capsys: pytest.CaptureFixture[str], example_policy_path: P
         "  quality return of the coat as faulty, 11-15: return_refund, 360.47 CNY (seller ships back, "
         "paid before the return arrives, due Sun 22 Nov 09:00)" in lines
     )
+
+
+def test_cli_on_the_shipped_example_request(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> None:
+    """The README's command. The 50.00 coupon over goods of 517.70 gives, in cents by largest
+    remainder, coat 3853, socks 577, mask 570; the socks' 577 over 3 units is 193 + 192 + 192,
+    the first unit taking the extra cent. One pair back: 19.90 - 1.93 = 17.97. Delivered 11-13,
+    so the 7 days run from 11-14 00:00 to 11-21 00:00, but the order was placed during Double 11,
+    whose extension moves the end to 11-30: 11-25 is inside."""
+    request = example_policy_path.parent.parent / "refunds" / "double11-socks.json"
+    assert main(["refund", "--policy", str(example_policy_path), str(request)]) == 0
+    decision = json.loads(capsys.readouterr().out)
+    assert decision["eligible"] is True
+    assert decision["refund"]["total"] == "17.97"
+    assert decision["refund"]["lines"] == [
+        {"line": "socks", "quantity": 1, "eligible": True, "amount": "17.97", "discount": "1.93"}
+    ]
+    assert decision["ship_back_by"] == "2026-12-02T12:00:00Z"
