@@ -88,6 +88,7 @@ class AFTERSALES_EXPORT Router {
   /// @throws NotFoundError if the policy has no `routing` section.
   explicit Router(std::shared_ptr<const Policy> policy);
   ~Router();
+  /// Moving transfers the whole state; a moved-from router may only be destroyed or assigned.
   Router(Router&&) noexcept;
   Router& operator=(Router&&) noexcept;
   Router(const Router&) = delete;

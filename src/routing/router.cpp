@@ -295,23 +295,24 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
     agent.add_load(channel, delta);
     return;
   }
-  // The hot path of every assignment and release: the agent's index nodes are taken out and
-  // put back re-ordered, without freeing and allocating them.
+  // The hot path of every assignment and release: one ticket more or less moves the agent a
+  // short way along each of its queues' orders.
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
-  for (const std::uint32_t q : agent.queues) {
-    auto& set = by_load_[q][channel];
-    auto node = set.extract(before);
-    node.value().load += delta;
-    set.insert(std::move(node));
-  }
+  const LoadKey after = load_key(slot, channel);
+  for (const std::uint32_t q : agent.queues) by_load_[q][channel].replace(before, after);
 }
 
 void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at) {
-  const bool indexed_idle = routing().strategy == RoutingStrategy::most_idle;
-  if (indexed_idle) index(slot, false);
-  agents_[slot].last_assigned = at;
-  if (indexed_idle) index(slot, true);
+  AgentState& agent = agents_[slot];
+  if (routing().strategy != RoutingStrategy::most_idle || !agent.online) {
+    agent.last_assigned = at;
+    return;
+  }
+  const IdleKey before = idle_key(slot);
+  agent.last_assigned = at;
+  const IdleKey after = idle_key(slot);
+  for (const std::uint32_t q : agent.queues) by_idle_[q].replace(before, after);
 }
 
 // Ranks are spaced out so that a new id usually fits between its neighbours; when it does not,

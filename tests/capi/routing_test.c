@@ -88,6 +88,7 @@ int main(void) {
   EXPECT(contains_and_free(out, "[{\"ticket\":\"T-2\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
   EXPECT(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
   EXPECT(contains_and_free(out, "[]"));
+  aftersales_router_free(restored);
 
   /* Status, withdrawal, removal on the first router. */
   EXPECT(aftersales_router_set_status(router, "A-1", "away") == AFTERSALES_OK);
