@@ -73,8 +73,8 @@ ReferenceA erlang_a_reference(int n, long double lambda, long double mu, long do
 // Worked Example": 100 calls in 30 minutes, AHT 180 s, 80% answered within 20 s, maximum
 // occupancy 85%, shrinkage 30%. Its answer: 14 agents on the phones, 20 scheduled.
 //   A = 100 × 180 / 1800 = 10 Erlangs.
-//   N = 13: Σ_{k<13} 10^k/k! = 21,991.48; 10^13/13! × 13/(13 − 10) = 1,605.90 × 4.3333 = 6,958.92;
-//           C = 6,958.92 / (21,991.48 + 6,958.92) = 0.28527,
+//   N = 13: Σ_{k<13} 10^k/k! = 17,435.19; 10^13/13! × 13/(13 − 10) = 1,605.90 × 4.3333 = 6,958.92;
+//           C = 6,958.92 / (17,435.19 + 6,958.92) = 0.28527,
 //           SL = 1 − 0.28527 × e^{−3·20/180} = 1 − 0.28527 × 0.71653 = 0.7956 < 0.8: not enough.
 //   N = 14: C = 0.17413, SL = 1 − 0.17413 × e^{−4·20/180} = 1 − 0.17413 × 0.64118 = 0.88835,
 //           ASA = 0.17413 × 180 / 4 = 7.836 s, occupancy 10/14 = 0.7143 ≤ 0.85.
