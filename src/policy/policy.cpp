@@ -12,6 +12,7 @@
 #include "detail/json_reader.hpp"
 #include "detail/log.hpp"
 #include "policy/policy_data.hpp"
+#include "kpi/kpi_compile.hpp"
 #include "sla/sla_compile.hpp"
 
 namespace aftersales {
@@ -20,7 +21,7 @@ namespace {
 constexpr int supported_schema_version = 1;
 
 // Sections whose engines come in later versions: accepted as objects, not yet interpreted.
-constexpr std::string_view opaque_sections[] = {"routing", "refunds", "kpi"};
+constexpr std::string_view opaque_sections[] = {"routing", "refunds"};
 
 void compile_schema_version(const detail::Node& root, detail::PolicyData& data) {
   const auto node = root.required("schema_version");
@@ -65,6 +66,7 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
     compile_schema_version(root, *data);
     const auto invalid_calendars = compile_calendars(root, *data);
     if (const auto sla = root.member("sla")) detail::compile_sla(*sla, *data, invalid_calendars);
+    if (const auto kpi = root.member("kpi")) detail::compile_kpi(*kpi, *data);
     for (std::string_view section : opaque_sections)
       if (const auto node = root.member(section)) (void)node->any_object();
   }

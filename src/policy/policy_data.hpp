@@ -7,6 +7,7 @@
 #include <string>
 
 #include "condition/condition.hpp"
+#include "kpi/kpi_policy.hpp"
 #include "sla/sla_policy.hpp"
 
 namespace aftersales::detail {
@@ -16,6 +17,7 @@ struct PolicyData {
   std::map<std::string, Calendar, std::less<>> calendars;
   SymbolTable symbols;  // every string the policy's conditions mention
   SlaSection sla;
+  KpiSection kpi;
 };
 
 }  // namespace aftersales::detail
