@@ -1,2 +1,3 @@
 target_sources(aftersales_objects PRIVATE
-  "${PROJECT_SOURCE_DIR}/capi/aftersales.cpp")
+  "${PROJECT_SOURCE_DIR}/capi/aftersales.cpp"
+  "${PROJECT_SOURCE_DIR}/capi/kpi.cpp")

@@ -1,0 +1,172 @@
+#pragma once
+// Shared by the C ABI's shim files: handles, the guarded() wrapper that turns exceptions into
+// status codes, the thread-local last error, and argument checks. Not installed.
+
+#include "aftersales.h"
+
+#include <aftersales/aftersales.hpp>
+
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace aftersales::capi {
+
+using aftersales::ErrorCode;
+
+// A handle starts with a tag that says what it is, so that a NULL, a pointer to some other
+// object or (often) a freed handle is rejected instead of being used.
+template <class T, std::uint64_t Tag>
+struct Handle {
+  static constexpr std::uint64_t live_tag = Tag;
+  explicit Handle(T v) : value(std::move(v)) {}
+  std::uint64_t tag = Tag;
+  T value;
+};
+
+}  // namespace aftersales::capi
+
+// The tags spell "asPolicy" and "asCalndr" in ASCII, recognisable in a debugger.
+struct aftersales_policy : aftersales::capi::Handle<std::shared_ptr<const aftersales::Policy>, 0x6173506f6c696379> {
+  using Handle::Handle;
+  static constexpr const char* type_name = "aftersales_policy";
+};
+struct aftersales_calendar : aftersales::capi::Handle<aftersales::Calendar, 0x617343616c6e6472> {
+  using Handle::Handle;
+  static constexpr const char* type_name = "aftersales_calendar";
+};
+
+namespace aftersales::capi {
+
+// Reading the tag as raw bytes from offset 0 is what lets a pointer of the wrong type be checked.
+static_assert(std::is_standard_layout_v<aftersales_policy>);
+static_assert(std::is_standard_layout_v<aftersales_calendar>);
+
+static_assert(AFTERSALES_LOG_TRACE == static_cast<int>(aftersales::LogLevel::trace));
+static_assert(AFTERSALES_LOG_DEBUG == static_cast<int>(aftersales::LogLevel::debug));
+static_assert(AFTERSALES_LOG_INFO == static_cast<int>(aftersales::LogLevel::info));
+static_assert(AFTERSALES_LOG_WARN == static_cast<int>(aftersales::LogLevel::warn));
+static_assert(AFTERSALES_LOG_ERROR == static_cast<int>(aftersales::LogLevel::error));
+static_assert(AFTERSALES_LOG_OFF == static_cast<int>(aftersales::LogLevel::off));
+
+// The last error points either into `last_error_text` or at a string literal, so that recording
+// an error never needs memory it may not get.
+inline thread_local std::string last_error_text;
+inline thread_local const char* last_error = "";
+
+inline int fail(int status, std::string_view message) noexcept {
+  try {
+    last_error_text.assign(message);
+    last_error = last_error_text.c_str();
+  } catch (...) {
+    last_error = "out of memory while recording an error message";
+  }
+  return status;
+}
+
+inline int status_of(ErrorCode code) noexcept {
+  switch (code) {
+    case ErrorCode::invalid_argument: return AFTERSALES_EINVALID_ARGUMENT;
+    case ErrorCode::policy: return AFTERSALES_EPOLICY;
+    case ErrorCode::input: return AFTERSALES_EINPUT;
+    case ErrorCode::out_of_range: return AFTERSALES_EOUT_OF_RANGE;
+    case ErrorCode::not_found: return AFTERSALES_ENOT_FOUND;
+    case ErrorCode::internal: return AFTERSALES_EINTERNAL;
+  }
+  return AFTERSALES_EINTERNAL;
+}
+
+inline std::string problem_lines(const aftersales::PolicyError& error) {
+  std::string text;
+  for (const auto& problem : error.problems()) {
+    if (!text.empty()) text += '\n';
+    text += problem.path.empty() ? "(document)" : problem.path;
+    text.append(": ").append(problem.message);
+  }
+  return text;
+}
+
+// Runs one shim body: clears the last error, and turns every exception into a status code and
+// a message. Nothing escapes.
+template <class Body>
+inline int guarded(Body&& body) noexcept {
+  last_error = "";
+  try {
+    std::forward<Body>(body)();
+    return AFTERSALES_OK;
+  } catch (const aftersales::PolicyError& e) {
+    return fail(AFTERSALES_EPOLICY, problem_lines(e));
+  } catch (const aftersales::Error& e) {
+    return fail(status_of(e.code()), e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(AFTERSALES_ENOMEM, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(AFTERSALES_EINTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(AFTERSALES_EINTERNAL, "internal error: an unknown exception");
+  }
+}
+
+[[noreturn]] inline void invalid_argument(std::string message) {
+  throw aftersales::Error(ErrorCode::invalid_argument, message);
+}
+
+template <class T>
+T* non_null(T* pointer, const char* name) {
+  if (pointer == nullptr) {
+    invalid_argument(std::string(name) + " is NULL; expected a valid pointer");
+  }
+  return pointer;
+}
+
+template <class H>
+inline bool is_live(const H* handle) noexcept {
+  std::uint64_t tag = 0;
+  std::memcpy(&tag, static_cast<const void*>(handle), sizeof tag);
+  return tag == H::live_tag;
+}
+
+template <class H>
+const auto& unwrap(const H* handle, const char* name) {
+  if (handle == nullptr) {
+    invalid_argument(std::string(name) + " is NULL; expected an " + H::type_name);
+  }
+  if (!is_live(handle)) {
+    invalid_argument(std::string(name) + " is not a live " + H::type_name +
+                     " (freed, never created, or a handle of another type)");
+  }
+  return handle->value;
+}
+
+// Nulls the caller's pointer first, so that it holds NULL (safe to free) on every failure.
+template <class H>
+H*& handle_out(H** out, const char* name = "out") {
+  H*& slot = *non_null(out, name);
+  slot = nullptr;
+  return slot;
+}
+
+// Text handed to the caller, who releases it with aftersales_free (std::free).
+inline char* malloc_copy(const std::string& text) {
+  auto* copy = static_cast<char*>(std::malloc(text.size() + 1));
+  if (copy == nullptr) throw std::bad_alloc();
+  std::memcpy(copy, text.c_str(), text.size() + 1);
+  return copy;
+}
+
+template <class H>
+void release(H* handle) noexcept {
+  if (handle == nullptr || !is_live(handle)) return;
+  handle->tag = 0;
+  delete handle;
+}
+
+inline std::int64_t to_ms(aftersales::Instant t) noexcept { return t.time_since_epoch().count(); }
+
+}  // namespace aftersales::capi
