@@ -106,6 +106,9 @@ class AFTERSALES_EXPORT KpiAccumulator {
   KpiAccumulator(const KpiAccumulator&);
   KpiAccumulator& operator=(const KpiAccumulator&);
 
+  /// A new, empty accumulator on the same policy, grouping the same way (a worker's part).
+  [[nodiscard]] KpiAccumulator empty_copy() const;
+
   /// Adds one ticket as it stood at `at` (events after `at` are ignored).
   /// @throws InputError if `at` is before the ticket was created.
   void add(const Ticket& ticket, Instant at);
@@ -133,7 +136,8 @@ class AFTERSALES_EXPORT KpiAccumulator {
 AFTERSALES_EXPORT KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets,
                                         Instant at, const KpiOptions& options, const KpiOrders& orders = {});
 
-/// `compute_kpi` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped).
+/// `compute_kpi` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped), read and
+/// counted on up to `threads` threads (0: one per core); the result does not depend on them.
 /// @throws InputError naming the line (from 1) of a ticket that cannot be read.
 AFTERSALES_EXPORT KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets,
                                               Instant at, const KpiOptions& options, const KpiOrders& orders = {},

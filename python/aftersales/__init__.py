@@ -20,10 +20,13 @@ from aftersales._core import (
     Calendar,
     Error,
     InputError,
+    KpiAccumulator,
+    KpiResult,
     NotFoundError,
     Policy,
     PolicyError,
     RangeError,
+    ScorecardResult,
     SlaEscalation,
     SlaMetric,
     SlaReport,
@@ -36,15 +39,19 @@ from aftersales._core import (
     set_log_handler,
     set_log_level,
 )
+from aftersales import staffing
 
 __all__ = [
     "Calendar",
     "Error",
     "InputError",
+    "KpiAccumulator",
+    "KpiResult",
     "NotFoundError",
     "Policy",
     "PolicyError",
     "RangeError",
+    "ScorecardResult",
     "SlaEscalation",
     "SlaMetric",
     "SlaReport",
@@ -56,4 +63,5 @@ __all__ = [
     "parse_instant",
     "set_log_handler",
     "set_log_level",
+    "staffing",
 ]

@@ -5,6 +5,8 @@
     aftersales calendar --policy P NAME add T D
     aftersales calendar --policy P NAME between T1 T2
     aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N]
+    aftersales kpi --policy P TICKETS.jsonl [--at T] [--by agent,day] [--scorecard ID] [--json]
+    aftersales staffing (--contacts N | --orders N --contact-rate R) [--aht D] [--patience D] ...
     aftersales demo [--policy P]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
@@ -26,6 +28,7 @@ from pathlib import Path
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
+from aftersales import _cli_kpi
 from aftersales import (
     Calendar,
     Error,
@@ -99,6 +102,8 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=_thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
     )
     sla.set_defaults(run=_run_sla)
+
+    _cli_kpi.add_commands(commands, _load, _thread_count)
 
     demo = commands.add_parser("demo", help="show the example policy's calendars at work")
     demo.add_argument(
@@ -226,6 +231,7 @@ def _run_demo(args: argparse.Namespace) -> None:
     _demo_eu_service(policy.calendar("eu-service"))
     # The example tickets sit beside the example policy: examples/{policies,tickets}/.
     _demo_sla(policy, path.parent.parent / "tickets" / "double11.jsonl")
+    _cli_kpi.demo(policy, path.parent.parent / "tickets" / "double11.jsonl")
 
 
 def _demo_cn_service(calendar: Calendar) -> None:

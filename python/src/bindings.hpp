@@ -12,5 +12,7 @@ void bind_policy(pybind11::module_& m);
 /// The SLA report types and Policy's evaluate_sla methods; after bind_policy.
 void bind_sla(pybind11::module_& m);
 void bind_logging(pybind11::module_& m);
+/// KPIs, scorecards, accumulators and staffing, with Policy.kpi and Policy.scorecard; after bind_policy.
+void bind_kpi(pybind11::module_& m);
 
 }  // namespace aftersales::python

@@ -14,4 +14,5 @@ PYBIND11_MODULE(_core, m) {
   python::bind_policy(m);
   python::bind_sla(m);
   python::bind_logging(m);
+  python::bind_kpi(m);
 }

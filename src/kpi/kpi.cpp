@@ -476,6 +476,8 @@ KpiAccumulator& KpiAccumulator::operator=(const KpiAccumulator& other) {
   return *this;
 }
 
+KpiAccumulator KpiAccumulator::empty_copy() const { return {state_->policy, state_->options}; }
+
 void KpiAccumulator::add(const Ticket& ticket, Instant at) {
   if (at < ticket.created_at)
     throw InputError("cannot count ticket \"" + ticket.id + "\" at " + format_instant(at) +
@@ -531,7 +533,8 @@ KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_vi
   // One accumulator per slice of lines, merged in slice order: the result does not depend on
   // how the threads shared the work.
   constexpr std::size_t slice = 256;
-  std::vector<KpiAccumulator> parts((lines.size() + slice - 1) / slice, KpiAccumulator(policy, options));
+  const KpiAccumulator empty(std::move(policy), options);
+  std::vector<KpiAccumulator> parts((lines.size() + slice - 1) / slice, empty);
   detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
     for (std::size_t i = p * slice; i < std::min(lines.size(), (p + 1) * slice); ++i) {
       try {
@@ -541,7 +544,7 @@ KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_vi
       }
     }
   });
-  KpiAccumulator total(std::move(policy), options);
+  KpiAccumulator total = empty.empty_copy();
   for (const KpiAccumulator& part : parts) total.merge(part);
   return total.result(orders);
 }
