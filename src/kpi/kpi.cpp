@@ -90,19 +90,8 @@ bool is_complaint(const PolicyData& data, const Ticket& ticket, const Facts& f) 
   return data.kpi.complaints->matches(subject.subject());
 }
 
-std::optional<std::string> non_empty(std::string_view text) {
+std::optional<std::string_view> non_empty(std::string_view text) {
   if (text.empty()) return std::nullopt;
-  return std::string(text);
-}
-
-std::string local_day(Instant t, const date::time_zone* zone) {
-  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  const date::year_month_day day{
-      zone != nullptr ? date::floor<date::days>(zone->to_local(seconds)).time_since_epoch() + date::local_days{}
-                      : date::local_days{date::floor<date::days>(seconds).time_since_epoch()}};
-  char text[32];
-  std::snprintf(text, sizeof text, "%04d-%02u-%02u", static_cast<int>(day.year()), static_cast<unsigned>(day.month()),
-                static_cast<unsigned>(day.day()));
   return text;
 }
 
@@ -118,19 +107,19 @@ std::int64_t business_ms(const Calendar* calendar, Instant from, Instant to) {
   return (calendar != nullptr ? calendar->between(from, to) : to - from).count();
 }
 
-std::string encode(const GroupKey& key) {
-  std::string text;
+// Length-prefixed parts, so that no text can make two different keys encode alike.
+void encode(const KeyView& key, std::string& out) {
+  out.clear();
   for (const auto& part : key) {
     if (!part) {
-      text += '0';
+      out += '0';
       continue;
     }
-    text += '1';
-    text += std::to_string(part->size());
-    text += ':';
-    text += *part;
+    out += '1';
+    out += std::to_string(part->size());
+    out += ':';
+    out += *part;
   }
-  return text;
 }
 
 bool is_reply_metric(std::size_t metric) {
@@ -159,8 +148,7 @@ class Adder {
         facts_(scan(ticket, events_)) {
     for (std::size_t i = 0; i < state.options.group_by.size(); ++i)
       if (state.options.group_by[i] == KpiDimension::agent) agent_slot_ = i;
-    key_ = key_of(facts_.owner);
-    (void)at;
+    key_ = key_of(facts_.owner, at);
   }
 
   void run(Instant at) {
@@ -187,17 +175,20 @@ class Adder {
   }
 
  private:
-  GroupKey key_of(std::string_view agent) const {
-    GroupKey key;
-    key.reserve(state_.options.group_by.size());
+  KeyView key_of(std::string_view agent, Instant at) {
+    (void)at;
+    KeyView key;
     for (const KpiDimension d : state_.options.group_by) {
       switch (d) {
         case KpiDimension::agent: key.push_back(non_empty(agent)); break;
         case KpiDimension::queue: key.push_back(non_empty(facts_.queue)); break;
         case KpiDimension::channel: key.push_back(non_empty(ticket_.channel)); break;
         case KpiDimension::category: key.push_back(non_empty(ticket_.category)); break;
-        case KpiDimension::priority: key.emplace_back(std::string(to_string(facts_.priority))); break;
-        case KpiDimension::day: key.emplace_back(local_day(ticket_.created_at, state_.zone)); break;
+        case KpiDimension::priority: key.emplace_back(to_string(facts_.priority)); break;
+        case KpiDimension::day:
+          state_.local_day(ticket_.created_at, day_);
+          key.emplace_back(std::string_view(day_, sizeof day_));
+          break;
       }
     }
     return key;
@@ -206,8 +197,8 @@ class Adder {
   // The group of the ticket with `agent` in place of its owner (reply metrics).
   GroupState& group_for(std::string_view agent, GroupState& ticket_group) {
     if (!agent_slot_ || agent.empty() || agent == facts_.owner) return ticket_group;
-    GroupKey key = key_;
-    key[*agent_slot_] = std::string(agent);
+    KeyView key = key_;
+    key[*agent_slot_] = agent;
     return state_.group(key);
   }
 
@@ -250,7 +241,8 @@ class Adder {
   Timeline events_;
   Facts facts_;
   std::optional<std::size_t> agent_slot_;
-  GroupKey key_;
+  char day_[10] = {};
+  KeyView key_;
 };
 
 std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
@@ -371,10 +363,33 @@ KpiState::KpiState(std::shared_ptr<const Policy> p, KpiOptions o) : policy(std::
   sla_metric_count = builtin_metric_count + policy->data().sla.metrics.size();
 }
 
+GroupState& KpiState::group(const KeyView& key) {
+  encode(key, encoded_);
+  const auto found = groups.find(encoded_);
+  if (found != groups.end()) return found->second;
+  GroupState& g = groups[encoded_];
+  for (const auto& part : key) g.key.push_back(part ? std::optional<std::string>(*part) : std::nullopt);
+  return g;
+}
+
 GroupState& KpiState::group(const GroupKey& key) {
-  auto [it, inserted] = groups.try_emplace(encode(key));
-  if (inserted) it->second.key = key;
-  return it->second;
+  KeyView view;
+  for (const auto& part : key) view.push_back(part ? std::optional<std::string_view>(*part) : std::nullopt);
+  return group(view);
+}
+
+void KpiState::local_day(Instant t, char (&day)[10]) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+  if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
+  const date::year_month_day ymd{date::floor<date::days>(seconds + offset_.offset)};
+  const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
+    for (std::size_t i = digits; i-- > 0; value /= 10) day[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  day[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  day[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
 }
 
 std::vector<const GroupState*> KpiState::sorted() const {

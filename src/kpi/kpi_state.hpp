@@ -15,9 +15,8 @@
 
 #include "kpi/quantile_sketch.hpp"
 
-namespace date {
-class time_zone;
-}
+#include <boost/container/small_vector.hpp>
+#include <date/tz.h>
 
 namespace aftersales::detail {
 
@@ -31,6 +30,8 @@ inline constexpr std::array<std::string_view, counter_count> counter_names{
     "escalated", "reassigned", "rated", "satisfied", "nps_rated", "promoters", "detractors", "complaints"};
 
 using GroupKey = std::vector<std::optional<std::string>>;
+/// A key while a ticket is counted: views into the ticket (and a day buffer), not copies.
+using KeyView = boost::container::small_vector<std::optional<std::string_view>, 6>;
 
 struct GroupState {
   GroupKey key;
@@ -49,10 +50,18 @@ struct KpiState {
   std::size_t sla_metric_count = 0;
   std::unordered_map<std::string, GroupState> groups;  // by encoded key
 
+
   KpiState(std::shared_ptr<const Policy> p, KpiOptions o);
+  GroupState& group(const KeyView& key);
   GroupState& group(const GroupKey& key);
+  /// `day` receives "YYYY-MM-DD": the local date of `t` where days begin.
+  void local_day(Instant t, char (&day)[10]);
   /// The groups ordered by key: the order of every output.
   [[nodiscard]] std::vector<const GroupState*> sorted() const;
+
+ private:
+  std::string encoded_;      // reused for every lookup: counting a ticket allocates no key
+  date::sys_info offset_{};  // the zone's last period looked up: most tickets fall in it
 };
 
 /// The state as JSON, and back (docs/kpi.md, "partial state").
