@@ -33,10 +33,14 @@ void write_sketch(JsonWriter& w, const QuantileSketch& s) {
   w.end_object();
 }
 
+// Bounded so that merging any two valid states cannot overflow (10^15 milliseconds is 31,000
+// years; 10^15 tickets is more than any desk will see).
+constexpr std::int64_t max_count = 1'000'000'000'000'000;
+
 std::optional<std::int64_t> count(const Node& node) {
   const auto value = node.integer();
-  if (value && *value < 0) {
-    node.problem("expected a count (an integer >= 0), found " + std::to_string(*value));
+  if (value && (*value < 0 || *value > max_count)) {
+    node.problem("expected a count (an integer from 0 to 10^15), found " + std::to_string(*value));
     return std::nullopt;
   }
   return value;
@@ -68,7 +72,7 @@ std::optional<QuantileSketch> read_sketch(const Node& node) {
   constexpr std::array<std::string_view, 5> names{"sum_ms", "min_ms", "max_ms", "zeros", "offset"};
   for (std::size_t i = 0; i < names.size(); ++i) {
     const auto member = node.required(names[i]);
-    const auto value = member ? member->integer() : std::nullopt;
+    const auto value = member ? count(*member) : std::nullopt;
     if (!value) return std::nullopt;
     parts[i] = *value;
   }
@@ -76,7 +80,8 @@ std::optional<QuantileSketch> read_sketch(const Node& node) {
   const auto buckets = buckets_node ? counts(*buckets_node) : std::nullopt;
   if (!buckets) return std::nullopt;
   std::optional<QuantileSketch> sketch;
-  if (parts[4] >= -1'000'000 && parts[4] <= 1'000'000)
+  // Bucket 0 holds 1 ms and bucket 4,400 already lies beyond 2^63 ms.
+  if (parts[4] <= 4'400)
     sketch = QuantileSketch::bucketed_from(parts[0], parts[1], parts[2], parts[3], static_cast<std::int32_t>(parts[4]),
                                            *buckets);
   if (!sketch) node.problem("the sketch's parts contradict each other (negative or out-of-range values, "

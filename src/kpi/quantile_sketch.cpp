@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace aftersales::detail {
 namespace {
@@ -110,7 +111,7 @@ std::optional<double> QuantileSketch::quantile(double q) const {
 }
 
 std::optional<QuantileSketch> QuantileSketch::exact_from(std::vector<std::int64_t> values) {
-  if (values.empty() || values.size() > exact_limit) return values.empty() ? std::optional(QuantileSketch{}) : std::nullopt;
+  if (values.size() > exact_limit) return std::nullopt;
   QuantileSketch s;
   for (const std::int64_t v : values) {
     if (v < 0) return std::nullopt;
@@ -125,7 +126,7 @@ std::optional<QuantileSketch> QuantileSketch::bucketed_from(std::int64_t sum, st
   if (buckets.size() > max_buckets || zeros < 0 || sum < 0 || min < 0 || max < min) return std::nullopt;
   std::int64_t count = zeros;
   for (const std::int64_t b : buckets) {
-    if (b < 0 || count > INT64_MAX - b) return std::nullopt;
+    if (b < 0 || count > std::numeric_limits<std::int64_t>::max() - b) return std::nullopt;
     count += b;
   }
   if (count <= static_cast<std::int64_t>(exact_limit)) return std::nullopt;
