@@ -131,13 +131,14 @@ class AFTERSALES_EXPORT KpiAccumulator {
   std::unique_ptr<detail::KpiState> state_;
 };
 
-/// Convenience: one accumulator over `tickets`, then its result.
+/// Convenience: one accumulator over `tickets`, then its result. Thread-safe.
 /// @throws as `KpiAccumulator` and its `add`.
 AFTERSALES_EXPORT KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets,
                                         Instant at, const KpiOptions& options, const KpiOrders& orders = {});
 
 /// `compute_kpi` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped), read and
 /// counted on up to `threads` threads (0: one per core); the result does not depend on them.
+/// Thread-safe.
 /// @throws InputError naming the line (from 1) of a ticket that cannot be read.
 AFTERSALES_EXPORT KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets,
                                               Instant at, const KpiOptions& options, const KpiOrders& orders = {},
@@ -172,7 +173,7 @@ struct AFTERSALES_EXPORT ScorecardResult {
 
 /// Scores every group of `kpis` on the policy's scorecard `id` (SPEC §7, docs/kpi.md) and
 /// ranks groups that share their `rank_within` key values (all groups when empty) by score,
-/// ties by group key.
+/// ties by group key. Thread-safe.
 /// @throws NotFoundError for an unknown scorecard; InputError when `rank_within` names a
 ///         dimension the KPIs are not grouped by.
 AFTERSALES_EXPORT ScorecardResult score(const Policy& policy, std::string_view id, const KpiResult& kpis,

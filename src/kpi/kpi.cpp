@@ -144,20 +144,20 @@ std::string_view replier_at(const Timeline& events, Instant t) {
 class Adder {
  public:
   Adder(KpiState& state, const Ticket& ticket, Instant at)
-      : state_(state), data_(state.policy->data()), ticket_(ticket), events_(timeline(ticket, at)),
+      : state_(state), data_(state.policy->data()), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
         facts_(scan(ticket, events_)) {
     for (std::size_t i = 0; i < state.options.group_by.size(); ++i)
       if (state.options.group_by[i] == KpiDimension::agent) agent_slot_ = i;
-    key_ = key_of(facts_.owner, at);
+    key_ = key_of(facts_.owner);
   }
 
-  void run(Instant at) {
+  void run() {
     GroupState& g = state_.group(key_);
     count_ticket(g);
     const SlaPolicy* policy = nullptr;
     std::optional<SlaReport> report;
     if (!data_.sla.policies.empty()) {
-      report = evaluate_sla(data_, ticket_, at);
+      report = evaluate_sla(data_, ticket_, at_);
       if (report->policy)
         for (const SlaPolicy& p : data_.sla.policies)
           if (p.id == *report->policy) policy = &p;
@@ -175,8 +175,7 @@ class Adder {
   }
 
  private:
-  KeyView key_of(std::string_view agent, Instant at) {
-    (void)at;
+  KeyView key_of(std::string_view agent) {
     KeyView key;
     for (const KpiDimension d : state_.options.group_by) {
       switch (d) {
@@ -238,6 +237,7 @@ class Adder {
   KpiState& state_;
   const PolicyData& data_;
   const Ticket& ticket_;
+  Instant at_;
   Timeline events_;
   Facts facts_;
   std::optional<std::size_t> agent_slot_;
@@ -497,7 +497,7 @@ void KpiAccumulator::add(const Ticket& ticket, Instant at) {
   if (at < ticket.created_at)
     throw InputError("cannot count ticket \"" + ticket.id + "\" at " + format_instant(at) +
                      ", before it was created (" + format_instant(ticket.created_at) + ")");
-  detail::Adder(*state_, ticket, at).run(at);
+  detail::Adder(*state_, ticket, at).run();
 }
 
 void KpiAccumulator::merge(const KpiAccumulator& other) {
