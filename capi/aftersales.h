@@ -364,8 +364,9 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_result(const aftersales_kpi_acc
 /* ---------------------------------------------------------------------------------------- */
 
 /**
- * How a queue performs with `agents` agents (docs/staffing.md). A plain result, filled by the
- * calls below; fields may be appended in later versions, never reordered.
+ * How a queue performs with `agents` agents (docs/staffing.md). A plain result that the caller
+ * allocates and the calls below fill; its layout is fixed for this major version (a new field
+ * would come with new functions, not a changed struct).
  */
 typedef struct aftersales_staffing_result {
   int agents;              /**< agents taking contacts */
