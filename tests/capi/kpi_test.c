@@ -81,6 +81,8 @@ int main(void) {
   CHECK(json != NULL && strstr(json, "\"complaint_rate\":0}") != NULL); /* 0 complaints / 4 orders */
   aftersales_free(json);
 
+  aftersales_kpi_accumulator_free(b);
+
   /* Errors: a bad dimension names its path; a bad ticket; NULL handles. */
   CHECK(aftersales_kpi_accumulator_new(policy, "{\"group_by\": [\"team\"]}", &b) == AFTERSALES_EINPUT &&
         strstr(aftersales_last_error(), "group_by[0]") != NULL && b == NULL);
