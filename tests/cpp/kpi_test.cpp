@@ -417,3 +417,31 @@ TEST(Scorecard, PolicyValidationNamesPaths) {
 
 }  // namespace
 }  // namespace aftersales
+
+namespace aftersales {
+namespace {
+
+// Run under ThreadSanitizer by `scripts/test tsan`: many threads reading and counting JSON
+// Lines into their own accumulators, days from a shared time zone, merged in order.
+TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
+  std::string lines;
+  for (const Ticket& t : random_tickets(2000, 3)) {
+    std::string events;
+    for (const Event& e : t.events) {
+      if (!events.empty()) events += ',';
+      events += R"({"at":")" + format_instant(e.at) + R"(","type":")" + std::string(to_string(e.type)) + '"';
+      if (!e.agent.empty()) events += R"(,"agent":")" + e.agent + '"';
+      if (e.type == EventType::satisfaction) events += ",\"score\":" + std::to_string(e.score);
+      events += '}';
+    }
+    lines += R"({"id":")" + t.id + R"(","created_at":")" + format_instant(t.created_at) + R"(","channel":")" +
+             t.channel + R"(","events":[)" + events + "]}\n";
+  }
+  const KpiOptions options{{KpiDimension::agent, KpiDimension::day}, "cn"};
+  const Instant end = at("2026-11-20T00:00:00Z");
+  const std::string one = compute_kpi_lines(policy(), lines, end, options, {}, 1).to_json();
+  EXPECT_EQ(compute_kpi_lines(policy(), lines, end, options, {}, 4).to_json(), one);
+}
+
+}  // namespace
+}  // namespace aftersales
