@@ -6,7 +6,10 @@
 
 using namespace aftersales::capi;
 
-struct aftersales_kpi_accumulator : Handle<aftersales::KpiAccumulator, 0x61734b7069416363> {  // "asKpiAcc"
+// Held through a shared_ptr: a handle must be standard-layout (its tag is read as raw bytes), and
+// an accumulator, holding a unique_ptr, is not with every standard library.
+struct aftersales_kpi_accumulator
+    : Handle<std::shared_ptr<aftersales::KpiAccumulator>, 0x61734b7069416363> {  // "asKpiAcc"
   using Handle::Handle;
   static constexpr const char* type_name = "aftersales_kpi_accumulator";
 };
@@ -18,9 +21,8 @@ aftersales::detail::KpiRequest request_of(const char* options_json) {
   return aftersales::detail::read_kpi_request(options_json == nullptr ? std::string_view() : options_json);
 }
 
-aftersales::KpiAccumulator& mutable_accumulator(aftersales_kpi_accumulator* accumulator) {
-  (void)unwrap(accumulator, "accumulator");
-  return accumulator->value;
+aftersales::KpiAccumulator& accumulator_of(const aftersales_kpi_accumulator* accumulator, const char* name) {
+  return *unwrap(accumulator, name);
 }
 
 void fill(const aftersales::StaffingResult& r, aftersales_staffing_result* out) {
@@ -61,7 +63,8 @@ int aftersales_kpi_accumulator_new(const aftersales_policy* policy, const char* 
   return guarded([&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
-    result = new aftersales_kpi_accumulator(aftersales::KpiAccumulator(source, request_of(options_json).options));
+    result = new aftersales_kpi_accumulator(
+        std::make_shared<aftersales::KpiAccumulator>(source, request_of(options_json).options));
   });
 }
 
@@ -70,7 +73,7 @@ void aftersales_kpi_accumulator_free(aftersales_kpi_accumulator* accumulator) { 
 int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator* accumulator, const char* ticket_json, size_t len,
                                    int64_t at_ms) {
   return guarded([&] {
-    auto& target = mutable_accumulator(accumulator);
+    auto& target = accumulator_of(accumulator, "accumulator");
     const std::string_view text(non_null(ticket_json, "ticket_json"), len);
     target.add(aftersales::Ticket::from_json(text), aftersales::instant_from_ms(at_ms));
   });
@@ -78,15 +81,15 @@ int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator* accumulator, cons
 
 int aftersales_kpi_accumulator_merge(aftersales_kpi_accumulator* accumulator, const aftersales_kpi_accumulator* other) {
   return guarded([&] {
-    auto& target = mutable_accumulator(accumulator);
-    target.merge(unwrap(other, "other"));
+    auto& target = accumulator_of(accumulator, "accumulator");
+    target.merge(accumulator_of(other, "other"));
   });
 }
 
 int aftersales_kpi_accumulator_to_json(const aftersales_kpi_accumulator* accumulator, char** out_json) {
   return guarded([&] {
     auto& result = handle_out(out_json, "out_json");
-    result = malloc_copy(unwrap(accumulator, "accumulator").to_json());
+    result = malloc_copy(accumulator_of(accumulator, "accumulator").to_json());
   });
 }
 
@@ -96,7 +99,8 @@ int aftersales_kpi_accumulator_from_json(const aftersales_policy* policy, const 
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(json, "json"), len);
-    result = new aftersales_kpi_accumulator(aftersales::KpiAccumulator::from_json(source, text));
+    result = new aftersales_kpi_accumulator(
+        std::make_shared<aftersales::KpiAccumulator>(aftersales::KpiAccumulator::from_json(source, text)));
   });
 }
 
@@ -104,8 +108,7 @@ int aftersales_kpi_accumulator_result(const aftersales_kpi_accumulator* accumula
                                       char** out_json) {
   return guarded([&] {
     auto& result = handle_out(out_json, "out_json");
-    const auto& source = unwrap(accumulator, "accumulator");
-    result = malloc_copy(source.result(request_of(options_json).orders).to_json());
+    result = malloc_copy(accumulator_of(accumulator, "accumulator").result(request_of(options_json).orders).to_json());
   });
 }
 

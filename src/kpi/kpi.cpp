@@ -501,6 +501,12 @@ void KpiAccumulator::add(const Ticket& ticket, Instant at) {
 }
 
 void KpiAccumulator::merge(const KpiAccumulator& other) {
+  if (&other == this) {
+    // Merging into itself would read what it writes: merge a copy (doubling every count).
+    const KpiAccumulator copy(other);
+    merge(copy);
+    return;
+  }
   if (state_->options.group_by != other.state_->options.group_by ||
       state_->options.day_calendar != other.state_->options.day_calendar)
     throw InputError("cannot merge KPI accumulators that group differently (group_by and day_calendar must match)");
