@@ -4,6 +4,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "ticket_dict.hpp"
 
 #include <aftersales/error.hpp>
 #include <aftersales/kpi.hpp>
@@ -50,15 +51,18 @@ KpiOrders orders_of(const py::object& orders) {
 
 py::object json_loads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
-// Adds ticket dicts to `target`: JSON written with the GIL held, a chunk at a time; parsing and
-// counting on up to `threads` threads without it, one accumulator per slice merged in order.
+// Adds ticket dicts to `target`: each read straight into a Ticket when it is plainly valid, else
+// written as JSON (so that Ticket::from_json judges it), a chunk at a time with the GIL held;
+// the JSON parsed and everything counted on up to `threads` threads without it, one
+// accumulator per slice, merged in order.
 void add_dicts(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
   const auto items = py::reinterpret_steal<py::object>(PySequence_Tuple(tickets.ptr()));
   if (!items) throw py::error_already_set();
   const auto count = static_cast<std::size_t>(PyTuple_GET_SIZE(items.ptr()));
   constexpr std::size_t chunk = 8192;
   constexpr std::size_t slice = 512;
-  std::vector<std::string> texts(std::min(count, chunk));
+  std::vector<std::optional<Ticket>> read(std::min(count, chunk));
+  std::vector<std::string> texts(read.size());
   for (std::size_t begin = 0; begin < count; begin += chunk) {
     const std::size_t size = std::min(chunk, count - begin);
     for (std::size_t j = 0; j < size; ++j) {
@@ -66,8 +70,9 @@ void add_dicts(KpiAccumulator& target, py::handle tickets, Instant at, unsigned 
       const py::handle ticket = PyTuple_GET_ITEM(items.ptr(), i);
       if (!PyDict_Check(ticket.ptr()))
         throw py::type_error("tickets[" + std::to_string(i) + "]: expected a dict of the ticket JSON shape");
+      read[j] = read_ticket_dict(ticket);
       texts[j].clear();
-      append_json(texts[j], ticket, "tickets[" + std::to_string(i) + "]");
+      if (!read[j]) append_json(texts[j], ticket, "tickets[" + std::to_string(i) + "]");
     }
     const py::gil_scoped_release release;
     std::vector<KpiAccumulator> parts((size + slice - 1) / slice, target.empty_copy());
@@ -76,7 +81,8 @@ void add_dicts(KpiAccumulator& target, py::handle tickets, Instant at, unsigned 
     detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
       for (std::size_t j = p * slice; j < std::min(size, (p + 1) * slice); ++j) {
         try {
-          parts[p].add(Ticket::from_json(texts[j]), at);
+          if (read[j]) parts[p].add(*read[j], at);
+          else parts[p].add(Ticket::from_json(texts[j]), at);
         } catch (const InputError& e) {
           const std::lock_guard lock(mutex);
           if (!failure || begin + j < failure->first) failure.emplace(begin + j, e.what());
@@ -183,6 +189,7 @@ void bind_accumulator(py::module_& m) {
       .def(
           "add",
           [](KpiAccumulator& a, const py::dict& ticket, Instant at) {
+            if (auto read = read_ticket_dict(ticket)) return a.add(*read, at);
             std::string text;
             append_json(text, ticket, "");
             const py::gil_scoped_release release;

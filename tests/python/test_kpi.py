@@ -165,3 +165,32 @@ def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path
                  "--max-occupancy", "0.85", "--shrinkage", "0.3"]) == 0
     assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["14", "20", "10.0"]
     assert main(["staffing", "--orders", "1000"]) == 2
+
+
+def test_dicts_read_directly_equal_json_lines(example_policy_path: Path) -> None:
+    # The double11 tickets carry customers, orders with money, tags, fields and most event
+    # types: read straight from dicts, they must count exactly as their JSON text does.
+    policy = aftersales.Policy.from_file(example_policy_path)
+    jsonl = (example_policy_path.parents[1] / "tickets" / "double11.jsonl").read_bytes()
+    dicts = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
+    at = dt.datetime(2026, 11, 20, tzinfo=CST)
+    for by in ([], ["agent", "day"], ["queue", "channel", "category", "priority"]):
+        assert policy.kpi(dicts, at, group_by=by, day_calendar="cn-service").to_dict() == (
+            policy.kpi_lines(jsonl, at, group_by=by, day_calendar="cn-service").to_dict()
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"priority": "Normal"}, "priority"),
+        ({"events": [{"at": "2026-11-11T10:00:00+08:00", "type": "satisfaction", "score": 5.0}]}, "score"),
+        ({"events": [{"at": "2026-11-11T10:00:00+08:00", "type": "resolved", "by": "A-1"}]}, "by"),
+        ({"events": [{"at": "2026-11-10T10:00:00+08:00", "type": "resolved"}]}, "before the ticket was created"),
+    ],
+)
+def test_dicts_off_the_fast_path_get_the_parsers_errors(
+    policy: aftersales.Policy, change: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(aftersales.InputError, match=fragment):
+        policy.kpi([TICKETS[0], {**TICKETS[0], **change}], AT)
