@@ -425,6 +425,154 @@ AFTERSALES_EXPORT int aftersales_refund_check(const aftersales_policy *policy,
 AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *policy,
                                                     const char *requests_jsonl, size_t len,
                                                     unsigned threads, char **out_jsonl);
+/* KPIs and scorecards                                                                        */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * KPI requests take `options_json` (may be NULL or empty for the defaults):
+ *   {"group_by": ["agent", "day"], "day_calendar": "cn-service",
+ *    "orders": 120000 or {"2026-11-11": 120000}, "rank_within": ["day"]}
+ * `group_by` is a subset of agent, queue, channel, category, priority, day; `day_calendar` names
+ * the calendar whose time zone days are counted in (UTC without it); `orders` feeds
+ * complaint_rate; `rank_within` is read by the scorecard call only. Results are the JSON of
+ * docs/kpi.md, the same text Python's to_dict() gives.
+ */
+
+/**
+ * KPIs of the tickets in `tickets_jsonl[0..len)` (one SPEC ticket per line, blank lines
+ * skipped) as of `at_ms`, on up to `threads` threads (0: one per core).
+ *
+ * @param out_json receives the KPI result; free it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for a ticket that cannot be read (the message names
+ *         its line) or bad options; AFTERSALES_ENOT_FOUND for an unknown day_calendar;
+ *         AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or pointer.
+ * Thread-safety: any number of calls may share one policy.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_compute(const aftersales_policy *policy, const char *tickets_jsonl,
+                                             size_t len, int64_t at_ms, const char *options_json,
+                                             unsigned threads, char **out_json);
+
+/**
+ * The policy's scorecard `scorecard_id` over the KPIs `aftersales_kpi_compute` would give for
+ * the same arguments: a score, stars and a rank per group (docs/kpi.md, "Scorecards").
+ *
+ * @param out_json receives the scorecard; free it with aftersales_free(). NULL on failure.
+ * @return as aftersales_kpi_compute; AFTERSALES_ENOT_FOUND also for an unknown scorecard.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_scorecard(const aftersales_policy *policy, const char *scorecard_id,
+                                               const char *tickets_jsonl, size_t len, int64_t at_ms,
+                                               const char *options_json, unsigned threads,
+                                               char **out_json);
+
+/**
+ * A mergeable KPI accumulator: a partial result a map/reduce job builds on each worker,
+ * serialises, and merges. Thread-safety: one thread at a time per accumulator.
+ */
+typedef struct aftersales_kpi_accumulator aftersales_kpi_accumulator;
+
+/**
+ * A new, empty accumulator grouping as `options_json` says (its `orders` and `rank_within`
+ * are not read here). It keeps the policy alive.
+ *
+ * @param out receives the accumulator; release it with aftersales_kpi_accumulator_free().
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for bad options; AFTERSALES_ENOT_FOUND for an
+ *         unknown day_calendar; AFTERSALES_EINVALID_ARGUMENT.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_accumulator_new(const aftersales_policy *policy, const char *options_json,
+                                                     aftersales_kpi_accumulator **out);
+
+/** Releases an accumulator; NULL is a harmless no-op. */
+AFTERSALES_EXPORT void aftersales_kpi_accumulator_free(aftersales_kpi_accumulator *accumulator);
+
+/**
+ * Adds one SPEC ticket (`ticket_json[0..len)`) as it stood at `at_ms`.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for an unreadable ticket or an `at_ms` before it was
+ *         created; AFTERSALES_EOUT_OF_RANGE; AFTERSALES_EINVALID_ARGUMENT.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator *accumulator,
+                                                     const char *ticket_json, size_t len, int64_t at_ms);
+
+/**
+ * Adds everything `other` holds to `accumulator` (`other` is unchanged).
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT when they group differently;
+ *         AFTERSALES_EINVALID_ARGUMENT.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_accumulator_merge(aftersales_kpi_accumulator *accumulator,
+                                                       const aftersales_kpi_accumulator *other);
+
+/**
+ * The partial state as JSON, for aftersales_kpi_accumulator_from_json on another worker.
+ * @param out_json free it with aftersales_free().
+ */
+AFTERSALES_EXPORT int aftersales_kpi_accumulator_to_json(const aftersales_kpi_accumulator *accumulator,
+                                                         char **out_json);
+
+/**
+ * Reads a partial state written by aftersales_kpi_accumulator_to_json against the same policy.
+ * @param out receives the accumulator; release it with aftersales_kpi_accumulator_free().
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT naming the JSON path of every problem;
+ *         AFTERSALES_EINVALID_ARGUMENT.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_accumulator_from_json(const aftersales_policy *policy, const char *json,
+                                                           size_t len, aftersales_kpi_accumulator **out);
+
+/**
+ * The KPI result so far (the JSON of aftersales_kpi_compute). Only `orders` of `options_json`
+ * is read (may be NULL).
+ * @param out_json free it with aftersales_free().
+ */
+AFTERSALES_EXPORT int aftersales_kpi_accumulator_result(const aftersales_kpi_accumulator *accumulator,
+                                                        const char *options_json, char **out_json);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Staffing                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+/**
+ * How a queue performs with `agents` agents (docs/staffing.md). A plain result that the caller
+ * allocates and the calls below fill; its layout is fixed for this major version (a new field
+ * would come with new functions, not a changed struct).
+ */
+typedef struct aftersales_staffing_result {
+  int agents;              /**< agents taking contacts */
+  int scheduled;           /**< agents to schedule: ceil(agents / (1 - shrinkage)) */
+  double traffic;          /**< offered load in Erlangs: contacts x aht / interval */
+  double service_level;    /**< share answered within the answer time */
+  double probability_wait; /**< share that find every agent busy */
+  double asa_s;            /**< average speed of answer, seconds (infinity when overloaded) */
+  double occupancy;        /**< share of agent time spent handling contacts */
+  double abandonment;      /**< Erlang A: share that abandon; 0 for Erlang C */
+} aftersales_staffing_result;
+
+/**
+ * Erlang C with `agents` agents: `contacts` offered per `interval_s` seconds, average handle
+ * time `aht_s`, target answer time `answer_time_s`. Pure and thread-safe.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for a negative or non-finite load, a non-positive
+ *         interval or handle time, negative agents; AFTERSALES_EINVALID_ARGUMENT if `out` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_erlang_c(double contacts, double interval_s, double aht_s, int agents,
+                                          double answer_time_s, aftersales_staffing_result *out);
+
+/**
+ * The fewest agents for which Erlang C answers `service_level` (0-1, exclusive) of contacts
+ * within `answer_time_s` with occupancy at most `max_occupancy` (0-1]; `scheduled` grosses the
+ * count up for `shrinkage` [0-1).
+ * @return as aftersales_erlang_c, and AFTERSALES_EINPUT for a goal outside its range.
+ */
+AFTERSALES_EXPORT int aftersales_erlang_c_required(double contacts, double interval_s, double aht_s,
+                                                   double answer_time_s, double service_level,
+                                                   double max_occupancy, double shrinkage,
+                                                   aftersales_staffing_result *out);
+
+/** Erlang A (customers abandon after a mean patience of `patience_s` > 0 seconds). */
+AFTERSALES_EXPORT int aftersales_erlang_a(double contacts, double interval_s, double aht_s, double patience_s,
+                                          int agents, double answer_time_s, aftersales_staffing_result *out);
+
+/** The fewest agents meeting the goal under Erlang A; as aftersales_erlang_c_required. */
+AFTERSALES_EXPORT int aftersales_erlang_a_required(double contacts, double interval_s, double aht_s,
+                                                   double patience_s, double answer_time_s,
+                                                   double service_level, double max_occupancy,
+                                                   double shrinkage, aftersales_staffing_result *out);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */

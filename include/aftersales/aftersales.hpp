@@ -4,11 +4,13 @@
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/logging.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 #include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
+#include <aftersales/staffing.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 #include <aftersales/version.hpp>

@@ -20,6 +20,8 @@ from aftersales._core import (
     Calendar,
     Error,
     InputError,
+    KpiAccumulator,
+    KpiResult,
     NotFoundError,
     Policy,
     PolicyError,
@@ -31,6 +33,7 @@ from aftersales._core import (
     RefundReason,
     Router,
     RoutingDecision,
+    ScorecardResult,
     SlaEscalation,
     SlaMetric,
     SlaReport,
@@ -43,11 +46,14 @@ from aftersales._core import (
     set_log_handler,
     set_log_level,
 )
+from aftersales import staffing
 
 __all__ = [
     "Calendar",
     "Error",
     "InputError",
+    "KpiAccumulator",
+    "KpiResult",
     "NotFoundError",
     "Policy",
     "PolicyError",
@@ -59,6 +65,7 @@ __all__ = [
     "RefundReason",
     "Router",
     "RoutingDecision",
+    "ScorecardResult",
     "SlaEscalation",
     "SlaMetric",
     "SlaReport",
@@ -70,4 +77,5 @@ __all__ = [
     "parse_instant",
     "set_log_handler",
     "set_log_level",
+    "staffing",
 ]

@@ -7,6 +7,8 @@
     aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N]
     aftersales route --policy P --agents AGENTS.json TICKETS.jsonl
     aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N]
+    aftersales kpi --policy P TICKETS.jsonl [--at T] [--by agent,day] [--scorecard ID] [--json]
+    aftersales staffing (--contacts N | --orders N --contact-rate R) [--aht D] [--patience D] ...
     aftersales demo [--policy P]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
 
+from aftersales import _cli_kpi
 from aftersales import (
     Calendar,
     InputError,
@@ -133,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=_thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
     )
     refund.set_defaults(run=_run_refund)
+    _cli_kpi.add_commands(commands, _load, _thread_count)
 
     demo = commands.add_parser("demo", help="show the example policy's calendars at work")
     demo.add_argument(
@@ -402,6 +406,7 @@ def _run_demo(args: argparse.Namespace) -> None:
     examples = path.parent.parent
     _demo_routing(policy, examples / "tickets" / "double11.jsonl", examples / "agents" / "cn-agents.json")
     _demo_refunds(policy)
+    _cli_kpi.demo(policy, path.parent.parent / "tickets" / "double11.jsonl")
 
 
 def _demo_cn_service(calendar: Calendar) -> None:

@@ -16,5 +16,7 @@ void bind_logging(pybind11::module_& m);
 void bind_routing(pybind11::module_& m);
 /// The refund decision types and Policy's check_refund methods; after bind_policy.
 void bind_refund(pybind11::module_& m);
+/// KPIs, scorecards, accumulators and staffing, with Policy.kpi and Policy.scorecard; after bind_policy.
+void bind_kpi(pybind11::module_& m);
 
 }  // namespace aftersales::python

@@ -16,4 +16,5 @@ PYBIND11_MODULE(_core, m) {
   python::bind_logging(m);
   python::bind_routing(m);
   python::bind_refund(m);
+  python::bind_kpi(m);
 }

@@ -4,7 +4,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
-#include "json_text.hpp"
+#include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
 #include <aftersales/error.hpp>
@@ -13,13 +13,11 @@
 
 #include <pybind11/stl.h>
 
-#include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <memory>
-#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -41,108 +39,22 @@ SlaReport evaluate(const Policy& policy, py::handle ticket, Instant at) {
   return policy.evaluate_sla(read, at);
 }
 
-// "invalid ticket" of "invalid ticket: 2 problems\n  ...": the title a document's InputError
-// lists its problems under.
-std::string title_of(const InputError& e) {
-  const std::string_view message = e.what();
-  const std::string_view heading = message.substr(0, message.find('\n'));
-  return std::string(heading.substr(0, heading.rfind(": ")));
-}
-
-std::vector<Problem> placed(const std::string& place, std::vector<Problem> problems) {
-  for (Problem& problem : problems) {
-    problem.path = join_path(place, problem.path);
-  }
-  return problems;
-}
-
-// The ticket of a batch that failed first in input order (not first in time: threads race).
-class FirstFailure {
- public:
-  explicit FirstFailure(std::size_t count) : count_(count), index_(count) {}
-
-  [[nodiscard]] bool any() const { return index_.load(std::memory_order_relaxed) < count_; }
-  [[nodiscard]] bool any_before(std::size_t index) const { return index_.load(std::memory_order_relaxed) < index; }
-
-  void record(std::size_t index, std::exception_ptr error) {
-    const std::lock_guard lock(mutex_);
-    if (index < index_.load(std::memory_order_relaxed)) {
-      index_.store(index, std::memory_order_relaxed);
-      error_ = std::move(error);
-    }
-  }
-
-  /// Re-raises the failure with the ticket's place in front of its paths (`tickets[7].events[2].at`).
-  void rethrow() const {
-    if (!error_) {
-      return;
-    }
-    try {
-      std::rethrow_exception(error_);
-    } catch (const InputError& e) {
-      const std::string place = "tickets[" + std::to_string(index_.load()) + "]";
-      if (!e.problems().empty()) {
-        throw InputError(place + ": " + title_of(e), placed(place, e.problems()));
-      }
-      // InputError put its own path in front of its message; it gets the longer one instead.
-      std::string_view message = e.what();
-      if (!e.path().empty() && message.starts_with(e.path() + ": ")) {
-        message.remove_prefix(e.path().size() + 2);
-      }
-      if (e.code() == ErrorCode::out_of_range) {
-        throw RangeError(std::string(message), join_path(place, e.path()));
-      }
-      throw InputError(std::string(message), join_path(place, e.path()));
-    }
-  }
-
- private:
-  std::size_t count_;
-  std::atomic<std::size_t> index_;
-  std::mutex mutex_;
-  std::exception_ptr error_;
-};
-
 std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, Instant at, unsigned threads) {
-  // A tuple of our own: another thread may change a list while the GIL is released.
-  const auto items = py::reinterpret_steal<py::object>(PySequence_Tuple(tickets.ptr()));
-  if (!items) {
-    throw py::error_already_set();
-  }
-  const auto count = static_cast<std::size_t>(PyTuple_GET_SIZE(items.ptr()));
-
-  // A chunk at a time: reading the dicts needs the GIL, evaluating the tickets does not, and the
-  // tickets of a million-ticket replay never sit in memory all at once.
-  constexpr std::size_t chunk = 8192;
-  TicketDictReader reader;
-  std::vector<Ticket> read(std::min(count, chunk));
-  std::vector<SlaReport> reports(count);
-  FirstFailure failure(count);
-  for (std::size_t begin = 0; begin < count && !failure.any(); begin += chunk) {
-    std::size_t size = std::min(chunk, count - begin);
-    for (std::size_t j = 0; j < size; ++j) {
-      const auto i = static_cast<Py_ssize_t>(begin + j);
-      try {
-        read[j] = reader.read(PyTuple_GET_ITEM(items.ptr(), i), begin + j);
-      } catch (const InputError&) {
-        failure.record(begin + j, std::current_exception());
-        size = j;  // the tickets before it may still fail earlier in input order
-      }
-    }
-    const py::gil_scoped_release release;
-    detail::parallel_for(size, threads, [&](std::size_t j) {
+  std::vector<SlaReport> reports;
+  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
+    reports.resize(begin + chunk.size());
+    detail::parallel_for(chunk.size(), threads, [&](std::size_t j) {
       const std::size_t i = begin + j;
       if (failure.any_before(i)) {
         return;  // an earlier ticket failed: this one's report will never be seen
       }
       try {
-        reports[i] = policy.evaluate_sla(read[j], at);
+        reports[i] = policy.evaluate_sla(chunk[j], at);
       } catch (const InputError&) {
         failure.record(i, std::current_exception());
       }
     });
-  }
-  failure.rethrow();
+  });
   return reports;
 }
 

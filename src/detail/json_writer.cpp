@@ -1,5 +1,6 @@
 #include "detail/json_writer.hpp"
 
+#include <charconv>
 #include <cstdio>
 
 namespace aftersales::detail {
@@ -20,6 +21,14 @@ JsonWriter& JsonWriter::thousandths(std::int64_t value) {
     out_ += '.';
     out_.append(digits, length);
   }
+  return *this;
+}
+
+JsonWriter& JsonWriter::number(double value) {
+  separate();
+  char text[32];
+  const auto end = std::to_chars(text, text + sizeof text, value).ptr;
+  out_.append(text, end);
   return *this;
 }
 

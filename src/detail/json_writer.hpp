@@ -61,6 +61,8 @@ class JsonWriter {
   }
   /// A count of thousandths written as an exact decimal: 90500 -> 90.5, -1 -> -0.001.
   JsonWriter& thousandths(std::int64_t value);
+  /// A finite double in its shortest form that reads back exactly (0.75, 0.6666666666666666).
+  JsonWriter& number(double value);
   /// A duration in seconds with millisecond precision.
   JsonWriter& seconds(Duration d) { return thousandths(d.count()); }
   /// An instant in RFC 3339 UTC.

@@ -13,6 +13,7 @@
 #include "detail/log.hpp"
 #include "policy/policy_data.hpp"
 #include "refund/refund_compile.hpp"
+#include "kpi/kpi_compile.hpp"
 #include "sla/sla_compile.hpp"
 #include "routing/routing_compile.hpp"
 
@@ -20,9 +21,6 @@ namespace aftersales {
 namespace {
 
 constexpr int supported_schema_version = 1;
-
-// Sections whose engines come in later versions: accepted as objects, not yet interpreted.
-constexpr std::string_view opaque_sections[] = {"kpi"};
 
 void compile_schema_version(const detail::Node& root, detail::PolicyData& data) {
   const auto node = root.required("schema_version");
@@ -69,8 +67,7 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
     if (const auto sla = root.member("sla")) detail::compile_sla(*sla, *data, invalid_calendars);
     if (const auto routing = root.member("routing")) detail::compile_routing(*routing, *data);
     if (const auto refunds = root.member("refunds")) detail::compile_refunds(*refunds, *data);
-    for (std::string_view section : opaque_sections)
-      if (const auto node = root.member(section)) (void)node->any_object();
+    if (const auto kpi = root.member("kpi")) detail::compile_kpi(*kpi, *data);
   }
   problems.throw_if_any();
 

@@ -9,6 +9,7 @@
 #include "condition/condition.hpp"
 #include "routing/routing_policy.hpp"
 #include "refund/refund_policy.hpp"
+#include "kpi/kpi_policy.hpp"
 #include "sla/sla_policy.hpp"
 
 namespace aftersales::detail {
@@ -20,6 +21,7 @@ struct PolicyData {
   SlaSection sla;
   RoutingSection routing;
   RefundSection refunds;
+  KpiSection kpi;
 };
 
 }  // namespace aftersales::detail

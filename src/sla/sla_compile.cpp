@@ -210,6 +210,7 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   std::optional<Calendar> calendar;
   if (const auto calendar_node = node.member("calendar")) calendar = find_calendar(*calendar_node, context);
   if (const auto targets = node.required("targets")) compile_targets(*targets, policy, context, calendar);
+  policy.calendar = calendar;
   if (const auto pause_on = node.member("pause_on")) compile_pause_on(*pause_on, policy);
   if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context.data.sla);
   context.data.sla.policies.push_back(std::move(policy));

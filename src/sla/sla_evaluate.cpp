@@ -16,6 +16,7 @@
 #include <algorithm>
 
 #include "ticket/ticket_subject.hpp"
+#include "ticket/ticket_timeline.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -58,35 +59,6 @@ struct Instance {
 
   [[nodiscard]] bool open() const { return !completed_at && !cancelled; }
 };
-
-bool is_public_human_reply(const Event& e) { return e.type == EventType::agent_reply && e.is_public && !e.bot; }
-
-// Status after `e`, per SPEC §3.
-Status next_status(Status status, const Event& e) {
-  switch (e.type) {
-    case EventType::assigned:
-    case EventType::agent_reply: return status == Status::new_ticket ? Status::open : status;
-    case EventType::customer_message: return status == Status::pending_customer ? Status::open : status;
-    case EventType::status: return e.to_status;
-    case EventType::resolved: return Status::resolved;
-    case EventType::reopened: return Status::open;
-    case EventType::closed: return Status::closed;
-    default: return status;
-  }
-}
-
-using Timeline = boost::container::small_vector<const Event*, 16>;
-
-// Events up to `at`, in time order, ties in input order.
-Timeline timeline(const Ticket& ticket, Instant at) {
-  Timeline events;
-  for (const Event& e : ticket.events)
-    if (e.at <= at) events.push_back(&e);
-  const auto earlier = [](const Event* a, const Event* b) { return a->at < b->at; };
-  // Hosts usually send events in order; sorting (stably, ties keep input order) is the exception.
-  if (!std::is_sorted(events.begin(), events.end(), earlier)) std::stable_sort(events.begin(), events.end(), earlier);
-  return events;
-}
 
 class Replay {
  public:

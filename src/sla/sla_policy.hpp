@@ -42,6 +42,7 @@ struct SlaThreshold {
 struct SlaPolicy {
   std::string id;
   Condition when;
+  std::optional<Calendar> calendar;               // the policy's own (targets may name another)
   std::array<std::vector<SlaTarget>, 4> targets;  // by Priority, in metric order
   std::array<bool, 6> pauses{};                   // by Status
   std::vector<SlaThreshold> escalations;          // by percent ascending

@@ -2,11 +2,17 @@
 // Helpers shared by the C++ test files.
 
 #include <aftersales/calendar.hpp>
+#include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/values.hpp>
 
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <boost/json/monotonic_resource.hpp>
+
+#include "detail/json_reader.hpp"
 
 namespace aftersales::test {
 
@@ -20,5 +26,19 @@ inline Calendar make_calendar(std::string_view calendar_json) {
 }
 
 inline Instant at(std::string_view rfc3339) { return parse_instant(rfc3339); }
+
+/// The JSON parser's own problems with a document (syntax, limits, duplicate keys), before any
+/// policy section reads it: every section now checks its keys, so free-form JSON lives here.
+inline std::vector<Problem> parse_problems(std::string_view json, const LoadLimits& limits = {}) {
+  detail::Problems problems;
+  boost::json::monotonic_resource scratch;
+  (void)detail::parse_json(json, limits, problems, &scratch);
+  try {
+    problems.throw_if_any();
+  } catch (const PolicyError& e) {
+    return e.problems();
+  }
+  return {};
+}
 
 }  // namespace aftersales::test

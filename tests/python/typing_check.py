@@ -119,3 +119,19 @@ def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
     withdrawn: bool = router.withdraw("T-1")
     again = aftersales.Router.restore(policy, router.snapshot())
     print(agent, rule, reasons, as_dict, later, freed, waiting, withdrawn, again, decision.priority, decision.queue)
+
+
+def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
+    at = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
+    result: aftersales.KpiResult = policy.kpi(tickets, at, group_by=["agent", "day"], day_calendar="cn-service")
+    groups: list[dict[str, Any]] = result.groups
+    csat: float | None = result.metric({"agent": "A-1", "day": "2026-11-11"}, "csat")
+    card: aftersales.ScorecardResult = policy.scorecard("agent-monthly", result, rank_within=["day"])
+    rows: list[dict[str, Any]] = card.rows
+    acc = aftersales.KpiAccumulator(policy, ["queue"])
+    acc.add(tickets[0], at)
+    acc.merge(aftersales.KpiAccumulator.from_json(policy, acc.to_json()))
+    total: aftersales.KpiResult = acc.result(orders=1000)
+    need: aftersales.staffing.StaffingResult = aftersales.staffing.erlang_c(100, 1800, 180)
+    plan: list[aftersales.staffing.PlanRow] = aftersales.staffing.plan(1e6, 0.02, [1, 2, 1], patience=90)
+    print(groups, csat, rows, total, need.agents, plan[0].staffing.scheduled)

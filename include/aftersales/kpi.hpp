@@ -1,0 +1,186 @@
+#pragma once
+/// @file
+/// KPIs and scorecards (SPEC §7): how a team is doing, per agent, queue, channel, category,
+/// priority or day, from tickets at an instant. Every metric is defined in docs/kpi.md.
+///
+/// `KpiAccumulator` is the engine: add tickets one by one (or in parts on many machines),
+/// merge the parts, serialise a part to JSON and back. Counts and rates are exact after any
+/// merge; quantiles are exact for groups of at most 32 values and within 1% relative error
+/// beyond (a DDSketch, Masson, Rim and Lee, VLDB 2019), with memory bounded per group.
+
+#include <aftersales/export.h>
+#include <aftersales/policy.hpp>
+#include <aftersales/ticket.hpp>
+#include <aftersales/values.hpp>
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace aftersales {
+
+namespace detail {
+struct KpiState;
+}
+
+/// A dimension tickets can be grouped by.
+enum class KpiDimension : std::uint8_t { agent, queue, channel, category, priority, day };
+
+/// `"agent"`, `"queue"`, ...
+AFTERSALES_EXPORT std::string_view to_string(KpiDimension dimension) noexcept;
+
+/// How to group. `day` is the date `created_at` falls on in the time zone of the calendar
+/// named `day_calendar` (UTC when empty).
+struct KpiOptions {
+  std::vector<KpiDimension> group_by;
+  std::string day_calendar;
+};
+
+/// Order counts, for `complaint_rate`: a total for the whole period, or orders per day
+/// (`"2026-11-11"`) used when tickets are grouped by day.
+struct KpiOrders {
+  std::optional<std::int64_t> total;
+  std::map<std::string, std::int64_t, std::less<>> by_day;
+};
+
+/// Mean and quantiles of a duration over the tickets that have it (seconds, business time).
+struct KpiDurationStats {
+  std::int64_t count = 0;
+  std::optional<double> mean_s;  ///< null when count is 0
+  std::optional<double> p50_s;   ///< the value of rank floor(0.5 × (count − 1)) in ascending order
+  std::optional<double> p90_s;   ///< rank floor(0.9 × (count − 1))
+};
+
+/// SLA metric instances that completed or breached (active and paused ones are not counted).
+struct KpiSlaStats {
+  std::string metric;
+  std::int64_t achieved = 0;
+  std::int64_t breached = 0;
+  /// achieved / (achieved + breached); null when both are 0.
+  [[nodiscard]] std::optional<double> rate() const noexcept;
+};
+
+/// One group's KPIs. Rates are null when their denominator is 0 (docs/kpi.md).
+struct AFTERSALES_EXPORT KpiGroup {
+  /// One value per `group_by` dimension, in its order; null when the ticket has none (no agent).
+  std::vector<std::optional<std::string>> key;
+  std::int64_t tickets = 0;
+  std::int64_t resolved = 0;
+  std::int64_t backlog = 0;
+  KpiDurationStats first_response;
+  KpiDurationStats resolution;
+  std::vector<KpiSlaStats> sla;  ///< by metric, in the SLA report's order
+  std::optional<double> fcr_rate, one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
+      bot_resolution_rate, complaint_rate;
+  std::int64_t complaints = 0;
+
+  /// A metric by its scorecard name (`"csat"`, `"first_response_s.p50"`,
+  /// `"sla.resolution.rate"`, `"tickets"`...); null when it has no data or no such name.
+  [[nodiscard]] std::optional<double> metric(std::string_view name) const;
+};
+
+struct AFTERSALES_EXPORT KpiResult {
+  std::vector<KpiDimension> group_by;
+  std::vector<KpiGroup> groups;  ///< sorted by key (null first, then by text)
+
+  /// `{"group_by": [...], "groups": [{"key": {...}, "tickets": ..., ...}]}` (docs/kpi.md).
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// Accumulates KPIs over tickets; mergeable and serialisable (a map/reduce job's partial).
+///
+/// Thread-safety: one thread at a time per accumulator; give each thread its own and merge.
+class AFTERSALES_EXPORT KpiAccumulator {
+ public:
+  /// @throws NotFoundError if `options.day_calendar` names no calendar of `policy`;
+  ///         InputError for a dimension given twice.
+  KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions options);
+  ~KpiAccumulator();
+  KpiAccumulator(KpiAccumulator&&) noexcept;
+  KpiAccumulator& operator=(KpiAccumulator&&) noexcept;
+  KpiAccumulator(const KpiAccumulator&);
+  KpiAccumulator& operator=(const KpiAccumulator&);
+
+  /// A new, empty accumulator on the same policy, grouping the same way (a worker's part).
+  [[nodiscard]] KpiAccumulator empty_copy() const;
+
+  /// Adds one ticket as it stood at `at` (events after `at` are ignored).
+  /// @throws InputError if `at` is before the ticket was created.
+  void add(const Ticket& ticket, Instant at);
+
+  /// Adds everything `other` accumulated.
+  /// @throws InputError if `other` groups differently or uses another policy's metrics.
+  void merge(const KpiAccumulator& other);
+
+  /// The KPIs so far; `orders` feeds `complaint_rate`.
+  [[nodiscard]] KpiResult result(const KpiOrders& orders = {}) const;
+
+  /// The partial state as JSON (docs/kpi.md), for `from_json` elsewhere.
+  [[nodiscard]] std::string to_json() const;
+
+  /// Reads a state written by `to_json` against the same policy.
+  /// @throws InputError naming the JSON path of every problem.
+  static KpiAccumulator from_json(std::shared_ptr<const Policy> policy, std::string_view json);
+
+ private:
+  std::unique_ptr<detail::KpiState> state_;
+};
+
+/// Convenience: one accumulator over `tickets`, then its result. Thread-safe.
+/// @throws as `KpiAccumulator` and its `add`.
+AFTERSALES_EXPORT KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets,
+                                        Instant at, const KpiOptions& options, const KpiOrders& orders = {});
+
+/// `compute_kpi` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped), read and
+/// counted on up to `threads` threads (0: one per core); the result does not depend on them.
+/// Thread-safe.
+/// @throws InputError naming the line (from 1) of a ticket that cannot be read.
+AFTERSALES_EXPORT KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets,
+                                              Instant at, const KpiOptions& options, const KpiOrders& orders = {},
+                                              unsigned threads = 0);
+
+/// One metric's part in a group's score.
+struct ScorecardMetric {
+  std::string name;
+  std::optional<double> value;  ///< null: no data, left out of the score
+  std::optional<double> score;  ///< 0-1 along floor → target, clamped
+  double weight = 0;
+  bool critical = false;
+};
+
+struct ScorecardRow {
+  std::vector<std::optional<std::string>> key;
+  std::optional<double> score;  ///< 0-100; null when no metric has data
+  int stars = 0;                ///< 1-5; 0 when there is no score
+  std::optional<int> rank;      ///< 1 = best within its ranking partition; null without a score
+  bool critical_failed = false; ///< a critical metric scored below 0.5, so the score is 0
+  std::vector<ScorecardMetric> metrics;
+};
+
+struct AFTERSALES_EXPORT ScorecardResult {
+  std::string scorecard;
+  std::vector<KpiDimension> group_by;
+  std::vector<KpiDimension> rank_within;
+  std::vector<ScorecardRow> rows;  ///< in the KPI result's group order
+
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// Scores every group of `kpis` on the policy's scorecard `id` (SPEC §7, docs/kpi.md) and
+/// ranks groups that share their `rank_within` key values (all groups when empty) by score,
+/// ties by group key. Thread-safe.
+/// @throws NotFoundError for an unknown scorecard; InputError when `rank_within` names a
+///         dimension the KPIs are not grouped by.
+AFTERSALES_EXPORT ScorecardResult score(const Policy& policy, std::string_view id, const KpiResult& kpis,
+                                        std::span<const KpiDimension> rank_within = {});
+
+/// The dimension named `name`.
+/// @throws InputError naming the dimensions there are.
+AFTERSALES_EXPORT KpiDimension kpi_dimension(std::string_view name);
+
+}  // namespace aftersales

@@ -1,0 +1,105 @@
+"""Staffing: how many agents a queue needs (Erlang C, Erlang A) and a peak-day plan.
+
+Formulas in docs/staffing.md. Times are seconds (float) or ``datetime.timedelta``::
+
+    from aftersales import staffing
+
+    staffing.erlang_c(contacts=100, interval=1800, aht=180, answer_time=20,
+                      service_level=0.8, max_occupancy=0.85, shrinkage=0.3).agents   # 14
+    staffing.erlang_a(contacts=100, interval=1800, aht=180, patience=60, agents=12).abandonment
+    rows = staffing.plan(daily_orders=2_000_000, contact_rate=0.02, profile=[...])
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, Sequence, Union
+
+from aftersales import _core
+from aftersales._core import StaffingResult
+
+Seconds = Union[float, int, dt.timedelta]
+
+__all__ = ["PlanRow", "StaffingResult", "erlang_a", "erlang_c", "plan"]
+
+
+def _s(value: Seconds) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+def erlang_c(
+    contacts: float,
+    interval: Seconds = 1800,
+    aht: Seconds = 180,
+    *,
+    agents: int | None = None,
+    answer_time: Seconds = 20,
+    service_level: float = 0.8,
+    max_occupancy: float = 1.0,
+    shrinkage: float = 0.0,
+) -> StaffingResult:
+    """Erlang C. With ``agents``: how that many perform. Without: the fewest agents meeting
+    ``service_level`` within ``answer_time`` and ``max_occupancy``; ``scheduled`` adds shrinkage."""
+    if agents is not None:
+        return _core.erlang_c(contacts, _s(interval), _s(aht), agents, _s(answer_time))
+    return _core.erlang_c_required(
+        contacts, _s(interval), _s(aht), _s(answer_time), service_level, max_occupancy, shrinkage
+    )
+
+
+def erlang_a(
+    contacts: float,
+    interval: Seconds = 1800,
+    aht: Seconds = 180,
+    *,
+    patience: Seconds,
+    agents: int | None = None,
+    answer_time: Seconds = 20,
+    service_level: float = 0.8,
+    max_occupancy: float = 1.0,
+    shrinkage: float = 0.0,
+) -> StaffingResult:
+    """Erlang A: as ``erlang_c``, with customers abandoning after a mean ``patience``."""
+    if agents is not None:
+        return _core.erlang_a(contacts, _s(interval), _s(aht), _s(patience), agents, _s(answer_time))
+    return _core.erlang_a_required(
+        contacts, _s(interval), _s(aht), _s(patience), _s(answer_time), service_level, max_occupancy,
+        shrinkage,
+    )
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One interval of a plan: it starts ``start`` after the day begins."""
+
+    start: dt.timedelta
+    contacts: float
+    staffing: StaffingResult
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start_s": self.start.total_seconds(), "contacts": self.contacts, **self.staffing.to_dict()}
+
+
+def plan(
+    daily_orders: float,
+    contact_rate: float,
+    profile: Sequence[float],
+    *,
+    interval: Seconds = 1800,
+    aht: Seconds = 180,
+    patience: Seconds | None = None,
+    answer_time: Seconds = 20,
+    service_level: float = 0.8,
+    max_occupancy: float = 1.0,
+    shrinkage: float = 0.0,
+) -> list[PlanRow]:
+    """A peak-day plan: ``daily_orders × contact_rate`` contacts split over the intervals in
+    proportion to ``profile`` (weights, normalised), each sized with Erlang A when ``patience``
+    is given, else Erlang C."""
+    rows = _core.staffing_plan(
+        daily_orders, contact_rate, list(profile), _s(interval), _s(aht),
+        0.0 if patience is None else _s(patience), _s(answer_time), service_level, max_occupancy,
+        shrinkage,
+    )
+    return [PlanRow(dt.timedelta(seconds=start), contacts, result) for start, contacts, result in rows]

@@ -1,0 +1,278 @@
+// KPIs, scorecards and staffing from Python. Ticket dicts are read by the library's ticket reader
+// (as for evaluate_sla_many), then counted on all cores without the GIL.
+
+#include "bindings.hpp"
+#include "convert.hpp"
+#include "ticket_batch.hpp"
+#include "ticket_dict.hpp"
+
+#include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
+#include <aftersales/policy.hpp>
+#include <aftersales/staffing.hpp>
+
+#include <pybind11/stl.h>
+
+#include <algorithm>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "detail/parallel.hpp"
+
+namespace aftersales::python {
+
+namespace py = pybind11;
+
+namespace {
+
+std::vector<KpiDimension> dimensions(const std::vector<std::string>& names) {
+  std::vector<KpiDimension> list;
+  for (const std::string& name : names) list.push_back(kpi_dimension(name));
+  return list;
+}
+
+KpiOptions options_of(const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar) {
+  return {dimensions(group_by), day_calendar.value_or("")};
+}
+
+KpiOrders orders_of(const py::object& orders) {
+  KpiOrders result;
+  if (orders.is_none()) return result;
+  if (py::isinstance<py::dict>(orders)) {
+    for (const auto& [day, count] : orders.cast<py::dict>())
+      result.by_day.emplace(day.cast<std::string>(), count.cast<std::int64_t>());
+  } else {
+    result.total = orders.cast<std::int64_t>();
+  }
+  return result;
+}
+
+py::object json_loads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
+
+// Adds ticket dicts to `target`: read a chunk at a time with the GIL held, then counted on up to
+// `threads` threads without it, one accumulator per slice, merged in order.
+void add_dicts(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
+  constexpr std::size_t slice = 512;
+  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
+    std::vector<KpiAccumulator> parts((chunk.size() + slice - 1) / slice, target.empty_copy());
+    detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
+      for (std::size_t j = p * slice; j < std::min(chunk.size(), (p + 1) * slice); ++j) {
+        try {
+          parts[p].add(chunk[j], at);
+        } catch (const InputError&) {
+          failure.record(begin + j, std::current_exception());
+          return;
+        }
+      }
+    });
+    if (!failure.any())
+      for (const KpiAccumulator& part : parts) target.merge(part);
+  });
+}
+
+KpiResult policy_kpi(const std::shared_ptr<Policy>& policy, py::handle tickets, Instant at,
+                     const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
+                     const py::object& orders, unsigned threads) {
+  KpiAccumulator accumulator(policy, options_of(group_by, day_calendar));
+  add_dicts(accumulator, tickets, at, threads);
+  return accumulator.result(orders_of(orders));
+}
+
+KpiResult policy_kpi_lines(const std::shared_ptr<Policy>& policy, const py::bytes& jsonl, Instant at,
+                           const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
+                           const py::object& orders, unsigned threads) {
+  const auto options = options_of(group_by, day_calendar);
+  const auto counts = orders_of(orders);
+  // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
+  const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
+  const py::gil_scoped_release release;
+  return compute_kpi_lines(policy, text, at, options, counts, threads);
+}
+
+ScorecardResult policy_scorecard(const Policy& policy, const std::string& id, const KpiResult& kpis,
+                                 const std::vector<std::string>& rank_within) {
+  const auto within = dimensions(rank_within);
+  return score(policy, id, kpis, within);
+}
+
+py::object frame(const char* builder, const std::string& json) {
+  return py::module_::import("aftersales._frames").attr(builder)(json_loads(json));
+}
+
+py::dict group_key(const std::vector<KpiDimension>& group_by, const std::vector<std::optional<std::string>>& key) {
+  py::dict d;
+  for (std::size_t i = 0; i < group_by.size(); ++i) d[py::str(std::string(to_string(group_by[i])))] = py::cast(key[i]);
+  return d;
+}
+
+void bind_results(py::module_& m) {
+  py::class_<KpiResult>(m, "KpiResult", "KPIs per group (docs/kpi.md). Read-only.")
+      .def_property_readonly("group_by",
+                             [](const KpiResult& r) {
+                               std::vector<std::string> names;
+                               for (const KpiDimension d : r.group_by) names.emplace_back(to_string(d));
+                               return names;
+                             })
+      .def_property_readonly("groups", [](const KpiResult& r) -> py::object { return json_loads(r.to_json())["groups"]; },
+                             "The groups as dicts (key, tickets, resolved, ..., sorted by key).")
+      .def(
+          "metric",
+          [](const KpiResult& r, const py::dict& key, const std::string& name) -> std::optional<double> {
+            for (const KpiGroup& g : r.groups)
+              if (group_key(r.group_by, g.key).equal(key)) return g.metric(name);
+            throw py::key_error("no group with the key " + py::repr(key).cast<std::string>());
+          },
+          py::arg("key"), py::arg("name"),
+          "One metric of the group with `key` (e.g. {'agent': 'A-7'}) by its scorecard name "
+          "('csat', 'first_response_s.p50', 'sla.resolution.rate'); None when it has no data.")
+      .def("to_json", &KpiResult::to_json, "The result as JSON text, as the C ABI gives it.")
+      .def("to_dict", [](const KpiResult& r) { return json_loads(r.to_json()); }, "json.loads(self.to_json()).")
+      .def("to_pandas", [](const KpiResult& r) { return frame("kpi_frame", r.to_json()); },
+           "A pandas DataFrame, one row per group, the key as the index and nested metrics "
+           "flattened ('first_response_s.p50', 'sla.resolution.rate'). Imports pandas.")
+      .def("__len__", [](const KpiResult& r) { return r.groups.size(); })
+      .def("__repr__", [](const KpiResult& r) {
+        return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) + ">";
+      });
+
+  py::class_<ScorecardResult>(m, "ScorecardResult", "Scores, stars and ranks per group (docs/kpi.md).")
+      .def_readonly("scorecard", &ScorecardResult::scorecard)
+      .def_property_readonly("rows", [](const ScorecardResult& r) -> py::object { return json_loads(r.to_json())["rows"]; },
+                             "One dict per KPI group: key, score (0-100 or None), stars, rank, metrics.")
+      .def("to_json", &ScorecardResult::to_json)
+      .def("to_dict", [](const ScorecardResult& r) { return json_loads(r.to_json()); })
+      .def("to_pandas", [](const ScorecardResult& r) { return frame("scorecard_frame", r.to_json()); },
+           "A pandas DataFrame, one row per group. Imports pandas.")
+      .def("__repr__", [](const ScorecardResult& r) {
+        return "<aftersales.ScorecardResult " + py::repr(py::str(r.scorecard)).cast<std::string>() +
+               " rows=" + std::to_string(r.rows.size()) + ">";
+      });
+}
+
+void bind_accumulator(py::module_& m) {
+  py::class_<KpiAccumulator>(m, "KpiAccumulator",
+                             "Mergeable KPI state for map/reduce jobs: add tickets, merge partials, ship them "
+                             "as JSON. One thread at a time per accumulator.")
+      .def(py::init([](const std::shared_ptr<Policy>& policy, const std::vector<std::string>& group_by,
+                       const std::optional<std::string>& day_calendar) {
+             return KpiAccumulator(policy, options_of(group_by, day_calendar));
+           }),
+           py::arg("policy"), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
+      .def(
+          "add",
+          [](KpiAccumulator& a, py::handle ticket, Instant at) {
+            const Ticket read = TicketDictReader().read(ticket);
+            const py::gil_scoped_release release;
+            a.add(read, at);
+          },
+          py::arg("ticket"), py::arg("at"), "Adds one ticket dict as it stood at `at`.")
+      .def("add_many", &add_dicts, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           "Adds ticket dicts on up to `threads` threads (0: one per core) with the GIL released.")
+      .def("merge", &KpiAccumulator::merge, py::arg("other"), "Adds everything `other` holds.")
+      .def("to_json", &KpiAccumulator::to_json, "The partial state as JSON text.")
+      .def_static(
+          "from_json",
+          [](const std::shared_ptr<Policy>& policy, const std::string& text) {
+            return KpiAccumulator::from_json(policy, text);
+          },
+          py::arg("policy"), py::arg("text"), "Reads a partial state written by to_json.")
+      .def(
+          "result", [](const KpiAccumulator& a, const py::object& orders) { return a.result(orders_of(orders)); },
+          py::arg("orders") = py::none(),
+          "The KPIs so far; `orders` (an int, or a dict of day -> count) feeds complaint_rate.");
+}
+
+void bind_staffing(py::module_& m) {
+  py::class_<StaffingResult>(m, "StaffingResult", "How a queue performs with a number of agents (docs/staffing.md).")
+      .def_readonly("agents", &StaffingResult::agents)
+      .def_readonly("scheduled", &StaffingResult::scheduled, "agents grossed up for shrinkage")
+      .def_readonly("traffic", &StaffingResult::traffic, "offered load in Erlangs")
+      .def_readonly("service_level", &StaffingResult::service_level)
+      .def_readonly("probability_wait", &StaffingResult::probability_wait)
+      .def_readonly("asa_s", &StaffingResult::asa_s, "average speed of answer, seconds")
+      .def_readonly("occupancy", &StaffingResult::occupancy)
+      .def_readonly("abandonment", &StaffingResult::abandonment, "Erlang A: share that abandon")
+      .def("to_dict",
+           [](const StaffingResult& r) {
+             return py::dict(py::arg("agents") = r.agents, py::arg("scheduled") = r.scheduled,
+                             py::arg("traffic") = r.traffic, py::arg("service_level") = r.service_level,
+                             py::arg("probability_wait") = r.probability_wait, py::arg("asa_s") = r.asa_s,
+                             py::arg("occupancy") = r.occupancy, py::arg("abandonment") = r.abandonment);
+           })
+      .def("__repr__", [](const StaffingResult& r) {
+        return "<aftersales.StaffingResult agents=" + std::to_string(r.agents) +
+               " service_level=" + py::repr(py::float_(r.service_level)).cast<std::string>() + ">";
+      });
+  m.def(
+      "erlang_c",
+      [](double contacts, double interval_s, double aht_s, int agents, double answer_time_s) {
+        return erlang_c({contacts, interval_s, aht_s}, agents, answer_time_s);
+      },
+      py::arg("contacts"), py::arg("interval_s"), py::arg("aht_s"), py::arg("agents"), py::arg("answer_time_s"));
+  m.def(
+      "erlang_c_required",
+      [](double contacts, double interval_s, double aht_s, double answer_time_s, double service_level,
+         double max_occupancy, double shrinkage) {
+        return erlang_c_required({contacts, interval_s, aht_s}, {answer_time_s, service_level, max_occupancy, shrinkage});
+      },
+      py::arg("contacts"), py::arg("interval_s"), py::arg("aht_s"), py::arg("answer_time_s"), py::arg("service_level"),
+      py::arg("max_occupancy"), py::arg("shrinkage"));
+  m.def(
+      "erlang_a",
+      [](double contacts, double interval_s, double aht_s, double patience_s, int agents, double answer_time_s) {
+        return erlang_a({contacts, interval_s, aht_s, patience_s}, agents, answer_time_s);
+      },
+      py::arg("contacts"), py::arg("interval_s"), py::arg("aht_s"), py::arg("patience_s"), py::arg("agents"),
+      py::arg("answer_time_s"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "erlang_a_required",
+      [](double contacts, double interval_s, double aht_s, double patience_s, double answer_time_s,
+         double service_level, double max_occupancy, double shrinkage) {
+        return erlang_a_required({contacts, interval_s, aht_s, patience_s},
+                                 {answer_time_s, service_level, max_occupancy, shrinkage});
+      },
+      py::arg("contacts"), py::arg("interval_s"), py::arg("aht_s"), py::arg("patience_s"), py::arg("answer_time_s"),
+      py::arg("service_level"), py::arg("max_occupancy"), py::arg("shrinkage"), py::call_guard<py::gil_scoped_release>());
+  m.def(
+      "staffing_plan",
+      [](double daily_orders, double contact_rate, const std::vector<double>& profile, double interval_s, double aht_s,
+         double patience_s, double answer_time_s, double service_level, double max_occupancy, double shrinkage) {
+        const StaffingPlanInput input{daily_orders, contact_rate, profile, interval_s, aht_s, patience_s,
+                                      {answer_time_s, service_level, max_occupancy, shrinkage}};
+        const py::gil_scoped_release release;
+        std::vector<std::tuple<double, double, StaffingResult>> rows;
+        for (const StaffingPlanRow& row : staffing_plan(input)) rows.emplace_back(row.start_s, row.contacts, row.staffing);
+        return rows;
+      },
+      py::arg("daily_orders"), py::arg("contact_rate"), py::arg("profile"), py::arg("interval_s"), py::arg("aht_s"),
+      py::arg("patience_s"), py::arg("answer_time_s"), py::arg("service_level"), py::arg("max_occupancy"),
+      py::arg("shrinkage"));
+}
+
+}  // namespace
+
+void bind_kpi(py::module_& m) {
+  bind_results(m);
+  bind_accumulator(m);
+  bind_staffing(m);
+  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
+  policy
+      .def("kpi", &policy_kpi, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
+           py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
+           "KPIs of the ticket dicts as of the aware datetime `at`, grouped by any of agent, "
+           "queue, channel, category, priority, day (days in `day_calendar`'s time zone, UTC "
+           "without it). `orders` (int, or dict of day -> count) feeds complaint_rate.")
+      .def("kpi_lines", &policy_kpi_lines, py::arg("jsonl"), py::arg("at"),
+           py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none(),
+           py::arg("orders") = py::none(), py::arg("threads") = 0,
+           "kpi over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
+           "InputError naming the line of a ticket that cannot be read.")
+      .def("scorecard", &policy_scorecard, py::arg("id"), py::arg("kpis"),
+           py::arg("rank_within") = std::vector<std::string>{},
+           "Scores each group of `kpis` on the scorecard `id`; ranks within groups sharing the "
+           "`rank_within` dimensions (all groups when empty).");
+}
+
+}  // namespace aftersales::python

@@ -1,0 +1,573 @@
+// KPIs (SPEC §7; every definition in docs/kpi.md). One pass over a ticket's events up to the
+// instant asked gives its facts (status, replies, reopen, ratings, owner); the SLA engine gives
+// the achieved and breached metric instances; both are added to the ticket's group.
+#include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
+
+#include <date/tz.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "detail/json_writer.hpp"
+#include "detail/parallel.hpp"
+#include "kpi/kpi_state.hpp"
+#include "policy/policy_data.hpp"
+#include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_subject.hpp"
+#include "ticket/ticket_timeline.hpp"
+
+namespace aftersales {
+
+namespace detail {
+namespace {
+
+// What one ticket's history says, as of the instant asked.
+struct Facts {
+  Status status = Status::new_ticket;
+  Priority priority = Priority::normal;
+  const Event* first_reply = nullptr;  // first public human reply
+  int human_replies = 0;
+  bool ever_solved = false;
+  bool reopened = false;
+  bool escalated = false;
+  bool reassigned = false;
+  std::optional<Instant> solved_at;  // the last time it became resolved or closed
+  std::string_view owner;            // see docs/kpi.md, "Attribution"
+  std::string_view queue;
+  int csat = -1;
+  int nps = -1;
+};
+
+Facts scan(const Ticket& ticket, const Timeline& events) {
+  Facts f;
+  f.priority = ticket.priority;
+  std::string_view agent, queue, replier, solved_owner, solved_queue;
+  for (const Event* e : events) {
+    const Status before = f.status;
+    f.status = next_status(f.status, *e);
+    switch (e->type) {
+      case EventType::agent_reply:
+        if (!is_public_human_reply(*e)) break;
+        ++f.human_replies;
+        if (f.first_reply == nullptr) f.first_reply = e;
+        if (!e->agent.empty()) replier = e->agent;
+        break;
+      case EventType::assigned:
+        if (!e->agent.empty()) {
+          if (!agent.empty() && e->agent != agent) f.reassigned = true;
+          agent = e->agent;
+        }
+        if (!e->queue.empty()) queue = e->queue;
+        break;
+      case EventType::escalated: f.escalated = true; break;
+      case EventType::satisfaction: f.csat = e->score; break;
+      case EventType::nps: f.nps = e->score; break;
+      case EventType::priority: f.priority = e->to_priority; break;
+      default: break;
+    }
+    if (!is_solved(before) && is_solved(f.status)) {
+      f.ever_solved = true;
+      f.solved_at = e->at;
+      solved_owner = agent.empty() ? replier : agent;
+      solved_queue = queue;
+    } else if (is_solved(before) && !is_solved(f.status)) {
+      f.reopened = true;
+    }
+  }
+  const bool solved = is_solved(f.status);
+  f.owner = solved ? solved_owner : (agent.empty() ? replier : agent);
+  f.queue = solved ? solved_queue : queue;
+  return f;
+}
+
+bool is_complaint(const PolicyData& data, const Ticket& ticket, const Facts& f) {
+  if (!data.kpi.complaints) {
+    const std::string_view c = ticket.category;
+    return c == "complaint" || c.starts_with("complaint/");
+  }
+  const TicketSubject subject(ticket, f.priority, f.status, data.symbols);
+  return data.kpi.complaints->matches(subject.subject());
+}
+
+std::optional<std::string_view> non_empty(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
+
+// The calendar an SLA policy measures `metric` on: its target's, else the policy's own.
+const Calendar* calendar_for(const SlaPolicy* policy, Priority priority, BuiltinMetric metric) {
+  if (policy == nullptr) return nullptr;
+  for (const SlaTarget& t : policy->targets[static_cast<std::size_t>(priority)])
+    if (t.metric == static_cast<std::size_t>(metric)) return t.calendar ? &*t.calendar : nullptr;
+  return policy->calendar ? &*policy->calendar : nullptr;
+}
+
+std::int64_t business_ms(const Calendar* calendar, Instant from, Instant to) {
+  return (calendar != nullptr ? calendar->between(from, to) : to - from).count();
+}
+
+// Length-prefixed parts, so that no text can make two different keys encode alike.
+void encode(const KeyView& key, std::string& out) {
+  out.clear();
+  for (const auto& part : key) {
+    if (!part) {
+      out += '0';
+      continue;
+    }
+    out += '1';
+    out += std::to_string(part->size());
+    out += ':';
+    out += *part;
+  }
+}
+
+bool is_reply_metric(std::size_t metric) {
+  return metric == static_cast<std::size_t>(BuiltinMetric::first_response) ||
+         metric == static_cast<std::size_t>(BuiltinMetric::next_response) ||
+         metric == static_cast<std::size_t>(BuiltinMetric::periodic_update);
+}
+
+std::size_t metric_id(const SlaSection& sla, std::string_view name) {
+  for (std::size_t i = 0; i < builtin_metric_count + sla.metrics.size(); ++i)
+    if (sla.metric_name(i) == name) return i;
+  return builtin_metric_count + sla.metrics.size();  // cannot happen: the report names the policy's metrics
+}
+
+// The agent of the public human reply that completed an instance at `t`, if one did.
+std::string_view replier_at(const Timeline& events, Instant t) {
+  for (const Event* e : events)
+    if (e->at == t && is_public_human_reply(*e) && !e->agent.empty()) return e->agent;
+  return {};
+}
+
+class Adder {
+ public:
+  Adder(KpiState& state, const Ticket& ticket, Instant at)
+      : state_(state), data_(state.policy->data()), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
+        facts_(scan(ticket, events_)) {
+    for (std::size_t i = 0; i < state.options.group_by.size(); ++i)
+      if (state.options.group_by[i] == KpiDimension::agent) agent_slot_ = i;
+    key_ = key_of(facts_.owner);
+  }
+
+  void run() {
+    GroupState& g = state_.group(key_);
+    count_ticket(g);
+    const SlaPolicy* policy = nullptr;
+    std::optional<SlaReport> report;
+    if (!data_.sla.policies.empty()) {
+      report = evaluate_sla(data_, ticket_, at_);
+      if (report->policy)
+        for (const SlaPolicy& p : data_.sla.policies)
+          if (p.id == *report->policy) policy = &p;
+    }
+    if (facts_.first_reply != nullptr) {
+      const Calendar* calendar = calendar_for(policy, facts_.priority, BuiltinMetric::first_response);
+      group_for(facts_.first_reply->agent, g)
+          .first_response.add(business_ms(calendar, ticket_.created_at, facts_.first_reply->at));
+    }
+    if (is_solved(facts_.status) && facts_.solved_at) {
+      const Calendar* calendar = calendar_for(policy, facts_.priority, BuiltinMetric::resolution);
+      g.resolution.add(business_ms(calendar, ticket_.created_at, *facts_.solved_at));
+    }
+    if (report) count_sla(*report, g);
+  }
+
+ private:
+  KeyView key_of(std::string_view agent) {
+    KeyView key;
+    for (const KpiDimension d : state_.options.group_by) {
+      switch (d) {
+        case KpiDimension::agent: key.push_back(non_empty(agent)); break;
+        case KpiDimension::queue: key.push_back(non_empty(facts_.queue)); break;
+        case KpiDimension::channel: key.push_back(non_empty(ticket_.channel)); break;
+        case KpiDimension::category: key.push_back(non_empty(ticket_.category)); break;
+        case KpiDimension::priority: key.emplace_back(to_string(facts_.priority)); break;
+        case KpiDimension::day:
+          state_.local_day(ticket_.created_at, day_);
+          key.emplace_back(std::string_view(day_, sizeof day_));
+          break;
+      }
+    }
+    return key;
+  }
+
+  // The group of the ticket with `agent` in place of its owner (reply metrics).
+  GroupState& group_for(std::string_view agent, GroupState& ticket_group) {
+    if (!agent_slot_ || agent.empty() || agent == facts_.owner) return ticket_group;
+    KeyView key = key_;
+    key[*agent_slot_] = agent;
+    return state_.group(key);
+  }
+
+  void count_ticket(GroupState& g) const {
+    auto& c = g.counts;
+    const Facts& f = facts_;
+    const bool solved = is_solved(f.status);
+    ++c[tickets];
+    c[resolved] += solved;
+    c[backlog] += !solved;
+    c[ever_resolved] += f.ever_solved;
+    c[reopened] += f.reopened;
+    c[fcr] += solved && f.human_replies == 1 && !f.reopened;
+    c[one_touch] += solved && f.human_replies < 2;
+    c[bot_resolved] += solved && f.human_replies == 0;
+    c[escalated] += f.escalated;
+    c[reassigned] += f.reassigned;
+    c[rated] += f.csat >= 0;
+    c[satisfied] += f.csat >= 4;
+    c[nps_rated] += f.nps >= 0;
+    c[promoters] += f.nps >= 9;
+    c[detractors] += f.nps >= 0 && f.nps <= 6;
+    c[complaints] += is_complaint(data_, ticket_, f);
+  }
+
+  void count_sla(const SlaReport& report, GroupState& ticket_group) {
+    for (const SlaMetric& m : report.metrics) {
+      if (m.state != SlaState::achieved && m.state != SlaState::breached) continue;
+      const std::size_t id = metric_id(data_.sla, m.metric);
+      GroupState& g = is_reply_metric(id) && m.completed_at ? group_for(replier_at(events_, *m.completed_at), ticket_group)
+                                                            : ticket_group;
+      if (g.sla.size() < state_.sla_metric_count) g.sla.resize(state_.sla_metric_count);
+      ++g.sla[id][m.state == SlaState::achieved ? 0 : 1];
+    }
+  }
+
+  KpiState& state_;
+  const PolicyData& data_;
+  const Ticket& ticket_;
+  Instant at_;
+  Timeline events_;
+  Facts facts_;
+  std::optional<std::size_t> agent_slot_;
+  char day_[10] = {};
+  KeyView key_;
+};
+
+std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
+  if (whole == 0) return std::nullopt;
+  return static_cast<double>(part) / static_cast<double>(whole);
+}
+
+std::optional<double> to_seconds(std::optional<double> ms) {
+  if (!ms) return std::nullopt;
+  return static_cast<double>(std::llround(*ms)) / 1000;
+}
+
+KpiDurationStats stats_of(const QuantileSketch& s) {
+  KpiDurationStats d;
+  d.count = s.count();
+  if (d.count == 0) return d;
+  d.mean_s = to_seconds(static_cast<double>(s.sum()) / static_cast<double>(d.count));
+  d.p50_s = to_seconds(s.quantile(0.5));
+  d.p90_s = to_seconds(s.quantile(0.9));
+  return d;
+}
+
+std::optional<std::int64_t> orders_for(const KpiOrders& orders, const KpiOptions& options, const GroupKey& key) {
+  if (!orders.by_day.empty()) {
+    const auto day = std::find(options.group_by.begin(), options.group_by.end(), KpiDimension::day);
+    if (day == options.group_by.end()) return std::nullopt;
+    const auto& value = key[static_cast<std::size_t>(day - options.group_by.begin())];
+    const auto it = value ? orders.by_day.find(*value) : orders.by_day.end();
+    if (it == orders.by_day.end()) return std::nullopt;
+    return it->second;
+  }
+  return orders.total;
+}
+
+KpiGroup group_result(const GroupState& g, const KpiState& state, const KpiOrders& orders) {
+  const auto& c = g.counts;
+  KpiGroup r;
+  r.key = g.key;
+  r.tickets = c[tickets];
+  r.resolved = c[resolved];
+  r.backlog = c[backlog];
+  r.complaints = c[complaints];
+  r.first_response = stats_of(g.first_response);
+  r.resolution = stats_of(g.resolution);
+  const SlaSection& sla = state.policy->data().sla;
+  for (std::size_t id = 0; id < g.sla.size(); ++id)
+    if (g.sla[id][0] + g.sla[id][1] > 0)
+      r.sla.push_back({std::string(sla.metric_name(id)), g.sla[id][0], g.sla[id][1]});
+  r.fcr_rate = ratio(c[fcr], c[resolved]);
+  r.one_touch_rate = ratio(c[one_touch], c[resolved]);
+  r.bot_resolution_rate = ratio(c[bot_resolved], c[resolved]);
+  r.reopen_rate = ratio(c[reopened], c[ever_resolved]);
+  r.csat = ratio(c[satisfied], c[rated]);
+  if (c[nps_rated] > 0)
+    r.nps = 100.0 * static_cast<double>(c[promoters] - c[detractors]) / static_cast<double>(c[nps_rated]);
+  r.escalation_rate = ratio(c[escalated], c[tickets]);
+  r.reassignment_rate = ratio(c[reassigned], c[tickets]);
+  if (const auto n = orders_for(orders, state.options, g.key); n && *n > 0) r.complaint_rate = ratio(c[complaints], *n);
+  return r;
+}
+
+void write_optional(JsonWriter& w, std::optional<double> value) {
+  if (value) w.number(*value);
+  else w.null();
+}
+
+void write_seconds(JsonWriter& w, std::optional<double> seconds) {
+  if (seconds) w.thousandths(std::llround(*seconds * 1000));
+  else w.null();
+}
+
+void write_key(JsonWriter& w, const std::vector<KpiDimension>& group_by, const GroupKey& key) {
+  w.begin_object();
+  for (std::size_t i = 0; i < group_by.size(); ++i) {
+    w.key(to_string(group_by[i]));
+    if (key[i]) w.value(*key[i]);
+    else w.null();
+  }
+  w.end_object();
+}
+
+void write_stats(JsonWriter& w, const KpiDurationStats& s) {
+  w.begin_object();
+  w.key("count").value(s.count);
+  w.key("mean");
+  write_seconds(w, s.mean_s);
+  w.key("p50");
+  write_seconds(w, s.p50_s);
+  w.key("p90");
+  write_seconds(w, s.p90_s);
+  w.end_object();
+}
+
+}  // namespace
+
+void GroupState::merge(const GroupState& other) {
+  for (std::size_t i = 0; i < counter_count; ++i) counts[i] += other.counts[i];
+  first_response.merge(other.first_response);
+  resolution.merge(other.resolution);
+  if (sla.size() < other.sla.size()) sla.resize(other.sla.size());
+  for (std::size_t i = 0; i < other.sla.size(); ++i) {
+    sla[i][0] += other.sla[i][0];
+    sla[i][1] += other.sla[i][1];
+  }
+}
+
+KpiState::KpiState(std::shared_ptr<const Policy> p, KpiOptions o) : policy(std::move(p)), options(std::move(o)) {
+  if (!policy) throw InputError("a KPI accumulator needs a policy", "policy");
+  for (std::size_t i = 0; i < options.group_by.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (options.group_by[i] == options.group_by[j])
+        throw InputError("group_by names \"" + std::string(to_string(options.group_by[i])) + "\" twice",
+                         "group_by[" + std::to_string(i) + "]");
+  if (!options.day_calendar.empty()) {
+    const Calendar calendar = policy->calendar(options.day_calendar);
+    zone = date::locate_zone(calendar.time_zone());
+  }
+  sla_metric_count = builtin_metric_count + policy->data().sla.metrics.size();
+}
+
+GroupState& KpiState::group(const KeyView& key) {
+  encode(key, encoded_);
+  const auto found = groups.find(encoded_);
+  if (found != groups.end()) return found->second;
+  GroupState& g = groups[encoded_];
+  for (const auto& part : key) g.key.push_back(part ? std::optional<std::string>(*part) : std::nullopt);
+  return g;
+}
+
+GroupState& KpiState::group(const GroupKey& key) {
+  KeyView view;
+  for (const auto& part : key) view.push_back(part ? std::optional<std::string_view>(*part) : std::nullopt);
+  return group(view);
+}
+
+void KpiState::local_day(Instant t, char (&day)[10]) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+  if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
+  const date::year_month_day ymd{date::floor<date::days>(seconds + offset_.offset)};
+  const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
+    for (std::size_t i = digits; i-- > 0; value /= 10) day[at + i] = static_cast<char>('0' + value % 10);
+  };
+  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  day[4] = '-';
+  put(5, static_cast<unsigned>(ymd.month()), 2);
+  day[7] = '-';
+  put(8, static_cast<unsigned>(ymd.day()), 2);
+}
+
+std::vector<const GroupState*> KpiState::sorted() const {
+  std::vector<const GroupState*> list;
+  list.reserve(groups.size());
+  for (const auto& [code, g] : groups) list.push_back(&g);
+  std::sort(list.begin(), list.end(), [](const GroupState* a, const GroupState* b) { return a->key < b->key; });
+  return list;
+}
+
+}  // namespace detail
+
+std::string_view to_string(KpiDimension dimension) noexcept {
+  constexpr std::array<std::string_view, 6> names{"agent", "queue", "channel", "category", "priority", "day"};
+  return names[static_cast<std::size_t>(dimension)];
+}
+
+KpiDimension kpi_dimension(std::string_view name) {
+  for (std::uint8_t d = 0; d < 6; ++d)
+    if (to_string(static_cast<KpiDimension>(d)) == name) return static_cast<KpiDimension>(d);
+  throw InputError("cannot group by \"" + std::string(name) +
+                   "\" (agent, queue, channel, category, priority or day)");
+}
+
+std::optional<double> KpiSlaStats::rate() const noexcept { return detail::ratio(achieved, achieved + breached); }
+
+std::optional<double> KpiGroup::metric(std::string_view name) const {
+  const std::pair<std::string_view, std::optional<double>> rates[] = {
+      {"fcr_rate", fcr_rate}, {"one_touch_rate", one_touch_rate}, {"reopen_rate", reopen_rate}, {"csat", csat},
+      {"nps", nps}, {"escalation_rate", escalation_rate}, {"reassignment_rate", reassignment_rate},
+      {"bot_resolution_rate", bot_resolution_rate}, {"complaint_rate", complaint_rate},
+      {"tickets", static_cast<double>(tickets)}, {"resolved", static_cast<double>(resolved)},
+      {"backlog", static_cast<double>(backlog)},
+      {"first_response_s.mean", first_response.mean_s}, {"first_response_s.p50", first_response.p50_s},
+      {"first_response_s.p90", first_response.p90_s}, {"resolution_s.mean", resolution.mean_s},
+      {"resolution_s.p50", resolution.p50_s}, {"resolution_s.p90", resolution.p90_s}};
+  for (const auto& [n, value] : rates)
+    if (n == name) return value;
+  if (name.starts_with("sla.") && name.ends_with(".rate")) {
+    const std::string_view metric = name.substr(4, name.size() - 9);
+    for (const KpiSlaStats& s : sla)
+      if (s.metric == metric) return s.rate();
+  }
+  return std::nullopt;
+}
+
+std::string KpiResult::to_json() const {
+  detail::JsonWriter w;
+  w.begin_object();
+  w.key("group_by").begin_array();
+  for (const KpiDimension d : group_by) w.value(to_string(d));
+  w.end_array();
+  w.key("groups").begin_array();
+  for (const KpiGroup& g : groups) {
+    w.begin_object();
+    w.key("key");
+    detail::write_key(w, group_by, g.key);
+    w.key("tickets").value(g.tickets);
+    w.key("resolved").value(g.resolved);
+    w.key("backlog").value(g.backlog);
+    w.key("first_response_s");
+    detail::write_stats(w, g.first_response);
+    w.key("resolution_s");
+    detail::write_stats(w, g.resolution);
+    w.key("sla").begin_object();
+    for (const KpiSlaStats& s : g.sla) {
+      w.key(s.metric).begin_object();
+      w.key("achieved").value(s.achieved).key("breached").value(s.breached).key("rate");
+      detail::write_optional(w, s.rate());
+      w.end_object();
+    }
+    w.end_object();
+    const std::pair<std::string_view, std::optional<double>> rates[] = {
+        {"fcr_rate", g.fcr_rate}, {"one_touch_rate", g.one_touch_rate}, {"reopen_rate", g.reopen_rate},
+        {"csat", g.csat}, {"nps", g.nps}, {"escalation_rate", g.escalation_rate},
+        {"reassignment_rate", g.reassignment_rate}, {"bot_resolution_rate", g.bot_resolution_rate}};
+    for (const auto& [name, value] : rates) {
+      w.key(name);
+      detail::write_optional(w, value);
+    }
+    w.key("complaints").value(g.complaints);
+    w.key("complaint_rate");
+    detail::write_optional(w, g.complaint_rate);
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+KpiAccumulator::KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions options)
+    : state_(std::make_unique<detail::KpiState>(std::move(policy), std::move(options))) {}
+KpiAccumulator::~KpiAccumulator() = default;
+KpiAccumulator::KpiAccumulator(KpiAccumulator&&) noexcept = default;
+KpiAccumulator& KpiAccumulator::operator=(KpiAccumulator&&) noexcept = default;
+KpiAccumulator::KpiAccumulator(const KpiAccumulator& other) : state_(std::make_unique<detail::KpiState>(*other.state_)) {}
+KpiAccumulator& KpiAccumulator::operator=(const KpiAccumulator& other) {
+  if (this != &other) state_ = std::make_unique<detail::KpiState>(*other.state_);
+  return *this;
+}
+
+KpiAccumulator KpiAccumulator::empty_copy() const { return {state_->policy, state_->options}; }
+
+void KpiAccumulator::add(const Ticket& ticket, Instant at) {
+  if (at < ticket.created_at)
+    throw InputError("cannot count ticket \"" + ticket.id + "\" at " + format_instant(at) +
+                     ", before it was created (" + format_instant(ticket.created_at) + ")");
+  detail::Adder(*state_, ticket, at).run();
+}
+
+void KpiAccumulator::merge(const KpiAccumulator& other) {
+  if (&other == this) {
+    // Merging into itself would read what it writes: merge a copy (doubling every count).
+    const KpiAccumulator copy(other);
+    merge(copy);
+    return;
+  }
+  if (state_->options.group_by != other.state_->options.group_by ||
+      state_->options.day_calendar != other.state_->options.day_calendar)
+    throw InputError("cannot merge KPI accumulators that group differently (group_by and day_calendar must match)");
+  if (state_->sla_metric_count != other.state_->sla_metric_count)
+    throw InputError("cannot merge KPI accumulators of policies with different SLA metrics");
+  for (const auto& [code, g] : other.state_->groups) {
+    auto [it, inserted] = state_->groups.try_emplace(code, g);
+    if (!inserted) it->second.merge(g);
+  }
+}
+
+KpiResult KpiAccumulator::result(const KpiOrders& orders) const {
+  KpiResult r;
+  r.group_by = state_->options.group_by;
+  for (const detail::GroupState* g : state_->sorted()) r.groups.push_back(detail::group_result(*g, *state_, orders));
+  return r;
+}
+
+std::string KpiAccumulator::to_json() const { return detail::state_to_json(*state_); }
+
+KpiAccumulator KpiAccumulator::from_json(std::shared_ptr<const Policy> policy, std::string_view json) {
+  KpiAccumulator a(std::move(policy), {});
+  detail::state_from_json(*a.state_, json);
+  return a;
+}
+
+KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets, Instant at,
+                      const KpiOptions& options, const KpiOrders& orders) {
+  KpiAccumulator a(std::move(policy), options);
+  for (const Ticket& t : tickets) a.add(t, at);
+  return a.result(orders);
+}
+
+KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets, Instant at,
+                            const KpiOptions& options, const KpiOrders& orders, unsigned threads) {
+  std::vector<std::pair<std::size_t, std::string_view>> lines;  // line number from 1, text
+  std::size_t number = 0;
+  for (std::size_t pos = 0; pos < tickets.size();) {
+    const std::size_t end = std::min(tickets.find('\n', pos), tickets.size());
+    const std::string_view line = tickets.substr(pos, end - pos);
+    ++number;
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(number, line);
+    pos = end + 1;
+  }
+  // One accumulator per slice of lines, merged in slice order: the result does not depend on
+  // how the threads shared the work.
+  constexpr std::size_t slice = 256;
+  const KpiAccumulator empty(std::move(policy), options);
+  std::vector<KpiAccumulator> parts((lines.size() + slice - 1) / slice, empty);
+  detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
+    for (std::size_t i = p * slice; i < std::min(lines.size(), (p + 1) * slice); ++i) {
+      try {
+        parts[p].add(Ticket::from_json(lines[i].second), at);
+      } catch (const InputError& e) {
+        throw InputError("line " + std::to_string(lines[i].first) + ": " + e.what(), e.path());
+      }
+    }
+  });
+  KpiAccumulator total = empty.empty_copy();
+  for (const KpiAccumulator& part : parts) total.merge(part);
+  return total.result(orders);
+}
+
+}  // namespace aftersales

@@ -1,0 +1,67 @@
+#include "kpi/kpi_request.hpp"
+
+#include <aftersales/error.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+
+#include "detail/json_reader.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+std::vector<KpiDimension> dimensions(const Node& node) {
+  std::vector<KpiDimension> list;
+  const auto* array = node.array();
+  if (array == nullptr) return list;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const Node entry = node.element(i);
+    const auto name = entry.string();
+    if (!name) continue;
+    try {
+      list.push_back(kpi_dimension(*name));
+    } catch (const InputError& e) {
+      entry.problem(e.what());
+    }
+  }
+  return list;
+}
+
+std::optional<std::int64_t> order_count(const Node& node) {
+  const auto n = node.integer();
+  if (n && *n < 0) node.problem("an order count cannot be negative");
+  return n && *n >= 0 ? n : std::nullopt;
+}
+
+void read_orders(const Node& node, KpiOrders& orders) {
+  if (!node.value().is_object()) {
+    orders.total = order_count(node);
+    return;
+  }
+  for (const auto& [key, value] : node.value().get_object()) {
+    const std::string_view day(key.data(), key.size());
+    if (const auto n = order_count(node.child(day, value))) orders.by_day.emplace(std::string(day), *n);
+  }
+}
+
+}  // namespace
+
+KpiRequest read_kpi_request(std::string_view json) {
+  KpiRequest request;
+  if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return request;
+  Problems problems;
+  boost::json::monotonic_resource scratch;
+  const auto document = parse_json(json, LoadLimits{}, problems, &scratch);
+  if (!document) problems.throw_input("invalid KPI options");
+  const Node root(*document, problems);
+  if (root.object({"group_by", "day_calendar", "orders", "rank_within"})) {
+    if (const auto node = root.member("group_by")) request.options.group_by = dimensions(*node);
+    if (const auto node = root.member("day_calendar"))
+      if (const auto name = node->string()) request.options.day_calendar = std::string(*name);
+    if (const auto node = root.member("orders")) read_orders(*node, request.orders);
+    if (const auto node = root.member("rank_within")) request.rank_within = dimensions(*node);
+  }
+  if (!problems.empty()) problems.throw_input("invalid KPI options");
+  return request;
+}
+
+}  // namespace aftersales::detail

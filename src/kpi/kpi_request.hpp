@@ -1,0 +1,23 @@
+#pragma once
+// The options of a KPI or scorecard request given as JSON (the C ABI's `options_json`):
+// {"group_by": [...], "day_calendar": "cn", "orders": 120000 | {"2026-11-11": 120000},
+//  "rank_within": [...]}.
+
+#include <aftersales/kpi.hpp>
+
+#include <string_view>
+#include <vector>
+
+namespace aftersales::detail {
+
+struct KpiRequest {
+  KpiOptions options;
+  KpiOrders orders;
+  std::vector<KpiDimension> rank_within;
+};
+
+/// Reads a request; an empty text is the default request (one group, no orders).
+/// @throws InputError naming the JSON path of every problem.
+KpiRequest read_kpi_request(std::string_view json);
+
+}  // namespace aftersales::detail

@@ -1,0 +1,236 @@
+// The accumulator's partial state as JSON (docs/kpi.md, "Partial state"): everything a
+// map/reduce job ships between workers. Reading it validates every value with its path: a
+// state file is input like any other.
+#include <aftersales/error.hpp>
+
+#include <boost/json/monotonic_resource.hpp>
+
+#include "detail/json_reader.hpp"
+#include "detail/json_writer.hpp"
+#include "detail/text.hpp"
+#include "kpi/kpi_state.hpp"
+#include "policy/policy_data.hpp"
+
+namespace aftersales::detail {
+namespace {
+
+constexpr int state_version = 1;
+
+void write_sketch(JsonWriter& w, const QuantileSketch& s) {
+  w.begin_object();
+  w.key("sum_ms").value(s.sum());
+  if (s.exact()) {
+    w.key("values").begin_array();
+    for (const std::int64_t v : s.values()) w.value(v);
+    w.end_array();
+  } else {
+    w.key("min_ms").value(s.min()).key("max_ms").value(s.max()).key("zeros").value(s.zeros());
+    w.key("offset").value(static_cast<std::int64_t>(s.offset()));
+    w.key("buckets").begin_array();
+    for (const std::int64_t b : s.buckets()) w.value(b);
+    w.end_array();
+  }
+  w.end_object();
+}
+
+// Bounded so that merging any two valid states cannot overflow (10^15 milliseconds is 31,000
+// years; 10^15 tickets is more than any desk will see).
+constexpr std::int64_t max_count = 1'000'000'000'000'000;
+
+std::optional<std::int64_t> count(const Node& node) {
+  const auto value = node.integer();
+  if (value && (*value < 0 || *value > max_count)) {
+    node.problem("expected a count (an integer from 0 to 10^15), found " + std::to_string(*value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+std::optional<std::vector<std::int64_t>> counts(const Node& node) {
+  const auto* list = node.array();
+  if (list == nullptr) return std::nullopt;
+  std::vector<std::int64_t> out;
+  out.reserve(list->size());
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const auto v = count(node.element(i));
+    if (!v) return std::nullopt;
+    out.push_back(*v);
+  }
+  return out;
+}
+
+std::optional<QuantileSketch> read_sketch(const Node& node) {
+  if (!node.object({"sum_ms", "values", "min_ms", "max_ms", "zeros", "offset", "buckets"})) return std::nullopt;
+  if (const auto values_node = node.member("values")) {
+    const auto values = counts(*values_node);
+    if (!values) return std::nullopt;
+    auto sketch = QuantileSketch::exact_from(*values);
+    if (!sketch) values_node->problem("at most " + std::to_string(QuantileSketch::exact_limit) + " exact values");
+    return sketch;
+  }
+  std::array<std::int64_t, 5> parts{};
+  constexpr std::array<std::string_view, 5> names{"sum_ms", "min_ms", "max_ms", "zeros", "offset"};
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    const auto member = node.required(names[i]);
+    const auto value = member ? count(*member) : std::nullopt;
+    if (!value) return std::nullopt;
+    parts[i] = *value;
+  }
+  const auto buckets_node = node.required("buckets");
+  const auto buckets = buckets_node ? counts(*buckets_node) : std::nullopt;
+  if (!buckets) return std::nullopt;
+  std::optional<QuantileSketch> sketch;
+  // Bucket 0 holds 1 ms and bucket 4,400 already lies beyond 2^63 ms.
+  if (parts[4] <= 4'400)
+    sketch = QuantileSketch::bucketed_from(parts[0], parts[1], parts[2], parts[3], static_cast<std::int32_t>(parts[4]),
+                                           *buckets);
+  if (!sketch) node.problem("the sketch's parts contradict each other (negative or out-of-range values, "
+                            "more than 4096 buckets, or too few values to be bucketed)");
+  return sketch;
+}
+
+GroupKey read_key(const Node& node, std::size_t dimensions) {
+  GroupKey key;
+  const auto* list = node.array();
+  if (list == nullptr) return key;
+  if (list->size() != dimensions) {
+    node.problem("expected " + std::to_string(dimensions) + " values, one per group_by dimension");
+    return key;
+  }
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node part = node.element(i);
+    if (part.value().is_null()) key.emplace_back();
+    else if (const auto text = part.string()) key.emplace_back(std::string(*text));
+  }
+  return key;
+}
+
+void read_group(const Node& node, KpiState& state) {
+  if (!node.object({"key", "counts", "first_response", "resolution", "sla"})) return;
+  const auto key_node = node.required("key");
+  GroupState g;
+  if (key_node) g.key = read_key(*key_node, state.options.group_by.size());
+  if (const auto counts_node = node.required("counts")) {
+    if (counts_node->any_object() != nullptr) {
+      for (std::size_t i = 0; i < counter_count; ++i)
+        if (const auto member = counts_node->required(counter_names[i]))
+          if (const auto v = count(*member)) g.counts[i] = *v;
+    }
+  }
+  for (const auto& [name, sketch] : {std::pair{"first_response", &g.first_response}, std::pair{"resolution", &g.resolution}})
+    if (const auto member = node.required(name))
+      if (auto s = read_sketch(*member)) *sketch = std::move(*s);
+  if (const auto sla_node = node.member("sla")) {
+    if (const auto* object = sla_node->any_object()) {
+      const SlaSection& sla = state.policy->data().sla;
+      g.sla.resize(state.sla_metric_count);
+      for (const auto& [k, v] : *object) {
+        const std::string_view name(k.data(), k.size());
+        const Node entry = sla_node->child(name, v);
+        std::size_t id = 0;
+        while (id < state.sla_metric_count && sla.metric_name(id) != name) ++id;
+        if (id == state.sla_metric_count) {
+          entry.problem("the policy has no SLA metric " + quoted(name));
+          continue;
+        }
+        const auto pair = counts(entry);
+        if (pair && pair->size() == 2) g.sla[id] = {(*pair)[0], (*pair)[1]};
+        else if (pair) entry.problem("expected [achieved, breached]");
+      }
+    }
+  }
+  if (!key_node || g.key.size() != state.options.group_by.size()) return;
+  GroupState& target = state.group(g.key);
+  target.merge(g);
+}
+
+std::vector<KpiDimension> read_group_by(const Node& node) {
+  std::vector<KpiDimension> dims;
+  const auto* list = node.array();
+  if (list == nullptr) return dims;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node entry = node.element(i);
+    const auto name = entry.string();
+    if (!name) continue;
+    try {
+      dims.push_back(kpi_dimension(*name));
+    } catch (const InputError& e) {
+      entry.problem(e.what());
+    }
+  }
+  return dims;
+}
+
+}  // namespace
+
+std::string state_to_json(const KpiState& state) {
+  JsonWriter w;
+  w.begin_object();
+  w.key("kpi_state").value(state_version);
+  w.key("group_by").begin_array();
+  for (const KpiDimension d : state.options.group_by) w.value(to_string(d));
+  w.end_array();
+  w.key("day_calendar");
+  if (state.options.day_calendar.empty()) w.null();
+  else w.value(state.options.day_calendar);
+  w.key("groups").begin_array();
+  for (const GroupState* g : state.sorted()) {
+    w.begin_object();
+    w.key("key").begin_array();
+    for (const auto& part : g->key) {
+      if (part) w.value(*part);
+      else w.null();
+    }
+    w.end_array();
+    w.key("counts").begin_object();
+    for (std::size_t i = 0; i < counter_count; ++i) w.key(counter_names[i]).value(g->counts[i]);
+    w.end_object();
+    w.key("first_response");
+    write_sketch(w, g->first_response);
+    w.key("resolution");
+    write_sketch(w, g->resolution);
+    w.key("sla").begin_object();
+    const SlaSection& sla = state.policy->data().sla;
+    for (std::size_t id = 0; id < g->sla.size(); ++id) {
+      if (g->sla[id][0] + g->sla[id][1] == 0) continue;
+      w.key(sla.metric_name(id)).begin_array().value(g->sla[id][0]).value(g->sla[id][1]).end_array();
+    }
+    w.end_object();
+    w.end_object();
+  }
+  w.end_array();
+  w.end_object();
+  return w.take();
+}
+
+void state_from_json(KpiState& state, std::string_view json) {
+  Problems problems;
+  boost::json::monotonic_resource scratch;
+  const LoadLimits limits{std::size_t{1} << 30, 16};
+  const auto document = parse_json(json, limits, problems, &scratch);
+  if (!document) problems.throw_input("invalid KPI state");
+  const Node root(*document, problems);
+  if (!root.object({"kpi_state", "group_by", "day_calendar", "groups"})) problems.throw_input("invalid KPI state");
+  if (const auto version = root.required("kpi_state")) {
+    const auto v = version->integer();
+    if (v && *v != state_version) version->problem("this library reads KPI state version 1");
+  }
+  KpiOptions options;
+  if (const auto group_by = root.required("group_by")) options.group_by = read_group_by(*group_by);
+  if (const auto calendar = root.member("day_calendar"); calendar && !calendar->value().is_null())
+    if (const auto name = calendar->string()) options.day_calendar = std::string(*name);
+  if (!problems.empty()) problems.throw_input("invalid KPI state");
+  try {
+    state = KpiState(state.policy, std::move(options));
+  } catch (const Error& e) {
+    root.problem(e.what());
+    problems.throw_input("invalid KPI state");
+  }
+  if (const auto groups = root.required("groups")) {
+    if (const auto* list = groups->array())
+      for (std::size_t i = 0; i < list->size(); ++i) read_group(groups->element(i), state);
+  }
+  if (!problems.empty()) problems.throw_input("invalid KPI state");
+}
+
+}  // namespace aftersales::detail

@@ -1,0 +1,114 @@
+/*
+ * The C ABI's KPI, scorecard and staffing calls, compiled as C99. Expected values are worked
+ * out by hand in the comments. Prints one line per failed check and "N passed, M failed".
+ */
+#include <aftersales.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+static int passed;
+static int failed;
+
+static void check(int ok, const char *what, int line) {
+  if (ok) {
+    ++passed;
+    return;
+  }
+  ++failed;
+  fprintf(stderr, "kpi_test.c:%d: FAILED: %s (last error: \"%s\")\n", line, what, aftersales_last_error());
+}
+#define CHECK(cond) check((cond) != 0, #cond, __LINE__)
+
+/* 24x7 in UTC, a 10-minute first-response target, and a one-metric scorecard. */
+static const char policy_json[] =
+    "{\"schema_version\": 1,"
+    " \"calendars\": {\"utc\": {\"timezone\": \"UTC\", \"hours\": \"24x7\"}},"
+    " \"sla\": {\"policies\": [{\"id\": \"all\", \"calendar\": \"utc\","
+    "   \"targets\": {\"normal\": {\"first_response\": \"10m\"}}}]},"
+    " \"kpi\": {\"scorecards\": [{\"id\": \"speed\", \"metrics\":"
+    "   {\"first_response_s.mean\": {\"weight\": 1, \"target\": 60, \"floor\": 600}}}]}}";
+
+/* A-1 answers in 5 minutes (300 s, achieved); A-2 in 20 minutes (1200 s, breached). */
+static const char tickets[] =
+    "{\"id\": \"1\", \"created_at\": \"2026-11-11T00:00:00Z\", \"events\": ["
+    "{\"at\": \"2026-11-11T00:05:00Z\", \"type\": \"agent_reply\", \"agent\": \"A-1\"}]}\n"
+    "\n"
+    "{\"id\": \"2\", \"created_at\": \"2026-11-11T00:00:00Z\", \"events\": ["
+    "{\"at\": \"2026-11-11T00:20:00Z\", \"type\": \"agent_reply\", \"agent\": \"A-2\"}]}\n";
+
+int main(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_kpi_accumulator *a = NULL, *b = NULL, *c = NULL;
+  aftersales_staffing_result r;
+  char *json = NULL;
+  char *state = NULL;
+  /* 2026-11-12T00:00:00Z: 56 years of 365 days (20,440) + 14 leap days (1972-2024) + 315 days
+   * into 2026 (Jan-Oct 304 + 11) = 20,769 days after 1970-01-01, times 86,400,000 ms. */
+  const int64_t at = (int64_t)20769 * 86400000;
+
+  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy) == AFTERSALES_OK);
+
+  /* Both tickets in one group: first responses 300 and 1200 s, mean 750; SLA 1 of 2. */
+  CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at, NULL, 1, &json) == AFTERSALES_OK);
+  CHECK(json != NULL && strstr(json, "\"first_response_s\":{\"count\":2,\"mean\":750,\"p50\":300,\"p90\":300}") != NULL);
+  CHECK(json != NULL && strstr(json, "\"first_response\":{\"achieved\":1,\"breached\":1,\"rate\":0.5}") != NULL);
+  aftersales_free(json);
+
+  /* Scorecard by agent: A-1 mean 300 s → (300 − 600)/(60 − 600) = 0.5556 → 55.5556;
+   * A-2 1200 s → below the floor → 0. A-1 ranks first. */
+  CHECK(aftersales_kpi_scorecard(policy, "speed", tickets, sizeof tickets - 1, at, "{\"group_by\": [\"agent\"]}", 0,
+                                 &json) == AFTERSALES_OK);
+  CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-1\"},\"score\":55.555556,\"stars\":1,\"rank\":1") != NULL);
+  CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-2\"},\"score\":0,\"stars\":1,\"rank\":2") != NULL);
+  aftersales_free(json);
+
+  /* Accumulators: one ticket each, shipped as JSON, merged: the same KPIs as one pass. */
+  CHECK(aftersales_kpi_accumulator_new(policy, NULL, &a) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_accumulator_new(policy, "", &b) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_accumulator_add(a, tickets, strchr(tickets, '\n') - tickets, at) == AFTERSALES_OK);
+  {
+    const char *second = strstr(tickets, "{\"id\": \"2\"");
+    CHECK(aftersales_kpi_accumulator_add(b, second, strlen(second), at) == AFTERSALES_OK);
+  }
+  CHECK(aftersales_kpi_accumulator_to_json(b, &state) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_accumulator_from_json(policy, state, strlen(state), &c) == AFTERSALES_OK);
+  aftersales_free(state);
+  CHECK(aftersales_kpi_accumulator_merge(a, c) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_accumulator_result(a, "{\"orders\": 4}", &json) == AFTERSALES_OK);
+  CHECK(json != NULL && strstr(json, "\"mean\":750") != NULL);
+  CHECK(json != NULL && strstr(json, "\"complaint_rate\":0}") != NULL); /* 0 complaints / 4 orders */
+  aftersales_free(json);
+
+  aftersales_kpi_accumulator_free(b);
+
+  /* Errors: a bad dimension names its path; a bad ticket; NULL handles. */
+  CHECK(aftersales_kpi_accumulator_new(policy, "{\"group_by\": [\"team\"]}", &b) == AFTERSALES_EINPUT &&
+        strstr(aftersales_last_error(), "group_by[0]") != NULL && b == NULL);
+  CHECK(aftersales_kpi_accumulator_add(a, "{}", 2, at) == AFTERSALES_EINPUT);
+  CHECK(aftersales_kpi_accumulator_merge(a, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_kpi_compute(policy, "x", 1, at, NULL, 1, &json) == AFTERSALES_EINPUT && json == NULL &&
+        strstr(aftersales_last_error(), "line 1") != NULL);
+  CHECK(aftersales_kpi_scorecard(policy, "nope", tickets, sizeof tickets - 1, at, NULL, 1, &json) ==
+        AFTERSALES_ENOT_FOUND);
+
+  /* Erlang C, callcentrehelper.com's worked example: 100 calls / 30 min, AHT 180 s, 80% in
+   * 20 s, occupancy <= 85%, shrinkage 30%: A = 10 Erlangs, 14 agents (SL 0.88835), 20
+   * scheduled (14 / 0.7). */
+  CHECK(aftersales_erlang_c_required(100, 1800, 180, 20, 0.8, 0.85, 0.3, &r) == AFTERSALES_OK);
+  CHECK(r.agents == 14 && r.scheduled == 20 && fabs(r.service_level - 0.88835) < 1e-5 && r.abandonment == 0);
+  CHECK(aftersales_erlang_c(100, 1800, 180, 13, 20, &r) == AFTERSALES_OK && r.service_level < 0.8);
+  CHECK(aftersales_erlang_a_required(100, 1800, 180, 60, 20, 0.8, 1, 0, &r) == AFTERSALES_OK && r.agents <= 14 &&
+        r.abandonment > 0);
+  CHECK(aftersales_erlang_a(100, 1800, 180, 0, 14, 20, &r) == AFTERSALES_EINPUT &&
+        strstr(aftersales_last_error(), "patience_s") != NULL);
+  CHECK(aftersales_erlang_c(100, 1800, 180, 14, 20, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+
+  aftersales_kpi_accumulator_free(a);
+  aftersales_kpi_accumulator_free(c);
+  aftersales_kpi_accumulator_free(NULL);
+  aftersales_policy_free(policy);
+  printf("%d passed, %d failed\n", passed, failed);
+  return failed == 0 ? 0 : 1;
+}

@@ -1,0 +1,447 @@
+#include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
+#include <aftersales/policy.hpp>
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <random>
+
+#include "kpi/quantile_sketch.hpp"
+#include "test_support.hpp"
+
+namespace aftersales {
+namespace {
+
+using test::at;
+
+// Business hours 09:00-18:00 on weekdays in Shanghai. 2026-11-11 is a Wednesday.
+constexpr std::string_view policy_json = R"({
+  "schema_version": 1,
+  "calendars": {"cn": {"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]}}},
+  "sla": {"policies": [{"id": "std", "calendar": "cn", "targets": {
+    "normal": {"first_response": "1h", "resolution": "8h"},
+    "high": {"first_response": "30m", "resolution": "4h"}}}]},
+  "kpi": {"scorecards": [
+    {"id": "agent-monthly", "metrics": {
+       "csat": {"weight": 0.4, "target": 0.95, "floor": 0.7},
+       "first_response_s.p50": {"weight": 0.3, "target": 60, "floor": 600},
+       "fcr_rate": {"weight": 0.3, "target": 0.8, "floor": 0.4}},
+     "stars": [60, 70, 80, 90]},
+    {"id": "strict", "metrics": {
+       "csat": {"weight": 0.4, "target": 0.95, "floor": 0.7, "critical": true},
+       "first_response_s.p50": {"weight": 0.3, "target": 60, "floor": 600},
+       "fcr_rate": {"weight": 0.3, "target": 0.8, "floor": 0.4}}}]}
+})";
+
+std::shared_ptr<const Policy> policy() {
+  static const auto p = Policy::from_json(policy_json);
+  return p;
+}
+
+Event event(EventType type, std::string_view when, std::string agent = {}) {
+  Event e = Event::of(type, at(when));
+  e.agent = std::move(agent);
+  return e;
+}
+Event reply(std::string_view when, std::string agent) { return event(EventType::agent_reply, when, std::move(agent)); }
+Event assigned(std::string_view when, std::string agent, std::string queue = {}) {
+  Event e = event(EventType::assigned, when, std::move(agent));
+  e.queue = std::move(queue);
+  return e;
+}
+Event scored(EventType type, std::string_view when, int score) {
+  Event e = event(type, when);
+  e.score = score;
+  return e;
+}
+
+Ticket ticket(std::string id, std::string_view created, std::string channel, std::vector<Event> events) {
+  Ticket t;
+  t.id = std::move(id);
+  t.created_at = at(created);
+  t.channel = std::move(channel);
+  t.category = "after_sales/return";
+  t.events = std::move(events);
+  return t;
+}
+
+// Five tickets worked by hand (times +08:00; business hours 09:00-18:00 Wed 11th - Fri 13th):
+// T1 chat: created 11th 10:00, A-1 assigned 10:05, replies 10:20, resolved 11:00, CSAT 5.
+//    first response 20 m = 1200 s; resolution 1 h = 3600 s; one human reply, never reopened:
+//    FCR and one-touch. SLA first_response and resolution achieved. Owner A-1.
+// T2 phone: created 11th 17:30, A-1 assigned 17:31, A-1 replies 12th 09:30 (30 m + 30 m of
+//    business time = 3600 s: exactly the 1 h target, achieved), replies 10:00, resolved 10:30,
+//    reopened 11:00, reassigned to A-2 11:05, A-2 replies 11:10, resolved 11:20, CSAT 3.
+//    Resolution, created to the last resolution: 30 m + 2 h 20 m = 10200 s. Three human
+//    replies, reopened, reassigned. Owner (assignee at the last resolution): A-2; the first
+//    response (and its SLA instance) belongs to A-1, whose reply it was.
+// T3 email, high: created 12th 09:00, a bot answers 09:01, resolved 09:02: bot resolution
+//    (no human reply), one-touch, not FCR; resolution 120 s; no owner.
+// T4 chat: created 12th 10:00, A-2 assigned 10:01, escalated 10:30, NPS 3; unresolved at the
+//    13th 12:00: backlog. Breaches first_response (1 h, at 11:00) and resolution (8 h of
+//    business time: 12th 10:00-18:00 is 8 h, breached at 18:00).
+// T5 web, complaint: created 13th 01:00 (12th 17:00 UTC), A-1 assigned 01:05, replies 09:10
+//    (business 600 s), NPS 10, resolved 09:30 (1800 s), CSAT 4. FCR, one-touch.
+std::vector<Ticket> tickets() {
+  std::vector<Ticket> list;
+  list.push_back(ticket("T1", "2026-11-11T10:00:00+08:00", "chat",
+                        {assigned("2026-11-11T10:05:00+08:00", "A-1", "returns"), reply("2026-11-11T10:20:00+08:00", "A-1"),
+                         event(EventType::resolved, "2026-11-11T11:00:00+08:00"),
+                         scored(EventType::satisfaction, "2026-11-11T11:30:00+08:00", 5)}));
+  list.push_back(ticket("T2", "2026-11-11T17:30:00+08:00", "phone",
+                        {assigned("2026-11-11T17:31:00+08:00", "A-1", "returns"), reply("2026-11-12T09:30:00+08:00", "A-1"),
+                         reply("2026-11-12T10:00:00+08:00", "A-1"), event(EventType::resolved, "2026-11-12T10:30:00+08:00"),
+                         event(EventType::reopened, "2026-11-12T11:00:00+08:00"),
+                         assigned("2026-11-12T11:05:00+08:00", "A-2", "returns"), reply("2026-11-12T11:10:00+08:00", "A-2"),
+                         event(EventType::resolved, "2026-11-12T11:20:00+08:00"),
+                         scored(EventType::satisfaction, "2026-11-12T11:30:00+08:00", 3)}));
+  Event bot = reply("2026-11-12T09:01:00+08:00", "");
+  bot.bot = true;
+  Ticket t3 = ticket("T3", "2026-11-12T09:00:00+08:00", "email", {bot, event(EventType::resolved, "2026-11-12T09:02:00+08:00")});
+  t3.priority = Priority::high;
+  list.push_back(t3);
+  list.push_back(ticket("T4", "2026-11-12T10:00:00+08:00", "chat",
+                        {assigned("2026-11-12T10:01:00+08:00", "A-2", "returns"), event(EventType::escalated, "2026-11-12T10:30:00+08:00"),
+                         scored(EventType::nps, "2026-11-12T10:40:00+08:00", 3)}));
+  Ticket t5 = ticket("T5", "2026-11-13T01:00:00+08:00", "web",
+                     {assigned("2026-11-13T01:05:00+08:00", "A-1", "complaints"), reply("2026-11-13T09:10:00+08:00", "A-1"),
+                      scored(EventType::nps, "2026-11-13T09:20:00+08:00", 10), event(EventType::resolved, "2026-11-13T09:30:00+08:00"),
+                      scored(EventType::satisfaction, "2026-11-13T09:40:00+08:00", 4)});
+  t5.category = "complaint/delivery";
+  list.push_back(t5);
+  return list;
+}
+
+const Instant when = at("2026-11-13T12:00:00+08:00");
+
+KpiResult kpi(const KpiOptions& options, const KpiOrders& orders = {}) {
+  return compute_kpi(policy(), tickets(), when, options, orders);
+}
+
+const KpiSlaStats& sla_of(const KpiGroup& g, std::string_view metric) {
+  const auto it = std::find_if(g.sla.begin(), g.sla.end(), [&](const KpiSlaStats& s) { return s.metric == metric; });
+  EXPECT_NE(it, g.sla.end()) << metric;
+  return *it;
+}
+
+TEST(Kpi, EveryMetricOverAllTickets) {
+  KpiOrders orders;
+  orders.total = 100;
+  const KpiResult r = kpi({}, orders);
+  ASSERT_EQ(r.groups.size(), 1u);
+  const KpiGroup& g = r.groups[0];
+  EXPECT_TRUE(g.key.empty());
+  EXPECT_EQ(g.tickets, 5);
+  EXPECT_EQ(g.resolved, 4);
+  EXPECT_EQ(g.backlog, 1);
+  // First responses 1200, 3600, 600: mean 1800; ranks floor(0.5 × 2) = 1 and floor(0.9 × 2) = 1
+  // of [600, 1200, 3600] are both 1200.
+  EXPECT_EQ(g.first_response.count, 3);
+  EXPECT_EQ(g.first_response.mean_s, 1800.0);
+  EXPECT_EQ(g.first_response.p50_s, 1200.0);
+  EXPECT_EQ(g.first_response.p90_s, 1200.0);
+  // Resolutions 3600, 10200, 120, 1800: mean 15720 / 4 = 3930; sorted [120, 1800, 3600, 10200],
+  // p50 rank floor(1.5) = 1 → 1800, p90 rank floor(2.7) = 2 → 3600.
+  EXPECT_EQ(g.resolution.count, 4);
+  EXPECT_EQ(g.resolution.mean_s, 3930.0);
+  EXPECT_EQ(g.resolution.p50_s, 1800.0);
+  EXPECT_EQ(g.resolution.p90_s, 3600.0);
+  // SLA: T1, T2, T3, T5 achieve both metrics; T4 breaches both.
+  EXPECT_EQ(sla_of(g, "first_response").achieved, 4);
+  EXPECT_EQ(sla_of(g, "first_response").breached, 1);
+  EXPECT_EQ(sla_of(g, "first_response").rate(), 0.8);
+  EXPECT_EQ(sla_of(g, "resolution").rate(), 0.8);
+  EXPECT_EQ(g.fcr_rate, 0.5);               // T1, T5 of 4 resolved
+  EXPECT_EQ(g.one_touch_rate, 0.75);        // T1, T3, T5
+  EXPECT_EQ(g.bot_resolution_rate, 0.25);   // T3
+  EXPECT_EQ(g.reopen_rate, 0.25);           // T2 of 4 ever resolved
+  EXPECT_EQ(g.csat, 2.0 / 3);               // 5 and 4 of scores 5, 3, 4
+  EXPECT_EQ(g.nps, 0.0);                    // one promoter (10), one detractor (3) of 2
+  EXPECT_EQ(g.escalation_rate, 0.2);        // T4 of 5
+  EXPECT_EQ(g.reassignment_rate, 0.2);      // T2 of 5
+  EXPECT_EQ(g.complaints, 1);               // T5, category complaint/...
+  EXPECT_EQ(g.complaint_rate, 0.01);        // 1 per 100 orders
+}
+
+TEST(Kpi, ByAgentAttributesTicketsToTheResolverAndRepliesToTheirAuthor) {
+  const KpiResult r = kpi({{KpiDimension::agent}, ""});
+  ASSERT_EQ(r.groups.size(), 3u);
+  // Sorted by key: no agent first.
+  const KpiGroup& none = r.groups[0];
+  const KpiGroup& a1 = r.groups[1];
+  const KpiGroup& a2 = r.groups[2];
+  EXPECT_EQ(none.key[0], std::nullopt);
+  EXPECT_EQ(a1.key[0], "A-1");
+  EXPECT_EQ(a2.key[0], "A-2");
+  EXPECT_EQ(none.tickets, 1);  // T3
+  EXPECT_EQ(none.bot_resolution_rate, 1.0);
+  EXPECT_EQ(none.csat, std::nullopt);  // no rated ticket: left out, not 0
+  // A-1 owns T1 and T5 and wrote the first replies of T1, T2 and T5.
+  EXPECT_EQ(a1.tickets, 2);
+  EXPECT_EQ(a1.first_response.count, 3);
+  EXPECT_EQ(a1.first_response.p50_s, 1200.0);
+  EXPECT_EQ(a1.resolution.mean_s, 2700.0);  // (3600 + 1800) / 2
+  EXPECT_EQ(sla_of(a1, "first_response").achieved, 3);
+  EXPECT_EQ(sla_of(a1, "resolution").achieved, 2);
+  EXPECT_EQ(a1.fcr_rate, 1.0);
+  EXPECT_EQ(a1.csat, 1.0);
+  // A-2 resolved the reopened T2 and holds T4 in backlog; no first response of its own.
+  EXPECT_EQ(a2.tickets, 2);
+  EXPECT_EQ(a2.backlog, 1);
+  EXPECT_EQ(a2.first_response.count, 0);
+  EXPECT_EQ(a2.first_response.p50_s, std::nullopt);
+  EXPECT_EQ(a2.resolution.mean_s, 10200.0);
+  EXPECT_EQ(sla_of(a2, "first_response").breached, 1);  // T4, still unanswered: its owner's
+  EXPECT_EQ(sla_of(a2, "resolution").rate(), 0.5);
+  EXPECT_EQ(a2.reopen_rate, 1.0);
+  EXPECT_EQ(a2.fcr_rate, 0.0);
+  EXPECT_EQ(a2.nps, -100.0);
+}
+
+TEST(Kpi, DaysFollowTheNamedCalendarsTimeZone) {
+  // T5 was created at 01:00 on the 13th in Shanghai, 17:00 on the 12th in UTC.
+  KpiOrders orders;
+  orders.by_day = {{"2026-11-13", 50}};
+  const KpiResult shanghai = kpi({{KpiDimension::day}, "cn"}, orders);
+  ASSERT_EQ(shanghai.groups.size(), 3u);
+  EXPECT_EQ(shanghai.groups[2].key[0], "2026-11-13");
+  EXPECT_EQ(shanghai.groups[2].tickets, 1);
+  EXPECT_EQ(shanghai.groups[2].complaint_rate, 0.02);  // 1 complaint / 50 orders that day
+  EXPECT_EQ(shanghai.groups[0].complaint_rate, std::nullopt);  // no order count for the 11th
+  const KpiResult utc = kpi({{KpiDimension::day}, ""});
+  ASSERT_EQ(utc.groups.size(), 2u);
+  EXPECT_EQ(utc.groups[1].key[0], "2026-11-12");
+  EXPECT_EQ(utc.groups[1].tickets, 3);  // T3, T4, T5
+}
+
+TEST(Kpi, GroupsByQueueChannelCategoryAndPriority) {
+  const KpiResult r = kpi({{KpiDimension::queue, KpiDimension::priority}, ""});
+  ASSERT_EQ(r.groups.size(), 3u);
+  EXPECT_EQ(r.groups[0].key, (std::vector<std::optional<std::string>>{std::nullopt, "high"}));  // T3
+  EXPECT_EQ(r.groups[1].key, (std::vector<std::optional<std::string>>{"complaints", "normal"}));
+  EXPECT_EQ(r.groups[2].key, (std::vector<std::optional<std::string>>{"returns", "normal"}));
+  EXPECT_EQ(r.groups[2].tickets, 3);
+  const KpiResult channels = kpi({{KpiDimension::channel}, ""});
+  EXPECT_EQ(channels.groups.size(), 4u);  // chat, email, phone, web
+  EXPECT_EQ(channels.groups[0].key[0], "chat");
+  EXPECT_EQ(channels.groups[0].tickets, 2);
+}
+
+TEST(Kpi, EventsAfterTheInstantAreIgnored) {
+  // On the 11th at 10:30 only T1 exists, answered but not resolved.
+  const auto list = tickets();
+  const KpiResult r = compute_kpi(policy(), std::span(list).first(1), at("2026-11-11T10:30:00+08:00"), {});
+  EXPECT_EQ(r.groups[0].backlog, 1);
+  EXPECT_EQ(r.groups[0].resolved, 0);
+  EXPECT_EQ(r.groups[0].fcr_rate, std::nullopt);
+  EXPECT_EQ(r.groups[0].first_response.mean_s, 1200.0);
+  EXPECT_THROW((void)compute_kpi(policy(), tickets(), at("2026-11-01T00:00:00Z"), {}), InputError);
+}
+
+TEST(Kpi, JsonShape) {
+  const std::string json = kpi({{KpiDimension::agent}, ""}).to_json();
+  EXPECT_NE(json.find(R"("key":{"agent":"A-1"},"tickets":2,"resolved":2,"backlog":0,)"
+                      R"("first_response_s":{"count":3,"mean":1800,"p50":1200,"p90":1200},)"
+                      R"("resolution_s":{"count":2,"mean":2700,"p50":1800,"p90":1800},)"
+                      R"("sla":{"first_response":{"achieved":3,"breached":0,"rate":1},)"
+                      R"("resolution":{"achieved":2,"breached":0,"rate":1}},"fcr_rate":1,)"),
+            std::string::npos)
+      << json;
+}
+
+TEST(Kpi, BadOptions) {
+  EXPECT_THROW(KpiAccumulator(policy(), {{KpiDimension::day}, "nowhere"}), NotFoundError);
+  EXPECT_THROW(KpiAccumulator(policy(), {{KpiDimension::day, KpiDimension::day}, ""}), InputError);
+  EXPECT_THROW((void)kpi_dimension("team"), InputError);
+}
+
+// Random tickets for the merge properties.
+std::vector<Ticket> random_tickets(std::size_t n, std::uint32_t seed) {
+  std::mt19937 rng(seed);
+  const Instant base = at("2026-11-09T00:00:00Z");
+  std::vector<Ticket> list;
+  for (std::size_t i = 0; i < n; ++i) {
+    Ticket t;
+    t.id = "R" + std::to_string(i);
+    t.created_at = base + std::chrono::minutes(rng() % (5 * 24 * 60));
+    t.channel = rng() % 2 ? "chat" : "email";
+    t.priority = static_cast<Priority>(rng() % 4);
+    Instant now = t.created_at;
+    const std::string agent = "A-" + std::to_string(rng() % 4);
+    const auto later = [&] { return now += std::chrono::seconds(1 + rng() % 20'000); };
+    t.events.push_back(assigned(format_instant(later()), agent));
+    for (unsigned r = 0; r < rng() % 4; ++r) t.events.push_back(reply(format_instant(later()), agent));
+    if (rng() % 3 != 0) t.events.push_back(event(EventType::resolved, format_instant(later())));
+    if (rng() % 2 == 0) t.events.push_back(scored(EventType::satisfaction, format_instant(later()), 1 + static_cast<int>(rng() % 5)));
+    list.push_back(std::move(t));
+  }
+  return list;
+}
+
+TEST(Kpi, RandomPartitionsMergeToTheSameResult) {
+  const auto list = random_tickets(3000, 7);
+  const Instant end = at("2026-11-20T00:00:00Z");
+  const KpiOptions options{{KpiDimension::agent, KpiDimension::day}, "cn"};
+  const std::string one_pass = compute_kpi(policy(), list, end, options).to_json();
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 3; ++trial) {
+    std::vector<KpiAccumulator> parts(1 + rng() % 6, KpiAccumulator(policy(), options));
+    for (const Ticket& t : list) parts[rng() % parts.size()].add(t, end);
+    KpiAccumulator total(policy(), options);
+    // Through JSON, as a map/reduce job ships its partials.
+    for (const auto& part : parts) total.merge(KpiAccumulator::from_json(policy(), part.to_json()));
+    EXPECT_EQ(total.result().to_json(), one_pass);
+  }
+}
+
+TEST(Kpi, StateRoundTripsAndRejectsBadInput) {
+  KpiAccumulator a(policy(), {{KpiDimension::agent}, ""});
+  for (const Ticket& t : tickets()) a.add(t, when);
+  EXPECT_EQ(KpiAccumulator::from_json(policy(), a.to_json()).to_json(), a.to_json());
+  try {
+    (void)KpiAccumulator::from_json(policy(), R"({"kpi_state": 1, "group_by": ["agent"], "groups": [
+      {"key": ["A-1"], "counts": {"tickets": -1}, "first_response": {"sum_ms": 0, "values": []},
+       "resolution": {"sum_ms": 0, "values": []}}]})");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("groups[0].counts.tickets: expected a count"), std::string::npos) << e.what();
+  }
+  KpiAccumulator other(policy(), {{KpiDimension::queue}, ""});
+  EXPECT_THROW(a.merge(other), InputError);
+}
+
+TEST(QuantileSketch, WithinHalfAPercentOfExactQuantiles) {
+  std::mt19937_64 rng(3);
+  std::lognormal_distribution<double> dist(7, 2);
+  detail::QuantileSketch whole, left, right;
+  std::vector<std::int64_t> values;
+  for (int i = 0; i < 100'000; ++i) {
+    const auto v = static_cast<std::int64_t>(dist(rng));
+    values.push_back(v);
+    whole.add(v);
+    (i % 3 == 0 ? left : right).add(v);
+  }
+  left.merge(right);
+  std::sort(values.begin(), values.end());
+  for (const double q : {0.01, 0.1, 0.5, 0.9, 0.99, 0.999}) {
+    const auto exact = static_cast<double>(values[static_cast<std::size_t>(q * static_cast<double>(values.size() - 1))]);
+    EXPECT_LE(std::abs(*whole.quantile(q) - exact), 0.005 * exact + 1e-9) << q;
+    EXPECT_EQ(*left.quantile(q), *whole.quantile(q)) << q;
+  }
+  EXPECT_LE(whole.buckets().size(), detail::QuantileSketch::max_buckets);
+}
+
+TEST(QuantileSketch, CollapsesTheLowestBucketsBeyondTheCap) {
+  detail::QuantileSketch s;
+  for (int i = 0; i < 40; ++i) s.add(1000);
+  s.add(1);                                  // bucket 0
+  s.add(std::int64_t{1} << 62);              // ~4300 buckets above: the low end is folded
+  EXPECT_EQ(s.buckets().size(), detail::QuantileSketch::max_buckets);
+  EXPECT_EQ(s.count(), 42);
+}
+
+TEST(Scorecard, HandComputedScoresStarsAndRanks) {
+  // A-1: csat 1.0 → (1 − 0.7)/(0.95 − 0.7) = 1.2, clamped 1; first response p50 1200 s →
+  //      (1200 − 600)/(60 − 600) < 0 → 0; fcr 1.0 → 1.5 → 1.
+  //      100 × (0.4 × 1 + 0.3 × 0 + 0.3 × 1) / 1.0 = 70 → 3 stars (≥ 60, ≥ 70, < 80).
+  // A-2: csat 0 → 0; no first response: left out; fcr 0 → 0. 100 × 0 / 0.7 = 0 → 1 star.
+  // none: csat unrated and no first response: only fcr (0/1 = 0) → 0 → 1 star.
+  // Ranks: A-1 first; A-2 and no agent tie at 0, ordered by key (null first).
+  const ScorecardResult r = score(*policy(), "agent-monthly", kpi({{KpiDimension::agent}, ""}));
+  ASSERT_EQ(r.rows.size(), 3u);
+  EXPECT_EQ(r.rows[1].score, 70.0);
+  EXPECT_EQ(r.rows[1].stars, 3);
+  EXPECT_EQ(r.rows[1].rank, 1);
+  EXPECT_EQ(r.rows[1].metrics[1].score, 0.0);
+  EXPECT_EQ(r.rows[2].score, 0.0);
+  EXPECT_EQ(r.rows[2].metrics[1].value, std::nullopt);
+  EXPECT_EQ(r.rows[2].rank, 3);
+  EXPECT_EQ(r.rows[0].rank, 2);
+  EXPECT_EQ(r.rows[0].stars, 1);
+}
+
+TEST(Scorecard, CriticalMetricBelowHalfZeroesTheScore) {
+  KpiResult kpis;
+  kpis.group_by = {KpiDimension::agent};
+  KpiGroup g;
+  g.key = {"A-9"};
+  g.csat = 0.8;      // (0.8 − 0.7)/0.25 = 0.4
+  g.fcr_rate = 0.8;  // 1
+  kpis.groups.push_back(g);
+  // Not critical: 100 × (0.4 × 0.4 + 0.3 × 1) / (0.4 + 0.3) = 100 × 0.46 / 0.7 = 65.714286.
+  const ScorecardResult lenient = score(*policy(), "agent-monthly", kpis);
+  EXPECT_NEAR(*lenient.rows[0].score, 65.714286, 1e-6);
+  EXPECT_EQ(lenient.rows[0].stars, 2);
+  const ScorecardResult strict = score(*policy(), "strict", kpis);
+  EXPECT_EQ(strict.rows[0].score, 0.0);
+  EXPECT_TRUE(strict.rows[0].critical_failed);
+  EXPECT_EQ(strict.rows[0].stars, 1);
+  // No data at all: no score, no stars, no rank.
+  kpis.groups[0] = KpiGroup{};
+  kpis.groups[0].key = {"A-0"};
+  const ScorecardResult empty = score(*policy(), "agent-monthly", kpis);
+  EXPECT_EQ(empty.rows[0].score, std::nullopt);
+  EXPECT_EQ(empty.rows[0].stars, 0);
+  EXPECT_EQ(empty.rows[0].rank, std::nullopt);
+}
+
+TEST(Scorecard, RanksWithinPartitions) {
+  const KpiResult kpis = kpi({{KpiDimension::day, KpiDimension::agent}, "cn"});
+  const KpiDimension within[] = {KpiDimension::day};
+  const ScorecardResult r = score(*policy(), "agent-monthly", kpis, within);
+  for (const ScorecardRow& row : r.rows) {
+    if (row.key[0] == "2026-11-13") {
+      EXPECT_EQ(row.rank, 1);  // A-1 alone that day
+    }
+  }
+  EXPECT_THROW((void)score(*policy(), "agent-monthly", kpi({{KpiDimension::agent}, ""}), within), InputError);
+}
+
+TEST(Scorecard, PolicyValidationNamesPaths) {
+  try {
+    (void)Policy::from_json(R"({"schema_version": 1, "kpi": {"scorecards": [
+      {"id": "x", "metrics": {"csatt": {"weight": 1, "target": 1, "floor": 0},
+                              "fcr_rate": {"weight": 0, "target": 1, "floor": 1}},
+       "stars": [90, 80, 70, 60]}]}})");
+    FAIL();
+  } catch (const PolicyError& e) {
+    ASSERT_EQ(e.problems().size(), 3u) << e.what();
+    EXPECT_EQ(e.problems()[0].path, "kpi.scorecards[0].metrics.csatt");
+    EXPECT_EQ(e.problems()[1].path, "kpi.scorecards[0].metrics.fcr_rate.weight");
+    EXPECT_EQ(e.problems()[2].path, "kpi.scorecards[0].stars[1]");
+  }
+  EXPECT_THROW((void)score(*policy(), "nope", KpiResult{}), NotFoundError);
+}
+
+}  // namespace
+}  // namespace aftersales
+
+namespace aftersales {
+namespace {
+
+// Run under ThreadSanitizer by `scripts/test tsan`: many threads reading and counting JSON
+// Lines into their own accumulators, days from a shared time zone, merged in order.
+TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
+  std::string lines;
+  for (const Ticket& t : random_tickets(2000, 3)) {
+    std::string events;
+    for (const Event& e : t.events) {
+      if (!events.empty()) events += ',';
+      events += R"({"at":")" + format_instant(e.at) + R"(","type":")" + std::string(to_string(e.type)) + '"';
+      if (!e.agent.empty()) events += R"(,"agent":")" + e.agent + '"';
+      if (e.type == EventType::satisfaction) events += ",\"score\":" + std::to_string(e.score);
+      events += '}';
+    }
+    lines += R"({"id":")" + t.id + R"(","created_at":")" + format_instant(t.created_at) + R"(","channel":")" +
+             t.channel + R"(","events":[)" + events + "]}\n";
+  }
+  const KpiOptions options{{KpiDimension::agent, KpiDimension::day}, "cn"};
+  const Instant end = at("2026-11-20T00:00:00Z");
+  const std::string one = compute_kpi_lines(policy(), lines, end, options, {}, 1).to_json();
+  EXPECT_EQ(compute_kpi_lines(policy(), lines, end, options, {}, 4).to_json(), one);
+}
+
+}  // namespace
+}  // namespace aftersales

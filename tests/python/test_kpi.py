@@ -1,0 +1,196 @@
+"""KPIs, scorecards, accumulators and staffing from Python. The tickets are the five of
+tests/cpp/kpi_test.cpp, worked out by hand there (times +08:00, business hours 09:00-18:00
+Wed 11th - Fri 13th November 2026); the sums are repeated where a value is checked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import aftersales
+from aftersales import staffing
+from aftersales.cli import main
+
+CST = dt.timezone(dt.timedelta(hours=8))
+AT = dt.datetime(2026, 11, 13, 12, 0, tzinfo=CST)
+
+POLICY: dict[str, Any] = {
+    "schema_version": 1,
+    "calendars": {"cn": {"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]}}},
+    "sla": {"policies": [{"id": "std", "calendar": "cn", "targets": {
+        "normal": {"first_response": "1h", "resolution": "8h"},
+        "high": {"first_response": "30m", "resolution": "4h"}}}]},
+    "kpi": {"scorecards": [{"id": "agent-monthly", "metrics": {
+        "csat": {"weight": 0.4, "target": 0.95, "floor": 0.7},
+        "first_response_s.p50": {"weight": 0.3, "target": 60, "floor": 600},
+        "fcr_rate": {"weight": 0.3, "target": 0.8, "floor": 0.4}},
+        "stars": [60, 70, 80, 90]}]},
+}
+
+
+def ev(at: str, type_: str, **extra: Any) -> dict[str, Any]:
+    return {"at": f"2026-11-{at}+08:00", "type": type_, **extra}
+
+
+TICKETS: list[dict[str, Any]] = [
+    {"id": "T1", "created_at": "2026-11-11T10:00:00+08:00", "channel": "chat", "events": [
+        ev("11T10:05:00", "assigned", agent="A-1", queue="returns"), ev("11T10:20:00", "agent_reply", agent="A-1"),
+        ev("11T11:00:00", "resolved"), ev("11T11:30:00", "satisfaction", score=5)]},
+    {"id": "T2", "created_at": "2026-11-11T17:30:00+08:00", "channel": "phone", "events": [
+        ev("11T17:31:00", "assigned", agent="A-1", queue="returns"), ev("12T09:30:00", "agent_reply", agent="A-1"),
+        ev("12T10:00:00", "agent_reply", agent="A-1"), ev("12T10:30:00", "resolved"), ev("12T11:00:00", "reopened"),
+        ev("12T11:05:00", "assigned", agent="A-2", queue="returns"), ev("12T11:10:00", "agent_reply", agent="A-2"),
+        ev("12T11:20:00", "resolved"), ev("12T11:30:00", "satisfaction", score=3)]},
+    {"id": "T3", "created_at": "2026-11-12T09:00:00+08:00", "channel": "email", "priority": "high", "events": [
+        ev("12T09:01:00", "agent_reply", bot=True), ev("12T09:02:00", "resolved")]},
+    {"id": "T4", "created_at": "2026-11-12T10:00:00+08:00", "channel": "chat", "events": [
+        ev("12T10:01:00", "assigned", agent="A-2", queue="returns"), ev("12T10:30:00", "escalated"),
+        ev("12T10:40:00", "nps", score=3)]},
+    {"id": "T5", "created_at": "2026-11-13T01:00:00+08:00", "channel": "web", "category": "complaint/delivery",
+     "events": [ev("13T01:05:00", "assigned", agent="A-1", queue="complaints"),
+                ev("13T09:10:00", "agent_reply", agent="A-1"), ev("13T09:20:00", "nps", score=10),
+                ev("13T09:30:00", "resolved"), ev("13T09:40:00", "satisfaction", score=4)]},
+]
+
+
+@pytest.fixture(scope="module")
+def policy() -> aftersales.Policy:
+    return aftersales.Policy.from_json(POLICY)
+
+
+def test_every_metric_over_all_tickets(policy: aftersales.Policy) -> None:
+    (g,) = policy.kpi(TICKETS, AT, orders=100).groups
+    assert (g["tickets"], g["resolved"], g["backlog"]) == (5, 4, 1)
+    # First responses 1200, 3600, 600 s: mean 1800, p50 = p90 = 1200 (rank 1 of 3).
+    assert g["first_response_s"] == {"count": 3, "mean": 1800, "p50": 1200, "p90": 1200}
+    # Resolutions 3600, 10200, 120, 1800 s: mean 3930, p50 1800 (rank 1), p90 3600 (rank 2).
+    assert g["resolution_s"] == {"count": 4, "mean": 3930, "p50": 1800, "p90": 3600}
+    assert g["sla"]["first_response"] == {"achieved": 4, "breached": 1, "rate": 0.8}
+    assert (g["fcr_rate"], g["one_touch_rate"], g["bot_resolution_rate"], g["reopen_rate"]) == (0.5, 0.75, 0.25, 0.25)
+    assert g["csat"] == pytest.approx(2 / 3)
+    assert (g["nps"], g["escalation_rate"], g["reassignment_rate"]) == (0, 0.2, 0.2)
+    assert (g["complaints"], g["complaint_rate"]) == (1, 0.01)
+
+
+def test_lines_and_dicts_agree_and_group_by_agent(policy: aftersales.Policy) -> None:
+    jsonl = "\n".join(json.dumps(t) for t in TICKETS).encode()
+    by_agent = policy.kpi(TICKETS, AT, group_by=["agent"])
+    assert by_agent.to_dict() == policy.kpi_lines(jsonl, AT, group_by=["agent"]).to_dict()
+    assert [g["key"]["agent"] for g in by_agent.groups] == [None, "A-1", "A-2"]
+    # A-1 wrote the first replies of T1, T2 and T5: 1200, 3600, 600 → p50 1200.
+    assert by_agent.metric({"agent": "A-1"}, "first_response_s.p50") == 1200
+    assert by_agent.metric({"agent": "A-2"}, "first_response_s.p50") is None
+    assert by_agent.metric({"agent": "A-2"}, "sla.resolution.rate") == 0.5
+
+
+def test_days_in_the_calendars_time_zone(policy: aftersales.Policy) -> None:
+    days = policy.kpi(TICKETS, AT, group_by=["day"], day_calendar="cn", orders={"2026-11-13": 50})
+    assert [g["key"]["day"] for g in days.groups] == ["2026-11-11", "2026-11-12", "2026-11-13"]
+    assert days.groups[2]["complaint_rate"] == 0.02  # T5: 1 complaint / 50 orders
+
+
+def test_accumulators_merge_through_json(policy: aftersales.Policy) -> None:
+    rng = random.Random(5)
+    parts = [aftersales.KpiAccumulator(policy, ["agent"]) for _ in range(3)]
+    for ticket in TICKETS:
+        rng.choice(parts).add(ticket, AT)
+    total = aftersales.KpiAccumulator(policy, ["agent"])
+    for part in parts:
+        total.merge(aftersales.KpiAccumulator.from_json(policy, part.to_json()))
+    assert total.result().to_dict() == policy.kpi(TICKETS, AT, group_by=["agent"]).to_dict()
+    many = aftersales.KpiAccumulator(policy, ["agent"])
+    many.add_many(TICKETS, AT, threads=2)
+    assert many.result().to_dict() == total.result().to_dict()
+
+
+def test_bad_input_names_the_place(policy: aftersales.Policy) -> None:
+    with pytest.raises(aftersales.InputError, match=r"tickets\[1\]"):
+        policy.kpi([TICKETS[0], {"id": "x"}], AT)
+    with pytest.raises(aftersales.InputError, match="team"):
+        policy.kpi(TICKETS, AT, group_by=["team"])  # type: ignore[list-item]
+    with pytest.raises(aftersales.NotFoundError):
+        policy.kpi(TICKETS, AT, group_by=["day"], day_calendar="mars")
+
+
+def test_scorecard(policy: aftersales.Policy) -> None:
+    # A-1: csat 1 → 1, first response p50 1200 s → 0, fcr 1 → 1: 100 × 0.7 / 1.0 = 70, 3 stars.
+    rows = policy.scorecard("agent-monthly", policy.kpi(TICKETS, AT, group_by=["agent"])).rows
+    assert [(r["key"]["agent"], r["score"], r["stars"], r["rank"]) for r in rows] == [
+        (None, 0, 1, 2), ("A-1", 70, 3, 1), ("A-2", 0, 1, 3)]
+
+
+def test_to_pandas(policy: aftersales.Policy) -> None:
+    pytest.importorskip("pandas")
+    frame = policy.kpi(TICKETS, AT, group_by=["channel"]).to_pandas()
+    assert list(frame.index) == ["chat", "email", "phone", "web"]
+    assert frame.loc["chat", "tickets"] == 2
+    assert frame.loc["web", "first_response_s.p50"] == 600
+
+
+def test_staffing() -> None:
+    # callcentrehelper.com's worked example: A = 100 × 180 / 1800 = 10 Erlangs; 14 agents reach
+    # SL 1 − 0.17413 × e^(−4·20/180) = 0.88835; 14 / (1 − 0.3) = 20 scheduled.
+    r = staffing.erlang_c(100, 1800, 180, answer_time=20, max_occupancy=0.85, shrinkage=0.3)
+    assert (r.agents, r.scheduled) == (14, 20)
+    assert r.service_level == pytest.approx(0.88835, abs=5e-6)
+    assert staffing.erlang_c(100, dt.timedelta(minutes=30), 180, agents=13).service_level < 0.8
+    a = staffing.erlang_a(100, 1800, 180, patience=60)
+    assert a.agents <= 14 and a.abandonment > 0
+    rows = staffing.plan(900_000, 0.004, [1, 2, 1])  # 3600 contacts: 900, 1800, 900
+    assert [row.contacts for row in rows] == [900, 1800, 900]
+    assert rows[1].start == dt.timedelta(minutes=30)
+    with pytest.raises(aftersales.InputError, match="aht_s"):
+        staffing.erlang_c(100, 1800, -1)
+
+
+def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy_path = tmp_path / "policy.json"
+    policy_path.write_text(json.dumps(POLICY))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("\n".join(json.dumps(t) for t in TICKETS))
+    at = "2026-11-13T12:00:00+08:00"
+    assert main(["kpi", "--policy", str(policy_path), str(tickets), "--at", at, "--by", "agent"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split()[:4] == ["agent", "tickets", "resolved", "backlog"]
+    assert out[2].split()[:5] == ["A-1", "2", "2", "0", "20m00s"]
+    assert main(["kpi", "--policy", str(policy_path), str(tickets), "--at", at, "--by", "agent",
+                 "--scorecard", "agent-monthly"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split() == ["A-1", "1", "70.0", "***"]
+    assert main(["staffing", "--contacts", "100", "--interval", "30m", "--aht", "3m",
+                 "--max-occupancy", "0.85", "--shrinkage", "0.3"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["14", "20", "10.0"]
+    assert main(["staffing", "--orders", "1000"]) == 2
+
+
+def test_dicts_read_directly_equal_json_lines(example_policy_path: Path) -> None:
+    # The double11 tickets carry customers, orders with money, tags, fields and most event
+    # types: read straight from dicts, they must count exactly as their JSON text does.
+    policy = aftersales.Policy.from_file(example_policy_path)
+    jsonl = (example_policy_path.parents[1] / "tickets" / "double11.jsonl").read_bytes()
+    dicts = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
+    at = dt.datetime(2026, 11, 20, tzinfo=CST)
+    for by in ([], ["agent", "day"], ["queue", "channel", "category", "priority"]):
+        assert policy.kpi(dicts, at, group_by=by, day_calendar="cn-service").to_dict() == (
+            policy.kpi_lines(jsonl, at, group_by=by, day_calendar="cn-service").to_dict()
+        )
+
+
+@pytest.mark.parametrize(
+    ("change", "fragment"),
+    [
+        ({"priority": "Normal"}, "priority"),
+        ({"events": [{"at": "2026-11-11T10:00:00+08:00", "type": "satisfaction", "score": 5.0}]}, "score"),
+        ({"events": [{"at": "2026-11-11T10:00:00+08:00", "type": "resolved", "by": "A-1"}]}, "by"),
+        ({"events": [{"at": "2026-11-10T10:00:00+08:00", "type": "resolved"}]}, "before the ticket was created"),
+    ],
+)
+def test_dicts_off_the_fast_path_get_the_parsers_errors(
+    policy: aftersales.Policy, change: dict[str, Any], fragment: str
+) -> None:
+    with pytest.raises(aftersales.InputError, match=fragment):
+        policy.kpi([TICKETS[0], {**TICKETS[0], **change}], AT)
