@@ -1,4 +1,4 @@
-"""The `aftersales` command: ask a policy's business calendars and SLA clocks from a shell.
+"""The `aftersales` command: a policy's rules (calendars, SLA, routing, refunds, KPIs) from a shell.
 
     aftersales calendar --policy P NAME is-open T
     aftersales calendar --policy P NAME next-open T
@@ -397,7 +397,7 @@ def _run_demo(args: argparse.Namespace) -> None:
             )
         path = DEFAULT_POLICY
     policy = _load(path)
-    print(f"aftersales {__version__}: the calendars and SLA clocks of {path.as_posix()}")
+    print(f"aftersales {__version__}: a Double 11 under {path.as_posix()}")
     print(f"calendars: {', '.join(policy.calendar_names)}")
     _demo_cn_service(policy.calendar("cn-service"))
     _demo_eu_service(policy.calendar("eu-service"))
