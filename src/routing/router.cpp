@@ -152,11 +152,6 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
 
-bool AgentState::speaks(std::uint32_t language) const noexcept {
-  if (language < inline_ids) return (language_mask >> language & 1u) != 0;
-  return std::find(languages.begin(), languages.end(), language) != languages.end();
-}
-
 void AgentState::add_load(std::uint32_t channel, int delta) {
   if (channel < inline_channels) {
     small_load[channel] += delta;
@@ -213,19 +208,31 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
     }
     case RoutingStrategy::least_loaded:
       if (indexed(need.channel)) {
-        // Online agents by load ratio: the first eligible one is the answer; from the first
-        // full one on, everyone is full.
-        for (const LoadKey& key : by_load_[queue][need.channel]) {
-          if (key.load >= key.capacity) break;
-          if (eligible(key.slot)) return key.slot;
-        }
-        return std::nullopt;
+        return least_loaded_pick(by_load_[queue][need.channel], need);
       }
       return least_loaded_scan(queue, need);
     case RoutingStrategy::most_idle:
       for (const IdleKey& key : by_idle_[queue])
         if (eligible(key.slot)) return key.slot;
       return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Online agents by load ratio, then rank: the first eligible one is the answer; from the first
+// full bucket on, everyone is full. The entries' masks rule out most ineligible agents before
+// their records are read.
+std::optional<std::uint32_t> RouterCore::least_loaded_pick(const LoadBuckets& index, const Need& need) const {
+  std::uint64_t skills = 0;  // skills every candidate must have, at some level
+  for (const SkillNeed& skill : need.skills)
+    if (skill.skill < AgentState::inline_ids && skill.level >= 0) skills |= std::uint64_t{1} << skill.skill;
+  const std::uint32_t language = need.language < 32 ? std::uint32_t{1} << need.language : 0;
+  for (const LoadBuckets::Bucket& bucket : index.buckets()) {
+    if (bucket.load >= bucket.capacity) break;
+    for (auto it = bucket.agents.rbegin(); it != bucket.agents.rend(); ++it)
+      if ((it->skills & skills) == skills && (it->languages & language) == language &&
+          check(agents_[it->slot], need) == Block::none)
+        return it->slot;
   }
   return std::nullopt;
 }
@@ -268,10 +275,11 @@ void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool a
       agent.capacity_on(channel) <= 0)
     return;
   const LoadKey key = load_key(slot, channel);
+  const LoadEntry entry{agent.rank, agent.skill_mask, slot, static_cast<std::uint32_t>(agent.language_mask)};
   for (const std::uint32_t q : agent.queues) {
-    auto& set = by_load_[q][channel];
-    if (add) set.insert(key);
-    else set.erase(key);
+    auto& buckets = by_load_[q][channel];
+    if (add) buckets.insert(key.load, key.capacity, entry);
+    else (void)buckets.erase(key.load, key.capacity, key.rank);
   }
 }
 
@@ -300,7 +308,10 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
   const LoadKey after = load_key(slot, channel);
-  for (const std::uint32_t q : agent.queues) by_load_[q][channel].replace(before, after);
+  for (const std::uint32_t q : agent.queues) {
+    auto& buckets = by_load_[q][channel];
+    buckets.insert(after.load, after.capacity, *buckets.erase(before.load, before.capacity, before.rank));
+  }
 }
 
 void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at) {
@@ -622,11 +633,15 @@ void RouterCore::upsert(const Agent& agent) {
   for (const auto& queue : agent.queues) state.queues.push_back(*routing().queue_index(queue));
   const auto skills = static_cast<std::uint32_t>(routing().skill_names.size());
   state.small_levels.fill(-1);
+  state.skill_mask = 0;
   state.levels.assign(skills > AgentState::inline_ids ? skills - AgentState::inline_ids : 0, -1);
   for (const auto& [name, level] : agent.skills) {
     const auto skill = routing().skill_index(name);
     if (!skill) continue;  // no rule asks for it
-    if (*skill < AgentState::inline_ids) state.small_levels[*skill] = static_cast<std::int8_t>(level);
+    if (*skill < AgentState::inline_ids) {
+      state.small_levels[*skill] = static_cast<std::int8_t>(level);
+      state.skill_mask |= std::uint64_t{1} << *skill;
+    }
     else state.levels[*skill - AgentState::inline_ids] = static_cast<std::int8_t>(level);
   }
   state.languages.clear();
