@@ -11,6 +11,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <initializer_list>
 #include <compare>
@@ -47,11 +48,28 @@ std::string concat(std::initializer_list<std::string_view> parts) {
   return text;
 }
 
+// An integer's digits without an allocation, for concat.
+class Digits {
+ public:
+  explicit Digits(long long value) : size_(static_cast<std::size_t>(std::to_chars(text_, text_ + sizeof text_, value).ptr - text_)) {}
+  operator std::string_view() const noexcept { return {text_, size_}; }
+
+ private:
+  char text_[24];
+  std::size_t size_;
+};
+
 std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
-  std::string text = "requires skills ";
+  constexpr std::string_view head = "requires skills ";
+  std::size_t size = head.size();
+  for (const SkillNeed& need : needs)
+    size += routing.skill_names[need.skill].size() + std::string_view(Digits(need.level)).size() + 6;  // " >= ", ", "
+  std::string text;
+  text.reserve(size);
+  text += head;
   for (const SkillNeed& need : needs) {
     if (&need != needs.data()) text += ", ";
-    text.append(routing.skill_names[need.skill]).append(" >= ").append(std::to_string(need.level));
+    text.append(routing.skill_names[need.skill]).append(" >= ").append(Digits(need.level));
   }
   return text;
 }
@@ -350,8 +368,10 @@ void RouterCore::rank_new_agent(std::map<std::string, std::uint32_t, std::less<>
 std::uint32_t RouterCore::intern_channel(std::string_view name) {
   const auto before = channels_.size();
   const std::uint32_t channel = channels_.intern(name);
-  if (channels_.size() != before)  // a new channel: every agent joins its index
+  if (channels_.size() != before) {  // a new channel: every agent joins its index
+    channel_quoted_.push_back(detail::quoted(name));
     for (const auto& [id, slot] : agent_ids_) index_channel(slot, channel, true);
+  }
   return channel;
 }
 
@@ -411,8 +431,10 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
   switch (routing().strategy) {
     case RoutingStrategy::least_loaded:
       return concat({"least_loaded: ", id, " had the lowest load among eligible agents (",
-                     std::to_string(agent.load_on(need.channel)), " of ", std::to_string(agent.capacity_on(need.channel)),
-                     " on ", detail::quoted(channel), ")"});
+                     Digits(agent.load_on(need.channel)), " of ", Digits(agent.capacity_on(need.channel)), " on ",
+                     need.channel < channel_quoted_.size() ? std::string_view(channel_quoted_[need.channel])
+                                                           : std::string_view(detail::quoted(channel)),
+                     ")"});
     case RoutingStrategy::round_robin:
       return concat({"round_robin: ", id, " was next in queue ", routing().queues[choice.queue].quoted});
     case RoutingStrategy::most_idle: return concat({"most_idle: ", id, " had gone longest without an assignment"});
@@ -430,9 +452,10 @@ std::string RouterCore::waiting_reason(std::uint32_t queue, const Need& need, st
   return text + "): waiting";
 }
 
-void RouterCore::assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
-                        Instant at) {
-  const std::uint32_t c = intern_channel(channel);
+void RouterCore::assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer,
+                        std::string_view channel, Instant at) {
+  // need_of found the channel unless no agent listed it yet: then it is interned now.
+  const std::uint32_t c = need.channel < channels_.size() ? need.channel : intern_channel(channel);
   change_load(choice.agent, c, 1);
   set_last_assigned(choice.agent, at);
   const AgentState& agent = agents_[choice.agent];
@@ -468,7 +491,7 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id)) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
-    assign(*choice, ticket.id, ticket.customer.id, ticket.channel, at);
+    assign(*choice, need, ticket.id, ticket.customer.id, ticket.channel, at);
     return decision;
   }
   Waiting waiting;
@@ -833,7 +856,7 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
   const std::string customer = w.customer;
   const std::string channel = w.channel;
   unqueue(w.seq);
-  assign(*choice, ticket, customer, channel, at);
+  assign(*choice, need, ticket, customer, channel, at);
   return decision;
 }
 

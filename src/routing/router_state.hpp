@@ -342,7 +342,7 @@ class RouterCore {
   [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
   [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
   [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
-  void assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
+  void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
               Instant at);
   [[nodiscard]] std::optional<Instant> due_time(const Ticket& ticket, Instant at) const;
   static WaitKey key_of(const Waiting& w) noexcept;
@@ -373,6 +373,7 @@ class RouterCore {
   std::vector<std::array<LoadBuckets, AgentState::inline_channels>> by_load_;
   std::vector<SortedKeys<IdleKey>> by_idle_;
   Names channels_;
+  std::vector<std::string> channel_quoted_;  // by channel: its name as reasons show it
   Names languages_;
   TextMap<Assignment> assigned_;  // by ticket id
   TextMap<std::string> sticky_;   // customer id → the agent who served them last
