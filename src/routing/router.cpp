@@ -247,10 +247,10 @@ std::optional<std::uint32_t> RouterCore::least_loaded_pick(const LoadBuckets& in
   const std::uint32_t language = need.language < 32 ? std::uint32_t{1} << need.language : 0;
   for (const LoadBuckets::Bucket& bucket : index.buckets()) {
     if (bucket.load >= bucket.capacity) break;
-    for (auto it = bucket.agents.rbegin(); it != bucket.agents.rend(); ++it)
-      if ((it->skills & skills) == skills && (it->languages & language) == language &&
-          check(agents_[it->slot], need) == Block::none)
-        return it->slot;
+    for (const LoadEntry& entry : bucket.agents())
+      if ((entry.skills & skills) == skills && (entry.languages & language) == language &&
+          check(agents_[entry.slot], need) == Block::none)
+        return entry.slot;
   }
   return std::nullopt;
 }

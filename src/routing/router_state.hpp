@@ -189,48 +189,63 @@ struct LoadEntry {
 
 /// A queue's online agents on one channel in least_loaded order: buckets of equal load ratio,
 /// lowest ratio first, each holding its agents by rank. One ticket more or less moves an agent
-/// to a neighbouring bucket: two short shifts within buckets, not a shift past every agent of
-/// the same load (which, with equal capacities, is most of the queue).
+/// to a neighbouring bucket instead of past every agent of the same load (with equal
+/// capacities, most of the queue). Agents mostly leave a bucket at its front (the lowest rank
+/// is taken first) and join at its front or back, so a bucket keeps a gap before its first
+/// agent: those moves shift nothing.
 class LoadBuckets {
  public:
   struct Bucket {
-    std::int64_t load = 0;      // a ratio: load / capacity, capacity ≥ 1
+    std::int64_t load = 0;  // a ratio: load / capacity, capacity ≥ 1
     std::int64_t capacity = 1;
-    std::vector<LoadEntry> agents;  // highest rank first: the lowest, taken most often, leaves from the back
+    std::vector<LoadEntry> entries;  // by rank from `head` on; before it, a gap
+    std::size_t head = 0;
+    [[nodiscard]] std::span<const LoadEntry> agents() const noexcept {
+      return std::span<const LoadEntry>(entries).subspan(head);
+    }
   };
   void insert(std::int64_t load, std::int64_t capacity, const LoadEntry& entry) {
     auto bucket = find(load, capacity);
     if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity)) {
-      std::vector<LoadEntry> agents;
+      std::vector<LoadEntry> entries;
       if (!spare_.empty()) {
-        agents = std::move(spare_.back());
+        entries = std::move(spare_.back());
         spare_.pop_back();
       }
-      bucket = buckets_.insert(bucket, Bucket{load, capacity, std::move(agents)});
+      bucket = buckets_.insert(bucket, Bucket{load, capacity, std::move(entries), 0});
     }
-    auto& agents = bucket->agents;
-    agents.insert(std::lower_bound(agents.begin(), agents.end(), entry.rank, higher_rank), entry);
+    auto& entries = bucket->entries;
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(bucket->head);
+    const auto at = std::lower_bound(first, entries.end(), entry.rank, lower_rank);
+    if (at == first && bucket->head > 0) entries[--bucket->head] = entry;
+    else entries.insert(at, entry);
   }
   /// Removes the agent of `rank` from the bucket of load / capacity; returns its entry, or
   /// nothing if it is not there.
   std::optional<LoadEntry> erase(std::int64_t load, std::int64_t capacity, std::uint64_t rank) {
     const auto bucket = find(load, capacity);
     if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity)) return std::nullopt;
-    auto& agents = bucket->agents;
-    const auto it = std::lower_bound(agents.begin(), agents.end(), rank, higher_rank);
-    if (it == agents.end() || it->rank != rank) return std::nullopt;
+    auto& entries = bucket->entries;
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(bucket->head);
+    const auto it = std::lower_bound(first, entries.end(), rank, lower_rank);
+    if (it == entries.end() || it->rank != rank) return std::nullopt;
     const LoadEntry entry = *it;
-    agents.erase(it);
-    if (agents.empty()) {  // kept for the next new ratio: buckets come and go as loads change
-      spare_.push_back(std::move(agents));
+    if (it == first) ++bucket->head;
+    else entries.erase(it);
+    if (bucket->head == entries.size()) {  // empty: its storage serves the next new ratio
+      entries.clear();
+      spare_.push_back(std::move(entries));
       buckets_.erase(bucket);
+    } else if (bucket->head > entries.size() / 2) {  // the gap is most of it: close it (amortised)
+      entries.erase(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(bucket->head));
+      bucket->head = 0;
     }
     return entry;
   }
   [[nodiscard]] const std::vector<Bucket>& buckets() const noexcept { return buckets_; }
 
  private:
-  static bool higher_rank(const LoadEntry& entry, std::uint64_t rank) noexcept { return entry.rank > rank; }
+  static bool lower_rank(const LoadEntry& entry, std::uint64_t rank) noexcept { return entry.rank < rank; }
   static bool same_ratio(const Bucket& b, std::int64_t load, std::int64_t capacity) noexcept {
     return b.load * capacity == load * b.capacity;
   }
