@@ -166,6 +166,22 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   waiting_sets_.resize(queue_count);
   by_idle_.resize(queue_count);
   by_load_.resize(queue_count);
+  // What most tickets of a rule need (no tier skills), and its reason, spelled out once.
+  for (const RoutingRule& rule : policy_->data().routing.rules) {
+    Needs needs;
+    add_needs(needs, rule.skills);
+    add_needs(needs, rule.preferred_skills);
+    rule_skills_.emplace_back(std::vector<SkillNeed>(needs.begin(), needs.end()),
+                              needs.empty() ? std::string() : skills_text(routing(), needs));
+  }
+}
+
+std::string RouterCore::skills_reason(const RoutingRule* rule, const Needs& needs) const {
+  if (rule != nullptr) {
+    const auto& [usual, text] = rule_skills_[static_cast<std::size_t>(rule - routing().rules.data())];
+    if (std::equal(needs.begin(), needs.end(), usual.begin(), usual.end())) return text;
+  }
+  return skills_text(routing(), needs);
 }
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
@@ -487,7 +503,7 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   Need need = need_of(ticket.channel, ticket.customer.language);
   need.skills = plan.skills;
   add_needs(need.skills, plan.preferred());
-  if (!need.skills.empty()) decision.reasons.push_back(skills_text(routing(), need.skills));
+  if (!need.skills.empty()) decision.reasons.push_back(skills_reason(plan.rule, need.skills));
   if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id)) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));

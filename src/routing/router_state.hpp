@@ -355,6 +355,7 @@ class RouterCore {
   [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
                                              std::string_view resolver, std::string_view customer) const;
   [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
+  [[nodiscard]] std::string skills_reason(const RoutingRule* rule, const Needs& needs) const;
   [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
   [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
   void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
@@ -387,6 +388,7 @@ class RouterCore {
   // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
   std::vector<std::array<LoadBuckets, AgentState::inline_channels>> by_load_;
   std::vector<SortedKeys<IdleKey>> by_idle_;
+  std::vector<std::pair<std::vector<SkillNeed>, std::string>> rule_skills_;  // by rule: its skills and their reason
   Names channels_;
   std::vector<std::string> channel_quoted_;  // by channel: its name as reasons show it
   Names languages_;
