@@ -42,9 +42,9 @@ namespace {
 std::string concat(std::initializer_list<std::string_view> parts) {
   std::size_t size = 0;
   for (const std::string_view part : parts) size += part.size();
-  std::string text;
-  text.reserve(size);
-  for (const std::string_view part : parts) text += part;
+  std::string text(size, '\0');
+  char* out = text.data();
+  for (const std::string_view part : parts) out = std::copy(part.begin(), part.end(), out);
   return text;
 }
 
