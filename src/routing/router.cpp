@@ -11,6 +11,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <climits>
 #include <initializer_list>
 #include <compare>
@@ -41,17 +42,34 @@ namespace {
 std::string concat(std::initializer_list<std::string_view> parts) {
   std::size_t size = 0;
   for (const std::string_view part : parts) size += part.size();
-  std::string text;
-  text.reserve(size);
-  for (const std::string_view part : parts) text += part;
+  std::string text(size, '\0');
+  char* out = text.data();
+  for (const std::string_view part : parts) out = std::copy(part.begin(), part.end(), out);
   return text;
 }
 
+// An integer's digits without an allocation, for concat.
+class Digits {
+ public:
+  explicit Digits(long long value) : size_(static_cast<std::size_t>(std::to_chars(text_, text_ + sizeof text_, value).ptr - text_)) {}
+  operator std::string_view() const noexcept { return {text_, size_}; }
+
+ private:
+  char text_[24];
+  std::size_t size_;
+};
+
 std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
-  std::string text = "requires skills ";
+  constexpr std::string_view head = "requires skills ";
+  std::size_t size = head.size();
+  for (const SkillNeed& need : needs)
+    size += routing.skill_names[need.skill].size() + std::string_view(Digits(need.level)).size() + 6;  // " >= ", ", "
+  std::string text;
+  text.reserve(size);
+  text += head;
   for (const SkillNeed& need : needs) {
     if (&need != needs.data()) text += ", ";
-    text.append(routing.skill_names[need.skill]).append(" >= ").append(std::to_string(need.level));
+    text.append(routing.skill_names[need.skill]).append(" >= ").append(Digits(need.level));
   }
   return text;
 }
@@ -148,14 +166,25 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   waiting_sets_.resize(queue_count);
   by_idle_.resize(queue_count);
   by_load_.resize(queue_count);
+  // What most tickets of a rule need (no tier skills), and its reason, spelled out once.
+  for (const RoutingRule& rule : policy_->data().routing.rules) {
+    Needs needs;
+    add_needs(needs, rule.skills);
+    add_needs(needs, rule.preferred_skills);
+    rule_skills_.emplace_back(std::vector<SkillNeed>(needs.begin(), needs.end()),
+                              needs.empty() ? std::string() : skills_text(routing(), needs));
+  }
+}
+
+std::string RouterCore::skills_reason(const RoutingRule* rule, const Needs& needs) const {
+  if (rule != nullptr) {
+    const auto& [usual, text] = rule_skills_[static_cast<std::size_t>(rule - routing().rules.data())];
+    if (std::equal(needs.begin(), needs.end(), usual.begin(), usual.end())) return text;
+  }
+  return skills_text(routing(), needs);
 }
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
-
-bool AgentState::speaks(std::uint32_t language) const noexcept {
-  if (language < inline_ids) return (language_mask >> language & 1u) != 0;
-  return std::find(languages.begin(), languages.end(), language) != languages.end();
-}
 
 void AgentState::add_load(std::uint32_t channel, int delta) {
   if (channel < inline_channels) {
@@ -213,19 +242,31 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
     }
     case RoutingStrategy::least_loaded:
       if (indexed(need.channel)) {
-        // Online agents by load ratio: the first eligible one is the answer; from the first
-        // full one on, everyone is full.
-        for (const LoadKey& key : by_load_[queue][need.channel]) {
-          if (key.load >= key.capacity) break;
-          if (eligible(key.slot)) return key.slot;
-        }
-        return std::nullopt;
+        return least_loaded_pick(by_load_[queue][need.channel], need);
       }
       return least_loaded_scan(queue, need);
     case RoutingStrategy::most_idle:
       for (const IdleKey& key : by_idle_[queue])
         if (eligible(key.slot)) return key.slot;
       return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+// Online agents by load ratio, then rank: the first eligible one is the answer; from the first
+// full bucket on, everyone is full. The entries' masks rule out most ineligible agents before
+// their records are read.
+std::optional<std::uint32_t> RouterCore::least_loaded_pick(const LoadBuckets& index, const Need& need) const {
+  std::uint64_t skills = 0;  // skills every candidate must have, at some level
+  for (const SkillNeed& skill : need.skills)
+    if (skill.skill < AgentState::inline_ids && skill.level >= 0) skills |= std::uint64_t{1} << skill.skill;
+  const std::uint32_t language = need.language < 32 ? std::uint32_t{1} << need.language : 0;
+  for (const LoadBuckets::Bucket& bucket : index.buckets()) {
+    if (bucket.load >= bucket.capacity) break;
+    for (const LoadEntry& entry : bucket.agents())
+      if ((entry.skills & skills) == skills && (entry.languages & language) == language &&
+          check(agents_[entry.slot], need) == Block::none)
+        return entry.slot;
   }
   return std::nullopt;
 }
@@ -268,10 +309,11 @@ void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool a
       agent.capacity_on(channel) <= 0)
     return;
   const LoadKey key = load_key(slot, channel);
+  const LoadEntry entry{agent.rank, agent.skill_mask, slot, static_cast<std::uint32_t>(agent.language_mask)};
   for (const std::uint32_t q : agent.queues) {
-    auto& set = by_load_[q][channel];
-    if (add) set.insert(key);
-    else set.erase(key);
+    auto& buckets = by_load_[q][channel];
+    if (add) buckets.insert(key.load, key.capacity, entry);
+    else (void)buckets.erase(key.load, key.capacity, key.rank);
   }
 }
 
@@ -300,7 +342,10 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
   const LoadKey after = load_key(slot, channel);
-  for (const std::uint32_t q : agent.queues) by_load_[q][channel].replace(before, after);
+  for (const std::uint32_t q : agent.queues) {
+    auto& buckets = by_load_[q][channel];
+    buckets.insert(after.load, after.capacity, *buckets.erase(before.load, before.capacity, before.rank));
+  }
 }
 
 void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at) {
@@ -339,8 +384,10 @@ void RouterCore::rank_new_agent(std::map<std::string, std::uint32_t, std::less<>
 std::uint32_t RouterCore::intern_channel(std::string_view name) {
   const auto before = channels_.size();
   const std::uint32_t channel = channels_.intern(name);
-  if (channels_.size() != before)  // a new channel: every agent joins its index
+  if (channels_.size() != before) {  // a new channel: every agent joins its index
+    channel_quoted_.push_back(detail::quoted(name));
     for (const auto& [id, slot] : agent_ids_) index_channel(slot, channel, true);
+  }
   return channel;
 }
 
@@ -400,8 +447,10 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
   switch (routing().strategy) {
     case RoutingStrategy::least_loaded:
       return concat({"least_loaded: ", id, " had the lowest load among eligible agents (",
-                     std::to_string(agent.load_on(need.channel)), " of ", std::to_string(agent.capacity_on(need.channel)),
-                     " on ", detail::quoted(channel), ")"});
+                     Digits(agent.load_on(need.channel)), " of ", Digits(agent.capacity_on(need.channel)), " on ",
+                     need.channel < channel_quoted_.size() ? std::string_view(channel_quoted_[need.channel])
+                                                           : std::string_view(detail::quoted(channel)),
+                     ")"});
     case RoutingStrategy::round_robin:
       return concat({"round_robin: ", id, " was next in queue ", routing().queues[choice.queue].quoted});
     case RoutingStrategy::most_idle: return concat({"most_idle: ", id, " had gone longest without an assignment"});
@@ -419,9 +468,10 @@ std::string RouterCore::waiting_reason(std::uint32_t queue, const Need& need, st
   return text + "): waiting";
 }
 
-void RouterCore::assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
-                        Instant at) {
-  const std::uint32_t c = intern_channel(channel);
+void RouterCore::assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer,
+                        std::string_view channel, Instant at) {
+  // need_of found the channel unless no agent listed it yet: then it is interned now.
+  const std::uint32_t c = need.channel < channels_.size() ? need.channel : intern_channel(channel);
   change_load(choice.agent, c, 1);
   set_last_assigned(choice.agent, at);
   const AgentState& agent = agents_[choice.agent];
@@ -453,11 +503,11 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   Need need = need_of(ticket.channel, ticket.customer.language);
   need.skills = plan.skills;
   add_needs(need.skills, plan.preferred());
-  if (!need.skills.empty()) decision.reasons.push_back(skills_text(routing(), need.skills));
+  if (!need.skills.empty()) decision.reasons.push_back(skills_reason(plan.rule, need.skills));
   if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id)) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
-    assign(*choice, ticket.id, ticket.customer.id, ticket.channel, at);
+    assign(*choice, need, ticket.id, ticket.customer.id, ticket.channel, at);
     return decision;
   }
   Waiting waiting;
@@ -622,11 +672,15 @@ void RouterCore::upsert(const Agent& agent) {
   for (const auto& queue : agent.queues) state.queues.push_back(*routing().queue_index(queue));
   const auto skills = static_cast<std::uint32_t>(routing().skill_names.size());
   state.small_levels.fill(-1);
+  state.skill_mask = 0;
   state.levels.assign(skills > AgentState::inline_ids ? skills - AgentState::inline_ids : 0, -1);
   for (const auto& [name, level] : agent.skills) {
     const auto skill = routing().skill_index(name);
     if (!skill) continue;  // no rule asks for it
-    if (*skill < AgentState::inline_ids) state.small_levels[*skill] = static_cast<std::int8_t>(level);
+    if (*skill < AgentState::inline_ids) {
+      state.small_levels[*skill] = static_cast<std::int8_t>(level);
+      state.skill_mask |= std::uint64_t{1} << *skill;
+    }
     else state.levels[*skill - AgentState::inline_ids] = static_cast<std::int8_t>(level);
   }
   state.languages.clear();
@@ -818,7 +872,7 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
   const std::string customer = w.customer;
   const std::string channel = w.channel;
   unqueue(w.seq);
-  assign(*choice, ticket, customer, channel, at);
+  assign(*choice, need, ticket, customer, channel, at);
   return decision;
 }
 

@@ -71,6 +71,7 @@ struct AgentState {
 
   bool online = false;
   std::uint64_t language_mask = 0;  // bit per language id < 64
+  std::uint64_t skill_mask = 0;     // bit per skill id < 64 the agent has (at any level)
   std::array<int, inline_channels> small_capacity{};
   std::array<int, inline_channels> small_load{};
   std::array<std::int8_t, inline_ids> small_levels{};  // -1: lacks it
@@ -99,7 +100,10 @@ struct AgentState {
   [[nodiscard]] int level(std::uint32_t skill) const noexcept {
     return skill < inline_ids ? small_levels[skill] : levels[skill - inline_ids];
   }
-  [[nodiscard]] bool speaks(std::uint32_t language) const noexcept;
+  [[nodiscard]] bool speaks(std::uint32_t language) const noexcept {
+    if (language < inline_ids) return (language_mask >> language & 1u) != 0;
+    return std::find(languages.begin(), languages.end(), language) != languages.end();
+  }
   void add_load(std::uint32_t channel, int delta);
   void set_capacity(std::uint32_t channel, int count);
   [[nodiscard]] bool in_queue(std::uint32_t queue) const noexcept;
@@ -172,6 +176,89 @@ class SortedKeys {
 
  private:
   std::vector<Key> keys_;
+};
+
+/// An agent in a LoadBuckets bucket. The masks copy the agent's low language and skill bits so
+/// that a walk skips agents who lack them without touching their records.
+struct LoadEntry {
+  std::uint64_t rank = 0;
+  std::uint64_t skills = 0;     // AgentState::skill_mask
+  std::uint32_t slot = 0;
+  std::uint32_t languages = 0;  // the low 32 bits of AgentState::language_mask
+};
+
+/// A queue's online agents on one channel in least_loaded order: buckets of equal load ratio,
+/// lowest ratio first, each holding its agents by rank. One ticket more or less moves an agent
+/// to a neighbouring bucket instead of past every agent of the same load (with equal
+/// capacities, most of the queue). Agents mostly leave a bucket at its front (the lowest rank
+/// is taken first) and join at its front or back, so a bucket keeps a gap before its first
+/// agent: those moves shift nothing.
+class LoadBuckets {
+ public:
+  struct Bucket {
+    std::int64_t load = 0;  // a ratio: load / capacity, capacity ≥ 1
+    std::int64_t capacity = 1;
+    std::vector<LoadEntry> entries;  // by rank from `head` on; before it, a gap
+    std::size_t head = 0;
+    [[nodiscard]] std::span<const LoadEntry> agents() const noexcept {
+      return std::span<const LoadEntry>(entries).subspan(head);
+    }
+  };
+  void insert(std::int64_t load, std::int64_t capacity, const LoadEntry& entry) {
+    auto bucket = find(load, capacity);
+    if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity)) {
+      std::vector<LoadEntry> entries;
+      if (!spare_.empty()) {
+        entries = std::move(spare_.back());
+        spare_.pop_back();
+      }
+      bucket = buckets_.insert(bucket, Bucket{load, capacity, std::move(entries), 0});
+    }
+    auto& entries = bucket->entries;
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(bucket->head);
+    const auto at = std::lower_bound(first, entries.end(), entry.rank, lower_rank);
+    if (at == first && bucket->head > 0) entries[--bucket->head] = entry;
+    else entries.insert(at, entry);
+  }
+  /// Removes the agent of `rank` from the bucket of load / capacity; returns its entry, or
+  /// nothing if it is not there.
+  std::optional<LoadEntry> erase(std::int64_t load, std::int64_t capacity, std::uint64_t rank) {
+    const auto bucket = find(load, capacity);
+    if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity)) return std::nullopt;
+    auto& entries = bucket->entries;
+    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(bucket->head);
+    const auto it = std::lower_bound(first, entries.end(), rank, lower_rank);
+    if (it == entries.end() || it->rank != rank) return std::nullopt;
+    const LoadEntry entry = *it;
+    if (it == first) ++bucket->head;
+    else entries.erase(it);
+    if (bucket->head == entries.size()) {  // empty: its storage serves the next new ratio
+      entries.clear();
+      spare_.push_back(std::move(entries));
+      buckets_.erase(bucket);
+    } else if (bucket->head > entries.size() / 2) {  // the gap is most of it: close it (amortised)
+      entries.erase(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(bucket->head));
+      bucket->head = 0;
+    }
+    return entry;
+  }
+  [[nodiscard]] const std::vector<Bucket>& buckets() const noexcept { return buckets_; }
+
+ private:
+  static bool lower_rank(const LoadEntry& entry, std::uint64_t rank) noexcept { return entry.rank < rank; }
+  static bool same_ratio(const Bucket& b, std::int64_t load, std::int64_t capacity) noexcept {
+    return b.load * capacity == load * b.capacity;
+  }
+  // The first bucket whose ratio is not below load / capacity.
+  std::vector<Bucket>::iterator find(std::int64_t load, std::int64_t capacity) {
+    return std::lower_bound(buckets_.begin(), buckets_.end(), std::pair{load, capacity},
+                            [](const Bucket& b, const std::pair<std::int64_t, std::int64_t>& r) {
+                              return b.load * r.second < r.first * b.capacity;
+                            });
+  }
+
+  std::vector<Bucket> buckets_;
+  std::vector<std::vector<LoadEntry>> spare_;
 };
 
 struct Scan {
@@ -252,6 +339,7 @@ class RouterCore {
   [[nodiscard]] const RoutingSection& routing() const noexcept;
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] std::optional<std::uint32_t> least_loaded_pick(const LoadBuckets& index, const Need& need) const;
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
@@ -267,9 +355,10 @@ class RouterCore {
   [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
                                              std::string_view resolver, std::string_view customer) const;
   [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
+  [[nodiscard]] std::string skills_reason(const RoutingRule* rule, const Needs& needs) const;
   [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
   [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
-  void assign(const Choice& choice, std::string_view ticket, std::string_view customer, std::string_view channel,
+  void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
               Instant at);
   [[nodiscard]] std::optional<Instant> due_time(const Ticket& ticket, Instant at) const;
   static WaitKey key_of(const Waiting& w) noexcept;
@@ -297,9 +386,11 @@ class RouterCore {
   };
   std::vector<Cursor> cursors_;
   // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
-  std::vector<std::array<SortedKeys<LoadKey>, AgentState::inline_channels>> by_load_;
+  std::vector<std::array<LoadBuckets, AgentState::inline_channels>> by_load_;
   std::vector<SortedKeys<IdleKey>> by_idle_;
+  std::vector<std::pair<std::vector<SkillNeed>, std::string>> rule_skills_;  // by rule: its skills and their reason
   Names channels_;
+  std::vector<std::string> channel_quoted_;  // by channel: its name as reasons show it
   Names languages_;
   TextMap<Assignment> assigned_;  // by ticket id
   TextMap<std::string> sticky_;   // customer id → the agent who served them last
