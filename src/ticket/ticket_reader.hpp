@@ -120,14 +120,14 @@ void read_fields(const Node& node, std::vector<std::pair<std::string, FieldScala
   });
 }
 
-/// The event `node`, or nullopt when it has a problem; `created` is the ticket's creation, when
-/// it could be read, which the event may not precede.
+/// Reads the event `node` into `event` (default-constructed), in place: false when it has a
+/// problem. `created` is the ticket's creation, when it could be read, which the event may not
+/// precede.
 template <class Node>
-std::optional<Event> read_event(const Node& node, std::optional<Instant> created) {
+bool read_event(const Node& node, std::optional<Instant> created, Event& event) {
   const auto found = node.members(event_keys);
-  if (!found) return std::nullopt;
+  if (!found) return false;
   const auto& members = *found;
-  Event event;
   bool ok = true;
   const auto& at = required(node, members, event_keys, e_at);
   if (at) {
@@ -141,7 +141,7 @@ std::optional<Event> read_event(const Node& node, std::optional<Instant> created
   const auto type_name = type_node ? type_node->string() : std::nullopt;
   if (!type_name || type_name->empty()) {
     if (type_name) type_node->problem("the event type is empty");
-    return std::nullopt;
+    return false;
   }
   event.name = std::string(*type_name);
   event.type = event_type(*type_name);
@@ -158,10 +158,10 @@ std::optional<Event> read_event(const Node& node, std::optional<Instant> created
   if (event.type == EventType::status || event.type == EventType::priority) {
     const auto& target = required(node, members, event_keys, e_to);
     const auto text = target ? target->string() : std::nullopt;
-    if (!text) return std::nullopt;
+    if (!text) return false;
     if (event.type == EventType::priority) {
       const auto p = read_priority(*target);
-      if (!p) return std::nullopt;
+      if (!p) return false;
       event.to_priority = *p;
     } else {
       const auto s = index_of(status_names, *text);
@@ -170,7 +170,7 @@ std::optional<Event> read_event(const Node& node, std::optional<Instant> created
         target->problem(quoted(*text) +
                         " is not a status an event can set (open, pending_customer, on_hold; use the resolved, "
                         "reopened and closed events for those)");
-        return std::nullopt;
+        return false;
       }
       event.to_status = static_cast<Status>(*s);
     }
@@ -184,22 +184,22 @@ std::optional<Event> read_event(const Node& node, std::optional<Instant> created
     const int low = event.type == EventType::satisfaction ? 1 : 0;
     const auto& score_node = required(node, members, event_keys, e_score);
     const auto value = score_node ? score_node->integer() : std::nullopt;
-    if (!value) return std::nullopt;
+    if (!value) return false;
     if (*value < low || *value > high) {
       score_node->problem("a " + event.name + " score is " + std::to_string(low) + " to " + std::to_string(high) +
                           ", not " + std::to_string(*value));
-      return std::nullopt;
+      return false;
     }
     event.score = static_cast<int>(*value);
   } else if (const auto& score = members[e_score]) {
     score->problem("\"score\" belongs to satisfaction and nps events only");
     ok = false;
   }
-  if (!ok) return std::nullopt;
+  if (!ok) return false;
   if (created && event.at < *created)
     at->problem("the event is at " + format_instant(event.at) + ", before the ticket was created (" +
                 format_instant(*created) + ")");
-  return event;
+  return true;
 }
 
 /// Reads a ticket from `root`, recording every problem in `problems`.
@@ -230,7 +230,7 @@ Ticket read_ticket(const Node& root, Problems& problems) {
     if (const auto size = events->array_size()) {
       ticket.events.reserve(*size);
       for (std::size_t i = 0; i < *size; ++i) {
-        if (auto event = read_event(events->element(i), created)) ticket.events.push_back(std::move(*event));
+        if (!read_event(events->element(i), created, ticket.events.emplace_back())) ticket.events.pop_back();
       }
     }
   }
