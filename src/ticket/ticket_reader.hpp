@@ -61,11 +61,11 @@ const std::optional<Node>& required(const Node& object, const std::array<std::op
   return members[slot];
 }
 
+/// Copies the text of `member`, when present, into `target` (left as it is otherwise).
 template <class Node>
-std::string optional_string(const std::optional<Node>& member) {
-  if (!member) return {};
-  const auto text = member->string();
-  return text ? std::string(*text) : std::string();
+void read_text(const std::optional<Node>& member, std::string& target) {
+  if (!member) return;
+  if (const auto text = member->string()) target.assign(*text);
 }
 
 template <class Node>
@@ -81,16 +81,16 @@ template <class Node>
 void read_customer(const Node& node, Customer& customer) {
   const auto members = node.members(customer_keys);
   if (!members) return;
-  customer.id = optional_string((*members)[c_id]);
-  customer.tier = optional_string((*members)[c_tier]);
-  customer.language = optional_string((*members)[c_language]);
+  read_text((*members)[c_id], customer.id);
+  read_text((*members)[c_tier], customer.tier);
+  read_text((*members)[c_language], customer.language);
 }
 
 template <class Node>
 void read_order(const Node& node, Order& order) {
   const auto members = node.members(order_keys);
   if (!members) return;
-  order.id = optional_string((*members)[o_id]);
+  read_text((*members)[o_id], order.id);
   const auto& amount = (*members)[o_amount];
   if (!amount) return;
   const auto& currency_node = required(node, *members, order_keys, o_currency);
@@ -143,10 +143,10 @@ bool read_event(const Node& node, std::optional<Instant> created, Event& event) 
     if (type_name) type_node->problem("the event type is empty");
     return false;
   }
-  event.name = std::string(*type_name);
+  event.name.assign(*type_name);
   event.type = event_type(*type_name);
-  event.agent = optional_string(members[e_agent]);
-  event.queue = optional_string(members[e_queue]);
+  read_text(members[e_agent], event.agent);
+  read_text(members[e_queue], event.queue);
   for (auto [slot, flag] : {std::pair{e_public, &event.is_public}, std::pair{e_bot, &event.bot}}) {
     if (const auto& member = members[slot]) {
       const auto value = member->boolean();
@@ -212,13 +212,13 @@ Ticket read_ticket(const Node& root, Problems& problems) {
   const auto& members = *found;
 
   if (const auto& id = required(root, members, ticket_keys, t_id)) {
-    if (const auto text = id->string()) ticket.id = std::string(*text);
+    if (const auto text = id->string()) ticket.id.assign(*text);
   }
   std::optional<Instant> created;
   if (const auto& created_at = required(root, members, ticket_keys, t_created_at)) created = created_at->instant();
   if (created) ticket.created_at = *created;
-  ticket.channel = optional_string(members[t_channel]);
-  ticket.category = optional_string(members[t_category]);
+  read_text(members[t_channel], ticket.channel);
+  read_text(members[t_category], ticket.category);
   if (const auto& priority = members[t_priority]) {
     if (const auto p = read_priority(*priority)) ticket.priority = *p;
   }
