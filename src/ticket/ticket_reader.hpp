@@ -6,11 +6,11 @@
 // A document node type N offers: problem(message); members(keys) (std::array of K key names)
 // returning std::optional<std::array<std::optional<N>, K>>, the members named in keys at their
 // key's index, read in one pass that records each unknown key (nullopt and a problem when not
-// an object); required(key) returning std::optional<N> (a "missing" problem when absent);
-// array_size() (nullopt and a problem when not an array); element(i); string(), boolean(),
-// integer(), instant() (nullopt and a problem when the value has another type); scalar()
-// (text, number or boolean; records nothing); for_each_member(f) calling f(key, N) for each
-// member (a problem when not an object).
+// an object); required(key), asked only for a key members() did not find, recording it as
+// "missing" and returning std::optional<N>; array_size() (nullopt and a problem when not an
+// array); element(i); string(), boolean(), integer(), instant() (nullopt and a problem when the
+// value has another type); scalar() (text, number or boolean; records nothing);
+// for_each_member(f) calling f(key, N) for each member (a problem when not an object).
 //
 // Each object is read through members(), once: the reader then takes its members from their
 // slots instead of looking each key up, which is most of the cost of reading a ticket.
