@@ -1,11 +1,18 @@
 """Batch SLA evaluation from Python against the C++ batch (issue 3: Python must reach at least
 half the C++ batch rate).
 
-    .venv/bin/python bench/python_sla_bench.py [--tickets 100000] [--repeat 3]
+    .venv/bin/python bench/python_sla_bench.py [--tickets 100000] [--repeat 3] [--typed-batch EXE]
 
 Synthetic tickets of 10 events each, evaluated on a business calendar against four metrics
 (first_response, next_response, periodic_update, resolution). Timed, best of --repeat runs:
 
+- the typed C++ batch, Policy::evaluate_sla(std::span<const Ticket>, at, 1), the figure issue 3
+  measures Python against: the program bench/sla_typed_batch.cpp, run as a subprocess on this
+  run's policy and tickets (written to a temporary directory as JSON and JSON Lines; it reads
+  them into Tickets untimed). Build it with the benchmarks, e.g.
+  `cmake -S . -B build-dev -DCMAKE_BUILD_TYPE=Release && cmake --build build-dev --target sla_typed_batch`;
+  the script looks for build-dev/bench/sla_typed_batch, then build/bench/sla_typed_batch, or
+  takes --typed-batch (or $AFTERSALES_SLA_TYPED_BATCH). Without it, that row is skipped.
 - Policy.evaluate_sla_lines: the C++ batch itself (Policy::evaluate_sla_lines: JSON Lines in,
   JSON Lines out, parsing included); the Python call only hands it the bytes.
 - Policy.evaluate_sla_many: dicts in (read straight into C++ tickets while holding the GIL, then
@@ -20,7 +27,10 @@ import datetime as dt
 import json
 import os
 import random
+import subprocess
+import tempfile
 import time
+from pathlib import Path
 from collections.abc import Callable
 from typing import Any
 
@@ -121,10 +131,34 @@ def best_seconds(run: Callable[[], object], repeat: int) -> float:
     return best
 
 
+def typed_batch_program(given: str | None) -> Path | None:
+    """The sla_typed_batch program: given, named by the environment, or in a usual build tree."""
+    if given or os.environ.get("AFTERSALES_SLA_TYPED_BATCH"):
+        return Path(given or os.environ["AFTERSALES_SLA_TYPED_BATCH"])
+    root = Path(__file__).resolve().parent.parent
+    for build in ("build-dev", "build"):
+        if (program := root / build / "bench" / "sla_typed_batch").is_file():
+            return program
+    return None
+
+
+def typed_batch_rate(program: Path, jsonl: bytes, repeat: int) -> float:
+    """Tickets per second of the typed C++ batch on one thread, on these very tickets."""
+    with tempfile.TemporaryDirectory() as scratch:
+        policy_file = Path(scratch, "policy.json")
+        tickets_file = Path(scratch, "tickets.jsonl")
+        policy_file.write_text(json.dumps(POLICY))
+        tickets_file.write_bytes(jsonl)
+        out = subprocess.run([str(program), str(policy_file), str(tickets_file), EVALUATED_AT.isoformat(),
+                              str(repeat)], check=True, capture_output=True, text=True).stdout
+    return float(json.loads(out)["tickets_per_second"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tickets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--typed-batch", help="the sla_typed_batch program (bench/sla_typed_batch.cpp)")
     args = parser.parse_args()
 
     policy = aftersales.Policy.from_json(POLICY)
@@ -141,24 +175,33 @@ def main() -> None:
     cores = os.cpu_count() or 1
     print(f"{args.tickets} tickets, 10 events and {metrics:.1f} metric instances each; {cores} cores; "
           f"best of {args.repeat}")
-    print(f"{'call':<44} {'threads':>7} {'tickets/s':>11} {'us/ticket':>10} {'vs C++':>7}")
-    baseline: dict[int, float] = {}
-    for threads in (1, 0):
-        seconds = best_seconds(lambda: policy.evaluate_sla_lines(jsonl, EVALUATED_AT, threads), args.repeat)
-        baseline[threads] = args.tickets / seconds
-        show("evaluate_sla_lines (C++ batch)", threads, args.tickets, seconds, baseline[threads])
-    for threads in (1, 0):
-        seconds = best_seconds(lambda: policy.evaluate_sla_many(tickets, EVALUATED_AT, threads), args.repeat)
-        show("evaluate_sla_many (dicts -> SlaReport)", threads, args.tickets, seconds, baseline[threads])
+    print(f"{'call':<44} {'threads':>7} {'tickets/s':>11} {'us/ticket':>10} {'vs typed':>8}")
+    program = typed_batch_program(args.typed_batch)
+    typed: float | None = None
+    if program is None:
+        print("(typed C++ batch skipped: build the sla_typed_batch target or pass --typed-batch)")
+    else:
+        typed = typed_batch_rate(program, jsonl, args.repeat)
+        show("Policy::evaluate_sla(span<const Ticket>)", 1, args.tickets, args.tickets / typed, typed)
+    calls: list[tuple[str, Callable[[int], object]]] = [
+        ("evaluate_sla_lines (C++ batch, JSON text)", lambda n: policy.evaluate_sla_lines(jsonl, EVALUATED_AT, n)),
+        ("evaluate_sla_many (dicts -> SlaReport)", lambda n: policy.evaluate_sla_many(tickets, EVALUATED_AT, n)),
+    ]
+    for call, run in calls:
+        for threads in (1, 0):
+            seconds = best_seconds(lambda: run(threads), args.repeat)
+            show(call, threads, args.tickets, seconds, typed if threads == 1 else None)
     one_by_one = tickets[: max(1, args.tickets // 10)]
     seconds = best_seconds(lambda: [policy.evaluate_sla(t, EVALUATED_AT) for t in one_by_one], args.repeat)
-    show("evaluate_sla, one call per ticket", 1, len(one_by_one), seconds, baseline[1])
+    show("evaluate_sla, one call per ticket", 1, len(one_by_one), seconds, typed)
 
 
-def show(call: str, threads: int, count: int, seconds: float, cpp_rate: float) -> None:
+def show(call: str, threads: int, count: int, seconds: float, typed: float | None) -> None:
+    """One row; the ratio to the typed C++ batch on one thread, for rows on one thread."""
     rate = count / seconds
     label = str(threads) if threads else "all"
-    print(f"{call:<44} {label:>7} {rate:>11,.0f} {1e6 / rate:>10.2f} {rate / cpp_rate:>7.0%}")
+    ratio = f"{rate / typed:>8.0%}" if typed else f"{'':>8}"
+    print(f"{call:<44} {label:>7} {rate:>11,.0f} {1e6 / rate:>10.2f} {ratio}")
 
 
 if __name__ == "__main__":

@@ -7,12 +7,9 @@
 
 #include <boost/json/value.hpp>
 
-#include <algorithm>
+#include <array>
 #include <cmath>
-#include <initializer_list>
-#include <map>
 #include <optional>
-#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,26 +25,23 @@ namespace py = pybind11;
 namespace {
 
 std::string type_name(PyObject* value) { return Py_TYPE(value)->tp_name; }
-
-// detail::Node's interface (see ticket_reader.hpp) over a Python value. The path is spelled out
-// only when a problem is recorded: a child points to its parent, which outlives it.
 }  // namespace
 
-// What every node of one ticket shares: where problems go, the ticket's place in a batch, and
-// the members of the dicts read so far (the buffer reused from ticket to ticket).
+// What every node of one ticket shares: where problems go and the ticket's place in a batch.
 struct TicketDictReader::Context {
   detail::Problems problems;
-  std::string name;
-  std::vector<std::pair<std::string_view, PyObject*>> members;
-  // References to every key and value in `members`: a tzinfo's utcoffset() is Python code that
-  // could empty a dict while the walk still holds views into it.
-  std::vector<py::object> held;
+  std::optional<std::size_t> index;
+
+  // "tickets[7]" in a batch, spelled out only for an exception.
+  [[nodiscard]] std::string name() const { return index ? "tickets[" + std::to_string(*index) + "]" : std::string(); }
 };
 
 namespace {
 
 using Context = TicketDictReader::Context;
 
+// detail::Node's interface (see ticket_reader.hpp) over a Python value. The path is spelled out
+// only when a problem is recorded: a child points to its parent, which outlives it.
 class DictNode {
  public:
   DictNode(py::handle value, Context& context)
@@ -61,31 +55,44 @@ class DictNode {
 
   void problem(std::string message) const { context_->problems.add(path(), std::move(message)); }
 
-  [[nodiscard]] bool object(std::initializer_list<std::string_view> allowed) const {
-    if (!is_object()) return false;
-    for (const auto& [name, value] : members())
-      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
-        context_->problems.add(detail::Node::join(path(), name), detail::unknown_key_message(name, allowed));
-    return true;
+  // One pass over the dict. Each member found holds a reference to its value, and its key is
+  // the entry of `keys`: a tzinfo's utcoffset() is Python code that may empty the dict while
+  // the reader still reads what it held.
+  template <std::size_t K>
+  [[nodiscard]] std::optional<std::array<std::optional<DictNode>, K>> members(
+      const std::array<std::string_view, K>& keys) const {
+    if (!is_object()) return std::nullopt;
+    std::optional<std::array<std::optional<DictNode>, K>> found(std::in_place);
+    Py_ssize_t position = 0;
+    PyObject* key = nullptr;
+    PyObject* value = nullptr;
+    while (PyDict_Next(ptr(), &position, &key, &value) != 0) {
+      const std::string_view name = key_text(key);
+      if (const auto i = detail::key_index(keys, name); i < K) (*found)[i] = child(keys[i], value);
+      else context_->problems.add(detail::Node::join(path(), name), detail::unknown_key_message(name, keys));
+    }
+    return found;
   }
 
   template <class Visit>
   void for_each_member(Visit visit) const {
     if (!is_object()) return;
-    for (const auto& [name, value] : members()) visit(name, child(name, value));
+    // The items hold every key and value while they are visited.
+    const auto items = py::reinterpret_steal<py::object>(PyDict_Items(ptr()));
+    if (!items) throw py::error_already_set();
+    for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items.ptr()); ++i) {
+      PyObject* item = PyList_GET_ITEM(items.ptr(), i);
+      const std::string_view name = key_text(PyTuple_GET_ITEM(item, 0));
+      visit(name, child(name, PyTuple_GET_ITEM(item, 1)));
+    }
   }
 
-  [[nodiscard]] std::optional<DictNode> member(std::string_view key) const {
-    if (!PyDict_Check(ptr())) return std::nullopt;
-    for (const auto& [name, value] : members())
-      if (name == key) return child(name, value);
-    return std::nullopt;
-  }
-
+  // Asked only for a key members() did not find. It records the key as missing without looking
+  // again: a tzinfo may have added it since, and the reader, which goes by what members() saw,
+  // would otherwise skip the member without a problem.
   [[nodiscard]] std::optional<DictNode> required(std::string_view key) const {
-    auto found = member(key);
-    if (!found && PyDict_Check(ptr())) context_->problems.add(detail::Node::join(path(), key), "missing");
-    return found;
+    if (PyDict_Check(ptr())) context_->problems.add(detail::Node::join(path(), key), "missing");
+    return std::nullopt;
   }
 
   [[nodiscard]] std::optional<std::size_t> array_size() const {
@@ -169,7 +176,7 @@ class DictNode {
 
   // The full path for an exception raised at once, behind the ticket's place in a batch.
   [[nodiscard]] std::string where() const {
-    return join_path(context_->name, path());
+    return join_path(context_->name(), path());
   }
 
   [[nodiscard]] DictNode child(std::string_view key, PyObject* value) const {
@@ -185,24 +192,9 @@ class DictNode {
     return false;
   }
 
-  // The dict's members, read once: the reader looks up most of a dict's few keys, and comparing
-  // UTF-8 views is cheaper than hashing a key object for each lookup.
-  [[nodiscard]] std::span<const std::pair<std::string_view, PyObject*>> members() const {
-    auto& all = context_->members;
-    if (first_member_ == no_index) {
-      first_member_ = all.size();
-      Py_ssize_t position = 0;
-      PyObject* key = nullptr;
-      PyObject* value = nullptr;
-      while (PyDict_Next(ptr(), &position, &key, &value) != 0) {
-        if (!PyUnicode_Check(key)) throw py::type_error(where() + ": a key must be a str, not " + type_name(key));
-        all.emplace_back(utf8(key), value);
-        context_->held.push_back(py::reinterpret_borrow<py::object>(key));
-        context_->held.push_back(py::reinterpret_borrow<py::object>(value));
-      }
-      member_count_ = all.size() - first_member_;
-    }
-    return {all.data() + first_member_, member_count_};
+  [[nodiscard]] std::string_view key_text(PyObject* key) const {
+    if (!PyUnicode_Check(key)) throw py::type_error(where() + ": a key must be a str, not " + type_name(key));
+    return utf8(key);
   }
 
   [[nodiscard]] std::string_view utf8(PyObject* text) const {
@@ -241,8 +233,6 @@ class DictNode {
   py::object value_;
   Context* context_;
   const DictNode* parent_ = nullptr;
-  mutable std::size_t first_member_ = no_index;  // in context_->members
-  mutable std::size_t member_count_ = 0;
   std::string_view key_;
   std::size_t index_ = no_index;
 };
@@ -253,14 +243,12 @@ TicketDictReader::TicketDictReader() : context_(std::make_unique<Context>()) {}
 TicketDictReader::~TicketDictReader() = default;
 
 Ticket TicketDictReader::read(py::handle ticket, std::optional<std::size_t> index) {
-  context_->name = index ? "tickets[" + std::to_string(*index) + "]" : std::string();
+  context_->index = index;
   if (!PyDict_Check(ticket.ptr())) {
-    throw py::type_error((index ? context_->name : std::string("ticket")) +
+    throw py::type_error((index ? context_->name() : std::string("ticket")) +
                          ": expected a dict of the ticket JSON shape, got " + type_name(ticket.ptr()));
   }
   context_->problems = {};
-  context_->members.clear();
-  context_->held.clear();
   return detail::read_ticket(DictNode(ticket, *context_), context_->problems);
 }
 

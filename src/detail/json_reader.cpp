@@ -57,6 +57,10 @@ void Problems::throw_input(std::string_view title) const {
 }
 
 std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed) {
+  return unknown_key_message(key, std::span(allowed.begin(), allowed.size()));
+}
+
+std::string unknown_key_message(std::string_view key, std::span<const std::string_view> allowed) {
   std::string message = "unknown key " + quoted(key);
   const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](std::string_view a, std::string_view b) {
     return distance(key, a) < distance(key, b);

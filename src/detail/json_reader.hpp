@@ -10,8 +10,10 @@
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
+#include <array>
 #include <initializer_list>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,6 +43,17 @@ std::optional<boost::json::value> parse_json(std::string_view text, const LoadLi
 
 /// The problem message for a document of `size` bytes over `limits.max_bytes`.
 std::string oversize_message(std::size_t size, const LoadLimits& limits);
+
+/// "unknown key \"holiday\" (did you mean \"holidays\"?)", or the allowed keys when none is close.
+std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed);
+std::string unknown_key_message(std::string_view key, std::span<const std::string_view> allowed);
+
+/// The index of `key` in `keys`, or keys.size() when it is not there.
+[[nodiscard]] inline std::size_t key_index(std::span<const std::string_view> keys, std::string_view key) noexcept {
+  std::size_t i = 0;
+  while (i < keys.size() && keys[i] != key) ++i;
+  return i;
+}
 
 /// A JSON value together with its path in the document, e.g. `calendars.cn.hours.mon[0]`.
 /// The path is spelled out only when a problem is recorded: a child keeps a pointer to its
@@ -80,6 +93,23 @@ class Node {
     }
   }
 
+  /// The members named in `keys`, each at its key's index (empty when absent), read in one pass
+  /// that records each unknown key as object() does; nullopt when not an object. A member's
+  /// path refers to its entry of `keys`, which must outlive it.
+  template <std::size_t K>
+  [[nodiscard]] std::optional<std::array<std::optional<Node>, K>> members(
+      const std::array<std::string_view, K>& keys) const {
+    const auto* object = any_object();
+    if (object == nullptr) return std::nullopt;
+    std::optional<std::array<std::optional<Node>, K>> found(std::in_place);
+    for (const auto& [key, value] : *object) {
+      const std::string_view name(key.data(), key.size());
+      if (const auto i = key_index(keys, name); i < K) (*found)[i] = child(keys[i], value);
+      else problems_->add(join(path(), name), unknown_key_message(name, keys));
+    }
+    return found;
+  }
+
   /// The member `key` if present (no problem recorded when absent).
   [[nodiscard]] std::optional<Node> member(std::string_view key) const;
   /// The member `key`, recording "missing" when absent.
@@ -108,9 +138,6 @@ class Node {
   std::string_view key_;         // when a member of an object
   std::size_t index_ = no_index;  // when an element of an array
 };
-
-/// "unknown key \"holiday\" (did you mean \"holidays\"?)", or the allowed keys when none is close.
-std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed);
 
 /// A short rendering of a JSON value for messages (`"3x"`, `42`, `an object`).
 std::string describe(const boost::json::value& value);

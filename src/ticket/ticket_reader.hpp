@@ -3,12 +3,17 @@
 // detail::Node's interface: the JSON DOM (Ticket::from_json) and Python dicts (the Python
 // module), so that both report the same problems at the same paths.
 //
-// A document node type N offers: problem(message); object({allowed keys}) (testable as bool;
-// records a problem when not an object, and each unknown key); member(key) and required(key)
-// returning std::optional<N>; array_size() (nullopt and a problem when not an array);
-// element(i); string(), boolean(), integer(), instant() (nullopt and a problem when the value
-// has another type); scalar() (text, number or boolean; records nothing); for_each_member(f)
-// calling f(key, N) for each member (a problem when not an object).
+// A document node type N offers: problem(message); members(keys) (std::array of K key names)
+// returning std::optional<std::array<std::optional<N>, K>>, the members named in keys at their
+// key's index, read in one pass that records each unknown key (nullopt and a problem when not
+// an object); required(key), asked only for a key members() did not find, recording it as
+// "missing" and returning std::optional<N>; array_size() (nullopt and a problem when not an
+// array); element(i); string(), boolean(), integer(), instant() (nullopt and a problem when the
+// value has another type); scalar() (text, number or boolean; records nothing);
+// for_each_member(f) calling f(key, N) for each member (a problem when not an object).
+//
+// Each object is read through members(), once: the reader then takes its members from their
+// slots instead of looking each key up, which is most of the cost of reading a ticket.
 
 #include <aftersales/error.hpp>
 #include <aftersales/ticket.hpp>
@@ -36,12 +41,31 @@ std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names
   return static_cast<std::size_t>(it - names.begin());
 }
 
+// The keys of each object of the shape, and their slots in what members() returns.
+inline constexpr std::array<std::string_view, 10> ticket_keys{
+    "id", "created_at", "channel", "category", "priority", "customer", "order", "tags", "fields", "events"};
+enum TicketKey : std::size_t { t_id, t_created_at, t_channel, t_category, t_priority, t_customer, t_order, t_tags,
+                               t_fields, t_events };
+inline constexpr std::array<std::string_view, 3> customer_keys{"id", "tier", "language"};
+enum CustomerKey : std::size_t { c_id, c_tier, c_language };
+inline constexpr std::array<std::string_view, 3> order_keys{"id", "amount", "currency"};
+enum OrderKey : std::size_t { o_id, o_amount, o_currency };
+inline constexpr std::array<std::string_view, 8> event_keys{"at", "type", "agent", "queue", "public", "bot", "to", "score"};
+enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score };
+
+/// The member in `slot` of `object`'s members, recording it as missing when absent.
+template <class Node, std::size_t K>
+const std::optional<Node>& required(const Node& object, const std::array<std::optional<Node>, K>& members,
+                                    const std::array<std::string_view, K>& keys, std::size_t slot) {
+  if (!members[slot]) (void)object.required(keys[slot]);
+  return members[slot];
+}
+
+/// Copies the text of `member`, when present, into `target` (left as it is otherwise).
 template <class Node>
-std::string optional_string(const Node& parent, std::string_view key) {
-  const auto node = parent.member(key);
-  if (!node) return {};
-  const auto text = node->string();
-  return text ? std::string(*text) : std::string();
+void read_text(const std::optional<Node>& member, std::string& target) {
+  if (!member) return;
+  if (const auto text = member->string()) target.assign(*text);
 }
 
 template <class Node>
@@ -55,19 +79,21 @@ std::optional<Priority> read_priority(const Node& node) {
 
 template <class Node>
 void read_customer(const Node& node, Customer& customer) {
-  if (!node.object({"id", "tier", "language"})) return;
-  customer.id = optional_string(node, "id");
-  customer.tier = optional_string(node, "tier");
-  customer.language = optional_string(node, "language");
+  const auto members = node.members(customer_keys);
+  if (!members) return;
+  read_text((*members)[c_id], customer.id);
+  read_text((*members)[c_tier], customer.tier);
+  read_text((*members)[c_language], customer.language);
 }
 
 template <class Node>
 void read_order(const Node& node, Order& order) {
-  if (!node.object({"id", "amount", "currency"})) return;
-  order.id = optional_string(node, "id");
-  const auto amount = node.member("amount");
+  const auto members = node.members(order_keys);
+  if (!members) return;
+  read_text((*members)[o_id], order.id);
+  const auto& amount = (*members)[o_amount];
   if (!amount) return;
-  const auto currency_node = node.required("currency");
+  const auto& currency_node = required(node, *members, order_keys, o_currency);
   const auto amount_text = amount->string();
   const auto code = currency_node ? currency_node->string() : std::nullopt;
   if (!amount_text || !code) return;
@@ -94,44 +120,48 @@ void read_fields(const Node& node, std::vector<std::pair<std::string, FieldScala
   });
 }
 
+/// Reads the event `node` into `event` (default-constructed), in place: false when it has a
+/// problem. `created` is the ticket's creation, when it could be read, which the event may not
+/// precede.
 template <class Node>
-std::optional<Event> read_event(const Node& node) {
-  if (!node.object({"at", "type", "agent", "queue", "public", "bot", "to", "score"})) return std::nullopt;
-  Event event;
+bool read_event(const Node& node, std::optional<Instant> created, Event& event) {
+  const auto found = node.members(event_keys);
+  if (!found) return false;
+  const auto& members = *found;
   bool ok = true;
-  if (const auto at = node.required("at")) {
+  const auto& at = required(node, members, event_keys, e_at);
+  if (at) {
     const auto t = at->instant();
     ok = ok && t;
     if (t) event.at = *t;
   } else {
     ok = false;
   }
-  const auto type_node = node.required("type");
+  const auto& type_node = required(node, members, event_keys, e_type);
   const auto type_name = type_node ? type_node->string() : std::nullopt;
   if (!type_name || type_name->empty()) {
     if (type_name) type_node->problem("the event type is empty");
-    return std::nullopt;
+    return false;
   }
-  event.name = std::string(*type_name);
+  event.name.assign(*type_name);
   event.type = event_type(*type_name);
-  event.agent = optional_string(node, "agent");
-  event.queue = optional_string(node, "queue");
-  for (auto [key, flag] : {std::pair{"public", &event.is_public}, std::pair{"bot", &event.bot}}) {
-    if (const auto member = node.member(key)) {
+  read_text(members[e_agent], event.agent);
+  read_text(members[e_queue], event.queue);
+  for (auto [slot, flag] : {std::pair{e_public, &event.is_public}, std::pair{e_bot, &event.bot}}) {
+    if (const auto& member = members[slot]) {
       const auto value = member->boolean();
       ok = ok && value;
       if (value) *flag = *value;
     }
   }
 
-  const auto to = node.member("to");
   if (event.type == EventType::status || event.type == EventType::priority) {
-    const auto target = node.required("to");
+    const auto& target = required(node, members, event_keys, e_to);
     const auto text = target ? target->string() : std::nullopt;
-    if (!text) return std::nullopt;
+    if (!text) return false;
     if (event.type == EventType::priority) {
       const auto p = read_priority(*target);
-      if (!p) return std::nullopt;
+      if (!p) return false;
       event.to_priority = *p;
     } else {
       const auto s = index_of(status_names, *text);
@@ -140,34 +170,36 @@ std::optional<Event> read_event(const Node& node) {
         target->problem(quoted(*text) +
                         " is not a status an event can set (open, pending_customer, on_hold; use the resolved, "
                         "reopened and closed events for those)");
-        return std::nullopt;
+        return false;
       }
       event.to_status = static_cast<Status>(*s);
     }
-  } else if (to) {
+  } else if (const auto& to = members[e_to]) {
     to->problem("\"to\" belongs to status and priority events only");
     ok = false;
   }
 
-  const auto score = node.member("score");
   if (event.type == EventType::satisfaction || event.type == EventType::nps) {
     const int high = event.type == EventType::satisfaction ? 5 : 10;
     const int low = event.type == EventType::satisfaction ? 1 : 0;
-    const auto score_node = node.required("score");
+    const auto& score_node = required(node, members, event_keys, e_score);
     const auto value = score_node ? score_node->integer() : std::nullopt;
-    if (!value) return std::nullopt;
+    if (!value) return false;
     if (*value < low || *value > high) {
       score_node->problem("a " + event.name + " score is " + std::to_string(low) + " to " + std::to_string(high) +
                           ", not " + std::to_string(*value));
-      return std::nullopt;
+      return false;
     }
     event.score = static_cast<int>(*value);
-  } else if (score) {
+  } else if (const auto& score = members[e_score]) {
     score->problem("\"score\" belongs to satisfaction and nps events only");
     ok = false;
   }
-  if (!ok) return std::nullopt;
-  return event;
+  if (!ok) return false;
+  if (created && event.at < *created)
+    at->problem("the event is at " + format_instant(event.at) + ", before the ticket was created (" +
+                format_instant(*created) + ")");
+  return true;
 }
 
 /// Reads a ticket from `root`, recording every problem in `problems`.
@@ -175,36 +207,30 @@ std::optional<Event> read_event(const Node& node) {
 template <class Node>
 Ticket read_ticket(const Node& root, Problems& problems) {
   Ticket ticket;
-  if (!root.object({"id", "created_at", "channel", "category", "priority", "customer", "order", "tags", "fields",
-                    "events"}))
-    problems.throw_input("invalid ticket");
+  const auto found = root.members(ticket_keys);
+  if (!found) problems.throw_input("invalid ticket");
+  const auto& members = *found;
 
-  if (const auto id = root.required("id")) {
-    if (const auto text = id->string()) ticket.id = std::string(*text);
+  if (const auto& id = required(root, members, ticket_keys, t_id)) {
+    if (const auto text = id->string()) ticket.id.assign(*text);
   }
   std::optional<Instant> created;
-  if (const auto created_at = root.required("created_at")) created = created_at->instant();
+  if (const auto& created_at = required(root, members, ticket_keys, t_created_at)) created = created_at->instant();
   if (created) ticket.created_at = *created;
-  ticket.channel = optional_string(root, "channel");
-  ticket.category = optional_string(root, "category");
-  if (const auto priority = root.member("priority")) {
+  read_text(members[t_channel], ticket.channel);
+  read_text(members[t_category], ticket.category);
+  if (const auto& priority = members[t_priority]) {
     if (const auto p = read_priority(*priority)) ticket.priority = *p;
   }
-  if (const auto customer = root.member("customer")) read_customer(*customer, ticket.customer);
-  if (const auto order = root.member("order")) read_order(*order, ticket.order);
-  if (const auto tags = root.member("tags")) read_tags(*tags, ticket.tags);
-  if (const auto fields = root.member("fields")) read_fields(*fields, ticket.fields);
-  if (const auto events = root.member("events")) {
+  if (const auto& customer = members[t_customer]) read_customer(*customer, ticket.customer);
+  if (const auto& order = members[t_order]) read_order(*order, ticket.order);
+  if (const auto& tags = members[t_tags]) read_tags(*tags, ticket.tags);
+  if (const auto& fields = members[t_fields]) read_fields(*fields, ticket.fields);
+  if (const auto& events = members[t_events]) {
     if (const auto size = events->array_size()) {
       ticket.events.reserve(*size);
       for (std::size_t i = 0; i < *size; ++i) {
-        const Node entry = events->element(i);
-        auto event = read_event(entry);
-        if (!event) continue;
-        if (created && event->at < *created)
-          entry.member("at")->problem("the event is at " + format_instant(event->at) +
-                                      ", before the ticket was created (" + format_instant(*created) + ")");
-        ticket.events.push_back(std::move(*event));
+        if (!read_event(events->element(i), created, ticket.events.emplace_back())) ticket.events.pop_back();
       }
     }
   }

@@ -333,6 +333,23 @@ class TestTicketInput:
         with pytest.raises(ValueError, match="changed while it was read"):
             sla_policy.evaluate_sla(ticket, VIP_AT)
 
+    def test_a_tzinfo_that_adds_a_missing_key_while_it_is_read(self, sla_policy: aftersales.Policy) -> None:
+        # The event is read as it was when its keys were walked: "type" was missing then, and
+        # the tzinfo adding it afterwards must not turn the event into one dropped in silence.
+        ticket: dict[str, Any] = copy.deepcopy(VIP_TICKET)
+        event = ticket["events"][0]
+
+        class Sneak(dt.tzinfo):
+            def utcoffset(self, _: dt.datetime | None) -> dt.timedelta:
+                event["type"] = "customer_message"
+                return dt.timedelta(0)
+
+        del event["type"]
+        event["at"] = dt.datetime(2026, 11, 11, 0, 5, tzinfo=Sneak())
+        with pytest.raises(aftersales.InputError) as caught:
+            sla_policy.evaluate_sla(ticket, VIP_AT)
+        assert [(path, message) for path, message in caught.value.problems] == [("events[0].type", "missing")]
+
     def test_python_values_without_a_json_form(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
         vip_ticket["events"][2]["agent"] = dt.date(2026, 11, 11)
         with pytest.raises(TypeError, match=r"^events\[2\]\.agent: datetime\.date is not a JSON value"):
