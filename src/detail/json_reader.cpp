@@ -56,6 +56,14 @@ void Problems::throw_input(std::string_view title) const {
   throw InputError(title, list_);
 }
 
+std::string unique_id(const Node& node, std::set<std::string, std::less<>>& ids, std::string_view what) {
+  const auto id = node.required("id");
+  const auto text = id ? id->string() : std::nullopt;
+  if (!text) return {};
+  if (!ids.emplace(*text).second) id->problem("another " + std::string(what) + " already has the id " + quoted(*text));
+  return std::string(*text);
+}
+
 std::string unknown_key_message(std::string_view key, std::initializer_list<std::string_view> allowed) {
   return unknown_key_message(key, std::span(allowed.begin(), allowed.size()));
 }

@@ -13,6 +13,7 @@
 #include <array>
 #include <initializer_list>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -141,5 +142,9 @@ class Node {
 
 /// A short rendering of a JSON value for messages (`"3x"`, `42`, `an object`).
 std::string describe(const boost::json::value& value);
+
+/// The member "id" of the object `node` as text, recorded in `ids`; "missing" when absent, and
+/// "another <what> already has the id ..." when `ids` holds it already. Empty when unusable.
+std::string unique_id(const Node& node, std::set<std::string, std::less<>>& ids, std::string_view what);
 
 }  // namespace aftersales::detail

@@ -86,12 +86,7 @@ void compile_scorecard(const Node& node, const SlaSection& sla, std::set<std::st
                        KpiSection& kpi) {
   if (!node.object({"id", "metrics", "stars"})) return;
   Scorecard card;
-  if (const auto id = node.required("id")) {
-    if (const auto text = id->string()) {
-      card.id = std::string(*text);
-      if (!ids.insert(card.id).second) id->problem("another scorecard already has the id " + quoted(*text));
-    }
-  }
+  card.id = unique_id(node, ids, "scorecard");
   if (const auto metrics = node.required("metrics")) {
     if (const auto* object = metrics->any_object()) {
       for (const auto& [key, value] : *object) {

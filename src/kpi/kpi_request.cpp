@@ -9,23 +9,6 @@
 namespace aftersales::detail {
 namespace {
 
-std::vector<KpiDimension> dimensions(const Node& node) {
-  std::vector<KpiDimension> list;
-  const auto* array = node.array();
-  if (array == nullptr) return list;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const Node entry = node.element(i);
-    const auto name = entry.string();
-    if (!name) continue;
-    try {
-      list.push_back(kpi_dimension(*name));
-    } catch (const InputError& e) {
-      entry.problem(e.what());
-    }
-  }
-  return list;
-}
-
 std::optional<std::int64_t> order_count(const Node& node) {
   const auto n = node.integer();
   if (n && *n < 0) node.problem("an order count cannot be negative");
@@ -45,6 +28,23 @@ void read_orders(const Node& node, KpiOrders& orders) {
 
 }  // namespace
 
+std::vector<KpiDimension> read_dimensions(const Node& node) {
+  std::vector<KpiDimension> list;
+  const auto* array = node.array();
+  if (array == nullptr) return list;
+  for (std::size_t i = 0; i < array->size(); ++i) {
+    const Node entry = node.element(i);
+    const auto name = entry.string();
+    if (!name) continue;
+    try {
+      list.push_back(kpi_dimension(*name));
+    } catch (const InputError& e) {
+      entry.problem(e.what());
+    }
+  }
+  return list;
+}
+
 KpiRequest read_kpi_request(std::string_view json) {
   KpiRequest request;
   if (json.find_first_not_of(" \t\r\n") == std::string_view::npos) return request;
@@ -54,11 +54,11 @@ KpiRequest read_kpi_request(std::string_view json) {
   if (!document) problems.throw_input("invalid KPI options");
   const Node root(*document, problems);
   if (root.object({"group_by", "day_calendar", "orders", "rank_within"})) {
-    if (const auto node = root.member("group_by")) request.options.group_by = dimensions(*node);
+    if (const auto node = root.member("group_by")) request.options.group_by = read_dimensions(*node);
     if (const auto node = root.member("day_calendar"))
       if (const auto name = node->string()) request.options.day_calendar = std::string(*name);
     if (const auto node = root.member("orders")) read_orders(*node, request.orders);
-    if (const auto node = root.member("rank_within")) request.rank_within = dimensions(*node);
+    if (const auto node = root.member("rank_within")) request.rank_within = read_dimensions(*node);
   }
   if (!problems.empty()) problems.throw_input("invalid KPI options");
   return request;

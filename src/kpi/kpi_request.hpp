@@ -5,6 +5,8 @@
 
 #include <aftersales/kpi.hpp>
 
+#include "detail/json_reader.hpp"
+
 #include <string_view>
 #include <vector>
 
@@ -15,6 +17,9 @@ struct KpiRequest {
   KpiOrders orders;
   std::vector<KpiDimension> rank_within;
 };
+
+/// A list of dimension names (`group_by`, `rank_within`), each problem recorded at its path.
+std::vector<KpiDimension> read_dimensions(const Node& node);
 
 /// Reads a request; an empty text is the default request (one group, no orders).
 /// @throws InputError naming the JSON path of every problem.

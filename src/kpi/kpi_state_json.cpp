@@ -8,6 +8,7 @@
 #include "detail/json_reader.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/text.hpp"
+#include "kpi/kpi_request.hpp"
 #include "kpi/kpi_state.hpp"
 #include "policy/policy_data.hpp"
 
@@ -144,23 +145,6 @@ void read_group(const Node& node, KpiState& state) {
   target.merge(g);
 }
 
-std::vector<KpiDimension> read_group_by(const Node& node) {
-  std::vector<KpiDimension> dims;
-  const auto* list = node.array();
-  if (list == nullptr) return dims;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
-    const auto name = entry.string();
-    if (!name) continue;
-    try {
-      dims.push_back(kpi_dimension(*name));
-    } catch (const InputError& e) {
-      entry.problem(e.what());
-    }
-  }
-  return dims;
-}
-
 }  // namespace
 
 std::string state_to_json(const KpiState& state) {
@@ -216,7 +200,7 @@ void state_from_json(KpiState& state, std::string_view json) {
     if (v && *v != state_version) version->problem("this library reads KPI state version 1");
   }
   KpiOptions options;
-  if (const auto group_by = root.required("group_by")) options.group_by = read_group_by(*group_by);
+  if (const auto group_by = root.required("group_by")) options.group_by = read_dimensions(*group_by);
   if (const auto calendar = root.member("day_calendar"); calendar && !calendar->value().is_null())
     if (const auto name = calendar->string()) options.day_calendar = std::string(*name);
   if (!problems.empty()) problems.throw_input("invalid KPI state");

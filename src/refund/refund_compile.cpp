@@ -215,12 +215,7 @@ void compile_policy(const Node& node, PolicyData& data, std::set<std::string, st
                     "store_credit_after", "refund_within", "ship_back_within", "window_extensions"}))
     return;
   RefundPolicy policy;
-  if (const auto id = node.required("id")) {
-    if (const auto text = id->string()) {
-      policy.id = std::string(*text);
-      if (!ids.insert(policy.id).second) id->problem("another refund policy already has the id " + quoted(*text));
-    }
-  }
+  policy.id = unique_id(node, ids, "refund policy");
   if (const auto when = node.member("when")) {
     if (auto condition = Condition::compile(*when, ConditionContext::refund, data.symbols))
       policy.when = std::move(*condition);

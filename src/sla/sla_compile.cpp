@@ -197,12 +197,7 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const SlaSection& 
 void compile_policy(const Node& node, const Context& context, std::set<std::string, std::less<>>& ids) {
   if (!node.object({"id", "when", "calendar", "targets", "pause_on", "escalations"})) return;
   SlaPolicy policy;
-  if (const auto id = node.required("id")) {
-    if (const auto text = id->string()) {
-      policy.id = std::string(*text);
-      if (!ids.insert(policy.id).second) id->problem("another SLA policy already has the id " + quoted(*text));
-    }
-  }
+  policy.id = unique_id(node, ids, "SLA policy");
   if (const auto when = node.member("when")) {
     if (auto condition = Condition::compile(*when, ConditionContext::ticket, context.data.symbols))
       policy.when = std::move(*condition);
