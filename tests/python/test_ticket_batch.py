@@ -18,7 +18,7 @@ import pytest
 
 import aftersales
 
-from conftest import ReleasesGil
+from conftest import REPO, ReleasesGil
 
 # The fixture files as test_sla_fixtures.py reads them (it skips when they are missing).
 from test_sla_fixtures import AT_TEXT, EXPECTED as EXPECTED_TEXT, FIXTURES, TICKETS as TICKETS_TEXT
@@ -286,3 +286,17 @@ def test_evaluation_and_parsing_release_the_gil(policy: aftersales.Policy, relea
     batch = aftersales.TicketBatch.from_lines(lines)
     assert releases_gil(lambda: policy.evaluate_sla_many(batch, AT, threads=1))
     assert releases_gil(lambda: policy.kpi(batch, AT, threads=1))
+
+
+def test_the_example_in_the_docs_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    section = (REPO / "docs" / "python.md").read_text(encoding="utf-8").split("### Tickets read once")[1]
+    code = section.split("```python\n")[1].split("```")[0]
+    monkeypatch.chdir(REPO)
+    exec(compile(code, "docs/python.md", "exec"), {})  # noqa: S102
+    # T-1: a VIP chat answered after 1 minute of its 2. T-2: an email (cn-office, Mon-Fri
+    # 09:00-18:00) created Wednesday 09:30: 8 office hours end at 17:30, before 18:00; 12 end
+    # Thursday 12:30 (8.5 h on Wednesday, 3.5 h on Thursday).
+    assert capsys.readouterr().out.splitlines() == [
+        "[('T-1', 'achieved'), ('T-2', 'breached')]",
+        "[('T-1', 'achieved'), ('T-2', 'active')]",
+    ]
