@@ -137,6 +137,16 @@ class TestSameReports:
         assert results == [EXPECTED * 50] * 4
 
 
+def test_a_ticket_evaluated_too_early_is_named_by_its_index(policy: aftersales.Policy) -> None:
+    # T-5 and T-7 (indices 4 and 6) were created Wednesday 09:00 Beijing, T-9 (index 8) at 10:00;
+    # the rest earlier. At 09:30 only T-9 is not created yet.
+    batch = aftersales.TicketBatch.from_lines(TICKETS_TEXT)
+    with pytest.raises(aftersales.InputError) as caught:
+        policy.evaluate_sla_many(batch, aftersales.parse_instant("2026-11-18T09:30:00+08:00"), threads=2)
+    assert caught.value.path == "tickets[8]"
+    assert str(caught.value).startswith('tickets[8]: cannot evaluate ticket "T-9" at 2026-11-18T01:30:00Z')
+
+
 class TestKpi:
     def test_kpi_on_the_batch_equals_kpi_on_the_dicts(self, policy: aftersales.Policy) -> None:
         batch = aftersales.TicketBatch.from_lines(TICKETS_TEXT)
