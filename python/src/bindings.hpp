@@ -18,5 +18,7 @@ void bind_routing(pybind11::module_& m);
 void bind_refund(pybind11::module_& m);
 /// KPIs, scorecards, accumulators and staffing, with Policy.kpi and Policy.scorecard; after bind_policy.
 void bind_kpi(pybind11::module_& m);
+/// TicketBatch, which every call taking many tickets accepts in place of a list of dicts.
+void bind_ticket_batch(pybind11::module_& m);
 
 }  // namespace aftersales::python

@@ -188,4 +188,20 @@ void append_json(std::string& out, py::handle value, std::string_view name) {
   }
 }
 
+std::string_view json_lines_text(py::handle jsonl, std::string_view caller) {
+  char* data = nullptr;
+  Py_ssize_t size = 0;
+  if (PyUnicode_Check(jsonl.ptr())) {
+    data = const_cast<char*>(PyUnicode_AsUTF8AndSize(jsonl.ptr(), &size));
+  } else if (PyBytes_Check(jsonl.ptr())) {
+    PyBytes_AsStringAndSize(jsonl.ptr(), &data, &size);
+  } else {
+    throw py::type_error(std::string(caller) + ": expected the JSON Lines as str or bytes, got " + type_name(jsonl.ptr()));
+  }
+  if (data == nullptr) {
+    throw py::error_already_set();
+  }
+  return {data, static_cast<std::size_t>(size)};
+}
+
 }  // namespace aftersales::python

@@ -19,6 +19,11 @@ namespace aftersales::python {
 ///         (`tickets[7].events[2].at`).
 void append_json(std::string& out, pybind11::handle value, std::string_view name);
 
+/// The UTF-8 text of JSON Lines given as `str` or `bytes`: a view into `jsonl`, valid while the
+/// caller holds it (also with the GIL released).
+/// @throws pybind11::type_error for anything else, naming `caller` (the Python method).
+[[nodiscard]] std::string_view json_lines_text(pybind11::handle jsonl, std::string_view caller);
+
 /// A JSON path below `head`: ("tickets[7]", "events[2].at") -> "tickets[7].events[2].at",
 /// ("events", "[2]") -> "events[2]"; either may be empty.
 [[nodiscard]] std::string join_path(std::string_view head, const std::string& tail);

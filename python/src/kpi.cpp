@@ -51,9 +51,9 @@ KpiOrders orders_of(const py::object& orders) {
 
 py::object json_loads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
-// Adds ticket dicts to `target`: read a chunk at a time with the GIL held, then counted on up to
-// `threads` threads without it, one accumulator per slice, merged in order.
-void add_dicts(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
+// Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
+// counted on up to `threads` threads without the GIL, one accumulator per slice, merged in order.
+void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
   constexpr std::size_t slice = 512;
   for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
     std::vector<KpiAccumulator> parts((chunk.size() + slice - 1) / slice, target.empty_copy());
@@ -76,7 +76,7 @@ KpiResult policy_kpi(const std::shared_ptr<Policy>& policy, py::handle tickets, 
                      const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
                      const py::object& orders, unsigned threads) {
   KpiAccumulator accumulator(policy, options_of(group_by, day_calendar));
-  add_dicts(accumulator, tickets, at, threads);
+  add_tickets(accumulator, tickets, at, threads);
   return accumulator.result(orders_of(orders));
 }
 
@@ -168,8 +168,9 @@ void bind_accumulator(py::module_& m) {
             a.add(read, at);
           },
           py::arg("ticket"), py::arg("at"), "Adds one ticket dict as it stood at `at`.")
-      .def("add_many", &add_dicts, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
-           "Adds ticket dicts on up to `threads` threads (0: one per core) with the GIL released.")
+      .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
+           "the GIL released.")
       .def("merge", &KpiAccumulator::merge, py::arg("other"), "Adds everything `other` holds.")
       .def("to_json", &KpiAccumulator::to_json, "The partial state as JSON text.")
       .def_static(
@@ -261,7 +262,7 @@ void bind_kpi(py::module_& m) {
   policy
       .def("kpi", &policy_kpi, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
-           "KPIs of the ticket dicts as of the aware datetime `at`, grouped by any of agent, "
+           "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day (days in `day_calendar`'s time zone, UTC "
            "without it). `orders` (int, or dict of day -> count) feeds complaint_rate.")
       .def("kpi_lines", &policy_kpi_lines, py::arg("jsonl"), py::arg("at"),

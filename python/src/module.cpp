@@ -17,4 +17,5 @@ PYBIND11_MODULE(_core, m) {
   python::bind_routing(m);
   python::bind_refund(m);
   python::bind_kpi(m);
+  python::bind_ticket_batch(m);
 }

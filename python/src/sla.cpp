@@ -4,6 +4,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "json_text.hpp"
 #include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
@@ -31,8 +32,6 @@ namespace py = pybind11;
 
 namespace {
 
-std::string type_name(py::handle value) { return Py_TYPE(value.ptr())->tp_name; }
-
 SlaReport evaluate(const Policy& policy, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
@@ -58,25 +57,9 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
   return reports;
 }
 
-std::string_view utf8_of(py::handle jsonl) {
-  char* data = nullptr;
-  Py_ssize_t size = 0;
-  if (PyUnicode_Check(jsonl.ptr())) {
-    data = const_cast<char*>(PyUnicode_AsUTF8AndSize(jsonl.ptr(), &size));
-  } else if (PyBytes_Check(jsonl.ptr())) {
-    PyBytes_AsStringAndSize(jsonl.ptr(), &data, &size);
-  } else {
-    throw py::type_error("evaluate_sla_lines: expected the JSON Lines as str or bytes, got " + type_name(jsonl));
-  }
-  if (data == nullptr) {
-    throw py::error_already_set();
-  }
-  return {data, static_cast<std::size_t>(size)};
-}
-
 std::string evaluate_lines(const Policy& policy, py::handle jsonl, Instant at, unsigned threads) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
-  const std::string_view text = utf8_of(jsonl);
+  const std::string_view text = json_lines_text(jsonl, "evaluate_sla_lines");
   const py::gil_scoped_release release;
   return policy.evaluate_sla_lines(text, at, threads);
 }
@@ -177,9 +160,10 @@ void bind_policy_methods(py::module_& m) {
            "after `at` are ignored. Raises InputError naming the path of a problem in the "
            "ticket, or if `at` is before the ticket was created.")
       .def("evaluate_sla_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
-           "evaluate_sla for each ticket dict, on up to `threads` threads (0: one per core) "
-           "with the GIL released; reports in input order. Raises for the first ticket (in "
-           "input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
+           "evaluate_sla for each ticket dict, or each ticket of a TicketBatch (read once, "
+           "evaluated without reading dicts again), on up to `threads` threads (0: one per "
+           "core) with the GIL released; reports in input order. Raises for the first ticket "
+           "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
       .def("evaluate_sla_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
            "evaluate_sla over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped. A bad line gives "

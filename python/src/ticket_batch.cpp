@@ -1,13 +1,23 @@
 #include "ticket_batch.hpp"
 
+#include "bindings.hpp"
 #include "json_text.hpp"
 
 #include <aftersales/error.hpp>
 
+#include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <filesystem>
+#include <fstream>
+#include <system_error>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "detail/json_lines.hpp"
+#include "detail/parallel.hpp"
 
 namespace aftersales::python {
 
@@ -26,6 +36,15 @@ std::vector<Problem> placed(const std::string& place, std::vector<Problem> probl
     problem.path = join_path(place, problem.path);
   }
   return problems;
+}
+
+// The message of `e` without the path InputError put in front of it.
+std::string_view unplaced_message(const InputError& e) {
+  std::string_view message = e.what();
+  if (!e.path().empty() && message.starts_with(e.path() + ": ")) {
+    message.remove_prefix(e.path().size() + 2);
+  }
+  return message;
 }
 
 }  // namespace
@@ -50,15 +69,144 @@ void FirstFailure::rethrow() const {
       throw InputError(place + ": " + title_of(e), placed(place, e.problems()));
     }
     // InputError put its own path in front of its message; it gets the longer one instead.
-    std::string_view message = e.what();
-    if (!e.path().empty() && message.starts_with(e.path() + ": ")) {
-      message.remove_prefix(e.path().size() + 2);
-    }
+    const std::string_view message = unplaced_message(e);
     if (e.code() == ErrorCode::out_of_range) {
       throw RangeError(std::string(message), join_path(place, e.path()));
     }
     throw InputError(std::string(message), join_path(place, e.path()));
   }
+}
+
+void FirstFailure::rethrow_from(std::string_view place) const {
+  if (!error_) {
+    return;
+  }
+  try {
+    std::rethrow_exception(error_);
+  } catch (const InputError& e) {
+    const std::string title = std::string(place) + ": " + (e.problems().empty() ? "invalid ticket" : title_of(e));
+    // A lone error (no problem list) becomes a list of one, so that every line's error reads alike.
+    throw InputError(title, e.problems().empty() ? std::vector<Problem>{{e.path(), std::string(unplaced_message(e))}}
+                                                 : e.problems());
+  }
+}
+
+const TicketBatch* as_ticket_batch(pybind11::handle tickets) {
+  return pybind11::isinstance<TicketBatch>(tickets) ? &tickets.cast<const TicketBatch&>() : nullptr;
+}
+
+pybind11::tuple ticket_tuple(pybind11::handle tickets) {
+  auto items = pybind11::reinterpret_steal<pybind11::tuple>(PySequence_Tuple(tickets.ptr()));
+  if (!items) throw pybind11::error_already_set();
+  return items;
+}
+
+std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
+                              TicketDictReader& reader, FirstFailure& failure) {
+  for (std::size_t j = 0; j < out.size(); ++j) {
+    try {
+      out[j] = reader.read(PyTuple_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(begin + j)), begin + j);
+    } catch (const InputError&) {
+      failure.record(begin + j, std::current_exception());
+      return j;
+    }
+  }
+  return out.size();
+}
+
+TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
+  const pybind11::tuple items = ticket_tuple(tickets);
+  std::vector<Ticket> read(items.size());
+  TicketDictReader reader;
+  FirstFailure failure(read.size());
+  read_ticket_dicts(items, 0, read, reader, failure);
+  failure.rethrow();
+  return TicketBatch(std::move(read));
+}
+
+TicketBatch TicketBatch::from_lines(std::string_view text, unsigned threads, std::string_view source) {
+  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(text);
+  std::vector<Ticket> read(lines.size());
+  FirstFailure failure(lines.size());
+  detail::parallel_for(lines.size(), threads, [&](std::size_t i) {
+    if (failure.any_before(i)) {
+      return;  // an earlier line failed: this one's ticket will never be seen
+    }
+    try {
+      read[i] = Ticket::from_json(lines[i].text);
+    } catch (const InputError&) {
+      failure.record(i, std::current_exception());
+    }
+  });
+  if (failure.any()) {
+    std::string place = "line " + std::to_string(lines[failure.index()].number);
+    if (!source.empty()) {
+      place += " of \"" + std::string(source) + "\"";
+    }
+    failure.rethrow_from(place);
+  }
+  return TicketBatch(std::move(read));
+}
+
+namespace {
+
+namespace py = pybind11;
+
+TicketBatch from_lines(py::handle jsonl, unsigned threads) {
+  // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
+  const std::string_view text = json_lines_text(jsonl, "TicketBatch.from_lines");
+  const py::gil_scoped_release release;
+  return TicketBatch::from_lines(text, threads);
+}
+
+TicketBatch from_file(const std::filesystem::path& path, unsigned threads) {
+  const py::gil_scoped_release release;
+  const auto cannot_read = [&](const std::string& why) {
+    return InputError("cannot read tickets file \"" + path.string() + "\"" + (why.empty() ? "" : ": " + why));
+  };
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (ec) throw cannot_read(ec.message());
+  std::ifstream in(path, std::ios::binary);
+  std::string text(static_cast<std::size_t>(size), '\0');
+  if (!in.read(text.data(), static_cast<std::streamsize>(size))) throw cannot_read("");
+  return TicketBatch::from_lines(text, threads, path.string());
+}
+
+std::vector<std::string_view> ids(const TicketBatch& batch) {
+  std::vector<std::string_view> ids;
+  ids.reserve(batch.tickets().size());
+  for (const Ticket& ticket : batch.tickets()) {
+    ids.emplace_back(ticket.id);
+  }
+  return ids;
+}
+
+}  // namespace
+
+void bind_ticket_batch(py::module_& m) {
+  py::class_<TicketBatch>(m, "TicketBatch",
+                          "Tickets read once into the library's own form, to evaluate many times "
+                          "(several policies or instants) without reading a dict again: pass it "
+                          "wherever a list of ticket dicts is taken (Policy.evaluate_sla_many, "
+                          "Policy.kpi, KpiAccumulator.add_many). Immutable; share it across threads.")
+      .def(py::init(&TicketBatch::from_dicts), py::arg("tickets"),
+           "Reads the ticket dicts of `tickets` (any iterable), as evaluate_sla_many does; raises "
+           "for the first that cannot be read, its index in the path: 'tickets[7].events[2].at'.")
+      .def_static("from_lines", &from_lines, py::arg("jsonl"), py::arg("threads") = 0,
+                  "Parses JSON Lines (str or bytes), one ticket per line, blank lines skipped, on up "
+                  "to `threads` threads (0: one per core) with the GIL released. Raises InputError "
+                  "for the first bad line: 'line 8: invalid ticket: ...'.")
+      .def_static("from_file", &from_file, py::arg("path"), py::arg("threads") = 0,
+                  "from_lines on the contents of a JSON Lines file; the error names the line and "
+                  "the file. Raises InputError if the file cannot be read.")
+      .def("__len__", [](const TicketBatch& batch) { return batch.tickets().size(); })
+      .def_property_readonly("ids", &ids,
+                             "The tickets' ids in order (a new list each time): the reports of a "
+                             "batch call come back in the same order.")
+      .def("__repr__", [](const TicketBatch& batch) {
+        return "<aftersales.TicketBatch tickets=" + std::to_string(batch.tickets().size()) + ">";
+      });
 }
 
 }  // namespace aftersales::python

@@ -13,25 +13,40 @@
 
 namespace aftersales::detail {
 
+/// One non-blank line of a JSON Lines text.
+struct JsonLine {
+  std::size_t number;  ///< counting every line of the text from 1, blank ones included
+  std::string_view text;
+};
+
+/// The lines of `text` that hold more than spaces, tabs and '\r' (JSON Lines skip blank lines),
+/// in order, as views into `text`.
+inline std::vector<JsonLine> non_blank_lines(std::string_view text) {
+  std::vector<JsonLine> lines;
+  std::size_t number = 0;
+  for (std::size_t pos = 0; pos < text.size();) {
+    const std::size_t end = std::min(text.find('\n', pos), text.size());
+    const std::string_view line = text.substr(pos, end - pos);
+    ++number;
+    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back({number, line});
+    pos = end + 1;
+  }
+  return lines;
+}
+
 /// Calls `answer(line)` for every non-blank line of `text` on up to `threads` threads and joins
 /// the results, each followed by '\n'. A line whose answer throws an aftersales::Error gets
 /// `{"line": N, "error": "..."}` (N counts from 1) instead: one bad line never stops a batch.
 template <class Answer>
 std::string map_json_lines(std::string_view text, unsigned threads, const Answer& answer) {
-  std::vector<std::string_view> lines;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    lines.push_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
+  const std::vector<JsonLine> lines = non_blank_lines(text);
   std::vector<std::string> outputs(lines.size());
   parallel_for(lines.size(), threads, [&](std::size_t i) {
-    if (lines[i].find_first_not_of(" \t\r") == std::string_view::npos) return;
     try {
-      outputs[i] = answer(lines[i]);
+      outputs[i] = answer(lines[i].text);
     } catch (const Error& e) {
       JsonWriter w;
-      w.begin_object().key("line").value(static_cast<std::int64_t>(i + 1)).key("error").value(e.what()).end_object();
+      w.begin_object().key("line").value(static_cast<std::int64_t>(lines[i].number)).key("error").value(e.what()).end_object();
       outputs[i] = w.take();
     }
   });
@@ -40,7 +55,6 @@ std::string map_json_lines(std::string_view text, unsigned threads, const Answer
   std::string result;
   result.reserve(total);
   for (const std::string& line : outputs) {
-    if (line.empty()) continue;
     result += line;
     result += '\n';
   }

@@ -72,6 +72,17 @@ def check() -> None:
     lines = policy.evaluate_sla_lines("", t, threads=0)
     print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
 
+    batch: aftersales.TicketBatch = aftersales.TicketBatch([ticket, ticket])
+    batch = aftersales.TicketBatch(iter([ticket]))
+    batch = aftersales.TicketBatch.from_lines(b'{"id": "T-1", "created_at": 0}\n', threads=2)
+    batch = aftersales.TicketBatch.from_lines("")
+    batch = aftersales.TicketBatch.from_file(Path("tickets.jsonl"))
+    batch = aftersales.TicketBatch.from_file("tickets.jsonl", threads=0)
+    ids: list[str] = batch.ids
+    count: int = len(batch)
+    reports = policy.evaluate_sla_many(batch, t, threads=1)
+    print(ids, count, reports)
+
     decision: aftersales.RefundDecision = policy.check_refund({"order": {}, "reason": "no_reason"})
     eligible: bool = decision.eligible
     resolution: str | None = decision.resolution
@@ -130,6 +141,9 @@ def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
     rows: list[dict[str, Any]] = card.rows
     acc = aftersales.KpiAccumulator(policy, ["queue"])
     acc.add(tickets[0], at)
+    acc.add_many(tickets, at)
+    acc.add_many(aftersales.TicketBatch(tickets), at, threads=2)
+    result = policy.kpi(aftersales.TicketBatch(tickets), at)
     acc.merge(aftersales.KpiAccumulator.from_json(policy, acc.to_json()))
     total: aftersales.KpiResult = acc.result(orders=1000)
     need: aftersales.staffing.StaffingResult = aftersales.staffing.erlang_c(100, 1800, 180)
