@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include "kpi/quantile_sketch.hpp"
@@ -310,6 +313,84 @@ TEST(Kpi, StateRoundTripsAndRejectsBadInput) {
   }
   KpiAccumulator other(policy(), {{KpiDimension::queue}, ""});
   EXPECT_THROW(a.merge(other), InputError);
+}
+
+// The shared SLA fixture set: nine tickets over every metric (pauses, reopen, cycles, a
+// custom metric), worked by hand in tests/fixtures/sla/README.md.
+struct SlaFixtureSet {
+  std::shared_ptr<const Policy> policy;
+  std::vector<Ticket> tickets;
+  Instant at;
+};
+
+SlaFixtureSet sla_fixture_set() {
+  const auto dir = std::filesystem::path(AFTERSALES_FIXTURES_DIR) / "sla";
+  std::ifstream in(dir / "tickets.jsonl");
+  SlaFixtureSet set{Policy::from_file(dir / "policy.json"), {}, at("2026-11-18T12:00:00+08:00")};
+  for (std::string line; std::getline(in, line);) set.tickets.push_back(Ticket::from_json(line));
+  return set;
+}
+
+TEST(Kpi, SlaCountsAreTheFixturesHandWorkedStates) {
+  const auto set = sla_fixture_set();
+  ASSERT_EQ(set.tickets.size(), 9u);
+  const KpiResult r = compute_kpi(set.policy, set.tickets, set.at, {});
+  ASSERT_EQ(r.groups.size(), 1u);
+  // Tallied from the states of tests/fixtures/sla/expected.jsonl; active and paused instances
+  // (2 follow_up, 1 next_response, 4 + 1 resolution) are not counted.
+  const std::pair<std::string_view, std::array<std::int64_t, 2>> expected[] = {
+      {"first_response", {6, 2}}, {"next_response", {4, 4}}, {"periodic_update", {1, 1}},
+      {"resolution", {3, 0}}, {"follow_up", {1, 0}}, {"refund_processing", {1, 0}}};
+  const KpiGroup& g = r.groups[0];
+  ASSERT_EQ(g.sla.size(), std::size(expected));
+  for (const auto& [metric, counts] : expected) {
+    EXPECT_EQ(sla_of(g, metric).achieved, counts[0]) << metric;
+    EXPECT_EQ(sla_of(g, metric).breached, counts[1]) << metric;
+  }
+}
+
+// A host that already evaluated a ticket's SLA hands the report over: whatever the instant
+// (clocks active, paused, breached, completed) and however tickets are grouped, the counts
+// are those of the accumulator evaluating the SLA itself.
+TEST(Kpi, CountingWithTheHostsSlaReportsEqualsEvaluatingThem) {
+  const auto check = [](const std::shared_ptr<const Policy>& p, const std::vector<Ticket>& list, Instant end,
+                        const KpiOptions& options) {
+    KpiAccumulator evaluating(p, options), given(p, options);
+    for (const Ticket& t : list) {
+      if (end < t.created_at) continue;
+      evaluating.add(t, end);
+      given.add(t, end, p->evaluate_sla(t, end));
+    }
+    EXPECT_EQ(given.result().to_json(), evaluating.result().to_json()) << format_instant(end);
+  };
+  const auto set = sla_fixture_set();
+  for (const char* end : {"2026-11-16T10:30:00+08:00", "2026-11-17T09:45:00+08:00", "2026-11-18T12:00:00+08:00",
+                          "2026-11-30T00:00:00+08:00"})
+    check(set.policy, set.tickets, at(end), {{KpiDimension::agent, KpiDimension::priority}, ""});
+  check(policy(), random_tickets(500, 5), at("2026-11-12T00:00:00Z"), {{KpiDimension::agent, KpiDimension::day}, "cn"});
+  check(policy(), random_tickets(500, 5), at("2026-11-20T00:00:00Z"), {{KpiDimension::agent}, ""});
+}
+
+TEST(Kpi, AnSlaReportFromElsewhereIsRefused) {
+  const auto list = tickets();
+  KpiAccumulator a(policy(), {{KpiDimension::agent}, ""});
+  const SlaReport t1 = policy()->evaluate_sla(list[0], when);
+  const auto refused = [&](const Ticket& t, const SlaReport& report, std::string_view message) {
+    try {
+      a.add(t, when, report);
+      ADD_FAILURE() << "accepted: " << message;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  refused(list[1], t1, R"(the SLA report is of ticket "T1", not of "T2")");
+  SlaReport other_policy = t1;
+  other_policy.policy = "vip";
+  refused(list[0], other_policy, R"(names SLA policy "vip", which this policy does not have)");
+  SlaReport other_metric = t1;
+  other_metric.metrics.back().metric = "refund_processing";
+  refused(list[0], other_metric, R"(names metric "refund_processing", which this policy does not have)");
+  EXPECT_EQ(a.result().groups.size(), 0u);  // nothing was counted
 }
 
 TEST(QuantileSketch, WithinHalfAPercentOfExactQuantiles) {
