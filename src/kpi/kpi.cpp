@@ -27,6 +27,7 @@ struct Facts {
   Status status = Status::new_ticket;
   Priority priority = Priority::normal;
   const Event* first_reply = nullptr;  // first public human reply
+  boost::container::small_vector<const Event*, 4> replies;  // public human replies with an agent
   int human_replies = 0;
   bool ever_solved = false;
   bool reopened = false;
@@ -51,7 +52,10 @@ Facts scan(const Ticket& ticket, const Timeline& events) {
         if (!is_public_human_reply(*e)) break;
         ++f.human_replies;
         if (f.first_reply == nullptr) f.first_reply = e;
-        if (!e->agent.empty()) replier = e->agent;
+        if (!e->agent.empty()) {
+          replier = e->agent;
+          f.replies.push_back(e);
+        }
         break;
       case EventType::assigned:
         if (!e->agent.empty()) {
@@ -107,17 +111,15 @@ std::int64_t business_ms(const Calendar* calendar, Instant from, Instant to) {
   return (calendar != nullptr ? calendar->between(from, to) : to - from).count();
 }
 
-// Length-prefixed parts, so that no text can make two different keys encode alike.
+// Length-prefixed parts, so that no text can make two different keys encode alike. The
+// lengths are raw bytes: the code never leaves the process.
 void encode(const KeyView& key, std::string& out) {
   out.clear();
   for (const auto& part : key) {
-    if (!part) {
-      out += '0';
-      continue;
-    }
-    out += '1';
-    out += std::to_string(part->size());
-    out += ':';
+    out += part ? '1' : '0';
+    if (!part) continue;
+    const auto size = static_cast<std::uint32_t>(part->size());
+    out.append(reinterpret_cast<const char*>(&size), sizeof size);
     out += *part;
   }
 }
@@ -144,21 +146,13 @@ SlaOutcomes outcomes_of(const PolicyData& data, const Ticket& ticket, const SlaR
   for (const SlaMetric& m : report.metrics) {
     // Reports list their instances by metric: the search resumes where the last one ended.
     std::size_t k = 0;
-    while (k < count && data.sla.metric_name((id + k) % count) != m.metric) ++k;
+    for (; k < count && data.sla.metric_name(id) != m.metric; ++k) id = id + 1 == count ? 0 : id + 1;
     if (k == count)
       throw InputError("the SLA report of ticket \"" + ticket.id + "\" names metric \"" + m.metric +
                        "\", which this policy does not have");
-    id = (id + k) % count;
     outcomes.instances.push_back({id, m.state, m.elapsed, m.completed_at});
   }
   return outcomes;
-}
-
-// The agent of the public human reply that completed an instance at `t`, if one did.
-std::string_view replier_at(const Timeline& events, Instant t) {
-  for (const Event* e : events)
-    if (e->at == t && is_public_human_reply(*e) && !e->agent.empty()) return e->agent;
-  return {};
 }
 
 class Adder {
@@ -189,6 +183,13 @@ class Adder {
   }
 
  private:
+  // The agent of the public human reply that completed an instance at `t`, if one did.
+  std::string_view replier_at(Instant t) const {
+    for (const Event* e : facts_.replies)
+      if (e->at == t) return e->agent;
+    return {};
+  }
+
   // Business time to the first public human reply. The SLA clock of the same name has measured
   // it already when that reply stopped it: same calendar, and the clock never pauses.
   std::int64_t first_response_ms(const SlaOutcomes& outcomes) const {
@@ -252,7 +253,7 @@ class Adder {
     for (const SlaOutcome& o : outcomes.instances) {
       if (o.state != SlaState::achieved && o.state != SlaState::breached) continue;
       GroupState& g = is_reply_metric(o.metric) && o.completed_at
-                          ? group_for(replier_at(events_, *o.completed_at), ticket_group)
+                          ? group_for(replier_at(*o.completed_at), ticket_group)
                           : ticket_group;
       if (g.sla.size() < state_.sla_metric_count) g.sla.resize(state_.sla_metric_count);
       ++g.sla[o.metric][o.state == SlaState::achieved ? 0 : 1];
@@ -405,16 +406,27 @@ GroupState& KpiState::group(const GroupKey& key) {
 
 void KpiState::local_day(Instant t, char (&day)[10]) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
-  const date::year_month_day ymd{date::floor<date::days>(seconds + offset_.offset)};
-  const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
-    for (std::size_t i = digits; i-- > 0; value /= 10) day[at + i] = static_cast<char>('0' + value % 10);
-  };
-  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
-  day[4] = '-';
-  put(5, static_cast<unsigned>(ymd.month()), 2);
-  day[7] = '-';
-  put(8, static_cast<unsigned>(ymd.day()), 2);
+  if (seconds < day_begin_ || seconds >= day_end_) {
+    if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
+    const date::local_days local{date::floor<date::days>(seconds + offset_.offset).time_since_epoch()};
+    // The day's span in UTC while the offset holds: tickets of the same day skip all of this.
+    day_begin_ = date::sys_seconds{(local - offset_.offset).time_since_epoch()};
+    day_end_ = day_begin_ + date::days{1};
+    if (zone != nullptr) {
+      day_begin_ = std::max(day_begin_, offset_.begin);
+      day_end_ = std::min(day_end_, offset_.end);
+    }
+    const date::year_month_day ymd{local};
+    const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
+      for (std::size_t i = digits; i-- > 0; value /= 10) day_text_[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+    day_text_[4] = '-';
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    day_text_[7] = '-';
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+  }
+  std::copy(std::begin(day_text_), std::end(day_text_), day);
 }
 
 std::vector<const GroupState*> KpiState::sorted() const {

@@ -219,6 +219,44 @@ TEST(Kpi, DaysFollowTheNamedCalendarsTimeZone) {
   EXPECT_EQ(utc.groups[1].tickets, 3);  // T3, T4, T5
 }
 
+TEST(Kpi, DaysAcrossDaylightSavingTimeChanges) {
+  // New York: EST (UTC-5) → EDT (UTC-4) at 07:00 UTC on 8 March 2026, so that local day lasts
+  // 23 hours (05:00 UTC on the 8th to 04:00 UTC on the 9th); back at 06:00 UTC on 1 November,
+  // a 25-hour day (04:00 UTC on the 1st to 05:00 UTC on the 2nd).
+  const auto ny = Policy::from_json(R"({"schema_version": 1, "calendars": {"ny": {
+      "timezone": "America/New_York", "hours": {"daily": ["00:00-24:00"]}}}})");
+  const char* const created[] = {
+      "2026-03-08T05:00:00Z",  // 00:00 EST, 8 March
+      "2026-03-09T03:59:59Z",  // 23:59:59 EDT, 8 March
+      "2026-03-09T04:30:00Z",  // 00:30 EDT, 9 March
+      "2026-11-01T03:59:59Z",  // 23:59:59 EDT, 31 October
+      "2026-11-01T04:00:00Z",  // 00:00 EDT, 1 November
+      "2026-11-01T05:30:00Z",  // 01:30 EDT, the first of the two
+      "2026-11-01T06:30:00Z",  // 01:30 EST, the second
+      "2026-11-02T04:59:59Z",  // 23:59:59 EST, 1 November
+      "2026-11-02T05:00:00Z"}; // 00:00 EST, 2 November
+  const std::pair<const char*, std::int64_t> expected[] = {
+      {"2026-03-08", 2}, {"2026-03-09", 1}, {"2026-10-31", 1}, {"2026-11-01", 4}, {"2026-11-02", 1}};
+  std::vector<Ticket> list;
+  for (const char* c : created) list.push_back(ticket(c, c, "chat", {}));
+  const Instant end = at("2026-11-05T00:00:00Z");
+  // Forwards, backwards and shuffled: the day of one ticket never leaks into the next.
+  std::vector<std::size_t> order(list.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int pass = 0; pass < 3; ++pass) {
+    if (pass == 1) std::reverse(order.begin(), order.end());
+    if (pass == 2) std::shuffle(order.begin(), order.end(), std::mt19937(3));
+    KpiAccumulator a(ny, {{KpiDimension::day}, "ny"});
+    for (const std::size_t i : order) a.add(list[i], end);
+    const KpiResult r = a.result();
+    ASSERT_EQ(r.groups.size(), std::size(expected));
+    for (std::size_t g = 0; g < r.groups.size(); ++g) {
+      EXPECT_EQ(r.groups[g].key[0], expected[g].first) << "pass " << pass;
+      EXPECT_EQ(r.groups[g].tickets, expected[g].second) << expected[g].first << ", pass " << pass;
+    }
+  }
+}
+
 TEST(Kpi, GroupsByQueueChannelCategoryAndPriority) {
   const KpiResult r = kpi({{KpiDimension::queue, KpiDimension::priority}, ""});
   ASSERT_EQ(r.groups.size(), 3u);
