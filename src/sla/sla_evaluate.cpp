@@ -190,14 +190,18 @@ class Replay {
       default:
         break;
     }
+    if (!sla_.metrics.empty()) apply_custom(e);
+    if (status_ != before) update_running(t);
+  }
+
+  void apply_custom(const Event& e) {
     // A built-in event is known by its type (a hand-built one may have no name).
     const std::string_view name = e.type == EventType::custom ? std::string_view(e.name) : to_string(e.type);
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
       const CustomMetric& custom = sla_.metrics[m];
-      if (name == custom.stop) complete(builtin_metric_count + m, t);
-      if (name == custom.start) start(builtin_metric_count + m, t);
+      if (name == custom.stop) complete(builtin_metric_count + m, e.at);
+      if (name == custom.start) start(builtin_metric_count + m, e.at);
     }
-    if (status_ != before) update_running(t);
   }
 
   // Resolution time accumulates across a reopen; a pending follow-up visit is moot.
