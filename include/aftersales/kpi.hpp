@@ -10,6 +10,7 @@
 
 #include <aftersales/export.h>
 #include <aftersales/policy.hpp>
+#include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
@@ -113,6 +114,14 @@ class AFTERSALES_EXPORT KpiAccumulator {
   /// @throws InputError if `at` is before the ticket was created.
   void add(const Ticket& ticket, Instant at);
 
+  /// Adds one ticket as it stood at `at` with the SLA report the host already has for it
+  /// (`Policy::evaluate_sla(ticket, at)` under this accumulator's policy): the same counts as
+  /// `add(ticket, at)` without evaluating the SLA again. The states are counted as the report
+  /// gives them, so a report evaluated at another instant counts that instant's states.
+  /// @throws InputError if `at` is before the ticket was created, or `sla` is another ticket's
+  ///         report or names an SLA policy or metric this policy does not have.
+  void add(const Ticket& ticket, Instant at, const SlaReport& sla);
+
   /// Adds everything `other` accumulated.
   /// @throws InputError if `other` groups differently or uses another policy's metrics.
   void merge(const KpiAccumulator& other);
@@ -128,6 +137,8 @@ class AFTERSALES_EXPORT KpiAccumulator {
   static KpiAccumulator from_json(std::shared_ptr<const Policy> policy, std::string_view json);
 
  private:
+  void add_checked(const Ticket& ticket, Instant at, const SlaReport* sla);
+
   std::unique_ptr<detail::KpiState> state_;
 };
 

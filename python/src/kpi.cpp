@@ -162,12 +162,15 @@ void bind_accumulator(py::module_& m) {
            py::arg("policy"), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
       .def(
           "add",
-          [](KpiAccumulator& a, py::handle ticket, Instant at) {
+          [](KpiAccumulator& a, py::handle ticket, Instant at, const SlaReport* sla) {
             const Ticket read = TicketDictReader().read(ticket);
             const py::gil_scoped_release release;
-            a.add(read, at);
+            if (sla != nullptr) a.add(read, at, *sla);
+            else a.add(read, at);
           },
-          py::arg("ticket"), py::arg("at"), "Adds one ticket dict as it stood at `at`.")
+          py::arg("ticket"), py::arg("at"), py::arg("sla") = py::none(),
+          "Adds one ticket dict as it stood at `at`. `sla`: its report from `policy.evaluate_sla(ticket, at)`, "
+          "if the caller has it (the SLA is then not evaluated again).")
       .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
            "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
            "the GIL released.")

@@ -55,7 +55,11 @@ void require_in_range(Instant t, const char* what) {
 std::size_t YearBlock::started_by(std::int64_t rel_ms) const noexcept {
   // starts[i] * 1000 <= rel_ms  <=>  starts[i] <= floor(rel_ms / 1000); rel_ms is never negative.
   const auto key = static_cast<std::int32_t>(rel_ms / ms_per_s);
-  return static_cast<std::size_t>(std::upper_bound(starts.begin(), starts.end(), key) - starts.begin());
+  // Every interval starting before the key's UTC day counts; only that day's few are searched.
+  const auto day = static_cast<std::size_t>(key / seconds_per_day);
+  const auto first = starts.begin() + started_before_day[day];
+  const auto last = starts.begin() + started_before_day[day + 1];
+  return static_cast<std::size_t>(std::upper_bound(first, last, key) - starts.begin());
 }
 
 std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms) const noexcept {
@@ -144,6 +148,14 @@ YearBlock CalendarData::build(int year) const {
   block.starts.shrink_to_fit();
   block.ends.shrink_to_fit();
   block.open_before.shrink_to_fit();
+  const auto days = static_cast<std::size_t>((limit_s - base_s) / YearBlock::seconds_per_day);
+  block.started_before_day.resize(days + 2);
+  std::size_t started = 0;
+  for (std::size_t day = 0; day < block.started_before_day.size(); ++day) {
+    const auto day_start = static_cast<std::int64_t>(day) * YearBlock::seconds_per_day;
+    while (started < block.starts.size() && block.starts[started] < day_start) ++started;
+    block.started_before_day[day] = static_cast<std::int32_t>(started);
+  }
   return block;
 }
 

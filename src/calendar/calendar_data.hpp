@@ -43,6 +43,11 @@ struct YearBlock {
   std::vector<std::int32_t> starts;  // ascending
   std::vector<std::int32_t> ends;    // ends[i] < starts[i + 1]: touching intervals are merged
   std::vector<std::int32_t> open_before;  // open seconds before interval i; size n + 1
+  /// Intervals starting before each UTC day of the year (day d begins d × 86,400 s after
+  /// base), one entry past the year's last day: a query searches only its own day's intervals.
+  std::vector<std::int32_t> started_before_day;
+
+  static constexpr std::int32_t seconds_per_day = 86'400;
 
   [[nodiscard]] std::int64_t total_ms() const noexcept { return std::int64_t{open_before.back()} * 1000; }
   [[nodiscard]] std::size_t size() const noexcept { return starts.size(); }

@@ -27,6 +27,7 @@ struct Facts {
   Status status = Status::new_ticket;
   Priority priority = Priority::normal;
   const Event* first_reply = nullptr;  // first public human reply
+  boost::container::small_vector<const Event*, 4> replies;  // public human replies with an agent
   int human_replies = 0;
   bool ever_solved = false;
   bool reopened = false;
@@ -51,7 +52,10 @@ Facts scan(const Ticket& ticket, const Timeline& events) {
         if (!is_public_human_reply(*e)) break;
         ++f.human_replies;
         if (f.first_reply == nullptr) f.first_reply = e;
-        if (!e->agent.empty()) replier = e->agent;
+        if (!e->agent.empty()) {
+          replier = e->agent;
+          f.replies.push_back(e);
+        }
         break;
       case EventType::assigned:
         if (!e->agent.empty()) {
@@ -107,17 +111,15 @@ std::int64_t business_ms(const Calendar* calendar, Instant from, Instant to) {
   return (calendar != nullptr ? calendar->between(from, to) : to - from).count();
 }
 
-// Length-prefixed parts, so that no text can make two different keys encode alike.
+// Length-prefixed parts, so that no text can make two different keys encode alike. The
+// lengths are raw bytes: the code never leaves the process.
 void encode(const KeyView& key, std::string& out) {
   out.clear();
   for (const auto& part : key) {
-    if (!part) {
-      out += '0';
-      continue;
-    }
-    out += '1';
-    out += std::to_string(part->size());
-    out += ':';
+    out += part ? '1' : '0';
+    if (!part) continue;
+    const auto size = static_cast<std::uint32_t>(part->size());
+    out.append(reinterpret_cast<const char*>(&size), sizeof size);
     out += *part;
   }
 }
@@ -128,17 +130,29 @@ bool is_reply_metric(std::size_t metric) {
          metric == static_cast<std::size_t>(BuiltinMetric::periodic_update);
 }
 
-std::size_t metric_id(const SlaSection& sla, std::string_view name) {
-  for (std::size_t i = 0; i < builtin_metric_count + sla.metrics.size(); ++i)
-    if (sla.metric_name(i) == name) return i;
-  return builtin_metric_count + sla.metrics.size();  // cannot happen: the report names the policy's metrics
-}
-
-// The agent of the public human reply that completed an instance at `t`, if one did.
-std::string_view replier_at(const Timeline& events, Instant t) {
-  for (const Event* e : events)
-    if (e->at == t && is_public_human_reply(*e) && !e->agent.empty()) return e->agent;
-  return {};
+// The report's instances as outcomes, checked against the policy they must come from.
+SlaOutcomes outcomes_of(const PolicyData& data, const Ticket& ticket, const SlaReport& report) {
+  if (report.ticket != ticket.id)
+    throw InputError("the SLA report is of ticket \"" + report.ticket + "\", not of \"" + ticket.id + "\"");
+  SlaOutcomes outcomes;
+  if (!report.policy) return outcomes;
+  for (const SlaPolicy& p : data.sla.policies)
+    if (p.id == *report.policy) outcomes.policy = &p;
+  if (outcomes.policy == nullptr)
+    throw InputError("the SLA report of ticket \"" + ticket.id + "\" names SLA policy \"" + *report.policy +
+                     "\", which this policy does not have");
+  const std::size_t count = builtin_metric_count + data.sla.metrics.size();
+  std::size_t id = 0;
+  for (const SlaMetric& m : report.metrics) {
+    // Reports list their instances by metric: the search resumes where the last one ended.
+    std::size_t k = 0;
+    for (; k < count && data.sla.metric_name(id) != m.metric; ++k) id = id + 1 == count ? 0 : id + 1;
+    if (k == count)
+      throw InputError("the SLA report of ticket \"" + ticket.id + "\" names metric \"" + m.metric +
+                       "\", which this policy does not have");
+    outcomes.instances.push_back({id, m.state, m.elapsed, m.completed_at});
+  }
+  return outcomes;
 }
 
 class Adder {
@@ -151,30 +165,42 @@ class Adder {
     key_ = key_of(facts_.owner);
   }
 
-  void run() {
+  // `sla`: the ticket's SLA report if the host has it; otherwise the SLA engine is asked.
+  void run(const SlaReport* sla) {
+    // Before anything is counted: a report that does not fit must leave the state unchanged.
+    SlaOutcomes outcomes;
+    if (sla != nullptr) outcomes = outcomes_of(data_, ticket_, *sla);
+    else if (!data_.sla.policies.empty())
+      outcomes = sla_outcomes(data_, ticket_, events_, facts_.priority, facts_.status, at_);
     GroupState& g = state_.group(key_);
     count_ticket(g);
-    const SlaPolicy* policy = nullptr;
-    std::optional<SlaReport> report;
-    if (!data_.sla.policies.empty()) {
-      report = evaluate_sla(data_, ticket_, at_);
-      if (report->policy)
-        for (const SlaPolicy& p : data_.sla.policies)
-          if (p.id == *report->policy) policy = &p;
-    }
-    if (facts_.first_reply != nullptr) {
-      const Calendar* calendar = calendar_for(policy, facts_.priority, BuiltinMetric::first_response);
-      group_for(facts_.first_reply->agent, g)
-          .first_response.add(business_ms(calendar, ticket_.created_at, facts_.first_reply->at));
-    }
+    if (facts_.first_reply != nullptr) group_for(facts_.first_reply->agent, g).first_response.add(first_response_ms(outcomes));
     if (is_solved(facts_.status) && facts_.solved_at) {
-      const Calendar* calendar = calendar_for(policy, facts_.priority, BuiltinMetric::resolution);
+      const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::resolution);
       g.resolution.add(business_ms(calendar, ticket_.created_at, *facts_.solved_at));
     }
-    if (report) count_sla(*report, g);
+    count_sla(outcomes, g);
   }
 
  private:
+  // The agent of the public human reply that completed an instance at `t`, if one did.
+  std::string_view replier_at(Instant t) const {
+    for (const Event* e : facts_.replies)
+      if (e->at == t) return e->agent;
+    return {};
+  }
+
+  // Business time to the first public human reply. The SLA clock of the same name has measured
+  // it already when that reply stopped it: same calendar, and the clock never pauses.
+  std::int64_t first_response_ms(const SlaOutcomes& outcomes) const {
+    const Instant reply = facts_.first_reply->at;
+    for (const SlaOutcome& o : outcomes.instances)
+      if (o.metric == static_cast<std::size_t>(BuiltinMetric::first_response) && o.completed_at == reply)
+        return o.elapsed.count();
+    const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::first_response);
+    return business_ms(calendar, ticket_.created_at, reply);
+  }
+
   KeyView key_of(std::string_view agent) {
     KeyView key;
     for (const KpiDimension d : state_.options.group_by) {
@@ -223,14 +249,14 @@ class Adder {
     c[complaints] += is_complaint(data_, ticket_, f);
   }
 
-  void count_sla(const SlaReport& report, GroupState& ticket_group) {
-    for (const SlaMetric& m : report.metrics) {
-      if (m.state != SlaState::achieved && m.state != SlaState::breached) continue;
-      const std::size_t id = metric_id(data_.sla, m.metric);
-      GroupState& g = is_reply_metric(id) && m.completed_at ? group_for(replier_at(events_, *m.completed_at), ticket_group)
-                                                            : ticket_group;
+  void count_sla(const SlaOutcomes& outcomes, GroupState& ticket_group) {
+    for (const SlaOutcome& o : outcomes.instances) {
+      if (o.state != SlaState::achieved && o.state != SlaState::breached) continue;
+      GroupState& g = is_reply_metric(o.metric) && o.completed_at
+                          ? group_for(replier_at(*o.completed_at), ticket_group)
+                          : ticket_group;
       if (g.sla.size() < state_.sla_metric_count) g.sla.resize(state_.sla_metric_count);
-      ++g.sla[id][m.state == SlaState::achieved ? 0 : 1];
+      ++g.sla[o.metric][o.state == SlaState::achieved ? 0 : 1];
     }
   }
 
@@ -380,16 +406,27 @@ GroupState& KpiState::group(const GroupKey& key) {
 
 void KpiState::local_day(Instant t, char (&day)[10]) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
-  const date::year_month_day ymd{date::floor<date::days>(seconds + offset_.offset)};
-  const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
-    for (std::size_t i = digits; i-- > 0; value /= 10) day[at + i] = static_cast<char>('0' + value % 10);
-  };
-  put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
-  day[4] = '-';
-  put(5, static_cast<unsigned>(ymd.month()), 2);
-  day[7] = '-';
-  put(8, static_cast<unsigned>(ymd.day()), 2);
+  if (seconds < day_begin_ || seconds >= day_end_) {
+    if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
+    const date::local_days local{date::floor<date::days>(seconds + offset_.offset).time_since_epoch()};
+    // The day's span in UTC while the offset holds: tickets of the same day skip all of this.
+    day_begin_ = date::sys_seconds{(local - offset_.offset).time_since_epoch()};
+    day_end_ = day_begin_ + date::days{1};
+    if (zone != nullptr) {
+      day_begin_ = std::max(day_begin_, offset_.begin);
+      day_end_ = std::min(day_end_, offset_.end);
+    }
+    const date::year_month_day ymd{local};
+    const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
+      for (std::size_t i = digits; i-- > 0; value /= 10) day_text_[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+    day_text_[4] = '-';
+    put(5, static_cast<unsigned>(ymd.month()), 2);
+    day_text_[7] = '-';
+    put(8, static_cast<unsigned>(ymd.day()), 2);
+  }
+  std::copy(std::begin(day_text_), std::end(day_text_), day);
 }
 
 std::vector<const GroupState*> KpiState::sorted() const {
@@ -493,11 +530,15 @@ KpiAccumulator& KpiAccumulator::operator=(const KpiAccumulator& other) {
 
 KpiAccumulator KpiAccumulator::empty_copy() const { return {state_->policy, state_->options}; }
 
-void KpiAccumulator::add(const Ticket& ticket, Instant at) {
+void KpiAccumulator::add(const Ticket& ticket, Instant at) { add_checked(ticket, at, nullptr); }
+
+void KpiAccumulator::add(const Ticket& ticket, Instant at, const SlaReport& sla) { add_checked(ticket, at, &sla); }
+
+void KpiAccumulator::add_checked(const Ticket& ticket, Instant at, const SlaReport* sla) {
   if (at < ticket.created_at)
     throw InputError("cannot count ticket \"" + ticket.id + "\" at " + format_instant(at) +
                      ", before it was created (" + format_instant(ticket.created_at) + ")");
-  detail::Adder(*state_, ticket, at).run();
+  detail::Adder(*state_, ticket, at).run(sla);
 }
 
 void KpiAccumulator::merge(const KpiAccumulator& other) {

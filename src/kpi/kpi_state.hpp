@@ -62,6 +62,8 @@ struct KpiState {
  private:
   std::string encoded_;      // reused for every lookup: counting a ticket allocates no key
   date::sys_info offset_{};  // the zone's last period looked up: most tickets fall in it
+  date::sys_seconds day_begin_{}, day_end_{};  // the last local day looked up, in UTC
+  char day_text_[10] = {};
 };
 
 /// The state as JSON, and back (docs/kpi.md, "partial state").

@@ -74,6 +74,8 @@ class Replay {
     }
   }
 
+  [[nodiscard]] const auto& instances() const { return instances_; }
+
   /// The instances by metric (targets are sorted by metric, built-ins first), then cycle.
   [[nodiscard]] boost::container::small_vector<const Instance*, 8> in_report_order() const {
     boost::container::small_vector<const Instance*, 8> order;
@@ -188,14 +190,18 @@ class Replay {
       default:
         break;
     }
+    if (!sla_.metrics.empty()) apply_custom(e);
+    if (status_ != before) update_running(t);
+  }
+
+  void apply_custom(const Event& e) {
     // A built-in event is known by its type (a hand-built one may have no name).
     const std::string_view name = e.type == EventType::custom ? std::string_view(e.name) : to_string(e.type);
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
       const CustomMetric& custom = sla_.metrics[m];
-      if (name == custom.stop) complete(builtin_metric_count + m, t);
-      if (name == custom.start) start(builtin_metric_count + m, t);
+      if (name == custom.stop) complete(builtin_metric_count + m, e.at);
+      if (name == custom.start) start(builtin_metric_count + m, e.at);
     }
-    if (status_ != before) update_running(t);
   }
 
   // Resolution time accumulates across a reopen; a pending follow-up visit is moot.
@@ -241,39 +247,62 @@ Duration threshold_of(Duration target, int percent) {
   return Duration{(target.count() * percent + 99) / 100};
 }
 
+// Where one instance's clock stands at the instant evaluated: what the report and the KPI
+// counts both start from.
+class Standing {
+ public:
+  Standing(const Instance& instance, const SlaTarget& target)
+      : instance_(instance), clock_{target.calendar ? &*target.calendar : nullptr} {
+    for (const Run& run : instance.runs) elapsed_ += lengths_.emplace_back(clock_.between(run.start, run.end));
+    breached_at_ = reached(target.target);
+    if (breached_at_) state_ = SlaState::breached;
+    else if (instance.completed_at) state_ = SlaState::achieved;
+    else if (!instance.running_since) state_ = SlaState::paused;
+    else state_ = SlaState::active;
+  }
+
+  // The instant T the clock reached `threshold`, if it has; T counts only if the metric had
+  // not completed by T.
+  [[nodiscard]] std::optional<Instant> reached(Duration threshold) const {
+    if (elapsed_ < threshold) return std::nullopt;
+    const auto t = crossing(clock_, instance_.runs, lengths_, threshold);
+    if (!t || (instance_.completed_at && *t >= *instance_.completed_at)) return std::nullopt;
+    return t;
+  }
+  // When a running clock will reach `threshold`, if no event intervenes.
+  [[nodiscard]] std::optional<Instant> ahead(Instant at, Duration threshold) const {
+    if (!instance_.running_since || !instance_.open()) return std::nullopt;
+    return clock_.add(at, threshold - elapsed_);
+  }
+
+  [[nodiscard]] Duration elapsed() const { return elapsed_; }
+  [[nodiscard]] std::optional<Instant> breached_at() const { return breached_at_; }
+  [[nodiscard]] SlaState state() const { return state_; }
+
+ private:
+  const Instance& instance_;
+  Clock clock_;
+  RunLengths lengths_;
+  Duration elapsed_{0};
+  std::optional<Instant> breached_at_;
+  SlaState state_;
+};
+
 // Adds one metric instance to `report`: its state, its escalations, and what it contributes
 // to next_check_at.
 void report_instance(const Instance& instance, const SlaTarget& target, const SlaPolicy& policy,
                    const SlaSection& sla, Instant at, SlaReport& report) {
-  const Clock clock{target.calendar ? &*target.calendar : nullptr};
+  const Standing standing(instance, target);
   SlaMetric metric;
   metric.metric = std::string(sla.metric_name(target.metric));
   metric.cycle = instance.cycle;
   metric.target = target.target;
   metric.started_at = instance.started_at;
   metric.completed_at = instance.completed_at;
-  RunLengths lengths;
-  for (const Run& run : instance.runs) metric.elapsed += lengths.emplace_back(clock.between(run.start, run.end));
-
-  // A threshold reached at T counts if T <= at and the metric had not completed by T.
-  const auto reached = [&](Duration threshold) -> std::optional<Instant> {
-    if (metric.elapsed < threshold) return std::nullopt;
-    const auto t = crossing(clock, instance.runs, lengths, threshold);
-    if (!t || (instance.completed_at && *t >= *instance.completed_at)) return std::nullopt;
-    return t;
-  };
-  // When a running clock will reach `threshold`, if no event intervenes.
-  const auto ahead = [&](Duration threshold) -> std::optional<Instant> {
-    if (!instance.running_since || !instance.open()) return std::nullopt;
-    return clock.add(at, threshold - metric.elapsed);
-  };
-
-  metric.breached_at = reached(metric.target);
-  if (metric.breached_at) metric.state = SlaState::breached;
-  else if (instance.completed_at) metric.state = SlaState::achieved;
-  else if (!instance.running_since) metric.state = SlaState::paused;
-  else metric.state = SlaState::active;
-  if (metric.state == SlaState::active) metric.due_at = ahead(metric.target);
+  metric.elapsed = standing.elapsed();
+  metric.breached_at = standing.breached_at();
+  metric.state = standing.state();
+  if (metric.state == SlaState::active) metric.due_at = standing.ahead(at, metric.target);
   else if (metric.state == SlaState::breached && instance.open() && instance.running_since) metric.due_at = metric.breached_at;
 
   const auto consider_next = [&](std::optional<Instant> t) {
@@ -286,13 +315,13 @@ void report_instance(const Instance& instance, const SlaTarget& target, const Sl
         std::find(threshold.metrics.begin(), threshold.metrics.end(), target.metric) == threshold.metrics.end())
       continue;
     const Duration level = threshold_of(metric.target, threshold.percent);
-    if (const auto t = reached(level)) {
+    if (const auto t = standing.reached(level)) {
       // Kept ordered by reached_at as they come; equal instants keep metric and threshold order.
       const auto later = std::upper_bound(report.escalations.begin(), report.escalations.end(), *t,
                                           [](Instant when, const SlaEscalation& e) { return when < e.reached_at; });
       report.escalations.insert(later, {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
     } else if (metric.elapsed < level && !next_threshold_seen) {
-      consider_next(ahead(level));
+      consider_next(standing.ahead(at, level));
       next_threshold_seen = true;
     }
   }
@@ -309,6 +338,20 @@ std::pair<Priority, Status> state_after(const Ticket& ticket, const Timeline& ev
   return {priority, status};
 }
 
+void require_created_by(const Ticket& ticket, Instant at) {
+  if (at < ticket.created_at)
+    throw InputError("cannot evaluate ticket \"" + ticket.id + "\" at " + format_instant(at) +
+                     ", before it was created (" + format_instant(ticket.created_at) + ")");
+}
+
+// The first SLA policy whose `when` matches the ticket as it stands, if any.
+const SlaPolicy* applying_policy(const PolicyData& data, const Ticket& ticket, Priority priority, Status status) {
+  const TicketSubject subject(ticket, priority, status, data.symbols);
+  for (const SlaPolicy& p : data.sla.policies)
+    if (p.when.matches(subject.subject())) return &p;
+  return nullptr;
+}
+
 }  // namespace
 
 std::pair<Priority, Status> ticket_state(const Ticket& ticket, Instant at) {
@@ -316,19 +359,15 @@ std::pair<Priority, Status> ticket_state(const Ticket& ticket, Instant at) {
 }
 
 SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
-  if (at < ticket.created_at)
-    throw InputError("cannot evaluate ticket \"" + ticket.id + "\" at " + format_instant(at) +
-                     ", before it was created (" + format_instant(ticket.created_at) + ")");
+  require_created_by(ticket, at);
   const auto events = timeline(ticket, at);
   const auto [priority, status] = state_after(ticket, events);
 
   SlaReport report;
   report.ticket = ticket.id;
   report.priority = priority;
-  const TicketSubject subject(ticket, priority, status, data.symbols);
-  const auto policy = std::find_if(data.sla.policies.begin(), data.sla.policies.end(),
-                                   [&](const SlaPolicy& p) { return p.when.matches(subject.subject()); });
-  if (policy == data.sla.policies.end()) return report;
+  const SlaPolicy* policy = applying_policy(data, ticket, priority, status);
+  if (policy == nullptr) return report;
   report.policy = policy->id;
 
   const auto& targets = policy->targets[static_cast<std::size_t>(priority)];
@@ -340,6 +379,24 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
   for (const Instance* instance : instances)
     if (!instance->cancelled) report_instance(*instance, targets[instance->target], *policy, data.sla, at, report);
   return report;
+}
+
+SlaOutcomes sla_outcomes(const PolicyData& data, const Ticket& ticket, const Timeline& events, Priority priority,
+                         Status status, Instant at) {
+  require_created_by(ticket, at);
+  SlaOutcomes outcomes;
+  outcomes.policy = applying_policy(data, ticket, priority, status);
+  if (outcomes.policy == nullptr) return outcomes;
+  const auto& targets = outcomes.policy->targets[static_cast<std::size_t>(priority)];
+  Replay replay(data.sla, *outcomes.policy, targets);
+  replay.run(ticket, events, at);
+  for (const Instance& instance : replay.instances()) {
+    if (instance.cancelled) continue;
+    const SlaTarget& target = targets[instance.target];
+    const Standing standing(instance, target);
+    outcomes.instances.push_back({target.metric, standing.state(), standing.elapsed(), instance.completed_at});
+  }
+  return outcomes;
 }
 
 }  // namespace aftersales::detail

@@ -1,11 +1,15 @@
 // Properties that must hold for every calendar and every instant, checked on random inputs,
 // and the lock-free year cache hammered from several threads (run under ThreadSanitizer).
 #include <aftersales/aftersales.hpp>
+#include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 #include <thread>
 #include <vector>
+
+#include "calendar/calendar_data.hpp"
 
 namespace aftersales {
 namespace {
@@ -114,6 +118,45 @@ TEST(CalendarConcurrent, CalendarOutlivesItsPolicy) {
   // The policy is gone; the calendar still answers.
   const Instant t = parse_instant("2026-11-11T00:00:00Z");
   EXPECT_EQ(calendar.add(t, 90min), parse_instant("2026-11-11T01:30:00Z"));
+}
+
+// A year block finds the intervals started by an instant through its per-day index: it must
+// agree with a search of the whole year at every interval's edges and all through the year,
+// in a leap year and not, with intervals that cross UTC midnight, touch it, or fill the year.
+TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
+  using detail::DayHours;
+  const DayHours none;
+  const DayHours split{{0, 360}, {480, 1200}, {1320, 1380}};
+  const DayHours overnight{{1320, 1800}};  // 22:00 to 06:00 the next day
+  const DayHours always{{0, 1440}};
+  const std::pair<const char*, std::array<DayHours, 7>> cases[] = {
+      {"Asia/Shanghai", {split, split, split, split, split, none, none}},
+      {"America/New_York", {overnight, overnight, overnight, overnight, overnight, overnight, overnight}},
+      {"UTC", {always, always, always, always, always, always, always}},
+      {"Pacific/Auckland", {none, none, DayHours{{780, 810}}, none, none, none, none}}};
+  for (const auto& [zone, weekly] : cases) {
+    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {});
+    for (const int year : {2026, 2028}) {
+      const detail::YearBlock& block = data.year(year);
+      const auto days = static_cast<std::int64_t>(block.started_before_day.size()) - 2;
+      ASSERT_EQ(days, year == 2028 ? 366 : 365);
+      const auto whole_search = [&](std::int64_t rel_ms) {
+        const auto key = static_cast<std::int32_t>(rel_ms / 1000);
+        return static_cast<std::size_t>(std::upper_bound(block.starts.begin(), block.starts.end(), key) -
+                                        block.starts.begin());
+      };
+      const auto check = [&](std::int64_t rel_s) {
+        for (const std::int64_t rel_ms : {rel_s * 1000, rel_s * 1000 + 999}) {
+          if (rel_ms < 0 || rel_ms >= days * 86'400'000) continue;  // queries stay inside their year
+          ASSERT_EQ(block.started_by(rel_ms), whole_search(rel_ms)) << zone << " " << year << " +" << rel_ms << " ms";
+        }
+      };
+      for (std::size_t i = 0; i < block.size(); ++i)
+        for (const std::int64_t edge : {std::int64_t{block.starts[i]}, std::int64_t{block.ends[i]}})
+          for (std::int64_t d = -1; d <= 1; ++d) check(edge + d);
+      for (std::int64_t rel_s = 0; rel_s < 367 * 86'400; rel_s += 1'800) check(rel_s);
+    }
+  }
 }
 
 }  // namespace

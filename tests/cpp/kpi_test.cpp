@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <random>
 
 #include "kpi/quantile_sketch.hpp"
@@ -216,6 +219,44 @@ TEST(Kpi, DaysFollowTheNamedCalendarsTimeZone) {
   EXPECT_EQ(utc.groups[1].tickets, 3);  // T3, T4, T5
 }
 
+TEST(Kpi, DaysAcrossDaylightSavingTimeChanges) {
+  // New York: EST (UTC-5) → EDT (UTC-4) at 07:00 UTC on 8 March 2026, so that local day lasts
+  // 23 hours (05:00 UTC on the 8th to 04:00 UTC on the 9th); back at 06:00 UTC on 1 November,
+  // a 25-hour day (04:00 UTC on the 1st to 05:00 UTC on the 2nd).
+  const auto ny = Policy::from_json(R"({"schema_version": 1, "calendars": {"ny": {
+      "timezone": "America/New_York", "hours": {"daily": ["00:00-24:00"]}}}})");
+  const char* const created[] = {
+      "2026-03-08T05:00:00Z",  // 00:00 EST, 8 March
+      "2026-03-09T03:59:59Z",  // 23:59:59 EDT, 8 March
+      "2026-03-09T04:30:00Z",  // 00:30 EDT, 9 March
+      "2026-11-01T03:59:59Z",  // 23:59:59 EDT, 31 October
+      "2026-11-01T04:00:00Z",  // 00:00 EDT, 1 November
+      "2026-11-01T05:30:00Z",  // 01:30 EDT, the first of the two
+      "2026-11-01T06:30:00Z",  // 01:30 EST, the second
+      "2026-11-02T04:59:59Z",  // 23:59:59 EST, 1 November
+      "2026-11-02T05:00:00Z"}; // 00:00 EST, 2 November
+  const std::pair<const char*, std::int64_t> expected[] = {
+      {"2026-03-08", 2}, {"2026-03-09", 1}, {"2026-10-31", 1}, {"2026-11-01", 4}, {"2026-11-02", 1}};
+  std::vector<Ticket> list;
+  for (const char* c : created) list.push_back(ticket(c, c, "chat", {}));
+  const Instant end = at("2026-11-05T00:00:00Z");
+  // Forwards, backwards and shuffled: the day of one ticket never leaks into the next.
+  std::vector<std::size_t> order(list.size());
+  for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+  for (int pass = 0; pass < 3; ++pass) {
+    if (pass == 1) std::reverse(order.begin(), order.end());
+    if (pass == 2) std::shuffle(order.begin(), order.end(), std::mt19937(3));
+    KpiAccumulator a(ny, {{KpiDimension::day}, "ny"});
+    for (const std::size_t i : order) a.add(list[i], end);
+    const KpiResult r = a.result();
+    ASSERT_EQ(r.groups.size(), std::size(expected));
+    for (std::size_t g = 0; g < r.groups.size(); ++g) {
+      EXPECT_EQ(r.groups[g].key[0], expected[g].first) << "pass " << pass;
+      EXPECT_EQ(r.groups[g].tickets, expected[g].second) << expected[g].first << ", pass " << pass;
+    }
+  }
+}
+
 TEST(Kpi, GroupsByQueueChannelCategoryAndPriority) {
   const KpiResult r = kpi({{KpiDimension::queue, KpiDimension::priority}, ""});
   ASSERT_EQ(r.groups.size(), 3u);
@@ -310,6 +351,84 @@ TEST(Kpi, StateRoundTripsAndRejectsBadInput) {
   }
   KpiAccumulator other(policy(), {{KpiDimension::queue}, ""});
   EXPECT_THROW(a.merge(other), InputError);
+}
+
+// The shared SLA fixture set: nine tickets over every metric (pauses, reopen, cycles, a
+// custom metric), worked by hand in tests/fixtures/sla/README.md.
+struct SlaFixtureSet {
+  std::shared_ptr<const Policy> policy;
+  std::vector<Ticket> tickets;
+  Instant at;
+};
+
+SlaFixtureSet sla_fixture_set() {
+  const auto dir = std::filesystem::path(AFTERSALES_FIXTURES_DIR) / "sla";
+  std::ifstream in(dir / "tickets.jsonl");
+  SlaFixtureSet set{Policy::from_file(dir / "policy.json"), {}, at("2026-11-18T12:00:00+08:00")};
+  for (std::string line; std::getline(in, line);) set.tickets.push_back(Ticket::from_json(line));
+  return set;
+}
+
+TEST(Kpi, SlaCountsAreTheFixturesHandWorkedStates) {
+  const auto set = sla_fixture_set();
+  ASSERT_EQ(set.tickets.size(), 9u);
+  const KpiResult r = compute_kpi(set.policy, set.tickets, set.at, {});
+  ASSERT_EQ(r.groups.size(), 1u);
+  // Tallied from the states of tests/fixtures/sla/expected.jsonl; active and paused instances
+  // (2 follow_up, 1 next_response, 4 + 1 resolution) are not counted.
+  const std::pair<std::string_view, std::array<std::int64_t, 2>> expected[] = {
+      {"first_response", {6, 2}}, {"next_response", {4, 4}}, {"periodic_update", {1, 1}},
+      {"resolution", {3, 0}}, {"follow_up", {1, 0}}, {"refund_processing", {1, 0}}};
+  const KpiGroup& g = r.groups[0];
+  ASSERT_EQ(g.sla.size(), std::size(expected));
+  for (const auto& [metric, counts] : expected) {
+    EXPECT_EQ(sla_of(g, metric).achieved, counts[0]) << metric;
+    EXPECT_EQ(sla_of(g, metric).breached, counts[1]) << metric;
+  }
+}
+
+// A host that already evaluated a ticket's SLA hands the report over: whatever the instant
+// (clocks active, paused, breached, completed) and however tickets are grouped, the counts
+// are those of the accumulator evaluating the SLA itself.
+TEST(Kpi, CountingWithTheHostsSlaReportsEqualsEvaluatingThem) {
+  const auto check = [](const std::shared_ptr<const Policy>& p, const std::vector<Ticket>& list, Instant end,
+                        const KpiOptions& options) {
+    KpiAccumulator evaluating(p, options), given(p, options);
+    for (const Ticket& t : list) {
+      if (end < t.created_at) continue;
+      evaluating.add(t, end);
+      given.add(t, end, p->evaluate_sla(t, end));
+    }
+    EXPECT_EQ(given.result().to_json(), evaluating.result().to_json()) << format_instant(end);
+  };
+  const auto set = sla_fixture_set();
+  for (const char* end : {"2026-11-16T10:30:00+08:00", "2026-11-17T09:45:00+08:00", "2026-11-18T12:00:00+08:00",
+                          "2026-11-30T00:00:00+08:00"})
+    check(set.policy, set.tickets, at(end), {{KpiDimension::agent, KpiDimension::priority}, ""});
+  check(policy(), random_tickets(500, 5), at("2026-11-12T00:00:00Z"), {{KpiDimension::agent, KpiDimension::day}, "cn"});
+  check(policy(), random_tickets(500, 5), at("2026-11-20T00:00:00Z"), {{KpiDimension::agent}, ""});
+}
+
+TEST(Kpi, AnSlaReportFromElsewhereIsRefused) {
+  const auto list = tickets();
+  KpiAccumulator a(policy(), {{KpiDimension::agent}, ""});
+  const SlaReport t1 = policy()->evaluate_sla(list[0], when);
+  const auto refused = [&](const Ticket& t, const SlaReport& report, std::string_view message) {
+    try {
+      a.add(t, when, report);
+      ADD_FAILURE() << "accepted: " << message;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(message), std::string::npos) << e.what();
+    }
+  };
+  refused(list[1], t1, R"(the SLA report is of ticket "T1", not of "T2")");
+  SlaReport other_policy = t1;
+  other_policy.policy = "vip";
+  refused(list[0], other_policy, R"(names SLA policy "vip", which this policy does not have)");
+  SlaReport other_metric = t1;
+  other_metric.metrics.back().metric = "refund_processing";
+  refused(list[0], other_metric, R"(names metric "refund_processing", which this policy does not have)");
+  EXPECT_EQ(a.result().groups.size(), 0u);  // nothing was counted
 }
 
 TEST(QuantileSketch, WithinHalfAPercentOfExactQuantiles) {

@@ -108,6 +108,20 @@ def test_accumulators_merge_through_json(policy: aftersales.Policy) -> None:
     assert many.result().to_dict() == total.result().to_dict()
 
 
+def test_accumulator_takes_the_sla_report_the_caller_has(policy: aftersales.Policy) -> None:
+    given = aftersales.KpiAccumulator(policy, ["agent"])
+    for ticket in TICKETS:
+        given.add(ticket, AT, sla=policy.evaluate_sla(ticket, AT))
+    # T1, T2 and T5 achieved first_response (T2 exactly at its 1 h target); T4 breached it,
+    # and T3's bot reply does not stop it, but its resolution does: achieved.
+    groups = given.result().to_dict()["groups"]
+    assert sum(g["sla"]["first_response"]["achieved"] for g in groups) == 4
+    assert sum(g["sla"]["first_response"]["breached"] for g in groups) == 1
+    assert given.result().to_dict() == policy.kpi(TICKETS, AT, group_by=["agent"]).to_dict()
+    with pytest.raises(aftersales.InputError, match='the SLA report is of ticket "T1", not of "T2"'):
+        given.add(TICKETS[1], AT, sla=policy.evaluate_sla(TICKETS[0], AT))
+
+
 def test_bad_input_names_the_place(policy: aftersales.Policy) -> None:
     with pytest.raises(aftersales.InputError, match=r"tickets\[1\]"):
         policy.kpi([TICKETS[0], {"id": "x"}], AT)
