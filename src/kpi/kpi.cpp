@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "detail/json_lines.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/parallel.hpp"
 #include "kpi/kpi_state.hpp"
@@ -583,29 +584,26 @@ KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Tick
 
 KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets, Instant at,
                             const KpiOptions& options, const KpiOrders& orders, unsigned threads) {
-  std::vector<std::pair<std::size_t, std::string_view>> lines;  // line number from 1, text
-  std::size_t number = 0;
-  for (std::size_t pos = 0; pos < tickets.size();) {
-    const std::size_t end = std::min(tickets.find('\n', pos), tickets.size());
-    const std::string_view line = tickets.substr(pos, end - pos);
-    ++number;
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.emplace_back(number, line);
-    pos = end + 1;
-  }
+  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(tickets);
   // One accumulator per slice of lines, merged in slice order: the result does not depend on
-  // how the threads shared the work.
+  // how the threads shared the work. Each slice stops at its first bad line, and the earliest
+  // of those is reported, whichever thread met its own first.
   constexpr std::size_t slice = 256;
   const KpiAccumulator empty(std::move(policy), options);
   std::vector<KpiAccumulator> parts((lines.size() + slice - 1) / slice, empty);
+  std::vector<std::optional<InputError>> failures(parts.size());
   detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
     for (std::size_t i = p * slice; i < std::min(lines.size(), (p + 1) * slice); ++i) {
       try {
-        parts[p].add(Ticket::from_json(lines[i].second), at);
+        parts[p].add(Ticket::from_json(lines[i].text), at);
       } catch (const InputError& e) {
-        throw InputError("line " + std::to_string(lines[i].first) + ": " + e.what(), e.path());
+        failures[p] = InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
+        return;
       }
     }
   });
+  for (const auto& failure : failures)
+    if (failure) throw *failure;
   KpiAccumulator total = empty.empty_copy();
   for (const KpiAccumulator& part : parts) total.merge(part);
   return total.result(orders);

@@ -560,6 +560,26 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   const Instant end = at("2026-11-20T00:00:00Z");
   const std::string one = compute_kpi_lines(policy(), lines, end, options, {}, 1).to_json();
   EXPECT_EQ(compute_kpi_lines(policy(), lines, end, options, {}, 4).to_json(), one);
+
+  // Two bad lines in different slices: the earlier one is reported, however the threads ran.
+  std::string bad;
+  std::size_t number = 0;
+  for (std::size_t pos = 0; pos < lines.size(); pos = lines.find('\n', pos) + 1) {
+    ++number;
+    const std::size_t next = lines.find('\n', pos);
+    bad += number == 300 || number == 1900 ? std::string(R"({"id": "broken"})") : lines.substr(pos, next - pos);
+    bad += '\n';
+  }
+  for (const unsigned threads : {1u, 2u, 4u}) {
+    for (int run = 0; run < 5; ++run) {
+      try {
+        (void)compute_kpi_lines(policy(), bad, end, options, {}, threads);
+        ADD_FAILURE() << "accepted";
+      } catch (const InputError& e) {
+        EXPECT_NE(std::string(e.what()).find("line 300: invalid ticket"), std::string::npos) << e.what();
+      }
+    }
+  }
 }
 
 }  // namespace
