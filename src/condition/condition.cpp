@@ -180,7 +180,7 @@ void Subject::set_text(std::size_t slot, std::string_view text) {
   v = {};
   v.kind = Kind::text;
   v.text = text;
-  v.symbol = symbols_->find(text);
+  v.symbol = symbols_->symbol_used(slot) ? symbols_->find(text) : no_symbol;
 }
 
 void Subject::set_number(std::size_t slot, std::int64_t millionths) {
@@ -301,6 +301,8 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
     step.slot = static_cast<std::uint32_t>(it->field);
     type = it->type;
     symbols.note_use(it->field);
+    // prefix and contains read a text's characters, exists its presence; the rest its symbol.
+    if (step.op != Op::prefix && step.op != Op::contains && step.op != Op::exists) symbols.note_symbol_use(it->field);
   }
   if (!op_allowed(type, step.op))
     return fail(*operand, "operator \"" + std::string(op_info->name) + "\" does not apply to " + quoted(*path) +

@@ -18,7 +18,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <unordered_map>
 
 #include "detail/text.hpp"
 #include "policy/policy_data.hpp"
@@ -722,15 +721,10 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
   const std::uint32_t slot = it->second;
   std::vector<std::string> freed;
-  for (auto a = assigned_.begin(); a != assigned_.end();) {
-    if (a->second.agent == slot) {
-      freed.push_back(a->first);
-      a = assigned_.erase(a);
-    } else {
-      ++a;
-    }
-  }
+  for (const auto& [ticket, assignment] : assigned_)
+    if (assignment.agent == slot) freed.push_back(ticket);
   std::sort(freed.begin(), freed.end());
+  for (const std::string& ticket : freed) assigned_.erase(ticket);
   index(slot, false);
   for (const std::uint32_t q : agents_[slot].queues) leave_queue(q, slot);
   dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), slot), dirty_.end());

@@ -7,6 +7,7 @@
 #include <aftersales/routing.hpp>
 
 #include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <algorithm>
 #include <array>
@@ -19,7 +20,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,13 +34,22 @@ struct TextHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
 };
+/// Open addressing: inserting a ticket allocates no node (a short id sits in the string's own
+/// buffer). References do not survive an insertion, and iteration order is arbitrary: callers
+/// that list entries sort them.
 template <class T>
-using TextMap = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
+using TextMap = boost::unordered_flat_map<std::string, T, TextHash, std::equal_to<>>;
 
 /// Strings interned in order of arrival.
 class Names {
  public:
   [[nodiscard]] std::optional<std::uint32_t> find(std::string_view name) const {
+    // A router sees a handful of channels and languages: comparing them beats hashing.
+    if (names_.size() <= few) {
+      const auto it = std::find(names_.begin(), names_.end(), name);
+      if (it == names_.end()) return std::nullopt;
+      return static_cast<std::uint32_t>(it - names_.begin());
+    }
     const auto it = ids_.find(name);
     if (it == ids_.end()) return std::nullopt;
     return it->second;
@@ -58,6 +67,7 @@ class Names {
   [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }
 
  private:
+  static constexpr std::size_t few = 8;
   TextMap<std::uint32_t> ids_;
   std::vector<std::string> names_;
 };
