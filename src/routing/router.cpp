@@ -321,10 +321,10 @@ void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool a
       agent.capacity_on(channel) <= 0)
     return;
   const LoadKey key = load_key(slot, channel);
-  for (const std::uint32_t q : agent.queues) {
-    auto& buckets = by_load_[q][channel];
-    if (add) buckets.insert(key.load, key.capacity, position(q, key.rank));
-    else (void)buckets.erase(key.load, key.capacity, position(q, key.rank));
+  for (std::size_t i = 0; i < agent.queues.size(); ++i) {
+    auto& buckets = by_load_[agent.queues[i]][channel];
+    if (add) buckets.insert(key.load, key.capacity, agent.positions[i]);
+    else (void)buckets.erase(key.load, key.capacity, agent.positions[i]);
   }
 }
 
@@ -353,11 +353,10 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
   const LoadKey after = load_key(slot, channel);
-  for (const std::uint32_t q : agent.queues) {
-    auto& buckets = by_load_[q][channel];
-    const std::size_t at = position(q, before.rank);
-    (void)buckets.erase(before.load, before.capacity, at);
-    buckets.insert(after.load, after.capacity, at);
+  for (std::size_t i = 0; i < agent.queues.size(); ++i) {
+    auto& buckets = by_load_[agent.queues[i]][channel];
+    (void)buckets.erase(before.load, before.capacity, agent.positions[i]);
+    buckets.insert(after.load, after.capacity, agent.positions[i]);
   }
 }
 
@@ -686,6 +685,7 @@ void RouterCore::upsert(const Agent& agent) {
   state.spec = agent;
   state.queues.clear();
   for (const auto& queue : agent.queues) state.queues.push_back(*routing().queue_index(queue));
+  state.positions.assign(state.queues.size(), 0);  // set as it joins each
   const auto skills = static_cast<std::uint32_t>(routing().skill_names.size());
   state.small_levels.fill(-1);
   state.skill_mask = 0;
@@ -728,6 +728,7 @@ void RouterCore::join_queue(std::uint32_t queue, std::uint32_t slot) {
                                    [&](const QueueMember& m, const std::string& id) { return agents_[m.slot].spec.id < id; });
   const auto p = static_cast<std::size_t>(at - members.begin());
   members.insert(at, {agent.rank, slot});
+  renumber(queue, p);
   for (LoadBuckets& buckets : by_load_[queue]) buckets.open(p);
   QueueColumns& columns = columns_[queue];
   for (std::size_t s = 0; s < columns.skills.size(); ++s) {
@@ -746,9 +747,20 @@ void RouterCore::leave_queue(std::uint32_t queue, std::uint32_t slot) {
   if (at == members.end()) return;
   const auto p = static_cast<std::size_t>(at - members.begin());
   members.erase(at);
+  renumber(queue, p);
   for (LoadBuckets& buckets : by_load_[queue]) buckets.close(p);
   for (PositionSet& column : columns_[queue].skills) column.close(p);
   for (PositionSet& column : columns_[queue].languages) column.close(p);
+}
+
+// The members of `queue` from position `from` on record where they now are.
+void RouterCore::renumber(std::uint32_t queue, std::size_t from) {
+  const auto& members = queue_agents_[queue];
+  for (std::size_t p = from; p < members.size(); ++p) {
+    AgentState& agent = agents_[members[p].slot];
+    const auto i = std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin();
+    agent.positions[static_cast<std::size_t>(i)] = p;
+  }
 }
 
 // Where the member of `rank` is (or would go) in `queue`'s order.

@@ -88,6 +88,7 @@ struct AgentState {
 
   Agent spec;
   std::vector<std::uint32_t> queues;     // queue indexes
+  std::vector<std::size_t> positions;    // by index of `queues`: the agent's place among that queue's members
   std::vector<std::int8_t> levels;       // skills from 64 on; -1: lacks it
   std::vector<std::uint32_t> languages;  // interned, all of them
   std::vector<int> capacity;             // channels from 8 on; -1: the default applies
@@ -415,6 +416,7 @@ class RouterCore {
   void validate(const Agent& agent) const;
   void join_queue(std::uint32_t queue, std::uint32_t slot);
   void leave_queue(std::uint32_t queue, std::uint32_t slot);
+  void renumber(std::uint32_t queue, std::size_t from);
   std::vector<std::uint64_t> fire_timers(Instant at);
   std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
 
