@@ -2,6 +2,8 @@
 // Conditions (SPEC §1): JSON trees compiled once at load time into a flat program over field
 // slots and interned strings, so evaluating one costs no string lookups and no allocation.
 
+#include <boost/container/small_vector.hpp>
+
 #include <bitset>
 #include <cstdint>
 #include <optional>
@@ -58,6 +60,13 @@ class SymbolTable {
   /// Records that a condition tests `field`, so subjects bind only the fields that matter.
   void note_use(Field field) noexcept { used_fields_.set(static_cast<std::size_t>(field)); }
   [[nodiscard]] bool used(Field field) const noexcept { return used_fields_.test(static_cast<std::size_t>(field)); }
+  /// Records that a condition compares `field`'s text by symbol (eq, in, an ordering), not
+  /// only by its characters (prefix, contains) or presence.
+  void note_symbol_use(Field field) noexcept { symbol_fields_.set(static_cast<std::size_t>(field)); }
+  /// Whether a text bound to `slot` needs its symbol looked up; custom fields always do.
+  [[nodiscard]] bool symbol_used(std::size_t slot) const noexcept {
+    return slot >= fixed_field_count || symbol_fields_.test(slot);
+  }
 
  private:
   // Transparent hashing: looking up a host's string_view allocates nothing.
@@ -71,10 +80,14 @@ class SymbolTable {
   Map<Symbol> symbols_;
   Map<std::size_t> custom_fields_;
   std::bitset<fixed_field_count> used_fields_;
+  std::bitset<fixed_field_count> symbol_fields_;
 };
 
 /// The values of one subject (a ticket, a refund request) indexed by slot. Hosts' strings are
-/// resolved to symbols once here, when the subject is bound, not per condition.
+/// resolved to symbols once here, when the subject is bound, not per condition, and only for
+/// fields some condition compares by symbol. The fixed fields' values sit inline: a subject is
+/// bound for every ticket routed or evaluated, and an allocation of their size would miss the
+/// allocator's per-thread cache.
 class Subject {
  public:
   explicit Subject(const SymbolTable& symbols) : symbols_(&symbols), values_(symbols.slot_count()) {}
@@ -88,7 +101,7 @@ class Subject {
 
  private:
   const SymbolTable* symbols_;
-  std::vector<FieldValue> values_;
+  boost::container::small_vector<FieldValue, fixed_field_count + 1> values_;
 };
 
 /// A compiled condition. Default-constructed it matches everything (a policy without `when`).

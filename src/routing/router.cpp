@@ -11,6 +11,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <climits>
 #include <initializer_list>
@@ -18,7 +19,6 @@
 #include <map>
 #include <mutex>
 #include <set>
-#include <unordered_map>
 
 #include "detail/text.hpp"
 #include "policy/policy_data.hpp"
@@ -162,6 +162,7 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   if (!policy_->data().routing.present) throw NotFoundError("the policy has no \"routing\" section");
   const auto queue_count = policy_->data().routing.queues.size();
   queue_agents_.resize(queue_count);
+  columns_.resize(queue_count);
   cursors_.resize(queue_count);
   waiting_sets_.resize(queue_count);
   by_idle_.resize(queue_count);
@@ -229,20 +230,19 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
       const Cursor& cursor = cursors_[queue];
       // Ranks follow ids, so a cursor whose agent is still there is found without comparing text.
       const bool by_rank = cursor.slot < agents_.size() && agents_[cursor.slot].spec.id == cursor.agent;
-      const auto after = by_rank ? std::upper_bound(members.begin(), members.end(), agents_[cursor.slot].rank,
-                                                    [&](std::uint64_t rank, std::uint32_t slot) { return rank < agents_[slot].rank; })
+      const auto after = by_rank ? members.begin() + static_cast<std::ptrdiff_t>(position(queue, agents_[cursor.slot].rank + 1))
                                  : std::upper_bound(members.begin(), members.end(), cursor.agent,
-                                                    [&](const std::string& id, std::uint32_t slot) { return id < agents_[slot].spec.id; });
+                                                    [&](const std::string& id, const QueueMember& m) { return id < agents_[m.slot].spec.id; });
       const auto start = static_cast<std::size_t>(after - members.begin());
       for (std::size_t i = 0; i < members.size(); ++i) {
-        const std::uint32_t slot = members[(start + i) % members.size()];
+        const std::uint32_t slot = members[(start + i) % members.size()].slot;
         if (eligible(slot)) return slot;
       }
       return std::nullopt;
     }
     case RoutingStrategy::least_loaded:
       if (indexed(need.channel)) {
-        return least_loaded_pick(by_load_[queue][need.channel], need);
+        return least_loaded_pick(queue, by_load_[queue][need.channel], need);
       }
       return least_loaded_scan(queue, need);
     case RoutingStrategy::most_idle:
@@ -254,19 +254,31 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
 }
 
 // Online agents by load ratio, then rank: the first eligible one is the answer; from the first
-// full bucket on, everyone is full. The entries' masks rule out most ineligible agents before
+// full bucket on, everyone is full. The queue's columns rule out most ineligible agents before
 // their records are read.
-std::optional<std::uint32_t> RouterCore::least_loaded_pick(const LoadBuckets& index, const Need& need) const {
+std::optional<std::uint32_t> RouterCore::least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
+                                                           const Need& need) const {
   std::uint64_t skills = 0;  // skills every candidate must have, at some level
   for (const SkillNeed& skill : need.skills)
     if (skill.skill < AgentState::inline_ids && skill.level >= 0) skills |= std::uint64_t{1} << skill.skill;
-  const std::uint32_t language = need.language < 32 ? std::uint32_t{1} << need.language : 0;
+  const auto& members = queue_agents_[queue];
+  const QueueColumns& columns = columns_[queue];
+  const auto qualified = [&](std::size_t word) {
+    std::uint64_t bits = need.language < columns.languages.size() ? columns.languages[need.language].word(word) : ~std::uint64_t{0};
+    for (std::uint64_t s = skills; s != 0 && bits != 0; s &= s - 1)
+      bits &= columns.skills[static_cast<std::size_t>(std::countr_zero(s))].word(word);
+    return bits;
+  };
   for (const LoadBuckets::Bucket& bucket : index.buckets()) {
     if (bucket.load >= bucket.capacity) break;
-    for (const LoadEntry& entry : bucket.agents())
-      if ((entry.skills & skills) == skills && (entry.languages & language) == language &&
-          check(agents_[entry.slot], need) == Block::none)
-        return entry.slot;
+    for (std::size_t word = 0; word < bucket.agents.words(); ++word) {
+      std::uint64_t bits = bucket.agents.word(word);
+      if (bits != 0) bits &= qualified(word);
+      for (; bits != 0; bits &= bits - 1) {
+        const std::uint32_t slot = members[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))].slot;
+        if (check(agents_[slot], need) == Block::none) return slot;
+      }
+    }
   }
   return std::nullopt;
 }
@@ -274,7 +286,7 @@ std::optional<std::uint32_t> RouterCore::least_loaded_pick(const LoadBuckets& in
 // For channels beyond the indexed ones: every member of the queue, lowest ratio first by id.
 std::optional<std::uint32_t> RouterCore::least_loaded_scan(std::uint32_t queue, const Need& need) const {
   std::optional<std::uint32_t> best;
-  for (const std::uint32_t slot : queue_agents_[queue]) {
+  for (const auto& [rank, slot] : queue_agents_[queue]) {
     if (check(agents_[slot], need) != Block::none) continue;
     if (!best || load_key(slot, need.channel) < load_key(*best, need.channel)) best = slot;
   }
@@ -283,7 +295,7 @@ std::optional<std::uint32_t> RouterCore::least_loaded_scan(std::uint32_t queue, 
 
 Scan RouterCore::scan(std::uint32_t queue, const Need& need) const {
   Scan result;
-  for (const std::uint32_t slot : queue_agents_[queue]) ++result.blocked[static_cast<std::size_t>(check(agents_[slot], need))];
+  for (const QueueMember& m : queue_agents_[queue]) ++result.blocked[static_cast<std::size_t>(check(agents_[m.slot], need))];
   return result;
 }
 
@@ -309,11 +321,10 @@ void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool a
       agent.capacity_on(channel) <= 0)
     return;
   const LoadKey key = load_key(slot, channel);
-  const LoadEntry entry{agent.rank, agent.skill_mask, slot, static_cast<std::uint32_t>(agent.language_mask)};
-  for (const std::uint32_t q : agent.queues) {
-    auto& buckets = by_load_[q][channel];
-    if (add) buckets.insert(key.load, key.capacity, entry);
-    else (void)buckets.erase(key.load, key.capacity, key.rank);
+  for (std::size_t i = 0; i < agent.queues.size(); ++i) {
+    auto& buckets = by_load_[agent.queues[i]][channel];
+    if (add) buckets.insert(key.load, key.capacity, agent.positions[i]);
+    else (void)buckets.erase(key.load, key.capacity, agent.positions[i]);
   }
 }
 
@@ -337,14 +348,15 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
     agent.add_load(channel, delta);
     return;
   }
-  // The hot path of every assignment and release: one ticket more or less moves the agent a
-  // short way along each of its queues' orders.
+  // The hot path of every assignment and release: one ticket more or less moves the agent to
+  // a neighbouring bucket in each of its queues.
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
   const LoadKey after = load_key(slot, channel);
-  for (const std::uint32_t q : agent.queues) {
-    auto& buckets = by_load_[q][channel];
-    buckets.insert(after.load, after.capacity, *buckets.erase(before.load, before.capacity, before.rank));
+  for (std::size_t i = 0; i < agent.queues.size(); ++i) {
+    auto& buckets = by_load_[agent.queues[i]][channel];
+    (void)buckets.erase(before.load, before.capacity, agent.positions[i]);
+    buckets.insert(after.load, after.capacity, agent.positions[i]);
   }
 }
 
@@ -377,6 +389,9 @@ void RouterCore::rank_new_agent(std::map<std::string, std::uint32_t, std::less<>
     if (slot != it->second) index(slot, false);
   std::uint64_t rank = 0;
   for (const auto& [id, slot] : agent_ids_) agents_[slot].rank = rank += spacing;
+  // The order of ids, hence every member's position, is unchanged: only the copies move.
+  for (auto& members : queue_agents_)
+    for (QueueMember& m : members) m.rank = agents_[m.slot].rank;
   for (const auto& [id, slot] : agent_ids_)
     if (slot != it->second) index(slot, true);
 }
@@ -670,6 +685,7 @@ void RouterCore::upsert(const Agent& agent) {
   state.spec = agent;
   state.queues.clear();
   for (const auto& queue : agent.queues) state.queues.push_back(*routing().queue_index(queue));
+  state.positions.assign(state.queues.size(), 0);  // set as it joins each
   const auto skills = static_cast<std::uint32_t>(routing().skill_names.size());
   state.small_levels.fill(-1);
   state.skill_mask = 0;
@@ -704,17 +720,55 @@ void RouterCore::upsert(const Agent& agent) {
   if (agent.status == AgentStatus::online) mark_dirty(slot);
 }
 
+// An agent joins and leaves its queues while it is out of the indexes (`index(slot, false)`).
 void RouterCore::join_queue(std::uint32_t queue, std::uint32_t slot) {
   auto& members = queue_agents_[queue];
-  const auto at = std::lower_bound(members.begin(), members.end(), slot, [&](std::uint32_t a, std::uint32_t b) {
-    return agents_[a].spec.id < agents_[b].spec.id;
-  });
-  members.insert(at, slot);
+  const AgentState& agent = agents_[slot];
+  const auto at = std::lower_bound(members.begin(), members.end(), agent.spec.id,
+                                   [&](const QueueMember& m, const std::string& id) { return agents_[m.slot].spec.id < id; });
+  const auto p = static_cast<std::size_t>(at - members.begin());
+  members.insert(at, {agent.rank, slot});
+  renumber(queue, p);
+  for (LoadBuckets& buckets : by_load_[queue]) buckets.open(p);
+  QueueColumns& columns = columns_[queue];
+  for (std::size_t s = 0; s < columns.skills.size(); ++s) {
+    columns.skills[s].open(p);
+    if ((agent.skill_mask >> s & 1u) != 0) columns.skills[s].insert(p);
+  }
+  for (std::size_t l = 0; l < columns.languages.size(); ++l) {
+    columns.languages[l].open(p);
+    if ((agent.language_mask >> l & 1u) != 0) columns.languages[l].insert(p);
+  }
 }
 
 void RouterCore::leave_queue(std::uint32_t queue, std::uint32_t slot) {
   auto& members = queue_agents_[queue];
-  members.erase(std::remove(members.begin(), members.end(), slot), members.end());
+  const auto at = std::find_if(members.begin(), members.end(), [&](const QueueMember& m) { return m.slot == slot; });
+  if (at == members.end()) return;
+  const auto p = static_cast<std::size_t>(at - members.begin());
+  members.erase(at);
+  renumber(queue, p);
+  for (LoadBuckets& buckets : by_load_[queue]) buckets.close(p);
+  for (PositionSet& column : columns_[queue].skills) column.close(p);
+  for (PositionSet& column : columns_[queue].languages) column.close(p);
+}
+
+// The members of `queue` from position `from` on record where they now are.
+void RouterCore::renumber(std::uint32_t queue, std::size_t from) {
+  const auto& members = queue_agents_[queue];
+  for (std::size_t p = from; p < members.size(); ++p) {
+    AgentState& agent = agents_[members[p].slot];
+    const auto i = std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin();
+    agent.positions[static_cast<std::size_t>(i)] = p;
+  }
+}
+
+// Where the member of `rank` is (or would go) in `queue`'s order.
+std::size_t RouterCore::position(std::uint32_t queue, std::uint64_t rank) const noexcept {
+  const auto& members = queue_agents_[queue];
+  return static_cast<std::size_t>(
+      std::lower_bound(members.begin(), members.end(), rank, [](const QueueMember& m, std::uint64_t r) { return m.rank < r; }) -
+      members.begin());
 }
 
 std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
@@ -722,15 +776,10 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
   const std::uint32_t slot = it->second;
   std::vector<std::string> freed;
-  for (auto a = assigned_.begin(); a != assigned_.end();) {
-    if (a->second.agent == slot) {
-      freed.push_back(a->first);
-      a = assigned_.erase(a);
-    } else {
-      ++a;
-    }
-  }
+  for (const auto& [ticket, assignment] : assigned_)
+    if (assignment.agent == slot) freed.push_back(ticket);
   std::sort(freed.begin(), freed.end());
+  for (const std::string& ticket : freed) assigned_.erase(ticket);
   index(slot, false);
   for (const std::uint32_t q : agents_[slot].queues) leave_queue(q, slot);
   dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), slot), dirty_.end());

@@ -7,6 +7,7 @@
 #include <aftersales/routing.hpp>
 
 #include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 
 #include <algorithm>
 #include <array>
@@ -19,7 +20,6 @@
 #include <span>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -34,13 +34,22 @@ struct TextHash {
   using is_transparent = void;
   std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
 };
+/// Open addressing: inserting a ticket allocates no node (a short id sits in the string's own
+/// buffer). References do not survive an insertion, and iteration order is arbitrary: callers
+/// that list entries sort them.
 template <class T>
-using TextMap = std::unordered_map<std::string, T, TextHash, std::equal_to<>>;
+using TextMap = boost::unordered_flat_map<std::string, T, TextHash, std::equal_to<>>;
 
 /// Strings interned in order of arrival.
 class Names {
  public:
   [[nodiscard]] std::optional<std::uint32_t> find(std::string_view name) const {
+    // A router sees a handful of channels and languages: comparing them beats hashing.
+    if (names_.size() <= few) {
+      const auto it = std::find(names_.begin(), names_.end(), name);
+      if (it == names_.end()) return std::nullopt;
+      return static_cast<std::uint32_t>(it - names_.begin());
+    }
     const auto it = ids_.find(name);
     if (it == ids_.end()) return std::nullopt;
     return it->second;
@@ -58,6 +67,7 @@ class Names {
   [[nodiscard]] std::size_t size() const noexcept { return names_.size(); }
 
  private:
+  static constexpr std::size_t few = 8;
   TextMap<std::uint32_t> ids_;
   std::vector<std::string> names_;
 };
@@ -78,6 +88,7 @@ struct AgentState {
 
   Agent spec;
   std::vector<std::uint32_t> queues;     // queue indexes
+  std::vector<std::size_t> positions;    // by index of `queues`: the agent's place among that queue's members
   std::vector<std::int8_t> levels;       // skills from 64 on; -1: lacks it
   std::vector<std::uint32_t> languages;  // interned, all of them
   std::vector<int> capacity;             // channels from 8 on; -1: the default applies
@@ -178,74 +189,106 @@ class SortedKeys {
   std::vector<Key> keys_;
 };
 
-/// An agent in a LoadBuckets bucket. The masks copy the agent's low language and skill bits so
-/// that a walk skips agents who lack them without touching their records.
-struct LoadEntry {
+/// A member of a queue, in the queue's order of ids (ranks ascending).
+struct QueueMember {
   std::uint64_t rank = 0;
-  std::uint64_t skills = 0;     // AgentState::skill_mask
   std::uint32_t slot = 0;
-  std::uint32_t languages = 0;  // the low 32 bits of AgentState::language_mask
+};
+
+/// A set of positions in a queue's order of members, as bits: a walk in position order skips
+/// 64 members a word, and intersecting sets costs one AND a word.
+class PositionSet {
+ public:
+  void insert(std::size_t position) {
+    if (bits_.size() <= position / 64) bits_.resize(position / 64 + 1, 0);
+    bits_[position / 64] |= std::uint64_t{1} << (position % 64);
+  }
+  /// Clears `position`; false if it was not set.
+  bool erase(std::size_t position) {
+    const std::uint64_t bit = std::uint64_t{1} << (position % 64);
+    if (bits_.size() <= position / 64 || (bits_[position / 64] & bit) == 0) return false;
+    bits_[position / 64] &= ~bit;
+    return true;
+  }
+  /// A member joined at `position` (not in the set): later positions move up.
+  void open(std::size_t position) {
+    const std::size_t k = position / 64;
+    if (bits_.size() <= k) return;
+    if (bits_.back() >> 63 != 0) bits_.push_back(0);
+    for (std::size_t i = bits_.size() - 1; i > k; --i) bits_[i] = (bits_[i] << 1) | (bits_[i - 1] >> 63);
+    const std::uint64_t below = (std::uint64_t{1} << (position % 64)) - 1;
+    bits_[k] = (bits_[k] & below) | ((bits_[k] & ~below) << 1);
+  }
+  /// The member at `position` left: it leaves the set, later positions move down.
+  void close(std::size_t position) {
+    const std::size_t k = position / 64, b = position % 64;
+    if (bits_.size() <= k) return;
+    const auto carry = [&](std::size_t i) { return i + 1 < bits_.size() ? bits_[i + 1] << 63 : 0; };
+    const std::uint64_t below = bits_[k] & ((std::uint64_t{1} << b) - 1);
+    bits_[k] = below | (b == 63 ? 0 : (bits_[k] >> (b + 1)) << b) | carry(k);
+    for (std::size_t i = k + 1; i < bits_.size(); ++i) bits_[i] = (bits_[i] >> 1) | carry(i);
+  }
+  [[nodiscard]] std::size_t words() const noexcept { return bits_.size(); }
+  [[nodiscard]] std::uint64_t word(std::size_t i) const noexcept { return i < bits_.size() ? bits_[i] : 0; }
+
+ private:
+  std::vector<std::uint64_t> bits_;  // missing words are zeros
+};
+
+/// Which members of a queue have each of the first 64 skills (at any level) and speak each of
+/// the first 32 languages: a least_loaded walk intersects them with a bucket, so agents without
+/// the ticket's language or skills are passed 64 at a time, without reading their records.
+struct QueueColumns {
+  std::array<PositionSet, AgentState::inline_ids> skills;
+  std::array<PositionSet, 32> languages;
 };
 
 /// A queue's online agents on one channel in least_loaded order: buckets of equal load ratio,
-/// lowest ratio first, each holding its agents by rank. One ticket more or less moves an agent
-/// to a neighbouring bucket instead of past every agent of the same load (with equal
-/// capacities, most of the queue). Agents mostly leave a bucket at its front (the lowest rank
-/// is taken first) and join at its front or back, so a bucket keeps a gap before its first
-/// agent: those moves shift nothing.
+/// lowest ratio first, each a set of the queue's member positions, so that it lists its agents
+/// by rank. One ticket more or less moves an agent to a neighbouring bucket by clearing one bit
+/// and setting another, however many agents share its load (with equal capacities, most of the
+/// queue).
 class LoadBuckets {
  public:
   struct Bucket {
     std::int64_t load = 0;  // a ratio: load / capacity, capacity ≥ 1
     std::int64_t capacity = 1;
-    std::vector<LoadEntry> entries;  // by rank from `head` on; before it, a gap
-    std::size_t head = 0;
-    [[nodiscard]] std::span<const LoadEntry> agents() const noexcept {
-      return std::span<const LoadEntry>(entries).subspan(head);
-    }
+    PositionSet agents;
+    std::size_t count = 0;
   };
-  void insert(std::int64_t load, std::int64_t capacity, const LoadEntry& entry) {
+  void insert(std::int64_t load, std::int64_t capacity, std::size_t position) {
     auto bucket = find(load, capacity);
     if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity)) {
-      std::vector<LoadEntry> entries;
+      PositionSet agents;  // an emptied bucket's words: all zero
       if (!spare_.empty()) {
-        entries = std::move(spare_.back());
+        agents = std::move(spare_.back());
         spare_.pop_back();
       }
-      bucket = buckets_.insert(bucket, Bucket{load, capacity, std::move(entries), 0});
+      bucket = buckets_.insert(bucket, Bucket{load, capacity, std::move(agents), 0});
     }
-    auto& entries = bucket->entries;
-    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(bucket->head);
-    const auto at = std::lower_bound(first, entries.end(), entry.rank, lower_rank);
-    if (at == first && bucket->head > 0) entries[--bucket->head] = entry;
-    else entries.insert(at, entry);
+    bucket->agents.insert(position);
+    ++bucket->count;
   }
-  /// Removes the agent of `rank` from the bucket of load / capacity; returns its entry, or
-  /// nothing if it is not there.
-  std::optional<LoadEntry> erase(std::int64_t load, std::int64_t capacity, std::uint64_t rank) {
+  /// Removes the member at `position` from the bucket of load / capacity; false if it is not
+  /// there.
+  bool erase(std::int64_t load, std::int64_t capacity, std::size_t position) {
     const auto bucket = find(load, capacity);
-    if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity)) return std::nullopt;
-    auto& entries = bucket->entries;
-    const auto first = entries.begin() + static_cast<std::ptrdiff_t>(bucket->head);
-    const auto it = std::lower_bound(first, entries.end(), rank, lower_rank);
-    if (it == entries.end() || it->rank != rank) return std::nullopt;
-    const LoadEntry entry = *it;
-    if (it == first) ++bucket->head;
-    else entries.erase(it);
-    if (bucket->head == entries.size()) {  // empty: its storage serves the next new ratio
-      entries.clear();
-      spare_.push_back(std::move(entries));
+    if (bucket == buckets_.end() || !same_ratio(*bucket, load, capacity) || !bucket->agents.erase(position)) return false;
+    if (--bucket->count == 0) {  // empty: its storage serves the next new ratio
+      spare_.push_back(std::move(bucket->agents));
       buckets_.erase(bucket);
-    } else if (bucket->head > entries.size() / 2) {  // the gap is most of it: close it (amortised)
-      entries.erase(entries.begin(), entries.begin() + static_cast<std::ptrdiff_t>(bucket->head));
-      bucket->head = 0;
     }
-    return entry;
+    return true;
+  }
+  void open(std::size_t position) {
+    for (Bucket& bucket : buckets_) bucket.agents.open(position);
+  }
+  void close(std::size_t position) {
+    for (Bucket& bucket : buckets_) bucket.agents.close(position);
   }
   [[nodiscard]] const std::vector<Bucket>& buckets() const noexcept { return buckets_; }
 
  private:
-  static bool lower_rank(const LoadEntry& entry, std::uint64_t rank) noexcept { return entry.rank < rank; }
   static bool same_ratio(const Bucket& b, std::int64_t load, std::int64_t capacity) noexcept {
     return b.load * capacity == load * b.capacity;
   }
@@ -258,7 +301,7 @@ class LoadBuckets {
   }
 
   std::vector<Bucket> buckets_;
-  std::vector<std::vector<LoadEntry>> spare_;
+  std::vector<PositionSet> spare_;
 };
 
 struct Scan {
@@ -339,7 +382,9 @@ class RouterCore {
   [[nodiscard]] const RoutingSection& routing() const noexcept;
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
-  [[nodiscard]] std::optional<std::uint32_t> least_loaded_pick(const LoadBuckets& index, const Need& need) const;
+  [[nodiscard]] std::optional<std::uint32_t> least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
+                                                               const Need& need) const;
+  [[nodiscard]] std::size_t position(std::uint32_t queue, std::uint64_t rank) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
@@ -371,6 +416,7 @@ class RouterCore {
   void validate(const Agent& agent) const;
   void join_queue(std::uint32_t queue, std::uint32_t slot);
   void leave_queue(std::uint32_t queue, std::uint32_t slot);
+  void renumber(std::uint32_t queue, std::size_t from);
   std::vector<std::uint64_t> fire_timers(Instant at);
   std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
 
@@ -378,7 +424,8 @@ class RouterCore {
   std::vector<AgentState> agents_;  // by slot; removed agents' slots are reused
   std::vector<std::uint32_t> free_slots_;
   std::map<std::string, std::uint32_t, std::less<>> agent_ids_;
-  std::vector<std::vector<std::uint32_t>> queue_agents_;  // by queue: slots sorted by agent id
+  std::vector<std::vector<QueueMember>> queue_agents_;  // by queue: its agents sorted by id
+  std::vector<QueueColumns> columns_;                    // by queue
   // by queue: the agent round_robin chose last, and its slot while the slot still holds it
   struct Cursor {
     std::string agent;

@@ -22,6 +22,7 @@
 #include <thread>
 #include <vector>
 
+#include "routing/router_state.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -421,6 +422,137 @@ TEST(Routing, LeastLoadedMatchesAPlainModelUnderRandomChanges) {
     EXPECT_TRUE(router.dispatch(t0).empty());  // nothing waits: nothing to assign
   }
   EXPECT_EQ(router.waiting_count(), 0u);
+}
+
+// The same check with queues of more than 64 members (several words of each bucket's bit set),
+// agents joining between others and leaving, languages and a rule's skill: what a least_loaded
+// walk skips a word at a time must be exactly what a plain scan rules out.
+TEST(Routing, LeastLoadedMatchesAPlainModelWithManyAgentsLanguagesAndSkills) {
+  struct ModelAgent {
+    std::vector<std::string> queues;
+    std::vector<std::string> languages;
+    int returns = -1;  // level of the "returns" skill; -1: lacks it
+    int chat = 0, star = 0;
+    std::map<std::string, int> load;
+    bool online = true;
+    [[nodiscard]] int cap(const std::string& channel) const { return channel == "chat" ? chat : star; }
+  };
+  std::map<std::string, ModelAgent> model;
+  std::map<std::string, std::pair<std::string, std::string>> holder;  // ticket → (agent, channel)
+  Router router(load(R"({"strategy": "least_loaded", "language_match": true})"));
+  std::mt19937 random(11);
+  const std::vector<std::string> languages{"zh", "en", "ja"};
+  const auto id_of = [](unsigned n) { return "A-" + std::to_string(1000 + n); };  // equal widths: text order is number order
+  const auto upsert = [&](const std::string& id) {
+    ModelAgent& m = model[id];
+    m.queues.clear();
+    if (random() % 4 != 0) m.queues.push_back("general");
+    if (random() % 2 != 0) m.queues.push_back("returns");
+    m.languages.clear();
+    for (const auto& l : languages)
+      if (random() % 2 != 0) m.languages.push_back(l);
+    m.returns = static_cast<int>(random() % 5) - 1;
+    m.chat = static_cast<int>(random() % 4);
+    m.star = static_cast<int>(random() % 3);
+    std::vector<std::pair<std::string, int>> skills;
+    if (m.returns >= 0) skills.emplace_back("returns", m.returns);
+    Agent a = agent(id, m.queues, {{"chat", m.chat}, {"*", m.star}}, skills, m.languages);
+    a.status = m.online ? AgentStatus::online : AgentStatus::offline;
+    router.upsert_agent(a);
+  };
+  for (unsigned n = 0; n < 300; n += 2) upsert(id_of(n));  // 150 agents; odd ids join later, in between
+  for (int step = 0; step < 6000; ++step) {
+    const int op = static_cast<int>(random() % 20);
+    if (op < 12) {
+      const bool returns = random() % 2 != 0;  // rule "returns": queue returns, skill returns >= 2
+      const std::string channel = random() % 3 != 0 ? "chat" : "email";
+      const std::string language = random() % 4 == 0 ? "" : languages[random() % languages.size()];
+      const std::string queue = returns ? "returns" : "general";
+      std::optional<std::string> expected;
+      int best_used = 0, best_cap = 1;
+      for (const auto& [id, m] : model) {  // by id: the first of equal ratios wins
+        const int cap = m.cap(channel);
+        const int used = m.load.count(channel) ? m.load.at(channel) : 0;
+        if (!m.online || used >= cap || std::find(m.queues.begin(), m.queues.end(), queue) == m.queues.end()) continue;
+        if (!language.empty() && std::find(m.languages.begin(), m.languages.end(), language) == m.languages.end()) continue;
+        if (returns && m.returns < 2) continue;
+        if (expected && static_cast<long>(used) * best_cap >= static_cast<long>(best_used) * cap) continue;
+        expected = id;
+        best_used = used;
+        best_cap = cap;
+      }
+      const std::string id = "T-" + std::to_string(step);
+      Ticket t = ticket(id, returns ? "after_sales/return" : "general/q", channel);
+      t.customer.language = language;
+      const auto d = router.route(t, t0);
+      ASSERT_EQ(d.agent, expected) << "step " << step << " in " << queue << " on " << channel << " in " << language;
+      if (d.agent) {
+        ++model[*d.agent].load[channel];
+        holder[id] = {*d.agent, channel};
+      } else {
+        EXPECT_TRUE(router.withdraw(id));
+      }
+    } else if (op < 16 && !holder.empty()) {
+      auto it = holder.begin();
+      std::advance(it, static_cast<long>(random() % holder.size()));
+      router.release(it->second.first, it->first);
+      --model[it->second.first].load[it->second.second];
+      holder.erase(it);
+    } else if (op == 16) {
+      auto it = model.begin();
+      std::advance(it, static_cast<long>(random() % model.size()));
+      it->second.online = !it->second.online;
+      router.set_status(it->first, it->second.online ? AgentStatus::online : AgentStatus::offline);
+    } else if (op == 17 && model.size() > 100) {
+      auto it = model.begin();
+      std::advance(it, static_cast<long>(random() % model.size()));
+      std::vector<std::string> freed;
+      for (auto h = holder.begin(); h != holder.end();) {
+        if (h->second.first == it->first) {
+          freed.push_back(h->first);
+          h = holder.erase(h);
+        } else {
+          ++h;
+        }
+      }
+      EXPECT_EQ(router.remove_agent(it->first), freed);  // both sorted by ticket id
+      model.erase(it);
+    } else {
+      upsert(id_of(static_cast<unsigned>(random() % 300)));  // new, or changed keeping its loads
+    }
+  }
+}
+
+// Bit sets by queue position: members joining (open) and leaving (close) move the positions
+// after theirs, across word boundaries.
+TEST(Routing, PositionSetsFollowMembersJoiningAndLeaving) {
+  detail::PositionSet set;
+  const auto positions = [&] {
+    std::vector<std::size_t> result;
+    for (std::size_t w = 0; w < set.words(); ++w)
+      for (std::size_t b = 0; b < 64; ++b)
+        if ((set.word(w) >> b & 1u) != 0) result.push_back(w * 64 + b);
+    return result;
+  };
+  for (const std::size_t p : {0u, 63u, 64u, 130u}) set.insert(p);
+  set.open(63);  // 63, 64 and 130 move up one
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 64, 65, 131}));
+  set.close(64);  // 64 leaves, 65 and 131 move down one
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 64, 130}));
+  set.open(0);
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{1, 65, 131}));
+  set.close(1);
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{64, 130}));
+  set.insert(191);  // the last word's top bit: opening below it needs a fourth word
+  set.open(100);
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{64, 131, 192}));
+  set.close(63);  // not in the set: only the later positions move
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 130, 191}));
+  set.close(500);  // beyond every word: nothing moves
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 130, 191}));
+  EXPECT_FALSE(set.erase(64));
+  EXPECT_TRUE(set.erase(130));
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 191}));
 }
 
 // --- errors leave the state as it was --------------------------------------------------------
