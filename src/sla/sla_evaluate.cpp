@@ -190,7 +190,7 @@ class Replay {
       default:
         break;
     }
-    if (!sla_.metrics.empty()) apply_custom(e);
+    if (!sla_.metrics.empty()) apply_custom(e);  // most policies have none: skip naming the event
     if (status_ != before) update_running(t);
   }
 
