@@ -94,6 +94,16 @@ class Node {
     }
   }
 
+  /// Calls `visit(element)` for each element of the array, in order; false (and a problem
+  /// recorded) when the value is not an array.
+  template <class Visit>
+  bool for_each_element(Visit visit) const {
+    const auto* elements = array();
+    if (elements == nullptr) return false;
+    for (std::size_t i = 0; i < elements->size(); ++i) visit(element(i));
+    return true;
+  }
+
   /// The members named in `keys`, each at its key's index (empty when absent), read in one pass
   /// that records each unknown key as object() does; nullopt when not an object. A member's
   /// path refers to its entry of `keys`, which must outlive it.

@@ -123,10 +123,8 @@ void compile_kpi(const Node& node, PolicyData& data) {
     data.kpi.complaints = Condition::compile(*complaints, ConditionContext::ticket, data.symbols);
   const auto scorecards = node.member("scorecards");
   if (!scorecards) return;
-  const auto* list = scorecards->array();
-  if (list == nullptr) return;
   std::set<std::string, std::less<>> ids;
-  for (std::size_t i = 0; i < list->size(); ++i) compile_scorecard(scorecards->element(i), data.sla, ids, data.kpi);
+  scorecards->for_each_element([&](const Node& scorecard) { compile_scorecard(scorecard, data.sla, ids, data.kpi); });
 }
 
 }  // namespace aftersales::detail

@@ -30,18 +30,15 @@ void read_orders(const Node& node, KpiOrders& orders) {
 
 std::vector<KpiDimension> read_dimensions(const Node& node) {
   std::vector<KpiDimension> list;
-  const auto* array = node.array();
-  if (array == nullptr) return list;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const Node entry = node.element(i);
+  node.for_each_element([&](const Node& entry) {
     const auto name = entry.string();
-    if (!name) continue;
+    if (!name) return;
     try {
       list.push_back(kpi_dimension(*name));
     } catch (const InputError& e) {
       entry.problem(e.what());
     }
-  }
+  });
   return list;
 }
 

@@ -211,8 +211,7 @@ void state_from_json(KpiState& state, std::string_view json) {
     problems.throw_input("invalid KPI state");
   }
   if (const auto groups = root.required("groups")) {
-    if (const auto* list = groups->array())
-      for (std::size_t i = 0; i < list->size(); ++i) read_group(groups->element(i), state);
+    groups->for_each_element([&](const Node& group) { read_group(group, state); });
   }
   if (!problems.empty()) problems.throw_input("invalid KPI state");
 }

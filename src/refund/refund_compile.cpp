@@ -74,16 +74,13 @@ std::optional<std::int64_t> read_count(const Node& node, std::string_view what) 
 
 std::vector<std::string> read_names(const Node& node) {
   std::vector<std::string> names;
-  const auto* list = node.array();
-  if (list == nullptr) return names;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
+  node.for_each_element([&](const Node& entry) {
     if (const auto text = entry.string()) {
       if (std::find(names.begin(), names.end(), *text) != names.end())
         entry.problem(quoted(*text) + " is listed twice");
       else names.emplace_back(*text);
     }
-  }
+  });
   return names;
 }
 
@@ -178,24 +175,21 @@ void compile_refund_within(const Node& node, RefundPolicy& policy) {
 }
 
 void compile_extensions(const Node& node, RefundPolicy& policy) {
-  const auto* list = node.array();
-  if (list == nullptr) return;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
-    if (!entry.object({"orders_from", "orders_to", "until"})) continue;
+  node.for_each_element([&](const Node& entry) {
+    if (!entry.object({"orders_from", "orders_to", "until"})) return;
     std::array<std::optional<Instant>, 3> at;
     const std::array<std::string_view, 3> keys{"orders_from", "orders_to", "until"};
     for (std::size_t k = 0; k < keys.size(); ++k)
       if (const auto member = entry.required(keys[k])) at[k] = member->instant();
-    if (!at[0] || !at[1] || !at[2]) continue;
+    if (!at[0] || !at[1] || !at[2]) return;
     if (*at[1] <= *at[0]) {
       entry.child("orders_to", entry.value().as_object().at("orders_to"))
           .problem("the range is empty: orders_to (" + format_instant(*at[1]) + ") must be after orders_from (" +
                    format_instant(*at[0]) + ")");
-      continue;
+      return;
     }
     policy.extensions.push_back({*at[0], *at[1], *at[2]});
-  }
+  });
 }
 
 void compile_money_rules(const Node& node, RefundPolicy& policy) {
@@ -233,10 +227,8 @@ void compile_refunds(const Node& node, PolicyData& data) {
   if (!node.object({"policies"})) return;
   const auto policies = node.required("policies");
   if (!policies) return;
-  const auto* list = policies->array();
-  if (list == nullptr) return;
   std::set<std::string, std::less<>> ids;
-  for (std::size_t i = 0; i < list->size(); ++i) compile_policy(policies->element(i), data, ids);
+  policies->for_each_element([&](const Node& policy) { compile_policy(policy, data, ids); });
 }
 
 }  // namespace aftersales::detail

@@ -148,12 +148,10 @@ class Reader {
   }
 
   void read_lines(const Node& node) {
-    const auto* list = node.array();
-    if (list == nullptr) return;
-    if (list->empty()) node.problem("an order needs at least one line");
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const Node entry = node.element(i);
-      if (!entry.object({"id", "sku", "category", "unit_price", "quantity", "no_return_confirmed"})) continue;
+    if (const auto* list = node.value().if_array(); list != nullptr && list->empty())
+      node.problem("an order needs at least one line");
+    node.for_each_element([&](const Node& entry) {
+      if (!entry.object({"id", "sku", "category", "unit_price", "quantity", "no_return_confirmed"})) return;
       RefundOrderLine line;
       line.unit_price = Money{0, request_.order.currency};
       if (const auto id = entry.required("id")) {
@@ -170,7 +168,7 @@ class Reader {
       if (const auto flag = present(entry, "no_return_confirmed"))
         line.no_return_confirmed = flag->boolean().value_or(false);
       request_.order.lines.push_back(std::move(line));
-    }
+    });
   }
 
   [[nodiscard]] const RefundOrderLine* find_line(std::string_view id) const {
@@ -189,33 +187,28 @@ class Reader {
   }
 
   void read_discounts(const Node& node) {
-    const auto* list = node.array();
-    if (list == nullptr) return;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const Node entry = node.element(i);
-      if (!entry.object({"id", "amount", "lines"})) continue;
+    node.for_each_element([&](const Node& entry) {
+      if (!entry.object({"id", "amount", "lines"})) return;
       RefundDiscount discount;
       discount.id = text_of(entry, "id");
       const auto amount_node = entry.required("amount");
       const auto amount = amount_node ? read_money(*amount_node, currency_) : std::nullopt;
       const std::size_t before = root_.problems().size();
       if (const auto lines = entry.member("lines")) {
-        const auto* ids = lines->array();
-        for (std::size_t j = 0; ids != nullptr && j < ids->size(); ++j) {
-          const Node id = lines->element(j);
+        lines->for_each_element([&](const Node& id) {
           const auto* line = line_of(id);
-          if (line == nullptr) continue;
+          if (line == nullptr) return;
           if (std::find(discount.lines.begin(), discount.lines.end(), line->id) != discount.lines.end())
             id.problem("line " + detail::quoted(line->id) + " is listed twice");
           else discount.lines.push_back(line->id);
-        }
+        });
       }
-      if (!amount) continue;
+      if (!amount) return;
       discount.amount = *amount;
       // Lines with problems have no value to compare with.
       if (lines_clean_ && root_.problems().size() == before) check_discount_fits(*amount_node, discount);
       request_.order.discounts.push_back(std::move(discount));
-    }
+    });
   }
 
   // A discount larger than the goods it applies to would make some unit's paid amount negative.
@@ -231,11 +224,8 @@ class Reader {
   }
 
   void read_items(const Node& node) {
-    const auto* list = node.array();
-    if (list == nullptr) return;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const Node entry = node.element(i);
-      if (!entry.object({"line", "quantity", "condition"})) continue;
+    node.for_each_element([&](const Node& entry) {
+      if (!entry.object({"line", "quantity", "condition"})) return;
       RefundItem item;
       if (const auto line_node = entry.required("line")) {
         if (const auto* line = line_of(*line_node)) {
@@ -248,7 +238,7 @@ class Reader {
       if (const auto quantity = present(entry, "quantity")) item.quantity = read_quantity(*quantity, 1).value_or(1);
       item.condition = text_of(entry, "condition");
       request_.items.push_back(std::move(item));
-    }
+    });
   }
 
   void read_customer(const Node& node) {
@@ -261,16 +251,13 @@ class Reader {
   }
 
   void read_refunded(const Node& node) {
-    const auto* list = node.array();
-    if (list == nullptr) return;
-    for (std::size_t i = 0; i < list->size(); ++i) {
-      const Node entry = node.element(i);
-      if (!entry.object({"line", "quantity", "amount"})) continue;
+    node.for_each_element([&](const Node& entry) {
+      if (!entry.object({"line", "quantity", "amount"})) return;
       PriorRefund prior;
       const auto* line = entry.required("line") ? line_of(*entry.member("line")) : nullptr;
       if (const auto quantity = present(entry, "quantity")) prior.quantity = read_quantity(*quantity, 0).value_or(0);
       if (const auto amount = present(entry, "amount")) prior.amount = read_money(*amount, currency_);
-      if (line == nullptr) continue;
+      if (line == nullptr) return;
       prior.line = line->id;
       if (prior.quantity == 0 && !entry.member("amount"))
         entry.problem("a prior refund needs a quantity of at least 1, or an amount");
@@ -281,7 +268,7 @@ class Reader {
         entry.problem("refunds on line " + detail::quoted(line->id) + " add up to " + std::to_string(units) +
                       " units; the line has " + std::to_string(line->quantity));
       request_.refunded.push_back(std::move(prior));
-    }
+    });
   }
 
   const Node& root_;

@@ -41,15 +41,12 @@ std::vector<std::pair<std::string, int>> read_counts(const detail::Node& node, s
 
 std::vector<std::string> read_names(const detail::Node& node) {
   std::vector<std::string> names;
-  const auto* list = node.array();
-  if (list == nullptr) return names;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const detail::Node entry = node.element(i);
+  node.for_each_element([&](const detail::Node& entry) {
     const auto name = entry.string();
-    if (!name) continue;
+    if (!name) return;
     if (std::find(names.begin(), names.end(), *name) != names.end()) entry.problem(detail::quoted(*name) + " is listed twice");
     else names.emplace_back(*name);
-  }
+  });
   return names;
 }
 
@@ -151,20 +148,17 @@ std::vector<Agent> Agent::list_from_json(std::string_view json) {
     else list.reset();
   }
   std::vector<Agent> agents;
-  const auto* array = list ? list->array() : nullptr;
-  if (array == nullptr) problems.throw_input("invalid agents");
   std::set<std::string, std::less<>> ids;
-  for (std::size_t i = 0; i < array->size(); ++i) {
-    const detail::Node entry = list->element(i);
+  const auto read = [&](const detail::Node& entry) {
     auto agent = detail::read_agent(entry);
-    if (!agent) continue;
+    if (!agent) return;
     if (!ids.insert(agent->id).second) {
       entry.required("id")->problem("agent " + detail::quoted(agent->id) + " is listed twice");
-      continue;
+      return;
     }
     agents.push_back(std::move(*agent));
-  }
-  if (!problems.empty()) problems.throw_input("invalid agents");
+  };
+  if (!list || !list->for_each_element(read) || !problems.empty()) problems.throw_input("invalid agents");
   return agents;
 }
 

@@ -47,10 +47,7 @@ std::optional<Instant> optional_instant(const Node& parent, std::string_view key
 // Each array member of the snapshot, as a node, if the member is an array.
 template <class Read>
 void each(const Node& root, std::string_view key, Read&& read) {
-  const auto node = root.required(key);
-  const auto* list = node ? node->array() : nullptr;
-  if (list == nullptr) return;
-  for (std::size_t i = 0; i < list->size(); ++i) read(node->element(i));
+  if (const auto node = root.required(key)) node->for_each_element(read);
 }
 
 }  // namespace
@@ -258,9 +255,10 @@ void RouterCore::restore(std::string_view text) {
                           std::to_string(depth) + " deep");
       return;
     }
-    if (const auto notes = node.member("notes"); notes && notes->array())
-      for (std::size_t i = 0; i < notes->array()->size(); ++i)
-        if (const auto note = notes->element(i).string()) w.notes.emplace_back(*note);
+    if (const auto notes = node.member("notes"))
+      notes->for_each_element([&](const Node& note) {
+        if (const auto written = note.string()) w.notes.emplace_back(*written);
+      });
     if (!p || !since || !stage) return;
     w.priority = *p;
     w.since = *since;

@@ -62,44 +62,38 @@ std::optional<std::uint32_t> queue_ref(const Node& node, const RoutingSection& r
 }
 
 void compile_queue_ids(const Node& node, RoutingSection& routing) {
-  const auto* list = node.array();
-  if (list == nullptr) return;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
-    if (!entry.object({"id", "overflow"})) continue;
+  node.for_each_element([&](const Node& entry) {
+    if (!entry.object({"id", "overflow"})) return;
     const auto id_node = entry.required("id");
     const auto id = id_node ? id_node->string() : std::nullopt;
-    if (!id) continue;
+    if (!id) return;
     if (id->empty()) id_node->problem("a queue id must not be empty");
     else if (routing.queue_index(*id)) id_node->problem("queue " + detail::quoted(*id) + " is defined twice");
     else routing.queues.push_back({std::string(*id), detail::quoted(*id), std::nullopt, no_queue});
-  }
+  });
 }
 
 // Overflow needs every queue id first: a queue may overflow into one defined after it.
 void compile_overflow(const Node& node, RoutingSection& routing) {
-  const auto* list = node.array();
-  if (list == nullptr) return;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
+  node.for_each_element([&](const Node& entry) {
     const auto overflow = entry.value().is_object() ? entry.member("overflow") : std::nullopt;
     const auto id = entry.value().is_object() ? entry.member("id") : std::nullopt;
     const auto id_text = id ? id->value().if_string() : nullptr;
-    if (!overflow || id_text == nullptr) continue;
+    if (!overflow || id_text == nullptr) return;
     const auto self = routing.queue_index(std::string_view(id_text->data(), id_text->size()));
-    if (!self || !overflow->object({"after", "to"})) continue;
+    if (!self || !overflow->object({"after", "to"})) return;
     const auto after_node = overflow->required("after");
     const auto to_node = overflow->required("to");
     const auto after = after_node ? positive_duration(*after_node) : std::nullopt;
     const auto to = to_node ? queue_ref(*to_node, routing) : std::nullopt;
-    if (!after || !to) continue;
+    if (!after || !to) return;
     if (*to == *self) {
       to_node->problem("a queue cannot overflow into itself");
-      continue;
+      return;
     }
     routing.queues[*self].overflow_after = after;
     routing.queues[*self].overflow_to = *to;
-  }
+  });
 }
 
 // An overflow chain that comes back to a queue it passed would keep a ticket moving forever.
@@ -259,8 +253,7 @@ void compile_routing(const Node& node, PolicyData& data) {
   }
   if (const auto rules = node.member("rules")) {
     std::set<std::string, std::less<>> ids;
-    if (const auto* list = rules->array())
-      for (std::size_t i = 0; i < list->size(); ++i) compile_rule(rules->element(i), data, ids);
+    rules->for_each_element([&](const Node& rule) { compile_rule(rule, data, ids); });
   }
   if (const auto default_queue = node.required("default_queue")) {
     if (const auto q = queue_ref(*default_queue, routing)) routing.default_queue = *q;

@@ -124,12 +124,9 @@ void compile_targets(const Node& node, SlaPolicy& policy, const Context& context
 }
 
 void compile_pause_on(const Node& node, SlaPolicy& policy) {
-  const auto* list = node.array();
-  if (list == nullptr) return;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
+  node.for_each_element([&](const Node& entry) {
     const auto name = entry.string();
-    if (!name) continue;
+    if (!name) return;
     const auto status = index_of(status_names, *name);
     if (status == static_cast<std::size_t>(Status::pending_customer) ||
         status == static_cast<std::size_t>(Status::on_hold)) {
@@ -137,15 +134,12 @@ void compile_pause_on(const Node& node, SlaPolicy& policy) {
     } else {
       entry.problem(quoted(*name) + " cannot pause a clock (use pending_customer or on_hold)");
     }
-  }
+  });
 }
 
 void compile_escalations(const Node& node, SlaPolicy& policy, const SlaSection& sla) {
-  const auto* list = node.array();
-  if (list == nullptr) return;
-  for (std::size_t i = 0; i < list->size(); ++i) {
-    const Node entry = node.element(i);
-    if (!entry.object({"at", "action", "to", "metrics"})) continue;
+  node.for_each_element([&](const Node& entry) {
+    if (!entry.object({"at", "action", "to", "metrics"})) return;
     SlaThreshold threshold{};
     bool ok = true;
     if (const auto at = entry.required("at")) {
@@ -189,7 +183,7 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const SlaSection& 
       }
     }
     if (ok) policy.escalations.push_back(std::move(threshold));
-  }
+  });
   std::stable_sort(policy.escalations.begin(), policy.escalations.end(),
                    [](const SlaThreshold& a, const SlaThreshold& b) { return a.percent < b.percent; });
 }
@@ -219,10 +213,8 @@ void compile_sla(const Node& node, PolicyData& data, const std::set<std::string,
   if (const auto metrics = node.member("metrics")) compile_custom_metrics(*metrics, data.sla);
   const auto policies = node.required("policies");
   if (!policies) return;
-  const auto* list = policies->array();
-  if (list == nullptr) return;
   std::set<std::string, std::less<>> ids;
-  for (std::size_t i = 0; i < list->size(); ++i) compile_policy(policies->element(i), context, ids);
+  policies->for_each_element([&](const Node& policy) { compile_policy(policy, context, ids); });
 }
 
 }  // namespace aftersales::detail
