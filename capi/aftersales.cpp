@@ -3,6 +3,7 @@
 
 #include "aftersales.h"
 #include "capi_support.hpp"
+#include "detail/problem_list.hpp"
 
 #include <aftersales/aftersales.hpp>
 
@@ -62,11 +63,8 @@ int status_of(ErrorCode code) noexcept {
 
 std::string problem_lines(const aftersales::PolicyError& error) {
   std::string text;
-  for (const auto& problem : error.problems()) {
-    if (!text.empty()) text += '\n';
-    text += problem.path.empty() ? "(document)" : problem.path;
-    text.append(": ").append(problem.message);
-  }
+  aftersales::detail::append_problems(text, error.problems(), "\n");
+  if (!text.empty()) text.erase(0, 1);  // the separator before the first line
   return text;
 }
 

@@ -1,20 +1,26 @@
 #include <aftersales/error.hpp>
 
+#include <algorithm>
 #include <utility>
 
 #include "detail/problem_list.hpp"
 
 namespace aftersales {
 
+void detail::append_problems(std::string& text, const std::vector<Problem>& problems, std::string_view separator) {
+  const std::size_t listed = std::min(problems.size(), max_listed_problems);
+  for (std::size_t i = 0; i < listed; ++i) {
+    const Problem& p = problems[i];
+    text.append(separator).append(p.path.empty() ? std::string_view("(document)") : p.path).append(": ");
+    text += p.message;
+  }
+  if (listed < problems.size()) text.append(separator).append("and " + std::to_string(problems.size() - listed) + " more");
+}
+
 std::string detail::list_problems(std::string_view title, const std::vector<Problem>& problems) {
   std::string text(title);
   text += problems.size() == 1 ? ": 1 problem" : ": " + std::to_string(problems.size()) + " problems";
-  for (const Problem& p : problems) {
-    text += "\n  ";
-    text += p.path.empty() ? std::string("(document)") : p.path;
-    text += ": ";
-    text += p.message;
-  }
+  append_problems(text, problems, "\n  ");
   return text;
 }
 

@@ -24,8 +24,14 @@ std::string type_name(const boost::json::value& v) {
   return "a value";
 }
 
-// Edit distance, to suggest the key a typo meant ("holiday" -> "holidays").
+// A known key this close to an unknown one is suggested as what was meant.
+constexpr std::size_t max_hint_distance = 2;
+
+// Edit distance, to suggest the key a typo meant ("holiday" -> "holidays"). Keys whose lengths
+// differ by more than max_hint_distance are far apart without counting, so that a huge unknown
+// key costs no more than a short one.
 std::size_t distance(std::string_view a, std::string_view b) {
+  if (std::max(a.size(), b.size()) - std::min(a.size(), b.size()) > max_hint_distance) return max_hint_distance + 1;
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
@@ -73,7 +79,7 @@ std::string unknown_key_message(std::string_view key, std::span<const std::strin
   const auto closest = std::min_element(allowed.begin(), allowed.end(), [&](std::string_view a, std::string_view b) {
     return distance(key, a) < distance(key, b);
   });
-  if (closest != allowed.end() && distance(key, *closest) <= 2) {
+  if (closest != allowed.end() && distance(key, *closest) <= max_hint_distance) {
     message.append(" (did you mean \"").append(*closest).append("\"?)");
   } else {
     message.append(" (expected one of:");
@@ -96,12 +102,15 @@ std::string oversize_message(std::size_t size, const LoadLimits& limits) {
 
 std::string Node::join(const std::string& path, std::string_view key) {
   std::string joined = path;
-  if (is_identifier(key)) {
+  // A key is cut as quoted() cuts a value, so that a path stays short whatever the keys were.
+  const std::string_view shown = utf8_prefix(key, max_quoted_chars);
+  if (shown.size() == key.size() && is_identifier(key)) {
     if (!joined.empty()) joined += '.';
     joined += key;
   } else {
     joined += '[';
-    joined += boost::json::serialize(boost::json::string_view(key.data(), key.size()));
+    joined += boost::json::serialize(boost::json::string_view(shown.data(), shown.size()));
+    if (shown.size() < key.size()) joined.insert(joined.size() - 1, ellipsis);
     joined += ']';
   }
   return joined;

@@ -1,31 +1,38 @@
 #include "detail/text.hpp"
 
-#include <algorithm>
 #include <cstdio>
 
 namespace aftersales::detail {
 
+std::string_view utf8_prefix(std::string_view text, std::size_t max_chars) {
+  std::size_t end = 0;
+  for (std::size_t chars = 0; end < text.size() && chars < max_chars; ++chars) {
+    // A character is a byte and the continuation bytes (10xxxxxx) after it, at most three: a
+    // valid sequence is never split, and input that is not UTF-8 still takes at most 4 bytes
+    // a character.
+    ++end;
+    for (int k = 0; k < 3 && end < text.size() && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80; ++k) ++end;
+  }
+  return text.substr(0, end);
+}
+
 std::string quoted(std::string_view text) {
-  constexpr std::size_t max_shown = 60;
+  const std::string_view shown = utf8_prefix(text, max_quoted_chars);
   std::string out = "\"";
-  std::size_t shown = std::min(text.size(), max_shown);
-  // Never cut a UTF-8 sequence in half: back up over continuation bytes (10xxxxxx).
-  if (shown < text.size())
-    while (shown > 0 && (static_cast<unsigned char>(text[shown]) & 0xC0) == 0x80) --shown;
-  for (std::size_t i = 0; i < shown; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
+  for (const char ch : shown) {
+    const auto c = static_cast<unsigned char>(ch);
     if (c == '"' || c == '\\') {
       out += '\\';
-      out += static_cast<char>(c);
+      out += ch;
     } else if (c < 0x20 || c == 0x7f) {
       char escaped[8];
       std::snprintf(escaped, sizeof escaped, "\\u%04x", c);
       out += escaped;
     } else {
-      out += static_cast<char>(c);
+      out += ch;
     }
   }
-  if (shown < text.size()) out += "...";
+  if (shown.size() < text.size()) out += ellipsis;
   out += '"';
   return out;
 }

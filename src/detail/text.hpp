@@ -6,8 +6,20 @@
 
 namespace aftersales::detail {
 
-/// `text` in double quotes for an error message, control characters escaped and long input
-/// cut (a message must stay readable whatever the input was).
+/// How many characters (Unicode code points) of a name or value taken from the input a message
+/// shows before cutting it with an ellipsis: a message must stay short whatever the input was
+/// (docs/policy.md, "Errors").
+inline constexpr std::size_t max_quoted_chars = 64;
+
+/// "…" (U+2026), which marks where a message cut its input.
+inline constexpr std::string_view ellipsis = "\xE2\x80\xA6";
+
+/// The first `max_chars` characters of `text` (all of it when shorter), never ending inside a
+/// UTF-8 sequence; input that is not valid UTF-8 is cut after at most 4 * max_chars bytes.
+std::string_view utf8_prefix(std::string_view text, std::size_t max_chars);
+
+/// `text` in double quotes for an error message, control characters escaped and cut with "…"
+/// after max_quoted_chars characters.
 std::string quoted(std::string_view text);
 
 /// Parses exactly `count` ASCII digits at `pos`; returns -1 if any is not a digit.

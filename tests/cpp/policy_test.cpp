@@ -379,4 +379,74 @@ TEST(PolicyErrors, SizeLimitIsTheConfiguredOne) {
   }
 }
 
+// ---- Bounded messages (docs/policy.md, "Errors") -------------------------------------------
+
+// The error of a policy document, for its message as well as its problems.
+PolicyError policy_error(std::string_view json) {
+  try {
+    (void)Policy::from_json(json);
+  } catch (const PolicyError& e) {
+    return e;
+  }
+  ADD_FAILURE() << "the document was accepted";
+  return PolicyError({});
+}
+
+constexpr std::string_view calendar_keys = "(expected one of: timezone hours holidays workdays special)";
+
+TEST(PolicyErrors, AHugeUnknownKeyIsCutInThePathAndTheMessage) {
+  // Regression: a 1 MB unknown key made a 1 MB path and a 2 MB message. Now both show its
+  // first 64 characters and "…", and the path takes the quoted form so that the cut is visible.
+  const std::string key(1u << 20, 'x');
+  const PolicyError error = policy_error(calendar_doc(R"({"timezone": "UTC", "hours": "24x7", ")" + key + R"(": 1})"));
+  ASSERT_EQ(error.problems().size(), 1u);
+  const std::string shown = std::string(64, 'x') + "\u2026";
+  EXPECT_EQ(error.problems()[0].path, "calendars.c[\"" + shown + "\"]");
+  EXPECT_EQ(error.problems()[0].message, "unknown key \"" + shown + "\" " + std::string(calendar_keys));
+  EXPECT_EQ(std::string(error.what()), "invalid policy: 1 problem\n  calendars.c[\"" + shown + "\"]: unknown key \"" +
+                                           shown + "\" " + std::string(calendar_keys));
+}
+
+TEST(PolicyErrors, LongNamesAreCutAfter64CharactersNotBytes) {
+  // 客 is three bytes in UTF-8: 100 of them are cut after the 64th character (192 bytes), never
+  // inside one; a key of exactly 64 characters is shown whole.
+  std::string key;
+  for (int i = 0; i < 100; ++i) key += "客";
+  std::string first_64;
+  for (int i = 0; i < 64; ++i) first_64 += "客";
+  std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7", ")" + key + R"(": 1})"));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].path, "calendars.c[\"" + first_64 + "\u2026\"]");
+  EXPECT_EQ(problems[0].message, "unknown key \"" + first_64 + "\u2026\" " + std::string(calendar_keys));
+
+  problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7", ")" + first_64 + R"(": 1})"));
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].path, "calendars.c[\"" + first_64 + "\"]");
+  EXPECT_EQ(problems[0].message, "unknown key \"" + first_64 + "\" " + std::string(calendar_keys));
+}
+
+TEST(PolicyErrors, AKeyCloseToAKnownOneIsStillHinted) {
+  // The edit distance is skipped for keys of very different lengths, not for close ones: "hour"
+  // is one edit from "hours".
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hour": "24x7"})"));
+  EXPECT_TRUE(has_problem(problems, "calendars.c.hour", R"(unknown key "hour" (did you mean "hours"?))"));
+}
+
+TEST(PolicyErrors, AtMost100ProblemsAreListedThenCounted) {
+  // Regression: 100,000 problems made a message of megabytes. The message lists the first
+  // 100, in document order, then "and 99900 more" (100,000 - 100); problems() keeps them all.
+  constexpr int unknown = 100'000;
+  std::string calendar = R"({"timezone": "UTC", "hours": "24x7")";
+  for (int i = 0; i < unknown; ++i) calendar += ", \"k" + std::to_string(i) + "\": 1";
+  const PolicyError error = policy_error(calendar_doc(calendar + "}"));
+  EXPECT_EQ(error.problems().size(), static_cast<std::size_t>(unknown));
+  std::string expected = "invalid policy: 100000 problems";
+  for (int i = 0; i < 100; ++i) {
+    const std::string key = "k" + std::to_string(i);
+    expected += "\n  calendars.c." + key + ": unknown key \"" + key + "\" " + std::string(calendar_keys);
+  }
+  expected += "\n  and 99900 more";
+  EXPECT_EQ(std::string(error.what()), expected);
+}
+
 }  // namespace

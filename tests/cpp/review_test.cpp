@@ -359,16 +359,23 @@ bool valid_utf8(std::string_view text) {
 }
 
 TEST(ReviewText, QuotedNeverCutsACharacterInHalf) {
-  // Regression (found in review): quoted() (src/detail/text.cpp:10) cuts long input after 60 bytes, which can split a
-  // multi-byte UTF-8 character: 59 ASCII bytes followed by "é" (C3 A9) keep the lone C3 byte.
-  // The message then is not valid UTF-8, which the JSON outputs of the C ABI and Python's
-  // str decoding cannot carry. Expected: stop before the partial character.
-  const std::string text = std::string(59, 'a') + "\xc3\xa9" + "tail";
+  // Regression (found in review): quoted() cut long input after 60 bytes, which could split a
+  // multi-byte UTF-8 character. The message then is not valid UTF-8, which the JSON outputs of
+  // the C ABI and Python's str decoding cannot carry. It now counts 64 characters, not bytes:
+  // 63 ASCII bytes and "é" (C3 A9) are the first 64, kept whole before the "…".
+  const std::string text = std::string(63, 'a') + "\xc3\xa9" + "tail";
   const std::string shown = detail::quoted(text);
   EXPECT_TRUE(valid_utf8(shown)) << shown;
-  EXPECT_EQ(shown, "\"" + std::string(59, 'a') + "...\"");
-  // 40 ASCII bytes and 8 three-byte characters: the 60-byte cut falls inside the 7th one.
-  EXPECT_TRUE(valid_utf8(detail::quoted(std::string(40, 'x') + "客服客服客服客服")));
+  EXPECT_EQ(shown, "\"" + std::string(63, 'a') + "\xc3\xa9\u2026\"");
+  // 40 ASCII bytes and 32 three-byte characters: the 64th character is the 24th 客 or 服.
+  EXPECT_TRUE(valid_utf8(detail::quoted(std::string(40, 'x') + "客服客服客服客服客服客服客服客服客服客服客服客服客服客服客服客服")));
+}
+
+TEST(ReviewText, QuotedBoundsInputThatIsNotUtf8) {
+  // A megabyte of continuation bytes (10xxxxxx) with no lead byte: each character takes at most
+  // four bytes, so 64 characters are 256 bytes, then "…" (3 bytes), between 2 quotes.
+  const std::string shown = detail::quoted(std::string(1u << 20, '\x80'));
+  EXPECT_EQ(shown, "\"" + std::string(256, '\x80') + "\u2026\"");
 }
 
 class ReviewCondition : public ::testing::Test {
