@@ -16,7 +16,9 @@ from aftersales import InputError, Policy, parse_duration, parse_instant, staffi
 DOUBLE11_PROFILE = (9, 7, 4, 2, 1, 1, 1, 2, 3, 5, 6, 6, 5, 5, 5, 5, 5, 5, 5, 6, 7, 8, 8, 9)
 
 
-def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], load: Any, thread_count: Any) -> None:
+def add_commands(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser], load: Any, thread_count: Any, order_count: Any
+) -> None:
     kpi = commands.add_parser(
         "kpi",
         help="KPIs of tickets (JSON Lines), as a table",
@@ -28,7 +30,7 @@ def add_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser], 
     kpi.add_argument("--at", metavar="T", help="as of T (RFC 3339 with an offset; default: now)")
     kpi.add_argument("--by", default="", metavar="DIMS", help="comma-separated: agent,queue,channel,category,priority,day")
     kpi.add_argument("--day-calendar", metavar="NAME", help="calendar whose time zone days are counted in (default UTC)")
-    kpi.add_argument("--orders", type=int, metavar="N", help="orders in the period, for complaint_rate")
+    kpi.add_argument("--orders", type=order_count, metavar="N", help="orders in the period, for complaint_rate")
     kpi.add_argument("--scorecard", metavar="ID", help="print this scorecard of the policy instead")
     kpi.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
     kpi.add_argument("--threads", type=thread_count, default=0, metavar="N", help="worker threads (0: one per core)")
@@ -137,9 +139,16 @@ def _run_staffing(args: argparse.Namespace) -> None:
         return
     if args.orders is None or args.contact_rate is None:
         raise InputError("give --contacts, or --orders with --contact-rate")
-    profile = [float(w) for w in args.profile.split(",")] if args.profile else list(DOUBLE11_PROFILE)
+    profile = _weights(args.profile) if args.profile else list(DOUBLE11_PROFILE)
     print(plan_table(staffing.plan(args.orders, args.contact_rate, profile, interval=_s(args.interval),
                                    patience=patience, **common)))
+
+
+def _weights(text: str) -> list[float]:
+    try:
+        return [float(weight) for weight in text.split(",")]
+    except ValueError:
+        raise InputError("--profile: expected comma-separated numbers, such as 9,7,4") from None
 
 
 def _staffing_cells(r: staffing.StaffingResult) -> tuple[str, ...]:

@@ -17,7 +17,9 @@ per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record
 `route` replays tickets through a router and prints its decisions as JSON Lines, then a
 per-agent load summary on standard error.
 `refund` prints one decision per request (JSON Lines for a .jsonl file or standard input).
-Bad input prints one line on standard error and exits with status 2.
+Bad input prints one line on standard error and exits with status 2; the line names the file,
+the line number and the field, never what the input held. A failure that is not the input's
+fault (a bug) prints its kind and where it happened, and exits with status 1.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ import json
 import os
 import re
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import traceback
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 from zoneinfo import ZoneInfo
@@ -51,6 +54,10 @@ from aftersales import (
 )
 
 BAD_INPUT = 2
+UNEXPECTED = 1
+# More threads than this is a typing mistake, not a machine: refused rather than attempted.
+MAX_THREADS = 1024
+MAX_ORDERS = 2**63 - 1  # the library counts in 64 bits
 DEFAULT_POLICY = Path("examples", "policies", "cn-marketplace.json")
 
 
@@ -71,6 +78,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # output goes to /dev/null so that the interpreter's last flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as error:  # noqa: BLE001 - reported, not hidden
+        # A bug, not bad input. Its message or a traceback could quote the input (a ticket,
+        # a customer id), so only its kind and where it was raised are shown.
+        where = traceback.extract_tb(error.__traceback__)[-1]
+        print(
+            f"aftersales: internal error: {type(error).__name__} at {Path(where.filename).name}:{where.lineno}"
+            " (please report it)",
+            file=sys.stderr,
+        )
+        return UNEXPECTED
     return 0
 
 
@@ -136,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
         "--threads", type=_thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
     )
     refund.set_defaults(run=_run_refund)
-    _cli_kpi.add_commands(commands, _load, _thread_count)
+    _cli_kpi.add_commands(commands, _load, _thread_count, _order_count)
 
     demo = commands.add_parser("demo", help="show the example policy's calendars at work")
     demo.add_argument(
@@ -185,11 +202,20 @@ def _run_calendar(args: argparse.Namespace) -> None:
     print(args.answer(calendar, [getattr(args, operand) for operand in args.operands]))
 
 
+def _whole_number(text: str, maximum: int, expected: str) -> int:
+    """`text` as a whole number from 0 to `maximum`, or an argparse error saying what was `expected`."""
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if re.fullmatch("[0-9]{1,30}", text) is None or int(text) > maximum:
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text[:30]!r}")
+    return int(text)
+
+
 def _thread_count(text: str) -> int:
-    count = int(text) if text.isdigit() else -1
-    if count < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of threads (0: one per core), got {text!r}")
-    return count
+    return _whole_number(text, MAX_THREADS, f"a whole number of threads from 0 to {MAX_THREADS} (0: one per core)")
+
+
+def _order_count(text: str) -> int:
+    return _whole_number(text, MAX_ORDERS, f"a whole number of orders from 0 to {MAX_ORDERS}")
 
 
 # Tickets are evaluated a block at a time, so that a whole season's JSON Lines stream through in
@@ -244,15 +270,9 @@ def _run_route(args: argparse.Namespace) -> None:
     policy = _load(Path(args.policy))
     router = policy.router()
     _staff(router, Path(args.agents))
-    if args.tickets == "-":
-        tickets = _read_tickets(sys.stdin, "<stdin>")
-    else:
-        try:
-            with open(args.tickets, encoding="utf-8") as stream:
-                tickets = _read_tickets(stream, args.tickets)
-        except OSError as error:
-            raise UsageError(f"{args.tickets}: cannot read the tickets: {error.strerror}") from None
-    served = _replay(router, tickets, lambda d: print(d.to_json()))
+    name = "<stdin>" if args.tickets == "-" else args.tickets
+    tickets = _read_tickets(_read_text(args.tickets, "tickets"), name)
+    served = _replay(router, tickets, name, lambda d: print(d.to_json()))
     sys.stdout.flush()
     _print_loads(router, served, sys.stderr)
 
@@ -266,52 +286,92 @@ def _staff(router: Router, path: Path) -> None:
 
 
 def _read_agents(path: Path) -> list[dict[str, Any]]:
-    try:
-        document = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as error:
-        raise UsageError(f"{path}: cannot read the agents: {error.strerror}") from None
-    except ValueError as error:
-        raise UsageError(f"{path}: not JSON: {error}") from None
+    document = _json(_read_text(str(path), "agents"), str(path))
     agents = document.get("agents") if isinstance(document, dict) else document
     if not isinstance(agents, list):
         raise UsageError(f'{path}: expected a JSON array of agents or {{"agents": [...]}}')
-    seen: set[object] = set()
+    # Where each id was first seen; ids that are not strings are left to the router to refuse.
+    first: dict[str, int] = {}
     for index, agent in enumerate(agents):
         agent_id = agent.get("id") if isinstance(agent, dict) else None
-        if agent_id in seen:
-            raise UsageError(f"{path}: agents[{index}].id: agent {agent_id!r} is listed twice")
-        seen.add(agent_id)
+        if isinstance(agent_id, str) and first.setdefault(agent_id, index) != index:
+            raise UsageError(f"{path}: agents[{index}].id: the same id as agents[{first[agent_id]}]")
     return agents
 
 
-def _read_tickets(stream: Iterable[str], name: str) -> list[dict[str, Any]]:
+def _read_bytes(source: str, what: str) -> bytes:
+    """The file `source`, or standard input for -."""
+    try:
+        if source == "-":
+            return sys.stdin.buffer.read()
+        with open(source, "rb") as stream:
+            return stream.read()
+    except OSError as error:
+        raise UsageError(f"{source}: cannot read the {what}: {error.strerror}") from None
+
+
+def _read_text(source: str, what: str) -> str:
+    """The file `source` (- for standard input) as UTF-8 text; a UsageError says where it is not."""
+    data = _read_bytes(source, what)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        name = "<stdin>" if source == "-" else source
+        raise UsageError(f"{name}:{line}: not UTF-8 text") from None
+
+
+def _json(text: str, where: str) -> Any:
+    try:
+        return json.loads(text)
+    except ValueError as error:
+        # The decoder's message gives the line and column, never the text.
+        raise UsageError(f"{where}: not JSON: {error}") from None
+
+
+# A ticket to replay: its line in the input, and the ticket.
+Numbered = tuple[int, dict[str, Any]]
+
+
+def _read_tickets(text: str, name: str) -> list[Numbered]:
     tickets = []
-    for number, line in enumerate(stream, start=1):
+    # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON allows inside a string.
+    for number, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            try:
-                tickets.append(json.loads(line))
-            except ValueError as error:
-                raise UsageError(f"{name}:{number}: not JSON: {error}") from None
+            ticket = _json(line, f"{name}:{number}")
+            if not isinstance(ticket, dict):
+                raise UsageError(f"{name}:{number}: expected a ticket object, found {_json_type(ticket)}")
+            tickets.append((number, ticket))
     return tickets
+
+
+def _json_type(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "an array" if isinstance(value, list) else "an object"
 
 
 # Replay steps at one instant run in this order: releases first, so that their places can go to
 # the tickets arriving at that instant.
 _RELEASE, _ROUTE = 0, 1
+# The events that make a replay step.
+_EVENT_STEPS: dict[object, int] = {"resolved": _RELEASE, "reopened": _ROUTE}
 
 
 def _replay(
-    router: Router, tickets: list[dict[str, Any]], emit: Callable[[RoutingDecision], object]
+    router: Router, tickets: list[Numbered], name: str, emit: Callable[[RoutingDecision], object]
 ) -> dict[str, int]:
-    """Feeds the tickets' lifecycles to the router in time order; returns tickets served per agent."""
-    steps = []
-    for order, ticket in enumerate(tickets):
-        created = parse_instant(str(ticket["created_at"]))
-        steps.append((created, _ROUTE, order))
-        for event in ticket.get("events") or []:
-            kind = {"resolved": _RELEASE, "reopened": _ROUTE}.get(event.get("type"))
-            if kind is not None:
-                steps.append((parse_instant(str(event["at"])), kind, order))
+    """Feeds the tickets' lifecycles to the router in time order; returns tickets served per agent.
+    `name` names the input in messages, with a ticket's line number."""
+    steps: list[tuple[dt.datetime, int, int]] = []
+    for order, (number, ticket) in enumerate(tickets):
+        steps.extend((at, kind, order) for at, kind in _steps(ticket, f"{name}:{number}"))
     steps.sort(key=lambda step: (step[0], step[1], step[2]))
     holder: dict[str, str] = {}
     served: dict[str, int] = {}
@@ -323,8 +383,8 @@ def _replay(
         emit(decision)
 
     for at, kind, order in steps:
-        ticket = tickets[order]
-        ticket_id = str(ticket["id"])
+        number, ticket = tickets[order]
+        ticket_id = ticket["id"]
         if kind == _RELEASE:
             if ticket_id in holder:
                 router.release(holder.pop(ticket_id), ticket_id)
@@ -334,10 +394,42 @@ def _replay(
             try:
                 record(router.route(ticket, at))
             except InputError as error:
-                raise UsageError(f"ticket {ticket_id}: {_one_line(str(error))}") from None
+                raise UsageError(f"{name}:{number}: {_one_line(str(error))}") from None
         for decision in router.dispatch(at):
             record(decision)
     return served
+
+
+def _steps(ticket: dict[str, Any], where: str) -> Iterator[tuple[dt.datetime, int]]:
+    """When `ticket` (at `where` in the input) is routed and released, checking only what the
+    replay itself reads: the router checks the rest."""
+    if not isinstance(ticket.get("id"), str):
+        raise UsageError(f"{where}: id: {_missing_or('expected a string', ticket.get('id'))}")
+    yield _when(ticket.get("created_at"), f"{where}: created_at"), _ROUTE
+    events = ticket.get("events")
+    if events is None:
+        return
+    if not isinstance(events, list):
+        raise UsageError(f"{where}: events: expected an array, found {_json_type(events)}")
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise UsageError(f"{where}: events[{index}]: expected an object, found {_json_type(event)}")
+        kind = _EVENT_STEPS.get(event.get("type"))
+        if kind is not None:
+            yield _when(event.get("at"), f"{where}: events[{index}].at"), kind
+
+
+def _when(value: object, where: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: {_missing_or('expected an RFC 3339 instant', value)}")
+    try:
+        return parse_instant(value)
+    except InputError as error:
+        raise UsageError(f"{where}: {_one_line(str(error))}") from None
+
+
+def _missing_or(expected: str, value: object) -> str:
+    return "missing" if value is None else f"{expected}, found {_json_type(value)}"
 
 
 def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
@@ -360,20 +452,11 @@ def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
 
 def _run_refund(args: argparse.Namespace) -> None:
     policy = _load(Path(args.policy))
-    if args.requests == "-":
-        sys.stdout.write(policy.check_refund_lines(sys.stdin.read(), args.threads))
+    if args.requests == "-" or args.requests.endswith(".jsonl"):
+        # As bytes: a line that is not UTF-8 is one bad line, with its error record.
+        sys.stdout.write(policy.check_refund_lines(_read_bytes(args.requests, "requests"), args.threads))
         return
-    try:
-        text = Path(args.requests).read_text(encoding="utf-8")
-    except OSError as error:
-        raise UsageError(f"{args.requests}: cannot read the requests: {error.strerror}") from None
-    if args.requests.endswith(".jsonl"):
-        sys.stdout.write(policy.check_refund_lines(text, args.threads))
-        return
-    try:
-        request = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise UsageError(f"{args.requests}: not a JSON request: {error}") from None
+    request = _json(_read_text(args.requests, "requests"), args.requests)
     if not isinstance(request, dict):
         raise UsageError(f"{args.requests}: expected one request object (use a .jsonl file for many)")
     print(policy.check_refund(request).to_json())

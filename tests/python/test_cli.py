@@ -162,3 +162,161 @@ def test_python_dash_m_and_console_script(example_policy_path: Path) -> None:
     assert bad.returncode == 2
     assert "Traceback" not in bad.stderr
     assert bad.stderr.startswith("aftersales: error: ")
+
+
+# ---- Input the commands cannot use: one line on stderr, status 2, nothing of the input echoed.
+
+SECRET = "C-SECRET-42"  # a customer id that no message may show
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+
+
+def run_route(capsys: pytest.CaptureFixture[str], tmp_path: Path, tickets: bytes) -> tuple[int, str, str, Path]:
+    path = tmp_path / "tickets.jsonl"
+    path.write_bytes(tickets)
+    status, out, err = run(
+        capsys, "route", "--policy", str(EXAMPLES / "policies" / "cn-marketplace.json"),
+        "--agents", str(EXAMPLES / "agents" / "cn-agents.json"), str(path),
+    )
+    return status, out, err, path
+
+
+GOOD_TICKET = b'{"id": "T-1", "created_at": "2026-11-11T00:05:00+08:00", "channel": "chat", "customer": {"id": "C-SECRET-42"}}\n'
+
+
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        # Regression: these were a KeyError or AttributeError traceback.
+        (b'{"id": "T-2", "customer": {"id": "C-SECRET-42"}}', "created_at: missing"),
+        (b'["C-SECRET-42"]', "expected a ticket object, found an array"),
+        (b'"C-SECRET-42"', "expected a ticket object, found a string"),
+        (b'{"created_at": "2026-11-11T00:05:00+08:00"}', "id: missing"),
+        (b'{"id": {"customer": "C-SECRET-42"}, "created_at": "2026-11-11T00:05:00+08:00"}',
+         "id: expected a string, found an object"),
+        (b'{"id": "T-2", "created_at": 1.5}', "created_at: expected an RFC 3339 instant, found a number"),
+        (b'{"id": "T-2", "created_at": "2026-11-11T00:05:00+08:00", "events": {"C-SECRET-42": 1}}',
+         "events: expected an array, found an object"),
+        (b'{"id": "T-2", "created_at": "2026-11-11T00:05:00+08:00", "events": [{"type": "resolved"}]}',
+         "events[0].at: missing"),
+        (b'{"id": "T-2", "created_at": "2026-11-11T00:05:00+08:00", "events": ["C-SECRET-42"]}',
+         "events[0]: expected an object, found a string"),
+        # Regression: not UTF-8 was a UnicodeDecodeError traceback.
+        (b'{"id": "T-2", "customer": "C-SECRET-42 \xff"}', "not UTF-8 text"),
+    ],
+)
+def test_route_names_the_line_and_field_of_a_ticket_it_cannot_replay(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, line: bytes, problem: str
+) -> None:
+    status, out, err, path = run_route(capsys, tmp_path, GOOD_TICKET + line + b"\n")
+    assert (status, out) == (2, "")
+    # The bad ticket is on line 2.
+    assert err == f"aftersales: error: {path}:2: {problem}\n"
+
+
+def test_route_says_where_a_ticket_the_router_refuses_is_without_its_id(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    # A priority the policy does not know: the router names the field; the line number, not the
+    # ticket's id, says which ticket.
+    bad = b'{"id": "T-2", "created_at": "2026-11-11T00:06:00+08:00", "channel": "chat", "priority": 7}\n'
+    status, _, err, path = run_route(capsys, tmp_path, GOOD_TICKET + bad)
+    assert status == 2
+    assert err.startswith(f"aftersales: error: {path}:2: ")
+    assert err.count("\n") == 1
+    assert "T-2" not in err.split(":2: ", 1)[0]
+
+
+def test_agents_listed_twice_are_named_by_position(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    agents = tmp_path / "agents.json"
+    agents.write_text(json.dumps([{"id": SECRET, "queues": ["returns"]}, {"id": [SECRET]},
+                                  {"id": SECRET, "queues": ["returns"]}]))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("")
+    status, _, err = run(capsys, "route", "--policy", str(EXAMPLES / "policies" / "cn-marketplace.json"),
+                         "--agents", str(agents), str(tickets))
+    # Regression: an id that is not a string (agents[1]) was a TypeError traceback (unhashable).
+    assert (status, err) == (2, f"aftersales: error: {agents}: agents[2].id: the same id as agents[0]\n")
+
+
+@pytest.mark.parametrize("name", ["request.json", "requests.jsonl"])
+def test_refund_input_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    path.write_bytes(b'{"reason": "C-SECRET-42 \xff"}\n')
+    status, out, err = run(capsys, "refund", "--policy", str(EXAMPLES / "policies" / "cn-marketplace.json"), str(path))
+    if name.endswith(".jsonl"):
+        # JSON Lines go on past a bad line: it gets its error record, naming no content.
+        assert (status, err) == (0, "")
+        record = json.loads(out)
+        assert record["line"] == 1
+        assert SECRET not in record["error"]
+    else:
+        # Regression: a UnicodeDecodeError traceback.
+        assert (status, out, err) == (2, "", f"aftersales: error: {path}:1: not UTF-8 text\n")
+
+
+THREADS = "argument --threads: expected a whole number of threads from 0 to 1024 (0: one per core), got"
+ORDERS = "argument --orders: expected a whole number of orders from 0 to 9223372036854775807, got"
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        # Regression: --threads 99999999999 reached the library as an int it cannot take, and
+        # pybind11's TypeError printed every argument: the whole tickets file.
+        (["sla", "--threads", "99999999999"], f"{THREADS} '99999999999'"),
+        (["sla", "--threads", "-1"], f"{THREADS} '-1'"),
+        # "²" is a digit to str.isdigit() but not to int(): was a ValueError traceback.
+        (["sla", "--threads", "²"], f"{THREADS} '²'"),
+        (["refund", "--threads", "1025"], f"{THREADS} '1025'"),
+        # Regression: a TypeError traceback; a negative count was taken.
+        (["kpi", "--orders", "99999999999999999999"], f"{ORDERS} '99999999999999999999'"),
+        (["kpi", "--orders", "-5"], f"{ORDERS} '-5'"),
+    ],
+)
+def test_numbers_out_of_range_are_usage_errors(
+    capsys: pytest.CaptureFixture[str], example_policy_path: Path, argv: list[str], message: str
+) -> None:
+    command, *options = argv
+    tickets = EXAMPLES / "tickets" / "double11.jsonl"
+    with pytest.raises(SystemExit) as caught:
+        main([command, "--policy", str(example_policy_path), str(tickets), *options])
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert err.splitlines()[-1] == f"aftersales {command}: error: {message}"
+    assert "Traceback" not in err and "T-11" not in err
+
+
+def test_staffing_profile_that_is_not_numbers(capsys: pytest.CaptureFixture[str]) -> None:
+    # Regression: a ValueError traceback.
+    status, _, err = run(capsys, "staffing", "--orders", "1000", "--contact-rate", "0.1", "--profile", "9,x")
+    assert (status, err) == (2, "aftersales: error: --profile: expected comma-separated numbers, such as 9,7,4\n")
+
+
+@pytest.mark.parametrize("command", ["sla", "kpi", "refund", "route"])
+def test_a_directory_or_a_missing_file(capsys: pytest.CaptureFixture[str], example_policy_path: Path,
+                                       tmp_path: Path, command: str) -> None:
+    agents = ["--agents", str(EXAMPLES / "agents" / "cn-agents.json")] if command == "route" else []
+    what = "requests" if command == "refund" else "tickets"
+    for path, reason in ((tmp_path, "Is a directory"), (tmp_path / "none.jsonl", "No such file or directory")):
+        status, out, err = run(capsys, command, "--policy", str(example_policy_path), *agents, str(path))
+        assert (status, out, err) == (2, "", f"aftersales: error: {path}: cannot read the {what}: {reason}\n")
+
+
+def test_empty_agents_file(capsys: pytest.CaptureFixture[str], example_policy_path: Path, tmp_path: Path) -> None:
+    agents = tmp_path / "agents.json"
+    agents.write_bytes(b"")
+    status, _, err = run(capsys, "route", "--policy", str(example_policy_path), "--agents", str(agents), "-")
+    assert (status, err) == (2, f"aftersales: error: {agents}: not JSON: Expecting value: line 1 column 1 (char 0)\n")
+
+
+def test_a_bug_is_reported_in_one_line_without_its_message(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(args: object) -> None:
+        raise KeyError(SECRET)
+
+    monkeypatch.setattr("aftersales.cli._run_demo", broken)
+    status, out, err = run(capsys, "demo")
+    line = broken.__code__.co_firstlineno + 1  # the raise
+    assert (status, out) == (1, "")
+    assert err == f"aftersales: internal error: KeyError at test_cli.py:{line} (please report it)\n"

@@ -165,7 +165,9 @@ def test_cli_json_lines_and_stdin(
     assert main(["refund", "--policy", str(write_policy(tmp_path)), str(path)]) == 0
     out, _ = capsys.readouterr()
     assert [json.loads(line)["refund"]["total"] for line in out.splitlines()] == ["9.09", "22.73"]
-    monkeypatch.setattr("sys.stdin", io.StringIO(lines))
+    # Standard input is read as bytes (a line that is not UTF-8 is then one bad line), so the
+    # stand-in has a byte buffer as the real one does.
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(lines.encode())))
     assert main(["refund", "--policy", str(write_policy(tmp_path)), "-"]) == 0
     out, _ = capsys.readouterr()
     assert len(out.splitlines()) == 2
