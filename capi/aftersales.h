@@ -49,7 +49,7 @@ typedef enum aftersales_status {
   /** The caller broke a precondition: a NULL pointer, a handle that is not a live object of
    *  the expected type, an unknown log level. A bug in the calling code. */
   AFTERSALES_EINVALID_ARGUMENT = -1,
-  /** The policy document was rejected; the message lists every problem, one per line. */
+  /** The policy document was rejected; the message lists the problems, one per line. */
   AFTERSALES_EPOLICY = -2,
   /** A run-time input is malformed: a negative duration, an unreadable file. */
   AFTERSALES_EINPUT = -3,
@@ -68,9 +68,11 @@ typedef enum aftersales_status {
  * what was expected. Never NULL; the empty string when the last fallible call on this thread
  * succeeded (or none was made).
  *
- * For a AFTERSALES_EPOLICY error the message lists every problem found, one per line, each as
+ * For a AFTERSALES_EPOLICY error the message lists the problems found, one per line, each as
  * `path: message` where path is a JSON path such as `calendars.cn.hours.mon[0]`, or
- * `(document)` for a problem with the document as a whole, such as malformed JSON.
+ * `(document)` for a problem with the document as a whole, such as malformed JSON. Messages
+ * are bounded: at most 100 problems are listed, then a line `and N more`, and a name quoted
+ * from the input shows at most 64 characters, then "…" (docs/policy.md, "Errors").
  *
  * Ownership: owned by the library; do not free. Valid until the next fallible call on the same
  * thread. The free functions and aftersales_last_error() itself leave it untouched, so cleanup

@@ -18,8 +18,9 @@ per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record
 per-agent load summary on standard error.
 `refund` prints one decision per request (JSON Lines for a .jsonl file or standard input).
 Bad input prints one line on standard error and exits with status 2; the line names the file,
-the line number and the field, never what the input held. A failure that is not the input's
-fault (a bug) prints its kind and where it happened, and exits with status 1.
+the line number and the field, and quotes no more of the input than the value at fault. A
+failure that is not the input's fault (a bug) prints its kind and where it happened, and exits
+with status 1.
 """
 
 from __future__ import annotations

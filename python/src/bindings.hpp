@@ -6,6 +6,9 @@
 namespace aftersales::python {
 
 void bind_errors(pybind11::module_& m);
+/// Makes a TypeError for arguments of the wrong type name the types received, not their values
+/// (a ticket's contents); after every other bind_*, so that it reaches every function.
+void guard_arguments(pybind11::module_& m);
 void bind_values(pybind11::module_& m);
 void bind_calendar(pybind11::module_& m);
 void bind_policy(pybind11::module_& m);

@@ -18,4 +18,5 @@ PYBIND11_MODULE(_core, m) {
   python::bind_refund(m);
   python::bind_kpi(m);
   python::bind_ticket_batch(m);
+  python::guard_arguments(m);
 }

@@ -158,6 +158,33 @@ static void test_load_reports_every_problem(void) {
   CHECK_ERROR(aftersales_policy_load("{", 1, &policy), AFTERSALES_EPOLICY, "");
 }
 
+static void test_load_lists_at_most_100_problems(void) {
+  /* Regression: the message listed every problem, megabytes for a broken document. 150 unknown
+     keys k0..k149 in calendar "c": the first 100 are listed, one per line, then "and 50 more"
+     (150 - 100); k100 is not listed. */
+  enum { keys = 150 };
+  char *doc = malloc(128 + keys * 16);
+  size_t len;
+  int i;
+  aftersales_policy *policy = NULL;
+  const char *message;
+  const char *last_line;
+  if (doc == NULL) {
+    CHECK(doc != NULL);
+    return;
+  }
+  len = (size_t)sprintf(doc, "{\"schema_version\": 1, \"calendars\": {\"c\": {\"timezone\": \"UTC\", \"hours\": \"24x7\"");
+  for (i = 0; i < keys; ++i) len += (size_t)sprintf(doc + len, ", \"k%d\": 1", i);
+  len += (size_t)sprintf(doc + len, "}}}");
+  CHECK_ERROR(aftersales_policy_load(doc, len, &policy), AFTERSALES_EPOLICY, "calendars.c.k0: unknown key");
+  message = aftersales_last_error();
+  CHECK(has_line_starting(message, "calendars.c.k99: "));
+  CHECK(!has_line_starting(message, "calendars.c.k100: "));
+  last_line = strrchr(message, '\n');
+  CHECK(last_line != NULL && strcmp(last_line, "\nand 50 more") == 0);
+  free(doc);
+}
+
 static void test_load_honours_length(void) {
   /* The policy followed by bytes that are not JSON, and no NUL: only `len` bytes are read. */
   char buffer[sizeof weekdays_policy - 1 + 8];
@@ -698,6 +725,7 @@ int main(void) {
   test_version();
   test_load_null_arguments();
   test_load_reports_every_problem();
+  test_load_lists_at_most_100_problems();
   test_load_honours_length();
   test_load_file();
   test_calendar_outlives_policy();

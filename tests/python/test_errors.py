@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -91,3 +93,58 @@ def test_every_error_is_caught_as_error(policy: aftersales.Policy) -> None:
         policy.calendar("nope")
     with pytest.raises(aftersales.Error):
         aftersales.parse_duration("3x")
+
+
+# ---- Arguments of the wrong type: the TypeError names types, never values -------------------
+
+SECRET = "C-SECRET-42"  # a customer id that no message may show
+TICKET = {"id": "T-1", "created_at": "2026-11-11T00:05:00+08:00", "customer": {"id": SECRET}}
+# pybind11's first line; the signatures after it are spelt differently by pybind11 2 and 3.
+INCOMPATIBLE = "(): incompatible function arguments. The following argument types are supported:\n"
+
+
+def type_error_of(call: Callable[[], object]) -> str:
+    with pytest.raises(TypeError) as caught:
+        call()
+    return str(caught.value)
+
+
+def test_a_wrong_instant_beside_a_ticket_does_not_show_the_ticket(policy: aftersales.Policy) -> None:
+    # Regression: pybind11 ended the message with "Invoked with: <Policy ...>, {'id': 'T-1', ...
+    # 'customer': {'id': 'C-SECRET-42'}}, 12345": the whole ticket.
+    message = type_error_of(lambda: policy.evaluate_sla(TICKET, 12345))  # type: ignore[arg-type]
+    assert message.startswith("evaluate_sla" + INCOMPATIBLE)
+    assert message.endswith("\n\nInvoked with types: aftersales._core.Policy, dict, int")
+    assert SECRET not in message
+
+
+def test_keyword_arguments_are_named_with_their_types(policy: aftersales.Policy) -> None:
+    message = type_error_of(lambda: policy.evaluate_sla(TICKET, at="2026-11-11"))  # type: ignore[arg-type]
+    assert message.endswith("\n\nInvoked with types: aftersales._core.Policy, dict, at=str")
+
+
+def test_a_thread_count_out_of_range_does_not_show_the_tickets(policy: aftersales.Policy) -> None:
+    # Regression: `aftersales sla --threads 99999999999` printed this TypeError, and with it the
+    # whole tickets file.
+    lines = json.dumps(TICKET).encode()
+    at = datetime.datetime(2026, 11, 12, tzinfo=datetime.timezone.utc)
+    message = type_error_of(lambda: policy.evaluate_sla_lines(lines, at, 99999999999))
+    assert message.startswith("evaluate_sla_lines" + INCOMPATIBLE)
+    assert message.endswith("\n\nInvoked with types: aftersales._core.Policy, bytes, datetime.datetime, int")
+    assert SECRET not in message
+
+
+def test_methods_functions_and_constructors_are_all_covered(example_policy_path: Path) -> None:
+    router = aftersales.Policy.from_file(example_policy_path).router()
+    assert type_error_of(lambda: router.route(TICKET, None)).endswith(  # type: ignore[arg-type]
+        "\n\nInvoked with types: aftersales._core.Router, dict, NoneType")
+    assert type_error_of(lambda: aftersales.format_instant(SECRET)).endswith(  # type: ignore[arg-type]
+        "\n\nInvoked with types: str")
+    assert type_error_of(lambda: aftersales.TicketBatch(TICKET, SECRET)).endswith(  # type: ignore[call-arg]
+        "\n\nInvoked with types: aftersales._core.TicketBatch, dict, str")
+
+
+def test_other_type_errors_keep_their_message() -> None:
+    # A TypeError the bindings raise themselves already names the type, and is left alone.
+    assert type_error_of(lambda: aftersales.Policy.from_json(42)) == (  # type: ignore[arg-type]
+        "Policy.from_json: expected the document as a str or a dict, got int")
