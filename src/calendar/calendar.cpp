@@ -11,6 +11,7 @@
 #include "calendar/calendar_data.hpp"
 #include "calendar/zone_converter.hpp"
 #include "detail/log.hpp"
+#include "detail/text.hpp"
 
 namespace aftersales {
 namespace detail {
@@ -47,7 +48,7 @@ void require_in_range(Instant t, const char* what) {
 }
 
 [[noreturn]] void result_out_of_range(const std::string& calendar) {
-  throw RangeError("the result lies beyond the supported range (year 2200) on calendar \"" + calendar + "\"");
+  throw RangeError("the result lies beyond the supported range (year 2200) on calendar " + detail::quoted(calendar));
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "detail/json_lines.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/parallel.hpp"
+#include "detail/text.hpp"
 #include "kpi/kpi_state.hpp"
 #include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
@@ -134,7 +135,7 @@ bool is_reply_metric(std::size_t metric) {
 // The report's instances as outcomes, checked against the policy they must come from.
 SlaOutcomes outcomes_of(const PolicyData& data, const Ticket& ticket, const SlaReport& report) {
   if (report.ticket != ticket.id)
-    throw InputError("the SLA report is of ticket \"" + report.ticket + "\", not of \"" + ticket.id + "\"");
+    throw InputError("the SLA report is of ticket " + detail::quoted(report.ticket) + ", not of " + detail::quoted(ticket.id));
   SlaOutcomes outcomes;
   if (!report.policy) return outcomes;
   for (const SlaPolicy& p : data.sla.policies)

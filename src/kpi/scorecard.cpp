@@ -8,6 +8,7 @@
 #include <map>
 
 #include "detail/json_writer.hpp"
+#include "detail/text.hpp"
 #include "policy/policy_data.hpp"
 
 namespace aftersales {
@@ -19,7 +20,7 @@ const detail::Scorecard& find_scorecard(const Policy& policy, std::string_view i
   if (it != cards.end()) return *it;
   std::string known;
   for (const auto& c : cards) known += (known.empty() ? "" : ", ") + c.id;
-  throw NotFoundError("no scorecard \"" + std::string(id) + "\" in the policy (scorecards: " +
+  throw NotFoundError("no scorecard " + detail::quoted(id) + " in the policy (scorecards: " +
                       (known.empty() ? std::string("none") : known) + ")");
 }
 

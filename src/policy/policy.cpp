@@ -11,6 +11,7 @@
 #include "calendar/calendar_compile.hpp"
 #include "detail/json_reader.hpp"
 #include "detail/log.hpp"
+#include "detail/text.hpp"
 #include "policy/policy_data.hpp"
 #include "refund/refund_compile.hpp"
 #include "kpi/kpi_compile.hpp"
@@ -96,7 +97,7 @@ Calendar Policy::calendar(std::string_view name) const {
   if (it != data_->calendars.end()) return it->second;
   std::string known;
   for (const auto& [n, c] : data_->calendars) known += (known.empty() ? "" : ", ") + n;
-  throw NotFoundError("no calendar named \"" + std::string(name) + "\" in the policy (calendars: " +
+  throw NotFoundError("no calendar named " + detail::quoted(name) + " in the policy (calendars: " +
                       (known.empty() ? std::string("none") : known) + ")");
 }
 

@@ -425,6 +425,17 @@ TEST(PolicyErrors, LongNamesAreCutAfter64CharactersNotBytes) {
   EXPECT_EQ(problems[0].message, "unknown key \"" + first_64 + "\" " + std::string(calendar_keys));
 }
 
+TEST(PolicyErrors, AHugeCalendarNameAskedForIsCut) {
+  // Regression: the name a caller asked for was quoted whole.
+  const auto policy = Policy::from_json(calendar_doc(R"({"timezone": "UTC", "hours": "24x7"})"));
+  try {
+    (void)policy->calendar(std::string(1u << 20, 'z'));
+    FAIL() << "no exception";
+  } catch (const NotFoundError& e) {
+    EXPECT_EQ(std::string(e.what()), "no calendar named \"" + std::string(64, 'z') + "\u2026\" in the policy (calendars: c)");
+  }
+}
+
 TEST(PolicyErrors, AKeyCloseToAKnownOneIsStillHinted) {
   // The edit distance is skipped for keys of very different lengths, not for close ones: "hour"
   // is one edit from "hours".
