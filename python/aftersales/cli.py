@@ -328,6 +328,9 @@ def _json(text: str, where: str) -> Any:
     except ValueError as error:
         # The decoder's message gives the line and column, never the text.
         raise UsageError(f"{where}: not JSON: {error}") from None
+    except RecursionError:
+        # Python's decoder recurses once per level of nesting.
+        raise UsageError(f"{where}: nested too deeply") from None
 
 
 # A ticket to replay: its line in the input, and the ticket.

@@ -309,6 +309,14 @@ def test_empty_agents_file(capsys: pytest.CaptureFixture[str], example_policy_pa
     assert (status, err) == (2, f"aftersales: error: {agents}: not JSON: Expecting value: line 1 column 1 (char 0)\n")
 
 
+def test_json_nested_too_deeply(capsys: pytest.CaptureFixture[str], example_policy_path: Path, tmp_path: Path) -> None:
+    # Regression: Python's decoder raised RecursionError, reported as an internal error.
+    path = tmp_path / "request.json"
+    path.write_text("[" * 200_000)
+    status, _, err = run(capsys, "refund", "--policy", str(example_policy_path), str(path))
+    assert (status, err) == (2, f"aftersales: error: {path}: nested too deeply\n")
+
+
 def test_a_bug_is_reported_in_one_line_without_its_message(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
