@@ -449,8 +449,7 @@ std::string_view to_string(KpiDimension dimension) noexcept {
 KpiDimension kpi_dimension(std::string_view name) {
   for (std::uint8_t d = 0; d < 6; ++d)
     if (to_string(static_cast<KpiDimension>(d)) == name) return static_cast<KpiDimension>(d);
-  throw InputError("cannot group by \"" + std::string(name) +
-                   "\" (agent, queue, channel, category, priority or day)");
+  throw InputError("cannot group by " + detail::quoted(name) + " (agent, queue, channel, category, priority or day)");
 }
 
 std::optional<double> KpiSlaStats::rate() const noexcept { return detail::ratio(achieved, achieved + breached); }

@@ -4,6 +4,7 @@
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/values.hpp>
 
@@ -380,6 +381,7 @@ TEST(PolicyErrors, SizeLimitIsTheConfiguredOne) {
 }
 
 // ---- Bounded messages (docs/policy.md, "Errors") -------------------------------------------
+// Unlike the tests above, these compare whole messages: where the cut falls is what they test.
 
 // The error of a policy document, for its message as well as its problems.
 PolicyError policy_error(std::string_view json) {
@@ -433,6 +435,17 @@ TEST(PolicyErrors, AHugeCalendarNameAskedForIsCut) {
     FAIL() << "no exception";
   } catch (const NotFoundError& e) {
     EXPECT_EQ(std::string(e.what()), "no calendar named \"" + std::string(64, 'z') + "\u2026\" in the policy (calendars: c)");
+  }
+}
+
+TEST(PolicyErrors, AHugeDimensionNameIsCut) {
+  // Regression: `aftersales kpi --by <100,000 characters>` printed them all.
+  try {
+    (void)kpi_dimension(std::string(100'000, 'z'));
+    FAIL() << "no exception";
+  } catch (const InputError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "cannot group by \"" + std::string(64, 'z') + "\u2026\" (agent, queue, channel, category, priority or day)");
   }
 }
 
