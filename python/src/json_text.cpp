@@ -2,6 +2,8 @@
 
 #include <aftersales/error.hpp>
 
+#include "detail/json_reader.hpp"
+
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -111,7 +113,8 @@ void write_dict(std::string& out, PyObject* dict, int depth) {
     try {
       write(out, item, depth + 1);
     } catch (Unwritable& e) {
-      e.path = join_path(name, e.path);
+      // Spelt and cut as the library's own paths are (a 1 MB key makes no 1 MB message).
+      e.path = join_path(detail::Node::join({}, name), e.path);
       throw;
     }
   }

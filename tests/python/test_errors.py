@@ -148,3 +148,14 @@ def test_other_type_errors_keep_their_message() -> None:
     # A TypeError the bindings raise themselves already names the type, and is left alone.
     assert type_error_of(lambda: aftersales.Policy.from_json(42)) == (  # type: ignore[arg-type]
         "Policy.from_json: expected the document as a str or a dict, got int")
+
+
+def test_a_huge_key_is_cut_in_the_path_of_a_type_error(example_policy_path: Path) -> None:
+    # Regression: the path of a value JSON cannot hold spelt the dict's keys out whole.
+    policy = aftersales.Policy.from_file(example_policy_path)
+    message = type_error_of(lambda: policy.check_refund({"order": {"x" * 100_000: {SECRET}}}))
+    # The key as the library spells paths: quoted, its first 64 characters, then "…".
+    assert message == (
+        'order["' + "x" * 64 + '…"]: set is not a JSON value (expected dict, list, str, int, float, bool '
+        "or None; write instants as RFC 3339 text or epoch milliseconds)"
+    )
