@@ -98,7 +98,8 @@ std::pair<std::int64_t, std::int64_t> share_of(std::int64_t amount, std::int64_t
 // The discounts that apply to one set of lines, spread as one sum: a stack of coupons is shared
 // out as a single coupon of their total would be, however the merchant split it.
 struct DiscountGroup {
-  std::vector<std::size_t> lines;  // indexes, ascending
+  std::vector<std::size_t> lines;    // indexes, ascending
+  std::vector<std::int64_t> shares;  // what each of `lines` took, once spread
   std::int64_t amount = 0;
   std::size_t first = 0;  // the group's first discount in the order, for messages
 };
@@ -136,7 +137,7 @@ std::vector<DiscountGroup> discount_groups(const std::vector<LineMoney>& money, 
   std::map<std::vector<std::size_t>, std::size_t> by_lines;  // empty: every line
   for (std::size_t d = 0; d < order.discounts.size(); ++d) {
     const auto [it, added] = by_lines.try_emplace(discount_lines(money, goods, order, d), groups.size());
-    if (added) groups.push_back({it->first, 0, d});
+    if (added) groups.push_back({it->first, {}, 0, d});
     std::int64_t& amount = groups[it->second].amount;
     if (__builtin_add_overflow(amount, order.discounts[d].amount.minor_units(), &amount))
       throw RangeError("the discounts on the same lines as this one overflow the 64-bit range of minor units",
@@ -151,40 +152,117 @@ std::vector<DiscountGroup> discount_groups(const std::vector<LineMoney>& money, 
   return groups;
 }
 
-// Spreads a group's sum over its lines in proportion to what each is still worth (its value less
-// the discounts spread before) by the largest-remainder method: each line gets the whole part of
-// its exact share, the minor units left over go to the largest remainders, ties to the earlier
-// line. No line is taken below zero: a whole part is at most the line's worth (the sum is at most
-// the lines' worth), and a leftover unit only goes to a line whose share has a remainder, whose
-// whole part is then below its worth. `shares` is scratch space: (remainder, line index).
-void allocate(std::vector<LineMoney>& money, const RefundOrder& order, const DiscountGroup& group,
-              std::vector<std::pair<std::int64_t, std::size_t>>& shares) {
-  // No overflow: the lines' values add up to at most the order's total, which fits.
-  std::int64_t worth = 0, value = 0;
-  for (const std::size_t i : group.lines) {
-    worth += money[i].paid();
-    value += money[i].value;
+// Spreads the order's discount groups over its lines, one after the other (narrowest first).
+class DiscountSpreader {
+ public:
+  DiscountSpreader(std::vector<LineMoney>& money, const RefundOrder& order)
+      : money_(money), order_(order), groups_(discount_groups(money, order)), spread_on_(money.size()) {
+    rests_.reserve(money.size());
   }
-  if (group.amount > worth)
-    throw InputError("the discounts on the lines of this one add up to " +
-                         Money{group.amount, order.currency}.to_string() + ", more than the " +
-                         Money{worth, order.currency}.to_string() + " those lines are " +
-                         (worth < value ? "still worth after the discounts on fewer lines" : "worth"),
-                     indexed("order.discounts", group.first, ".amount"));
-  const std::int64_t amount = group.amount;
-  if (amount == 0) return;
-  shares.clear();
-  std::int64_t given = 0;
-  for (const std::size_t i : group.lines) {
-    const auto [whole, remainder] = share_of(amount, money[i].paid(), worth);
-    money[i].discount += whole;
-    given += whole;
-    shares.emplace_back(remainder, i);
+
+  void spread() {
+    for (std::size_t g = 0; g < groups_.size(); ++g) spread_group(g);
   }
-  std::sort(shares.begin(), shares.end(),
-            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  for (std::int64_t k = 0; k < amount - given; ++k) money[shares[static_cast<std::size_t>(k)].second].discount += 1;
-}
+
+ private:
+  struct Slot {  // the share of one line in one group
+    std::size_t group = 0, slot = 0;
+  };
+  std::int64_t& share(const Slot& s) { return groups_[s.group].shares[s.slot]; }
+
+  // Spreads group `g`'s sum over its lines in proportion to what each is still worth (its value
+  // less the discounts spread before) by the largest-remainder method: each line gets the whole
+  // part of its exact share, the minor units left over go to the largest remainders, ties to the
+  // earlier line. No line is taken below zero: a whole part is at most the line's worth (the sum
+  // is at most the lines' worth), and a leftover unit only goes to a line whose share has a
+  // remainder, whose whole part is then below its worth.
+  void spread_group(std::size_t g) {
+    DiscountGroup& group = groups_[g];
+    group.shares.assign(group.lines.size(), 0);
+    // No overflow: the lines' values add up to at most the order's total, which fits.
+    std::int64_t worth = 0, value = 0;
+    for (const std::size_t i : group.lines) {
+      worth += money_[i].paid();
+      value += money_[i].value;
+    }
+    if (group.amount > worth) worth = group.amount - make_room(g, group.amount - worth);
+    if (group.amount > worth)
+      throw InputError("the discounts on the lines of this one add up to " +
+                           Money{group.amount, order_.currency}.to_string() + ", more than the " +
+                           Money{worth, order_.currency}.to_string() + " those lines are " +
+                           (worth < value ? "still worth after the discounts spread before it" : "worth"),
+                       indexed("order.discounts", group.first, ".amount"));
+    if (group.amount == 0) return;
+    rests_.clear();
+    std::int64_t given = 0;
+    for (std::size_t slot = 0; slot < group.lines.size(); ++slot) {
+      const auto [whole, remainder] = share_of(group.amount, money_[group.lines[slot]].paid(), worth);
+      group.shares[slot] = whole;
+      given += whole;
+      rests_.emplace_back(remainder, slot);
+    }
+    // Slots follow the lines' order, so the earlier line wins a tie.
+    std::sort(rests_.begin(), rests_.end(),
+              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
+    for (std::int64_t k = 0; k < group.amount - given; ++k) group.shares[rests_[static_cast<std::size_t>(k)].second] += 1;
+    for (std::size_t slot = 0; slot < group.lines.size(); ++slot) {
+      money_[group.lines[slot]].discount += group.shares[slot];
+      spread_on_[group.lines[slot]].push_back({g, slot});
+    }
+  }
+
+  // When the lines of group `g` are worth less than its sum because groups spread before took
+  // from them (line sets that cross: one coupon on A and B, another on B and C), moves those
+  // groups' shares to their other lines that are still worth something, no more than needed: the
+  // augmenting paths of a flow from discounts to lines, shortest first, lines and groups in
+  // order. Returns what is still missing: more than zero only when no split of the discounts fits.
+  std::int64_t make_room(std::size_t g, std::int64_t need) {
+    struct Step {
+      std::size_t from = 0;  // the line a share moves from, to the line this step reaches
+      Slot from_slot, to_slot;
+    };
+    while (need > 0) {
+      std::vector<std::optional<Step>> via(money_.size());
+      std::vector<bool> seen(money_.size());
+      std::vector<std::size_t> queue = groups_[g].lines;
+      for (const std::size_t i : queue) seen[i] = true;
+      std::optional<std::size_t> end;
+      for (std::size_t q = 0; q < queue.size() && !end; ++q) {
+        const std::size_t i = queue[q];
+        for (const Slot& from : spread_on_[i]) {
+          const DiscountGroup& h = groups_[from.group];
+          if (h.shares[from.slot] == 0) continue;
+          for (std::size_t to = 0; to < h.lines.size() && !end; ++to) {
+            const std::size_t j = h.lines[to];
+            if (seen[j]) continue;
+            seen[j] = true;
+            via[j] = Step{i, from, {from.group, to}};
+            if (money_[j].paid() > 0) end = j;
+            else queue.push_back(j);
+          }
+          if (end) break;
+        }
+      }
+      if (!end) return need;
+      std::int64_t moved = std::min(need, money_[*end].paid());
+      for (std::size_t j = *end; via[j]; j = via[j]->from) moved = std::min(moved, share(via[j]->from_slot));
+      for (std::size_t j = *end; via[j]; j = via[j]->from) {
+        share(via[j]->from_slot) -= moved;
+        share(via[j]->to_slot) += moved;
+        money_[via[j]->from].discount -= moved;
+        money_[j].discount += moved;
+      }
+      need -= moved;
+    }
+    return 0;
+  }
+
+  std::vector<LineMoney>& money_;
+  const RefundOrder& order_;
+  std::vector<DiscountGroup> groups_;
+  std::vector<std::vector<Slot>> spread_on_;  // by line: the groups spread on it so far
+  std::vector<std::pair<std::int64_t, std::size_t>> rests_;  // scratch: (remainder, slot)
+};
 
 std::vector<LineMoney> order_money(const RefundRequest& request) {
   const RefundOrder& order = request.order;
@@ -197,9 +275,7 @@ std::vector<LineMoney> order_money(const RefundRequest& request) {
     if (__builtin_add_overflow(total, money[i].value, &total))
       throw RangeError("the order's total overflows the 64-bit range of minor units", "order.lines");
   }
-  std::vector<std::pair<std::int64_t, std::size_t>> shares;
-  shares.reserve(money.size());
-  for (const DiscountGroup& group : discount_groups(money, order)) allocate(money, order, group, shares);
+  DiscountSpreader(money, order).spread();
   // Refunds use up a line's units in order: the first refund takes unit 0, 1, ...
   for (std::size_t r = 0; r < request.refunded.size(); ++r) {
     const PriorRefund& prior = request.refunded[r];

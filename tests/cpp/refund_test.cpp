@@ -601,6 +601,24 @@ std::string order_request(std::string_view lines, std::string_view discounts, st
          R"(", "requested_at": "2026-11-08T10:00:00+08:00"})";
 }
 
+// One unit of each (id, unit price) line, as a JSON array.
+std::string one_of_each(std::initializer_list<std::pair<std::string_view, std::string_view>> lines) {
+  std::string list = "[";
+  for (const auto& [id, price] : lines)
+    list += std::string(list.size() > 1 ? "," : "") + R"({"id": ")" + std::string(id) + R"(", "unit_price": ")" +
+            std::string(price) + R"(", "quantity": 1})";
+  return list + "]";
+}
+
+// The decision's lines, in order, refund `paid` and carry `discount`.
+void expect_lines(const RefundDecision& d, const std::vector<std::string>& paid, const std::vector<std::string>& discount) {
+  ASSERT_EQ(d.refund.lines.size(), paid.size());
+  for (std::size_t i = 0; i < paid.size(); ++i) {
+    EXPECT_EQ(d.refund.lines[i].amount.to_string(), paid[i]) << i;
+    EXPECT_EQ(d.refund.lines[i].discount.to_string(), discount[i]) << i;
+  }
+}
+
 std::string coupons(int count, std::string_view amount) {
   std::string list = "[";
   for (int i = 0; i < count; ++i) list += std::string(i ? "," : "") + R"({"amount": ")" + std::string(amount) + "\"}";
@@ -612,49 +630,63 @@ TEST(RefundDiscountStack, ADoubleElevenCouponStackIsSpreadAsOneSum) {
   // cents spread together. Each line's exact share is 200 × 100 / 300 = 66 rest 200 (of 300);
   // 3 × 66 = 198, and the 2 cents left go to the largest rests, all equal, so to the earlier
   // lines A and B: discounts 67, 67, 66; paid 33, 33, 34 (sum 100 = 300 − 200).
-  const std::string lines = R"([{"id": "A", "unit_price": "1.00", "quantity": 1}, {"id": "B", "unit_price": "1.00", "quantity": 1},
-                                {"id": "C", "unit_price": "1.00", "quantity": 1}])";
-  const auto d = decide(*plain_policy(), order_request(lines, coupons(200, "0.01"), R"([{"line": "A"}, {"line": "B"}, {"line": "C"}])"));
+  const std::string lines = one_of_each({{"A", "1.00"}, {"B", "1.00"}, {"C", "1.00"}});
+  const auto d = decide(*plain_policy(), order_request(lines, coupons(200, "0.01"), "[]"));
   ASSERT_TRUE(d.eligible);
-  ASSERT_EQ(d.refund.lines.size(), 3u);
-  const char* paid[] = {"0.33", "0.33", "0.34"};
-  const char* discount[] = {"0.67", "0.67", "0.66"};
-  for (std::size_t i = 0; i < 3; ++i) {
-    EXPECT_EQ(d.refund.lines[i].amount.to_string(), paid[i]) << i;
-    EXPECT_EQ(d.refund.lines[i].discount.to_string(), discount[i]) << i;
-  }
+  expect_lines(d, {"0.33", "0.33", "0.34"}, {"0.67", "0.67", "0.66"});
   EXPECT_EQ(d.refund.total.to_string(), "1.00");
   // Lines of 0.01 and 0.01 with two coupons of 0.01: shares 2 × 1 / 2 = 1 each, no rest. Both
   // lines are paid 0.00 and each comes back at 0.00.
-  const auto cents = decide(*plain_policy(), order_request(R"([{"id": "A", "unit_price": "0.01", "quantity": 1},
-      {"id": "B", "unit_price": "0.01", "quantity": 1}])", coupons(2, "0.01"), R"([{"line": "A"}])"));
+  const auto cents =
+      decide(*plain_policy(), order_request(one_of_each({{"A", "0.01"}, {"B", "0.01"}}), coupons(2, "0.01"), "[]"));
   ASSERT_TRUE(cents.eligible);
-  EXPECT_EQ(cents.refund.lines.at(0).amount.to_string(), "0.00");
-  EXPECT_EQ(cents.refund.lines.at(0).discount.to_string(), "0.01");
+  expect_lines(cents, {"0.00", "0.00"}, {"0.01", "0.01"});
 }
 
 TEST(RefundDiscountStack, NarrowerDiscountsFirstThenWhatTheLinesAreStillWorth) {
-  const std::string lines = R"([{"id": "A", "unit_price": "100.00", "quantity": 1}, {"id": "B", "unit_price": "100.00", "quantity": 1}])";
+  const std::string lines = one_of_each({{"A", "100.00"}, {"B", "100.00"}});
   // A 30.00 coupon on the order, listed first, and a 50.00 coupon on A only. The coupon on one
   // line goes first: A is still worth 50.00. The 30.00 then splits 50.00 : 100.00, so A takes
   // 3000 × 5000 / 15000 = 1000 and B 2000: A's discount 60.00 (paid 40.00), B's 20.00 (paid 80.00).
   const std::string nested = R"([{"amount": "30.00"}, {"amount": "50.00", "lines": ["A"]}])";
-  const auto a = decide(*plain_policy(), order_request(lines, nested, R"([{"line": "A"}])"));
-  EXPECT_EQ(a.refund.total.to_string(), "40.00");
-  EXPECT_EQ(a.refund.lines.at(0).discount.to_string(), "60.00");
-  EXPECT_EQ(decide(*plain_policy(), order_request(lines, nested, R"([{"line": "B"}])")).refund.total.to_string(), "80.00");
+  const auto a = decide(*plain_policy(), order_request(lines, nested, "[]"));
+  expect_lines(a, {"40.00", "80.00"}, {"60.00", "20.00"});
+  EXPECT_EQ(a.refund.total.to_string(), "120.00");
   // 2.00 off goods of 2.00: 1.00 on A alone and 1.00 on the order. A is worth nothing after its
   // own coupon, so the order's coupon falls wholly on B: both lines paid 0.00.
-  const std::string small = R"([{"id": "A", "unit_price": "1.00", "quantity": 1}, {"id": "B", "unit_price": "1.00", "quantity": 1}])";
   const std::string all_off = R"([{"amount": "1.00"}, {"amount": "1.00", "lines": ["A"]}])";
-  const auto b = decide(*plain_policy(), order_request(small, all_off, R"([{"line": "B"}])"));
+  const auto b = decide(*plain_policy(), order_request(one_of_each({{"A", "1.00"}, {"B", "1.00"}}), all_off, "[]"));
   ASSERT_TRUE(b.eligible);
-  EXPECT_EQ(b.refund.lines.at(0).amount.to_string(), "0.00");
-  EXPECT_EQ(b.refund.lines.at(0).discount.to_string(), "1.00");
+  expect_lines(b, {"0.00", "0.00"}, {"1.00", "1.00"});
+}
+
+TEST(RefundDiscountStack, CrossingLineSetsMoveEarlierSharesWhenALaterStackDoesNotFit) {
+  // A 2.00, B 1.00, C 2.00; 1.50 off B and C (listed first; as many lines, so spread first) and
+  // 2.80 off A and B: 4.30 off 5.00, and each coupon fits its own lines. The 1.50 splits by
+  // worth 100 : 200 into B 50 and C 100. The 2.80 needs more than A and B are still worth
+  // (200 + 50 = 250): 30 of the first coupon's share on B move to C (still worth 100), leaving
+  // B 20 and C 130; A and B are then worth 200 + 80 = 280, all taken. Discounts A 2.00, B 1.00,
+  // C 1.30; paid 0.00, 0.00, 0.70 (= 5.00 − 4.30).
+  const std::string crossing = R"([{"amount": "1.50", "lines": ["B", "C"]}, {"amount": "2.80", "lines": ["A", "B"]}])";
+  const auto d =
+      decide(*plain_policy(), order_request(one_of_each({{"A", "2.00"}, {"B", "1.00"}, {"C", "2.00"}}), crossing, "[]"));
+  ASSERT_TRUE(d.eligible);
+  expect_lines(d, {"0.00", "0.00", "0.70"}, {"2.00", "1.00", "1.30"});
+  // 2.00 off A and B and 1.50 off B and C: 3.50 off 3.00 of goods, which no split fits.
+  const std::string ones = one_of_each({{"A", "1.00"}, {"B", "1.00"}, {"C", "1.00"}});
+  try {
+    (void)decide(*plain_policy(), order_request(ones, R"([{"amount": "2.00", "lines": ["A", "B"]},
+                                                          {"amount": "1.50", "lines": ["B", "C"]}])", "[]"));
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    // A and B are worth nothing after the first coupon; B and C are then worth 1.00.
+    EXPECT_STREQ(e.what(), "order.discounts[1].amount: the discounts on the lines of this one add up to 1.50, more than "
+                           "the 1.00 those lines are still worth after the discounts spread before it");
+  }
 }
 
 TEST(RefundDiscountStack, AStackWorthMoreThanItsGoodsIsAnInputError) {
-  const std::string small = R"([{"id": "A", "unit_price": "1.00", "quantity": 1}, {"id": "B", "unit_price": "1.00", "quantity": 1}])";
+  const std::string small = one_of_each({{"A", "1.00"}, {"B", "1.00"}});
   const auto error_of = [&](std::string_view discounts) -> std::pair<std::string, std::string> {
     try {
       (void)decide(*plain_policy(), order_request(small, discounts, R"([{"line": "A"}])"));
@@ -674,38 +706,49 @@ TEST(RefundDiscountStack, AStackWorthMoreThanItsGoodsIsAnInputError) {
   EXPECT_EQ(error_of(R"([{"amount": "1.50"}, {"amount": "1.00", "lines": ["A"]}])"),
             (std::pair<std::string, std::string>{"order.discounts[0].amount",
                                                  "order.discounts[0].amount: the discounts on the lines of this one add up to 1.50, more than the "
-                                                 "1.00 those lines are still worth after the discounts on fewer lines"}));
+                                                 "1.00 those lines are still worth after the discounts spread before it"}));
 }
 
 TEST(RefundDiscountStack, RandomStacksThatFitAreAlwaysAccepted) {
-  // Random orders (some lines free), coupons on single lines up to their value, then a stack of
-  // up to 60 coupons on the whole order adding up to at most what is left: every such stack fits,
-  // so the whole order comes back for exactly goods − discounts, no line below zero.
+  // Random orders (some lines free) and up to 40 coupons, each on the whole order or on a random
+  // set of lines, its amount made of pieces taken from what its lines are still worth: a split
+  // that fits exists by construction, so the stack must be accepted, whatever the sets (nested,
+  // apart or crossing), and the whole order comes back for exactly goods − discounts, no line
+  // below zero.
   std::mt19937_64 random(1111);
   auto pick = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(random); };
   const Currency cny = currency("CNY");
-  for (int order = 0; order < 200; ++order) {
+  for (int order = 0; order < 300; ++order) {
     std::string lines = "[", discounts = "[";
-    std::int64_t left = 0;  // what the goods are worth after the single-line coupons
+    std::vector<std::int64_t> worth;
     const auto count = pick(1, 5);
     for (std::int64_t i = 0; i < count; ++i) {
       const auto price = pick(0, 3) == 0 ? 0 : pick(1, 2000), quantity = pick(1, 3);
-      const std::string id = "L" + std::to_string(i);
-      lines += std::string(i ? "," : "") + R"({"id": ")" + id + R"(", "unit_price": ")" + Money{price, cny}.to_string() +
-               R"(", "quantity": )" + std::to_string(quantity) + "}";
-      const auto own = pick(0, 1) ? pick(0, price * quantity) : 0;
-      left += price * quantity - own;
-      if (own > 0)
-        discounts += std::string(discounts.size() > 1 ? "," : "") + R"({"amount": ")" + Money{own, cny}.to_string() +
-                     R"(", "lines": [")" + id + "\"]}";
+      worth.push_back(price * quantity);
+      lines += std::string(i ? "," : "") + R"({"id": "L)" + std::to_string(i) + R"(", "unit_price": ")" +
+               Money{price, cny}.to_string() + R"(", "quantity": )" + std::to_string(quantity) + "}";
     }
-    auto stack = pick(0, left);
-    const std::int64_t paid = left - stack;
-    for (auto n = pick(1, 60); stack > 0; --n) {
-      const auto coupon = n == 1 ? stack : pick(0, stack);
-      stack -= coupon;
-      discounts += std::string(discounts.size() > 1 ? "," : "") + R"({"amount": ")" + Money{coupon, cny}.to_string() + "\"}";
+    for (auto n = pick(0, 40); n > 0; --n) {
+      std::vector<std::size_t> set;
+      const bool whole_order = pick(0, 2) == 0;
+      for (std::size_t i = 0; i < worth.size(); ++i)
+        if (whole_order || pick(0, 1)) set.push_back(i);
+      if (set.empty()) set.push_back(static_cast<std::size_t>(pick(0, count - 1)));
+      std::int64_t amount = 0;
+      std::string ids;
+      for (const std::size_t i : set) {
+        // Now and then all a line is still worth, so that stacks are tight.
+        const auto kind = pick(0, 5);
+        const auto piece = kind == 0 ? worth[i] : pick(0, kind == 1 ? worth[i] : worth[i] / 8);
+        worth[i] -= piece;
+        amount += piece;
+        ids += std::string(ids.empty() ? "" : ",") + "\"L" + std::to_string(i) + "\"";
+      }
+      discounts += std::string(discounts.size() > 1 ? "," : "") + R"({"amount": ")" + Money{amount, cny}.to_string() +
+                   "\"" + (whole_order ? "" : R"(, "lines": [)" + ids + "]") + "}";
     }
+    std::int64_t paid = 0;
+    for (const auto w : worth) paid += w;
     const std::string json = order_request(lines + "]", discounts + "]", "[]");
     const auto d = decide(*plain_policy(), json);
     ASSERT_TRUE(d.eligible) << json;
@@ -718,7 +761,7 @@ TEST(RefundDiscountStack, RandomStacksThatFitAreAlwaysAccepted) {
 TEST(RefundUnpaidUnits, AFreeGiftGoesBackWithItsItemAtZero) {
   // A coat of 399.00 and its free gift (0.00); delivery 8.00 paid. Quality: the seller refunds
   // delivery with the last unit. Both back: 399.00 + 0.00 + 8.00 = 407.00.
-  const std::string lines = R"([{"id": "coat", "unit_price": "399.00", "quantity": 1}, {"id": "gift", "unit_price": "0.00", "quantity": 1}])";
+  const std::string lines = one_of_each({{"coat", "399.00"}, {"gift", "0.00"}});
   const std::string fee = R"(, "shipping_fee": "8.00")";
   const auto both = decide(*plain_policy(), order_request(lines, "[]", R"([{"line": "coat"}, {"line": "gift"}])", "quality", fee));
   ASSERT_TRUE(both.eligible) << both.to_json();
@@ -743,8 +786,8 @@ TEST(RefundUnpaidUnits, AFreeGiftGoesBackWithItsItemAtZero) {
 
 TEST(RefundUnpaidUnits, AFullyDiscountedLineComesBackAtZero) {
   // X 10.00 with a 10.00 coupon on X alone (paid 0.00), Y 5.00.
-  const auto d = decide(*plain_policy(), order_request(R"([{"id": "X", "unit_price": "10.00", "quantity": 1},
-      {"id": "Y", "unit_price": "5.00", "quantity": 1}])", R"([{"amount": "10.00", "lines": ["X"]}])", R"([{"line": "X"}])"));
+  const auto d = decide(*plain_policy(), order_request(one_of_each({{"X", "10.00"}, {"Y", "5.00"}}),
+                                                       R"([{"amount": "10.00", "lines": ["X"]}])", R"([{"line": "X"}])"));
   ASSERT_TRUE(d.eligible) << d.to_json();
   EXPECT_EQ(d.refund.lines.at(0).amount.to_string(), "0.00");
   EXPECT_EQ(d.refund.lines.at(0).discount.to_string(), "10.00");
