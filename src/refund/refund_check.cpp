@@ -202,9 +202,11 @@ class DiscountSpreader {
       rests_.emplace_back(remainder, slot);
     }
     // Slots follow the lines' order, so the earlier line wins a tie.
-    std::sort(rests_.begin(), rests_.end(),
-              [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-    for (std::int64_t k = 0; k < group.amount - given; ++k) group.shares[rests_[static_cast<std::size_t>(k)].second] += 1;
+    std::sort(rests_.begin(), rests_.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (std::int64_t k = 0; k < group.amount - given; ++k)
+      group.shares[rests_[static_cast<std::size_t>(k)].second] += 1;
     for (std::size_t slot = 0; slot < group.lines.size(); ++slot) {
       money_[group.lines[slot]].discount += group.shares[slot];
       spread_on_[group.lines[slot]].push_back({g, slot});
