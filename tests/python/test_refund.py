@@ -217,13 +217,19 @@ def test_cli_json_lines_and_stdin(
     assert len(out.splitlines()) == 2
 
 
-def test_cli_coupon_stack(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    path = tmp_path / "request.json"
-    path.write_text(json.dumps(COUPON_STACK), encoding="utf-8")
+def test_cli_stack_gift_and_partly_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # The three requests above as JSON Lines: the coupon stack (0.33, 0.33, 0.34), the coat with
+    # its free gift (399.00 and 0.00), and the partly refused request (A 0.00, B keeps 22.73;
+    # nothing paid).
+    requests = [COUPON_STACK, order_of([("coat", "399.00"), ("gift", "0.00")], []),
+                request([{"line": "A", "quantity": 4, "condition": "intact"}, {"line": "B", "condition": "intact"}])]
+    path = tmp_path / "requests.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
     assert main(["refund", "--policy", str(write_policy(tmp_path)), str(path)]) == 0
-    decision = json.loads(capsys.readouterr().out)
-    assert decision["refund"]["total"] == "1.00"
-    assert [line["amount"] for line in decision["refund"]["lines"]] == ["0.33", "0.33", "0.34"]
+    decisions = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(d["eligible"], d["refund"]["total"], [line["amount"] for line in d["refund"]["lines"]])
+            for d in decisions] == [(True, "1.00", ["0.33", "0.33", "0.34"]), (True, "399.00", ["399.00", "0.00"]),
+                                    (False, "0.00", ["0.00", "22.73"])]
 
 
 def test_cli_bad_request_is_status_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
