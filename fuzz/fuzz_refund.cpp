@@ -1,7 +1,8 @@
 // Any byte string as a refund request: parsing either succeeds or throws aftersales::Error, and
 // a parsed request is decided under a policy using every rule without anything else escaping,
-// keeping the decision's own promises: the total is lines + shipping - deductions and never
-// negative, zero when refused; an eligible decision's resolution is one of its options.
+// keeping the decision's own promises: an eligible decision's total is lines + shipping -
+// deductions and never negative, and its resolution is one of its options; a refused one pays
+// nothing (total, shipping and deductions zero) and shows zeros on its refused lines.
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/refund.hpp>
@@ -40,15 +41,21 @@ const auto& policy() {
 // Aborts (a finding) when a decision breaks one of its promises.
 void keep_promises(const aftersales::RefundDecision& decision) {
   const auto& refund = decision.refund;
+  for (const auto& line : refund.lines)
+    if (line.amount.minor_units() < 0 ||
+        (!line.eligible && (line.amount.minor_units() != 0 || line.discount.minor_units() != 0)))
+      std::abort();
+  if (!decision.eligible) {
+    if (refund.total.minor_units() != 0 || refund.shipping.minor_units() != 0 || !refund.deductions.empty())
+      std::abort();
+    return;
+  }
   std::int64_t sum = refund.shipping.minor_units();
   for (const auto& line : refund.lines) sum += line.amount.minor_units();
   for (const auto& d : refund.deductions) sum -= d.amount.minor_units();
   const bool resolution_offered =
-      !decision.eligible ||
       std::find(decision.options.begin(), decision.options.end(), *decision.resolution) != decision.options.end();
-  if (sum != refund.total.minor_units() || refund.total.minor_units() < 0 || !resolution_offered ||
-      (!decision.eligible && refund.total.minor_units() != 0))
-    std::abort();
+  if (sum != refund.total.minor_units() || refund.total.minor_units() < 0 || !resolution_offered) std::abort();
 }
 
 }  // namespace

@@ -44,7 +44,7 @@ enum class RefundCode : std::uint8_t {
   condition_not_allowed,     ///< the item's condition is not one the reason allows
   resolution_not_allowed,    ///< the reason does not offer the requested resolution
   quantity_exceeds,          ///< more units requested than remain unrefunded on the line
-  already_refunded,          ///< nothing remains to refund on the line
+  already_refunded,          ///< no unit left on the line, or all it paid has been paid back
   fast_refund_denied,        ///< note: the refund waits for the return to arrive
   not_shipped,               ///< note: the order has not shipped, so it is refunded without a return
   store_credit,              ///< note: requested late, refunded as store credit
@@ -68,6 +68,8 @@ struct RefundOrderLine {
 };
 
 /// An order-level discount (coupon, voucher) spread over `lines` (all lines when empty).
+/// Discounts on the same lines are spread together as one sum, the narrowest first, each over
+/// what its lines are still worth: no line is ever discounted below zero (docs/refunds.md).
 struct RefundDiscount {
   std::string id;
   Money amount{0, Currency{}};
@@ -167,7 +169,9 @@ struct AFTERSALES_EXPORT RefundDecision {
   bool eligible = false;
   std::optional<Resolution> resolution;  ///< the one decided on; absent when none is allowed
   std::vector<Resolution> options;       ///< every resolution allowed for this request
-  RefundAmounts refund;                  ///< zero amounts when not eligible
+  /// When not eligible: total, shipping and deductions are zero (nothing is paid); refused
+  /// lines show zeros, and the other lines keep what they would give without the refused ones.
+  RefundAmounts refund;
   RefundMethod method = RefundMethod::original_payment;
   ReturnShipping return_shipping = ReturnShipping::none;
   bool fast_refund = false;             ///< paid before the return arrives

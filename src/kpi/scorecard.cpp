@@ -24,9 +24,13 @@ const detail::Scorecard& find_scorecard(const Policy& policy, std::string_view i
                       (known.empty() ? std::string("none") : known) + ")");
 }
 
-// A share of the way from floor to target, clamped: works whichever way is better.
+// A share of the way from floor to target, clamped: works whichever way is better. Rounded to
+// 9 decimals, far finer than any rating, so that binary floating point's last-digit error does
+// not move a score across the critical half: csat 0.6 between floor 0.3 and target 0.9 is
+// 0.49999999999999994 unrounded, and must be 0.5.
 double metric_score(double value, const detail::ScorecardRule& rule) {
-  return std::clamp((value - rule.floor) / (rule.target - rule.floor), 0.0, 1.0);
+  const double share = std::clamp((value - rule.floor) / (rule.target - rule.floor), 0.0, 1.0);
+  return std::round(share * 1e9) / 1e9;
 }
 
 int stars_for(double score, const std::array<double, 4>& thresholds) {

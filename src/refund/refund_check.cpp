@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <map>
 
 #include "calendar/zone_converter.hpp"
 #include "detail/text.hpp"
@@ -30,6 +31,10 @@ struct LineMoney {
   [[nodiscard]] std::int64_t paid() const { return value - discount; }
   [[nodiscard]] std::int64_t units_left() const { return line->quantity - prior_units; }
   [[nodiscard]] std::int64_t money_left() const { return paid() - prior_money; }
+  // Money went back on the line, as much as was paid for it. A line that paid nothing (a free
+  // gift, a line discounted to zero) and had nothing back is not: its units go back at 0.00,
+  // each once (units_left() says when they have).
+  [[nodiscard]] bool paid_back() const { return prior_money > 0 && money_left() <= 0; }
 
   // The discount of units [first, first + count). The line's units are equal, so the
   // largest-remainder split of its discount gives each `discount / quantity` and one minor unit
@@ -90,41 +95,176 @@ std::pair<std::int64_t, std::int64_t> share_of(std::int64_t amount, std::int64_t
   return {static_cast<std::int64_t>(exact / total), static_cast<std::int64_t>(exact % total)};
 }
 
-// Spreads discount `d` over its lines in proportion to their value; the minor units that the
-// proportional shares leave over go to the largest remainders, ties to the earlier line.
-// `shares` is scratch space, reused across discounts: (remainder, line index).
-void allocate(std::vector<LineMoney>& money, const RefundOrder& order, std::size_t d,
-              std::vector<std::pair<std::int64_t, std::size_t>>& shares) {
+// The discounts that apply to one set of lines, spread as one sum: a stack of coupons is shared
+// out as a single coupon of their total would be, however the merchant split it.
+struct DiscountGroup {
+  std::vector<std::size_t> lines;    // indexes, ascending
+  std::vector<std::int64_t> shares;  // what each of `lines` took, once spread
+  std::int64_t amount = 0;
+  std::size_t first = 0;  // the group's first discount in the order, for messages
+};
+
+// The indexes of discount `d`'s lines, ascending, or none when it applies to every line (the
+// common coupon on the whole order, kept cheap), after checking that the discount alone is not
+// worth more than its lines.
+std::vector<std::size_t> discount_lines(const std::vector<LineMoney>& money, std::int64_t goods,
+                                        const RefundOrder& order, std::size_t d) {
   const RefundDiscount& discount = order.discounts[d];
-  shares.clear();
-  if (discount.lines.empty()) {
-    for (std::size_t i = 0; i < money.size(); ++i) shares.emplace_back(0, i);
-  } else {
-    for (std::size_t j = 0; j < discount.lines.size(); ++j)
-      shares.emplace_back(0, line_index(order, discount.lines[j], [&] {
-                            return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]";
-                          }));
-  }
+  std::vector<std::size_t> lines;
+  for (std::size_t j = 0; j < discount.lines.size(); ++j)
+    lines.push_back(line_index(order, discount.lines[j], [&] {
+      return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]";
+    }));
+  std::sort(lines.begin(), lines.end());
+  lines.erase(std::unique(lines.begin(), lines.end()), lines.end());
+  if (lines.size() == money.size()) lines.clear();
+  std::int64_t value = lines.empty() ? goods : 0;
+  for (const std::size_t i : lines) value += money[i].value;
   const std::int64_t amount = discount.amount.minor_units();
-  wide total = 0;
-  for (const auto& share : shares) total += money[share.second].value;
-  if (amount < 0 || amount > total)
+  if (amount < 0 || amount > value)
     throw InputError(discount.amount.to_string() + " is not between zero and the value of the goods it applies to",
                      indexed("order.discounts", d, ".amount"));
-  if (amount == 0) return;
-  std::int64_t given = 0;
-  for (auto& share : shares) {
-    const auto [whole, remainder] = share_of(amount, money[share.second].value, total);
-    money[share.second].discount += whole;
-    given += whole;
-    share.first = remainder;
-  }
-  // Lines are listed in order, so the earlier line wins a tie (a discount's own list may
-  // name them out of order: compare line indexes, not positions).
-  std::sort(shares.begin(), shares.end(),
-            [](const auto& a, const auto& b) { return a.first != b.first ? a.first > b.first : a.second < b.second; });
-  for (std::int64_t k = 0; k < amount - given; ++k) money[shares[static_cast<std::size_t>(k)].second].discount += 1;
+  return lines;
 }
+
+// The order's discounts grouped by the lines they apply to, narrowest first (fewest lines; ties
+// in the order of the groups' first discounts): a coupon on one item is taken off that item
+// before a coupon on the whole order is spread over what the items are still worth.
+std::vector<DiscountGroup> discount_groups(const std::vector<LineMoney>& money, const RefundOrder& order) {
+  std::int64_t goods = 0;  // no overflow: at most the order's total, which fits
+  for (const LineMoney& line : money) goods += line.value;
+  std::vector<DiscountGroup> groups;
+  std::map<std::vector<std::size_t>, std::size_t> by_lines;  // empty: every line
+  for (std::size_t d = 0; d < order.discounts.size(); ++d) {
+    const auto [it, added] = by_lines.try_emplace(discount_lines(money, goods, order, d), groups.size());
+    if (added) groups.push_back({it->first, {}, 0, d});
+    std::int64_t& amount = groups[it->second].amount;
+    if (__builtin_add_overflow(amount, order.discounts[d].amount.minor_units(), &amount))
+      throw RangeError("the discounts on the same lines as this one overflow the 64-bit range of minor units",
+                       indexed("order.discounts", d, ".amount"));
+  }
+  for (DiscountGroup& group : groups) {
+    if (!group.lines.empty()) continue;
+    for (std::size_t i = 0; i < money.size(); ++i) group.lines.push_back(i);
+  }
+  std::stable_sort(groups.begin(), groups.end(),
+                   [](const DiscountGroup& a, const DiscountGroup& b) { return a.lines.size() < b.lines.size(); });
+  return groups;
+}
+
+// Spreads the order's discount groups over its lines, one after the other (narrowest first).
+class DiscountSpreader {
+ public:
+  DiscountSpreader(std::vector<LineMoney>& money, const RefundOrder& order)
+      : money_(money), order_(order), groups_(discount_groups(money, order)), spread_on_(money.size()) {
+    rests_.reserve(money.size());
+  }
+
+  void spread() {
+    for (std::size_t g = 0; g < groups_.size(); ++g) spread_group(g);
+  }
+
+ private:
+  struct Slot {  // the share of one line in one group
+    std::size_t group = 0, slot = 0;
+  };
+  std::int64_t& share(const Slot& s) { return groups_[s.group].shares[s.slot]; }
+
+  // Spreads group `g`'s sum over its lines in proportion to what each is still worth (its value
+  // less the discounts spread before) by the largest-remainder method: each line gets the whole
+  // part of its exact share, the minor units left over go to the largest remainders, ties to the
+  // earlier line. No line is taken below zero: a whole part is at most the line's worth (the sum
+  // is at most the lines' worth), and a leftover unit only goes to a line whose share has a
+  // remainder, whose whole part is then below its worth.
+  void spread_group(std::size_t g) {
+    DiscountGroup& group = groups_[g];
+    group.shares.assign(group.lines.size(), 0);
+    // No overflow: the lines' values add up to at most the order's total, which fits.
+    std::int64_t worth = 0, value = 0;
+    for (const std::size_t i : group.lines) {
+      worth += money_[i].paid();
+      value += money_[i].value;
+    }
+    if (group.amount > worth) worth = group.amount - make_room(g, group.amount - worth);
+    if (group.amount > worth)
+      throw InputError("the discounts on the lines of this one add up to " +
+                           Money{group.amount, order_.currency}.to_string() + ", more than the " +
+                           Money{worth, order_.currency}.to_string() + " those lines are " +
+                           (worth < value ? "still worth after the discounts spread before it" : "worth"),
+                       indexed("order.discounts", group.first, ".amount"));
+    if (group.amount == 0) return;
+    rests_.clear();
+    std::int64_t given = 0;
+    for (std::size_t slot = 0; slot < group.lines.size(); ++slot) {
+      const auto [whole, remainder] = share_of(group.amount, money_[group.lines[slot]].paid(), worth);
+      group.shares[slot] = whole;
+      given += whole;
+      rests_.emplace_back(remainder, slot);
+    }
+    // Slots follow the lines' order, so the earlier line wins a tie.
+    std::sort(rests_.begin(), rests_.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first > b.first : a.second < b.second;
+    });
+    for (std::int64_t k = 0; k < group.amount - given; ++k)
+      group.shares[rests_[static_cast<std::size_t>(k)].second] += 1;
+    for (std::size_t slot = 0; slot < group.lines.size(); ++slot) {
+      money_[group.lines[slot]].discount += group.shares[slot];
+      spread_on_[group.lines[slot]].push_back({g, slot});
+    }
+  }
+
+  // When the lines of group `g` are worth less than its sum because groups spread before took
+  // from them (line sets that cross: one coupon on A and B, another on B and C), moves those
+  // groups' shares to their other lines that are still worth something, no more than needed: the
+  // augmenting paths of a flow from discounts to lines, shortest first, lines and groups in
+  // order. Returns what is still missing: more than zero only when no split of the discounts fits.
+  std::int64_t make_room(std::size_t g, std::int64_t need) {
+    struct Step {
+      std::size_t from = 0;  // the line a share moves from, to the line this step reaches
+      Slot from_slot, to_slot;
+    };
+    while (need > 0) {
+      std::vector<std::optional<Step>> via(money_.size());
+      std::vector<bool> seen(money_.size());
+      std::vector<std::size_t> queue = groups_[g].lines;
+      for (const std::size_t i : queue) seen[i] = true;
+      std::optional<std::size_t> end;
+      for (std::size_t q = 0; q < queue.size() && !end; ++q) {
+        const std::size_t i = queue[q];
+        for (const Slot& from : spread_on_[i]) {
+          const DiscountGroup& h = groups_[from.group];
+          if (h.shares[from.slot] == 0) continue;
+          for (std::size_t to = 0; to < h.lines.size() && !end; ++to) {
+            const std::size_t j = h.lines[to];
+            if (seen[j]) continue;
+            seen[j] = true;
+            via[j] = Step{i, from, {from.group, to}};
+            if (money_[j].paid() > 0) end = j;
+            else queue.push_back(j);
+          }
+          if (end) break;
+        }
+      }
+      if (!end) return need;
+      std::int64_t moved = std::min(need, money_[*end].paid());
+      for (std::size_t j = *end; via[j]; j = via[j]->from) moved = std::min(moved, share(via[j]->from_slot));
+      for (std::size_t j = *end; via[j]; j = via[j]->from) {
+        share(via[j]->from_slot) -= moved;
+        share(via[j]->to_slot) += moved;
+        money_[via[j]->from].discount -= moved;
+        money_[j].discount += moved;
+      }
+      need -= moved;
+    }
+    return 0;
+  }
+
+  std::vector<LineMoney>& money_;
+  const RefundOrder& order_;
+  std::vector<DiscountGroup> groups_;
+  std::vector<std::vector<Slot>> spread_on_;  // by line: the groups spread on it so far
+  std::vector<std::pair<std::int64_t, std::size_t>> rests_;  // scratch: (remainder, slot)
+};
 
 std::vector<LineMoney> order_money(const RefundRequest& request) {
   const RefundOrder& order = request.order;
@@ -137,13 +277,7 @@ std::vector<LineMoney> order_money(const RefundRequest& request) {
     if (__builtin_add_overflow(total, money[i].value, &total))
       throw RangeError("the order's total overflows the 64-bit range of minor units", "order.lines");
   }
-  std::vector<std::pair<std::int64_t, std::size_t>> shares;
-  shares.reserve(money.size());
-  for (std::size_t d = 0; d < order.discounts.size(); ++d) allocate(money, order, d, shares);
-  for (std::size_t i = 0; i < money.size(); ++i)
-    if (money[i].discount > money[i].value)
-      throw InputError("the discounts on line " + detail::quoted(order.lines[i].id) + " exceed what it is worth",
-                       indexed("order.lines", i));
+  DiscountSpreader(money, order).spread();
   // Refunds use up a line's units in order: the first refund takes unit 0, 1, ...
   for (std::size_t r = 0; r < request.refunded.size(); ++r) {
     const PriorRefund& prior = request.refunded[r];
@@ -162,7 +296,7 @@ std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<Lin
   if (request.items.empty()) {
     // No items: everything not refunded yet.
     for (std::size_t i = 0; i < money.size(); ++i)
-      if (money[i].units_left() > 0 && money[i].money_left() > 0) claims.push_back({i, money[i].units_left(), {}});
+      if (money[i].units_left() > 0 && !money[i].paid_back()) claims.push_back({i, money[i].units_left(), {}});
     return claims;
   }
   for (std::size_t k = 0; k < request.items.size(); ++k) {
@@ -390,7 +524,7 @@ class Decider {
     if (money.units_left() == 0) {
       refuse(RefundCode::already_refunded, "all " + std::to_string(line.quantity) + " units of line " +
                                                detail::quoted(id) + " have been refunded already");
-    } else if (money.money_left() <= 0) {
+    } else if (money.paid_back()) {
       refuse(RefundCode::already_refunded, "the " + money_text(money.paid(), currency_) + " paid for line " +
                                                detail::quoted(id) + " has been refunded in full already");
     } else if (claim.quantity > money.units_left()) {
@@ -620,8 +754,11 @@ class Decider {
 
   RefundDecision finish(bool eligible) {
     decision_.eligible = eligible;
+    // A refused line shows zeros; the others keep their amounts even when the request is
+    // refused, so that the host can show what a request without the refused lines would give.
+    const bool moves = decision_.resolution && moves_money(*decision_.resolution);
     for (const Claim& claim : claims_) {
-      const bool pays = eligible && moves_money(*decision_.resolution);
+      const bool pays = moves && claim.eligible;
       decision_.refund.lines.push_back({money_[claim.line].line->id, claim.quantity, claim.eligible,
                                         Money{pays ? claim.amount : 0, currency_},
                                         Money{pays ? claim.discount : 0, currency_}});

@@ -38,6 +38,28 @@ static const char tickets[] =
     "{\"id\": \"2\", \"created_at\": \"2026-11-11T00:00:00Z\", \"events\": ["
     "{\"at\": \"2026-11-11T00:20:00Z\", \"type\": \"agent_reply\", \"agent\": \"A-2\"}]}\n";
 
+/* A critical csat at exactly half: 3 of 5 rated tickets satisfied (scores 5, 4, 5, 2, 1) is csat
+ * 0.6; between floor 0.3 and target 0.9 that is (0.6 - 0.3) / (0.9 - 0.3) = 0.5, not below the
+ * critical 0.5 (binary floating point computes 0.49999999999999994): score 100 x 0.5 = 50. */
+static void test_critical_half(int64_t at) {
+  static const char card[] =
+      "{\"schema_version\": 1, \"kpi\": {\"scorecards\": [{\"id\": \"care\", \"metrics\":"
+      " {\"csat\": {\"weight\": 1, \"target\": 0.9, \"floor\": 0.3, \"critical\": true}}}]}}";
+#define RATED(id, score)                                                                        \
+  "{\"id\": \"" id "\", \"created_at\": \"2026-11-11T00:00:00Z\", \"events\": [{\"at\":"        \
+  " \"2026-11-11T01:00:00Z\", \"type\": \"satisfaction\", \"score\": " score "}]}\n"
+  static const char rated[] = RATED("1", "5") RATED("2", "4") RATED("3", "5") RATED("4", "2") RATED("5", "1");
+#undef RATED
+  aftersales_policy *policy = NULL;
+  char *json = NULL;
+  CHECK(aftersales_policy_load(card, sizeof card - 1, &policy) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_scorecard(policy, "care", rated, sizeof rated - 1, at, NULL, 1, &json) == AFTERSALES_OK);
+  CHECK(json != NULL && strstr(json, "\"score\":50,\"stars\":1,\"rank\":1,\"critical_failed\":false") != NULL);
+  CHECK(json != NULL && strstr(json, "\"csat\":{\"value\":0.6,\"score\":0.5,") != NULL);
+  aftersales_free(json);
+  aftersales_policy_free(policy);
+}
+
 int main(void) {
   aftersales_policy *policy = NULL;
   aftersales_kpi_accumulator *a = NULL, *b = NULL, *c = NULL;
@@ -63,6 +85,7 @@ int main(void) {
   CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-1\"},\"score\":55.555556,\"stars\":1,\"rank\":1") != NULL);
   CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-2\"},\"score\":0,\"stars\":1,\"rank\":2") != NULL);
   aftersales_free(json);
+  test_critical_half(at);
 
   /* Accumulators: one ticket each, shipped as JSON, merged: the same KPIs as one pass. */
   CHECK(aftersales_kpi_accumulator_new(policy, NULL, &a) == AFTERSALES_OK);

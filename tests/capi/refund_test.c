@@ -84,6 +84,54 @@ static void test_lines(const aftersales_policy *policy) {
   aftersales_free(out);
 }
 
+/* Lines A, B, C of 1.00 and a free gift G, with 200 coupons of 0.01 on the order, everything
+ * back. The 200 cents are spread as one sum over goods of 300: A, B, C 200 x 100 / 300 = 66 rest
+ * 200 each, G 0 rest 0; the 2 cents left go to the largest rests, ties to the earlier lines A and
+ * B: discounts 67, 67, 66, 0; paid 0.33, 0.33, 0.34 and 0.00 for the gift; total 1.00. */
+static void test_coupon_stack_and_free_gift(const aftersales_policy *policy) {
+  static const char head[] =
+      "{\"order\": {\"id\": \"O-2\", \"currency\": \"CNY\", \"placed_at\": \"2026-11-05T10:00:00+08:00\","
+      " \"shipped_at\": \"2026-11-06T10:00:00+08:00\", \"delivered_at\": \"2026-11-07T10:00:00+08:00\","
+      " \"lines\": [{\"id\": \"A\", \"unit_price\": \"1.00\", \"quantity\": 1},"
+      " {\"id\": \"B\", \"unit_price\": \"1.00\", \"quantity\": 1},"
+      " {\"id\": \"C\", \"unit_price\": \"1.00\", \"quantity\": 1},"
+      " {\"id\": \"G\", \"unit_price\": \"0.00\", \"quantity\": 1}], \"discounts\": [";
+  static const char tail[] = "]}, \"reason\": \"no_reason\", \"requested_at\": \"2026-11-08T10:00:00+08:00\"}";
+  static const char coupon[] = "{\"amount\": \"0.01\"},";
+  char text[sizeof head + 200 * sizeof coupon + sizeof tail];
+  char *out = NULL;
+  int i;
+  strcpy(text, head);
+  for (i = 0; i < 200; ++i) strcat(text, coupon);
+  strcpy(text + strlen(text) - 1, tail); /* over the last comma */
+  CHECK(aftersales_refund_check(policy, text, strlen(text), &out) == AFTERSALES_OK);
+  CHECK_HAS(out, "\"eligible\":true");
+  CHECK_HAS(out, "\"total\":\"1.00\"");
+  CHECK_HAS(out, "{\"line\":\"A\",\"quantity\":1,\"eligible\":true,\"amount\":\"0.33\",\"discount\":\"0.67\"}");
+  CHECK_HAS(out, "{\"line\":\"C\",\"quantity\":1,\"eligible\":true,\"amount\":\"0.34\",\"discount\":\"0.66\"}");
+  CHECK_HAS(out, "{\"line\":\"G\",\"quantity\":1,\"eligible\":true,\"amount\":\"0.00\",\"discount\":\"0.00\"}");
+  aftersales_free(out);
+}
+
+/* Four units of A (it has 3) and B: A is refused, B keeps its 25.00 - 2.27 = 22.73 (what a
+ * request without A would give), and nothing is paid: total 0.00. */
+static void test_partly_refused(const aftersales_policy *policy) {
+  char text[sizeof request_json + 32];
+  char *out = NULL;
+  char *items;
+  memcpy(text, request_json, sizeof request_json);
+  items = strstr(text, "\"items\"");
+  strcpy(items, "\"items\": [{\"line\": \"A\", \"quantity\": 4}, {\"line\": \"B\"}], \"reason\": \"no_reason\","
+                " \"requested_at\": \"2026-11-14T23:59:00+08:00\"}");
+  CHECK(aftersales_refund_check(policy, text, strlen(text), &out) == AFTERSALES_OK);
+  CHECK_HAS(out, "\"eligible\":false");
+  CHECK_HAS(out, "\"total\":\"0.00\"");
+  CHECK_HAS(out, "{\"line\":\"A\",\"quantity\":4,\"eligible\":false,\"amount\":\"0.00\",\"discount\":\"0.00\"}");
+  CHECK_HAS(out, "{\"line\":\"B\",\"quantity\":1,\"eligible\":true,\"amount\":\"22.73\",\"discount\":\"2.27\"}");
+  CHECK_HAS(out, "\"code\":\"QUANTITY_EXCEEDS\"");
+  aftersales_free(out);
+}
+
 int main(void) {
   aftersales_policy *policy = NULL;
   CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy) == AFTERSALES_OK);
@@ -92,6 +140,8 @@ int main(void) {
     test_refused_is_not_an_error(policy);
     test_errors(policy);
     test_lines(policy);
+    test_coupon_stack_and_free_gift(policy);
+    test_partly_refused(policy);
   }
   aftersales_policy_free(policy);
   printf("%d passed, %d failed\n", passed, failed);

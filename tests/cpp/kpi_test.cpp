@@ -506,6 +506,29 @@ TEST(Scorecard, CriticalMetricBelowHalfZeroesTheScore) {
   EXPECT_EQ(empty.rows[0].rank, std::nullopt);
 }
 
+TEST(Scorecard, ACriticalMetricAtExactlyHalfPasses) {
+  // csat 3 satisfied of 5 rated = 0.6, between floor 0.3 and target 0.9: (0.6 − 0.3)/(0.9 − 0.3)
+  // = 0.3/0.6 = 0.5 exactly, which is not below 0.5. In binary floating point the quotient is
+  // 0.49999999999999994; the metric score is rounded to 9 decimals first. Score 100 × 0.5 = 50.
+  const auto p = Policy::from_json(R"({"schema_version": 1, "kpi": {"scorecards": [{"id": "care",
+      "metrics": {"csat": {"weight": 1, "target": 0.9, "floor": 0.3, "critical": true}}}]}})");
+  KpiResult kpis;
+  kpis.group_by = {KpiDimension::agent};
+  KpiGroup g;
+  g.key = {"A-5"};
+  g.csat = 3.0 / 5.0;
+  kpis.groups.push_back(g);
+  const ScorecardResult half = score(*p, "care", kpis);
+  EXPECT_FALSE(half.rows[0].critical_failed);
+  EXPECT_EQ(half.rows[0].metrics[0].score, 0.5);
+  EXPECT_EQ(half.rows[0].score, 50.0);
+  // Just below half still fails: csat 0.5999 → 0.2999 / 0.6 = 0.49983… < 0.5.
+  kpis.groups[0].csat = 0.5999;
+  const ScorecardResult below = score(*p, "care", kpis);
+  EXPECT_TRUE(below.rows[0].critical_failed);
+  EXPECT_EQ(below.rows[0].score, 0.0);
+}
+
 TEST(Scorecard, RanksWithinPartitions) {
   const KpiResult kpis = kpi({{KpiDimension::day, KpiDimension::agent}, "cn"});
   const KpiDimension within[] = {KpiDimension::day};

@@ -588,6 +588,236 @@ TEST(RefundOnlyMax, SmallSellerFaultClaimsNeedNoReturn) {
   EXPECT_EQ(big.reasons[0].message, "a refund without a return is for claims of at most 20.00 CNY; this one is 20.01 CNY");
 }
 
+// ---- Stacked discounts, units that paid nothing, partly refused requests ------------------------------
+
+// A CNY order placed and paid 11-05, delivered 11-07, asked about on 11-08 for the reason
+// `reason`; `lines`, `discounts` and `items` are JSON arrays, `extra` more members of the order.
+std::string order_request(std::string_view lines, std::string_view discounts, std::string_view items,
+                          std::string_view reason = "quality", std::string_view extra = {}) {
+  return R"({"order": {"id": "O", "currency": "CNY", "placed_at": "2026-11-05T10:00:00+08:00",
+      "shipped_at": "2026-11-06T10:00:00+08:00", "delivered_at": "2026-11-07T10:00:00+08:00")" +
+         std::string(extra) + R"(, "lines": )" + std::string(lines) + R"(, "discounts": )" + std::string(discounts) +
+         R"(}, "items": )" + std::string(items) + R"(, "reason": ")" + std::string(reason) +
+         R"(", "requested_at": "2026-11-08T10:00:00+08:00"})";
+}
+
+// One unit of each (id, unit price) line, as a JSON array.
+std::string one_of_each(std::initializer_list<std::pair<std::string_view, std::string_view>> lines) {
+  std::string list = "[";
+  for (const auto& [id, price] : lines)
+    list += std::string(list.size() > 1 ? "," : "") + R"({"id": ")" + std::string(id) + R"(", "unit_price": ")" +
+            std::string(price) + R"(", "quantity": 1})";
+  return list + "]";
+}
+
+// The decision's lines, in order, refund `paid` and carry `discount`.
+void expect_lines(const RefundDecision& d, const std::vector<std::string>& paid, const std::vector<std::string>& discount) {
+  ASSERT_EQ(d.refund.lines.size(), paid.size());
+  for (std::size_t i = 0; i < paid.size(); ++i) {
+    EXPECT_EQ(d.refund.lines[i].amount.to_string(), paid[i]) << i;
+    EXPECT_EQ(d.refund.lines[i].discount.to_string(), discount[i]) << i;
+  }
+}
+
+std::string coupons(int count, std::string_view amount) {
+  std::string list = "[";
+  for (int i = 0; i < count; ++i) list += std::string(i ? "," : "") + R"({"amount": ")" + std::string(amount) + "\"}";
+  return list + "]";
+}
+
+TEST(RefundDiscountStack, ADoubleElevenCouponStackIsSpreadAsOneSum) {
+  // Three lines of 1.00 (100 cents each, 300) and 200 coupons of 0.01 on the whole order: 200
+  // cents spread together. Each line's exact share is 200 × 100 / 300 = 66 rest 200 (of 300);
+  // 3 × 66 = 198, and the 2 cents left go to the largest rests, all equal, so to the earlier
+  // lines A and B: discounts 67, 67, 66; paid 33, 33, 34 (sum 100 = 300 − 200).
+  const std::string lines = one_of_each({{"A", "1.00"}, {"B", "1.00"}, {"C", "1.00"}});
+  const auto d = decide(*plain_policy(), order_request(lines, coupons(200, "0.01"), "[]"));
+  ASSERT_TRUE(d.eligible);
+  expect_lines(d, {"0.33", "0.33", "0.34"}, {"0.67", "0.67", "0.66"});
+  EXPECT_EQ(d.refund.total.to_string(), "1.00");
+  // Lines of 0.01 and 0.01 with two coupons of 0.01: shares 2 × 1 / 2 = 1 each, no rest. Both
+  // lines are paid 0.00 and each comes back at 0.00.
+  const auto cents =
+      decide(*plain_policy(), order_request(one_of_each({{"A", "0.01"}, {"B", "0.01"}}), coupons(2, "0.01"), "[]"));
+  ASSERT_TRUE(cents.eligible);
+  expect_lines(cents, {"0.00", "0.00"}, {"0.01", "0.01"});
+}
+
+TEST(RefundDiscountStack, NarrowerDiscountsFirstThenWhatTheLinesAreStillWorth) {
+  const std::string lines = one_of_each({{"A", "100.00"}, {"B", "100.00"}});
+  // A 30.00 coupon on the order, listed first, and a 50.00 coupon on A only. The coupon on one
+  // line goes first: A is still worth 50.00. The 30.00 then splits 50.00 : 100.00, so A takes
+  // 3000 × 5000 / 15000 = 1000 and B 2000: A's discount 60.00 (paid 40.00), B's 20.00 (paid 80.00).
+  const std::string nested = R"([{"amount": "30.00"}, {"amount": "50.00", "lines": ["A"]}])";
+  const auto a = decide(*plain_policy(), order_request(lines, nested, "[]"));
+  expect_lines(a, {"40.00", "80.00"}, {"60.00", "20.00"});
+  EXPECT_EQ(a.refund.total.to_string(), "120.00");
+  // 2.00 off goods of 2.00: 1.00 on A alone and 1.00 on the order. A is worth nothing after its
+  // own coupon, so the order's coupon falls wholly on B: both lines paid 0.00.
+  const std::string all_off = R"([{"amount": "1.00"}, {"amount": "1.00", "lines": ["A"]}])";
+  const auto b = decide(*plain_policy(), order_request(one_of_each({{"A", "1.00"}, {"B", "1.00"}}), all_off, "[]"));
+  ASSERT_TRUE(b.eligible);
+  expect_lines(b, {"0.00", "0.00"}, {"1.00", "1.00"});
+}
+
+TEST(RefundDiscountStack, CrossingLineSetsMoveEarlierSharesWhenALaterStackDoesNotFit) {
+  // A 2.00, B 1.00, C 2.00; 1.50 off B and C (listed first; as many lines, so spread first) and
+  // 2.80 off A and B: 4.30 off 5.00, and each coupon fits its own lines. The 1.50 splits by
+  // worth 100 : 200 into B 50 and C 100. The 2.80 needs more than A and B are still worth
+  // (200 + 50 = 250): 30 of the first coupon's share on B move to C (still worth 100), leaving
+  // B 20 and C 130; A and B are then worth 200 + 80 = 280, all taken. Discounts A 2.00, B 1.00,
+  // C 1.30; paid 0.00, 0.00, 0.70 (= 5.00 − 4.30).
+  const std::string crossing = R"([{"amount": "1.50", "lines": ["B", "C"]}, {"amount": "2.80", "lines": ["A", "B"]}])";
+  const auto d =
+      decide(*plain_policy(), order_request(one_of_each({{"A", "2.00"}, {"B", "1.00"}, {"C", "2.00"}}), crossing, "[]"));
+  ASSERT_TRUE(d.eligible);
+  expect_lines(d, {"0.00", "0.00", "0.70"}, {"2.00", "1.00", "1.30"});
+  // 2.00 off A and B and 1.50 off B and C: 3.50 off 3.00 of goods, which no split fits.
+  const std::string ones = one_of_each({{"A", "1.00"}, {"B", "1.00"}, {"C", "1.00"}});
+  try {
+    (void)decide(*plain_policy(), order_request(ones, R"([{"amount": "2.00", "lines": ["A", "B"]},
+                                                          {"amount": "1.50", "lines": ["B", "C"]}])", "[]"));
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    // A and B are worth nothing after the first coupon; B and C are then worth 1.00.
+    EXPECT_STREQ(e.what(), "order.discounts[1].amount: the discounts on the lines of this one add up to 1.50, more than "
+                           "the 1.00 those lines are still worth after the discounts spread before it");
+  }
+}
+
+TEST(RefundDiscountStack, AStackWorthMoreThanItsGoodsIsAnInputError) {
+  const std::string small = one_of_each({{"A", "1.00"}, {"B", "1.00"}});
+  const auto error_of = [&](std::string_view discounts) -> std::pair<std::string, std::string> {
+    try {
+      (void)decide(*plain_policy(), order_request(small, discounts, R"([{"line": "A"}])"));
+    } catch (const InputError& e) {
+      return {e.path(), e.what()};
+    }
+    return {};
+  };
+  // 150 coupons of 0.01 (1.50 in all) on goods of 2.00 fit; 201 (2.01) do not.
+  EXPECT_EQ(decide(*plain_policy(), order_request(small, coupons(150, "0.01"), R"([{"line": "A"}])")).refund.total.to_string(),
+            "0.25");  // 150 × 100 / 200 = 75 each: 1.00 − 0.75
+  EXPECT_EQ(error_of(coupons(201, "0.01")),
+            (std::pair<std::string, std::string>{"order.discounts[0].amount",
+                                                 "order.discounts[0].amount: the discounts on the lines of this one add up to 2.01, more than the "
+                                                 "2.00 those lines are worth"}));
+  // 1.00 on A leaves A worth nothing: 1.50 on the order is more than the 1.00 that B is worth.
+  EXPECT_EQ(error_of(R"([{"amount": "1.50"}, {"amount": "1.00", "lines": ["A"]}])"),
+            (std::pair<std::string, std::string>{"order.discounts[0].amount",
+                                                 "order.discounts[0].amount: the discounts on the lines of this one add up to 1.50, more than the "
+                                                 "1.00 those lines are still worth after the discounts spread before it"}));
+}
+
+TEST(RefundDiscountStack, RandomStacksThatFitAreAlwaysAccepted) {
+  // Random orders (some lines free) and up to 40 coupons, each on the whole order or on a random
+  // set of lines, its amount made of pieces taken from what its lines are still worth: a split
+  // that fits exists by construction, so the stack must be accepted, whatever the sets (nested,
+  // apart or crossing), and the whole order comes back for exactly goods − discounts, no line
+  // below zero.
+  std::mt19937_64 random(1111);
+  auto pick = [&](std::int64_t lo, std::int64_t hi) { return std::uniform_int_distribution<std::int64_t>(lo, hi)(random); };
+  const Currency cny = currency("CNY");
+  for (int order = 0; order < 300; ++order) {
+    std::string lines = "[", discounts = "[";
+    std::vector<std::int64_t> worth;
+    const auto count = pick(1, 5);
+    for (std::int64_t i = 0; i < count; ++i) {
+      const auto price = pick(0, 3) == 0 ? 0 : pick(1, 2000), quantity = pick(1, 3);
+      worth.push_back(price * quantity);
+      lines += std::string(i ? "," : "") + R"({"id": "L)" + std::to_string(i) + R"(", "unit_price": ")" +
+               Money{price, cny}.to_string() + R"(", "quantity": )" + std::to_string(quantity) + "}";
+    }
+    for (auto n = pick(0, 40); n > 0; --n) {
+      std::vector<std::size_t> set;
+      const bool whole_order = pick(0, 2) == 0;
+      for (std::size_t i = 0; i < worth.size(); ++i)
+        if (whole_order || pick(0, 1)) set.push_back(i);
+      if (set.empty()) set.push_back(static_cast<std::size_t>(pick(0, count - 1)));
+      std::int64_t amount = 0;
+      std::string ids;
+      for (const std::size_t i : set) {
+        // Now and then all a line is still worth, so that stacks are tight.
+        const auto kind = pick(0, 5);
+        const auto piece = kind == 0 ? worth[i] : pick(0, kind == 1 ? worth[i] : worth[i] / 8);
+        worth[i] -= piece;
+        amount += piece;
+        ids += std::string(ids.empty() ? "" : ",") + "\"L" + std::to_string(i) + "\"";
+      }
+      discounts += std::string(discounts.size() > 1 ? "," : "") + R"({"amount": ")" + Money{amount, cny}.to_string() +
+                   "\"" + (whole_order ? "" : R"(, "lines": [)" + ids + "]") + "}";
+    }
+    std::int64_t paid = 0;
+    for (const auto w : worth) paid += w;
+    const std::string json = order_request(lines + "]", discounts + "]", "[]");
+    const auto d = decide(*plain_policy(), json);
+    ASSERT_TRUE(d.eligible) << json;
+    EXPECT_EQ(d.refund.lines.size(), static_cast<std::size_t>(count)) << json;
+    for (const auto& line : d.refund.lines) ASSERT_GE(line.amount.minor_units(), 0) << json;
+    EXPECT_EQ(d.refund.total.minor_units(), paid) << json;
+  }
+}
+
+TEST(RefundUnpaidUnits, AFreeGiftGoesBackWithItsItemAtZero) {
+  // A coat of 399.00 and its free gift (0.00); delivery 8.00 paid. Quality: the seller refunds
+  // delivery with the last unit. Both back: 399.00 + 0.00 + 8.00 = 407.00.
+  const std::string lines = one_of_each({{"coat", "399.00"}, {"gift", "0.00"}});
+  const std::string fee = R"(, "shipping_fee": "8.00")";
+  const auto both = decide(*plain_policy(), order_request(lines, "[]", R"([{"line": "coat"}, {"line": "gift"}])", "quality", fee));
+  ASSERT_TRUE(both.eligible) << both.to_json();
+  EXPECT_TRUE(both.reasons.empty());
+  ASSERT_EQ(both.refund.lines.size(), 2u);
+  EXPECT_EQ(both.refund.lines[1].line, "gift");
+  EXPECT_TRUE(both.refund.lines[1].eligible);
+  EXPECT_EQ(both.refund.lines[1].amount.to_string(), "0.00");
+  EXPECT_EQ(both.refund.total.to_string(), "407.00");
+  // No items: every unit not refunded yet, the gift included, so delivery comes back too.
+  const auto everything = decide(*plain_policy(), order_request(lines, "[]", "[]", "quality", fee));
+  EXPECT_EQ(everything.refund.lines.size(), 2u);
+  EXPECT_EQ(everything.refund.total.to_string(), "407.00");
+  // The gift returned a second time is a genuine double refund.
+  std::string again = order_request(lines, "[]", R"([{"line": "gift"}])", "quality", fee);
+  again.insert(again.size() - 1, R"(, "refunded": [{"line": "coat", "quantity": 1}, {"line": "gift", "quantity": 1}])");
+  const auto twice = decide(*plain_policy(), again);
+  EXPECT_FALSE(twice.eligible);
+  ASSERT_EQ(codes(twice), std::vector<std::string>{"ALREADY_REFUNDED"});
+  EXPECT_EQ(twice.reasons[0].message, "all 1 units of line \"gift\" have been refunded already");
+}
+
+TEST(RefundUnpaidUnits, AFullyDiscountedLineComesBackAtZero) {
+  // X 10.00 with a 10.00 coupon on X alone (paid 0.00), Y 5.00.
+  const auto d = decide(*plain_policy(), order_request(one_of_each({{"X", "10.00"}, {"Y", "5.00"}}),
+                                                       R"([{"amount": "10.00", "lines": ["X"]}])", R"([{"line": "X"}])"));
+  ASSERT_TRUE(d.eligible) << d.to_json();
+  EXPECT_EQ(d.refund.lines.at(0).amount.to_string(), "0.00");
+  EXPECT_EQ(d.refund.lines.at(0).discount.to_string(), "10.00");
+  EXPECT_EQ(d.refund.total.to_string(), "0.00");
+}
+
+TEST(RefundPartlyRefused, TheOtherLinesKeepTheirAmounts) {
+  // Shoes 100.00 and a custom-made 50.00 with a 15.00 coupon: shares 1500 × 10000 / 15000 =
+  // 1000 and 500, no rest. Shoes are paid 90.00. "custom" never qualifies for no_reason, so the
+  // request is refused: the custom line shows zeros, the shoes keep 90.00 (what a request
+  // without the custom line would give), and nothing is paid: total 0.00.
+  const auto d = decide(*plain_policy(),
+                        order_request(R"([{"id": "S", "category": "shoes", "unit_price": "100.00", "quantity": 1},
+                                          {"id": "K", "category": "custom", "unit_price": "50.00", "quantity": 1}])",
+                                      R"([{"amount": "15.00"}])",
+                                      R"([{"line": "S", "condition": "intact"}, {"line": "K", "condition": "intact"}])",
+                                      "no_reason"));
+  EXPECT_FALSE(d.eligible);
+  EXPECT_EQ(codes(d), std::vector<std::string>{"EXCLUDED_CATEGORY"});
+  ASSERT_EQ(d.refund.lines.size(), 2u);
+  EXPECT_TRUE(d.refund.lines[0].eligible);
+  EXPECT_EQ(d.refund.lines[0].amount.to_string(), "90.00");
+  EXPECT_EQ(d.refund.lines[0].discount.to_string(), "10.00");
+  EXPECT_FALSE(d.refund.lines[1].eligible);
+  EXPECT_EQ(d.refund.lines[1].amount.to_string(), "0.00");
+  EXPECT_EQ(d.refund.lines[1].discount.to_string(), "0.00");
+  EXPECT_EQ(d.refund.total.to_string(), "0.00");
+  EXPECT_TRUE(d.refund.deductions.empty());
+}
+
 // ---- Property: random orders, refunded piece by piece ---------------------------------------------------------
 
 TEST(RefundProperty, PartialRefundsOfRandomOrdersSumExactlyToWhatWasPaid) {

@@ -208,3 +208,24 @@ def test_dicts_off_the_fast_path_get_the_parsers_errors(
 ) -> None:
     with pytest.raises(aftersales.InputError, match=fragment):
         policy.kpi([TICKETS[0], {**TICKETS[0], **change}], AT)
+
+
+def test_critical_metric_at_exactly_half_passes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # 3 of 5 rated tickets satisfied (scores 5, 4, 5, 2, 1): csat 0.6. Between floor 0.3 and
+    # target 0.9 that is (0.6 - 0.3) / (0.9 - 0.3) = 0.5, not below the critical half (binary
+    # floating point computes 0.49999999999999994). Score 100 x 0.5 = 50, 1 star of [60, ...].
+    card = {"schema_version": 1, "kpi": {"scorecards": [{"id": "care", "metrics": {
+        "csat": {"weight": 1, "target": 0.9, "floor": 0.3, "critical": True}}, "stars": [60, 70, 80, 90]}]}}
+    tickets = [{"id": str(i), "created_at": "2026-11-11T10:00:00+08:00", "events": [
+        ev("11T11:00:00", "satisfaction", score=score)]} for i, score in enumerate([5, 4, 5, 2, 1])]
+    policy = aftersales.Policy.from_json(card)
+    [row] = policy.scorecard("care", policy.kpi(tickets, AT)).rows
+    assert (row["score"], row["stars"], row["critical_failed"]) == (50, 1, False)
+    assert row["metrics"]["csat"]["score"] == 0.5
+    policy_path = tmp_path / "policy.json"
+    policy_path.write_text(json.dumps(card))
+    tickets_path = tmp_path / "tickets.jsonl"
+    tickets_path.write_text("\n".join(json.dumps(t) for t in tickets))
+    assert main(["kpi", "--policy", str(policy_path), str(tickets_path), "--at", "2026-11-13T12:00:00+08:00",
+                 "--scorecard", "care"]) == 0
+    assert capsys.readouterr().out.splitlines()[1].split() == ["all", "1", "50.0", "*"]

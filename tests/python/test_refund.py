@@ -141,6 +141,52 @@ def test_json_lines(policy: aftersales.Policy) -> None:
     assert json.loads(out[1])["line"] == 3
 
 
+def order_of(lines: list[tuple[str, str]], discounts: list[dict[str, Any]]) -> dict[str, Any]:
+    """A request like `request`'s for one unit of each (id, price) line, all of them back."""
+    r = request([{"line": line, "condition": "intact"} for line, _ in lines])
+    r["order"]["lines"] = [{"id": line, "unit_price": price, "quantity": 1} for line, price in lines]
+    r["order"]["discounts"] = discounts
+    return r
+
+
+# Three lines of 1.00 and 200 coupons of 0.01 on the order (2.00 off 3.00): the 200 cents are
+# spread as one sum, 200 x 100 / 300 = 66 rest 200 each; the 2 cents left go to the equal rests
+# of the earlier lines A and B: discounts 0.67, 0.67, 0.66, paid 0.33, 0.33, 0.34, total 1.00.
+COUPON_STACK = order_of([("A", "1.00"), ("B", "1.00"), ("C", "1.00")], [{"amount": "0.01"}] * 200)
+
+
+def test_coupon_stack_is_spread_as_one_sum(policy: aftersales.Policy) -> None:
+    d = policy.check_refund(COUPON_STACK)
+    assert d.eligible
+    assert [(line.line, line.amount, line.discount) for line in d.refund.lines] == [
+        ("A", decimal.Decimal("0.33"), decimal.Decimal("0.67")), ("B", decimal.Decimal("0.33"), decimal.Decimal("0.67")),
+        ("C", decimal.Decimal("0.34"), decimal.Decimal("0.66"))]
+    assert d.refund.total == decimal.Decimal("1.00")
+
+
+def test_free_gift_goes_back_with_its_coat(policy: aftersales.Policy) -> None:
+    # The coat paid 399.00 and the gift nothing: both back for 399.00 + 0.00.
+    d = policy.check_refund(order_of([("coat", "399.00"), ("gift", "0.00")], []))
+    assert d.eligible
+    assert d.reasons == []
+    assert [(line.line, line.eligible, line.amount) for line in d.refund.lines] == [
+        ("coat", True, decimal.Decimal("399.00")), ("gift", True, decimal.Decimal("0.00"))]
+    assert d.refund.total == decimal.Decimal("399.00")
+
+
+def test_partly_refused_request_keeps_the_other_lines(policy: aftersales.Policy) -> None:
+    # Four units of A (it has 3) are refused; B keeps its 25.00 - 2.27 = 22.73, what a request
+    # without A would give; nothing is paid on a refused request: total 0.00.
+    d = policy.check_refund(request([{"line": "A", "quantity": 4, "condition": "intact"},
+                                     {"line": "B", "condition": "intact"}]))
+    assert not d.eligible
+    assert [(r.code, r.line) for r in d.reasons] == [("QUANTITY_EXCEEDS", "A")]
+    assert [(line.line, line.eligible, line.amount, line.discount) for line in d.refund.lines] == [
+        ("A", False, decimal.Decimal("0.00"), decimal.Decimal("0.00")),
+        ("B", True, decimal.Decimal("22.73"), decimal.Decimal("2.27"))]
+    assert d.refund.total == decimal.Decimal("0.00")
+
+
 def write_policy(tmp_path: Path) -> Path:
     path = tmp_path / "policy.json"
     path.write_text(json.dumps(POLICY), encoding="utf-8")
@@ -171,6 +217,21 @@ def test_cli_json_lines_and_stdin(
     assert main(["refund", "--policy", str(write_policy(tmp_path)), "-"]) == 0
     out, _ = capsys.readouterr()
     assert len(out.splitlines()) == 2
+
+
+def test_cli_stack_gift_and_partly_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # The three requests above as JSON Lines: the coupon stack (0.33, 0.33, 0.34), the coat with
+    # its free gift (399.00 and 0.00), and the partly refused request (A 0.00, B keeps 22.73;
+    # nothing paid).
+    requests = [COUPON_STACK, order_of([("coat", "399.00"), ("gift", "0.00")], []),
+                request([{"line": "A", "quantity": 4, "condition": "intact"}, {"line": "B", "condition": "intact"}])]
+    path = tmp_path / "requests.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in requests), encoding="utf-8")
+    assert main(["refund", "--policy", str(write_policy(tmp_path)), str(path)]) == 0
+    decisions = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(d["eligible"], d["refund"]["total"], [line["amount"] for line in d["refund"]["lines"]])
+            for d in decisions] == [(True, "1.00", ["0.33", "0.33", "0.34"]), (True, "399.00", ["399.00", "0.00"]),
+                                    (False, "0.00", ["0.00", "22.73"])]
 
 
 def test_cli_bad_request_is_status_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
