@@ -162,6 +162,33 @@ def test_staffing() -> None:
         staffing.erlang_c(100, 1800, -1)
 
 
+def test_erlang_a_with_tiny_patience_is_erlang_b() -> None:
+    # Patience → 0: whoever would wait abandons at once, the loss system of Erlang B.
+    # A = 10 Erlangs, 13 agents: B(13, 10) = (10^13/13!) / Σ_{k≤13} 10^k/k!
+    # = 1,605.904 / 19,041.10 = 0.0843389 (docs/staffing.md). 1e-9 s used to run for hours,
+    # the smallest double never returned and 1e-100 s gave abandonment 0.
+    for patience in (1e-9, 1e-100, 5e-324):
+        r = staffing.erlang_a(100, 1800, 180, patience=patience, agents=13)
+        assert r.abandonment == pytest.approx(0.0843389, abs=1e-6)
+        assert r.probability_wait == pytest.approx(0.0843389, abs=1e-6)
+        assert r.service_level == pytest.approx(1 - 0.0843389, abs=1e-6)
+        assert r.asa_s == pytest.approx(0, abs=1e-6)
+    # Sized: B(10, 10) = 0.2146 > 0.2 ≥ B(11, 10) = 0.1632, so 11 agents; ⌈11 / 0.7⌉ = 16.
+    r = staffing.erlang_a(100, 1800, 180, patience=1e-9, max_occupancy=0.85, shrinkage=0.3)
+    assert (r.agents, r.scheduled) == (11, 16)
+
+
+def test_cli_staffing_with_a_millisecond_patience(capsys: pytest.CaptureFixture[str]) -> None:
+    # The shortest patience the command line can say, against a day's answer time: Erlang B's
+    # 11 agents (above), 16 scheduled, 16.3% abandoning. The old service level stepped through
+    # θ·t = 8.64·10^7 events per try and took minutes.
+    assert main(["staffing", "--contacts", "100", "--interval", "30m", "--aht", "3m", "--patience", "1ms",
+                 "--answer-time", "1d", "--max-occupancy", "0.85", "--shrinkage", "0.3"]) == 0
+    row = capsys.readouterr().out.splitlines()[1].split()
+    assert row[:3] == ["11", "16", "10.0"]
+    assert row[-1] == "16.3%"
+
+
 def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     policy_path = tmp_path / "policy.json"
     policy_path.write_text(json.dumps(POLICY))
