@@ -122,6 +122,35 @@ def test_accumulator_takes_the_sla_report_the_caller_has(policy: aftersales.Poli
         given.add(TICKETS[1], AT, sla=policy.evaluate_sla(TICKETS[0], AT))
 
 
+COUNTERS = ("tickets resolved backlog ever_resolved reopened fcr one_touch bot_resolved escalated reassigned "
+            "rated satisfied nps_rated promoters detractors complaints").split()
+
+
+def state_with(**counts: int) -> str:
+    """A one-group state (no dimensions) with `counts` over zeros, and no durations."""
+    group = {"key": [], "counts": {name: counts.get(name, 0) for name in COUNTERS},
+             "first_response": {"sum_ms": 0, "values": []}, "resolution": {"sum_ms": 0, "values": []}}
+    return json.dumps({"kpi_state": 1, "group_by": [], "groups": [group]})
+
+
+def test_accumulator_merge_past_64_bits_is_a_range_error(policy: aftersales.Policy) -> None:
+    # 5·10^18 + 5·10^18 = 10^19 > 2^63 − 1: negative ticket counts before; now refused,
+    # leaving the target as it was.
+    big = aftersales.KpiAccumulator.from_json(policy, state_with(tickets=5 * 10**18, backlog=5 * 10**18))
+    before = big.to_json()
+    with pytest.raises(aftersales.RangeError, match="tickets count"):
+        big.merge(aftersales.KpiAccumulator.from_json(policy, before))
+    assert big.to_json() == before
+
+
+def test_impossible_accumulator_states_are_refused(policy: aftersales.Policy) -> None:
+    # Read before as csat 7 / 1 = 7 and fcr_rate 100 / 1 = 100.
+    with pytest.raises(aftersales.InputError, match=r"groups\[0\]\.counts\.satisfied: satisfied \(7\) must be at most rated \(1\)"):
+        aftersales.KpiAccumulator.from_json(policy, state_with(tickets=1, backlog=1, rated=1, satisfied=7))
+    with pytest.raises(aftersales.InputError, match=r"groups\[0\]\.counts\.fcr: fcr \+ bot_resolved \(100\)"):
+        aftersales.KpiAccumulator.from_json(policy, state_with(tickets=1, backlog=1, fcr=100))
+
+
 def test_bad_input_names_the_place(policy: aftersales.Policy) -> None:
     with pytest.raises(aftersales.InputError, match=r"tickets\[1\]"):
         policy.kpi([TICKETS[0], {"id": "x"}], AT)
