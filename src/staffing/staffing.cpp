@@ -56,7 +56,11 @@ double traffic_of(const QueueLoad& load) { return load.contacts * load.aht_s / l
 
 int scheduled(int agents, double shrinkage) {
   // 14 / 0.7 is 20.000000000000004 in binary: a hair's tolerance keeps it 20.
-  return static_cast<int>(std::ceil(static_cast<double>(agents) / (1 - shrinkage) - 1e-9));
+  const double gross = std::ceil(static_cast<double>(agents) / (1 - shrinkage) - 1e-9);
+  // A shrinkage a hair below 1 grosses up past any int: refused before the cast, not wrapped.
+  if (!(gross <= max_agents))
+    throw RangeError("too close to 1: more than 10,000,000 agents would have to be scheduled", "shrinkage");
+  return static_cast<int>(gross);
 }
 
 // Erlang C from Erlang B: C = N·B / (N − A·(1 − B)).

@@ -263,6 +263,8 @@ TEST(Staffing, BadInputNamesTheParameter) {
   }
   EXPECT_THROW((void)erlang_c_required({100, 1800, 180}, {20, 1.0}), InputError);
   EXPECT_THROW((void)erlang_c_required({100, 1800, 180}, {20, 0.8, 1, 1.0}), InputError);
+  // 14 agents / 10^-12 is 1.4·10^13 scheduled: past an int, which the cast used to wrap (UB).
+  EXPECT_THROW((void)erlang_c_required({100, 1800, 180}, {20, 0.8, 1, 1 - 1e-12}), RangeError);
   EXPECT_THROW((void)erlang_a({100, 1800, 180, 0}, 5, 20), InputError);
   EXPECT_THROW((void)staffing_plan({}), InputError);
 }
