@@ -495,9 +495,9 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator 
                                                      const char *ticket_json, size_t len, int64_t at_ms);
 
 /**
- * Adds everything `other` holds to `accumulator` (`other` is unchanged).
+ * Adds everything `other` holds to `accumulator` (`other` is unchanged), or nothing.
  * @return AFTERSALES_OK; AFTERSALES_EINPUT when they group differently;
- *         AFTERSALES_EINVALID_ARGUMENT.
+ *         AFTERSALES_EOUT_OF_RANGE when a count would pass 2^63 - 1; AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_merge(aftersales_kpi_accumulator *accumulator,
                                                        const aftersales_kpi_accumulator *other);
@@ -512,8 +512,8 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_to_json(const aftersales_kpi_ac
 /**
  * Reads a partial state written by aftersales_kpi_accumulator_to_json against the same policy.
  * @param out receives the accumulator; release it with aftersales_kpi_accumulator_free().
- * @return AFTERSALES_OK; AFTERSALES_EINPUT naming the JSON path of every problem;
- *         AFTERSALES_EINVALID_ARGUMENT.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT naming the JSON path of every problem (counts no
+ *         accumulator could reach included, docs/kpi.md); AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_from_json(const aftersales_policy *policy, const char *json,
                                                            size_t len, aftersales_kpi_accumulator **out);

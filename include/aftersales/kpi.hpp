@@ -122,8 +122,9 @@ class AFTERSALES_EXPORT KpiAccumulator {
   ///         report or names an SLA policy or metric this policy does not have.
   void add(const Ticket& ticket, Instant at, const SlaReport& sla);
 
-  /// Adds everything `other` accumulated.
-  /// @throws InputError if `other` groups differently or uses another policy's metrics.
+  /// Adds everything `other` accumulated, or nothing.
+  /// @throws InputError if `other` groups differently or uses another policy's metrics;
+  ///         RangeError if a count or sum of a group would pass 2^63 − 1.
   void merge(const KpiAccumulator& other);
 
   /// The KPIs so far; `orders` feeds `complaint_rate`.
@@ -133,7 +134,8 @@ class AFTERSALES_EXPORT KpiAccumulator {
   [[nodiscard]] std::string to_json() const;
 
   /// Reads a state written by `to_json` against the same policy.
-  /// @throws InputError naming the JSON path of every problem.
+  /// @throws InputError naming the JSON path of every problem, counts no accumulator could
+  ///         reach included (`satisfied` above `rated`; docs/kpi.md).
   static KpiAccumulator from_json(std::shared_ptr<const Policy> policy, std::string_view json);
 
  private:

@@ -55,9 +55,12 @@ AFTERSALES_EXPORT StaffingResult erlang_c_required(const QueueLoad& load, const 
 
 /// Erlang A performance of `agents` agents (`load.patience_s` > 0). Service level counts a
 /// contact as answered in time only if it is answered (not abandoned) within the answer time.
-/// @throws InputError as for `erlang_c`, or for a patience that is not positive;
-///         RangeError when the patience is so long against the arrivals that the queue would
-///         need more than 10 million states to describe.
+/// Any positive patience works: as it tends to 0 the results tend to Erlang B (callers who
+/// would wait abandon at once), as it grows to Erlang C (docs/staffing.md).
+/// @throws InputError as for `erlang_c`, or for a patience that is not positive, or when the
+///         patience is so long against the arrivals that the queue would need more than 10
+///         million states to describe; RangeError (on `answer_time_s`) when following such a
+///         long queue through the answer time would take over 10^9 steps.
 AFTERSALES_EXPORT StaffingResult erlang_a(const QueueLoad& load, int agents, double answer_time_s);
 
 /// The fewest agents meeting `goal` under Erlang A, grossed up for shrinkage.

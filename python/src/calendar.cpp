@@ -6,9 +6,13 @@
 
 #include <pybind11/numpy.h>
 
+#include <date/date.h>
+
+#include <array>
 #include <cstdint>
 #include <limits>
 #include <string>
+#include <string_view>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -22,13 +26,96 @@ namespace {
 // NumPy's NaT is the smallest int64 in both datetime64 and timedelta64 arrays.
 constexpr std::int64_t nat = std::numeric_limits<std::int64_t>::min();
 
-// Batch operands and results: int64 milliseconds in C order, viewed as datetime64[ms] or
-// timedelta64[ms] on the Python side.
-using MsArray = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
+// Batch operands: int64 counts of their own unit in C order, converted to milliseconds one
+// element at a time (with the index for errors); results: int64 milliseconds viewed as
+// datetime64[ms] or timedelta64[ms] on the Python side.
+using Int64Array = py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>;
 
 enum class Kind { instants, durations };
 
-py::object milliseconds(py::handle values, Kind kind, const char* name) {
+__extension__ typedef __int128 wide;
+
+// How a value of one datetime64/timedelta64 unit becomes milliseconds: × num / den, floored
+// for an instant (the millisecond it lies in), truncated toward zero for a duration (as
+// timedelta arguments are). NumPy's own astype wraps around silently past 64 bits, so the
+// arithmetic is done here, in 128 bits, and anything past int64 milliseconds is a RangeError.
+struct Unit {
+  Kind kind;
+  wide num = 1;  // count × the unit's milliseconds, or
+  wide den = 1;  // ... the unit's parts of a millisecond
+  std::int64_t months = 0;  // a calendar unit of datetime64 (M or Y): this many months each
+  std::string dtype;        // e.g. "datetime64[D]", for messages
+
+  [[nodiscard]] std::int64_t ms(std::int64_t value) const {
+    if (months != 0) return month_ms(value);
+    if (num == 1 && den == 1) return value;
+    wide scaled = 0;
+    if (__builtin_mul_overflow(wide{value}, num, &scaled)) beyond();
+    wide q = scaled / den;
+    if (kind == Kind::instants && scaled % den != 0 && scaled < 0) --q;
+    // INT64_MIN is NaT in every unit: a value converting to it is out of range too.
+    if (q <= std::numeric_limits<std::int64_t>::min() || q > std::numeric_limits<std::int64_t>::max()) beyond();
+    return static_cast<std::int64_t>(q);
+  }
+
+ private:
+  // Months since 1970-01 to the first instant of that month. Only years 1970-2200 are
+  // supported: a window around them keeps the date arithmetic in its range.
+  [[nodiscard]] std::int64_t month_ms(std::int64_t value) const {
+    wide total = 0;
+    if (__builtin_mul_overflow(wide{value}, wide{months}, &total) || total < -12 * 100 || total > 12 * 400) beyond();
+    const auto index = static_cast<int>(total) + 1970 * 12;
+    const date::sys_days day = date::year{index / 12} / date::month{static_cast<unsigned>(index % 12 + 1)} / 1;
+    return std::int64_t{day.time_since_epoch().count()} * 86'400'000;
+  }
+
+  [[noreturn]] void beyond() const {
+    throw RangeError(kind == Kind::instants
+                         ? "a " + dtype + " value outside the supported range (years 1970-2200)"
+                         : "a " + dtype + " value beyond 64-bit milliseconds (about 292 million years)");
+  }
+};
+
+struct UnitScale {
+  std::string_view name;
+  std::int64_t num;
+  std::int64_t den;
+};
+
+// Milliseconds per unit. NumPy's timedelta64 year and month are the mean Gregorian ones
+// (365.2425 days and a twelfth of it); a datetime64 year or month is a calendar one.
+constexpr std::array<UnitScale, 13> unit_scales{{
+    {"Y", 31'556'952'000, 1}, {"M", 2'629'746'000, 1}, {"W", 604'800'000, 1}, {"D", 86'400'000, 1},
+    {"h", 3'600'000, 1}, {"m", 60'000, 1}, {"s", 1'000, 1}, {"ms", 1, 1}, {"us", 1, 1'000},
+    {"ns", 1, 1'000'000}, {"ps", 1, 1'000'000'000}, {"fs", 1, 1'000'000'000'000}, {"as", 1, 1'000'000'000'000'000},
+}};
+
+Unit unit_of(const py::object& dtype, Kind kind, const char* name) {
+  const py::tuple data = py::module_::import("numpy").attr("datetime_data")(dtype);
+  const auto unit = data[0].cast<std::string>();
+  const auto count = data[1].cast<std::int64_t>();
+  Unit u{kind};
+  u.dtype = py::str(dtype).cast<std::string>();
+  if (kind == Kind::instants && (unit == "Y" || unit == "M")) {
+    u.months = unit == "Y" ? 12 * count : count;
+    return u;
+  }
+  for (const UnitScale& scale : unit_scales) {
+    if (scale.name != unit) continue;
+    u.num = wide{scale.num} * count;
+    u.den = scale.den;
+    return u;
+  }
+  throw py::type_error(std::string(name) + ": " + u.dtype + " has no unit of time");
+}
+
+// The values as an array of int64 counts of their unit, and that unit.
+struct Operand {
+  py::object counts;
+  Unit unit;
+};
+
+Operand operand(py::handle values, Kind kind, const char* name) {
   const py::module_ numpy = py::module_::import("numpy");
   const bool instants = kind == Kind::instants;
   // np.asarray turns a lone timedelta into an object array; timedelta64 keeps its microseconds.
@@ -40,30 +127,13 @@ py::object milliseconds(py::handle values, Kind kind, const char* name) {
                          (instants ? "datetime64 values (read as UTC)" : "timedelta64 values") +
                          ", got dtype " + py::str(dtype).cast<std::string>());
   }
-  const char* const target = instants ? "datetime64[ms]" : "timedelta64[ms]";
-  if (py::str(dtype).cast<std::string>() == target) {
-    return array.attr("view")("int64");  // no copy, nothing to round
-  }
-  if (instants) {
-    // Flooring puts an instant in the millisecond it lies in.
-    return array.attr("astype")(target).attr("view")("int64");
-  }
-  // astype floors; durations truncate toward zero, as timedelta arguments do.
-  const py::object negative = array.attr("__lt__")(numpy.attr("timedelta64")(0));
-  const py::object truncated = numpy.attr("where")(
-      negative, array.attr("__neg__")().attr("astype")(target).attr("__neg__")(),
-      array.attr("astype")(target));
-  return truncated.attr("view")("int64");
-}
-
-MsArray instants_of(py::handle values, const char* name) {
-  return MsArray(milliseconds(values, Kind::instants, name));
+  return {array.attr("view")("int64"), unit_of(dtype, kind, name)};  // a view: no copy
 }
 
 // Two operands broadcast against each other, as NumPy's binary operations do.
-std::pair<MsArray, MsArray> broadcast(const py::object& first, const py::object& second) {
+std::pair<Int64Array, Int64Array> broadcast(const py::object& first, const py::object& second) {
   const py::sequence both = py::module_::import("numpy").attr("broadcast_arrays")(first, second);
-  return {MsArray(both[0]), MsArray(both[1])};
+  return {Int64Array(both[0]), Int64Array(both[1])};
 }
 
 std::vector<py::ssize_t> shape_of(const py::array& array) {
@@ -91,15 +161,19 @@ auto at(const char* name, py::ssize_t index, Function&& function) -> decltype(fu
   }
 }
 
-Instant instant_at(const char* name, std::int64_t value, py::ssize_t index) {
-  return at(name, index, [&] { return instant_from_ms(value); });
+Instant instant_at(const char* name, const Unit& unit, std::int64_t value, py::ssize_t index) {
+  return at(name, index, [&] { return instant_from_ms(unit.ms(value)); });
+}
+
+Duration duration_at(const char* name, const Unit& unit, std::int64_t value, py::ssize_t index) {
+  return at(name, index, [&] { return Duration{unit.ms(value)}; });
 }
 
 // result[i] = element(i, operands[i]...), or `if_nat` where any operand is NaT. The loop runs
 // with the GIL released: it touches only C++ data, and the operands outlive it.
 template <class Out, class Element, class... Operands>
 py::array_t<Out> elementwise(Out if_nat, Element&& element, const Operands&... operands) {
-  const MsArray& first = std::get<0>(std::forward_as_tuple(operands...));
+  const Int64Array& first = std::get<0>(std::forward_as_tuple(operands...));
   py::array_t<Out> result(shape_of(first));
   Out* const out = result.mutable_data();
   const py::ssize_t size = first.size();
@@ -111,37 +185,43 @@ py::array_t<Out> elementwise(Out if_nat, Element&& element, const Operands&... o
 }
 
 py::array_t<bool> is_open_many(const Calendar& calendar, py::handle times) {
-  const auto is_open = [&](py::ssize_t i, std::int64_t t) {
-    return calendar.is_open(instant_at("times", t, i));
+  const Operand t = operand(times, Kind::instants, "times");
+  const auto is_open = [&](py::ssize_t i, std::int64_t value) {
+    return calendar.is_open(instant_at("times", t.unit, value, i));
   };
-  return elementwise(false, is_open, instants_of(times, "times"));
+  return elementwise(false, is_open, Int64Array(t.counts));
 }
 
 py::object next_open_many(const Calendar& calendar, py::handle times) {
-  const auto next_open = [&](py::ssize_t i, std::int64_t t) {
-    const Instant start = instant_at("times", t, i);
+  const Operand t = operand(times, Kind::instants, "times");
+  const auto next_open = [&](py::ssize_t i, std::int64_t value) {
+    const Instant start = instant_at("times", t.unit, value, i);
     return at("times", i, [&] { return ms(calendar.next_open(start)); });
   };
-  return as_datetimes(elementwise(nat, next_open, instants_of(times, "times")));
+  return as_datetimes(elementwise(nat, next_open, Int64Array(t.counts)));
 }
 
 py::object add_many(const Calendar& calendar, py::handle times, py::handle durations) {
-  const auto add = [&](py::ssize_t i, std::int64_t t, std::int64_t d) {
-    const Instant start = instant_at("times", t, i);
-    return at("durations", i, [&] { return ms(calendar.add(start, Duration{d})); });
+  const Operand t = operand(times, Kind::instants, "times");
+  const Operand d = operand(durations, Kind::durations, "durations");
+  const auto add = [&](py::ssize_t i, std::int64_t time, std::int64_t duration) {
+    const Instant start = instant_at("times", t.unit, time, i);
+    const Duration length = duration_at("durations", d.unit, duration, i);
+    return at("durations", i, [&] { return ms(calendar.add(start, length)); });
   };
-  const auto [t, d] = broadcast(milliseconds(times, Kind::instants, "times"),
-                                milliseconds(durations, Kind::durations, "durations"));
-  return as_datetimes(elementwise(nat, add, t, d));
+  const auto [time, duration] = broadcast(t.counts, d.counts);
+  return as_datetimes(elementwise(nat, add, time, duration));
 }
 
 py::object between_many(const Calendar& calendar, py::handle starts, py::handle ends) {
+  const Operand s = operand(starts, Kind::instants, "starts");
+  const Operand e = operand(ends, Kind::instants, "ends");
   const auto between = [&](py::ssize_t i, std::int64_t start, std::int64_t end) {
-    return calendar.between(instant_at("starts", start, i), instant_at("ends", end, i)).count();
+    const Instant from = instant_at("starts", s.unit, start, i);  // reported before `ends`
+    return calendar.between(from, instant_at("ends", e.unit, end, i)).count();
   };
-  const auto [s, e] = broadcast(milliseconds(starts, Kind::instants, "starts"),
-                                milliseconds(ends, Kind::instants, "ends"));
-  return as_timedeltas(elementwise(nat, between, s, e));
+  const auto [start, end] = broadcast(s.counts, e.counts);
+  return as_timedeltas(elementwise(nat, between, start, end));
 }
 
 std::string repr(const Calendar& calendar) {

@@ -174,7 +174,8 @@ void bind_accumulator(py::module_& m) {
       .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
            "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
            "the GIL released.")
-      .def("merge", &KpiAccumulator::merge, py::arg("other"), "Adds everything `other` holds.")
+      .def("merge", &KpiAccumulator::merge, py::arg("other"),
+           "Adds everything `other` holds, or nothing: RangeError if a count would pass 2^63 - 1.")
       .def("to_json", &KpiAccumulator::to_json, "The partial state as JSON text.")
       .def_static(
           "from_json",

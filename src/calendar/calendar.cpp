@@ -80,14 +80,38 @@ std::int64_t YearBlock::locate(std::int64_t open_ms) const noexcept {
   return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
 }
 
+namespace {
+
+// The most one year's block can hold: each of the local dates that can reach into the year
+// (366 and the margin `build` reads on each side) with the most ranges any date has, each range
+// giving at most one interval in a year, 12 bytes each; and the per-day index.
+std::size_t year_bytes_bound(const std::array<DayHours, 7>& weekly, const std::vector<DateOverride>& overrides) {
+  std::size_t ranges = 1;
+  for (const DayHours& hours : weekly) ranges = std::max(ranges, hours.size());
+  for (const DateOverride& o : overrides) ranges = std::max(ranges, o.hours.size());
+  constexpr std::size_t dates = 366 + 4;
+  constexpr std::size_t index_bytes = (366 + 2) * sizeof(std::int32_t);
+  return sizeof(YearBlock) + (dates * ranges + 1) * 3 * sizeof(std::int32_t) + index_bytes;
+}
+
+}  // namespace
+
 CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
-                           std::vector<DateOverride> overrides, std::vector<DayRange> holidays)
+                           std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
+                           std::size_t budget)
     : name_(std::move(name)),
       zone_name_(zone.name()),
       zone_(&zone),
       weekly_(std::move(weekly)),
       overrides_(std::move(overrides)),
-      holidays_(std::move(holidays)) {}
+      holidays_(std::move(holidays)) {
+  for (auto& total : totals_ms_) total.store(-1, std::memory_order_relaxed);
+  const std::size_t bound = year_bytes_bound(weekly_, overrides_);
+  if (bound * year_count <= budget) return;  // every year fits: keep all, lock-free
+  lru_ = std::make_unique<LruYears>();
+  // Two years at least: a query spanning a new year holds one while it fetches the next.
+  lru_->capacity = std::max<std::size_t>(2, budget / bound);
+}
 
 CalendarData::~CalendarData() {
   for (auto& slot : years_) delete slot.load(std::memory_order_acquire);
@@ -160,17 +184,68 @@ YearBlock CalendarData::build(int year) const {
   return block;
 }
 
-const YearBlock& CalendarData::year(int y) const {
-  auto& slot = years_[static_cast<std::size_t>(y - first_year)];
-  if (const YearBlock* ready = slot.load(std::memory_order_acquire)) return *ready;
+YearRef CalendarData::first_use(int y) const {
+  const auto index = static_cast<std::size_t>(y - first_year);
+  if (lru_) return kept_year(index);
+  auto& slot = years_[index];
   auto* built = new YearBlock(build(y));
+  totals_ms_[index].store(built->total_ms(), std::memory_order_relaxed);
   const YearBlock* expected = nullptr;
   if (slot.compare_exchange_strong(expected, built, std::memory_order_acq_rel, std::memory_order_acquire)) {
     log()->debug("calendar {}: built open intervals of {} ({} intervals)", name_, y, built->size());
-    return *built;
+    return YearRef(*built);
   }
   delete built;  // another thread published the same year first
-  return *expected;
+  return YearRef(*expected);
+}
+
+YearRef CalendarData::kept_year(std::size_t index) const {
+  LruYears& lru = *lru_;
+  {
+    const std::lock_guard lock(lru.mutex);
+    lru.last_use[index] = ++lru.clock;
+    if (const auto& kept = lru.blocks[index]) return YearRef(kept);
+  }
+  // Built outside the mutex: a dense year takes tens of milliseconds, and the years kept stay
+  // available meanwhile. Two threads may build the same year; the second copy is discarded.
+  const int y = first_year + static_cast<int>(index);
+  auto built = std::make_shared<const YearBlock>(build(y));
+  totals_ms_[index].store(built->total_ms(), std::memory_order_relaxed);
+  const std::lock_guard lock(lru.mutex);
+  auto& slot = lru.blocks[index];
+  if (!slot) {
+    if (lru.kept == lru.capacity) {
+      // Drop the least recently used year; a query still reading it keeps it alive until done.
+      std::size_t oldest = index;
+      for (std::size_t i = 0; i < year_count; ++i)
+        if (lru.blocks[i] && (oldest == index || lru.last_use[i] < lru.last_use[oldest])) oldest = i;
+      lru.blocks[oldest].reset();
+      --lru.kept;
+    }
+    log()->debug("calendar {}: built open intervals of {} ({} intervals; {} years kept at most)", name_, y,
+                 built->size(), lru.capacity);
+    slot = std::move(built);
+    ++lru.kept;
+  }
+  lru.last_use[index] = ++lru.clock;
+  return YearRef(slot);
+}
+
+std::int64_t CalendarData::year_total_ms(int y) const {
+  const std::int64_t known = totals_ms_[static_cast<std::size_t>(y - first_year)].load(std::memory_order_relaxed);
+  return known >= 0 ? known : year(y)->total_ms();
+}
+
+std::size_t CalendarData::years_kept() const noexcept { return lru_ ? lru_->capacity : year_count; }
+
+std::size_t CalendarData::years_held() const {
+  if (lru_) {
+    const std::lock_guard lock(lru_->mutex);
+    return lru_->kept;
+  }
+  return static_cast<std::size_t>(std::count_if(years_.begin(), years_.end(), [](const auto& slot) {
+    return slot.load(std::memory_order_acquire) != nullptr;
+  }));
 }
 
 }  // namespace detail
@@ -185,24 +260,27 @@ const std::string& Calendar::time_zone() const noexcept { return data_->time_zon
 
 bool Calendar::is_open(Instant t) const {
   detail::require_in_range(t, "instant");
-  const int y = detail::year_of(t);
-  const detail::YearBlock& block = data_->year(y);
-  const std::int64_t rel = t.time_since_epoch().count() - block.base_ms;
-  const std::size_t n = block.started_by(rel);
-  return n > 0 && rel < std::int64_t{block.ends[n - 1]} * 1000;
+  const detail::YearRef block = data_->year(detail::year_of(t));
+  const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
+  const std::size_t n = block->started_by(rel);
+  return n > 0 && rel < std::int64_t{block->ends[n - 1]} * 1000;
 }
 
 Instant Calendar::next_open(Instant t) const {
   detail::require_in_range(t, "instant");
   int y = detail::year_of(t);
-  const detail::YearBlock& block = data_->year(y);
-  const std::int64_t rel = t.time_since_epoch().count() - block.base_ms;
-  const std::size_t n = block.started_by(rel);
-  if (n > 0 && rel < std::int64_t{block.ends[n - 1]} * 1000) return t;
-  if (n < block.size()) return Instant{Duration{block.base_ms + std::int64_t{block.starts[n]} * 1000}};
+  {
+    const detail::YearRef block = data_->year(y);
+    const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
+    const std::size_t n = block->started_by(rel);
+    if (n > 0 && rel < std::int64_t{block->ends[n - 1]} * 1000) return t;
+    if (n < block->size()) return Instant{Duration{block->base_ms + std::int64_t{block->starts[n]} * 1000}};
+  }
   for (++y; y <= last_year; ++y) {
-    const detail::YearBlock& later = data_->year(y);
-    if (later.size() > 0) return Instant{Duration{later.base_ms + std::int64_t{later.starts[0]} * 1000}};
+    // A year without open time needs no block: its remembered total says so.
+    if (data_->year_total_ms(y) == 0) continue;
+    const detail::YearRef later = data_->year(y);
+    return Instant{Duration{later->base_ms + std::int64_t{later->starts[0]} * 1000}};
   }
   detail::result_out_of_range(name());
 }
@@ -214,14 +292,20 @@ Instant Calendar::add(Instant t, Duration d) const {
   if (d == Duration::zero()) return t;
   if (d > max_instant - min_instant) detail::result_out_of_range(name());
   int y = detail::year_of(t);
-  const detail::YearBlock* block = &data_->year(y);
-  // Open time still wanted, counted from the start of the current year's block.
-  std::int64_t wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) + d.count();
-  while (wanted > block->total_ms()) {
-    wanted -= block->total_ms();
-    if (++y > last_year) detail::result_out_of_range(name());
-    block = &data_->year(y);
+  std::int64_t wanted = 0;  // open time still wanted, counted from the start of year y
+  std::int64_t total = 0;
+  {
+    const detail::YearRef block = data_->year(y);
+    wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) + d.count();
+    total = block->total_ms();
   }
+  // Whole years are skipped by their totals, without their blocks.
+  while (wanted > total) {
+    wanted -= total;
+    if (++y > last_year) detail::result_out_of_range(name());
+    total = data_->year_total_ms(y);
+  }
+  const detail::YearRef block = data_->year(y);
   const Instant result{Duration{block->base_ms + block->locate(wanted)}};
   if (result > max_instant) detail::result_out_of_range(name());
   return result;
@@ -231,13 +315,19 @@ Duration Calendar::between(Instant from, Instant to) const {
   detail::require_in_range(from, "start");
   detail::require_in_range(to, "end");
   if (to < from) return -between(to, from);
-  int y = detail::year_of(from);
+  const int first = detail::year_of(from);
   const int last = detail::year_of(to);
-  const detail::YearBlock* block = &data_->year(y);
-  std::int64_t open = -block->open_ms_before(from.time_since_epoch().count() - block->base_ms);
-  for (; y < last; block = &data_->year(++y)) open += block->total_ms();
-  open += block->open_ms_before(to.time_since_epoch().count() - block->base_ms);
-  return Duration{open};
+  std::int64_t open = 0;
+  {
+    const detail::YearRef block = data_->year(first);
+    open = -block->open_ms_before(from.time_since_epoch().count() - block->base_ms);
+    if (first == last) return Duration{open + block->open_ms_before(to.time_since_epoch().count() - block->base_ms)};
+    open += block->total_ms();
+  }
+  // Whole years between by their totals, without their blocks.
+  for (int y = first + 1; y < last; ++y) open += data_->year_total_ms(y);
+  const detail::YearRef block = data_->year(last);
+  return Duration{open + block->open_ms_before(to.time_since_epoch().count() - block->base_ms)};
 }
 
 }  // namespace aftersales

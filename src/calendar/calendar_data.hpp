@@ -6,6 +6,8 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -66,13 +68,36 @@ inline constexpr std::size_t weekday_index(std::int32_t day) noexcept {
 
 inline constexpr int first_year = 1970;
 inline constexpr int last_year = 2200;
+inline constexpr std::size_t year_count = last_year - first_year + 1;
+
+/// A year's block while a query uses it. A calendar that keeps every year it builds hands out
+/// plain references; one over its memory budget may drop a year while a query still reads it,
+/// so the reference also owns the block until the query lets go.
+class YearRef {
+ public:
+  explicit YearRef(const YearBlock& block) noexcept : block_(&block) {}
+  explicit YearRef(std::shared_ptr<const YearBlock> block) noexcept : block_(block.get()), owner_(std::move(block)) {}
+
+  [[nodiscard]] const YearBlock& operator*() const noexcept { return *block_; }
+  [[nodiscard]] const YearBlock* operator->() const noexcept { return block_; }
+
+ private:
+  const YearBlock* block_;
+  std::shared_ptr<const YearBlock> owner_;  // empty unless the year may be dropped
+};
+
+/// Memory a calendar's year blocks may hold (docs/calendars.md, "Memory"). A calendar whose
+/// 231 years all fit keeps every year it builds; a denser one keeps the most recently used
+/// years that fit.
+inline constexpr std::size_t year_cache_budget = std::size_t{32} << 20;
 
 class CalendarData {
  public:
   /// `overrides` and `holidays` are each sorted and free of overlaps; an override wins over
   /// a holiday on the same date.
   CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
-               std::vector<DateOverride> overrides, std::vector<DayRange> holidays);
+               std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
+               std::size_t budget = year_cache_budget);
   ~CalendarData();
   CalendarData(const CalendarData&) = delete;
   CalendarData& operator=(const CalendarData&) = delete;
@@ -80,16 +105,44 @@ class CalendarData {
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& time_zone_name() const noexcept { return zone_name_; }
 
-  /// The open intervals of UTC year `year`, built on first use. Lock-free and safe to call
-  /// from many threads: racing builders publish with a compare-exchange and the loser's
-  /// copy is discarded.
-  [[nodiscard]] const YearBlock& year(int year) const;
+  /// The open intervals of UTC year `year`, built on first use. Safe to call from many
+  /// threads. Within the budget it is lock-free: racing builders publish with a
+  /// compare-exchange and the loser's copy is discarded. Over it, a mutex guards the years kept
+  /// and the least recently used one is dropped to make room (builds run outside the mutex).
+  [[nodiscard]] YearRef year(int year) const {
+    // The hot path, inline: a year already built by a calendar that keeps all of them.
+    if (!lru_)
+      if (const YearBlock* ready = years_[static_cast<std::size_t>(year - first_year)].load(std::memory_order_acquire))
+        return YearRef(*ready);
+    return first_use(year);
+  }
+
+  /// The year's open time in ms: remembered for every year once built, even one dropped
+  /// since, so spans of whole years never rebuild them.
+  [[nodiscard]] std::int64_t year_total_ms(int year) const;
+
+  /// At most this many years are kept at once; `year_count` when all of them fit the budget.
+  [[nodiscard]] std::size_t years_kept() const noexcept;
+  /// How many years are kept now.
+  [[nodiscard]] std::size_t years_held() const;
 
   /// The open hours of local date `day` (days since the epoch) after applying overrides.
   [[nodiscard]] const DayHours& hours_on(std::int32_t day) const;
 
  private:
   YearBlock build(int year) const;
+  YearRef first_use(int year) const;  // not built yet, or kept by last use
+  YearRef kept_year(std::size_t index) const;
+
+  // The years kept by a calendar over the budget, by last use.
+  struct LruYears {
+    std::mutex mutex;
+    std::size_t capacity = 0;
+    std::size_t kept = 0;
+    std::uint64_t clock = 0;
+    std::array<std::shared_ptr<const YearBlock>, year_count> blocks;
+    std::array<std::uint64_t, year_count> last_use{};
+  };
 
   std::string name_;
   std::string zone_name_;
@@ -97,7 +150,9 @@ class CalendarData {
   std::array<DayHours, 7> weekly_;      // indexed by ISO weekday - 1 (Monday = 0)
   std::vector<DateOverride> overrides_;
   std::vector<DayRange> holidays_;
-  mutable std::array<std::atomic<const YearBlock*>, last_year - first_year + 1> years_{};
+  mutable std::array<std::atomic<const YearBlock*>, year_count> years_{};  // within the budget
+  mutable std::unique_ptr<LruYears> lru_;                                   // over it; else null
+  mutable std::array<std::atomic<std::int64_t>, year_count> totals_ms_;    // −1 until built
 };
 
 }  // namespace aftersales::detail

@@ -317,7 +317,7 @@ KpiGroup group_result(const GroupState& g, const KpiState& state, const KpiOrder
   r.resolution = stats_of(g.resolution);
   const SlaSection& sla = state.policy->data().sla;
   for (std::size_t id = 0; id < g.sla.size(); ++id)
-    if (g.sla[id][0] + g.sla[id][1] > 0)
+    if (g.sla[id][0] != 0 || g.sla[id][1] != 0)
       r.sla.push_back({std::string(sla.metric_name(id)), g.sla[id][0], g.sla[id][1]});
   r.fcr_rate = ratio(c[fcr], c[resolved]);
   r.one_touch_rate = ratio(c[one_touch], c[resolved]);
@@ -375,6 +375,19 @@ void GroupState::merge(const GroupState& other) {
     sla[i][0] += other.sla[i][0];
     sla[i][1] += other.sla[i][1];
   }
+}
+
+std::optional<std::string> merge_overflow(const KpiState& state, const GroupState& target, const GroupState& other) {
+  std::int64_t ignored = 0;
+  for (std::size_t i = 0; i < counter_count; ++i)
+    if (__builtin_add_overflow(target.counts[i], other.counts[i], &ignored)) return std::string(counter_names[i]);
+  if (!target.first_response.merge_fits(other.first_response)) return "first_response";
+  if (!target.resolution.merge_fits(other.resolution)) return "resolution";
+  for (std::size_t id = 0; id < std::min(target.sla.size(), other.sla.size()); ++id)
+    for (std::size_t side = 0; side < 2; ++side)
+      if (__builtin_add_overflow(target.sla[id][side], other.sla[id][side], &ignored))
+        return "sla." + std::string(state.policy->data().sla.metric_name(id));
+  return std::nullopt;
 }
 
 KpiState::KpiState(std::shared_ptr<const Policy> p, KpiOptions o) : policy(std::move(p)), options(std::move(o)) {
@@ -554,6 +567,14 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
     throw InputError("cannot merge KPI accumulators that group differently (group_by and day_calendar must match)");
   if (state_->sla_metric_count != other.state_->sla_metric_count)
     throw InputError("cannot merge KPI accumulators of policies with different SLA metrics");
+  // Every group is checked before any changes: a merge that would overflow leaves this
+  // accumulator as it was.
+  for (const auto& [code, g] : other.state_->groups) {
+    const auto it = state_->groups.find(code);
+    if (it == state_->groups.end()) continue;
+    if (const auto tally = detail::merge_overflow(*state_, it->second, g))
+      throw RangeError("merging these KPI states would take the " + *tally + " count of a group past 2^63 - 1");
+  }
   for (const auto& [code, g] : other.state_->groups) {
     auto [it, inserted] = state_->groups.try_emplace(code, g);
     if (!inserted) it->second.merge(g);

@@ -66,6 +66,10 @@ struct KpiState {
   char day_text_[10] = {};
 };
 
+/// The first tally of `target` that `target.merge(other)` would take past 2^63 − 1, by name
+/// ("resolved", "resolution", "sla.refund"); nullopt when the merge fits.
+std::optional<std::string> merge_overflow(const KpiState& state, const GroupState& target, const GroupState& other);
+
 /// The state as JSON, and back (docs/kpi.md, "partial state").
 std::string state_to_json(const KpiState& state);
 void state_from_json(KpiState& state, std::string_view json);

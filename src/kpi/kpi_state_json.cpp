@@ -34,17 +34,58 @@ void write_sketch(JsonWriter& w, const QuantileSketch& s) {
   w.end_object();
 }
 
-// Bounded so that merging any two valid states cannot overflow (10^15 milliseconds is 31,000
-// years; 10^15 tickets is more than any desk will see).
-constexpr std::int64_t max_count = 1'000'000'000'000'000;
-
+// Any 64-bit count the accumulator can hold: merging checks its sums (merge_overflow), so
+// whatever it writes reads back.
 std::optional<std::int64_t> count(const Node& node) {
   const auto value = node.integer();
-  if (value && (*value < 0 || *value > max_count)) {
-    node.problem("expected a count (an integer from 0 to 10^15), found " + std::to_string(*value));
+  if (value && *value < 0) {
+    node.problem("expected a count (an integer from 0 to 2^63 - 1), found " + std::to_string(*value));
     return std::nullopt;
   }
   return value;
+}
+
+// What counting a ticket (Adder::count_ticket) adds to its group keeps these between the
+// counters of every state the accumulator can reach: `parts` sum to at most `whole`, or to
+// exactly `whole`. A state breaking one was not written by it, and would report rates above 1.
+constexpr std::size_t no_counter = counter_count;
+struct Relation {
+  std::array<std::size_t, 2> parts;
+  std::size_t whole;
+  bool equal;
+};
+constexpr std::array<Relation, 13> relations{{
+    {{resolved, backlog}, tickets, true},  // every ticket is solved or not
+    {{ever_resolved, no_counter}, tickets, false},
+    {{resolved, no_counter}, ever_resolved, false},  // a solved ticket became solved
+    {{reopened, no_counter}, ever_resolved, false},  // only a solved ticket reopens
+    {{one_touch, no_counter}, resolved, false},
+    {{fcr, bot_resolved}, one_touch, false},  // one human reply, or none
+    {{escalated, no_counter}, tickets, false},
+    {{reassigned, no_counter}, tickets, false},
+    {{rated, no_counter}, tickets, false},
+    {{satisfied, no_counter}, rated, false},
+    {{nps_rated, no_counter}, tickets, false},
+    {{promoters, detractors}, nps_rated, false},
+    {{complaints, no_counter}, tickets, false},
+}};
+
+void check_relations(const Node& counts_node, const GroupState& g) {
+  for (const Relation& r : relations) {
+    // Counts are never negative: the sum of two fits 64 unsigned bits.
+    std::string parts(counter_names[r.parts[0]]);
+    auto sum = static_cast<std::uint64_t>(g.counts[r.parts[0]]);
+    if (r.parts[1] != no_counter) {
+      parts += " + " + std::string(counter_names[r.parts[1]]);
+      sum += static_cast<std::uint64_t>(g.counts[r.parts[1]]);
+    }
+    const auto whole = static_cast<std::uint64_t>(g.counts[r.whole]);
+    if (r.equal ? sum == whole : sum <= whole) continue;
+    if (const auto first = counts_node.member(counter_names[r.parts[0]]))
+      first->problem(parts + " (" + std::to_string(sum) + ") must " + (r.equal ? "equal " : "be at most ") +
+                     std::string(counter_names[r.whole]) + " (" + std::to_string(whole) +
+                     "): no accumulator counts a ticket so");
+  }
 }
 
 std::optional<std::vector<std::int64_t>> counts(const Node& node) {
@@ -111,16 +152,27 @@ void read_group(const Node& node, KpiState& state) {
   const auto key_node = node.required("key");
   GroupState g;
   if (key_node) g.key = read_key(*key_node, state.options.group_by.size());
-  if (const auto counts_node = node.required("counts")) {
-    if (counts_node->any_object() != nullptr) {
-      for (std::size_t i = 0; i < counter_count; ++i)
-        if (const auto member = counts_node->required(counter_names[i]))
-          if (const auto v = count(*member)) g.counts[i] = *v;
-    }
+  std::optional<Node> counts_node = node.required("counts");
+  if (counts_node && counts_node->any_object() != nullptr) {
+    std::size_t read = 0;
+    for (std::size_t i = 0; i < counter_count; ++i)
+      if (const auto member = counts_node->required(counter_names[i]))
+        if (const auto v = count(*member)) {
+          g.counts[i] = *v;
+          ++read;
+        }
+    if (read == counter_count) check_relations(*counts_node, g);
+    else counts_node.reset();  // its problems are reported; relations between the rest would mislead
   }
   for (const auto& [name, sketch] : {std::pair{"first_response", &g.first_response}, std::pair{"resolution", &g.resolution}})
     if (const auto member = node.required(name))
-      if (auto s = read_sketch(*member)) *sketch = std::move(*s);
+      if (auto s = read_sketch(*member)) {
+        *sketch = std::move(*s);
+        // Each solved ticket adds its resolution time: that sketch holds one value per resolved.
+        if (sketch == &g.resolution && counts_node && sketch->count() != g.counts[resolved])
+          member->problem("holds " + std::to_string(sketch->count()) + " values, not one per resolved ticket (" +
+                          std::to_string(g.counts[resolved]) + ")");
+      }
   if (const auto sla_node = node.member("sla")) {
     if (const auto* object = sla_node->any_object()) {
       const SlaSection& sla = state.policy->data().sla;
@@ -142,6 +194,11 @@ void read_group(const Node& node, KpiState& state) {
   }
   if (!key_node || g.key.size() != state.options.group_by.size()) return;
   GroupState& target = state.group(g.key);
+  // A key listed twice adds up, as a merge would: checked the same way.
+  if (const auto tally = merge_overflow(state, target, g)) {
+    node.problem("this group's key came before, and together their " + *tally + " count passes 2^63 - 1");
+    return;
+  }
   target.merge(g);
 }
 
@@ -176,7 +233,7 @@ std::string state_to_json(const KpiState& state) {
     w.key("sla").begin_object();
     const SlaSection& sla = state.policy->data().sla;
     for (std::size_t id = 0; id < g->sla.size(); ++id) {
-      if (g->sla[id][0] + g->sla[id][1] == 0) continue;
+      if (g->sla[id][0] == 0 && g->sla[id][1] == 0) continue;
       w.key(sla.metric_name(id)).begin_array().value(g->sla[id][0]).value(g->sla[id][1]).end_array();
     }
     w.end_object();

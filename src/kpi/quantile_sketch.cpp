@@ -89,6 +89,11 @@ void QuantileSketch::merge(const QuantileSketch& other) {
     if (other.buckets_[i] != 0) add_index(other.offset_ + static_cast<std::int32_t>(i), other.buckets_[i]);
 }
 
+bool QuantileSketch::merge_fits(const QuantileSketch& other) const noexcept {
+  std::int64_t ignored = 0;
+  return !__builtin_add_overflow(count_, other.count_, &ignored) && !__builtin_add_overflow(sum_, other.sum_, &ignored);
+}
+
 std::optional<double> QuantileSketch::quantile(double q) const {
   if (count_ == 0) return std::nullopt;
   const auto rank = static_cast<std::int64_t>(std::floor(q * static_cast<double>(count_ - 1)));
@@ -130,6 +135,11 @@ std::optional<QuantileSketch> QuantileSketch::bucketed_from(std::int64_t sum, st
     count += b;
   }
   if (count <= static_cast<std::int64_t>(exact_limit)) return std::nullopt;
+  // Values of 0 ms are the zeros: the minimum is 0 exactly when there are some. And `count`
+  // values between min and max sum to between count × min and count × max.
+  if ((zeros > 0) != (min == 0)) return std::nullopt;
+  __extension__ typedef __int128 wide;
+  if (sum < wide{count} * min || sum > wide{count} * max) return std::nullopt;
   QuantileSketch s;
   s.bucketed_ = true;
   s.count_ = count;

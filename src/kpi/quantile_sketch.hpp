@@ -21,6 +21,9 @@ class QuantileSketch {
 
   void add(std::int64_t ms);
   void merge(const QuantileSketch& other);
+  /// Whether `merge(other)` keeps the count and the sum within 64 bits (every bucket is at
+  /// most the count, so they fit too).
+  [[nodiscard]] bool merge_fits(const QuantileSketch& other) const noexcept;
 
   [[nodiscard]] std::int64_t count() const noexcept { return count_; }
   [[nodiscard]] std::int64_t sum() const noexcept { return sum_; }

@@ -18,6 +18,8 @@ constexpr double infinity = std::numeric_limits<double>::infinity();
 // Agents are counted in int; a queue needing more is outside any plan this serves.
 constexpr int max_agents = 10'000'000;
 constexpr std::size_t max_states = 10'000'000;
+// Steps × states of the service-level computation: about a second.
+constexpr double max_work = 1e9;
 
 void require(bool ok, const std::string& name, const std::string& expected, double value) {
   if (!ok) throw InputError(name + " must be " + expected + ", not " + std::to_string(value), name);
@@ -54,7 +56,11 @@ double traffic_of(const QueueLoad& load) { return load.contacts * load.aht_s / l
 
 int scheduled(int agents, double shrinkage) {
   // 14 / 0.7 is 20.000000000000004 in binary: a hair's tolerance keeps it 20.
-  return static_cast<int>(std::ceil(static_cast<double>(agents) / (1 - shrinkage) - 1e-9));
+  const double gross = std::ceil(static_cast<double>(agents) / (1 - shrinkage) - 1e-9);
+  // A shrinkage a hair below 1 grosses up past any int: refused before the cast, not wrapped.
+  if (!(gross <= max_agents))
+    throw RangeError("too close to 1: more than 10,000,000 agents would have to be scheduled", "shrinkage");
+  return static_cast<int>(gross);
 }
 
 // Erlang C from Erlang B: C = N·B / (N − A·(1 − B)).
@@ -97,30 +103,57 @@ double log_add(double a, double b) {
   return a + std::log1p(std::exp(b - a));
 }
 
+// Whether a customer with fewer than `k` ahead has surely left the queue (served or abandoned)
+// by the answer time, given x = (Nμ + θ)·t. Each of its at most k stages ends at a rate of at
+// least Nμ + θ, so it still waits with probability at most P(Poisson(x) < k), which for x ≥ k
+// is at most k·e^−x·x^(k−1)/(k−1)!.
+bool settled(double x, std::size_t k) {
+  const auto stages = static_cast<double>(k);
+  if (!(x >= stages)) return false;
+  if (std::isinf(x)) return true;
+  return std::log(stages) - x + (stages - 1) * std::log(x) - std::lgamma(stages) < std::log(1e-17);
+}
+
 // P(a customer who finds `ahead[i]`-weighted queues of i customers before it is served within
-// t), by uniformisation of the pure-death chain it sees: with j ahead the line moves at rate
-// n·μ + j·θ (a server frees or someone ahead abandons), and the customer abandons at rate θ.
-double served_within(const std::vector<double>& ahead, double n_mu, double theta, double t) {
-  if (t == 0 || n_mu == 0) return 0;
+// t), in units of the mean patience (θ = 1, so nothing overflows however short it is): `np` is
+// Nμ/θ and x = θt. With j ahead the line moves at rate np + j (a server frees or someone
+// ahead abandons) and the customer abandons at rate 1; it is served only after moving up at
+// every stage, with probability Π_{l=0..j} (np + l) / (np + l + 1) = np / (np + j + 1).
+// Once every customer has surely left by t (`settled`: a patience or a handle time short
+// against t), that is the answer; otherwise the pure-death chain is solved by uniformisation.
+double served_within(const std::vector<double>& ahead, double np, double t, double patience) {
+  const double x = t / patience;
+  if (x == 0 || np == 0) return 0;
   const std::size_t k = ahead.size();
-  const double lambda = n_mu + static_cast<double>(k - 1) * theta + theta;
-  const double mean = lambda * t;
+  if (settled((np + 1) * x, k)) {
+    double served = 0;
+    for (std::size_t i = 0; i < k; ++i) served += ahead[i] * np / (np + static_cast<double>(i) + 1);
+    return served;
+  }
+  const double lambda = np + static_cast<double>(k);
+  const double mean = lambda * x;
+  // Not `settled`: (Nμ + θ)·t is about k at most, so the work is about k³, large only when
+  // a very long queue still moves within the answer time.
+  const double steps = mean + 12 * std::sqrt(mean) + 30;
+  if (!(steps * static_cast<double>(k) <= max_work))
+    throw RangeError("too long to follow a queue this long through (over 10^9 steps); a shorter answer time or patience fits",
+                     "answer_time_s");
   std::vector<double> v = ahead;
   double served = 0;     // mass served after m jumps
   double result = 0;
   double mass_left = 1;  // Poisson mass not yet weighed
   const auto log_poisson = [&](double m) { return -mean + m * std::log(mean) - std::lgamma(m + 1); };
-  const auto last = static_cast<std::size_t>(mean + 12 * std::sqrt(mean) + 30);
+  const auto last = static_cast<std::size_t>(steps);
   for (std::size_t m = 0; m <= last; ++m) {
     const double weight = std::exp(log_poisson(static_cast<double>(m)));
     result += weight * served;
     mass_left -= weight;
     // One jump of the uniformised chain.
-    served += v[0] * n_mu / lambda;
+    served += v[0] * np / lambda;
     for (std::size_t j = 0; j < k; ++j) {
-      const double rate_j = n_mu + static_cast<double>(j) * theta;
-      const double stay = 1 - (rate_j + theta) / lambda;
-      const double from_above = j + 1 < k ? v[j + 1] * (n_mu + static_cast<double>(j + 1) * theta) / lambda : 0;
+      const double rate_j = np + static_cast<double>(j);
+      const double stay = 1 - (rate_j + 1) / lambda;
+      const double from_above = j + 1 < k ? v[j + 1] * (rate_j + 1) / lambda : 0;
       v[j] = v[j] * stay + from_above;
     }
   }
@@ -166,23 +199,23 @@ StaffingResult erlang_a(const QueueLoad& load, int agents, double answer_time_s)
   r.traffic = traffic_of(load);
   if (r.traffic == 0) return r;
   const double lambda = load.contacts / load.interval_s;
-  const double mu = 1 / load.aht_s;
-  const double theta = 1 / load.patience_s;
-  const double n_mu = agents * mu;
+  const double patience = load.patience_s;
+  // Nμ/θ: θ = 1/patience is never formed, so a denormal patience cannot overflow it.
+  const double np = agents / load.aht_s * patience;
 
   // States 0..n relative to state n: their sum is 1 / ErlangB(n, A), kept as a logarithm
   // by 1/B(m) = 1 + (m/A)·1/B(m−1).
   double log_low = 0;
   for (int m = 1; m <= agents; ++m) log_low = log_add(0, std::log(m / r.traffic) + log_low);
 
-  // States n+i relative to state n: log of Π_{j=1..i} λ / (nμ + jθ), until they are
-  // negligible and falling.
+  // States n+i relative to state n: log of Π_{j=1..i} λ / (nμ + jθ) = Π λ·patience / (np + j),
+  // until they are negligible and falling.
   std::vector<double> log_tail{0.0};
   double peak = 0;
   for (std::size_t i = 1;; ++i) {
     require(i < max_states, "patience_s", "short enough for the arrivals (the queue would exceed 10 million)",
             load.patience_s);
-    const double step = std::log(lambda / (n_mu + static_cast<double>(i) * theta));
+    const double step = std::log(lambda * patience / (np + static_cast<double>(i)));
     const double next = log_tail.back() + step;
     if (step < 0 && next < peak - 50) break;
     log_tail.push_back(next);
@@ -192,19 +225,25 @@ StaffingResult erlang_a(const QueueLoad& load, int agents, double answer_time_s)
   double total = std::exp(log_low - scale);
   for (std::size_t i = 1; i < log_tail.size(); ++i) total += std::exp(log_tail[i] - scale);
 
+  // Abandonment θ·Lq/λ summed as Σ π_{n+i}·(i+1)θ / (nμ + (i+1)θ), by the balance
+  // π_{n+i+1}·(nμ + (i+1)θ) = λ·π_{n+i}: weights below 1 on the states kept. Summing θ·i·π_{n+i}
+  // instead multiplies the states cut off as negligible by a θ that may be huge: a short
+  // patience then lost every abandonment.
   std::vector<double> waiting(log_tail.size());  // π_{n+i}: an arrival finds i customers ahead
   double p_wait = 0;
-  double queue_length = 0;
+  double abandoning = 0;
   for (std::size_t i = 0; i < log_tail.size(); ++i) {
     waiting[i] = std::exp(log_tail[i] - scale) / total;
     p_wait += waiting[i];
-    queue_length += static_cast<double>(i) * waiting[i];
+    const double ahead_and_self = static_cast<double>(i) + 1;
+    abandoning += waiting[i] * ahead_and_self / (np + ahead_and_self);
   }
   r.probability_wait = std::min(1.0, p_wait);
-  r.abandonment = std::min(1.0, theta * queue_length / lambda);
-  r.asa_s = queue_length / lambda;
+  r.abandonment = std::min(1.0, abandoning);
+  r.asa_s = abandoning * patience;  // Lq / λ = (θ·Lq / λ) / θ
   r.occupancy = agents == 0 ? 0 : std::min(1.0, r.traffic * (1 - r.abandonment) / agents);
-  r.service_level = std::clamp(1 - r.probability_wait + served_within(waiting, n_mu, theta, answer_time_s), 0.0, 1.0);
+  r.service_level =
+      std::clamp(1 - r.probability_wait + served_within(waiting, np, answer_time_s, patience), 0.0, 1.0);
   return r;
 }
 
@@ -216,7 +255,7 @@ StaffingResult erlang_a_required(const QueueLoad& load, const ServiceGoal& goal)
   // Both the service level and the occupancy improve with every agent added: search the
   // smallest count that meets the goal between a failing and a passing one.
   int low = -1;
-  int high = std::max(1, static_cast<int>(std::ceil(traffic_of(load))));
+  int high = static_cast<int>(std::clamp(std::ceil(traffic_of(load)), 1.0, double{max_agents / 2}));
   while (!meets(erlang_a(load, high, goal.answer_time_s), goal)) {
     require(high < max_agents / 2, "contacts", "a load that 10 million agents can serve", load.contacts);
     low = high;

@@ -106,6 +106,27 @@ int main(void) {
 
   aftersales_kpi_accumulator_free(b);
 
+  /* A merge past 64 bits (5e18 + 5e18 tickets > 2^63 - 1) is refused as out of range; a
+   * state with more satisfied than rated customers is refused when read, naming the path. */
+  {
+    static const char big[] =
+        "{\"kpi_state\": 1, \"group_by\": [], \"groups\": [{\"key\": [], \"counts\": {"
+        "\"tickets\": 5000000000000000000, \"resolved\": 0, \"backlog\": 5000000000000000000, "
+        "\"ever_resolved\": 0, \"reopened\": 0, \"fcr\": 0, \"one_touch\": 0, \"bot_resolved\": 0, "
+        "\"escalated\": 0, \"reassigned\": 0, \"rated\": 1, \"satisfied\": 0, \"nps_rated\": 0, "
+        "\"promoters\": 0, \"detractors\": 0, \"complaints\": 0}, "
+        "\"first_response\": {\"sum_ms\": 0, \"values\": []}, \"resolution\": {\"sum_ms\": 0, \"values\": []}}]}";
+    char impossible[sizeof big];
+    CHECK(aftersales_kpi_accumulator_from_json(policy, big, sizeof big - 1, &b) == AFTERSALES_OK);
+    CHECK(aftersales_kpi_accumulator_merge(b, b) == AFTERSALES_EOUT_OF_RANGE &&
+          strstr(aftersales_last_error(), "tickets") != NULL);
+    aftersales_kpi_accumulator_free(b);
+    memcpy(impossible, big, sizeof big);
+    memcpy(strstr(impossible, "\"satisfied\": 0") + 13, "7", 1); /* satisfied 7 of 1 rated */
+    CHECK(aftersales_kpi_accumulator_from_json(policy, impossible, sizeof big - 1, &b) == AFTERSALES_EINPUT &&
+          b == NULL && strstr(aftersales_last_error(), "groups[0].counts.satisfied") != NULL);
+  }
+
   /* Errors: a bad dimension names its path; a bad ticket; NULL handles. */
   CHECK(aftersales_kpi_accumulator_new(policy, "{\"group_by\": [\"team\"]}", &b) == AFTERSALES_EINPUT &&
         strstr(aftersales_last_error(), "group_by[0]") != NULL && b == NULL);

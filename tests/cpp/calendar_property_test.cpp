@@ -120,6 +120,99 @@ TEST(CalendarConcurrent, CalendarOutlivesItsPolicy) {
   EXPECT_EQ(calendar.add(t, 90min), parse_instant("2026-11-11T01:30:00Z"));
 }
 
+// Calendar memory (docs/calendars.md, "Memory"): a calendar whose years do not all fit the
+// budget keeps the most recently used ones. Before, every year built stayed: a calendar of 720
+// one-minute ranges a day held 1 GB once queried over 1970-2200.
+
+// UTC, open the first half of every hour: 24 ranges a day, [HH:00, HH:30).
+std::array<detail::DayHours, 7> half_hours() {
+  detail::DayHours day;
+  for (std::int32_t h = 0; h < 24; ++h) day.push_back({h * 60, h * 60 + 30});
+  return {day, day, day, day, day, day, day};
+}
+
+// Open time in [1970-01-01, t) of that calendar, worked out by hand: 30 minutes of every whole
+// hour, and the first 30 minutes of the hour t is in.
+Duration open_before(Instant t) {
+  const std::int64_t ms = t.time_since_epoch().count();
+  return Duration{ms / 3'600'000 * 1'800'000 + std::min<std::int64_t>(ms % 3'600'000, 1'800'000)};
+}
+
+// A year block of 24 ranges a day holds at most (370 dates × 24 + 1) × 12 bytes = 106,572
+// bytes of intervals, plus its 1,472-byte day index: about 108 KB. A 250,000-byte budget keeps
+// 2 years (250,000 / 108,000 = 2.3); the default 32 MiB keeps all 231 (231 × 108 KB = 25 MB).
+Calendar half_hours_calendar(std::size_t budget) {
+  return Calendar(std::make_shared<const detail::CalendarData>("half-hours", *date::locate_zone("UTC"), half_hours(),
+                                                               std::vector<detail::DateOverride>{},
+                                                               std::vector<detail::DayRange>{}, budget));
+}
+
+TEST(CalendarMemory, AnOverBudgetCalendarKeepsFewYearsAndAnswersAlike) {
+  const detail::CalendarData all("x", *date::locate_zone("UTC"), half_hours(), {}, {});
+  EXPECT_EQ(all.years_kept(), 231u);
+  const detail::CalendarData two("x", *date::locate_zone("UTC"), half_hours(), {}, {}, 250'000);
+  EXPECT_EQ(two.years_kept(), 2u);
+
+  const Calendar bounded = half_hours_calendar(250'000);
+  // 1970-01-01 to 2200-12-31: 84,370 days of 24 half hours: 84,370 × 12 h.
+  const Instant start = parse_instant("1970-01-01T00:00:00Z");
+  const Instant end = parse_instant("2200-12-31T00:00:00Z");
+  const Duration whole = std::chrono::hours(84'370 * 12);
+  EXPECT_EQ(bounded.between(start, end), whole);
+  EXPECT_EQ(bounded.between(start, end), whole);  // again, from the years' remembered totals
+  // The earliest instant with that much open time: the end of 2200-12-30's last half hour.
+  EXPECT_EQ(bounded.add(start, whole), parse_instant("2200-12-30T23:30:00Z"));
+  std::mt19937_64 rng(23);
+  std::uniform_int_distribution<std::int64_t> ms(0, 7'289'567'999'999);  // 1970 .. 2200-12-30
+  for (int i = 0; i < 100; ++i) {
+    const Instant a{Duration{ms(rng)}}, b{Duration{ms(rng)}};
+    ASSERT_EQ(bounded.between(a, b), open_before(b) - open_before(a)) << format_instant(a) << " " << format_instant(b);
+    ASSERT_EQ(bounded.is_open(a), a.time_since_epoch().count() % 3'600'000 < 1'800'000) << format_instant(a);
+    ASSERT_EQ(bounded.between(a, bounded.next_open(a)), Duration::zero());
+  }
+}
+
+TEST(CalendarMemory, OneMinuteRangesAllDayAreBoundedToTheBudget) {
+  // 720 ranges a day: (370 × 720 + 1) × 12 bytes = 3.2 MB a year, so 32 MiB = 33,554,432 bytes
+  // keep 10 years (33.55 / 3.2 = 10.5) where all 231 took 1 GB.
+  detail::DayHours day;
+  for (std::int32_t m = 0; m < 1440; m += 2) day.push_back({m, m + 1});
+  const auto data = std::make_shared<const detail::CalendarData>(
+      "dense", *date::locate_zone("Asia/Shanghai"), std::array<detail::DayHours, 7>{day, day, day, day, day, day, day},
+      std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{});
+  EXPECT_EQ(data->years_kept(), 10u);
+  const Calendar dense(data);
+  for (int year = 2020; year <= 2030; ++year) {  // 11 years
+    const Instant noon = parse_instant(std::to_string(year) + "-06-01T04:00:00Z");  // 12:00 in Shanghai
+    EXPECT_TRUE(dense.is_open(noon));
+    EXPECT_FALSE(dense.is_open(noon + 1min));
+  }
+  EXPECT_EQ(data->years_held(), 10u);
+}
+
+// Threads share a calendar that keeps two years while they query four: years are dropped
+// while other threads read them. Every answer must still be the hand-worked one.
+TEST(CalendarConcurrent, ThreadsShareACalendarOverItsBudget) {
+  const Calendar shared = half_hours_calendar(250'000);
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (std::size_t k = 0; k < mismatches.size(); ++k) {
+    threads.emplace_back([&, k] {
+      std::mt19937_64 rng(29 + k);
+      std::uniform_int_distribution<std::int64_t> ms(1'577'836'800'000, 1'704'067'200'000);  // 2020 .. 2024
+      for (int i = 0; i < 50; ++i) {
+        const Instant a{Duration{ms(rng)}}, b{Duration{ms(rng)}};
+        if (shared.between(a, b) != open_before(b) - open_before(a)) ++mismatches[k];
+        if (shared.is_open(a) != (a.time_since_epoch().count() % 3'600'000 < 1'800'000)) ++mismatches[k];
+        const Duration d = open_before(std::max(a, b)) - open_before(std::min(a, b));
+        if (shared.between(std::min(a, b), shared.add(std::min(a, b), d)) != d) ++mismatches[k];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
 // A year block finds the intervals started by an instant through its per-day index: it must
 // agree with a search of the whole year at every interval's edges and all through the year,
 // in a leap year and not, with intervals that cross UTC midnight, touch it, or fill the year.
@@ -137,7 +230,8 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
   for (const auto& [zone, weekly] : cases) {
     const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {});
     for (const int year : {2026, 2028}) {
-      const detail::YearBlock& block = data.year(year);
+      const detail::YearRef held = data.year(year);
+      const detail::YearBlock& block = *held;
       const auto days = static_cast<std::int64_t>(block.started_before_day.size()) - 2;
       ASSERT_EQ(days, year == 2028 ? 366 : 365);
       const auto whole_search = [&](std::int64_t rel_ms) {

@@ -353,6 +353,85 @@ TEST(Kpi, StateRoundTripsAndRejectsBadInput) {
   EXPECT_THROW(a.merge(other), InputError);
 }
 
+// A one-group state (group_by agent, key "A-1") with `counts` (JSON members) over zeros for
+// the rest, no durations and no SLA tallies.
+std::string state_with(const std::string& counts) {
+  std::string all = R"({"tickets": 0, "resolved": 0, "backlog": 0, "ever_resolved": 0, "reopened": 0, "fcr": 0,
+    "one_touch": 0, "bot_resolved": 0, "escalated": 0, "reassigned": 0, "rated": 0, "satisfied": 0, "nps_rated": 0,
+    "promoters": 0, "detractors": 0, "complaints": 0)";
+  // Later duplicates would be refused: replace each given member's zero instead.
+  for (std::size_t at = 0; at < counts.size();) {
+    const std::size_t colon = counts.find(':', at);
+    const std::size_t end = std::min(counts.find(',', colon), counts.size());
+    const std::string name = counts.substr(at, colon - at);
+    const std::size_t slot = all.find(name + ": 0");
+    all.replace(slot, name.size() + 3, counts.substr(at, end - at));
+    at = end == counts.size() ? end : end + 2;
+  }
+  return R"({"kpi_state": 1, "group_by": ["agent"], "groups": [{"key": ["A-1"], "counts": )" + all +
+         R"(}, "first_response": {"sum_ms": 0, "values": []}, "resolution": {"sum_ms": 0, "values": []}}]})";
+}
+
+std::string refusal(const std::string& state) {
+  try {
+    (void)KpiAccumulator::from_json(policy(), state);
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "accepted";
+}
+
+TEST(Kpi, StatesTheAccumulatorCannotReachAreRefused) {
+  // Accepted before: csat 7 / 1 = 7 and fcr_rate 100 / 1 = 100.
+  EXPECT_NE(refusal(state_with(R"("tickets": 1, "backlog": 1, "rated": 1, "satisfied": 7)"))
+                .find("groups[0].counts.satisfied: satisfied (7) must be at most rated (1)"),
+            std::string::npos);
+  EXPECT_NE(refusal(state_with(R"("tickets": 1, "backlog": 1, "fcr": 100)"))
+                .find("groups[0].counts.fcr: fcr + bot_resolved (100) must be at most one_touch (0)"),
+            std::string::npos);
+  // Every ticket is solved or not: 2 + 1 is not 4.
+  EXPECT_NE(refusal(state_with(R"("tickets": 4, "resolved": 2, "backlog": 1, "ever_resolved": 2)"))
+                .find("groups[0].counts.resolved: resolved + backlog (3) must equal tickets (4)"),
+            std::string::npos);
+  EXPECT_NE(refusal(state_with(R"("tickets": 2, "backlog": 2, "nps_rated": 2, "promoters": 2, "detractors": 1)"))
+                .find("groups[0].counts.promoters: promoters + detractors (3) must be at most nps_rated (2)"),
+            std::string::npos);
+  EXPECT_NE(refusal(state_with(R"("tickets": 1, "backlog": 1, "reopened": 1)")).find("reopened (1) must be at most ever_resolved (0)"),
+            std::string::npos);
+  // One resolved ticket, no resolution time recorded for it.
+  EXPECT_NE(refusal(state_with(R"("tickets": 1, "resolved": 1, "ever_resolved": 1, "one_touch": 1, "bot_resolved": 1)"))
+                .find("groups[0].resolution: holds 0 values, not one per resolved ticket (1)"),
+            std::string::npos);
+  // Consistent counts read: one ticket in the backlog, rated 5 stars.
+  const std::string fine = state_with(R"("tickets": 1, "backlog": 1, "rated": 1, "satisfied": 1)");
+  EXPECT_EQ(refusal(fine), "accepted");
+  EXPECT_EQ(KpiAccumulator::from_json(policy(), fine).result().groups.at(0).csat, 1.0);
+}
+
+TEST(Kpi, MergingPastSixtyFourBitsIsRefusedAndChangesNothing) {
+  // 5·10^18 + 5·10^18 = 10^19 > 2^63 − 1 = 9.22·10^18. Before: tickets −8.4·10^18, and a
+  // state that could not be read back.
+  const std::string big = state_with(R"("tickets": 5000000000000000000, "backlog": 5000000000000000000)");
+  KpiAccumulator a = KpiAccumulator::from_json(policy(), big);
+  const KpiAccumulator b = KpiAccumulator::from_json(policy(), big);
+  const std::string before = a.to_json();
+  try {
+    a.merge(b);
+    FAIL() << "merged: " << a.to_json();
+  } catch (const RangeError& e) {
+    EXPECT_NE(std::string(e.what()).find("the tickets count of a group past 2^63 - 1"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(a.to_json(), before);
+  EXPECT_THROW(a.merge(a), RangeError);
+  // Past the old read limit of 10^15 but within 64 bits: merged, written, and read back.
+  // 4·10^18 + 4·10^18 = 8·10^18 <= 9.22·10^18.
+  KpiAccumulator c = KpiAccumulator::from_json(
+      policy(), state_with(R"("tickets": 4000000000000000000, "backlog": 4000000000000000000)"));
+  c.merge(c);
+  EXPECT_EQ(c.result().groups.at(0).tickets, 8'000'000'000'000'000'000);
+  EXPECT_EQ(KpiAccumulator::from_json(policy(), c.to_json()).to_json(), c.to_json());
+}
+
 // The shared SLA fixture set: nine tickets over every metric (pauses, reopen, cycles, a
 // custom metric), worked by hand in tests/fixtures/sla/README.md.
 struct SlaFixtureSet {

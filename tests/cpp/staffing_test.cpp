@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 namespace aftersales {
@@ -171,6 +172,58 @@ TEST(Staffing, ErlangAWithEndlessPatienceIsErlangC) {
   EXPECT_LT(a.abandonment, 1e-6);
 }
 
+// Patience → 0: a caller who finds all N agents busy abandons at once, so Erlang A tends to
+// Erlang B's loss system (patience → ∞ gives Erlang C, above). A = 100 × 180 / 1800 = 10
+// Erlangs; with the sums of the worked example in docs/staffing.md, Σ_{k<13} 10^k/k! =
+// 17,435.19 and 10^13/13! = 1,605.904, so B(13, 10) = 1,605.904 / 19,041.10 = 0.0843389.
+// Before, 1e-9 s ran for hours (2·10^10 uniformisation steps), the denormal never returned and
+// 1e-100 gave abandonment 0 (the one state kept, times θ = 10^100, was cut off).
+TEST(Staffing, ErlangAWithTinyPatienceIsErlangB) {
+  constexpr double b13 = 0.0843389;
+  for (const double patience : {1e-9, 1e-100, std::numeric_limits<double>::denorm_min()}) {
+    const StaffingResult r = erlang_a({100, 1800, 180, patience}, 13, 20);
+    EXPECT_NEAR(r.probability_wait, b13, 1e-6) << patience;
+    EXPECT_NEAR(r.abandonment, b13, 1e-6) << patience;          // all who wait abandon
+    EXPECT_NEAR(r.service_level, 1 - b13, 1e-6) << patience;    // 0.9156611: the rest at once
+    EXPECT_NEAR(r.asa_s, 0, 1e-6) << patience;
+    EXPECT_NEAR(r.occupancy, 10 * (1 - b13) / 13, 1e-6) << patience;  // 0.7043547
+  }
+  // A millisecond is already within 10^-4 of the limit: nothing jumps on the way there.
+  const StaffingResult ms = erlang_a({100, 1800, 180, 1e-3}, 13, 20);
+  EXPECT_NEAR(ms.abandonment, b13, 1e-4);
+  EXPECT_NEAR(ms.service_level, 1 - b13, 1e-4);
+}
+
+TEST(Staffing, ErlangARequiredWithTinyPatienceStaffsErlangB) {
+  // 80% answered needs B(N, 10) <= 0.2: B(10) = 2,755.73 / 12,842.31 = 0.2146 is too much,
+  // B(11) = 10 × 0.2146 / (11 + 10 × 0.2146) = 0.1632 is enough. 11 agents, occupancy
+  // 10 × (1 − 0.1632) / 11 = 0.761, scheduled ⌈11 / 0.7⌉ = 16; the answer time does not
+  // matter (a day here, which used to take minutes).
+  for (const double answer_time : {20.0, 86'400.0}) {
+    const StaffingResult r = erlang_a_required({100, 1800, 180, 1e-9}, {answer_time, 0.8, 0.85, 0.3});
+    EXPECT_EQ(r.agents, 11) << answer_time;
+    EXPECT_EQ(r.scheduled, 16) << answer_time;
+    EXPECT_NEAR(r.abandonment, 0.1632323, 1e-6) << answer_time;
+    EXPECT_NEAR(r.occupancy, 0.7606979, 1e-6) << answer_time;
+  }
+}
+
+TEST(Staffing, ErlangAWorkIsBounded) {
+  // A handle time of a microsecond against an answer time of 10^6 s settles every waiting
+  // customer long before t: answered at once (no work), not 1.3·10^13 steps.
+  const StaffingResult fast = erlang_a({100, 1800, 1e-6, 60}, 13, 1e6);
+  EXPECT_NEAR(fast.service_level, 1, 1e-9);
+  // A queue of about λ/θ = 10^7 × 0.01 = 10^5 impatient customers that still moves within the
+  // answer time needs ~10^5 steps over 10^5 states: refused, naming the answer time, instead of
+  // running for minutes.
+  try {
+    (void)erlang_a({1e7, 1, 1e-3, 0.01}, 1, 0.01);
+    ADD_FAILURE() << "no RangeError";
+  } catch (const RangeError& e) {
+    EXPECT_EQ(e.path(), "answer_time_s");
+  }
+}
+
 TEST(Staffing, ErlangANeedsNoMoreThanErlangC) {
   // Impatient customers leave the queue: fewer agents reach the same answered-in-time share.
   const QueueLoad load{10'000, 3600, 300, 60};
@@ -210,6 +263,8 @@ TEST(Staffing, BadInputNamesTheParameter) {
   }
   EXPECT_THROW((void)erlang_c_required({100, 1800, 180}, {20, 1.0}), InputError);
   EXPECT_THROW((void)erlang_c_required({100, 1800, 180}, {20, 0.8, 1, 1.0}), InputError);
+  // 14 agents / 10^-12 is 1.4·10^13 scheduled: past an int, which the cast used to wrap (UB).
+  EXPECT_THROW((void)erlang_c_required({100, 1800, 180}, {20, 0.8, 1, 1 - 1e-12}), RangeError);
   EXPECT_THROW((void)erlang_a({100, 1800, 180, 0}, 5, 20), InputError);
   EXPECT_THROW((void)staffing_plan({}), InputError);
 }

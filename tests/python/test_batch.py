@@ -4,6 +4,7 @@ broadcasting, errors naming the element, and the GIL released while they run."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -185,6 +186,83 @@ class TestErrors:
     def test_shapes_that_do_not_broadcast(self, office: aftersales.Calendar) -> None:
         with pytest.raises(ValueError, match="broadcast"):
             office.between_many(instants("2026-11-16T01:00", "NaT"), instants("NaT", "NaT", "NaT"))
+
+
+# The largest int64 and the largest value of each unit that 64-bit milliseconds hold.
+INT64_MAX = 2**63 - 1
+MS_PER_UNIT = {"D": 86_400_000, "s": 1_000, "ms": 1, "us": 1, "ns": 1}  # us, ns only divide
+
+
+def raised(call: Any) -> aftersales.RangeError:
+    with pytest.raises(aftersales.RangeError) as caught:
+        call()
+    return caught.value
+
+
+class TestRange:
+    """Values NumPy's own astype would wrap around (2**62 days became 1970-01-01, a start came
+    back unchanged, 2**53 days gave NaT) are RangeErrors naming the element, as an out-of-range
+    datetime is."""
+
+    @pytest.mark.parametrize(("unit", "last", "past"), [
+        # The last supported instant is 2200-12-31T23:59:59.999Z; one unit later is refused.
+        ("D", "2200-12-31", "2201-01-01"),
+        ("s", "2200-12-31T23:59:59", "2201-01-01T00:00:00"),
+        ("ms", "2200-12-31T23:59:59.999", "2201-01-01T00:00:00.000"),
+        ("us", "2200-12-31T23:59:59.999999", "2201-01-01T00:00:00.000000"),
+        ("ns", "2200-12-31T23:59:59.999999999", "2201-01-01T00:00:00.000000000"),
+    ])
+    def test_instants_at_and_past_2200(self, always: aftersales.Calendar, unit: str, last: str, past: str) -> None:
+        assert always.is_open_many(np.array([last], dtype=f"datetime64[{unit}]")).tolist() == [True]
+        times = np.array([last, past], dtype=f"datetime64[{unit}]")
+        assert raised(lambda: always.is_open_many(times)).path == "times[1]"
+
+    @pytest.mark.parametrize(("unit", "value"), [
+        (unit, value)
+        for unit in ("D", "s", "ms", "us", "ns", "Y", "M", "W", "h")
+        for value in (2**62, INT64_MAX, -(2**62), 2**53)
+        if unit != "ns" or value in (INT64_MAX, -(2**62))  # 2**62 ns is in 2116, 2**53 ns in 1970
+    ])
+    def test_huge_instants_do_not_wrap(self, always: aftersales.Calendar, unit: str, value: int) -> None:
+        times = np.array([0, value], dtype="int64").view(f"datetime64[{unit}]")
+        for call in (always.is_open_many, always.next_open_many):
+            assert raised(lambda: call(times)).path == "times[1]"
+        assert raised(lambda: always.between_many(times, times)).path == "starts[1]"
+
+    @pytest.mark.parametrize("unit", ["D", "s", "ms", "us", "ns"])
+    def test_durations_at_and_past_64_bit_milliseconds(self, always: aftersales.Calendar, unit: str) -> None:
+        start = np.datetime64("2026-11-11T00:00", "ms")
+        # D: (2^63 − 1) // 86,400,000 = 106,751,991,167 days still fit in milliseconds; the
+        # result lies beyond 2200, so add refuses it, as it refuses any too long a duration.
+        largest = INT64_MAX // MS_PER_UNIT[unit]
+        durations = np.array([1, largest], dtype=f"timedelta64[{unit}]")
+        error = raised(lambda: always.add_many(start, durations))
+        assert error.path == "durations[1]"
+        assert "the result lies beyond" in str(error)
+        if MS_PER_UNIT[unit] > 1:
+            # One more does not fit: refused at conversion, not wrapped around.
+            for past in (largest + 1, -(largest + 1)):
+                durations = np.array([1, past], dtype=f"timedelta64[{unit}]")
+                error = raised(lambda: always.add_many(start, durations))
+                assert error.path == "durations[1]"
+                assert f"timedelta64[{unit}] value beyond 64-bit milliseconds" in str(error)
+
+    @pytest.mark.parametrize("days", [2**62, 2**53])
+    def test_huge_day_durations_are_range_errors(self, always: aftersales.Calendar, days: int) -> None:
+        # 2**62 days came back as the start unchanged, 2**53 days as NaT.
+        error = raised(lambda: always.add_many(np.datetime64("2026-11-11", "ms"), np.timedelta64(days, "D")))
+        assert error.path == "durations[0]"
+
+    def test_calendar_units_and_multiples(self, always: aftersales.Calendar) -> None:
+        # A datetime64 month or year is a calendar one: 2200-12 is in range, 2201 is not.
+        assert always.is_open_many(np.array(["2200-12"], dtype="datetime64[M]")).tolist() == [True]
+        assert raised(lambda: always.is_open_many(np.array(["2201"], dtype="datetime64[Y]"))).path == "times[0]"
+        # NumPy's timedelta64 year is 365.2425 days: 2026-01-01 + 1 year = 2027-01-01T05:49:12.
+        result = always.add_many(np.datetime64("2026-01-01", "ms"), np.timedelta64(1, "Y"))
+        assert result == np.datetime64("2027-01-01T05:49:12", "ms")
+        # A unit with a multiple: 3 × 10 ms.
+        result = always.add_many(np.datetime64("2026-01-01", "ms"), np.array([3], dtype="timedelta64[10ms]"))
+        assert result[0] == np.datetime64("2026-01-01T00:00:00.030", "ms")
 
 
 def test_batch_call_releases_the_gil(office: aftersales.Calendar, releases_gil: ReleasesGil) -> None:

@@ -122,6 +122,35 @@ def test_accumulator_takes_the_sla_report_the_caller_has(policy: aftersales.Poli
         given.add(TICKETS[1], AT, sla=policy.evaluate_sla(TICKETS[0], AT))
 
 
+COUNTERS = ("tickets resolved backlog ever_resolved reopened fcr one_touch bot_resolved escalated reassigned "
+            "rated satisfied nps_rated promoters detractors complaints").split()
+
+
+def state_with(**counts: int) -> str:
+    """A one-group state (no dimensions) with `counts` over zeros, and no durations."""
+    group = {"key": [], "counts": {name: counts.get(name, 0) for name in COUNTERS},
+             "first_response": {"sum_ms": 0, "values": []}, "resolution": {"sum_ms": 0, "values": []}}
+    return json.dumps({"kpi_state": 1, "group_by": [], "groups": [group]})
+
+
+def test_accumulator_merge_past_64_bits_is_a_range_error(policy: aftersales.Policy) -> None:
+    # 5·10^18 + 5·10^18 = 10^19 > 2^63 − 1: negative ticket counts before; now refused,
+    # leaving the target as it was.
+    big = aftersales.KpiAccumulator.from_json(policy, state_with(tickets=5 * 10**18, backlog=5 * 10**18))
+    before = big.to_json()
+    with pytest.raises(aftersales.RangeError, match="tickets count"):
+        big.merge(aftersales.KpiAccumulator.from_json(policy, before))
+    assert big.to_json() == before
+
+
+def test_impossible_accumulator_states_are_refused(policy: aftersales.Policy) -> None:
+    # Read before as csat 7 / 1 = 7 and fcr_rate 100 / 1 = 100.
+    with pytest.raises(aftersales.InputError, match=r"groups\[0\]\.counts\.satisfied: satisfied \(7\) must be at most rated \(1\)"):
+        aftersales.KpiAccumulator.from_json(policy, state_with(tickets=1, backlog=1, rated=1, satisfied=7))
+    with pytest.raises(aftersales.InputError, match=r"groups\[0\]\.counts\.fcr: fcr \+ bot_resolved \(100\)"):
+        aftersales.KpiAccumulator.from_json(policy, state_with(tickets=1, backlog=1, fcr=100))
+
+
 def test_bad_input_names_the_place(policy: aftersales.Policy) -> None:
     with pytest.raises(aftersales.InputError, match=r"tickets\[1\]"):
         policy.kpi([TICKETS[0], {"id": "x"}], AT)
@@ -160,6 +189,33 @@ def test_staffing() -> None:
     assert rows[1].start == dt.timedelta(minutes=30)
     with pytest.raises(aftersales.InputError, match="aht_s"):
         staffing.erlang_c(100, 1800, -1)
+
+
+def test_erlang_a_with_tiny_patience_is_erlang_b() -> None:
+    # Patience → 0: whoever would wait abandons at once, the loss system of Erlang B.
+    # A = 10 Erlangs, 13 agents: B(13, 10) = (10^13/13!) / Σ_{k≤13} 10^k/k!
+    # = 1,605.904 / 19,041.10 = 0.0843389 (docs/staffing.md). 1e-9 s used to run for hours,
+    # the smallest double never returned and 1e-100 s gave abandonment 0.
+    for patience in (1e-9, 1e-100, 5e-324):
+        r = staffing.erlang_a(100, 1800, 180, patience=patience, agents=13)
+        assert r.abandonment == pytest.approx(0.0843389, abs=1e-6)
+        assert r.probability_wait == pytest.approx(0.0843389, abs=1e-6)
+        assert r.service_level == pytest.approx(1 - 0.0843389, abs=1e-6)
+        assert r.asa_s == pytest.approx(0, abs=1e-6)
+    # Sized: B(10, 10) = 0.2146 > 0.2 ≥ B(11, 10) = 0.1632, so 11 agents; ⌈11 / 0.7⌉ = 16.
+    r = staffing.erlang_a(100, 1800, 180, patience=1e-9, max_occupancy=0.85, shrinkage=0.3)
+    assert (r.agents, r.scheduled) == (11, 16)
+
+
+def test_cli_staffing_with_a_millisecond_patience(capsys: pytest.CaptureFixture[str]) -> None:
+    # The shortest patience the command line can say, against a day's answer time: Erlang B's
+    # 11 agents (above), 16 scheduled, 16.3% abandoning. The old service level stepped through
+    # about (Nμ + kθ)·t = 5,000/s × 86,400 s = 4·10^8 uniformisation steps per agent count tried.
+    assert main(["staffing", "--contacts", "100", "--interval", "30m", "--aht", "3m", "--patience", "1ms",
+                 "--answer-time", "1d", "--max-occupancy", "0.85", "--shrinkage", "0.3"]) == 0
+    row = capsys.readouterr().out.splitlines()[1].split()
+    assert row[:3] == ["11", "16", "10.0"]
+    assert row[-1] == "16.3%"
 
 
 def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
