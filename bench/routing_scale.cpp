@@ -1,0 +1,183 @@
+// Double 11 at full scale (issue 11): a plain timed program, not a Google Benchmark, because
+// each step runs once on a state that the steps before it built.
+//
+//   routing_scale [agents] [waiting]       defaults: 100000 1000000
+//
+// Part 1: `agents` agents in 10 queues (each serves two, with skills and languages) take their
+// fill of tickets, then `waiting` more tickets wait; then releases, status changes, dispatches,
+// a snapshot and a restore. Each step prints its time and the peak memory of the process so far
+// (getrusage: it only grows).
+// Part 2: a route that must wait, with 2,000 and then 20,000 agents all at capacity in one
+// queue, for each strategy: the two costs should be about equal.
+#include <aftersales/aftersales.hpp>
+
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace {
+
+using aftersales::Agent;
+using aftersales::AgentStatus;
+using aftersales::Instant;
+using aftersales::Policy;
+using aftersales::Router;
+using aftersales::Ticket;
+using Clock = std::chrono::steady_clock;
+
+constexpr int queue_count = 10;
+
+double peak_mib() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return static_cast<double>(usage.ru_maxrss) / 1024.0;  // ru_maxrss is in KiB on Linux
+}
+
+void report(const char* step, Clock::time_point start, std::size_t count) {
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::printf("%-44s %10.3f s %12zu %10.0f MiB\n", step, seconds, count, peak_mib());
+  std::fflush(stdout);
+}
+
+// Rule k sends category "c<k>/..." to queue k and needs skill s<k>; VIPs also need s20.
+std::shared_ptr<const Policy> policy(const char* strategy) {
+  std::string queues, rules;
+  for (int q = 0; q < queue_count; ++q) {
+    const std::string k = std::to_string(q);
+    queues += std::string(q ? "," : "") + R"({"id": "q)" + k + "\"}";
+    rules += std::string(q ? "," : "") + R"({"id": "r)" + k + R"(", "when": {"field": "category", "prefix": "c)" + k +
+             R"(/"}, "queue": "q)" + k + R"(", "skills": {"s)" + k + R"(": 1}})";
+  }
+  return Policy::from_json(R"({"schema_version": 1, "sla": {"policies": [{"id": "all",
+    "targets": {"high": {"first_response": "1m"}, "normal": {"first_response": "5m"}}}]},
+    "routing": {"queues": [)" + queues + R"(], "rules": [)" + rules + R"(], "default_queue": "q0",
+    "assignment": {"strategy": ")" + strategy + R"(", "language_match": true, "tier_skills": {"vip": {"s20": 1}}}}})");
+}
+
+// Agent n serves queues n % 10 and (n + 3) % 10 with both queues' skills at level 1-2, has s20
+// one time in five, speaks zh (and en one time in three); 2 chats and 3 emails at once. Ids
+// are not zero-padded, so agents do not arrive in the order of their ids.
+Agent make_agent(int n) {
+  Agent a;
+  a.id = "A-" + std::to_string(n);
+  const int q1 = n % queue_count, q2 = (n + 3) % queue_count;
+  a.queues = {"q" + std::to_string(q1), "q" + std::to_string(q2)};
+  a.skills = {{"s" + std::to_string(q1), 1 + n % 2}, {"s" + std::to_string(q2), 1}};
+  if (n % 5 == 0) a.skills.emplace_back("s20", 1);
+  a.languages = n % 3 == 0 ? std::vector<std::string>{"zh", "en"} : std::vector<std::string>{"zh"};
+  a.capacity = {{"chat", 2}, {"email", 3}};
+  return a;
+}
+
+Ticket make_ticket(long n, Instant created) {
+  Ticket t;
+  t.id = "T-" + std::to_string(n);
+  t.created_at = created;
+  t.channel = n % 4 == 0 ? "email" : "chat";
+  t.category = "c" + std::to_string(n % queue_count) + "/issue";
+  t.customer.id = "C-" + std::to_string(n % 100000);
+  t.customer.language = n % 5 == 0 ? "en" : "zh";
+  t.customer.tier = n % 10 == 0 ? "vip" : "regular";
+  return t;
+}
+
+void full_scale(int agent_count, long waiting) {
+  const Instant at = aftersales::parse_instant("2026-11-11T00:00:00Z");
+  auto router = std::make_unique<Router>(policy("least_loaded"));
+  auto start = Clock::now();
+  for (int n = 0; n < agent_count; ++n) router->upsert_agent(make_agent(n));
+  report("load agents", start, static_cast<std::size_t>(agent_count));
+
+  // Routes in blocks of 100,000 until `waiting` tickets wait: the blocks' times show whether a
+  // route's cost grows with the backlog.
+  std::vector<std::pair<std::string, std::string>> held;  // (agent, ticket)
+  long routed = 0;
+  while (static_cast<long>(router->waiting_count()) < waiting) {
+    start = Clock::now();
+    const long still = waiting - static_cast<long>(router->waiting_count());
+    const long block = router->waiting_count() == 0 ? 100000 : std::min<long>(100000, still);
+    for (long i = 0; i < block; ++i, ++routed) {
+      const auto decision = router->route(make_ticket(routed, at), at);
+      if (decision.agent) held.emplace_back(*decision.agent, decision.ticket);
+    }
+    const std::string step = "route " + std::to_string(routed - block) + ".." + std::to_string(routed);
+    report(step.c_str(), start, static_cast<std::size_t>(block));
+  }
+  std::printf("  %zu assigned, %zu waiting\n", held.size(), router->waiting_count());
+
+  const Instant later = at + std::chrono::minutes(5);
+  start = Clock::now();
+  std::size_t assigned = router->dispatch(later).size();
+  report("dispatch, nothing freed", start, assigned);
+
+  start = Clock::now();
+  const std::size_t releases = std::min<std::size_t>(10000, held.size());
+  for (std::size_t i = 0; i < releases; ++i) router->release(held[i].first, held[i].second);
+  report("release 10,000 tickets", start, releases);
+  start = Clock::now();
+  assigned = router->dispatch(later).size();
+  report("dispatch after the releases", start, assigned);
+
+  start = Clock::now();
+  const int changes = std::min(10000, agent_count);
+  for (int n = 0; n < changes; ++n) router->set_status("A-" + std::to_string(n), AgentStatus::away);
+  for (int n = 0; n < changes; ++n) router->set_status("A-" + std::to_string(n), AgentStatus::online);
+  report("10,000 agents away and back", start, static_cast<std::size_t>(changes) * 2);
+  start = Clock::now();
+  assigned = router->dispatch(later).size();
+  report("dispatch after the status changes", start, assigned);
+
+  start = Clock::now();
+  const std::string snapshot = router->snapshot();
+  report("snapshot (bytes)", start, snapshot.size());
+  const auto policy_of_router = policy("least_loaded");
+  router.reset();
+  start = Clock::now();
+  try {
+    const Router restored = Router::restore(policy_of_router, snapshot);
+    report("restore (waiting)", start, restored.waiting_count());
+  } catch (const aftersales::Error& error) {
+    std::printf("restore refused: %.200s\n", error.what());
+  }
+}
+
+// The cost of one route that must wait, every agent of the queue being at capacity.
+void busy_agents(const char* strategy, int agent_count) {
+  const Instant at = aftersales::parse_instant("2026-11-11T00:00:00Z");
+  Router router(policy(strategy));
+  for (int n = 0; n < agent_count; ++n) {
+    Agent a;
+    a.id = "B-" + std::to_string(100000 + n);
+    a.queues = {"q1"};
+    a.skills = {{"s1", 1}};
+    a.languages = {"zh"};
+    a.capacity = {{"*", 1}};
+    router.upsert_agent(a);
+  }
+  long n = 1;  // tickets of queue 1, in chat
+  while (router.waiting_count() == 0) (void)router.route(make_ticket(10 * n++ + 1, at), at);
+  constexpr int tries = 2000;
+  std::vector<Ticket> tickets;
+  for (int i = 0; i < tries; ++i) tickets.push_back(make_ticket(10 * n++ + 1, at));
+  const auto start = Clock::now();
+  for (const Ticket& t : tickets) (void)router.route(t, at);
+  const double us = std::chrono::duration<double, std::micro>(Clock::now() - start).count() / tries;
+  std::printf("route that waits, %6d busy agents, %-12s %9.2f us\n", agent_count, strategy, us);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int agents = argc > 1 ? std::atoi(argv[1]) : 100000;
+  const long waiting = argc > 2 ? std::atol(argv[2]) : 1000000;
+  std::printf("%-44s %12s %12s %14s\n", "step", "time", "count", "peak memory");
+  full_scale(agents, waiting);
+  for (const char* strategy : {"least_loaded", "round_robin", "most_idle"})
+    for (const int busy : {2000, 20000}) busy_agents(strategy, busy);
+  return 0;
+}
