@@ -611,7 +611,7 @@ void RouterCore::assign(const Choice& choice, const Need& need, std::string_view
   const AgentState& agent = agents_[choice.agent];
   if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = {agent.spec.id, choice.agent};
   if (routing().sticky && !customer.empty()) sticky_.insert_or_assign(std::string(customer), agent.spec.id);
-  assigned_.emplace(std::string(ticket), Assignment{choice.agent, choice.queue, c});
+  hold(choice.agent, ticket, Assignment{choice.agent, choice.queue, c});
 }
 
 std::optional<RoutingDecision> RouterCore::route(const Ticket& ticket, Instant at, Plan& plan,
@@ -750,6 +750,12 @@ void RouterCore::mark_dirty(std::uint32_t slot) {
   dirty_.push_back(slot);
 }
 
+// An assignment, recorded under its ticket and with its agent (whose removal frees it).
+void RouterCore::hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment) {
+  assigned_.emplace(std::string(ticket), assignment);
+  agents_[slot].held.emplace_back(ticket);
+}
+
 void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
   const auto it = assigned_.find(ticket);
   const auto agent = agent_ids_.find(agent_id);
@@ -759,6 +765,8 @@ void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
                                                : " (it is assigned to " + agents_[it->second.agent].spec.id + ")"));
   change_load(it->second.agent, it->second.channel, -1);
   mark_dirty(it->second.agent);
+  auto& held = agents_[it->second.agent].held;
+  held.erase(std::find(held.begin(), held.end(), ticket));
   assigned_.erase(it);
 }
 
@@ -935,9 +943,7 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
   const auto it = agent_ids_.find(agent_id);
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
   const std::uint32_t slot = it->second;
-  std::vector<std::string> freed;
-  for (const auto& [ticket, assignment] : assigned_)
-    if (assignment.agent == slot) freed.push_back(ticket);
+  std::vector<std::string> freed = std::move(agents_[slot].held);
   std::sort(freed.begin(), freed.end());
   for (const std::string& ticket : freed) assigned_.erase(ticket);
   index(slot, false);

@@ -99,6 +99,7 @@ struct AgentState {
   int default_capacity = 0;              // "*"; 0 when not given
   std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
   bool dirty = false;                    // freed or came online since the last dispatch
+  std::vector<std::string> held;         // the tickets assigned to it, as in RouterCore::assigned_
   std::uint64_t rank = 0;                // agrees with the order of ids; compared instead of them
 
   [[nodiscard]] int capacity_on(std::uint32_t channel) const noexcept {
@@ -372,6 +373,7 @@ class RouterCore {
   [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
   void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
               Instant at);
+  void hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment);
   [[nodiscard]] std::uint32_t group_of(const Waiting& w);
   [[nodiscard]] Need need_of_group(std::uint32_t group) const;
   static WaitKey key_of(const Waiting& w) noexcept;

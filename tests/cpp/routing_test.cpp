@@ -721,6 +721,30 @@ void check_invariants(const std::string& snapshot) {
   for (const auto& [agent_id, count] : load) EXPECT_LE(count, 3) << agent_id << " over capacity";
 }
 
+// Issue 11: the SLA replay that gives a waiting ticket its due time grows with the ticket's
+// history, so it must not run under the router's lock. Everything under the lock is
+// RouterCore: for a ticket that must wait, its route returns nothing and changes nothing until
+// it is handed a due time, and then keeps the one it is handed — it never evaluates the SLA
+// itself. (Router::route works out the due time between two locked calls.)
+TEST(Routing, TheLockedPartOfARouteNeverEvaluatesTheSla) {
+  const auto policy = load();
+  detail::RouterCore core(policy);
+  core.upsert(agent("A-1", {"general"}, {{"chat", 1}}));
+  Ticket busy = ticket("T-busy");
+  detail::Plan plan = detail::plan_route(policy->data(), busy, t0);
+  ASSERT_TRUE(core.route(busy, t0, plan, std::nullopt));  // assigned: no due time needed
+  const std::string before = core.snapshot();
+  const Ticket waits = ticket("T-1");  // normal: the SLA would make it due at 10:00 + 10m
+  plan = detail::plan_route(policy->data(), waits, t0);
+  EXPECT_FALSE(core.route(waits, t0, plan, std::nullopt));
+  EXPECT_EQ(core.snapshot(), before);
+  const Instant handed = at("2026-03-02T12:34:56Z");  // not what the SLA says: it must be kept
+  const auto decision = core.route(waits, t0, plan, std::optional<Instant>(handed));
+  ASSERT_TRUE(decision);
+  EXPECT_TRUE(decision->waiting);
+  EXPECT_NE(core.snapshot().find(R"("due_at":"2026-03-02T12:34:56Z")"), std::string::npos) << core.snapshot();
+}
+
 TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
   Router router(load());
   constexpr int agents = 6;
