@@ -1,8 +1,9 @@
 // The router's state and decisions. One mutex guards everything: each call does a bounded
-// amount of work under it (a scan of one queue's agents, or a dispatch proportional to what it
-// assigns), which keeps the invariants (never over capacity, never offline, every ticket
-// assigned once or waiting) easy to see. Rule matching, which reads only the immutable policy,
-// runs before the lock is taken.
+// amount of work under it (a walk of one queue's agents with room, or a dispatch proportional
+// to what it assigns and the timers that fire), which keeps the invariants (never over
+// capacity, never offline, every ticket assigned once or waiting) easy to see. Rule matching,
+// which reads only the immutable policy, and the SLA replay that gives a waiting ticket its due
+// time run outside the lock.
 
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
