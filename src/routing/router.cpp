@@ -615,8 +615,8 @@ void RouterCore::assign(const Choice& choice, const Need& need, std::string_view
   hold(choice.agent, ticket, Assignment{choice.agent, choice.queue, c});
 }
 
-std::optional<RoutingDecision> RouterCore::route(const Ticket& ticket, Instant at, Plan& plan,
-                                                 const std::optional<std::optional<Instant>>& due) {
+bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::optional<std::optional<Instant>>& due,
+                       RoutingDecision& decision) {
   settle();
   if (const auto it = assigned_.find(ticket.id); it != assigned_.end())
     throw InputError("ticket " + detail::quoted(ticket.id) + " is already assigned to " + agents_[it->second.agent].spec.id +
@@ -633,9 +633,8 @@ std::optional<RoutingDecision> RouterCore::route(const Ticket& ticket, Instant a
     need.skills = plan.skills;
     add_needs(need.skills, plan.preferred());
     choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id);
-    if (!choice && !due) return std::nullopt;
+    if (!choice && !due) return false;
   }
-  RoutingDecision decision;
   decision.ticket = ticket.id;
   decision.queue = routing().queues[plan.queue].id;
   if (plan.rule != nullptr) decision.rule = plan.rule->id;
@@ -644,14 +643,14 @@ std::optional<RoutingDecision> RouterCore::route(const Ticket& ticket, Instant a
   decision.reasons = std::move(plan.reasons);
   if (plan.bot) {
     decision.reasons.emplace_back("bot-first rule: the bot answers; route the ticket again after a handoff");
-    return decision;
+    return true;
   }
   if (!need.skills.empty()) decision.reasons.push_back(skills_reason(plan.rule, need.skills));
   if (choice) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
     assign(*choice, need, ticket.id, ticket.customer.id, ticket.channel, at);
-    return decision;
+    return true;
   }
   Waiting waiting;
   waiting.due = *due;
@@ -673,7 +672,7 @@ std::optional<RoutingDecision> RouterCore::route(const Ticket& ticket, Instant a
   decision.waiting = true;
   decision.reasons.push_back(waiting_reason(plan.queue, need, ticket.customer.language));
   enqueue(std::move(waiting));
-  return decision;
+  return true;
 }
 
 std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at) {
@@ -1149,16 +1148,18 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
                      format_instant(ticket.created_at) + ")");
   // The rules read only the immutable policy: matched before the lock is taken.
   auto plan = detail::plan_route(state_->core.policy().data(), ticket, at);
+  RoutingDecision decision;
   {
     const std::lock_guard lock(state_->mutex);
-    if (auto decision = state_->core.route(ticket, at, plan, std::nullopt)) return std::move(*decision);
+    if (state_->core.route(ticket, at, plan, std::nullopt, decision)) return decision;
   }
   // The ticket must wait, ordered by its SLA due time. The SLA replay grows with the ticket's
   // history, so it runs outside the lock (an error leaves the router unchanged); then the route
   // is decided afresh, as agents may have been freed meanwhile.
   const std::optional<std::optional<Instant>> due = detail::due_time(state_->core.policy(), ticket, at);
   const std::lock_guard lock(state_->mutex);
-  return std::move(*state_->core.route(ticket, at, plan, due));
+  (void)state_->core.route(ticket, at, plan, due, decision);
+  return decision;
 }
 
 void Router::release(std::string_view agent_id, std::string_view ticket_id) {

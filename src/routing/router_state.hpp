@@ -322,10 +322,11 @@ class RouterCore {
   void upsert(const Agent& agent);
   std::vector<std::string> remove(std::string_view agent_id);
   void set_status(std::string_view agent_id, AgentStatus status);
-  /// Routes `ticket`; when it must wait and `due` (its SLA due time, which the caller works out
-  /// outside the lock) is not given, returns nothing and changes nothing.
-  std::optional<RoutingDecision> route(const Ticket& ticket, Instant at, Plan& plan,
-                                       const std::optional<std::optional<Instant>>& due);
+  /// Routes `ticket` into `decision` (which starts empty) and returns true; when it must wait
+  /// and `due` (its SLA due time, which the caller works out outside the lock) is not given,
+  /// returns false and changes nothing.
+  bool route(const Ticket& ticket, Instant at, Plan& plan, const std::optional<std::optional<Instant>>& due,
+             RoutingDecision& decision);
   void release(std::string_view agent_id, std::string_view ticket);
   bool withdraw(std::string_view ticket);
   std::vector<RoutingDecision> dispatch(Instant at);

@@ -821,16 +821,17 @@ TEST(Routing, TheLockedPartOfARouteNeverEvaluatesTheSla) {
   core.upsert(agent("A-1", {"general"}, {{"chat", 1}}));
   Ticket busy = ticket("T-busy");
   detail::Plan plan = detail::plan_route(policy->data(), busy, t0);
-  ASSERT_TRUE(core.route(busy, t0, plan, std::nullopt));  // assigned: no due time needed
+  RoutingDecision assigned;
+  ASSERT_TRUE(core.route(busy, t0, plan, std::nullopt, assigned));  // assigned: no due time needed
   const std::string before = core.snapshot();
   const Ticket waits = ticket("T-1");  // normal: the SLA would make it due at 10:00 + 10m
   plan = detail::plan_route(policy->data(), waits, t0);
-  EXPECT_FALSE(core.route(waits, t0, plan, std::nullopt));
+  RoutingDecision decision;
+  EXPECT_FALSE(core.route(waits, t0, plan, std::nullopt, decision));
   EXPECT_EQ(core.snapshot(), before);
   const Instant handed = at("2026-03-02T12:34:56Z");  // not what the SLA says: it must be kept
-  const auto decision = core.route(waits, t0, plan, std::optional<Instant>(handed));
-  ASSERT_TRUE(decision);
-  EXPECT_TRUE(decision->waiting);
+  ASSERT_TRUE(core.route(waits, t0, plan, std::optional<Instant>(handed), decision));
+  EXPECT_TRUE(decision.waiting);
   EXPECT_NE(core.snapshot().find(R"("due_at":"2026-03-02T12:34:56Z")"), std::string::npos) << core.snapshot();
 }
 
