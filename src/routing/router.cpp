@@ -489,7 +489,10 @@ void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at
   const IdleKey before = idle_key(slot);
   agent.last_assigned = at;
   const IdleKey after = idle_key(slot);
-  for (const std::uint32_t q : agent.queues) by_idle_[q].replace(before, after);
+  for (const std::uint32_t q : agent.queues) {
+    by_idle_[q].erase(before);
+    by_idle_[q].insert(after);
+  }
 }
 
 // Ranks are spaced out so that a new id usually fits between its neighbours; when it does not,

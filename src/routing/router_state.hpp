@@ -162,37 +162,6 @@ struct IdleKey {
   }
 };
 
-/// A queue's agents in one order, as a sorted array: walking it reads contiguous memory, and
-/// an agent whose key changes by a little (one ticket more or less) moves a short way.
-template <class Key>
-class SortedKeys {
- public:
-  void insert(const Key& key) { keys_.insert(std::lower_bound(keys_.begin(), keys_.end(), key), key); }
-  void erase(const Key& key) {
-    const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
-    if (it != keys_.end() && !(key < *it)) keys_.erase(it);
-  }
-  /// Replaces `before` (which must be present) by `after`, shifting the keys in between.
-  void replace(const Key& before, const Key& after) {
-    const auto from = std::lower_bound(keys_.begin(), keys_.end(), before);
-    // Keys are trivially copyable: the shifts are memmoves.
-    if (after < before) {
-      const auto to = std::lower_bound(keys_.begin(), from, after);
-      std::move_backward(to, from, from + 1);
-      *to = after;
-    } else {
-      const auto to = std::lower_bound(from + 1, keys_.end(), after);
-      std::move(from + 1, to, from);
-      *(to - 1) = after;
-    }
-  }
-  [[nodiscard]] auto begin() const noexcept { return keys_.begin(); }
-  [[nodiscard]] auto end() const noexcept { return keys_.end(); }
-
- private:
-  std::vector<Key> keys_;
-};
-
 /// A member of a queue, in the queue's order of ids (ranks ascending).
 struct QueueMember {
   std::uint64_t rank = 0;
@@ -408,7 +377,8 @@ class RouterCore {
   std::vector<Cursor> cursors_;
   // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
   std::vector<std::array<LoadBuckets, AgentState::inline_channels>> by_load_;
-  std::vector<SortedKeys<IdleKey>> by_idle_;
+  // most_idle: a tree, as an assignment moves an agent from anywhere to the end of the order
+  std::vector<std::set<IdleKey>> by_idle_;
   std::vector<std::pair<std::vector<SkillNeed>, std::string>> rule_skills_;  // by rule: its skills and their reason
   Names channels_;
   std::vector<std::string> channel_quoted_;  // by channel: its name as reasons show it
