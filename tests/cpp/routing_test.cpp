@@ -633,6 +633,38 @@ TEST(Routing, WaitingReasonCountsEveryMemberOfALargeQueue) {
   }
 }
 
+// Issue 11: a dispatch reads only the waiting tickets a freed agent can take. A long backlog
+// of urgent Chinese tickets waits while the English speaker is freed: the dispatch gives it the
+// one English ticket, lower in priority, and leaves the backlog as it was; freeing the Chinese
+// speaker then assigns the backlog's head (the earliest urgent ticket).
+TEST(Routing, DispatchPassesOverBacklogTheFreedAgentCannotTake) {
+  Router router(load(R"({"strategy": "least_loaded", "language_match": true})"));
+  router.upsert_agent(agent("A-en", {"general"}, {{"chat", 1}}, {}, {"en"}));
+  router.upsert_agent(agent("A-zh", {"general"}, {{"chat", 1}}, {}, {"zh"}));
+  const auto in = [](std::string id, std::string language, Priority priority) {
+    Ticket t = ticket(std::move(id));
+    t.customer.language = std::move(language);
+    t.priority = priority;
+    return t;
+  };
+  EXPECT_EQ(agent_of(router.route(in("T-zh", "zh", Priority::normal), t0)), "A-zh");
+  EXPECT_EQ(agent_of(router.route(in("T-en", "en", Priority::normal), t0)), "A-en");
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(router.route(in("U-" + std::to_string(i), "zh", Priority::urgent), t0 + 1min).waiting);
+  EXPECT_TRUE(router.route(in("E-1", "en", Priority::low), t0 + 2min).waiting);
+  router.release("A-en", "T-en");
+  const auto first = router.dispatch(t0 + 3min);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].ticket, "E-1");
+  EXPECT_EQ(agent_of(first[0]), "A-en");
+  EXPECT_EQ(router.waiting_count(), 50u);
+  router.release("A-zh", "T-zh");
+  const auto second = router.dispatch(t0 + 3min);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].ticket, "U-0");  // urgent, due 10:01 + 1m, the first to arrive
+  EXPECT_EQ(agent_of(second[0]), "A-zh");
+  EXPECT_EQ(router.waiting_count(), 49u);
+}
+
 // --- errors leave the state as it was --------------------------------------------------------
 
 TEST(Routing, BadInputIsRefusedAndChangesNothing) {
