@@ -30,6 +30,14 @@ class QueueRoom {
       --count_[channel];
     }
   }
+  /// A member joined at `position` (out of every set): later positions move up.
+  void open(std::size_t position) {
+    for (PositionSet& set : room_) set.open(position);
+  }
+  /// The member at `position` (out of every set) left: later positions move down.
+  void close(std::size_t position) {
+    for (PositionSet& set : room_) set.close(position);
+  }
   [[nodiscard]] std::size_t online() const noexcept { return online_; }
   [[nodiscard]] std::size_t with_room(std::uint32_t channel) const noexcept { return count_[channel]; }
   [[nodiscard]] const PositionSet& room(std::uint32_t channel) const noexcept { return room_[channel]; }

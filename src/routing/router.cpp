@@ -167,6 +167,7 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   columns_.resize(queue_count);
   room_.resize(queue_count);
   stale_.resize(queue_count, 0);
+  shifts_.resize(queue_count, 0);
   cursors_.resize(queue_count);
   waiting_sets_.resize(queue_count);
   by_idle_.resize(queue_count);
@@ -867,35 +868,62 @@ void RouterCore::upsert(const Agent& agent) {
 
 // An agent joins and leaves its queues while it is out of the indexes (`index(slot, false)`).
 // Positions are dense, in the order of ids: a member that joins or leaves anywhere but at the
-// end would move every member after it in every column and bucket, which made loading agents
-// quadratic. Such a queue is marked stale instead and rebuilt once, by settle(), before it is
-// next read.
+// end moves every member after it, in every column and bucket. A few such moves between two
+// reads of the queue are made in place; past them (agents loaded in bulk, not in id order) the
+// queue is marked stale and rebuilt once, by settle(), before it is next read — else loading
+// would be quadratic.
 void RouterCore::join_queue(std::uint32_t queue, std::uint32_t slot) {
   auto& members = queue_agents_[queue];
   AgentState& agent = agents_[slot];
-  const bool last = members.empty() || members.back().rank < agent.rank;
-  members.push_back({agent.rank, slot});
-  if (stale_[queue] != 0 || !last) {
-    stale_[queue] = 1;
+  const auto i = static_cast<std::size_t>(std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin());
+  if (stale_[queue] != 0) {
+    members.push_back({agent.rank, slot});
     return;
   }
-  const auto i = static_cast<std::size_t>(std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin());
-  agent.positions[i] = members.size() - 1;
-  set_columns(queue, members.size() - 1, agent, true);
+  const std::size_t p = position(queue, agent.rank);
+  members.insert(members.begin() + static_cast<std::ptrdiff_t>(p), {agent.rank, slot});
+  if (p + 1 == members.size() || shift(queue, p, true)) {
+    agent.positions[i] = p;
+    set_columns(queue, p, agent, true);
+  }
 }
 
 void RouterCore::leave_queue(std::uint32_t queue, std::uint32_t slot) {
   auto& members = queue_agents_[queue];
   const AgentState& agent = agents_[slot];
-  if (stale_[queue] == 0 && !members.empty() && members.back().slot == slot) {
-    set_columns(queue, members.size() - 1, agent, false);
-    members.pop_back();
-    return;
-  }
-  const auto at = std::find_if(members.begin(), members.end(), [&](const QueueMember& m) { return m.slot == slot; });
-  if (at == members.end()) return;
+  const auto at = stale_[queue] != 0 ? std::find_if(members.begin(), members.end(), [&](const QueueMember& m) { return m.slot == slot; })
+                                     : members.begin() + static_cast<std::ptrdiff_t>(position(queue, agent.rank));
+  if (at == members.end() || at->slot != slot) return;
+  const auto p = static_cast<std::size_t>(at - members.begin());
+  set_columns(queue, p, agent, false);
   members.erase(at);
-  stale_[queue] = 1;
+  if (p < members.size()) (void)shift(queue, p, false);
+}
+
+// Moves the positions from `position` on up (a member joined there) or down (the member there
+// left, out of every set), or marks the queue stale when it has moved too often since it was
+// last read; false when it did the latter.
+bool RouterCore::shift(std::uint32_t queue, std::size_t position, bool open) {
+  constexpr std::uint32_t in_place = 32;  // each costs a pass over the queue; a rebuild, a few
+  if (shifts_[queue]++ >= in_place) {
+    stale_[queue] = 1;
+    return false;
+  }
+  const auto move = [&](auto& set) {
+    if (open) set.open(position);
+    else set.close(position);
+  };
+  for (LoadBuckets& buckets : by_load_[queue]) move(buckets);
+  for (PositionSet& column : columns_[queue].skills) move(column);
+  for (PositionSet& column : columns_[queue].languages) move(column);
+  move(room_[queue]);
+  const auto& members = queue_agents_[queue];
+  for (std::size_t p = position; p < members.size(); ++p) {
+    AgentState& agent = agents_[members[p].slot];
+    const auto i = std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin();
+    agent.positions[static_cast<std::size_t>(i)] = p;
+  }
+  return true;
 }
 
 // Sets or clears the bits of the member at `position` in the queue's skill and language columns.
@@ -911,8 +939,10 @@ void RouterCore::set_columns(std::uint32_t queue, std::size_t position, const Ag
 }
 
 void RouterCore::settle() {
-  for (std::uint32_t q = 0; q < stale_.size(); ++q)
+  for (std::uint32_t q = 0; q < stale_.size(); ++q) {
     if (stale_[q] != 0) settle_queue(q);
+    shifts_[q] = 0;
+  }
 }
 
 // Sorts a stale queue's members by id and indexes each afresh: linear in the members, however

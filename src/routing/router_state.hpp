@@ -213,6 +213,12 @@ class LoadBuckets {
     }
     return true;
   }
+  void open(std::size_t position) {
+    for (Bucket& bucket : buckets_) bucket.agents.open(position);
+  }
+  void close(std::size_t position) {
+    for (Bucket& bucket : buckets_) bucket.agents.close(position);
+  }
   [[nodiscard]] const std::vector<Bucket>& buckets() const noexcept { return buckets_; }
 
  private:
@@ -329,6 +335,7 @@ class RouterCore {
   void index_load(std::uint32_t slot, std::size_t i, std::uint32_t channel, bool add);
   void settle();
   void settle_queue(std::uint32_t queue);
+  bool shift(std::uint32_t queue, std::size_t position, bool open);
   void set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add);
   void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
   void set_last_assigned(std::uint32_t slot, std::optional<Instant> at);
@@ -369,6 +376,7 @@ class RouterCore {
   // by queue: members joined or left out of order since the last settle(): the members are
   // unsorted and their positions, columns, room and load buckets are out of date.
   std::vector<std::uint8_t> stale_;
+  std::vector<std::uint32_t> shifts_;  // by queue: members joined or left in place since the last read
   // by queue: the agent round_robin chose last, and its slot while the slot still holds it
   struct Cursor {
     std::string agent;

@@ -523,6 +523,38 @@ TEST(Routing, LeastLoadedMatchesAPlainModelWithManyAgentsLanguagesAndSkills) {
   }
 }
 
+// Bit sets by queue position: members joining (open) and leaving (close) move the positions
+// after theirs, across word boundaries.
+TEST(Routing, PositionSetsFollowMembersJoiningAndLeaving) {
+  detail::PositionSet set;
+  const auto positions = [&] {
+    std::vector<std::size_t> result;
+    for (std::size_t w = 0; w < set.words(); ++w)
+      for (std::size_t b = 0; b < 64; ++b)
+        if ((set.word(w) >> b & 1u) != 0) result.push_back(w * 64 + b);
+    return result;
+  };
+  for (const std::size_t p : {0u, 63u, 64u, 130u}) set.insert(p);
+  set.open(63);  // 63, 64 and 130 move up one
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 64, 65, 131}));
+  set.close(64);  // 64 leaves, 65 and 131 move down one
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 64, 130}));
+  set.open(0);
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{1, 65, 131}));
+  set.close(1);
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{64, 130}));
+  set.insert(191);  // the last word's top bit: opening below it needs a fourth word
+  set.open(100);
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{64, 131, 192}));
+  set.close(63);  // not in the set: only the later positions move
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 130, 191}));
+  set.close(500);  // beyond every word: nothing moves
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 130, 191}));
+  EXPECT_FALSE(set.erase(64));
+  EXPECT_TRUE(set.erase(130));
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 191}));
+}
+
 // Bit sets by queue position: insert and erase say whether they changed the set, which keeps
 // the room counts (QueueRoom) exact; words are added as positions need them.
 TEST(Routing, PositionSetsSayWhetherTheyChanged) {
