@@ -1,8 +1,9 @@
 // The router's state and decisions. One mutex guards everything: each call does a bounded
-// amount of work under it (a scan of one queue's agents, or a dispatch proportional to what it
-// assigns), which keeps the invariants (never over capacity, never offline, every ticket
-// assigned once or waiting) easy to see. Rule matching, which reads only the immutable policy,
-// runs before the lock is taken.
+// amount of work under it (a walk of one queue's agents with room, or a dispatch proportional
+// to what it assigns and the timers that fire), which keeps the invariants (never over
+// capacity, never offline, every ticket assigned once or waiting) easy to see. Rule matching,
+// which reads only the immutable policy, and the SLA replay that gives a waiting ticket its due
+// time run outside the lock.
 
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
@@ -18,6 +19,7 @@
 #include <compare>
 #include <map>
 #include <mutex>
+#include <queue>
 #include <set>
 
 #include "detail/text.hpp"
@@ -163,6 +165,9 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   const auto queue_count = policy_->data().routing.queues.size();
   queue_agents_.resize(queue_count);
   columns_.resize(queue_count);
+  room_.resize(queue_count);
+  stale_.resize(queue_count, 0);
+  shifts_.resize(queue_count, 0);
   cursors_.resize(queue_count);
   waiting_sets_.resize(queue_count);
   by_idle_.resize(queue_count);
@@ -175,6 +180,24 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
     rule_skills_.emplace_back(std::vector<SkillNeed>(needs.begin(), needs.end()),
                               needs.empty() ? std::string() : skills_text(routing(), needs));
   }
+}
+
+std::uint32_t RouterCore::group_of(const Waiting& w) {
+  Needs skills(w.skills.begin(), w.skills.end());
+  add_needs(skills, w.preferred);
+  const bool language = routing().language_match && !w.language.empty();
+  return waiting_sets_.group_of(w.channel_id, language ? std::string_view(w.language) : std::string_view(),
+                                std::vector<SkillNeed>(skills.begin(), skills.end()));
+}
+
+// What try_assign asks of an agent for any ticket of the group.
+Need RouterCore::need_of_group(std::uint32_t group) const {
+  const NeedKey& key = waiting_sets_.need(group);
+  Need need;
+  need.channel = key.channel;
+  if (!key.language.empty()) need.language = languages_.find(key.language).value_or(nobody_speaks);
+  need.skills = Needs(key.skills.begin(), key.skills.end());
+  return need;
 }
 
 std::string RouterCore::skills_reason(const RoutingRule* rule, const Needs& needs) const {
@@ -222,35 +245,91 @@ Block RouterCore::check(const AgentState& agent, const Need& need) const noexcep
 
 // Every order used here ends in agent id order, so ties go to the smallest id.
 std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& need) const {
-  const auto eligible = [&](std::uint32_t slot) { return check(agents_[slot], need) == Block::none; };
   switch (routing().strategy) {
-    case RoutingStrategy::round_robin: {
-      // The agent after the one this queue assigned last, wrapping around.
-      const auto& members = queue_agents_[queue];
-      const Cursor& cursor = cursors_[queue];
-      // Ranks follow ids, so a cursor whose agent is still there is found without comparing text.
-      const bool by_rank = cursor.slot < agents_.size() && agents_[cursor.slot].spec.id == cursor.agent;
-      const auto after = by_rank ? members.begin() + static_cast<std::ptrdiff_t>(position(queue, agents_[cursor.slot].rank + 1))
-                                 : std::upper_bound(members.begin(), members.end(), cursor.agent,
-                                                    [&](const std::string& id, const QueueMember& m) { return id < agents_[m.slot].spec.id; });
-      const auto start = static_cast<std::size_t>(after - members.begin());
-      for (std::size_t i = 0; i < members.size(); ++i) {
-        const std::uint32_t slot = members[(start + i) % members.size()].slot;
-        if (eligible(slot)) return slot;
-      }
-      return std::nullopt;
-    }
+    case RoutingStrategy::round_robin: return round_robin_pick(queue, need);
     case RoutingStrategy::least_loaded:
       if (indexed(need.channel)) {
         return least_loaded_pick(queue, by_load_[queue][need.channel], need);
       }
       return least_loaded_scan(queue, need);
-    case RoutingStrategy::most_idle:
-      for (const IdleKey& key : by_idle_[queue])
-        if (eligible(key.slot)) return key.slot;
-      return std::nullopt;
+    case RoutingStrategy::most_idle: return most_idle_pick(queue, need);
   }
   return std::nullopt;
+}
+
+// The agent after the one this queue assigned last, wrapping around.
+std::optional<std::uint32_t> RouterCore::round_robin_pick(std::uint32_t queue, const Need& need) const {
+  const auto& members = queue_agents_[queue];
+  const Cursor& cursor = cursors_[queue];
+  // Ranks follow ids, so a cursor whose agent is still there is found without comparing text.
+  const bool by_rank = cursor.slot < agents_.size() && agents_[cursor.slot].spec.id == cursor.agent;
+  const auto after = by_rank ? members.begin() + static_cast<std::ptrdiff_t>(position(queue, agents_[cursor.slot].rank + 1))
+                             : std::upper_bound(members.begin(), members.end(), cursor.agent,
+                                                [&](const std::string& id, const QueueMember& m) { return id < agents_[m.slot].spec.id; });
+  const auto start = static_cast<std::size_t>(after - members.begin());
+  if (need.channel >= QueueRoom::channels) {
+    for (std::size_t i = 0; i < members.size(); ++i) {
+      const std::uint32_t slot = members[(start + i) % members.size()].slot;
+      if (check(agents_[slot], need) == Block::none) return slot;
+    }
+    return std::nullopt;
+  }
+  // Only members with room are visited: the busy ones are passed 64 at a time.
+  std::optional<std::uint32_t> chosen;
+  const auto take = [&](std::uint32_t slot) {
+    if (check(agents_[slot], need) == Block::none) chosen = slot;
+    return chosen.has_value();
+  };
+  if (!walk_room(queue, need, start, take)) (void)walk_room(queue, need, 0, take);
+  return chosen;
+}
+
+// The first eligible agent in the queue's most_idle order. Walking that order passes the busy
+// agents one by one, so after a few the walk gives way to the members with room, of which the
+// eligible one with the smallest key is the same answer.
+std::optional<std::uint32_t> RouterCore::most_idle_pick(std::uint32_t queue, const Need& need) const {
+  constexpr std::size_t few = 64;
+  const bool roomy = need.channel < QueueRoom::channels;
+  if (roomy && room_[queue].with_room(need.channel) == 0) return std::nullopt;
+  std::size_t looked = 0;
+  for (const IdleKey& key : by_idle_[queue]) {
+    if (check(agents_[key.slot], need) == Block::none) return key.slot;
+    if (roomy && ++looked == few) break;
+  }
+  if (!roomy || looked < few) return std::nullopt;
+  std::optional<std::uint32_t> best;
+  (void)walk_room(queue, need, 0, [&](std::uint32_t slot) {
+    if (check(agents_[slot], need) == Block::none && (!best || idle_key(slot) < idle_key(*best))) best = slot;
+    return false;
+  });
+  return best;
+}
+
+// The queue's members at `word * 64 + bit` that have the need's language and (at some level)
+// its skills, as far as the columns tell; check() has the last word.
+std::uint64_t RouterCore::qualified(std::uint32_t queue, const Need& need, std::size_t word) const noexcept {
+  const QueueColumns& columns = columns_[queue];
+  std::uint64_t bits = need.language < columns.languages.size() ? columns.languages[need.language].word(word) : ~std::uint64_t{0};
+  for (const SkillNeed& skill : need.skills)
+    if (skill.skill < AgentState::inline_ids && skill.level >= 0 && bits != 0) bits &= columns.skills[skill.skill].word(word);
+  return bits;
+}
+
+// Visits the qualified members of `queue` with room on the need's channel (< QueueRoom::channels),
+// from position `from` on, in position order (hence by id), until `visit(slot)` returns true;
+// returns whether it did.
+template <class Visit>
+bool RouterCore::walk_room(std::uint32_t queue, const Need& need, std::size_t from, Visit visit) const {
+  const PositionSet& room = room_[queue].room(need.channel);
+  const auto& members = queue_agents_[queue];
+  for (std::size_t word = from / 64; word < room.words(); ++word) {
+    std::uint64_t bits = room.word(word);
+    if (word == from / 64) bits &= ~std::uint64_t{0} << (from % 64);
+    if (bits != 0) bits &= qualified(queue, need, word);
+    for (; bits != 0; bits &= bits - 1)
+      if (visit(members[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))].slot)) return true;
+  }
+  return false;
 }
 
 // Online agents by load ratio, then rank: the first eligible one is the answer; from the first
@@ -258,22 +337,12 @@ std::optional<std::uint32_t> RouterCore::pick(std::uint32_t queue, const Need& n
 // their records are read.
 std::optional<std::uint32_t> RouterCore::least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
                                                            const Need& need) const {
-  std::uint64_t skills = 0;  // skills every candidate must have, at some level
-  for (const SkillNeed& skill : need.skills)
-    if (skill.skill < AgentState::inline_ids && skill.level >= 0) skills |= std::uint64_t{1} << skill.skill;
   const auto& members = queue_agents_[queue];
-  const QueueColumns& columns = columns_[queue];
-  const auto qualified = [&](std::size_t word) {
-    std::uint64_t bits = need.language < columns.languages.size() ? columns.languages[need.language].word(word) : ~std::uint64_t{0};
-    for (std::uint64_t s = skills; s != 0 && bits != 0; s &= s - 1)
-      bits &= columns.skills[static_cast<std::size_t>(std::countr_zero(s))].word(word);
-    return bits;
-  };
   for (const LoadBuckets::Bucket& bucket : index.buckets()) {
     if (bucket.load >= bucket.capacity) break;
     for (std::size_t word = 0; word < bucket.agents.words(); ++word) {
       std::uint64_t bits = bucket.agents.word(word);
-      if (bits != 0) bits &= qualified(word);
+      if (bits != 0) bits &= qualified(queue, need, word);
       for (; bits != 0; bits &= bits - 1) {
         const std::uint32_t slot = members[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))].slot;
         if (check(agents_[slot], need) == Block::none) return slot;
@@ -299,6 +368,37 @@ Scan RouterCore::scan(std::uint32_t queue, const Need& need) const {
   return result;
 }
 
+// What scan() finds, for a queue where nobody can take the ticket, from the counts the room
+// index keeps: members not online; online but at capacity; with room but not speaking the
+// language (counted 64 at a time from the columns); and the rest of those with room, who must
+// lack the skills since none is eligible. Nothing is walked when nobody has room.
+Scan RouterCore::count_blocked(std::uint32_t queue, const Need& need) const {
+  if (need.channel >= QueueRoom::channels) return scan(queue, need);
+  const QueueRoom& room = room_[queue];
+  const std::size_t with_room = room.with_room(need.channel);
+  Scan result;
+  const auto set = [&](Block b, std::size_t n) { result.blocked[static_cast<std::size_t>(b)] = static_cast<int>(n); };
+  set(Block::status, queue_agents_[queue].size() - room.online());
+  set(Block::capacity, room.online() - with_room);
+  std::size_t silent = 0;  // with room, not speaking the language
+  if (need.language == nobody_speaks) {
+    silent = with_room;
+  } else if (need.language < columns_[queue].languages.size()) {
+    const PositionSet& speakers = columns_[queue].languages[need.language];
+    const PositionSet& roomy = room.room(need.channel);
+    for (std::size_t word = 0; with_room != 0 && word < roomy.words(); ++word)
+      silent += static_cast<std::size_t>(std::popcount(roomy.word(word) & ~speakers.word(word)));
+  } else if (need.language != any_language) {
+    (void)walk_room(queue, Need{need.channel, any_language, {}}, 0, [&](std::uint32_t slot) {
+      if (!agents_[slot].speaks(need.language)) ++silent;
+      return false;
+    });
+  }
+  set(Block::language, silent);
+  set(Block::skill, with_room - silent);
+  return result;
+}
+
 LoadKey RouterCore::load_key(std::uint32_t slot, std::uint32_t channel) const noexcept {
   const AgentState& agent = agents_[slot];
   return {agent.load_on(channel), agent.capacity_on(channel), agent.rank, slot};
@@ -315,16 +415,34 @@ bool RouterCore::indexed(std::uint32_t channel) const noexcept {
 
 // The indexes hold online agents only, ordered by fields that change: an agent leaves them
 // before such a change and comes back after it.
+// Stale queues are skipped: settle() indexes their members afresh.
 void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool add) {
+  if (!agents_[slot].online) return;
+  for (std::size_t i = 0; i < agents_[slot].queues.size(); ++i)
+    if (stale_[agents_[slot].queues[i]] == 0) index_load(slot, i, channel, add);
+}
+
+// The online agent's place in the i-th queue's least_loaded buckets on `channel`.
+void RouterCore::index_load(std::uint32_t slot, std::size_t i, std::uint32_t channel, bool add) {
   const AgentState& agent = agents_[slot];
-  if (routing().strategy != RoutingStrategy::least_loaded || !agent.online || !indexed(channel) ||
-      agent.capacity_on(channel) <= 0)
-    return;
+  if (routing().strategy != RoutingStrategy::least_loaded || !indexed(channel) || agent.capacity_on(channel) <= 0) return;
   const LoadKey key = load_key(slot, channel);
-  for (std::size_t i = 0; i < agent.queues.size(); ++i) {
-    auto& buckets = by_load_[agent.queues[i]][channel];
-    if (add) buckets.insert(key.load, key.capacity, agent.positions[i]);
-    else (void)buckets.erase(key.load, key.capacity, agent.positions[i]);
+  auto& buckets = by_load_[agent.queues[i]][channel];
+  if (add) buckets.insert(key.load, key.capacity, agent.positions[i]);
+  else (void)buckets.erase(key.load, key.capacity, agent.positions[i]);
+}
+
+// The online agent's entries, in the i-th queue it serves, that are kept by position: its room
+// on each channel and, for least_loaded, its load buckets.
+void RouterCore::index_in_queue(std::uint32_t slot, std::size_t i, bool add) {
+  const AgentState& agent = agents_[slot];
+  const std::uint32_t q = agent.queues[i];
+  if (!agent.online || stale_[q] != 0) return;
+  const std::size_t p = agent.positions[i];
+  room_[q].set_online(add);
+  for (std::uint32_t c = 0; c < QueueRoom::channels; ++c) {
+    room_[q].set_room(c, p, add && agent.load_on(c) < agent.capacity_on(c));
+    index_load(slot, i, c, add);
   }
 }
 
@@ -338,25 +456,28 @@ void RouterCore::index(std::uint32_t slot, bool add) {
       else by_idle_[q].erase(key);
     }
   }
-  for (std::uint32_t c = 0; c < AgentState::inline_channels; ++c) index_channel(slot, c, add);
+  for (std::size_t i = 0; i < agent.queues.size(); ++i) index_in_queue(slot, i, add);
 }
 
 void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delta) {
   AgentState& agent = agents_[slot];
-  if (routing().strategy != RoutingStrategy::least_loaded || !agent.online || !indexed(channel) ||
-      agent.capacity_on(channel) <= 0) {
-    agent.add_load(channel, delta);
-    return;
-  }
-  // The hot path of every assignment and release: one ticket more or less moves the agent to
-  // a neighbouring bucket in each of its queues.
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
+  if (!agent.online || channel >= QueueRoom::channels) return;
+  // The hot path of every assignment and release: one ticket more or less moves the agent to
+  // a neighbouring bucket in each of its queues, and may fill it or give it room.
   const LoadKey after = load_key(slot, channel);
+  const bool buckets = routing().strategy == RoutingStrategy::least_loaded && indexed(channel) && after.capacity > 0;
+  const bool room = after.load < after.capacity;
+  const bool room_changed = room != (before.load < before.capacity);
   for (std::size_t i = 0; i < agent.queues.size(); ++i) {
-    auto& buckets = by_load_[agent.queues[i]][channel];
-    (void)buckets.erase(before.load, before.capacity, agent.positions[i]);
-    buckets.insert(after.load, after.capacity, agent.positions[i]);
+    const std::uint32_t q = agent.queues[i];
+    if (stale_[q] != 0) continue;
+    if (buckets) {
+      (void)by_load_[q][channel].erase(before.load, before.capacity, agent.positions[i]);
+      by_load_[q][channel].insert(after.load, after.capacity, agent.positions[i]);
+    }
+    if (room_changed) room_[q].set_room(channel, agent.positions[i], room);
   }
 }
 
@@ -369,7 +490,10 @@ void RouterCore::set_last_assigned(std::uint32_t slot, std::optional<Instant> at
   const IdleKey before = idle_key(slot);
   agent.last_assigned = at;
   const IdleKey after = idle_key(slot);
-  for (const std::uint32_t q : agent.queues) by_idle_[q].replace(before, after);
+  for (const std::uint32_t q : agent.queues) {
+    by_idle_[q].erase(before);
+    by_idle_[q].insert(after);
+  }
 }
 
 // Ranks are spaced out so that a new id usually fits between its neighbours; when it does not,
@@ -474,7 +598,7 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
 }
 
 std::string RouterCore::waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const {
-  const Scan counts = scan(queue, need);
+  const Scan counts = count_blocked(queue, need);
   const auto count = [&](Block b) { return std::to_string(counts.blocked[static_cast<std::size_t>(b)]); };
   std::string text = "no eligible agent in queue " + detail::quoted(routing().queues[queue].id) + " (" +
                      count(Block::status) + " not online, " + count(Block::capacity) + " at capacity, " +
@@ -492,10 +616,12 @@ void RouterCore::assign(const Choice& choice, const Need& need, std::string_view
   const AgentState& agent = agents_[choice.agent];
   if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = {agent.spec.id, choice.agent};
   if (routing().sticky && !customer.empty()) sticky_.insert_or_assign(std::string(customer), agent.spec.id);
-  assigned_.emplace(std::string(ticket), Assignment{choice.agent, choice.queue, c});
+  hold(choice.agent, ticket, Assignment{choice.agent, choice.queue, c});
 }
 
-RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
+bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::optional<std::optional<Instant>>& due,
+                       RoutingDecision& decision) {
+  settle();
   if (const auto it = assigned_.find(ticket.id); it != assigned_.end())
     throw InputError("ticket " + detail::quoted(ticket.id) + " is already assigned to " + agents_[it->second.agent].spec.id +
                          "; release it before routing it again",
@@ -504,7 +630,15 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
     throw InputError("ticket " + detail::quoted(ticket.id) + " is already waiting in queue " +
                          detail::quoted(routing().queues[waiting_.at(it->second).queue].id),
                      "ticket.id");
-  RoutingDecision decision;
+  Need need;
+  std::optional<Choice> choice;
+  if (!plan.bot) {
+    need = need_of(ticket.channel, ticket.customer.language);
+    need.skills = plan.skills;
+    add_needs(need.skills, plan.preferred());
+    choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id);
+    if (!choice && !due) return false;
+  }
   decision.ticket = ticket.id;
   decision.queue = routing().queues[plan.queue].id;
   if (plan.rule != nullptr) decision.rule = plan.rule->id;
@@ -513,20 +647,17 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   decision.reasons = std::move(plan.reasons);
   if (plan.bot) {
     decision.reasons.emplace_back("bot-first rule: the bot answers; route the ticket again after a handoff");
-    return decision;
+    return true;
   }
-  Need need = need_of(ticket.channel, ticket.customer.language);
-  need.skills = plan.skills;
-  add_needs(need.skills, plan.preferred());
   if (!need.skills.empty()) decision.reasons.push_back(skills_reason(plan.rule, need.skills));
-  if (const auto choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id)) {
+  if (choice) {
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
     assign(*choice, need, ticket.id, ticket.customer.id, ticket.channel, at);
-    return decision;
+    return true;
   }
   Waiting waiting;
-  waiting.due = due_time(ticket, at);  // may throw: nothing has changed yet
+  waiting.due = *due;
   waiting.ticket = ticket.id;
   waiting.customer = ticket.customer.id;
   waiting.channel = std::string(ticket.channel);
@@ -545,14 +676,14 @@ RoutingDecision RouterCore::route(const Ticket& ticket, Instant at, Plan plan) {
   decision.waiting = true;
   decision.reasons.push_back(waiting_reason(plan.queue, need, ticket.customer.language));
   enqueue(std::move(waiting));
-  return decision;
+  return true;
 }
 
-std::optional<Instant> RouterCore::due_time(const Ticket& ticket, Instant at) const {
+std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at) {
   // The earliest due time of any running SLA clock (in practice first_response): what the
   // ticket will breach first.
   std::optional<Instant> due;
-  for (const SlaMetric& metric : policy_->evaluate_sla(ticket, at).metrics)
+  for (const SlaMetric& metric : policy.evaluate_sla(ticket, at).metrics)
     if (metric.due_at && (!due || *metric.due_at < *due)) due = metric.due_at;
   return due;
 }
@@ -589,7 +720,8 @@ void RouterCore::enqueue(Waiting waiting) {
   waiting_ids_.emplace(waiting.ticket, seq);
   Waiting& w = waiting_.emplace(seq, std::move(waiting)).first->second;
   w.channel_id = channel;
-  for (std::uint32_t s = 0; s <= w.stages; ++s) waiting_sets_[reachable_queue(w.queue, s)][channel].insert(key);
+  w.group = group_of(w);
+  for (std::uint32_t s = 0; s <= w.stages; ++s) waiting_sets_.insert(reachable_queue(w.queue, s), w.group, key);
   schedule(w);
 }
 
@@ -602,12 +734,7 @@ void RouterCore::unqueue(std::uint64_t seq) {
   const auto it = waiting_.find(seq);
   const Waiting& w = it->second;
   const WaitKey key = key_of(w);
-  for (std::uint32_t s = 0; s <= w.stages; ++s) {
-    auto& sets = waiting_sets_[reachable_queue(w.queue, s)];
-    const auto set = sets.find(w.channel_id);
-    set->second.erase(key);
-    if (set->second.empty()) sets.erase(set);
-  }
+  for (std::uint32_t s = 0; s <= w.stages; ++s) waiting_sets_.erase(reachable_queue(w.queue, s), w.group, key);
   if (w.timer) timers_.erase({w.timer->time_since_epoch().count(), seq});
   waiting_ids_.erase(w.ticket);
   waiting_.erase(it);
@@ -627,6 +754,12 @@ void RouterCore::mark_dirty(std::uint32_t slot) {
   dirty_.push_back(slot);
 }
 
+// An assignment, recorded under its ticket and with its agent (whose removal frees it).
+void RouterCore::hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment) {
+  assigned_.emplace(std::string(ticket), assignment);
+  agents_[slot].held.emplace_back(ticket);
+}
+
 void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
   const auto it = assigned_.find(ticket);
   const auto agent = agent_ids_.find(agent_id);
@@ -636,6 +769,8 @@ void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
                                                : " (it is assigned to " + agents_[it->second.agent].spec.id + ")"));
   change_load(it->second.agent, it->second.channel, -1);
   mark_dirty(it->second.agent);
+  auto& held = agents_[it->second.agent].held;
+  held.erase(std::find(held.begin(), held.end(), ticket));
   assigned_.erase(it);
 }
 
@@ -681,11 +816,19 @@ void RouterCore::upsert(const Agent& agent) {
   index(slot, false);
   if (added) rank_new_agent(it);
   AgentState& state = agents_[slot];
-  for (const std::uint32_t q : state.queues) leave_queue(q, slot);
+  std::vector<std::uint32_t> queues;
+  for (const auto& queue : agent.queues) queues.push_back(*routing().queue_index(queue));
+  // An agent that keeps its queues keeps its places in them: only its columns change.
+  const bool stays = !added && queues == state.queues;
+  for (std::size_t i = 0; i < state.queues.size(); ++i) {
+    if (stays) set_columns(state.queues[i], state.positions[i], state, false);
+    else leave_queue(state.queues[i], slot);
+  }
   state.spec = agent;
-  state.queues.clear();
-  for (const auto& queue : agent.queues) state.queues.push_back(*routing().queue_index(queue));
-  state.positions.assign(state.queues.size(), 0);  // set as it joins each
+  if (!stays) {
+    state.queues = std::move(queues);
+    state.positions.assign(state.queues.size(), 0);  // set as it joins each
+  }
   const auto skills = static_cast<std::uint32_t>(routing().skill_names.size());
   state.small_levels.fill(-1);
   state.skill_mask = 0;
@@ -715,51 +858,109 @@ void RouterCore::upsert(const Agent& agent) {
   for (const auto& [channel, count] : agent.capacity)
     if (channel != "*") state.set_capacity(*channels_.find(channel), count);
   state.online = agent.status == AgentStatus::online;
-  for (const std::uint32_t q : state.queues) join_queue(q, slot);
+  for (std::size_t i = 0; i < state.queues.size(); ++i) {
+    if (stays) set_columns(state.queues[i], state.positions[i], state, true);
+    else join_queue(state.queues[i], slot);
+  }
   index(slot, true);
   if (agent.status == AgentStatus::online) mark_dirty(slot);
 }
 
 // An agent joins and leaves its queues while it is out of the indexes (`index(slot, false)`).
+// Positions are dense, in the order of ids: a member that joins or leaves anywhere but at the
+// end moves every member after it, in every column and bucket. A few such moves between two
+// reads of the queue are made in place; past them (agents loaded in bulk, not in id order) the
+// queue is marked stale and rebuilt once, by settle(), before it is next read — else loading
+// would be quadratic.
 void RouterCore::join_queue(std::uint32_t queue, std::uint32_t slot) {
   auto& members = queue_agents_[queue];
-  const AgentState& agent = agents_[slot];
-  const auto at = std::lower_bound(members.begin(), members.end(), agent.spec.id,
-                                   [&](const QueueMember& m, const std::string& id) { return agents_[m.slot].spec.id < id; });
-  const auto p = static_cast<std::size_t>(at - members.begin());
-  members.insert(at, {agent.rank, slot});
-  renumber(queue, p);
-  for (LoadBuckets& buckets : by_load_[queue]) buckets.open(p);
-  QueueColumns& columns = columns_[queue];
-  for (std::size_t s = 0; s < columns.skills.size(); ++s) {
-    columns.skills[s].open(p);
-    if ((agent.skill_mask >> s & 1u) != 0) columns.skills[s].insert(p);
+  AgentState& agent = agents_[slot];
+  const auto i = static_cast<std::size_t>(std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin());
+  if (stale_[queue] != 0) {
+    members.push_back({agent.rank, slot});
+    return;
   }
-  for (std::size_t l = 0; l < columns.languages.size(); ++l) {
-    columns.languages[l].open(p);
-    if ((agent.language_mask >> l & 1u) != 0) columns.languages[l].insert(p);
+  const std::size_t p = position(queue, agent.rank);
+  members.insert(members.begin() + static_cast<std::ptrdiff_t>(p), {agent.rank, slot});
+  if (p + 1 == members.size() || shift(queue, p, true)) {
+    agent.positions[i] = p;
+    set_columns(queue, p, agent, true);
   }
 }
 
 void RouterCore::leave_queue(std::uint32_t queue, std::uint32_t slot) {
   auto& members = queue_agents_[queue];
-  const auto at = std::find_if(members.begin(), members.end(), [&](const QueueMember& m) { return m.slot == slot; });
-  if (at == members.end()) return;
+  const AgentState& agent = agents_[slot];
+  const auto at = stale_[queue] != 0 ? std::find_if(members.begin(), members.end(), [&](const QueueMember& m) { return m.slot == slot; })
+                                     : members.begin() + static_cast<std::ptrdiff_t>(position(queue, agent.rank));
+  if (at == members.end() || at->slot != slot) return;
   const auto p = static_cast<std::size_t>(at - members.begin());
+  set_columns(queue, p, agent, false);
   members.erase(at);
-  renumber(queue, p);
-  for (LoadBuckets& buckets : by_load_[queue]) buckets.close(p);
-  for (PositionSet& column : columns_[queue].skills) column.close(p);
-  for (PositionSet& column : columns_[queue].languages) column.close(p);
+  if (p < members.size()) (void)shift(queue, p, false);
 }
 
-// The members of `queue` from position `from` on record where they now are.
-void RouterCore::renumber(std::uint32_t queue, std::size_t from) {
+// Moves the positions from `position` on up (a member joined there) or down (the member there
+// left, out of every set), or marks the queue stale when it has moved too often since it was
+// last read; false when it did the latter.
+bool RouterCore::shift(std::uint32_t queue, std::size_t position, bool open) {
+  constexpr std::uint32_t in_place = 32;  // each costs a pass over the queue; a rebuild, a few
+  if (shifts_[queue]++ >= in_place) {
+    stale_[queue] = 1;
+    return false;
+  }
+  const auto move = [&](auto& set) {
+    if (open) set.open(position);
+    else set.close(position);
+  };
+  for (LoadBuckets& buckets : by_load_[queue]) move(buckets);
+  for (PositionSet& column : columns_[queue].skills) move(column);
+  for (PositionSet& column : columns_[queue].languages) move(column);
+  move(room_[queue]);
   const auto& members = queue_agents_[queue];
-  for (std::size_t p = from; p < members.size(); ++p) {
+  for (std::size_t p = position; p < members.size(); ++p) {
     AgentState& agent = agents_[members[p].slot];
     const auto i = std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin();
     agent.positions[static_cast<std::size_t>(i)] = p;
+  }
+  return true;
+}
+
+// Sets or clears the bits of the member at `position` in the queue's skill and language columns.
+void RouterCore::set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add) {
+  if (stale_[queue] != 0) return;
+  QueueColumns& columns = columns_[queue];
+  const auto mark = [&](PositionSet& column, bool has) {
+    if (has && add) (void)column.insert(position);
+    else (void)column.erase(position);
+  };
+  for (std::size_t s = 0; s < columns.skills.size(); ++s) mark(columns.skills[s], (agent.skill_mask >> s & 1u) != 0);
+  for (std::size_t l = 0; l < columns.languages.size(); ++l) mark(columns.languages[l], (agent.language_mask >> l & 1u) != 0);
+}
+
+void RouterCore::settle() {
+  for (std::uint32_t q = 0; q < stale_.size(); ++q) {
+    if (stale_[q] != 0) settle_queue(q);
+    shifts_[q] = 0;
+  }
+}
+
+// Sorts a stale queue's members by id and indexes each afresh: linear in the members, however
+// many joined or left since the queue was last read.
+void RouterCore::settle_queue(std::uint32_t queue) {
+  auto& members = queue_agents_[queue];
+  for (QueueMember& m : members) m.rank = agents_[m.slot].rank;
+  std::sort(members.begin(), members.end(), [](const QueueMember& a, const QueueMember& b) { return a.rank < b.rank; });
+  columns_[queue] = QueueColumns{};
+  room_[queue] = QueueRoom{};
+  for (LoadBuckets& buckets : by_load_[queue]) buckets = LoadBuckets{};
+  stale_[queue] = 0;
+  for (std::size_t p = 0; p < members.size(); ++p) {
+    AgentState& agent = agents_[members[p].slot];
+    const auto i = static_cast<std::size_t>(std::find(agent.queues.begin(), agent.queues.end(), queue) - agent.queues.begin());
+    agent.positions[i] = p;
+    set_columns(queue, p, agent, true);
+    index_in_queue(members[p].slot, i, true);
   }
 }
 
@@ -775,9 +976,7 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
   const auto it = agent_ids_.find(agent_id);
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
   const std::uint32_t slot = it->second;
-  std::vector<std::string> freed;
-  for (const auto& [ticket, assignment] : assigned_)
-    if (assignment.agent == slot) freed.push_back(ticket);
+  std::vector<std::string> freed = std::move(agents_[slot].held);
   std::sort(freed.begin(), freed.end());
   for (const std::string& ticket : freed) assigned_.erase(ticket);
   index(slot, false);
@@ -814,12 +1013,18 @@ std::vector<std::uint64_t> RouterCore::fire_timers(Instant at) {
     if (w.relax_at && *w.relax_at <= now) {
       w.relax_at.reset();
       w.preferred.clear();
+      const std::uint32_t group = group_of(w);  // fewer needs: another group
+      for (std::uint32_t s = 0; s <= w.stages; ++s) {
+        waiting_sets_.erase(reachable_queue(w.queue, s), w.group, key_of(w));
+        waiting_sets_.insert(reachable_queue(w.queue, s), group, key_of(w));
+      }
+      w.group = group;
       w.notes.push_back("preferred skills dropped after waiting " + format_duration(now - w.since));
     }
     if (const auto overflow = next_overflow(w); overflow && *overflow <= now) {
       ++w.stages;
       const std::uint32_t q = reachable_queue(w.queue, w.stages);
-      waiting_sets_[q][w.channel_id].insert(key_of(w));
+      waiting_sets_.insert(q, w.group, key_of(w));
       w.notes.push_back("overflowed to queue " + detail::quoted(routing().queues[q].id) + " after waiting " +
                         format_duration(now - w.since));
     }
@@ -835,66 +1040,77 @@ std::vector<std::uint64_t> RouterCore::fire_timers(Instant at) {
   return fired;
 }
 
+// Which waiting tickets can be assigned now? Only those whose timers fired, and those that an
+// agent freed (or come online) since the last dispatch can take: before that, none had an
+// eligible agent (a route waits only when nobody can take it, a dispatch leaves nothing that a
+// freed agent could take, and loads only grow in between). A freed agent that can take one
+// ticket of a group can take them all, so the candidates are read group by group, most urgent
+// first, and each read either assigns or ends its group. The groups' heads are merged in the
+// queue order (priority, due time, arrival), which makes the outcome that of trying every
+// waiting ticket in that order — at a cost that follows the tickets assigned and the timers
+// fired, not the backlog.
 std::vector<RoutingDecision> RouterCore::dispatch(Instant at) {
+  settle();
   std::vector<RoutingDecision> decisions;
   const std::vector<std::uint64_t> fired = fire_timers(at);
 
-  // One source per (queue, channel) where a freed agent could take a ticket, plus the tickets
-  // whose timers fired; the most urgent head among them goes next.
+  std::sort(dirty_.begin(), dirty_.end());
+  std::vector<std::vector<std::uint32_t>> freed(queue_agents_.size());  // by queue
+  for (const std::uint32_t slot : dirty_)
+    for (const std::uint32_t q : agents_[slot].queues) freed[q].push_back(slot);
+
   struct Source {
     std::uint32_t queue = no_queue;  // no_queue: the fired tickets
-    std::uint32_t channel = 0;
-    std::vector<std::uint32_t> freed;  // dirty agents of the queue
-    std::optional<WaitKey> last;
-    std::size_t position = 0;
+    std::uint32_t group = 0;
+    Need need;
+    std::size_t agent = 0;     // freed[queue] before it cannot take the group's tickets any more
+    std::size_t position = 0;  // in `fired`
+  };
+  // Whether a freed agent of the queue can take the group's tickets. Within a dispatch an agent
+  // that cannot never can again (loads only grow), so the walk over them moves forward only.
+  const auto can_take = [&](Source& source) {
+    const auto& agents = freed[source.queue];
+    while (source.agent < agents.size() && check(agents_[agents[source.agent]], source.need) != Block::none) ++source.agent;
+    return source.agent < agents.size();
   };
   std::vector<Source> sources;
-  std::sort(dirty_.begin(), dirty_.end());
-  for (std::uint32_t q = 0; q < queue_agents_.size(); ++q) {
-    std::vector<std::uint32_t> freed;
-    for (const std::uint32_t slot : dirty_)
-      if (agents_[slot].in_queue(q)) freed.push_back(slot);
-    if (freed.empty()) continue;
-    for (const auto& [channel, set] : waiting_sets_[q]) sources.push_back({q, channel, freed, std::nullopt, 0});
+  for (std::uint32_t q = 0; q < freed.size(); ++q) {
+    if (freed[q].empty()) continue;
+    for (const auto& [group, set] : waiting_sets_.of(q)) {
+      Source source{q, group, need_of_group(group), 0, 0};
+      if (can_take(source)) sources.push_back(std::move(source));
+    }
   }
   if (!fired.empty()) sources.push_back({});
 
-  const auto next_of = [&](Source& source) -> std::optional<WaitKey> {
+  // A source's next ticket after `last` (or its first).
+  const auto next_of = [&](Source& source, const std::optional<WaitKey>& last) -> std::optional<WaitKey> {
     if (source.queue == no_queue) {
       while (source.position < fired.size() && !waiting_.contains(fired[source.position])) ++source.position;
       if (source.position == fired.size()) return std::nullopt;
-      return key_of(waiting_.at(fired[source.position]));
+      return key_of(waiting_.at(fired[source.position++]));
     }
-    const bool room = std::any_of(source.freed.begin(), source.freed.end(), [&](std::uint32_t slot) {
-      const AgentState& agent = agents_[slot];
-      return agent.online && agent.load_on(source.channel) < agent.capacity_on(source.channel);
-    });
-    if (!room) return std::nullopt;
-    const auto sets = waiting_sets_[source.queue].find(source.channel);
-    if (sets == waiting_sets_[source.queue].end()) return std::nullopt;
-    const auto it = source.last ? sets->second.upper_bound(*source.last) : sets->second.begin();
-    if (it == sets->second.end()) return std::nullopt;
+    const std::set<WaitKey>* set = can_take(source) ? waiting_sets_.find(source.queue, source.group) : nullptr;
+    if (set == nullptr) return std::nullopt;
+    const auto it = last ? set->upper_bound(*last) : set->begin();
+    if (it == set->end()) return std::nullopt;
     return *it;
   };
+  using Head = std::pair<WaitKey, std::size_t>;  // a source's next ticket, the source
+  std::priority_queue<Head, std::vector<Head>, std::greater<>> heads;
+  for (std::size_t i = 0; i < sources.size(); ++i)
+    if (const auto key = next_of(sources[i], std::nullopt)) heads.emplace(*key, i);
 
   ++epoch_;
-  for (;;) {
-    Source* best = nullptr;
-    std::optional<WaitKey> best_key;
-    for (Source& source : sources) {
-      const auto key = next_of(source);
-      if (key && (!best_key || *key < *best_key)) {
-        best = &source;
-        best_key = key;
-      }
-    }
-    if (best == nullptr) break;
-    if (best->queue == no_queue) ++best->position;
-    else best->last = best_key;
-    Waiting& w = waiting_.at(best_key->seq);
-    if (w.tried == epoch_) continue;
-    w.tried = epoch_;
-    if (auto decision = try_assign(w, at)) decisions.push_back(std::move(*decision));
+  while (!heads.empty()) {
+    const auto [key, i] = heads.top();
+    heads.pop();
+    if (const auto next = next_of(sources[i], key)) heads.emplace(*next, i);
+    // Assigned through another source since, or reached before through an overflow queue.
+    const auto it = waiting_.find(key.seq);
+    if (it == waiting_.end() || it->second.tried == epoch_) continue;
+    it->second.tried = epoch_;
+    if (auto decision = try_assign(it->second, at)) decisions.push_back(std::move(*decision));
   }
   for (const std::uint32_t slot : dirty_) agents_[slot].dirty = false;
   dirty_.clear();
@@ -965,8 +1181,18 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
                      format_instant(ticket.created_at) + ")");
   // The rules read only the immutable policy: matched before the lock is taken.
   auto plan = detail::plan_route(state_->core.policy().data(), ticket, at);
+  RoutingDecision decision;
+  {
+    const std::lock_guard lock(state_->mutex);
+    if (state_->core.route(ticket, at, plan, std::nullopt, decision)) return decision;
+  }
+  // The ticket must wait, ordered by its SLA due time. The SLA replay grows with the ticket's
+  // history, so it runs outside the lock (an error leaves the router unchanged); then the route
+  // is decided afresh, as agents may have been freed meanwhile.
+  const std::optional<std::optional<Instant>> due = detail::due_time(state_->core.policy(), ticket, at);
   const std::lock_guard lock(state_->mutex);
-  return state_->core.route(ticket, at, std::move(plan));
+  (void)state_->core.route(ticket, at, plan, due, decision);
+  return decision;
 }
 
 void Router::release(std::string_view agent_id, std::string_view ticket_id) {

@@ -202,7 +202,7 @@ void RouterCore::restore(std::string_view text) {
     }
     const std::uint32_t channel = intern_channel(text_of(node, "channel"));
     change_load(*slot, channel, 1);
-    assigned_.emplace(ticket, Assignment{*slot, queue_of(node), channel});
+    hold(*slot, ticket, Assignment{*slot, queue_of(node), channel});
   });
 
   const auto read_needs = [&](const Node& parent, std::string_view key) {

@@ -24,6 +24,9 @@
 #include <vector>
 
 #include "policy/policy_data.hpp"
+#include "routing/position_set.hpp"
+#include "routing/queue_room.hpp"
+#include "routing/waiting_groups.hpp"
 
 namespace aftersales::detail {
 
@@ -96,6 +99,7 @@ struct AgentState {
   int default_capacity = 0;              // "*"; 0 when not given
   std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
   bool dirty = false;                    // freed or came online since the last dispatch
+  std::vector<std::string> held;         // the tickets assigned to it, as in RouterCore::assigned_
   std::uint64_t rank = 0;                // agrees with the order of ids; compared instead of them
 
   [[nodiscard]] int capacity_on(std::uint32_t channel) const noexcept {
@@ -158,81 +162,10 @@ struct IdleKey {
   }
 };
 
-/// A queue's agents in one order, as a sorted array: walking it reads contiguous memory, and
-/// an agent whose key changes by a little (one ticket more or less) moves a short way.
-template <class Key>
-class SortedKeys {
- public:
-  void insert(const Key& key) { keys_.insert(std::lower_bound(keys_.begin(), keys_.end(), key), key); }
-  void erase(const Key& key) {
-    const auto it = std::lower_bound(keys_.begin(), keys_.end(), key);
-    if (it != keys_.end() && !(key < *it)) keys_.erase(it);
-  }
-  /// Replaces `before` (which must be present) by `after`, shifting the keys in between.
-  void replace(const Key& before, const Key& after) {
-    const auto from = std::lower_bound(keys_.begin(), keys_.end(), before);
-    // Keys are trivially copyable: the shifts are memmoves.
-    if (after < before) {
-      const auto to = std::lower_bound(keys_.begin(), from, after);
-      std::move_backward(to, from, from + 1);
-      *to = after;
-    } else {
-      const auto to = std::lower_bound(from + 1, keys_.end(), after);
-      std::move(from + 1, to, from);
-      *(to - 1) = after;
-    }
-  }
-  [[nodiscard]] auto begin() const noexcept { return keys_.begin(); }
-  [[nodiscard]] auto end() const noexcept { return keys_.end(); }
-
- private:
-  std::vector<Key> keys_;
-};
-
 /// A member of a queue, in the queue's order of ids (ranks ascending).
 struct QueueMember {
   std::uint64_t rank = 0;
   std::uint32_t slot = 0;
-};
-
-/// A set of positions in a queue's order of members, as bits: a walk in position order skips
-/// 64 members a word, and intersecting sets costs one AND a word.
-class PositionSet {
- public:
-  void insert(std::size_t position) {
-    if (bits_.size() <= position / 64) bits_.resize(position / 64 + 1, 0);
-    bits_[position / 64] |= std::uint64_t{1} << (position % 64);
-  }
-  /// Clears `position`; false if it was not set.
-  bool erase(std::size_t position) {
-    const std::uint64_t bit = std::uint64_t{1} << (position % 64);
-    if (bits_.size() <= position / 64 || (bits_[position / 64] & bit) == 0) return false;
-    bits_[position / 64] &= ~bit;
-    return true;
-  }
-  /// A member joined at `position` (not in the set): later positions move up.
-  void open(std::size_t position) {
-    const std::size_t k = position / 64;
-    if (bits_.size() <= k) return;
-    if (bits_.back() >> 63 != 0) bits_.push_back(0);
-    for (std::size_t i = bits_.size() - 1; i > k; --i) bits_[i] = (bits_[i] << 1) | (bits_[i - 1] >> 63);
-    const std::uint64_t below = (std::uint64_t{1} << (position % 64)) - 1;
-    bits_[k] = (bits_[k] & below) | ((bits_[k] & ~below) << 1);
-  }
-  /// The member at `position` left: it leaves the set, later positions move down.
-  void close(std::size_t position) {
-    const std::size_t k = position / 64, b = position % 64;
-    if (bits_.size() <= k) return;
-    const auto carry = [&](std::size_t i) { return i + 1 < bits_.size() ? bits_[i + 1] << 63 : 0; };
-    const std::uint64_t below = bits_[k] & ((std::uint64_t{1} << b) - 1);
-    bits_[k] = below | (b == 63 ? 0 : (bits_[k] >> (b + 1)) << b) | carry(k);
-    for (std::size_t i = k + 1; i < bits_.size(); ++i) bits_[i] = (bits_[i] >> 1) | carry(i);
-  }
-  [[nodiscard]] std::size_t words() const noexcept { return bits_.size(); }
-  [[nodiscard]] std::uint64_t word(std::size_t i) const noexcept { return i < bits_.size() ? bits_[i] : 0; }
-
- private:
-  std::vector<std::uint64_t> bits_;  // missing words are zeros
 };
 
 /// Which members of a queue have each of the first 64 skills (at any level) and speak each of
@@ -329,18 +262,14 @@ struct Plan {
 
 Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at);
 
-/// The order of a queue: priority (highest first), SLA due time (none last), arrival.
-struct WaitKey {
-  int rank = 0;  // 3 - priority
-  std::int64_t due = 0;
-  std::uint64_t seq = 0;
-  friend auto operator<=>(const WaitKey&, const WaitKey&) = default;
-};
+/// When a waiting ticket is due: the earliest due time of its running SLA clocks.
+std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at);
 
 struct Waiting {
   std::string ticket, customer, channel, language, rule, resolver;
   std::uint32_t queue = 0;
   std::uint32_t channel_id = 0;
+  std::uint32_t group = 0;  // its need's group in WaitingGroups
   Priority priority = Priority::normal;
   std::optional<Instant> due;
   Instant since{};
@@ -368,7 +297,11 @@ class RouterCore {
   void upsert(const Agent& agent);
   std::vector<std::string> remove(std::string_view agent_id);
   void set_status(std::string_view agent_id, AgentStatus status);
-  RoutingDecision route(const Ticket& ticket, Instant at, Plan plan);
+  /// Routes `ticket` into `decision` (which starts empty) and returns true; when it must wait
+  /// and `due` (its SLA due time, which the caller works out outside the lock) is not given,
+  /// returns false and changes nothing.
+  bool route(const Ticket& ticket, Instant at, Plan& plan, const std::optional<std::optional<Instant>>& due,
+             RoutingDecision& decision);
   void release(std::string_view agent_id, std::string_view ticket);
   bool withdraw(std::string_view ticket);
   std::vector<RoutingDecision> dispatch(Instant at);
@@ -387,11 +320,23 @@ class RouterCore {
   [[nodiscard]] std::size_t position(std::uint32_t queue, std::uint64_t rank) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] Scan count_blocked(std::uint32_t queue, const Need& need) const;
+  template <class Visit>
+  bool walk_room(std::uint32_t queue, const Need& need, std::size_t from, Visit visit) const;
+  [[nodiscard]] std::uint64_t qualified(std::uint32_t queue, const Need& need, std::size_t word) const noexcept;
+  [[nodiscard]] std::optional<std::uint32_t> round_robin_pick(std::uint32_t queue, const Need& need) const;
+  [[nodiscard]] std::optional<std::uint32_t> most_idle_pick(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
   [[nodiscard]] LoadKey load_key(std::uint32_t slot, std::uint32_t channel) const noexcept;
   [[nodiscard]] IdleKey idle_key(std::uint32_t slot) const noexcept;
   void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
   void index(std::uint32_t slot, bool add);
+  void index_in_queue(std::uint32_t slot, std::size_t i, bool add);
+  void index_load(std::uint32_t slot, std::size_t i, std::uint32_t channel, bool add);
+  void settle();
+  void settle_queue(std::uint32_t queue);
+  bool shift(std::uint32_t queue, std::size_t position, bool open);
+  void set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add);
   void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
   void set_last_assigned(std::uint32_t slot, std::optional<Instant> at);
   std::uint32_t intern_channel(std::string_view name);
@@ -405,7 +350,9 @@ class RouterCore {
   [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
   void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
               Instant at);
-  [[nodiscard]] std::optional<Instant> due_time(const Ticket& ticket, Instant at) const;
+  void hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment);
+  [[nodiscard]] std::uint32_t group_of(const Waiting& w);
+  [[nodiscard]] Need need_of_group(std::uint32_t group) const;
   static WaitKey key_of(const Waiting& w) noexcept;
   [[nodiscard]] std::optional<Instant> next_overflow(const Waiting& w) const;
   [[nodiscard]] std::optional<Instant> next_timer(const Waiting& w) const;
@@ -416,7 +363,6 @@ class RouterCore {
   void validate(const Agent& agent) const;
   void join_queue(std::uint32_t queue, std::uint32_t slot);
   void leave_queue(std::uint32_t queue, std::uint32_t slot);
-  void renumber(std::uint32_t queue, std::size_t from);
   std::vector<std::uint64_t> fire_timers(Instant at);
   std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
 
@@ -426,6 +372,11 @@ class RouterCore {
   std::map<std::string, std::uint32_t, std::less<>> agent_ids_;
   std::vector<std::vector<QueueMember>> queue_agents_;  // by queue: its agents sorted by id
   std::vector<QueueColumns> columns_;                    // by queue
+  std::vector<QueueRoom> room_;                          // by queue
+  // by queue: members joined or left out of order since the last settle(): the members are
+  // unsorted and their positions, columns, room and load buckets are out of date.
+  std::vector<std::uint8_t> stale_;
+  std::vector<std::uint32_t> shifts_;  // by queue: members joined or left in place since the last read
   // by queue: the agent round_robin chose last, and its slot while the slot still holds it
   struct Cursor {
     std::string agent;
@@ -434,7 +385,8 @@ class RouterCore {
   std::vector<Cursor> cursors_;
   // The active strategy's order of each queue's online agents (least_loaded: per channel < 8).
   std::vector<std::array<LoadBuckets, AgentState::inline_channels>> by_load_;
-  std::vector<SortedKeys<IdleKey>> by_idle_;
+  // most_idle: a tree, as an assignment moves an agent from anywhere to the end of the order
+  std::vector<std::set<IdleKey>> by_idle_;
   std::vector<std::pair<std::vector<SkillNeed>, std::string>> rule_skills_;  // by rule: its skills and their reason
   Names channels_;
   std::vector<std::string> channel_quoted_;  // by channel: its name as reasons show it
@@ -443,8 +395,8 @@ class RouterCore {
   TextMap<std::string> sticky_;   // customer id → the agent who served them last
   std::map<std::uint64_t, Waiting> waiting_;  // by arrival
   TextMap<std::uint64_t> waiting_ids_;
-  // by queue, then channel: the waiting tickets that queue's agents may take, in queue order
-  std::vector<std::map<std::uint32_t, std::set<WaitKey>>> waiting_sets_;
+  // by queue, then need: the waiting tickets that queue's agents may take, in queue order
+  WaitingGroups waiting_sets_;
   std::set<std::pair<std::int64_t, std::uint64_t>> timers_;  // (instant ms, ticket seq)
   std::vector<std::uint32_t> dirty_;
   std::uint64_t next_seq_ = 0;

@@ -555,6 +555,148 @@ TEST(Routing, PositionSetsFollowMembersJoiningAndLeaving) {
   EXPECT_EQ(positions(), (std::vector<std::size_t>{63, 191}));
 }
 
+// Bit sets by queue position: insert and erase say whether they changed the set, which keeps
+// the room counts (QueueRoom) exact; words are added as positions need them.
+TEST(Routing, PositionSetsSayWhetherTheyChanged) {
+  detail::PositionSet set;
+  const auto positions = [&] {
+    std::vector<std::size_t> result;
+    for (std::size_t w = 0; w < set.words(); ++w)
+      for (std::size_t b = 0; b < 64; ++b)
+        if ((set.word(w) >> b & 1u) != 0) result.push_back(w * 64 + b);
+    return result;
+  };
+  for (const std::size_t p : {0u, 63u, 64u, 130u}) EXPECT_TRUE(set.insert(p));
+  EXPECT_FALSE(set.insert(64));
+  EXPECT_EQ(set.words(), 3u);  // 130 is in the third word (128..191)
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 63, 64, 130}));
+  EXPECT_TRUE(set.erase(64));
+  EXPECT_FALSE(set.erase(64));
+  EXPECT_FALSE(set.erase(500));  // beyond every word
+  EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 63, 130}));
+}
+
+// Issue 11: a queue that agents join out of id order is re-indexed once, at its next route or
+// dispatch (loading agents was quadratic). Routers loaded in id order, in shuffled order, and
+// with agents removed and added back between routes must decide alike, for every strategy:
+// the same decisions, reasons and snapshots. 300 agents fill several 64-bit words of each
+// queue's sets; capacities are small so that tickets wait and dispatch has work.
+TEST(Routing, AgentsLoadedInAnyOrderDecideAsInIdOrder) {
+  for (const char* strategy : {"least_loaded", "round_robin", "most_idle"}) {
+    SCOPED_TRACE(strategy);
+    const auto policy = load(std::string(R"({"strategy": ")") + strategy + R"(", "language_match": true})");
+    const auto make = [](int n) {
+      Agent a = agent("A-" + std::to_string(n), n % 3 == 0 ? std::vector<std::string>{"general", "returns"}
+                                                             : std::vector<std::string>{"general"},
+                      {{"chat", 1 + n % 2}, {"email", n % 3}}, {{"returns", n % 4}, {"senior", n % 2}},
+                      n % 5 == 0 ? std::vector<std::string>{"en"} : std::vector<std::string>{"zh"});
+      if (n % 7 == 0) a.status = AgentStatus::away;
+      return a;
+    };
+    std::vector<int> order(300);
+    for (int n = 0; n < 300; ++n) order[static_cast<std::size_t>(n)] = n;
+    const auto by_id = [](int a, int b) { return "A-" + std::to_string(a) < "A-" + std::to_string(b); };
+    std::vector<int> shuffled_order = order;
+    std::sort(order.begin(), order.end(), by_id);
+    std::shuffle(shuffled_order.begin(), shuffled_order.end(), std::mt19937(11));
+    const auto staffed = [&](const std::vector<int>& arrivals) {
+      auto router = std::make_unique<Router>(policy);
+      for (const int n : arrivals) router->upsert_agent(make(n));
+      return router;
+    };
+    const auto run = [&](Router& router, bool churn) {
+      std::vector<std::string> out;
+      std::vector<std::pair<std::string, std::string>> held;
+      const auto record = [&](const RoutingDecision& d) {
+        out.push_back(d.to_json());
+        if (d.agent) held.emplace_back(*d.agent, d.ticket);
+      };
+      for (int i = 0; i < 900; ++i) {
+        Ticket t = ticket("T-" + std::to_string(i), i % 4 == 0 ? "after_sales/return" : i % 4 == 1 ? "tech/tv" : "general/q",
+                          i % 3 == 0 ? "email" : "chat");
+        t.customer.language = i % 5 == 0 ? "en" : "zh";
+        record(router.route(t, t0 + std::chrono::seconds(i)));
+        if (churn && i % 100 == 50) {  // an agent in the middle of the id order leaves and comes back
+          const int n = (i * 7) % 300;
+          for (const auto& freed : router.remove_agent("A-" + std::to_string(n)))
+            std::erase_if(held, [&](const auto& h) { return h.second == freed; });
+          router.upsert_agent(make(n));
+        }
+        if (i % 3 == 2 && !held.empty()) {
+          router.release(held.front().first, held.front().second);
+          held.erase(held.begin());
+          for (const auto& d : router.dispatch(t0 + std::chrono::seconds(i))) record(d);
+        }
+      }
+      out.push_back(router.snapshot());
+      return out;
+    };
+    EXPECT_EQ(run(*staffed(shuffled_order), false), run(*staffed(order), false));
+    EXPECT_EQ(run(*staffed(shuffled_order), true), run(*staffed(order), true));
+  }
+}
+
+// Issue 11: the reason of a ticket that must wait counts every member of the queue by what
+// blocks it, from counts the router keeps rather than a scan; all strategies agree. 200 agents
+// (four 64-bit words), loaded in no particular order, none eligible for a "tech/" ticket in
+// English, which needs senior >= 1 (the rule's preferred skill) on chat:
+//   A-100..A-149  away                                      → 50 not online
+//   A-150..A-209  no chat capacity (0)                      → 60 at capacity
+//   A-210..A-249  room, senior 1, speak only zh             → 40 not speaking "en"
+//   A-250..A-299  room, speak en, no senior                 → 50 without the skills
+TEST(Routing, WaitingReasonCountsEveryMemberOfALargeQueue) {
+  for (const char* strategy : {"least_loaded", "round_robin", "most_idle"}) {
+    SCOPED_TRACE(strategy);
+    Router router(load(std::string(R"({"strategy": ")") + strategy + R"(", "language_match": true})"));
+    for (int n = 299; n >= 100; --n) {
+      Agent a = agent("A-" + std::to_string(n), {"general"}, {{"chat", n < 150 || n >= 210 ? 2 : 0}},
+                      n < 250 ? std::vector<std::pair<std::string, int>>{{"senior", 1}} : std::vector<std::pair<std::string, int>>{},
+                      n >= 210 && n < 250 ? std::vector<std::string>{"zh"} : std::vector<std::string>{"en"});
+      if (n < 150) a.status = AgentStatus::away;
+      router.upsert_agent(a);
+    }
+    Ticket t = ticket("T-1", "tech/tv");
+    t.customer.language = "en";
+    const RoutingDecision d = router.route(t, t0);
+    ASSERT_TRUE(d.waiting);
+    EXPECT_EQ(d.reasons.back(),
+              "no eligible agent in queue \"general\" (50 not online, 60 at capacity, 50 without the skills, 40 not "
+              "speaking \"en\"): waiting");
+  }
+}
+
+// Issue 11: a dispatch reads only the waiting tickets a freed agent can take. A long backlog
+// of urgent Chinese tickets waits while the English speaker is freed: the dispatch gives it the
+// one English ticket, lower in priority, and leaves the backlog as it was; freeing the Chinese
+// speaker then assigns the backlog's head (the earliest urgent ticket).
+TEST(Routing, DispatchPassesOverBacklogTheFreedAgentCannotTake) {
+  Router router(load(R"({"strategy": "least_loaded", "language_match": true})"));
+  router.upsert_agent(agent("A-en", {"general"}, {{"chat", 1}}, {}, {"en"}));
+  router.upsert_agent(agent("A-zh", {"general"}, {{"chat", 1}}, {}, {"zh"}));
+  const auto in = [](std::string id, std::string language, Priority priority) {
+    Ticket t = ticket(std::move(id));
+    t.customer.language = std::move(language);
+    t.priority = priority;
+    return t;
+  };
+  EXPECT_EQ(agent_of(router.route(in("T-zh", "zh", Priority::normal), t0)), "A-zh");
+  EXPECT_EQ(agent_of(router.route(in("T-en", "en", Priority::normal), t0)), "A-en");
+  for (int i = 0; i < 50; ++i) EXPECT_TRUE(router.route(in("U-" + std::to_string(i), "zh", Priority::urgent), t0 + 1min).waiting);
+  EXPECT_TRUE(router.route(in("E-1", "en", Priority::low), t0 + 2min).waiting);
+  router.release("A-en", "T-en");
+  const auto first = router.dispatch(t0 + 3min);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(first[0].ticket, "E-1");
+  EXPECT_EQ(agent_of(first[0]), "A-en");
+  EXPECT_EQ(router.waiting_count(), 50u);
+  router.release("A-zh", "T-zh");
+  const auto second = router.dispatch(t0 + 3min);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(second[0].ticket, "U-0");  // urgent, due 10:01 + 1m, the first to arrive
+  EXPECT_EQ(agent_of(second[0]), "A-zh");
+  EXPECT_EQ(router.waiting_count(), 49u);
+}
+
 // --- errors leave the state as it was --------------------------------------------------------
 
 TEST(Routing, BadInputIsRefusedAndChangesNothing) {
@@ -730,6 +872,31 @@ void check_invariants(const std::string& snapshot) {
   for (const auto& entry : state.at("waiting").as_array())
     EXPECT_TRUE(tickets.insert(std::string(entry.at("ticket").as_string())).second) << "assigned and waiting";
   for (const auto& [agent_id, count] : load) EXPECT_LE(count, 3) << agent_id << " over capacity";
+}
+
+// Issue 11: the SLA replay that gives a waiting ticket its due time grows with the ticket's
+// history, so it must not run under the router's lock. Everything under the lock is
+// RouterCore: for a ticket that must wait, its route returns nothing and changes nothing until
+// it is handed a due time, and then keeps the one it is handed — it never evaluates the SLA
+// itself. (Router::route works out the due time between two locked calls.)
+TEST(Routing, TheLockedPartOfARouteNeverEvaluatesTheSla) {
+  const auto policy = load();
+  detail::RouterCore core(policy);
+  core.upsert(agent("A-1", {"general"}, {{"chat", 1}}));
+  Ticket busy = ticket("T-busy");
+  detail::Plan plan = detail::plan_route(policy->data(), busy, t0);
+  RoutingDecision assigned;
+  ASSERT_TRUE(core.route(busy, t0, plan, std::nullopt, assigned));  // assigned: no due time needed
+  const std::string before = core.snapshot();
+  const Ticket waits = ticket("T-1");  // normal: the SLA would make it due at 10:00 + 10m
+  plan = detail::plan_route(policy->data(), waits, t0);
+  RoutingDecision decision;
+  EXPECT_FALSE(core.route(waits, t0, plan, std::nullopt, decision));
+  EXPECT_EQ(core.snapshot(), before);
+  const Instant handed = at("2026-03-02T12:34:56Z");  // not what the SLA says: it must be kept
+  ASSERT_TRUE(core.route(waits, t0, plan, std::optional<Instant>(handed), decision));
+  EXPECT_TRUE(decision.waiting);
+  EXPECT_NE(core.snapshot().find(R"("due_at":"2026-03-02T12:34:56Z")"), std::string::npos) << core.snapshot();
 }
 
 TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
