@@ -1,14 +1,18 @@
 // Refund decision speed (issue 5): under 1 us per decision for an order with 5 lines and 2
 // discounts, the request already parsed; and the same with JSON parsing and output included.
+// Large orders (issue 11): reading and deciding grow in proportion to the lines and coupons, so
+// twice the lines take about twice the time.
 #include <aftersales/aftersales.hpp>
 
 #include <benchmark/benchmark.h>
 
 #include <string>
+#include <vector>
 
 namespace {
 
 using aftersales::Policy;
+using aftersales::RefundOrder;
 using aftersales::RefundRequest;
 
 const std::shared_ptr<const Policy>& policy() {
@@ -59,5 +63,85 @@ void BM_RefundJsonParseDecideWrite(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RefundJsonParseDecideWrite);
+
+// A Double 11 basket of `n` lines of 1.00, a 0.01 coupon on every pair of neighbouring lines (the
+// last with the first: their line sets cross) and a quarter of the lines coming back.
+std::string large_request_text(std::size_t n) {
+  std::string text(request_text, std::string_view(request_text).find("\"lines\""));
+  text += "\"lines\": [";
+  for (std::size_t i = 0; i < n; ++i)
+    text += (i ? "," : "") + std::string(R"({"id":")") + std::to_string(i) + R"(","unit_price":"1.00","quantity":1})";
+  text += "], \"discounts\": [";
+  for (std::size_t i = 0; i < n; ++i)
+    text += (i ? "," : "") + std::string(R"({"amount":"0.01","lines":[")") + std::to_string(i) + R"(",")" +
+            std::to_string((i + 1) % n) + "\"]}";
+  text += "]}, \"items\": [";
+  for (std::size_t i = 0; i < n; i += 4)
+    text += (i ? "," : "") + std::string(R"({"line":")") + std::to_string(i) + R"(","condition":"intact"})";
+  text += R"(], "reason": "no_reason", "resolution": "return_refund", "requested_at": "2026-11-20T20:00:00+08:00",
+  "customer": {"id": "C-9", "tier": "vip", "credit_score": 700, "refunds_90d": 1}})";
+  return text;
+}
+
+// The 1 MiB request limit holds about 10,000 such lines: read, decided and written.
+void BM_RefundLargeJson(benchmark::State& state) {
+  const auto text = large_request_text(static_cast<std::size_t>(state.range(0)));
+  if (!policy()->check_refund(RefundRequest::from_json(text)).eligible)
+    state.SkipWithError("the request should be eligible");
+  for (auto _ : state) {
+    auto json = policy()->check_refund_json(text);
+    benchmark::DoNotOptimize(json);
+  }
+}
+BENCHMARK(BM_RefundLargeJson)->Arg(5'000)->Arg(10'000)->Unit(benchmark::kMillisecond);
+
+// Baskets built in C++, where no size limit applies, decided: `n` lines of 1.00 and `coupons(n,
+// order)` on them, a quarter of the lines coming back.
+template <class Coupons>
+void decide_large(benchmark::State& state, const Coupons& coupons) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  auto request = RefundRequest::from_json(request_text);
+  RefundOrder& order = request.order;
+  order.lines.clear();
+  order.discounts.clear();
+  request.refunded.clear();
+  request.items.clear();
+  for (std::size_t i = 0; i < n; ++i)
+    order.lines.push_back({std::to_string(i), "sku", "apparel", aftersales::Money{100, order.currency}, 1, false});
+  coupons(n, order);
+  for (std::size_t i = 0; i < n; i += 4) request.items.push_back({std::to_string(i), 1, "intact"});
+  if (!policy()->check_refund(request).eligible) state.SkipWithError("the request should be eligible");
+  for (auto _ : state) {
+    auto decision = policy()->check_refund(request);
+    benchmark::DoNotOptimize(decision);
+  }
+}
+
+void add_coupon(RefundOrder& order, std::int64_t amount, std::size_t line, std::size_t other) {
+  order.discounts.push_back(
+      {"", aftersales::Money{amount, order.currency}, {std::to_string(line), std::to_string(other)}});
+}
+
+// The basket of BM_RefundLargeJson, twice as large as JSON can bring.
+void BM_RefundLargeDecide(benchmark::State& state) {
+  decide_large(state, [](std::size_t n, RefundOrder& order) {
+    for (std::size_t i = 0; i < n; ++i) add_coupon(order, 1, i, (i + 1) % n);
+  });
+}
+BENCHMARK(BM_RefundLargeDecide)->Arg(10'000)->Arg(20'000)->Unit(benchmark::kMillisecond);
+
+// Coupons that take every line's whole price, on line sets that cross, so that one coupon in
+// three fits only once an earlier one moves its share: for lines p, q, r, s, 1.00 on p and q
+// (0.50 each), 2.00 on r and s, then 1.00 on q and r, which moves the 0.50 on q to p.
+void BM_RefundCrossingCoupons(benchmark::State& state) {
+  decide_large(state, [](std::size_t n, RefundOrder& order) {
+    for (std::size_t p = 0; p + 3 < n; p += 4) {
+      add_coupon(order, 100, p, p + 1);
+      add_coupon(order, 200, p + 2, p + 3);
+      add_coupon(order, 100, p + 1, p + 2);
+    }
+  });
+}
+BENCHMARK(BM_RefundCrossingCoupons)->Arg(10'000)->Arg(20'000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

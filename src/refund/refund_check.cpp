@@ -2,6 +2,7 @@
 
 #include <aftersales/error.hpp>
 
+#include <boost/container/small_vector.hpp>
 #include <date/date.h>
 #include <date/tz.h>
 
@@ -11,6 +12,7 @@
 
 #include "calendar/zone_converter.hpp"
 #include "detail/text.hpp"
+#include "refund/line_index.hpp"
 #include "ticket/ticket_subject.hpp"
 
 namespace aftersales::detail {
@@ -67,9 +69,8 @@ std::string indexed(std::string_view list, std::size_t i, std::string_view membe
 // The index of line `id`; a hand-built request naming a line its order lacks is an InputError
 // at the path `make_path()` spells out (only then: paths cost allocations).
 template <class Path>
-std::size_t line_index(const RefundOrder& order, std::string_view id, const Path& make_path) {
-  for (std::size_t i = 0; i < order.lines.size(); ++i)
-    if (order.lines[i].id == id) return i;
+std::size_t line_index(const LineIndex& lines, std::string_view id, const Path& make_path) {
+  if (const auto i = lines.find(id)) return *i;
   throw InputError("the order has no line " + detail::quoted(id), make_path());
 }
 
@@ -108,11 +109,11 @@ struct DiscountGroup {
 // common coupon on the whole order, kept cheap), after checking that the discount alone is not
 // worth more than its lines.
 std::vector<std::size_t> discount_lines(const std::vector<LineMoney>& money, std::int64_t goods,
-                                        const RefundOrder& order, std::size_t d) {
+                                        const RefundOrder& order, const LineIndex& index, std::size_t d) {
   const RefundDiscount& discount = order.discounts[d];
   std::vector<std::size_t> lines;
   for (std::size_t j = 0; j < discount.lines.size(); ++j)
-    lines.push_back(line_index(order, discount.lines[j], [&] {
+    lines.push_back(line_index(index, discount.lines[j], [&] {
       return indexed("order.discounts", d, ".lines") + "[" + std::to_string(j) + "]";
     }));
   std::sort(lines.begin(), lines.end());
@@ -130,13 +131,14 @@ std::vector<std::size_t> discount_lines(const std::vector<LineMoney>& money, std
 // The order's discounts grouped by the lines they apply to, narrowest first (fewest lines; ties
 // in the order of the groups' first discounts): a coupon on one item is taken off that item
 // before a coupon on the whole order is spread over what the items are still worth.
-std::vector<DiscountGroup> discount_groups(const std::vector<LineMoney>& money, const RefundOrder& order) {
+std::vector<DiscountGroup> discount_groups(const std::vector<LineMoney>& money, const RefundOrder& order,
+                                          const LineIndex& index) {
   std::int64_t goods = 0;  // no overflow: at most the order's total, which fits
   for (const LineMoney& line : money) goods += line.value;
   std::vector<DiscountGroup> groups;
   std::map<std::vector<std::size_t>, std::size_t> by_lines;  // empty: every line
   for (std::size_t d = 0; d < order.discounts.size(); ++d) {
-    const auto [it, added] = by_lines.try_emplace(discount_lines(money, goods, order, d), groups.size());
+    const auto [it, added] = by_lines.try_emplace(discount_lines(money, goods, order, index, d), groups.size());
     if (added) groups.push_back({it->first, {}, 0, d});
     std::int64_t& amount = groups[it->second].amount;
     if (__builtin_add_overflow(amount, order.discounts[d].amount.minor_units(), &amount))
@@ -155,8 +157,8 @@ std::vector<DiscountGroup> discount_groups(const std::vector<LineMoney>& money, 
 // Spreads the order's discount groups over its lines, one after the other (narrowest first).
 class DiscountSpreader {
  public:
-  DiscountSpreader(std::vector<LineMoney>& money, const RefundOrder& order)
-      : money_(money), order_(order), groups_(discount_groups(money, order)), spread_on_(money.size()) {
+  DiscountSpreader(std::vector<LineMoney>& money, const RefundOrder& order, const LineIndex& index)
+      : money_(money), order_(order), groups_(discount_groups(money, order, index)), spread_on_(money.size()) {
     rests_.reserve(money.size());
   }
 
@@ -167,6 +169,10 @@ class DiscountSpreader {
  private:
   struct Slot {  // the share of one line in one group
     std::size_t group = 0, slot = 0;
+  };
+  struct Step {  // of a path in make_room
+    std::size_t from = 0;  // the line a share moves from, to the line this step reaches
+    Slot from_slot, to_slot;
   };
   std::int64_t& share(const Slot& s) { return groups_[s.group].shares[s.slot]; }
 
@@ -219,44 +225,58 @@ class DiscountSpreader {
   // augmenting paths of a flow from discounts to lines, shortest first, lines and groups in
   // order. Returns what is still missing: more than zero only when no split of the discounts fits.
   std::int64_t make_room(std::size_t g, std::int64_t need) {
-    struct Step {
-      std::size_t from = 0;  // the line a share moves from, to the line this step reaches
-      Slot from_slot, to_slot;
-    };
+    // Sized once, and after each search only the lines it reached are cleared: a search costs
+    // what it explores, not the order's size.
+    if (via_.empty()) {
+      via_.resize(money_.size());
+      seen_.resize(money_.size());
+    }
     while (need > 0) {
-      std::vector<std::optional<Step>> via(money_.size());
-      std::vector<bool> seen(money_.size());
-      std::vector<std::size_t> queue = groups_[g].lines;
-      for (const std::size_t i : queue) seen[i] = true;
-      std::optional<std::size_t> end;
-      for (std::size_t q = 0; q < queue.size() && !end; ++q) {
-        const std::size_t i = queue[q];
-        for (const Slot& from : spread_on_[i]) {
-          const DiscountGroup& h = groups_[from.group];
-          if (h.shares[from.slot] == 0) continue;
-          for (std::size_t to = 0; to < h.lines.size() && !end; ++to) {
-            const std::size_t j = h.lines[to];
-            if (seen[j]) continue;
-            seen[j] = true;
-            via[j] = Step{i, from, {from.group, to}};
-            if (money_[j].paid() > 0) end = j;
-            else queue.push_back(j);
-          }
-          if (end) break;
+      const std::optional<std::size_t> end = find_path(g);
+      if (end) {
+        std::int64_t moved = std::min(need, money_[*end].paid());
+        for (std::size_t j = *end; via_[j]; j = via_[j]->from) moved = std::min(moved, share(via_[j]->from_slot));
+        for (std::size_t j = *end; via_[j]; j = via_[j]->from) {
+          share(via_[j]->from_slot) -= moved;
+          share(via_[j]->to_slot) += moved;
+          money_[via_[j]->from].discount -= moved;
+          money_[j].discount += moved;
         }
+        need -= moved;
+      }
+      for (const std::size_t j : queue_) {
+        seen_[j] = false;
+        via_[j].reset();
       }
       if (!end) return need;
-      std::int64_t moved = std::min(need, money_[*end].paid());
-      for (std::size_t j = *end; via[j]; j = via[j]->from) moved = std::min(moved, share(via[j]->from_slot));
-      for (std::size_t j = *end; via[j]; j = via[j]->from) {
-        share(via[j]->from_slot) -= moved;
-        share(via[j]->to_slot) += moved;
-        money_[via[j]->from].discount -= moved;
-        money_[j].discount += moved;
-      }
-      need -= moved;
+      seen_[*end] = false;
+      via_[*end].reset();
     }
     return 0;
+  }
+
+  // The nearest line still worth something that group `g`'s lines reach through the shares of
+  // the groups spread on them, breadth first; `via_` leads back from it. The lines searched
+  // through are left in `queue_`.
+  std::optional<std::size_t> find_path(std::size_t g) {
+    queue_ = groups_[g].lines;
+    for (const std::size_t i : queue_) seen_[i] = true;
+    for (std::size_t q = 0; q < queue_.size(); ++q) {
+      const std::size_t i = queue_[q];
+      for (const Slot& from : spread_on_[i]) {
+        const DiscountGroup& h = groups_[from.group];
+        if (h.shares[from.slot] == 0) continue;
+        for (std::size_t to = 0; to < h.lines.size(); ++to) {
+          const std::size_t j = h.lines[to];
+          if (seen_[j]) continue;
+          seen_[j] = true;
+          via_[j] = Step{i, from, {from.group, to}};
+          if (money_[j].paid() > 0) return j;
+          queue_.push_back(j);
+        }
+      }
+    }
+    return std::nullopt;
   }
 
   std::vector<LineMoney>& money_;
@@ -264,9 +284,13 @@ class DiscountSpreader {
   std::vector<DiscountGroup> groups_;
   std::vector<std::vector<Slot>> spread_on_;  // by line: the groups spread on it so far
   std::vector<std::pair<std::int64_t, std::size_t>> rests_;  // scratch: (remainder, slot)
+  // scratch for make_room, by line: how a path reached it, whether a search did
+  std::vector<std::optional<Step>> via_;
+  std::vector<bool> seen_;
+  std::vector<std::size_t> queue_;
 };
 
-std::vector<LineMoney> order_money(const RefundRequest& request) {
+std::vector<LineMoney> order_money(const RefundRequest& request, const LineIndex& index) {
   const RefundOrder& order = request.order;
   std::vector<LineMoney> money(order.lines.size());
   if (order.shipping_fee.minor_units() < 0) throw InputError("a delivery fee cannot be negative", "order.shipping_fee");
@@ -277,11 +301,11 @@ std::vector<LineMoney> order_money(const RefundRequest& request) {
     if (__builtin_add_overflow(total, money[i].value, &total))
       throw RangeError("the order's total overflows the 64-bit range of minor units", "order.lines");
   }
-  DiscountSpreader(money, order).spread();
+  DiscountSpreader(money, order, index).spread();
   // Refunds use up a line's units in order: the first refund takes unit 0, 1, ...
   for (std::size_t r = 0; r < request.refunded.size(); ++r) {
     const PriorRefund& prior = request.refunded[r];
-    LineMoney& line = money[line_index(order, prior.line, [&] { return indexed("refunded", r, ".line"); })];
+    LineMoney& line = money[line_index(index, prior.line, [&] { return indexed("refunded", r, ".line"); })];
     if (prior.quantity < 0 || prior.quantity > line.units_left())
       throw InputError("prior refunds on line " + detail::quoted(prior.line) + " add up to more units than it has",
                        indexed("refunded", r, ".quantity"));
@@ -291,7 +315,8 @@ std::vector<LineMoney> order_money(const RefundRequest& request) {
   return money;
 }
 
-std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<LineMoney>& money) {
+std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<LineMoney>& money,
+                             const LineIndex& index) {
   std::vector<Claim> claims;
   if (request.items.empty()) {
     // No items: everything not refunded yet.
@@ -299,13 +324,15 @@ std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<Lin
       if (money[i].units_left() > 0 && !money[i].paid_back()) claims.push_back({i, money[i].units_left(), {}});
     return claims;
   }
+  // by line; a typical order's fits on the stack
+  boost::container::small_vector<bool, 32> claimed(money.size());
   for (std::size_t k = 0; k < request.items.size(); ++k) {
     const RefundItem& item = request.items[k];
-    const std::size_t i = line_index(request.order, item.line, [&] { return indexed("items", k, ".line"); });
+    const std::size_t i = line_index(index, item.line, [&] { return indexed("items", k, ".line"); });
     if (item.quantity < 1) throw InputError("an item needs a quantity of at least 1", indexed("items", k, ".quantity"));
-    for (const Claim& earlier : claims)
-      if (earlier.line == i)
-        throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
+    if (claimed[i])
+      throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
+    claimed[i] = true;
     claims.push_back({i, item.quantity, item.condition});
   }
   return claims;
@@ -417,8 +444,8 @@ bool moves_money(Resolution r) { return r == Resolution::return_refund || r == R
 class Decider {
  public:
   Decider(const PolicyData& data, const RefundRequest& request)
-      : data_(data), request_(request), currency_(request.order.currency), money_(order_money(request)),
-        claims_(claims_of(request, money_)) {}
+      : data_(data), request_(request), currency_(request.order.currency), lines_(request.order.lines),
+        money_(order_money(request, lines_)), claims_(claims_of(request, money_, lines_)) {}
 
   RefundDecision decide() {
     decision_.refund.total = decision_.refund.shipping = Money{0, currency_};
@@ -715,14 +742,16 @@ class Decider {
     return static_cast<std::int64_t>((scaled + number_scale / 2) / number_scale);
   }
 
+  // Every unit of the order is back once this request's are: a line has one claim at most, so
+  // each line with units left must have a claim that takes them all.
   [[nodiscard]] bool everything_back() const {
-    for (std::size_t i = 0; i < money_.size(); ++i) {
-      std::int64_t back = money_[i].prior_units;
-      for (const Claim& claim : claims_)
-        if (claim.line == i) back += claim.quantity;
-      if (back < money_[i].line->quantity) return false;
-    }
-    return true;
+    const auto with_units_left =
+        std::count_if(money_.begin(), money_.end(), [](const LineMoney& line) { return line.units_left() > 0; });
+    const auto taking_all = std::count_if(claims_.begin(), claims_.end(), [&](const Claim& claim) {
+      const std::int64_t left = money_[claim.line].units_left();
+      return left > 0 && claim.quantity >= left;
+    });
+    return taking_all == with_units_left;
   }
 
   // The waived fee, once: when the goods kept after this request fall below the threshold
@@ -830,6 +859,7 @@ class Decider {
   const PolicyData& data_;
   const RefundRequest& request_;
   Currency currency_;
+  LineIndex lines_;
   std::vector<LineMoney> money_;
   std::vector<Claim> claims_;
   const RefundPolicy* policy_ = nullptr;

@@ -10,6 +10,7 @@
 
 #include "detail/json_reader.hpp"
 #include "detail/text.hpp"
+#include "refund/line_index.hpp"
 #include "refund/refund_policy.hpp"
 
 namespace aftersales {
@@ -157,7 +158,7 @@ class Reader {
       if (const auto id = entry.required("id")) {
         if (const auto text = id->string()) {
           line.id = std::string(*text);
-          if (find_line(line.id)) id->problem("another line already has the id " + detail::quoted(*text));
+          if (index_.find(line.id)) id->problem("another line already has the id " + detail::quoted(*text));
         }
       }
       line.sku = text_of(entry, "sku");
@@ -168,71 +169,85 @@ class Reader {
       if (const auto flag = present(entry, "no_return_confirmed"))
         line.no_return_confirmed = flag->boolean().value_or(false);
       request_.order.lines.push_back(std::move(line));
+      index_.update();
     });
   }
 
-  [[nodiscard]] const RefundOrderLine* find_line(std::string_view id) const {
-    for (const auto& line : request_.order.lines)
-      if (line.id == id) return &line;
-    return nullptr;
-  }
-
-  // The line named by `node`, recording a problem when the order has none of that id.
-  const RefundOrderLine* line_of(const Node& node) const {
+  // The index of the line named by `node`, recording a problem when the order has none of that id.
+  std::optional<std::size_t> line_of(const Node& node) const {
     const auto text = node.string();
-    if (!text) return nullptr;
-    const auto* line = find_line(*text);
-    if (line == nullptr) node.problem("the order has no line " + detail::quoted(*text));
-    return line;
+    if (!text) return std::nullopt;
+    const auto i = index_.find(*text);
+    if (!i) node.problem("the order has no line " + detail::quoted(*text));
+    return i;
   }
 
   void read_discounts(const Node& node) {
+    const auto& lines = request_.order.lines;
+    // by line: 1 + the last discount that listed it, so that a discount listing it again is told
+    std::vector<std::size_t> listed_by(lines.size());
+    std::size_t number = 0;
     node.for_each_element([&](const Node& entry) {
+      ++number;
       if (!entry.object({"id", "amount", "lines"})) return;
       RefundDiscount discount;
       discount.id = text_of(entry, "id");
       const auto amount_node = entry.required("amount");
       const auto amount = amount_node ? read_money(*amount_node, currency_) : std::nullopt;
       const std::size_t before = root_.problems().size();
-      if (const auto lines = entry.member("lines")) {
-        lines->for_each_element([&](const Node& id) {
-          const auto* line = line_of(id);
-          if (line == nullptr) return;
-          if (std::find(discount.lines.begin(), discount.lines.end(), line->id) != discount.lines.end())
-            id.problem("line " + detail::quoted(line->id) + " is listed twice");
-          else discount.lines.push_back(line->id);
+      detail::wide value = 0;  // of the lines listed
+      if (const auto listed = entry.member("lines")) {
+        listed->for_each_element([&](const Node& id) {
+          const auto i = line_of(id);
+          if (!i) return;
+          const RefundOrderLine& line = lines[*i];
+          if (listed_by[*i] == number) {
+            id.problem("line " + detail::quoted(line.id) + " is listed twice");
+          } else {
+            listed_by[*i] = number;
+            discount.lines.push_back(line.id);
+            value += value_of(line);
+          }
         });
       }
       if (!amount) return;
       discount.amount = *amount;
       // Lines with problems have no value to compare with.
-      if (lines_clean_ && root_.problems().size() == before) check_discount_fits(*amount_node, discount);
+      if (lines_clean_ && root_.problems().size() == before)
+        check_discount_fits(*amount_node, discount, discount.lines.empty() ? goods() : value);
       request_.order.discounts.push_back(std::move(discount));
     });
   }
 
-  // A discount larger than the goods it applies to would make some unit's paid amount negative.
-  void check_discount_fits(const Node& node, const RefundDiscount& discount) const {
-    detail::wide value = 0;
-    for (const auto& line : request_.order.lines) {
-      const bool applies = discount.lines.empty() ||
-                           std::find(discount.lines.begin(), discount.lines.end(), line.id) != discount.lines.end();
-      if (applies) value += static_cast<detail::wide>(line.unit_price.minor_units()) * line.quantity;
+  static detail::wide value_of(const RefundOrderLine& line) {
+    return static_cast<detail::wide>(line.unit_price.minor_units()) * line.quantity;
+  }
+
+  // What all the lines are worth, added up once for every discount that names no line.
+  detail::wide goods() {
+    if (!goods_) {
+      goods_ = 0;
+      for (const auto& line : request_.order.lines) *goods_ += value_of(line);
     }
+    return *goods_;
+  }
+
+  // A discount larger than the goods it applies to would make some unit's paid amount negative.
+  static void check_discount_fits(const Node& node, const RefundDiscount& discount, detail::wide value) {
     if (discount.amount.minor_units() > value)
       node.problem(discount.amount.to_string() + " is more than the goods it applies to are worth");
   }
 
   void read_items(const Node& node) {
+    std::vector<bool> requested(request_.order.lines.size());  // by line
     node.for_each_element([&](const Node& entry) {
       if (!entry.object({"line", "quantity", "condition"})) return;
       RefundItem item;
       if (const auto line_node = entry.required("line")) {
-        if (const auto* line = line_of(*line_node)) {
-          item.line = line->id;
-          for (const auto& earlier : request_.items)
-            if (earlier.line == item.line)
-              line_node->problem("line " + detail::quoted(item.line) + " is requested twice");
+        if (const auto i = line_of(*line_node)) {
+          item.line = request_.order.lines[*i].id;
+          if (requested[*i]) line_node->problem("line " + detail::quoted(item.line) + " is requested twice");
+          requested[*i] = true;
         }
       }
       if (const auto quantity = present(entry, "quantity")) item.quantity = read_quantity(*quantity, 1).value_or(1);
@@ -251,22 +266,23 @@ class Reader {
   }
 
   void read_refunded(const Node& node) {
+    std::vector<std::int64_t> units(request_.order.lines.size());  // by line: refunded so far
     node.for_each_element([&](const Node& entry) {
       if (!entry.object({"line", "quantity", "amount"})) return;
       PriorRefund prior;
-      const auto* line = entry.required("line") ? line_of(*entry.member("line")) : nullptr;
+      std::optional<std::size_t> i;
+      if (const auto line_node = entry.required("line")) i = line_of(*line_node);
       if (const auto quantity = present(entry, "quantity")) prior.quantity = read_quantity(*quantity, 0).value_or(0);
       if (const auto amount = present(entry, "amount")) prior.amount = read_money(*amount, currency_);
-      if (line == nullptr) return;
-      prior.line = line->id;
+      if (!i) return;
+      const RefundOrderLine& line = request_.order.lines[*i];
+      prior.line = line.id;
       if (prior.quantity == 0 && !entry.member("amount"))
         entry.problem("a prior refund needs a quantity of at least 1, or an amount");
-      std::int64_t units = prior.quantity;
-      for (const auto& earlier : request_.refunded)
-        if (earlier.line == prior.line) units += earlier.quantity;
-      if (units > line->quantity)
-        entry.problem("refunds on line " + detail::quoted(line->id) + " add up to " + std::to_string(units) +
-                      " units; the line has " + std::to_string(line->quantity));
+      units[*i] += prior.quantity;
+      if (units[*i] > line.quantity)
+        entry.problem("refunds on line " + detail::quoted(line.id) + " add up to " + std::to_string(units[*i]) +
+                      " units; the line has " + std::to_string(line.quantity));
       request_.refunded.push_back(std::move(prior));
     });
   }
@@ -276,6 +292,8 @@ class Reader {
   std::optional<Currency> currency_;
   std::optional<Instant> placed_;
   bool lines_clean_ = false;
+  detail::LineIndex index_{request_.order.lines};
+  std::optional<detail::wide> goods_;
 };
 
 }  // namespace

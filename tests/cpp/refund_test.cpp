@@ -987,6 +987,104 @@ TEST(RefundHandBuilt, OverflowIsARangeErrorNotAWrap) {
   EXPECT_TRUE(decide(*policy, json("1")).eligible);
 }
 
+// ---- Large orders: lines found by id, not by a search per reference ----------------------------------
+
+// The JSON array of `count` entries `entry(i)`.
+template <class Entry>
+std::string json_list(std::size_t count, const Entry& entry) {
+  std::string list = "[";
+  for (std::size_t i = 0; i < count; ++i) list += (i ? "," : "") + entry(i);
+  return list + "]";
+}
+
+TEST(RefundLargeOrders, TenThousandLinesWithCrossingCouponsAreReadAndDecidedExactly) {
+  // 2,500 blocks of lines p, q, r, s (ids 4k .. 4k + 3): p 2.00, the others 1.00. In each block
+  // 1.00 off p and q, 2.00 off r and s, then 1.00 off q and r (all as many lines: spread in
+  // order). 1.00 off p and q splits 200 : 100 into 66 rest 200 and 33 rest 100, the cent left to
+  // p: 67 and 33, q still worth 67. 2.00 off r and s takes both whole. 1.00 off q and r finds
+  // them worth 67 + 0: the 33 on q move to p (worth 133), and q, worth 1.00 again, takes it all.
+  // p: discount 1.00, paid 1.00; q, r and s paid nothing. Every p comes back: 1.00 each,
+  // 2,500 × 1.00 = 2500.00, no delivery (q, r and s are kept).
+  constexpr std::size_t lines = 10'000;
+  const auto id = [](std::size_t i) { return "\"" + std::to_string(i) + "\""; };
+  const std::string line_list = json_list(lines, [&](std::size_t i) {
+    return R"({"id":)" + id(i) + R"(,"unit_price":")" + (i % 4 == 0 ? "2.00" : "1.00") + R"(","quantity":1})";
+  });
+  const std::string coupon_list = json_list(lines / 4 * 3, [&](std::size_t k) {
+    const std::size_t p = k / 3 * 4;
+    const std::size_t first[] = {p, p + 2, p + 1};
+    return R"({"amount":")" + std::string(k % 3 == 1 ? "2.00" : "1.00") + R"(","lines":[)" + id(first[k % 3]) + "," +
+           id(first[k % 3] + 1) + "]}";
+  });
+  const std::string items = json_list(lines / 4, [&](std::size_t k) { return R"({"line":)" + id(4 * k) + "}"; });
+  const std::string json = order_request(line_list, coupon_list, items);
+  ASSERT_LT(json.size(), std::size_t{1} << 20);  // within the request limit
+  const auto d = decide(*plain_policy(), json);
+  ASSERT_TRUE(d.eligible);
+  ASSERT_EQ(d.refund.lines.size(), lines / 4);
+  for (std::size_t k = 0; k < lines / 4; ++k) {
+    EXPECT_EQ(d.refund.lines[k].line, std::to_string(4 * k));
+    EXPECT_EQ(d.refund.lines[k].amount.to_string(), "1.00") << k;
+    EXPECT_EQ(d.refund.lines[k].discount.to_string(), "1.00") << k;
+  }
+  EXPECT_EQ(d.refund.total.to_string(), "2500.00");
+  EXPECT_EQ(d.refund.shipping.to_string(), "0.00");
+}
+
+TEST(RefundLargeOrders, ProblemsOfALargeRequestInDocumentOrder) {
+  // 20 lines, more than are searched one by one: ids are then found through a hash table, and
+  // every problem is still reported once, at its path, in the order of the document.
+  const std::string line_list = json_list(20, [](std::size_t i) {
+    return R"({"id":"L)" + std::to_string(i == 19 ? 3 : i) + R"(","unit_price":"1.00","quantity":2})";
+  });
+  const auto problems = request_problems(order_request(
+      line_list, R"([{"amount":"0.50","lines":["L5","L18","L5"]}, {"amount":"0.50","lines":["L5"]},
+                     {"amount":"2.50","lines":["L6"]}, {"amount":"0.50","lines":["L99"]}])",
+      R"([{"line":"L7"}, {"line":"L8"}, {"line":"L7"}, {"line":"L7"}])"));
+  std::vector<std::string> found;
+  for (const auto& p : problems) found.push_back(p.path + ": " + p.message);
+  EXPECT_EQ(found, (std::vector<std::string>{
+                       R"(order.lines[19].id: another line already has the id "L3")",
+                       R"(order.discounts[0].lines[2]: line "L5" is listed twice)",
+                       // Lines with problems have no value to compare with: no check of 2.50
+                       // against L6's 2.00 (the order has two lines L3).
+                       R"(order.discounts[3].lines[0]: the order has no line "L99")",
+                       // once for each item that repeats a line
+                       R"(items[2].line: line "L7" is requested twice)",
+                       R"(items[3].line: line "L7" is requested twice)",
+                   }));
+}
+
+TEST(RefundLargeOrders, HandBuiltLargeRequestsFindTheirLinesAndTheirMistakes) {
+  // 20 lines, two of them with the id "L3": the first is the one meant.
+  RefundRequest request;
+  const Currency cny = currency("CNY");
+  request.order.currency = cny;
+  for (int i = 0; i < 20; ++i)
+    request.order.lines.push_back({"L" + std::to_string(i == 19 ? 3 : i), "", "", Money{100 * (i + 1), cny}, 1, false});
+  request.reason = "quality";
+  request.items = {{"L3", 1, ""}, {"L18", 1, ""}};
+  // Line 3 is the fourth: 4.00; line 18 is the nineteenth: 19.00.
+  const auto d = plain_policy()->check_refund(request);
+  ASSERT_TRUE(d.eligible);
+  expect_lines(d, {"4.00", "19.00"}, {"0.00", "0.00"});
+  request.items.push_back({"L18", 1, ""});
+  try {
+    (void)plain_policy()->check_refund(request);
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), R"(items[2].line: line "L18" is requested twice)");
+  }
+  request.items = {{"L3", 1, ""}};
+  request.refunded = {{"L20", 1, std::nullopt}};
+  try {
+    (void)plain_policy()->check_refund(request);
+    ADD_FAILURE();
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), R"(refunded[0].line: the order has no line "L20")");
+  }
+}
+
 // ---- Policy validation ------------------------------------------------------------------------------------
 
 TEST(RefundPolicyValidation, EveryProblemWithItsPath) {
