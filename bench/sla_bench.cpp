@@ -141,8 +141,11 @@ Ticket long_ticket(bool reopens, int count) {
   t.events.reserve(static_cast<std::size_t>(count));
   for (int i = 0; i < count; ++i) {
     const Instant pair = t.created_at + std::chrono::minutes(10 * (i / 2));
-    if (reopens) t.events.push_back(Event::of(i % 2 ? EventType::reopened : EventType::resolved, pair + 5min * (i % 2)));
-    else t.events.push_back(Event::of(i % 2 ? EventType::agent_reply : EventType::customer_message, pair + 3min * (i % 2)));
+    if (reopens) {
+      t.events.push_back(Event::of(i % 2 ? EventType::reopened : EventType::resolved, pair + 5min * (i % 2)));
+    } else {
+      t.events.push_back(Event::of(i % 2 ? EventType::agent_reply : EventType::customer_message, pair + 3min * (i % 2)));
+    }
     t.events.back().agent = "A-1";
   }
   return t;

@@ -1,6 +1,6 @@
 // One ticket with many events (issue 11) through every engine that replays its history: the
-// SLA report, KPI counting and routing give the hand-worked results and cost time in
-// proportion to the events.
+// SLA report, KPI counting and routing give the hand-worked results, cost time in proportion
+// to the events, and refuse a ticket over max_ticket_events.
 //
 // The calendar is 24x7 in UTC, so business time is elapsed time. Instants in the expected
 // lines are offsets from t0 in seconds ("+600s"); a pair or round i starts at 600i s.
@@ -81,7 +81,8 @@ TEST(LongTicketSla, TenThousandAlternatingEventsAsWorkedOutByHand) {
   // response) + resolution (1) = 5,001 instances, by metric then cycle.
   ASSERT_EQ(report.metrics.size(), 5001u);
   // The first reply, 60 s after creation, within 5m.
-  EXPECT_EQ(line(report.metrics[0]), "first_response[0] achieved elapsed=60s started=+0s due=null breached=null completed=+60s");
+  EXPECT_EQ(line(report.metrics[0]),
+            "first_response[0] achieved elapsed=60s started=+0s due=null breached=null completed=+60s");
   for (int c = 0; c < 4999; ++c) ASSERT_EQ(line(report.metrics[1 + static_cast<std::size_t>(c)]), next_response(c)) << c;
   // Never resolved: 3,000,000 s elapsed; 24h = 86,400 s reached at +86400s, still running.
   EXPECT_EQ(line(report.metrics[5000]),
@@ -198,6 +199,31 @@ TEST(LongTicketGrowth, KpiCountingIsLinearInTheEvents) {
 TEST(LongTicketGrowth, RoutingIsLinearInTheEvents) {
   // No agents: the ticket waits, which asks the SLA engine for its due time too.
   expect_linear([](const Ticket& t, Instant at) { (void)Router(policy()).route(t, at); });
+}
+
+// ---- the limit on events -----------------------------------------------------------------------
+
+TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {
+  Ticket ticket = alternating_ticket(t0, static_cast<int>(max_ticket_events / 2));
+  const Instant at = ticket.events.back().at;
+  // Exactly the limit (100,000 events) is accepted.
+  EXPECT_NO_THROW((void)policy()->evaluate_sla(ticket, at));
+  ticket.events.push_back(Event::of(EventType::customer_message, at));
+  const std::string message = "events: a ticket may have at most 100000 events, and this one has 100001";
+  const auto expect_refused = [&](const std::function<void()>& call) {
+    try {
+      call();
+      ADD_FAILURE() << "accepted " << ticket.events.size() << " events";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.what(), message);
+      EXPECT_EQ(e.path(), "events");
+    }
+  };
+  expect_refused([&] { ticket.validate(); });
+  expect_refused([&] { (void)policy()->evaluate_sla(ticket, at); });
+  expect_refused([&] { (void)policy()->evaluate_sla(std::span<const Ticket>(&ticket, 1), at, 1); });
+  expect_refused([&] { KpiAccumulator(policy(), {}).add(ticket, at); });
+  expect_refused([&] { (void)Router(policy()).route(ticket, at); });
 }
 
 }  // namespace
