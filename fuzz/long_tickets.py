@@ -12,14 +12,16 @@ import json
 import sys
 from pathlib import Path
 
-CREATED = dt.datetime(2026, 11, 11, 10, 0, tzinfo=dt.timezone.utc)
+# Early enough that both later instants fuzz_ticket evaluates at replay every event.
+CREATED = dt.datetime(2026, 8, 1, 10, 0, tzinfo=dt.timezone.utc)
 LIMIT = 1_000_000  # bytes, under libFuzzer's -max_len, which would cut a longer seed short
 
-# Every 10 minutes: a message and a late reply (a new reply clock each time, breached), or a
-# resolution and a reopen (a follow-up visit started and cancelled each time).
+# Every 10 minutes: a message and a late reply (an urgent ticket: a new next_response clock each
+# time, breached), or a resolution and a reopen (a normal one: a follow-up visit started and
+# cancelled each time). Each under fuzz_ticket's policy for VIP tickets tagged "x".
 ROUNDS = {
-    "alternating": [(0, {"type": "customer_message"}), (3, {"type": "agent_reply", "agent": "A-1"})],
-    "reopens": [(0, {"type": "resolved"}), (5, {"type": "reopened"})],
+    "alternating": ("urgent", [(0, {"type": "customer_message"}), (3, {"type": "agent_reply", "agent": "A-1"})]),
+    "reopens": ("normal", [(0, {"type": "resolved"}), (5, {"type": "reopened"})]),
 }
 
 
@@ -27,18 +29,17 @@ def instant(minutes: int) -> str:
     return (CREATED + dt.timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def ticket(events: list[dict[str, str]]) -> str:
-    # A VIP ticket tagged "x" at urgent priority: fuzz_ticket's policy with the most clocks.
-    document = {"id": "T-long", "created_at": instant(0), "priority": "urgent",
+def ticket(priority: str, events: list[dict[str, str]]) -> str:
+    document = {"id": "T-long", "created_at": instant(0), "priority": priority,
                 "customer": {"tier": "vip"}, "tags": ["x"], "events": events}
     return json.dumps(document, separators=(",", ":"))
 
 
 def main(out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
-    for name, pattern in ROUNDS.items():
+    for name, (priority, pattern) in ROUNDS.items():
         events: list[dict[str, str]] = []
-        size = len(ticket(events))
+        size = len(ticket(priority, events))
         for n in range(LIMIT):
             added = [{"at": instant(10 * n + after), **event} for after, event in pattern]
             cost = sum(len(json.dumps(e, separators=(",", ":"))) + 1 for e in added)
@@ -46,7 +47,7 @@ def main(out: Path) -> None:
                 break
             events += added
             size += cost
-        (out / f"long-{name}.json").write_text(ticket(events), encoding="utf-8")
+        (out / f"long-{name}.json").write_text(ticket(priority, events), encoding="utf-8")
 
 
 if __name__ == "__main__":
