@@ -232,7 +232,8 @@ AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *cal
  * @param out_json receives the report: one JSON object, NUL-terminated, no trailing newline.
  *                 The caller owns it and releases it with aftersales_free(). NULL on failure.
  * @return AFTERSALES_OK; AFTERSALES_EINPUT if the ticket is malformed (the message lists every
- *         problem with its JSON path, such as `events[3].at`) or `at_ms` is before it was
+ *         problem with its JSON path, such as `events[3].at`; more than 100,000 events is one,
+ *         at `events`, as for every function that reads a ticket) or `at_ms` is before it was
  *         created; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range;
  *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `ticket_json` or
  *         `out_json` is NULL.

@@ -1,11 +1,16 @@
 // Any byte string as a ticket: parsing either succeeds or throws aftersales::Error, and a
 // parsed ticket evaluates under an SLA policy with pauses, escalations and a custom metric
-// without anything else escaping, keeping the report's own promises.
+// without anything else escaping, keeping the report's own promises; it is counted as KPIs
+// and routed too. scripts/test runs it with inputs up to 1 MiB, tickets of thousands of
+// events, so that any replay that is not linear in them runs past the timeout.
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/routing.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -29,7 +34,8 @@ const auto& policy() {
                                  "normal": {"first_response": "5m", "resolution": "1d", "refund_processing": "24h"},
                                  "high": {"next_response": "10m"}, "urgent": {"first_response": "1m"}},
        "pause_on": ["pending_customer"], "escalations": [{"at": "100%", "action": "escalate", "to": "lead"}]}],
-     "metrics": {"refund_processing": {"start": "refund_requested", "stop": "refund_issued"}}}})");
+     "metrics": {"refund_processing": {"start": "refund_requested", "stop": "refund_issued"}}},
+    "routing": {"queues": [{"id": "general"}], "default_queue": "general"}})");
   return loaded;
 }
 
@@ -53,7 +59,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         check((m.state == aftersales::SlaState::breached) == m.breached_at.has_value());
       }
       check(!report.next_check_at || *report.next_check_at > at);
+      check(std::is_sorted(report.escalations.begin(), report.escalations.end(),
+                           [](const auto& a, const auto& b) { return a.reached_at < b.reached_at; }));
       (void)report.to_json();
+      // Counting with the report the host holds is counting with one the SLA engine evaluates.
+      aftersales::KpiAccumulator evaluated(policy(), {{aftersales::KpiDimension::agent}, {}});
+      aftersales::KpiAccumulator reported = evaluated.empty_copy();
+      evaluated.add(ticket, at);
+      reported.add(ticket, at, report);
+      check(evaluated.to_json() == reported.to_json());
+      // Routing needs an id; with no agents the ticket waits, and the router asks for its due time.
+      if (!ticket.id.empty()) (void)aftersales::Router(policy()).route(ticket, at);
     }
   } catch (const aftersales::Error&) {
     // Rejected with a reason: what malformed input should get.

@@ -111,15 +111,17 @@ class AFTERSALES_EXPORT KpiAccumulator {
   [[nodiscard]] KpiAccumulator empty_copy() const;
 
   /// Adds one ticket as it stood at `at` (events after `at` are ignored).
-  /// @throws InputError if `at` is before the ticket was created.
+  /// @throws InputError if `at` is before the ticket was created, or the ticket has more than
+  ///         max_ticket_events events.
   void add(const Ticket& ticket, Instant at);
 
   /// Adds one ticket as it stood at `at` with the SLA report the host already has for it
   /// (`Policy::evaluate_sla(ticket, at)` under this accumulator's policy): the same counts as
   /// `add(ticket, at)` without evaluating the SLA again. The states are counted as the report
   /// gives them, so a report evaluated at another instant counts that instant's states.
-  /// @throws InputError if `at` is before the ticket was created, or `sla` is another ticket's
-  ///         report or names an SLA policy or metric this policy does not have.
+  /// @throws InputError if `at` is before the ticket was created, the ticket has more than
+  ///         max_ticket_events events, or `sla` is another ticket's report or names an SLA
+  ///         policy or metric this policy does not have.
   void add(const Ticket& ticket, Instant at, const SlaReport& sla);
 
   /// Adds everything `other` accumulated, or nothing.

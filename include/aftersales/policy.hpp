@@ -62,7 +62,8 @@ class AFTERSALES_EXPORT Policy {
 
   /// Every SLA clock of `ticket` as of `at` (SPEC §4): events after `at` are ignored, so an
   /// earlier `at` replays the past. Thread-safe.
-  /// @throws InputError if `at` is before the ticket was created.
+  /// @throws InputError if `at` is before the ticket was created, or the ticket has more than
+  ///         max_ticket_events events.
   [[nodiscard]] SlaReport evaluate_sla(const Ticket& ticket, Instant at) const;
 
   /// `evaluate_sla` for many tickets on up to `threads` threads (0: one per core); the

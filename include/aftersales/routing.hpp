@@ -114,8 +114,8 @@ class AFTERSALES_EXPORT Router {
   /// agent, counting the ticket against it; with no eligible agent the ticket waits. A bot
   /// rule's decision counts nothing: after the bot hands off (a `handoff` event) the host
   /// routes the ticket again and bot rules no longer match it.
-  /// @throws InputError if the ticket is already assigned or waiting, or `at` is before it
-  ///         was created.
+  /// @throws InputError if the ticket is already assigned or waiting, `at` is before it was
+  ///         created, or it has more than max_ticket_events events.
   RoutingDecision route(const Ticket& ticket, Instant at);
 
   /// The agent is done with the ticket: frees its capacity for `dispatch`.

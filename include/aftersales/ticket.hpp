@@ -6,6 +6,7 @@
 #include <aftersales/export.h>
 #include <aftersales/values.hpp>
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -67,6 +68,14 @@ struct Order {
   std::optional<Money> amount;
 };
 
+/// The most events one ticket may have (docs/sla.md, "Limits"). Every reader of tickets (JSON,
+/// JSON Lines, the C API, Python dicts and TicketBatch) refuses more with an InputError at the
+/// ticket's `events`, before reading them, and so does every engine given a hand-built ticket
+/// with more. The replay is linear in the events; this bounds what one ticket can cost. Real
+/// tickets have tens of events, a long chat a few thousand; the 4 MiB a ticket's JSON may take
+/// holds some 50,000 events of the usual 80 bytes.
+inline constexpr std::size_t max_ticket_events = 100'000;
+
 /// A ticket and its history. Build it in C++ or parse it from the SPEC §3 JSON shape.
 struct AFTERSALES_EXPORT Ticket {
   std::string id;
@@ -82,10 +91,12 @@ struct AFTERSALES_EXPORT Ticket {
 
   /// Parses the SPEC §3 JSON shape.
   /// @throws InputError listing every problem with its JSON path (`events[3].at: ...`),
-  ///         including an event before `created_at`.
+  ///         including an event before `created_at`, a document over 4 MiB or nested deeper
+  ///         than 32 levels, and more than max_ticket_events events.
   static Ticket from_json(std::string_view json);
 
-  /// Checks what a hand-built ticket must satisfy: an id, and no event before `created_at`.
+  /// Checks what a hand-built ticket must satisfy: an id, at most max_ticket_events events,
+  /// and no event before `created_at`.
   /// @throws InputError naming the first problem.
   void validate() const;
 };

@@ -17,6 +17,7 @@ Datetimes must be aware; results are aware UTC datetimes. See docs/python.md.
 """
 
 from aftersales._core import (
+    MAX_TICKET_EVENTS,
     Calendar,
     Error,
     InputError,
@@ -50,6 +51,7 @@ from aftersales._core import (
 from aftersales import staffing
 
 __all__ = [
+    "MAX_TICKET_EVENTS",
     "Calendar",
     "Error",
     "InputError",

@@ -10,6 +10,8 @@ import numpy as np
 import numpy.typing as npt
 
 __version__: Final[str]
+# The most events a ticket may have: every reader refuses more (docs/sla.md, "Limits").
+MAX_TICKET_EVENTS: Final[int]
 
 _RecordLevel = Literal["trace", "debug", "info", "warn", "error"]
 _Level = Literal["trace", "debug", "info", "warn", "error", "off"]

@@ -185,6 +185,7 @@ std::vector<std::string_view> ids(const TicketBatch& batch) {
 }  // namespace
 
 void bind_ticket_batch(py::module_& m) {
+  m.attr("MAX_TICKET_EVENTS") = max_ticket_events;
   py::class_<TicketBatch>(m, "TicketBatch",
                           "Tickets read once into the library's own form, to evaluate many times "
                           "(several policies or instants) without reading a dict again: pass it "

@@ -47,9 +47,12 @@ struct Run {
   Instant end;
 };
 
+constexpr std::size_t no_instance = SIZE_MAX;
+
 // One metric instance while the events are replayed.
 struct Instance {
   std::size_t target = 0;  // index into the policy's targets for the ticket's priority
+  std::size_t previous = no_instance;  // the index of the metric's instance before this one
   int cycle = 0;
   Instant started_at{};
   std::optional<Instant> completed_at;
@@ -78,12 +81,14 @@ class Replay {
 
   /// The instances by metric (targets are sorted by metric, built-ins first), then cycle.
   [[nodiscard]] boost::container::small_vector<const Instance*, 8> in_report_order() const {
-    boost::container::small_vector<const Instance*, 8> order;
-    for (const Instance& i : instances_) order.push_back(&i);
-    // Pointers, not the instances, are sorted; keys are unique, so no stable sort is needed.
-    std::sort(order.begin(), order.end(), [](const Instance* a, const Instance* b) {
-      return std::pair(a->target, a->cycle) < std::pair(b->target, b->cycle);
-    });
+    // A metric's instances are created in cycle order, so placing them by target, in creation
+    // order, sorts them in linear time. (A cancelled follow-up shares its cycle with the next
+    // one, but is never reported.)
+    boost::container::small_vector<std::size_t, 8> first(targets_.size() + 1, 0);
+    for (const Instance& i : instances_) ++first[i.target + 1];
+    for (std::size_t t = 1; t < first.size(); ++t) first[t] += first[t - 1];
+    boost::container::small_vector<const Instance*, 8> order(instances_.size());
+    for (const Instance& i : instances_) order[first[i.target]++] = &i;
     return order;
   }
 
@@ -103,11 +108,16 @@ class Replay {
       return false;
     return !(pausable(metric) && policy_.pauses[static_cast<std::size_t>(status_)]);
   }
+  // The latest instance of `metric`, if it has one: only that one can be open, since a new
+  // instance starts only when the latest is not and a closed one reopens only as the latest.
+  Instance* latest(std::size_t metric) {
+    const std::size_t index = latest_[metric];
+    return index == no_instance ? nullptr : &instances_[index];
+  }
   // The open instance of `metric`, if any.
   Instance* current(std::size_t metric) {
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it)
-      if (targets_[it->target].metric == metric) return it->open() ? &*it : nullptr;
-    return nullptr;
+    Instance* i = latest(metric);
+    return i != nullptr && i->open() ? i : nullptr;
   }
 
   void start(std::size_t metric, Instant t) {
@@ -118,6 +128,8 @@ class Replay {
     instance.cycle = cycles_[metric]++;
     instance.started_at = t;
     if (clock_runs(metric)) instance.running_since = t;
+    instance.previous = latest_[metric];
+    latest_[metric] = instances_.size();
     instances_.push_back(std::move(instance));
   }
   void start(BuiltinMetric metric, Instant t) { start(static_cast<std::size_t>(metric), t); }
@@ -131,11 +143,14 @@ class Replay {
   }
   void complete(BuiltinMetric metric, Instant t) { complete(static_cast<std::size_t>(metric), t); }
 
-  // After a status change, start or stop the clocks that depend on the status.
+  // After a status change, start or stop the clocks that depend on the status: those of the
+  // open instances, one a metric at most.
   void update_running(Instant t) {
-    for (Instance& i : instances_) {
-      if (!i.open()) continue;
-      const bool runs = clock_runs(targets_[i.target].metric);
+    for (std::size_t metric = 0; metric < latest_.size(); ++metric) {
+      Instance* open = current(metric);
+      if (open == nullptr) continue;
+      Instance& i = *open;
+      const bool runs = clock_runs(metric);
       if (runs && !i.running_since) {
         i.running_since = t;
       } else if (!runs && i.running_since) {
@@ -206,15 +221,19 @@ class Replay {
 
   // Resolution time accumulates across a reopen; a pending follow-up visit is moot.
   void reopen() {
-    const auto resolution = static_cast<std::size_t>(BuiltinMetric::resolution);
-    for (auto it = instances_.rbegin(); it != instances_.rend(); ++it) {
-      if (targets_[it->target].metric != resolution) continue;
-      it->completed_at.reset();
-      break;
-    }
-    if (Instance* follow_up = current(static_cast<std::size_t>(BuiltinMetric::follow_up))) {
-      follow_up->cancelled = true;
-      --cycles_[static_cast<std::size_t>(BuiltinMetric::follow_up)];
+    if (Instance* resolution = latest(static_cast<std::size_t>(BuiltinMetric::resolution)))
+      resolution->completed_at.reset();
+    const auto metric = static_cast<std::size_t>(BuiltinMetric::follow_up);
+    if (Instance* follow_up = current(metric)) {
+      --cycles_[metric];
+      // Never reported, so dropped when no instance has started since (the usual case), lest
+      // a ticket reopened again and again pile them up; marked otherwise.
+      if (follow_up == &instances_.back()) {
+        latest_[metric] = follow_up->previous;
+        instances_.pop_back();
+      } else {
+        follow_up->cancelled = true;
+      }
     }
   }
 
@@ -222,8 +241,11 @@ class Replay {
   const SlaPolicy& policy_;
   const std::vector<SlaTarget>& targets_;
   boost::container::small_vector<Instance, 8> instances_;
+  // By metric: instances started, but for cancelled follow-ups, and the index of the latest.
   boost::container::small_vector<int, 8> cycles_ =
       boost::container::small_vector<int, 8>(builtin_metric_count + sla_.metrics.size(), 0);
+  boost::container::small_vector<std::size_t, 8> latest_ =
+      boost::container::small_vector<std::size_t, 8>(builtin_metric_count + sla_.metrics.size(), no_instance);
   Status status_ = Status::new_ticket;
   bool awaiting_customer_ = false;
 };
@@ -316,10 +338,7 @@ void report_instance(const Instance& instance, const SlaTarget& target, const Sl
       continue;
     const Duration level = threshold_of(metric.target, threshold.percent);
     if (const auto t = standing.reached(level)) {
-      // Kept ordered by reached_at as they come; equal instants keep metric and threshold order.
-      const auto later = std::upper_bound(report.escalations.begin(), report.escalations.end(), *t,
-                                          [](Instant when, const SlaEscalation& e) { return when < e.reached_at; });
-      report.escalations.insert(later, {metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
+      report.escalations.push_back({metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
     } else if (metric.elapsed < level && !next_threshold_seen) {
       consider_next(standing.ahead(at, level));
       next_threshold_seen = true;
@@ -376,8 +395,21 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
 
   const auto instances = replay.in_report_order();
   report.metrics.reserve(instances.size());
-  for (const Instance* instance : instances)
-    if (!instance->cancelled) report_instance(*instance, targets[instance->target], *policy, data.sla, at, report);
+  // Escalations are listed by reached_at; equal instants keep metric and threshold order. A
+  // metric's come in that order already (a cycle escalates only before it completes, and the
+  // next starts after), so each metric's run is merged into those before it: linear in the
+  // escalations for a given policy, where inserting each in place was quadratic.
+  const auto earlier = [](const SlaEscalation& a, const SlaEscalation& b) { return a.reached_at < b.reached_at; };
+  std::size_t metric_escalations = 0;  // where the current metric's run began
+  for (std::size_t k = 0; k < instances.size(); ++k) {
+    const Instance& instance = *instances[k];
+    if (!instance.cancelled) report_instance(instance, targets[instance.target], *policy, data.sla, at, report);
+    if (k + 1 == instances.size() || instances[k + 1]->target != instance.target) {
+      const auto run = report.escalations.begin() + static_cast<std::ptrdiff_t>(metric_escalations);
+      std::inplace_merge(report.escalations.begin(), run, report.escalations.end(), earlier);
+      metric_escalations = report.escalations.size();
+    }
+  }
   return report;
 }
 

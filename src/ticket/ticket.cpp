@@ -6,6 +6,7 @@
 #include <array>
 
 #include "detail/json_reader.hpp"
+#include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_reader.hpp"
 
 namespace aftersales {
@@ -20,6 +21,19 @@ constexpr std::array<std::string_view, 16> event_names{
 constexpr LoadLimits ticket_limits{4u << 20, 32};
 
 }  // namespace
+
+namespace detail {
+
+std::string too_many_events(std::size_t count) {
+  return "a ticket may have at most " + std::to_string(max_ticket_events) + " events, and this one has " +
+         std::to_string(count);
+}
+
+void require_event_limit(const Ticket& ticket) {
+  if (ticket.events.size() > max_ticket_events) throw InputError(too_many_events(ticket.events.size()), "events");
+}
+
+}  // namespace detail
 
 std::string_view to_string(Priority priority) noexcept { return detail::priority_names[static_cast<std::size_t>(priority)]; }
 std::string_view to_string(Status status) noexcept { return detail::status_names[static_cast<std::size_t>(status)]; }
@@ -52,6 +66,7 @@ Ticket Ticket::from_json(std::string_view json) {
 
 void Ticket::validate() const {
   if (id.empty()) throw InputError("a ticket needs an id", "id");
+  detail::require_event_limit(*this);
   for (std::size_t i = 0; i < events.size(); ++i)
     if (events[i].at < created_at)
       throw InputError("event " + std::to_string(i) + " (" + events[i].name + ") is at " + format_instant(events[i].at) +

@@ -27,6 +27,7 @@
 
 #include "detail/json_reader.hpp"
 #include "detail/text.hpp"
+#include "ticket/ticket_limits.hpp"
 
 namespace aftersales::detail {
 
@@ -228,9 +229,14 @@ Ticket read_ticket(const Node& root, Problems& problems) {
   if (const auto& fields = members[t_fields]) read_fields(*fields, ticket.fields);
   if (const auto& events = members[t_events]) {
     if (const auto size = events->array_size()) {
-      ticket.events.reserve(*size);
-      for (std::size_t i = 0; i < *size; ++i) {
-        if (!read_event(events->element(i), created, ticket.events.emplace_back())) ticket.events.pop_back();
+      // Counted before any event is read: an oversized list costs no more than a short one.
+      if (*size > max_ticket_events) {
+        events->problem(too_many_events(*size));
+      } else {
+        ticket.events.reserve(*size);
+        for (std::size_t i = 0; i < *size; ++i) {
+          if (!read_event(events->element(i), created, ticket.events.emplace_back())) ticket.events.pop_back();
+        }
       }
     }
   }

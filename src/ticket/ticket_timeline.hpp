@@ -8,6 +8,8 @@
 
 #include <algorithm>
 
+#include "ticket/ticket_limits.hpp"
+
 namespace aftersales::detail {
 
 inline bool is_public_human_reply(const Event& e) {
@@ -33,7 +35,10 @@ inline bool is_solved(Status status) { return status == Status::resolved || stat
 using Timeline = boost::container::small_vector<const Event*, 16>;
 
 // Events up to `at`, in time order, ties in input order.
+// @throws InputError when the ticket has more than max_ticket_events events: every engine
+// replays through here, so a hand-built ticket meets the readers' bound too.
 inline Timeline timeline(const Ticket& ticket, Instant at) {
+  require_event_limit(ticket);
   Timeline events;
   for (const Event& e : ticket.events)
     if (e.at <= at) events.push_back(&e);

@@ -596,6 +596,39 @@ static void test_sla_evaluate_errors(const aftersales_policy *policy,
   CHECK(json == NULL);
 }
 
+/* A ticket has at most 100,000 events: 100,001 of the shortest form (20 bytes each) are refused
+ * by name and count, before any is read; 100,000 are evaluated. */
+static void test_sla_evaluate_too_many_events(const aftersales_policy *policy) {
+  static const char head[] = "{\"id\": \"T-7\", \"created_at\": 0, \"events\": [";
+  static const char event[] = "{\"at\":1,\"type\":\"x\"},";
+  const size_t most = 100000;
+  size_t len = sizeof head - 1 + (most + 1) * (sizeof event - 1) + 1;
+  char *ticket = malloc(len);
+  char *json = &sentinel;
+  size_t i;
+  CHECK(ticket != NULL);
+  if (ticket == NULL) return;
+  memcpy(ticket, head, sizeof head - 1);
+  for (i = 0; i <= most; ++i) {
+    memcpy(ticket + sizeof head - 1 + i * (sizeof event - 1), event, sizeof event - 1);
+  }
+  ticket[len - 2] = ']'; /* the last event's comma */
+  ticket[len - 1] = '}';
+
+  CHECK(aftersales_sla_evaluate(policy, ticket, len, SLA_AT, &json) == AFTERSALES_EINPUT);
+  CHECK(strcmp(aftersales_last_error(),
+               "invalid ticket: 1 problem\n"
+               "  events: a ticket may have at most 100000 events, and this one has 100001") == 0);
+  CHECK(json == NULL);
+  /* One event fewer: the 100,000th event's comma closes the list. */
+  len -= sizeof event - 1;
+  ticket[len - 2] = ']';
+  ticket[len - 1] = '}';
+  CHECK_OK(aftersales_sla_evaluate(policy, ticket, len, SLA_AT, &json));
+  aftersales_free(json);
+  free(ticket);
+}
+
 static void test_sla_evaluate_lines_errors(const aftersales_policy *policy,
                                            const struct sla_fixtures *f) {
   const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)not_a_handle;
@@ -708,6 +741,7 @@ static void test_sla(void) {
     test_sla_evaluate_each(policy, &f);
     test_sla_evaluate_lines(policy, &f);
     test_sla_evaluate_errors(policy, &f);
+    test_sla_evaluate_too_many_events(policy);
     test_sla_evaluate_lines_errors(policy, &f);
     test_sla_evaluate_lines_bad_line(policy, &f);
     test_sla_policy_shared_by_threads(policy, &f);

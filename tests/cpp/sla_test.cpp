@@ -334,6 +334,22 @@ TEST(SlaResolution, ReopenAccumulatesTimeAndCancelsThePendingFollowUp) {
                   {"follow_up", 0, 1h, 40min, achieved, "03-02 12:30", "", "", "03-02 13:10"}});
 }
 
+TEST(SlaResolution, AFollowUpCancelledAfterAnotherMetricStartedIsNotReportedEither) {
+  // The refund clock starts between the resolution and the reopen, so the cancelled visit is
+  // not the newest clock when it is cancelled (the replay drops it only when it is).
+  const auto policy = load(R"({"policies": [{"id": "p",
+      "targets": {"normal": {"follow_up": "1h", "refund_processing": "1h"}}}],
+      "metrics": {"refund_processing": {"start": "refund_requested", "stop": "refund_issued"}}})");
+  const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:40", "resolved"), ev("03-02 10:50", "refund_requested"),
+                                           ev("03-02 11:00", "reopened"), ev("03-02 11:30", "resolved"),
+                                           ev("03-02 11:40", "refund_issued"), ev("03-02 12:10", "follow_up")});
+  // 13:00: the visit owed since 11:30 is cycle 0 again, 11:30-12:10 = 40m; the refund clock
+  // ran 10:50-11:40 = 50m.
+  expect_metrics(policy->evaluate_sla(tk, t("03-02 13:00")),
+                 {{"follow_up", 0, 1h, 40min, achieved, "03-02 11:30", "", "", "03-02 12:10"},
+                  {"refund_processing", 0, 1h, 50min, achieved, "03-02 10:50", "", "", "03-02 11:40"}});
+}
+
 TEST(SlaResolution, AStatusEventOnASolvedTicketReopensIt) {
   const auto policy = load(R"({"policies": [{"id": "p",
       "targets": {"normal": {"resolution": "1h", "follow_up": "1h"}}}]})");

@@ -4,8 +4,12 @@
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -39,6 +43,62 @@ inline std::vector<Problem> parse_problems(std::string_view json, const LoadLimi
     return e.problems();
   }
   return {};
+}
+
+/// An event of `type` at `at` by "A-1" when `first` is true, else by "A-2".
+inline Event by_agent(bool first, EventType type, Instant at) {
+  Event e = Event::of(type, at);
+  e.agent = first ? "A-1" : "A-2";
+  return e;
+}
+
+/// Ticket "T-1" created at `created` whose events are `rounds` rounds 10 minutes apart, each
+/// added by `round(i, start, events)` with round i's start at `created` + 10i minutes.
+template <class Round>
+Ticket ticket_of_rounds(Instant created, int rounds, Round round) {
+  using namespace std::chrono_literals;
+  Ticket t;
+  t.id = "T-1";
+  t.created_at = created;
+  for (int i = 0; i < rounds; ++i) round(i, created + i * 10min, t.events);
+  return t;
+}
+
+/// Pair i is a customer message at `created` + 10i minutes and a public reply 1 minute later
+/// by "A-1" (i even) or 3 minutes later by "A-2" (i odd).
+inline Ticket alternating_ticket(Instant created, int pairs) {
+  using namespace std::chrono_literals;
+  return ticket_of_rounds(created, pairs, [](int i, Instant start, std::vector<Event>& events) {
+    events.push_back(Event::of(EventType::customer_message, start));
+    events.push_back(by_agent(i % 2 == 0, EventType::agent_reply, start + (i % 2 ? 3min : 1min)));
+  });
+}
+
+/// Round i assigns the ticket to "A-1" (i even) or "A-2" (i odd) at `created` + 10i minutes,
+/// resolves it 7 minutes later and reopens it 3 minutes after that.
+inline Ticket reopening_ticket(Instant created, int rounds) {
+  using namespace std::chrono_literals;
+  return ticket_of_rounds(created, rounds, [](int i, Instant start, std::vector<Event>& events) {
+    events.push_back(by_agent(i % 2 == 0, EventType::assigned, start));
+    events.push_back(Event::of(EventType::resolved, start + 7min));
+    events.push_back(Event::of(EventType::reopened, start + 10min));
+  });
+}
+
+/// How many times longer `large` takes than `small`, each timed as the fastest of 5 runs, so
+/// that a busy machine does not skew it: about 8 for work linear in a size 8 times larger, 64
+/// for quadratic work.
+inline double growth(const std::function<void()>& small, const std::function<void()>& large) {
+  const auto fastest = [](const std::function<void()>& run) {
+    auto best = std::chrono::steady_clock::duration::max();
+    for (int i = 0; i < 5; ++i) {
+      const auto start = std::chrono::steady_clock::now();
+      run();
+      best = std::min(best, std::chrono::steady_clock::now() - start);
+    }
+    return std::chrono::duration<double>(best).count();
+  };
+  return fastest(large) / fastest(small);
 }
 
 }  // namespace aftersales::test

@@ -208,6 +208,33 @@ TEST(TicketJson, EventBeforeCreationIsAnErrorAtItsAt) {
       "events": [{"at": "2026-03-02T10:00:00Z", "type": "customer_message"}]})"));
 }
 
+// A ticket document with `count` events of the shortest form, 20 bytes each.
+std::string ticket_of_events(std::size_t count) {
+  std::string json = R"({"id": "T-7", "created_at": 0, "events": [)";
+  for (std::size_t i = 0; i < count; ++i) json += i ? R"(,{"at":1,"type":"x"})" : R"({"at":1,"type":"x"})";
+  return json + "]}";
+}
+
+TEST(TicketJson, AtMostMaxTicketEventsEventsAreRead) {
+  EXPECT_EQ(Ticket::from_json(ticket_of_events(100'000)).events.size(), 100'000u);
+  const std::string refused =
+      "invalid ticket: 1 problem\n  events: a ticket may have at most 100000 events, and this one has 100001";
+  try {
+    (void)Ticket::from_json(ticket_of_events(100'001));
+    FAIL() << "the ticket was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.path(), "events");
+    EXPECT_EQ(e.what(), refused);
+  }
+  // In a batch, the line is named too (the newline escaped in the JSON error record).
+  const auto policy = Policy::from_json(R"({"schema_version": 1})");
+  const std::string lines = ticket_of_events(1) + "\n" + ticket_of_events(100'001);
+  EXPECT_EQ(policy->evaluate_sla_lines(lines, parse_instant("1970-01-01T00:00:00Z")),
+            R"({"ticket":"T-7","policy":null,"priority":"normal","metrics":[],"escalations":[],"next_check_at":null})"
+            "\n{\"line\":2,\"error\":\"invalid ticket: 1 problem\\n  events: a ticket may have at most 100000 events, "
+            "and this one has 100001\"}\n");
+}
+
 TEST(TicketValidate, HandBuiltTicketsAreChecked) {
   Ticket tk;
   tk.id = "T-6";

@@ -1,0 +1,19 @@
+#pragma once
+// The bound on a ticket's events (max_ticket_events), shared by the readers, which check it
+// before reading any event, and the engines, which check hand-built tickets.
+
+#include <aftersales/ticket.hpp>
+
+#include <cstddef>
+#include <string>
+
+namespace aftersales::detail {
+
+/// The problem with a ticket of `count` events, more than max_ticket_events, as reported at
+/// its "events".
+std::string too_many_events(std::size_t count);
+
+/// @throws InputError at "events" when `ticket` has more than max_ticket_events events.
+void require_event_limit(const Ticket& ticket);
+
+}  // namespace aftersales::detail
