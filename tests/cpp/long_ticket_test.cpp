@@ -171,36 +171,6 @@ TEST(LongTicketRouting, AReopenedTicketGoesBackToItsLastResolverAfterAThousandRo
             decision.reasons.end());
 }
 
-// ---- growth: 8 times the events within about 10 times the time -------------------------------
-
-// Each engine on a ticket of 1,000 and of 8,000 pairs or rounds. The quadratic replay took 110
-// to 210 times as long; the linear one 8 to 25 times on a busy 2-core machine (the larger
-// ticket outgrows the caches and costs page faults): the bound lies between, clear of both.
-constexpr double growth_bound = 40;
-
-void expect_linear(const std::function<void(const Ticket&, Instant)>& engine) {
-  for (const auto make : {&alternating_ticket, &reopening_ticket}) {
-    const Ticket small = make(t0, 1000);
-    const Ticket large = make(t0, 8000);
-    const auto end = [](const Ticket& t) { return t.events.back().at; };
-    EXPECT_LT(test::growth([&] { engine(small, end(small)); }, [&] { engine(large, end(large)); }), growth_bound)
-        << (make == &alternating_ticket ? "alternating" : "reopening");
-  }
-}
-
-TEST(LongTicketGrowth, SlaReplayIsLinearInTheEvents) {
-  expect_linear([](const Ticket& t, Instant at) { (void)policy()->evaluate_sla(t, at); });
-}
-
-TEST(LongTicketGrowth, KpiCountingIsLinearInTheEvents) {
-  expect_linear([](const Ticket& t, Instant at) { KpiAccumulator(policy(), {}).add(t, at); });
-}
-
-TEST(LongTicketGrowth, RoutingIsLinearInTheEvents) {
-  // No agents: the ticket waits, which asks the SLA engine for its due time too.
-  expect_linear([](const Ticket& t, Instant at) { (void)Router(policy()).route(t, at); });
-}
-
 // ---- the limit on events -----------------------------------------------------------------------
 
 TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {

@@ -7,9 +7,7 @@
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
-#include <algorithm>
 #include <chrono>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -83,22 +81,6 @@ inline Ticket reopening_ticket(Instant created, int rounds) {
     events.push_back(Event::of(EventType::resolved, start + 7min));
     events.push_back(Event::of(EventType::reopened, start + 10min));
   });
-}
-
-/// How many times longer `large` takes than `small`, each timed as the fastest of 5 runs, so
-/// that a busy machine does not skew it: about 8 for work linear in a size 8 times larger, 64
-/// for quadratic work.
-inline double growth(const std::function<void()>& small, const std::function<void()>& large) {
-  const auto fastest = [](const std::function<void()>& run) {
-    auto best = std::chrono::steady_clock::duration::max();
-    for (int i = 0; i < 5; ++i) {
-      const auto start = std::chrono::steady_clock::now();
-      run();
-      best = std::min(best, std::chrono::steady_clock::now() - start);
-    }
-    return std::chrono::duration<double>(best).count();
-  };
-  return fastest(large) / fastest(small);
 }
 
 }  // namespace aftersales::test
