@@ -715,6 +715,7 @@ void RouterCore::upsert(const Agent& agent) {
   for (const auto& [channel, count] : agent.capacity)
     if (channel != "*") state.set_capacity(*channels_.find(channel), count);
   state.online = agent.status == AgentStatus::online;
+  state.lowered = over_capacity(state);
   for (const std::uint32_t q : state.queues) join_queue(q, slot);
   index(slot, true);
   if (agent.status == AgentStatus::online) mark_dirty(slot);
@@ -780,6 +781,10 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
     if (assignment.agent == slot) freed.push_back(ticket);
   std::sort(freed.begin(), freed.end());
   for (const std::string& ticket : freed) assigned_.erase(ticket);
+  // The agent's customers are no longer anyone's: they go to whoever the strategy picks, and a
+  // snapshot names only agents it lists. Cursors and waiting tickets' resolvers keep the id: a
+  // cursor marks a place in the order of ids, and a resolver who comes back gets the ticket.
+  boost::unordered::erase_if(sticky_, [&](const auto& entry) { return entry.second == it->first; });
   index(slot, false);
   for (const std::uint32_t q : agents_[slot].queues) leave_queue(q, slot);
   dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), slot), dirty_.end());
@@ -987,6 +992,11 @@ std::vector<RoutingDecision> Router::dispatch(Instant at) {
 std::size_t Router::waiting_count() const {
   const std::lock_guard lock(state_->mutex);
   return state_->core.waiting_count();
+}
+
+void Router::check_invariants() const {
+  const std::lock_guard lock(state_->mutex);
+  state_->core.check_invariants();
 }
 
 std::string Router::snapshot() const {

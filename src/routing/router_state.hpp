@@ -96,6 +96,7 @@ struct AgentState {
   int default_capacity = 0;              // "*"; 0 when not given
   std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
   bool dirty = false;                    // freed or came online since the last dispatch
+  bool lowered = false;                  // an upsert (or a snapshot) left it holding more than a capacity
   std::uint64_t rank = 0;                // agrees with the order of ids; compared instead of them
 
   [[nodiscard]] int capacity_on(std::uint32_t channel) const noexcept {
@@ -377,8 +378,16 @@ class RouterCore {
   /// Fills an empty router from a snapshot; throws InputError without a partial state
   /// escaping (the caller discards the router).
   void restore(std::string_view snapshot);
+  /// Throws std::logic_error naming the first broken invariant of the state and its indexes
+  /// (router_invariants.cpp); linear in the state, for tests.
+  void check_invariants() const;
 
  private:
+  friend class SnapshotReader;
+
+  /// Whether the agent holds more than its capacity on some channel (router_invariants.cpp).
+  [[nodiscard]] bool over_capacity(const AgentState& agent) const noexcept;
+
   [[nodiscard]] const RoutingSection& routing() const noexcept;
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
