@@ -106,6 +106,19 @@ std::vector<const typename Map::value_type*> sorted(const Map& map) {
   return entries;
 }
 
+// The agent's members as they read back: skills and capacities by name (a host may give them in
+// any order; reading sorts them).
+void write_agent(JsonWriter& out, const Agent& agent) {
+  if (std::is_sorted(agent.skills.begin(), agent.skills.end()) && std::is_sorted(agent.capacity.begin(), agent.capacity.end())) {
+    write_agent_members(out, agent);
+    return;
+  }
+  Agent sorted = agent;
+  std::sort(sorted.skills.begin(), sorted.skills.end());
+  std::sort(sorted.capacity.begin(), sorted.capacity.end());
+  write_agent_members(out, sorted);
+}
+
 // A null or an instant.
 std::optional<std::optional<Instant>> optional_instant(const Node& node) {
   if (node.value().is_null()) return std::optional<Instant>();
@@ -162,7 +175,7 @@ std::string RouterCore::snapshot() const {
   for (const auto& [id, slot] : agent_ids_) {
     const AgentState& agent = agents_[slot];
     out.begin_object().key("agent").begin_object();
-    write_agent_members(out, agent.spec);
+    write_agent(out, agent.spec);
     out.key("last_assigned_at");
     write_instant(out, agent.last_assigned);
     out.key("dirty").boolean(agent.dirty);

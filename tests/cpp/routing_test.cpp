@@ -896,10 +896,22 @@ TEST(Routing, RestoreRefusesQueuesThePolicyNoLongerHas) {
   EXPECT_THROW((void)Router::restore(load(), R"({"format": "aftersales.router", "version": 2})"), InputError);
 }
 
+// Where two snapshots first differ, line by line (a diff of two large texts would not fit in
+// memory): empty when they are equal.
+std::string first_difference(const std::string& got, const std::string& expected) {
+  if (got == expected) return {};
+  std::istringstream a(got), b(expected);
+  std::string x, y;
+  for (int line = 1;; ++line) {
+    const bool more_a = static_cast<bool>(std::getline(a, x)), more_b = static_cast<bool>(std::getline(b, y));
+    if (!more_a || !more_b || x != y) return "line " + std::to_string(line) + ":\n  got      " + x + "\n  expected " + y;
+  }
+}
+
 // Restores `snapshot` and checks that the restored router writes it back byte for byte.
 Router round_trip(const std::shared_ptr<const Policy>& policy, const std::string& snapshot) {
   Router restored = Router::restore(policy, snapshot);
-  EXPECT_EQ(restored.snapshot(), snapshot);
+  EXPECT_EQ(first_difference(restored.snapshot(), snapshot), "");
   return restored;
 }
 
@@ -960,13 +972,13 @@ TEST(Routing, RestoreKeepsTheChangedMarkOfAnAgentWhoWentAway) {
   EXPECT_EQ(agents_of(restored.dispatch(t0 + 2s)), (std::vector<std::string>{"T-2->A-1"}));
 }
 
-// A snapshot of every kind of record: agents (one away and marked, one over a capacity lowered
-// below its load), assignments, waiting tickets with preferred skills and overflow, a cursor
-// of an agent who left, sticky customers.
+// A snapshot of every kind of record: agents (one over a capacity lowered below its load, one
+// given its capacities and skills out of order), assignments, waiting tickets with preferred
+// skills and overflow, a cursor of an agent who left, sticky customers.
 std::string full_snapshot(const std::shared_ptr<const Policy>& policy) {
   Router router(policy);
   router.upsert_agent(agent("A-1", {"returns", "general"}, {{"chat", 2}}, {{"returns", 2}}, {"zh"}));
-  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 1}}));
+  router.upsert_agent(agent("A-2", {"general"}, {{"chat", 1}, {"*", 1}}, {{"senior", 0}, {"returns", 0}}));
   router.upsert_agent(agent("A-3", {"general"}, {{"chat", 1}}));
   for (int i = 1; i <= 6; ++i) {
     Ticket t = ticket("T-" + std::to_string(i), i % 2 ? "after_sales/return" : "tech/x");
@@ -1077,6 +1089,112 @@ TEST(Routing, RestoreListsAtMostAHundredProblems) {
   ASSERT_EQ(problems.size(), 101u);
   EXPECT_EQ(problems[0], "line 2: assigned.agent: no agent \"A-1\" among the snapshot's agents");
   EXPECT_EQ(problems[100], ": reading stopped after 100 problems");
+}
+
+// --- Double 11 -------------------------------------------------------------------------------
+
+// A Double 11 night at CI size: 20,000 agents in 10 queues and 200,000 tickets waiting, then
+// rounds of releases, status changes, departures, arrivals, new tickets and dispatches (with
+// overflow timers firing), the invariants checked after every step. Half-way the router is
+// snapshotted and restored; the restored router and the one that never stopped then get the
+// same rounds and must make the same decisions. Builds without NDEBUG (Debug, the sanitizers)
+// run a tenth of it. The full size is bench/router_snapshot_bench.
+TEST(Routing, DoubleElevenSoakWithARestartHalfWay) {
+#ifdef NDEBUG
+  constexpr int agent_count = 20000, backlog = 200000, per_round = 2000;
+#else
+  constexpr int agent_count = 2000, backlog = 20000, per_round = 200;
+#endif
+  constexpr int queues = 10, rounds = 10;
+  const auto q = [](int n) { return "q" + std::to_string(n % queues); };
+  std::string queue_list = R"({"id": "q0", "overflow": {"after": "10m", "to": "q1"}})", rules;
+  for (int k = 0; k < queues; ++k) {
+    if (k > 0) queue_list += R"(, {"id": ")" + q(k) + "\"}";
+    rules += std::string(k > 0 ? ", " : "") + R"({"id": "r)" + std::to_string(k) + R"(", "when": {"field": "category", "prefix": "c)" +
+             std::to_string(k) + R"(/"}, "queue": ")" + q(k) + R"(", "skills": {"s)" + std::to_string(k) + R"(": 1}})";
+  }
+  const auto policy = Policy::from_json(std::string(R"({"schema_version": 1, "sla": )") + std::string(sla_section) +
+                                        R"(, "routing": {"queues": [)" + queue_list + R"(], "rules": [)" + rules +
+                                        R"(], "default_queue": "q0", "assignment": {"strategy": "least_loaded", "sticky": true, "language_match": true}}})");
+  const auto make_agent = [&](int n) {
+    return agent("A-" + std::to_string(100000 + n), {q(n), q(n + 3)}, {{"chat", 2}, {"*", 1}},
+                 {{"s" + std::to_string(n % queues), 2}, {"s" + std::to_string((n + 3) % queues), 1}},
+                 n % 3 == 0 ? std::vector<std::string>{"en", "zh"} : std::vector<std::string>{"zh"});
+  };
+  const auto make_ticket = [&](int n, Instant when) {
+    Ticket t = ticket("T-" + std::to_string(1000000 + n), "c" + std::to_string(n % queues) + "/issue", n % 5 == 0 ? "email" : "chat");
+    t.created_at = when;
+    t.customer.id = "C-" + std::to_string(n % 50000);
+    t.customer.language = n % 4 == 0 ? "en" : "zh";
+    t.priority = static_cast<Priority>(n % 4);
+    return t;
+  };
+  using Held = std::vector<std::pair<std::string, std::string>>;  // (agent, ticket)
+  struct Night {
+    aftersales::Router router;
+    Held held;
+    std::mt19937 random{11};
+    int next_ticket = 0;
+    int next_agent = agent_count;
+    Instant now = t0;
+    std::set<int> gone;  // agents removed
+  };
+  const auto record = [](Night& night, const RoutingDecision& d, std::vector<std::string>& log) {
+    if (d.agent) night.held.emplace_back(*d.agent, d.ticket);
+    log.push_back(d.to_json());
+  };
+  // One round; returns its decisions.
+  const auto round = [&](Night& night) {
+    std::vector<std::string> log;
+    auto& random = night.random;
+    for (int i = 0; i < per_round && !night.held.empty(); ++i) {
+      const std::size_t k = random() % night.held.size();
+      night.router.release(night.held[k].first, night.held[k].second);
+      night.held[k] = night.held.back();
+      night.held.pop_back();
+    }
+    for (int i = 0; i < per_round / 10; ++i) {
+      const auto n = static_cast<int>(random() % agent_count);
+      const auto status = random() % 3 == 0 ? AgentStatus::online : AgentStatus::away;
+      if (!night.gone.contains(n)) night.router.set_status(make_agent(n).id, status);
+    }
+    for (int i = 0; i < per_round / 100; ++i) {
+      const auto n = static_cast<int>(random() % agent_count);
+      if (night.gone.insert(n).second) {
+        const auto freed = night.router.remove_agent(make_agent(n).id);
+        const std::set<std::string> tickets(freed.begin(), freed.end());
+        std::erase_if(night.held, [&](const auto& h) { return tickets.contains(h.second); });
+      }
+      night.router.upsert_agent(make_agent(night.next_agent++));
+    }
+    for (int i = 0; i < per_round; ++i) record(night, night.router.route(make_ticket(night.next_ticket++, night.now), night.now), log);
+    for (const auto& d : night.router.dispatch(night.now)) record(night, d, log);
+    night.router.check_invariants();
+    night.now += 3min;  // q0's overflow to q1 fires every few rounds
+    return log;
+  };
+
+  Night first{aftersales::Router(policy), {}, std::mt19937(11), 0, agent_count, t0, {}};
+  for (int n = 0; n < agent_count; ++n) first.router.upsert_agent(make_agent(n));
+  first.router.check_invariants();
+  std::vector<std::string> ignored;
+  while (first.router.waiting_count() < static_cast<std::size_t>(backlog))
+    record(first, first.router.route(make_ticket(first.next_ticket++, first.now), first.now), ignored);
+  first.router.check_invariants();
+  for (int r = 0; r < rounds / 2; ++r) (void)round(first);
+
+  const std::string snapshot = first.router.snapshot();
+  Night second{aftersales::Router::restore(policy, snapshot), first.held, first.random, first.next_ticket, first.next_agent,
+               first.now, first.gone};
+  second.router.check_invariants();
+  ASSERT_EQ(first_difference(second.router.snapshot(), snapshot), "");
+  for (int r = rounds / 2; r < rounds; ++r) {
+    const auto straight = round(first);
+    const auto restarted = round(second);
+    EXPECT_FALSE(straight.empty());
+    ASSERT_TRUE(restarted == straight) << "round " << r;
+  }
+  EXPECT_GE(first.router.waiting_count(), static_cast<std::size_t>(backlog / 2));
 }
 
 // --- many threads ---------------------------------------------------------------------------
