@@ -1072,6 +1072,12 @@ TEST(Routing, RestoreRefusesWhatNoRouterReaches) {
                 "line 17: agent: out of order: \"agent\" lines come before \"sticky\" lines",
                 "line 18: end.agents: the snapshot was written with 5 agent lines, but has 4",
             }));
+  // Version 1 names the same problems by their place in its arrays.
+  const std::string v1 =
+      R"({"format":"aftersales.router","version":1,"routing":{},"agents":[],"waiting":[],"cursors":[],"sticky":[],)"
+      R"("assigned":[{"ticket":"","agent":"A-1","queue":"general","channel":"chat"}]})";
+  EXPECT_EQ(restore_problems(policy, v1), (std::vector<std::string>{"assigned[0].ticket: a ticket id must not be empty",
+                                                                    "assigned[0].agent: no agent \"A-1\" among the snapshot's agents"}));
   // A snapshot cut short, or anything after its end, is refused.
   const std::string whole = full_snapshot(policy);
   const std::string cut = whole.substr(0, whole.rfind("{\"end\""));
