@@ -362,20 +362,26 @@ AFTERSALES_EXPORT int aftersales_router_withdraw(aftersales_router *router, cons
 AFTERSALES_EXPORT int aftersales_router_dispatch(aftersales_router *router, int64_t at_ms, char **out_json);
 
 /**
- * The router's whole state as JSON, for aftersales_router_restore() after a restart.
+ * The router's whole state as JSON Lines (router snapshot version 2, docs/routing.md), for
+ * aftersales_router_restore() after a restart. It has no size limit: about 120 bytes a waiting
+ * ticket.
  *
- * @param out_json receives the snapshot; the caller releases it with aftersales_free().
- * @return AFTERSALES_OK.
+ * @param out_json receives the snapshot (NUL-terminated); the caller releases it with
+ *                 aftersales_free().
+ * @return AFTERSALES_OK; AFTERSALES_ENOMEM if it does not fit in memory.
  */
 AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char **out_json);
 
 /**
- * A router for `policy` in the state of `snapshot_json[0..len)`.
+ * A router for `policy` in the state of `snapshot_json[0..len)`: version 2 as
+ * aftersales_router_snapshot() writes it, of any length (read a line at a time), or a version 1
+ * snapshot of at most 16 MiB.
  *
  * @param out receives the router; release it with aftersales_router_free(). NULL on failure.
- * @return AFTERSALES_OK; AFTERSALES_EINPUT if the snapshot is malformed or names queues or
- *         skills the policy no longer has (the message names them); AFTERSALES_ENOT_FOUND if
- *         the policy has no `routing` section.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the snapshot is malformed, holds what no router
+ *         reaches, or names queues or skills the policy no longer has (the message names each
+ *         problem with its line and path, at most 100); AFTERSALES_ENOT_FOUND if the policy has
+ *         no `routing` section.
  */
 AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy, const char *snapshot_json,
                                                 size_t len, aftersales_router **out);

@@ -68,6 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   try {
     aftersales::Router restored = aftersales::Router::restore(policy(), text);
+    restored.check_invariants();  // whatever restore accepts is a state the router could reach
     const std::string snapshot = restored.snapshot();
     aftersales::Router again = aftersales::Router::restore(policy(), snapshot);
     check(again.snapshot() == snapshot);

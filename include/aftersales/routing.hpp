@@ -134,13 +134,26 @@ class AFTERSALES_EXPORT Router {
   /// The number of tickets waiting.
   [[nodiscard]] std::size_t waiting_count() const;
 
-  /// The whole state as JSON: agents, assignments, waiting tickets, cursors, sticky customers.
+  /// The whole state as JSON Lines (snapshot format version 2, docs/routing.md): agents,
+  /// assignments, waiting tickets, cursors, sticky customers, one a line. Equal states give
+  /// equal text.
   [[nodiscard]] std::string snapshot() const;
 
-  /// A router for `policy` in the state `snapshot` describes.
-  /// @throws InputError if the snapshot is malformed (with JSON paths), or refers to queues or
-  ///         skills that `policy` no longer has (naming them); NotFoundError as the constructor.
+  /// A router for `policy` in the state `snapshot` describes: version 2 as `snapshot()` writes
+  /// it (any size, read a line at a time), or version 1 (one JSON document of at most 16 MiB).
+  /// `restore(policy, s).snapshot() == s` for every `s` that `snapshot()` wrote.
+  /// @throws InputError if the snapshot is malformed or holds what no router can reach (each
+  ///         problem with its path and, in version 2, its line; at most 100 listed), or refers to
+  ///         queues or skills that `policy` no longer has (naming them); NotFoundError as the
+  ///         constructor.
   static Router restore(std::shared_ptr<const Policy> policy, std::string_view snapshot);
+
+  /// Checks that the router's records and indexes agree (every assigned ticket counted once in
+  /// its agent's load, every waiting ticket indexed once in each queue it can be taken from,
+  /// no agent over capacity unless an upsert lowered it below its load, ...).
+  /// @throws std::logic_error naming the first broken invariant. Costs time linear in the
+  ///         state: meant for tests and debugging, not for every call.
+  void check_invariants() const;
 
  private:
   struct State;

@@ -437,12 +437,21 @@ def _missing_or(expected: str, value: object) -> str:
 
 
 def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
-    state = json.loads(router.snapshot())
+    # The snapshot is JSON Lines (docs/routing.md): one record a line.
+    agents: list[dict[str, Any]] = []
     holding: dict[str, int] = {}
-    for assignment in state["assigned"]:
-        holding[assignment["agent"]] = holding.get(assignment["agent"], 0) + 1
+    waiting = 0
+    for line in router.snapshot().splitlines():
+        record = json.loads(line)
+        if "agent" in record:
+            agents.append(record["agent"])
+        elif "assigned" in record:
+            agent_id = record["assigned"][1]  # [ticket, agent, queue, channel]
+            holding[agent_id] = holding.get(agent_id, 0) + 1
+        elif "waiting" in record:
+            waiting += 1
     rows = [("agent", "status", "queues", "served", "holding")]
-    for agent in state["agents"]:
+    for agent in agents:
         agent_id = agent["id"]
         rows.append(
             (agent_id, agent["status"], ",".join(agent["queues"]),
@@ -451,7 +460,7 @@ def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
     widths = [max(map(len, column)) for column in zip(*rows)]
     for row in rows:
         print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)).rstrip(), file=out)
-    print(f"waiting: {len(state['waiting'])}", file=out)
+    print(f"waiting: {waiting}", file=out)
 
 
 def _run_refund(args: argparse.Namespace) -> None:

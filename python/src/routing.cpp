@@ -53,7 +53,9 @@ void set_status(Router& router, const std::string& agent_id, const std::string& 
   router.set_status(agent_id, parsed);
 }
 
-std::shared_ptr<Router> restore(const std::shared_ptr<Policy>& policy, const std::string& snapshot) {
+// A view of the caller's str, which the call keeps alive: a snapshot of a million waiting
+// tickets is not copied.
+std::shared_ptr<Router> restore(const std::shared_ptr<Policy>& policy, std::string_view snapshot) {
   const py::gil_scoped_release release;
   return std::make_shared<Router>(Router::restore(policy, snapshot));
 }
@@ -113,10 +115,13 @@ void bind_router(py::module_& m) {
            "overflow or skill relaxation by `at`; returns the decisions, most urgent first.")
       .def_property_readonly("waiting_count", &Router::waiting_count, "How many tickets wait.")
       .def("snapshot", &Router::snapshot, py::call_guard<py::gil_scoped_release>(),
-           "The whole state as JSON text, for Router.restore after a restart.")
+           "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
+           "after a restart.")
       .def_static("restore", &restore, py::arg("policy"), py::arg("snapshot"),
-                  "A router for `policy` in the state of `snapshot`. Raises InputError if the "
-                  "snapshot names queues or skills the policy no longer has.");
+                  "A router for `policy` in the state of `snapshot` (version 2 as snapshot() writes it, "
+                  "or version 1). Raises InputError naming each problem with its line and path if the "
+                  "snapshot is malformed or holds what no router reaches, or if it names queues or "
+                  "skills the policy no longer has.");
 
   auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
   policy.def("router", &make_router, "An empty Router for this policy's routing section.");

@@ -58,6 +58,11 @@ void Problems::throw_if_any() {
   if (!list_.empty()) throw PolicyError(std::move(list_));
 }
 
+void Problems::locate(std::size_t first, std::string_view where) {
+  for (std::size_t i = first; i < list_.size(); ++i)
+    list_[i].path = list_[i].path.empty() ? std::string(where) : std::string(where) + ": " + list_[i].path;
+}
+
 void Problems::throw_input(std::string_view title) const {
   throw InputError(title, list_);
 }

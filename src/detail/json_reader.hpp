@@ -26,6 +26,9 @@ class Problems {
   void add(std::string path, std::string message) { list_.push_back({std::move(path), std::move(message)}); }
   [[nodiscard]] bool empty() const noexcept { return list_.empty(); }
   [[nodiscard]] std::size_t size() const noexcept { return list_.size(); }
+  /// Puts `where` (e.g. "line 7") before the paths of the problems recorded from the `first`-th
+  /// on: a JSON Lines input names the line of each problem.
+  void locate(std::size_t first, std::string_view where);
   /// Throws PolicyError with everything recorded, if anything was.
   void throw_if_any();
   /// Throws InputError listing everything recorded under `title` (e.g. "invalid ticket").

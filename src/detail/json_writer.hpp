@@ -76,6 +76,13 @@ class JsonWriter {
   }
   JsonWriter& instant(const std::optional<Instant>& t) { return t ? instant(*t) : null(); }
 
+  /// Ends one value of JSON Lines: a newline, after which the next value starts a new line.
+  JsonWriter& newline() {
+    out_ += '\n';
+    first_ = true;
+    return *this;
+  }
+
   std::string take() { return std::move(out_); }
 
  private:

@@ -182,13 +182,15 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   }
 }
 
-std::uint32_t RouterCore::group_of(const Waiting& w) {
+NeedKey RouterCore::need_key(const Waiting& w) const {
   Needs skills(w.skills.begin(), w.skills.end());
   add_needs(skills, w.preferred);
   const bool language = routing().language_match && !w.language.empty();
-  return waiting_sets_.group_of(w.channel_id, language ? std::string_view(w.language) : std::string_view(),
-                                std::vector<SkillNeed>(skills.begin(), skills.end()));
+  return WaitingGroups::key(w.channel_id, language ? std::string_view(w.language) : std::string_view(),
+                            std::vector<SkillNeed>(skills.begin(), skills.end()));
 }
+
+std::uint32_t RouterCore::group_of(const Waiting& w) { return waiting_sets_.group_of(need_key(w)); }
 
 // What try_assign asks of an agent for any ticket of the group.
 Need RouterCore::need_of_group(std::uint32_t group) const {
@@ -615,7 +617,7 @@ void RouterCore::assign(const Choice& choice, const Need& need, std::string_view
   set_last_assigned(choice.agent, at);
   const AgentState& agent = agents_[choice.agent];
   if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = {agent.spec.id, choice.agent};
-  if (routing().sticky && !customer.empty()) sticky_.insert_or_assign(std::string(customer), agent.spec.id);
+  if (routing().sticky && !customer.empty()) stick(choice.agent, customer);
   hold(choice.agent, ticket, Assignment{choice.agent, choice.queue, c});
 }
 
@@ -760,6 +762,32 @@ void RouterCore::hold(std::uint32_t slot, std::string_view ticket, const Assignm
   agents_[slot].held.emplace_back(ticket);
 }
 
+// The customer's last agent is now the one in `slot`. Each agent lists the customers made
+// sticky to it, so that its removal drops them without reading every customer (a shift change
+// of thousands of agents, each leaving under the lock, with a million sticky customers). A
+// customer another agent took since stays listed until the list has doubled; it is then
+// compacted to the customers still its own, once each: amortized constant time an entry.
+void RouterCore::stick(std::uint32_t slot, std::string_view customer) {
+  AgentState& agent = agents_[slot];
+  if (const auto it = sticky_.find(customer); it == sticky_.end()) {
+    sticky_.emplace(std::string(customer), agent.spec.id);
+  } else if (it->second != agent.spec.id) {
+    it->second = agent.spec.id;
+  } else {
+    return;  // listed already
+  }
+  auto& customers = agent.customers;
+  customers.emplace_back(customer);
+  if (customers.size() < 2 * std::max<std::size_t>(agent.customers_kept, 16)) return;
+  std::sort(customers.begin(), customers.end());
+  customers.erase(std::unique(customers.begin(), customers.end()), customers.end());
+  std::erase_if(customers, [&](const std::string& c) {
+    const auto it = sticky_.find(c);  // gone if the agent who took it left
+    return it == sticky_.end() || it->second != agent.spec.id;
+  });
+  agent.customers_kept = customers.size();
+}
+
 void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
   const auto it = assigned_.find(ticket);
   const auto agent = agent_ids_.find(agent_id);
@@ -858,6 +886,7 @@ void RouterCore::upsert(const Agent& agent) {
   for (const auto& [channel, count] : agent.capacity)
     if (channel != "*") state.set_capacity(*channels_.find(channel), count);
   state.online = agent.status == AgentStatus::online;
+  state.lowered = over_capacity(state);
   for (std::size_t i = 0; i < state.queues.size(); ++i) {
     if (stays) set_columns(state.queues[i], state.positions[i], state, true);
     else join_queue(state.queues[i], slot);
@@ -979,6 +1008,11 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
   std::vector<std::string> freed = std::move(agents_[slot].held);
   std::sort(freed.begin(), freed.end());
   for (const std::string& ticket : freed) assigned_.erase(ticket);
+  // The agent's customers are no longer anyone's: they go to whoever the strategy picks, and a
+  // snapshot names only agents it lists. Cursors and waiting tickets' resolvers keep the id: a
+  // cursor marks a place in the order of ids, and a resolver who comes back gets the ticket.
+  for (const std::string& customer : agents_[slot].customers)
+    if (const auto c = sticky_.find(customer); c != sticky_.end() && c->second == it->first) sticky_.erase(c);
   index(slot, false);
   for (const std::uint32_t q : agents_[slot].queues) leave_queue(q, slot);
   dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), slot), dirty_.end());
@@ -1213,6 +1247,11 @@ std::vector<RoutingDecision> Router::dispatch(Instant at) {
 std::size_t Router::waiting_count() const {
   const std::lock_guard lock(state_->mutex);
   return state_->core.waiting_count();
+}
+
+void Router::check_invariants() const {
+  const std::lock_guard lock(state_->mutex);
+  state_->core.check_invariants();
 }
 
 std::string Router::snapshot() const {

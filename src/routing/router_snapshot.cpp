@@ -1,5 +1,18 @@
-// The router's state as JSON and back. Loads are not written: they are recounted from the
-// assignments, so a snapshot cannot hold a load that disagrees with its tickets.
+// The router's state as text and back.
+//
+// Version 2, the one written, is JSON Lines: a header line, then one small record a line —
+// agents (by id), assignments (by ticket), waiting tickets (by arrival), round-robin cursors (by
+// queue) and sticky customers (by customer) — and an end line with the count of each, so that a
+// snapshot cut short is refused rather than restored without its tail. Restore reads one line at
+// a time, so its memory is the router it builds, not a tree of the whole text. Version 1, one
+// JSON document, is still read (hosts have them stored), within the limit of any input document.
+//
+// Loads are not written: they are recounted from the assignments, so a snapshot cannot hold a
+// load that disagrees with its tickets. Restore accepts every state the router can reach (an
+// agent over a capacity lowered below its load, a cursor or a waiting ticket's resolver naming
+// an agent who left) and refuses what it can never reach (empty ids, a ticket listed twice or
+// both assigned and waiting, levels beyond 100, records out of order), naming each problem with
+// its path, and its line in version 2.
 
 #include <aftersales/error.hpp>
 
@@ -16,6 +29,67 @@ namespace {
 
 constexpr std::string_view snapshot_format = "aftersales.router";
 constexpr std::string_view invalid_snapshot = "invalid router snapshot";
+constexpr std::int64_t written_version = 2;
+// A list of problems a person can read; past it, reading stops.
+constexpr std::size_t most_problems = 100;
+// One line of version 2 is one record: the limit of any input document is plenty.
+constexpr LoadLimits line_limits{16u << 20, 32};
+
+// The record kinds of version 2, in the order their lines come, and the members of each: the
+// keys of a version 1 object, the positions of a version 2 array.
+enum Kind : std::size_t { agent_kind, assigned_kind, waiting_kind, cursor_kind, sticky_kind, end_kind };
+constexpr std::array<std::string_view, 6> kinds{"agent", "assigned", "waiting", "cursor", "sticky", "end"};
+constexpr std::array<std::string_view, 5> counted{"agents", "assigned", "waiting", "cursors", "sticky"};
+constexpr std::array<std::string_view, 4> assigned_fields{"ticket", "agent", "queue", "channel"};
+constexpr std::array<std::string_view, 15> waiting_fields{
+    "ticket", "customer", "channel",  "language", "queue",           "rule",           "resolver", "priority",
+    "due_at", "since",    "skills",   "preferred_skills", "relax_at", "overflow_stage", "notes"};
+constexpr std::array<std::string_view, 2> cursor_fields{"queue", "agent"};
+constexpr std::array<std::string_view, 2> sticky_fields{"customer", "agent"};
+
+template <std::size_t K>
+using Fields = std::array<Node, K>;
+
+template <std::size_t K>
+std::string listed(const std::array<std::string_view, K>& names) {
+  std::string text;
+  for (const std::string_view name : names) text.append(text.empty() ? "" : ", ").append(name);
+  return text;
+}
+
+// The members of a record, each as a node named by its field: from an object with exactly these
+// keys (version 1) or an array of exactly these values (version 2).
+template <std::size_t K>
+std::optional<Fields<K>> fields_of(const Node& node, const std::array<std::string_view, K>& names, bool compact) {
+  std::array<std::optional<Node>, K> found;
+  if (compact) {
+    const auto* values = node.array();
+    if (values == nullptr) return std::nullopt;
+    if (values->size() != K) {
+      node.problem("expected " + std::to_string(K) + " values (" + listed(names) + "), found " +
+                   std::to_string(values->size()));
+      return std::nullopt;
+    }
+    for (std::size_t i = 0; i < K; ++i) found[i] = node.child(names[i], (*values)[i]);
+  } else {
+    auto members = node.members(names);
+    if (!members) return std::nullopt;
+    found = *members;
+    bool complete = true;
+    for (std::size_t i = 0; i < K; ++i)
+      if (!found[i]) {
+        (void)node.required(names[i]);  // records it missing
+        complete = false;
+      }
+    if (!complete) return std::nullopt;
+  }
+  return [&]<std::size_t... I>(std::index_sequence<I...>) { return Fields<K>{*found[I]...}; }(std::make_index_sequence<K>{});
+}
+
+void write_instant(JsonWriter& out, const std::optional<Instant>& at) {
+  if (at) out.value(static_cast<std::int64_t>(at->time_since_epoch().count()));
+  else out.null();
+}
 
 void write_skills(JsonWriter& out, const RoutingSection& routing, std::span<const SkillNeed> needs) {
   out.begin_object();
@@ -32,110 +106,450 @@ std::vector<const typename Map::value_type*> sorted(const Map& map) {
   return entries;
 }
 
-std::string text_of(const Node& parent, std::string_view key) {
-  const auto node = parent.required(key);
-  const auto text = node ? node->string() : std::nullopt;
-  return text ? std::string(*text) : std::string();
+// The agent's members as they read back: skills and capacities by name (a host may give them in
+// any order; reading sorts them).
+void write_agent(JsonWriter& out, const Agent& agent) {
+  if (std::is_sorted(agent.skills.begin(), agent.skills.end()) && std::is_sorted(agent.capacity.begin(), agent.capacity.end())) {
+    write_agent_members(out, agent);
+    return;
+  }
+  Agent sorted = agent;
+  std::sort(sorted.skills.begin(), sorted.skills.end());
+  std::sort(sorted.capacity.begin(), sorted.capacity.end());
+  write_agent_members(out, sorted);
 }
 
-std::optional<Instant> optional_instant(const Node& parent, std::string_view key) {
-  const auto node = parent.member(key);
-  if (!node || node->value().is_null()) return std::nullopt;
-  return node->instant();
+// A null or an instant.
+std::optional<std::optional<Instant>> optional_instant(const Node& node) {
+  if (node.value().is_null()) return std::optional<Instant>();
+  if (const auto at = node.instant()) return std::optional<Instant>(*at);
+  return std::nullopt;
 }
 
-// Each array member of the snapshot, as a node, if the member is an array.
-template <class Read>
-void each(const Node& root, std::string_view key, Read&& read) {
-  if (const auto node = root.required(key)) node->for_each_element(read);
+// One line of a text and its number, counting every line from 1.
+struct Line {
+  std::size_t number = 0;
+  std::string_view text;
+};
+
+// The non-blank lines of a text, one at a time.
+class Lines {
+ public:
+  explicit Lines(std::string_view text) : text_(text) {}
+  std::optional<Line> next() {
+    while (pos_ < text_.size()) {
+      const std::size_t end = std::min(text_.find('\n', pos_), text_.size());
+      const Line line{++number_, text_.substr(pos_, end - pos_)};
+      pos_ = end + 1;
+      if (line.text.find_first_not_of(" \t\r") != std::string_view::npos) return line;
+    }
+    return std::nullopt;
+  }
+
+ private:
+  std::string_view text_;
+  std::size_t pos_ = 0;
+  std::size_t number_ = 0;
+};
+
+std::optional<std::int64_t> version_of(const boost::json::value& document) {
+  const auto* root = document.if_object();
+  const auto* version = root != nullptr ? root->if_contains("version") : nullptr;
+  if (version != nullptr && version->is_int64()) return version->get_int64();
+  return std::nullopt;
 }
 
 }  // namespace
 
+// ---------------------------------------------------------------------------------------------
+// Writing (version 2)
+
 std::string RouterCore::snapshot() const {
   const RoutingSection& r = routing();
   JsonWriter out;
-  out.begin_object();
-  out.key("format").value(snapshot_format);
-  out.key("version").value(1);
+  out.begin_object().key("format").value(snapshot_format).key("version").value(written_version);
   out.key("routing").begin_object().key("fingerprint").value(r.fingerprint).key("queues").begin_array();
   for (const auto& queue : r.queues) out.value(queue.id);
-  out.end_array().end_object();
+  out.end_array().end_object().end_object().newline();
 
-  out.key("agents").begin_array();
   for (const auto& [id, slot] : agent_ids_) {
     const AgentState& agent = agents_[slot];
-    out.begin_object();
-    write_agent_members(out, agent.spec);
-    out.key("last_assigned_at").instant(agent.last_assigned);
+    out.begin_object().key("agent").begin_object();
+    write_agent(out, agent.spec);
+    out.key("last_assigned_at");
+    write_instant(out, agent.last_assigned);
     out.key("dirty").boolean(agent.dirty);
-    out.end_object();
+    out.end_object().end_object().newline();
   }
-  out.end_array();
 
-  out.key("assigned").begin_array();
   for (const auto* entry : sorted(assigned_)) {
     const Assignment& a = entry->second;
-    out.begin_object().key("ticket").value(entry->first).key("agent").value(agents_[a.agent].spec.id);
-    out.key("queue").value(r.queues[a.queue].id).key("channel").value(channels_.name_or(a.channel, ""));
-    out.end_object();
+    out.begin_object().key("assigned").begin_array().value(entry->first).value(agents_[a.agent].spec.id);
+    out.value(r.queues[a.queue].id).value(channels_.name_or(a.channel, "")).end_array().end_object().newline();
   }
-  out.end_array();
 
-  out.key("waiting").begin_array();
   for (const auto& [seq, w] : waiting_) {
-    out.begin_object();
-    out.key("ticket").value(w.ticket).key("customer").value(w.customer).key("channel").value(w.channel);
-    out.key("language").value(w.language).key("queue").value(r.queues[w.queue].id);
-    out.key("rule").value(w.rule).key("resolver").value(w.resolver);
-    out.key("priority").value(to_string(w.priority)).key("due_at").instant(w.due).key("since").instant(w.since);
-    out.key("skills");
+    out.begin_object().key("waiting").begin_array();
+    out.value(w.ticket).value(w.customer).value(w.channel).value(w.language).value(r.queues[w.queue].id);
+    out.value(w.rule).value(w.resolver).value(to_string(w.priority));
+    write_instant(out, w.due);
+    write_instant(out, w.since);
     write_skills(out, r, w.skills);
-    out.key("preferred_skills");
     write_skills(out, r, w.preferred);
-    out.key("relax_at").instant(w.relax_at).key("overflow_stage").value(static_cast<std::int64_t>(w.stages));
-    out.key("notes").begin_array();
+    write_instant(out, w.relax_at);
+    out.value(static_cast<std::int64_t>(w.stages)).begin_array();
     for (const auto& note : w.notes) out.value(note);
-    out.end_array().end_object();
+    out.end_array().end_array().end_object().newline();
   }
-  out.end_array();
 
-  out.key("cursors").begin_array();
+  std::int64_t cursor_count = 0;
   for (std::size_t q = 0; q < cursors_.size(); ++q)
-    if (!cursors_[q].agent.empty())
-      out.begin_object().key("queue").value(r.queues[q].id).key("agent").value(cursors_[q].agent).end_object();
-  out.end_array();
+    if (!cursors_[q].agent.empty()) {
+      out.begin_object().key("cursor").begin_array().value(r.queues[q].id).value(cursors_[q].agent).end_array().end_object();
+      out.newline();
+      ++cursor_count;
+    }
 
-  out.key("sticky").begin_array();
   for (const auto* entry : sorted(sticky_))
-    out.begin_object().key("customer").value(entry->first).key("agent").value(entry->second).end_object();
-  out.end_array();
-  out.end_object();
+    out.begin_object().key("sticky").begin_array().value(entry->first).value(entry->second).end_array().end_object().newline();
+
+  const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
+  out.begin_object().key("end").begin_object();
+  out.key("agents").value(count(agent_ids_.size())).key("assigned").value(count(assigned_.size()));
+  out.key("waiting").value(count(waiting_.size())).key("cursors").value(cursor_count).key("sticky").value(count(sticky_.size()));
+  out.end_object().end_object().newline();
   return out.take();
 }
 
-namespace {
+// ---------------------------------------------------------------------------------------------
+// Reading (both versions): one record at a time into an empty router
 
-// Every queue the snapshot names, so that a policy that dropped some is refused naming them all.
-std::set<std::string, std::less<>> queues_named(const boost::json::value& document) {
-  std::set<std::string, std::less<>> names;
-  const auto* root = document.if_object();
-  if (root == nullptr) return names;
-  const auto add = [&](const boost::json::value& v) {
-    if (const auto* s = v.if_string()) names.emplace(s->data(), s->size());
-  };
-  for (const std::string_view key : {"agents", "assigned", "waiting", "cursors"}) {
-    const auto* list = root->if_contains(key) ? root->at(key).if_array() : nullptr;
-    if (list == nullptr) continue;
-    for (const auto& entry : *list) {
-      const auto* object = entry.if_object();
-      if (object == nullptr) continue;
-      if (const auto* queue = object->if_contains("queue")) add(*queue);
-      if (const auto* queues = object->if_contains("queues"); queues != nullptr && queues->is_array())
-        for (const auto& q : queues->get_array()) add(q);
+class SnapshotReader {
+ public:
+  SnapshotReader(RouterCore& core, Problems& problems, int version)
+      : core_(core), problems_(problems), compact_(version >= 2), version_(version) {}
+
+  void read(Kind kind, const Node& node) {
+    if (problems_.size() >= most_problems) stop();
+    ++counts_[kind];
+    switch (kind) {
+      case agent_kind: return agent(node);
+      case assigned_kind: return read_fields(node, assigned_fields, &SnapshotReader::assignment);
+      case waiting_kind: return read_fields(node, waiting_fields, &SnapshotReader::waiting);
+      case cursor_kind: return read_fields(node, cursor_fields, &SnapshotReader::cursor);
+      case sticky_kind: return read_fields(node, sticky_fields, &SnapshotReader::sticky);
+      case end_kind: return end(node);
     }
   }
-  return names;
+
+  /// The end line (version 2) checks the records read against the counts written.
+  void end(const Node& node) {
+    const auto fields = node.members(counted);
+    if (!fields) return;
+    for (std::size_t k = 0; k < counted.size(); ++k) {
+      const auto& field = (*fields)[k];
+      if (!field) {
+        (void)node.required(counted[k]);  // records it missing
+        continue;
+      }
+      const auto written = field->integer();
+      if (written && *written != static_cast<std::int64_t>(counts_[k]))
+        field->problem("the snapshot was written with " + std::to_string(*written) + " " + std::string(kinds[k]) +
+                       " lines, but has " + std::to_string(counts_[k]));
+    }
+    ended_ = true;
+  }
+
+  [[nodiscard]] bool ended() const noexcept { return ended_; }
+
+  /// Throws what was found, once every record is read.
+  void finish() {
+    // The changed-since-dispatch list, from each agent's mark as written (upsert marks only
+    // online agents, but an agent freed and then gone away is marked too).
+    core_.dirty_.clear();
+    for (const auto& [id, slot] : core_.agent_ids_)
+      if (core_.agents_[slot].dirty) core_.dirty_.push_back(slot);
+    if (!missing_.empty() || !problems_.empty()) stop();
+  }
+
+  /// Throws with what was found so far.
+  [[noreturn]] void stop() {
+    if (!missing_.empty()) {
+      std::string names;
+      for (const auto& name : missing_) names += (names.empty() ? "" : ", ") + detail::quoted(name);
+      throw InputError("the router snapshot refers to queues the policy no longer has: " + names +
+                       " (the policy's queues: " + routing().queue_list() + ")");
+    }
+    if (problems_.size() >= most_problems) problems_.add("", "reading stopped after " + std::to_string(most_problems) + " problems");
+    problems_.throw_input(invalid_snapshot);
+  }
+
+ private:
+  [[nodiscard]] const RoutingSection& routing() const noexcept { return core_.routing(); }
+
+  template <std::size_t K>
+  void read_fields(const Node& node, const std::array<std::string_view, K>& names, void (SnapshotReader::*take)(const Fields<K>&)) {
+    if (const auto fields = fields_of(node, names, compact_)) (this->*take)(*fields);
+  }
+
+  // Text, recording a problem when it must not be empty.
+  static std::optional<std::string_view> text(const Node& node, std::string_view what = {}) {
+    const auto value = node.string();
+    if (value && value->empty() && !what.empty()) {
+      node.problem(std::string(what) + " must not be empty");
+      return std::nullopt;
+    }
+    return value;
+  }
+
+  // A queue of the policy; one it no longer has is reported with the others, all at once.
+  std::optional<std::uint32_t> queue(const Node& node) {
+    const auto name = text(node);
+    if (!name) return std::nullopt;
+    if (const auto q = routing().queue_index(*name)) return *q;
+    missing_.emplace(*name);
+    return std::nullopt;
+  }
+
+  std::optional<std::uint32_t> agent_slot(const Node& node) {
+    const auto id = text(node, "an agent id");
+    if (!id) return std::nullopt;
+    if (const auto it = core_.agent_ids_.find(*id); it != core_.agent_ids_.end()) return it->second;
+    node.problem("no agent " + detail::quoted(*id) + " among the snapshot's agents");
+    return std::nullopt;
+  }
+
+  // Records of a kind come in strictly ascending order of their key: equal states give equal
+  // text, and a key listed twice is refused. `shown` false keeps the key out of the message.
+  bool in_order(Kind kind, std::string_view key, const Node& node, std::string_view what, bool shown = true) {
+    std::optional<std::string>& last = last_[kind];
+    if (last && key <= *last) {
+      const std::string named = std::string(what) + (shown ? " " + detail::quoted(key) : std::string());
+      node.problem(key == *last ? named + " is listed twice" : named + " is out of order: the records are sorted by it");
+      return false;
+    }
+    last = std::string(key);
+    return true;
+  }
+
+  void agent(const Node& node) {
+    auto spec = read_agent(node, {"last_assigned_at", "dirty"});
+    const auto last = node.required("last_assigned_at");
+    const auto at = last ? optional_instant(*last) : std::nullopt;
+    const auto dirty_node = node.required("dirty");
+    const auto dirty = dirty_node ? dirty_node->boolean() : std::nullopt;
+    if (!spec || !at || !dirty) return;
+    bool known = true;
+    for (const auto& name : spec->queues)
+      if (!routing().queue_index(name)) {
+        missing_.emplace(name);
+        known = false;
+      }
+    if (!known || !in_order(agent_kind, spec->id, *node.required("id"), "agent")) return;
+    core_.upsert(*spec);
+    const std::uint32_t slot = core_.agent_ids_.at(spec->id);
+    core_.set_last_assigned(slot, *at);
+    core_.agents_[slot].dirty = *dirty;
+  }
+
+  void assignment(const Fields<4>& f) {
+    const auto ticket = text(f[0], "a ticket id");
+    const auto slot = agent_slot(f[1]);
+    const auto q = queue(f[2]);
+    const auto channel = text(f[3]);
+    if (!ticket || !slot || !q || !channel || !in_order(assigned_kind, *ticket, f[0], "ticket")) return;
+    // Over capacity is accepted: lowering an agent's capacity leaves it holding what it holds.
+    const std::uint32_t c = core_.intern_channel(*channel);
+    core_.change_load(*slot, c, 1);
+    AgentState& agent = core_.agents_[*slot];
+    agent.lowered = agent.lowered || agent.load_on(c) > agent.capacity_on(c);
+    // Through hold(): the agent's own list of what it holds is what remove_agent frees.
+    core_.hold(*slot, *ticket, Assignment{*slot, *q, c});
+  }
+
+  std::optional<std::vector<SkillNeed>> needs(const Node& node) {
+    const auto* object = node.any_object();
+    if (object == nullptr) return std::nullopt;
+    std::vector<SkillNeed> result;
+    bool good = true;
+    node.for_each_member([&](std::string_view name, const Node& entry) {
+      const auto skill = routing().skill_index(name);
+      const auto level = entry.integer();
+      auto problem = level ? count_problem("a skill level", max_skill_level, *level) : std::string();
+      if (!skill) problem = "no skill " + detail::quoted(name) + " in the policy's routing section any more";
+      if (skill && level && problem.empty()) {
+        result.push_back({*skill, static_cast<int>(*level)});
+        return;
+      }
+      if (!problem.empty()) entry.problem(std::move(problem));
+      good = false;
+    });
+    if (!good) return std::nullopt;
+    return result;
+  }
+
+  void waiting(const Fields<15>& f) {
+    Waiting w;
+    const auto ticket = text(f[0], "a ticket id");
+    if (ticket && (core_.waiting_ids_.contains(*ticket) || core_.assigned_.contains(*ticket))) {
+      f[0].problem("ticket " + detail::quoted(*ticket) +
+                   (core_.assigned_.contains(*ticket) ? " is assigned and waiting at once" : " is listed twice"));
+      return;
+    }
+    const auto customer = text(f[1]), channel = text(f[2]), language = text(f[3]);
+    const auto q = queue(f[4]);
+    const auto rule = text(f[5]), resolver = text(f[6]), priority_name = text(f[7]);
+    const auto priority = priority_name ? priority_named(*priority_name) : std::nullopt;
+    if (priority_name && !priority) f[7].problem(detail::quoted(*priority_name) + " is not low, normal, high or urgent");
+    const auto due = optional_instant(f[8]);
+    const auto since = f[9].instant();
+    auto skills = needs(f[10]);
+    auto preferred = needs(f[11]);
+    const auto relax_at = optional_instant(f[12]);
+    const auto stage = f[13].integer();
+    bool bad_note = false;
+    const bool notes_read = f[14].for_each_element([&](const Node& note) {
+      if (const auto written = note.string()) w.notes.emplace_back(*written);
+      else bad_note = true;
+    }) && !bad_note;
+    if (!ticket || !customer || !channel || !language || !q || !rule || !resolver || !priority || !due || !since ||
+        !skills || !preferred || !relax_at || !stage || !notes_read)
+      return;
+    // Preferred skills and the instant they are dropped come and go together.
+    if (preferred->empty() == relax_at->has_value()) {
+      f[12].problem(preferred->empty() ? "set, though the ticket has no preferred skills left to drop"
+                                       : "missing: the ticket's preferred skills are dropped at an instant");
+      return;
+    }
+    // A stage beyond the queue's overflow chain would name no queue.
+    if (*stage < 0 || *stage >= static_cast<std::int64_t>(routing().queues.size()) ||
+        core_.reachable_queue(*q, static_cast<std::uint32_t>(*stage)) == no_queue) {
+      f[13].problem("queue " + detail::quoted(routing().queues[*q].id) + " has no overflow " + std::to_string(*stage) + " deep");
+      return;
+    }
+    w.ticket = *ticket;
+    w.customer = *customer;
+    w.channel = *channel;
+    w.language = *language;
+    w.rule = *rule;
+    w.resolver = *resolver;  // the agent may have left: the ticket then goes to whoever the strategy picks
+    w.queue = *q;
+    w.priority = *priority;
+    w.due = *due;
+    w.since = *since;
+    w.skills = std::move(*skills);
+    w.preferred = std::move(*preferred);
+    w.relax_at = *relax_at;
+    w.stages = static_cast<std::uint32_t>(*stage);
+    core_.enqueue(std::move(w));
+  }
+
+  void cursor(const Fields<2>& f) {
+    const auto q = queue(f[0]);
+    // The agent may have left: the cursor still marks a place in the order of ids.
+    const auto agent = text(f[1], "an agent id");
+    if (!q || !agent) return;
+    // Queues in the policy's order, each once.
+    if (last_cursor_ && *q <= *last_cursor_) {
+      f[0].problem("queue " + detail::quoted(routing().queues[*q].id) +
+                   (*q == *last_cursor_ ? " has two cursors" : " is out of order: cursors follow the order of the policy's queues"));
+      return;
+    }
+    last_cursor_ = *q;
+    core_.cursors_[*q].agent = std::string(*agent);
+  }
+
+  void sticky(const Fields<2>& f) {
+    const auto customer = text(f[0], "a customer id");
+    if (!customer || !in_order(sticky_kind, *customer, f[0], "a customer", false)) return;
+    // Version 1 was written with the customers of agents who had left, and such snapshots are
+    // stored: those customers are dropped, as remove_agent now does.
+    const auto id = f[1].string();
+    if (version_ == 1 && id && !id->empty() && !core_.agent_ids_.contains(*id)) return;
+    if (const auto slot = agent_slot(f[1])) core_.stick(*slot, *customer);
+  }
+
+  RouterCore& core_;
+  Problems& problems_;
+  bool compact_;
+  int version_;
+  bool ended_ = false;
+  std::array<std::size_t, 6> counts_{};
+  std::array<std::optional<std::string>, 6> last_;  // by kind: the key of the last record read
+  std::optional<std::uint32_t> last_cursor_;
+  std::set<std::string, std::less<>> missing_;
+};
+
+namespace {
+
+// Version 1: one document of arrays.
+void read_document(SnapshotReader& reader, const boost::json::value& document, Problems& problems) {
+  const Node root(document, problems);
+  if (!root.object({"format", "version", "routing", "agents", "assigned", "waiting", "cursors", "sticky"}))
+    problems.throw_input(invalid_snapshot);
+  if (const auto format = root.required("format"); format && format->string() != snapshot_format)
+    format->problem("expected \"aftersales.router\"");
+  if (const auto version = root.required("version"); version && version->integer() != 1)
+    version->problem("this library reads router snapshots of versions 1 and 2");
+  (void)root.required("routing");
+  if (!problems.empty()) problems.throw_input(invalid_snapshot);
+  for (std::size_t k = 0; k < counted.size(); ++k)
+    if (const auto list = root.required(counted[k]))
+      list->for_each_element([&](const Node& node) { reader.read(static_cast<Kind>(k), node); });
+  reader.finish();
+}
+
+// Version 2: the header (already parsed), then one record a line.
+void read_lines(SnapshotReader& reader, const boost::json::value& header, Lines& lines, Problems& problems) {
+  {
+    const Node root(header, problems);
+    if (root.object({"format", "version", "routing"})) {
+      if (const auto format = root.required("format"); format && format->string() != snapshot_format)
+        format->problem("expected \"aftersales.router\"");
+      (void)root.required("routing");
+    }
+    problems.locate(0, "line 1");
+    if (!problems.empty()) problems.throw_input(invalid_snapshot);
+  }
+  std::size_t next_kind = agent_kind;
+  std::size_t last_line = 1;
+  while (const auto line = lines.next()) {
+    if (problems.size() >= most_problems) reader.stop();
+    last_line = line->number;
+    const std::size_t before = problems.size();
+    if (reader.ended()) {
+      problems.add("line " + std::to_string(line->number), "nothing may follow the \"end\" line");
+      break;
+    }
+    // Each line's tree lives on the stack, or in blocks freed with it.
+    unsigned char buffer[4096];
+    boost::json::monotonic_resource scratch(buffer, sizeof buffer);
+    const auto document = parse_json(line->text, line_limits, problems, &scratch);
+    if (document) {
+      const Node root(*document, problems);
+      const auto* object = root.any_object();
+      if (object != nullptr && object->size() != 1) {
+        root.problem("expected one record: an object with one of the keys agent, assigned, waiting, cursor, sticky, end");
+      } else if (object != nullptr) {
+        const auto& member = *object->begin();
+        const std::string_view key(member.key().data(), member.key().size());
+        const std::size_t kind = key_index(kinds, key);
+        if (kind == kinds.size()) {
+          root.child(key, member.value()).problem(unknown_key_message(key, kinds));
+        } else if (kind < next_kind) {
+          root.child(key, member.value()).problem(std::string("out of order: \"") + std::string(kinds[kind]) +
+                                                   "\" lines come before \"" + std::string(kinds[next_kind]) + "\" lines");
+        } else {
+          next_kind = kind;
+          reader.read(static_cast<Kind>(kind), root.child(kinds[kind], member.value()));
+        }
+      }
+    }
+    problems.locate(before, "line " + std::to_string(line->number));
+  }
+  if (!reader.ended())
+    problems.add("line " + std::to_string(last_line), "the snapshot ends without its \"end\" line: it was cut short");
+  reader.finish();
 }
 
 }  // namespace
@@ -143,138 +557,21 @@ std::set<std::string, std::less<>> queues_named(const boost::json::value& docume
 void RouterCore::restore(std::string_view text) {
   Problems problems;
   boost::json::monotonic_resource scratch;
-  const auto document = parse_input(text, invalid_snapshot, problems, &scratch);
-  const Node root(document, problems);
-  if (!root.object({"format", "version", "routing", "agents", "assigned", "waiting", "cursors", "sticky"}))
-    problems.throw_input(invalid_snapshot);
-  if (const auto format = root.required("format"); format && format->string() != snapshot_format)
-    format->problem("expected \"aftersales.router\"");
-  if (const auto version = root.required("version"); version && version->integer() != 1)
-    version->problem("this library reads router snapshots of version 1");
-  if (!problems.empty()) problems.throw_input(invalid_snapshot);
-
-  std::string missing;
-  for (const auto& name : queues_named(document))
-    if (!routing().queue_index(name)) missing += (missing.empty() ? "" : ", ") + detail::quoted(name);
-  if (!missing.empty())
-    throw InputError("the router snapshot refers to queues the policy no longer has: " + missing +
-                     " (the policy's queues: " + routing().queue_list() + ")");
-
-  const auto queue_of = [&](const Node& parent) -> std::uint32_t {
-    return routing().queue_index(text_of(parent, "queue")).value_or(0);
-  };
-  const auto agent_slot = [&](const Node& parent) -> std::optional<std::uint32_t> {
-    const auto node = parent.required("agent");
-    const auto id = node ? node->string() : std::nullopt;
-    if (!id) return std::nullopt;
-    const auto it = agent_ids_.find(*id);
-    if (it != agent_ids_.end()) return it->second;
-    node->problem("no agent " + detail::quoted(*id) + " in the snapshot's \"agents\"");
-    return std::nullopt;
-  };
-
-  each(root, "agents", [&](const Node& node) {
-    auto agent = read_agent(node, {"last_assigned_at", "dirty"});
-    if (!agent) return;
-    if (agent_ids_.contains(agent->id)) {
-      node.problem("agent " + detail::quoted(agent->id) + " is listed twice");
-      return;
-    }
-    upsert(*agent);
-    AgentState& state = agents_[agent_ids_.at(agent->id)];
-    set_last_assigned(agent_ids_.at(agent->id), optional_instant(node, "last_assigned_at"));
-    const auto dirty = node.member("dirty");
-    if (!(dirty && dirty->boolean().value_or(false))) {
-      state.dirty = false;
-      dirty_.erase(std::remove(dirty_.begin(), dirty_.end(), agent_ids_.at(agent->id)), dirty_.end());
-    }
-  });
-  if (!problems.empty()) problems.throw_input(invalid_snapshot);
-
-  each(root, "assigned", [&](const Node& node) {
-    if (!node.object({"ticket", "agent", "queue", "channel"})) return;
-    const std::string ticket = text_of(node, "ticket");
-    const auto slot = agent_slot(node);
-    if (!slot || ticket.empty()) return;
-    if (assigned_.contains(ticket)) {
-      node.problem("ticket " + detail::quoted(ticket) + " is assigned twice");
-      return;
-    }
-    const std::uint32_t channel = intern_channel(text_of(node, "channel"));
-    change_load(*slot, channel, 1);
-    hold(*slot, ticket, Assignment{*slot, queue_of(node), channel});
-  });
-
-  const auto read_needs = [&](const Node& parent, std::string_view key) {
-    std::vector<SkillNeed> needs;
-    const auto node = parent.required(key);
-    const auto* object = node ? node->any_object() : nullptr;
-    if (object == nullptr) return needs;
-    for (const auto& [name, value] : *object) {
-      const Node entry = node->child(std::string_view(name.data(), name.size()), value);
-      const auto skill = routing().skill_index(std::string_view(name.data(), name.size()));
-      const auto level = entry.integer();
-      if (!skill) entry.problem("no skill " + detail::quoted(std::string_view(name.data(), name.size())) +
-                                " in the policy's routing section any more");
-      else if (level) needs.push_back({*skill, static_cast<int>(*level)});
-    }
-    return needs;
-  };
-
-  each(root, "waiting", [&](const Node& node) {
-    if (!node.object({"ticket", "customer", "channel", "language", "rule", "resolver", "queue", "priority", "due_at",
-                      "since", "skills", "preferred_skills", "relax_at", "overflow_stage", "notes"}))
-      return;
-    Waiting w;
-    w.ticket = text_of(node, "ticket");
-    if (w.ticket.empty() || waiting_ids_.contains(w.ticket) || assigned_.contains(w.ticket)) {
-      node.problem("ticket " + detail::quoted(w.ticket) + " is missing an id, or is listed twice");
-      return;
-    }
-    w.customer = text_of(node, "customer");
-    w.channel = text_of(node, "channel");
-    w.language = text_of(node, "language");
-    w.rule = text_of(node, "rule");
-    w.resolver = text_of(node, "resolver");
-    w.queue = queue_of(node);
-    const std::string priority = text_of(node, "priority");
-    const auto p = priority_named(priority);
-    if (!p) node.problem("priority " + detail::quoted(priority) + " is not low, normal, high or urgent");
-    w.due = optional_instant(node, "due_at");
-    const auto since = optional_instant(node, "since");
-    w.skills = read_needs(node, "skills");
-    w.preferred = read_needs(node, "preferred_skills");
-    w.relax_at = optional_instant(node, "relax_at");
-    const auto stage_node = node.required("overflow_stage");
-    const auto stage = stage_node ? stage_node->integer() : std::nullopt;
-    // A stage beyond the queue's overflow chain would name no queue.
-    const auto deepest = static_cast<std::int64_t>(routing().queues.size());
-    const std::int64_t depth = stage.value_or(0);
-    if (depth < 0 || depth >= deepest || reachable_queue(w.queue, static_cast<std::uint32_t>(depth)) == no_queue) {
-      stage_node->problem("queue " + detail::quoted(routing().queues[w.queue].id) + " has no overflow " +
-                          std::to_string(depth) + " deep");
-      return;
-    }
-    if (const auto notes = node.member("notes"))
-      notes->for_each_element([&](const Node& note) {
-        if (const auto written = note.string()) w.notes.emplace_back(*written);
-      });
-    if (!p || !since || !stage) return;
-    w.priority = *p;
-    w.since = *since;
-    w.stages = static_cast<std::uint32_t>(depth);
-    enqueue(std::move(w));
-  });
-
-  each(root, "cursors", [&](const Node& node) {
-    if (!node.object({"queue", "agent"})) return;
-    cursors_[queue_of(node)].agent = text_of(node, "agent");
-  });
-  each(root, "sticky", [&](const Node& node) {
-    if (!node.object({"customer", "agent"})) return;
-    if (const auto slot = agent_slot(node)) sticky_.insert_or_assign(text_of(node, "customer"), agents_[*slot].spec.id);
-  });
-  if (!problems.empty()) problems.throw_input(invalid_snapshot);
+  Lines lines(text);
+  const auto first = lines.next();
+  // The first line tells the version: version 2's header, or (usually all of) a version 1
+  // document.
+  Problems probe;
+  auto document = first ? parse_json(first->text, line_limits, probe, &scratch) : std::nullopt;
+  if (document && version_of(*document) == written_version) {
+    SnapshotReader reader(*this, problems, 2);
+    read_lines(reader, *document, lines, problems);
+    return;
+  }
+  Lines rest = lines;
+  if (!document || !probe.empty() || rest.next()) document = parse_input(text, invalid_snapshot, problems, &scratch);
+  SnapshotReader reader(*this, problems, 1);
+  read_document(reader, *document, problems);
 }
 
 }  // namespace aftersales::detail

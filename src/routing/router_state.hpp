@@ -99,7 +99,12 @@ struct AgentState {
   int default_capacity = 0;              // "*"; 0 when not given
   std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
   bool dirty = false;                    // freed or came online since the last dispatch
+  bool lowered = false;                  // an upsert (or a snapshot) left it holding more than a capacity
   std::vector<std::string> held;         // the tickets assigned to it, as in RouterCore::assigned_
+  // The customers made sticky to it (RouterCore::stick), some perhaps taken by another agent
+  // since: what remove_agent drops, without reading every sticky customer.
+  std::vector<std::string> customers;
+  std::size_t customers_kept = 0;  // how many were left when the list was last compacted
   std::uint64_t rank = 0;                // agrees with the order of ids; compared instead of them
 
   [[nodiscard]] int capacity_on(std::uint32_t channel) const noexcept {
@@ -310,8 +315,16 @@ class RouterCore {
   /// Fills an empty router from a snapshot; throws InputError without a partial state
   /// escaping (the caller discards the router).
   void restore(std::string_view snapshot);
+  /// Throws std::logic_error naming the first broken invariant of the state and its indexes
+  /// (router_invariants.cpp); linear in the state, for tests.
+  void check_invariants() const;
 
  private:
+  friend class SnapshotReader;
+
+  /// Whether the agent holds more than its capacity on some channel (router_invariants.cpp).
+  [[nodiscard]] bool over_capacity(const AgentState& agent) const noexcept;
+
   [[nodiscard]] const RoutingSection& routing() const noexcept;
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
@@ -351,6 +364,9 @@ class RouterCore {
   void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
               Instant at);
   void hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment);
+  void stick(std::uint32_t slot, std::string_view customer);
+  /// What a waiting ticket needs of an agent: what its group in WaitingGroups stands for.
+  [[nodiscard]] NeedKey need_key(const Waiting& w) const;
   [[nodiscard]] std::uint32_t group_of(const Waiting& w);
   [[nodiscard]] Need need_of_group(std::uint32_t group) const;
   static WaitKey key_of(const Waiting& w) noexcept;

@@ -9,6 +9,7 @@
 #include <compare>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
@@ -49,13 +50,22 @@ class WaitingGroups {
 
   void resize(std::size_t queues) { by_queue_.resize(queues); }
 
+  /// The need of a ticket on `channel` in `language` with `skills` (in any order).
+  static NeedKey key(std::uint32_t channel, std::string_view language, std::vector<SkillNeed> skills) {
+    std::sort(skills.begin(), skills.end(), [](const SkillNeed& a, const SkillNeed& b) { return a.skill < b.skill; });
+    return {channel, std::string(language), std::move(skills)};
+  }
   /// The group of tickets with this need; groups are kept for the router's life (there are as
   /// many as the distinct needs tickets have had, which the policy bounds in practice).
-  std::uint32_t group_of(std::uint32_t channel, std::string_view language, std::vector<SkillNeed> skills) {
-    std::sort(skills.begin(), skills.end(), [](const SkillNeed& a, const SkillNeed& b) { return a.skill < b.skill; });
-    NeedKey key{channel, std::string(language), std::move(skills)};
+  std::uint32_t group_of(NeedKey key) {
     const auto [it, added] = ids_.try_emplace(std::move(key), static_cast<std::uint32_t>(needs_.size()));
     if (added) needs_.push_back(&it->first);
+    return it->second;
+  }
+  /// The group of this need, if a ticket has had it.
+  [[nodiscard]] std::optional<std::uint32_t> known(const NeedKey& key) const {
+    const auto it = ids_.find(key);
+    if (it == ids_.end()) return std::nullopt;
     return it->second;
   }
   [[nodiscard]] const NeedKey& need(std::uint32_t group) const noexcept { return *needs_[group]; }

@@ -76,6 +76,8 @@ int main(void) {
 
   /* A snapshot restored into a second router continues the same way. */
   EXPECT(aftersales_router_snapshot(router, &out) == AFTERSALES_OK);
+  /* JSON Lines, version 2: the header line first. */
+  EXPECT(strncmp(out, "{\"format\":\"aftersales.router\",\"version\":2,", 42) == 0);
   EXPECT(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
   EXPECT(aftersales_router_restore(policy, out, strlen(out), &restored) == AFTERSALES_OK);
   aftersales_free(out);

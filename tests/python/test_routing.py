@@ -122,6 +122,32 @@ def test_snapshot_and_restore(example: aftersales.Policy) -> None:
         aftersales.Router.restore(other, text)
 
 
+def test_restore_beyond_the_document_limit(example: aftersales.Policy) -> None:
+    # Issue 11: a snapshot over the 16 MiB limit of input documents (70,000 waiting tickets in
+    # version 1) could not be restored from any surface. Version 2 is read a line at a time.
+    header = example.router().snapshot().splitlines()[0]
+    count = 200_000
+
+    def line(record: object) -> str:
+        return json.dumps(record, separators=(",", ":"))
+
+    waiting = [
+        line({"waiting": [f"T-{n:06}", f"C-{n}", "chat", "zh", "after-sales", "", "", "normal", None,
+                          1794326400000 + n, {}, {}, None, 0, []]})
+        for n in range(count)
+    ]
+    end = line({"end": {"agents": 0, "assigned": 0, "waiting": count, "cursors": 0, "sticky": 0}})
+    text = "\n".join([header, *waiting, end]) + "\n"
+    assert len(text) > 16 << 20
+    router = aftersales.Router.restore(example, text)
+    assert router.waiting_count == count
+    assert router.snapshot() == text
+    # Each problem names its line: the header is line 1, T-000000 line 2, its copy line 3.
+    twice = "\n".join([header, waiting[0], waiting[0], end])
+    with pytest.raises(aftersales.InputError, match='line 3: waiting.ticket: ticket "T-000000" is listed twice'):
+        aftersales.Router.restore(example, twice)
+
+
 def test_concurrent_threads_share_one_router(example: aftersales.Policy) -> None:
     router = example.router()
     router.upsert_agent({"id": "A-1", "queues": ["after-sales"], "capacity": {"chat": 3}})
@@ -144,8 +170,8 @@ def test_concurrent_threads_share_one_router(example: aftersales.Policy) -> None
     for thread in threads:
         thread.join()
     assert errors == []
-    state = json.loads(router.snapshot())
-    assert len(state["assigned"]) <= 3
+    records = [json.loads(line) for line in router.snapshot().splitlines()]
+    assert sum(1 for record in records if "assigned" in record) <= 3
 
 
 def test_route_command(capsys: pytest.CaptureFixture[str]) -> None:
