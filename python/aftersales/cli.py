@@ -34,7 +34,7 @@ import sys
 import traceback
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, TextIO
+from typing import Any, BinaryIO, NoReturn, TextIO
 from zoneinfo import ZoneInfo
 
 from aftersales import _cli_kpi
@@ -98,8 +98,16 @@ def _one_line(message: str) -> str:
     return heading + (": " + "; ".join(details) if details else "")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its errors on one line like every other error of the command: the usage it
+    would print first is one `--help` away."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="aftersales", description="Business calendars and SLA clocks of an after-sales policy."
     )
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")

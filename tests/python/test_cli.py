@@ -282,7 +282,8 @@ def test_numbers_out_of_range_are_usage_errors(
         main([command, "--policy", str(example_policy_path), str(tickets), *options])
     err = capsys.readouterr().err
     assert caught.value.code == 2
-    assert err.splitlines()[-1] == f"aftersales {command}: error: {message}"
+    # One line, as every other error: argparse's usage line is left to --help.
+    assert err == f"aftersales {command}: error: {message} (see aftersales {command} --help)\n"
     assert "Traceback" not in err and "T-11" not in err
 
 

@@ -99,14 +99,15 @@ class TestCommandLine:
         paths["tickets"].write_text(line(1, "T-1") + "\n" + line(100_001, "T-2") + "\n", encoding="utf-8")
         return {name: str(path) for name, path in paths.items()}
 
-    def test_route_stops_with_one_line_naming_the_ticket(
+    def test_route_stops_with_one_line_naming_the_line(
         self, capsys: pytest.CaptureFixture[str], files: dict[str, str]
     ) -> None:
         status = main(["route", "--policy", files["policy"], "--agents", files["agents"], files["tickets"]])
         out, err = capsys.readouterr()
         assert status == 2
         assert json.loads(out.splitlines()[0])["ticket"] == "T-1"
-        assert err == "aftersales: error: ticket T-2: " + REFUSED.replace("\n ", ":") + "\n"
+        # The ticket on line 2 of the file: the CLI names input lines, not ticket ids (customer data).
+        assert err == f"aftersales: error: {files['tickets']}:2: " + REFUSED.replace("\n ", ":") + "\n"
 
     def test_sla_writes_an_error_record_for_the_line(
         self, capsys: pytest.CaptureFixture[str], files: dict[str, str]
