@@ -107,7 +107,7 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(
+    parser: argparse.ArgumentParser = _Parser(
         prog="aftersales", description="Business calendars and SLA clocks of an after-sales policy."
     )
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
