@@ -13,9 +13,7 @@
 
 #include <algorithm>
 #include <bit>
-#include <charconv>
 #include <climits>
-#include <initializer_list>
 #include <compare>
 #include <map>
 #include <mutex>
@@ -26,6 +24,7 @@
 #include "policy/policy_data.hpp"
 #include "routing/agent_json.hpp"
 #include "routing/router_state.hpp"
+#include "routing/routing_reasons.hpp"
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_subject.hpp"
 
@@ -39,42 +38,6 @@ using detail::SkillNeed;
 
 namespace detail {
 namespace {
-
-// A reason from pieces in one allocation: decisions are made by the million.
-std::string concat(std::initializer_list<std::string_view> parts) {
-  std::size_t size = 0;
-  for (const std::string_view part : parts) size += part.size();
-  std::string text(size, '\0');
-  char* out = text.data();
-  for (const std::string_view part : parts) out = std::copy(part.begin(), part.end(), out);
-  return text;
-}
-
-// An integer's digits without an allocation, for concat.
-class Digits {
- public:
-  explicit Digits(long long value) : size_(static_cast<std::size_t>(std::to_chars(text_, text_ + sizeof text_, value).ptr - text_)) {}
-  operator std::string_view() const noexcept { return {text_, size_}; }
-
- private:
-  char text_[24];
-  std::size_t size_;
-};
-
-std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
-  constexpr std::string_view head = "requires skills ";
-  std::size_t size = head.size();
-  for (const SkillNeed& need : needs)
-    size += routing.skill_names[need.skill].size() + std::string_view(Digits(need.level)).size() + 6;  // " >= ", ", "
-  std::string text;
-  text.reserve(size);
-  text += head;
-  for (const SkillNeed& need : needs) {
-    if (&need != needs.data()) text += ", ";
-    text.append(routing.skill_names[need.skill]).append(" >= ").append(Digits(need.level));
-  }
-  return text;
-}
 
 // Merges `more` into `needs`, keeping the higher level of a skill named twice.
 void add_needs(Needs& needs, std::span<const SkillNeed> more) {
@@ -200,14 +163,6 @@ Need RouterCore::need_of_group(std::uint32_t group) const {
   if (!key.language.empty()) need.language = languages_.find(key.language).value_or(nobody_speaks);
   need.skills = Needs(key.skills.begin(), key.skills.end());
   return need;
-}
-
-std::string RouterCore::skills_reason(const RoutingRule* rule, const Needs& needs) const {
-  if (rule != nullptr) {
-    const auto& [usual, text] = rule_skills_[static_cast<std::size_t>(rule - routing().rules.data())];
-    if (std::equal(needs.begin(), needs.end(), usual.begin(), usual.end())) return text;
-  }
-  return skills_text(routing(), needs);
 }
 
 const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
@@ -575,38 +530,6 @@ Need RouterCore::need_of(std::string_view channel, std::string_view language) co
     need.language = id ? *id : nobody_speaks;
   }
   return need;
-}
-
-std::string RouterCore::choice_reason(const Choice& choice, const Need& need, std::string_view channel) const {
-  const AgentState& agent = agents_[choice.agent];
-  const std::string& id = agent.spec.id;
-  switch (choice.why) {
-    case Choice::Why::resolver: return concat({"reopened: back to ", id, ", who resolved it"});
-    case Choice::Why::sticky: return concat({"sticky: ", id, " served this customer last"});
-    case Choice::Why::strategy: break;
-  }
-  switch (routing().strategy) {
-    case RoutingStrategy::least_loaded:
-      return concat({"least_loaded: ", id, " had the lowest load among eligible agents (",
-                     Digits(agent.load_on(need.channel)), " of ", Digits(agent.capacity_on(need.channel)), " on ",
-                     need.channel < channel_quoted_.size() ? std::string_view(channel_quoted_[need.channel])
-                                                           : std::string_view(detail::quoted(channel)),
-                     ")"});
-    case RoutingStrategy::round_robin:
-      return concat({"round_robin: ", id, " was next in queue ", routing().queues[choice.queue].quoted});
-    case RoutingStrategy::most_idle: return concat({"most_idle: ", id, " had gone longest without an assignment"});
-  }
-  return {};
-}
-
-std::string RouterCore::waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const {
-  const Scan counts = count_blocked(queue, need);
-  const auto count = [&](Block b) { return std::to_string(counts.blocked[static_cast<std::size_t>(b)]); };
-  std::string text = "no eligible agent in queue " + detail::quoted(routing().queues[queue].id) + " (" +
-                     count(Block::status) + " not online, " + count(Block::capacity) + " at capacity, " +
-                     count(Block::skill) + " without the skills";
-  if (!language.empty() && routing().language_match) text += ", " + count(Block::language) + " not speaking " + detail::quoted(language);
-  return text + "): waiting";
 }
 
 void RouterCore::assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer,
