@@ -6,7 +6,6 @@
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 
-#include <boost/container/small_vector.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <algorithm>
@@ -26,11 +25,10 @@
 #include "policy/policy_data.hpp"
 #include "routing/position_set.hpp"
 #include "routing/queue_room.hpp"
+#include "routing/route_plan.hpp"
 #include "routing/waiting_groups.hpp"
 
 namespace aftersales::detail {
-
-using Needs = boost::container::small_vector<SkillNeed, 8>;
 
 /// Transparent hashing: finding a host's string_view allocates nothing.
 struct TextHash {
@@ -252,23 +250,6 @@ struct Choice {
   std::uint32_t queue = 0;
   Why why = Why::strategy;
 };
-
-/// What the rules decided about a ticket, before any agent is looked at.
-struct Plan {
-  std::uint32_t queue = 0;
-  const RoutingRule* rule = nullptr;
-  Priority priority = Priority::normal;
-  bool bot = false;
-  Needs skills;          // the rule's and the tier's
-  std::string resolver;  // the agent who resolved a reopened ticket
-  std::vector<std::string> reasons;
-  [[nodiscard]] std::span<const SkillNeed> preferred() const;
-};
-
-Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at);
-
-/// When a waiting ticket is due: the earliest due time of its running SLA clocks.
-std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at);
 
 struct Waiting {
   std::string ticket, customer, channel, language, rule, resolver;
