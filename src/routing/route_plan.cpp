@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "routing/route_plan.hpp"
-#include "routing/routing_reasons.hpp"
+#include "routing/reason_text.hpp"
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_subject.hpp"
 

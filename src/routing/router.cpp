@@ -23,8 +23,8 @@
 #include "detail/text.hpp"
 #include "policy/policy_data.hpp"
 #include "routing/agent_json.hpp"
+#include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
-#include "routing/routing_reasons.hpp"
 
 namespace aftersales {
 

@@ -1,29 +1,14 @@
-// The texts of a routing decision's reasons: why this queue, these skills, this agent, or why
-// the ticket waits.
+// The reasons a routing decision gives for its skills, its agent, or its waiting, from the
+// router's state (the texts are spelled with reason_text.hpp).
 
 #include <algorithm>
 #include <string>
 
 #include "detail/text.hpp"
+#include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
-#include "routing/routing_reasons.hpp"
 
 namespace aftersales::detail {
-
-std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
-  constexpr std::string_view head = "requires skills ";
-  std::size_t size = head.size();
-  for (const SkillNeed& need : needs)
-    size += routing.skill_names[need.skill].size() + std::string_view(Digits(need.level)).size() + 6;  // " >= ", ", "
-  std::string text;
-  text.reserve(size);
-  text += head;
-  for (const SkillNeed& need : needs) {
-    if (&need != needs.data()) text += ", ";
-    text.append(routing.skill_names[need.skill]).append(" >= ").append(Digits(need.level));
-  }
-  return text;
-}
 
 std::string RouterCore::skills_reason(const RoutingRule* rule, const Needs& needs) const {
   if (rule != nullptr) {

@@ -1,6 +1,6 @@
 #pragma once
-// The texts of a routing decision's reasons, built from pieces: decisions are made by the
-// million, so each reason is one allocation.
+// How a routing decision's reasons are spelled, from pieces: decisions are made by the million,
+// so each reason is one allocation. Free of the router's state: the rule planning uses them too.
 
 #include <algorithm>
 #include <charconv>
