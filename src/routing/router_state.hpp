@@ -6,7 +6,6 @@
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 
-#include <boost/container/small_vector.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 
 #include <algorithm>
@@ -26,11 +25,10 @@
 #include "policy/policy_data.hpp"
 #include "routing/position_set.hpp"
 #include "routing/queue_room.hpp"
+#include "routing/route_plan.hpp"
 #include "routing/waiting_groups.hpp"
 
 namespace aftersales::detail {
-
-using Needs = boost::container::small_vector<SkillNeed, 8>;
 
 /// Transparent hashing: finding a host's string_view allocates nothing.
 struct TextHash {
@@ -253,23 +251,6 @@ struct Choice {
   Why why = Why::strategy;
 };
 
-/// What the rules decided about a ticket, before any agent is looked at.
-struct Plan {
-  std::uint32_t queue = 0;
-  const RoutingRule* rule = nullptr;
-  Priority priority = Priority::normal;
-  bool bot = false;
-  Needs skills;          // the rule's and the tier's
-  std::string resolver;  // the agent who resolved a reopened ticket
-  std::vector<std::string> reasons;
-  [[nodiscard]] std::span<const SkillNeed> preferred() const;
-};
-
-Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at);
-
-/// When a waiting ticket is due: the earliest due time of its running SLA clocks.
-std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at);
-
 struct Waiting {
   std::string ticket, customer, channel, language, rule, resolver;
   std::uint32_t queue = 0;
@@ -322,15 +303,35 @@ class RouterCore {
  private:
   friend class SnapshotReader;
 
-  /// Whether the agent holds more than its capacity on some channel (router_invariants.cpp).
-  [[nodiscard]] bool over_capacity(const AgentState& agent) const noexcept;
+  // Queue membership and the agent registry (router_agents.cpp).
+  [[nodiscard]] std::size_t position(std::uint32_t queue, std::uint64_t rank) const noexcept;
+  void settle();
+  void settle_queue(std::uint32_t queue);
+  bool shift(std::uint32_t queue, std::size_t position, bool open);
+  void set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add);
+  std::uint32_t intern_channel(std::string_view name);
+  void rank_new_agent(std::map<std::string, std::uint32_t, std::less<>>::iterator it);
+  void mark_dirty(std::uint32_t slot);
+  void validate(const Agent& agent) const;
+  void join_queue(std::uint32_t queue, std::uint32_t slot);
+  void leave_queue(std::uint32_t queue, std::uint32_t slot);
 
-  [[nodiscard]] const RoutingSection& routing() const noexcept;
+  // The strategies' indexes (router_indexes.cpp).
+  [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
+  [[nodiscard]] LoadKey load_key(std::uint32_t slot, std::uint32_t channel) const noexcept;
+  [[nodiscard]] IdleKey idle_key(std::uint32_t slot) const noexcept;
+  void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
+  void index(std::uint32_t slot, bool add);
+  void index_in_queue(std::uint32_t slot, std::size_t i, bool add);
+  void index_load(std::uint32_t slot, std::size_t i, std::uint32_t channel, bool add);
+  void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
+  void set_last_assigned(std::uint32_t slot, std::optional<Instant> at);
+
+  // The strategies' picks (router_picks.cpp).
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
                                                                const Need& need) const;
-  [[nodiscard]] std::size_t position(std::uint32_t queue, std::uint64_t rank) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] Scan scan(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] Scan count_blocked(std::uint32_t queue, const Need& need) const;
@@ -339,32 +340,8 @@ class RouterCore {
   [[nodiscard]] std::uint64_t qualified(std::uint32_t queue, const Need& need, std::size_t word) const noexcept;
   [[nodiscard]] std::optional<std::uint32_t> round_robin_pick(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] std::optional<std::uint32_t> most_idle_pick(std::uint32_t queue, const Need& need) const;
-  [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
-  [[nodiscard]] LoadKey load_key(std::uint32_t slot, std::uint32_t channel) const noexcept;
-  [[nodiscard]] IdleKey idle_key(std::uint32_t slot) const noexcept;
-  void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
-  void index(std::uint32_t slot, bool add);
-  void index_in_queue(std::uint32_t slot, std::size_t i, bool add);
-  void index_load(std::uint32_t slot, std::size_t i, std::uint32_t channel, bool add);
-  void settle();
-  void settle_queue(std::uint32_t queue);
-  bool shift(std::uint32_t queue, std::size_t position, bool open);
-  void set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add);
-  void change_load(std::uint32_t slot, std::uint32_t channel, int delta);
-  void set_last_assigned(std::uint32_t slot, std::optional<Instant> at);
-  std::uint32_t intern_channel(std::string_view name);
-  void rank_new_agent(std::map<std::string, std::uint32_t, std::less<>>::iterator it);
-  [[nodiscard]] std::uint32_t reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept;
-  [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
-                                             std::string_view resolver, std::string_view customer) const;
-  [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
-  [[nodiscard]] std::string skills_reason(const RoutingRule* rule, const Needs& needs) const;
-  [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
-  [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
-  void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
-              Instant at);
-  void hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment);
-  void stick(std::uint32_t slot, std::string_view customer);
+
+  // The waiting queue and its timers (router_waiting.cpp).
   /// What a waiting ticket needs of an agent: what its group in WaitingGroups stands for.
   [[nodiscard]] NeedKey need_key(const Waiting& w) const;
   [[nodiscard]] std::uint32_t group_of(const Waiting& w);
@@ -375,11 +352,27 @@ class RouterCore {
   void enqueue(Waiting waiting);
   void schedule(Waiting& w);
   void unqueue(std::uint64_t seq);
-  void mark_dirty(std::uint32_t slot);
-  void validate(const Agent& agent) const;
-  void join_queue(std::uint32_t queue, std::uint32_t slot);
-  void leave_queue(std::uint32_t queue, std::uint32_t slot);
   std::vector<std::uint64_t> fire_timers(Instant at);
+
+  // Reasons (routing_reasons.cpp).
+  [[nodiscard]] std::string skills_reason(const RoutingRule* rule, const Needs& needs) const;
+  [[nodiscard]] std::string choice_reason(const Choice& choice, const Need& need, std::string_view channel) const;
+  [[nodiscard]] std::string waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const;
+
+  // Invariants (router_invariants.cpp).
+  /// Whether the agent holds more than its capacity on some channel.
+  [[nodiscard]] bool over_capacity(const AgentState& agent) const noexcept;
+
+  // Decisions (router.cpp).
+  [[nodiscard]] const RoutingSection& routing() const noexcept;
+  [[nodiscard]] std::uint32_t reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept;
+  [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
+                                             std::string_view resolver, std::string_view customer) const;
+  [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
+  void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
+              Instant at);
+  void hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment);
+  void stick(std::uint32_t slot, std::string_view customer);
   std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
 
   std::shared_ptr<const Policy> policy_;

@@ -1,0 +1,106 @@
+// What the rules decide about a ticket before any agent is looked at: its queue, priority,
+// skills and the reasons for them, and when it is due if it must wait. This reads only the
+// immutable policy and the ticket, so it runs outside the router's lock.
+
+#include <algorithm>
+
+#include "routing/route_plan.hpp"
+#include "routing/reason_text.hpp"
+#include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_subject.hpp"
+
+namespace aftersales::detail {
+
+// Merges `more` into `needs`, keeping the higher level of a skill named twice.
+void add_needs(Needs& needs, std::span<const SkillNeed> more) {
+  for (const SkillNeed& need : more) {
+    const auto it = std::find_if(needs.begin(), needs.end(), [&](const SkillNeed& n) { return n.skill == need.skill; });
+    if (it == needs.end()) needs.push_back(need);
+    else it->level = std::max(it->level, need.level);
+  }
+}
+
+namespace {
+
+// Events ordered by time, ties by their position in the ticket (SPEC §3).
+bool before(const Event& a, const Event& b) { return a.at != b.at ? a.at < b.at : &a < &b; }
+
+struct History {
+  bool handed_off = false;
+  std::string resolver;  // set only when the ticket is reopened
+};
+
+// Who resolved a reopened ticket: the agent of the last `assigned` event before the last
+// `resolved` one, if a `reopened` event follows that resolution.
+History read_history(const Ticket& ticket, Instant at) {
+  History history;
+  const Event* resolved = nullptr;
+  for (const Event& e : ticket.events) {
+    if (e.at > at) continue;
+    if (e.type == EventType::handoff) history.handed_off = true;
+    if (e.type == EventType::resolved && (resolved == nullptr || !before(e, *resolved))) resolved = &e;
+  }
+  if (resolved == nullptr) return history;
+  const Event* assigned = nullptr;
+  bool reopened = false;
+  for (const Event& e : ticket.events) {
+    if (e.at > at) continue;
+    if (e.type == EventType::reopened && before(*resolved, e)) reopened = true;
+    if (e.type == EventType::assigned && !e.agent.empty() && before(e, *resolved) &&
+        (assigned == nullptr || !before(e, *assigned)))
+      assigned = &e;
+  }
+  if (reopened && assigned != nullptr) history.resolver = assigned->agent;
+  return history;
+}
+
+}  // namespace
+
+Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at) {
+  const RoutingSection& routing = data.routing;
+  const auto [priority, status] = ticket_state(ticket, at);
+  const TicketSubject subject(ticket, priority, status, data.symbols);
+  const History history = read_history(ticket, at);
+  Plan plan;
+  plan.priority = priority;
+  plan.resolver = history.resolver;
+  for (const RoutingRule& rule : routing.rules) {
+    // After a bot hands off, the ticket needs a person: bot rules no longer apply to it.
+    if (rule.bot && history.handed_off) continue;
+    if (!rule.when.matches(subject.subject())) continue;
+    plan.rule = &rule;
+    break;
+  }
+  plan.queue = plan.rule != nullptr ? plan.rule->queue : routing.default_queue;
+  plan.reasons.reserve(4);  // rule, priority or skills, agent: one allocation for the list
+  const std::string& queue = routing.queues[plan.queue].quoted;
+  plan.reasons.push_back(plan.rule != nullptr ? concat({"rule ", plan.rule->quoted, " matched: queue ", queue})
+                                              : concat({"no rule matched: default queue ", queue}));
+  if (plan.rule != nullptr) {
+    plan.bot = plan.rule->bot;
+    if (plan.rule->priority && *plan.rule->priority > priority) {
+      plan.priority = *plan.rule->priority;
+      plan.reasons.push_back(concat({"priority raised from ", to_string(priority), " to ", to_string(plan.priority),
+                                     " by the rule"}));
+    }
+    add_needs(plan.skills, plan.rule->skills);
+  }
+  // A bot answers whoever asks; people need the tier's skills, whichever queue they serve.
+  if (const auto* tier = routing.tier(ticket.customer.tier); tier != nullptr && !plan.bot) add_needs(plan.skills, *tier);
+  return plan;
+}
+
+std::span<const SkillNeed> Plan::preferred() const {
+  return rule != nullptr ? std::span<const SkillNeed>(rule->preferred_skills) : std::span<const SkillNeed>();
+}
+
+std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at) {
+  // The earliest due time of any running SLA clock (in practice first_response): what the
+  // ticket will breach first.
+  std::optional<Instant> due;
+  for (const SlaMetric& metric : policy.evaluate_sla(ticket, at).metrics)
+    if (metric.due_at && (!due || *metric.due_at < *due)) due = metric.due_at;
+  return due;
+}
+
+}  // namespace aftersales::detail
