@@ -642,17 +642,20 @@ TEST(Routing, MostIdleMatchesAPlainModelUnderRandomChanges) {
   ModelRun("most_idle", 11, 150).run(6000);
 }
 
+// The positions a bit set holds, ascending.
+std::vector<std::size_t> set_positions(const detail::PositionSet& set) {
+  std::vector<std::size_t> result;
+  for (std::size_t w = 0; w < set.words(); ++w)
+    for (std::size_t b = 0; b < 64; ++b)
+      if ((set.word(w) >> b & 1u) != 0) result.push_back(w * 64 + b);
+  return result;
+}
+
 // Bit sets by queue position: members joining (open) and leaving (close) move the positions
 // after theirs, across word boundaries.
 TEST(Routing, PositionSetsFollowMembersJoiningAndLeaving) {
   detail::PositionSet set;
-  const auto positions = [&] {
-    std::vector<std::size_t> result;
-    for (std::size_t w = 0; w < set.words(); ++w)
-      for (std::size_t b = 0; b < 64; ++b)
-        if ((set.word(w) >> b & 1u) != 0) result.push_back(w * 64 + b);
-    return result;
-  };
+  const auto positions = [&] { return set_positions(set); };
   for (const std::size_t p : {0u, 63u, 64u, 130u}) set.insert(p);
   set.open(63);  // 63, 64 and 130 move up one
   EXPECT_EQ(positions(), (std::vector<std::size_t>{0, 64, 65, 131}));
@@ -678,13 +681,7 @@ TEST(Routing, PositionSetsFollowMembersJoiningAndLeaving) {
 // the room counts (QueueRoom) exact; words are added as positions need them.
 TEST(Routing, PositionSetsSayWhetherTheyChanged) {
   detail::PositionSet set;
-  const auto positions = [&] {
-    std::vector<std::size_t> result;
-    for (std::size_t w = 0; w < set.words(); ++w)
-      for (std::size_t b = 0; b < 64; ++b)
-        if ((set.word(w) >> b & 1u) != 0) result.push_back(w * 64 + b);
-    return result;
-  };
+  const auto positions = [&] { return set_positions(set); };
   for (const std::size_t p : {0u, 63u, 64u, 130u}) EXPECT_TRUE(set.insert(p));
   EXPECT_FALSE(set.insert(64));
   EXPECT_EQ(set.words(), 3u);  // 130 is in the third word (128..191)
