@@ -1,18 +1,16 @@
 #pragma once
 /// @file
 /// The policy document (SPEC §0): one JSON text holding every configurable rule, validated
-/// completely and compiled once into an immutable object that every engine reads.
+/// completely and compiled once into an immutable object. The engines read it: `SlaEngine`
+/// (sla.hpp), `RefundEngine` (refund.hpp), `KpiEngine` and `KpiAccumulator` (kpi.hpp) and
+/// `Router` (routing.hpp), each built from a `std::shared_ptr<const Policy>` it keeps alive.
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/export.h>
-#include <aftersales/refund.hpp>
-#include <aftersales/sla.hpp>
-#include <aftersales/ticket.hpp>
 
 #include <cstddef>
 #include <filesystem>
 #include <memory>
-#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +19,7 @@ namespace aftersales {
 
 namespace detail {
 struct PolicyData;
+struct PolicyAccess;
 }
 
 /// Limits that keep a hostile document from exhausting memory or the stack.
@@ -45,7 +44,6 @@ class AFTERSALES_EXPORT Policy {
   static std::shared_ptr<const Policy> from_file(const std::filesystem::path& path,
                                                  const LoadLimits& limits = {});
 
-  explicit Policy(std::unique_ptr<const detail::PolicyData> data) noexcept;
   ~Policy();
   Policy(const Policy&) = delete;
   Policy& operator=(const Policy&) = delete;
@@ -60,44 +58,10 @@ class AFTERSALES_EXPORT Policy {
   /// Names of all calendars, sorted.
   [[nodiscard]] std::vector<std::string> calendar_names() const;
 
-  /// Every SLA clock of `ticket` as of `at` (SPEC §4): events after `at` are ignored, so an
-  /// earlier `at` replays the past. Thread-safe.
-  /// @throws InputError if `at` is before the ticket was created, or the ticket has more than
-  ///         max_ticket_events events.
-  [[nodiscard]] SlaReport evaluate_sla(const Ticket& ticket, Instant at) const;
-
-  /// `evaluate_sla` for many tickets on up to `threads` threads (0: one per core); the
-  /// reports come back in input order and equal one-by-one evaluation.
-  /// @throws InputError for the first ticket that cannot be evaluated.
-  [[nodiscard]] std::vector<SlaReport> evaluate_sla(std::span<const Ticket> tickets, Instant at,
-                                                    unsigned threads = 0) const;
-
-  /// `evaluate_sla` over JSON Lines: one SPEC §3 ticket per line in, one report per line out
-  /// (same order; blank lines skipped). A line that cannot be evaluated yields
-  /// `{"line": N, "error": "..."}` (N counts from 1) instead of stopping the batch.
-  [[nodiscard]] std::string evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads = 0) const;
-
-  /// Decides a refund request under the first refund policy whose `when` fits it (SPEC §6):
-  /// eligibility per line and for the request, the resolutions allowed, the exact amounts and
-  /// the reasons. A request no policy covers gets an ineligible decision with NO_POLICY.
-  /// Thread-safe.
-  /// @throws InputError if a hand-built request is inconsistent (an item or refund naming a
-  ///         line the order does not have, discounts above the goods' value); RangeError if an
-  ///         amount overflows 64-bit minor units.
-  [[nodiscard]] RefundDecision check_refund(const RefundRequest& request) const;
-
-  /// `check_refund` of a request given as SPEC §6 JSON; the decision as JSON.
-  /// @throws InputError listing every problem of the request with its JSON path.
-  [[nodiscard]] std::string check_refund_json(std::string_view request) const;
-
-  /// `check_refund_json` over JSON Lines: one request per line in, one decision per line out
-  /// (same order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`.
-  [[nodiscard]] std::string check_refund_lines(std::string_view requests, unsigned threads = 0) const;
-
-  /// The compiled rules; for the library's engines, not for hosts.
-  [[nodiscard]] const detail::PolicyData& data() const noexcept { return *data_; }
-
  private:
+  friend struct detail::PolicyAccess;  // how the engines' constructors reach their compiled rules
+  explicit Policy(std::unique_ptr<const detail::PolicyData> data) noexcept;
+
   std::unique_ptr<const detail::PolicyData> data_;
 };
 

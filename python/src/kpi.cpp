@@ -88,13 +88,13 @@ KpiResult policy_kpi_lines(const std::shared_ptr<Policy>& policy, const py::byte
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
   const py::gil_scoped_release release;
-  return compute_kpi_lines(policy, text, at, options, counts, threads);
+  return KpiEngine(policy).compute_lines(text, at, options, counts, {.threads = threads});
 }
 
-ScorecardResult policy_scorecard(const Policy& policy, const std::string& id, const KpiResult& kpis,
+ScorecardResult policy_scorecard(const std::shared_ptr<Policy>& policy, const std::string& id, const KpiResult& kpis,
                                  const std::vector<std::string>& rank_within) {
   const auto within = dimensions(rank_within);
-  return score(policy, id, kpis, within);
+  return KpiEngine(policy).score(id, kpis, within);
 }
 
 py::object frame(const char* builder, const std::string& json) {

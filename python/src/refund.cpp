@@ -33,7 +33,7 @@ std::optional<std::string> optional_text(const std::string& text) {
   return text;
 }
 
-RefundDecision check(const Policy& policy, py::handle request) {
+RefundDecision check(const std::shared_ptr<Policy>& policy, py::handle request) {
   if (!PyDict_Check(request.ptr())) {
     throw py::type_error(std::string("check_refund: expected a dict of the refund request JSON shape, got ") +
                          Py_TYPE(request.ptr())->tp_name);
@@ -41,12 +41,12 @@ RefundDecision check(const Policy& policy, py::handle request) {
   std::string json;
   append_json(json, request, "");
   const py::gil_scoped_release release;
-  return policy.check_refund(RefundRequest::from_json(json));
+  return RefundEngine(policy).check(RefundRequest::from_json(json));
 }
 
-std::string check_lines(const Policy& policy, const std::string& jsonl, unsigned threads) {
+std::string check_lines(const std::shared_ptr<Policy>& policy, const std::string& jsonl, unsigned threads) {
   const py::gil_scoped_release release;
-  return policy.check_refund_lines(jsonl, threads);
+  return RefundEngine(policy).check_lines(jsonl, {.threads = threads});
 }
 
 py::object to_dict(const RefundDecision& decision) {

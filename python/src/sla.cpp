@@ -32,13 +32,14 @@ namespace py = pybind11;
 
 namespace {
 
-SlaReport evaluate(const Policy& policy, py::handle ticket, Instant at) {
+SlaReport evaluate(const std::shared_ptr<Policy>& policy, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return policy.evaluate_sla(read, at);
+  return SlaEngine(policy).evaluate(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, Instant at, unsigned threads) {
+std::vector<SlaReport> evaluate_many(const std::shared_ptr<Policy>& policy, py::handle tickets, Instant at, unsigned threads) {
+  const SlaEngine engine(policy);
   std::vector<SlaReport> reports;
   for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
     reports.resize(begin + chunk.size());
@@ -48,7 +49,7 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
         return;  // an earlier ticket failed: this one's report will never be seen
       }
       try {
-        reports[i] = policy.evaluate_sla(chunk[j], at);
+        reports[i] = engine.evaluate(chunk[j], at);
       } catch (const InputError&) {
         failure.record(i, std::current_exception());
       }
@@ -57,11 +58,11 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
   return reports;
 }
 
-std::string evaluate_lines(const Policy& policy, py::handle jsonl, Instant at, unsigned threads) {
+std::string evaluate_lines(const std::shared_ptr<Policy>& policy, py::handle jsonl, Instant at, unsigned threads) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "evaluate_sla_lines");
   const py::gil_scoped_release release;
-  return policy.evaluate_sla_lines(text, at, threads);
+  return SlaEngine(policy).evaluate_lines(text, at, {.threads = threads});
 }
 
 py::object to_dict(const SlaReport& report) {

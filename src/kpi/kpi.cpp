@@ -160,7 +160,7 @@ SlaOutcomes outcomes_of(const PolicyData& data, const Ticket& ticket, const SlaR
 class Adder {
  public:
   Adder(KpiState& state, const Ticket& ticket, Instant at)
-      : state_(state), data_(state.policy->data()), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
+      : state_(state), data_(PolicyAccess::data(*state.policy)), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
         facts_(scan(ticket, events_)) {
     for (std::size_t i = 0; i < state.options.group_by.size(); ++i)
       if (state.options.group_by[i] == KpiDimension::agent) agent_slot_ = i;
@@ -317,7 +317,7 @@ KpiGroup group_result(const GroupState& g, const KpiState& state, const KpiOrder
   r.complaints = c[complaints];
   r.first_response = stats_of(g.first_response);
   r.resolution = stats_of(g.resolution);
-  const SlaSection& sla = state.policy->data().sla;
+  const SlaSection& sla = PolicyAccess::data(*state.policy).sla;
   for (std::size_t id = 0; id < g.sla.size(); ++id)
     if (g.sla[id][0] != 0 || g.sla[id][1] != 0)
       r.sla.push_back({std::string(sla.metric_name(id)), g.sla[id][0], g.sla[id][1]});
@@ -388,7 +388,7 @@ std::optional<std::string> merge_overflow(const KpiState& state, const GroupStat
   for (std::size_t id = 0; id < std::min(target.sla.size(), other.sla.size()); ++id)
     for (std::size_t side = 0; side < 2; ++side)
       if (__builtin_add_overflow(target.sla[id][side], other.sla[id][side], &ignored))
-        return "sla." + std::string(state.policy->data().sla.metric_name(id));
+        return "sla." + std::string(PolicyAccess::data(*state.policy).sla.metric_name(id));
   return std::nullopt;
 }
 
@@ -403,7 +403,7 @@ KpiState::KpiState(std::shared_ptr<const Policy> p, KpiOptions o) : policy(std::
     const Calendar calendar = policy->calendar(options.day_calendar);
     zone = date::locate_zone(calendar.time_zone());
   }
-  sla_metric_count = builtin_metric_count + policy->data().sla.metrics.size();
+  sla_metric_count = builtin_metric_count + PolicyAccess::data(*policy).sla.metrics.size();
 }
 
 GroupState& KpiState::group(const KeyView& key) {
@@ -598,29 +598,22 @@ KpiAccumulator KpiAccumulator::from_json(std::shared_ptr<const Policy> policy, s
   return a;
 }
 
-KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets, Instant at,
-                      const KpiOptions& options, const KpiOrders& orders) {
-  KpiAccumulator a(std::move(policy), options);
-  for (const Ticket& t : tickets) a.add(t, at);
-  return a.result(orders);
-}
+namespace {
 
-KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets, Instant at,
-                            const KpiOptions& options, const KpiOrders& orders, unsigned threads) {
-  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(tickets);
-  // One accumulator per slice of lines, merged in slice order: the result does not depend on
-  // how the threads shared the work. Each slice stops at its first bad line, and the earliest
-  // of those is reported, whichever thread met its own first.
+// One accumulator per slice of items, merged in slice order: the result does not depend on how
+// the threads shared the work. Each slice stops at its first failure, and the earliest of
+// those is reported, whichever thread met its own first.
+template <class Add>
+KpiAccumulator add_in_slices(const KpiAccumulator& empty, std::size_t count, unsigned threads, const Add& add) {
   constexpr std::size_t slice = 256;
-  const KpiAccumulator empty(std::move(policy), options);
-  std::vector<KpiAccumulator> parts((lines.size() + slice - 1) / slice, empty);
+  std::vector<KpiAccumulator> parts((count + slice - 1) / slice, empty);
   std::vector<std::optional<InputError>> failures(parts.size());
   detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
-    for (std::size_t i = p * slice; i < std::min(lines.size(), (p + 1) * slice); ++i) {
+    for (std::size_t i = p * slice; i < std::min(count, (p + 1) * slice); ++i) {
       try {
-        parts[p].add(Ticket::from_json(lines[i].text), at);
+        add(parts[p], i);
       } catch (const InputError& e) {
-        failures[p] = InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
+        failures[p] = e;
         return;
       }
     }
@@ -629,7 +622,32 @@ KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_vi
     if (failure) throw *failure;
   KpiAccumulator total = empty.empty_copy();
   for (const KpiAccumulator& part : parts) total.merge(part);
-  return total.result(orders);
+  return total;
+}
+
+}  // namespace
+
+KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
+                             const KpiOrders& orders, const BatchOptions& options) const {
+  const KpiAccumulator empty(policy_, kpi);
+  return add_in_slices(empty, tickets.size(), options.threads,
+                       [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
+      .result(orders);
+}
+
+KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
+                                   const KpiOrders& orders, const BatchOptions& options) const {
+  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(tickets);
+  const KpiAccumulator empty(policy_, kpi);
+  return add_in_slices(empty, lines.size(), options.threads,
+                       [&](KpiAccumulator& part, std::size_t i) {
+                         try {
+                           part.add(Ticket::from_json(lines[i].text), at);
+                         } catch (const InputError& e) {
+                           throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
+                         }
+                       })
+      .result(orders);
 }
 
 }  // namespace aftersales

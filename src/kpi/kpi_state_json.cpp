@@ -175,7 +175,7 @@ void read_group(const Node& node, KpiState& state) {
       }
   if (const auto sla_node = node.member("sla")) {
     if (const auto* object = sla_node->any_object()) {
-      const SlaSection& sla = state.policy->data().sla;
+      const SlaSection& sla = PolicyAccess::data(*state.policy).sla;
       g.sla.resize(state.sla_metric_count);
       for (const auto& [k, v] : *object) {
         const std::string_view name(k.data(), k.size());
@@ -231,7 +231,7 @@ std::string state_to_json(const KpiState& state) {
     w.key("resolution");
     write_sketch(w, g->resolution);
     w.key("sla").begin_object();
-    const SlaSection& sla = state.policy->data().sla;
+    const SlaSection& sla = PolicyAccess::data(*state.policy).sla;
     for (std::size_t id = 0; id < g->sla.size(); ++id) {
       if (g->sla[id][0] == 0 && g->sla[id][1] == 0) continue;
       w.key(sla.metric_name(id)).begin_array().value(g->sla[id][0]).value(g->sla[id][1]).end_array();

@@ -15,7 +15,7 @@ namespace aftersales {
 namespace {
 
 const detail::Scorecard& find_scorecard(const Policy& policy, std::string_view id) {
-  const auto& cards = policy.data().kpi.scorecards;
+  const auto& cards = detail::PolicyAccess::data(policy).kpi.scorecards;
   const auto it = std::find_if(cards.begin(), cards.end(), [&](const detail::Scorecard& c) { return c.id == id; });
   if (it != cards.end()) return *it;
   std::string known;
@@ -100,9 +100,9 @@ void write_optional(detail::JsonWriter& w, std::optional<double> value) {
 
 }  // namespace
 
-ScorecardResult score(const Policy& policy, std::string_view id, const KpiResult& kpis,
-                      std::span<const KpiDimension> rank_within) {
-  const detail::Scorecard& card = find_scorecard(policy, id);
+ScorecardResult KpiEngine::score(std::string_view id, const KpiResult& kpis,
+                                 std::span<const KpiDimension> rank_within) const {
+  const detail::Scorecard& card = find_scorecard(*policy_, id);
   ScorecardResult result;
   result.scorecard = card.id;
   result.group_by = kpis.group_by;

@@ -74,7 +74,7 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
 
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   detail::log()->info("policy loaded: {} calendars in {:.2f} ms", data->calendars.size(), elapsed.count());
-  return std::make_shared<const Policy>(std::move(data));
+  return std::shared_ptr<const Policy>(new Policy(std::move(data)));
 }
 
 std::shared_ptr<const Policy> Policy::from_file(const std::filesystem::path& path, const LoadLimits& limits) {

@@ -2,6 +2,7 @@
 // The compiled policy, read by the engines. Built once by Policy::from_json, then immutable.
 
 #include <aftersales/calendar.hpp>
+#include <aftersales/policy.hpp>
 
 #include <map>
 #include <string>
@@ -22,6 +23,16 @@ struct PolicyData {
   RoutingSection routing;
   RefundSection refunds;
   KpiSection kpi;
+};
+
+// The one way into a Policy's compiled rules (Policy befriends it).
+struct PolicyAccess {
+  static const PolicyData& data(const Policy& policy) noexcept { return *policy.data_; }
+
+  // The compiled rules, sharing the policy's ownership: an engine holding them keeps it alive.
+  static std::shared_ptr<const PolicyData> share(const std::shared_ptr<const Policy>& policy) {
+    return {policy, policy->data_.get()};
+  }
 };
 
 }  // namespace aftersales::detail

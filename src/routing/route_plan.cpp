@@ -94,11 +94,11 @@ std::span<const SkillNeed> Plan::preferred() const {
   return rule != nullptr ? std::span<const SkillNeed>(rule->preferred_skills) : std::span<const SkillNeed>();
 }
 
-std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at) {
+std::optional<Instant> due_time(const PolicyData& data, const Ticket& ticket, Instant at) {
   // The earliest due time of any running SLA clock (in practice first_response): what the
   // ticket will breach first.
   std::optional<Instant> due;
-  for (const SlaMetric& metric : policy.evaluate_sla(ticket, at).metrics)
+  for (const SlaMetric& metric : evaluate_sla(data, ticket, at).metrics)
     if (metric.due_at && (!due || *metric.due_at < *due)) due = metric.due_at;
   return due;
 }

@@ -32,7 +32,7 @@ struct Plan {
 Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at);
 
 /// When a waiting ticket is due: the earliest due time of its running SLA clocks.
-std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at);
+std::optional<Instant> due_time(const PolicyData& data, const Ticket& ticket, Instant at);
 
 /// Merges `more` into `needs`, keeping the higher level of a skill named twice.
 void add_needs(Needs& needs, std::span<const SkillNeed> more);

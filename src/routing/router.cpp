@@ -40,8 +40,8 @@ namespace detail {
 // RouterCore
 
 RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {
-  if (!policy_->data().routing.present) throw NotFoundError("the policy has no \"routing\" section");
-  const auto queue_count = policy_->data().routing.queues.size();
+  if (!PolicyAccess::data(*policy_).routing.present) throw NotFoundError("the policy has no \"routing\" section");
+  const auto queue_count = PolicyAccess::data(*policy_).routing.queues.size();
   queue_agents_.resize(queue_count);
   columns_.resize(queue_count);
   room_.resize(queue_count);
@@ -52,7 +52,7 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   by_idle_.resize(queue_count);
   by_load_.resize(queue_count);
   // What most tickets of a rule need (no tier skills), and its reason, spelled out once.
-  for (const RoutingRule& rule : policy_->data().routing.rules) {
+  for (const RoutingRule& rule : PolicyAccess::data(*policy_).routing.rules) {
     Needs needs;
     add_needs(needs, rule.skills);
     add_needs(needs, rule.preferred_skills);
@@ -61,7 +61,7 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   }
 }
 
-const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
+const RoutingSection& RouterCore::routing() const noexcept { return PolicyAccess::data(*policy_).routing; }
 
 std::uint32_t RouterCore::reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept {
   for (std::uint32_t s = 0; s < stage && queue != no_queue; ++s) queue = routing().queues[queue].overflow_to;
@@ -367,7 +367,7 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
     throw InputError("cannot route ticket " + detail::quoted(ticket.id) + " at " + format_instant(at) + ", before it was created (" +
                      format_instant(ticket.created_at) + ")");
   // The rules read only the immutable policy: matched before the lock is taken.
-  auto plan = detail::plan_route(state_->core.policy().data(), ticket, at);
+  auto plan = detail::plan_route(detail::PolicyAccess::data(state_->core.policy()), ticket, at);
   RoutingDecision decision;
   {
     const std::lock_guard lock(state_->mutex);
@@ -376,7 +376,7 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
   // The ticket must wait, ordered by its SLA due time. The SLA replay grows with the ticket's
   // history, so it runs outside the lock (an error leaves the router unchanged); then the route
   // is decided afresh, as agents may have been freed meanwhile.
-  const std::optional<std::optional<Instant>> due = detail::due_time(state_->core.policy(), ticket, at);
+  const std::optional<std::optional<Instant>> due = detail::due_time(detail::PolicyAccess::data(state_->core.policy()), ticket, at);
   const std::lock_guard lock(state_->mutex);
   (void)state_->core.route(ticket, at, plan, due, decision);
   return decision;

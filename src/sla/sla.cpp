@@ -1,5 +1,4 @@
 #include <aftersales/error.hpp>
-#include <aftersales/policy.hpp>
 #include <aftersales/sla.hpp>
 
 #include <algorithm>
@@ -70,19 +69,18 @@ std::string SlaReport::to_json() const {
   return w.take();
 }
 
-SlaReport Policy::evaluate_sla(const Ticket& ticket, Instant at) const {
-  return detail::evaluate_sla(*data_, ticket, at);
-}
+SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return detail::evaluate_sla(*rules_, ticket, at); }
 
-std::vector<SlaReport> Policy::evaluate_sla(std::span<const Ticket> tickets, Instant at, unsigned threads) const {
+std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
-  detail::parallel_for(tickets.size(), threads, [&](std::size_t i) { reports[i] = detail::evaluate_sla(*data_, tickets[i], at); });
+  detail::parallel_for(tickets.size(), options.threads,
+                       [&](std::size_t i) { reports[i] = detail::evaluate_sla(*rules_, tickets[i], at); });
   return reports;
 }
 
-std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads) const {
-  return detail::map_json_lines(tickets, threads,
-                                [&](std::string_view line) { return evaluate_sla(Ticket::from_json(line), at).to_json(); });
+std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
+  return detail::map_json_lines(tickets, options.threads,
+                                [&](std::string_view line) { return evaluate(Ticket::from_json(line), at).to_json(); });
 }
 
 }  // namespace aftersales

@@ -75,7 +75,7 @@ std::string next_response(int c) {
 TEST(LongTicketSla, TenThousandAlternatingEventsAsWorkedOutByHand) {
   // 5,000 pairs (10,000 events) over 50,000 minutes; evaluated at their end, +3,000,000 s.
   const Ticket ticket = alternating_ticket(t0, 5000);
-  const SlaReport report = policy()->evaluate_sla(ticket, t0 + 50'000min);
+  const SlaReport report = SlaEngine(policy()).evaluate(ticket, t0 + 50'000min);
 
   // first_response (1) + next_response cycles 0..4998 (the first message owes no next
   // response) + resolution (1) = 5,001 instances, by metric then cycle.
@@ -106,7 +106,7 @@ TEST(LongTicketSla, TenThousandAlternatingEventsAsWorkedOutByHand) {
 TEST(LongTicketSla, AThousandReopensAsWorkedOutByHand) {
   // 1,000 rounds (3,000 events) over 10,000 minutes, evaluated at the last reopen, +600,000 s.
   const Ticket ticket = reopening_ticket(t0, 1000);
-  const SlaReport report = policy()->evaluate_sla(ticket, t0 + 10'000min);
+  const SlaReport report = SlaEngine(policy()).evaluate(ticket, t0 + 10'000min);
 
   // Each reopen cancels the follow-up its resolution started: none is reported.
   std::vector<std::string> metrics;
@@ -177,7 +177,7 @@ TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {
   Ticket ticket = alternating_ticket(t0, static_cast<int>(max_ticket_events / 2));
   const Instant at = ticket.events.back().at;
   // Exactly the limit (100,000 events) is accepted.
-  EXPECT_NO_THROW((void)policy()->evaluate_sla(ticket, at));
+  EXPECT_NO_THROW((void)SlaEngine(policy()).evaluate(ticket, at));
   ticket.events.push_back(Event::of(EventType::customer_message, at));
   const std::string message = "events: a ticket may have at most 100000 events, and this one has 100001";
   const auto expect_refused = [&](const std::function<void()>& call) {
@@ -190,8 +190,8 @@ TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {
     }
   };
   expect_refused([&] { ticket.validate(); });
-  expect_refused([&] { (void)policy()->evaluate_sla(ticket, at); });
-  expect_refused([&] { (void)policy()->evaluate_sla(std::span<const Ticket>(&ticket, 1), at, 1); });
+  expect_refused([&] { (void)SlaEngine(policy()).evaluate(ticket, at); });
+  expect_refused([&] { (void)SlaEngine(policy()).evaluate(std::span<const Ticket>(&ticket, 1), at, {.threads = 1}); });
   expect_refused([&] { KpiAccumulator(policy(), {}).add(ticket, at); });
   expect_refused([&] { (void)Router(policy()).route(ticket, at); });
 }

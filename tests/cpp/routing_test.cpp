@@ -1003,12 +1003,12 @@ TEST(Routing, TheLockedPartOfARouteNeverEvaluatesTheSla) {
   detail::RouterCore core(policy);
   core.upsert(agent("A-1", {"general"}, {{"chat", 1}}));
   Ticket busy = ticket("T-busy");
-  detail::Plan plan = detail::plan_route(policy->data(), busy, t0);
+  detail::Plan plan = detail::plan_route(detail::PolicyAccess::data(*policy), busy, t0);
   RoutingDecision assigned;
   ASSERT_TRUE(core.route(busy, t0, plan, std::nullopt, assigned));  // assigned: no due time needed
   const std::string before = core.snapshot();
   const Ticket waits = ticket("T-1");  // normal: the SLA would make it due at 10:00 + 10m
-  plan = detail::plan_route(policy->data(), waits, t0);
+  plan = detail::plan_route(detail::PolicyAccess::data(*policy), waits, t0);
   RoutingDecision decision;
   EXPECT_FALSE(core.route(waits, t0, plan, std::nullopt, decision));
   EXPECT_EQ(core.snapshot(), before);

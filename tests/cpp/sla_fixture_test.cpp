@@ -58,7 +58,7 @@ TEST_F(SlaFixture, EachTicketGivesItsExpectedReport) {
   const auto report_lines = lines_of(expected);
   ASSERT_EQ(ticket_lines.size(), report_lines.size());
   for (std::size_t i = 0; i < ticket_lines.size(); ++i) {
-    EXPECT_EQ(policy->evaluate_sla(Ticket::from_json(ticket_lines[i]), at).to_json(), report_lines[i])
+    EXPECT_EQ(SlaEngine(policy).evaluate(Ticket::from_json(ticket_lines[i]), at).to_json(), report_lines[i])
         << "tickets.jsonl line " << i + 1;
   }
 }
@@ -68,7 +68,7 @@ TEST_F(SlaFixture, BatchOfTicketsEqualsExpectedOnAnyNumberOfThreads) {
   for (const std::string& line : lines_of(tickets)) parsed.push_back(Ticket::from_json(line));
   const auto report_lines = lines_of(expected);
   for (const unsigned threads : {1u, 3u, 0u}) {
-    const auto reports = policy->evaluate_sla(parsed, at, threads);
+    const auto reports = SlaEngine(policy).evaluate(parsed, at, {.threads = threads});
     ASSERT_EQ(reports.size(), report_lines.size());
     for (std::size_t i = 0; i < reports.size(); ++i)
       EXPECT_EQ(reports[i].to_json(), report_lines[i]) << "threads " << threads << ", report " << i + 1;
@@ -77,7 +77,7 @@ TEST_F(SlaFixture, BatchOfTicketsEqualsExpectedOnAnyNumberOfThreads) {
 
 TEST_F(SlaFixture, JsonLinesEqualExpectedFileOnAnyNumberOfThreads) {
   for (const unsigned threads : {1u, 3u, 0u})
-    EXPECT_EQ(policy->evaluate_sla_lines(tickets, at, threads), expected) << "threads " << threads;
+    EXPECT_EQ(SlaEngine(policy).evaluate_lines(tickets, at, {.threads = threads}), expected) << "threads " << threads;
 }
 
 }  // namespace

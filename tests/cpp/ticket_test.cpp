@@ -4,6 +4,7 @@
 
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
@@ -229,7 +230,7 @@ TEST(TicketJson, AtMostMaxTicketEventsEventsAreRead) {
   // In a batch, the line is named too (the newline escaped in the JSON error record).
   const auto policy = Policy::from_json(R"({"schema_version": 1})");
   const std::string lines = ticket_of_events(1) + "\n" + ticket_of_events(100'001);
-  EXPECT_EQ(policy->evaluate_sla_lines(lines, parse_instant("1970-01-01T00:00:00Z")),
+  EXPECT_EQ(SlaEngine(policy).evaluate_lines(lines, parse_instant("1970-01-01T00:00:00Z")),
             R"({"ticket":"T-7","policy":null,"priority":"normal","metrics":[],"escalations":[],"next_check_at":null})"
             "\n{\"line\":2,\"error\":\"invalid ticket: 1 problem\\n  events: a ticket may have at most 100000 events, "
             "and this one has 100001\"}\n");
@@ -280,7 +281,7 @@ TEST(TicketStatus, DerivedFromEventsAsOfTheInstantEvaluated) {
       {"at": "2026-03-02T10:09:00Z", "type": "reopened"},
       {"at": "2026-03-02T10:10:00Z", "type": "closed"}]})");
   const auto status_at = [&](const char* hhmm) {
-    return policy->evaluate_sla(tk, parse_instant(std::string("2026-03-02T") + hhmm + ":00Z")).policy.value_or("null");
+    return SlaEngine(policy).evaluate(tk, parse_instant(std::string("2026-03-02T") + hhmm + ":00Z")).policy.value_or("null");
   };
   EXPECT_EQ(status_at("10:00"), "new");               // a customer message leaves it new
   EXPECT_EQ(status_at("10:01"), "open");              // assigned
@@ -297,8 +298,8 @@ TEST(TicketStatus, DerivedFromEventsAsOfTheInstantEvaluated) {
   // A first agent reply also opens a new ticket.
   const Ticket replied = Ticket::from_json(R"({"id": "T-8", "created_at": "2026-03-02T10:00:00Z", "events": [
       {"at": "2026-03-02T10:01:00Z", "type": "agent_reply"}]})");
-  EXPECT_EQ(policy->evaluate_sla(replied, parse_instant("2026-03-02T10:00:30Z")).policy, "new");
-  EXPECT_EQ(policy->evaluate_sla(replied, parse_instant("2026-03-02T10:01:00Z")).policy, "open");
+  EXPECT_EQ(SlaEngine(policy).evaluate(replied, parse_instant("2026-03-02T10:00:30Z")).policy, "new");
+  EXPECT_EQ(SlaEngine(policy).evaluate(replied, parse_instant("2026-03-02T10:01:00Z")).policy, "open");
 }
 
 }  // namespace
