@@ -27,6 +27,8 @@ aftersales::KpiAccumulator& accumulator_of(const aftersales_kpi_accumulator* acc
 
 }  // namespace
 
+extern "C" {
+
 int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_jsonl, size_t len, int64_t at_ms,
                            const char* options_json, unsigned threads, char** out_json) {
   return guarded([&] {
@@ -107,3 +109,5 @@ int aftersales_kpi_accumulator_result(const aftersales_kpi_accumulator* accumula
     result = malloc_copy(accumulator_of(accumulator, "accumulator").result(request_of(options_json).orders).to_json());
   });
 }
+
+}  // extern "C"
