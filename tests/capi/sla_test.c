@@ -41,7 +41,7 @@ static char *read_file(const char *path, size_t *len) {
     }
   }
   fclose(file);
-  if (text == NULL) fprintf(stderr, "capi_test.c: cannot read %s\n", path);
+  if (text == NULL) fprintf(stderr, "%s: cannot read %s\n", __FILE__, path);
   return text;
 }
 
@@ -83,7 +83,7 @@ static void test_sla_evaluate_each(const aftersales_policy *policy, const struct
     size_t want = line_length(expected);
     CHECK_OK(aftersales_sla_evaluate(policy, ticket, line_length(ticket), SLA_AT, &json));
     if (json != NULL && (strlen(json) != want || memcmp(json, expected, want) != 0)) {
-      fprintf(stderr, "capi_test.c: report %d differs\n  got:      %s\n  expected: %.*s\n",
+      fprintf(stderr, "%s: report %d differs\n  got:      %s\n  expected: %.*s\n", __FILE__,
               count + 1, json, (int)want, expected);
       check(0, "aftersales_sla_evaluate output equals expected.jsonl", __LINE__);
     }
