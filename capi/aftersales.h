@@ -559,29 +559,29 @@ typedef struct aftersales_staffing_result {
  * @return AFTERSALES_OK; AFTERSALES_EINPUT for a negative or non-finite load, a non-positive
  *         interval or handle time, negative agents; AFTERSALES_EINVALID_ARGUMENT if `out` is NULL.
  */
-AFTERSALES_EXPORT int aftersales_erlang_c(double contacts, double interval_s, double aht_s, int agents,
-                                          double answer_time_s, aftersales_staffing_result *out);
+AFTERSALES_EXPORT int aftersales_staffing_erlang_c(double contacts, double interval_s, double aht_s, int agents,
+                                                   double answer_time_s, aftersales_staffing_result *out);
 
 /**
  * The fewest agents for which Erlang C answers `service_level` (0-1, exclusive) of contacts
  * within `answer_time_s` with occupancy at most `max_occupancy` (0-1]; `scheduled` grosses the
  * count up for `shrinkage` [0-1).
- * @return as aftersales_erlang_c, and AFTERSALES_EINPUT for a goal outside its range.
+ * @return as aftersales_staffing_erlang_c, and AFTERSALES_EINPUT for a goal outside its range.
  */
-AFTERSALES_EXPORT int aftersales_erlang_c_required(double contacts, double interval_s, double aht_s,
-                                                   double answer_time_s, double service_level,
-                                                   double max_occupancy, double shrinkage,
-                                                   aftersales_staffing_result *out);
+AFTERSALES_EXPORT int aftersales_staffing_erlang_c_required(double contacts, double interval_s, double aht_s,
+                                                            double answer_time_s, double service_level,
+                                                            double max_occupancy, double shrinkage,
+                                                            aftersales_staffing_result *out);
 
 /** Erlang A (customers abandon after a mean patience of `patience_s` > 0 seconds). */
-AFTERSALES_EXPORT int aftersales_erlang_a(double contacts, double interval_s, double aht_s, double patience_s,
-                                          int agents, double answer_time_s, aftersales_staffing_result *out);
+AFTERSALES_EXPORT int aftersales_staffing_erlang_a(double contacts, double interval_s, double aht_s, double patience_s,
+                                                   int agents, double answer_time_s, aftersales_staffing_result *out);
 
-/** The fewest agents meeting the goal under Erlang A; as aftersales_erlang_c_required. */
-AFTERSALES_EXPORT int aftersales_erlang_a_required(double contacts, double interval_s, double aht_s,
-                                                   double patience_s, double answer_time_s,
-                                                   double service_level, double max_occupancy,
-                                                   double shrinkage, aftersales_staffing_result *out);
+/** The fewest agents meeting the goal under Erlang A; as aftersales_staffing_erlang_c_required. */
+AFTERSALES_EXPORT int aftersales_staffing_erlang_a_required(double contacts, double interval_s, double aht_s,
+                                                            double patience_s, double answer_time_s,
+                                                            double service_level, double max_occupancy,
+                                                            double shrinkage, aftersales_staffing_result *out);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */
