@@ -418,6 +418,152 @@ TEST(CalendarDst, BerlinAmbiguousStartIsTheEarlierInstant) {
   EXPECT_EQ(open_ms(c, berlin_fall), ms(2h + 30min));
 }
 
+// ---- UTC year boundaries and the ends of the supported range -------------------------------
+
+TEST(CalendarRange, OvernightShiftSplitAtTheUtcNewYear) {
+  // UTC 22:00-06:00 daily: Thu 2026-12-31 22:00 -> Fri 2027-01-01 06:00 is one shift, stored
+  // as two pieces (one per UTC year block) that must behave as one.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {"daily": ["22:00-06:00"]}})");
+  EXPECT_TRUE(c.is_open(at("2026-12-31T23:59:59.999Z")));
+  EXPECT_TRUE(c.is_open(at("2027-01-01T00:00:00Z")));
+  EXPECT_EQ(utc(c.next_open(at("2026-12-31T21:00:00Z"))), "2026-12-31T22:00:00Z");
+  // 1 h left in 2026, then 1 h of 2027.
+  EXPECT_EQ(utc(c.add(at("2026-12-31T23:00:00Z"), 2h)), "2027-01-01T01:00:00Z");
+  // Exactly the 2026 piece: lands on the new year, which is inside the shift.
+  EXPECT_EQ(utc(c.add(at("2026-12-31T23:00:00Z"), 1h)), "2027-01-01T00:00:00Z");
+  // The whole 8 h shift lands on its end; 1 ms more starts the next shift (Jan 1 22:00).
+  EXPECT_EQ(utc(c.add(at("2026-12-31T21:00:00Z"), 8h)), "2027-01-01T06:00:00Z");
+  EXPECT_EQ(utc(c.add(at("2026-12-31T21:00:00Z"), 8h + 1ms)), "2027-01-01T22:00:00.001Z");
+  // 21:00 -> 07:00 covers exactly the 8 h shift.
+  EXPECT_EQ(ms(c.between(at("2026-12-31T21:00:00Z"), at("2027-01-01T07:00:00Z"))), ms(8h));
+}
+
+TEST(CalendarRange, FirstSupportedDayEastOfUtc) {
+  // Tokyo is UTC+9 (no DST in 1970). Daily 09:00-18:00 JST = 00:00-09:00Z: the very first
+  // supported instant is open.
+  Calendar tokyo = make_calendar(R"({"timezone": "Asia/Tokyo", "hours": {"daily": ["09:00-18:00"]}})");
+  EXPECT_TRUE(tokyo.is_open(min_instant));
+  EXPECT_EQ(utc(tokyo.next_open(min_instant)), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(ms(tokyo.between(min_instant, at("1970-01-01T12:00:00Z"))), ms(9h));
+  EXPECT_EQ(utc(tokyo.next_open(at("1970-01-01T09:00:00Z"))), "1970-01-02T00:00:00Z");
+
+  // Overnight 20:00-10:00 JST: the shift of local 1969-12-31 (a date before the supported
+  // years) runs 1969-12-31T11:00Z -> 1970-01-01T01:00Z, so 1 h of it is in range; the next
+  // shift starts 1970-01-01 20:00 JST = 11:00Z. [00:00Z, 12:00Z) holds 1 h + 1 h.
+  Calendar night = make_calendar(R"({"timezone": "Asia/Tokyo", "hours": {"daily": ["20:00-10:00"]}})");
+  EXPECT_TRUE(night.is_open(min_instant));
+  EXPECT_EQ(ms(night.between(min_instant, at("1970-01-01T12:00:00Z"))), ms(2h));
+
+  // Kathmandu was UTC+05:30 in 1970: 00:00-08:00 local = 1969-12-31T18:30Z -> 1970-01-01T02:30Z.
+  Calendar ktm = make_calendar(R"({"timezone": "Asia/Kathmandu", "hours": {"daily": ["00:00-08:00"]}})");
+  EXPECT_EQ(ms(ktm.between(min_instant, at("1970-01-01T12:00:00Z"))), ms(2h + 30min));
+  EXPECT_EQ(utc(ktm.next_open(at("1970-01-01T02:30:00Z"))), "1970-01-01T18:30:00Z");
+}
+
+TEST(CalendarRange, SparseCalendarOpenOnlyOnTheFirstAndLastSupportedDays) {
+  // Open 1970-01-01 00:00-01:00Z and 2200-12-31 23:00-24:00Z, nothing in 231 years between.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {},
+      "special": [{"date": "1970-01-01", "hours": ["00:00-01:00"]},
+                  {"date": "2200-12-31", "hours": ["23:00-24:00"]}]})");
+  EXPECT_EQ(utc(c.next_open(at("1970-01-01T01:00:00Z"))), "2200-12-31T23:00:00Z");
+  // The last interval is cut at max_instant (23:59:59.999): 1 h + (1 h - 1 ms).
+  EXPECT_EQ(ms(c.between(min_instant, max_instant)), ms(2h - 1ms));
+  EXPECT_EQ(utc(c.add(min_instant, 1h)), "1970-01-01T01:00:00Z");  // lands on the end
+  EXPECT_EQ(utc(c.add(min_instant, 1h + 1ms)), "2200-12-31T23:00:00.001Z");
+  EXPECT_EQ(utc(c.add(min_instant, 2h - 1ms)), "2200-12-31T23:59:59.999Z");
+  // 2 h would end at 2201-01-01T00:00Z, beyond the supported range.
+  EXPECT_THROW((void)c.add(min_instant, 2h), RangeError);
+  EXPECT_EQ(c.next_open(max_instant), max_instant);  // still open at the last ms
+}
+
+TEST(CalendarRange, WholeSupportedRangeOnTwentyFourSeven) {
+  // max_instant - min_instant = 7,289,654,399,999 ms.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": "24x7"})");
+  const Duration span = max_instant - min_instant;
+  EXPECT_EQ(ms(span), 7'289'654'399'999);
+  EXPECT_EQ(ms(c.between(min_instant, max_instant)), 7'289'654'399'999);
+  EXPECT_EQ(ms(c.between(max_instant, min_instant)), -7'289'654'399'999);
+  EXPECT_EQ(utc(c.add(min_instant, span)), "2200-12-31T23:59:59.999Z");
+  EXPECT_THROW((void)c.add(min_instant, span + 1ms), RangeError);  // 2201-01-01T00:00Z
+  EXPECT_THROW((void)c.add(min_instant, Duration::max()), RangeError);
+  EXPECT_THROW((void)c.add(max_instant, Duration::max()), RangeError);
+  EXPECT_EQ(ms(c.between(at("2100-06-01T00:00:00Z"), at("2100-06-01T00:00:00Z"))), 0);
+}
+
+TEST(CalendarRange, MillisecondsAtIntervalEdges) {
+  // Mon-Fri 09:00-18:00 Shanghai (UTC+8). Mon 2026-03-02 17:59:59.999 has 1 ms left; the
+  // second ms is the first ms of Tue 09:00 = 01:00Z, so the result is 01:00:00.001Z.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]}})");
+  const Instant last_ms = at("2026-03-02T17:59:59.999+08:00");
+  EXPECT_EQ(utc(c.add(last_ms, 2ms)), "2026-03-03T01:00:00.001Z");
+  EXPECT_EQ(ms(c.between(last_ms, at("2026-03-03T09:00:00.001+08:00"))), 2);
+  EXPECT_EQ(utc(c.add(last_ms, 1ms)), "2026-03-02T10:00:00Z");  // the end, Mon 18:00
+  EXPECT_EQ(utc(c.add(at("2026-03-02T08:59:59.999+08:00"), 1ms)), "2026-03-02T01:00:00.001Z");
+  EXPECT_EQ(ms(c.between(at("2026-03-02T17:00:00.250+08:00"), at("2026-03-02T17:00:00.750+08:00"))), 500);
+}
+
+// ---- Zones with unusual rules ------------------------------------------------------------
+
+TEST(CalendarZones, KathmanduGapAtMidnightStillMergesWholeDays) {
+  // On 1986-01-01 Kathmandu moved from +05:30 to +05:45 at local midnight: 00:00-00:14 never
+  // happened; the change is at 1985-12-31T18:30Z. Both the end of Dec 31 (24:00) and the start
+  // of Jan 1 (00:00) fall into that gap and map to 18:30Z, so 24x7 stays open throughout.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Kathmandu", "hours": "24x7"})");
+  EXPECT_TRUE(c.is_open(at("1985-12-31T18:30:00Z")));
+  EXPECT_TRUE(c.is_open(at("1986-01-01T00:00:00Z")));  // also the UTC new year
+  EXPECT_EQ(ms(c.between(at("1985-12-31T00:00:00Z"), at("1986-01-02T00:00:00Z"))), ms(48h));
+  EXPECT_EQ(utc(c.add(at("1985-12-31T18:00:00Z"), 1h)), "1985-12-31T19:00:00Z");
+
+  // Daily 09:00-18:00: Dec 31 at +05:30 is 03:30Z-12:30Z, Jan 1 at +05:45 is 03:15Z-12:15Z.
+  Calendar day = make_calendar(R"({"timezone": "Asia/Kathmandu", "hours": {"daily": ["09:00-18:00"]}})");
+  EXPECT_EQ(utc(day.next_open(at("1985-12-31T12:30:00Z"))), "1986-01-01T03:15:00Z");
+  EXPECT_EQ(ms(day.between(at("1985-12-31T00:00:00Z"), at("1986-01-02T00:00:00Z"))), ms(18h));
+}
+
+TEST(CalendarZones, HavanaSpringForwardAtMidnight) {
+  // Havana 2026-03-08: 00:00 CST (-05:00) jumps to 01:00 CDT (-04:00), at 05:00Z. With
+  // 00:00-24:00 every day, Saturday's end (Sun 00:00) and Sunday's start both map to 05:00Z:
+  // always open. Sat 00:00 CST = 05:00Z Mar 7; Mon 00:00 CDT = 04:00Z Mar 9: 47 h elapse.
+  Calendar c = make_calendar(R"({"timezone": "America/Havana", "hours": {"daily": ["00:00-24:00"]}})");
+  EXPECT_TRUE(c.is_open(at("2026-03-08T05:00:00Z")));
+  EXPECT_TRUE(c.is_open(at("2026-03-08T04:59:59.999Z")));
+  EXPECT_EQ(ms(c.between(at("2026-03-07T00:00:00-05:00"), at("2026-03-09T00:00:00-04:00"))), ms(47h));
+  EXPECT_EQ(utc(c.add(at("2026-03-08T04:00:00Z"), 2h)), "2026-03-08T06:00:00Z");
+}
+
+TEST(CalendarZones, LordHoweHalfHourDst) {
+  // Lord Howe: +10:30 standard, +11:00 summer. Sun 2026-10-04 02:00 -> 02:30 (at 15:30Z Oct 3);
+  // Sun 2026-04-05 02:00 -> 01:30 (at 15:00Z Apr 4), so 01:30-01:59 happens twice.
+  Calendar early = make_calendar(R"({"timezone": "Australia/Lord_Howe", "hours": {"sun": ["00:00-06:00"]}})");
+  // Oct 4: 00:00 +10:30 = 13:30Z, 06:00 +11 = 19:00Z: 5 h 30 min.
+  EXPECT_EQ(ms(early.between(at("2026-10-03T00:00:00Z"), at("2026-10-04T00:00:00Z"))), ms(5h + 30min));
+  // Apr 5: 00:00 +11 = 13:00Z, 06:00 +10:30 = 19:30Z: 6 h 30 min.
+  EXPECT_EQ(ms(early.between(at("2026-04-04T00:00:00Z"), at("2026-04-05T00:00:00Z"))), ms(6h + 30min));
+
+  // 02:00-02:30 on Oct 4 lies wholly in the gap (both ends map to 15:30Z): no open time; the
+  // next is Sun Oct 11 02:00 +11 = Oct 10 15:00Z.
+  Calendar gap = make_calendar(R"({"timezone": "Australia/Lord_Howe", "hours": {"sun": ["02:00-02:30"]}})");
+  EXPECT_EQ(utc(gap.next_open(at("2026-10-03T00:00:00Z"))), "2026-10-10T15:00:00Z");
+
+  // 01:30-02:00 on Apr 5: the start is ambiguous, earlier = 01:30 +11 = 14:30Z; 02:00 +10:30
+  // = 15:30Z: 1 h.
+  Calendar twice = make_calendar(R"({"timezone": "Australia/Lord_Howe", "hours": {"sun": ["01:30-02:00"]}})");
+  EXPECT_EQ(utc(twice.next_open(at("2026-04-04T00:00:00Z"))), "2026-04-04T14:30:00Z");
+  EXPECT_EQ(ms(twice.between(at("2026-04-04T00:00:00Z"), at("2026-04-05T00:00:00Z"))), ms(1h));
+}
+
+TEST(CalendarZones, ApiaSkippedFriday) {
+  // Samoa skipped Fri 2011-12-30: Thu 23:59:59 -10:00 was followed by Sat 00:00 +14:00
+  // (at 2011-12-30T10:00Z). Daily 09:00-17:00: Thu = 19:00Z Dec 29 - 03:00Z Dec 30;
+  // Fri does not exist (both ends map to 10:00Z: empty); Sat = 19:00Z Dec 30 - 03:00Z Dec 31.
+  Calendar c = make_calendar(R"({"timezone": "Pacific/Apia", "hours": {"daily": ["09:00-17:00"]}})");
+  EXPECT_EQ(ms(c.between(at("2011-12-29T00:00:00-10:00"), at("2012-01-01T00:00:00+14:00"))), ms(16h));
+  EXPECT_EQ(utc(c.next_open(at("2011-12-30T03:00:00Z"))), "2011-12-30T19:00:00Z");
+  EXPECT_FALSE(c.is_open(at("2011-12-30T10:00:00Z")));
+  // 1 h to Thu 17:00 (03:00Z), then 1 h from Sat 09:00 (19:00Z).
+  EXPECT_EQ(utc(c.add(at("2011-12-30T02:00:00Z"), 2h)), "2011-12-30T20:00:00Z");
+}
+
 // ---- Errors --------------------------------------------------------------------------------
 
 TEST(CalendarErrors, NegativeDurationIsAnInputError) {
