@@ -29,6 +29,7 @@ namespace aftersales {
 class Policy;
 
 namespace detail {
+struct KpiRules;
 struct KpiState;
 }
 
@@ -144,6 +145,8 @@ class AFTERSALES_EXPORT KpiAccumulator {
   static KpiAccumulator from_json(std::shared_ptr<const Policy> policy, std::string_view json);
 
  private:
+  friend class KpiEngine;
+  explicit KpiAccumulator(std::unique_ptr<detail::KpiState> state) noexcept;
   void add_checked(const Ticket& ticket, Instant at, const SlaReport* sla);
 
   std::unique_ptr<detail::KpiState> state_;
@@ -205,7 +208,7 @@ class AFTERSALES_EXPORT KpiEngine {
                                       std::span<const KpiDimension> rank_within = {}) const;
 
  private:
-  std::shared_ptr<const Policy> policy_;
+  std::shared_ptr<const detail::KpiRules> rules_;  // the policy's, sharing its ownership
 };
 
 /// The dimension named `name`.

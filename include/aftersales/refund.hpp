@@ -27,7 +27,7 @@ namespace aftersales {
 class Policy;
 
 namespace detail {
-struct PolicyData;
+struct RefundRules;
 }
 
 /// What the customer wants: the goods back to the seller and the money back, the money back
@@ -225,7 +225,7 @@ class AFTERSALES_EXPORT RefundEngine {
   [[nodiscard]] std::string check_lines(std::string_view requests, const BatchOptions& options = {}) const;
 
  private:
-  std::shared_ptr<const detail::PolicyData> rules_;
+  std::shared_ptr<const detail::RefundRules> rules_;  // the policy's, sharing its ownership
 };
 
 }  // namespace aftersales

@@ -20,7 +20,7 @@ namespace aftersales {
 class Policy;
 
 namespace detail {
-struct PolicyData;
+struct SlaRules;
 }
 
 enum class SlaState : std::uint8_t { active, paused, achieved, breached };
@@ -95,7 +95,7 @@ class AFTERSALES_EXPORT SlaEngine {
   [[nodiscard]] std::string evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options = {}) const;
 
  private:
-  std::shared_ptr<const detail::PolicyData> rules_;
+  std::shared_ptr<const detail::SlaRules> rules_;  // the policy's, sharing its ownership
 };
 
 }  // namespace aftersales

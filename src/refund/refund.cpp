@@ -5,7 +5,6 @@
 #include "detail/json_lines.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/parallel.hpp"
-#include "policy/policy_data.hpp"
 #include "refund/refund_check.hpp"
 
 namespace aftersales {

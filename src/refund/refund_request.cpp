@@ -11,7 +11,7 @@
 #include "detail/json_reader.hpp"
 #include "detail/text.hpp"
 #include "refund/line_index.hpp"
-#include "refund/refund_policy.hpp"
+#include "refund/refund_rules.hpp"
 
 namespace aftersales {
 namespace {

@@ -9,7 +9,6 @@
 #include "detail/json_lines.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/parallel.hpp"
-#include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
 
 namespace aftersales {
