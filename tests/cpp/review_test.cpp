@@ -23,7 +23,7 @@
 #include <string_view>
 #include <vector>
 
-#include "condition/condition.hpp"
+#include "condition/condition_compile.hpp"
 #include "detail/json_reader.hpp"
 #include "detail/text.hpp"
 
@@ -384,7 +384,7 @@ class ReviewCondition : public ::testing::Test {
     json_ = boost::json::parse(text);
     problems_ = {};
     const Node root(json_, problems_);
-    return Condition::compile(root, ConditionContext::ticket, symbols_);
+    return compile_condition(root, ConditionContext::ticket, symbols_);
   }
   SymbolTable symbols_;
   boost::json::value json_;
