@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <set>
 
-#include "calendar/zone_converter.hpp"
+#include "calendar/calendar_compile.hpp"
 #include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
