@@ -1,3 +1,4 @@
+// Evaluating conditions: a subject's values bound to slots, and a program run over them.
 #include "condition/condition_rules.hpp"
 
 #include <algorithm>
