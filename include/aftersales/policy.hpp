@@ -7,8 +7,8 @@
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/export.h>
+#include <aftersales/limits.hpp>
 
-#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -21,12 +21,6 @@ namespace detail {
 struct PolicyData;
 struct PolicyAccess;
 }
-
-/// Limits that keep a hostile document from exhausting memory or the stack.
-struct LoadLimits {
-  std::size_t max_bytes = 16u << 20;  ///< larger documents are refused before parsing
-  std::size_t max_depth = 64;         ///< deepest nesting of JSON arrays and objects
-};
 
 /// A validated, compiled policy. Build one with `Policy::from_json` or `Policy::from_file`.
 ///

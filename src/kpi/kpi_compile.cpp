@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -125,7 +126,7 @@ KpiRules compile_kpi(const std::optional<Node>& section, SymbolTable& symbols, c
   kpi.calendars = &calendars;
   if (!section || !section->object({"complaints", "scorecards"})) return kpi;
   if (const auto complaints = section->member("complaints"))
-    kpi.complaints = Condition::compile(*complaints, ConditionContext::ticket, symbols);
+    kpi.complaints = compile_condition(*complaints, ConditionContext::ticket, symbols);
   const auto scorecards = section->member("scorecards");
   if (!scorecards) return kpi;
   std::set<std::string, std::less<>> ids;

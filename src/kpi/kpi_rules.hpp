@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "calendar/calendars.hpp"
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 #include "sla/sla_rules.hpp"
 
 namespace aftersales::detail {

@@ -5,7 +5,7 @@
 #include <aftersales/policy.hpp>
 
 #include "calendar/calendars.hpp"
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 #include "kpi/kpi_rules.hpp"
 #include "refund/refund_rules.hpp"
 #include "routing/routing_rules.hpp"

@@ -1,7 +1,7 @@
 // RefundRequest::from_json: the SPEC §6 request read with every problem and its JSON path.
 
 #include <aftersales/error.hpp>
-#include <aftersales/policy.hpp>
+#include <aftersales/limits.hpp>
 #include <aftersales/refund.hpp>
 
 #include <boost/json/monotonic_resource.hpp>

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 
+#include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -142,7 +143,7 @@ void compile_rule(const Node& node, RoutingRules& routing, SymbolTable& symbols,
     ok = false;
   }
   if (const auto when = node.member("when")) {
-    if (auto condition = Condition::compile(*when, ConditionContext::ticket, symbols)) rule.when = std::move(*condition);
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, symbols)) rule.when = std::move(*condition);
     else ok = false;
   }
   if (const auto queue = node.required("queue")) {

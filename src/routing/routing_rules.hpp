@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 #include "sla/sla_rules.hpp"
 
 namespace aftersales::detail {
