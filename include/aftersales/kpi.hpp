@@ -15,6 +15,7 @@
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -190,12 +191,14 @@ class AFTERSALES_EXPORT KpiEngine {
 
   /// The KPIs of `tickets` as they stood at `at`, counted on up to `options.threads` threads;
   /// the result does not depend on them. `orders` feeds `complaint_rate`.
-  /// @throws as `KpiAccumulator` and its `add`, for the first ticket that cannot be counted.
+  /// @throws as `KpiAccumulator` and its `add`, for the first ticket (by index) that cannot be
+  ///         counted, whatever the timing of the threads.
   [[nodiscard]] KpiResult compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
                                   const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 
   /// `compute` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped).
-  /// @throws InputError naming the line of the first ticket that cannot be read or counted.
+  /// @throws InputError naming the line of the first ticket (by line) that cannot be read or
+  ///         counted, lines counted from `options.first_line` (blank ones included).
   [[nodiscard]] KpiResult compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
                                         const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 

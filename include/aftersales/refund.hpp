@@ -212,7 +212,8 @@ class AFTERSALES_EXPORT RefundEngine {
 
   /// `check` for many requests on up to `options.threads` threads; the decisions come back in
   /// input order and equal one-by-one checks.
-  /// @throws as `check`, for the first request that cannot be decided.
+  /// @throws as `check`, for the first request (by index) that cannot be decided, whatever the
+  ///         timing of the threads.
   [[nodiscard]] std::vector<RefundDecision> check(std::span<const RefundRequest> requests,
                                                   const BatchOptions& options = {}) const;
 
@@ -221,7 +222,9 @@ class AFTERSALES_EXPORT RefundEngine {
   [[nodiscard]] std::string check_json(std::string_view request) const;
 
   /// `check_json` over JSON Lines: one request per line in, one decision per line out (same
-  /// order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`.
+  /// order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`, N counting
+  /// lines from `options.first_line` as in `SlaEngine::evaluate_lines`.
+  /// @throws RangeError if a line's number would pass 2^63 - 1.
   [[nodiscard]] std::string check_lines(std::string_view requests, const BatchOptions& options = {}) const;
 
  private:

@@ -85,13 +85,17 @@ class AFTERSALES_EXPORT SlaEngine {
 
   /// `evaluate` for many tickets on up to `options.threads` threads; the reports come back in
   /// input order and equal one-by-one evaluation.
-  /// @throws InputError for the first ticket that cannot be evaluated.
+  /// @throws InputError for the first ticket (by index) that cannot be evaluated, whatever the
+  ///         timing of the threads.
   [[nodiscard]] std::vector<SlaReport> evaluate(std::span<const Ticket> tickets, Instant at,
                                                 const BatchOptions& options = {}) const;
 
   /// `evaluate` over JSON Lines: one SPEC §3 ticket per line in, one report per line out (same
   /// order; blank lines skipped). A line that cannot be evaluated yields
-  /// `{"line": N, "error": "..."}` instead of stopping the batch.
+  /// `{"line": N, "error": "..."}` instead of stopping the batch; N counts every line, blank ones
+  /// included, from `options.first_line` (the number of the text's first line: a block cut from
+  /// the middle of a file keeps the file's numbering).
+  /// @throws RangeError if a line's number would pass 2^63 - 1.
   [[nodiscard]] std::string evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options = {}) const;
 
  private:

@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "detail/json_lines.hpp"
+#include "batch/batch.hpp"
 #include "condition/ticket_subject.hpp"
 #include "detail/json_writer.hpp"
-#include "detail/parallel.hpp"
 #include "detail/text.hpp"
+#include "kpi/kpi_batch.hpp"
 #include "kpi/kpi_state.hpp"
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_timeline.hpp"
@@ -597,55 +597,26 @@ KpiAccumulator KpiAccumulator::from_json(std::shared_ptr<const Policy> policy, s
   return a;
 }
 
-namespace {
-
-// One accumulator per slice of items, merged in slice order: the result does not depend on how
-// the threads shared the work. Each slice stops at its first failure, and the earliest of
-// those is reported, whichever thread met its own first.
-template <class Add>
-KpiAccumulator add_in_slices(const KpiAccumulator& empty, std::size_t count, unsigned threads, const Add& add) {
-  constexpr std::size_t slice = 256;
-  std::vector<KpiAccumulator> parts((count + slice - 1) / slice, empty);
-  std::vector<std::optional<InputError>> failures(parts.size());
-  detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
-    for (std::size_t i = p * slice; i < std::min(count, (p + 1) * slice); ++i) {
-      try {
-        add(parts[p], i);
-      } catch (const InputError& e) {
-        failures[p] = e;
-        return;
-      }
-    }
-  });
-  for (const auto& failure : failures)
-    if (failure) throw *failure;
-  KpiAccumulator total = empty.empty_copy();
-  for (const KpiAccumulator& part : parts) total.merge(part);
-  return total;
-}
-
-}  // namespace
-
 KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
                              const KpiOrders& orders, const BatchOptions& options) const {
   const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
-  return add_in_slices(empty, tickets.size(), options.threads,
-                       [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
+  return detail::add_sliced(empty, tickets.size(), options.threads,
+                            [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
       .result(orders);
 }
 
 KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
                                    const KpiOrders& orders, const BatchOptions& options) const {
-  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(tickets);
+  const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, options.first_line);
   const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
-  return add_in_slices(empty, lines.size(), options.threads,
-                       [&](KpiAccumulator& part, std::size_t i) {
-                         try {
-                           part.add(Ticket::from_json(lines[i].text), at);
-                         } catch (const InputError& e) {
-                           throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
-                         }
-                       })
+  return detail::add_sliced(empty, lines.size(), options.threads,
+                            [&](KpiAccumulator& part, std::size_t i) {
+                              try {
+                                part.add(Ticket::from_json(lines[i].text), at);
+                              } catch (const InputError& e) {
+                                throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
+                              }
+                            })
       .result(orders);
 }
 

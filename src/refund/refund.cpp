@@ -2,9 +2,8 @@
 
 #include <array>
 
-#include "detail/json_lines.hpp"
+#include "batch/batch.hpp"
 #include "detail/json_writer.hpp"
-#include "detail/parallel.hpp"
 #include "refund/refund_check.hpp"
 
 namespace aftersales {
@@ -102,8 +101,8 @@ RefundDecision RefundEngine::check(const RefundRequest& request) const { return 
 std::vector<RefundDecision> RefundEngine::check(std::span<const RefundRequest> requests,
                                                 const BatchOptions& options) const {
   std::vector<RefundDecision> decisions(requests.size());
-  detail::parallel_for(requests.size(), options.threads,
-                       [&](std::size_t i) { decisions[i] = detail::check_refund(*rules_, requests[i]); });
+  batch::for_each(requests.size(), options.threads,
+                  [&](std::size_t i) { decisions[i] = detail::check_refund(*rules_, requests[i]); });
   return decisions;
 }
 
@@ -112,7 +111,7 @@ std::string RefundEngine::check_json(std::string_view request) const {
 }
 
 std::string RefundEngine::check_lines(std::string_view requests, const BatchOptions& options) const {
-  return detail::map_json_lines(requests, options.threads, [&](std::string_view line) { return check_json(line); });
+  return batch::map_lines(requests, options, [&](std::string_view line) { return check_json(line); });
 }
 
 }  // namespace aftersales

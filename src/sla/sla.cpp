@@ -6,9 +6,8 @@
 #include <exception>
 #include <thread>
 
-#include "detail/json_lines.hpp"
+#include "batch/batch.hpp"
 #include "detail/json_writer.hpp"
-#include "detail/parallel.hpp"
 #include "sla/sla_evaluate.hpp"
 
 namespace aftersales {
@@ -72,14 +71,14 @@ SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return d
 
 std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
-  detail::parallel_for(tickets.size(), options.threads,
-                       [&](std::size_t i) { reports[i] = detail::evaluate_sla(*rules_, tickets[i], at); });
+  batch::for_each(tickets.size(), options.threads,
+                  [&](std::size_t i) { reports[i] = detail::evaluate_sla(*rules_, tickets[i], at); });
   return reports;
 }
 
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
-  return detail::map_json_lines(tickets, options.threads,
-                                [&](std::string_view line) { return evaluate(Ticket::from_json(line), at).to_json(); });
+  return batch::map_lines(tickets, options,
+                          [&](std::string_view line) { return evaluate(Ticket::from_json(line), at).to_json(); });
 }
 
 }  // namespace aftersales
