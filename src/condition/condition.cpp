@@ -8,6 +8,7 @@
 #include <limits>
 
 #include "detail/text.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -42,10 +43,6 @@ constexpr auto fields = std::to_array<FieldInfo>({
     {"customer.credit_score", Field::customer_credit_score, FieldType::number, true},
 });
 static_assert(fields.size() == fixed_field_count);
-
-// Interned first, so that a priority's symbol is its rank.
-constexpr std::array<std::string_view, 4> priorities{"low", "normal", "high", "urgent"};
-constexpr std::array<std::string_view, 6> statuses{"new", "open", "pending_customer", "on_hold", "resolved", "closed"};
 
 struct OpInfo {
   std::string_view name;
@@ -82,11 +79,6 @@ std::string type_words(FieldType type) {
     case FieldType::custom: return "a custom field";
   }
   return "";
-}
-
-template <std::size_t N>
-bool one_of(std::string_view value, const std::array<std::string_view, N>& names) {
-  return std::find(names.begin(), names.end(), value) != names.end();
 }
 
 template <class T>
@@ -160,7 +152,8 @@ std::optional<std::int64_t> parse_millionths(const boost::json::value& value) {
 }
 
 SymbolTable::SymbolTable() {
-  for (std::string_view p : priorities) intern(p);
+  // Interned first, so that a priority's symbol is its rank.
+  for (std::string_view p : priority_names) intern(p);
 }
 
 Symbol SymbolTable::intern(std::string_view text) {
@@ -319,10 +312,10 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
 
   const auto& value = operand->value();
   const auto check_name = [&](std::string_view text, const Node& where) {
-    if (type == FieldType::priority && !one_of(text, priorities))
-      return fail(where, quoted(text) + " is not a priority (low, normal, high, urgent)"), false;
-    if (type == FieldType::status && !one_of(text, statuses))
-      return fail(where, quoted(text) + " is not a status (new, open, pending_customer, on_hold, resolved, closed)"), false;
+    if (type == FieldType::priority && !priority_named(text))
+      return fail(where, quoted(text) + " is not a priority (" + listed(priority_names) + ")"), false;
+    if (type == FieldType::status && !status_named(text))
+      return fail(where, quoted(text) + " is not a status (" + listed(status_names) + ")"), false;
     return true;
   };
   const bool numeric = type == FieldType::number || (type == FieldType::custom && !value.is_string() && !value.is_bool() &&
@@ -432,7 +425,7 @@ bool Condition::evaluate_leaf(Op op, const Step& step, const FieldValue& value) 
     case Op::lte:
       if (operand == Kind::number) return value.kind == Kind::number && compare(op, value.number, step.number);
       // Priorities were interned first, so a priority's symbol is its rank.
-      return value.kind == Kind::text && value.symbol < priorities.size() && compare(op, value.symbol, step.symbol);
+      return value.kind == Kind::text && value.symbol < priority_names.size() && compare(op, value.symbol, step.symbol);
     default: return false;
   }
 }
