@@ -16,7 +16,7 @@
 #include <type_traits>
 #include <utility>
 
-#include "detail/problem_list.hpp"
+#include "error/problem_list.hpp"
 
 namespace aftersales::capi {
 

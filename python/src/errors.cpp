@@ -13,7 +13,7 @@
 #include <string_view>
 #include <vector>
 
-#include "detail/problem_list.hpp"
+#include "error/problem_list.hpp"
 
 namespace aftersales::python {
 

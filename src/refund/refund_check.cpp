@@ -10,10 +10,10 @@
 #include <map>
 
 #include "calendar/zone_converter.hpp"
-#include "detail/instant_text.hpp"
+#include "condition/ticket_subject.hpp"
 #include "detail/text.hpp"
 #include "refund/line_index.hpp"
-#include "ticket/ticket_subject.hpp"
+#include "values/instant_text.hpp"
 
 namespace aftersales::detail {
 namespace {

@@ -5,8 +5,8 @@
 #include <algorithm>
 
 #include "routing/route_plan.hpp"
+#include "condition/ticket_subject.hpp"
 #include "routing/reason_text.hpp"
-#include "ticket/ticket_subject.hpp"
 #include "ticket/ticket_timeline.hpp"
 
 namespace aftersales::detail {

@@ -3,8 +3,8 @@
 
 #include <date/date.h>
 
-#include "detail/instant_text.hpp"
 #include "detail/text.hpp"
+#include "values/instant_text.hpp"
 
 namespace aftersales {
 namespace {
