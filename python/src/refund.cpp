@@ -44,9 +44,9 @@ RefundDecision check(const Policy& policy, py::handle request) {
   return policy.check_refund(RefundRequest::from_json(json));
 }
 
-std::string check_lines(const Policy& policy, const std::string& jsonl, unsigned threads) {
+std::string check_lines(const Policy& policy, const std::string& jsonl, unsigned threads, std::size_t first_line) {
   const py::gil_scoped_release release;
-  return policy.check_refund_lines(jsonl, threads);
+  return policy.check_refund_lines(jsonl, threads, first_line);
 }
 
 std::string decision_repr(const RefundDecision& d) {
@@ -137,10 +137,12 @@ void bind_refund(py::module_& m) {
            "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "
            "with eligible False and its reasons; a malformed request raises InputError naming "
            "the path of every problem.")
-      .def("check_refund_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0,
+      .def("check_refund_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
+           py::arg("first_line") = 1,
            "check_refund over JSON Lines text: one request per line in, one decision JSON per "
            "line out, same order, blank lines skipped; a bad line gives {\"line\": N, "
-           "\"error\": \"...\"}. Runs on up to `threads` threads with the GIL released.");
+           "\"error\": \"...\"}, N counting lines from `first_line`. Runs on up to `threads` "
+           "threads with the GIL released.");
 }
 
 }  // namespace aftersales::python

@@ -139,6 +139,9 @@ def test_json_lines(policy: aftersales.Policy) -> None:
     out = policy.check_refund_lines(good + "\n\n{}\n", threads=2).splitlines()
     assert json.loads(out[0])["refund"]["total"] == "22.73"
     assert json.loads(out[1])["line"] == 3
+    # The same text as lines 41 to 43 of a file: "{}" is line 41 + 2 = 43.
+    out = policy.check_refund_lines(good + "\n\n{}\n", threads=2, first_line=41).splitlines()
+    assert json.loads(out[1])["line"] == 43
 
 
 def order_of(lines: list[tuple[str, str]], discounts: list[dict[str, Any]]) -> dict[str, Any]:

@@ -70,6 +70,7 @@ def check() -> None:
     reports = policy.evaluate_sla_many((ticket,), at=t)
     lines: str = policy.evaluate_sla_lines(b'{"id": "T-1", "created_at": 0}\n', t)
     lines = policy.evaluate_sla_lines("", t, threads=0)
+    lines = policy.evaluate_sla_lines("", t, first_line=41)
     print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
 
     batch: aftersales.TicketBatch = aftersales.TicketBatch([ticket, ticket])
@@ -98,6 +99,7 @@ def check() -> None:
         print(reason.code, reason.message, concerned)
     due_by: dt.datetime | None = decision.refund_due_by
     decisions: str = policy.check_refund_lines("", threads=1)
+    decisions = policy.check_refund_lines("", first_line=41)
     print(eligible, resolution, options, total, decision.refund.currency, decision.refund.shipping,
           decision.method, decision.return_shipping, decision.fast_refund, decision.ship_back_by, due_by,
           decision.policy, decision.to_dict(), decision.to_json(), decisions)
