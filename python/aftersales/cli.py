@@ -38,6 +38,7 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 from zoneinfo import ZoneInfo
 
 from aftersales import _cli_kpi
+from aftersales._core import one_line as _one_line
 from aftersales import (
     Calendar,
     InputError,
@@ -90,12 +91,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return UNEXPECTED
     return 0
-
-
-def _one_line(message: str) -> str:
-    # A PolicyError lists one problem per line after a heading; keep them all on one line.
-    heading, *details = [line.strip() for line in message.splitlines()] or [""]
-    return heading + (": " + "; ".join(details) if details else "")
 
 
 class _Parser(argparse.ArgumentParser):
