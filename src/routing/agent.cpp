@@ -15,6 +15,10 @@ namespace {
 
 constexpr std::array<std::string_view, 3> status_names{"online", "away", "offline"};
 
+std::string not_an_agent_status(std::string_view name) {
+  return detail::quoted(name) + " is not an agent status (" + detail::listed(status_names) + ")";
+}
+
 // Agents files hold thousands of agents; a policy's limits fit them.
 constexpr LoadLimits agent_limits{16u << 20, 32};
 
@@ -55,10 +59,8 @@ std::vector<std::string> read_names(const detail::Node& node) {
 std::string_view to_string(AgentStatus status) noexcept { return status_names[static_cast<std::size_t>(status)]; }
 
 AgentStatus agent_status(std::string_view name) {
-  const auto it = std::find(status_names.begin(), status_names.end(), name);
-  if (it == status_names.end())
-    throw InputError(detail::quoted(name) + " is not an agent status (online, away, offline)", "status");
-  return static_cast<AgentStatus>(it - status_names.begin());
+  if (const auto index = detail::index_of(status_names, name)) return static_cast<AgentStatus>(*index);
+  throw InputError(not_an_agent_status(name), "status");
 }
 
 namespace detail {
@@ -92,9 +94,8 @@ std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::str
   if (const auto capacity = node.required("capacity")) agent.capacity = read_counts(*capacity, "a capacity", max_capacity);
   if (const auto status = node.member("status")) {
     if (const auto text = status->string()) {
-      const auto it = std::find(status_names.begin(), status_names.end(), *text);
-      if (it == status_names.end()) status->problem(quoted(*text) + " is not an agent status (online, away, offline)");
-      else agent.status = static_cast<AgentStatus>(it - status_names.begin());
+      if (const auto index = index_of(status_names, *text)) agent.status = static_cast<AgentStatus>(*index);
+      else status->problem(not_an_agent_status(*text));
     }
   }
   if (node.problems().size() != before) return std::nullopt;
