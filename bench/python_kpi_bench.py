@@ -64,7 +64,7 @@ def make_tickets(count: int, seed: int = 1) -> list[dict[str, Any]]:
 
 
 def library(policy: aftersales.Policy, tickets: list[dict[str, Any]], threads: int) -> dict[str, dict[str, Any]]:
-    result = policy.kpi(tickets, AT, group_by=["agent"], threads=threads)
+    result = aftersales.KpiEngine(policy).compute(tickets, AT, group_by=["agent"], threads=threads)
     return {g["key"]["agent"]: g for g in result.groups}
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from aftersales import InputError, Policy, parse_duration, parse_instant, staffing
+from aftersales import InputError, KpiEngine, Policy, parse_duration, parse_instant, staffing
 
 # Share of a Double 11 day's contacts per hour (00:00-23:00, Asia/Shanghai): the midnight
 # rush when the sale opens, a lull before dawn, the daytime plateau and the evening peak.
@@ -63,10 +63,11 @@ def _run_kpi(args: argparse.Namespace, policy: Policy) -> None:
         data = Path(args.tickets).read_bytes()
     except OSError as error:
         raise InputError(f"{args.tickets}: cannot read the tickets: {error.strerror}") from None
-    result = policy.kpi_lines(data, at, group_by=by, day_calendar=args.day_calendar, orders=args.orders,
-                              threads=args.threads)
+    kpi = KpiEngine(policy)
+    result = kpi.compute_lines(data, at, group_by=by, day_calendar=args.day_calendar, orders=args.orders,
+                                 threads=args.threads)
     if args.scorecard:
-        card = policy.scorecard(args.scorecard, result)
+        card = kpi.score(args.scorecard, result)
         print(card.to_json() if args.json else scorecard_table(card.to_dict()))
     else:
         print(result.to_json() if args.json else kpi_table(result.to_dict()))
@@ -171,10 +172,11 @@ def demo(policy: Policy, tickets_path: Path) -> None:
     at = dt.datetime(2026, 11, 20, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     print(f"\nKPIs of the example tickets by agent at {at:%Y-%m-%d %H:%M} (Asia/Shanghai)")
     if tickets_path.is_file():
-        result = policy.kpi_lines(tickets_path.read_bytes(), at, group_by=["agent"], day_calendar="cn-service")
+        kpi = KpiEngine(policy)
+        result = kpi.compute_lines(tickets_path.read_bytes(), at, group_by=["agent"], day_calendar="cn-service")
         print(kpi_table(result.to_dict()))
         print("\nScorecard agent-monthly (stars at 60/70/80/90 points; CSAT is critical)")
-        print(scorecard_table(policy.scorecard("agent-monthly", result).to_dict()))
+        print(scorecard_table(kpi.score("agent-monthly", result).to_dict()))
     print("\nDouble 11 staffing plan: 3,000,000 orders x 2% contacts, AHT 4m, 80% answered in 20s,")
     print("shrinkage 30%; customers wait 90s on average before hanging up (Erlang A)")
     rows = staffing.plan(3_000_000, 0.02, DOUBLE11_PROFILE, interval=3600, aht=240, answer_time=20,

@@ -46,6 +46,8 @@ from aftersales import (
     Error,
     Policy,
     PolicyError,
+    RefundEngine,
+    SlaEngine,
     SlaMetric,
     __version__,
     format_duration,
@@ -237,7 +239,7 @@ def _run_sla(args: argparse.Namespace) -> None:
     at = parse_instant(args.at) if args.at is not None else dt.datetime.now(dt.timezone.utc)
     policy = _load(Path(args.policy))
     if args.tickets == "-":
-        _evaluate_stream(policy, sys.stdin.buffer, at, args.threads)
+        _evaluate_stream(SlaEngine(policy), sys.stdin.buffer, at, args.threads)
         return
     try:
         # Opened apart from the reading so that only its own errors say "cannot read".
@@ -245,14 +247,14 @@ def _run_sla(args: argparse.Namespace) -> None:
     except OSError as error:
         raise UsageError(f"{args.tickets}: cannot read the tickets: {error.strerror}") from None
     with tickets:
-        _evaluate_stream(policy, tickets, at, args.threads)
+        _evaluate_stream(SlaEngine(policy), tickets, at, args.threads)
 
 
-def _evaluate_stream(policy: Policy, tickets: BinaryIO, at: dt.datetime, threads: int) -> None:
+def _evaluate_stream(engine: SlaEngine, tickets: BinaryIO, at: dt.datetime, threads: int) -> None:
     out = sys.stdout.buffer
     lines_before = 0
     for block in _blocks(tickets):
-        reports = policy.evaluate_sla_lines(block, at, threads).encode()
+        reports = engine.evaluate_lines(block, at, threads).encode()
         if lines_before:
             # Error records count lines from 1 within their block; make them count in the file.
             reports = _ERROR_RECORD.sub(
@@ -277,7 +279,7 @@ def _blocks(stream: BinaryIO) -> Iterator[bytes]:
 
 def _run_route(args: argparse.Namespace) -> None:
     policy = _load(Path(args.policy))
-    router = policy.router()
+    router = Router(policy)
     _staff(router, Path(args.agents))
     name = "<stdin>" if args.tickets == "-" else args.tickets
     tickets = _read_tickets(_read_text(args.tickets, "tickets"), name)
@@ -475,12 +477,12 @@ def _run_refund(args: argparse.Namespace) -> None:
     policy = _load(Path(args.policy))
     if args.requests == "-" or args.requests.endswith(".jsonl"):
         # As bytes: a line that is not UTF-8 is one bad line, with its error record.
-        sys.stdout.write(policy.check_refund_lines(_read_bytes(args.requests, "requests"), args.threads))
+        sys.stdout.write(RefundEngine(policy).check_lines(_read_bytes(args.requests, "requests"), args.threads))
         return
     request = _json(_read_text(args.requests, "requests"), args.requests)
     if not isinstance(request, dict):
         raise UsageError(f"{args.requests}: expected one request object (use a .jsonl file for many)")
-    print(policy.check_refund(request).to_json())
+    print(RefundEngine(policy).check(request).to_json())
 
 
 def _load(path: Path) -> Policy:
@@ -567,9 +569,10 @@ def _demo_sla(policy: Policy, tickets_path: Path) -> None:
     lines = tickets_path.read_text(encoding="utf-8").splitlines()
     tickets = [ticket for ticket in map(json.loads, filter(str.strip, lines)) if ticket["id"] in shown]
     rows = [("ticket", "policy", "metric", "state", "elapsed / target", "due")]
+    sla = SlaEngine(policy)
     look_again = []
     for ticket in tickets:
-        report = policy.evaluate_sla(ticket, at)
+        report = sla.evaluate(ticket, at)
         first = (report.ticket, report.policy or "(none)")
         for metric in report.metrics:
             progress = f"{_clock(metric.elapsed)} / {_clock(metric.target)}"
@@ -590,7 +593,7 @@ def _demo_routing(policy: Policy, tickets_path: Path, agents_path: Path) -> None
     if not tickets_path.is_file() or not agents_path.is_file():
         print(f"  (no example tickets or agents beside {tickets_path.parent.parent.as_posix()})")
         return
-    router = policy.router()
+    router = Router(policy)
     _staff(router, agents_path)
     lines = tickets_path.read_text(encoding="utf-8").splitlines()
     rows = [("ticket", "category", "queue", "agent", "why")]
@@ -695,8 +698,9 @@ def _demo_refunds(policy: Policy) -> None:
         ("the coat, 12-01", "coat", 1, "2026-12-01T09:00:00+08:00", "no_reason"),
         ("the coat as faulty, 11-15", "coat", 1, "2026-11-15T09:00:00+08:00", "quality"),
     ]
+    refunds = RefundEngine(policy)
     for label, line, quantity, at, reason in asks:
-        decision = policy.check_refund(
+        decision = refunds.check(
             {
                 "order": _DEMO_ORDER,
                 "items": [{"line": line, "quantity": quantity, "condition": "intact"}],

@@ -1,4 +1,4 @@
-// SLA evaluation from Python: report objects, and Policy's evaluate_sla methods. Tickets come
+// SLA evaluation from Python: report objects, and the SlaEngine that makes them. Tickets come
 // in as dicts of the SPEC §3 JSON shape, read by the library's ticket reader (ticket_dict.hpp),
 // so a dict is validated exactly like JSON text and its problems carry the same paths.
 
@@ -32,13 +32,21 @@ namespace py = pybind11;
 
 namespace {
 
-SlaReport evaluate(const Policy& policy, py::handle ticket, Instant at) {
+// Stands in for the C++ aftersales::SlaEngine until it lands: the policy, kept alive, whose
+// SLA methods it calls.
+struct SlaEngineShim {
+  std::shared_ptr<const Policy> policy;
+};
+
+SlaEngineShim make_engine(const std::shared_ptr<Policy>& policy) { return {policy}; }
+
+SlaReport evaluate(const SlaEngineShim& engine, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return policy.evaluate_sla(read, at);
+  return engine.policy->evaluate_sla(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, Instant at, unsigned threads) {
+std::vector<SlaReport> evaluate_many(const SlaEngineShim& engine, py::handle tickets, Instant at, unsigned threads) {
   std::vector<SlaReport> reports;
   for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
     reports.resize(begin + chunk.size());
@@ -48,7 +56,7 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
         return;  // an earlier ticket failed: this one's report will never be seen
       }
       try {
-        reports[i] = policy.evaluate_sla(chunk[j], at);
+        reports[i] = engine.policy->evaluate_sla(chunk[j], at);
       } catch (const InputError&) {
         failure.record(i, std::current_exception());
       }
@@ -57,11 +65,11 @@ std::vector<SlaReport> evaluate_many(const Policy& policy, py::handle tickets, I
   return reports;
 }
 
-std::string evaluate_lines(const Policy& policy, py::handle jsonl, Instant at, unsigned threads) {
+std::string evaluate_lines(const SlaEngineShim& engine, py::handle jsonl, Instant at, unsigned threads) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
-  const std::string_view text = json_lines_text(jsonl, "evaluate_sla_lines");
+  const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return policy.evaluate_sla_lines(text, at, threads);
+  return engine.policy->evaluate_sla_lines(text, at, threads);
 }
 
 py::object to_dict(const SlaReport& report) {
@@ -150,22 +158,23 @@ void bind_report(py::module_& m) {
       .def("__repr__", &report_repr);
 }
 
-void bind_policy_methods(py::module_& m) {
-  // Policy is bound in policy.cpp; its SLA methods are added here, with the rest of the SLA surface.
-  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
-  policy
-      .def("evaluate_sla", &evaluate, py::arg("ticket"), py::arg("at"),
+void bind_engine(py::module_& m) {
+  py::class_<SlaEngineShim>(m, "SlaEngine",
+                            "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
+                            "share it freely across threads.")
+      .def(py::init(&make_engine), py::arg("policy"))
+      .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"),
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
            "text, epoch milliseconds or aware datetimes) as of the aware datetime `at`; events "
            "after `at` are ignored. Raises InputError naming the path of a problem in the "
            "ticket, or if `at` is before the ticket was created.")
-      .def("evaluate_sla_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
-           "evaluate_sla for each ticket dict, or each ticket of a TicketBatch (read once, "
+      .def("evaluate_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           "evaluate for each ticket dict, or each ticket of a TicketBatch (read once, "
            "evaluated without reading dicts again), on up to `threads` threads (0: one per "
            "core) with the GIL released; reports in input order. Raises for the first ticket "
            "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
-      .def("evaluate_sla_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
-           "evaluate_sla over JSON Lines (str or bytes): one ticket per line in, one report "
+      .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
+           "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped. A bad line gives "
            "{\"line\": N, \"error\": \"...\"} (N from 1) and the batch goes on. Runs on up to "
            "`threads` threads with the GIL released.");
@@ -177,7 +186,7 @@ void bind_sla(py::module_& m) {
   bind_metric(m);
   bind_escalation(m);
   bind_report(m);
-  bind_policy_methods(m);
+  bind_engine(m);
 }
 
 }  // namespace aftersales::python

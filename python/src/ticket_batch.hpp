@@ -24,11 +24,13 @@
 
 namespace aftersales::python {
 
-/// The ticket of a batch that failed first in input order (not first in time: threads race).
+/// The item of a batch that failed first in input order (not first in time: threads race).
 /// Safe to record from many threads.
 class FirstFailure {
  public:
-  explicit FirstFailure(std::size_t count) : count_(count), index_(count) {}
+  /// `items` names the batch in the paths of the error raised: "tickets" gives `tickets[7]...`.
+  explicit FirstFailure(std::size_t count, std::string_view items = "tickets")
+      : count_(count), items_(items), index_(count) {}
 
   [[nodiscard]] bool any() const { return index_.load(std::memory_order_relaxed) < count_; }
   [[nodiscard]] bool any_before(std::size_t index) const { return index_.load(std::memory_order_relaxed) < index; }
@@ -38,7 +40,7 @@ class FirstFailure {
   /// Keeps `error` (an InputError) if ticket `index` comes before the failure kept so far.
   void record(std::size_t index, std::exception_ptr error);
 
-  /// Re-raises the failure, if any, with the ticket's place in front of its paths.
+  /// Re-raises the failure, if any, with the item's place in front of its paths.
   void rethrow() const;
 
   /// Re-raises the failure, if any, for a ticket read from the text line `place` ("line 8"):
@@ -47,6 +49,7 @@ class FirstFailure {
 
  private:
   std::size_t count_;
+  std::string_view items_;
   std::atomic<std::size_t> index_;
   std::mutex mutex_;
   std::exception_ptr error_;
