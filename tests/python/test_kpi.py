@@ -5,6 +5,7 @@ Wed 11th - Fri 13th November 2026); the sums are repeated where a value is check
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 from pathlib import Path
@@ -241,6 +242,22 @@ def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path
                  "--max-occupancy", "0.85", "--shrinkage", "0.3"]) == 0
     assert capsys.readouterr().out.splitlines()[1].split()[:3] == ["14", "20", "10.0"]
     assert main(["staffing", "--orders", "1000"]) == 2
+
+
+def test_cli_kpi_reads_standard_input_for_a_dash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # `-` reads the tickets from standard input, as `sla` and `route` do (was a missing file).
+    policy_path = tmp_path / "policy.json"
+    policy_path.write_text(json.dumps(POLICY))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("\n".join(json.dumps(t) for t in TICKETS))
+    argv = ["kpi", "--policy", str(policy_path), "--at", "2026-11-13T12:00:00+08:00", "--by", "agent", "--json"]
+    assert main([*argv, str(tickets)]) == 0
+    from_file = capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(tickets.read_bytes())))
+    assert main([*argv, "-"]) == 0
+    assert capsys.readouterr().out == from_file
 
 
 def test_dicts_read_directly_equal_json_lines(example_policy_path: Path) -> None:

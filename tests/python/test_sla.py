@@ -508,7 +508,7 @@ class TestCommandLine:
     def test_error_records_count_lines_across_blocks(
         self, capsys: pytest.CaptureFixture[str], policy_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(cli, "_BLOCK_BYTES", 50)  # a block or two per line
+        monkeypatch.setattr("aftersales.cli.sla._BLOCK_BYTES", 50)  # a block or two per line
         tickets = write_jsonl(tmp_path / "t.jsonl", ["{", json.dumps(VIP_TICKET), "", "[]", json.dumps(VIP_TICKET), "x"])
         status, lines, _ = self.run(capsys, "sla", "--policy", str(policy_file), str(tickets), "--at", "2026-11-11T01:00:00Z")
         assert status == 0
