@@ -35,7 +35,7 @@ extern "C" {
 #endif
 
 /* ---------------------------------------------------------------------------------------- */
-/* Status codes and errors                                                                   */
+/* Status codes and errors                                                                    */
 /* ---------------------------------------------------------------------------------------- */
 
 /**
@@ -104,12 +104,16 @@ AFTERSALES_EXPORT int aftersales_version_number(void);
 /* Policies                                                                                   */
 /* ---------------------------------------------------------------------------------------- */
 
-/**
- * A loaded, validated and compiled policy document.
+/*
+ * A policy document (docs/policy.md): its calendars and its SLA, routing, refund and KPI
+ * sections, read once, validated and compiled. Every call below that applies rules takes a
+ * policy handle.
  *
  * Thread-safety: immutable; one handle may be used from many threads at once. Only freeing it
  * must not overlap other calls on the same handle.
  */
+
+/** A loaded, validated and compiled policy document. */
 typedef struct aftersales_policy aftersales_policy;
 
 /**
@@ -141,12 +145,17 @@ AFTERSALES_EXPORT void aftersales_policy_free(aftersales_policy *policy);
 /* Calendars                                                                                  */
 /* ---------------------------------------------------------------------------------------- */
 
-/**
- * A business-hours calendar of a policy (SPEC section 2). It keeps its own schedule alive: it
- * stays valid after the policy it came from is freed, so the two may be freed in any order.
+/*
+ * Business hours (SPEC section 2, docs/calendars.md): whether a calendar is open, when it opens
+ * next, and arithmetic in open time. Instants and durations are milliseconds.
  *
  * Thread-safety: immutable; one handle may be used from many threads at once. Only freeing it
  * must not overlap other calls on the same handle.
+ */
+
+/**
+ * A business-hours calendar of a policy (SPEC section 2). It keeps its own schedule alive: it
+ * stays valid after the policy it came from is freed, so the two may be freed in any order.
  */
 typedef struct aftersales_calendar aftersales_calendar;
 
@@ -263,18 +272,23 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *pol
                                                     char **out_jsonl);
 
 /* ---------------------------------------------------------------------------------------- */
-/* Routing (SPEC §5)                                                                          */
+/* Routing                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Routing tickets to agents (SPEC section 5, docs/routing.md). Agents, tickets and decisions are
+ * the JSON shapes of SPEC sections 5 and 3; a decision is
+ *   {"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}
+ * exactly as the C++ RoutingDecision::to_json() gives it.
+ *
+ * Thread-safety: a router is internally synchronised. Any number of threads may call any of
+ * these functions on one router at the same time; each call is atomic, and a call that fails
+ * leaves the router as it was.
+ */
 
 /**
  * A router: a policy's agents with their load, the tickets waiting in its queues, the
- * round-robin cursors and the customers' last agents. Agents, tickets and decisions are the
- * JSON shapes of SPEC §5 and §3; a decision is
- * {"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}.
- *
- * Thread-safety: internally synchronised. Any number of threads may call any of these
- * functions on one router at the same time; each call is atomic, and a call that fails leaves
- * the router as it was.
+ * round-robin cursors and the customers' last agents.
  */
 typedef struct aftersales_router aftersales_router;
 
@@ -385,6 +399,8 @@ AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char
  */
 AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy, const char *snapshot_json,
                                                 size_t len, aftersales_router **out);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Refunds                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
 
@@ -434,6 +450,8 @@ AFTERSALES_EXPORT int aftersales_refund_check(const aftersales_policy *policy,
 AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *policy,
                                                     const char *requests_jsonl, size_t len,
                                                     unsigned threads, char **out_jsonl);
+
+/* ---------------------------------------------------------------------------------------- */
 /* KPIs and scorecards                                                                        */
 /* ---------------------------------------------------------------------------------------- */
 
@@ -445,6 +463,9 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  * the calendar whose time zone days are counted in (UTC without it); `orders` feeds
  * complaint_rate; `rank_within` is read by the scorecard call only. Results are the JSON of
  * docs/kpi.md, the same text Python's to_dict() gives.
+ *
+ * Thread-safety: the policy is only read; any number of these calls may share one policy
+ * handle, from any threads. An accumulator is used by one thread at a time.
  */
 
 /**
@@ -537,6 +558,13 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_result(const aftersales_kpi_acc
 /* Staffing                                                                                   */
 /* ---------------------------------------------------------------------------------------- */
 
+/*
+ * How many agents a queue needs (docs/staffing.md): Erlang C, and Erlang A where customers
+ * abandon. Plain numbers in, a plain struct out; no policy is involved.
+ *
+ * Thread-safety: pure functions; call them from any threads.
+ */
+
 /**
  * How a queue performs with `agents` agents (docs/staffing.md). A plain result that the caller
  * allocates and the calls below fill; its layout is fixed for this major version (a new field
@@ -559,33 +587,40 @@ typedef struct aftersales_staffing_result {
  * @return AFTERSALES_OK; AFTERSALES_EINPUT for a negative or non-finite load, a non-positive
  *         interval or handle time, negative agents; AFTERSALES_EINVALID_ARGUMENT if `out` is NULL.
  */
-AFTERSALES_EXPORT int aftersales_erlang_c(double contacts, double interval_s, double aht_s, int agents,
-                                          double answer_time_s, aftersales_staffing_result *out);
+AFTERSALES_EXPORT int aftersales_staffing_erlang_c(double contacts, double interval_s, double aht_s, int agents,
+                                                   double answer_time_s, aftersales_staffing_result *out);
 
 /**
  * The fewest agents for which Erlang C answers `service_level` (0-1, exclusive) of contacts
  * within `answer_time_s` with occupancy at most `max_occupancy` (0-1]; `scheduled` grosses the
  * count up for `shrinkage` [0-1).
- * @return as aftersales_erlang_c, and AFTERSALES_EINPUT for a goal outside its range.
+ * @return as aftersales_staffing_erlang_c, and AFTERSALES_EINPUT for a goal outside its range.
  */
-AFTERSALES_EXPORT int aftersales_erlang_c_required(double contacts, double interval_s, double aht_s,
-                                                   double answer_time_s, double service_level,
-                                                   double max_occupancy, double shrinkage,
-                                                   aftersales_staffing_result *out);
+AFTERSALES_EXPORT int aftersales_staffing_erlang_c_required(double contacts, double interval_s, double aht_s,
+                                                            double answer_time_s, double service_level,
+                                                            double max_occupancy, double shrinkage,
+                                                            aftersales_staffing_result *out);
 
 /** Erlang A (customers abandon after a mean patience of `patience_s` > 0 seconds). */
-AFTERSALES_EXPORT int aftersales_erlang_a(double contacts, double interval_s, double aht_s, double patience_s,
-                                          int agents, double answer_time_s, aftersales_staffing_result *out);
+AFTERSALES_EXPORT int aftersales_staffing_erlang_a(double contacts, double interval_s, double aht_s, double patience_s,
+                                                   int agents, double answer_time_s, aftersales_staffing_result *out);
 
-/** The fewest agents meeting the goal under Erlang A; as aftersales_erlang_c_required. */
-AFTERSALES_EXPORT int aftersales_erlang_a_required(double contacts, double interval_s, double aht_s,
-                                                   double patience_s, double answer_time_s,
-                                                   double service_level, double max_occupancy,
-                                                   double shrinkage, aftersales_staffing_result *out);
+/** The fewest agents meeting the goal under Erlang A; as aftersales_staffing_erlang_c_required. */
+AFTERSALES_EXPORT int aftersales_staffing_erlang_a_required(double contacts, double interval_s, double aht_s,
+                                                            double patience_s, double answer_time_s,
+                                                            double service_level, double max_occupancy,
+                                                            double shrinkage, aftersales_staffing_result *out);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
+
+/*
+ * What the library logs (docs/c-api.md, "Logging"): nothing by default; a level and a callback
+ * set for the whole process.
+ *
+ * Thread-safety: every function here may be called from any thread.
+ */
 
 /** Log levels, in increasing severity; AFTERSALES_LOG_OFF (the default) silences everything.
  *  The values equal those of aftersales::LogLevel. */

@@ -1,4 +1,4 @@
-// C ABI shims for KPIs, scorecards and staffing: argument checks and conversions only.
+// C ABI shims for KPIs and scorecards: argument checks and conversions only.
 
 #include "capi_support.hpp"
 
@@ -25,11 +25,9 @@ aftersales::KpiAccumulator& accumulator_of(const aftersales_kpi_accumulator* acc
   return *unwrap(accumulator, name);
 }
 
-void fill(const aftersales::StaffingResult& r, aftersales_staffing_result* out) {
-  *out = {r.agents, r.scheduled, r.traffic, r.service_level, r.probability_wait, r.asa_s, r.occupancy, r.abandonment};
-}
-
 }  // namespace
+
+extern "C" {
 
 int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_jsonl, size_t len, int64_t at_ms,
                            const char* options_json, unsigned threads, char** out_json) {
@@ -112,36 +110,4 @@ int aftersales_kpi_accumulator_result(const aftersales_kpi_accumulator* accumula
   });
 }
 
-int aftersales_erlang_c(double contacts, double interval_s, double aht_s, int agents, double answer_time_s,
-                        aftersales_staffing_result* out) {
-  return guarded([&] {
-    fill(aftersales::erlang_c({contacts, interval_s, aht_s}, agents, answer_time_s), non_null(out, "out"));
-  });
-}
-
-int aftersales_erlang_c_required(double contacts, double interval_s, double aht_s, double answer_time_s,
-                                 double service_level, double max_occupancy, double shrinkage,
-                                 aftersales_staffing_result* out) {
-  return guarded([&] {
-    fill(aftersales::erlang_c_required({contacts, interval_s, aht_s},
-                                       {answer_time_s, service_level, max_occupancy, shrinkage}),
-         non_null(out, "out"));
-  });
-}
-
-int aftersales_erlang_a(double contacts, double interval_s, double aht_s, double patience_s, int agents,
-                        double answer_time_s, aftersales_staffing_result* out) {
-  return guarded([&] {
-    fill(aftersales::erlang_a({contacts, interval_s, aht_s, patience_s}, agents, answer_time_s), non_null(out, "out"));
-  });
-}
-
-int aftersales_erlang_a_required(double contacts, double interval_s, double aht_s, double patience_s,
-                                 double answer_time_s, double service_level, double max_occupancy, double shrinkage,
-                                 aftersales_staffing_result* out) {
-  return guarded([&] {
-    fill(aftersales::erlang_a_required({contacts, interval_s, aht_s, patience_s},
-                                       {answer_time_s, service_level, max_occupancy, shrinkage}),
-         non_null(out, "out"));
-  });
-}
+}  // extern "C"

@@ -6,6 +6,7 @@
 #include <aftersales/routing.hpp>
 
 #include "detail/json_writer.hpp"
+#include "routing/agent_json.hpp"
 
 #include <memory>
 #include <string>
@@ -29,9 +30,11 @@ aftersales::Router& router_of(aftersales_router* router) { return *unwrap(router
 std::string_view text_of(const char* text, std::size_t len, const char* name) { return {non_null(text, name), len}; }
 
 std::string json_array(const std::vector<aftersales::RoutingDecision>& decisions) {
-  std::string text = "[";
-  for (const auto& decision : decisions) text += (text.size() > 1 ? "," : "") + decision.to_json();
-  return text + "]";
+  aftersales::detail::JsonWriter out;
+  out.begin_array();
+  for (const auto& decision : decisions) aftersales::detail::write_decision(out, decision);
+  out.end_array();
+  return out.take();
 }
 
 std::string json_strings(const std::vector<std::string>& ids) {

@@ -207,4 +207,6 @@ std::string_view json_lines_text(py::handle jsonl, std::string_view caller) {
   return {data, static_cast<std::size_t>(size)};
 }
 
+py::object json_loads(std::string_view text) { return py::module_::import("json").attr("loads")(text); }
+
 }  // namespace aftersales::python

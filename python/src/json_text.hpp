@@ -28,4 +28,14 @@ void append_json(std::string& out, pybind11::handle value, std::string_view name
 /// ("events", "[2]") -> "events[2]"; either may be empty.
 [[nodiscard]] std::string join_path(std::string_view head, const std::string& tail);
 
+/// The Python value of JSON text, as json.loads gives it.
+[[nodiscard]] pybind11::object json_loads(std::string_view text);
+
+/// `to_dict()` of a result that writes itself as JSON: json.loads(result.to_json()), so the
+/// dict and the JSON text every other surface gives cannot drift apart.
+template <class Result>
+[[nodiscard]] pybind11::object to_dict(const Result& result) {
+  return json_loads(result.to_json());
+}
+
 }  // namespace aftersales::python

@@ -3,6 +3,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "json_text.hpp"
 #include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
@@ -48,8 +49,6 @@ KpiOrders orders_of(const py::object& orders) {
   }
   return result;
 }
-
-py::object json_loads(const std::string& text) { return py::module_::import("json").attr("loads")(text); }
 
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
 // counted on up to `threads` threads without the GIL, one accumulator per slice, merged in order.
@@ -135,7 +134,7 @@ void bind_results(py::module_& m) {
           "One metric of the group with `key` (e.g. {'agent': 'A-7'}) by its scorecard name "
           "('csat', 'first_response_s.p50', 'sla.resolution.rate'); None when it has no data.")
       .def("to_json", &KpiResult::to_json, "The result as JSON text, as the C ABI gives it.")
-      .def("to_dict", [](const KpiResult& r) { return json_loads(r.to_json()); }, "json.loads(self.to_json()).")
+      .def("to_dict", &to_dict<KpiResult>, "json.loads(self.to_json()).")
       .def("to_pandas", [](const KpiResult& r) { return frame("kpi_frame", r.to_json()); },
            "A pandas DataFrame, one row per group, the key as the index and nested metrics "
            "flattened ('first_response_s.p50', 'sla.resolution.rate'). Imports pandas.")
@@ -149,7 +148,7 @@ void bind_results(py::module_& m) {
       .def_property_readonly("rows", [](const ScorecardResult& r) -> py::object { return json_loads(r.to_json())["rows"]; },
                              "One dict per KPI group: key, score (0-100 or None), stars, rank, metrics.")
       .def("to_json", &ScorecardResult::to_json)
-      .def("to_dict", [](const ScorecardResult& r) { return json_loads(r.to_json()); })
+      .def("to_dict", &to_dict<ScorecardResult>)
       .def("to_pandas", [](const ScorecardResult& r) { return frame("scorecard_frame", r.to_json()); },
            "A pandas DataFrame, one row per group. Imports pandas.")
       .def("__repr__", [](const ScorecardResult& r) {

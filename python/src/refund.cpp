@@ -98,10 +98,6 @@ std::string check_lines(const RefundEngineShim& engine, const std::string& jsonl
   return engine.policy->check_refund_lines(jsonl, threads);
 }
 
-py::object to_dict(const RefundDecision& decision) {
-  return py::module_::import("json").attr("loads")(decision.to_json());
-}
-
 std::string decision_repr(const RefundDecision& d) {
   return std::string("<aftersales.RefundDecision eligible=") + (d.eligible ? "True" : "False") + " resolution=" +
          (d.resolution ? std::string(to_string(*d.resolution)) : std::string("None")) + " total=" +
@@ -173,7 +169,7 @@ void bind_decision(py::module_& m) {
       .def_readonly("policy", &RefundDecision::policy)
       .def_readonly("reasons", &RefundDecision::reasons)
       .def("to_json", &RefundDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
-      .def("to_dict", &to_dict, "json.loads(self.to_json()).")
+      .def("to_dict", &to_dict<RefundDecision>, "json.loads(self.to_json()).")
       .def("__repr__", &decision_repr);
 }
 

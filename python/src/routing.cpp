@@ -60,10 +60,6 @@ std::shared_ptr<Router> restore(const std::shared_ptr<Policy>& policy, std::stri
   return std::make_shared<Router>(Router::restore(policy, snapshot));
 }
 
-py::object to_dict(const RoutingDecision& decision) {
-  return py::module_::import("json").attr("loads")(decision.to_json());
-}
-
 std::string decision_repr(const RoutingDecision& d) {
   return "<aftersales.RoutingDecision ticket=" + py::repr(py::str(d.ticket)).cast<std::string>() +
          " queue=" + py::repr(py::str(d.queue)).cast<std::string>() +
@@ -85,7 +81,7 @@ void bind_decision(py::module_& m) {
       .def_readonly("waiting", &RoutingDecision::waiting, "No agent was eligible: the ticket waits in `queue`.")
       .def_readonly("reasons", &RoutingDecision::reasons, "The decision explained, for a support lead.")
       .def("to_json", &RoutingDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
-      .def("to_dict", &to_dict, "json.loads(self.to_json()).")
+      .def("to_dict", &to_dict<RoutingDecision>, "json.loads(self.to_json()).")
       .def("__repr__", &decision_repr);
 }
 

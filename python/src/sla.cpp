@@ -72,10 +72,6 @@ std::string evaluate_lines(const SlaEngineShim& engine, py::handle jsonl, Instan
   return engine.policy->evaluate_sla_lines(text, at, threads);
 }
 
-py::object to_dict(const SlaReport& report) {
-  return py::module_::import("json").attr("loads")(report.to_json());
-}
-
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
   if (escalation.to.empty()) {
     return std::nullopt;
@@ -154,7 +150,7 @@ void bind_report(py::module_& m) {
                     "The earliest later instant at which a state or escalation changes by "
                     "itself, or None: when to evaluate again if no event arrives.")
       .def("to_json", &SlaReport::to_json, "The report as JSON text (SPEC §4), as the C++ and C APIs give it.")
-      .def("to_dict", &to_dict, "json.loads(self.to_json()).")
+      .def("to_dict", &to_dict<SlaReport>, "json.loads(self.to_json()).")
       .def("__repr__", &report_repr);
 }
 

@@ -125,6 +125,25 @@ boost::json::value parse_input(std::string_view json, std::string_view title, Pr
   return std::move(*document);
 }
 
+void write_decision(JsonWriter& out, const RoutingDecision& decision) {
+  out.begin_object();
+  out.key("ticket").value(decision.ticket);
+  out.key("queue").value(decision.queue);
+  out.key("rule");
+  if (decision.rule) out.value(*decision.rule);
+  else out.null();
+  out.key("agent");
+  if (decision.agent) out.value(*decision.agent);
+  else out.null();
+  out.key("bot").boolean(decision.bot);
+  out.key("priority").value(to_string(decision.priority));
+  out.key("waiting").boolean(decision.waiting);
+  out.key("reasons").begin_array();
+  for (const auto& reason : decision.reasons) out.value(reason);
+  out.end_array();
+  out.end_object();
+}
+
 }  // namespace detail
 
 Agent Agent::from_json(std::string_view json) {
@@ -172,22 +191,7 @@ std::string Agent::to_json() const {
 
 std::string RoutingDecision::to_json() const {
   detail::JsonWriter out;
-  out.begin_object();
-  out.key("ticket").value(ticket);
-  out.key("queue").value(queue);
-  out.key("rule");
-  if (rule) out.value(*rule);
-  else out.null();
-  out.key("agent");
-  if (agent) out.value(*agent);
-  else out.null();
-  out.key("bot").boolean(bot);
-  out.key("priority").value(to_string(priority));
-  out.key("waiting").boolean(waiting);
-  out.key("reasons").begin_array();
-  for (const auto& reason : reasons) out.value(reason);
-  out.end_array();
-  out.end_object();
+  detail::write_decision(out, *this);
   return out.take();
 }
 

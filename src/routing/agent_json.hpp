@@ -1,5 +1,6 @@
 #pragma once
-// Agents as JSON, shared by Agent::from_json and the router's snapshots.
+// Agents and routing decisions as JSON, shared by their to_json, the router's snapshots and
+// the C ABI's arrays of decisions.
 
 #include <aftersales/routing.hpp>
 
@@ -21,6 +22,9 @@ std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::str
 
 /// Writes the members of an agent object (the caller opens and closes it).
 void write_agent_members(JsonWriter& out, const Agent& agent);
+
+/// Writes a decision as one JSON object, the text of RoutingDecision::to_json().
+void write_decision(JsonWriter& out, const RoutingDecision& decision);
 
 /// Parses a whole JSON document for a run-time input, throwing InputError under `title`.
 boost::json::value parse_input(std::string_view json, std::string_view title, Problems& problems,

@@ -10,9 +10,6 @@
 
 #include "harness.h"
 
-/* `text` is not NULL and contains `fragment`. */
-#define CHECK_HAS(text, fragment) CHECK((text) != NULL && strstr((text), (fragment)) != NULL)
-
 static const char policy_json[] =
     "{\"schema_version\": 1, \"refunds\": {\"policies\": [{\"id\": \"cn\", \"timezone\": \"Asia/Shanghai\","
     " \"reasons\": {\"no_reason\": {\"windows\": {\"return_refund\": \"7d\"}, \"from\": \"delivered\","
@@ -144,6 +141,5 @@ int main(void) {
     test_partly_refused(policy);
   }
   aftersales_policy_free(policy);
-  printf("%d passed, %d failed\n", passed, failed);
-  return failed == 0 ? 0 : 1;
+  return finish();
 }

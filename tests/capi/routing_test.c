@@ -9,18 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int passes;
-static int failures;
-
-static void expect(int ok, const char *what, int line) {
-  if (ok) {
-    ++passes;
-  } else {
-    ++failures;
-    fprintf(stderr, "routing_test.c:%d: FAILED: %s (last error: \"%s\")\n", line, what, aftersales_last_error());
-  }
-}
-#define EXPECT(cond) expect((cond) != 0, #cond, __LINE__)
+#include "harness.h"
 
 /* `text` contains `fragment`; frees `text` (the library's JSON). */
 static int contains_and_free(char *text, const char *fragment) {
@@ -57,56 +46,55 @@ int main(void) {
                    " \"category\": \"after_sales/return\"}";
   int withdrawn = -1;
 
-  EXPECT(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
-  EXPECT(aftersales_router_new(policy, &router) == AFTERSALES_OK);
+  CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
+  CHECK(aftersales_router_new(policy, &router) == AFTERSALES_OK);
   aftersales_policy_free(policy); /* the router keeps its own reference */
 
-  EXPECT(aftersales_router_upsert_agent(router, agent, strlen(agent)) == AFTERSALES_OK);
-  EXPECT(aftersales_router_upsert_agent(router, bad_agent, strlen(bad_agent)) == AFTERSALES_EINPUT);
-  EXPECT(strstr(aftersales_last_error(), "queues[0]: no queue \"nowhere\"") != NULL);
+  CHECK(aftersales_router_upsert_agent(router, agent, strlen(agent)) == AFTERSALES_OK);
+  CHECK(aftersales_router_upsert_agent(router, bad_agent, strlen(bad_agent)) == AFTERSALES_EINPUT);
+  CHECK(strstr(aftersales_last_error(), "queues[0]: no queue \"nowhere\"") != NULL);
 
   /* T-1 takes A-1's one chat place; T-2 waits. */
-  EXPECT(route(router, t1, t0, &out) == AFTERSALES_OK);
-  EXPECT(contains_and_free(out, "\"ticket\":\"T-1\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
-  EXPECT(route(router, t2, t0, &out) == AFTERSALES_OK);
-  EXPECT(contains_and_free(out, "\"agent\":null,\"bot\":false,\"priority\":\"normal\",\"waiting\":true"));
-  EXPECT(route(router, t1, t0, &out) == AFTERSALES_EINPUT);
-  EXPECT(out == NULL);
-  EXPECT(strstr(aftersales_last_error(), "already assigned to A-1") != NULL);
+  CHECK(route(router, t1, t0, &out) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "\"ticket\":\"T-1\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
+  CHECK(route(router, t2, t0, &out) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "\"agent\":null,\"bot\":false,\"priority\":\"normal\",\"waiting\":true"));
+  CHECK(route(router, t1, t0, &out) == AFTERSALES_EINPUT);
+  CHECK(out == NULL);
+  CHECK(strstr(aftersales_last_error(), "already assigned to A-1") != NULL);
 
   /* A snapshot restored into a second router continues the same way. */
-  EXPECT(aftersales_router_snapshot(router, &out) == AFTERSALES_OK);
+  CHECK(aftersales_router_snapshot(router, &out) == AFTERSALES_OK);
   /* JSON Lines, version 2: the header line first. */
-  EXPECT(strncmp(out, "{\"format\":\"aftersales.router\",\"version\":2,", 42) == 0);
-  EXPECT(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
-  EXPECT(aftersales_router_restore(policy, out, strlen(out), &restored) == AFTERSALES_OK);
+  CHECK(strncmp(out, "{\"format\":\"aftersales.router\",\"version\":2,", 42) == 0);
+  CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
+  CHECK(aftersales_router_restore(policy, out, strlen(out), &restored) == AFTERSALES_OK);
   aftersales_free(out);
   aftersales_policy_free(policy);
 
   /* Releasing T-1 and dispatching a minute later gives A-1 the waiting T-2. */
-  EXPECT(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_OK);
-  EXPECT(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_ENOT_FOUND);
-  EXPECT(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
-  EXPECT(contains_and_free(out, "[{\"ticket\":\"T-2\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
-  EXPECT(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
-  EXPECT(contains_and_free(out, "[]"));
+  CHECK(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_OK);
+  CHECK(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_ENOT_FOUND);
+  CHECK(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "[{\"ticket\":\"T-2\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
+  CHECK(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "[]"));
   aftersales_router_free(restored);
 
   /* Status, withdrawal, removal on the first router. */
-  EXPECT(aftersales_router_set_status(router, "A-1", "away") == AFTERSALES_OK);
-  EXPECT(aftersales_router_set_status(router, "A-1", "asleep") == AFTERSALES_EINPUT);
-  EXPECT(aftersales_router_set_status(router, "A-9", "online") == AFTERSALES_ENOT_FOUND);
-  EXPECT(aftersales_router_withdraw(router, "T-2", &withdrawn) == AFTERSALES_OK && withdrawn == 1);
-  EXPECT(aftersales_router_remove_agent(router, "A-1", &out) == AFTERSALES_OK);
-  EXPECT(contains_and_free(out, "[\"T-1\"]"));
+  CHECK(aftersales_router_set_status(router, "A-1", "away") == AFTERSALES_OK);
+  CHECK(aftersales_router_set_status(router, "A-1", "asleep") == AFTERSALES_EINPUT);
+  CHECK(aftersales_router_set_status(router, "A-9", "online") == AFTERSALES_ENOT_FOUND);
+  CHECK(aftersales_router_withdraw(router, "T-2", &withdrawn) == AFTERSALES_OK && withdrawn == 1);
+  CHECK(aftersales_router_remove_agent(router, "A-1", &out) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "[\"T-1\"]"));
 
   /* Bad handles and pointers. */
-  EXPECT(aftersales_router_route(NULL, t1, strlen(t1), t0, &out) == AFTERSALES_EINVALID_ARGUMENT);
-  EXPECT(aftersales_router_snapshot(router, NULL) == AFTERSALES_EINVALID_ARGUMENT);
-  EXPECT(aftersales_router_restore(NULL, "{}", 2, &restored) == AFTERSALES_EINVALID_ARGUMENT && restored == NULL);
+  CHECK(aftersales_router_route(NULL, t1, strlen(t1), t0, &out) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_router_snapshot(router, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_router_restore(NULL, "{}", 2, &restored) == AFTERSALES_EINVALID_ARGUMENT && restored == NULL);
 
   aftersales_router_free(router);
   aftersales_router_free(NULL);
-  printf("%d passed, %d failed\n", passes, failures);
-  return failures == 0 ? 0 : 1;
+  return finish();
 }

@@ -3,20 +3,28 @@
 // format_instant so that a failure prints readable times, and durations through their
 // millisecond counts.
 
+#include <aftersales/aftersales.hpp>
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/values.hpp>
 
 #include <gtest/gtest.h>
+#include <date/tz.h>
 
 #include "test_support.hpp"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <random>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
+
+#include "calendar/calendar_data.hpp"
 
 namespace {
 
@@ -418,6 +426,152 @@ TEST(CalendarDst, BerlinAmbiguousStartIsTheEarlierInstant) {
   EXPECT_EQ(open_ms(c, berlin_fall), ms(2h + 30min));
 }
 
+// ---- UTC year boundaries and the ends of the supported range -------------------------------
+
+TEST(CalendarRange, OvernightShiftSplitAtTheUtcNewYear) {
+  // UTC 22:00-06:00 daily: Thu 2026-12-31 22:00 -> Fri 2027-01-01 06:00 is one shift, stored
+  // as two pieces (one per UTC year block) that must behave as one.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {"daily": ["22:00-06:00"]}})");
+  EXPECT_TRUE(c.is_open(at("2026-12-31T23:59:59.999Z")));
+  EXPECT_TRUE(c.is_open(at("2027-01-01T00:00:00Z")));
+  EXPECT_EQ(utc(c.next_open(at("2026-12-31T21:00:00Z"))), "2026-12-31T22:00:00Z");
+  // 1 h left in 2026, then 1 h of 2027.
+  EXPECT_EQ(utc(c.add(at("2026-12-31T23:00:00Z"), 2h)), "2027-01-01T01:00:00Z");
+  // Exactly the 2026 piece: lands on the new year, which is inside the shift.
+  EXPECT_EQ(utc(c.add(at("2026-12-31T23:00:00Z"), 1h)), "2027-01-01T00:00:00Z");
+  // The whole 8 h shift lands on its end; 1 ms more starts the next shift (Jan 1 22:00).
+  EXPECT_EQ(utc(c.add(at("2026-12-31T21:00:00Z"), 8h)), "2027-01-01T06:00:00Z");
+  EXPECT_EQ(utc(c.add(at("2026-12-31T21:00:00Z"), 8h + 1ms)), "2027-01-01T22:00:00.001Z");
+  // 21:00 -> 07:00 covers exactly the 8 h shift.
+  EXPECT_EQ(ms(c.between(at("2026-12-31T21:00:00Z"), at("2027-01-01T07:00:00Z"))), ms(8h));
+}
+
+TEST(CalendarRange, FirstSupportedDayEastOfUtc) {
+  // Tokyo is UTC+9 (no DST in 1970). Daily 09:00-18:00 JST = 00:00-09:00Z: the very first
+  // supported instant is open.
+  Calendar tokyo = make_calendar(R"({"timezone": "Asia/Tokyo", "hours": {"daily": ["09:00-18:00"]}})");
+  EXPECT_TRUE(tokyo.is_open(min_instant));
+  EXPECT_EQ(utc(tokyo.next_open(min_instant)), "1970-01-01T00:00:00Z");
+  EXPECT_EQ(ms(tokyo.between(min_instant, at("1970-01-01T12:00:00Z"))), ms(9h));
+  EXPECT_EQ(utc(tokyo.next_open(at("1970-01-01T09:00:00Z"))), "1970-01-02T00:00:00Z");
+
+  // Overnight 20:00-10:00 JST: the shift of local 1969-12-31 (a date before the supported
+  // years) runs 1969-12-31T11:00Z -> 1970-01-01T01:00Z, so 1 h of it is in range; the next
+  // shift starts 1970-01-01 20:00 JST = 11:00Z. [00:00Z, 12:00Z) holds 1 h + 1 h.
+  Calendar night = make_calendar(R"({"timezone": "Asia/Tokyo", "hours": {"daily": ["20:00-10:00"]}})");
+  EXPECT_TRUE(night.is_open(min_instant));
+  EXPECT_EQ(ms(night.between(min_instant, at("1970-01-01T12:00:00Z"))), ms(2h));
+
+  // Kathmandu was UTC+05:30 in 1970: 00:00-08:00 local = 1969-12-31T18:30Z -> 1970-01-01T02:30Z.
+  Calendar ktm = make_calendar(R"({"timezone": "Asia/Kathmandu", "hours": {"daily": ["00:00-08:00"]}})");
+  EXPECT_EQ(ms(ktm.between(min_instant, at("1970-01-01T12:00:00Z"))), ms(2h + 30min));
+  EXPECT_EQ(utc(ktm.next_open(at("1970-01-01T02:30:00Z"))), "1970-01-01T18:30:00Z");
+}
+
+TEST(CalendarRange, SparseCalendarOpenOnlyOnTheFirstAndLastSupportedDays) {
+  // Open 1970-01-01 00:00-01:00Z and 2200-12-31 23:00-24:00Z, nothing in 231 years between.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {},
+      "special": [{"date": "1970-01-01", "hours": ["00:00-01:00"]},
+                  {"date": "2200-12-31", "hours": ["23:00-24:00"]}]})");
+  EXPECT_EQ(utc(c.next_open(at("1970-01-01T01:00:00Z"))), "2200-12-31T23:00:00Z");
+  // The last interval is cut at max_instant (23:59:59.999): 1 h + (1 h - 1 ms).
+  EXPECT_EQ(ms(c.between(min_instant, max_instant)), ms(2h - 1ms));
+  EXPECT_EQ(utc(c.add(min_instant, 1h)), "1970-01-01T01:00:00Z");  // lands on the end
+  EXPECT_EQ(utc(c.add(min_instant, 1h + 1ms)), "2200-12-31T23:00:00.001Z");
+  EXPECT_EQ(utc(c.add(min_instant, 2h - 1ms)), "2200-12-31T23:59:59.999Z");
+  // 2 h would end at 2201-01-01T00:00Z, beyond the supported range.
+  EXPECT_THROW((void)c.add(min_instant, 2h), RangeError);
+  EXPECT_EQ(c.next_open(max_instant), max_instant);  // still open at the last ms
+}
+
+TEST(CalendarRange, WholeSupportedRangeOnTwentyFourSeven) {
+  // max_instant - min_instant = 7,289,654,399,999 ms.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": "24x7"})");
+  const Duration span = max_instant - min_instant;
+  EXPECT_EQ(ms(span), 7'289'654'399'999);
+  EXPECT_EQ(ms(c.between(min_instant, max_instant)), 7'289'654'399'999);
+  EXPECT_EQ(ms(c.between(max_instant, min_instant)), -7'289'654'399'999);
+  EXPECT_EQ(utc(c.add(min_instant, span)), "2200-12-31T23:59:59.999Z");
+  EXPECT_THROW((void)c.add(min_instant, span + 1ms), RangeError);  // 2201-01-01T00:00Z
+  EXPECT_THROW((void)c.add(min_instant, Duration::max()), RangeError);
+  EXPECT_THROW((void)c.add(max_instant, Duration::max()), RangeError);
+  EXPECT_EQ(ms(c.between(at("2100-06-01T00:00:00Z"), at("2100-06-01T00:00:00Z"))), 0);
+}
+
+TEST(CalendarRange, MillisecondsAtIntervalEdges) {
+  // Mon-Fri 09:00-18:00 Shanghai (UTC+8). Mon 2026-03-02 17:59:59.999 has 1 ms left; the
+  // second ms is the first ms of Tue 09:00 = 01:00Z, so the result is 01:00:00.001Z.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]}})");
+  const Instant last_ms = at("2026-03-02T17:59:59.999+08:00");
+  EXPECT_EQ(utc(c.add(last_ms, 2ms)), "2026-03-03T01:00:00.001Z");
+  EXPECT_EQ(ms(c.between(last_ms, at("2026-03-03T09:00:00.001+08:00"))), 2);
+  EXPECT_EQ(utc(c.add(last_ms, 1ms)), "2026-03-02T10:00:00Z");  // the end, Mon 18:00
+  EXPECT_EQ(utc(c.add(at("2026-03-02T08:59:59.999+08:00"), 1ms)), "2026-03-02T01:00:00.001Z");
+  EXPECT_EQ(ms(c.between(at("2026-03-02T17:00:00.250+08:00"), at("2026-03-02T17:00:00.750+08:00"))), 500);
+}
+
+// ---- Zones with unusual rules ------------------------------------------------------------
+
+TEST(CalendarZones, KathmanduGapAtMidnightStillMergesWholeDays) {
+  // On 1986-01-01 Kathmandu moved from +05:30 to +05:45 at local midnight: 00:00-00:14 never
+  // happened; the change is at 1985-12-31T18:30Z. Both the end of Dec 31 (24:00) and the start
+  // of Jan 1 (00:00) fall into that gap and map to 18:30Z, so 24x7 stays open throughout.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Kathmandu", "hours": "24x7"})");
+  EXPECT_TRUE(c.is_open(at("1985-12-31T18:30:00Z")));
+  EXPECT_TRUE(c.is_open(at("1986-01-01T00:00:00Z")));  // also the UTC new year
+  EXPECT_EQ(ms(c.between(at("1985-12-31T00:00:00Z"), at("1986-01-02T00:00:00Z"))), ms(48h));
+  EXPECT_EQ(utc(c.add(at("1985-12-31T18:00:00Z"), 1h)), "1985-12-31T19:00:00Z");
+
+  // Daily 09:00-18:00: Dec 31 at +05:30 is 03:30Z-12:30Z, Jan 1 at +05:45 is 03:15Z-12:15Z.
+  Calendar day = make_calendar(R"({"timezone": "Asia/Kathmandu", "hours": {"daily": ["09:00-18:00"]}})");
+  EXPECT_EQ(utc(day.next_open(at("1985-12-31T12:30:00Z"))), "1986-01-01T03:15:00Z");
+  EXPECT_EQ(ms(day.between(at("1985-12-31T00:00:00Z"), at("1986-01-02T00:00:00Z"))), ms(18h));
+}
+
+TEST(CalendarZones, HavanaSpringForwardAtMidnight) {
+  // Havana 2026-03-08: 00:00 CST (-05:00) jumps to 01:00 CDT (-04:00), at 05:00Z. With
+  // 00:00-24:00 every day, Saturday's end (Sun 00:00) and Sunday's start both map to 05:00Z:
+  // always open. Sat 00:00 CST = 05:00Z Mar 7; Mon 00:00 CDT = 04:00Z Mar 9: 47 h elapse.
+  Calendar c = make_calendar(R"({"timezone": "America/Havana", "hours": {"daily": ["00:00-24:00"]}})");
+  EXPECT_TRUE(c.is_open(at("2026-03-08T05:00:00Z")));
+  EXPECT_TRUE(c.is_open(at("2026-03-08T04:59:59.999Z")));
+  EXPECT_EQ(ms(c.between(at("2026-03-07T00:00:00-05:00"), at("2026-03-09T00:00:00-04:00"))), ms(47h));
+  EXPECT_EQ(utc(c.add(at("2026-03-08T04:00:00Z"), 2h)), "2026-03-08T06:00:00Z");
+}
+
+TEST(CalendarZones, LordHoweHalfHourDst) {
+  // Lord Howe: +10:30 standard, +11:00 summer. Sun 2026-10-04 02:00 -> 02:30 (at 15:30Z Oct 3);
+  // Sun 2026-04-05 02:00 -> 01:30 (at 15:00Z Apr 4), so 01:30-01:59 happens twice.
+  Calendar early = make_calendar(R"({"timezone": "Australia/Lord_Howe", "hours": {"sun": ["00:00-06:00"]}})");
+  // Oct 4: 00:00 +10:30 = 13:30Z, 06:00 +11 = 19:00Z: 5 h 30 min.
+  EXPECT_EQ(ms(early.between(at("2026-10-03T00:00:00Z"), at("2026-10-04T00:00:00Z"))), ms(5h + 30min));
+  // Apr 5: 00:00 +11 = 13:00Z, 06:00 +10:30 = 19:30Z: 6 h 30 min.
+  EXPECT_EQ(ms(early.between(at("2026-04-04T00:00:00Z"), at("2026-04-05T00:00:00Z"))), ms(6h + 30min));
+
+  // 02:00-02:30 on Oct 4 lies wholly in the gap (both ends map to 15:30Z): no open time; the
+  // next is Sun Oct 11 02:00 +11 = Oct 10 15:00Z.
+  Calendar gap = make_calendar(R"({"timezone": "Australia/Lord_Howe", "hours": {"sun": ["02:00-02:30"]}})");
+  EXPECT_EQ(utc(gap.next_open(at("2026-10-03T00:00:00Z"))), "2026-10-10T15:00:00Z");
+
+  // 01:30-02:00 on Apr 5: the start is ambiguous, earlier = 01:30 +11 = 14:30Z; 02:00 +10:30
+  // = 15:30Z: 1 h.
+  Calendar twice = make_calendar(R"({"timezone": "Australia/Lord_Howe", "hours": {"sun": ["01:30-02:00"]}})");
+  EXPECT_EQ(utc(twice.next_open(at("2026-04-04T00:00:00Z"))), "2026-04-04T14:30:00Z");
+  EXPECT_EQ(ms(twice.between(at("2026-04-04T00:00:00Z"), at("2026-04-05T00:00:00Z"))), ms(1h));
+}
+
+TEST(CalendarZones, ApiaSkippedFriday) {
+  // Samoa skipped Fri 2011-12-30: Thu 23:59:59 -10:00 was followed by Sat 00:00 +14:00
+  // (at 2011-12-30T10:00Z). Daily 09:00-17:00: Thu = 19:00Z Dec 29 - 03:00Z Dec 30;
+  // Fri does not exist (both ends map to 10:00Z: empty); Sat = 19:00Z Dec 30 - 03:00Z Dec 31.
+  Calendar c = make_calendar(R"({"timezone": "Pacific/Apia", "hours": {"daily": ["09:00-17:00"]}})");
+  EXPECT_EQ(ms(c.between(at("2011-12-29T00:00:00-10:00"), at("2012-01-01T00:00:00+14:00"))), ms(16h));
+  EXPECT_EQ(utc(c.next_open(at("2011-12-30T03:00:00Z"))), "2011-12-30T19:00:00Z");
+  EXPECT_FALSE(c.is_open(at("2011-12-30T10:00:00Z")));
+  // 1 h to Thu 17:00 (03:00Z), then 1 h from Sat 09:00 (19:00Z).
+  EXPECT_EQ(utc(c.add(at("2011-12-30T02:00:00Z"), 2h)), "2011-12-30T20:00:00Z");
+}
+
 // ---- Errors --------------------------------------------------------------------------------
 
 TEST(CalendarErrors, NegativeDurationIsAnInputError) {
@@ -460,3 +614,252 @@ TEST(CalendarErrors, ResultsBeyond2200AreRangeErrors) {
 }
 
 }  // namespace
+
+// ---- Properties on random inputs, and the year cache under threads ---------------------------
+// Properties that must hold for every calendar and every instant, checked on random inputs,
+// and the lock-free year cache hammered from several threads (run under ThreadSanitizer).
+
+namespace aftersales {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Calendars chosen to stress the mechanism: DST in business hours, overnight shifts,
+// holidays over a new year, make-up days, special hours, a sparse calendar.
+constexpr const char* policy_text = R"({"schema_version": 1, "calendars": {
+  "berlin": {"timezone": "Europe/Berlin", "hours": {"mon-fri": ["00:00-06:00", "08:00-20:00"], "sat": ["10:00-16:00"]},
+             "holidays": [{"from": "2026-12-24", "to": "2027-01-01"}, "2026-04-03"]},
+  "new-york-night": {"timezone": "America/New_York", "hours": {"daily": ["22:00-06:00"]},
+                     "special": [{"from": "2026-11-26", "to": "2026-11-27", "hours": ["00:00-24:00"]}]},
+  "shanghai": {"timezone": "Asia/Shanghai", "hours": {"daily": ["09:00-24:00"]},
+               "holidays": [{"from": "2026-10-01", "to": "2026-10-07"}],
+               "workdays": [{"date": "2026-09-20", "hours": ["09:00-18:00"]}]},
+  "sparse": {"timezone": "Pacific/Auckland", "hours": {"wed": ["13:00-13:30"]}},
+  "always": {"timezone": "UTC", "hours": "24x7"}
+}})";
+
+class CalendarProperties : public ::testing::TestWithParam<const char*> {
+ protected:
+  static void SetUpTestSuite() { policy_ = Policy::from_json(policy_text); }
+  static inline std::shared_ptr<const Policy> policy_;
+};
+
+// Instants from 2025 to 2028, millisecond resolution.
+Instant random_instant(std::mt19937_64& rng) {
+  std::uniform_int_distribution<std::int64_t> ms(1735689600000, 1830297600000);
+  return Instant{Duration{ms(rng)}};
+}
+
+TEST_P(CalendarProperties, BetweenUndoesAdd) {
+  const Calendar calendar = policy_->calendar(GetParam());
+  std::mt19937_64 rng(7);
+  std::uniform_int_distribution<std::int64_t> ms(0, 400LL * 3600 * 1000);
+  for (int i = 0; i < 2000; ++i) {
+    const Instant t = random_instant(rng);
+    const Duration d{ms(rng)};
+    const Instant u = calendar.add(t, d);
+    ASSERT_GE(u, t);
+    ASSERT_EQ(calendar.between(t, u), d) << format_instant(t) << " + " << format_duration(d);
+    ASSERT_EQ(calendar.between(u, t), -d);
+    // u is the earliest such instant: one millisecond earlier there is less open time.
+    if (d > 0ms) {
+      ASSERT_EQ(calendar.between(t, u - 1ms), d - 1ms);
+    }
+  }
+}
+
+TEST_P(CalendarProperties, BetweenIsAdditive) {
+  const Calendar calendar = policy_->calendar(GetParam());
+  std::mt19937_64 rng(11);
+  for (int i = 0; i < 2000; ++i) {
+    Instant a = random_instant(rng), b = random_instant(rng), c = random_instant(rng);
+    ASSERT_EQ(calendar.between(a, b) + calendar.between(b, c), calendar.between(a, c));
+    ASSERT_LE(calendar.between(std::min(a, b), std::max(a, b)), std::max(a, b) - std::min(a, b));
+  }
+}
+
+TEST_P(CalendarProperties, NextOpenIsOpenAndNothingOpensBefore) {
+  const Calendar calendar = policy_->calendar(GetParam());
+  std::mt19937_64 rng(13);
+  for (int i = 0; i < 2000; ++i) {
+    const Instant t = random_instant(rng);
+    const Instant open = calendar.next_open(t);
+    ASSERT_TRUE(calendar.is_open(open));
+    ASSERT_EQ(calendar.is_open(t), open == t);
+    ASSERT_EQ(calendar.between(t, open), 0ms);
+    // Adding any business time starts counting at the next opening.
+    ASSERT_EQ(calendar.add(t, 1ms), calendar.add(open, 1ms));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(All, CalendarProperties,
+                         ::testing::Values("berlin", "new-york-night", "shanghai", "sparse", "always"));
+
+// Many threads race to build the same years on a fresh calendar; all must agree with a
+// single-threaded reference and nothing may leak or race (ThreadSanitizer runs this).
+TEST(CalendarConcurrent, ThreadsBuildingYearsAgree) {
+  const auto reference = Policy::from_json(policy_text)->calendar("berlin");
+  const auto shared = Policy::from_json(policy_text)->calendar("berlin");
+  std::mt19937_64 rng(17);
+  std::vector<std::pair<Instant, Duration>> queries(2000);
+  std::uniform_int_distribution<std::int64_t> hours(0, 30000);
+  for (auto& [t, d] : queries) t = random_instant(rng), d = std::chrono::hours(hours(rng));
+  std::vector<Instant> expected;
+  for (const auto& [t, d] : queries) expected.push_back(reference.add(t, d));
+
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (std::size_t k = 0; k < mismatches.size(); ++k) {
+    threads.emplace_back([&, k] {
+      for (std::size_t i = 0; i < queries.size(); ++i) {
+        const std::size_t j = (i * 7 + k * 500) % queries.size();
+        if (shared.add(queries[j].first, queries[j].second) != expected[j]) ++mismatches[k];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+TEST(CalendarConcurrent, CalendarOutlivesItsPolicy) {
+  Calendar calendar = Policy::from_json(policy_text)->calendar("always");
+  // The policy is gone; the calendar still answers.
+  const Instant t = parse_instant("2026-11-11T00:00:00Z");
+  EXPECT_EQ(calendar.add(t, 90min), parse_instant("2026-11-11T01:30:00Z"));
+}
+
+// Calendar memory (docs/calendars.md, "Memory"): a calendar whose years do not all fit the
+// budget keeps the most recently used ones. Before, every year built stayed: a calendar of 720
+// one-minute ranges a day held 1 GB once queried over 1970-2200.
+
+// UTC, open the first half of every hour: 24 ranges a day, [HH:00, HH:30).
+std::array<detail::DayHours, 7> half_hours() {
+  detail::DayHours day;
+  for (std::int32_t h = 0; h < 24; ++h) day.push_back({h * 60, h * 60 + 30});
+  return {day, day, day, day, day, day, day};
+}
+
+// Open time in [1970-01-01, t) of that calendar, worked out by hand: 30 minutes of every whole
+// hour, and the first 30 minutes of the hour t is in.
+Duration open_before(Instant t) {
+  const std::int64_t ms = t.time_since_epoch().count();
+  return Duration{ms / 3'600'000 * 1'800'000 + std::min<std::int64_t>(ms % 3'600'000, 1'800'000)};
+}
+
+// A year block of 24 ranges a day holds at most (370 dates × 24 + 1) × 12 bytes = 106,572
+// bytes of intervals, plus its 1,472-byte day index: about 108 KB. A 250,000-byte budget keeps
+// 2 years (250,000 / 108,000 = 2.3); the default 32 MiB keeps all 231 (231 × 108 KB = 25 MB).
+Calendar half_hours_calendar(std::size_t budget) {
+  return Calendar(std::make_shared<const detail::CalendarData>("half-hours", *date::locate_zone("UTC"), half_hours(),
+                                                               std::vector<detail::DateOverride>{},
+                                                               std::vector<detail::DayRange>{}, budget));
+}
+
+TEST(CalendarMemory, AnOverBudgetCalendarKeepsFewYearsAndAnswersAlike) {
+  const detail::CalendarData all("x", *date::locate_zone("UTC"), half_hours(), {}, {});
+  EXPECT_EQ(all.years_kept(), 231u);
+  const detail::CalendarData two("x", *date::locate_zone("UTC"), half_hours(), {}, {}, 250'000);
+  EXPECT_EQ(two.years_kept(), 2u);
+
+  const Calendar bounded = half_hours_calendar(250'000);
+  // 1970-01-01 to 2200-12-31: 84,370 days of 24 half hours: 84,370 × 12 h.
+  const Instant start = parse_instant("1970-01-01T00:00:00Z");
+  const Instant end = parse_instant("2200-12-31T00:00:00Z");
+  const Duration whole = std::chrono::hours(84'370 * 12);
+  EXPECT_EQ(bounded.between(start, end), whole);
+  EXPECT_EQ(bounded.between(start, end), whole);  // again, from the years' remembered totals
+  // The earliest instant with that much open time: the end of 2200-12-30's last half hour.
+  EXPECT_EQ(bounded.add(start, whole), parse_instant("2200-12-30T23:30:00Z"));
+  std::mt19937_64 rng(23);
+  std::uniform_int_distribution<std::int64_t> ms(0, 7'289'567'999'999);  // 1970 .. 2200-12-30
+  for (int i = 0; i < 100; ++i) {
+    const Instant a{Duration{ms(rng)}}, b{Duration{ms(rng)}};
+    ASSERT_EQ(bounded.between(a, b), open_before(b) - open_before(a)) << format_instant(a) << " " << format_instant(b);
+    ASSERT_EQ(bounded.is_open(a), a.time_since_epoch().count() % 3'600'000 < 1'800'000) << format_instant(a);
+    ASSERT_EQ(bounded.between(a, bounded.next_open(a)), Duration::zero());
+  }
+}
+
+TEST(CalendarMemory, OneMinuteRangesAllDayAreBoundedToTheBudget) {
+  // 720 ranges a day: (370 × 720 + 1) × 12 bytes = 3.2 MB a year, so 32 MiB = 33,554,432 bytes
+  // keep 10 years (33.55 / 3.2 = 10.5) where all 231 took 1 GB.
+  detail::DayHours day;
+  for (std::int32_t m = 0; m < 1440; m += 2) day.push_back({m, m + 1});
+  const auto data = std::make_shared<const detail::CalendarData>(
+      "dense", *date::locate_zone("Asia/Shanghai"), std::array<detail::DayHours, 7>{day, day, day, day, day, day, day},
+      std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{});
+  EXPECT_EQ(data->years_kept(), 10u);
+  const Calendar dense(data);
+  for (int year = 2020; year <= 2030; ++year) {  // 11 years
+    const Instant noon = parse_instant(std::to_string(year) + "-06-01T04:00:00Z");  // 12:00 in Shanghai
+    EXPECT_TRUE(dense.is_open(noon));
+    EXPECT_FALSE(dense.is_open(noon + 1min));
+  }
+  EXPECT_EQ(data->years_held(), 10u);
+}
+
+// Threads share a calendar that keeps two years while they query four: years are dropped
+// while other threads read them. Every answer must still be the hand-worked one.
+TEST(CalendarConcurrent, ThreadsShareACalendarOverItsBudget) {
+  const Calendar shared = half_hours_calendar(250'000);
+  std::vector<std::thread> threads;
+  std::vector<int> mismatches(4, 0);
+  for (std::size_t k = 0; k < mismatches.size(); ++k) {
+    threads.emplace_back([&, k] {
+      std::mt19937_64 rng(29 + k);
+      std::uniform_int_distribution<std::int64_t> ms(1'577'836'800'000, 1'704'067'200'000);  // 2020 .. 2024
+      for (int i = 0; i < 50; ++i) {
+        const Instant a{Duration{ms(rng)}}, b{Duration{ms(rng)}};
+        if (shared.between(a, b) != open_before(b) - open_before(a)) ++mismatches[k];
+        if (shared.is_open(a) != (a.time_since_epoch().count() % 3'600'000 < 1'800'000)) ++mismatches[k];
+        const Duration d = open_before(std::max(a, b)) - open_before(std::min(a, b));
+        if (shared.between(std::min(a, b), shared.add(std::min(a, b), d)) != d) ++mismatches[k];
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int m : mismatches) EXPECT_EQ(m, 0);
+}
+
+// A year block finds the intervals started by an instant through its per-day index: it must
+// agree with a search of the whole year at every interval's edges and all through the year,
+// in a leap year and not, with intervals that cross UTC midnight, touch it, or fill the year.
+TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
+  using detail::DayHours;
+  const DayHours none;
+  const DayHours split{{0, 360}, {480, 1200}, {1320, 1380}};
+  const DayHours overnight{{1320, 1800}};  // 22:00 to 06:00 the next day
+  const DayHours always{{0, 1440}};
+  const std::pair<const char*, std::array<DayHours, 7>> cases[] = {
+      {"Asia/Shanghai", {split, split, split, split, split, none, none}},
+      {"America/New_York", {overnight, overnight, overnight, overnight, overnight, overnight, overnight}},
+      {"UTC", {always, always, always, always, always, always, always}},
+      {"Pacific/Auckland", {none, none, DayHours{{780, 810}}, none, none, none, none}}};
+  for (const auto& [zone, weekly] : cases) {
+    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {});
+    for (const int year : {2026, 2028}) {
+      const detail::YearRef held = data.year(year);
+      const detail::YearBlock& block = *held;
+      const auto days = static_cast<std::int64_t>(block.started_before_day.size()) - 2;
+      ASSERT_EQ(days, year == 2028 ? 366 : 365);
+      const auto whole_search = [&](std::int64_t rel_ms) {
+        const auto key = static_cast<std::int32_t>(rel_ms / 1000);
+        return static_cast<std::size_t>(std::upper_bound(block.starts.begin(), block.starts.end(), key) -
+                                        block.starts.begin());
+      };
+      const auto check = [&](std::int64_t rel_s) {
+        for (const std::int64_t rel_ms : {rel_s * 1000, rel_s * 1000 + 999}) {
+          if (rel_ms < 0 || rel_ms >= days * 86'400'000) continue;  // queries stay inside their year
+          ASSERT_EQ(block.started_by(rel_ms), whole_search(rel_ms)) << zone << " " << year << " +" << rel_ms << " ms";
+        }
+      };
+      for (std::size_t i = 0; i < block.size(); ++i)
+        for (const std::int64_t edge : {std::int64_t{block.starts[i]}, std::int64_t{block.ends[i]}})
+          for (std::int64_t d = -1; d <= 1; ++d) check(edge + d);
+      for (std::int64_t rel_s = 0; rel_s < 367 * 86'400; rel_s += 1'800) check(rel_s);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace aftersales

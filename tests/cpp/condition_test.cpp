@@ -190,6 +190,54 @@ TEST_F(ConditionTest, StructuralErrors) {
   EXPECT_FALSE(compile(R"([1, 2])"));
 }
 
+TEST_F(ConditionTest, NumericInListAgainstAListValueUsesTheNumberOperands) {
+  // Regression (found in review): for `in` on a list-valued field, Condition::evaluate_leaf (src/condition/condition.cpp:391-393)
+  // always searches symbol_operands_ with the step's first/count, even when the step's operands
+  // are numbers (their first/count index number_operands_). Here the only symbol operands are
+  // those of fields.y ("a".."d"), so fields.x in [1, 2] looks at the symbols of "a" and "b"
+  // and matches a fields.x list holding "a". A list of text is never in a list of numbers:
+  // expected false. (With no symbol operands at all, the search reads past an empty vector.)
+  const auto c = compile(R"({"any": [{"field": "fields.y", "in": ["a", "b", "c", "d"]},
+                                      {"field": "fields.x", "in": [1, 2]}]})");
+  ASSERT_TRUE(c);
+  Subject s(symbols_);
+  const std::vector<std::string_view> texts{"a"};
+  const std::vector<Symbol> list = s.intern_list(texts);
+  s.set_list(*symbols_.find_custom_field("x"), list, texts);
+  EXPECT_FALSE(c->matches(s));
+}
+
+TEST_F(ConditionTest, EdgeOperands) {
+  // Empty lists are load errors, for built-in and custom fields alike.
+  EXPECT_FALSE(compile(R"({"field": "channel", "in": []})"));
+  EXPECT_FALSE(compile(R"({"field": "fields.x", "not_in": []})"));
+  // "fields." with no name is not a custom field.
+  EXPECT_FALSE(compile(R"({"field": "fields.", "eq": "x"})"));
+  // Numbers beyond the millionths range are load errors, not wrapped values:
+  // INT64_MAX / 10^6 = 9,223,372,036,854 is the largest whole number.
+  EXPECT_FALSE(compile(R"({"field": "order.amount", "gt": 9223372036855})"));
+  EXPECT_FALSE(compile(R"({"field": "order.amount", "gt": 18446744073709551615})"));
+  EXPECT_FALSE(compile(R"({"field": "order.amount", "gt": 1e300})"));
+  // "-0" equals 0; numbers compare exactly at the millionth.
+  const auto zero = compile(R"({"field": "order.amount", "eq": "-0"})");
+  ASSERT_TRUE(zero);
+  Subject s(symbols_);
+  s.set_number(static_cast<std::size_t>(Field::order_amount), 0);
+  EXPECT_TRUE(zero->matches(s));
+  const auto lt = compile(R"({"field": "order.amount", "lt": "-0.000001"})");
+  ASSERT_TRUE(lt);
+  s.set_number(static_cast<std::size_t>(Field::order_amount), -1);
+  EXPECT_FALSE(lt->matches(s));
+  s.set_number(static_cast<std::size_t>(Field::order_amount), -2);
+  EXPECT_TRUE(lt->matches(s));
+  // Custom field names with dots and unicode are just names.
+  const auto odd = compile(R"({"field": "fields.区域.子", "eq": "东"})");
+  ASSERT_TRUE(odd);
+  Subject t(symbols_);
+  t.set_text(*symbols_.find_custom_field("区域.子"), "东");
+  EXPECT_TRUE(odd->matches(t));
+}
+
 TEST(ParseMillionths, ExactDecimals) {
   EXPECT_EQ(parse_millionths(boost::json::value("399.00")), 399'000'000);
   EXPECT_EQ(parse_millionths(boost::json::value("-0.000001")), -1);

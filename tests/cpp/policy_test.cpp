@@ -274,6 +274,18 @@ TEST(PolicyErrors, CalendarWithNoOpenTime) {
                           "calendars.c", "open"));
 }
 
+TEST(PolicyErrors, HolidaysCoveringEverySupportedDateLeaveNoOpenTime) {
+  // Regression (found in review): SPEC §2 "A calendar with no open time at all is a load error". Weekday hours in UTC
+  // with every date 1970-01-01..2200-12-31 a holiday has no open time, but it loads, and
+  // only fails later with a RangeError from next_open/add. compile_calendar
+  // (src/calendar/calendar_compile.cpp:288-293) only checks that some weekday or override
+  // has hours, ignoring holidays.
+  const auto problems = problems_of(R"({"schema_version": 1, "calendars": {"c": {"timezone": "UTC",
+      "hours": {"mon-fri": ["09:00-17:00"]},
+      "holidays": [{"from": "1970-01-01", "to": "2200-12-31"}]}}})");
+  EXPECT_EQ(problems.size(), 1u) << listing(problems);
+}
+
 TEST(PolicyErrors, MalformedDates) {
   const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC",
       "hours": {"mon-fri": ["09:00-18:00"]},
