@@ -165,7 +165,7 @@ void bind_accumulator(py::module_& m) {
                        const std::optional<std::string>& day_calendar) {
              return KpiAccumulator(policy, options_of(group_by, day_calendar));
            }),
-           py::arg("policy"), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
+           py::arg("policy").none(false), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
       .def(
           "add",
           [](KpiAccumulator& a, py::handle ticket, Instant at, const SlaReport* sla) {
@@ -188,7 +188,7 @@ void bind_accumulator(py::module_& m) {
           [](const std::shared_ptr<Policy>& policy, const std::string& text) {
             return KpiAccumulator::from_json(policy, text);
           },
-          py::arg("policy"), py::arg("text"), "Reads a partial state written by to_json.")
+          py::arg("policy").none(false), py::arg("text"), "Reads a partial state written by to_json.")
       .def(
           "result", [](const KpiAccumulator& a, const py::object& orders) { return a.result(orders_of(orders)); },
           py::arg("orders") = py::none(),
@@ -271,7 +271,7 @@ void bind_kpi(py::module_& m) {
   py::class_<KpiEngineShim>(m, "KpiEngine",
                             "The KPIs and scorecards of a policy. Keeps the policy alive; immutable, so "
                             "share it freely across threads.")
-      .def(py::init(&make_engine), py::arg("policy"))
+      .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "

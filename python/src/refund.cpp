@@ -181,7 +181,7 @@ void bind_refund(py::module_& m) {
   py::class_<RefundEngineShim>(m, "RefundEngine",
                                "The refund decisions of a policy. Keeps the policy alive; immutable, so "
                                "share it freely across threads.")
-      .def(py::init(&make_engine), py::arg("policy"))
+      .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("check", &check, py::arg("request"),
            "Decides a refund request (a dict of the SPEC §6 JSON shape: amounts as decimal "
            "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "

@@ -90,7 +90,7 @@ void bind_router(py::module_& m) {
       m, "Router",
       "Agents, their load and the waiting tickets of a policy's routing section. Safe to share "
       "between threads: every call is atomic and releases the GIL. Make one with Router(policy).")
-      .def(py::init(&make_router), py::arg("policy"), "An empty router for the policy's routing section.")
+      .def(py::init(&make_router), py::arg("policy").none(false), "An empty router for the policy's routing section.")
       .def("upsert_agent", &upsert_agent, py::arg("agent"),
            "Adds or replaces an agent (a dict of the agent JSON shape). Raises InputError naming "
            "the path of each problem, e.g. an unknown queue or a negative capacity.")
@@ -113,7 +113,7 @@ void bind_router(py::module_& m) {
       .def("snapshot", &Router::snapshot, py::call_guard<py::gil_scoped_release>(),
            "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
            "after a restart.")
-      .def_static("restore", &restore, py::arg("policy"), py::arg("snapshot"),
+      .def_static("restore", &restore, py::arg("policy").none(false), py::arg("snapshot"),
                   "A router for `policy` in the state of `snapshot` (version 2 as snapshot() writes it, "
                   "or version 1). Raises InputError naming each problem with its line and path if the "
                   "snapshot is malformed or holds what no router reaches, or if it names queues or "

@@ -158,7 +158,7 @@ void bind_engine(py::module_& m) {
   py::class_<SlaEngineShim>(m, "SlaEngine",
                             "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
                             "share it freely across threads.")
-      .def(py::init(&make_engine), py::arg("policy"))
+      .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"),
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
            "text, epoch milliseconds or aware datetimes) as of the aware datetime `at`; events "

@@ -147,6 +147,21 @@ def test_methods_functions_and_constructors_are_all_covered(example_policy_path:
             f"\n\nInvoked with types: aftersales._core.{engine.__name__}, str")
 
 
+def test_what_is_built_from_a_policy_refuses_none() -> None:
+    # Regression: Router(None) crashed the interpreter (a null policy reached the C++ router).
+    built_from_policy: list[Callable[[], object]] = [
+        lambda: aftersales.SlaEngine(None),  # type: ignore[arg-type]
+        lambda: aftersales.RefundEngine(None),  # type: ignore[arg-type]
+        lambda: aftersales.KpiEngine(None),  # type: ignore[arg-type]
+        lambda: aftersales.Router(None),  # type: ignore[arg-type]
+        lambda: aftersales.Router.restore(None, ""),  # type: ignore[arg-type]
+        lambda: aftersales.KpiAccumulator(None),  # type: ignore[arg-type]
+        lambda: aftersales.KpiAccumulator.from_json(None, "{}"),  # type: ignore[arg-type]
+    ]
+    for build in built_from_policy:
+        assert "NoneType" in type_error_of(build).split("Invoked with types: ")[1]
+
+
 def test_other_type_errors_keep_their_message() -> None:
     # A TypeError the bindings raise themselves already names the type, and is left alone.
     assert type_error_of(lambda: aftersales.Policy.from_json(42)) == (  # type: ignore[arg-type]
