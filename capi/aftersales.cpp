@@ -3,7 +3,7 @@
 
 #include "aftersales.h"
 #include "capi_support.hpp"
-#include "detail/problem_list.hpp"
+#include "error/problem_list.hpp"
 
 #include <aftersales/aftersales.hpp>
 

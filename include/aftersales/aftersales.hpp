@@ -5,6 +5,7 @@
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/kpi.hpp>
+#include <aftersales/limits.hpp>
 #include <aftersales/logging.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>

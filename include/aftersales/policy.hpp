@@ -5,11 +5,11 @@
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/export.h>
+#include <aftersales/limits.hpp>
 #include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 
-#include <cstddef>
 #include <filesystem>
 #include <memory>
 #include <span>
@@ -22,12 +22,6 @@ namespace aftersales {
 namespace detail {
 struct PolicyData;
 }
-
-/// Limits that keep a hostile document from exhausting memory or the stack.
-struct LoadLimits {
-  std::size_t max_bytes = 16u << 20;  ///< larger documents are refused before parsing
-  std::size_t max_depth = 64;         ///< deepest nesting of JSON arrays and objects
-};
 
 /// A validated, compiled policy. Build one with `Policy::from_json` or `Policy::from_file`.
 ///

@@ -11,7 +11,6 @@
 #include <string>
 #include <string_view>
 #include <utility>
-#include <variant>
 #include <vector>
 
 namespace aftersales {
@@ -53,9 +52,6 @@ struct AFTERSALES_EXPORT Event {
   /// An event of a built-in type (its name is filled in).
   static Event of(EventType type, Instant at);
 };
-
-/// A host's own ticket field (`fields.<name>` in conditions).
-using FieldScalar = std::variant<std::string, double, bool>;
 
 struct Customer {
   std::string id;

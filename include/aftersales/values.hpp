@@ -1,6 +1,7 @@
 #pragma once
 /// @file
-/// Values shared by every part of aftersales (SPEC §1): instants, durations and money.
+/// Values shared by every part of aftersales (SPEC §1): instants, durations, money and the
+/// scalars of a host's own fields.
 /// All are small regular types, cheap to copy. Parsing functions throw InputError naming the
 /// offending text; nothing here uses binary floating point for money.
 
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <variant>
 
 namespace aftersales {
 
@@ -92,5 +94,9 @@ AFTERSALES_EXPORT Money operator+(const Money& a, const Money& b);
 AFTERSALES_EXPORT Money operator-(const Money& a, const Money& b);
 /// @throws RangeError on overflow.
 AFTERSALES_EXPORT Money operator*(const Money& a, std::int64_t factor);
+
+/// A scalar as JSON has them: text, number or boolean. The value of a host's own ticket field
+/// (`Ticket::fields`, `fields.<name>` in conditions).
+using FieldScalar = std::variant<std::string, double, bool>;
 
 }  // namespace aftersales

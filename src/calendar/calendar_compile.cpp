@@ -8,7 +8,6 @@
 #include <memory>
 
 #include "calendar/calendar_data.hpp"
-#include "calendar/zone_converter.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -282,6 +281,17 @@ bool ever_open(const std::array<DayHours, 7>& weekly, const std::vector<DateOver
 }
 
 }  // namespace
+
+const date::time_zone* read_time_zone(const Node& node) {
+  const auto name = node.string();
+  if (!name) return nullptr;
+  try {
+    return date::locate_zone(*name);
+  } catch (const std::exception&) {
+    node.problem("unknown time zone " + quoted(*name) + " (use an IANA name like \"Asia/Shanghai\")");
+    return nullptr;
+  }
+}
 
 std::optional<Calendar> compile_calendar(const std::string& name, const Node& node) {
   if (!node.object({"timezone", "hours", "holidays", "workdays", "special"})) return std::nullopt;

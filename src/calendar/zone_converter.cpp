@@ -1,19 +1,6 @@
 #include "calendar/zone_converter.hpp"
 
-#include "detail/text.hpp"
-
 namespace aftersales::detail {
-
-const date::time_zone* read_time_zone(const Node& node) {
-  const auto name = node.string();
-  if (!name) return nullptr;
-  try {
-    return date::locate_zone(*name);
-  } catch (const std::exception&) {
-    node.problem("unknown time zone " + quoted(*name) + " (use an IANA name like \"Asia/Shanghai\")");
-    return nullptr;
-  }
-}
 
 std::chrono::sys_seconds to_instant(const date::time_zone& zone, date::local_seconds local) {
   const date::local_info info = zone.get_info(local);

@@ -1,15 +1,12 @@
 #pragma once
+// Local wall-clock time to instants, for the engines that keep calendars and refund windows.
+// Reading a zone's name from the document is the compilers' (calendar_compile.hpp).
 
 #include <date/tz.h>
 
 #include <chrono>
 
-#include "detail/json_reader.hpp"
-
 namespace aftersales::detail {
-
-/// The IANA time zone named by `node` (a string), or nullptr after recording a problem there.
-const date::time_zone* read_time_zone(const Node& node);
 
 /// Maps a local wall-clock time in `zone` to an instant the way SPEC §2 says: a time that does
 /// not exist (spring-forward gap) maps to the instant the gap ends; an ambiguous one

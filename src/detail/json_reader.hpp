@@ -3,8 +3,7 @@
 // at the first: readers return std::nullopt after recording what was wrong and where.
 
 #include <aftersales/error.hpp>
-#include <aftersales/policy.hpp>
-#include <aftersales/ticket.hpp>
+#include <aftersales/limits.hpp>
 #include <aftersales/values.hpp>
 
 #include <boost/json/storage_ptr.hpp>

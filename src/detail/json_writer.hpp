@@ -4,7 +4,7 @@
 
 #include <aftersales/values.hpp>
 
-#include "detail/instant_text.hpp"
+#include "values/instant_text.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -10,13 +10,13 @@
 #include <cmath>
 
 #include "detail/json_lines.hpp"
+#include "condition/ticket_subject.hpp"
 #include "detail/json_writer.hpp"
 #include "detail/parallel.hpp"
 #include "detail/text.hpp"
 #include "kpi/kpi_state.hpp"
 #include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
-#include "ticket/ticket_subject.hpp"
 #include "ticket/ticket_timeline.hpp"
 
 namespace aftersales {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <set>
 
+#include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -120,7 +121,7 @@ bool is_scorecard_metric(std::string_view name, const SlaSection& sla) {
 void compile_kpi(const Node& node, PolicyData& data) {
   if (!node.object({"complaints", "scorecards"})) return;
   if (const auto complaints = node.member("complaints"))
-    data.kpi.complaints = Condition::compile(*complaints, ConditionContext::ticket, data.symbols);
+    data.kpi.complaints = compile_condition(*complaints, ConditionContext::ticket, data.symbols);
   const auto scorecards = node.member("scorecards");
   if (!scorecards) return;
   std::set<std::string, std::less<>> ids;

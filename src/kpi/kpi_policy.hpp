@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 
 namespace aftersales::detail {
 

@@ -6,7 +6,7 @@
 #include <map>
 #include <string>
 
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 #include "routing/routing_policy.hpp"
 #include "refund/refund_policy.hpp"
 #include "kpi/kpi_policy.hpp"

@@ -11,9 +11,9 @@
 #include <map>
 
 #include "calendar/zone_converter.hpp"
+#include "condition/ticket_subject.hpp"
 #include "detail/text.hpp"
 #include "refund/line_index.hpp"
-#include "ticket/ticket_subject.hpp"
 
 namespace aftersales::detail {
 namespace {

@@ -5,7 +5,8 @@
 #include <algorithm>
 #include <set>
 
-#include "calendar/zone_converter.hpp"
+#include "calendar/calendar_compile.hpp"
+#include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -211,7 +212,7 @@ void compile_policy(const Node& node, PolicyData& data, std::set<std::string, st
   RefundPolicy policy;
   policy.id = unique_id(node, ids, "refund policy");
   if (const auto when = node.member("when")) {
-    if (auto condition = Condition::compile(*when, ConditionContext::refund, data.symbols))
+    if (auto condition = compile_condition(*when, ConditionContext::refund, data.symbols))
       policy.when = std::move(*condition);
   }
   if (const auto zone = node.required("timezone")) policy.zone = read_time_zone(*zone);

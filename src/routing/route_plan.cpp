@@ -5,9 +5,9 @@
 #include <algorithm>
 
 #include "routing/route_plan.hpp"
+#include "condition/ticket_subject.hpp"
 #include "routing/reason_text.hpp"
 #include "sla/sla_evaluate.hpp"
-#include "ticket/ticket_subject.hpp"
 
 namespace aftersales::detail {
 

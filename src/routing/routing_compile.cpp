@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <set>
 
+#include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -143,7 +144,7 @@ void compile_rule(const Node& node, PolicyData& data, std::set<std::string, std:
     ok = false;
   }
   if (const auto when = node.member("when")) {
-    if (auto condition = Condition::compile(*when, ConditionContext::ticket, data.symbols)) rule.when = std::move(*condition);
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, data.symbols)) rule.when = std::move(*condition);
     else ok = false;
   }
   if (const auto queue = node.required("queue")) {

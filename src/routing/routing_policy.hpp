@@ -13,7 +13,7 @@
 #include <utility>
 #include <vector>
 
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 
 namespace aftersales::detail {
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <set>
 
+#include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales::detail {
@@ -193,7 +194,7 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   SlaPolicy policy;
   policy.id = unique_id(node, ids, "SLA policy");
   if (const auto when = node.member("when")) {
-    if (auto condition = Condition::compile(*when, ConditionContext::ticket, context.data.symbols))
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, context.data.symbols))
       policy.when = std::move(*condition);
   }
   std::optional<Calendar> calendar;

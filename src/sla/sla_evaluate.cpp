@@ -15,7 +15,7 @@
 
 #include <algorithm>
 
-#include "ticket/ticket_subject.hpp"
+#include "condition/ticket_subject.hpp"
 #include "ticket/ticket_timeline.hpp"
 
 namespace aftersales::detail {

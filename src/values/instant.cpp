@@ -4,7 +4,7 @@
 #include <date/date.h>
 
 
-#include "detail/instant_text.hpp"
+#include "values/instant_text.hpp"
 #include "detail/text.hpp"
 
 namespace aftersales {

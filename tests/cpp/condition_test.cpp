@@ -5,7 +5,7 @@
 
 #include <array>
 
-#include "condition/condition.hpp"
+#include "condition/condition_compile.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -23,7 +23,7 @@ class ConditionTest : public ::testing::Test {
     json_ = boost::json::parse(text);
     problems_ = {};
     const Node root(json_, problems_);
-    auto result = Condition::compile(root, context, symbols_);
+    auto result = compile_condition(root, context, symbols_);
     try {
       problems_.throw_if_any();
     } catch (const PolicyError& e) {

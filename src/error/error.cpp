@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <utility>
 
-#include "detail/problem_list.hpp"
+#include "error/problem_list.hpp"
 
 namespace aftersales {
 

@@ -1,11 +1,12 @@
 #pragma once
 // A ticket's fields as a condition Subject: its strings resolved to the policy's symbols once.
+// It belongs to the conditions, which sit above tickets: a ticket knows nothing of conditions.
 
 #include <aftersales/ticket.hpp>
 
 #include <vector>
 
-#include "condition/condition.hpp"
+#include "condition/condition_rules.hpp"
 
 namespace aftersales::detail {
 

@@ -1,11 +1,11 @@
-#include "condition/condition.hpp"
+#include "condition/condition_compile.hpp"
 
 #include <boost/json.hpp>
 
 #include <algorithm>
 #include <array>
-#include <cmath>
 #include <limits>
+#include <vector>
 
 #include "detail/text.hpp"
 
@@ -43,8 +43,6 @@ constexpr auto fields = std::to_array<FieldInfo>({
 });
 static_assert(fields.size() == fixed_field_count);
 
-// Interned first, so that a priority's symbol is its rank.
-constexpr std::array<std::string_view, 4> priorities{"low", "normal", "high", "urgent"};
 constexpr std::array<std::string_view, 6> statuses{"new", "open", "pending_customer", "on_hold", "resolved", "closed"};
 
 struct OpInfo {
@@ -89,40 +87,25 @@ bool one_of(std::string_view value, const std::array<std::string_view, N>& names
   return std::find(names.begin(), names.end(), value) != names.end();
 }
 
-template <class T>
-bool contains_sorted(const std::vector<T>& values, std::uint32_t first, std::uint32_t count, T wanted) {
-  const auto begin = values.begin() + first;
-  return std::binary_search(begin, begin + count, wanted);
-}
-
-// Operands are short (a category's first segment, a tag's namespace): comparing in place beats
-// a call to memcmp.
-bool starts_with(std::string_view text, std::string_view prefix) noexcept {
-  if (text.size() < prefix.size()) return false;
-  for (std::size_t i = 0; i < prefix.size(); ++i)
-    if (text[i] != prefix[i]) return false;
-  return true;
-}
-
-template <class T>
-bool compare(Op op, T a, T b) {
-  switch (op) {
-    case Op::gt: return a > b;
-    case Op::gte: return a >= b;
-    case Op::lt: return a < b;
-    case Op::lte: return a <= b;
-    default: return false;
-  }
-}
-
 }  // namespace
 
-std::optional<std::int64_t> double_millionths(double value) {
-  const double scaled = std::round(value * static_cast<double>(number_scale));
-  // Out of range (or NaN) would make the cast undefined behaviour.
-  if (!std::isfinite(scaled) || std::fabs(scaled) >= 9.2e18) return std::nullopt;
-  return static_cast<std::int64_t>(scaled);
-}
+// Writes one condition's program: the only code Condition lets at it.
+class ConditionCompiler {
+ public:
+  std::optional<Condition> compile(const Node& node, ConditionContext context, SymbolTable& symbols) {
+    bool ok = true;
+    compile_node(node, context, symbols, ok);
+    if (!ok) return std::nullopt;
+    return std::move(condition_);
+  }
+
+ private:
+  std::uint32_t compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok);
+  std::uint32_t compile_leaf(const Node& node, const boost::json::object& object, ConditionContext context,
+                             SymbolTable& symbols, bool& ok);
+
+  Condition condition_;
+};
 
 std::optional<std::int64_t> parse_millionths(const boost::json::value& value) {
   constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max() / number_scale;
@@ -159,80 +142,17 @@ std::optional<std::int64_t> parse_millionths(const boost::json::value& value) {
   return text.starts_with('-') ? -magnitude : magnitude;
 }
 
-SymbolTable::SymbolTable() {
-  for (std::string_view p : priorities) intern(p);
+std::optional<Condition> compile_condition(const Node& node, ConditionContext context, SymbolTable& symbols) {
+  return ConditionCompiler().compile(node, context, symbols);
 }
 
-Symbol SymbolTable::intern(std::string_view text) {
-  const auto [it, inserted] = symbols_.try_emplace(std::string(text), static_cast<Symbol>(symbols_.size()));
-  return it->second;
-}
-
-Symbol SymbolTable::find(std::string_view text) const {
-  const auto it = symbols_.find(text);
-  return it == symbols_.end() ? no_symbol : it->second;
-}
-
-std::size_t SymbolTable::custom_field_slot(std::string_view name) {
-  const auto [it, inserted] = custom_fields_.try_emplace(std::string(name), slot_count());
-  return it->second;
-}
-
-std::optional<std::size_t> SymbolTable::find_custom_field(std::string_view name) const {
-  const auto it = custom_fields_.find(name);
-  if (it == custom_fields_.end()) return std::nullopt;
-  return it->second;
-}
-
-void Subject::set_text(std::size_t slot, std::string_view text) {
-  FieldValue& v = values_[slot];
-  v = {};
-  v.kind = Kind::text;
-  v.text = text;
-  v.symbol = symbols_->symbol_used(slot) ? symbols_->find(text) : no_symbol;
-}
-
-void Subject::set_number(std::size_t slot, std::int64_t millionths) {
-  values_[slot] = {};
-  values_[slot].kind = Kind::number;
-  values_[slot].number = millionths;
-}
-
-void Subject::set_boolean(std::size_t slot, bool value) {
-  values_[slot] = {};
-  values_[slot].kind = Kind::boolean;
-  values_[slot].flag = value;
-}
-
-void Subject::set_list(std::size_t slot, std::span<const Symbol> symbols, std::span<const std::string_view> texts) {
-  values_[slot] = {};
-  values_[slot].kind = Kind::list;
-  values_[slot].symbols = symbols;
-  values_[slot].texts = texts;
-}
-
-std::vector<Symbol> Subject::intern_list(std::span<const std::string_view> texts) const {
-  std::vector<Symbol> result;
-  result.reserve(texts.size());
-  for (std::string_view t : texts) result.push_back(symbols_->find(t));
-  return result;
-}
-
-std::optional<Condition> Condition::compile(const Node& node, ConditionContext context, SymbolTable& symbols) {
-  Condition condition;
-  bool ok = true;
-  condition.compile_node(node, context, symbols, ok);
-  if (!ok) return std::nullopt;
-  return condition;
-}
-
-std::uint32_t Condition::compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok) {
+std::uint32_t ConditionCompiler::compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok) {
   const auto* object = node.any_object();
   if (object == nullptr) {
     ok = false;
     return 0;
   }
-  const auto index = static_cast<std::uint32_t>(steps_.size());
+  const auto index = static_cast<std::uint32_t>(condition_.steps_.size());
   for (const auto& [name, op] : {std::pair{"all", Op::all}, std::pair{"any", Op::any}, std::pair{"not", Op::not_}}) {
     const auto child = node.member(name);
     if (!child) continue;
@@ -241,7 +161,7 @@ std::uint32_t Condition::compile_node(const Node& node, ConditionContext context
       ok = false;
       return index;
     }
-    steps_.emplace_back().op = op;
+    condition_.steps_.emplace_back().op = op;
     std::vector<Node> operands;
     if (op == Op::not_) {
       operands.push_back(*child);
@@ -255,18 +175,18 @@ std::uint32_t Condition::compile_node(const Node& node, ConditionContext context
     // Children are compiled first, then their indices are stored contiguously.
     std::vector<std::uint32_t> compiled;
     for (const Node& operand : operands) compiled.push_back(compile_node(operand, context, symbols, ok));
-    steps_[index].first = static_cast<std::uint32_t>(children_.size());
-    steps_[index].count = static_cast<std::uint32_t>(compiled.size());
-    children_.insert(children_.end(), compiled.begin(), compiled.end());
+    condition_.steps_[index].first = static_cast<std::uint32_t>(condition_.children_.size());
+    condition_.steps_[index].count = static_cast<std::uint32_t>(compiled.size());
+    condition_.children_.insert(condition_.children_.end(), compiled.begin(), compiled.end());
     return index;
   }
   return compile_leaf(node, *object, context, symbols, ok);
 }
 
-std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::object& object, ConditionContext context,
-                                      SymbolTable& symbols, bool& ok) {
-  const auto index = static_cast<std::uint32_t>(steps_.size());
-  steps_.emplace_back();
+std::uint32_t ConditionCompiler::compile_leaf(const Node& node, const boost::json::object& object,
+                                              ConditionContext context, SymbolTable& symbols, bool& ok) {
+  const auto index = static_cast<std::uint32_t>(condition_.steps_.size());
+  condition_.steps_.emplace_back();
   const auto fail = [&](const Node& where, std::string message) {
     where.problem(std::move(message));
     ok = false;
@@ -296,7 +216,7 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
     ok = false;
     return index;
   }
-  Step& step = steps_[index];
+  Condition::Step& step = condition_.steps_[index];
   step.op = op_info->op;
   FieldType type = FieldType::custom;
   if (path->starts_with("fields.") && path->size() > 7) {
@@ -354,10 +274,10 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
     }
     std::sort(found_symbols.begin(), found_symbols.end());
     std::sort(found_numbers.begin(), found_numbers.end());
-    step.first = static_cast<std::uint32_t>(numbers ? number_operands_.size() : symbol_operands_.size());
+    step.first = static_cast<std::uint32_t>(numbers ? condition_.number_operands_.size() : condition_.symbol_operands_.size());
     step.count = static_cast<std::uint32_t>(list->size());
-    symbol_operands_.insert(symbol_operands_.end(), found_symbols.begin(), found_symbols.end());
-    number_operands_.insert(number_operands_.end(), found_numbers.begin(), found_numbers.end());
+    condition_.symbol_operands_.insert(condition_.symbol_operands_.end(), found_symbols.begin(), found_symbols.end());
+    condition_.number_operands_.insert(condition_.number_operands_.end(), found_numbers.begin(), found_numbers.end());
   } else if (value.is_bool() && type == FieldType::custom && (step.op == Op::eq || step.op == Op::ne)) {
     step.operand_kind = static_cast<std::uint16_t>(Kind::boolean);
     step.flag = value.get_bool();
@@ -377,64 +297,6 @@ std::uint32_t Condition::compile_leaf(const Node& node, const boost::json::objec
     step.text = std::string(*text);
   }
   return index;
-}
-
-bool Condition::evaluate(std::uint32_t index, const Subject& subject) const {
-  const Step& step = steps_[index];
-  const auto children = [&] {
-    return std::span<const std::uint32_t>(children_.data() + step.first, step.count);
-  };
-  switch (step.op) {
-    case Op::all:
-      return std::all_of(children().begin(), children().end(), [&](std::uint32_t c) { return evaluate(c, subject); });
-    case Op::any:
-      return std::any_of(children().begin(), children().end(), [&](std::uint32_t c) { return evaluate(c, subject); });
-    case Op::not_: return !evaluate(children_[step.first], subject);
-    case Op::prefix: {
-      // The usual leaf of routing rules, a text field against its operand, without a second call.
-      const FieldValue& value = subject[step.slot];
-      if (value.kind == Kind::text) return starts_with(value.text, step.text);
-      return evaluate_leaf(step.op, step, value);
-    }
-    case Op::ne: return !evaluate_leaf(Op::eq, step, subject[step.slot]);
-    case Op::not_in: return !evaluate_leaf(Op::in, step, subject[step.slot]);
-    default: return evaluate_leaf(step.op, step, subject[step.slot]);
-  }
-}
-
-bool Condition::evaluate_leaf(Op op, const Step& step, const FieldValue& value) const {
-  const auto operand = static_cast<Kind>(step.operand_kind);
-  switch (op) {
-    case Op::exists: return (value.kind != Kind::absent && !(value.kind == Kind::list && value.symbols.empty())) == step.flag;
-    case Op::eq:
-      if (value.kind != operand) return false;
-      if (operand == Kind::text) return value.symbol == step.symbol && step.symbol != no_symbol;
-      if (operand == Kind::number) return value.number == step.number;
-      return value.flag == step.flag;
-    case Op::in:
-      if (value.kind == Kind::list)
-        return operand == Kind::text && std::any_of(value.symbols.begin(), value.symbols.end(),
-                           [&](Symbol s) { return contains_sorted(symbol_operands_, step.first, step.count, s); });
-      if (value.kind != operand) return false;
-      return operand == Kind::text ? contains_sorted(symbol_operands_, step.first, step.count, value.symbol)
-                                   : contains_sorted(number_operands_, step.first, step.count, value.number);
-    case Op::prefix:
-      if (value.kind == Kind::list)
-        return std::any_of(value.texts.begin(), value.texts.end(), [&](std::string_view t) { return starts_with(t, step.text); });
-      return value.kind == Kind::text && starts_with(value.text, step.text);
-    case Op::contains:
-      if (value.kind == Kind::list)
-        return std::find(value.symbols.begin(), value.symbols.end(), step.symbol) != value.symbols.end();
-      return value.kind == Kind::text && value.text.find(step.text) != std::string_view::npos;
-    case Op::gt:
-    case Op::gte:
-    case Op::lt:
-    case Op::lte:
-      if (operand == Kind::number) return value.kind == Kind::number && compare(op, value.number, step.number);
-      // Priorities were interned first, so a priority's symbol is its rank.
-      return value.kind == Kind::text && value.symbol < priorities.size() && compare(op, value.symbol, step.symbol);
-    default: return false;
-  }
 }
 
 }  // namespace aftersales::detail

@@ -1,9 +1,11 @@
 #pragma once
-// Conditions (SPEC §1): JSON trees compiled once at load time into a flat program over field
-// slots and interned strings, so evaluating one costs no string lookups and no allocation.
+// Conditions (SPEC §1), as engines evaluate them: a flat program over field slots and interned
+// strings, so evaluating one costs no string lookups and no allocation. Compiling one from JSON
+// is condition_compile.hpp's business; this header knows no JSON, so an engine need not either.
 
 #include <boost/container/small_vector.hpp>
 
+#include <array>
 #include <bitset>
 #include <cstdint>
 #include <optional>
@@ -13,14 +15,15 @@
 #include <unordered_map>
 #include <vector>
 
-#include "detail/json_reader.hpp"
-
 namespace aftersales::detail {
 
 /// A string interned in a policy's symbol table; strings the policy never mentions all map
 /// to `no_symbol`, which equals nothing.
 using Symbol = std::uint32_t;
 inline constexpr Symbol no_symbol = 0xffffffffu;
+
+/// Every symbol table interns these first, so that a priority's symbol is its rank.
+inline constexpr std::array<std::string_view, 4> priorities{"low", "normal", "high", "urgent"};
 
 /// Where a condition is evaluated; refund requests see more fields than tickets.
 enum class ConditionContext : std::uint8_t { ticket, refund };
@@ -104,12 +107,11 @@ class Subject {
   boost::container::small_vector<FieldValue, fixed_field_count + 1> values_;
 };
 
-/// A compiled condition. Default-constructed it matches everything (a policy without `when`).
+/// A compiled condition (compile_condition() makes one). Default-constructed it matches
+/// everything (a policy without `when`).
 class Condition {
  public:
   Condition() = default;
-  /// Compiles `node`; records problems under its path and returns nullopt if there are any.
-  static std::optional<Condition> compile(const Node& node, ConditionContext context, SymbolTable& symbols);
 
   [[nodiscard]] bool matches(const Subject& subject) const { return steps_.empty() || evaluate(0, subject); }
 
@@ -127,9 +129,9 @@ class Condition {
   };
 
  private:
-  std::uint32_t compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok);
-  std::uint32_t compile_leaf(const Node& node, const boost::json::object& object, ConditionContext context,
-                             SymbolTable& symbols, bool& ok);
+  // The compiler (condition_compile.cpp) is the only code that writes a program.
+  friend class ConditionCompiler;
+
   [[nodiscard]] bool evaluate(std::uint32_t step, const Subject& subject) const;
   [[nodiscard]] bool evaluate_leaf(Op op, const Step& step, const FieldValue& value) const;
 
@@ -141,8 +143,5 @@ class Condition {
 
 /// A binary floating-point number as millionths, rounded; nullopt for NaN and out of range.
 std::optional<std::int64_t> double_millionths(double value);
-
-/// Parses a decimal (`"399.00"`, `12`, `0.95`) as millionths; nullopt if malformed or too large.
-std::optional<std::int64_t> parse_millionths(const boost::json::value& value);
 
 }  // namespace aftersales::detail

@@ -1,4 +1,4 @@
-#include "ticket/ticket_subject.hpp"
+#include "condition/ticket_subject.hpp"
 
 
 namespace aftersales::detail {

@@ -1,0 +1,21 @@
+#pragma once
+// The condition compiler (SPEC §1): a JSON tree, checked field by field against the condition's
+// context, into the flat program of condition_rules.hpp. Only the section compilers include it.
+
+#include <boost/json/value.hpp>
+
+#include <cstdint>
+#include <optional>
+
+#include "condition/condition_rules.hpp"
+#include "detail/json_reader.hpp"
+
+namespace aftersales::detail {
+
+/// Compiles `node`; records problems under its path and returns nullopt if there are any.
+std::optional<Condition> compile_condition(const Node& node, ConditionContext context, SymbolTable& symbols);
+
+/// Parses a decimal (`"399.00"`, `12`, `0.95`) as millionths; nullopt if malformed or too large.
+std::optional<std::int64_t> parse_millionths(const boost::json::value& value);
+
+}  // namespace aftersales::detail
