@@ -200,13 +200,14 @@ int aftersales_sla_evaluate(const aftersales_policy* policy, const char* ticket_
 }
 
 int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* tickets_jsonl,
-                                  size_t len, int64_t at_ms, unsigned threads, char** out_jsonl) {
+                                  size_t len, int64_t at_ms, unsigned threads, size_t first_line,
+                                  char** out_jsonl) {
   return guarded([&] {
     auto& result = handle_out(out_jsonl, "out_jsonl");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
     const auto at = aftersales::instant_from_ms(at_ms);
-    result = malloc_copy(source->evaluate_sla_lines(text, at, threads));
+    result = malloc_copy(source->evaluate_sla_lines(text, at, threads, first_line));
   });
 }
 

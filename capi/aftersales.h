@@ -256,20 +256,23 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate(const aftersales_policy *policy,
  * per line (blank lines are skipped), spread over up to `threads` threads (0: one per core).
  *
  * A line that cannot be evaluated (malformed, or created after `at_ms`) does not stop the
- * batch: its output line is {"line": N, "error": "..."}, N counting input lines from 1.
+ * batch: its output line is {"line": N, "error": "..."}, N counting input lines (blank ones
+ * included) from `first_line`: pass 1 for a whole text, or the number in the whole file of a
+ * block's first line when a file is fed a block at a time.
  *
  * @param out_jsonl receives JSON Lines: one report (or error record) per non-blank input line,
  *                  in input order, each ending in "\n"; the empty string for no tickets.
  *                  NUL-terminated. The caller owns it and releases it with aftersales_free().
  *                  NULL on failure.
  * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range;
+ *         AFTERSALES_EOUT_OF_RANGE also if a line's number would pass 2^63 - 1;
  *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `tickets_jsonl` or
  *         `out_jsonl` is NULL.
  */
 AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *policy,
                                                     const char *tickets_jsonl, size_t len,
                                                     int64_t at_ms, unsigned threads,
-                                                    char **out_jsonl);
+                                                    size_t first_line, char **out_jsonl);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Routing                                                                                    */
@@ -439,17 +442,20 @@ AFTERSALES_EXPORT int aftersales_refund_check(const aftersales_policy *policy,
 /**
  * Decides many refund requests: JSON Lines in `requests_jsonl[0..len)`, one request object per
  * line (blank lines are skipped), on up to `threads` threads (0: one per core). A malformed line
- * does not stop the batch: its output line is {"line": N, "error": "..."}, N counting from 1.
+ * does not stop the batch: its output line is {"line": N, "error": "..."}, N counting input
+ * lines from `first_line` as in aftersales_sla_evaluate_lines.
  *
  * @param out_jsonl receives JSON Lines, one decision (or error record) per non-blank input line,
  *                  in input order, each ending in "\n". NUL-terminated. The caller owns it and
  *                  releases it with aftersales_free(). NULL on failure.
- * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or
- *         `requests_jsonl` or `out_jsonl` is NULL.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if a line's number would pass 2^63 - 1;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `requests_jsonl` or
+ *         `out_jsonl` is NULL.
  */
 AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *policy,
                                                     const char *requests_jsonl, size_t len,
-                                                    unsigned threads, char **out_jsonl);
+                                                    unsigned threads, size_t first_line,
+                                                    char **out_jsonl);
 
 /* ---------------------------------------------------------------------------------------- */
 /* KPIs and scorecards                                                                        */

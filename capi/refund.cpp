@@ -17,12 +17,12 @@ int aftersales_refund_check(const aftersales_policy* policy, const char* request
 }
 
 int aftersales_refund_check_lines(const aftersales_policy* policy, const char* requests_jsonl, size_t len,
-                                  unsigned threads, char** out_jsonl) {
+                                  unsigned threads, size_t first_line, char** out_jsonl) {
   return guarded([&] {
     auto& result = handle_out(out_jsonl, "out_jsonl");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(requests_jsonl, "requests_jsonl"), len);
-    result = malloc_copy(source->check_refund_lines(text, threads));
+    result = malloc_copy(source->check_refund_lines(text, threads, first_line));
   });
 }
 

@@ -2,6 +2,7 @@
 /// @file
 /// Everything in the aftersales C++ API.
 
+#include <aftersales/batch.hpp>
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/kpi.hpp>

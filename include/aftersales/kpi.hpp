@@ -14,6 +14,7 @@
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -154,10 +155,11 @@ AFTERSALES_EXPORT KpiResult compute_kpi(std::shared_ptr<const Policy> policy, st
 /// `compute_kpi` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped), read and
 /// counted on up to `threads` threads (0: one per core); the result does not depend on them.
 /// Thread-safe.
-/// @throws InputError naming the line (from 1) of a ticket that cannot be read.
+/// @throws InputError naming the line of the first ticket (by line) that cannot be read, lines
+///         counted from `first_line` (blank ones included).
 AFTERSALES_EXPORT KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets,
                                               Instant at, const KpiOptions& options, const KpiOrders& orders = {},
-                                              unsigned threads = 0);
+                                              unsigned threads = 0, std::size_t first_line = 1);
 
 /// One metric's part in a group's score.
 struct ScorecardMetric {

@@ -62,14 +62,19 @@ class AFTERSALES_EXPORT Policy {
 
   /// `evaluate_sla` for many tickets on up to `threads` threads (0: one per core); the
   /// reports come back in input order and equal one-by-one evaluation.
-  /// @throws InputError for the first ticket that cannot be evaluated.
+  /// @throws InputError for the first ticket (by index) that cannot be evaluated, whatever the
+  ///         timing of the threads.
   [[nodiscard]] std::vector<SlaReport> evaluate_sla(std::span<const Ticket> tickets, Instant at,
                                                     unsigned threads = 0) const;
 
   /// `evaluate_sla` over JSON Lines: one SPEC §3 ticket per line in, one report per line out
   /// (same order; blank lines skipped). A line that cannot be evaluated yields
-  /// `{"line": N, "error": "..."}` (N counts from 1) instead of stopping the batch.
-  [[nodiscard]] std::string evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads = 0) const;
+  /// `{"line": N, "error": "..."}` instead of stopping the batch; N counts every line, blank ones
+  /// included, from `first_line` (the number of the text's first line: a block cut from the
+  /// middle of a file keeps the file's numbering).
+  /// @throws RangeError if a line's number would pass 2^63 - 1.
+  [[nodiscard]] std::string evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads = 0,
+                                               std::size_t first_line = 1) const;
 
   /// Decides a refund request under the first refund policy whose `when` fits it (SPEC §6):
   /// eligibility per line and for the request, the resolutions allowed, the exact amounts and
@@ -85,8 +90,11 @@ class AFTERSALES_EXPORT Policy {
   [[nodiscard]] std::string check_refund_json(std::string_view request) const;
 
   /// `check_refund_json` over JSON Lines: one request per line in, one decision per line out
-  /// (same order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`.
-  [[nodiscard]] std::string check_refund_lines(std::string_view requests, unsigned threads = 0) const;
+  /// (same order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`, N
+  /// counting lines from `first_line` as in `evaluate_sla_lines`.
+  /// @throws RangeError if a line's number would pass 2^63 - 1.
+  [[nodiscard]] std::string check_refund_lines(std::string_view requests, unsigned threads = 0,
+                                               std::size_t first_line = 1) const;
 
   /// The compiled rules; for the library's engines, not for hosts.
   [[nodiscard]] const detail::PolicyData& data() const noexcept { return *data_; }

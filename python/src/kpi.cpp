@@ -20,7 +20,7 @@
 #include <string>
 #include <vector>
 
-#include "detail/parallel.hpp"
+#include "kpi/kpi_batch.hpp"
 
 namespace aftersales::python {
 
@@ -51,23 +51,12 @@ KpiOrders orders_of(const py::object& orders) {
 }
 
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
-// counted on up to `threads` threads without the GIL, one accumulator per slice, merged in order.
+// counted on up to `threads` threads without the GIL, as compute_kpi_lines counts them.
 void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
-  constexpr std::size_t slice = 512;
-  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
-    std::vector<KpiAccumulator> parts((chunk.size() + slice - 1) / slice, target.empty_copy());
-    detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
-      for (std::size_t j = p * slice; j < std::min(chunk.size(), (p + 1) * slice); ++j) {
-        try {
-          parts[p].add(chunk[j], at);
-        } catch (const InputError&) {
-          failure.record(begin + j, std::current_exception());
-          return;
-        }
-      }
-    });
-    if (!failure.any())
-      for (const KpiAccumulator& part : parts) target.merge(part);
+  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
+    target.merge(detail::add_sliced(target, chunk.size(), threads, [&](KpiAccumulator& part, std::size_t j) {
+      at_ticket(begin + j, [&] { part.add(chunk[j], at); });
+    }));
   });
 }
 

@@ -7,20 +7,20 @@
 #include "json_text.hpp"
 #include "ticket_batch.hpp"
 
+#include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/refund.hpp>
 
 #include <pybind11/stl.h>
 
 #include <cstddef>
-#include <exception>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "detail/parallel.hpp"
+#include "batch/batch.hpp"
 
 namespace aftersales::python {
 
@@ -75,27 +75,21 @@ std::vector<RefundDecision> check_many(const RefundEngineShim& engine, py::handl
     texts.push_back(request_json(items[i], "RefundEngine.check_many", "requests[" + std::to_string(i) + "]"));
   }
   std::vector<RefundDecision> decisions(texts.size());
-  FirstFailure failure(texts.size(), "requests");
-  {
-    const py::gil_scoped_release release;
-    detail::parallel_for(texts.size(), threads, [&](std::size_t i) {
-      if (failure.any_before(i)) {
-        return;  // an earlier request failed: this one's decision will never be seen
-      }
-      try {
-        decisions[i] = engine.policy->check_refund(RefundRequest::from_json(texts[i]));
-      } catch (const InputError&) {
-        failure.record(i, std::current_exception());
-      }
-    });
-  }
-  failure.rethrow();
+  const py::gil_scoped_release release;
+  batch::for_each(texts.size(), threads, [&](std::size_t i) {
+    try {
+      decisions[i] = engine.policy->check_refund(RefundRequest::from_json(texts[i]));
+    } catch (const InputError& e) {
+      throw_at(e, "requests[" + std::to_string(i) + "]");
+    }
+  });
   return decisions;
 }
 
-std::string check_lines(const RefundEngineShim& engine, const std::string& jsonl, unsigned threads) {
+std::string check_lines(const RefundEngineShim& engine, const std::string& jsonl, unsigned threads,
+                        std::size_t first_line) {
   const py::gil_scoped_release release;
-  return engine.policy->check_refund_lines(jsonl, threads);
+  return engine.policy->check_refund_lines(jsonl, threads, first_line);
 }
 
 std::string decision_repr(const RefundDecision& d) {
@@ -192,10 +186,12 @@ void bind_refund(py::module_& m) {
            "(0: one per core) with the GIL released; decisions in input order. Raises for the "
            "first request (in input order) that is malformed, its index in the path: "
            "'requests[7].order.lines[0].unit_price'.")
-      .def("check_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0,
+      .def("check_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
+           py::arg("first_line") = 1,
            "check over JSON Lines text: one request per line in, one decision JSON per "
            "line out, same order, blank lines skipped; a bad line gives {\"line\": N, "
-           "\"error\": \"...\"}. Runs on up to `threads` threads with the GIL released.");
+           "\"error\": \"...\"}, N counting lines from `first_line`. Runs on up to `threads` "
+           "threads with the GIL released.");
 }
 
 }  // namespace aftersales::python

@@ -24,7 +24,7 @@
 #include <utility>
 #include <vector>
 
-#include "detail/parallel.hpp"
+#include "batch/batch.hpp"
 
 namespace aftersales::python {
 
@@ -48,28 +48,21 @@ SlaReport evaluate(const SlaEngineShim& engine, py::handle ticket, Instant at) {
 
 std::vector<SlaReport> evaluate_many(const SlaEngineShim& engine, py::handle tickets, Instant at, unsigned threads) {
   std::vector<SlaReport> reports;
-  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk, FirstFailure& failure) {
+  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
     reports.resize(begin + chunk.size());
-    detail::parallel_for(chunk.size(), threads, [&](std::size_t j) {
-      const std::size_t i = begin + j;
-      if (failure.any_before(i)) {
-        return;  // an earlier ticket failed: this one's report will never be seen
-      }
-      try {
-        reports[i] = engine.policy->evaluate_sla(chunk[j], at);
-      } catch (const InputError&) {
-        failure.record(i, std::current_exception());
-      }
+    batch::for_each(chunk.size(), threads, [&](std::size_t j) {
+      reports[begin + j] = at_ticket(begin + j, [&] { return engine.policy->evaluate_sla(chunk[j], at); });
     });
   });
   return reports;
 }
 
-std::string evaluate_lines(const SlaEngineShim& engine, py::handle jsonl, Instant at, unsigned threads) {
+std::string evaluate_lines(const SlaEngineShim& engine, py::handle jsonl, Instant at, unsigned threads,
+                           std::size_t first_line) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return engine.policy->evaluate_sla_lines(text, at, threads);
+  return engine.policy->evaluate_sla_lines(text, at, threads, first_line);
 }
 
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
@@ -170,10 +163,12 @@ void bind_engine(py::module_& m) {
            "core) with the GIL released; reports in input order. Raises for the first ticket "
            "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
       .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
+           py::kw_only(), py::arg("first_line") = 1,
            "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped. A bad line gives "
-           "{\"line\": N, \"error\": \"...\"} (N from 1) and the batch goes on. Runs on up to "
-           "`threads` threads with the GIL released.");
+           "{\"line\": N, \"error\": \"...\"} and the batch goes on; N counts lines, blank ones "
+           "included, from `first_line` (the number of the text's first line in its file). Runs "
+           "on up to `threads` threads with the GIL released.");
 }
 
 }  // namespace

@@ -16,8 +16,7 @@
 #include <utility>
 #include <vector>
 
-#include "detail/json_lines.hpp"
-#include "detail/parallel.hpp"
+#include "batch/batch.hpp"
 
 namespace aftersales::python {
 
@@ -49,46 +48,25 @@ std::string_view unplaced_message(const InputError& e) {
 
 }  // namespace
 
-void FirstFailure::record(std::size_t index, std::exception_ptr error) {
-  const std::lock_guard lock(mutex_);
-  if (index < index_.load(std::memory_order_relaxed)) {
-    index_.store(index, std::memory_order_relaxed);
-    error_ = std::move(error);
+void throw_at_ticket(const InputError& e, std::size_t index) { throw_at(e, "tickets[" + std::to_string(index) + "]"); }
+
+void throw_at(const InputError& e, const std::string& place) {
+  if (!e.problems().empty()) {
+    throw InputError(place + ": " + title_of(e), placed(place, e.problems()));
   }
+  // InputError put its own path in front of its message; it gets the longer one instead.
+  const std::string_view message = unplaced_message(e);
+  if (e.code() == ErrorCode::out_of_range) {
+    throw RangeError(std::string(message), join_path(place, e.path()));
+  }
+  throw InputError(std::string(message), join_path(place, e.path()));
 }
 
-void FirstFailure::rethrow() const {
-  if (!error_) {
-    return;
-  }
-  try {
-    std::rethrow_exception(error_);
-  } catch (const InputError& e) {
-    const std::string place = std::string(items_) + "[" + std::to_string(index_.load()) + "]";
-    if (!e.problems().empty()) {
-      throw InputError(place + ": " + title_of(e), placed(place, e.problems()));
-    }
-    // InputError put its own path in front of its message; it gets the longer one instead.
-    const std::string_view message = unplaced_message(e);
-    if (e.code() == ErrorCode::out_of_range) {
-      throw RangeError(std::string(message), join_path(place, e.path()));
-    }
-    throw InputError(std::string(message), join_path(place, e.path()));
-  }
-}
-
-void FirstFailure::rethrow_from(std::string_view place) const {
-  if (!error_) {
-    return;
-  }
-  try {
-    std::rethrow_exception(error_);
-  } catch (const InputError& e) {
-    const std::string title = std::string(place) + ": " + (e.problems().empty() ? "invalid ticket" : title_of(e));
-    // A lone error (no problem list) becomes a list of one, so that every line's error reads alike.
-    throw InputError(title, e.problems().empty() ? std::vector<Problem>{{e.path(), std::string(unplaced_message(e))}}
-                                                 : e.problems());
-  }
+void throw_at_line(const InputError& e, std::string_view place) {
+  const std::string title = std::string(place) + ": " + (e.problems().empty() ? "invalid ticket" : title_of(e));
+  // A lone error (no problem list) becomes a list of one, so that every line's error reads alike.
+  throw InputError(title, e.problems().empty() ? std::vector<Problem>{{e.path(), std::string(unplaced_message(e))}}
+                                               : e.problems());
 }
 
 const TicketBatch* as_ticket_batch(pybind11::handle tickets) {
@@ -102,12 +80,14 @@ pybind11::tuple ticket_tuple(pybind11::handle tickets) {
 }
 
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
-                              TicketDictReader& reader, FirstFailure& failure) {
+                              TicketDictReader& reader, std::exception_ptr& unread) {
   for (std::size_t j = 0; j < out.size(); ++j) {
     try {
-      out[j] = reader.read(PyTuple_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(begin + j)), begin + j);
+      out[j] = at_ticket(begin + j, [&] {
+        return reader.read(PyTuple_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(begin + j)), begin + j);
+      });
     } catch (const InputError&) {
-      failure.record(begin + j, std::current_exception());
+      unread = std::current_exception();
       return j;
     }
   }
@@ -118,33 +98,26 @@ TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
   const pybind11::tuple items = ticket_tuple(tickets);
   std::vector<Ticket> read(items.size());
   TicketDictReader reader;
-  FirstFailure failure(read.size());
-  read_ticket_dicts(items, 0, read, reader, failure);
-  failure.rethrow();
+  std::exception_ptr unread;
+  read_ticket_dicts(items, 0, read, reader, unread);
+  if (unread) std::rethrow_exception(unread);
   return TicketBatch(std::move(read));
 }
 
 TicketBatch TicketBatch::from_lines(std::string_view text, unsigned threads, std::string_view source) {
-  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(text);
+  const std::vector<batch::Line> lines = batch::non_blank_lines(text);
   std::vector<Ticket> read(lines.size());
-  FirstFailure failure(lines.size());
-  detail::parallel_for(lines.size(), threads, [&](std::size_t i) {
-    if (failure.any_before(i)) {
-      return;  // an earlier line failed: this one's ticket will never be seen
-    }
+  batch::for_each(lines.size(), threads, [&](std::size_t i) {
     try {
       read[i] = Ticket::from_json(lines[i].text);
-    } catch (const InputError&) {
-      failure.record(i, std::current_exception());
+    } catch (const InputError& e) {
+      std::string place = "line " + std::to_string(lines[i].number);
+      if (!source.empty()) {
+        place += " of \"" + std::string(source) + "\"";
+      }
+      throw_at_line(e, place);
     }
   });
-  if (failure.any()) {
-    std::string place = "line " + std::to_string(lines[failure.index()].number);
-    if (!source.empty()) {
-      place += " of \"" + std::string(source) + "\"";
-    }
-    failure.rethrow_from(place);
-  }
   return TicketBatch(std::move(read));
 }
 
@@ -189,10 +162,10 @@ void bind_ticket_batch(py::module_& m) {
   py::class_<TicketBatch>(m, "TicketBatch",
                           "Tickets read once into the library's own form, to evaluate many times "
                           "(several policies or instants) without reading a dict again: pass it "
-                          "wherever a list of ticket dicts is taken (SlaEngine.evaluate_many, "
-                          "KpiEngine.compute, KpiAccumulator.add_many). Immutable; share it across threads.")
+                          "wherever a list of ticket dicts is taken (Policy.evaluate_sla_many, "
+                          "Policy.kpi, KpiAccumulator.add_many). Immutable; share it across threads.")
       .def(py::init(&TicketBatch::from_dicts), py::arg("tickets"),
-           "Reads the ticket dicts of `tickets` (any iterable), as SlaEngine.evaluate_many does; raises "
+           "Reads the ticket dicts of `tickets` (any iterable), as evaluate_sla_many does; raises "
            "for the first that cannot be read, its index in the path: 'tickets[7].events[2].at'.")
       .def_static("from_lines", &from_lines, py::arg("jsonl"), py::arg("threads") = 0,
                   "Parses JSON Lines (str or bytes), one ticket per line, blank lines skipped, on up "

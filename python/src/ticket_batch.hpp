@@ -13,47 +13,36 @@
 #include <pybind11/pybind11.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cstddef>
 #include <exception>
-#include <mutex>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace aftersales::python {
 
-/// The item of a batch that failed first in input order (not first in time: threads race).
-/// Safe to record from many threads.
-class FirstFailure {
- public:
-  /// `items` names the batch in the paths of the error raised: "tickets" gives `tickets[7]...`.
-  explicit FirstFailure(std::size_t count, std::string_view items = "tickets")
-      : count_(count), items_(items), index_(count) {}
+/// Rethrows `e`, the error of the item at `place` of a batch ("tickets[7]", "requests[2]"), with
+/// the place in front of its paths (`tickets[7].events[2].at`).
+[[noreturn]] void throw_at(const InputError& e, const std::string& place);
 
-  [[nodiscard]] bool any() const { return index_.load(std::memory_order_relaxed) < count_; }
-  [[nodiscard]] bool any_before(std::size_t index) const { return index_.load(std::memory_order_relaxed) < index; }
-  /// The failed ticket's index; the count when none failed.
-  [[nodiscard]] std::size_t index() const { return index_.load(std::memory_order_relaxed); }
+/// throw_at for the ticket at `index` of a batch: `tickets[7]`.
+[[noreturn]] void throw_at_ticket(const InputError& e, std::size_t index);
 
-  /// Keeps `error` (an InputError) if ticket `index` comes before the failure kept so far.
-  void record(std::size_t index, std::exception_ptr error);
+/// Rethrows `e`, the error of a ticket read from the text line `place` ("line 8"), with the
+/// place in front of its message, its paths being those inside the line.
+[[noreturn]] void throw_at_line(const InputError& e, std::string_view place);
 
-  /// Re-raises the failure, if any, with the item's place in front of its paths.
-  void rethrow() const;
-
-  /// Re-raises the failure, if any, for a ticket read from the text line `place` ("line 8"):
-  /// in front of its message, its paths being those inside the line.
-  void rethrow_from(std::string_view place) const;
-
- private:
-  std::size_t count_;
-  std::string_view items_;
-  std::atomic<std::size_t> index_;
-  std::mutex mutex_;
-  std::exception_ptr error_;
-};
+/// `f()`; an InputError it throws comes out placed at ticket `index` (throw_at_ticket).
+template <class F>
+decltype(auto) at_ticket(std::size_t index, F&& f) {
+  try {
+    return f();
+  } catch (const InputError& e) {
+    throw_at_ticket(e, index);
+  }
+}
 
 /// aftersales.TicketBatch: tickets read once into C++ values (from dicts or JSON Lines), then
 /// evaluated as often as wanted, under several policies or instants, without being read again.
@@ -87,25 +76,22 @@ class TicketBatch {
 [[nodiscard]] pybind11::tuple ticket_tuple(pybind11::handle tickets);
 
 /// Reads the dicts `items[begin, begin + out.size())` into `out` with `reader`; stops at the first
-/// that cannot be read, records it in `failure` and returns how many were read before it.
+/// that cannot be read, keeps its error, placed (throw_at_ticket), in `unread`, and returns how
+/// many were read before it.
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
-                              TicketDictReader& reader, FirstFailure& failure);
+                              TicketDictReader& reader, std::exception_ptr& unread);
 
-/// Calls `work(first_index, tickets, failure)` without the GIL on successive chunks of
-/// `tickets`: all the tickets of a TicketBatch at once, or the ticket dicts of any iterable, read
-/// while holding it (a million-ticket replay never sits in memory all at once). A ticket that
-/// cannot be read ends its chunk (the tickets before it are still worked on: one may fail earlier
-/// in input order) and the batch; `work` records its own failures. Raises the first failure in
-/// input order.
+/// Calls `work(first_index, tickets)` without the GIL on successive chunks of `tickets`: all the
+/// tickets of a TicketBatch at once, or the ticket dicts of any iterable, read while holding it
+/// (a million-ticket replay never sits in memory all at once). `work` runs the chunk through the
+/// batch module, which throws its earliest failure (placed with at_ticket). A ticket that cannot
+/// be read ends its chunk and the batch, after the tickets before it were worked on: one of them
+/// may fail first in input order.
 template <class Work>
 void for_each_ticket_chunk(pybind11::handle tickets, Work&& work) {
   if (const TicketBatch* batch = as_ticket_batch(tickets)) {
-    FirstFailure failure(batch->tickets().size());
-    {
-      const pybind11::gil_scoped_release release;
-      work(std::size_t{0}, batch->tickets(), failure);
-    }
-    failure.rethrow();
+    const pybind11::gil_scoped_release release;
+    work(std::size_t{0}, batch->tickets());
     return;
   }
   const pybind11::tuple items = ticket_tuple(tickets);
@@ -113,14 +99,16 @@ void for_each_ticket_chunk(pybind11::handle tickets, Work&& work) {
   constexpr std::size_t chunk = 8192;
   TicketDictReader reader;
   std::vector<Ticket> read(std::min(count, chunk));
-  FirstFailure failure(count);
-  for (std::size_t begin = 0; begin < count && !failure.any(); begin += chunk) {
+  for (std::size_t begin = 0; begin < count; begin += chunk) {
+    std::exception_ptr unread;
     const std::size_t size =
-        read_ticket_dicts(items, begin, std::span<Ticket>(read.data(), std::min(chunk, count - begin)), reader, failure);
-    const pybind11::gil_scoped_release release;
-    work(begin, std::span<const Ticket>(read.data(), size), failure);
+        read_ticket_dicts(items, begin, std::span<Ticket>(read.data(), std::min(chunk, count - begin)), reader, unread);
+    {
+      const pybind11::gil_scoped_release release;
+      work(begin, std::span<const Ticket>(read.data(), size));
+    }
+    if (unread) std::rethrow_exception(unread);
   }
-  failure.rethrow();
 }
 
 }  // namespace aftersales::python

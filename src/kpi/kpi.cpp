@@ -9,11 +9,11 @@
 #include <algorithm>
 #include <cmath>
 
-#include "detail/json_lines.hpp"
+#include "batch/batch.hpp"
 #include "condition/ticket_subject.hpp"
 #include "detail/json_writer.hpp"
-#include "detail/parallel.hpp"
 #include "detail/text.hpp"
+#include "kpi/kpi_batch.hpp"
 #include "kpi/kpi_state.hpp"
 #include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
@@ -606,29 +606,18 @@ KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Tick
 }
 
 KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets, Instant at,
-                            const KpiOptions& options, const KpiOrders& orders, unsigned threads) {
-  const std::vector<detail::JsonLine> lines = detail::non_blank_lines(tickets);
-  // One accumulator per slice of lines, merged in slice order: the result does not depend on
-  // how the threads shared the work. Each slice stops at its first bad line, and the earliest
-  // of those is reported, whichever thread met its own first.
-  constexpr std::size_t slice = 256;
-  const KpiAccumulator empty(std::move(policy), options);
-  std::vector<KpiAccumulator> parts((lines.size() + slice - 1) / slice, empty);
-  std::vector<std::optional<InputError>> failures(parts.size());
-  detail::parallel_for(parts.size(), threads, [&](std::size_t p) {
-    for (std::size_t i = p * slice; i < std::min(lines.size(), (p + 1) * slice); ++i) {
-      try {
-        parts[p].add(Ticket::from_json(lines[i].text), at);
-      } catch (const InputError& e) {
-        failures[p] = InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
-        return;
-      }
-    }
-  });
-  for (const auto& failure : failures)
-    if (failure) throw *failure;
-  KpiAccumulator total = empty.empty_copy();
-  for (const KpiAccumulator& part : parts) total.merge(part);
+                            const KpiOptions& options, const KpiOrders& orders, unsigned threads,
+                            std::size_t first_line) {
+  const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, first_line);
+  const KpiAccumulator total =
+      detail::add_sliced(KpiAccumulator(std::move(policy), options), lines.size(), threads,
+                         [&](KpiAccumulator& part, std::size_t i) {
+                           try {
+                             part.add(Ticket::from_json(lines[i].text), at);
+                           } catch (const InputError& e) {
+                             throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
+                           }
+                         });
   return total.result(orders);
 }
 

@@ -3,7 +3,7 @@
 
 #include <array>
 
-#include "detail/json_lines.hpp"
+#include "batch/batch.hpp"
 #include "detail/json_writer.hpp"
 #include "policy/policy_data.hpp"
 #include "refund/refund_check.hpp"
@@ -106,8 +106,8 @@ std::string Policy::check_refund_json(std::string_view request) const {
   return check_refund(RefundRequest::from_json(request)).to_json();
 }
 
-std::string Policy::check_refund_lines(std::string_view requests, unsigned threads) const {
-  return detail::map_json_lines(requests, threads, [&](std::string_view line) { return check_refund_json(line); });
+std::string Policy::check_refund_lines(std::string_view requests, unsigned threads, std::size_t first_line) const {
+  return batch::map_lines(requests, {threads, first_line}, [&](std::string_view line) { return check_refund_json(line); });
 }
 
 }  // namespace aftersales

@@ -7,9 +7,8 @@
 #include <exception>
 #include <thread>
 
-#include "detail/json_lines.hpp"
+#include "batch/batch.hpp"
 #include "detail/json_writer.hpp"
-#include "detail/parallel.hpp"
 #include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
 
@@ -76,13 +75,14 @@ SlaReport Policy::evaluate_sla(const Ticket& ticket, Instant at) const {
 
 std::vector<SlaReport> Policy::evaluate_sla(std::span<const Ticket> tickets, Instant at, unsigned threads) const {
   std::vector<SlaReport> reports(tickets.size());
-  detail::parallel_for(tickets.size(), threads, [&](std::size_t i) { reports[i] = detail::evaluate_sla(*data_, tickets[i], at); });
+  batch::for_each(tickets.size(), threads, [&](std::size_t i) { reports[i] = detail::evaluate_sla(*data_, tickets[i], at); });
   return reports;
 }
 
-std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads) const {
-  return detail::map_json_lines(tickets, threads,
-                                [&](std::string_view line) { return evaluate_sla(Ticket::from_json(line), at).to_json(); });
+std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads,
+                                      std::size_t first_line) const {
+  return batch::map_lines(tickets, {threads, first_line},
+                          [&](std::string_view line) { return evaluate_sla(Ticket::from_json(line), at).to_json(); });
 }
 
 }  // namespace aftersales

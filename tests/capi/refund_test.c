@@ -75,9 +75,13 @@ static void test_lines(const aftersales_policy *policy) {
   char text[2 * sizeof request_json + 16];
   char *out = NULL;
   sprintf(text, "%s\n\nnot json\n", request_json);
-  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 1, &out) == AFTERSALES_OK);
   CHECK(out != NULL && strncmp(out, "{\"eligible\":true", 16) == 0);
   CHECK_HAS(out, "\n{\"line\":3,\"error\":");
+  aftersales_free(out);
+  /* The same text as lines 41 to 43 of a file: "not json" is line 41 + 2 = 43. */
+  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 41, &out) == AFTERSALES_OK);
+  CHECK_HAS(out, "\n{\"line\":43,\"error\":");
   aftersales_free(out);
 }
 

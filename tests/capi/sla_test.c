@@ -102,7 +102,7 @@ static void test_sla_evaluate_lines(const aftersales_policy *policy, const struc
   size_t i;
   for (i = 0; i < sizeof threads / sizeof threads[0]; ++i) {
     char *jsonl = NULL;
-    CHECK_OK(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, threads[i],
+    CHECK_OK(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, threads[i], 1,
                                            &jsonl));
     CHECK(jsonl != NULL && strcmp(jsonl, f->expected) == 0);
     aftersales_free(jsonl);
@@ -190,23 +190,23 @@ static void test_sla_evaluate_lines_errors(const aftersales_policy *policy,
   const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)not_a_handle;
   char *jsonl = &sentinel;
 
-  CHECK_ERROR(aftersales_sla_evaluate_lines(NULL, f->tickets, f->tickets_len, SLA_AT, 1, &jsonl),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(NULL, f->tickets, f->tickets_len, SLA_AT, 1, 1, &jsonl),
               AFTERSALES_EINVALID_ARGUMENT, "policy");
   CHECK(jsonl == NULL);
   CHECK_ERROR(
-      aftersales_sla_evaluate_lines(not_a_policy, f->tickets, f->tickets_len, SLA_AT, 1, &jsonl),
+      aftersales_sla_evaluate_lines(not_a_policy, f->tickets, f->tickets_len, SLA_AT, 1, 1, &jsonl),
       AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_policy");
-  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, NULL, 0, SLA_AT, 1, &jsonl),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, NULL, 0, SLA_AT, 1, 1, &jsonl),
               AFTERSALES_EINVALID_ARGUMENT, "tickets_jsonl");
-  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, 1, NULL),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, 1, 1, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out_jsonl");
   jsonl = &sentinel;
-  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, -1, 1, &jsonl),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, -1, 1, 1, &jsonl),
               AFTERSALES_EOUT_OF_RANGE, "");
   CHECK(jsonl == NULL);
 
   /* No tickets, no reports. */
-  CHECK_OK(aftersales_sla_evaluate_lines(policy, "", 0, SLA_AT, 1, &jsonl));
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, "", 0, SLA_AT, 1, 1, &jsonl));
   CHECK(jsonl != NULL && jsonl[0] == '\0');
   aftersales_free(jsonl);
 }
@@ -236,8 +236,13 @@ static void test_sla_evaluate_lines_bad_line(const aftersales_policy *policy,
    * CRLF ending and no final newline. */
   snprintf(input, sizeof input, "%.*s\n\n{\"id\": 3\n  \n%.*s\r", (int)t1, f->tickets,
            (int)line_length(t9), t9);
-  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, &jsonl));
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 1, &jsonl));
   snprintf(want, sizeof want, "%.*s\n{\"line\":3,\"error\":\"", (int)r1, f->expected);
+  CHECK(jsonl != NULL && strncmp(jsonl, want, strlen(want)) == 0);
+  aftersales_free(jsonl);
+  /* The same text as lines 41 to 45 of a file: the broken line is 41 + 2 = 43. */
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 41, &jsonl));
+  snprintf(want, sizeof want, "%.*s\n{\"line\":43,\"error\":\"", (int)r1, f->expected);
   CHECK(jsonl != NULL && strncmp(jsonl, want, strlen(want)) == 0);
   CHECK(jsonl != NULL && strstr(jsonl, "invalid JSON") != NULL);
   snprintf(want, sizeof want, "\"}\n%.*s\n", (int)line_length(r9), r9);
@@ -260,7 +265,7 @@ static void *sla_thread(void *arg) {
   for (round = 0; round < 20; ++round) {
     char *jsonl = NULL;
     int rc = aftersales_sla_evaluate_lines(worker->policy, worker->fixtures->tickets,
-                                           worker->fixtures->tickets_len, SLA_AT, 1, &jsonl);
+                                           worker->fixtures->tickets_len, SLA_AT, 1, 1, &jsonl);
     worker->same = worker->same && rc == AFTERSALES_OK &&
                    strcmp(jsonl, worker->fixtures->expected) == 0;
     aftersales_free(jsonl);

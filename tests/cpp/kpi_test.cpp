@@ -682,6 +682,13 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
       }
     }
   }
+  // The same text as lines from 41 of a file: the 300th line is line 41 + 299 = 340.
+  try {
+    (void)compute_kpi_lines(policy(), bad, end, options, {}, 2, 41);
+    ADD_FAILURE() << "accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("line 340: invalid ticket"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace

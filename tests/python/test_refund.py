@@ -139,10 +139,12 @@ def test_json_lines(refunds: aftersales.RefundEngine) -> None:
     out = refunds.check_lines(good + "\n\n{}\n", threads=2).splitlines()
     assert json.loads(out[0])["refund"]["total"] == "22.73"
     assert json.loads(out[1])["line"] == 3
+    # The same text as lines 41 to 43 of a file: "{}" is line 41 + 2 = 43.
+    out = refunds.check_lines(good + "\n\n{}\n", threads=2, first_line=41).splitlines()
+    assert json.loads(out[1])["line"] == 43
 
 
 def test_check_many_decides_in_input_order(refunds: aftersales.RefundEngine) -> None:
-    refunds = refunds
     asks = [request([{"line": line, "condition": "intact"}]) for line in ("A", "B")] * 100
     decisions = refunds.check_many(asks, threads=4)
     # One unit of A pays 9.09 and B 22.73 (the module's docstring).
@@ -152,7 +154,6 @@ def test_check_many_decides_in_input_order(refunds: aftersales.RefundEngine) -> 
 
 
 def test_check_many_raises_for_the_earliest_bad_request(refunds: aftersales.RefundEngine) -> None:
-    refunds = refunds
     asks = [request([{"line": "A", "condition": "intact"}]) for _ in range(300)]
     asks[7]["order"]["lines"][0]["unit_price"] = "10.001"  # more decimals than CNY has
     asks[250]["requested_at"] = "yesterday"

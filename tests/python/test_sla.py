@@ -462,6 +462,14 @@ class TestBatch:
             assert record["error"].startswith("invalid ticket: 1 problem\n  created_at: ")
             assert json.loads(lines[2]) == STANDARD_REPORT
 
+    def test_lines_numbered_from_first_line(self, sla: aftersales.SlaEngine) -> None:
+        # The text as lines 41 to 44 of a file: the bad ticket, its third line, is line 41 + 2 = 43.
+        jsonl = "\n".join([json.dumps(VIP_TICKET), "", '{"id": "T-bad"}', json.dumps(STANDARD_TICKET)]) + "\n"
+        lines = sla.evaluate_lines(jsonl, STANDARD_AT, threads=2, first_line=41).splitlines()
+        assert json.loads(lines[1])["line"] == 43
+        with pytest.raises(TypeError):
+            sla.evaluate_lines(jsonl, STANDARD_AT, 2, 41)  # type: ignore[misc]
+
     def test_lines_rejects_other_types(self, sla: aftersales.SlaEngine) -> None:
         with pytest.raises(TypeError, match="SlaEngine.evaluate_lines: expected the JSON Lines as str or bytes, got list"):
             sla.evaluate_lines([json.dumps(VIP_TICKET)], VIP_AT)  # type: ignore[arg-type]

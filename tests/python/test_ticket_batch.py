@@ -1,6 +1,6 @@
 """aftersales.TicketBatch: tickets read once (from dicts or JSON Lines), evaluated many times.
 
-The reports must be those of the dict path and of evaluate_sla one ticket at a time, on the
+The reports must be those of the dict path and of SlaEngine.evaluate one ticket at a time, on the
 shared SLA fixtures (tests/fixtures/sla, worked by hand in its README.md); errors must name the
 ticket's index (dicts) or line (JSON Lines)."""
 
@@ -197,7 +197,7 @@ class TestDictErrors:
         tickets[4]["events"][1]["type"] = 7
         with pytest.raises(aftersales.InputError) as caught:
             aftersales.TicketBatch(tickets)
-        # The first bad ticket in input order, as evaluate_sla_many reports it.
+        # The first bad ticket in input order, as SlaEngine.evaluate_many reports it.
         assert caught.value.path == "tickets[4].events[1].type"
         assert str(caught.value).startswith("tickets[4]: invalid ticket: 1 problem\n  tickets[4].events[1].type: ")
         assert [path for path, _ in caught.value.problems] == ["tickets[4].events[1].type"]

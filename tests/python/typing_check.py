@@ -71,6 +71,7 @@ def check() -> None:
     reports = sla.evaluate_many((ticket,), at=t)
     lines: str = sla.evaluate_lines(b'{"id": "T-1", "created_at": 0}\n', t)
     lines = sla.evaluate_lines("", t, threads=0)
+    lines = sla.evaluate_lines("", t, first_line=41)
     print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
 
     batch: aftersales.TicketBatch = aftersales.TicketBatch([ticket, ticket])
@@ -102,6 +103,7 @@ def check() -> None:
     decisions: str = refunds.check_lines("", threads=1)
     many: list[aftersales.RefundDecision] = refunds.check_many([{"order": {}}], threads=2)
     print(many)
+    decisions = refunds.check_lines("", first_line=41)
     print(eligible, resolution, options, total, decision.refund.currency, decision.refund.shipping,
           decision.method, decision.return_shipping, decision.fast_refund, decision.ship_back_by, due_by,
           decision.policy, decision.to_dict(), decision.to_json(), decisions)

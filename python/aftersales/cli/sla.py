@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,7 +15,6 @@ from aftersales.cli._common import Options, UsageError, instant_of, load
 # Tickets are evaluated a block at a time, so that a whole season's JSON Lines stream through in
 # bounded memory; each block ends at a line end.
 _BLOCK_BYTES = 16 << 20
-_ERROR_RECORD = re.compile(rb'^\{"line":(\d+),', re.MULTILINE)
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
@@ -47,16 +45,11 @@ def run(args: argparse.Namespace) -> None:
 
 def _evaluate_stream(engine: SlaEngine, tickets: BinaryIO, at: dt.datetime, threads: int) -> None:
     out = sys.stdout.buffer
-    lines_before = 0
+    first_line = 1
     for block in _blocks(tickets):
-        reports = engine.evaluate_lines(block, at, threads).encode()
-        if lines_before:
-            # Error records count lines from 1 within their block; make them count in the file.
-            reports = _ERROR_RECORD.sub(
-                lambda m: b'{"line":%d,' % (int(m.group(1)) + lines_before), reports
-            )
-        out.write(reports)
-        lines_before += block.count(b"\n")
+        # Error records name a block's lines by their numbers in the whole input.
+        out.write(engine.evaluate_lines(block, at, threads, first_line=first_line).encode())
+        first_line += block.count(b"\n")
     out.flush()
 
 

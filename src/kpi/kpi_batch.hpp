@@ -1,0 +1,26 @@
+#pragma once
+// KPIs of many tickets on threads, for every surface that counts them (compute_kpi_lines, Python's
+// Policy.kpi and KpiAccumulator.add_many): one slicing, so all give the same result.
+
+#include <aftersales/kpi.hpp>
+
+#include <cstddef>
+
+#include "batch/batch.hpp"
+
+namespace aftersales::detail {
+
+/// Tickets per accumulator: enough that merging the slices costs little beside counting them.
+inline constexpr std::size_t kpi_slice = 256;
+
+/// An empty copy of `like` holding tickets [0, count), each added by `add(part, i)` to the
+/// accumulator of its slice on up to `threads` threads, the slices merged in order
+/// (batch::reduce: the result does not depend on the threads; the earliest failure is raised).
+template <class Add>
+KpiAccumulator add_sliced(const KpiAccumulator& like, std::size_t count, unsigned threads, const Add& add) {
+  return batch::reduce(
+      count, threads, kpi_slice, [&] { return like.empty_copy(); }, add,
+      [](KpiAccumulator& total, const KpiAccumulator& part) { total.merge(part); });
+}
+
+}  // namespace aftersales::detail
