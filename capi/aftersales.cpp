@@ -3,7 +3,6 @@
 
 #include "aftersales.h"
 #include "capi_support.hpp"
-#include "error/problem_list.hpp"
 
 #include <aftersales/aftersales.hpp>
 
@@ -59,13 +58,6 @@ int status_of(ErrorCode code) noexcept {
     case ErrorCode::internal: return AFTERSALES_EINTERNAL;
   }
   return AFTERSALES_EINTERNAL;
-}
-
-std::string problem_lines(const aftersales::PolicyError& error) {
-  std::string text;
-  aftersales::detail::append_problems(text, error.problems(), "\n");
-  if (!text.empty()) text.erase(0, 1);  // the separator before the first line
-  return text;
 }
 
 }  // namespace aftersales::capi

@@ -16,6 +16,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "error/problem_list.hpp"
+
 namespace aftersales::capi {
 
 using aftersales::ErrorCode;
@@ -48,7 +50,6 @@ int fail(int status, std::string_view message) noexcept;
 /// Clears this thread's last error (at the start of every shim).
 void clear_last_error() noexcept;
 int status_of(ErrorCode code) noexcept;
-std::string problem_lines(const aftersales::PolicyError& error);
 
 // Runs one shim body: clears the last error, and turns every exception into a status code and
 // a message. Nothing escapes.
@@ -59,7 +60,7 @@ int guarded(Body&& body) noexcept {
     std::forward<Body>(body)();
     return AFTERSALES_OK;
   } catch (const aftersales::PolicyError& e) {
-    return fail(AFTERSALES_EPOLICY, problem_lines(e));
+    return fail(AFTERSALES_EPOLICY, aftersales::detail::problem_lines(e.problems(), "\n"));
   } catch (const aftersales::Error& e) {
     return fail(status_of(e.code()), e.what());
   } catch (const std::bad_alloc&) {

@@ -10,7 +10,10 @@
 #include <exception>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <vector>
+
+#include "error/problem_list.hpp"
 
 namespace aftersales::python {
 
@@ -212,6 +215,11 @@ void bind_errors(py::module_& m) {
 
   types = new ExceptionTypes{error, policy, input, range, not_found};
   py::register_exception_translator(&translate);
+  // The command line prints each error on one line; the library renders it, as it renders the
+  // problem lists it folds.
+  m.def(
+      "one_line", [](std::string_view message) { return detail::one_line(message); }, py::arg("message"),
+      "The message on one line: its first line, then ': ' and the others joined by '; '.");
 }
 
 }  // namespace aftersales::python

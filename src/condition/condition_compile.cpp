@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "detail/text.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -42,8 +43,6 @@ constexpr auto fields = std::to_array<FieldInfo>({
     {"customer.credit_score", Field::customer_credit_score, FieldType::number, true},
 });
 static_assert(fields.size() == fixed_field_count);
-
-constexpr std::array<std::string_view, 6> statuses{"new", "open", "pending_customer", "on_hold", "resolved", "closed"};
 
 struct OpInfo {
   std::string_view name;
@@ -80,11 +79,6 @@ std::string type_words(FieldType type) {
     case FieldType::custom: return "a custom field";
   }
   return "";
-}
-
-template <std::size_t N>
-bool one_of(std::string_view value, const std::array<std::string_view, N>& names) {
-  return std::find(names.begin(), names.end(), value) != names.end();
 }
 
 }  // namespace
@@ -239,10 +233,10 @@ std::uint32_t ConditionCompiler::compile_leaf(const Node& node, const boost::jso
 
   const auto& value = operand->value();
   const auto check_name = [&](std::string_view text, const Node& where) {
-    if (type == FieldType::priority && !one_of(text, priorities))
-      return fail(where, quoted(text) + " is not a priority (low, normal, high, urgent)"), false;
-    if (type == FieldType::status && !one_of(text, statuses))
-      return fail(where, quoted(text) + " is not a status (new, open, pending_customer, on_hold, resolved, closed)"), false;
+    if (type == FieldType::priority && !priority_named(text))
+      return fail(where, quoted(text) + " is not a priority (" + listed(priority_names) + ")"), false;
+    if (type == FieldType::status && !status_named(text))
+      return fail(where, quoted(text) + " is not a status (" + listed(status_names) + ")"), false;
     return true;
   };
   const bool numeric = type == FieldType::number || (type == FieldType::custom && !value.is_string() && !value.is_bool() &&

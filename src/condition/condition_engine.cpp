@@ -46,7 +46,8 @@ std::optional<std::int64_t> double_millionths(double value) {
 }
 
 SymbolTable::SymbolTable() {
-  for (std::string_view p : priorities) intern(p);
+  // Interned first, so that a priority's symbol is its rank.
+  for (std::string_view p : priority_names) intern(p);
 }
 
 Symbol SymbolTable::intern(std::string_view text) {
@@ -157,7 +158,7 @@ bool Condition::evaluate_leaf(Op op, const Step& step, const FieldValue& value) 
     case Op::lte:
       if (operand == Kind::number) return value.kind == Kind::number && compare(op, value.number, step.number);
       // Priorities were interned first, so a priority's symbol is its rank.
-      return value.kind == Kind::text && value.symbol < priorities.size() && compare(op, value.symbol, step.symbol);
+      return value.kind == Kind::text && value.symbol < priority_names.size() && compare(op, value.symbol, step.symbol);
     default: return false;
   }
 }

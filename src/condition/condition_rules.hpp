@@ -15,15 +15,14 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ticket/ticket_words.hpp"
+
 namespace aftersales::detail {
 
 /// A string interned in a policy's symbol table; strings the policy never mentions all map
 /// to `no_symbol`, which equals nothing.
 using Symbol = std::uint32_t;
 inline constexpr Symbol no_symbol = 0xffffffffu;
-
-/// Every symbol table interns these first, so that a priority's symbol is its rank.
-inline constexpr std::array<std::string_view, 4> priorities{"low", "normal", "high", "urgent"};
 
 /// Where a condition is evaluated; refund requests see more fields than tickets.
 enum class ConditionContext : std::uint8_t { ticket, refund };

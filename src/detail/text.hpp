@@ -1,6 +1,10 @@
 #pragma once
 // Small text helpers shared by the parsers, so every message quotes input the same way.
 
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -32,6 +36,23 @@ inline int fixed_digits(std::string_view text, std::size_t pos, std::size_t coun
     value = value * 10 + (c - '0');
   }
   return value;
+}
+
+/// The position of `name` in `names`, if it is there.
+template <std::size_t N>
+std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names, std::string_view name) {
+  const auto it = std::find(names.begin(), names.end(), name);
+  if (it == names.end()) return std::nullopt;
+  return static_cast<std::size_t>(it - names.begin());
+}
+
+/// The names as a message lists the choices: "low, normal, high, urgent", or with `last` " or "
+/// "low, normal, high or urgent".
+template <std::size_t N>
+std::string listed(const std::array<std::string_view, N>& names, std::string_view last = ", ") {
+  std::string text;
+  for (std::size_t i = 0; i < N; ++i) text.append(i == 0 ? "" : i + 1 == N ? last : ", ").append(names[i]);
+  return text;
 }
 
 }  // namespace aftersales::detail

@@ -7,30 +7,50 @@
 
 namespace aftersales {
 
-void detail::append_problems(std::string& text, const std::vector<Problem>& problems, std::string_view separator) {
-  const std::size_t listed = std::min(problems.size(), max_listed_problems);
-  for (std::size_t i = 0; i < listed; ++i) {
-    const Problem& p = problems[i];
-    text.append(separator).append(p.path.empty() ? std::string_view("(document)") : p.path).append(": ");
-    text += p.message;
-  }
-  if (listed < problems.size()) text.append(separator).append("and " + std::to_string(problems.size() - listed) + " more");
-}
-
-std::string detail::list_problems(std::string_view title, const std::vector<Problem>& problems) {
-  std::string text(title);
-  text += problems.size() == 1 ? ": 1 problem" : ": " + std::to_string(problems.size()) + " problems";
-  append_problems(text, problems, "\n  ");
-  return text;
-}
-
 namespace {
+
+// Between the heading of a problem list and each of its lines.
+constexpr std::string_view list_separator = "\n  ";
 
 std::string with_path(const std::string& message, const std::string& path) {
   return path.empty() ? message : path + ": " + message;
 }
 
 }  // namespace
+
+std::string detail::problem_lines(const std::vector<Problem>& problems, std::string_view separator) {
+  std::string text;
+  const std::size_t listed = std::min(problems.size(), max_listed_problems);
+  for (std::size_t i = 0; i < listed; ++i) {
+    const Problem& p = problems[i];
+    if (i > 0) text.append(separator);
+    text.append(p.path.empty() ? std::string_view("(document)") : p.path).append(": ");
+    text += p.message;
+  }
+  if (listed < problems.size()) text.append(separator).append("and " + std::to_string(problems.size() - listed) + " more");
+  return text;
+}
+
+std::string detail::list_problems(std::string_view title, const std::vector<Problem>& problems) {
+  std::string text(title);
+  text += problems.size() == 1 ? ": 1 problem" : ": " + std::to_string(problems.size()) + " problems";
+  if (!problems.empty()) text.append(list_separator).append(problem_lines(problems, list_separator));
+  return text;
+}
+
+std::string detail::one_line(std::string_view message) {
+  constexpr std::string_view blanks = " \t\r\v\f";
+  std::string text;
+  for (std::size_t count = 0; !message.empty(); ++count) {
+    const std::size_t end = std::min(message.find('\n'), message.size());
+    std::string_view line = message.substr(0, end);
+    line.remove_prefix(std::min(line.find_first_not_of(blanks), line.size()));
+    line.remove_suffix(line.size() - (line.find_last_not_of(blanks) + 1));
+    text.append(count == 0 ? "" : count == 1 ? ": " : "; ").append(line);
+    message.remove_prefix(std::min(end + 1, message.size()));
+  }
+  return text;
+}
 
 // Out-of-line destructors anchor each class's vtable and typeinfo in the library, so that
 // `catch (const aftersales::Error&)` works across shared-library boundaries.

@@ -14,6 +14,7 @@
 #include "detail/json_writer.hpp"
 #include "detail/text.hpp"
 #include "kpi/kpi_batch.hpp"
+#include "kpi/kpi_metrics.hpp"
 #include "kpi/kpi_state.hpp"
 #include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
@@ -44,11 +45,9 @@ struct Facts {
 
 Facts scan(const Ticket& ticket, const Timeline& events) {
   Facts f;
-  f.priority = ticket.priority;
   std::string_view agent, queue, replier, solved_owner, solved_queue;
-  for (const Event* e : events) {
-    const Status before = f.status;
-    f.status = next_status(f.status, *e);
+  const TicketState state = for_each_transition(ticket, events, [&](const Transition& t) {
+    const Event* e = &t.event;
     switch (e->type) {
       case EventType::agent_reply:
         if (!is_public_human_reply(*e)) break;
@@ -69,18 +68,19 @@ Facts scan(const Ticket& ticket, const Timeline& events) {
       case EventType::escalated: f.escalated = true; break;
       case EventType::satisfaction: f.csat = e->score; break;
       case EventType::nps: f.nps = e->score; break;
-      case EventType::priority: f.priority = e->to_priority; break;
       default: break;
     }
-    if (!is_solved(before) && is_solved(f.status)) {
+    if (t.solves()) {
       f.ever_solved = true;
       f.solved_at = e->at;
       solved_owner = agent.empty() ? replier : agent;
       solved_queue = queue;
-    } else if (is_solved(before) && !is_solved(f.status)) {
+    } else if (t.unsolves()) {
       f.reopened = true;
     }
-  }
+  });
+  f.status = state.status;
+  f.priority = state.priority;
   const bool solved = is_solved(f.status);
   f.owner = solved ? solved_owner : (agent.empty() ? replier : agent);
   f.queue = solved ? solved_queue : queue;
@@ -357,12 +357,10 @@ void write_key(JsonWriter& w, const std::vector<KpiDimension>& group_by, const G
 void write_stats(JsonWriter& w, const KpiDurationStats& s) {
   w.begin_object();
   w.key("count").value(s.count);
-  w.key("mean");
-  write_seconds(w, s.mean_s);
-  w.key("p50");
-  write_seconds(w, s.p50_s);
-  w.key("p90");
-  write_seconds(w, s.p90_s);
+  for (const DurationStat& stat : duration_stats) {
+    w.key(stat.name);
+    write_seconds(w, s.*stat.value);
+  }
   w.end_object();
 }
 
@@ -470,17 +468,13 @@ KpiDimension kpi_dimension(std::string_view name) {
 std::optional<double> KpiSlaStats::rate() const noexcept { return detail::ratio(achieved, achieved + breached); }
 
 std::optional<double> KpiGroup::metric(std::string_view name) const {
-  const std::pair<std::string_view, std::optional<double>> rates[] = {
-      {"fcr_rate", fcr_rate}, {"one_touch_rate", one_touch_rate}, {"reopen_rate", reopen_rate}, {"csat", csat},
-      {"nps", nps}, {"escalation_rate", escalation_rate}, {"reassignment_rate", reassignment_rate},
-      {"bot_resolution_rate", bot_resolution_rate}, {"complaint_rate", complaint_rate},
-      {"tickets", static_cast<double>(tickets)}, {"resolved", static_cast<double>(resolved)},
-      {"backlog", static_cast<double>(backlog)},
-      {"first_response_s.mean", first_response.mean_s}, {"first_response_s.p50", first_response.p50_s},
-      {"first_response_s.p90", first_response.p90_s}, {"resolution_s.mean", resolution.mean_s},
-      {"resolution_s.p50", resolution.p50_s}, {"resolution_s.p90", resolution.p90_s}};
-  for (const auto& [n, value] : rates)
-    if (n == name) return value;
+  if (const auto* count = detail::find_metric(detail::count_metrics, name)) return static_cast<double>(this->*count->value);
+  if (const auto* rate = detail::find_metric(detail::rate_metrics, name)) return this->*rate->value;
+  if (const auto dot = name.find('.'); dot != std::string_view::npos) {
+    const auto* duration = detail::find_metric(detail::duration_metrics, name.substr(0, dot));
+    const auto* stat = detail::find_metric(detail::duration_stats, name.substr(dot + 1));
+    if (duration != nullptr && stat != nullptr) return (this->*duration->value).*stat->value;
+  }
   if (name.starts_with("sla.") && name.ends_with(".rate")) {
     const std::string_view metric = name.substr(4, name.size() - 9);
     for (const KpiSlaStats& s : sla)
@@ -500,13 +494,11 @@ std::string KpiResult::to_json() const {
     w.begin_object();
     w.key("key");
     detail::write_key(w, group_by, g.key);
-    w.key("tickets").value(g.tickets);
-    w.key("resolved").value(g.resolved);
-    w.key("backlog").value(g.backlog);
-    w.key("first_response_s");
-    detail::write_stats(w, g.first_response);
-    w.key("resolution_s");
-    detail::write_stats(w, g.resolution);
+    for (const detail::CountMetric& count : detail::count_metrics) w.key(count.name).value(g.*count.value);
+    for (const detail::DurationMetric& duration : detail::duration_metrics) {
+      w.key(duration.name);
+      detail::write_stats(w, g.*duration.value);
+    }
     w.key("sla").begin_object();
     for (const KpiSlaStats& s : g.sla) {
       w.key(s.metric).begin_object();
@@ -515,17 +507,11 @@ std::string KpiResult::to_json() const {
       w.end_object();
     }
     w.end_object();
-    const std::pair<std::string_view, std::optional<double>> rates[] = {
-        {"fcr_rate", g.fcr_rate}, {"one_touch_rate", g.one_touch_rate}, {"reopen_rate", g.reopen_rate},
-        {"csat", g.csat}, {"nps", g.nps}, {"escalation_rate", g.escalation_rate},
-        {"reassignment_rate", g.reassignment_rate}, {"bot_resolution_rate", g.bot_resolution_rate}};
-    for (const auto& [name, value] : rates) {
-      w.key(name);
-      detail::write_optional(w, value);
+    for (const detail::RateMetric& rate : detail::rate_metrics) {
+      if (rate.value == &KpiGroup::complaint_rate) w.key("complaints").value(g.complaints);
+      w.key(rate.name);
+      detail::write_optional(w, g.*rate.value);
     }
-    w.key("complaints").value(g.complaints);
-    w.key("complaint_rate");
-    detail::write_optional(w, g.complaint_rate);
     w.end_object();
   }
   w.end_array();

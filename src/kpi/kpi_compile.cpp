@@ -1,21 +1,15 @@
 #include "kpi/kpi_compile.hpp"
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <set>
 
 #include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
+#include "kpi/kpi_metrics.hpp"
 
 namespace aftersales::detail {
 namespace {
-
-constexpr std::array<std::string_view, 12> plain_metrics{
-    "tickets", "resolved", "backlog", "fcr_rate", "one_touch_rate", "reopen_rate", "csat", "nps",
-    "escalation_rate", "reassignment_rate", "bot_resolution_rate", "complaint_rate"};
-constexpr std::array<std::string_view, 2> duration_metrics{"first_response_s", "resolution_s"};
-constexpr std::array<std::string_view, 3> duration_stats{"mean", "p50", "p90"};
 
 std::optional<double> finite_number(const Node& node) {
   const auto& v = node.value();
@@ -104,13 +98,12 @@ void compile_scorecard(const Node& node, const SlaSection& sla, std::set<std::st
 }  // namespace
 
 bool is_scorecard_metric(std::string_view name, const SlaSection& sla) {
-  if (std::find(plain_metrics.begin(), plain_metrics.end(), name) != plain_metrics.end()) return true;
+  if (find_metric(count_metrics, name) != nullptr || find_metric(rate_metrics, name) != nullptr) return true;
   const auto dot = name.find('.');
   if (dot == std::string_view::npos) return false;
   const std::string_view head = name.substr(0, dot);
   const std::string_view tail = name.substr(dot + 1);
-  if (std::find(duration_metrics.begin(), duration_metrics.end(), head) != duration_metrics.end())
-    return std::find(duration_stats.begin(), duration_stats.end(), tail) != duration_stats.end();
+  if (find_metric(duration_metrics, head) != nullptr) return find_metric(duration_stats, tail) != nullptr;
   if (head != "sla" || !tail.ends_with(".rate")) return false;
   const std::string_view metric = tail.substr(0, tail.size() - 5);
   if (std::find(builtin_metric_names.begin(), builtin_metric_names.end(), metric) != builtin_metric_names.end())

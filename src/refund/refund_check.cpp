@@ -7,13 +7,13 @@
 #include <date/tz.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <map>
 
 #include "calendar/zone_converter.hpp"
 #include "condition/ticket_subject.hpp"
 #include "detail/text.hpp"
 #include "refund/line_index.hpp"
+#include "values/instant_text.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -343,20 +343,8 @@ std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<Lin
 
 std::string local_text(Instant t, const date::time_zone& zone) {
   const auto info = zone.get_info(std::chrono::floor<std::chrono::seconds>(t));
-  const auto local = t + info.offset;
-  const auto day = std::chrono::floor<days>(local);
-  const date::year_month_day ymd{day};
-  const date::hh_mm_ss time{local - day};
-  const auto offset_minutes = std::chrono::duration_cast<std::chrono::minutes>(info.offset).count();
-  const auto abs_offset = offset_minutes < 0 ? -offset_minutes : offset_minutes;
-  char text[48];
-  std::snprintf(
-      text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02d%s%c%02d:%02d", static_cast<int>(ymd.year()),
-      static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()), static_cast<int>(time.hours().count()),
-      static_cast<int>(time.minutes().count()), static_cast<int>(time.seconds().count()),
-      time.subseconds().count() != 0 ? ("." + std::to_string(1000 + time.subseconds().count()).substr(1)).c_str() : "",
-      offset_minutes < 0 ? '-' : '+', static_cast<int>(abs_offset / 60), static_cast<int>(abs_offset % 60));
-  return text;
+  char text[29];
+  return {text, detail::write_instant(t, std::chrono::duration_cast<std::chrono::minutes>(info.offset), text)};
 }
 
 std::string money_text(std::int64_t minor, const Currency& currency) {

@@ -15,20 +15,6 @@ namespace {
 // A century bounds every window, so that adding one to any supported instant cannot overflow.
 constexpr Duration longest_window = std::chrono::hours(24 * 36'525);
 
-template <std::size_t N>
-std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names, std::string_view name) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) return std::nullopt;
-  return static_cast<std::size_t>(it - names.begin());
-}
-
-template <std::size_t N>
-std::string listed(const std::array<std::string_view, N>& names) {
-  std::string text;
-  for (std::string_view name : names) text.append(text.empty() ? "" : ", ").append(name);
-  return text;
-}
-
 // One of `names`, recording a problem that lists them otherwise.
 template <std::size_t N>
 std::optional<std::size_t> read_name(const Node& node, const std::array<std::string_view, N>& names,

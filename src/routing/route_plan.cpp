@@ -7,7 +7,7 @@
 #include "routing/route_plan.hpp"
 #include "condition/ticket_subject.hpp"
 #include "routing/reason_text.hpp"
-#include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_timeline.hpp"
 
 namespace aftersales::detail {
 
@@ -22,35 +22,36 @@ void add_needs(Needs& needs, std::span<const SkillNeed> more) {
 
 namespace {
 
-// Events ordered by time, ties by their position in the ticket (SPEC §3).
-bool before(const Event& a, const Event& b) { return a.at != b.at ? a.at < b.at : &a < &b; }
-
+// What routing reads of a ticket's history: where it stands, whether a bot handed it off, and
+// who resolved it if it was reopened since.
 struct History {
+  TicketState state;
   bool handed_off = false;
   std::string resolver;  // set only when the ticket is reopened
 };
 
-// Who resolved a reopened ticket: the agent of the last `assigned` event before the last
-// `resolved` one, if a `reopened` event follows that resolution.
+// The resolver is the agent of the last `assigned` event before the last `resolved` one, if a
+// `reopened` event follows that resolution.
 History read_history(const Ticket& ticket, Instant at) {
   History history;
-  const Event* resolved = nullptr;
-  for (const Event& e : ticket.events) {
-    if (e.at > at) continue;
-    if (e.type == EventType::handoff) history.handed_off = true;
-    if (e.type == EventType::resolved && (resolved == nullptr || !before(e, *resolved))) resolved = &e;
-  }
-  if (resolved == nullptr) return history;
-  const Event* assigned = nullptr;
-  bool reopened = false;
-  for (const Event& e : ticket.events) {
-    if (e.at > at) continue;
-    if (e.type == EventType::reopened && before(*resolved, e)) reopened = true;
-    if (e.type == EventType::assigned && !e.agent.empty() && before(e, *resolved) &&
-        (assigned == nullptr || !before(e, *assigned)))
-      assigned = &e;
-  }
-  if (reopened && assigned != nullptr) history.resolver = assigned->agent;
+  const Event* assigned = nullptr;  // the latest assignment to an agent so far
+  const Event* resolver = nullptr;  // the latest assignment before the latest resolution
+  bool reopened = false;            // since the latest resolution
+  history.state = for_each_transition(ticket, timeline(ticket, at), [&](const Transition& t) {
+    switch (t.event.type) {
+      case EventType::handoff: history.handed_off = true; break;
+      case EventType::assigned:
+        if (!t.event.agent.empty()) assigned = &t.event;
+        break;
+      case EventType::resolved:
+        resolver = assigned;
+        reopened = false;
+        break;
+      case EventType::reopened: reopened = true; break;
+      default: break;
+    }
+  });
+  if (reopened && resolver != nullptr) history.resolver = resolver->agent;
   return history;
 }
 
@@ -58,9 +59,9 @@ History read_history(const Ticket& ticket, Instant at) {
 
 Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at) {
   const RoutingSection& routing = data.routing;
-  const auto [priority, status] = ticket_state(ticket, at);
-  const TicketSubject subject(ticket, priority, status, data.symbols);
   const History history = read_history(ticket, at);
+  const auto [priority, status] = history.state;
+  const TicketSubject subject(ticket, priority, status, data.symbols);
   Plan plan;
   plan.priority = priority;
   plan.resolver = history.resolver;

@@ -23,6 +23,7 @@
 #include "detail/text.hpp"
 #include "routing/agent_json.hpp"
 #include "routing/router_state.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -400,7 +401,7 @@ class SnapshotReader {
     const auto q = queue(f[4]);
     const auto rule = text(f[5]), resolver = text(f[6]), priority_name = text(f[7]);
     const auto priority = priority_name ? priority_named(*priority_name) : std::nullopt;
-    if (priority_name && !priority) f[7].problem(detail::quoted(*priority_name) + " is not low, normal, high or urgent");
+    if (priority_name && !priority) f[7].problem(detail::quoted(*priority_name) + " is not " + listed(priority_names, " or "));
     const auto due = optional_instant(f[8]);
     const auto since = f[9].instant();
     auto skills = needs(f[10]);

@@ -7,6 +7,7 @@
 
 #include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -117,7 +118,7 @@ std::optional<Priority> compile_priority(const Node& node) {
   const auto text = node.string();
   if (!text) return std::nullopt;
   if (const auto p = priority_named(*text)) return p;
-  node.problem(detail::quoted(*text) + " is not a priority (low, normal, high, urgent)");
+  node.problem(detail::quoted(*text) + " is not a priority (" + listed(priority_names) + ")");
   return std::nullopt;
 }
 

@@ -28,13 +28,6 @@ struct SkillNeed {
   friend bool operator==(const SkillNeed&, const SkillNeed&) = default;
 };
 
-/// The priority named `name` ("low", ... "urgent").
-inline std::optional<Priority> priority_named(std::string_view name) {
-  for (const auto p : {Priority::low, Priority::normal, Priority::high, Priority::urgent})
-    if (to_string(p) == name) return p;
-  return std::nullopt;
-}
-
 struct RoutingQueue {
   std::string id;
   std::string quoted;  // the id as reasons show it, "returns"

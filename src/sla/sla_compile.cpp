@@ -5,20 +5,10 @@
 
 #include "condition/condition_compile.hpp"
 #include "detail/text.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 namespace {
-
-constexpr std::array<std::string_view, 4> priority_names{"low", "normal", "high", "urgent"};
-constexpr std::array<std::string_view, 6> status_names{"new", "open", "pending_customer", "on_hold", "resolved",
-                                                        "closed"};
-
-template <std::size_t N>
-std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names, std::string_view name) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) return std::nullopt;
-  return static_cast<std::size_t>(it - names.begin());
-}
 
 struct Context {
   PolicyData& data;
@@ -75,9 +65,8 @@ std::optional<std::size_t> metric_index(const Node& node, std::string_view name,
   if (const auto builtin = index_of(builtin_metric_names, name)) return builtin;
   for (std::size_t i = 0; i < sla.metrics.size(); ++i)
     if (sla.metrics[i].name == name) return builtin_metric_count + i;
-  node.problem("unknown metric " + quoted(name) +
-               " (first_response, next_response, periodic_update, resolution, follow_up, or one defined in "
-               "\"sla.metrics\")");
+  node.problem("unknown metric " + quoted(name) + " (" + listed(builtin_metric_names) +
+               ", or one defined in \"sla.metrics\")");
   return std::nullopt;
 }
 
@@ -91,7 +80,7 @@ void compile_targets(const Node& node, SlaPolicy& policy, const Context& context
     const Node targets_node = node.child(priority, value);
     const auto p = index_of(priority_names, priority);
     if (!p) {
-      targets_node.problem("unknown priority " + quoted(priority) + " (low, normal, high, urgent)");
+      targets_node.problem("unknown priority " + quoted(priority) + " (" + listed(priority_names) + ")");
       continue;
     }
     const auto* metrics = targets_node.any_object();
@@ -128,10 +117,9 @@ void compile_pause_on(const Node& node, SlaPolicy& policy) {
   node.for_each_element([&](const Node& entry) {
     const auto name = entry.string();
     if (!name) return;
-    const auto status = index_of(status_names, *name);
-    if (status == static_cast<std::size_t>(Status::pending_customer) ||
-        status == static_cast<std::size_t>(Status::on_hold)) {
-      policy.pauses[*status] = true;
+    const auto status = status_named(*name);
+    if (status == Status::pending_customer || status == Status::on_hold) {
+      policy.pauses[static_cast<std::size_t>(*status)] = true;
     } else {
       entry.problem(quoted(*name) + " cannot pause a clock (use pending_customer or on_hold)");
     }

@@ -71,7 +71,7 @@ class Replay {
   void run(const Ticket& ticket, const Timeline& events, Instant at) {
     start(BuiltinMetric::first_response, ticket.created_at);
     start(BuiltinMetric::resolution, ticket.created_at);
-    for (const Event* e : events) apply(*e);
+    for_each_transition(ticket, events, [this](const Transition& t) { apply(t); });
     for (Instance& i : instances_) {
       if (i.open() && i.running_since) i.runs.push_back({*i.running_since, at});
     }
@@ -160,9 +160,10 @@ class Replay {
     }
   }
 
-  void apply(const Event& e) {
-    const Status before = status_;
-    status_ = next_status(status_, e);
+  void apply(const Transition& transition) {
+    const Event& e = transition.event;
+    const Status before = transition.before;
+    status_ = transition.after;
     const Instant t = e.at;
     switch (e.type) {
       case EventType::customer_message:
@@ -347,16 +348,6 @@ void report_instance(const Instance& instance, const SlaTarget& target, const Sl
   report.metrics.push_back(std::move(metric));
 }
 
-std::pair<Priority, Status> state_after(const Ticket& ticket, const Timeline& events) {
-  Priority priority = ticket.priority;
-  Status status = Status::new_ticket;
-  for (const Event* e : events) {
-    status = next_status(status, *e);
-    if (e->type == EventType::priority) priority = e->to_priority;
-  }
-  return {priority, status};
-}
-
 void require_created_by(const Ticket& ticket, Instant at) {
   if (at < ticket.created_at)
     throw InputError("cannot evaluate ticket \"" + ticket.id + "\" at " + format_instant(at) +
@@ -373,14 +364,10 @@ const SlaPolicy* applying_policy(const PolicyData& data, const Ticket& ticket, P
 
 }  // namespace
 
-std::pair<Priority, Status> ticket_state(const Ticket& ticket, Instant at) {
-  return state_after(ticket, timeline(ticket, at));
-}
-
 SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
   require_created_by(ticket, at);
   const auto events = timeline(ticket, at);
-  const auto [priority, status] = state_after(ticket, events);
+  const auto [priority, status] = ticket_state(ticket, events);
 
   SlaReport report;
   report.ticket = ticket.id;

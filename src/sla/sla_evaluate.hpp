@@ -4,8 +4,6 @@
 
 #include <boost/container/small_vector.hpp>
 
-#include <utility>
-
 #include "policy/policy_data.hpp"
 #include "ticket/ticket_timeline.hpp"
 
@@ -34,9 +32,5 @@ struct SlaOutcomes {
 /// @throws InputError when `at` is before the ticket was created.
 SlaOutcomes sla_outcomes(const PolicyData& data, const Ticket& ticket, const Timeline& events, Priority priority,
                          Status status, Instant at);
-
-/// The ticket's priority and status as of `at` (events after `at` ignored), as the SLA
-/// engine derives them; routing conditions see the same values.
-std::pair<Priority, Status> ticket_state(const Ticket& ticket, Instant at);
 
 }  // namespace aftersales::detail

@@ -3,19 +3,13 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
-#include <array>
-
 #include "detail/json_reader.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_reader.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales {
 namespace {
-
-constexpr std::array<std::string_view, 16> event_names{
-    "customer_message", "agent_reply", "assigned", "status", "priority", "resolved", "reopened", "closed",
-    "follow_up", "escalated", "satisfaction", "nps", "handoff", "refund_requested", "refund_issued",
-    "return_received"};
 
 // Tickets arrive by the million: a tighter limit than a policy's.
 constexpr LoadLimits ticket_limits{4u << 20, 32};
@@ -38,11 +32,11 @@ void require_event_limit(const Ticket& ticket) {
 std::string_view to_string(Priority priority) noexcept { return detail::priority_names[static_cast<std::size_t>(priority)]; }
 std::string_view to_string(Status status) noexcept { return detail::status_names[static_cast<std::size_t>(status)]; }
 std::string_view to_string(EventType type) noexcept {
-  return type == EventType::custom ? std::string_view() : event_names[static_cast<std::size_t>(type)];
+  return type == EventType::custom ? std::string_view() : detail::event_names[static_cast<std::size_t>(type)];
 }
 
 EventType event_type(std::string_view name) noexcept {
-  const auto index = detail::index_of(event_names, name);
+  const auto index = detail::index_of(detail::event_names, name);
   return index ? static_cast<EventType>(*index) : EventType::custom;
 }
 

@@ -28,19 +28,9 @@
 #include "detail/json_reader.hpp"
 #include "detail/text.hpp"
 #include "ticket/ticket_limits.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
-
-inline constexpr std::array<std::string_view, 4> priority_names{"low", "normal", "high", "urgent"};
-inline constexpr std::array<std::string_view, 6> status_names{"new",      "open",     "pending_customer",
-                                                               "on_hold", "resolved", "closed"};
-
-template <std::size_t N>
-std::optional<std::size_t> index_of(const std::array<std::string_view, N>& names, std::string_view name) {
-  const auto it = std::find(names.begin(), names.end(), name);
-  if (it == names.end()) return std::nullopt;
-  return static_cast<std::size_t>(it - names.begin());
-}
 
 // The keys of each object of the shape, and their slots in what members() returns.
 inline constexpr std::array<std::string_view, 10> ticket_keys{
@@ -73,8 +63,8 @@ template <class Node>
 std::optional<Priority> read_priority(const Node& node) {
   const auto text = node.string();
   if (!text) return std::nullopt;
-  if (const auto p = index_of(priority_names, *text)) return static_cast<Priority>(*p);
-  node.problem(quoted(*text) + " is not a priority (low, normal, high, urgent)");
+  if (const auto p = priority_named(*text)) return p;
+  node.problem(quoted(*text) + " is not a priority (" + listed(priority_names) + ")");
   return std::nullopt;
 }
 
@@ -165,15 +155,14 @@ bool read_event(const Node& node, std::optional<Instant> created, Event& event) 
       if (!p) return false;
       event.to_priority = *p;
     } else {
-      const auto s = index_of(status_names, *text);
-      if (s != static_cast<std::size_t>(Status::open) && s != static_cast<std::size_t>(Status::pending_customer) &&
-          s != static_cast<std::size_t>(Status::on_hold)) {
+      const auto s = status_named(*text);
+      if (s != Status::open && s != Status::pending_customer && s != Status::on_hold) {
         target->problem(quoted(*text) +
                         " is not a status an event can set (open, pending_customer, on_hold; use the resolved, "
                         "reopened and closed events for those)");
         return false;
       }
-      event.to_status = static_cast<Status>(*s);
+      event.to_status = *s;
     }
   } else if (const auto& to = members[e_to]) {
     to->problem("\"to\" belongs to status and priority events only");

@@ -1,6 +1,7 @@
 #pragma once
-// A ticket's events replayed in time order and the status they lead to (SPEC §3): shared by
-// every engine that walks a ticket's history (SLA clocks, KPIs).
+// A ticket's history (SPEC §3): its events in their one order (by time, ties in input order)
+// and the status each leads to. Every engine that reads a history walks it here: SLA clocks,
+// the KPI scan, the router's plan and ticket_state.
 
 #include <aftersales/ticket.hpp>
 
@@ -46,6 +47,45 @@ inline Timeline timeline(const Ticket& ticket, Instant at) {
   // Hosts usually send events in order; sorting (stably, ties keep input order) is the exception.
   if (!std::is_sorted(events.begin(), events.end(), earlier)) std::stable_sort(events.begin(), events.end(), earlier);
   return events;
+}
+
+/// One step of a history: an event and the status before and after it.
+struct Transition {
+  const Event& event;
+  Status before;
+  Status after;
+
+  /// The ticket became resolved or closed with this event.
+  [[nodiscard]] bool solves() const { return !is_solved(before) && is_solved(after); }
+  /// A resolved or closed ticket went back to work with this event.
+  [[nodiscard]] bool unsolves() const { return is_solved(before) && !is_solved(after); }
+};
+
+/// Where a ticket stands after a history.
+struct TicketState {
+  Priority priority;
+  Status status;
+};
+
+/// Replays `events` (a timeline) from a new ticket created with `ticket.priority`, calling
+/// `step(const Transition&)` on each in order; returns where the ticket then stands. Each engine
+/// takes from the steps only what it needs.
+template <class Step>
+TicketState for_each_transition(const Ticket& ticket, const Timeline& events, Step&& step) {
+  TicketState state{ticket.priority, Status::new_ticket};
+  for (const Event* e : events) {
+    const Transition transition{*e, state.status, next_status(state.status, *e)};
+    state.status = transition.after;
+    if (e->type == EventType::priority) state.priority = e->to_priority;
+    step(transition);
+  }
+  return state;
+}
+
+/// Where the ticket stands after `events` (its timeline up to an instant): the priority and
+/// status conditions see.
+inline TicketState ticket_state(const Ticket& ticket, const Timeline& events) {
+  return for_each_transition(ticket, events, [](const Transition&) {});
 }
 
 }  // namespace aftersales::detail

@@ -3,9 +3,8 @@
 
 #include <date/date.h>
 
-
-#include "values/instant_text.hpp"
 #include "detail/text.hpp"
+#include "values/instant_text.hpp"
 
 namespace aftersales {
 namespace {
@@ -84,7 +83,11 @@ Instant parse_instant(std::string_view text) {
   return t;
 }
 
-std::size_t detail::write_instant(Instant t, char (&text)[24]) {
+namespace {
+
+// Writes `t` as "YYYY-MM-DDThh:mm:ss", with ".mmm" when it has milliseconds, and returns the
+// length, 19 or 23: the part of RFC 3339 before the offset.
+std::size_t write_date_time(Instant t, char* text) {
   const auto day = date::floor<date::days>(t);
   const date::year_month_day ymd{day};
   const date::hh_mm_ss<Duration> tod{t - day};
@@ -101,14 +104,32 @@ std::size_t detail::write_instant(Instant t, char (&text)[24]) {
   put(14, 2, tod.minutes().count());
   put(17, 2, tod.seconds().count());
   const auto ms = tod.subseconds().count();
-  if (ms == 0) {
-    text[19] = 'Z';
-    return 20;
-  }
+  if (ms == 0) return 19;
   text[19] = '.';
   put(20, 3, ms);
-  text[23] = 'Z';
-  return 24;
+  return 23;
+}
+
+}  // namespace
+
+std::size_t detail::write_instant(Instant t, char (&text)[24]) {
+  const std::size_t length = write_date_time(t, text);
+  text[length] = 'Z';
+  return length + 1;
+}
+
+std::size_t detail::write_instant(Instant t, std::chrono::minutes offset, char (&text)[29]) {
+  const std::size_t length = write_date_time(t + offset, text);
+  const auto minutes = offset.count() < 0 ? -offset.count() : offset.count();
+  const auto digits = [&](std::size_t pos, long long value) {
+    text[pos] = static_cast<char>('0' + value / 10);
+    text[pos + 1] = static_cast<char>('0' + value % 10);
+  };
+  text[length] = offset.count() < 0 ? '-' : '+';
+  digits(length + 1, minutes / 60);
+  text[length + 3] = ':';
+  digits(length + 4, minutes % 60);
+  return length + 6;
 }
 
 std::string format_instant(Instant t) {

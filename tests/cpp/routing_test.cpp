@@ -364,15 +364,19 @@ TEST(Routing, PreferredSkillsRelaxAfterWaiting) {
   EXPECT_TRUE(mentions(later[0], "preferred skills dropped after waiting 2m"));
 }
 
+Event assignment(std::string agent, Instant at) {
+  Event e = Event::of(EventType::assigned, at);
+  e.agent = std::move(agent);
+  return e;
+}
+
 TEST(Routing, ReopenedTicketGoesBackToTheResolvingAgent) {
   Router router(load());
   router.upsert_agent(agent("A-1", {"general"}));
   router.upsert_agent(agent("A-2", {"general"}));
   Ticket t = ticket("T-1");
-  Event assigned = Event::of(EventType::assigned, t0 + 1min);
-  assigned.agent = "A-2";
-  Event reassigned = Event::of(EventType::assigned, t0 + 3h);  // after the resolution: not the resolver
-  reassigned.agent = "A-1";
+  const Event assigned = assignment("A-2", t0 + 1min);
+  const Event reassigned = assignment("A-1", t0 + 3h);  // after the resolution: not the resolver
   t.events = {assigned, Event::of(EventType::resolved, t0 + 2h), Event::of(EventType::reopened, t0 + 2h + 30min), reassigned};
   // At 12:40 the last assigned before the resolution (12:00) is A-2's; least_loaded alone would pick A-1.
   const auto d = router.route(t, t0 + 2h + 40min);
@@ -381,6 +385,24 @@ TEST(Routing, ReopenedTicketGoesBackToTheResolvingAgent) {
   router.release("A-2", "T-1");
   router.set_status("A-2", AgentStatus::offline);
   EXPECT_EQ(agent_of(router.route(t, t0 + 2h + 40min)), "A-1");  // the resolver is not eligible
+}
+
+// The history is read in its one order (SPEC §3): by time, ties in input order, whatever order
+// the events were given in.
+TEST(Routing, ResolverIsReadInTimeOrderTiesInInputOrder) {
+  Router router(load());
+  for (const char* id : {"A-1", "A-2"}) router.upsert_agent(agent(id, {"general"}));
+  Ticket t = ticket("T-1");
+  const Event first = assignment("A-2", t0 + 1min);
+  const Event tied = assignment("A-1", t0 + 2h);  // at the resolution, given after it: not before it
+  t.events = {Event::of(EventType::reopened, t0 + 2h + 30min), first, Event::of(EventType::resolved, t0 + 2h), tied};
+  // In time order: A-2 assigned 10:01, resolved 12:00, A-1 assigned 12:00, reopened 12:30. The
+  // last assignment before the resolution is A-2's; least_loaded alone would pick A-1 (tie by id).
+  EXPECT_EQ(agent_of(router.route(t, t0 + 2h + 40min)), "A-2");
+  // The same events with the tied assignment given first: now it precedes the resolution.
+  t.events = {Event::of(EventType::reopened, t0 + 2h + 30min), first, tied, Event::of(EventType::resolved, t0 + 2h)};
+  t.id = "T-2";
+  EXPECT_TRUE(mentions(router.route(t, t0 + 2h + 40min), "reopened: back to A-1, who resolved it"));
 }
 
 TEST(Routing, StickyCustomerReturnsToTheLastAgent) {

@@ -14,6 +14,8 @@
 #include <string_view>
 #include <typeinfo>
 
+#include "values/instant_text.hpp"
+
 namespace {
 
 using namespace aftersales;
@@ -85,6 +87,20 @@ TEST(Instant, FormatsAsUtcWithMillisecondsOnlyWhenNonZero) {
   EXPECT_EQ(format_instant(min_instant), "1970-01-01T00:00:00Z");
   EXPECT_EQ(format_instant(max_instant), "2200-12-31T23:59:59.999Z");
   EXPECT_EQ(format_instant(parse_instant("2028-02-29T12:00:00Z")), "2028-02-29T12:00:00Z");
+}
+
+// The one RFC 3339 writer also writes local times (refund messages, in the policy's zone).
+TEST(Instant, WritesLocalTimeWithItsOffset) {
+  const auto local = [](std::string_view utc, std::chrono::minutes offset) {
+    char text[29];
+    return std::string(text, detail::write_instant(parse_instant(utc), offset, text));
+  };
+  // 00:00:00.250 UTC is 08:00:00.250 eight hours east.
+  EXPECT_EQ(local("2026-11-11T00:00:00.250Z", 8h), "2026-11-11T08:00:00.250+08:00");
+  // 02:00 UTC on New Year's Day is 22:30 the evening before, three and a half hours west.
+  EXPECT_EQ(local("2026-01-01T02:00:00Z", -210min), "2025-12-31T22:30:00-03:30");
+  // A zero offset is written as one, not as Z.
+  EXPECT_EQ(local("2026-01-01T02:00:00Z", 0min), "2026-01-01T02:00:00+00:00");
 }
 
 TEST(Instant, RangeIsYears1970To2200) {

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from aftersales import Policy, PolicyError, parse_instant
+# The library's rendering of a message on one line, as it folds problem lists; for the commands.
+from aftersales._core import one_line as one_line
 
 BAD_INPUT = 2
 UNEXPECTED = 1
@@ -23,12 +25,6 @@ MAX_ORDERS = 2**63 - 1  # the library counts in 64 bits
 
 class UsageError(Exception):
     """A mistake in how the command was called that argparse cannot see."""
-
-
-def one_line(message: str) -> str:
-    # A PolicyError lists one problem per line after a heading; keep them all on one line.
-    heading, *details = [line.strip() for line in message.splitlines()] or [""]
-    return heading + (": " + "; ".join(details) if details else "")
 
 
 class Parser(argparse.ArgumentParser):

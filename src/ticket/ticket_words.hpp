@@ -1,0 +1,42 @@
+#pragma once
+// The words of a ticket (SPEC §3): the names of its priorities, statuses and built-in event
+// types, each list in the order of its enum. Reading a name and printing one both look here
+// (the ticket reader, conditions, SLA compile, routing, `to_string`), so each is spelled once.
+
+#include <aftersales/ticket.hpp>
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string_view>
+
+#include "detail/text.hpp"
+
+namespace aftersales::detail {
+
+inline constexpr std::array<std::string_view, 4> priority_names{"low", "normal", "high", "urgent"};
+inline constexpr std::array<std::string_view, 6> status_names{"new",     "open",     "pending_customer",
+                                                              "on_hold", "resolved", "closed"};
+inline constexpr std::array<std::string_view, 16> event_names{
+    "customer_message", "agent_reply", "assigned", "status", "priority", "resolved", "reopened", "closed",
+    "follow_up", "escalated", "satisfaction", "nps", "handoff", "refund_requested", "refund_issued",
+    "return_received"};
+static_assert(priority_names.size() == static_cast<std::size_t>(Priority::urgent) + 1);
+static_assert(status_names.size() == static_cast<std::size_t>(Status::closed) + 1);
+static_assert(event_names.size() == static_cast<std::size_t>(EventType::custom));
+
+/// The priority named `name` ("low", ... "urgent").
+inline std::optional<Priority> priority_named(std::string_view name) {
+  const auto index = index_of(priority_names, name);
+  if (!index) return std::nullopt;
+  return static_cast<Priority>(*index);
+}
+
+/// The status named `name` ("new", ... "closed").
+inline std::optional<Status> status_named(std::string_view name) {
+  const auto index = index_of(status_names, name);
+  if (!index) return std::nullopt;
+  return static_cast<Status>(*index);
+}
+
+}  // namespace aftersales::detail
