@@ -87,7 +87,7 @@ BENCHMARK(BM_KpiAccumulateWithoutSla)->Unit(benchmark::kMillisecond);
 void BM_KpiAccumulateWithSlaReports(benchmark::State& state) {
   const auto policy = load(true);
   const auto tickets = make_tickets();
-  const auto reports = policy->evaluate_sla(tickets, at, 0);
+  const auto reports = aftersales::SlaEngine(policy).evaluate(tickets, at);
   for (auto _ : state) {
     aftersales::KpiAccumulator acc(policy, by_agent_and_day);
     for (std::size_t i = 0; i < tickets.size(); ++i) acc.add(tickets[i], at, reports[i]);

@@ -30,9 +30,9 @@ constexpr const char* policy_text = R"({"schema_version": 1,
      "escalations": [{"at": "80%", "action": "warn"}, {"at": "100%", "action": "escalate", "to": "senior"}]}],
    "metrics": {"refund_processing": {"start": "refund_requested", "stop": "refund_issued"}}}})";
 
-const std::shared_ptr<const Policy>& policy() {
-  static const auto loaded = Policy::from_json(policy_text);
-  return loaded;
+const aftersales::SlaEngine& sla() {
+  static const aftersales::SlaEngine engine(Policy::from_json(policy_text));
+  return engine;
 }
 
 // A chat ticket with 10 events that runs first_response, next_response (two cycles),
@@ -66,7 +66,7 @@ const Instant evaluated_at = aftersales::parse_instant("2026-11-12T12:00:00+08:0
 
 void BM_SlaEvaluateOneTicket(benchmark::State& state) {
   const Ticket ticket = make_ticket(7);
-  for (auto _ : state) benchmark::DoNotOptimize(policy()->evaluate_sla(ticket, evaluated_at));
+  for (auto _ : state) benchmark::DoNotOptimize(sla().evaluate(ticket, evaluated_at));
 }
 BENCHMARK(BM_SlaEvaluateOneTicket)->Repetitions(5)->ReportAggregatesOnly(true);
 
@@ -74,7 +74,7 @@ BENCHMARK(BM_SlaEvaluateOneTicket)->Repetitions(5)->ReportAggregatesOnly(true);
 void BM_SlaBatchOneCore(benchmark::State& state) {
   std::vector<Ticket> tickets;
   for (int i = 0; i < 10'000; ++i) tickets.push_back(make_ticket(i));
-  for (auto _ : state) benchmark::DoNotOptimize(policy()->evaluate_sla(tickets, evaluated_at, 1));
+  for (auto _ : state) benchmark::DoNotOptimize(sla().evaluate(tickets, evaluated_at, {.threads = 1}));
   state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tickets.size()));
 }
 BENCHMARK(BM_SlaBatchOneCore)->Unit(benchmark::kMillisecond);
@@ -104,7 +104,7 @@ void BM_TicketFromJson(benchmark::State& state) {
 BENCHMARK(BM_TicketFromJson);
 
 void BM_SlaReportToJson(benchmark::State& state) {
-  const auto report = policy()->evaluate_sla(make_ticket(7), evaluated_at);
+  const auto report = sla().evaluate(make_ticket(7), evaluated_at);
   for (auto _ : state) benchmark::DoNotOptimize(report.to_json());
 }
 BENCHMARK(BM_SlaReportToJson);
@@ -112,7 +112,7 @@ BENCHMARK(BM_SlaReportToJson);
 // JSON Lines in and out on one thread: parsing and writing included.
 void BM_SlaLinesOneCore(benchmark::State& state) {
   const std::string lines = ticket_lines(10'000);
-  for (auto _ : state) benchmark::DoNotOptimize(policy()->evaluate_sla_lines(lines, evaluated_at, 1));
+  for (auto _ : state) benchmark::DoNotOptimize(sla().evaluate_lines(lines, evaluated_at, {.threads = 1}));
   state.SetItemsProcessed(state.iterations() * 10'000);
 }
 BENCHMARK(BM_SlaLinesOneCore)->Unit(benchmark::kMillisecond);
@@ -158,9 +158,10 @@ enum class Engine { sla, kpi, route };
 void BM_LongTicket(benchmark::State& state, bool reopens, Engine engine) {
   const Ticket ticket = long_ticket(reopens, static_cast<int>(state.range(0)));
   const Instant at = ticket.events.back().at + 1min;
+  const aftersales::SlaEngine sla_engine(long_ticket_policy());
   for (auto _ : state) {
     switch (engine) {
-      case Engine::sla: benchmark::DoNotOptimize(long_ticket_policy()->evaluate_sla(ticket, at)); break;
+      case Engine::sla: benchmark::DoNotOptimize(sla_engine.evaluate(ticket, at)); break;
       case Engine::kpi: {
         aftersales::KpiAccumulator kpi(long_ticket_policy(), {});
         kpi.add(ticket, at);

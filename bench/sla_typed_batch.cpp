@@ -40,7 +40,7 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeat; ++i) {
       const auto start = std::chrono::steady_clock::now();
       const std::clock_t cpu_start = std::clock();
-      const auto reports = policy->evaluate_sla(tickets, at, 1);
+      const auto reports = aftersales::SlaEngine(policy).evaluate(tickets, at, {.threads = 1});
       const std::clock_t cpu_end = std::clock();
       const std::chrono::duration<double> elapsed = std::chrono::steady_clock::now() - start;
       if (reports.size() != tickets.size()) throw aftersales::InputError("the batch lost tickets");

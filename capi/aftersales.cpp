@@ -187,7 +187,7 @@ int aftersales_sla_evaluate(const aftersales_policy* policy, const char* ticket_
     const std::string_view text(non_null(ticket_json, "ticket_json"), len);
     const auto ticket = aftersales::Ticket::from_json(text);
     const auto at = aftersales::instant_from_ms(at_ms);
-    result = malloc_copy(source->evaluate_sla(ticket, at).to_json());
+    result = malloc_copy(aftersales::SlaEngine(source).evaluate(ticket, at).to_json());
   });
 }
 
@@ -199,7 +199,7 @@ int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* t
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
     const auto at = aftersales::instant_from_ms(at_ms);
-    result = malloc_copy(source->evaluate_sla_lines(text, at, threads, first_line));
+    result = malloc_copy(aftersales::SlaEngine(source).evaluate_lines(text, at, {threads, first_line}));
   });
 }
 

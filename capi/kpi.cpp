@@ -36,8 +36,8 @@ int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
     const auto request = request_of(options_json);
-    result = malloc_copy(aftersales::compute_kpi_lines(source, text, aftersales::instant_from_ms(at_ms),
-                                                       request.options, request.orders, threads)
+    result = malloc_copy(aftersales::KpiEngine(source).compute_lines(text, aftersales::instant_from_ms(at_ms), request.options,
+                                                                         request.orders, {.threads = threads})
                              .to_json());
   });
 }
@@ -50,9 +50,10 @@ int aftersales_kpi_scorecard(const aftersales_policy* policy, const char* scorec
     const std::string_view id = non_null(scorecard_id, "scorecard_id");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
     const auto request = request_of(options_json);
-    const auto kpis = aftersales::compute_kpi_lines(source, text, aftersales::instant_from_ms(at_ms), request.options,
-                                                    request.orders, threads);
-    result = malloc_copy(aftersales::score(*source, id, kpis, request.rank_within).to_json());
+    const aftersales::KpiEngine engine(source);
+    const auto kpis =
+        engine.compute_lines(text, aftersales::instant_from_ms(at_ms), request.options, request.orders, {.threads = threads});
+    result = malloc_copy(engine.score(id, kpis, request.rank_within).to_json());
   });
 }
 

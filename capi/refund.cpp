@@ -12,7 +12,7 @@ int aftersales_refund_check(const aftersales_policy* policy, const char* request
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(request_json, "request_json"), len);
-    result = malloc_copy(source->check_refund_json(text));
+    result = malloc_copy(aftersales::RefundEngine(source).check_json(text));
   });
 }
 
@@ -22,7 +22,7 @@ int aftersales_refund_check_lines(const aftersales_policy* policy, const char* r
     auto& result = handle_out(out_jsonl, "out_jsonl");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(requests_jsonl, "requests_jsonl"), len);
-    result = malloc_copy(source->check_refund_lines(text, threads, first_line));
+    result = malloc_copy(aftersales::RefundEngine(source).check_lines(text, {threads, first_line}));
   });
 }
 

@@ -64,7 +64,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   try {
     const auto request =
         aftersales::RefundRequest::from_json(std::string_view(reinterpret_cast<const char*>(data), size));
-    const auto decision = policy()->check_refund(request);
+    const auto decision = aftersales::RefundEngine(policy()).check(request);
     keep_promises(decision);
     (void)decision.to_json();
   } catch (const aftersales::Error&) {

@@ -52,7 +52,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const aftersales::Instant at : {ticket.created_at, aftersales::parse_instant("2026-11-11T12:00:00Z"),
                                          aftersales::max_instant}) {
       if (at < ticket.created_at) continue;
-      const aftersales::SlaReport report = policy()->evaluate_sla(ticket, at);
+      const aftersales::SlaReport report = aftersales::SlaEngine(policy()).evaluate(ticket, at);
       for (const aftersales::SlaMetric& m : report.metrics) {
         check(m.elapsed >= aftersales::Duration::zero() && m.elapsed <= at - m.started_at);
         check(!m.completed_at || *m.completed_at <= at);

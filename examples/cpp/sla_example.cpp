@@ -118,7 +118,7 @@ int main(int argc, char** argv) {
     const aftersales::Instant at = aftersales::parse_instant("2026-11-13T10:00:00+08:00");
     std::cout << "SLA clocks at " << shanghai_time(at) << " 2026 (Shanghai time), " << tickets.size()
               << " tickets\n";
-    for (const aftersales::SlaReport& report : policy->evaluate_sla(tickets, at)) print_report(report);
+    for (const aftersales::SlaReport& report : aftersales::SlaEngine(policy).evaluate(tickets, at)) print_report(report);
   } catch (const std::exception& e) {  // aftersales::Error included
     std::cerr << "error: " << e.what() << '\n';
     return 1;

@@ -3,13 +3,14 @@
 /// KPIs and scorecards (SPEC §7): how a team is doing, per agent, queue, channel, category,
 /// priority or day, from tickets at an instant. Every metric is defined in docs/kpi.md.
 ///
-/// `KpiAccumulator` is the engine: add tickets one by one (or in parts on many machines),
-/// merge the parts, serialise a part to JSON and back. Counts and rates are exact after any
+/// `KpiEngine` computes KPIs over a batch of tickets and scores them on a scorecard;
+/// `KpiAccumulator` is its stateful form: add tickets one by one (or in parts on many
+/// machines), merge the parts, serialise a part to JSON and back. Counts and rates are exact after any
 /// merge; quantiles are exact for groups of at most 32 values and within 1% relative error
 /// beyond (a DDSketch, Masson, Rim and Lee, VLDB 2019), with memory bounded per group.
 
+#include <aftersales/batch.hpp>
 #include <aftersales/export.h>
-#include <aftersales/policy.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
@@ -26,7 +27,10 @@
 
 namespace aftersales {
 
+class Policy;
+
 namespace detail {
+struct KpiRules;
 struct KpiState;
 }
 
@@ -117,7 +121,7 @@ class AFTERSALES_EXPORT KpiAccumulator {
   void add(const Ticket& ticket, Instant at);
 
   /// Adds one ticket as it stood at `at` with the SLA report the host already has for it
-  /// (`Policy::evaluate_sla(ticket, at)` under this accumulator's policy): the same counts as
+  /// (`SlaEngine(policy).evaluate(ticket, at)` under this accumulator's policy): the same counts as
   /// `add(ticket, at)` without evaluating the SLA again. The states are counted as the report
   /// gives them, so a report evaluated at another instant counts that instant's states.
   /// @throws InputError if `at` is before the ticket was created, the ticket has more than
@@ -142,24 +146,12 @@ class AFTERSALES_EXPORT KpiAccumulator {
   static KpiAccumulator from_json(std::shared_ptr<const Policy> policy, std::string_view json);
 
  private:
+  friend class KpiEngine;
+  explicit KpiAccumulator(std::unique_ptr<detail::KpiState> state) noexcept;
   void add_checked(const Ticket& ticket, Instant at, const SlaReport* sla);
 
   std::unique_ptr<detail::KpiState> state_;
 };
-
-/// Convenience: one accumulator over `tickets`, then its result. Thread-safe.
-/// @throws as `KpiAccumulator` and its `add`.
-AFTERSALES_EXPORT KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets,
-                                        Instant at, const KpiOptions& options, const KpiOrders& orders = {});
-
-/// `compute_kpi` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped), read and
-/// counted on up to `threads` threads (0: one per core); the result does not depend on them.
-/// Thread-safe.
-/// @throws InputError naming the line of the first ticket (by line) that cannot be read, lines
-///         counted from `first_line` (blank ones included).
-AFTERSALES_EXPORT KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets,
-                                              Instant at, const KpiOptions& options, const KpiOrders& orders = {},
-                                              unsigned threads = 0, std::size_t first_line = 1);
 
 /// One metric's part in a group's score.
 struct ScorecardMetric {
@@ -188,13 +180,39 @@ struct AFTERSALES_EXPORT ScorecardResult {
   [[nodiscard]] std::string to_json() const;
 };
 
-/// Scores every group of `kpis` on the policy's scorecard `id` (SPEC §7, docs/kpi.md) and
-/// ranks groups that share their `rank_within` key values (all groups when empty) by score,
-/// ties by group key. Thread-safe.
-/// @throws NotFoundError for an unknown scorecard; InputError when `rank_within` names a
-///         dimension the KPIs are not grouped by.
-AFTERSALES_EXPORT ScorecardResult score(const Policy& policy, std::string_view id, const KpiResult& kpis,
-                                        std::span<const KpiDimension> rank_within = {});
+/// Computes KPIs over batches of tickets and scores them on the policy's scorecards.
+///
+/// Thread-safety: immutable; one engine serves any number of threads at once. It keeps its
+/// policy alive, and copies are cheap (they share the policy).
+class AFTERSALES_EXPORT KpiEngine {
+ public:
+  /// @throws InputError if `policy` is null.
+  explicit KpiEngine(std::shared_ptr<const Policy> policy);
+
+  /// The KPIs of `tickets` as they stood at `at`, counted on up to `options.threads` threads;
+  /// the result does not depend on them. `orders` feeds `complaint_rate`.
+  /// @throws as `KpiAccumulator` and its `add`, for the first ticket (by index) that cannot be
+  ///         counted, whatever the timing of the threads.
+  [[nodiscard]] KpiResult compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
+                                  const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
+
+  /// `compute` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped).
+  /// @throws InputError naming the line of the first ticket (by line) that cannot be read or
+  ///         counted, lines counted from `options.first_line` (blank ones included).
+  [[nodiscard]] KpiResult compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
+                                        const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
+
+  /// Scores every group of `kpis` on the policy's scorecard `scorecard` (SPEC §7, docs/kpi.md)
+  /// and ranks groups that share their `rank_within` key values (all groups when empty) by
+  /// score, ties by group key.
+  /// @throws NotFoundError for an unknown scorecard; InputError when `rank_within` names a
+  ///         dimension the KPIs are not grouped by.
+  [[nodiscard]] ScorecardResult score(std::string_view scorecard, const KpiResult& kpis,
+                                      std::span<const KpiDimension> rank_within = {}) const;
+
+ private:
+  std::shared_ptr<const detail::KpiRules> rules_;  // the policy's, sharing its ownership
+};
 
 /// The dimension named `name`.
 /// @throws InputError naming the dimensions there are.

@@ -7,19 +7,28 @@
 /// docs/refunds.md explains the arithmetic (discount allocation, partial returns, deductions)
 /// with worked examples.
 ///
-/// Thread-safety: requests and decisions are plain values (one thread at a time per object);
-/// Policy::check_refund only reads the policy and may run on any number of threads at once.
+/// `RefundEngine` decides. Thread-safety: requests and decisions are plain values (one thread at
+/// a time per object); an engine only reads its policy and may run on any number of threads at once.
 
+#include <aftersales/batch.hpp>
 #include <aftersales/export.h>
 #include <aftersales/values.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace aftersales {
+
+class Policy;
+
+namespace detail {
+struct RefundRules;
+}
 
 /// What the customer wants: the goods back to the seller and the money back, the money back
 /// without a return, another unit instead, or the unit repaired.
@@ -182,6 +191,44 @@ struct AFTERSALES_EXPORT RefundDecision {
 
   /// The decision as the SPEC §6 JSON object (what the C ABI and Python's to_dict() give).
   [[nodiscard]] std::string to_json() const;
+};
+
+/// Decides refund requests under a policy's `refunds` section (SPEC §6).
+///
+/// Thread-safety: immutable; one engine serves any number of threads at once. It keeps its
+/// policy alive, and copies are cheap (they share the policy).
+class AFTERSALES_EXPORT RefundEngine {
+ public:
+  /// @throws InputError if `policy` is null.
+  explicit RefundEngine(std::shared_ptr<const Policy> policy);
+
+  /// Decides `request` under the first refund policy whose `when` fits it: eligibility per line
+  /// and for the request, the resolutions allowed, the exact amounts and the reasons. A request
+  /// no policy covers gets an ineligible decision with NO_POLICY.
+  /// @throws InputError if a hand-built request is inconsistent (an item or refund naming a
+  ///         line the order does not have, discounts above the goods' value); RangeError if an
+  ///         amount overflows 64-bit minor units.
+  [[nodiscard]] RefundDecision check(const RefundRequest& request) const;
+
+  /// `check` for many requests on up to `options.threads` threads; the decisions come back in
+  /// input order and equal one-by-one checks.
+  /// @throws as `check`, for the first request (by index) that cannot be decided, whatever the
+  ///         timing of the threads.
+  [[nodiscard]] std::vector<RefundDecision> check(std::span<const RefundRequest> requests,
+                                                  const BatchOptions& options = {}) const;
+
+  /// `check` of a request given as SPEC §6 JSON; the decision as JSON.
+  /// @throws InputError listing every problem of the request with its JSON path.
+  [[nodiscard]] std::string check_json(std::string_view request) const;
+
+  /// `check_json` over JSON Lines: one request per line in, one decision per line out (same
+  /// order; blank lines skipped); a bad line yields `{"line": N, "error": "..."}`, N counting
+  /// lines from `options.first_line` as in `SlaEngine::evaluate_lines`.
+  /// @throws RangeError if a line's number would pass 2^63 - 1.
+  [[nodiscard]] std::string check_lines(std::string_view requests, const BatchOptions& options = {}) const;
+
+ private:
+  std::shared_ptr<const detail::RefundRules> rules_;  // the policy's, sharing its ownership
 };
 
 }  // namespace aftersales

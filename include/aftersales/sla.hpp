@@ -1,17 +1,27 @@
 #pragma once
 /// @file
 /// SLA evaluation (SPEC §4): where each of a ticket's SLA clocks stands at an instant, which
-/// escalations it has reached, and when the host should look again.
+/// escalations it has reached, and when the host should look again. `SlaEngine` evaluates.
 
+#include <aftersales/batch.hpp>
 #include <aftersales/export.h>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
+#include <memory>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace aftersales {
+
+class Policy;
+
+namespace detail {
+struct SlaRules;
+}
 
 enum class SlaState : std::uint8_t { active, paused, achieved, breached };
 
@@ -56,6 +66,40 @@ struct AFTERSALES_EXPORT SlaReport {
 
   /// The SPEC §4 JSON shape (also what the C ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
+};
+
+/// Evaluates tickets' SLA clocks under a policy's `sla` section (SPEC §4).
+///
+/// Thread-safety: immutable; one engine serves any number of threads at once. It keeps its
+/// policy alive, and copies are cheap (they share the policy).
+class AFTERSALES_EXPORT SlaEngine {
+ public:
+  /// @throws InputError if `policy` is null.
+  explicit SlaEngine(std::shared_ptr<const Policy> policy);
+
+  /// Every SLA clock of `ticket` as of `at`: events after `at` are ignored, so an earlier `at`
+  /// replays the past.
+  /// @throws InputError if `at` is before the ticket was created, or the ticket has more than
+  ///         max_ticket_events events.
+  [[nodiscard]] SlaReport evaluate(const Ticket& ticket, Instant at) const;
+
+  /// `evaluate` for many tickets on up to `options.threads` threads; the reports come back in
+  /// input order and equal one-by-one evaluation.
+  /// @throws InputError for the first ticket (by index) that cannot be evaluated, whatever the
+  ///         timing of the threads.
+  [[nodiscard]] std::vector<SlaReport> evaluate(std::span<const Ticket> tickets, Instant at,
+                                                const BatchOptions& options = {}) const;
+
+  /// `evaluate` over JSON Lines: one SPEC §3 ticket per line in, one report per line out (same
+  /// order; blank lines skipped). A line that cannot be evaluated yields
+  /// `{"line": N, "error": "..."}` instead of stopping the batch; N counts every line, blank ones
+  /// included, from `options.first_line` (the number of the text's first line: a block cut from
+  /// the middle of a file keeps the file's numbering).
+  /// @throws RangeError if a line's number would pass 2^63 - 1.
+  [[nodiscard]] std::string evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options = {}) const;
+
+ private:
+  std::shared_ptr<const detail::SlaRules> rules_;  // the policy's, sharing its ownership
 };
 
 }  // namespace aftersales

@@ -60,22 +60,23 @@ void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigne
   });
 }
 
-// Stands in for the C++ aftersales::KpiEngine until it lands: the policy, kept alive, whose
-// KPI functions it calls.
-struct KpiEngineShim {
+// Python's KpiEngine: the C++ engine, and its policy for the accumulators that count ticket dicts
+// a chunk at a time (a million dicts are never all read into tickets at once).
+struct PythonKpiEngine {
+  KpiEngine engine;
   std::shared_ptr<const Policy> policy;
 };
 
-KpiEngineShim make_engine(const std::shared_ptr<Policy>& policy) { return {policy}; }
+PythonKpiEngine make_engine(const std::shared_ptr<Policy>& policy) { return {KpiEngine(policy), policy}; }
 
-KpiResult compute(const KpiEngineShim& engine, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
+KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
                   const std::optional<std::string>& day_calendar, const py::object& orders, unsigned threads) {
-  KpiAccumulator accumulator(engine.policy, options_of(group_by, day_calendar));
+  KpiAccumulator accumulator(kpi.policy, options_of(group_by, day_calendar));
   add_tickets(accumulator, tickets, at, threads);
   return accumulator.result(orders_of(orders));
 }
 
-KpiResult compute_lines(const KpiEngineShim& engine, const py::bytes& jsonl, Instant at,
+KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
                         const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
                         const py::object& orders, unsigned threads) {
   const auto options = options_of(group_by, day_calendar);
@@ -83,13 +84,13 @@ KpiResult compute_lines(const KpiEngineShim& engine, const py::bytes& jsonl, Ins
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
   const py::gil_scoped_release release;
-  return compute_kpi_lines(engine.policy, text, at, options, counts, threads);
+  return kpi.engine.compute_lines(text, at, options, counts, {.threads = threads});
 }
 
-ScorecardResult score_kpis(const KpiEngineShim& engine, const std::string& id, const KpiResult& kpis,
+ScorecardResult score_kpis(const PythonKpiEngine& kpi, const std::string& id, const KpiResult& kpis,
                            const std::vector<std::string>& rank_within) {
   const auto within = dimensions(rank_within);
-  return score(*engine.policy, id, kpis, within);
+  return kpi.engine.score(id, kpis, within);
 }
 
 py::object frame(const char* builder, const std::string& json) {
@@ -257,9 +258,9 @@ void bind_kpi(py::module_& m) {
   bind_results(m);
   bind_accumulator(m);
   bind_staffing(m);
-  py::class_<KpiEngineShim>(m, "KpiEngine",
-                            "The KPIs and scorecards of a policy. Keeps the policy alive; immutable, so "
-                            "share it freely across threads.")
+  py::class_<PythonKpiEngine>(m, "KpiEngine",
+                              "The KPIs and scorecards of a policy. Keeps the policy alive; immutable, so "
+                              "share it freely across threads.")
       .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,

@@ -40,13 +40,7 @@ std::optional<std::string> optional_text(const std::string& text) {
   return text;
 }
 
-// Stands in for the C++ aftersales::RefundEngine until it lands: the policy, kept alive, whose
-// refund methods it calls.
-struct RefundEngineShim {
-  std::shared_ptr<const Policy> policy;
-};
-
-RefundEngineShim make_engine(const std::shared_ptr<Policy>& policy) { return {policy}; }
+RefundEngine make_engine(const std::shared_ptr<Policy>& policy) { return RefundEngine(policy); }
 
 // The request dict as JSON text; `name` ("requests[7]") goes in front of the path of a value
 // with no JSON form.
@@ -60,13 +54,13 @@ std::string request_json(py::handle request, std::string_view caller, std::strin
   return json;
 }
 
-RefundDecision check(const RefundEngineShim& engine, py::handle request) {
+RefundDecision check(const RefundEngine& engine, py::handle request) {
   const std::string json = request_json(request, "RefundEngine.check");
   const py::gil_scoped_release release;
-  return engine.policy->check_refund(RefundRequest::from_json(json));
+  return engine.check(RefundRequest::from_json(json));
 }
 
-std::vector<RefundDecision> check_many(const RefundEngineShim& engine, py::handle requests, unsigned threads) {
+std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle requests, unsigned threads) {
   // Written out while holding the GIL; read and decided without it.
   const py::tuple items = ticket_tuple(requests);
   std::vector<std::string> texts;
@@ -78,7 +72,7 @@ std::vector<RefundDecision> check_many(const RefundEngineShim& engine, py::handl
   const py::gil_scoped_release release;
   batch::for_each(texts.size(), threads, [&](std::size_t i) {
     try {
-      decisions[i] = engine.policy->check_refund(RefundRequest::from_json(texts[i]));
+      decisions[i] = engine.check(RefundRequest::from_json(texts[i]));
     } catch (const InputError& e) {
       throw_at(e, "requests[" + std::to_string(i) + "]");
     }
@@ -86,10 +80,10 @@ std::vector<RefundDecision> check_many(const RefundEngineShim& engine, py::handl
   return decisions;
 }
 
-std::string check_lines(const RefundEngineShim& engine, const std::string& jsonl, unsigned threads,
+std::string check_lines(const RefundEngine& engine, const std::string& jsonl, unsigned threads,
                         std::size_t first_line) {
   const py::gil_scoped_release release;
-  return engine.policy->check_refund_lines(jsonl, threads, first_line);
+  return engine.check_lines(jsonl, {.threads = threads, .first_line = first_line});
 }
 
 std::string decision_repr(const RefundDecision& d) {
@@ -172,9 +166,9 @@ void bind_decision(py::module_& m) {
 void bind_refund(py::module_& m) {
   bind_parts(m);
   bind_decision(m);
-  py::class_<RefundEngineShim>(m, "RefundEngine",
-                               "The refund decisions of a policy. Keeps the policy alive; immutable, so "
-                               "share it freely across threads.")
+  py::class_<RefundEngine>(m, "RefundEngine",
+                           "The refund decisions of a policy. Keeps the policy alive; immutable, so "
+                           "share it freely across threads.")
       .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("check", &check, py::arg("request"),
            "Decides a refund request (a dict of the SPEC §6 JSON shape: amounts as decimal "

@@ -32,37 +32,31 @@ namespace py = pybind11;
 
 namespace {
 
-// Stands in for the C++ aftersales::SlaEngine until it lands: the policy, kept alive, whose
-// SLA methods it calls.
-struct SlaEngineShim {
-  std::shared_ptr<const Policy> policy;
-};
+SlaEngine make_engine(const std::shared_ptr<Policy>& policy) { return SlaEngine(policy); }
 
-SlaEngineShim make_engine(const std::shared_ptr<Policy>& policy) { return {policy}; }
-
-SlaReport evaluate(const SlaEngineShim& engine, py::handle ticket, Instant at) {
+SlaReport evaluate(const SlaEngine& engine, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return engine.policy->evaluate_sla(read, at);
+  return engine.evaluate(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const SlaEngineShim& engine, py::handle tickets, Instant at, unsigned threads) {
+std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets, Instant at, unsigned threads) {
   std::vector<SlaReport> reports;
   for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
     reports.resize(begin + chunk.size());
     batch::for_each(chunk.size(), threads, [&](std::size_t j) {
-      reports[begin + j] = at_ticket(begin + j, [&] { return engine.policy->evaluate_sla(chunk[j], at); });
+      reports[begin + j] = at_ticket(begin + j, [&] { return engine.evaluate(chunk[j], at); });
     });
   });
   return reports;
 }
 
-std::string evaluate_lines(const SlaEngineShim& engine, py::handle jsonl, Instant at, unsigned threads,
+std::string evaluate_lines(const SlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,
                            std::size_t first_line) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return engine.policy->evaluate_sla_lines(text, at, threads, first_line);
+  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line});
 }
 
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
@@ -148,9 +142,9 @@ void bind_report(py::module_& m) {
 }
 
 void bind_engine(py::module_& m) {
-  py::class_<SlaEngineShim>(m, "SlaEngine",
-                            "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
-                            "share it freely across threads.")
+  py::class_<SlaEngine>(m, "SlaEngine",
+                        "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
+                        "share it freely across threads.")
       .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"),
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "calendar/calendar_data.hpp"
+#include "calendar/calendars.hpp"
 #include "calendar/zone_converter.hpp"
 #include "detail/log.hpp"
 #include "detail/text.hpp"
@@ -246,6 +247,15 @@ std::size_t CalendarData::years_held() const {
   return static_cast<std::size_t>(std::count_if(years_.begin(), years_.end(), [](const auto& slot) {
     return slot.load(std::memory_order_acquire) != nullptr;
   }));
+}
+
+const Calendar& calendar_named(const Calendars& calendars, std::string_view name) {
+  const auto it = calendars.find(name);
+  if (it != calendars.end()) return it->second;
+  std::string known;
+  for (const auto& [n, c] : calendars) known += (known.empty() ? "" : ", ") + n;
+  throw NotFoundError("no calendar named " + quoted(name) + " in the policy (calendars: " +
+                      (known.empty() ? std::string("none") : known) + ")");
 }
 
 }  // namespace detail

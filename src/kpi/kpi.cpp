@@ -16,7 +16,6 @@
 #include "kpi/kpi_batch.hpp"
 #include "kpi/kpi_metrics.hpp"
 #include "kpi/kpi_state.hpp"
-#include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_timeline.hpp"
 
@@ -87,13 +86,13 @@ Facts scan(const Ticket& ticket, const Timeline& events) {
   return f;
 }
 
-bool is_complaint(const PolicyData& data, const Ticket& ticket, const Facts& f) {
-  if (!data.kpi.complaints) {
+bool is_complaint(const KpiRules& rules, const Ticket& ticket, const Facts& f) {
+  if (!rules.complaints) {
     const std::string_view c = ticket.category;
     return c == "complaint" || c.starts_with("complaint/");
   }
-  const TicketSubject subject(ticket, f.priority, f.status, data.symbols);
-  return data.kpi.complaints->matches(subject.subject());
+  const TicketSubject subject(ticket, f.priority, f.status, *rules.symbols);
+  return rules.complaints->matches(subject.subject());
 }
 
 std::optional<std::string_view> non_empty(std::string_view text) {
@@ -133,22 +132,22 @@ bool is_reply_metric(std::size_t metric) {
 }
 
 // The report's instances as outcomes, checked against the policy they must come from.
-SlaOutcomes outcomes_of(const PolicyData& data, const Ticket& ticket, const SlaReport& report) {
+SlaOutcomes outcomes_of(const SlaRules& sla, const Ticket& ticket, const SlaReport& report) {
   if (report.ticket != ticket.id)
     throw InputError("the SLA report is of ticket " + detail::quoted(report.ticket) + ", not of " + detail::quoted(ticket.id));
   SlaOutcomes outcomes;
   if (!report.policy) return outcomes;
-  for (const SlaPolicy& p : data.sla.policies)
+  for (const SlaPolicy& p : sla.policies)
     if (p.id == *report.policy) outcomes.policy = &p;
   if (outcomes.policy == nullptr)
     throw InputError("the SLA report of ticket \"" + ticket.id + "\" names SLA policy \"" + *report.policy +
                      "\", which this policy does not have");
-  const std::size_t count = builtin_metric_count + data.sla.metrics.size();
+  const std::size_t count = builtin_metric_count + sla.metrics.size();
   std::size_t id = 0;
   for (const SlaMetric& m : report.metrics) {
     // Reports list their instances by metric: the search resumes where the last one ended.
     std::size_t k = 0;
-    for (; k < count && data.sla.metric_name(id) != m.metric; ++k) id = id + 1 == count ? 0 : id + 1;
+    for (; k < count && sla.metric_name(id) != m.metric; ++k) id = id + 1 == count ? 0 : id + 1;
     if (k == count)
       throw InputError("the SLA report of ticket \"" + ticket.id + "\" names metric \"" + m.metric +
                        "\", which this policy does not have");
@@ -160,7 +159,7 @@ SlaOutcomes outcomes_of(const PolicyData& data, const Ticket& ticket, const SlaR
 class Adder {
  public:
   Adder(KpiState& state, const Ticket& ticket, Instant at)
-      : state_(state), data_(state.policy->data()), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
+      : state_(state), rules_(*state.rules), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
         facts_(scan(ticket, events_)) {
     for (std::size_t i = 0; i < state.options.group_by.size(); ++i)
       if (state.options.group_by[i] == KpiDimension::agent) agent_slot_ = i;
@@ -171,9 +170,9 @@ class Adder {
   void run(const SlaReport* sla) {
     // Before anything is counted: a report that does not fit must leave the state unchanged.
     SlaOutcomes outcomes;
-    if (sla != nullptr) outcomes = outcomes_of(data_, ticket_, *sla);
-    else if (!data_.sla.policies.empty())
-      outcomes = sla_outcomes(data_, ticket_, events_, facts_.priority, facts_.status, at_);
+    if (sla != nullptr) outcomes = outcomes_of(*rules_.sla, ticket_, *sla);
+    else if (!rules_.sla->policies.empty())
+      outcomes = sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
     GroupState& g = state_.group(key_);
     count_ticket(g);
     if (facts_.first_reply != nullptr) group_for(facts_.first_reply->agent, g).first_response.add(first_response_ms(outcomes));
@@ -250,7 +249,7 @@ class Adder {
     c[nps_rated] += f.nps >= 0;
     c[promoters] += f.nps >= 9;
     c[detractors] += f.nps >= 0 && f.nps <= 6;
-    c[complaints] += is_complaint(data_, ticket_, f);
+    c[complaints] += is_complaint(rules_, ticket_, f);
   }
 
   void count_sla(const SlaOutcomes& outcomes, GroupState& ticket_group) {
@@ -265,7 +264,7 @@ class Adder {
   }
 
   KpiState& state_;
-  const PolicyData& data_;
+  const KpiRules& rules_;
   const Ticket& ticket_;
   Instant at_;
   Timeline events_;
@@ -317,7 +316,7 @@ KpiGroup group_result(const GroupState& g, const KpiState& state, const KpiOrder
   r.complaints = c[complaints];
   r.first_response = stats_of(g.first_response);
   r.resolution = stats_of(g.resolution);
-  const SlaSection& sla = state.policy->data().sla;
+  const SlaRules& sla = *state.rules->sla;
   for (std::size_t id = 0; id < g.sla.size(); ++id)
     if (g.sla[id][0] != 0 || g.sla[id][1] != 0)
       r.sla.push_back({std::string(sla.metric_name(id)), g.sla[id][0], g.sla[id][1]});
@@ -386,22 +385,21 @@ std::optional<std::string> merge_overflow(const KpiState& state, const GroupStat
   for (std::size_t id = 0; id < std::min(target.sla.size(), other.sla.size()); ++id)
     for (std::size_t side = 0; side < 2; ++side)
       if (__builtin_add_overflow(target.sla[id][side], other.sla[id][side], &ignored))
-        return "sla." + std::string(state.policy->data().sla.metric_name(id));
+        return "sla." + std::string(state.rules->sla->metric_name(id));
   return std::nullopt;
 }
 
-KpiState::KpiState(std::shared_ptr<const Policy> p, KpiOptions o) : policy(std::move(p)), options(std::move(o)) {
-  if (!policy) throw InputError("a KPI accumulator needs a policy", "policy");
+KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std::move(r)), options(std::move(o)) {
   for (std::size_t i = 0; i < options.group_by.size(); ++i)
     for (std::size_t j = 0; j < i; ++j)
       if (options.group_by[i] == options.group_by[j])
         throw InputError("group_by names \"" + std::string(to_string(options.group_by[i])) + "\" twice",
                          "group_by[" + std::to_string(i) + "]");
   if (!options.day_calendar.empty()) {
-    const Calendar calendar = policy->calendar(options.day_calendar);
+    const Calendar& calendar = calendar_named(*rules->calendars, options.day_calendar);
     zone = date::locate_zone(calendar.time_zone());
   }
-  sla_metric_count = builtin_metric_count + policy->data().sla.metrics.size();
+  sla_metric_count = builtin_metric_count + rules->sla->metrics.size();
 }
 
 GroupState& KpiState::group(const KeyView& key) {
@@ -519,8 +517,7 @@ std::string KpiResult::to_json() const {
   return w.take();
 }
 
-KpiAccumulator::KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions options)
-    : state_(std::make_unique<detail::KpiState>(std::move(policy), std::move(options))) {}
+KpiAccumulator::KpiAccumulator(std::unique_ptr<detail::KpiState> state) noexcept : state_(std::move(state)) {}
 KpiAccumulator::~KpiAccumulator() = default;
 KpiAccumulator::KpiAccumulator(KpiAccumulator&&) noexcept = default;
 KpiAccumulator& KpiAccumulator::operator=(KpiAccumulator&&) noexcept = default;
@@ -530,7 +527,9 @@ KpiAccumulator& KpiAccumulator::operator=(const KpiAccumulator& other) {
   return *this;
 }
 
-KpiAccumulator KpiAccumulator::empty_copy() const { return {state_->policy, state_->options}; }
+KpiAccumulator KpiAccumulator::empty_copy() const {
+  return KpiAccumulator(std::make_unique<detail::KpiState>(state_->rules, state_->options));
+}
 
 void KpiAccumulator::add(const Ticket& ticket, Instant at) { add_checked(ticket, at, nullptr); }
 
@@ -584,27 +583,27 @@ KpiAccumulator KpiAccumulator::from_json(std::shared_ptr<const Policy> policy, s
   return a;
 }
 
-KpiResult compute_kpi(std::shared_ptr<const Policy> policy, std::span<const Ticket> tickets, Instant at,
-                      const KpiOptions& options, const KpiOrders& orders) {
-  KpiAccumulator a(std::move(policy), options);
-  for (const Ticket& t : tickets) a.add(t, at);
-  return a.result(orders);
+KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
+                             const KpiOrders& orders, const BatchOptions& options) const {
+  const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
+  return detail::add_sliced(empty, tickets.size(), options.threads,
+                            [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
+      .result(orders);
 }
 
-KpiResult compute_kpi_lines(std::shared_ptr<const Policy> policy, std::string_view tickets, Instant at,
-                            const KpiOptions& options, const KpiOrders& orders, unsigned threads,
-                            std::size_t first_line) {
-  const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, first_line);
-  const KpiAccumulator total =
-      detail::add_sliced(KpiAccumulator(std::move(policy), options), lines.size(), threads,
-                         [&](KpiAccumulator& part, std::size_t i) {
-                           try {
-                             part.add(Ticket::from_json(lines[i].text), at);
-                           } catch (const InputError& e) {
-                             throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
-                           }
-                         });
-  return total.result(orders);
+KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
+                                   const KpiOrders& orders, const BatchOptions& options) const {
+  const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, options.first_line);
+  const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
+  return detail::add_sliced(empty, lines.size(), options.threads,
+                            [&](KpiAccumulator& part, std::size_t i) {
+                              try {
+                                part.add(Ticket::from_json(lines[i].text), at);
+                              } catch (const InputError& e) {
+                                throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
+                              }
+                            })
+      .result(orders);
 }
 
 }  // namespace aftersales

@@ -1,5 +1,5 @@
 #pragma once
-// KPIs of many tickets on threads, for every surface that counts them (compute_kpi_lines, Python's
+// KPIs of many tickets on threads, for every surface that counts them (KpiEngine, Python's
 // Policy.kpi and KpiAccumulator.add_many): one slicing, so all give the same result.
 
 #include <aftersales/kpi.hpp>

@@ -20,7 +20,7 @@ std::optional<double> finite_number(const Node& node) {
   return std::nullopt;
 }
 
-std::optional<ScorecardRule> compile_rule(const Node& node, std::string_view name, const SlaSection& sla) {
+std::optional<ScorecardRule> compile_rule(const Node& node, std::string_view name, const SlaRules& sla) {
   if (!is_scorecard_metric(name, sla)) {
     node.problem("unknown metric " + quoted(name) +
                  " (tickets, resolved, backlog, a rate such as csat or fcr_rate, first_response_s.p50, "
@@ -77,8 +77,8 @@ void compile_stars(const Node& node, Scorecard& card) {
   }
 }
 
-void compile_scorecard(const Node& node, const SlaSection& sla, std::set<std::string, std::less<>>& ids,
-                       KpiSection& kpi) {
+void compile_scorecard(const Node& node, const SlaRules& sla, std::set<std::string, std::less<>>& ids,
+                       KpiRules& kpi) {
   if (!node.object({"id", "metrics", "stars"})) return;
   Scorecard card;
   card.id = unique_id(node, ids, "scorecard");
@@ -97,7 +97,7 @@ void compile_scorecard(const Node& node, const SlaSection& sla, std::set<std::st
 
 }  // namespace
 
-bool is_scorecard_metric(std::string_view name, const SlaSection& sla) {
+bool is_scorecard_metric(std::string_view name, const SlaRules& sla) {
   if (find_metric(count_metrics, name) != nullptr || find_metric(rate_metrics, name) != nullptr) return true;
   const auto dot = name.find('.');
   if (dot == std::string_view::npos) return false;
@@ -111,14 +111,20 @@ bool is_scorecard_metric(std::string_view name, const SlaSection& sla) {
   return std::any_of(sla.metrics.begin(), sla.metrics.end(), [&](const CustomMetric& m) { return m.name == metric; });
 }
 
-void compile_kpi(const Node& node, PolicyData& data) {
-  if (!node.object({"complaints", "scorecards"})) return;
-  if (const auto complaints = node.member("complaints"))
-    data.kpi.complaints = compile_condition(*complaints, ConditionContext::ticket, data.symbols);
-  const auto scorecards = node.member("scorecards");
-  if (!scorecards) return;
+KpiRules compile_kpi(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla,
+                     const Calendars& calendars) {
+  KpiRules kpi;
+  kpi.symbols = &symbols;
+  kpi.sla = &sla;
+  kpi.calendars = &calendars;
+  if (!section || !section->object({"complaints", "scorecards"})) return kpi;
+  if (const auto complaints = section->member("complaints"))
+    kpi.complaints = compile_condition(*complaints, ConditionContext::ticket, symbols);
+  const auto scorecards = section->member("scorecards");
+  if (!scorecards) return kpi;
   std::set<std::string, std::less<>> ids;
-  scorecards->for_each_element([&](const Node& scorecard) { compile_scorecard(scorecard, data.sla, ids, data.kpi); });
+  scorecards->for_each_element([&](const Node& scorecard) { compile_scorecard(scorecard, sla, ids, kpi); });
+  return kpi;
 }
 
 }  // namespace aftersales::detail

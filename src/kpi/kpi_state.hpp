@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "kpi/kpi_rules.hpp"
 #include "kpi/quantile_sketch.hpp"
 
 #include <boost/container/small_vector.hpp>
@@ -44,14 +45,14 @@ struct GroupState {
 };
 
 struct KpiState {
-  std::shared_ptr<const Policy> policy;
+  std::shared_ptr<const KpiRules> rules;  // the policy's, sharing its ownership
   KpiOptions options;
   const date::time_zone* zone = nullptr;  // where days begin; null: UTC
   std::size_t sla_metric_count = 0;
   std::unordered_map<std::string, GroupState> groups;  // by encoded key
 
 
-  KpiState(std::shared_ptr<const Policy> p, KpiOptions o);
+  KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o);
   GroupState& group(const KeyView& key);
   GroupState& group(const GroupKey& key);
   /// `day` receives "YYYY-MM-DD": the local date of `t` where days begin.

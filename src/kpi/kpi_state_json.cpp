@@ -10,7 +10,6 @@
 #include "detail/text.hpp"
 #include "kpi/kpi_request.hpp"
 #include "kpi/kpi_state.hpp"
-#include "policy/policy_data.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -175,7 +174,7 @@ void read_group(const Node& node, KpiState& state) {
       }
   if (const auto sla_node = node.member("sla")) {
     if (const auto* object = sla_node->any_object()) {
-      const SlaSection& sla = state.policy->data().sla;
+      const SlaRules& sla = *state.rules->sla;
       g.sla.resize(state.sla_metric_count);
       for (const auto& [k, v] : *object) {
         const std::string_view name(k.data(), k.size());
@@ -231,7 +230,7 @@ std::string state_to_json(const KpiState& state) {
     w.key("resolution");
     write_sketch(w, g->resolution);
     w.key("sla").begin_object();
-    const SlaSection& sla = state.policy->data().sla;
+    const SlaRules& sla = *state.rules->sla;
     for (std::size_t id = 0; id < g->sla.size(); ++id) {
       if (g->sla[id][0] == 0 && g->sla[id][1] == 0) continue;
       w.key(sla.metric_name(id)).begin_array().value(g->sla[id][0]).value(g->sla[id][1]).end_array();
@@ -262,7 +261,7 @@ void state_from_json(KpiState& state, std::string_view json) {
     if (const auto name = calendar->string()) options.day_calendar = std::string(*name);
   if (!problems.empty()) problems.throw_input("invalid KPI state");
   try {
-    state = KpiState(state.policy, std::move(options));
+    state = KpiState(state.rules, std::move(options));
   } catch (const Error& e) {
     root.problem(e.what());
     problems.throw_input("invalid KPI state");

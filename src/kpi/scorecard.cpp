@@ -9,13 +9,13 @@
 
 #include "detail/json_writer.hpp"
 #include "detail/text.hpp"
-#include "policy/policy_data.hpp"
+#include "kpi/kpi_rules.hpp"
 
 namespace aftersales {
 namespace {
 
-const detail::Scorecard& find_scorecard(const Policy& policy, std::string_view id) {
-  const auto& cards = policy.data().kpi.scorecards;
+const detail::Scorecard& find_scorecard(const detail::KpiRules& rules, std::string_view id) {
+  const auto& cards = rules.scorecards;
   const auto it = std::find_if(cards.begin(), cards.end(), [&](const detail::Scorecard& c) { return c.id == id; });
   if (it != cards.end()) return *it;
   std::string known;
@@ -100,9 +100,9 @@ void write_optional(detail::JsonWriter& w, std::optional<double> value) {
 
 }  // namespace
 
-ScorecardResult score(const Policy& policy, std::string_view id, const KpiResult& kpis,
-                      std::span<const KpiDimension> rank_within) {
-  const detail::Scorecard& card = find_scorecard(policy, id);
+ScorecardResult KpiEngine::score(std::string_view id, const KpiResult& kpis,
+                                 std::span<const KpiDimension> rank_within) const {
+  const detail::Scorecard& card = find_scorecard(*rules_, id);
   ScorecardResult result;
   result.scorecard = card.id;
   result.group_by = kpis.group_by;

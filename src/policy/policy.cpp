@@ -65,16 +65,16 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
   if (root.object({"schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
     compile_schema_version(root, *data);
     const auto invalid_calendars = compile_calendars(root, *data);
-    if (const auto sla = root.member("sla")) detail::compile_sla(*sla, *data, invalid_calendars);
-    if (const auto routing = root.member("routing")) detail::compile_routing(*routing, *data);
-    if (const auto refunds = root.member("refunds")) detail::compile_refunds(*refunds, *data);
-    if (const auto kpi = root.member("kpi")) detail::compile_kpi(*kpi, *data);
+    data->sla = detail::compile_sla(root.member("sla"), data->symbols, data->calendars, invalid_calendars);
+    data->routing = detail::compile_routing(root.member("routing"), data->symbols, data->sla);
+    data->refunds = detail::compile_refunds(root.member("refunds"), data->symbols);
+    data->kpi = detail::compile_kpi(root.member("kpi"), data->symbols, data->sla, data->calendars);
   }
   problems.throw_if_any();
 
   const auto elapsed = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started);
   detail::log()->info("policy loaded: {} calendars in {:.2f} ms", data->calendars.size(), elapsed.count());
-  return std::make_shared<const Policy>(std::move(data));
+  return std::shared_ptr<const Policy>(new Policy(std::move(data)));
 }
 
 std::shared_ptr<const Policy> Policy::from_file(const std::filesystem::path& path, const LoadLimits& limits) {
@@ -92,14 +92,7 @@ std::shared_ptr<const Policy> Policy::from_file(const std::filesystem::path& pat
 
 int Policy::schema_version() const noexcept { return data_->schema_version; }
 
-Calendar Policy::calendar(std::string_view name) const {
-  const auto it = data_->calendars.find(name);
-  if (it != data_->calendars.end()) return it->second;
-  std::string known;
-  for (const auto& [n, c] : data_->calendars) known += (known.empty() ? "" : ", ") + n;
-  throw NotFoundError("no calendar named " + detail::quoted(name) + " in the policy (calendars: " +
-                      (known.empty() ? std::string("none") : known) + ")");
-}
+Calendar Policy::calendar(std::string_view name) const { return detail::calendar_named(data_->calendars, name); }
 
 std::vector<std::string> Policy::calendar_names() const {
   std::vector<std::string> names;

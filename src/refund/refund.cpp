@@ -1,11 +1,9 @@
-#include <aftersales/policy.hpp>
 #include <aftersales/refund.hpp>
 
 #include <array>
 
 #include "batch/batch.hpp"
 #include "detail/json_writer.hpp"
-#include "policy/policy_data.hpp"
 #include "refund/refund_check.hpp"
 
 namespace aftersales {
@@ -98,16 +96,22 @@ std::string RefundDecision::to_json() const {
   return w.take();
 }
 
-RefundDecision Policy::check_refund(const RefundRequest& request) const {
-  return detail::check_refund(*data_, request);
+RefundDecision RefundEngine::check(const RefundRequest& request) const { return detail::check_refund(*rules_, request); }
+
+std::vector<RefundDecision> RefundEngine::check(std::span<const RefundRequest> requests,
+                                                const BatchOptions& options) const {
+  std::vector<RefundDecision> decisions(requests.size());
+  batch::for_each(requests.size(), options.threads,
+                  [&](std::size_t i) { decisions[i] = detail::check_refund(*rules_, requests[i]); });
+  return decisions;
 }
 
-std::string Policy::check_refund_json(std::string_view request) const {
-  return check_refund(RefundRequest::from_json(request)).to_json();
+std::string RefundEngine::check_json(std::string_view request) const {
+  return check(RefundRequest::from_json(request)).to_json();
 }
 
-std::string Policy::check_refund_lines(std::string_view requests, unsigned threads, std::size_t first_line) const {
-  return batch::map_lines(requests, {threads, first_line}, [&](std::string_view line) { return check_refund_json(line); });
+std::string RefundEngine::check_lines(std::string_view requests, const BatchOptions& options) const {
+  return batch::map_lines(requests, options, [&](std::string_view line) { return check_json(line); });
 }
 
 }  // namespace aftersales

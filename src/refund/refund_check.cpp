@@ -431,8 +431,8 @@ bool moves_money(Resolution r) { return r == Resolution::return_refund || r == R
 
 class Decider {
  public:
-  Decider(const PolicyData& data, const RefundRequest& request)
-      : data_(data), request_(request), currency_(request.order.currency), lines_(request.order.lines),
+  Decider(const RefundRules& rules, const RefundRequest& request)
+      : rules_(rules), request_(request), currency_(request.order.currency), lines_(request.order.lines),
         money_(order_money(request, lines_)), claims_(claims_of(request, money_, lines_)) {}
 
   RefundDecision decide() {
@@ -466,7 +466,7 @@ class Decider {
   // -- policy selection -----------------------------------------------------------------------
 
   const RefundPolicy* select_policy() const {
-    const SymbolTable& symbols = data_.symbols;
+    const SymbolTable& symbols = *rules_.symbols;
     Subject subject(symbols);
     auto text = [&](Field field, std::string_view value) {
       if (!value.empty() && symbols.used(field)) subject.set_text(static_cast<std::size_t>(field), value);
@@ -486,7 +486,7 @@ class Decider {
     }
     const bool per_item =
         !claims_.empty() && (symbols.used(Field::item_category) || symbols.used(Field::item_condition));
-    for (const RefundPolicy& policy : data_.refunds.policies) {
+    for (const RefundPolicy& policy : rules_.policies) {
       if (!per_item) {
         if (policy.when.matches(subject)) return &policy;
         continue;
@@ -844,7 +844,7 @@ class Decider {
     decision_.reasons.push_back({code, std::move(message), std::string(line)});
   }
 
-  const PolicyData& data_;
+  const RefundRules& rules_;
   const RefundRequest& request_;
   Currency currency_;
   LineIndex lines_;
@@ -858,8 +858,8 @@ class Decider {
 
 }  // namespace
 
-RefundDecision check_refund(const PolicyData& data, const RefundRequest& request) {
-  return Decider(data, request).decide();
+RefundDecision check_refund(const RefundRules& rules, const RefundRequest& request) {
+  return Decider(rules, request).decide();
 }
 
 }  // namespace aftersales::detail

@@ -191,31 +191,34 @@ void compile_money_rules(const Node& node, RefundPolicy& policy) {
   }
 }
 
-void compile_policy(const Node& node, PolicyData& data, std::set<std::string, std::less<>>& ids) {
+void compile_policy(const Node& node, RefundRules& refunds, SymbolTable& symbols, std::set<std::string, std::less<>>& ids) {
   if (!node.object({"id", "when", "timezone", "reasons", "refund_only_max", "fast_refund", "restocking_fee_rate",
                     "store_credit_after", "refund_within", "ship_back_within", "window_extensions"}))
     return;
   RefundPolicy policy;
   policy.id = unique_id(node, ids, "refund policy");
   if (const auto when = node.member("when")) {
-    if (auto condition = compile_condition(*when, ConditionContext::refund, data.symbols))
+    if (auto condition = compile_condition(*when, ConditionContext::refund, symbols))
       policy.when = std::move(*condition);
   }
   if (const auto zone = node.required("timezone")) policy.zone = read_time_zone(*zone);
   if (const auto reasons = node.required("reasons")) compile_reasons(*reasons, policy);
   compile_money_rules(node, policy);
   if (const auto extensions = node.member("window_extensions")) compile_extensions(*extensions, policy);
-  data.refunds.policies.push_back(std::move(policy));
+  refunds.policies.push_back(std::move(policy));
 }
 
 }  // namespace
 
-void compile_refunds(const Node& node, PolicyData& data) {
-  if (!node.object({"policies"})) return;
-  const auto policies = node.required("policies");
-  if (!policies) return;
+RefundRules compile_refunds(const std::optional<Node>& section, SymbolTable& symbols) {
+  RefundRules refunds;
+  refunds.symbols = &symbols;
+  if (!section || !section->object({"policies"})) return refunds;
+  const auto policies = section->required("policies");
+  if (!policies) return refunds;
   std::set<std::string, std::less<>> ids;
-  policies->for_each_element([&](const Node& policy) { compile_policy(policy, data, ids); });
+  policies->for_each_element([&](const Node& policy) { compile_policy(policy, refunds, symbols, ids); });
+  return refunds;
 }
 
 }  // namespace aftersales::detail

@@ -1,12 +1,15 @@
 #pragma once
-// Validates and compiles the `refunds` section of a policy (SPEC §6).
+// Validates and compiles the `refunds` section of a policy (SPEC §6) into the refund rules.
+
+#include <optional>
 
 #include "detail/json_reader.hpp"
-#include "policy/policy_data.hpp"
+#include "refund/refund_rules.hpp"
 
 namespace aftersales::detail {
 
-/// Compiles `node` into `data.refunds`, recording every problem with its path.
-void compile_refunds(const Node& node, PolicyData& data);
+/// Compiles the `refunds` section (absent: no refund policies), recording every problem with its path. Conditions intern their strings in
+/// `symbols`, which the rules keep a pointer to (it must outlive them).
+RefundRules compile_refunds(const std::optional<Node>& section, SymbolTable& symbols);
 
 }  // namespace aftersales::detail

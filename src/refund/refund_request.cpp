@@ -1,7 +1,7 @@
 // RefundRequest::from_json: the SPEC §6 request read with every problem and its JSON path.
 
 #include <aftersales/error.hpp>
-#include <aftersales/policy.hpp>
+#include <aftersales/limits.hpp>
 #include <aftersales/refund.hpp>
 
 #include <boost/json/monotonic_resource.hpp>
@@ -11,7 +11,7 @@
 #include "detail/json_reader.hpp"
 #include "detail/text.hpp"
 #include "refund/line_index.hpp"
-#include "refund/refund_policy.hpp"
+#include "refund/refund_rules.hpp"
 
 namespace aftersales {
 namespace {

@@ -6,7 +6,7 @@
 
 namespace aftersales::detail {
 
-std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs) {
+std::string skills_text(const RoutingRules& routing, std::span<const SkillNeed> needs) {
   constexpr std::string_view head = "requires skills ";
   std::size_t size = head.size();
   for (const SkillNeed& need : needs)

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "policy/policy_data.hpp"
+#include "routing/routing_rules.hpp"
 
 namespace aftersales::detail {
 
@@ -35,6 +35,6 @@ class Digits {
 };
 
 /// "requires skills a >= 1, b >= 2".
-std::string skills_text(const RoutingSection& routing, std::span<const SkillNeed> needs);
+std::string skills_text(const RoutingRules& routing, std::span<const SkillNeed> needs);
 
 }  // namespace aftersales::detail

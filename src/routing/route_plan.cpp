@@ -7,6 +7,7 @@
 #include "routing/route_plan.hpp"
 #include "condition/ticket_subject.hpp"
 #include "routing/reason_text.hpp"
+#include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_timeline.hpp"
 
 namespace aftersales::detail {
@@ -57,11 +58,10 @@ History read_history(const Ticket& ticket, Instant at) {
 
 }  // namespace
 
-Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at) {
-  const RoutingSection& routing = data.routing;
+Plan plan_route(const RoutingRules& routing, const Ticket& ticket, Instant at) {
   const History history = read_history(ticket, at);
   const auto [priority, status] = history.state;
-  const TicketSubject subject(ticket, priority, status, data.symbols);
+  const TicketSubject subject(ticket, priority, status, *routing.symbols);
   Plan plan;
   plan.priority = priority;
   plan.resolver = history.resolver;
@@ -95,11 +95,11 @@ std::span<const SkillNeed> Plan::preferred() const {
   return rule != nullptr ? std::span<const SkillNeed>(rule->preferred_skills) : std::span<const SkillNeed>();
 }
 
-std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at) {
+std::optional<Instant> due_time(const SlaRules& sla, const Ticket& ticket, Instant at) {
   // The earliest due time of any running SLA clock (in practice first_response): what the
   // ticket will breach first.
   std::optional<Instant> due;
-  for (const SlaMetric& metric : policy.evaluate_sla(ticket, at).metrics)
+  for (const SlaMetric& metric : evaluate_sla(sla, ticket, at).metrics)
     if (metric.due_at && (!due || *metric.due_at < *due)) due = metric.due_at;
   return due;
 }

@@ -1,7 +1,6 @@
 #pragma once
 // What the rules decide about a ticket before any agent is looked at (route_plan.cpp).
 
-#include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 
 #include <boost/container/small_vector.hpp>
@@ -11,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "policy/policy_data.hpp"
+#include "routing/routing_rules.hpp"
 
 namespace aftersales::detail {
 
@@ -29,10 +28,10 @@ struct Plan {
   [[nodiscard]] std::span<const SkillNeed> preferred() const;
 };
 
-Plan plan_route(const PolicyData& data, const Ticket& ticket, Instant at);
+Plan plan_route(const RoutingRules& routing, const Ticket& ticket, Instant at);
 
 /// When a waiting ticket is due: the earliest due time of its running SLA clocks.
-std::optional<Instant> due_time(const Policy& policy, const Ticket& ticket, Instant at);
+std::optional<Instant> due_time(const SlaRules& sla, const Ticket& ticket, Instant at);
 
 /// Merges `more` into `needs`, keeping the higher level of a skill named twice.
 void add_needs(Needs& needs, std::span<const SkillNeed> more);

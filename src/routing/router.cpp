@@ -13,7 +13,6 @@
 // invariants (router_invariants.cpp).
 
 #include <aftersales/error.hpp>
-#include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 
 #include <algorithm>
@@ -22,7 +21,6 @@
 #include <set>
 
 #include "detail/text.hpp"
-#include "policy/policy_data.hpp"
 #include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
 
@@ -30,7 +28,7 @@ namespace aftersales {
 
 using detail::no_queue;
 using detail::RoutingRule;
-using detail::RoutingSection;
+using detail::RoutingRules;
 using detail::RoutingStrategy;
 using detail::SkillNeed;
 
@@ -39,9 +37,9 @@ namespace detail {
 // ---------------------------------------------------------------------------------------------
 // RouterCore
 
-RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move(policy)) {
-  if (!policy_->data().routing.present) throw NotFoundError("the policy has no \"routing\" section");
-  const auto queue_count = policy_->data().routing.queues.size();
+RouterCore::RouterCore(std::shared_ptr<const RoutingRules> rules) : rules_(std::move(rules)) {
+  if (!rules_->present) throw NotFoundError("the policy has no \"routing\" section");
+  const auto queue_count = rules_->queues.size();
   queue_agents_.resize(queue_count);
   columns_.resize(queue_count);
   room_.resize(queue_count);
@@ -52,7 +50,7 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   by_idle_.resize(queue_count);
   by_load_.resize(queue_count);
   // What most tickets of a rule need (no tier skills), and its reason, spelled out once.
-  for (const RoutingRule& rule : policy_->data().routing.rules) {
+  for (const RoutingRule& rule : rules_->rules) {
     Needs needs;
     add_needs(needs, rule.skills);
     add_needs(needs, rule.preferred_skills);
@@ -61,7 +59,7 @@ RouterCore::RouterCore(std::shared_ptr<const Policy> policy) : policy_(std::move
   }
 }
 
-const RoutingSection& RouterCore::routing() const noexcept { return policy_->data().routing; }
+const RoutingRules& RouterCore::routing() const noexcept { return *rules_; }
 
 std::uint32_t RouterCore::reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept {
   for (std::uint32_t s = 0; s < stage && queue != no_queue; ++s) queue = routing().queues[queue].overflow_to;
@@ -336,12 +334,12 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
 // Router: the lock around RouterCore
 
 struct Router::State {
-  explicit State(std::shared_ptr<const Policy> policy) : core(std::move(policy)) {}
+  explicit State(std::shared_ptr<const detail::RoutingRules> rules) : core(std::move(rules)) {}
   mutable std::mutex mutex;
   detail::RouterCore core;
 };
 
-Router::Router(std::shared_ptr<const Policy> policy) : state_(std::make_unique<State>(std::move(policy))) {}
+Router::Router(std::shared_ptr<const detail::RoutingRules> rules) : state_(std::make_unique<State>(std::move(rules))) {}
 Router::~Router() = default;
 Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;
@@ -367,7 +365,7 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
     throw InputError("cannot route ticket " + detail::quoted(ticket.id) + " at " + format_instant(at) + ", before it was created (" +
                      format_instant(ticket.created_at) + ")");
   // The rules read only the immutable policy: matched before the lock is taken.
-  auto plan = detail::plan_route(state_->core.policy().data(), ticket, at);
+  auto plan = detail::plan_route(state_->core.routing(), ticket, at);
   RoutingDecision decision;
   {
     const std::lock_guard lock(state_->mutex);
@@ -376,7 +374,7 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
   // The ticket must wait, ordered by its SLA due time. The SLA replay grows with the ticket's
   // history, so it runs outside the lock (an error leaves the router unchanged); then the route
   // is decided afresh, as agents may have been freed meanwhile.
-  const std::optional<std::optional<Instant>> due = detail::due_time(state_->core.policy(), ticket, at);
+  const std::optional<std::optional<Instant>> due = detail::due_time(*state_->core.routing().sla, ticket, at);
   const std::lock_guard lock(state_->mutex);
   (void)state_->core.route(ticket, at, plan, due, decision);
   return decision;

@@ -92,7 +92,7 @@ void write_instant(JsonWriter& out, const std::optional<Instant>& at) {
   else out.null();
 }
 
-void write_skills(JsonWriter& out, const RoutingSection& routing, std::span<const SkillNeed> needs) {
+void write_skills(JsonWriter& out, const RoutingRules& routing, std::span<const SkillNeed> needs) {
   out.begin_object();
   for (const SkillNeed& need : needs) out.key_text(routing.skill_names[need.skill]).value(need.level);
   out.end_object();
@@ -166,7 +166,7 @@ std::optional<std::int64_t> version_of(const boost::json::value& document) {
 // Writing (version 2)
 
 std::string RouterCore::snapshot() const {
-  const RoutingSection& r = routing();
+  const RoutingRules& r = routing();
   JsonWriter out;
   out.begin_object().key("format").value(snapshot_format).key("version").value(written_version);
   out.key("routing").begin_object().key("fingerprint").value(r.fingerprint).key("queues").begin_array();
@@ -286,7 +286,7 @@ class SnapshotReader {
   }
 
  private:
-  [[nodiscard]] const RoutingSection& routing() const noexcept { return core_.routing(); }
+  [[nodiscard]] const RoutingRules& routing() const noexcept { return core_.routing(); }
 
   template <std::size_t K>
   void read_fields(const Node& node, const std::array<std::string_view, K>& names, void (SnapshotReader::*take)(const Fields<K>&)) {

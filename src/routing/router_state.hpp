@@ -3,7 +3,6 @@
 // languages are interned to small integers as agents and tickets bring them, so a decision
 // compares integers; agents of a queue are kept sorted by id so that ties go to the smallest id.
 
-#include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 
 #include <boost/unordered/unordered_flat_map.hpp>
@@ -22,7 +21,6 @@
 #include <utility>
 #include <vector>
 
-#include "policy/policy_data.hpp"
 #include "routing/position_set.hpp"
 #include "routing/queue_room.hpp"
 #include "routing/route_plan.hpp"
@@ -277,9 +275,9 @@ struct Assignment {
 
 class RouterCore {
  public:
-  explicit RouterCore(std::shared_ptr<const Policy> policy);
+  explicit RouterCore(std::shared_ptr<const RoutingRules> rules);
 
-  [[nodiscard]] const Policy& policy() const noexcept { return *policy_; }
+  [[nodiscard]] const RoutingRules& routing() const noexcept;
   void upsert(const Agent& agent);
   std::vector<std::string> remove(std::string_view agent_id);
   void set_status(std::string_view agent_id, AgentStatus status);
@@ -364,7 +362,6 @@ class RouterCore {
   [[nodiscard]] bool over_capacity(const AgentState& agent) const noexcept;
 
   // Decisions (router.cpp).
-  [[nodiscard]] const RoutingSection& routing() const noexcept;
   [[nodiscard]] std::uint32_t reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept;
   [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
                                              std::string_view resolver, std::string_view customer) const;
@@ -375,7 +372,7 @@ class RouterCore {
   void stick(std::uint32_t slot, std::string_view customer);
   std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
 
-  std::shared_ptr<const Policy> policy_;
+  std::shared_ptr<const RoutingRules> rules_;  // the policy's, sharing its ownership
   std::vector<AgentState> agents_;  // by slot; removed agents' slots are reused
   std::vector<std::uint32_t> free_slots_;
   std::map<std::string, std::uint32_t, std::less<>> agent_ids_;

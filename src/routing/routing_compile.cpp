@@ -17,7 +17,7 @@ constexpr std::array<std::string_view, 3> strategy_names{"least_loaded", "round_
 // A skill's level is a small whole number; 100 bounds it so levels fit any counter.
 constexpr std::int64_t max_skill_level = 100;
 
-std::uint32_t intern_skill(RoutingSection& routing, std::string_view name) {
+std::uint32_t intern_skill(RoutingRules& routing, std::string_view name) {
   const auto it = routing.skill_ids.find(name);
   if (it != routing.skill_ids.end()) return it->second;
   const auto id = static_cast<std::uint32_t>(routing.skill_names.size());
@@ -27,7 +27,7 @@ std::uint32_t intern_skill(RoutingSection& routing, std::string_view name) {
 }
 
 // `{"returns": 2, "senior": 1}` → needs, sorted by skill index so equal sets compare equal.
-std::vector<SkillNeed> compile_skills(const Node& node, RoutingSection& routing) {
+std::vector<SkillNeed> compile_skills(const Node& node, RoutingRules& routing) {
   std::vector<SkillNeed> needs;
   const auto* object = node.any_object();
   if (object == nullptr) return needs;
@@ -55,7 +55,7 @@ std::optional<Duration> positive_duration(const Node& node) {
   return d;
 }
 
-std::optional<std::uint32_t> queue_ref(const Node& node, const RoutingSection& routing) {
+std::optional<std::uint32_t> queue_ref(const Node& node, const RoutingRules& routing) {
   const auto id = node.string();
   if (!id) return std::nullopt;
   if (const auto index = routing.queue_index(*id)) return index;
@@ -63,7 +63,7 @@ std::optional<std::uint32_t> queue_ref(const Node& node, const RoutingSection& r
   return std::nullopt;
 }
 
-void compile_queue_ids(const Node& node, RoutingSection& routing) {
+void compile_queue_ids(const Node& node, RoutingRules& routing) {
   node.for_each_element([&](const Node& entry) {
     if (!entry.object({"id", "overflow"})) return;
     const auto id_node = entry.required("id");
@@ -76,7 +76,7 @@ void compile_queue_ids(const Node& node, RoutingSection& routing) {
 }
 
 // Overflow needs every queue id first: a queue may overflow into one defined after it.
-void compile_overflow(const Node& node, RoutingSection& routing) {
+void compile_overflow(const Node& node, RoutingRules& routing) {
   node.for_each_element([&](const Node& entry) {
     const auto overflow = entry.value().is_object() ? entry.member("overflow") : std::nullopt;
     const auto id = entry.value().is_object() ? entry.member("id") : std::nullopt;
@@ -99,7 +99,7 @@ void compile_overflow(const Node& node, RoutingSection& routing) {
 }
 
 // An overflow chain that comes back to a queue it passed would keep a ticket moving forever.
-void check_overflow_cycles(const Node& node, const RoutingSection& routing) {
+void check_overflow_cycles(const Node& node, const RoutingRules& routing) {
   const auto count = routing.queues.size();
   for (std::uint32_t start = 0; start < count; ++start) {
     std::string path = routing.queues[start].id;
@@ -122,8 +122,7 @@ std::optional<Priority> compile_priority(const Node& node) {
   return std::nullopt;
 }
 
-void compile_rule(const Node& node, PolicyData& data, std::set<std::string, std::less<>>& ids) {
-  RoutingSection& routing = data.routing;
+void compile_rule(const Node& node, RoutingRules& routing, SymbolTable& symbols, std::set<std::string, std::less<>>& ids) {
   if (!node.object({"id", "when", "queue", "priority", "skills", "preferred_skills", "relax_after", "bot"})) return;
   RoutingRule rule;
   bool ok = true;
@@ -145,7 +144,7 @@ void compile_rule(const Node& node, PolicyData& data, std::set<std::string, std:
     ok = false;
   }
   if (const auto when = node.member("when")) {
-    if (auto condition = compile_condition(*when, ConditionContext::ticket, data.symbols)) rule.when = std::move(*condition);
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, symbols)) rule.when = std::move(*condition);
     else ok = false;
   }
   if (const auto queue = node.required("queue")) {
@@ -174,7 +173,7 @@ void compile_rule(const Node& node, PolicyData& data, std::set<std::string, std:
   if (ok) routing.rules.push_back(std::move(rule));
 }
 
-void compile_assignment(const Node& node, RoutingSection& routing) {
+void compile_assignment(const Node& node, RoutingRules& routing) {
   if (!node.object({"strategy", "language_match", "sticky", "tier_skills"})) return;
   if (const auto strategy = node.member("strategy")) {
     if (const auto name = strategy->string()) {
@@ -200,7 +199,7 @@ void compile_assignment(const Node& node, RoutingSection& routing) {
 }
 
 // FNV-1a over the queue ids and their overflow: what a snapshot's waiting tickets depend on.
-std::string fingerprint(const RoutingSection& routing) {
+std::string fingerprint(const RoutingRules& routing) {
   std::uint64_t hash = 14695981039346656037ull;
   const auto mix = [&hash](std::string_view text) {
     for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 1099511628211ull;
@@ -219,33 +218,36 @@ std::string fingerprint(const RoutingSection& routing) {
 
 }  // namespace
 
-std::optional<std::uint32_t> RoutingSection::queue_index(std::string_view id) const {
+std::optional<std::uint32_t> RoutingRules::queue_index(std::string_view id) const {
   for (std::uint32_t i = 0; i < queues.size(); ++i)
     if (queues[i].id == id) return i;
   return std::nullopt;
 }
 
-std::optional<std::uint32_t> RoutingSection::skill_index(std::string_view name) const {
+std::optional<std::uint32_t> RoutingRules::skill_index(std::string_view name) const {
   const auto it = skill_ids.find(name);
   if (it == skill_ids.end()) return std::nullopt;
   return it->second;
 }
 
-const std::vector<SkillNeed>* RoutingSection::tier(std::string_view name) const {
+const std::vector<SkillNeed>* RoutingRules::tier(std::string_view name) const {
   const auto it = std::lower_bound(tier_skills.begin(), tier_skills.end(), name,
                                    [](const auto& entry, std::string_view t) { return entry.first < t; });
   return it != tier_skills.end() && it->first == name ? &it->second : nullptr;
 }
 
-std::string RoutingSection::queue_list() const {
+std::string RoutingRules::queue_list() const {
   std::string text;
   for (const RoutingQueue& queue : queues) text += (text.empty() ? "" : ", ") + queue.id;
   return text.empty() ? std::string("none") : text;
 }
 
-void compile_routing(const Node& node, PolicyData& data) {
-  RoutingSection& routing = data.routing;
-  if (!node.object({"queues", "rules", "default_queue", "assignment"})) return;
+RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla) {
+  RoutingRules routing;
+  routing.symbols = &symbols;
+  routing.sla = &sla;
+  if (!section || !section->object({"queues", "rules", "default_queue", "assignment"})) return routing;
+  const Node& node = *section;
   routing.present = true;
   if (const auto queues = node.required("queues")) {
     compile_queue_ids(*queues, routing);
@@ -255,13 +257,14 @@ void compile_routing(const Node& node, PolicyData& data) {
   }
   if (const auto rules = node.member("rules")) {
     std::set<std::string, std::less<>> ids;
-    rules->for_each_element([&](const Node& rule) { compile_rule(rule, data, ids); });
+    rules->for_each_element([&](const Node& rule) { compile_rule(rule, routing, symbols, ids); });
   }
   if (const auto default_queue = node.required("default_queue")) {
     if (const auto q = queue_ref(*default_queue, routing)) routing.default_queue = *q;
   }
   if (const auto assignment = node.member("assignment")) compile_assignment(*assignment, routing);
   routing.fingerprint = fingerprint(routing);
+  return routing;
 }
 
 }  // namespace aftersales::detail

@@ -1,12 +1,16 @@
 #pragma once
+// Validates and compiles the `routing` section of a policy (SPEC §5) into the routing rules.
+
+#include <optional>
 
 #include "detail/json_reader.hpp"
-#include "policy/policy_data.hpp"
+#include "routing/routing_rules.hpp"
 
 namespace aftersales::detail {
 
-/// Validates and compiles the `routing` section into `data.routing`, recording every problem
-/// under its JSON path.
-void compile_routing(const Node& node, PolicyData& data);
+/// Compiles the `routing` section (absent: `present` is false), recording every problem under
+/// its JSON path. Conditions intern their
+/// strings in `symbols`; the rules keep pointers to it and to `sla` (both must outlive them).
+RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla);
 
 }  // namespace aftersales::detail

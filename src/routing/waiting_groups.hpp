@@ -16,7 +16,7 @@
 #include <tuple>
 #include <vector>
 
-#include "routing/routing_policy.hpp"
+#include "routing/routing_rules.hpp"
 
 namespace aftersales::detail {
 

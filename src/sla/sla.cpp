@@ -1,5 +1,4 @@
 #include <aftersales/error.hpp>
-#include <aftersales/policy.hpp>
 #include <aftersales/sla.hpp>
 
 #include <algorithm>
@@ -9,7 +8,6 @@
 
 #include "batch/batch.hpp"
 #include "detail/json_writer.hpp"
-#include "policy/policy_data.hpp"
 #include "sla/sla_evaluate.hpp"
 
 namespace aftersales {
@@ -69,20 +67,18 @@ std::string SlaReport::to_json() const {
   return w.take();
 }
 
-SlaReport Policy::evaluate_sla(const Ticket& ticket, Instant at) const {
-  return detail::evaluate_sla(*data_, ticket, at);
-}
+SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return detail::evaluate_sla(*rules_, ticket, at); }
 
-std::vector<SlaReport> Policy::evaluate_sla(std::span<const Ticket> tickets, Instant at, unsigned threads) const {
+std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
-  batch::for_each(tickets.size(), threads, [&](std::size_t i) { reports[i] = detail::evaluate_sla(*data_, tickets[i], at); });
+  batch::for_each(tickets.size(), options.threads,
+                  [&](std::size_t i) { reports[i] = detail::evaluate_sla(*rules_, tickets[i], at); });
   return reports;
 }
 
-std::string Policy::evaluate_sla_lines(std::string_view tickets, Instant at, unsigned threads,
-                                      std::size_t first_line) const {
-  return batch::map_lines(tickets, {threads, first_line},
-                          [&](std::string_view line) { return evaluate_sla(Ticket::from_json(line), at).to_json(); });
+std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
+  return batch::map_lines(tickets, options,
+                          [&](std::string_view line) { return evaluate(Ticket::from_json(line), at).to_json(); });
 }
 
 }  // namespace aftersales

@@ -11,15 +11,17 @@ namespace aftersales::detail {
 namespace {
 
 struct Context {
-  PolicyData& data;
+  SlaRules& sla;
+  SymbolTable& symbols;
+  const Calendars& calendars;
   const std::set<std::string, std::less<>>& invalid_calendars;
 };
 
 std::optional<Calendar> find_calendar(const Node& node, const Context& context) {
   const auto name = node.string();
   if (!name) return std::nullopt;
-  const auto it = context.data.calendars.find(*name);
-  if (it != context.data.calendars.end()) return it->second;
+  const auto it = context.calendars.find(*name);
+  if (it != context.calendars.end()) return it->second;
   // A calendar that failed its own validation was reported there; don't pile on.
   if (!context.invalid_calendars.contains(*name))
     node.problem("no calendar named " + quoted(*name) + " in \"calendars\"");
@@ -37,7 +39,7 @@ std::optional<Duration> positive_duration(const Node& node) {
   return d;
 }
 
-void compile_custom_metrics(const Node& node, SlaSection& sla) {
+void compile_custom_metrics(const Node& node, SlaRules& sla) {
   const auto* object = node.any_object();
   if (object == nullptr) return;
   for (const auto& [key, value] : *object) {
@@ -61,7 +63,7 @@ void compile_custom_metrics(const Node& node, SlaSection& sla) {
   }
 }
 
-std::optional<std::size_t> metric_index(const Node& node, std::string_view name, const SlaSection& sla) {
+std::optional<std::size_t> metric_index(const Node& node, std::string_view name, const SlaRules& sla) {
   if (const auto builtin = index_of(builtin_metric_names, name)) return builtin;
   for (std::size_t i = 0; i < sla.metrics.size(); ++i)
     if (sla.metrics[i].name == name) return builtin_metric_count + i;
@@ -72,7 +74,7 @@ std::optional<std::size_t> metric_index(const Node& node, std::string_view name,
 
 void compile_targets(const Node& node, SlaPolicy& policy, const Context& context,
                      const std::optional<Calendar>& policy_calendar) {
-  const SlaSection& sla = context.data.sla;
+  const SlaRules& sla = context.sla;
   const auto* by_priority = node.any_object();
   if (by_priority == nullptr) return;
   for (const auto& [key, value] : *by_priority) {
@@ -126,7 +128,7 @@ void compile_pause_on(const Node& node, SlaPolicy& policy) {
   });
 }
 
-void compile_escalations(const Node& node, SlaPolicy& policy, const SlaSection& sla) {
+void compile_escalations(const Node& node, SlaPolicy& policy, const SlaRules& sla) {
   node.for_each_element([&](const Node& entry) {
     if (!entry.object({"at", "action", "to", "metrics"})) return;
     SlaThreshold threshold{};
@@ -182,7 +184,7 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   SlaPolicy policy;
   policy.id = unique_id(node, ids, "SLA policy");
   if (const auto when = node.member("when")) {
-    if (auto condition = compile_condition(*when, ConditionContext::ticket, context.data.symbols))
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, context.symbols))
       policy.when = std::move(*condition);
   }
   std::optional<Calendar> calendar;
@@ -190,20 +192,24 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   if (const auto targets = node.required("targets")) compile_targets(*targets, policy, context, calendar);
   policy.calendar = calendar;
   if (const auto pause_on = node.member("pause_on")) compile_pause_on(*pause_on, policy);
-  if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context.data.sla);
-  context.data.sla.policies.push_back(std::move(policy));
+  if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context.sla);
+  context.sla.policies.push_back(std::move(policy));
 }
 
 }  // namespace
 
-void compile_sla(const Node& node, PolicyData& data, const std::set<std::string, std::less<>>& invalid_calendars) {
-  const Context context{data, invalid_calendars};
-  if (!node.object({"policies", "metrics"})) return;
-  if (const auto metrics = node.member("metrics")) compile_custom_metrics(*metrics, data.sla);
-  const auto policies = node.required("policies");
-  if (!policies) return;
+SlaRules compile_sla(const std::optional<Node>& section, SymbolTable& symbols, const Calendars& calendars,
+                     const std::set<std::string, std::less<>>& invalid_calendars) {
+  SlaRules sla;
+  sla.symbols = &symbols;
+  const Context context{sla, symbols, calendars, invalid_calendars};
+  if (!section || !section->object({"policies", "metrics"})) return sla;
+  if (const auto metrics = section->member("metrics")) compile_custom_metrics(*metrics, sla);
+  const auto policies = section->required("policies");
+  if (!policies) return sla;
   std::set<std::string, std::less<>> ids;
   policies->for_each_element([&](const Node& policy) { compile_policy(policy, context, ids); });
+  return sla;
 }
 
 }  // namespace aftersales::detail

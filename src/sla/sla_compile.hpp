@@ -1,15 +1,22 @@
 #pragma once
+// Compiles the policy's `sla` section into the SLA rules.
 
+#include <optional>
 #include <set>
 #include <string>
 
+#include "calendar/calendars.hpp"
 #include "detail/json_reader.hpp"
-#include "policy/policy_data.hpp"
+#include "sla/sla_rules.hpp"
 
 namespace aftersales::detail {
 
-/// Validates and compiles the policy's `sla` section into `data.sla`, after the calendars;
-/// references to `invalid_calendars` (already reported) are not reported again.
-void compile_sla(const Node& node, PolicyData& data, const std::set<std::string, std::less<>>& invalid_calendars);
+/// Validates and compiles the policy's `sla` section (absent: no SLA policies), recording every
+/// problem under its path.
+/// Conditions intern their strings in `symbols`, which the rules keep a pointer to (it must
+/// outlive them); calendars are looked up in `calendars`, and references to
+/// `invalid_calendars` (already reported) are not reported again.
+SlaRules compile_sla(const std::optional<Node>& section, SymbolTable& symbols, const Calendars& calendars,
+                     const std::set<std::string, std::less<>>& invalid_calendars);
 
 }  // namespace aftersales::detail

@@ -65,7 +65,7 @@ struct Instance {
 
 class Replay {
  public:
-  Replay(const SlaSection& sla, const SlaPolicy& policy, const std::vector<SlaTarget>& targets)
+  Replay(const SlaRules& sla, const SlaPolicy& policy, const std::vector<SlaTarget>& targets)
       : sla_(sla), policy_(policy), targets_(targets) {}
 
   void run(const Ticket& ticket, const Timeline& events, Instant at) {
@@ -238,7 +238,7 @@ class Replay {
     }
   }
 
-  const SlaSection& sla_;
+  const SlaRules& sla_;
   const SlaPolicy& policy_;
   const std::vector<SlaTarget>& targets_;
   boost::container::small_vector<Instance, 8> instances_;
@@ -314,7 +314,7 @@ class Standing {
 // Adds one metric instance to `report`: its state, its escalations, and what it contributes
 // to next_check_at.
 void report_instance(const Instance& instance, const SlaTarget& target, const SlaPolicy& policy,
-                   const SlaSection& sla, Instant at, SlaReport& report) {
+                   const SlaRules& sla, Instant at, SlaReport& report) {
   const Standing standing(instance, target);
   SlaMetric metric;
   metric.metric = std::string(sla.metric_name(target.metric));
@@ -355,16 +355,16 @@ void require_created_by(const Ticket& ticket, Instant at) {
 }
 
 // The first SLA policy whose `when` matches the ticket as it stands, if any.
-const SlaPolicy* applying_policy(const PolicyData& data, const Ticket& ticket, Priority priority, Status status) {
-  const TicketSubject subject(ticket, priority, status, data.symbols);
-  for (const SlaPolicy& p : data.sla.policies)
+const SlaPolicy* applying_policy(const SlaRules& sla, const Ticket& ticket, Priority priority, Status status) {
+  const TicketSubject subject(ticket, priority, status, *sla.symbols);
+  for (const SlaPolicy& p : sla.policies)
     if (p.when.matches(subject.subject())) return &p;
   return nullptr;
 }
 
 }  // namespace
 
-SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at) {
+SlaReport evaluate_sla(const SlaRules& sla, const Ticket& ticket, Instant at) {
   require_created_by(ticket, at);
   const auto events = timeline(ticket, at);
   const auto [priority, status] = ticket_state(ticket, events);
@@ -372,12 +372,12 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
   SlaReport report;
   report.ticket = ticket.id;
   report.priority = priority;
-  const SlaPolicy* policy = applying_policy(data, ticket, priority, status);
+  const SlaPolicy* policy = applying_policy(sla, ticket, priority, status);
   if (policy == nullptr) return report;
   report.policy = policy->id;
 
   const auto& targets = policy->targets[static_cast<std::size_t>(priority)];
-  Replay replay(data.sla, *policy, targets);
+  Replay replay(sla, *policy, targets);
   replay.run(ticket, events, at);
 
   const auto instances = replay.in_report_order();
@@ -390,7 +390,7 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
   std::size_t metric_escalations = 0;  // where the current metric's run began
   for (std::size_t k = 0; k < instances.size(); ++k) {
     const Instance& instance = *instances[k];
-    if (!instance.cancelled) report_instance(instance, targets[instance.target], *policy, data.sla, at, report);
+    if (!instance.cancelled) report_instance(instance, targets[instance.target], *policy, sla, at, report);
     if (k + 1 == instances.size() || instances[k + 1]->target != instance.target) {
       const auto run = report.escalations.begin() + static_cast<std::ptrdiff_t>(metric_escalations);
       std::inplace_merge(report.escalations.begin(), run, report.escalations.end(), earlier);
@@ -400,14 +400,14 @@ SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at)
   return report;
 }
 
-SlaOutcomes sla_outcomes(const PolicyData& data, const Ticket& ticket, const Timeline& events, Priority priority,
+SlaOutcomes sla_outcomes(const SlaRules& sla, const Ticket& ticket, const Timeline& events, Priority priority,
                          Status status, Instant at) {
   require_created_by(ticket, at);
   SlaOutcomes outcomes;
-  outcomes.policy = applying_policy(data, ticket, priority, status);
+  outcomes.policy = applying_policy(sla, ticket, priority, status);
   if (outcomes.policy == nullptr) return outcomes;
   const auto& targets = outcomes.policy->targets[static_cast<std::size_t>(priority)];
-  Replay replay(data.sla, *outcomes.policy, targets);
+  Replay replay(sla, *outcomes.policy, targets);
   replay.run(ticket, events, at);
   for (const Instance& instance : replay.instances()) {
     if (instance.cancelled) continue;

@@ -4,14 +4,14 @@
 
 #include <boost/container/small_vector.hpp>
 
-#include "policy/policy_data.hpp"
+#include "sla/sla_rules.hpp"
 #include "ticket/ticket_timeline.hpp"
 
 namespace aftersales::detail {
 
-/// SLA report of `ticket` as of `at` under the compiled policy `data`.
+/// SLA report of `ticket` as of `at` under the SLA rules `sla`.
 /// @throws InputError when `at` is before the ticket was created.
-SlaReport evaluate_sla(const PolicyData& data, const Ticket& ticket, Instant at);
+SlaReport evaluate_sla(const SlaRules& sla, const Ticket& ticket, Instant at);
 
 /// How one metric instance stands, without the report's text, due instants and escalations.
 struct SlaOutcome {
@@ -30,7 +30,7 @@ struct SlaOutcomes {
 /// after it (`ticket_state`) the caller already has: what counting KPIs needs, at a fraction
 /// of the report's cost.
 /// @throws InputError when `at` is before the ticket was created.
-SlaOutcomes sla_outcomes(const PolicyData& data, const Ticket& ticket, const Timeline& events, Priority priority,
+SlaOutcomes sla_outcomes(const SlaRules& sla, const Ticket& ticket, const Timeline& events, Priority priority,
                          Status status, Instant at);
 
 }  // namespace aftersales::detail

@@ -101,7 +101,7 @@ TEST(BatchConcurrent, SlaBatchAlwaysReportsTheFirstBadTicket) {
   for (const unsigned threads : thread_counts) {
     for (int run = 0; run < 200; ++run) {
       try {
-        (void)policy->evaluate_sla(std::span<const Ticket>(tickets), at, threads);
+        (void)SlaEngine(policy).evaluate(std::span<const Ticket>(tickets), at, {.threads = threads});
         FAIL() << "the batch has bad tickets";
       } catch (const InputError& e) {
         ASSERT_NE(std::string_view(e.what()).find("ticket \"bad-3\""), std::string_view::npos)

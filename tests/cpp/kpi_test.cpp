@@ -120,7 +120,7 @@ std::vector<Ticket> tickets() {
 const Instant when = at("2026-11-13T12:00:00+08:00");
 
 KpiResult kpi(const KpiOptions& options, const KpiOrders& orders = {}) {
-  return compute_kpi(policy(), tickets(), when, options, orders);
+  return KpiEngine(policy()).compute(tickets(), when, options, orders);
 }
 
 const KpiSlaStats& sla_of(const KpiGroup& g, std::string_view metric) {
@@ -273,12 +273,12 @@ TEST(Kpi, GroupsByQueueChannelCategoryAndPriority) {
 TEST(Kpi, EventsAfterTheInstantAreIgnored) {
   // On the 11th at 10:30 only T1 exists, answered but not resolved.
   const auto list = tickets();
-  const KpiResult r = compute_kpi(policy(), std::span(list).first(1), at("2026-11-11T10:30:00+08:00"), {});
+  const KpiResult r = KpiEngine(policy()).compute(std::span(list).first(1), at("2026-11-11T10:30:00+08:00"), {});
   EXPECT_EQ(r.groups[0].backlog, 1);
   EXPECT_EQ(r.groups[0].resolved, 0);
   EXPECT_EQ(r.groups[0].fcr_rate, std::nullopt);
   EXPECT_EQ(r.groups[0].first_response.mean_s, 1200.0);
-  EXPECT_THROW((void)compute_kpi(policy(), tickets(), at("2026-11-01T00:00:00Z"), {}), InputError);
+  EXPECT_THROW((void)KpiEngine(policy()).compute(tickets(), at("2026-11-01T00:00:00Z"), {}), InputError);
 }
 
 TEST(Kpi, JsonShape) {
@@ -325,7 +325,7 @@ TEST(Kpi, RandomPartitionsMergeToTheSameResult) {
   const auto list = random_tickets(3000, 7);
   const Instant end = at("2026-11-20T00:00:00Z");
   const KpiOptions options{{KpiDimension::agent, KpiDimension::day}, "cn"};
-  const std::string one_pass = compute_kpi(policy(), list, end, options).to_json();
+  const std::string one_pass = KpiEngine(policy()).compute(list, end, options).to_json();
   std::mt19937 rng(11);
   for (int trial = 0; trial < 3; ++trial) {
     std::vector<KpiAccumulator> parts(1 + rng() % 6, KpiAccumulator(policy(), options));
@@ -451,7 +451,7 @@ SlaFixtureSet sla_fixture_set() {
 TEST(Kpi, SlaCountsAreTheFixturesHandWorkedStates) {
   const auto set = sla_fixture_set();
   ASSERT_EQ(set.tickets.size(), 9u);
-  const KpiResult r = compute_kpi(set.policy, set.tickets, set.at, {});
+  const KpiResult r = KpiEngine(set.policy).compute(set.tickets, set.at, {});
   ASSERT_EQ(r.groups.size(), 1u);
   // Tallied from the states of tests/fixtures/sla/expected.jsonl; active and paused instances
   // (2 follow_up, 1 next_response, 4 + 1 resolution) are not counted.
@@ -476,7 +476,7 @@ TEST(Kpi, CountingWithTheHostsSlaReportsEqualsEvaluatingThem) {
     for (const Ticket& t : list) {
       if (end < t.created_at) continue;
       evaluating.add(t, end);
-      given.add(t, end, p->evaluate_sla(t, end));
+      given.add(t, end, SlaEngine(p).evaluate(t, end));
     }
     EXPECT_EQ(given.result().to_json(), evaluating.result().to_json()) << format_instant(end);
   };
@@ -491,7 +491,7 @@ TEST(Kpi, CountingWithTheHostsSlaReportsEqualsEvaluatingThem) {
 TEST(Kpi, AnSlaReportFromElsewhereIsRefused) {
   const auto list = tickets();
   KpiAccumulator a(policy(), {{KpiDimension::agent}, ""});
-  const SlaReport t1 = policy()->evaluate_sla(list[0], when);
+  const SlaReport t1 = SlaEngine(policy()).evaluate(list[0], when);
   const auto refused = [&](const Ticket& t, const SlaReport& report, std::string_view message) {
     try {
       a.add(t, when, report);
@@ -547,7 +547,7 @@ TEST(Scorecard, HandComputedScoresStarsAndRanks) {
   // csat 0 → 0; no first response: left out; fcr 0 → 0. 100 × 0 / 0.7 = 0 → 1 star.
   // none: csat unrated and no first response: only fcr (0/1 = 0) → 0 → 1 star.
   // Ranks: A-1 first; A-2 and no agent tie at 0, ordered by key (null first).
-  const ScorecardResult r = score(*policy(), "agent-monthly", kpi({{KpiDimension::agent}, ""}));
+  const ScorecardResult r = KpiEngine(policy()).score("agent-monthly", kpi({{KpiDimension::agent}, ""}));
   ASSERT_EQ(r.rows.size(), 3u);
   EXPECT_EQ(r.rows[1].score, 70.0);
   EXPECT_EQ(r.rows[1].stars, 3);
@@ -569,17 +569,17 @@ TEST(Scorecard, CriticalMetricBelowHalfZeroesTheScore) {
   g.fcr_rate = 0.8;  // 1
   kpis.groups.push_back(g);
   // Not critical: 100 × (0.4 × 0.4 + 0.3 × 1) / (0.4 + 0.3) = 100 × 0.46 / 0.7 = 65.714286.
-  const ScorecardResult lenient = score(*policy(), "agent-monthly", kpis);
+  const ScorecardResult lenient = KpiEngine(policy()).score("agent-monthly", kpis);
   EXPECT_NEAR(*lenient.rows[0].score, 65.714286, 1e-6);
   EXPECT_EQ(lenient.rows[0].stars, 2);
-  const ScorecardResult strict = score(*policy(), "strict", kpis);
+  const ScorecardResult strict = KpiEngine(policy()).score("strict", kpis);
   EXPECT_EQ(strict.rows[0].score, 0.0);
   EXPECT_TRUE(strict.rows[0].critical_failed);
   EXPECT_EQ(strict.rows[0].stars, 1);
   // No data at all: no score, no stars, no rank.
   kpis.groups[0] = KpiGroup{};
   kpis.groups[0].key = {"A-0"};
-  const ScorecardResult empty = score(*policy(), "agent-monthly", kpis);
+  const ScorecardResult empty = KpiEngine(policy()).score("agent-monthly", kpis);
   EXPECT_EQ(empty.rows[0].score, std::nullopt);
   EXPECT_EQ(empty.rows[0].stars, 0);
   EXPECT_EQ(empty.rows[0].rank, std::nullopt);
@@ -597,13 +597,13 @@ TEST(Scorecard, ACriticalMetricAtExactlyHalfPasses) {
   g.key = {"A-5"};
   g.csat = 3.0 / 5.0;
   kpis.groups.push_back(g);
-  const ScorecardResult half = score(*p, "care", kpis);
+  const ScorecardResult half = KpiEngine(p).score("care", kpis);
   EXPECT_FALSE(half.rows[0].critical_failed);
   EXPECT_EQ(half.rows[0].metrics[0].score, 0.5);
   EXPECT_EQ(half.rows[0].score, 50.0);
   // Just below half still fails: csat 0.5999 → 0.2999 / 0.6 = 0.49983… < 0.5.
   kpis.groups[0].csat = 0.5999;
-  const ScorecardResult below = score(*p, "care", kpis);
+  const ScorecardResult below = KpiEngine(p).score("care", kpis);
   EXPECT_TRUE(below.rows[0].critical_failed);
   EXPECT_EQ(below.rows[0].score, 0.0);
 }
@@ -611,13 +611,13 @@ TEST(Scorecard, ACriticalMetricAtExactlyHalfPasses) {
 TEST(Scorecard, RanksWithinPartitions) {
   const KpiResult kpis = kpi({{KpiDimension::day, KpiDimension::agent}, "cn"});
   const KpiDimension within[] = {KpiDimension::day};
-  const ScorecardResult r = score(*policy(), "agent-monthly", kpis, within);
+  const ScorecardResult r = KpiEngine(policy()).score("agent-monthly", kpis, within);
   for (const ScorecardRow& row : r.rows) {
     if (row.key[0] == "2026-11-13") {
       EXPECT_EQ(row.rank, 1);  // A-1 alone that day
     }
   }
-  EXPECT_THROW((void)score(*policy(), "agent-monthly", kpi({{KpiDimension::agent}, ""}), within), InputError);
+  EXPECT_THROW((void)KpiEngine(policy()).score("agent-monthly", kpi({{KpiDimension::agent}, ""}), within), InputError);
 }
 
 TEST(Scorecard, PolicyValidationNamesPaths) {
@@ -633,7 +633,7 @@ TEST(Scorecard, PolicyValidationNamesPaths) {
     EXPECT_EQ(e.problems()[1].path, "kpi.scorecards[0].metrics.fcr_rate.weight");
     EXPECT_EQ(e.problems()[2].path, "kpi.scorecards[0].stars[1]");
   }
-  EXPECT_THROW((void)score(*policy(), "nope", KpiResult{}), NotFoundError);
+  EXPECT_THROW((void)KpiEngine(policy()).score("nope", KpiResult{}), NotFoundError);
 }
 
 }  // namespace
@@ -660,8 +660,8 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   }
   const KpiOptions options{{KpiDimension::agent, KpiDimension::day}, "cn"};
   const Instant end = at("2026-11-20T00:00:00Z");
-  const std::string one = compute_kpi_lines(policy(), lines, end, options, {}, 1).to_json();
-  EXPECT_EQ(compute_kpi_lines(policy(), lines, end, options, {}, 4).to_json(), one);
+  const std::string one = KpiEngine(policy()).compute_lines(lines, end, options, {}, {.threads = 1}).to_json();
+  EXPECT_EQ(KpiEngine(policy()).compute_lines(lines, end, options, {}, {.threads = 4}).to_json(), one);
 
   // Two bad lines in different slices: the earlier one is reported, however the threads ran.
   std::string bad;
@@ -675,7 +675,7 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   for (const unsigned threads : {1u, 2u, 4u}) {
     for (int run = 0; run < 5; ++run) {
       try {
-        (void)compute_kpi_lines(policy(), bad, end, options, {}, threads);
+        (void)KpiEngine(policy()).compute_lines(bad, end, options, {}, {.threads = threads});
         ADD_FAILURE() << "accepted";
       } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find("line 300: invalid ticket"), std::string::npos) << e.what();
@@ -684,7 +684,7 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   }
   // The same text as lines from 41 of a file: the 300th line is line 41 + 299 = 340.
   try {
-    (void)compute_kpi_lines(policy(), bad, end, options, {}, 2, 41);
+    (void)KpiEngine(policy()).compute_lines(bad, end, options, {}, {.threads = 2, .first_line = 41});
     ADD_FAILURE() << "accepted";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("line 340: invalid ticket"), std::string::npos) << e.what();

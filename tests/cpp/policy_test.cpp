@@ -6,6 +6,9 @@
 #include <aftersales/error.hpp>
 #include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/refund.hpp>
+#include <aftersales/routing.hpp>
+#include <aftersales/sla.hpp>
 #include <aftersales/values.hpp>
 
 #include <gtest/gtest.h>
@@ -16,6 +19,8 @@
 #include <cctype>
 #include <filesystem>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -102,6 +107,46 @@ TEST(Policy, MinimalDocuments) {
   EXPECT_EQ(Policy::from_json(R"({"schema_version": 1})")->schema_version(), 1);
   auto empty = Policy::from_json(R"({"schema_version": 1, "calendars": {}})");
   EXPECT_TRUE(empty->calendar_names().empty());
+}
+
+// An engine holds its policy: a host may let go of the policy once it has built its engines
+// (docs/threading.md, "Swapping policies"), and a copy of an engine shares the same policy.
+TEST(Policy, EnginesKeepTheirPolicyAlive) {
+  std::weak_ptr<const Policy> watched;
+  std::optional<SlaEngine> sla;
+  {
+    const auto policy = Policy::from_json(R"({"schema_version": 1,
+        "sla": {"policies": [{"id": "all", "targets": {"normal": {"first_response": "10m"}}}]},
+        "routing": {"queues": [{"id": "general"}], "default_queue": "general"}})");
+    watched = policy;
+    sla.emplace(policy);
+    // Each of the others, dropped at once, leaves the policy to the SLA engine.
+    (void)RefundEngine(policy);
+    (void)KpiEngine(policy);
+    (void)KpiAccumulator(policy, {});
+    (void)Router(policy);
+  }
+  ASSERT_FALSE(watched.expired());
+  // Created 10:00, no reply by 10:04: 4 of the 10 minutes of first_response gone.
+  const Ticket ticket = Ticket::from_json(R"({"id": "T-1", "created_at": "2026-03-02T10:00:00Z", "events": []})");
+  const SlaReport report = sla->evaluate(ticket, parse_instant("2026-03-02T10:04:00Z"));
+  EXPECT_EQ(report.policy, "all");
+  ASSERT_EQ(report.metrics.size(), 1u);
+  EXPECT_EQ(report.metrics[0].elapsed, std::chrono::minutes(4));
+
+  const SlaEngine copy = *sla;
+  sla.reset();
+  EXPECT_FALSE(watched.expired());
+  EXPECT_EQ(copy.evaluate(ticket, parse_instant("2026-03-02T10:04:00Z")).to_json(), report.to_json());
+}
+
+TEST(Policy, EnginesNeedAPolicy) {
+  const std::shared_ptr<const Policy> none;
+  EXPECT_THROW(SlaEngine{none}, InputError);
+  EXPECT_THROW(RefundEngine{none}, InputError);
+  EXPECT_THROW(KpiEngine{none}, InputError);
+  EXPECT_THROW((KpiAccumulator{none, {}}), InputError);
+  EXPECT_THROW(Router{none}, InputError);
 }
 
 TEST(Policy, LaterSectionsAreAcceptedAsOpaqueObjectsForNow) {

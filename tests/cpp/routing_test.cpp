@@ -25,6 +25,7 @@
 #include <tuple>
 #include <vector>
 
+#include "policy/policy_data.hpp"
 #include "routing/router_state.hpp"
 #include "test_support.hpp"
 
@@ -1022,15 +1023,15 @@ std::string first_difference(const std::string& got, const std::string& expected
 // itself. (Router::route works out the due time between two locked calls.)
 TEST(Routing, TheLockedPartOfARouteNeverEvaluatesTheSla) {
   const auto policy = load();
-  detail::RouterCore core(policy);
+  detail::RouterCore core(detail::PolicyAccess::share(policy, &detail::PolicyData::routing));
   core.upsert(agent("A-1", {"general"}, {{"chat", 1}}));
   Ticket busy = ticket("T-busy");
-  detail::Plan plan = detail::plan_route(policy->data(), busy, t0);
+  detail::Plan plan = detail::plan_route(core.routing(), busy, t0);
   RoutingDecision assigned;
   ASSERT_TRUE(core.route(busy, t0, plan, std::nullopt, assigned));  // assigned: no due time needed
   const std::string before = core.snapshot();
   const Ticket waits = ticket("T-1");  // normal: the SLA would make it due at 10:00 + 10m
-  plan = detail::plan_route(policy->data(), waits, t0);
+  plan = detail::plan_route(core.routing(), waits, t0);
   RoutingDecision decision;
   EXPECT_FALSE(core.route(waits, t0, plan, std::nullopt, decision));
   EXPECT_EQ(core.snapshot(), before);

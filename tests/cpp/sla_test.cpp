@@ -153,14 +153,14 @@ TEST(SlaFirstResponse, BotRepliesAndInternalNotesDoNotStopItAndItNeverPauses) {
 
   // 10:06: first_response still runs (bot 10:02 and note 10:03 don't count; on_hold 10:04 does
   // not pause it): 6m, due 10:00+10m. resolution ran 10:00-10:04 = 4m, then paused on_hold.
-  const SlaReport early = policy->evaluate_sla(tk, t("03-02 10:06"));
+  const SlaReport early = SlaEngine(policy).evaluate(tk, t("03-02 10:06"));
   EXPECT_EQ(early.policy, "p");
   expect_metrics(early, {{"first_response", 0, 10min, 6min, active, "03-02 10:00", "03-02 10:10", "", ""},
                          {"resolution", 0, 1h, 4min, paused, "03-02 10:00", "", "", ""}});
   EXPECT_EQ(next_check(early), format_instant(t("03-02 10:10")));  // the paused clock has none
 
   // The human reply at 10:08 stops it: 8m < 10m.
-  const SlaReport later = policy->evaluate_sla(tk, t("03-02 10:20"));
+  const SlaReport later = SlaEngine(policy).evaluate(tk, t("03-02 10:20"));
   expect_metrics(later,
                  {{"first_response", 0, 10min, 8min, achieved, "03-02 10:00", "", "", "03-02 10:08"},
                   {"resolution", 0, 1h, 4min, paused, "03-02 10:00", "", "", ""}});
@@ -184,7 +184,7 @@ TEST(SlaFirstResponse, HandBuiltTicketGivesTheSameReportAsItsJson) {
 
   const Ticket parsed = ticket("03-02 10:00", bot_and_note_events());
   for (const char* at : {"03-02 10:06", "03-02 10:20"})
-    EXPECT_EQ(policy->evaluate_sla(tk, t(at)).to_json(), policy->evaluate_sla(parsed, t(at)).to_json()) << at;
+    EXPECT_EQ(SlaEngine(policy).evaluate(tk, t(at)).to_json(), SlaEngine(policy).evaluate(parsed, t(at)).to_json()) << at;
 }
 
 TEST(SlaFirstResponse, ResolvingWithoutAHumanReplyCompletesIt) {
@@ -192,7 +192,7 @@ TEST(SlaFirstResponse, ResolvingWithoutAHumanReplyCompletesIt) {
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:01", "agent_reply", R"("bot": true)"),
                                            ev("03-02 10:04", "resolved")});
   // Both clocks stop at the resolve: 4m each.
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 10:30")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 10:30")),
                  {{"first_response", 0, 10min, 4min, achieved, "03-02 10:00", "", "", "03-02 10:04"},
                   {"resolution", 0, 1h, 4min, achieved, "03-02 10:00", "", "", "03-02 10:04"}});
 }
@@ -202,19 +202,19 @@ TEST(SlaBreach, StaysBreachedAfterCompletion) {
   const Ticket late = ticket("03-02 10:00", {ev("03-02 10:13", "agent_reply")});
 
   // Due 10:10. Just before, still active.
-  expect_metrics(policy->evaluate_sla(late, t("03-02 10:09:59.999")),
+  expect_metrics(SlaEngine(policy).evaluate(late, t("03-02 10:09:59.999")),
                  {{"first_response", 0, 10min, 10min - 1ms, active, "03-02 10:00", "03-02 10:10", "", ""}});
   // At 10:10 the running clock reaches 10m: breached; still running, so due_at = breached_at.
-  expect_metrics(policy->evaluate_sla(late, t("03-02 10:10")),
+  expect_metrics(SlaEngine(policy).evaluate(late, t("03-02 10:10")),
                  {{"first_response", 0, 10min, 10min, breached, "03-02 10:00", "03-02 10:10", "03-02 10:10", ""}});
   // The reply at 10:13 completes it (13m) but it stays breached, now and later.
   for (const char* at : {"03-02 10:13", "03-03 12:00"})
-    expect_metrics(policy->evaluate_sla(late, t(at)), {{"first_response", 0, 10min, 13min, breached,
+    expect_metrics(SlaEngine(policy).evaluate(late, t(at)), {{"first_response", 0, 10min, 13min, breached,
                                                         "03-02 10:00", "", "03-02 10:10", "03-02 10:13"}});
 
   // A reply exactly at the due instant achieves the target.
   const Ticket on_time = ticket("03-02 10:00", {ev("03-02 10:10", "agent_reply")});
-  expect_metrics(policy->evaluate_sla(on_time, t("03-02 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(on_time, t("03-02 11:00")),
                  {{"first_response", 0, 10min, 10min, achieved, "03-02 10:00", "", "", "03-02 10:10"}});
 }
 
@@ -235,14 +235,14 @@ TEST(SlaNextResponse, SeveralCyclesEachEndedByTheNextHumanReplyNeverPaused) {
       ev("03-02 10:31", "agent_reply", R"("public": false)"),
       ev("03-02 10:34", "resolved"),          // cycle 2: 4m, achieved
   });
-  const SlaReport at_1033 = policy->evaluate_sla(tk, t("03-02 10:33"));
+  const SlaReport at_1033 = SlaEngine(policy).evaluate(tk, t("03-02 10:33"));
   expect_metrics(at_1033,
                  {{"next_response", 0, 5min, 4min, achieved, "03-02 10:10", "", "", "03-02 10:14"},
                   {"next_response", 1, 5min, 7min, breached, "03-02 10:20", "", "03-02 10:25", "03-02 10:27"},
                   {"next_response", 2, 5min, 3min, active, "03-02 10:30", "03-02 10:35", "", ""}});
   EXPECT_EQ(next_check(at_1033), format_instant(t("03-02 10:35")));
 
-  const SlaReport at_1040 = policy->evaluate_sla(tk, t("03-02 10:40"));
+  const SlaReport at_1040 = SlaEngine(policy).evaluate(tk, t("03-02 10:40"));
   expect_metrics(at_1040,
                  {{"next_response", 0, 5min, 4min, achieved, "03-02 10:10", "", "", "03-02 10:14"},
                   {"next_response", 1, 5min, 7min, breached, "03-02 10:20", "", "03-02 10:25", "03-02 10:27"},
@@ -258,7 +258,7 @@ TEST(SlaNextResponse, NoReplyIsOwedOnAResolvedTicket) {
   // and a resolved ticket owes no reply (periodic_update likewise starts only while unresolved).
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:00", "customer_message"), ev("03-02 10:01", "agent_reply"),
                                            ev("03-02 10:02", "resolved"), ev("03-02 10:03", "customer_message")});
-  const SlaReport report = policy->evaluate_sla(tk, t("03-02 11:00"));
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-02 11:00"));
   expect_metrics(report, {});
   EXPECT_EQ(next_check(report), "null");
 }
@@ -275,7 +275,7 @@ TEST(SlaPeriodicUpdate, FromEachHumanReplyToTheNextWhileNotResolved) {
       ev("03-02 11:10", "resolved"),     // cycle 2: 10m
       ev("03-02 11:15", "agent_reply"),  // resolved: no new cycle
   });
-  const SlaReport report = policy->evaluate_sla(tk, t("03-02 12:00"));
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-02 12:00"));
   expect_metrics(report,
                  {{"periodic_update", 0, 30min, 15min, achieved, "03-02 10:05", "", "", "03-02 10:20"},
                   {"periodic_update", 1, 30min, 40min, breached, "03-02 10:20", "", "03-02 10:50", "03-02 11:00"},
@@ -299,23 +299,23 @@ TEST(SlaResolution, PausesWhileWaitingOnTheCustomerOrOnHold) {
   const auto policy = load(resolution_policy);
   const Ticket tk = ticket("03-02 10:00", paused_resolution_events());
   // Runs 10:00-10:30 (30m), 11:00-11:20 (20m), 11:50-12:30 (40m).
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 10:45")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 10:45")),
                  {{"resolution", 0, 2h, 30min, paused, "03-02 10:00", "", "", ""}});
   // 11:10: 30m + 10m = 40m; 80m to go -> due 12:30.
-  const SlaReport running = policy->evaluate_sla(tk, t("03-02 11:10"));
+  const SlaReport running = SlaEngine(policy).evaluate(tk, t("03-02 11:10"));
   expect_metrics(running, {{"resolution", 0, 2h, 40min, active, "03-02 10:00", "03-02 12:30", "", ""}});
   EXPECT_EQ(next_check(running), format_instant(t("03-02 12:30")));
-  const SlaReport on_hold = policy->evaluate_sla(tk, t("03-02 11:30"));
+  const SlaReport on_hold = SlaEngine(policy).evaluate(tk, t("03-02 11:30"));
   expect_metrics(on_hold, {{"resolution", 0, 2h, 50min, paused, "03-02 10:00", "", "", ""}});
   EXPECT_EQ(next_check(on_hold), "null");
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 13:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 13:00")),
                  {{"resolution", 0, 2h, 90min, achieved, "03-02 10:00", "", "", "03-02 12:30"}});
 }
 
 TEST(SlaResolution, ClosingAnUnresolvedTicketCompletesIt) {
   const auto policy = load(resolution_policy);
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:30", "closed")});
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 11:00")),
                  {{"resolution", 0, 2h, 30min, achieved, "03-02 10:00", "", "", "03-02 10:30"}});
 }
 
@@ -325,14 +325,14 @@ TEST(SlaResolution, ReopenAccumulatesTimeAndCancelsThePendingFollowUp) {
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:40", "resolved"), ev("03-02 12:00", "reopened"),
                                            ev("03-02 12:30", "resolved"), ev("03-02 13:10", "follow_up")});
   // 11:00: resolved after 40m; follow_up runs from 10:40: 20m, due 11:40.
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 11:00")),
                  {{"resolution", 0, 1h, 40min, achieved, "03-02 10:00", "", "", "03-02 10:40"},
                   {"follow_up", 0, 1h, 20min, active, "03-02 10:40", "03-02 11:40", "", ""}});
   // 12:10: reopened at 12:00, 40m + 10m = 50m, due 12:20; the follow-up visit is moot.
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 12:10")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 12:10")),
                  {{"resolution", 0, 1h, 50min, active, "03-02 10:00", "03-02 12:20", "", ""}});
   // 14:00: 40m + 30m = 70m, breached at 12:20; a new follow_up cycle 0 from 12:30 to 13:10 (40m).
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 14:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 14:00")),
                  {{"resolution", 0, 1h, 70min, breached, "03-02 10:00", "", "03-02 12:20", "03-02 12:30"},
                   {"follow_up", 0, 1h, 40min, achieved, "03-02 12:30", "", "", "03-02 13:10"}});
 }
@@ -348,7 +348,7 @@ TEST(SlaResolution, AFollowUpCancelledAfterAnotherMetricStartedIsNotReportedEith
                                            ev("03-02 11:40", "refund_issued"), ev("03-02 12:10", "follow_up")});
   // 13:00: the visit owed since 11:30 is cycle 0 again, 11:30-12:10 = 40m; the refund clock
   // ran 10:50-11:40 = 50m.
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 13:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 13:00")),
                  {{"follow_up", 0, 1h, 40min, achieved, "03-02 11:30", "", "", "03-02 12:10"},
                   {"refund_processing", 0, 1h, 50min, achieved, "03-02 10:50", "", "", "03-02 11:40"}});
 }
@@ -360,7 +360,7 @@ TEST(SlaResolution, AStatusEventOnASolvedTicketReopensIt) {
   // again and the visit is moot. At 12:10: 40m + 10m = 50m, due 12:20.
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:40", "resolved"),
                                            ev("03-02 12:00", "status", R"("to": "open")")});
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 12:10")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 12:10")),
                  {{"resolution", 0, 1h, 50min, active, "03-02 10:00", "03-02 12:20", "", ""}});
 }
 
@@ -381,11 +381,11 @@ TEST(SlaCustomMetric, RefundProcessingPausesPerPauseOnAndOutlivesTheResolve) {
       ev("03-02 12:30", "refund_issued"),     // 10:10-10:40 + 11:40-12:30 = 30m + 50m = 80m
       ev("03-02 13:00", "refund_requested"),  // refund cycle 1 starts
   });
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 11:00")),
                  {{"refund_processing", 0, 2h, 30min, paused, "03-02 10:10", "", "", ""},
                   {"inspection", 0, 1h, 20min, paused, "03-02 10:20", "", "", ""}});
   // 13:45: cycle 1 has run 45m; 75m to go -> due 15:00.
-  const SlaReport report = policy->evaluate_sla(tk, t("03-02 13:45"));
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-02 13:45"));
   expect_metrics(report,
                  {{"refund_processing", 0, 2h, 80min, achieved, "03-02 10:10", "", "", "03-02 12:30"},
                   {"refund_processing", 1, 2h, 45min, active, "03-02 13:00", "03-02 15:00", "", ""},
@@ -406,7 +406,7 @@ TEST(SlaCustomMetric, HandBuiltBuiltInEventStartsItByItsType) {
   requested.type = EventType::refund_requested;
   tk.events.push_back(requested);
   // 10:10 to 10:40: 30m, due 12:10.
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 10:40")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 10:40")),
                  {{"refund_processing", 0, 2h, 30min, active, "03-02 10:10", "03-02 12:10", "", ""}});
 }
 
@@ -420,26 +420,26 @@ TEST(SlaPriority, RaisedMidwayRetargetsRunningAndFinishedMetrics) {
                                            ev("03-02 10:30", "priority", R"("to": "high")"),
                                            ev("03-02 13:00", "resolved")});
   // 10:25, still normal: reply after 20m < 1h; resolution 25m of 8h, due 18:00.
-  const SlaReport before = policy->evaluate_sla(tk, t("03-02 10:25"));
+  const SlaReport before = SlaEngine(policy).evaluate(tk, t("03-02 10:25"));
   EXPECT_EQ(before.priority, Priority::normal);
   expect_metrics(before,
                  {{"first_response", 0, 1h, 20min, achieved, "03-02 10:00", "", "", "03-02 10:20"},
                   {"resolution", 0, 8h, 25min, active, "03-02 10:00", "03-02 18:00", "", ""}});
   // 10:30, high: the finished first_response is re-targeted to 10m from its start: breached at
   // 10:10; resolution 30m of 2h, due 12:00.
-  const SlaReport raised = policy->evaluate_sla(tk, t("03-02 10:30"));
+  const SlaReport raised = SlaEngine(policy).evaluate(tk, t("03-02 10:30"));
   EXPECT_EQ(raised.priority, Priority::high);
   expect_metrics(raised,
                  {{"first_response", 0, 10min, 20min, breached, "03-02 10:00", "", "03-02 10:10", "03-02 10:20"},
                   {"resolution", 0, 2h, 30min, active, "03-02 10:00", "03-02 12:00", "", ""}});
   // 13:30: resolved at 13:00 after 3h, breached at 12:00.
-  expect_metrics(policy->evaluate_sla(tk, t("03-02 13:30")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 13:30")),
                  {{"first_response", 0, 10min, 20min, breached, "03-02 10:00", "", "03-02 10:10", "03-02 10:20"},
                   {"resolution", 0, 2h, 3h, breached, "03-02 10:00", "", "03-02 12:00", "03-02 13:00"}});
 
   // Lowered to a priority with no targets: the policy applies but nothing is measured.
   const Ticket lowered = ticket("03-02 10:00", {ev("03-02 10:40", "priority", R"("to": "low")")});
-  const SlaReport low = policy->evaluate_sla(lowered, t("03-02 10:50"));
+  const SlaReport low = SlaEngine(policy).evaluate(lowered, t("03-02 10:50"));
   EXPECT_EQ(low.policy, "p");
   EXPECT_EQ(low.priority, Priority::low);
   EXPECT_TRUE(low.metrics.empty());
@@ -451,7 +451,7 @@ TEST(SlaCalendar, TicketCreatedOutsideBusinessHours) {
       "first_response": "1h", "resolution": {"target": "2d", "calendar": "always"}}}}]})");
   // Created Saturday 12:00; office opens Monday 09:00.
   const Ticket tk = ticket("03-07 12:00", {ev("03-09 09:30", "agent_reply")});
-  const SlaReport saturday = policy->evaluate_sla(tk, t("03-07 13:00"));
+  const SlaReport saturday = SlaEngine(policy).evaluate(tk, t("03-07 13:00"));
   // first_response: no office time yet, due Mon 09:00 + 1h. resolution on 24x7: 1h of 2d, due
   // Sat 12:00 + 48h = Mon 12:00.
   expect_metrics(saturday,
@@ -460,7 +460,7 @@ TEST(SlaCalendar, TicketCreatedOutsideBusinessHours) {
   EXPECT_EQ(next_check(saturday), format_instant(t("03-09 10:00")));
   // Monday 12:00: reply at 09:30 after 30m of office time; resolution reaches 48h exactly now
   // while still running: breached.
-  expect_metrics(policy->evaluate_sla(tk, t("03-09 12:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-09 12:00")),
                  {{"first_response", 0, 1h, 30min, achieved, "03-07 12:00", "", "", "03-09 09:30"},
                   {"resolution", 0, 48h, 48h, breached, "03-07 12:00", "03-09 12:00", "03-09 12:00", ""}});
 }
@@ -473,17 +473,17 @@ TEST(SlaCalendar, PauseAndResumeAcrossAHoliday) {
                                            ev("03-04 10:00", "status", R"("to": "open")"),  // holiday
                                            ev("03-05 12:30", "resolved")});
   // Tue 16:00-17:00 = 1h, then on hold (17:00-18:00 not counted).
-  expect_metrics(policy->evaluate_sla(tk, t("03-03 17:30")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-03 17:30")),
                  {{"resolution", 0, 4h, 1h, paused, "03-03 16:00", "", "", ""}});
   // Resumed on the Wednesday holiday: no time accrues; 3h left from Thu 09:00 -> due Thu 12:00.
-  const SlaReport wednesday = policy->evaluate_sla(tk, t("03-04 12:00"));
+  const SlaReport wednesday = SlaEngine(policy).evaluate(tk, t("03-04 12:00"));
   expect_metrics(wednesday, {{"resolution", 0, 4h, 1h, active, "03-03 16:00", "03-05 12:00", "", ""}});
   EXPECT_EQ(next_check(wednesday), format_instant(t("03-05 12:00")));
   // Thu 11:00: 1h + 2h.
-  expect_metrics(policy->evaluate_sla(tk, t("03-05 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-05 11:00")),
                  {{"resolution", 0, 4h, 3h, active, "03-03 16:00", "03-05 12:00", "", ""}});
   // Resolved Thu 12:30: 1h + 3h30m.
-  expect_metrics(policy->evaluate_sla(tk, t("03-06 10:00")),
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-06 10:00")),
                  {{"resolution", 0, 4h, 4h + 30min, breached, "03-03 16:00", "", "03-05 12:00", "03-05 12:30"}});
 }
 
@@ -500,13 +500,13 @@ TEST(SlaEscalation, ThresholdsCrossAtTheRightInstantsAcrossNightAndHoliday) {
   // 200% = 120m would be Thu 10:30, but the reply at 09:45 (30m + 45m = 75m) comes first.
   // resolution 80% = 192m: 30m + 162m -> Thu 11:42. 100% = 240m -> Thu 12:30. 200% is for
   // first_response only.
-  const SlaReport before = policy->evaluate_sla(tk, t("03-05 09:17:59.999"));
+  const SlaReport before = SlaEngine(policy).evaluate(tk, t("03-05 09:17:59.999"));
   EXPECT_TRUE(before.escalations.empty());
   EXPECT_EQ(next_check(before), format_instant(t("03-05 09:18")));
-  EXPECT_EQ(escalations(policy->evaluate_sla(tk, t("03-05 09:18"))),
+  EXPECT_EQ(escalations(SlaEngine(policy).evaluate(tk, t("03-05 09:18"))),
             std::vector<std::string>{"first_response[0] 80% warn to=null at " + iso("03-05 09:18:00")});
 
-  const SlaReport report = policy->evaluate_sla(tk, t("03-05 13:00"));
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-05 13:00"));
   // resolution: 30m + 09:00-13:00 = 4h30m, breached and still running.
   expect_metrics(report,
                  {{"first_response", 0, 1h, 75min, breached, "03-03 17:30", "", "03-05 09:30", "03-05 09:45"},
@@ -524,10 +524,10 @@ TEST(SlaEscalation, ThresholdIsRoundedUpToTheMillisecond) {
       "escalations": [{"at": "80%", "action": "warn"}]}]})");
   const Ticket tk = ticket("03-02 10:00", {});
   // 80% of 999ms = 799.2ms -> 800ms: at .799 not yet reached.
-  const SlaReport before = policy->evaluate_sla(tk, t("03-02 10:00:00.799"));
+  const SlaReport before = SlaEngine(policy).evaluate(tk, t("03-02 10:00:00.799"));
   EXPECT_TRUE(before.escalations.empty());
   EXPECT_EQ(next_check(before), "2026-03-02T10:00:00.800Z");
-  EXPECT_EQ(escalations(policy->evaluate_sla(tk, t("03-02 10:00:00.800"))),
+  EXPECT_EQ(escalations(SlaEngine(policy).evaluate(tk, t("03-02 10:00:00.800"))),
             std::vector<std::string>{"first_response[0] 80% warn to=null at 2026-03-02T10:00:00.800Z"});
 }
 
@@ -536,7 +536,7 @@ TEST(SlaBreach, ClockPausedExactlyAtItsDueInstantIsBreached) {
   // 2h runs out at 12:00, the very instant the ticket goes to pending_customer: the clock was
   // still running when it reached the target, and nothing completed it.
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 12:00", "status", R"("to": "pending_customer")")});
-  const SlaReport report = policy->evaluate_sla(tk, t("03-02 13:00"));
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-02 13:00"));
   expect_metrics(report, {{"resolution", 0, 2h, 2h, breached, "03-02 10:00", "", "03-02 12:00", ""}});
   EXPECT_EQ(next_check(report), "null");
 }
@@ -564,15 +564,15 @@ TEST(SlaNextCheck, IsExactlyTheNextChange) {
       "03-03 12:30",  // resolution 100% (breach): 240m = 30m + 210m
       "03-03 16:30",  // resolution 200%: 480m = 30m + 450m
   };
-  SlaReport previous = policy->evaluate_sla(tk, t("03-02 17:40"));
+  SlaReport previous = SlaEngine(policy).evaluate(tk, t("03-02 17:40"));
   for (std::size_t step = 0; step < chain.size(); ++step) {
     SCOPED_TRACE(chain[step]);
     ASSERT_EQ(next_check(previous), format_instant(t(chain[step])));
     const Instant next = *previous.next_check_at;
-    const SlaReport just_before = policy->evaluate_sla(tk, next - 1ms);
+    const SlaReport just_before = SlaEngine(policy).evaluate(tk, next - 1ms);
     EXPECT_EQ(discrete(just_before), discrete(previous));
     EXPECT_EQ(next_check(just_before), format_instant(next));
-    const SlaReport at_next = policy->evaluate_sla(tk, next);
+    const SlaReport at_next = SlaEngine(policy).evaluate(tk, next);
     EXPECT_NE(discrete(at_next), discrete(just_before));
     EXPECT_EQ(at_next.escalations.size(), step + 1);
     previous = at_next;
@@ -593,7 +593,7 @@ TEST(SlaEventOrder, OutOfOrderEventsGiveTheSameReportAsSorted) {
   const Ticket sorted = ticket("03-02 10:00", paused_resolution_events());
   const Ticket mixed = ticket("03-02 10:00", shuffled);
   for (const char* at : {"03-02 10:45", "03-02 11:10", "03-02 11:30", "03-02 13:00"})
-    EXPECT_EQ(policy->evaluate_sla(mixed, t(at)).to_json(), policy->evaluate_sla(sorted, t(at)).to_json()) << at;
+    EXPECT_EQ(SlaEngine(policy).evaluate(mixed, t(at)).to_json(), SlaEngine(policy).evaluate(sorted, t(at)).to_json()) << at;
 }
 
 TEST(SlaEventOrder, TiesApplyInInputOrder) {
@@ -605,9 +605,9 @@ TEST(SlaEventOrder, TiesApplyInInputOrder) {
   const Ticket waits = ticket("03-02 10:00", {answer, waiting, ev("03-02 10:05", "agent_reply")});
   // pending then customer_message -> open: 60m by 11:00. The other way round it stays pending
   // from 10:30: 30m, paused.
-  expect_metrics(policy->evaluate_sla(answered, t("03-02 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(answered, t("03-02 11:00")),
                  {{"resolution", 0, 2h, 1h, active, "03-02 10:00", "03-02 12:00", "", ""}});
-  expect_metrics(policy->evaluate_sla(waits, t("03-02 11:00")),
+  expect_metrics(SlaEngine(policy).evaluate(waits, t("03-02 11:00")),
                  {{"resolution", 0, 2h, 30min, paused, "03-02 10:00", "", "", ""}});
 }
 
@@ -632,10 +632,10 @@ TEST(SlaReplay, EvaluatingBeforeEventsEqualsTheTicketWithoutThem) {
                          "03-02 12:15", "03-02 13:00", "03-02 17:59", "03-03 10:00"}) {
     Ticket truncated = full;
     std::erase_if(truncated.events, [&](const Event& e) { return e.at > t(at); });
-    EXPECT_EQ(policy->evaluate_sla(full, t(at)).to_json(), policy->evaluate_sla(truncated, t(at)).to_json()) << at;
+    EXPECT_EQ(SlaEngine(policy).evaluate(full, t(at)).to_json(), SlaEngine(policy).evaluate(truncated, t(at)).to_json()) << at;
   }
   // An event exactly at `at` counts: at 10:14 next_response cycle 0 (10:10-10:14) is done.
-  const SlaReport at_1014 = policy->evaluate_sla(full, t("03-02 10:14"));
+  const SlaReport at_1014 = SlaEngine(policy).evaluate(full, t("03-02 10:14"));
   expect_metrics(at_1014,
                  {{"first_response", 0, 10min, 6min, achieved, "03-02 10:00", "", "", "03-02 10:06"},
                   {"next_response", 0, 5min, 4min, achieved, "03-02 10:10", "", "", "03-02 10:14"},
@@ -655,9 +655,9 @@ TEST(SlaReplay, EvaluatingBeforeEventsEqualsTheTicketWithoutThem) {
 TEST(SlaReplay, AtBeforeCreationIsAnInputError) {
   const auto policy = load(all_metrics_policy);
   const Ticket tk = ticket("03-02 10:00", busy_events());
-  EXPECT_THROW((void)policy->evaluate_sla(tk, t("03-02 10:00") - 1ms), InputError);
+  EXPECT_THROW((void)SlaEngine(policy).evaluate(tk, t("03-02 10:00") - 1ms), InputError);
   // At the creation instant itself every clock is at zero.
-  const SlaReport start = policy->evaluate_sla(tk, t("03-02 10:00"));
+  const SlaReport start = SlaEngine(policy).evaluate(tk, t("03-02 10:00"));
   expect_metrics(start, {{"first_response", 0, 10min, 0ms, active, "03-02 10:00", "03-02 10:10", "", ""},
                          {"resolution", 0, 2h, 0ms, active, "03-02 10:00", "03-02 12:00", "", ""}});
 }
@@ -668,7 +668,7 @@ TEST(SlaPolicySelection, NoMatchingPolicyReportsNull) {
   const auto policy = load(R"({"policies": [{"id": "vip", "when": {"field": "customer.tier", "eq": "vip"},
       "targets": {"normal": {"first_response": "1m"}}}]})");
   const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:00", "customer_message")}, R"("customer": {"tier": "gold"})");
-  const SlaReport report = policy->evaluate_sla(tk, t("03-02 11:00"));
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-02 11:00"));
   EXPECT_FALSE(report.policy.has_value());
   EXPECT_EQ(report.to_json(),
             R"({"ticket":"T-1","policy":null,"priority":"normal","metrics":[],"escalations":[],"next_check_at":null})");
@@ -681,7 +681,7 @@ TEST(SlaPolicySelection, FirstPolicyWhoseWhenMatchesTierChannelAndPriority) {
       {"id": "urgent", "when": {"field": "priority", "eq": "urgent"}, "targets": {"urgent": {"first_response": "5m"}}},
       {"id": "rest", "targets": {"normal": {"first_response": "1h"}}}]})");
   const auto chosen = [&](std::string_view extra, const std::vector<std::string>& events, const char* at) {
-    return policy->evaluate_sla(ticket("03-02 10:00", events, extra), t(at)).policy.value_or("null");
+    return SlaEngine(policy).evaluate(ticket("03-02 10:00", events, extra), t(at)).policy.value_or("null");
   };
   EXPECT_EQ(chosen(R"("channel": "chat", "customer": {"tier": "vip"}, "priority": "urgent")", {}, "03-02 10:10"),
             "vip-chat");
@@ -694,7 +694,7 @@ TEST(SlaPolicySelection, FirstPolicyWhoseWhenMatchesTierChannelAndPriority) {
   EXPECT_EQ(chosen(R"("channel": "email")", raised, "03-02 10:30"), "urgent");
   // ...and its targets: urgent first_response 5m from 10:00 -> breached at 10:05.
   const SlaReport report =
-      policy->evaluate_sla(ticket("03-02 10:00", raised, R"("channel": "email")"), t("03-02 10:30"));
+      SlaEngine(policy).evaluate(ticket("03-02 10:00", raised, R"("channel": "email")"), t("03-02 10:30"));
   expect_metrics(report, {{"first_response", 0, 5min, 30min, breached, "03-02 10:00", "03-02 10:05",
                            "03-02 10:05", ""}});
 }
@@ -720,18 +720,18 @@ TEST(SlaBatchConcurrent, SpanResultsEqualOneByOneForAnyThreadCount) {
   for (const std::string& json : batch_lines()) tickets.push_back(Ticket::from_json(json));
   const Instant at = t("03-09 12:00");
   std::vector<std::string> one_by_one;
-  for (const Ticket& tk : tickets) one_by_one.push_back(policy->evaluate_sla(tk, at).to_json());
+  for (const Ticket& tk : tickets) one_by_one.push_back(SlaEngine(policy).evaluate(tk, at).to_json());
   for (unsigned threads : {1u, 2u, 4u, 0u}) {
     std::vector<std::string> batch;
-    for (const SlaReport& r : policy->evaluate_sla(tickets, at, threads)) batch.push_back(r.to_json());
+    for (const SlaReport& r : SlaEngine(policy).evaluate(tickets, at, {.threads = threads})) batch.push_back(r.to_json());
     EXPECT_EQ(batch, one_by_one) << threads << " threads";
   }
-  EXPECT_TRUE(policy->evaluate_sla(std::span<const Ticket>(), at, 4).empty());
-  EXPECT_EQ(policy->evaluate_sla_lines("", at, 4), "");
-  EXPECT_EQ(policy->evaluate_sla_lines("\n \n", at, 4), "");
+  EXPECT_TRUE(SlaEngine(policy).evaluate(std::span<const Ticket>(), at, {.threads = 4}).empty());
+  EXPECT_EQ(SlaEngine(policy).evaluate_lines("", at, {.threads = 4}), "");
+  EXPECT_EQ(SlaEngine(policy).evaluate_lines("\n \n", at, {.threads = 4}), "");
   // A ticket created after `at` cannot be evaluated: the batch says so.
   tickets.push_back(Ticket::from_json(ticket_json("03-10 09:00", {}, {}, "future")));
-  EXPECT_THROW((void)policy->evaluate_sla(tickets, at, 2), InputError);
+  EXPECT_THROW((void)SlaEngine(policy).evaluate(tickets, at, {.threads = 2}), InputError);
 }
 
 TEST(SlaBatchConcurrent, LinesEqualOneByOneAndABadLineDoesNotStopTheBatch) {
@@ -747,7 +747,7 @@ TEST(SlaBatchConcurrent, LinesEqualOneByOneAndABadLineDoesNotStopTheBatch) {
   };
   for (std::size_t i = 0; i < tickets.size(); ++i) {
     add(tickets[i]);
-    expected += policy->evaluate_sla(Ticket::from_json(tickets[i]), at).to_json() + "\n";
+    expected += SlaEngine(policy).evaluate(Ticket::from_json(tickets[i]), at).to_json() + "\n";
     if (i == 3) add("");     // blank lines are skipped but still counted
     if (i == 5) add("  \t");
   }
@@ -763,11 +763,11 @@ TEST(SlaBatchConcurrent, LinesEqualOneByOneAndABadLineDoesNotStopTheBatch) {
   expected += R"({"line":16,"error":")" "\n";
   expected += R"({"line":17,"error":")" "\n";
   expected += R"({"line":18,"error":")" "\n";
-  expected += policy->evaluate_sla(Ticket::from_json(last), at).to_json() + "\n";
+  expected += SlaEngine(policy).evaluate(Ticket::from_json(last), at).to_json() + "\n";
 
   for (unsigned threads : {1u, 2u, 4u}) {
     SCOPED_TRACE(threads);
-    const std::string output = policy->evaluate_sla_lines(input, at, threads);
+    const std::string output = SlaEngine(policy).evaluate_lines(input, at, {.threads = threads});
     // Compare line by line; error lines only up to their message, then check the message.
     std::vector<std::string> got;
     for (std::size_t pos = 0; pos < output.size();) {
@@ -825,7 +825,7 @@ TEST(SlaJson, ExactReportOfOneHandWorkedTicket) {
       R"("escalations":[{"metric":"next_response","cycle":0,"at":"80%","action":"warn","to":null,)"
       R"("reached_at":"2026-03-02T10:24:00Z"}],)"
       R"("next_check_at":"2026-03-02T10:30:00Z"})";
-  EXPECT_EQ(policy->evaluate_sla(tk, t("03-02 10:26")).to_json(), expected);
+  EXPECT_EQ(SlaEngine(policy).evaluate(tk, t("03-02 10:26")).to_json(), expected);
 }
 
 // ---- loading the sla section ------------------------------------------------------------------
@@ -930,7 +930,7 @@ TEST_F(SlaFixture, EachTicketGivesItsExpectedReport) {
   const auto report_lines = lines_of(expected);
   ASSERT_EQ(ticket_lines.size(), report_lines.size());
   for (std::size_t i = 0; i < ticket_lines.size(); ++i) {
-    EXPECT_EQ(policy->evaluate_sla(Ticket::from_json(ticket_lines[i]), at).to_json(), report_lines[i])
+    EXPECT_EQ(SlaEngine(policy).evaluate(Ticket::from_json(ticket_lines[i]), at).to_json(), report_lines[i])
         << "tickets.jsonl line " << i + 1;
   }
 }
@@ -940,7 +940,7 @@ TEST_F(SlaFixture, BatchOfTicketsEqualsExpectedOnAnyNumberOfThreads) {
   for (const std::string& line : lines_of(tickets)) parsed.push_back(Ticket::from_json(line));
   const auto report_lines = lines_of(expected);
   for (const unsigned threads : {1u, 3u, 0u}) {
-    const auto reports = policy->evaluate_sla(parsed, at, threads);
+    const auto reports = SlaEngine(policy).evaluate(parsed, at, {.threads = threads});
     ASSERT_EQ(reports.size(), report_lines.size());
     for (std::size_t i = 0; i < reports.size(); ++i)
       EXPECT_EQ(reports[i].to_json(), report_lines[i]) << "threads " << threads << ", report " << i + 1;
@@ -949,7 +949,7 @@ TEST_F(SlaFixture, BatchOfTicketsEqualsExpectedOnAnyNumberOfThreads) {
 
 TEST_F(SlaFixture, JsonLinesEqualExpectedFileOnAnyNumberOfThreads) {
   for (const unsigned threads : {1u, 3u, 0u})
-    EXPECT_EQ(policy->evaluate_sla_lines(tickets, at, threads), expected) << "threads " << threads;
+    EXPECT_EQ(SlaEngine(policy).evaluate_lines(tickets, at, {.threads = threads}), expected) << "threads " << threads;
 }
 
 }  // namespace

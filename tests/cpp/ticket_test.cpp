@@ -240,7 +240,7 @@ TEST(TicketJson, AtMostMaxTicketEventsEventsAreRead) {
   // In a batch, the line is named too (the newline escaped in the JSON error record).
   const auto policy = Policy::from_json(R"({"schema_version": 1})");
   const std::string lines = ticket_of_events(1) + "\n" + ticket_of_events(100'001);
-  EXPECT_EQ(policy->evaluate_sla_lines(lines, parse_instant("1970-01-01T00:00:00Z")),
+  EXPECT_EQ(SlaEngine(policy).evaluate_lines(lines, parse_instant("1970-01-01T00:00:00Z")),
             R"({"ticket":"T-7","policy":null,"priority":"normal","metrics":[],"escalations":[],"next_check_at":null})"
             "\n{\"line\":2,\"error\":\"invalid ticket: 1 problem\\n  events: a ticket may have at most 100000 events, "
             "and this one has 100001\"}\n");
@@ -291,7 +291,7 @@ TEST(TicketStatus, DerivedFromEventsAsOfTheInstantEvaluated) {
       {"at": "2026-03-02T10:09:00Z", "type": "reopened"},
       {"at": "2026-03-02T10:10:00Z", "type": "closed"}]})");
   const auto status_at = [&](const char* hhmm) {
-    return policy->evaluate_sla(tk, parse_instant(std::string("2026-03-02T") + hhmm + ":00Z")).policy.value_or("null");
+    return SlaEngine(policy).evaluate(tk, parse_instant(std::string("2026-03-02T") + hhmm + ":00Z")).policy.value_or("null");
   };
   EXPECT_EQ(status_at("10:00"), "new");               // a customer message leaves it new
   EXPECT_EQ(status_at("10:01"), "open");              // assigned
@@ -308,8 +308,8 @@ TEST(TicketStatus, DerivedFromEventsAsOfTheInstantEvaluated) {
   // A first agent reply also opens a new ticket.
   const Ticket replied = Ticket::from_json(R"({"id": "T-8", "created_at": "2026-03-02T10:00:00Z", "events": [
       {"at": "2026-03-02T10:01:00Z", "type": "agent_reply"}]})");
-  EXPECT_EQ(policy->evaluate_sla(replied, parse_instant("2026-03-02T10:00:30Z")).policy, "new");
-  EXPECT_EQ(policy->evaluate_sla(replied, parse_instant("2026-03-02T10:01:00Z")).policy, "open");
+  EXPECT_EQ(SlaEngine(policy).evaluate(replied, parse_instant("2026-03-02T10:00:30Z")).policy, "new");
+  EXPECT_EQ(SlaEngine(policy).evaluate(replied, parse_instant("2026-03-02T10:01:00Z")).policy, "open");
 }
 
 }  // namespace
@@ -372,7 +372,7 @@ std::string next_response(int c) {
 TEST(LongTicketSla, TenThousandAlternatingEventsAsWorkedOutByHand) {
   // 5,000 pairs (10,000 events) over 50,000 minutes; evaluated at their end, +3,000,000 s.
   const Ticket ticket = alternating_ticket(t0, 5000);
-  const SlaReport report = policy()->evaluate_sla(ticket, t0 + 50'000min);
+  const SlaReport report = SlaEngine(policy()).evaluate(ticket, t0 + 50'000min);
 
   // first_response (1) + next_response cycles 0..4998 (the first message owes no next
   // response) + resolution (1) = 5,001 instances, by metric then cycle.
@@ -403,7 +403,7 @@ TEST(LongTicketSla, TenThousandAlternatingEventsAsWorkedOutByHand) {
 TEST(LongTicketSla, AThousandReopensAsWorkedOutByHand) {
   // 1,000 rounds (3,000 events) over 10,000 minutes, evaluated at the last reopen, +600,000 s.
   const Ticket ticket = reopening_ticket(t0, 1000);
-  const SlaReport report = policy()->evaluate_sla(ticket, t0 + 10'000min);
+  const SlaReport report = SlaEngine(policy()).evaluate(ticket, t0 + 10'000min);
 
   // Each reopen cancels the follow-up its resolution started: none is reported.
   std::vector<std::string> metrics;
@@ -474,7 +474,7 @@ TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {
   Ticket ticket = alternating_ticket(t0, static_cast<int>(max_ticket_events / 2));
   const Instant at = ticket.events.back().at;
   // Exactly the limit (100,000 events) is accepted.
-  EXPECT_NO_THROW((void)policy()->evaluate_sla(ticket, at));
+  EXPECT_NO_THROW((void)SlaEngine(policy()).evaluate(ticket, at));
   ticket.events.push_back(Event::of(EventType::customer_message, at));
   const std::string message = "events: a ticket may have at most 100000 events, and this one has 100001";
   const auto expect_refused = [&](const std::function<void()>& call) {
@@ -487,8 +487,8 @@ TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {
     }
   };
   expect_refused([&] { ticket.validate(); });
-  expect_refused([&] { (void)policy()->evaluate_sla(ticket, at); });
-  expect_refused([&] { (void)policy()->evaluate_sla(std::span<const Ticket>(&ticket, 1), at, 1); });
+  expect_refused([&] { (void)SlaEngine(policy()).evaluate(ticket, at); });
+  expect_refused([&] { (void)SlaEngine(policy()).evaluate(std::span<const Ticket>(&ticket, 1), at, {.threads = 1}); });
   expect_refused([&] { KpiAccumulator(policy(), {}).add(ticket, at); });
   expect_refused([&] { (void)Router(policy()).route(ticket, at); });
 }

@@ -1,5 +1,6 @@
 #pragma once
-// The compiled `refunds` section of a policy (SPEC §6).
+// The refund rules (SPEC §6): the policy's `refunds` section compiled (refund_compile.hpp), all
+// the refund engine reads.
 
 #include <aftersales/refund.hpp>
 #include <aftersales/values.hpp>
@@ -77,8 +78,9 @@ struct RefundPolicy {
   }
 };
 
-struct RefundSection {
+struct RefundRules {
   std::vector<RefundPolicy> policies;
+  const SymbolTable* symbols = nullptr;  // the policy's, which the conditions were compiled against
 };
 
 }  // namespace aftersales::detail

@@ -1,13 +1,15 @@
 #pragma once
-// The compiled `kpi` section of a policy (SPEC §7): which tickets are complaints, and the
-// scorecards.
+// The KPI rules (SPEC §7): the policy's `kpi` section compiled (kpi_compile.hpp) — which tickets
+// are complaints, and the scorecards — and what else KPI counting reads of the policy.
 
 #include <array>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "calendar/calendars.hpp"
 #include "condition/condition_rules.hpp"
+#include "sla/sla_rules.hpp"
 
 namespace aftersales::detail {
 
@@ -25,10 +27,14 @@ struct Scorecard {
   std::array<double, 4> stars{60, 70, 80, 90};  // lowest score for 2, 3, 4 and 5 stars
 };
 
-struct KpiSection {
+struct KpiRules {
   // Tickets counted as complaints; without it, category "complaint" or "complaint/...".
   std::optional<Condition> complaints;
   std::vector<Scorecard> scorecards;
+  // The policy's, which the KPI counts read too:
+  const SymbolTable* symbols = nullptr;  // which `complaints` was compiled against
+  const SlaRules* sla = nullptr;         // the SLA states and metric names
+  const Calendars* calendars = nullptr;  // KpiOptions::day_calendar names one
 };
 
 }  // namespace aftersales::detail

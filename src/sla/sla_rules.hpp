@@ -1,5 +1,6 @@
 #pragma once
-// The compiled `sla` section of a policy (SPEC §4).
+// The SLA rules (SPEC §4): the policy's `sla` section compiled (sla_compile.hpp), all the SLA
+// engine reads.
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/ticket.hpp>
@@ -48,9 +49,10 @@ struct SlaPolicy {
   std::vector<SlaThreshold> escalations;          // by percent ascending
 };
 
-struct SlaSection {
+struct SlaRules {
   std::vector<CustomMetric> metrics;
   std::vector<SlaPolicy> policies;
+  const SymbolTable* symbols = nullptr;  // the policy's, which the conditions were compiled against
 
   [[nodiscard]] std::string_view metric_name(std::size_t metric) const {
     return metric < builtin_metric_count ? builtin_metric_names[metric]

@@ -1,5 +1,6 @@
 #pragma once
-// The compiled `routing` section of a policy (SPEC §5). Queue and skill names are interned to
+// The routing rules (SPEC §5): the policy's `routing` section compiled (routing_compile.hpp), all
+// the router reads. Queue and skill names are interned to
 // small integers here, once, so the router compares integers per decision.
 
 #include <aftersales/ticket.hpp>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "condition/condition_rules.hpp"
+#include "sla/sla_rules.hpp"
 
 namespace aftersales::detail {
 
@@ -21,7 +23,7 @@ inline constexpr std::uint32_t no_queue = 0xffffffffu;
 
 enum class RoutingStrategy : std::uint8_t { least_loaded, round_robin, most_idle };
 
-/// A required skill: index into RoutingSection::skill_names, and the minimum level.
+/// A required skill: index into RoutingRules::skill_names, and the minimum level.
 struct SkillNeed {
   std::uint32_t skill = 0;
   int level = 0;
@@ -47,7 +49,7 @@ struct RoutingRule {
   bool bot = false;
 };
 
-struct RoutingSection {
+struct RoutingRules {
   bool present = false;
   std::vector<RoutingQueue> queues;  // in policy order
   std::vector<RoutingRule> rules;
@@ -59,6 +61,8 @@ struct RoutingSection {
   std::vector<std::string> skill_names;  // every skill the section mentions, in order of mention
   std::map<std::string, std::uint32_t, std::less<>> skill_ids;
   std::string fingerprint;               // of the queues and their overflow, for snapshots
+  const SymbolTable* symbols = nullptr;  // the policy's, which the conditions were compiled against
+  const SlaRules* sla = nullptr;         // the policy's: a waiting ticket's due time
 
   [[nodiscard]] std::optional<std::uint32_t> queue_index(std::string_view id) const;
   [[nodiscard]] std::optional<std::uint32_t> skill_index(std::string_view name) const;
