@@ -8,7 +8,7 @@ Synthetic tickets of 10 events each, evaluated on a business calendar against fo
 the wall clock and, for calls on one thread, by the CPU time of the process, which leaves out the
 time other programs on a shared machine took the core; the `vs typed` column compares CPU rates:
 
-- the typed C++ batch, Policy::evaluate_sla(std::span<const Ticket>, at, 1), the figure issue 3
+- the typed C++ batch, SlaEngine::evaluate(std::span<const Ticket>, at, {.threads = 1}), the figure issue 3
   measures Python against, run before and after the Python rows (the ratios use the better of
   the two runs), timed by wall clock and CPU time like the rest: the program bench/sla_typed_batch.cpp, run as a subprocess on this
   run's policy and tickets (written to a temporary directory as JSON and JSON Lines; it reads
@@ -222,7 +222,7 @@ def main() -> None:
     if typed is None:
         print("(typed C++ batch skipped: build the sla_typed_batch target or pass --typed-batch)")
     for when, timing in zip(("before", "after"), typed_runs):
-        show(Row(f"Policy::evaluate_sla(span<const Ticket>), {when}", 1, args.tickets, timing), typed)
+        show(Row(f"SlaEngine::evaluate(span<const Ticket>), {when}", 1, args.tickets, timing), typed)
     for row in rows:
         show(row, typed)
 

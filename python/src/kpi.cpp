@@ -51,7 +51,7 @@ KpiOrders orders_of(const py::object& orders) {
 }
 
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
-// counted on up to `threads` threads without the GIL, as compute_kpi_lines counts them.
+// counted on up to `threads` threads without the GIL, as KpiEngine::compute_lines counts them.
 void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
   for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
     target.merge(detail::add_sliced(target, chunk.size(), threads, [&](KpiAccumulator& part, std::size_t j) {
