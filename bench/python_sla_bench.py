@@ -8,7 +8,7 @@ Synthetic tickets of 10 events each, evaluated on a business calendar against fo
 the wall clock and, for calls on one thread, by the CPU time of the process, which leaves out the
 time other programs on a shared machine took the core; the `vs typed` column compares CPU rates:
 
-- the typed C++ batch, Policy::evaluate_sla(std::span<const Ticket>, at, 1), the figure issue 3
+- the typed C++ batch, SlaEngine::evaluate(std::span<const Ticket>, at, {.threads = 1}), the figure issue 3
   measures Python against, run before and after the Python rows (the ratios use the better of
   the two runs), timed by wall clock and CPU time like the rest: the program bench/sla_typed_batch.cpp, run as a subprocess on this
   run's policy and tickets (written to a temporary directory as JSON and JSON Lines; it reads
@@ -16,17 +16,17 @@ time other programs on a shared machine took the core; the `vs typed` column com
   `cmake -S . -B build-dev -DCMAKE_BUILD_TYPE=Release && cmake --build build-dev --target sla_typed_batch`;
   the script looks for build-dev/bench/sla_typed_batch, then build/bench/sla_typed_batch, or
   takes --typed-batch (or $AFTERSALES_SLA_TYPED_BATCH). Without it, that row is skipped.
-- Policy.evaluate_sla_lines: the C++ batch itself (Policy::evaluate_sla_lines: JSON Lines in,
+- SlaEngine.evaluate_lines: the C++ batch itself (JSON Lines in,
   JSON Lines out, parsing included); the Python call only hands it the bytes.
-- Policy.evaluate_sla_many on dicts: each call reads the dicts straight into C++ tickets while
+- SlaEngine.evaluate_many on dicts: each call reads the dicts straight into C++ tickets while
   holding the GIL, then evaluates them on the threads without it; SlaReport objects out. What a
   one-shot call costs.
-- Policy.evaluate_sla_many on a TicketBatch: the tickets were read once, before the timing; the
+- SlaEngine.evaluate_many on a TicketBatch: the tickets were read once, before the timing; the
   call evaluates them (GIL released) and returns the SlaReport objects. The ratio of this row to
   the typed batch is the figure issue 3 asks to be at least 50%.
 - The one-off cost of building that TicketBatch: from the dicts (TicketBatch(dicts), which holds
   the GIL) and from the JSON Lines bytes (TicketBatch.from_lines, parsed on the threads).
-- Policy.evaluate_sla one ticket at a time, for the per-call overhead.
+- SlaEngine.evaluate one ticket at a time, for the per-call overhead.
 """
 
 from __future__ import annotations
@@ -180,23 +180,23 @@ def main() -> None:
     parser.add_argument("--typed-batch", help="the sla_typed_batch program (bench/sla_typed_batch.cpp)")
     args = parser.parse_args()
 
-    policy = aftersales.Policy.from_json(POLICY)
+    sla = aftersales.SlaEngine(aftersales.Policy.from_json(POLICY))
     rng = random.Random(20261111)
     tickets = [synthetic_ticket(i, rng) for i in range(args.tickets)]
     jsonl = "".join(json.dumps(ticket) + "\n" for ticket in tickets).encode()
 
     batch = aftersales.TicketBatch.from_lines(jsonl)
     # The batch calls agree (and every ticket evaluates) before anything is timed.
-    lines = policy.evaluate_sla_lines(jsonl, EVALUATED_AT).splitlines()
-    reports = policy.evaluate_sla_many(tickets, EVALUATED_AT)
-    assert [report.to_json() for report in reports] == lines, "evaluate_sla_many != evaluate_sla_lines"
-    assert [r.to_json() for r in policy.evaluate_sla_many(batch, EVALUATED_AT)] == lines, "TicketBatch != lines"
+    lines = sla.evaluate_lines(jsonl, EVALUATED_AT).splitlines()
+    reports = sla.evaluate_many(tickets, EVALUATED_AT)
+    assert [report.to_json() for report in reports] == lines, "evaluate_many != evaluate_lines"
+    assert [r.to_json() for r in sla.evaluate_many(batch, EVALUATED_AT)] == lines, "TicketBatch != lines"
     metrics = sum(len(report.metrics) for report in reports) / len(reports)
 
     calls: list[tuple[str, Callable[[int], object]]] = [
-        ("evaluate_sla_lines (C++ batch, JSON text)", lambda n: policy.evaluate_sla_lines(jsonl, EVALUATED_AT, n)),
-        ("evaluate_sla_many (dicts -> SlaReport)", lambda n: policy.evaluate_sla_many(tickets, EVALUATED_AT, n)),
-        ("evaluate_sla_many (TicketBatch -> SlaReport)", lambda n: policy.evaluate_sla_many(batch, EVALUATED_AT, n)),
+        ("evaluate_lines (C++ batch, JSON text)", lambda n: sla.evaluate_lines(jsonl, EVALUATED_AT, n)),
+        ("evaluate_many (dicts -> SlaReport)", lambda n: sla.evaluate_many(tickets, EVALUATED_AT, n)),
+        ("evaluate_many (TicketBatch -> SlaReport)", lambda n: sla.evaluate_many(batch, EVALUATED_AT, n)),
         ("once: TicketBatch.from_lines(jsonl)", lambda n: aftersales.TicketBatch.from_lines(jsonl, n)),
     ]
     program = typed_batch_program(args.typed_batch)
@@ -209,8 +209,8 @@ def main() -> None:
     rows.append(Row("once: TicketBatch(dicts)", 1, args.tickets,
                     best_seconds(lambda: aftersales.TicketBatch(tickets), args.repeat)))
     one_by_one = tickets[: max(1, args.tickets // 10)]
-    rows.append(Row("evaluate_sla, one call per ticket", 1, len(one_by_one),
-                    best_seconds(lambda: [policy.evaluate_sla(t, EVALUATED_AT) for t in one_by_one], args.repeat)))
+    rows.append(Row("evaluate, one call per ticket", 1, len(one_by_one),
+                    best_seconds(lambda: [sla.evaluate(t, EVALUATED_AT) for t in one_by_one], args.repeat)))
     if program:
         typed_runs.append(typed_batch_timing(program, jsonl, args.repeat))
 
@@ -222,7 +222,7 @@ def main() -> None:
     if typed is None:
         print("(typed C++ batch skipped: build the sla_typed_batch target or pass --typed-batch)")
     for when, timing in zip(("before", "after"), typed_runs):
-        show(Row(f"Policy::evaluate_sla(span<const Ticket>), {when}", 1, args.tickets, timing), typed)
+        show(Row(f"SlaEngine::evaluate(span<const Ticket>), {when}", 1, args.tickets, timing), typed)
     for row in rows:
         show(row, typed)
 

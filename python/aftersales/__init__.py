@@ -1,6 +1,7 @@
 """aftersales: the rules of e-commerce after-sales service.
 
-Load a policy document once, then ask its business calendars and SLA clocks questions::
+Load a policy document once, then ask its business calendars and its engines (SlaEngine,
+RefundEngine, KpiEngine, Router) questions::
 
     import datetime as dt
     import aftersales
@@ -10,7 +11,7 @@ Load a policy document once, then ask its business calendars and SLA clocks ques
     start = dt.datetime(2026, 11, 11, 23, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
     due = service.add(start, dt.timedelta(hours=2))
     ticket = {"id": "T-1", "created_at": "2026-11-11T23:30:00+08:00", "customer": {"tier": "vip"}}
-    report = policy.evaluate_sla(ticket, at=start + dt.timedelta(minutes=3))
+    report = aftersales.SlaEngine(policy).evaluate(ticket, at=start + dt.timedelta(minutes=3))
     report.metrics[0].state                  # 'breached': a VIP's first reply is due in 2 minutes
 
 Datetimes must be aware; results are aware UTC datetimes. See docs/python.md.
@@ -22,6 +23,7 @@ from aftersales._core import (
     Error,
     InputError,
     KpiAccumulator,
+    KpiEngine,
     KpiResult,
     NotFoundError,
     Policy,
@@ -30,11 +32,13 @@ from aftersales._core import (
     RefundAmounts,
     RefundDecision,
     RefundDeduction,
+    RefundEngine,
     RefundLine,
     RefundReason,
     Router,
     RoutingDecision,
     ScorecardResult,
+    SlaEngine,
     SlaEscalation,
     SlaMetric,
     SlaReport,
@@ -56,6 +60,7 @@ __all__ = [
     "Error",
     "InputError",
     "KpiAccumulator",
+    "KpiEngine",
     "KpiResult",
     "NotFoundError",
     "Policy",
@@ -64,11 +69,13 @@ __all__ = [
     "RefundAmounts",
     "RefundDecision",
     "RefundDeduction",
+    "RefundEngine",
     "RefundLine",
     "RefundReason",
     "Router",
     "RoutingDecision",
     "ScorecardResult",
+    "SlaEngine",
     "SlaEscalation",
     "SlaMetric",
     "SlaReport",

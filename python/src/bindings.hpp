@@ -12,14 +12,14 @@ void guard_arguments(pybind11::module_& m);
 void bind_values(pybind11::module_& m);
 void bind_calendar(pybind11::module_& m);
 void bind_policy(pybind11::module_& m);
-/// The SLA report types and Policy's evaluate_sla methods; after bind_policy.
+/// The SLA report types and SlaEngine; after bind_policy.
 void bind_sla(pybind11::module_& m);
 void bind_logging(pybind11::module_& m);
-/// Router, RoutingDecision and Policy.router; after bind_policy.
+/// Router and RoutingDecision; after bind_policy.
 void bind_routing(pybind11::module_& m);
-/// The refund decision types and Policy's check_refund methods; after bind_policy.
+/// The refund decision types and RefundEngine; after bind_policy.
 void bind_refund(pybind11::module_& m);
-/// KPIs, scorecards, accumulators and staffing, with Policy.kpi and Policy.scorecard; after bind_policy.
+/// KpiEngine, KPI and scorecard results, accumulators and staffing; after bind_policy.
 void bind_kpi(pybind11::module_& m);
 /// TicketBatch, which every call taking many tickets accepts in place of a list of dicts.
 void bind_ticket_batch(pybind11::module_& m);

@@ -1,5 +1,5 @@
 // KPIs, scorecards and staffing from Python. Ticket dicts are read by the library's ticket reader
-// (as for evaluate_sla_many), then counted on all cores without the GIL.
+// (as for SlaEngine.evaluate_many), then counted on all cores without the GIL.
 
 #include "bindings.hpp"
 #include "convert.hpp"
@@ -60,29 +60,37 @@ void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigne
   });
 }
 
-KpiResult policy_kpi(const std::shared_ptr<Policy>& policy, py::handle tickets, Instant at,
-                     const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
-                     const py::object& orders, unsigned threads) {
-  KpiAccumulator accumulator(policy, options_of(group_by, day_calendar));
+// Python's KpiEngine: the C++ engine, and its policy for the accumulators that count ticket dicts
+// a chunk at a time (a million dicts are never all read into tickets at once).
+struct PythonKpiEngine {
+  KpiEngine engine;
+  std::shared_ptr<const Policy> policy;
+};
+
+PythonKpiEngine make_engine(const std::shared_ptr<Policy>& policy) { return {KpiEngine(policy), policy}; }
+
+KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
+                  const std::optional<std::string>& day_calendar, const py::object& orders, unsigned threads) {
+  KpiAccumulator accumulator(kpi.policy, options_of(group_by, day_calendar));
   add_tickets(accumulator, tickets, at, threads);
   return accumulator.result(orders_of(orders));
 }
 
-KpiResult policy_kpi_lines(const std::shared_ptr<Policy>& policy, const py::bytes& jsonl, Instant at,
-                           const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
-                           const py::object& orders, unsigned threads) {
+KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
+                        const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
+                        const py::object& orders, unsigned threads) {
   const auto options = options_of(group_by, day_calendar);
   const auto counts = orders_of(orders);
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
   const py::gil_scoped_release release;
-  return KpiEngine(policy).compute_lines(text, at, options, counts, {.threads = threads});
+  return kpi.engine.compute_lines(text, at, options, counts, {.threads = threads});
 }
 
-ScorecardResult policy_scorecard(const std::shared_ptr<Policy>& policy, const std::string& id, const KpiResult& kpis,
-                                 const std::vector<std::string>& rank_within) {
+ScorecardResult score_kpis(const PythonKpiEngine& kpi, const std::string& id, const KpiResult& kpis,
+                           const std::vector<std::string>& rank_within) {
   const auto within = dimensions(rank_within);
-  return KpiEngine(policy).score(id, kpis, within);
+  return kpi.engine.score(id, kpis, within);
 }
 
 py::object frame(const char* builder, const std::string& json) {
@@ -147,7 +155,7 @@ void bind_accumulator(py::module_& m) {
                        const std::optional<std::string>& day_calendar) {
              return KpiAccumulator(policy, options_of(group_by, day_calendar));
            }),
-           py::arg("policy"), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
+           py::arg("policy").none(false), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
       .def(
           "add",
           [](KpiAccumulator& a, py::handle ticket, Instant at, const SlaReport* sla) {
@@ -157,7 +165,7 @@ void bind_accumulator(py::module_& m) {
             else a.add(read, at);
           },
           py::arg("ticket"), py::arg("at"), py::arg("sla") = py::none(),
-          "Adds one ticket dict as it stood at `at`. `sla`: its report from `policy.evaluate_sla(ticket, at)`, "
+          "Adds one ticket dict as it stood at `at`. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
           "if the caller has it (the SLA is then not evaluated again).")
       .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
            "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
@@ -170,7 +178,7 @@ void bind_accumulator(py::module_& m) {
           [](const std::shared_ptr<Policy>& policy, const std::string& text) {
             return KpiAccumulator::from_json(policy, text);
           },
-          py::arg("policy"), py::arg("text"), "Reads a partial state written by to_json.")
+          py::arg("policy").none(false), py::arg("text"), "Reads a partial state written by to_json.")
       .def(
           "result", [](const KpiAccumulator& a, const py::object& orders) { return a.result(orders_of(orders)); },
           py::arg("orders") = py::none(),
@@ -250,20 +258,21 @@ void bind_kpi(py::module_& m) {
   bind_results(m);
   bind_accumulator(m);
   bind_staffing(m);
-  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
-  policy
-      .def("kpi", &policy_kpi, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
+  py::class_<PythonKpiEngine>(m, "KpiEngine",
+                              "The KPIs and scorecards of a policy. Keeps the policy alive; immutable, so "
+                              "share it freely across threads.")
+      .def(py::init(&make_engine), py::arg("policy").none(false))
+      .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day (days in `day_calendar`'s time zone, UTC "
            "without it). `orders` (int, or dict of day -> count) feeds complaint_rate.")
-      .def("kpi_lines", &policy_kpi_lines, py::arg("jsonl"), py::arg("at"),
+      .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0,
-           "kpi over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
+           "compute over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
            "InputError naming the line of a ticket that cannot be read.")
-      .def("scorecard", &policy_scorecard, py::arg("id"), py::arg("kpis"),
-           py::arg("rank_within") = std::vector<std::string>{},
+      .def("score", &score_kpis, py::arg("id"), py::arg("kpis"), py::arg("rank_within") = std::vector<std::string>{},
            "Scores each group of `kpis` on the scorecard `id`; ranks within groups sharing the "
            "`rank_within` dimensions (all groups when empty).");
 }

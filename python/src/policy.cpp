@@ -53,7 +53,8 @@ std::string repr(const Policy& policy) {
 void bind_policy(py::module_& m) {
   py::class_<Policy, std::shared_ptr<Policy>>(
       m, "Policy",
-      "A validated, compiled policy document. Immutable; share it freely across threads.")
+      "A validated, compiled policy document. Immutable; share it freely across threads. Ask "
+      "its engines: SlaEngine(policy), RefundEngine(policy), KpiEngine(policy), Router(policy).")
       .def_static("from_json", &from_json, py::arg("document"),
                   "Loads a policy from JSON text or from a dict (serialised with json.dumps). "
                   "Raises PolicyError listing every problem with its JSON path.")

@@ -1,19 +1,26 @@
-// Refunds from Python: decision objects, and Policy's check_refund methods. Requests come in as
+// Refunds from Python: decision objects, and the RefundEngine that makes them. Requests come in as
 // dicts of the SPEC §6 JSON shape; they are written as JSON and read by RefundRequest::from_json,
 // so a dict is validated exactly like JSON text and its problems carry the same paths.
 
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "ticket_batch.hpp"
 
+#include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/refund.hpp>
 
 #include <pybind11/stl.h>
 
+#include <cstddef>
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
+
+#include "batch/batch.hpp"
 
 namespace aftersales::python {
 
@@ -33,21 +40,50 @@ std::optional<std::string> optional_text(const std::string& text) {
   return text;
 }
 
-RefundDecision check(const std::shared_ptr<Policy>& policy, py::handle request) {
+RefundEngine make_engine(const std::shared_ptr<Policy>& policy) { return RefundEngine(policy); }
+
+// The request dict as JSON text; `name` ("requests[7]") goes in front of the path of a value
+// with no JSON form.
+std::string request_json(py::handle request, std::string_view caller, std::string_view name = {}) {
   if (!PyDict_Check(request.ptr())) {
-    throw py::type_error(std::string("check_refund: expected a dict of the refund request JSON shape, got ") +
-                         Py_TYPE(request.ptr())->tp_name);
+    throw py::type_error(std::string(caller) + ": expected " + (name.empty() ? "" : std::string(name) + " to be ") +
+                         "a dict of the refund request JSON shape, got " + Py_TYPE(request.ptr())->tp_name);
   }
   std::string json;
-  append_json(json, request, "");
-  const py::gil_scoped_release release;
-  return RefundEngine(policy).check(RefundRequest::from_json(json));
+  append_json(json, request, name);
+  return json;
 }
 
-std::string check_lines(const std::shared_ptr<Policy>& policy, const std::string& jsonl, unsigned threads,
+RefundDecision check(const RefundEngine& engine, py::handle request) {
+  const std::string json = request_json(request, "RefundEngine.check");
+  const py::gil_scoped_release release;
+  return engine.check(RefundRequest::from_json(json));
+}
+
+std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle requests, unsigned threads) {
+  // Written out while holding the GIL; read and decided without it.
+  const py::tuple items = ticket_tuple(requests);
+  std::vector<std::string> texts;
+  texts.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    texts.push_back(request_json(items[i], "RefundEngine.check_many", "requests[" + std::to_string(i) + "]"));
+  }
+  std::vector<RefundDecision> decisions(texts.size());
+  const py::gil_scoped_release release;
+  batch::for_each(texts.size(), threads, [&](std::size_t i) {
+    try {
+      decisions[i] = engine.check(RefundRequest::from_json(texts[i]));
+    } catch (const InputError& e) {
+      throw_at(e, "requests[" + std::to_string(i) + "]");
+    }
+  });
+  return decisions;
+}
+
+std::string check_lines(const RefundEngine& engine, const std::string& jsonl, unsigned threads,
                         std::size_t first_line) {
   const py::gil_scoped_release release;
-  return RefundEngine(policy).check_lines(jsonl, {threads, first_line});
+  return engine.check_lines(jsonl, {.threads = threads, .first_line = first_line});
 }
 
 std::string decision_repr(const RefundDecision& d) {
@@ -130,17 +166,23 @@ void bind_decision(py::module_& m) {
 void bind_refund(py::module_& m) {
   bind_parts(m);
   bind_decision(m);
-  // Policy is bound in policy.cpp; its refund methods are added here, with the rest of refunds.
-  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
-  policy
-      .def("check_refund", &check, py::arg("request"),
+  py::class_<RefundEngine>(m, "RefundEngine",
+                           "The refund decisions of a policy. Keeps the policy alive; immutable, so "
+                           "share it freely across threads.")
+      .def(py::init(&make_engine), py::arg("policy").none(false))
+      .def("check", &check, py::arg("request"),
            "Decides a refund request (a dict of the SPEC §6 JSON shape: amounts as decimal "
            "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "
            "with eligible False and its reasons; a malformed request raises InputError naming "
            "the path of every problem.")
-      .def("check_refund_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
+      .def("check_many", &check_many, py::arg("requests"), py::arg("threads") = 0,
+           "check for each request dict of `requests` (any iterable), on up to `threads` threads "
+           "(0: one per core) with the GIL released; decisions in input order. Raises for the "
+           "first request (in input order) that is malformed, its index in the path: "
+           "'requests[7].order.lines[0].unit_price'.")
+      .def("check_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
            py::arg("first_line") = 1,
-           "check_refund over JSON Lines text: one request per line in, one decision JSON per "
+           "check over JSON Lines text: one request per line in, one decision JSON per "
            "line out, same order, blank lines skipped; a bad line gives {\"line\": N, "
            "\"error\": \"...\"}, N counting lines from `first_line`. Runs on up to `threads` "
            "threads with the GIL released.");

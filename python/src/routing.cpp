@@ -1,4 +1,4 @@
-// Routing from Python: Router objects made by Policy.router(), taking agent and ticket dicts
+// Routing from Python: Router objects made by Router(policy), taking agent and ticket dicts
 // (read by the C++ readers, so their problems carry the same paths as in JSON) and returning
 // decision objects. The router is internally synchronised: every call releases the
 // GIL while the router works.
@@ -89,8 +89,8 @@ void bind_router(py::module_& m) {
   py::class_<Router, std::shared_ptr<Router>>(
       m, "Router",
       "Agents, their load and the waiting tickets of a policy's routing section. Safe to share "
-      "between threads: every call is atomic and releases the GIL. Make one with Policy.router().")
-      .def(py::init(&make_router), py::arg("policy"), "An empty router for the policy's routing section.")
+      "between threads: every call is atomic and releases the GIL. Make one with Router(policy).")
+      .def(py::init(&make_router), py::arg("policy").none(false), "An empty router for the policy's routing section.")
       .def("upsert_agent", &upsert_agent, py::arg("agent"),
            "Adds or replaces an agent (a dict of the agent JSON shape). Raises InputError naming "
            "the path of each problem, e.g. an unknown queue or a negative capacity.")
@@ -113,14 +113,11 @@ void bind_router(py::module_& m) {
       .def("snapshot", &Router::snapshot, py::call_guard<py::gil_scoped_release>(),
            "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
            "after a restart.")
-      .def_static("restore", &restore, py::arg("policy"), py::arg("snapshot"),
+      .def_static("restore", &restore, py::arg("policy").none(false), py::arg("snapshot"),
                   "A router for `policy` in the state of `snapshot` (version 2 as snapshot() writes it, "
                   "or version 1). Raises InputError naming each problem with its line and path if the "
                   "snapshot is malformed or holds what no router reaches, or if it names queues or "
                   "skills the policy no longer has.");
-
-  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
-  policy.def("router", &make_router, "An empty Router for this policy's routing section.");
 }
 
 }  // namespace

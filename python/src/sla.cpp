@@ -1,4 +1,4 @@
-// SLA evaluation from Python: report objects, and Policy's evaluate_sla methods. Tickets come
+// SLA evaluation from Python: report objects, and the SlaEngine that makes them. Tickets come
 // in as dicts of the SPEC §3 JSON shape, read by the library's ticket reader (ticket_dict.hpp),
 // so a dict is validated exactly like JSON text and its problems carry the same paths.
 
@@ -32,14 +32,15 @@ namespace py = pybind11;
 
 namespace {
 
-SlaReport evaluate(const std::shared_ptr<Policy>& policy, py::handle ticket, Instant at) {
+SlaEngine make_engine(const std::shared_ptr<Policy>& policy) { return SlaEngine(policy); }
+
+SlaReport evaluate(const SlaEngine& engine, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return SlaEngine(policy).evaluate(read, at);
+  return engine.evaluate(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const std::shared_ptr<Policy>& policy, py::handle tickets, Instant at, unsigned threads) {
-  const SlaEngine engine(policy);
+std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets, Instant at, unsigned threads) {
   std::vector<SlaReport> reports;
   for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
     reports.resize(begin + chunk.size());
@@ -50,12 +51,12 @@ std::vector<SlaReport> evaluate_many(const std::shared_ptr<Policy>& policy, py::
   return reports;
 }
 
-std::string evaluate_lines(const std::shared_ptr<Policy>& policy, py::handle jsonl, Instant at, unsigned threads,
+std::string evaluate_lines(const SlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,
                            std::size_t first_line) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
-  const std::string_view text = json_lines_text(jsonl, "evaluate_sla_lines");
+  const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return SlaEngine(policy).evaluate_lines(text, at, {threads, first_line});
+  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line});
 }
 
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
@@ -140,23 +141,24 @@ void bind_report(py::module_& m) {
       .def("__repr__", &report_repr);
 }
 
-void bind_policy_methods(py::module_& m) {
-  // Policy is bound in policy.cpp; its SLA methods are added here, with the rest of the SLA surface.
-  auto policy = py::reinterpret_borrow<py::class_<Policy, std::shared_ptr<Policy>>>(m.attr("Policy"));
-  policy
-      .def("evaluate_sla", &evaluate, py::arg("ticket"), py::arg("at"),
+void bind_engine(py::module_& m) {
+  py::class_<SlaEngine>(m, "SlaEngine",
+                        "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
+                        "share it freely across threads.")
+      .def(py::init(&make_engine), py::arg("policy").none(false))
+      .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"),
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
            "text, epoch milliseconds or aware datetimes) as of the aware datetime `at`; events "
            "after `at` are ignored. Raises InputError naming the path of a problem in the "
            "ticket, or if `at` is before the ticket was created.")
-      .def("evaluate_sla_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
-           "evaluate_sla for each ticket dict, or each ticket of a TicketBatch (read once, "
+      .def("evaluate_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           "evaluate for each ticket dict, or each ticket of a TicketBatch (read once, "
            "evaluated without reading dicts again), on up to `threads` threads (0: one per "
            "core) with the GIL released; reports in input order. Raises for the first ticket "
            "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
-      .def("evaluate_sla_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
+      .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
            py::kw_only(), py::arg("first_line") = 1,
-           "evaluate_sla over JSON Lines (str or bytes): one ticket per line in, one report "
+           "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped. A bad line gives "
            "{\"line\": N, \"error\": \"...\"} and the batch goes on; N counts lines, blank ones "
            "included, from `first_line` (the number of the text's first line in its file). Runs "
@@ -169,7 +171,7 @@ void bind_sla(py::module_& m) {
   bind_metric(m);
   bind_escalation(m);
   bind_report(m);
-  bind_policy_methods(m);
+  bind_engine(m);
 }
 
 }  // namespace aftersales::python

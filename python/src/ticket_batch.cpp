@@ -48,8 +48,9 @@ std::string_view unplaced_message(const InputError& e) {
 
 }  // namespace
 
-void throw_at_ticket(const InputError& e, std::size_t index) {
-  const std::string place = "tickets[" + std::to_string(index) + "]";
+void throw_at_ticket(const InputError& e, std::size_t index) { throw_at(e, "tickets[" + std::to_string(index) + "]"); }
+
+void throw_at(const InputError& e, const std::string& place) {
   if (!e.problems().empty()) {
     throw InputError(place + ": " + title_of(e), placed(place, e.problems()));
   }
@@ -161,10 +162,10 @@ void bind_ticket_batch(py::module_& m) {
   py::class_<TicketBatch>(m, "TicketBatch",
                           "Tickets read once into the library's own form, to evaluate many times "
                           "(several policies or instants) without reading a dict again: pass it "
-                          "wherever a list of ticket dicts is taken (Policy.evaluate_sla_many, "
-                          "Policy.kpi, KpiAccumulator.add_many). Immutable; share it across threads.")
+                          "wherever a list of ticket dicts is taken (SlaEngine.evaluate_many, "
+                          "KpiEngine.compute, KpiAccumulator.add_many). Immutable; share it across threads.")
       .def(py::init(&TicketBatch::from_dicts), py::arg("tickets"),
-           "Reads the ticket dicts of `tickets` (any iterable), as evaluate_sla_many does; raises "
+           "Reads the ticket dicts of `tickets` (any iterable), as SlaEngine.evaluate_many does; raises "
            "for the first that cannot be read, its index in the path: 'tickets[7].events[2].at'.")
       .def_static("from_lines", &from_lines, py::arg("jsonl"), py::arg("threads") = 0,
                   "Parses JSON Lines (str or bytes), one ticket per line, blank lines skipped, on up "

@@ -16,14 +16,18 @@
 #include <cstddef>
 #include <exception>
 #include <span>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
 
 namespace aftersales::python {
 
-/// Rethrows `e`, the error of the ticket at `index` of a batch, with the ticket's place in front
-/// of its paths (`tickets[7].events[2].at`).
+/// Rethrows `e`, the error of the item at `place` of a batch ("tickets[7]", "requests[2]"), with
+/// the place in front of its paths (`tickets[7].events[2].at`).
+[[noreturn]] void throw_at(const InputError& e, const std::string& place);
+
+/// throw_at for the ticket at `index` of a batch: `tickets[7]`.
 [[noreturn]] void throw_at_ticket(const InputError& e, std::size_t index);
 
 /// Rethrows `e`, the error of a ticket read from the text line `place` ("line 8"), with the

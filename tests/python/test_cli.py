@@ -324,7 +324,7 @@ def test_a_bug_is_reported_in_one_line_without_its_message(
     def broken(args: object) -> None:
         raise KeyError(SECRET)
 
-    monkeypatch.setattr("aftersales.cli._run_demo", broken)
+    monkeypatch.setattr("aftersales.cli.demo.run", broken)
     status, out, err = run(capsys, "demo")
     line = broken.__code__.co_firstlineno + 1  # the raise
     assert (status, out) == (1, "")

@@ -112,15 +112,15 @@ def type_error_of(call: Callable[[], object]) -> str:
 def test_a_wrong_instant_beside_a_ticket_does_not_show_the_ticket(policy: aftersales.Policy) -> None:
     # Regression: pybind11 ended the message with "Invoked with: <Policy ...>, {'id': 'T-1', ...
     # 'customer': {'id': 'C-SECRET-42'}}, 12345": the whole ticket.
-    message = type_error_of(lambda: policy.evaluate_sla(TICKET, 12345))  # type: ignore[arg-type]
-    assert message.startswith("evaluate_sla" + INCOMPATIBLE)
-    assert message.endswith("\n\nInvoked with types: aftersales._core.Policy, dict, int")
+    message = type_error_of(lambda: aftersales.SlaEngine(policy).evaluate(TICKET, 12345))  # type: ignore[arg-type]
+    assert message.startswith("evaluate" + INCOMPATIBLE)
+    assert message.endswith("\n\nInvoked with types: aftersales._core.SlaEngine, dict, int")
     assert SECRET not in message
 
 
 def test_keyword_arguments_are_named_with_their_types(policy: aftersales.Policy) -> None:
-    message = type_error_of(lambda: policy.evaluate_sla(TICKET, at="2026-11-11"))  # type: ignore[arg-type]
-    assert message.endswith("\n\nInvoked with types: aftersales._core.Policy, dict, at=str")
+    message = type_error_of(lambda: aftersales.SlaEngine(policy).evaluate(TICKET, at="2026-11-11"))  # type: ignore[arg-type]
+    assert message.endswith("\n\nInvoked with types: aftersales._core.SlaEngine, dict, at=str")
 
 
 def test_a_thread_count_out_of_range_does_not_show_the_tickets(policy: aftersales.Policy) -> None:
@@ -128,20 +128,38 @@ def test_a_thread_count_out_of_range_does_not_show_the_tickets(policy: aftersale
     # whole tickets file.
     lines = json.dumps(TICKET).encode()
     at = datetime.datetime(2026, 11, 12, tzinfo=datetime.timezone.utc)
-    message = type_error_of(lambda: policy.evaluate_sla_lines(lines, at, 99999999999))
-    assert message.startswith("evaluate_sla_lines" + INCOMPATIBLE)
-    assert message.endswith("\n\nInvoked with types: aftersales._core.Policy, bytes, datetime.datetime, int")
+    message = type_error_of(lambda: aftersales.SlaEngine(policy).evaluate_lines(lines, at, 99999999999))
+    assert message.startswith("evaluate_lines" + INCOMPATIBLE)
+    assert message.endswith("\n\nInvoked with types: aftersales._core.SlaEngine, bytes, datetime.datetime, int")
     assert SECRET not in message
 
 
 def test_methods_functions_and_constructors_are_all_covered(example_policy_path: Path) -> None:
-    router = aftersales.Policy.from_file(example_policy_path).router()
+    router = aftersales.Router(aftersales.Policy.from_file(example_policy_path))
     assert type_error_of(lambda: router.route(TICKET, None)).endswith(  # type: ignore[arg-type]
         "\n\nInvoked with types: aftersales._core.Router, dict, NoneType")
     assert type_error_of(lambda: aftersales.format_instant(SECRET)).endswith(  # type: ignore[arg-type]
         "\n\nInvoked with types: str")
     assert type_error_of(lambda: aftersales.TicketBatch(TICKET, SECRET)).endswith(  # type: ignore[call-arg]
         "\n\nInvoked with types: aftersales._core.TicketBatch, dict, str")
+    for engine in (aftersales.SlaEngine, aftersales.RefundEngine, aftersales.KpiEngine):
+        assert type_error_of(lambda: engine(SECRET)).endswith(  # type: ignore[arg-type]
+            f"\n\nInvoked with types: aftersales._core.{engine.__name__}, str")
+
+
+def test_what_is_built_from_a_policy_refuses_none() -> None:
+    # Regression: Router(None) crashed the interpreter (a null policy reached the C++ router).
+    built_from_policy: list[Callable[[], object]] = [
+        lambda: aftersales.SlaEngine(None),  # type: ignore[arg-type]
+        lambda: aftersales.RefundEngine(None),  # type: ignore[arg-type]
+        lambda: aftersales.KpiEngine(None),  # type: ignore[arg-type]
+        lambda: aftersales.Router(None),  # type: ignore[arg-type]
+        lambda: aftersales.Router.restore(None, ""),  # type: ignore[arg-type]
+        lambda: aftersales.KpiAccumulator(None),  # type: ignore[arg-type]
+        lambda: aftersales.KpiAccumulator.from_json(None, "{}"),  # type: ignore[arg-type]
+    ]
+    for build in built_from_policy:
+        assert "NoneType" in type_error_of(build).split("Invoked with types: ")[1]
 
 
 def test_other_type_errors_keep_their_message() -> None:
@@ -153,7 +171,7 @@ def test_other_type_errors_keep_their_message() -> None:
 def test_a_huge_key_is_cut_in_the_path_of_a_type_error(example_policy_path: Path) -> None:
     # Regression: the path of a value JSON cannot hold spelt the dict's keys out whole.
     policy = aftersales.Policy.from_file(example_policy_path)
-    message = type_error_of(lambda: policy.check_refund({"order": {"x" * 100_000: {SECRET}}}))
+    message = type_error_of(lambda: aftersales.RefundEngine(policy).check({"order": {"x" * 100_000: {SECRET}}}))
     # The key as the library spells paths: quoted, its first 64 characters, then "…".
     assert message == (
         'order["' + "x" * 64 + '…"]: set is not a JSON value (expected dict, list, str, int, float, bool '

@@ -5,6 +5,7 @@ Wed 11th - Fri 13th November 2026); the sums are repeated where a value is check
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import random
 from pathlib import Path
@@ -63,8 +64,13 @@ def policy() -> aftersales.Policy:
     return aftersales.Policy.from_json(POLICY)
 
 
-def test_every_metric_over_all_tickets(policy: aftersales.Policy) -> None:
-    (g,) = policy.kpi(TICKETS, AT, orders=100).groups
+@pytest.fixture(scope="module")
+def kpi(policy: aftersales.Policy) -> aftersales.KpiEngine:
+    return aftersales.KpiEngine(policy)
+
+
+def test_every_metric_over_all_tickets(kpi: aftersales.KpiEngine) -> None:
+    (g,) = kpi.compute(TICKETS, AT, orders=100).groups
     assert (g["tickets"], g["resolved"], g["backlog"]) == (5, 4, 1)
     # First responses 1200, 3600, 600 s: mean 1800, p50 = p90 = 1200 (rank 1 of 3).
     assert g["first_response_s"] == {"count": 3, "mean": 1800, "p50": 1200, "p90": 1200}
@@ -77,10 +83,10 @@ def test_every_metric_over_all_tickets(policy: aftersales.Policy) -> None:
     assert (g["complaints"], g["complaint_rate"]) == (1, 0.01)
 
 
-def test_lines_and_dicts_agree_and_group_by_agent(policy: aftersales.Policy) -> None:
+def test_lines_and_dicts_agree_and_group_by_agent(kpi: aftersales.KpiEngine) -> None:
     jsonl = "\n".join(json.dumps(t) for t in TICKETS).encode()
-    by_agent = policy.kpi(TICKETS, AT, group_by=["agent"])
-    assert by_agent.to_dict() == policy.kpi_lines(jsonl, AT, group_by=["agent"]).to_dict()
+    by_agent = kpi.compute(TICKETS, AT, group_by=["agent"])
+    assert by_agent.to_dict() == kpi.compute_lines(jsonl, AT, group_by=["agent"]).to_dict()
     assert [g["key"]["agent"] for g in by_agent.groups] == [None, "A-1", "A-2"]
     # A-1 wrote the first replies of T1, T2 and T5: 1200, 3600, 600 → p50 1200.
     assert by_agent.metric({"agent": "A-1"}, "first_response_s.p50") == 1200
@@ -88,13 +94,13 @@ def test_lines_and_dicts_agree_and_group_by_agent(policy: aftersales.Policy) -> 
     assert by_agent.metric({"agent": "A-2"}, "sla.resolution.rate") == 0.5
 
 
-def test_days_in_the_calendars_time_zone(policy: aftersales.Policy) -> None:
-    days = policy.kpi(TICKETS, AT, group_by=["day"], day_calendar="cn", orders={"2026-11-13": 50})
+def test_days_in_the_calendars_time_zone(kpi: aftersales.KpiEngine) -> None:
+    days = kpi.compute(TICKETS, AT, group_by=["day"], day_calendar="cn", orders={"2026-11-13": 50})
     assert [g["key"]["day"] for g in days.groups] == ["2026-11-11", "2026-11-12", "2026-11-13"]
     assert days.groups[2]["complaint_rate"] == 0.02  # T5: 1 complaint / 50 orders
 
 
-def test_accumulators_merge_through_json(policy: aftersales.Policy) -> None:
+def test_accumulators_merge_through_json(policy: aftersales.Policy, kpi: aftersales.KpiEngine) -> None:
     rng = random.Random(5)
     parts = [aftersales.KpiAccumulator(policy, ["agent"]) for _ in range(3)]
     for ticket in TICKETS:
@@ -102,24 +108,25 @@ def test_accumulators_merge_through_json(policy: aftersales.Policy) -> None:
     total = aftersales.KpiAccumulator(policy, ["agent"])
     for part in parts:
         total.merge(aftersales.KpiAccumulator.from_json(policy, part.to_json()))
-    assert total.result().to_dict() == policy.kpi(TICKETS, AT, group_by=["agent"]).to_dict()
+    assert total.result().to_dict() == kpi.compute(TICKETS, AT, group_by=["agent"]).to_dict()
     many = aftersales.KpiAccumulator(policy, ["agent"])
     many.add_many(TICKETS, AT, threads=2)
     assert many.result().to_dict() == total.result().to_dict()
 
 
-def test_accumulator_takes_the_sla_report_the_caller_has(policy: aftersales.Policy) -> None:
+def test_accumulator_takes_the_sla_report_the_caller_has(policy: aftersales.Policy, kpi: aftersales.KpiEngine) -> None:
+    sla = aftersales.SlaEngine(policy)
     given = aftersales.KpiAccumulator(policy, ["agent"])
     for ticket in TICKETS:
-        given.add(ticket, AT, sla=policy.evaluate_sla(ticket, AT))
+        given.add(ticket, AT, sla=sla.evaluate(ticket, AT))
     # T1, T2 and T5 achieved first_response (T2 exactly at its 1 h target); T4 breached it,
     # and T3's bot reply does not stop it, but its resolution does: achieved.
     groups = given.result().to_dict()["groups"]
     assert sum(g["sla"]["first_response"]["achieved"] for g in groups) == 4
     assert sum(g["sla"]["first_response"]["breached"] for g in groups) == 1
-    assert given.result().to_dict() == policy.kpi(TICKETS, AT, group_by=["agent"]).to_dict()
+    assert given.result().to_dict() == kpi.compute(TICKETS, AT, group_by=["agent"]).to_dict()
     with pytest.raises(aftersales.InputError, match='the SLA report is of ticket "T1", not of "T2"'):
-        given.add(TICKETS[1], AT, sla=policy.evaluate_sla(TICKETS[0], AT))
+        given.add(TICKETS[1], AT, sla=sla.evaluate(TICKETS[0], AT))
 
 
 COUNTERS = ("tickets resolved backlog ever_resolved reopened fcr one_touch bot_resolved escalated reassigned "
@@ -151,25 +158,25 @@ def test_impossible_accumulator_states_are_refused(policy: aftersales.Policy) ->
         aftersales.KpiAccumulator.from_json(policy, state_with(tickets=1, backlog=1, fcr=100))
 
 
-def test_bad_input_names_the_place(policy: aftersales.Policy) -> None:
+def test_bad_input_names_the_place(kpi: aftersales.KpiEngine) -> None:
     with pytest.raises(aftersales.InputError, match=r"tickets\[1\]"):
-        policy.kpi([TICKETS[0], {"id": "x"}], AT)
+        kpi.compute([TICKETS[0], {"id": "x"}], AT)
     with pytest.raises(aftersales.InputError, match="team"):
-        policy.kpi(TICKETS, AT, group_by=["team"])  # type: ignore[list-item]
+        kpi.compute(TICKETS, AT, group_by=["team"])  # type: ignore[list-item]
     with pytest.raises(aftersales.NotFoundError):
-        policy.kpi(TICKETS, AT, group_by=["day"], day_calendar="mars")
+        kpi.compute(TICKETS, AT, group_by=["day"], day_calendar="mars")
 
 
-def test_scorecard(policy: aftersales.Policy) -> None:
+def test_scorecard(kpi: aftersales.KpiEngine) -> None:
     # A-1: csat 1 → 1, first response p50 1200 s → 0, fcr 1 → 1: 100 × 0.7 / 1.0 = 70, 3 stars.
-    rows = policy.scorecard("agent-monthly", policy.kpi(TICKETS, AT, group_by=["agent"])).rows
+    rows = kpi.score("agent-monthly", kpi.compute(TICKETS, AT, group_by=["agent"])).rows
     assert [(r["key"]["agent"], r["score"], r["stars"], r["rank"]) for r in rows] == [
         (None, 0, 1, 2), ("A-1", 70, 3, 1), ("A-2", 0, 1, 3)]
 
 
-def test_to_pandas(policy: aftersales.Policy) -> None:
+def test_to_pandas(kpi: aftersales.KpiEngine) -> None:
     pytest.importorskip("pandas")
-    frame = policy.kpi(TICKETS, AT, group_by=["channel"]).to_pandas()
+    frame = kpi.compute(TICKETS, AT, group_by=["channel"]).to_pandas()
     assert list(frame.index) == ["chat", "email", "phone", "web"]
     assert frame.loc["chat", "tickets"] == 2
     assert frame.loc["web", "first_response_s.p50"] == 600
@@ -237,16 +244,32 @@ def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert main(["staffing", "--orders", "1000"]) == 2
 
 
+def test_cli_kpi_reads_standard_input_for_a_dash(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # `-` reads the tickets from standard input, as `sla` and `route` do (was a missing file).
+    policy_path = tmp_path / "policy.json"
+    policy_path.write_text(json.dumps(POLICY))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("\n".join(json.dumps(t) for t in TICKETS))
+    argv = ["kpi", "--policy", str(policy_path), "--at", "2026-11-13T12:00:00+08:00", "--by", "agent", "--json"]
+    assert main([*argv, str(tickets)]) == 0
+    from_file = capsys.readouterr().out
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(tickets.read_bytes())))
+    assert main([*argv, "-"]) == 0
+    assert capsys.readouterr().out == from_file
+
+
 def test_dicts_read_directly_equal_json_lines(example_policy_path: Path) -> None:
     # The double11 tickets carry customers, orders with money, tags, fields and most event
     # types: read straight from dicts, they must count exactly as their JSON text does.
-    policy = aftersales.Policy.from_file(example_policy_path)
+    kpi = aftersales.KpiEngine(aftersales.Policy.from_file(example_policy_path))
     jsonl = (example_policy_path.parents[1] / "tickets" / "double11.jsonl").read_bytes()
     dicts = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
     at = dt.datetime(2026, 11, 20, tzinfo=CST)
     for by in ([], ["agent", "day"], ["queue", "channel", "category", "priority"]):
-        assert policy.kpi(dicts, at, group_by=by, day_calendar="cn-service").to_dict() == (
-            policy.kpi_lines(jsonl, at, group_by=by, day_calendar="cn-service").to_dict()
+        assert kpi.compute(dicts, at, group_by=by, day_calendar="cn-service").to_dict() == (
+            kpi.compute_lines(jsonl, at, group_by=by, day_calendar="cn-service").to_dict()
         )
 
 
@@ -260,10 +283,10 @@ def test_dicts_read_directly_equal_json_lines(example_policy_path: Path) -> None
     ],
 )
 def test_dicts_off_the_fast_path_get_the_parsers_errors(
-    policy: aftersales.Policy, change: dict[str, Any], fragment: str
+    kpi: aftersales.KpiEngine, change: dict[str, Any], fragment: str
 ) -> None:
     with pytest.raises(aftersales.InputError, match=fragment):
-        policy.kpi([TICKETS[0], {**TICKETS[0], **change}], AT)
+        kpi.compute([TICKETS[0], {**TICKETS[0], **change}], AT)
 
 
 def test_critical_metric_at_exactly_half_passes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -274,8 +297,8 @@ def test_critical_metric_at_exactly_half_passes(capsys: pytest.CaptureFixture[st
         "csat": {"weight": 1, "target": 0.9, "floor": 0.3, "critical": True}}, "stars": [60, 70, 80, 90]}]}}
     tickets = [{"id": str(i), "created_at": "2026-11-11T10:00:00+08:00", "events": [
         ev("11T11:00:00", "satisfaction", score=score)]} for i, score in enumerate([5, 4, 5, 2, 1])]
-    policy = aftersales.Policy.from_json(card)
-    [row] = policy.scorecard("care", policy.kpi(tickets, AT)).rows
+    kpi = aftersales.KpiEngine(aftersales.Policy.from_json(card))
+    [row] = kpi.score("care", kpi.compute(tickets, AT)).rows
     assert (row["score"], row["stars"], row["critical_failed"]) == (50, 1, False)
     assert row["metrics"]["csat"]["score"] == 0.5
     policy_path = tmp_path / "policy.json"

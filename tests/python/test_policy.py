@@ -47,3 +47,11 @@ def test_calendar_outlives_its_policy(office_document: dict[str, Any]) -> None:
 def test_no_constructor() -> None:
     with pytest.raises(TypeError):
         aftersales.Policy()  # type: ignore[call-arg]
+
+
+def test_a_policy_only_loads_and_hands_out_calendars() -> None:
+    # One way to do each thing: every question about tickets, refunds and KPIs is asked of the
+    # engine made from the policy (SlaEngine, RefundEngine, KpiEngine, Router).
+    removed = ["evaluate_sla", "evaluate_sla_many", "evaluate_sla_lines", "check_refund", "check_refund_lines",
+               "kpi", "kpi_lines", "scorecard", "router"]
+    assert [name for name in removed if hasattr(aftersales.Policy, name)] == []

@@ -66,12 +66,12 @@ def request(items: list[dict[str, Any]], at: str = "2026-11-14T23:59:00+08:00", 
 
 
 @pytest.fixture(scope="module")
-def policy() -> aftersales.Policy:
-    return aftersales.Policy.from_json(POLICY)
+def refunds() -> aftersales.RefundEngine:
+    return aftersales.RefundEngine(aftersales.Policy.from_json(POLICY))
 
 
-def test_decision_attributes(policy: aftersales.Policy) -> None:
-    d = policy.check_refund(request([{"line": "A", "quantity": 2, "condition": "intact"}]))
+def test_decision_attributes(refunds: aftersales.RefundEngine) -> None:
+    d = refunds.check(request([{"line": "A", "quantity": 2, "condition": "intact"}]))
     assert d.eligible
     assert (d.resolution, d.options, d.method, d.return_shipping) == (
         "return_refund", ["return_refund"], "original_payment", "buyer")
@@ -94,22 +94,22 @@ def test_decision_attributes(policy: aftersales.Policy) -> None:
     assert repr(d) == "<aftersales.RefundDecision eligible=True resolution=return_refund total=18.18 CNY reasons=0>"
 
 
-def test_every_unit_back_adds_up_to_what_was_paid(policy: aftersales.Policy) -> None:
+def test_every_unit_back_adds_up_to_what_was_paid(refunds: aftersales.RefundEngine) -> None:
     refunded: list[dict[str, Any]] = []
     total = decimal.Decimal(0)
     for line in ["A", "A", "A", "B"]:
-        d = policy.check_refund(request([{"line": line, "condition": "intact"}], refunded=refunded))
+        d = refunds.check(request([{"line": line, "condition": "intact"}], refunded=refunded))
         total += d.refund.total
         refunded.append({"line": line, "quantity": 1})
     # 3 x 9.09 + 22.73 = 50.00 = 55.00 - 5.00.
     assert total == decimal.Decimal("50.00")
-    again = policy.check_refund(request([{"line": "B", "condition": "intact"}], refunded=refunded))
+    again = refunds.check(request([{"line": "B", "condition": "intact"}], refunded=refunded))
     assert not again.eligible
     assert [(r.code, r.line) for r in again.reasons] == [("ALREADY_REFUNDED", "B")]
 
 
-def test_refusal_explains_itself(policy: aftersales.Policy) -> None:
-    d = policy.check_refund(request([{"line": "A", "condition": "intact"}], at="2026-11-15T00:00:00+08:00"))
+def test_refusal_explains_itself(refunds: aftersales.RefundEngine) -> None:
+    d = refunds.check(request([{"line": "A", "condition": "intact"}], at="2026-11-15T00:00:00+08:00"))
     assert not d.eligible
     assert d.resolution is None
     [reason] = d.reasons
@@ -122,26 +122,49 @@ def test_refusal_explains_itself(policy: aftersales.Policy) -> None:
     assert d.refund.total == decimal.Decimal("0.00")
 
 
-def test_bad_requests_name_the_path(policy: aftersales.Policy) -> None:
+def test_bad_requests_name_the_path(refunds: aftersales.RefundEngine) -> None:
     bad = request([{"line": "Z"}])
     bad["order"]["lines"][0]["unit_price"] = "10.001"
     with pytest.raises(aftersales.InputError) as caught:
-        policy.check_refund(bad)
+        refunds.check(bad)
     message = str(caught.value)
     assert "order.lines[0].unit_price" in message
     assert "items[0].line" in message
     with pytest.raises(TypeError):
-        policy.check_refund("not a dict")  # type: ignore[arg-type]
+        refunds.check("not a dict")  # type: ignore[arg-type]
 
 
-def test_json_lines(policy: aftersales.Policy) -> None:
+def test_json_lines(refunds: aftersales.RefundEngine) -> None:
     good = json.dumps(request([{"line": "B", "condition": "intact"}]))
-    out = policy.check_refund_lines(good + "\n\n{}\n", threads=2).splitlines()
+    out = refunds.check_lines(good + "\n\n{}\n", threads=2).splitlines()
     assert json.loads(out[0])["refund"]["total"] == "22.73"
     assert json.loads(out[1])["line"] == 3
     # The same text as lines 41 to 43 of a file: "{}" is line 41 + 2 = 43.
-    out = policy.check_refund_lines(good + "\n\n{}\n", threads=2, first_line=41).splitlines()
+    out = refunds.check_lines(good + "\n\n{}\n", threads=2, first_line=41).splitlines()
     assert json.loads(out[1])["line"] == 43
+
+
+def test_check_many_decides_in_input_order(refunds: aftersales.RefundEngine) -> None:
+    asks = [request([{"line": line, "condition": "intact"}]) for line in ("A", "B")] * 100
+    decisions = refunds.check_many(asks, threads=4)
+    # One unit of A pays 9.09 and B 22.73 (the module's docstring).
+    assert [str(d.refund.total) for d in decisions] == ["9.09", "22.73"] * 100
+    assert [d.to_json() for d in decisions] == [refunds.check(ask).to_json() for ask in asks]
+    assert refunds.check_many([]) == []
+
+
+def test_check_many_raises_for_the_earliest_bad_request(refunds: aftersales.RefundEngine) -> None:
+    asks = [request([{"line": "A", "condition": "intact"}]) for _ in range(300)]
+    asks[7]["order"]["lines"][0]["unit_price"] = "10.001"  # more decimals than CNY has
+    asks[250]["requested_at"] = "yesterday"
+    # Whichever thread fails first, the error is always the one of requests[7].
+    for _ in range(20):
+        with pytest.raises(aftersales.InputError) as caught:
+            refunds.check_many(asks, threads=4)
+        assert caught.value.path == "requests[7].order.lines[0].unit_price"
+        assert [path for path, _ in caught.value.problems] == ["requests[7].order.lines[0].unit_price"]
+    with pytest.raises(TypeError, match=r"^RefundEngine\.check_many: expected requests\[1\] to be a dict .*, got str$"):
+        refunds.check_many([asks[0], "not a dict"])  # type: ignore[list-item]
 
 
 def order_of(lines: list[tuple[str, str]], discounts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -158,8 +181,8 @@ def order_of(lines: list[tuple[str, str]], discounts: list[dict[str, Any]]) -> d
 COUPON_STACK = order_of([("A", "1.00"), ("B", "1.00"), ("C", "1.00")], [{"amount": "0.01"}] * 200)
 
 
-def test_coupon_stack_is_spread_as_one_sum(policy: aftersales.Policy) -> None:
-    d = policy.check_refund(COUPON_STACK)
+def test_coupon_stack_is_spread_as_one_sum(refunds: aftersales.RefundEngine) -> None:
+    d = refunds.check(COUPON_STACK)
     assert d.eligible
     assert [(line.line, line.amount, line.discount) for line in d.refund.lines] == [
         ("A", decimal.Decimal("0.33"), decimal.Decimal("0.67")), ("B", decimal.Decimal("0.33"), decimal.Decimal("0.67")),
@@ -167,9 +190,9 @@ def test_coupon_stack_is_spread_as_one_sum(policy: aftersales.Policy) -> None:
     assert d.refund.total == decimal.Decimal("1.00")
 
 
-def test_free_gift_goes_back_with_its_coat(policy: aftersales.Policy) -> None:
+def test_free_gift_goes_back_with_its_coat(refunds: aftersales.RefundEngine) -> None:
     # The coat paid 399.00 and the gift nothing: both back for 399.00 + 0.00.
-    d = policy.check_refund(order_of([("coat", "399.00"), ("gift", "0.00")], []))
+    d = refunds.check(order_of([("coat", "399.00"), ("gift", "0.00")], []))
     assert d.eligible
     assert d.reasons == []
     assert [(line.line, line.eligible, line.amount) for line in d.refund.lines] == [
@@ -177,10 +200,10 @@ def test_free_gift_goes_back_with_its_coat(policy: aftersales.Policy) -> None:
     assert d.refund.total == decimal.Decimal("399.00")
 
 
-def test_partly_refused_request_keeps_the_other_lines(policy: aftersales.Policy) -> None:
+def test_partly_refused_request_keeps_the_other_lines(refunds: aftersales.RefundEngine) -> None:
     # Four units of A (it has 3) are refused; B keeps its 25.00 - 2.27 = 22.73, what a request
     # without A would give; nothing is paid on a refused request: total 0.00.
-    d = policy.check_refund(request([{"line": "A", "quantity": 4, "condition": "intact"},
+    d = refunds.check(request([{"line": "A", "quantity": 4, "condition": "intact"},
                                      {"line": "B", "condition": "intact"}]))
     assert not d.eligible
     assert [(r.code, r.line) for r in d.reasons] == [("QUANTITY_EXCEEDS", "A")]

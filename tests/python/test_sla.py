@@ -147,8 +147,8 @@ def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0, second:
 
 
 @pytest.fixture(scope="module")
-def sla_policy() -> aftersales.Policy:
-    return aftersales.Policy.from_json(SLA_POLICY)
+def sla() -> aftersales.SlaEngine:
+    return aftersales.SlaEngine(aftersales.Policy.from_json(SLA_POLICY))
 
 
 @pytest.fixture
@@ -157,20 +157,20 @@ def vip_ticket() -> dict[str, Any]:
 
 
 class TestReport:
-    def test_to_dict(self, sla_policy: aftersales.Policy) -> None:
-        assert sla_policy.evaluate_sla(VIP_TICKET, VIP_AT).to_dict() == VIP_REPORT
-        assert sla_policy.evaluate_sla(STANDARD_TICKET, STANDARD_AT).to_dict() == STANDARD_REPORT
+    def test_to_dict(self, sla: aftersales.SlaEngine) -> None:
+        assert sla.evaluate(VIP_TICKET, VIP_AT).to_dict() == VIP_REPORT
+        assert sla.evaluate(STANDARD_TICKET, STANDARD_AT).to_dict() == STANDARD_REPORT
 
-    def test_to_dict_is_json_loads_of_to_json(self, sla_policy: aftersales.Policy) -> None:
-        report = sla_policy.evaluate_sla(VIP_TICKET, VIP_AT)
+    def test_to_dict_is_json_loads_of_to_json(self, sla: aftersales.SlaEngine) -> None:
+        report = sla.evaluate(VIP_TICKET, VIP_AT)
         text = report.to_json()
         assert isinstance(text, str)
         assert report.to_dict() == json.loads(text)
         # Compact and in the documented key order.
         assert text.startswith('{"ticket":"T-VIP","policy":"vip","priority":"normal","metrics":[{"metric":')
 
-    def test_report_attributes(self, sla_policy: aftersales.Policy) -> None:
-        report = sla_policy.evaluate_sla(VIP_TICKET, VIP_AT)
+    def test_report_attributes(self, sla: aftersales.SlaEngine) -> None:
+        report = sla.evaluate(VIP_TICKET, VIP_AT)
         assert (report.ticket, report.policy, report.priority) == ("T-VIP", "vip", "normal")
         assert report.next_check_at == utc(2026, 11, 11, 1, 20)
         assert [(m.metric, m.cycle, m.state) for m in report.metrics] == [
@@ -185,8 +185,8 @@ class TestReport:
         ]
         assert all(e.cycle == 0 for e in report.escalations)
 
-    def test_metric_attributes(self, sla_policy: aftersales.Policy) -> None:
-        first, following, resolution = sla_policy.evaluate_sla(VIP_TICKET, VIP_AT).metrics
+    def test_metric_attributes(self, sla: aftersales.SlaEngine) -> None:
+        first, following, resolution = sla.evaluate(VIP_TICKET, VIP_AT).metrics
         assert (first.target, first.elapsed, first.remaining) == (
             dt.timedelta(minutes=10), dt.timedelta(minutes=8), dt.timedelta(minutes=2)
         )
@@ -202,8 +202,8 @@ class TestReport:
         assert resolution.elapsed == dt.timedelta(minutes=40)
         assert resolution.due_at == utc(2026, 11, 11, 2, 20)
 
-    def test_datetimes_are_aware_utc_and_durations_timedelta(self, sla_policy: aftersales.Policy) -> None:
-        report = sla_policy.evaluate_sla(STANDARD_TICKET, STANDARD_AT)
+    def test_datetimes_are_aware_utc_and_durations_timedelta(self, sla: aftersales.SlaEngine) -> None:
+        report = sla.evaluate(STANDARD_TICKET, STANDARD_AT)
         first = report.metrics[0]
         for t in (first.started_at, first.due_at, first.breached_at, report.next_check_at):
             assert isinstance(t, dt.datetime)
@@ -214,10 +214,10 @@ class TestReport:
         assert isinstance(first.percent, float)
         assert isinstance(first.cycle, int)
 
-    def test_paused_what_if_replay(self, sla_policy: aftersales.Policy) -> None:
+    def test_paused_what_if_replay(self, sla: aftersales.SlaEngine) -> None:
         # At 00:20 the ticket is pending_customer: resolution stands at 10 minutes, paused; the
         # 00:30 message and 00:40 reply have not happened yet, so no next_response cycle.
-        report = sla_policy.evaluate_sla(VIP_TICKET, utc(2026, 11, 11, 0, 20))
+        report = sla.evaluate(VIP_TICKET, utc(2026, 11, 11, 0, 20))
         assert [(m.metric, m.state) for m in report.metrics] == [("first_response", "achieved"), ("resolution", "paused")]
         resolution = report.metrics[1]
         assert (resolution.elapsed, resolution.due_at) == (dt.timedelta(minutes=10), None)
@@ -226,49 +226,49 @@ class TestReport:
     def test_no_policy_matches(self) -> None:
         only_vip = copy.deepcopy(SLA_POLICY)
         del only_vip["sla"]["policies"][1]
-        report = aftersales.Policy.from_json(only_vip).evaluate_sla(STANDARD_TICKET, STANDARD_AT)
+        report = aftersales.SlaEngine(aftersales.Policy.from_json(only_vip)).evaluate(STANDARD_TICKET, STANDARD_AT)
         assert (report.policy, report.metrics, report.escalations, report.next_check_at) == (None, [], [], None)
         assert report.to_dict()["policy"] is None
 
-    def test_metric_outlives_its_report(self, sla_policy: aftersales.Policy) -> None:
-        metric = sla_policy.evaluate_sla(VIP_TICKET, VIP_AT).metrics[2]
+    def test_metric_outlives_its_report(self, sla: aftersales.SlaEngine) -> None:
+        metric = sla.evaluate(VIP_TICKET, VIP_AT).metrics[2]
         assert metric.metric == "resolution"
         assert metric.elapsed == dt.timedelta(minutes=40)
 
-    def test_reports_are_read_only(self, sla_policy: aftersales.Policy) -> None:
-        report = sla_policy.evaluate_sla(VIP_TICKET, VIP_AT)
+    def test_reports_are_read_only(self, sla: aftersales.SlaEngine) -> None:
+        report = sla.evaluate(VIP_TICKET, VIP_AT)
         with pytest.raises(AttributeError):
             report.ticket = "other"  # type: ignore[misc]
         with pytest.raises(AttributeError):
             report.metrics[0].state = "achieved"  # type: ignore[misc]
 
-    def test_repr(self, sla_policy: aftersales.Policy) -> None:
-        report = sla_policy.evaluate_sla(VIP_TICKET, VIP_AT)
+    def test_repr(self, sla: aftersales.SlaEngine) -> None:
+        report = sla.evaluate(VIP_TICKET, VIP_AT)
         assert repr(report) == "<aftersales.SlaReport ticket='T-VIP' policy='vip' priority=normal metrics=3 escalations=3>"
         assert repr(report.metrics[1]) == "<aftersales.SlaMetric 'next_response' cycle=0 breached>"
         assert repr(report.escalations[2]) == "<aftersales.SlaEscalation 'next_response' cycle=0 100% 'escalate'>"
 
 
 class TestTicketInput:
-    def test_at_must_be_aware(self, sla_policy: aftersales.Policy) -> None:
+    def test_at_must_be_aware(self, sla: aftersales.SlaEngine) -> None:
         with pytest.raises(ValueError, match="naive datetime"):
-            sla_policy.evaluate_sla(VIP_TICKET, dt.datetime(2026, 11, 11, 1, 0))
+            sla.evaluate(VIP_TICKET, dt.datetime(2026, 11, 11, 1, 0))
 
-    def test_bad_instant_names_its_path(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
+    def test_bad_instant_names_its_path(self, sla: aftersales.SlaEngine, vip_ticket: dict[str, Any]) -> None:
         vip_ticket["events"][1]["at"] = "yesterday"
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+            sla.evaluate(vip_ticket, VIP_AT)
         assert caught.value.path == "events[1].at"
         assert [path for path, _ in caught.value.problems] == ["events[1].at"]
         assert str(caught.value).startswith("invalid ticket: 1 problem\n  events[1].at: ")
         assert "yesterday" in str(caught.value)
 
-    def test_every_problem_is_listed(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
+    def test_every_problem_is_listed(self, sla: aftersales.SlaEngine, vip_ticket: dict[str, Any]) -> None:
         vip_ticket["priority"] = "asap"
         vip_ticket["events"][3]["to"] = "resolved"
         vip_ticket["colour"] = "red"
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+            sla.evaluate(vip_ticket, VIP_AT)
         problems = dict(caught.value.problems)
         assert sorted(problems) == ["colour", "events[3].to", "priority"]
         assert "asap" in problems["priority"]
@@ -276,17 +276,17 @@ class TestTicketInput:
         for path, message in caught.value.problems:
             assert f"\n  {path}: {message}" in str(caught.value)
 
-    def test_event_before_creation(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
+    def test_event_before_creation(self, sla: aftersales.SlaEngine, vip_ticket: dict[str, Any]) -> None:
         vip_ticket["events"][0]["at"] = "2026-11-10T23:59:59Z"
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+            sla.evaluate(vip_ticket, VIP_AT)
         assert caught.value.path == "events[0].at"
 
-    def test_at_before_creation(self, sla_policy: aftersales.Policy) -> None:
+    def test_at_before_creation(self, sla: aftersales.SlaEngine) -> None:
         with pytest.raises(aftersales.InputError, match="T-VIP.*before it was created"):
-            sla_policy.evaluate_sla(VIP_TICKET, utc(2026, 11, 10))
+            sla.evaluate(VIP_TICKET, utc(2026, 11, 10))
 
-    def test_same_errors_as_json_text(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
+    def test_same_errors_as_json_text(self, sla: aftersales.SlaEngine, vip_ticket: dict[str, Any]) -> None:
         """A dict is validated exactly like the JSON text it stands for."""
         vip_ticket["events"][4]["score"] = 5
         vip_ticket["events"][1]["at"] = 12.5
@@ -296,14 +296,14 @@ class TestTicketInput:
         vip_ticket["tags"] = "double11"
         vip_ticket["fields"] = {"weight": 1.5, "gift": [True], "big": 2**70}
         with pytest.raises(aftersales.InputError) as from_dict:
-            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+            sla.evaluate(vip_ticket, VIP_AT)
         assert len(from_dict.value.problems) == 7
         line = json.dumps(vip_ticket)
-        record = json.loads(sla_policy.evaluate_sla_lines(line, VIP_AT))
+        record = json.loads(sla.evaluate_lines(line, VIP_AT))
         assert record == {"line": 1, "error": str(from_dict.value)}
 
-    def test_instants_as_aware_datetimes(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
-        as_text = sla_policy.evaluate_sla(vip_ticket, VIP_AT).to_dict()
+    def test_instants_as_aware_datetimes(self, sla: aftersales.SlaEngine, vip_ticket: dict[str, Any]) -> None:
+        as_text = sla.evaluate(vip_ticket, VIP_AT).to_dict()
         def aware(instant: str | int) -> dt.datetime:
             if isinstance(instant, int):
                 return dt.datetime.fromtimestamp(instant / 1000, UTC)
@@ -312,14 +312,14 @@ class TestTicketInput:
         vip_ticket["created_at"] = aware(vip_ticket["created_at"])
         for event in vip_ticket["events"]:
             event["at"] = aware(event["at"])
-        assert sla_policy.evaluate_sla(vip_ticket, VIP_AT).to_dict() == as_text
+        assert sla.evaluate(vip_ticket, VIP_AT).to_dict() == as_text
         vip_ticket["events"][2]["at"] = dt.datetime(2026, 11, 11, 0, 8)
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+            sla.evaluate(vip_ticket, VIP_AT)
         assert caught.value.path == "events[2].at"
         assert "naive" in str(caught.value)
 
-    def test_a_tzinfo_that_empties_the_ticket_while_it_is_read(self, sla_policy: aftersales.Policy) -> None:
+    def test_a_tzinfo_that_empties_the_ticket_while_it_is_read(self, sla: aftersales.SlaEngine) -> None:
         ticket: dict[str, Any] = copy.deepcopy(VIP_TICKET)
 
         class Vandal(dt.tzinfo):
@@ -331,9 +331,9 @@ class TestTicketInput:
 
         ticket["events"][0]["at"] = dt.datetime(2026, 11, 11, 0, 5, tzinfo=Vandal())
         with pytest.raises(ValueError, match="changed while it was read"):
-            sla_policy.evaluate_sla(ticket, VIP_AT)
+            sla.evaluate(ticket, VIP_AT)
 
-    def test_a_tzinfo_that_adds_a_missing_key_while_it_is_read(self, sla_policy: aftersales.Policy) -> None:
+    def test_a_tzinfo_that_adds_a_missing_key_while_it_is_read(self, sla: aftersales.SlaEngine) -> None:
         # The event is read as it was when its keys were walked: "type" was missing then, and
         # the tzinfo adding it afterwards must not turn the event into one dropped in silence.
         ticket: dict[str, Any] = copy.deepcopy(VIP_TICKET)
@@ -347,39 +347,39 @@ class TestTicketInput:
         del event["type"]
         event["at"] = dt.datetime(2026, 11, 11, 0, 5, tzinfo=Sneak())
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla(ticket, VIP_AT)
+            sla.evaluate(ticket, VIP_AT)
         assert [(path, message) for path, message in caught.value.problems] == [("events[0].type", "missing")]
 
-    def test_python_values_without_a_json_form(self, sla_policy: aftersales.Policy, vip_ticket: dict[str, Any]) -> None:
+    def test_python_values_without_a_json_form(self, sla: aftersales.SlaEngine, vip_ticket: dict[str, Any]) -> None:
         vip_ticket["events"][2]["agent"] = dt.date(2026, 11, 11)
         with pytest.raises(TypeError, match=r"^events\[2\]\.agent: datetime\.date is not a JSON value"):
-            sla_policy.evaluate_sla(vip_ticket, VIP_AT)
+            sla.evaluate(vip_ticket, VIP_AT)
         with pytest.raises(TypeError, match=r"^tags: set is not a JSON value"):
-            sla_policy.evaluate_sla({**VIP_TICKET, "tags": {"a"}}, VIP_AT)
+            sla.evaluate({**VIP_TICKET, "tags": {"a"}}, VIP_AT)
         with pytest.raises(TypeError, match=r"^fields: a key must be a str, not int"):
-            sla_policy.evaluate_sla({**VIP_TICKET, "fields": {1: "x"}}, VIP_AT)
+            sla.evaluate({**VIP_TICKET, "fields": {1: "x"}}, VIP_AT)
         with pytest.raises(TypeError, match=r"^ticket: expected a dict"):
-            sla_policy.evaluate_sla(json.dumps(VIP_TICKET), VIP_AT)  # type: ignore[arg-type]
+            sla.evaluate(json.dumps(VIP_TICKET), VIP_AT)  # type: ignore[arg-type]
 
-    def test_nan_and_lone_surrogates_are_input_errors(self, sla_policy: aftersales.Policy) -> None:
+    def test_nan_and_lone_surrogates_are_input_errors(self, sla: aftersales.SlaEngine) -> None:
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla({**VIP_TICKET, "fields": {"weight": float("nan")}}, VIP_AT)
+            sla.evaluate({**VIP_TICKET, "fields": {"weight": float("nan")}}, VIP_AT)
         assert caught.value.path == "fields.weight"
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla({**VIP_TICKET, "tags": ["ok", "\ud800"]}, VIP_AT)
+            sla.evaluate({**VIP_TICKET, "tags": ["ok", "\ud800"]}, VIP_AT)
         assert caught.value.path == "tags[1]"
         assert "UTF-8" in str(caught.value)
 
-    def test_a_list_that_contains_itself(self, sla_policy: aftersales.Policy) -> None:
+    def test_a_list_that_contains_itself(self, sla: aftersales.SlaEngine) -> None:
         tags: list[Any] = []
         tags.append(tags)
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla({**VIP_TICKET, "tags": tags}, VIP_AT)
+            sla.evaluate({**VIP_TICKET, "tags": tags}, VIP_AT)
         assert caught.value.problems == [("tags[0]", "expected a string, found an array")]
 
-    def test_tuples_unicode_and_escapes(self, sla_policy: aftersales.Policy) -> None:
+    def test_tuples_unicode_and_escapes(self, sla: aftersales.SlaEngine) -> None:
         ticket = {**VIP_TICKET, "id": 'T-"售后"\\\n', "tags": ("双11", "a\tb"), "fields": {"w": 1.0, "n": 2**70}}
-        report = sla_policy.evaluate_sla(ticket, VIP_AT)
+        report = sla.evaluate(ticket, VIP_AT)
         assert report.ticket == 'T-"售后"\\\n'
         assert report.to_dict() == {**VIP_REPORT, "ticket": 'T-"售后"\\\n'}
 
@@ -397,89 +397,89 @@ def numbered_tickets(count: int) -> list[dict[str, Any]]:
 
 class TestBatch:
     @pytest.mark.parametrize("threads", [0, 1, 3])
-    def test_many_equals_one_by_one(self, sla_policy: aftersales.Policy, threads: int) -> None:
+    def test_many_equals_one_by_one(self, sla: aftersales.SlaEngine, threads: int) -> None:
         tickets = [*numbered_tickets(150), STANDARD_TICKET]
         at = utc(2026, 11, 16, 2, 0)
-        reports = sla_policy.evaluate_sla_many(tickets, at, threads=threads)
-        assert [r.to_dict() for r in reports] == [sla_policy.evaluate_sla(t, at).to_dict() for t in tickets]
+        reports = sla.evaluate_many(tickets, at, threads=threads)
+        assert [r.to_dict() for r in reports] == [sla.evaluate(t, at).to_dict() for t in tickets]
         assert all(isinstance(r, aftersales.SlaReport) for r in reports)
 
-    def test_many_accepts_any_sequence(self, sla_policy: aftersales.Policy) -> None:
-        assert sla_policy.evaluate_sla_many((), VIP_AT) == []
-        reports = sla_policy.evaluate_sla_many((VIP_TICKET, STANDARD_TICKET), STANDARD_AT)
+    def test_many_accepts_any_sequence(self, sla: aftersales.SlaEngine) -> None:
+        assert sla.evaluate_many((), VIP_AT) == []
+        reports = sla.evaluate_many((VIP_TICKET, STANDARD_TICKET), STANDARD_AT)
         assert [r.ticket for r in reports] == ["T-VIP", "T-STD"]
 
-    def test_many_reports_the_first_bad_ticket_in_input_order(self, sla_policy: aftersales.Policy) -> None:
+    def test_many_reports_the_first_bad_ticket_in_input_order(self, sla: aftersales.SlaEngine) -> None:
         tickets = numbered_tickets(300)
         tickets[290]["events"][0]["type"] = ""
         tickets[170]["events"][2]["at"] = "soon"
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla_many(tickets, utc(2026, 11, 12), threads=2)
+            sla.evaluate_many(tickets, utc(2026, 11, 12), threads=2)
         assert caught.value.path == "tickets[170].events[2].at"
         assert str(caught.value).startswith("tickets[170]: invalid ticket: 1 problem\n  tickets[170].events[2].at: ")
         assert [path for path, _ in caught.value.problems] == ["tickets[170].events[2].at"]
         assert "soon" in caught.value.problems[0][1]
 
-    def test_many_names_the_ticket_evaluated_too_early(self, sla_policy: aftersales.Policy) -> None:
+    def test_many_names_the_ticket_evaluated_too_early(self, sla: aftersales.SlaEngine) -> None:
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla_many([STANDARD_TICKET, VIP_TICKET], utc(2026, 11, 12))
+            sla.evaluate_many([STANDARD_TICKET, VIP_TICKET], utc(2026, 11, 12))
         assert caught.value.path == "tickets[0]"
         assert str(caught.value).startswith('tickets[0]: cannot evaluate ticket "T-STD" at 2026-11-12T00:00:00Z')
         assert caught.value.problems == []
 
-    def test_many_beyond_one_chunk(self, sla_policy: aftersales.Policy) -> None:
+    def test_many_beyond_one_chunk(self, sla: aftersales.SlaEngine) -> None:
         # The dicts are read 8192 at a time.
         tickets = numbered_tickets(8200)
-        reports = sla_policy.evaluate_sla_many(tickets, VIP_AT)
+        reports = sla.evaluate_many(tickets, VIP_AT)
         assert [r.ticket for r in reports] == [f"T-{i}" for i in range(8200)]
         for i in (0, 8191, 8192, 8199):
-            assert reports[i].to_json() == sla_policy.evaluate_sla(tickets[i], VIP_AT).to_json()
+            assert reports[i].to_json() == sla.evaluate(tickets[i], VIP_AT).to_json()
         tickets[8195]["events"] = {}
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla_many(tickets, VIP_AT)
+            sla.evaluate_many(tickets, VIP_AT)
         assert caught.value.path == "tickets[8195].events"
         tickets[10]["events"] = None
         with pytest.raises(aftersales.InputError) as caught:
-            sla_policy.evaluate_sla_many(tickets, VIP_AT)
+            sla.evaluate_many(tickets, VIP_AT)
         assert caught.value.path == "tickets[10].events"
 
-    def test_many_type_errors_name_the_ticket(self, sla_policy: aftersales.Policy) -> None:
+    def test_many_type_errors_name_the_ticket(self, sla: aftersales.SlaEngine) -> None:
         with pytest.raises(TypeError, match=r"^tickets\[1\]: expected a dict"):
-            sla_policy.evaluate_sla_many([VIP_TICKET, "T-2"], VIP_AT)  # type: ignore[list-item]
+            sla.evaluate_many([VIP_TICKET, "T-2"], VIP_AT)  # type: ignore[list-item]
         with pytest.raises(TypeError, match=r"^tickets\[0\]\.events\[0\]: object is not a JSON value"):
-            sla_policy.evaluate_sla_many([{**VIP_TICKET, "events": [object()]}], VIP_AT)
+            sla.evaluate_many([{**VIP_TICKET, "events": [object()]}], VIP_AT)
 
-    def test_lines(self, sla_policy: aftersales.Policy) -> None:
+    def test_lines(self, sla: aftersales.SlaEngine) -> None:
         jsonl = "\n".join([json.dumps(VIP_TICKET), "", '{"id": "T-bad"}', json.dumps(STANDARD_TICKET)]) + "\n"
         for given in (jsonl, jsonl.encode()):
-            out = sla_policy.evaluate_sla_lines(given, STANDARD_AT, threads=2)
+            out = sla.evaluate_lines(given, STANDARD_AT, threads=2)
             assert isinstance(out, str)
             lines = out.splitlines()
             assert len(lines) == 3
-            assert lines[0] == sla_policy.evaluate_sla(VIP_TICKET, STANDARD_AT).to_json()
+            assert lines[0] == sla.evaluate(VIP_TICKET, STANDARD_AT).to_json()
             record = json.loads(lines[1])
             assert record["line"] == 3
             assert record["error"].startswith("invalid ticket: 1 problem\n  created_at: ")
             assert json.loads(lines[2]) == STANDARD_REPORT
 
-    def test_lines_numbered_from_first_line(self, sla_policy: aftersales.Policy) -> None:
+    def test_lines_numbered_from_first_line(self, sla: aftersales.SlaEngine) -> None:
         # The text as lines 41 to 44 of a file: the bad ticket, its third line, is line 41 + 2 = 43.
         jsonl = "\n".join([json.dumps(VIP_TICKET), "", '{"id": "T-bad"}', json.dumps(STANDARD_TICKET)]) + "\n"
-        lines = sla_policy.evaluate_sla_lines(jsonl, STANDARD_AT, threads=2, first_line=41).splitlines()
+        lines = sla.evaluate_lines(jsonl, STANDARD_AT, threads=2, first_line=41).splitlines()
         assert json.loads(lines[1])["line"] == 43
         with pytest.raises(TypeError):
-            sla_policy.evaluate_sla_lines(jsonl, STANDARD_AT, 2, 41)  # type: ignore[misc]
+            sla.evaluate_lines(jsonl, STANDARD_AT, 2, 41)  # type: ignore[misc]
 
-    def test_lines_rejects_other_types(self, sla_policy: aftersales.Policy) -> None:
-        with pytest.raises(TypeError, match="evaluate_sla_lines: expected the JSON Lines as str or bytes, got list"):
-            sla_policy.evaluate_sla_lines([json.dumps(VIP_TICKET)], VIP_AT)  # type: ignore[arg-type]
+    def test_lines_rejects_other_types(self, sla: aftersales.SlaEngine) -> None:
+        with pytest.raises(TypeError, match="SlaEngine.evaluate_lines: expected the JSON Lines as str or bytes, got list"):
+            sla.evaluate_lines([json.dumps(VIP_TICKET)], VIP_AT)  # type: ignore[arg-type]
 
 
-def test_batch_releases_the_gil(sla_policy: aftersales.Policy, releases_gil: ReleasesGil) -> None:
+def test_batch_releases_the_gil(sla: aftersales.SlaEngine, releases_gil: ReleasesGil) -> None:
     jsonl = (json.dumps(VIP_TICKET) + "\n") * 20_000
-    assert releases_gil(lambda: sla_policy.evaluate_sla_lines(jsonl, VIP_AT, threads=1))
+    assert releases_gil(lambda: sla.evaluate_lines(jsonl, VIP_AT, threads=1))
     tickets = [VIP_TICKET] * 20_000
-    assert releases_gil(lambda: sla_policy.evaluate_sla_many(tickets, VIP_AT, threads=1))
+    assert releases_gil(lambda: sla.evaluate_many(tickets, VIP_AT, threads=1))
 
 
 def write_jsonl(path: Path, lines: list[str]) -> Path:
@@ -516,7 +516,7 @@ class TestCommandLine:
     def test_error_records_count_lines_across_blocks(
         self, capsys: pytest.CaptureFixture[str], policy_file: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
-        monkeypatch.setattr(cli, "_BLOCK_BYTES", 50)  # a block or two per line
+        monkeypatch.setattr("aftersales.cli.sla._BLOCK_BYTES", 50)  # a block or two per line
         tickets = write_jsonl(tmp_path / "t.jsonl", ["{", json.dumps(VIP_TICKET), "", "[]", json.dumps(VIP_TICKET), "x"])
         status, lines, _ = self.run(capsys, "sla", "--policy", str(policy_file), str(tickets), "--at", "2026-11-11T01:00:00Z")
         assert status == 0

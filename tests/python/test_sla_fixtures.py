@@ -43,21 +43,21 @@ def test_files_line_up() -> None:
 def test_each_ticket_dict_gives_its_expected_report(
     policy: aftersales.Policy, at: dt.datetime, ticket: str, expected: str
 ) -> None:
-    report = policy.evaluate_sla(json.loads(ticket), at)
+    report = aftersales.SlaEngine(policy).evaluate(json.loads(ticket), at)
     assert report.to_dict() == json.loads(expected)
     assert report.to_json() == expected
 
 
 @pytest.mark.parametrize("threads", [0, 1, 3])
 def test_many_equals_expected(policy: aftersales.Policy, at: dt.datetime, threads: int) -> None:
-    reports = policy.evaluate_sla_many([json.loads(t) for t, _ in PAIRS], at, threads)
+    reports = aftersales.SlaEngine(policy).evaluate_many([json.loads(t) for t, _ in PAIRS], at, threads)
     assert [report.to_json() for report in reports] == EXPECTED.splitlines()
 
 
 @pytest.mark.parametrize("threads", [0, 1, 3])
 def test_lines_equal_expected_file(policy: aftersales.Policy, at: dt.datetime, threads: int) -> None:
     for given in (TICKETS, TICKETS.encode()):
-        out = policy.evaluate_sla_lines(given, at, threads)
+        out = aftersales.SlaEngine(policy).evaluate_lines(given, at, threads)
         assert out.splitlines() == EXPECTED.splitlines()
         assert out == EXPECTED
 

@@ -1,6 +1,6 @@
 """aftersales.TicketBatch: tickets read once (from dicts or JSON Lines), evaluated many times.
 
-The reports must be those of the dict path and of evaluate_sla one ticket at a time, on the
+The reports must be those of the dict path and of SlaEngine.evaluate one ticket at a time, on the
 shared SLA fixtures (tests/fixtures/sla, worked by hand in its README.md); errors must name the
 ticket's index (dicts) or line (JSON Lines)."""
 
@@ -62,11 +62,11 @@ class TestSameReports:
     def test_every_way_in_gives_the_expected_reports(
         self, policy: aftersales.Policy, tmp_path: Path, threads: int
     ) -> None:
-        one_by_one = as_dicts([policy.evaluate_sla(ticket, AT) for ticket in TICKETS])
+        one_by_one = as_dicts([aftersales.SlaEngine(policy).evaluate(ticket, AT) for ticket in TICKETS])
         assert one_by_one == [json.loads(line) for line in EXPECTED]
-        assert as_dicts(policy.evaluate_sla_many(TICKETS, AT, threads)) == one_by_one
+        assert as_dicts(aftersales.SlaEngine(policy).evaluate_many(TICKETS, AT, threads)) == one_by_one
         for way, batch in every_way_in(tmp_path, threads).items():
-            reports = policy.evaluate_sla_many(batch, AT, threads)
+            reports = aftersales.SlaEngine(policy).evaluate_many(batch, AT, threads)
             assert as_dicts(reports) == one_by_one, way
             assert [report.to_json() for report in reports] == EXPECTED, way
             assert all(isinstance(report, aftersales.SlaReport) for report in reports)
@@ -76,7 +76,7 @@ class TestSameReports:
         assert len(batch) == 9
         assert batch.ids == IDS
         assert repr(batch) == "<aftersales.TicketBatch tickets=9>"
-        reports = aftersales.Policy.from_json(POLICY_TEXT).evaluate_sla_many(batch, AT)
+        reports = aftersales.SlaEngine(aftersales.Policy.from_json(POLICY_TEXT)).evaluate_many(batch, AT)
         assert [report.ticket for report in reports] == batch.ids
 
     def test_the_dicts_are_not_kept(self, policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
@@ -84,21 +84,21 @@ class TestSameReports:
         for ticket in tickets:
             ticket.clear()
         tickets.clear()
-        assert [report.to_json() for report in policy.evaluate_sla_many(batch, AT)] == EXPECTED
+        assert [report.to_json() for report in aftersales.SlaEngine(policy).evaluate_many(batch, AT)] == EXPECTED
 
     def test_earlier_instants_replay_the_past(self, policy: aftersales.Policy) -> None:
         batch = aftersales.TicketBatch(TICKETS)
         # The last fixture ticket (T-9) was created Wednesday 10:00 Beijing, 2 h before AT: any
         # instant after it evaluates every ticket, later events ignored.
         for at in (AT - dt.timedelta(minutes=90), AT, AT + dt.timedelta(days=3)):
-            assert as_dicts(policy.evaluate_sla_many(batch, at)) == as_dicts(
-                [policy.evaluate_sla(ticket, at) for ticket in TICKETS]
+            assert as_dicts(aftersales.SlaEngine(policy).evaluate_many(batch, at)) == as_dicts(
+                [aftersales.SlaEngine(policy).evaluate(ticket, at) for ticket in TICKETS]
             )
 
     def test_outlives_its_policy_and_serves_two(self, tickets: list[dict[str, Any]]) -> None:
         batch = aftersales.TicketBatch(tickets)
         first = aftersales.Policy.from_json(POLICY_TEXT)
-        assert [report.to_json() for report in first.evaluate_sla_many(batch, AT)] == EXPECTED
+        assert [report.to_json() for report in aftersales.SlaEngine(first).evaluate_many(batch, AT)] == EXPECTED
         del first
         gc.collect()
 
@@ -110,8 +110,8 @@ class TestSameReports:
         document = json.loads(POLICY_TEXT)
         document["sla"]["policies"][1]["targets"]["normal"]["first_response"] = "2h"
         second = aftersales.Policy.from_json(document)
-        reports = second.evaluate_sla_many(batch, AT)
-        assert as_dicts(reports) == as_dicts([second.evaluate_sla(ticket, AT) for ticket in tickets])
+        reports = aftersales.SlaEngine(second).evaluate_many(batch, AT)
+        assert as_dicts(reports) == as_dicts([aftersales.SlaEngine(second).evaluate(ticket, AT) for ticket in tickets])
         t2 = reports[1].to_dict()
         assert t2["metrics"][0] == {
             "metric": "first_response", "cycle": 0,
@@ -127,7 +127,7 @@ class TestSameReports:
         results: list[list[str]] = []
 
         def evaluate() -> None:
-            results.append([report.to_json() for report in policy.evaluate_sla_many(batch, AT, threads=2)])
+            results.append([report.to_json() for report in aftersales.SlaEngine(policy).evaluate_many(batch, AT, threads=2)])
 
         workers = [threading.Thread(target=evaluate) for _ in range(4)]
         for worker in workers:
@@ -142,7 +142,7 @@ def test_a_ticket_evaluated_too_early_is_named_by_its_index(policy: aftersales.P
     # the rest earlier. At 09:30 only T-9 is not created yet.
     batch = aftersales.TicketBatch.from_lines(TICKETS_TEXT)
     with pytest.raises(aftersales.InputError) as caught:
-        policy.evaluate_sla_many(batch, aftersales.parse_instant("2026-11-18T09:30:00+08:00"), threads=2)
+        aftersales.SlaEngine(policy).evaluate_many(batch, aftersales.parse_instant("2026-11-18T09:30:00+08:00"), threads=2)
     assert caught.value.path == "tickets[8]"
     assert str(caught.value).startswith('tickets[8]: cannot evaluate ticket "T-9" at 2026-11-18T01:30:00Z')
 
@@ -151,9 +151,9 @@ class TestKpi:
     def test_kpi_on_the_batch_equals_kpi_on_the_dicts(self, policy: aftersales.Policy) -> None:
         batch = aftersales.TicketBatch.from_lines(TICKETS_TEXT)
         for group_by in ([], ["agent"], ["channel", "priority"]):
-            expected = policy.kpi(TICKETS, AT, group_by=group_by).to_dict()
-            assert policy.kpi(batch, AT, group_by=group_by).to_dict() == expected
-            assert policy.kpi(batch, AT, group_by=group_by, threads=1).to_dict() == expected
+            expected = aftersales.KpiEngine(policy).compute(TICKETS, AT, group_by=group_by).to_dict()
+            assert aftersales.KpiEngine(policy).compute(batch, AT, group_by=group_by).to_dict() == expected
+            assert aftersales.KpiEngine(policy).compute(batch, AT, group_by=group_by, threads=1).to_dict() == expected
 
     def test_accumulator_add_many(self, policy: aftersales.Policy) -> None:
         from_dicts = aftersales.KpiAccumulator(policy, ["agent"])
@@ -169,7 +169,7 @@ class TestKpi:
     def test_kpi_names_the_ticket_evaluated_too_early(self, policy: aftersales.Policy) -> None:
         batch = aftersales.TicketBatch(TICKETS)
         with pytest.raises(aftersales.InputError) as caught:
-            policy.kpi(batch, aftersales.parse_instant("2026-11-16T09:00:00+08:00"))
+            aftersales.KpiEngine(policy).compute(batch, aftersales.parse_instant("2026-11-16T09:00:00+08:00"))
         assert caught.value.path == "tickets[0]"
 
 
@@ -183,8 +183,8 @@ class TestEmpty:
         ):
             assert len(batch) == 0
             assert batch.ids == []
-            assert policy.evaluate_sla_many(batch, AT) == []
-            assert policy.kpi(batch, AT).to_dict() == policy.kpi([], AT).to_dict()
+            assert aftersales.SlaEngine(policy).evaluate_many(batch, AT) == []
+            assert aftersales.KpiEngine(policy).compute(batch, AT).to_dict() == aftersales.KpiEngine(policy).compute([], AT).to_dict()
 
     def test_empty_file(self, tmp_path: Path) -> None:
         (tmp_path / "empty.jsonl").write_bytes(b"")
@@ -197,12 +197,12 @@ class TestDictErrors:
         tickets[4]["events"][1]["type"] = 7
         with pytest.raises(aftersales.InputError) as caught:
             aftersales.TicketBatch(tickets)
-        # The first bad ticket in input order, as evaluate_sla_many reports it.
+        # The first bad ticket in input order, as SlaEngine.evaluate_many reports it.
         assert caught.value.path == "tickets[4].events[1].type"
         assert str(caught.value).startswith("tickets[4]: invalid ticket: 1 problem\n  tickets[4].events[1].type: ")
         assert [path for path, _ in caught.value.problems] == ["tickets[4].events[1].type"]
         with pytest.raises(aftersales.InputError) as many:
-            aftersales.Policy.from_json(POLICY_TEXT).evaluate_sla_many(tickets, AT)
+            aftersales.SlaEngine(aftersales.Policy.from_json(POLICY_TEXT)).evaluate_many(tickets, AT)
         assert str(many.value) == str(caught.value)
         assert many.value.problems == caught.value.problems
 
@@ -294,8 +294,8 @@ def test_evaluation_and_parsing_release_the_gil(policy: aftersales.Policy, relea
     lines = (TICKETS_TEXT * 2_000).encode()
     assert releases_gil(lambda: aftersales.TicketBatch.from_lines(lines, threads=1))
     batch = aftersales.TicketBatch.from_lines(lines)
-    assert releases_gil(lambda: policy.evaluate_sla_many(batch, AT, threads=1))
-    assert releases_gil(lambda: policy.kpi(batch, AT, threads=1))
+    assert releases_gil(lambda: aftersales.SlaEngine(policy).evaluate_many(batch, AT, threads=1))
+    assert releases_gil(lambda: aftersales.KpiEngine(policy).compute(batch, AT, threads=1))
 
 
 def test_the_example_in_the_docs_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:

@@ -43,7 +43,7 @@ def test_the_limit_is_exported() -> None:
 
 
 def test_a_dict_at_the_limit_is_evaluated(policy: aftersales.Policy) -> None:
-    report = policy.evaluate_sla(ticket(100_000), AT)
+    report = aftersales.SlaEngine(policy).evaluate(ticket(100_000), AT)
     # No reply in the day since creation: the 5m first response breached at 00:05.
     assert [(m.metric, m.state) for m in report.metrics] == [("first_response", "breached")]
 
@@ -51,9 +51,9 @@ def test_a_dict_at_the_limit_is_evaluated(policy: aftersales.Policy) -> None:
 def test_a_dict_over_the_limit_is_refused_by_every_call(policy: aftersales.Policy) -> None:
     big = ticket(100_001)
     for call in (
-        lambda: policy.evaluate_sla(big, AT),
+        lambda: aftersales.SlaEngine(policy).evaluate(big, AT),
         lambda: aftersales.KpiAccumulator(policy).add(big, AT),
-        lambda: policy.router().route(big, AT),
+        lambda: aftersales.Router(policy).route(big, AT),
     ):
         with pytest.raises(aftersales.InputError) as caught:
             call()
@@ -64,15 +64,15 @@ def test_a_dict_over_the_limit_is_refused_by_every_call(policy: aftersales.Polic
 def test_a_million_events_are_refused_unread(policy: aftersales.Policy) -> None:
     # A dict has no document size limit: this one ran past 2 minutes before the limit.
     with pytest.raises(aftersales.InputError, match="at most 100000 events, and this one has 1000000$"):
-        policy.evaluate_sla(ticket(1_000_000), AT)
+        aftersales.SlaEngine(policy).evaluate(ticket(1_000_000), AT)
 
 
 def test_in_a_list_or_batch_the_index_is_named(policy: aftersales.Policy) -> None:
     tickets = [ticket(1), ticket(100_001, "T-2")]
     indexed = "tickets[1]: " + REFUSED.replace("  events:", "  tickets[1].events:")
     for call in (
-        lambda: policy.evaluate_sla_many(tickets, AT),
-        lambda: policy.kpi(tickets, AT),
+        lambda: aftersales.SlaEngine(policy).evaluate_many(tickets, AT),
+        lambda: aftersales.KpiEngine(policy).compute(tickets, AT),
         lambda: aftersales.TicketBatch(tickets),
     ):
         with pytest.raises(aftersales.InputError) as caught:
@@ -86,7 +86,7 @@ def test_in_json_lines_the_line_is_named(policy: aftersales.Policy) -> None:
     with pytest.raises(aftersales.InputError) as caught:
         aftersales.TicketBatch.from_lines(jsonl)
     assert str(caught.value) == "line 2: " + REFUSED
-    records = policy.evaluate_sla_lines(jsonl, AT).splitlines()
+    records = aftersales.SlaEngine(policy).evaluate_lines(jsonl, AT).splitlines()
     assert json.loads(records[1]) == {"line": 2, "error": REFUSED}
 
 

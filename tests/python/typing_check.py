@@ -50,7 +50,8 @@ def check() -> None:
     print(level)
 
     ticket: dict[str, Any] = {"id": "T-1", "created_at": "2026-11-11T00:05:00+08:00", "events": []}
-    report: aftersales.SlaReport = policy.evaluate_sla(ticket, t)
+    sla: aftersales.SlaEngine = aftersales.SlaEngine(policy)
+    report: aftersales.SlaReport = sla.evaluate(ticket, t)
     policy_id: str | None = report.policy
     priority: str = report.priority
     check_at: dt.datetime | None = report.next_check_at
@@ -66,11 +67,11 @@ def check() -> None:
         whom: str | None = escalation.to
         percent: int = escalation.percent
         print(escalation.metric, escalation.cycle, escalation.action, escalation.reached_at, whom, percent)
-    reports: list[aftersales.SlaReport] = policy.evaluate_sla_many([ticket, ticket], t, threads=2)
-    reports = policy.evaluate_sla_many((ticket,), at=t)
-    lines: str = policy.evaluate_sla_lines(b'{"id": "T-1", "created_at": 0}\n', t)
-    lines = policy.evaluate_sla_lines("", t, threads=0)
-    lines = policy.evaluate_sla_lines("", t, first_line=41)
+    reports: list[aftersales.SlaReport] = sla.evaluate_many([ticket, ticket], t, threads=2)
+    reports = sla.evaluate_many((ticket,), at=t)
+    lines: str = sla.evaluate_lines(b'{"id": "T-1", "created_at": 0}\n', t)
+    lines = sla.evaluate_lines("", t, threads=0)
+    lines = sla.evaluate_lines("", t, first_line=41)
     print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
 
     batch: aftersales.TicketBatch = aftersales.TicketBatch([ticket, ticket])
@@ -81,10 +82,11 @@ def check() -> None:
     batch = aftersales.TicketBatch.from_file("tickets.jsonl", threads=0)
     ids: list[str] = batch.ids
     count: int = len(batch)
-    reports = policy.evaluate_sla_many(batch, t, threads=1)
+    reports = sla.evaluate_many(batch, t, threads=1)
     print(ids, count, reports)
 
-    decision: aftersales.RefundDecision = policy.check_refund({"order": {}, "reason": "no_reason"})
+    refunds: aftersales.RefundEngine = aftersales.RefundEngine(policy)
+    decision: aftersales.RefundDecision = refunds.check({"order": {}, "reason": "no_reason"})
     eligible: bool = decision.eligible
     resolution: str | None = decision.resolution
     options: list[str] = [str(option) for option in decision.options]
@@ -98,8 +100,10 @@ def check() -> None:
         concerned: str | None = reason.line
         print(reason.code, reason.message, concerned)
     due_by: dt.datetime | None = decision.refund_due_by
-    decisions: str = policy.check_refund_lines("", threads=1)
-    decisions = policy.check_refund_lines("", first_line=41)
+    decisions: str = refunds.check_lines("", threads=1)
+    many: list[aftersales.RefundDecision] = refunds.check_many([{"order": {}}], threads=2)
+    print(many)
+    decisions = refunds.check_lines("", first_line=41)
     print(eligible, resolution, options, total, decision.refund.currency, decision.refund.shipping,
           decision.method, decision.return_shipping, decision.fast_refund, decision.ship_back_by, due_by,
           decision.policy, decision.to_dict(), decision.to_json(), decisions)
@@ -118,7 +122,7 @@ def check() -> None:
 
 
 def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
-    router: aftersales.Router = policy.router()
+    router: aftersales.Router = aftersales.Router(policy)
     router.upsert_agent({"id": "A-1", "queues": ["general"], "capacity": {"*": 2}})
     router.set_status("A-1", "away")
     decision: aftersales.RoutingDecision = router.route({"id": "T-1", "created_at": 0}, t)
@@ -136,16 +140,18 @@ def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
 
 def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
     at = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
-    result: aftersales.KpiResult = policy.kpi(tickets, at, group_by=["agent", "day"], day_calendar="cn-service")
+    kpi: aftersales.KpiEngine = aftersales.KpiEngine(policy)
+    result: aftersales.KpiResult = kpi.compute(tickets, at, group_by=["agent", "day"], day_calendar="cn-service")
     groups: list[dict[str, Any]] = result.groups
     csat: float | None = result.metric({"agent": "A-1", "day": "2026-11-11"}, "csat")
-    card: aftersales.ScorecardResult = policy.scorecard("agent-monthly", result, rank_within=["day"])
+    card: aftersales.ScorecardResult = kpi.score("agent-monthly", result, rank_within=["day"])
     rows: list[dict[str, Any]] = card.rows
     acc = aftersales.KpiAccumulator(policy, ["queue"])
     acc.add(tickets[0], at)
     acc.add_many(tickets, at)
     acc.add_many(aftersales.TicketBatch(tickets), at, threads=2)
-    result = policy.kpi(aftersales.TicketBatch(tickets), at)
+    result = kpi.compute(aftersales.TicketBatch(tickets), at)
+    result = kpi.compute_lines(b"", at, orders={"2026-11-11": 10}, threads=1)
     acc.merge(aftersales.KpiAccumulator.from_json(policy, acc.to_json()))
     total: aftersales.KpiResult = acc.result(orders=1000)
     need: aftersales.staffing.StaffingResult = aftersales.staffing.erlang_c(100, 1800, 180)

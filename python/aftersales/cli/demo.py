@@ -1,0 +1,286 @@
+"""`aftersales demo`: the example policy's calendars, SLA clocks, router, refunds, KPIs and a
+Double 11 staffing plan at work."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from aftersales import (
+    Calendar,
+    KpiEngine,
+    Policy,
+    RefundEngine,
+    Router,
+    SlaEngine,
+    SlaMetric,
+    __version__,
+    format_duration,
+    format_instant,
+    staffing,
+)
+from aftersales.cli._common import Options, UsageError, aligned, load
+from aftersales.cli.kpi import kpi_table, scorecard_table
+from aftersales.cli.route import staff
+from aftersales.cli.staffing import DOUBLE11_PROFILE, plan_table
+
+DEFAULT_POLICY = Path("examples", "policies", "cn-marketplace.json")
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
+    demo = commands.add_parser("demo", help="show the example policy's calendars at work")
+    demo.add_argument(
+        "--policy", type=Path, help=f"policy document (default: ./{DEFAULT_POLICY.as_posix()})"
+    )
+    demo.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    path: Path | None = args.policy
+    if path is None:
+        if not DEFAULT_POLICY.is_file():
+            raise UsageError(
+                f"no --policy given and ./{DEFAULT_POLICY.as_posix()} does not exist; "
+                "run from the aftersales source tree or pass --policy PATH"
+            )
+        path = DEFAULT_POLICY
+    policy = load(path)
+    print(f"aftersales {__version__}: a Double 11 under {path.as_posix()}")
+    print(f"calendars: {', '.join(policy.calendar_names)}")
+    _demo_cn_service(policy.calendar("cn-service"))
+    _demo_eu_service(policy.calendar("eu-service"))
+    # The example tickets and agents sit beside the example policy: examples/{policies,tickets,agents}/.
+    examples = path.parent.parent
+    tickets = examples / "tickets" / "double11.jsonl"
+    _demo_sla(policy, tickets)
+    _demo_routing(policy, tickets, examples / "agents" / "cn-agents.json")
+    _demo_refunds(policy)
+    _demo_kpi(policy, tickets)
+
+
+def _demo_cn_service(calendar: Calendar) -> None:
+    zone = ZoneInfo(calendar.time_zone)
+    _heading(calendar)
+
+    double11 = dt.datetime(2026, 11, 11, 3, 0, tzinfo=zone)
+    _say(f"Open at {_local(double11)} (Double 11)?", _open_answer(calendar, double11, zone))
+    normal = dt.datetime(2026, 11, 20, 3, 0, tzinfo=zone)
+    _say(f"Open at {_local(normal)}?", _open_answer(calendar, normal, zone))
+
+    sla = dt.timedelta(hours=2)
+    started = dt.datetime(2026, 11, 17, 23, 30, tzinfo=zone)
+    _say(
+        f"A {format_duration(sla)} reply SLA started at {_local(started)} is due",
+        _instant(calendar.add(started, sla), zone),
+    )
+
+    before = dt.datetime(2026, 9, 30, 18, 0, tzinfo=zone)
+    after = dt.datetime(2026, 10, 9, 12, 0, tzinfo=zone)
+    _say(
+        f"Business time from {_local(before)} to {_local(after)}, across National Day",
+        _business_of_elapsed(calendar, before, after),
+    )
+
+
+def _demo_eu_service(calendar: Calendar) -> None:
+    zone = ZoneInfo(calendar.time_zone)
+    _heading(calendar)
+    print("  (clocks go back one hour on Sunday 25 October 2026)")
+
+    friday = dt.datetime(2026, 10, 23, 12, 0, tzinfo=zone)
+    monday = dt.datetime(2026, 10, 26, 12, 0, tzinfo=zone)
+    _say(
+        f"Business time from {_local(friday)} to {_local(monday)}",
+        _business_of_elapsed(calendar, friday, monday),
+    )
+    sla = dt.timedelta(hours=16)
+    started = dt.datetime(2026, 10, 23, 15, 0, tzinfo=zone)
+    _say(
+        f"A {format_duration(sla)} resolution SLA started at {_local(started)} is due",
+        _instant(calendar.add(started, sla), zone),
+    )
+
+
+def _demo_sla(policy: Policy, tickets_path: Path) -> None:
+    engine = SlaEngine(policy)
+    zone = ZoneInfo("Asia/Shanghai")
+    at = dt.datetime(2026, 11, 13, 10, 0, tzinfo=zone)
+    print(f"\nSLA clocks at {_local(at)}, the morning after Double 11 (times in {zone.key})")
+    if not tickets_path.is_file():
+        print(f"  (no example tickets at {tickets_path.as_posix()})")
+        return
+    shown = ("T-1102", "T-1103", "T-1105", "T-1106", "T-1108", "T-1110")
+    lines = tickets_path.read_text(encoding="utf-8").splitlines()
+    tickets = [ticket for ticket in map(json.loads, filter(str.strip, lines)) if ticket["id"] in shown]
+    rows = [("ticket", "policy", "metric", "state", "elapsed / target", "due")]
+    look_again = []
+    for ticket in tickets:
+        report = engine.evaluate(ticket, at)
+        first = (report.ticket, report.policy or "(none)")
+        for metric in report.metrics:
+            progress = f"{_clock(metric.elapsed)} / {_clock(metric.target)}"
+            rows.append((*first, _metric_name(metric), metric.state, progress, _due(metric, zone)))
+            first = ("", "")
+        if report.next_check_at is not None:
+            look_again.append(f"{report.ticket} at {_short(report.next_check_at, zone)}")
+    print("\n".join(aligned(rows, "  ")))
+    print(f"  Evaluate again (next_check_at): {', '.join(look_again)}")
+
+
+def _demo_routing(policy: Policy, tickets_path: Path, agents_path: Path) -> None:
+    zone = ZoneInfo("Asia/Shanghai")
+    at = dt.datetime(2026, 11, 13, 10, 0, tzinfo=zone)
+    print(f"\nRouting: the Double 11 tickets arrive at once at {_local(at)}")
+    if not tickets_path.is_file() or not agents_path.is_file():
+        print(f"  (no example tickets or agents beside {tickets_path.parent.parent.as_posix()})")
+        return
+    router = Router(policy)
+    staff(router, agents_path)
+    lines = tickets_path.read_text(encoding="utf-8").splitlines()
+    rows = [("ticket", "category", "queue", "agent", "why")]
+    for ticket in map(json.loads, filter(str.strip, lines)):
+        decision = router.route(ticket, at)
+        who = "bot" if decision.bot else decision.agent or "waits"
+        rows.append((decision.ticket, str(ticket["category"]), decision.queue, who, decision.reasons[-1]))
+    print("\n".join(aligned(rows, "  ")))
+    later = at + dt.timedelta(minutes=6)
+    moved = router.dispatch(later)
+    print(f"  Dispatch at {_short(later, zone)}: " + (
+        ", ".join(f"{d.ticket} -> {d.agent} ({d.reasons[1]})" for d in moved) or "nothing to move"
+    ))
+
+
+def _metric_name(metric: SlaMetric) -> str:
+    return f"{metric.metric} #{metric.cycle}" if metric.cycle else metric.metric
+
+
+def _due(metric: SlaMetric, zone: ZoneInfo) -> str:
+    if metric.breached_at is not None:
+        return f"missed {_short(metric.breached_at, zone)}"
+    return _short(metric.due_at, zone) if metric.due_at is not None else "-"
+
+
+def _short(t: dt.datetime, zone: ZoneInfo) -> str:
+    local = t.astimezone(zone)
+    return local.strftime("%a %d %b %H:%M:%S" if local.second else "%a %d %b %H:%M")
+
+
+def _clock(d: dt.timedelta) -> str:
+    # Hours are not folded into days: a day of business time is not 24 hours long.
+    seconds = int(d.total_seconds())
+    hours, minutes, seconds = seconds // 3600, seconds // 60 % 60, seconds % 60
+    parts = [(hours, "h"), (minutes, "m"), (seconds, "s")]
+    return "".join(f"{n}{unit}" for n, unit in parts if n) or "0s"
+
+
+def _heading(calendar: Calendar) -> None:
+    print(f"\n{calendar.name} (hours in {calendar.time_zone})")
+
+
+def _say(question: str, answer: str) -> None:
+    print(f"  {question}{'' if question.endswith('?') else ':'} {answer}")
+
+
+def _open_answer(calendar: Calendar, t: dt.datetime, zone: ZoneInfo) -> str:
+    if calendar.is_open(t):
+        return "yes"
+    return f"no, it opens {_instant(calendar.next_open(t), zone)}"
+
+
+def _local(t: dt.datetime) -> str:
+    return t.strftime("%a %d %b %Y %H:%M %Z")
+
+
+def _instant(t: dt.datetime, zone: ZoneInfo) -> str:
+    return f"{_local(t.astimezone(zone))} ({format_instant(t)})"
+
+
+def _business_of_elapsed(calendar: Calendar, start: dt.datetime, end: dt.datetime) -> str:
+    # Subtracting datetimes that share a tzinfo ignores a DST change between them; in UTC it
+    # is the real elapsed time.
+    elapsed = end.astimezone(dt.timezone.utc) - start.astimezone(dt.timezone.utc)
+    return f"{_hours(calendar.between(start, end))} of {_hours(elapsed)} elapsed"
+
+
+def _hours(d: dt.timedelta) -> str:
+    minutes = int(d.total_seconds()) // 60
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if minutes else f"{hours}h"
+
+
+# A Double 11 order: a coat, three pairs of socks and a face mask the customer confirmed at
+# purchase could not be returned once unsealed; a 50.00 coupon; delivery free from 99.00.
+_DEMO_ORDER: dict[str, object] = {
+    "id": "O-1111",
+    "currency": "CNY",
+    "placed_at": "2026-11-11T00:10:00+08:00",
+    "shipped_at": "2026-11-11T10:00:00+08:00",
+    "delivered_at": "2026-11-13T15:00:00+08:00",
+    "shipping_fee": "10.00",
+    "free_shipping_threshold": "99.00",
+    "lines": [
+        {"id": "coat", "category": "apparel", "unit_price": "399.00", "quantity": 1},
+        {"id": "socks", "category": "apparel", "unit_price": "19.90", "quantity": 3},
+        {"id": "mask", "category": "hygiene_unsealed", "unit_price": "59.00", "quantity": 1,
+         "no_return_confirmed": True},
+    ],
+    "discounts": [{"id": "D11-coupon", "amount": "50.00"}],
+}
+
+
+def _demo_refunds(policy: Policy) -> None:
+    engine = RefundEngine(policy)
+    zone = ZoneInfo("Asia/Shanghai")
+    print("\nRefunds of a Double 11 order: coat 399.00, 3 x socks 19.90, mask 59.00, coupon -50.00, free delivery")
+    asks = [
+        ("one pair of socks, 11-25 (inside the Double 11 extension)", "socks", 1, "2026-11-25T20:00:00+08:00", "no_reason"),
+        ("the mask, 11-14", "mask", 1, "2026-11-14T09:00:00+08:00", "no_reason"),
+        ("the coat, 12-01", "coat", 1, "2026-12-01T09:00:00+08:00", "no_reason"),
+        ("the coat as faulty, 11-15", "coat", 1, "2026-11-15T09:00:00+08:00", "quality"),
+    ]
+    for label, line, quantity, at, reason in asks:
+        decision = engine.check(
+            {
+                "order": _DEMO_ORDER,
+                "items": [{"line": line, "quantity": quantity, "condition": "intact"}],
+                "reason": reason,
+                "requested_at": at,
+                "customer": {"credit_score": 700, "refunds_90d": 0},
+            }
+        )
+        if decision.eligible:
+            due = decision.refund_due_by
+            answer = (
+                f"{decision.resolution}, {decision.refund.total} {decision.refund.currency}"
+                f" ({decision.return_shipping} ships back"
+                + (", paid before the return arrives" if decision.fast_refund else "")
+                + (f", due {_short(due, zone)}" if due is not None else "")
+                + ")"
+            )
+        else:
+            answer = "refused: " + "; ".join(f"{r.code} {r.message}" for r in decision.reasons)
+        _say(f"{reason} return of {label}", answer)
+
+
+def _demo_kpi(policy: Policy, tickets_path: Path) -> None:
+    """The demo's KPI, scorecard and Double 11 staffing sections."""
+    at = dt.datetime(2026, 11, 20, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    print(f"\nKPIs of the example tickets by agent at {at:%Y-%m-%d %H:%M} (Asia/Shanghai)")
+    if tickets_path.is_file():
+        engine = KpiEngine(policy)
+        result = engine.compute_lines(tickets_path.read_bytes(), at, group_by=["agent"], day_calendar="cn-service")
+        print(kpi_table(result.to_dict()))
+        print("\nScorecard agent-monthly (stars at 60/70/80/90 points; CSAT is critical)")
+        print(scorecard_table(engine.score("agent-monthly", result).to_dict()))
+    print("\nDouble 11 staffing plan: 3,000,000 orders x 2% contacts, AHT 4m, 80% answered in 20s,")
+    print("shrinkage 30%; customers wait 90s on average before hanging up (Erlang A)")
+    rows = staffing.plan(3_000_000, 0.02, DOUBLE11_PROFILE, interval=3600, aht=240, answer_time=20,
+                         service_level=0.8, shrinkage=0.3, patience=90)
+    print(plan_table(rows[:3] + rows[9:12] + rows[20:]))
+    peak = max(rows, key=lambda r: r.staffing.scheduled)
+    erlang_c = staffing.erlang_c(peak.contacts, 3600, 240, answer_time=20, service_level=0.8, shrinkage=0.3)
+    print(f"  Peak: {peak.staffing.scheduled} agents scheduled at {int(peak.start.total_seconds() // 3600):02d}:00 "
+          f"(Erlang C, which ignores hang-ups, would ask for {erlang_c.scheduled})")

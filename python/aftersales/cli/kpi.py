@@ -1,0 +1,78 @@
+"""`aftersales kpi`: the KPIs of tickets (JSON Lines) per group, or a scorecard, as a table."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from aftersales import KpiEngine
+from aftersales.cli._common import Options, instant_of, load, order_count, percent, read_bytes, table
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
+    kpi = commands.add_parser(
+        "kpi",
+        parents=[options.policy, options.tickets, options.at, options.threads],
+        help="KPIs of tickets (JSON Lines), as a table",
+        description="Counts, response and resolution times, SLA, FCR, CSAT, NPS and the other "
+        "KPIs of docs/kpi.md per group; with --scorecard, the policy's scorecard instead.",
+    )
+    kpi.add_argument("--by", default="", metavar="DIMS", help="comma-separated: agent,queue,channel,category,priority,day")
+    kpi.add_argument("--day-calendar", metavar="NAME", help="calendar whose time zone days are counted in (default UTC)")
+    kpi.add_argument("--orders", type=order_count, metavar="N", help="orders in the period, for complaint_rate")
+    kpi.add_argument("--scorecard", metavar="ID", help="print this scorecard of the policy instead")
+    kpi.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
+    kpi.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    engine = KpiEngine(load(Path(args.policy)))
+    at = instant_of(args)
+    by = [d for d in args.by.split(",") if d]
+    result = engine.compute_lines(read_bytes(args.tickets, "tickets"), at, group_by=by,
+                                  day_calendar=args.day_calendar, orders=args.orders, threads=args.threads)
+    if args.scorecard:
+        card = engine.score(args.scorecard, result)
+        print(card.to_json() if args.json else scorecard_table(card.to_dict()))
+    else:
+        print(result.to_json() if args.json else kpi_table(result.to_dict()))
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "-"
+    minutes, seconds = divmod(round(value), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours}h{minutes:02d}m" if hours else f"{minutes}m{seconds:02d}s"
+
+
+def _key_cells(key: dict[str, str | None]) -> tuple[str, ...]:
+    return tuple("(none)" if v is None else v for v in key.values())
+
+
+def kpi_table(result: dict[str, Any]) -> str:
+    head = tuple(result["group_by"]) or ("all",)
+    rows: list[tuple[str, ...]] = [head + ("tickets", "resolved", "backlog", "1st reply p50", "resolve p50",
+                                           "SLA met", "FCR", "CSAT", "NPS", "reopen", "bot")]
+    for g in result["groups"]:
+        met = sum(s["achieved"] for s in g["sla"].values())
+        total = met + sum(s["breached"] for s in g["sla"].values())
+        nps = "-" if g["nps"] is None else f"{g['nps']:+.0f}"
+        rows.append((_key_cells(g["key"]) or ("all",)) + (
+            str(g["tickets"]), str(g["resolved"]), str(g["backlog"]),
+            _seconds(g["first_response_s"]["p50"]), _seconds(g["resolution_s"]["p50"]),
+            percent(met / total if total else None), percent(g["fcr_rate"]), percent(g["csat"]), nps,
+            percent(g["reopen_rate"]), percent(g["bot_resolution_rate"])))
+    return table(rows)
+
+
+def scorecard_table(result: dict[str, Any]) -> str:
+    head = tuple(result["group_by"]) or ("all",)
+    rows: list[tuple[str, ...]] = [head + ("rank", "score", "stars")]
+    ordered = sorted(result["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    for r in ordered:
+        score = "-" if r["score"] is None else f"{r['score']:.1f}"
+        stars = "*" * r["stars"] + ("  (critical metric failed)" if r["critical_failed"] else "")
+        rows.append((_key_cells(r["key"]) or ("all",)) + ("-" if r["rank"] is None else str(r["rank"]), score, stars))
+    return table(rows)

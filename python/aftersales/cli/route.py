@@ -1,0 +1,187 @@
+"""`aftersales route`: tickets replayed through a router, its decisions as JSON Lines."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any, TextIO
+
+from aftersales import InputError, Router, RoutingDecision, parse_instant
+from aftersales.cli._common import (
+    Options,
+    UsageError,
+    aligned,
+    input_name,
+    json_type,
+    load,
+    one_line,
+    parse_json,
+    read_text,
+)
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
+    route = commands.add_parser(
+        "route",
+        parents=[options.policy, options.tickets],
+        help="replay tickets through a router (JSON Lines of decisions out)",
+        description="Routes each ticket at its created_at and again at each `reopened` event; a "
+        "`resolved` event releases the ticket (or withdraws it if it is still waiting), and the "
+        "router dispatches after every step. Decisions go to standard output as JSON Lines, a "
+        "per-agent load summary to standard error. The policy needs a routing section.",
+    )
+    route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}")
+    route.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    router = Router(load(Path(args.policy)))
+    staff(router, Path(args.agents))
+    name = input_name(args.tickets)
+    tickets = _read_tickets(read_text(args.tickets, "tickets"), name)
+    served = _replay(router, tickets, name, lambda d: print(d.to_json()))
+    sys.stdout.flush()
+    _print_loads(router, served, sys.stderr)
+
+
+def staff(router: Router, path: Path) -> None:
+    for index, agent in enumerate(_read_agents(path)):
+        try:
+            router.upsert_agent(agent)
+        except InputError as error:
+            raise UsageError(f"{path}: agents[{index}]: {one_line(str(error))}") from None
+
+
+def _read_agents(path: Path) -> list[dict[str, Any]]:
+    document = parse_json(read_text(str(path), "agents"), str(path))
+    agents = document.get("agents") if isinstance(document, dict) else document
+    if not isinstance(agents, list):
+        raise UsageError(f'{path}: expected a JSON array of agents or {{"agents": [...]}}')
+    # Where each id was first seen; ids that are not strings are left to the router to refuse.
+    first: dict[str, int] = {}
+    for index, agent in enumerate(agents):
+        agent_id = agent.get("id") if isinstance(agent, dict) else None
+        if isinstance(agent_id, str) and first.setdefault(agent_id, index) != index:
+            raise UsageError(f"{path}: agents[{index}].id: the same id as agents[{first[agent_id]}]")
+    return agents
+
+
+# A ticket to replay: its line in the input, and the ticket.
+Numbered = tuple[int, dict[str, Any]]
+
+
+def _read_tickets(text: str, name: str) -> list[Numbered]:
+    tickets = []
+    # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON allows inside a string.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            ticket = parse_json(line, f"{name}:{number}")
+            if not isinstance(ticket, dict):
+                raise UsageError(f"{name}:{number}: expected a ticket object, found {json_type(ticket)}")
+            tickets.append((number, ticket))
+    return tickets
+
+
+# Replay steps at one instant run in this order: releases first, so that their places can go to
+# the tickets arriving at that instant.
+_RELEASE, _ROUTE = 0, 1
+# The events that make a replay step.
+_EVENT_STEPS: dict[object, int] = {"resolved": _RELEASE, "reopened": _ROUTE}
+
+
+def _replay(
+    router: Router, tickets: list[Numbered], name: str, emit: Callable[[RoutingDecision], object]
+) -> dict[str, int]:
+    """Feeds the tickets' lifecycles to the router in time order; returns tickets served per agent.
+    `name` names the input in messages, with a ticket's line number."""
+    steps: list[tuple[dt.datetime, int, int]] = []
+    for order, (number, ticket) in enumerate(tickets):
+        steps.extend((at, kind, order) for at, kind in _steps(ticket, f"{name}:{number}"))
+    steps.sort(key=lambda step: (step[0], step[1], step[2]))
+    holder: dict[str, str] = {}
+    served: dict[str, int] = {}
+
+    def record(decision: RoutingDecision) -> None:
+        if decision.agent is not None:
+            holder[decision.ticket] = decision.agent
+            served[decision.agent] = served.get(decision.agent, 0) + 1
+        emit(decision)
+
+    for at, kind, order in steps:
+        number, ticket = tickets[order]
+        ticket_id = ticket["id"]
+        if kind == _RELEASE:
+            if ticket_id in holder:
+                router.release(holder.pop(ticket_id), ticket_id)
+            else:
+                router.withdraw(ticket_id)
+        elif ticket_id not in holder:
+            try:
+                record(router.route(ticket, at))
+            except InputError as error:
+                raise UsageError(f"{name}:{number}: {one_line(str(error))}") from None
+        for decision in router.dispatch(at):
+            record(decision)
+    return served
+
+
+def _steps(ticket: dict[str, Any], where: str) -> Iterator[tuple[dt.datetime, int]]:
+    """When `ticket` (at `where` in the input) is routed and released, checking only what the
+    replay itself reads: the router checks the rest."""
+    if not isinstance(ticket.get("id"), str):
+        raise UsageError(f"{where}: id: {_missing_or('expected a string', ticket.get('id'))}")
+    yield _when(ticket.get("created_at"), f"{where}: created_at"), _ROUTE
+    events = ticket.get("events")
+    if events is None:
+        return
+    if not isinstance(events, list):
+        raise UsageError(f"{where}: events: expected an array, found {json_type(events)}")
+    for index, event in enumerate(events):
+        if not isinstance(event, dict):
+            raise UsageError(f"{where}: events[{index}]: expected an object, found {json_type(event)}")
+        kind = _EVENT_STEPS.get(event.get("type"))
+        if kind is not None:
+            yield _when(event.get("at"), f"{where}: events[{index}].at"), kind
+
+
+def _when(value: object, where: str) -> dt.datetime:
+    if not isinstance(value, str):
+        raise UsageError(f"{where}: {_missing_or('expected an RFC 3339 instant', value)}")
+    try:
+        return parse_instant(value)
+    except InputError as error:
+        raise UsageError(f"{where}: {one_line(str(error))}") from None
+
+
+def _missing_or(expected: str, value: object) -> str:
+    return "missing" if value is None else f"{expected}, found {json_type(value)}"
+
+
+def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
+    # The snapshot is JSON Lines (docs/routing.md): one record a line.
+    agents: list[dict[str, Any]] = []
+    holding: dict[str, int] = {}
+    waiting = 0
+    for line in router.snapshot().splitlines():
+        record = json.loads(line)
+        if "agent" in record:
+            agents.append(record["agent"])
+        elif "assigned" in record:
+            agent_id = record["assigned"][1]  # [ticket, agent, queue, channel]
+            holding[agent_id] = holding.get(agent_id, 0) + 1
+        elif "waiting" in record:
+            waiting += 1
+    rows = [("agent", "status", "queues", "served", "holding")]
+    for agent in agents:
+        agent_id = agent["id"]
+        rows.append(
+            (agent_id, agent["status"], ",".join(agent["queues"]),
+             str(served.get(agent_id, 0)), str(holding.get(agent_id, 0)))
+        )
+    for line in aligned(rows):
+        print(line, file=out)
+    print(f"waiting: {waiting}", file=out)
