@@ -14,6 +14,7 @@ namespace aftersales {
 
 namespace detail {
 class CalendarData;
+struct CalendarAccess;
 }
 
 /// A compiled calendar. A cheap handle: copies share one immutable schedule, which stays
@@ -28,8 +29,6 @@ class CalendarData;
 /// result lies outside years 1970-2200.
 class AFTERSALES_EXPORT Calendar {
  public:
-  explicit Calendar(std::shared_ptr<const detail::CalendarData> data) noexcept;
-
   /// The calendar's name in the policy.
   [[nodiscard]] const std::string& name() const noexcept;
   /// The IANA time zone its hours are written in, e.g. `"Asia/Shanghai"`.
@@ -51,6 +50,8 @@ class AFTERSALES_EXPORT Calendar {
   [[nodiscard]] Duration between(Instant from, Instant to) const;
 
  private:
+  friend struct detail::CalendarAccess;  // how the calendar compiler makes one
+  explicit Calendar(std::shared_ptr<const detail::CalendarData> data) noexcept;
   std::shared_ptr<const detail::CalendarData> data_;
 };
 

@@ -18,10 +18,6 @@ namespace aftersales {
 
 class Policy;
 
-namespace detail {
-struct RoutingRules;
-}
-
 /// Whether an agent takes new work: only `online` agents are assigned tickets; `away` and
 /// `offline` agents keep the tickets they hold until the host releases them.
 enum class AgentStatus : std::uint8_t { online, away, offline };
@@ -161,7 +157,6 @@ class AFTERSALES_EXPORT Router {
 
  private:
   struct State;
-  explicit Router(std::shared_ptr<const detail::RoutingRules> rules);
   std::unique_ptr<State> state_;
 };
 

@@ -324,7 +324,7 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
     node.problem("the calendar is never open (no hours on any date from 1970 to 2200)");
     return std::nullopt;
   }
-  return Calendar(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
+  return CalendarAccess::make(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
                                                        std::move(holidays)));
 }
 

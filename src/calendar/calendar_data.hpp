@@ -155,4 +155,9 @@ class CalendarData {
   mutable std::array<std::atomic<std::int64_t>, year_count> totals_ms_;    // −1 until built
 };
 
+// The one way to make a Calendar from its compiled schedule (Calendar befriends it).
+struct CalendarAccess {
+  static Calendar make(std::shared_ptr<const CalendarData> data) noexcept { return Calendar(std::move(data)); }
+};
+
 }  // namespace aftersales::detail

@@ -8,6 +8,7 @@
 
 #include "kpi/kpi_state.hpp"
 #include "policy/policy_data.hpp"
+#include "routing/router_state.hpp"
 
 namespace aftersales {
 namespace {
@@ -35,6 +36,6 @@ KpiAccumulator::KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions 
                                                         std::move(options))) {}
 
 Router::Router(std::shared_ptr<const Policy> policy)
-    : Router(rules_of(policy, &detail::PolicyData::routing, "a router")) {}
+    : state_(std::make_unique<State>(rules_of(policy, &detail::PolicyData::routing, "a router"))) {}
 
 }  // namespace aftersales

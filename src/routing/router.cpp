@@ -333,13 +333,6 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
 // ---------------------------------------------------------------------------------------------
 // Router: the lock around RouterCore
 
-struct Router::State {
-  explicit State(std::shared_ptr<const detail::RoutingRules> rules) : core(std::move(rules)) {}
-  mutable std::mutex mutex;
-  detail::RouterCore core;
-};
-
-Router::Router(std::shared_ptr<const detail::RoutingRules> rules) : state_(std::make_unique<State>(std::move(rules))) {}
 Router::~Router() = default;
 Router::Router(Router&&) noexcept = default;
 Router& Router::operator=(Router&&) noexcept = default;

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <span>
@@ -410,3 +411,14 @@ class RouterCore {
 };
 
 }  // namespace aftersales::detail
+
+namespace aftersales {
+
+// The lock around RouterCore (Router's one member).
+struct Router::State {
+  explicit State(std::shared_ptr<const detail::RoutingRules> rules) : core(std::move(rules)) {}
+  mutable std::mutex mutex;
+  detail::RouterCore core;
+};
+
+}  // namespace aftersales

@@ -750,7 +750,7 @@ Duration open_before(Instant t) {
 // bytes of intervals, plus its 1,472-byte day index: about 108 KB. A 250,000-byte budget keeps
 // 2 years (250,000 / 108,000 = 2.3); the default 32 MiB keeps all 231 (231 × 108 KB = 25 MB).
 Calendar half_hours_calendar(std::size_t budget) {
-  return Calendar(std::make_shared<const detail::CalendarData>("half-hours", *date::locate_zone("UTC"), half_hours(),
+  return detail::CalendarAccess::make(std::make_shared<const detail::CalendarData>("half-hours", *date::locate_zone("UTC"), half_hours(),
                                                                std::vector<detail::DateOverride>{},
                                                                std::vector<detail::DayRange>{}, budget));
 }
@@ -789,7 +789,7 @@ TEST(CalendarMemory, OneMinuteRangesAllDayAreBoundedToTheBudget) {
       "dense", *date::locate_zone("Asia/Shanghai"), std::array<detail::DayHours, 7>{day, day, day, day, day, day, day},
       std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{});
   EXPECT_EQ(data->years_kept(), 10u);
-  const Calendar dense(data);
+  const Calendar dense = detail::CalendarAccess::make(data);
   for (int year = 2020; year <= 2030; ++year) {  // 11 years
     const Instant noon = parse_instant(std::to_string(year) + "-06-01T04:00:00Z");  // 12:00 in Shanghai
     EXPECT_TRUE(dense.is_open(noon));
