@@ -146,7 +146,7 @@ AFTERSALES_EXPORT void aftersales_policy_free(aftersales_policy *policy);
 /* ---------------------------------------------------------------------------------------- */
 
 /*
- * Business hours (SPEC section 2, docs/calendars.md): whether a calendar is open, when it opens
+ * Business hours (spec §2, docs/calendars.md): whether a calendar is open, when it opens
  * next, and arithmetic in open time. Instants and durations are milliseconds.
  *
  * Thread-safety: immutable; one handle may be used from many threads at once. Only freeing it
@@ -154,7 +154,7 @@ AFTERSALES_EXPORT void aftersales_policy_free(aftersales_policy *policy);
  */
 
 /**
- * A business-hours calendar of a policy (SPEC section 2). It keeps its own schedule alive: it
+ * A business-hours calendar of a policy (spec §2). It keeps its own schedule alive: it
  * stays valid after the policy it came from is freed, so the two may be freed in any order.
  */
 typedef struct aftersales_calendar aftersales_calendar;
@@ -224,7 +224,7 @@ AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *cal
 /* ---------------------------------------------------------------------------------------- */
 
 /*
- * Where each SLA clock of a ticket stands at an instant (SPEC section 4). A ticket is the SPEC
+ * Where each SLA clock of a ticket stands at an instant (spec §4). A ticket is the spec
  * section 3 JSON object; a report is the JSON object
  *   {"ticket", "policy", "priority", "metrics": [...], "escalations": [...], "next_check_at"}
  * exactly as the C++ SlaReport::to_json() and Python's report.to_dict() give it. Events after
@@ -279,8 +279,8 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *pol
 /* ---------------------------------------------------------------------------------------- */
 
 /*
- * Routing tickets to agents (SPEC section 5, docs/routing.md). Agents, tickets and decisions are
- * the JSON shapes of SPEC sections 5 and 3; a decision is
+ * Routing tickets to agents (spec §5, docs/routing.md). Agents, tickets and decisions are
+ * the JSON shapes of spec §5 and §3; a decision is
  *   {"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}
  * exactly as the C++ RoutingDecision::to_json() gives it.
  *
@@ -408,7 +408,7 @@ AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy,
 /* ---------------------------------------------------------------------------------------- */
 
 /*
- * Refund decisions (SPEC section 6). A request is the SPEC section 6 JSON object
+ * Refund decisions (spec §6). A request is the spec §6 JSON object
  *   {"order": {...}, "items": [...], "reason", "resolution", "requested_at", "customer",
  *    "refunded": [...], "return_received_at"}
  * with amounts as decimal strings in the order's currency; a decision is the JSON object
@@ -475,7 +475,7 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  */
 
 /**
- * KPIs of the tickets in `tickets_jsonl[0..len)` (one SPEC ticket per line, blank lines
+ * KPIs of the tickets in `tickets_jsonl[0..len)` (one ticket (spec §3) per line, blank lines
  * skipped) as of `at_ms`, on up to `threads` threads (0: one per core).
  *
  * @param out_json receives the KPI result; free it with aftersales_free(). NULL on failure.
@@ -521,7 +521,7 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_new(const aftersales_policy *po
 AFTERSALES_EXPORT void aftersales_kpi_accumulator_free(aftersales_kpi_accumulator *accumulator);
 
 /**
- * Adds one SPEC ticket (`ticket_json[0..len)`) as it stood at `at_ms`.
+ * Adds one ticket (spec §3) (`ticket_json[0..len)`) as it stood at `at_ms`.
  * @return AFTERSALES_OK; AFTERSALES_EINPUT for an unreadable ticket or an `at_ms` before it was
  *         created; AFTERSALES_EOUT_OF_RANGE; AFTERSALES_EINVALID_ARGUMENT.
  */

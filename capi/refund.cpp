@@ -1,4 +1,4 @@
-// The C ABI of refunds (SPEC §6): JSON request in, JSON decision out.
+// The C ABI of refunds (spec §6): JSON request in, JSON decision out.
 
 #include "capi_support.hpp"
 

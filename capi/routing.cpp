@@ -1,11 +1,11 @@
-// The C ABI of routing: a router handle whose calls take and return SPEC §5 JSON.
+// The C ABI of routing: a router handle whose calls take and return spec §5 JSON.
 
 #include "aftersales.h"
 #include "capi_support.hpp"
 
 #include <aftersales/routing.hpp>
 
-#include "detail/json_writer.hpp"
+#include "document/json_writer.hpp"
 #include "routing/agent_json.hpp"
 
 #include <memory>

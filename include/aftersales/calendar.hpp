@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Business-hours calendars (SPEC §2): weekly hours in an IANA time zone, holidays, make-up
+/// Business-hours calendars (spec §2): weekly hours in an IANA time zone, holidays, make-up
 /// working days and special hours, answering "is it open", "when does it open", "when is
 /// this much business time from now" and "how much business time lies between".
 

@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// KPIs and scorecards (SPEC §7): how a team is doing, per agent, queue, channel, category,
+/// KPIs and scorecards (spec §7): how a team is doing, per agent, queue, channel, category,
 /// priority or day, from tickets at an instant. Every metric is defined in docs/kpi.md.
 ///
 /// `KpiEngine` computes KPIs over a batch of tickets and scores them on a scorecard;
@@ -196,13 +196,13 @@ class AFTERSALES_EXPORT KpiEngine {
   [[nodiscard]] KpiResult compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
                                   const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 
-  /// `compute` over JSON Lines (one SPEC §3 ticket per line; blank lines skipped).
+  /// `compute` over JSON Lines (one spec §3 ticket per line; blank lines skipped).
   /// @throws InputError naming the line of the first ticket (by line) that cannot be read or
   ///         counted, lines counted from `options.first_line` (blank ones included).
   [[nodiscard]] KpiResult compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
                                         const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 
-  /// Scores every group of `kpis` on the policy's scorecard `scorecard` (SPEC §7, docs/kpi.md)
+  /// Scores every group of `kpis` on the policy's scorecard `scorecard` (spec §7, docs/kpi.md)
   /// and ranks groups that share their `rank_within` key values (all groups when empty) by
   /// score, ties by group key.
   /// @throws NotFoundError for an unknown scorecard; InputError when `rank_within` names a

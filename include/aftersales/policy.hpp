@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// The policy document (SPEC §0): one JSON text holding every configurable rule, validated
+/// The policy document (spec §0): one JSON text holding every configurable rule, validated
 /// completely and compiled once into an immutable object. The engines read it: `SlaEngine`
 /// (sla.hpp), `RefundEngine` (refund.hpp), `KpiEngine` and `KpiAccumulator` (kpi.hpp) and
 /// `Router` (routing.hpp), each built from a `std::shared_ptr<const Policy>` it keeps alive.

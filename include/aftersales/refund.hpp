@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Refunds (SPEC §6): a customer's request to give back (or be paid back for) some units of an
+/// Refunds (spec §6): a customer's request to give back (or be paid back for) some units of an
 /// order, and the policy's decision: may it be refunded, how, and for exactly how much.
 ///
 /// Money is exact: every amount is a Money of the order's currency in integer minor units.
@@ -40,7 +40,7 @@ enum class ReturnShipping : std::uint8_t { buyer, seller, none };
 /// How the money goes back.
 enum class RefundMethod : std::uint8_t { original_payment, store_credit };
 
-/// Why a decision says what it says. The names (`to_string`) are the SPEC's codes; each is
+/// Why a decision says what it says. The names (`to_string`) are the spec's codes; each is
 /// documented in docs/refunds.md. Codes marked "note" inform and do not make a request ineligible.
 enum class RefundCode : std::uint8_t {
   no_policy,                 ///< no refund policy applies to the request
@@ -124,7 +124,7 @@ struct PriorRefund {
   std::optional<Money> amount;
 };
 
-/// A refund request (SPEC §6).
+/// A refund request (spec §6).
 struct AFTERSALES_EXPORT RefundRequest {
   RefundOrder order;
   std::vector<RefundItem> items;  ///< empty: every unit not refunded yet
@@ -137,7 +137,7 @@ struct AFTERSALES_EXPORT RefundRequest {
   /// counts from `return_received`.
   std::optional<Instant> return_received_at;
 
-  /// Parses the SPEC §6 request JSON. Amounts are decimal strings in the order's currency;
+  /// Parses the spec §6 request JSON. Amounts are decimal strings in the order's currency;
   /// more decimals than the currency has (`"1.005"` CNY) are an error.
   /// @throws InputError listing every problem with its JSON path (`order.lines[2].unit_price`),
   ///         including items and refunds naming lines the order does not have.
@@ -173,7 +173,7 @@ struct RefundNote {
   std::string line;
 };
 
-/// What the policy decides about a request (SPEC §6).
+/// What the policy decides about a request (spec §6).
 struct AFTERSALES_EXPORT RefundDecision {
   bool eligible = false;
   std::optional<Resolution> resolution;  ///< the one decided on; absent when none is allowed
@@ -189,11 +189,11 @@ struct AFTERSALES_EXPORT RefundDecision {
   std::optional<std::string> policy;     ///< the refund policy that applied
   std::vector<RefundNote> reasons;
 
-  /// The decision as the SPEC §6 JSON object (what the C ABI and Python's to_dict() give).
+  /// The decision as the spec §6 JSON object (what the C ABI and Python's to_dict() give).
   [[nodiscard]] std::string to_json() const;
 };
 
-/// Decides refund requests under a policy's `refunds` section (SPEC §6).
+/// Decides refund requests under a policy's `refunds` section (spec §6).
 ///
 /// Thread-safety: immutable; one engine serves any number of threads at once. It keeps its
 /// policy alive, and copies are cheap (they share the policy).
@@ -217,7 +217,7 @@ class AFTERSALES_EXPORT RefundEngine {
   [[nodiscard]] std::vector<RefundDecision> check(std::span<const RefundRequest> requests,
                                                   const BatchOptions& options = {}) const;
 
-  /// `check` of a request given as SPEC §6 JSON; the decision as JSON.
+  /// `check` of a request given as spec §6 JSON; the decision as JSON.
   /// @throws InputError listing every problem of the request with its JSON path.
   [[nodiscard]] std::string check_json(std::string_view request) const;
 

@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Routing (SPEC §5): rules send a ticket to a queue, and a `Router` holding the agents and
+/// Routing (spec §5): rules send a ticket to a queue, and a `Router` holding the agents and
 /// their load picks the agent, or keeps the ticket waiting until `dispatch` finds one.
 
 #include <aftersales/export.h>
@@ -29,7 +29,7 @@ AFTERSALES_EXPORT std::string_view to_string(AgentStatus status) noexcept;
 /// @throws InputError for any other name.
 AFTERSALES_EXPORT AgentStatus agent_status(std::string_view name);
 
-/// An agent as the host describes it (SPEC §5). Lists keep the order given; skills and
+/// An agent as the host describes it (spec §5). Lists keep the order given; skills and
 /// capacity are sorted by name.
 struct AFTERSALES_EXPORT Agent {
   std::string id;
@@ -65,13 +65,13 @@ struct AFTERSALES_EXPORT RoutingDecision {
   bool waiting = false;              ///< no agent was eligible: the ticket waits in `queue`
   std::vector<std::string> reasons;  ///< the decision explained, for a support lead
 
-  /// `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}` (SPEC §5;
+  /// `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}` (spec §5;
   /// also what the C ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
 };
 
 /// Holds a policy's agents, their load, the waiting tickets and the cursors, and makes the
-/// routing decisions of SPEC §5.
+/// routing decisions of spec §5.
 ///
 /// The host calls `route` when a ticket needs an agent (created, handed off by a bot,
 /// reopened), `release` when the agent is done with it (resolved, transferred), `set_status`

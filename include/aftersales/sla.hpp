@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// SLA evaluation (SPEC §4): where each of a ticket's SLA clocks stands at an instant, which
+/// SLA evaluation (spec §4): where each of a ticket's SLA clocks stands at an instant, which
 /// escalations it has reached, and when the host should look again. `SlaEngine` evaluates.
 
 #include <aftersales/batch.hpp>
@@ -64,11 +64,11 @@ struct AFTERSALES_EXPORT SlaReport {
   /// itself (a breach, a threshold), assuming no new events; null if nothing is pending.
   std::optional<Instant> next_check_at;
 
-  /// The SPEC §4 JSON shape (also what the C ABI and Python's `.to_dict()` give).
+  /// The spec §4 JSON shape (also what the C ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
 };
 
-/// Evaluates tickets' SLA clocks under a policy's `sla` section (SPEC §4).
+/// Evaluates tickets' SLA clocks under a policy's `sla` section (spec §4).
 ///
 /// Thread-safety: immutable; one engine serves any number of threads at once. It keeps its
 /// policy alive, and copies are cheap (they share the policy).
@@ -90,7 +90,7 @@ class AFTERSALES_EXPORT SlaEngine {
   [[nodiscard]] std::vector<SlaReport> evaluate(std::span<const Ticket> tickets, Instant at,
                                                 const BatchOptions& options = {}) const;
 
-  /// `evaluate` over JSON Lines: one SPEC §3 ticket per line in, one report per line out (same
+  /// `evaluate` over JSON Lines: one spec §3 ticket per line in, one report per line out (same
   /// order; blank lines skipped). A line that cannot be evaluated yields
   /// `{"line": N, "error": "..."}` instead of stopping the batch; N counts every line, blank ones
   /// included, from `options.first_line` (the number of the text's first line: a block cut from

@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Staffing (SPEC §7): how many agents a queue needs to answer a share of its contacts within
+/// Staffing (spec §7): how many agents a queue needs to answer a share of its contacts within
 /// a target time. Erlang C (M/M/N: customers wait as long as it takes) and Erlang A
 /// (M/M/N+M, Palm's model as treated by Garnett, Mandelbaum and Reiman 2002: customers
 /// abandon after an exponentially distributed patience). Formulas in docs/staffing.md.

@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Tickets (SPEC §3): a customer's request and its history of events. The library holds no
+/// Tickets (spec §3): a customer's request and its history of events. The library holds no
 /// tickets; hosts pass one in (as JSON or built in C++) every time they ask a question.
 
 #include <aftersales/export.h>
@@ -72,7 +72,7 @@ struct Order {
 /// holds some 50,000 events of the usual 80 bytes.
 inline constexpr std::size_t max_ticket_events = 100'000;
 
-/// A ticket and its history. Build it in C++ or parse it from the SPEC §3 JSON shape.
+/// A ticket and its history. Build it in C++ or parse it from the spec §3 JSON shape.
 struct AFTERSALES_EXPORT Ticket {
   std::string id;
   Instant created_at{};
@@ -85,7 +85,7 @@ struct AFTERSALES_EXPORT Ticket {
   std::vector<std::pair<std::string, FieldScalar>> fields;
   std::vector<Event> events;  ///< in any order; applied by time, ties in this order
 
-  /// Parses the SPEC §3 JSON shape.
+  /// Parses the spec §3 JSON shape.
   /// @throws InputError listing every problem with its JSON path (`events[3].at: ...`),
   ///         including an event before `created_at`, a document over 4 MiB or nested deeper
   ///         than 32 levels, and more than max_ticket_events events.

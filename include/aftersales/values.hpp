@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// Values shared by every part of aftersales (SPEC §1): instants, durations, money and the
+/// Values shared by every part of aftersales (spec §1): instants, durations, money and the
 /// scalars of a host's own fields.
 /// All are small regular types, cheap to copy. Parsing functions throw InputError naming the
 /// offending text; nothing here uses binary floating point for money.

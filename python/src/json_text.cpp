@@ -2,7 +2,7 @@
 
 #include <aftersales/error.hpp>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 
 #include <charconv>
 #include <cmath>

@@ -1,5 +1,5 @@
 // Refunds from Python: decision objects, and the RefundEngine that makes them. Requests come in as
-// dicts of the SPEC §6 JSON shape; they are written as JSON and read by RefundRequest::from_json,
+// dicts of the spec §6 JSON shape; they are written as JSON and read by RefundRequest::from_json,
 // so a dict is validated exactly like JSON text and its problems carry the same paths.
 
 #include "bindings.hpp"
@@ -125,7 +125,7 @@ void bind_parts(py::module_& m) {
 
 void bind_decision(py::module_& m) {
   py::class_<RefundDecision>(m, "RefundDecision",
-                             "What a refund policy decides about a request (SPEC §6). Read-only.")
+                             "What a refund policy decides about a request (spec §6). Read-only.")
       .def_readonly("eligible", &RefundDecision::eligible)
       .def_property_readonly(
           "resolution",
@@ -171,7 +171,7 @@ void bind_refund(py::module_& m) {
                            "share it freely across threads.")
       .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("check", &check, py::arg("request"),
-           "Decides a refund request (a dict of the SPEC §6 JSON shape: amounts as decimal "
+           "Decides a refund request (a dict of the spec §6 JSON shape: amounts as decimal "
            "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "
            "with eligible False and its reasons; a malformed request raises InputError naming "
            "the path of every problem.")

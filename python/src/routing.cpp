@@ -68,7 +68,7 @@ std::string decision_repr(const RoutingDecision& d) {
 }
 
 void bind_decision(py::module_& m) {
-  py::class_<RoutingDecision>(m, "RoutingDecision", "Where one ticket went and why (SPEC §5).")
+  py::class_<RoutingDecision>(m, "RoutingDecision", "Where one ticket went and why (spec §5).")
       .def_readonly("ticket", &RoutingDecision::ticket)
       .def_readonly("queue", &RoutingDecision::queue,
                     "The queue whose agent took the ticket (an overflow queue after overflow), or where it waits.")

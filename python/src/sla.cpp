@@ -1,5 +1,5 @@
 // SLA evaluation from Python: report objects, and the SlaEngine that makes them. Tickets come
-// in as dicts of the SPEC §3 JSON shape, read by the library's ticket reader (ticket_dict.hpp),
+// in as dicts of the spec §3 JSON shape, read by the library's ticket reader (ticket_dict.hpp),
 // so a dict is validated exactly like JSON text and its problems carry the same paths.
 
 #include "bindings.hpp"
@@ -136,7 +136,7 @@ void bind_report(py::module_& m) {
       .def_readonly("next_check_at", &SlaReport::next_check_at,
                     "The earliest later instant at which a state or escalation changes by "
                     "itself, or None: when to evaluate again if no event arrives.")
-      .def("to_json", &SlaReport::to_json, "The report as JSON text (SPEC §4), as the C++ and C APIs give it.")
+      .def("to_json", &SlaReport::to_json, "The report as JSON text (spec §4), as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<SlaReport>, "json.loads(self.to_json()).")
       .def("__repr__", &report_repr);
 }

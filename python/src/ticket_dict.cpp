@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "detail/json_reader.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "text/text.hpp"
 #include "ticket/ticket_reader.hpp"
 
 namespace aftersales::python {

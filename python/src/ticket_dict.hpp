@@ -15,7 +15,7 @@
 
 namespace aftersales::python {
 
-/// Reads dicts of the SPEC §3 ticket shape (lists or tuples for arrays; instants as RFC 3339
+/// Reads dicts of the spec §3 ticket shape (lists or tuples for arrays; instants as RFC 3339
 /// text, epoch milliseconds or aware datetimes), one after another, reusing its buffers.
 /// Needs the GIL; one thread at a time.
 class TicketDictReader {

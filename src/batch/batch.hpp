@@ -26,7 +26,7 @@
 #include <thread>
 #include <vector>
 
-#include "detail/json_writer.hpp"
+#include "document/json_writer.hpp"
 
 namespace aftersales::batch {
 

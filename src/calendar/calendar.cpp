@@ -11,8 +11,8 @@
 #include "calendar/calendar_data.hpp"
 #include "calendar/calendars.hpp"
 #include "calendar/zone_converter.hpp"
-#include "detail/log.hpp"
-#include "detail/text.hpp"
+#include "logging/log.hpp"
+#include "text/text.hpp"
 
 namespace aftersales {
 namespace detail {

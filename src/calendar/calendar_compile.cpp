@@ -8,7 +8,7 @@
 #include <memory>
 
 #include "calendar/calendar_data.hpp"
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales::detail {
 namespace {

@@ -7,7 +7,7 @@
 #include <optional>
 #include <string>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 
 namespace aftersales::detail {
 

@@ -7,7 +7,7 @@
 #include <limits>
 #include <vector>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
@@ -219,7 +219,7 @@ std::uint32_t ConditionCompiler::compile_leaf(const Node& node, const boost::jso
     const auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldInfo& f) { return f.path == *path; });
     if (it == fields.end() || (it->refund_only && context != ConditionContext::refund))
       return fail(*field_node, "unknown field " + quoted(*path) +
-                                   (it == fields.end() ? std::string(" (see SPEC §1 for the field paths)")
+                                   (it == fields.end() ? std::string(" (see docs/conditions.md for the field paths)")
                                                        : std::string(" (only refund policies have it)")));
     step.slot = static_cast<std::uint32_t>(it->field);
     type = it->type;

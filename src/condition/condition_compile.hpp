@@ -1,5 +1,5 @@
 #pragma once
-// The condition compiler (SPEC §1): a JSON tree, checked field by field against the condition's
+// The condition compiler (spec §1): a JSON tree, checked field by field against the condition's
 // context, into the flat program of condition_rules.hpp. Only the section compilers include it.
 
 #include <boost/json/value.hpp>
@@ -8,7 +8,7 @@
 #include <optional>
 
 #include "condition/condition_rules.hpp"
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 
 namespace aftersales::detail {
 

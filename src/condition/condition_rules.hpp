@@ -1,5 +1,5 @@
 #pragma once
-// Conditions (SPEC §1), as engines evaluate them: a flat program over field slots and interned
+// Conditions (spec §1), as engines evaluate them: a flat program over field slots and interned
 // strings, so evaluating one costs no string lookups and no allocation. Compiling one from JSON
 // is condition_compile.hpp's business; this header knows no JSON, so an engine need not either.
 
@@ -27,7 +27,7 @@ inline constexpr Symbol no_symbol = 0xffffffffu;
 /// Where a condition is evaluated; refund requests see more fields than tickets.
 enum class ConditionContext : std::uint8_t { ticket, refund };
 
-/// The fields of SPEC §1 with a fixed slot; `fields.<name>` get slots after these.
+/// The fields of spec §1 with a fixed slot; `fields.<name>` get slots after these.
 enum class Field : std::uint16_t {
   channel, category, priority, status, customer_tier, customer_language, customer_id, tags, order_amount,
   reason, resolution, order_currency, item_category, item_condition, customer_credit_score,

@@ -1,4 +1,4 @@
-// KPIs (SPEC §7; every definition in docs/kpi.md). One pass over a ticket's events up to the
+// KPIs (spec §7; every definition in docs/kpi.md). One pass over a ticket's events up to the
 // instant asked gives its facts (status, replies, reopen, ratings, owner); the SLA engine gives
 // the achieved and breached metric instances; both are added to the ticket's group.
 #include <aftersales/error.hpp>
@@ -11,8 +11,8 @@
 
 #include "batch/batch.hpp"
 #include "condition/ticket_subject.hpp"
-#include "detail/json_writer.hpp"
-#include "detail/text.hpp"
+#include "document/json_writer.hpp"
+#include "text/text.hpp"
 #include "kpi/kpi_batch.hpp"
 #include "kpi/kpi_metrics.hpp"
 #include "kpi/kpi_state.hpp"

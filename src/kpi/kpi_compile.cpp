@@ -5,7 +5,7 @@
 #include <set>
 
 #include "condition/condition_compile.hpp"
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "kpi/kpi_metrics.hpp"
 
 namespace aftersales::detail {

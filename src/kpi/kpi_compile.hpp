@@ -1,10 +1,10 @@
 #pragma once
-// Validates and compiles the `kpi` section of a policy (SPEC §7) into the KPI rules.
+// Validates and compiles the `kpi` section of a policy (spec §7) into the KPI rules.
 
 #include <optional>
 
 #include "calendar/calendars.hpp"
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 #include "kpi/kpi_rules.hpp"
 
 namespace aftersales::detail {

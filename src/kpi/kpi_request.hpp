@@ -5,7 +5,7 @@
 
 #include <aftersales/kpi.hpp>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 
 #include <string_view>
 #include <vector>

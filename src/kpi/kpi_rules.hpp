@@ -1,5 +1,5 @@
 #pragma once
-// The KPI rules (SPEC §7): the policy's `kpi` section compiled (kpi_compile.hpp) — which tickets
+// The KPI rules (spec §7): the policy's `kpi` section compiled (kpi_compile.hpp) — which tickets
 // are complaints, and the scorecards — and what else KPI counting reads of the policy.
 
 #include <array>

@@ -5,9 +5,9 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
-#include "detail/json_reader.hpp"
-#include "detail/json_writer.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "document/json_writer.hpp"
+#include "text/text.hpp"
 #include "kpi/kpi_request.hpp"
 #include "kpi/kpi_state.hpp"
 

@@ -3,7 +3,7 @@
 // `exact_limit` values, then a DDSketch (Masson, Rim and Lee, "DDSketch: a fast and
 // fully-mergeable quantile sketch with relative-error guarantees", VLDB 2019) with relative
 // accuracy alpha = 0.005, so every quantile it returns is within 0.5% of a true one — well
-// inside the 1% the SPEC asks for. Its buckets are dense from the lowest used index to the
+// inside the 1% the spec asks for. Its buckets are dense from the lowest used index to the
 // highest; past `max_buckets` the lowest ones are collapsed into one, which only coarsens the
 // smallest values (a span of 4096 buckets covers 1 ms to 79 years, so in practice never).
 

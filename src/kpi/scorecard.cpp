@@ -1,4 +1,4 @@
-// Scorecards (SPEC §7, docs/kpi.md "Scorecards"): each metric scores 0-1 along floor → target,
+// Scorecards (spec §7, docs/kpi.md "Scorecards"): each metric scores 0-1 along floor → target,
 // the weighted mean of those with data is the score, a failed critical metric zeroes it.
 #include <aftersales/error.hpp>
 #include <aftersales/kpi.hpp>
@@ -7,8 +7,8 @@
 #include <cmath>
 #include <map>
 
-#include "detail/json_writer.hpp"
-#include "detail/text.hpp"
+#include "document/json_writer.hpp"
+#include "text/text.hpp"
 #include "kpi/kpi_rules.hpp"
 
 namespace aftersales {

@@ -7,7 +7,7 @@
 #include <memory>
 #include <mutex>
 
-#include "detail/log.hpp"
+#include "logging/log.hpp"
 
 namespace aftersales {
 namespace {

@@ -9,9 +9,9 @@
 #include <system_error>
 
 #include "calendar/calendar_compile.hpp"
-#include "detail/json_reader.hpp"
-#include "detail/log.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "logging/log.hpp"
+#include "text/text.hpp"
 #include "policy/policy_data.hpp"
 #include "refund/refund_compile.hpp"
 #include "kpi/kpi_compile.hpp"

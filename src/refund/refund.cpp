@@ -3,7 +3,7 @@
 #include <array>
 
 #include "batch/batch.hpp"
-#include "detail/json_writer.hpp"
+#include "document/json_writer.hpp"
 #include "refund/refund_check.hpp"
 
 namespace aftersales {

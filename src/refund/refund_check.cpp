@@ -11,7 +11,7 @@
 
 #include "calendar/zone_converter.hpp"
 #include "condition/ticket_subject.hpp"
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "refund/line_index.hpp"
 #include "values/instant_text.hpp"
 

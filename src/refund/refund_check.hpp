@@ -1,5 +1,5 @@
 #pragma once
-// The refund engine: a request and the refund rules in, a decision out (SPEC §6).
+// The refund engine: a request and the refund rules in, a decision out (spec §6).
 
 #include <aftersales/refund.hpp>
 

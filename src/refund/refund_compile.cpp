@@ -7,7 +7,7 @@
 
 #include "calendar/calendar_compile.hpp"
 #include "condition/condition_compile.hpp"
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales::detail {
 namespace {

@@ -1,9 +1,9 @@
 #pragma once
-// Validates and compiles the `refunds` section of a policy (SPEC §6) into the refund rules.
+// Validates and compiles the `refunds` section of a policy (spec §6) into the refund rules.
 
 #include <optional>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 #include "refund/refund_rules.hpp"
 
 namespace aftersales::detail {

@@ -1,4 +1,4 @@
-// RefundRequest::from_json: the SPEC §6 request read with every problem and its JSON path.
+// RefundRequest::from_json: the spec §6 request read with every problem and its JSON path.
 
 #include <aftersales/error.hpp>
 #include <aftersales/limits.hpp>
@@ -8,8 +8,8 @@
 
 #include <algorithm>
 
-#include "detail/json_reader.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "text/text.hpp"
 #include "refund/line_index.hpp"
 #include "refund/refund_rules.hpp"
 

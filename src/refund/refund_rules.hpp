@@ -1,5 +1,5 @@
 #pragma once
-// The refund rules (SPEC §6): the policy's `refunds` section compiled (refund_compile.hpp), all
+// The refund rules (spec §6): the policy's `refunds` section compiled (refund_compile.hpp), all
 // the refund engine reads.
 
 #include <aftersales/refund.hpp>

@@ -7,7 +7,7 @@
 #include <array>
 #include <set>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "routing/agent_json.hpp"
 
 namespace aftersales {

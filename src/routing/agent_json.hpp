@@ -4,8 +4,8 @@
 
 #include <aftersales/routing.hpp>
 
-#include "detail/json_reader.hpp"
-#include "detail/json_writer.hpp"
+#include "document/json_reader.hpp"
+#include "document/json_writer.hpp"
 
 namespace aftersales::detail {
 

@@ -20,7 +20,7 @@
 #include <queue>
 #include <set>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
 

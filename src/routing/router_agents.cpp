@@ -6,7 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "routing/agent_json.hpp"
 #include "routing/router_state.hpp"
 

@@ -20,7 +20,7 @@
 
 #include <algorithm>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "routing/agent_json.hpp"
 #include "routing/router_state.hpp"
 #include "ticket/ticket_words.hpp"

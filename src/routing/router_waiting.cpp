@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstdint>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "routing/router_state.hpp"
 
 namespace aftersales::detail {

@@ -6,7 +6,7 @@
 #include <set>
 
 #include "condition/condition_compile.hpp"
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {

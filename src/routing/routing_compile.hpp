@@ -1,9 +1,9 @@
 #pragma once
-// Validates and compiles the `routing` section of a policy (SPEC §5) into the routing rules.
+// Validates and compiles the `routing` section of a policy (spec §5) into the routing rules.
 
 #include <optional>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 #include "routing/routing_rules.hpp"
 
 namespace aftersales::detail {

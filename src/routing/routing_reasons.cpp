@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <string>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// The routing rules (SPEC §5): the policy's `routing` section compiled (routing_compile.hpp), all
+// The routing rules (spec §5): the policy's `routing` section compiled (routing_compile.hpp), all
 // the router reads. Queue and skill names are interned to
 // small integers here, once, so the router compares integers per decision.
 

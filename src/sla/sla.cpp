@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "batch/batch.hpp"
-#include "detail/json_writer.hpp"
+#include "document/json_writer.hpp"
 #include "sla/sla_evaluate.hpp"
 
 namespace aftersales {

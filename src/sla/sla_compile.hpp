@@ -6,7 +6,7 @@
 #include <string>
 
 #include "calendar/calendars.hpp"
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 #include "sla/sla_rules.hpp"
 
 namespace aftersales::detail {

@@ -1,4 +1,4 @@
-// SLA clocks (SPEC §4). A replay of the ticket's events up to the instant evaluated builds,
+// SLA clocks (spec §4). A replay of the ticket's events up to the instant evaluated builds,
 // for each metric instance, the stretches of time its clock ran; business time and threshold
 // crossings then come from the target's calendar.
 //

@@ -1,5 +1,5 @@
 #pragma once
-// The SLA rules (SPEC §4): the policy's `sla` section compiled (sla_compile.hpp), all the SLA
+// The SLA rules (spec §4): the policy's `sla` section compiled (sla_compile.hpp), all the SLA
 // engine reads.
 
 #include <aftersales/calendar.hpp>

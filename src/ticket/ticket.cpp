@@ -3,7 +3,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_reader.hpp"
 #include "ticket/ticket_words.hpp"

@@ -1,5 +1,5 @@
 #pragma once
-// The one reader of the SPEC §3 ticket shape, written once over any document tree that offers
+// The one reader of the spec §3 ticket shape, written once over any document tree that offers
 // detail::Node's interface: the JSON DOM (Ticket::from_json) and Python dicts (the Python
 // module), so that both report the same problems at the same paths.
 //
@@ -25,8 +25,8 @@
 #include <string>
 #include <string_view>
 
-#include "detail/json_reader.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "text/text.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_words.hpp"
 

@@ -1,5 +1,5 @@
 #pragma once
-// A ticket's history (SPEC §3): its events in their one order (by time, ties in input order)
+// A ticket's history (spec §3): its events in their one order (by time, ties in input order)
 // and the status each leads to. Every engine that reads a history walks it here: SLA clocks,
 // the KPI scan, the router's plan and ticket_state.
 
@@ -17,7 +17,7 @@ inline bool is_public_human_reply(const Event& e) {
   return e.type == EventType::agent_reply && e.is_public && !e.bot;
 }
 
-// Status after `e`, per SPEC §3.
+// Status after `e`, per spec §3.
 inline Status next_status(Status status, const Event& e) {
   switch (e.type) {
     case EventType::assigned:

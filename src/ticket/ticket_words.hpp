@@ -1,5 +1,5 @@
 #pragma once
-// The words of a ticket (SPEC §3): the names of its priorities, statuses and built-in event
+// The words of a ticket (spec §3): the names of its priorities, statuses and built-in event
 // types, each list in the order of its enum. Reading a name and printing one both look here
 // (the ticket reader, conditions, SLA compile, routing, `to_string`), so each is spelled once.
 
@@ -10,7 +10,7 @@
 #include <optional>
 #include <string_view>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales::detail {
 

@@ -4,7 +4,7 @@
 #include <algorithm>
 #include <array>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales {
 namespace {

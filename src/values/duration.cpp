@@ -4,7 +4,7 @@
 #include <array>
 #include <limits>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales {
 namespace {

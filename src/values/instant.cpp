@@ -3,7 +3,7 @@
 
 #include <date/date.h>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 #include "values/instant_text.hpp"
 
 namespace aftersales {

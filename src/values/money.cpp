@@ -3,7 +3,7 @@
 
 #include <limits>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales {
 namespace {

@@ -1,5 +1,5 @@
-// Business calendars (SPEC §2) through the public API only. Every expected value was worked
-// out by hand from the SPEC; the arithmetic is in the comments. Instants are compared through
+// Business calendars (spec §2) through the public API only. Every expected value was worked
+// out by hand from the spec; the arithmetic is in the comments. Instants are compared through
 // format_instant so that a failure prints readable times, and durations through their
 // millisecond counts.
 

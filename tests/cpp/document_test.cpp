@@ -18,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "detail/json_reader.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "text/text.hpp"
 
 namespace aftersales::detail {
 namespace {
@@ -42,7 +42,7 @@ std::string listing(const std::vector<Problem>& problems) {
 }
 
 TEST(Document, IntegerSecondsDurationDoesNotOverflowNegative) {
-  // Regression (found in review): Node::duration (src/detail/json_reader.cpp:210) checks only `seconds > INT64_MAX / 1000`,
+  // Regression (found in review): Node::duration (src/document/json_reader.cpp:210) checks only `seconds > INT64_MAX / 1000`,
   // so -9,223,372,036,854,776 s (x 1000 = -9,223,372,036,854,776,000 < INT64_MIN) overflows
   // (undefined behaviour; UBSan reports it) and wraps instead of being a problem.
   const boost::json::value value(std::int64_t{-9'223'372'036'854'776});

@@ -1,4 +1,4 @@
-// Loading and validating policy documents (SPEC §0, §2) through the public API. Problems are
+// Loading and validating policy documents (spec §0, §2) through the public API. Problems are
 // checked by their exact JSON path and by the one fact their message must contain (the bad
 // value, or the kind of mistake), so the tests do not depend on the wording.
 
@@ -320,7 +320,7 @@ TEST(PolicyErrors, CalendarWithNoOpenTime) {
 }
 
 TEST(PolicyErrors, HolidaysCoveringEverySupportedDateLeaveNoOpenTime) {
-  // Regression (found in review): SPEC §2 "A calendar with no open time at all is a load error". Weekday hours in UTC
+  // Regression (found in review): spec §2 "A calendar with no open time at all is a load error". Weekday hours in UTC
   // with every date 1970-01-01..2200-12-31 a holiday has no open time, but it loads, and
   // only fails later with a RangeError from next_open/add. compile_calendar
   // (src/calendar/calendar_compile.cpp:288-293) only checks that some weekday or override

@@ -1,4 +1,4 @@
-// Refund decisions (SPEC §6) through the public API. Every expected amount and instant is
+// Refund decisions (spec §6) through the public API. Every expected amount and instant is
 // worked out by hand in the comments (money in minor units: 8.59 CNY is 859).
 //
 // The main policy counts in Asia/Shanghai (UTC+8, no daylight saving):

@@ -1,4 +1,4 @@
-// Routing (SPEC §5) through the public API. Expected assignments are worked out by hand from
+// Routing (spec §5) through the public API. Expected assignments are worked out by hand from
 // the rules in docs/routing.md; comments show the comparison that decides each one.
 
 #include <aftersales/error.hpp>
@@ -388,7 +388,7 @@ TEST(Routing, ReopenedTicketGoesBackToTheResolvingAgent) {
   EXPECT_EQ(agent_of(router.route(t, t0 + 2h + 40min)), "A-1");  // the resolver is not eligible
 }
 
-// The history is read in its one order (SPEC §3): by time, ties in input order, whatever order
+// The history is read in its one order (spec §3): by time, ties in input order, whatever order
 // the events were given in.
 TEST(Routing, ResolverIsReadInTimeOrderTiesInInputOrder) {
   Router router(load());
@@ -424,7 +424,7 @@ TEST(Routing, StickyCustomerReturnsToTheLastAgent) {
 
 // --- strategies against a plain model --------------------------------------------------------
 
-// A router and a model of it written from SPEC §5 alone, driven by the same random operations:
+// A router and a model of it written from spec §5 alone, driven by the same random operations:
 // agents joining (or changing, keeping their loads), leaving, going offline and back, tickets
 // routed (or waiting), released, withdrawn and dispatched, waiting tickets overflowing. The
 // model keeps no index: each decision scans every agent, by id, as the spec words the strategy,

@@ -1,5 +1,5 @@
-// SLA evaluation (SPEC §4) through the public API. Every expected value is worked out by hand
-// from SPEC §3/§4 and the SLA semantics chosen for issue 3; short comments show the arithmetic.
+// SLA evaluation (spec §4) through the public API. Every expected value is worked out by hand
+// from spec §3/§4 and the SLA semantics chosen for issue 3; short comments show the arithmetic.
 //
 // Calendars used throughout (UTC, so wall clock = instant):
 //   office: Mon-Fri 09:00-18:00, holiday Wed 2026-03-04.   always: 24x7.
@@ -54,7 +54,7 @@ std::string iso(std::string_view when) {
 
 Instant t(std::string_view when) { return parse_instant(iso(when)); }
 
-// One event of the SPEC §3 JSON shape; `extra` holds further members ("\"bot\": true").
+// One event of the spec §3 JSON shape; `extra` holds further members ("\"bot\": true").
 std::string ev(std::string_view when, std::string_view type, std::string_view extra = {}) {
   std::string out = R"({"at": ")" + iso(when) + R"(", "type": ")" + std::string(type) + "\"";
   if (!extra.empty()) out += ", " + std::string(extra);

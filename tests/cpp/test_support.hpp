@@ -14,7 +14,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 
 namespace aftersales::test {
 

@@ -1,4 +1,4 @@
-// Tickets (SPEC §3) through the public API: the JSON shape, its errors with paths, custom
+// Tickets (spec §3) through the public API: the JSON shape, its errors with paths, custom
 // event names, and the status that events derive (observed through SLA policies whose `when`
 // tests the status).
 

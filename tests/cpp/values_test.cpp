@@ -1,4 +1,4 @@
-// Instants, durations and money (SPEC §1) through the public API. Expected values are worked
+// Instants, durations and money (spec §1) through the public API. Expected values are worked
 // out by hand; epoch arithmetic is shown where it is not obvious.
 
 #include <aftersales/error.hpp>

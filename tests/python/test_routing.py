@@ -1,4 +1,4 @@
-"""Routing from Python (SPEC §5). Expected assignments are worked out by hand from the example
+"""Routing from Python (spec §5). Expected assignments are worked out by hand from the example
 policy's routing section and examples/agents/cn-agents.json (least_loaded, ties by agent id;
 language_match; svip tickets need senior >= 1)."""
 

@@ -1,4 +1,4 @@
-"""Text forms of instants and durations (SPEC §1) through Python."""
+"""Text forms of instants and durations (spec §1) through Python."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-#include "detail/json_writer.hpp"
+#include "document/json_writer.hpp"
 
 #include <charconv>
 #include <cstdio>

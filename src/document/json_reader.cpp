@@ -1,11 +1,11 @@
-#include "detail/json_reader.hpp"
+#include "document/json_reader.hpp"
 
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cstdio>
 
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 namespace aftersales::detail {
 namespace {

@@ -7,8 +7,8 @@
 #include <unordered_set>
 #include <vector>
 
-#include "detail/json_reader.hpp"
-#include "detail/text.hpp"
+#include "document/json_reader.hpp"
+#include "text/text.hpp"
 
 namespace aftersales::detail {
 namespace {

@@ -1,4 +1,4 @@
-#include "detail/text.hpp"
+#include "text/text.hpp"
 
 #include <cstdio>
 

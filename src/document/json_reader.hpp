@@ -134,9 +134,9 @@ class Node {
   [[nodiscard]] std::optional<std::int64_t> integer() const;
   /// A string, number or boolean; nullopt (recording nothing) for anything else.
   [[nodiscard]] std::optional<FieldScalar> scalar() const;
-  /// A SPEC duration: a string like "1h30m" or an integer number of seconds.
+  /// A spec duration: a string like "1h30m" or an integer number of seconds.
   [[nodiscard]] std::optional<Duration> duration() const;
-  /// A SPEC instant: RFC 3339 with an offset, or integer epoch milliseconds.
+  /// A spec instant: RFC 3339 with an offset, or integer epoch milliseconds.
   [[nodiscard]] std::optional<Instant> instant() const;
 
   /// `path` + member key, quoting keys that are not plain identifiers.
