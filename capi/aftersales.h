@@ -478,6 +478,8 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  * KPIs of the tickets in `tickets_jsonl[0..len)` (one ticket (spec §3) per line, blank lines
  * skipped) as of `at_ms`, on up to `threads` threads (0: one per core).
  *
+ * @param first_line the number of the text's first line, as in aftersales_sla_evaluate_lines:
+ *        a ticket that cannot be read is named by its line counted from it (1 for a whole text).
  * @param out_json receives the KPI result; free it with aftersales_free(). NULL on failure.
  * @return AFTERSALES_OK; AFTERSALES_EINPUT for a ticket that cannot be read (the message names
  *         its line) or bad options; AFTERSALES_ENOT_FOUND for an unknown day_calendar;
@@ -486,7 +488,7 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  */
 AFTERSALES_EXPORT int aftersales_kpi_compute(const aftersales_policy *policy, const char *tickets_jsonl,
                                              size_t len, int64_t at_ms, const char *options_json,
-                                             unsigned threads, char **out_json);
+                                             unsigned threads, size_t first_line, char **out_json);
 
 /**
  * The policy's scorecard `scorecard_id` over the KPIs `aftersales_kpi_compute` would give for
@@ -497,7 +499,7 @@ AFTERSALES_EXPORT int aftersales_kpi_compute(const aftersales_policy *policy, co
  */
 AFTERSALES_EXPORT int aftersales_kpi_scorecard(const aftersales_policy *policy, const char *scorecard_id,
                                                const char *tickets_jsonl, size_t len, int64_t at_ms,
-                                               const char *options_json, unsigned threads,
+                                               const char *options_json, unsigned threads, size_t first_line,
                                                char **out_json);
 
 /**

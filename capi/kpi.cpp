@@ -30,20 +30,22 @@ aftersales::KpiAccumulator& accumulator_of(const aftersales_kpi_accumulator* acc
 extern "C" {
 
 int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_jsonl, size_t len, int64_t at_ms,
-                           const char* options_json, unsigned threads, char** out_json) {
+                           const char* options_json, unsigned threads, size_t first_line, char** out_json) {
   return guarded([&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
     const auto request = request_of(options_json);
     result = malloc_copy(aftersales::KpiEngine(source).compute_lines(text, aftersales::instant_from_ms(at_ms), request.options,
-                                                                         request.orders, {.threads = threads})
+                                                                         request.orders,
+                                                                         {.threads = threads, .first_line = first_line})
                              .to_json());
   });
 }
 
 int aftersales_kpi_scorecard(const aftersales_policy* policy, const char* scorecard_id, const char* tickets_jsonl,
-                             size_t len, int64_t at_ms, const char* options_json, unsigned threads, char** out_json) {
+                             size_t len, int64_t at_ms, const char* options_json, unsigned threads, size_t first_line,
+                             char** out_json) {
   return guarded([&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
@@ -52,7 +54,8 @@ int aftersales_kpi_scorecard(const aftersales_policy* policy, const char* scorec
     const auto request = request_of(options_json);
     const aftersales::KpiEngine engine(source);
     const auto kpis =
-        engine.compute_lines(text, aftersales::instant_from_ms(at_ms), request.options, request.orders, {.threads = threads});
+        engine.compute_lines(text, aftersales::instant_from_ms(at_ms), request.options, request.orders,
+                             {.threads = threads, .first_line = first_line});
     result = malloc_copy(engine.score(id, kpis, request.rank_within).to_json());
   });
 }

@@ -284,6 +284,8 @@ class KpiEngine:
         day_calendar: str | None = None,
         orders: int | dict[str, int] | None = None,
         threads: int = 0,
+        *,
+        first_line: int = 1,
     ) -> KpiResult: ...
     def score(
         self, id: str, kpis: KpiResult, rank_within: Sequence[_Dimension] = ...

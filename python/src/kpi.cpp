@@ -78,13 +78,13 @@ KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, co
 
 KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
                         const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
-                        const py::object& orders, unsigned threads) {
+                        const py::object& orders, unsigned threads, std::size_t first_line) {
   const auto options = options_of(group_by, day_calendar);
   const auto counts = orders_of(orders);
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
   const py::gil_scoped_release release;
-  return kpi.engine.compute_lines(text, at, options, counts, {.threads = threads});
+  return kpi.engine.compute_lines(text, at, options, counts, {.threads = threads, .first_line = first_line});
 }
 
 ScorecardResult score_kpis(const PythonKpiEngine& kpi, const std::string& id, const KpiResult& kpis,
@@ -269,9 +269,10 @@ void bind_kpi(py::module_& m) {
            "without it). `orders` (int, or dict of day -> count) feeds complaint_rate.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none(),
-           py::arg("orders") = py::none(), py::arg("threads") = 0,
+           py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,
            "compute over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
-           "InputError naming the line of a ticket that cannot be read.")
+           "InputError naming the line of a ticket that cannot be read, counting lines from "
+           "`first_line` (the number of the text's first line in its file).")
       .def("score", &score_kpis, py::arg("id"), py::arg("kpis"), py::arg("rank_within") = std::vector<std::string>{},
            "Scores each group of `kpis` on the scorecard `id`; ranks within groups sharing the "
            "`rank_within` dimensions (all groups when empty).");

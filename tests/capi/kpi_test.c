@@ -41,7 +41,7 @@ static void test_critical_half(int64_t at) {
   aftersales_policy *policy = NULL;
   char *json = NULL;
   CHECK(aftersales_policy_load(card, sizeof card - 1, &policy) == AFTERSALES_OK);
-  CHECK(aftersales_kpi_scorecard(policy, "care", rated, sizeof rated - 1, at, NULL, 1, &json) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_scorecard(policy, "care", rated, sizeof rated - 1, at, NULL, 1, 1, &json) == AFTERSALES_OK);
   CHECK(json != NULL && strstr(json, "\"score\":50,\"stars\":1,\"rank\":1,\"critical_failed\":false") != NULL);
   CHECK(json != NULL && strstr(json, "\"csat\":{\"value\":0.6,\"score\":0.5,") != NULL);
   aftersales_free(json);
@@ -60,14 +60,14 @@ int main(void) {
   CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy) == AFTERSALES_OK);
 
   /* Both tickets in one group: first responses 300 and 1200 s, mean 750; SLA 1 of 2. */
-  CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at, NULL, 1, &json) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at, NULL, 1, 1, &json) == AFTERSALES_OK);
   CHECK(json != NULL && strstr(json, "\"first_response_s\":{\"count\":2,\"mean\":750,\"p50\":300,\"p90\":300}") != NULL);
   CHECK(json != NULL && strstr(json, "\"first_response\":{\"achieved\":1,\"breached\":1,\"rate\":0.5}") != NULL);
   aftersales_free(json);
 
   /* Scorecard by agent: A-1 mean 300 s → (300 − 600)/(60 − 600) = 0.5556 → 55.5556;
    * A-2 1200 s → below the floor → 0. A-1 ranks first. */
-  CHECK(aftersales_kpi_scorecard(policy, "speed", tickets, sizeof tickets - 1, at, "{\"group_by\": [\"agent\"]}", 0,
+  CHECK(aftersales_kpi_scorecard(policy, "speed", tickets, sizeof tickets - 1, at, "{\"group_by\": [\"agent\"]}", 0, 1,
                                  &json) == AFTERSALES_OK);
   CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-1\"},\"score\":55.555556,\"stars\":1,\"rank\":1") != NULL);
   CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-2\"},\"score\":0,\"stars\":1,\"rank\":2") != NULL);
@@ -119,9 +119,12 @@ int main(void) {
         strstr(aftersales_last_error(), "group_by[0]") != NULL && b == NULL);
   CHECK(aftersales_kpi_accumulator_add(a, "{}", 2, at) == AFTERSALES_EINPUT);
   CHECK(aftersales_kpi_accumulator_merge(a, NULL) == AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_kpi_compute(policy, "x", 1, at, NULL, 1, &json) == AFTERSALES_EINPUT && json == NULL &&
+  CHECK(aftersales_kpi_compute(policy, "x", 1, at, NULL, 1, 1, &json) == AFTERSALES_EINPUT && json == NULL &&
         strstr(aftersales_last_error(), "line 1") != NULL);
-  CHECK(aftersales_kpi_scorecard(policy, "nope", tickets, sizeof tickets - 1, at, NULL, 1, &json) ==
+  /* A block that starts at line 41 of its file: the blank first line is 41, the bad one 42. */
+  CHECK(aftersales_kpi_compute(policy, "\nx", 2, at, NULL, 1, 41, &json) == AFTERSALES_EINPUT && json == NULL &&
+        strstr(aftersales_last_error(), "line 42:") != NULL);
+  CHECK(aftersales_kpi_scorecard(policy, "nope", tickets, sizeof tickets - 1, at, NULL, 1, 1, &json) ==
         AFTERSALES_ENOT_FOUND);
 
   aftersales_kpi_accumulator_free(a);

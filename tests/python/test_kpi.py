@@ -94,6 +94,15 @@ def test_lines_and_dicts_agree_and_group_by_agent(kpi: aftersales.KpiEngine) -> 
     assert by_agent.metric({"agent": "A-2"}, "sla.resolution.rate") == 0.5
 
 
+def test_lines_name_a_bad_ticket_by_its_line_from_first_line(kpi: aftersales.KpiEngine) -> None:
+    # A block starting at line 41 of its file: good ticket 41, blank 42, the bad one is line 43.
+    jsonl = (json.dumps(TICKETS[0]) + "\n\n{}\n").encode()
+    with pytest.raises(aftersales.InputError, match=r"line 43: invalid ticket"):
+        kpi.compute_lines(jsonl, AT, threads=2, first_line=41)
+    with pytest.raises(aftersales.InputError, match=r"line 3: invalid ticket"):
+        kpi.compute_lines(jsonl, AT)
+
+
 def test_days_in_the_calendars_time_zone(kpi: aftersales.KpiEngine) -> None:
     days = kpi.compute(TICKETS, AT, group_by=["day"], day_calendar="cn", orders={"2026-11-13": 50})
     assert [g["key"]["day"] for g in days.groups] == ["2026-11-11", "2026-11-12", "2026-11-13"]

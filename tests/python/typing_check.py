@@ -151,7 +151,7 @@ def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
     acc.add_many(tickets, at)
     acc.add_many(aftersales.TicketBatch(tickets), at, threads=2)
     result = kpi.compute(aftersales.TicketBatch(tickets), at)
-    result = kpi.compute_lines(b"", at, orders={"2026-11-11": 10}, threads=1)
+    result = kpi.compute_lines(b"", at, orders={"2026-11-11": 10}, threads=1, first_line=41)
     acc.merge(aftersales.KpiAccumulator.from_json(policy, acc.to_json()))
     total: aftersales.KpiResult = acc.result(orders=1000)
     need: aftersales.staffing.StaffingResult = aftersales.staffing.erlang_c(100, 1800, 180)
