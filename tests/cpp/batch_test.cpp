@@ -5,6 +5,7 @@
 #include <aftersales/batch.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
@@ -15,6 +16,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <filesystem>
 #include <limits>
 #include <memory>
 #include <numeric>
@@ -109,6 +111,41 @@ TEST(BatchConcurrent, SlaBatchAlwaysReportsTheFirstBadTicket) {
       }
     }
   }
+}
+
+// The same rule for refunds: requests 2 and 300 of 400 name a line their order does not have;
+// the first two requests carry 50,000 lines each, so the thread holding the first chunk is slow to
+// reach request 2 while others meet request 300. The error is always request 2's.
+TEST(BatchConcurrent, RefundBatchAlwaysReportsTheFirstBadRequest) {
+  const auto policy = Policy::from_file(std::filesystem::path(AFTERSALES_EXAMPLES_DIR) / "policies" / "cn-marketplace.json");
+  const Currency cny = currency("CNY");
+  std::vector<RefundRequest> requests(400);
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    RefundRequest& r = requests[i];
+    r.order.currency = cny;
+    const int lines = i < 2 ? 50'000 : 1;
+    for (int l = 0; l < lines; ++l) r.order.lines.push_back({"L" + std::to_string(l), "", "", Money{100, cny}, 1, false});
+    r.reason = "quality";
+    r.items = {{"L0", 1, ""}};
+  }
+  for (const std::size_t bad : {std::size_t{2}, std::size_t{300}}) requests[bad].items = {{"NO-" + std::to_string(bad), 1, ""}};
+  const RefundEngine refunds(policy);
+  for (const unsigned threads : thread_counts) {
+    for (int run = 0; run < 25; ++run) {
+      try {
+        (void)refunds.check(std::span<const RefundRequest>(requests), {.threads = threads});
+        FAIL() << "the batch has bad requests";
+      } catch (const InputError& e) {
+        ASSERT_NE(std::string_view(e.what()).find("\"NO-2\""), std::string_view::npos)
+            << threads << " threads, run " << run << ": " << e.what();
+      }
+    }
+  }
+  // Without the bad ones, the decisions come back in input order and equal one-by-one checks.
+  requests[2].items = requests[300].items = {{"L0", 1, ""}};
+  const auto decisions = refunds.check(std::span<const RefundRequest>(requests).first(40), {.threads = 4});
+  ASSERT_EQ(decisions.size(), 40u);
+  for (std::size_t i = 0; i < decisions.size(); ++i) EXPECT_EQ(decisions[i].to_json(), refunds.check(requests[i]).to_json()) << i;
 }
 
 // ---- map_lines --------------------------------------------------------------------------------
