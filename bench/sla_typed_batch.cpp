@@ -4,7 +4,7 @@
 //   sla_typed_batch POLICY.json TICKETS.jsonl AT [REPEAT]
 //
 // Reads the tickets into aftersales::Ticket (not timed), then times
-// Policy::evaluate_sla(std::span<const Ticket>, AT, 1), best of REPEAT runs (default 3), by the
+// SlaEngine::evaluate(std::span<const Ticket>, AT, {.threads = 1}), best of REPEAT runs (default 3), by the
 // wall clock and by the process's CPU time (std::clock: on a machine shared with other work, the
 // time this program actually ran), and prints one JSON line:
 // {"tickets": N, "seconds": S, "tickets_per_second": R, "cpu_seconds": C, "cpu_tickets_per_second": Q}.
