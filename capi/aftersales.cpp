@@ -131,6 +131,13 @@ int aftersales_policy_load_file(const char* path, aftersales_policy** out) {
 
 void aftersales_policy_free(aftersales_policy* policy) { release(policy); }
 
+int aftersales_policy_to_json(const aftersales_policy* policy, char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    result = malloc_copy(unwrap(policy, "policy")->to_json());
+  });
+}
+
 int aftersales_policy_calendar(const aftersales_policy* policy, const char* name,
                                aftersales_calendar** out) {
   return guarded([&] {

@@ -137,6 +137,16 @@ AFTERSALES_EXPORT int aftersales_policy_load(const char *json, size_t len, after
  */
 AFTERSALES_EXPORT int aftersales_policy_load_file(const char *path, aftersales_policy **out);
 
+/**
+ * The document `policy` was loaded from, byte for byte (aftersales_policy_load() of it gives the
+ * same policy): how a policy travels to another process.
+ *
+ * @param out_json receives the document, NUL-terminated; free it with aftersales_free(). NULL on
+ *                 failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL out.
+ */
+AFTERSALES_EXPORT int aftersales_policy_to_json(const aftersales_policy *policy, char **out_json);
+
 /** Releases a policy. NULL is a harmless no-op, and so (best effort) is a handle that is not a
  *  live policy. Calendars obtained from it stay valid. */
 AFTERSALES_EXPORT void aftersales_policy_free(aftersales_policy *policy);

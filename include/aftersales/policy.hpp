@@ -45,6 +45,10 @@ class AFTERSALES_EXPORT Policy {
   /// The document's `schema_version` (1).
   [[nodiscard]] int schema_version() const noexcept;
 
+  /// The document this policy was loaded from, byte for byte: `from_json(to_json())` gives the
+  /// same policy, so a policy travels (to another process, a worker, a pickle) as its text.
+  [[nodiscard]] const std::string& to_json() const noexcept;
+
   /// The calendar named `name`.
   /// @throws NotFoundError naming the calendars that do exist.
   [[nodiscard]] Calendar calendar(std::string_view name) const;

@@ -65,6 +65,16 @@ void bind_policy(py::module_& m) {
                              "The document's schema_version (1).")
       .def_property_readonly("calendar_names", &Policy::calendar_names,
                              "Names of all calendars, sorted.")
+      .def("to_json", &Policy::to_json,
+           "The document this policy was loaded from, byte for byte (a dict given to from_json "
+           "as json.dumps wrote it): Policy.from_json(policy.to_json()) is the same policy.")
+      .def(py::pickle([](const Policy& policy) { return py::make_tuple(policy.to_json()); },
+                      [](const py::tuple& state) {
+                        if (state.size() != 1 || !py::isinstance<py::str>(state[0]))
+                          throw py::type_error("Policy: a pickled policy is its document as one str");
+                        return from_json(state[0]);
+                      }),
+           "A policy pickles as its document (to_json) and is compiled again when unpickled.")
       .def("calendar", &Policy::calendar, py::arg("name"),
            py::call_guard<py::gil_scoped_release>(),
            "The calendar named `name`; raises NotFoundError naming the calendars that exist.")

@@ -62,6 +62,7 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
 
   const detail::Node root(*document, problems);
   auto data = std::make_unique<detail::PolicyData>();
+  data->source = std::string(json);
   if (root.object({"schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
     compile_schema_version(root, *data);
     const auto invalid_calendars = compile_calendars(root, *data);
@@ -91,6 +92,8 @@ std::shared_ptr<const Policy> Policy::from_file(const std::filesystem::path& pat
 }
 
 int Policy::schema_version() const noexcept { return data_->schema_version; }
+
+const std::string& Policy::to_json() const noexcept { return data_->source; }
 
 Calendar Policy::calendar(std::string_view name) const { return detail::calendar_named(data_->calendars, name); }
 

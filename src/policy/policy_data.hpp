@@ -19,6 +19,7 @@ struct PolicyData {
   PolicyData(const PolicyData&) = delete;
   PolicyData& operator=(const PolicyData&) = delete;
 
+  std::string source;  // the document as given: Policy::to_json returns it byte for byte
   int schema_version = 1;
   Calendars calendars;
   SymbolTable symbols;  // every string the policy's conditions mention

@@ -127,6 +127,24 @@ static void test_load_file(void) {
   aftersales_policy_free(policy);
 }
 
+static void test_to_json_gives_the_document_back(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_policy *again = NULL;
+  char *json = (char *)(void *)&sentinel;
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
+  CHECK_OK(aftersales_policy_to_json(policy, &json));
+  /* Byte for byte what was loaded, NUL-terminated. */
+  CHECK(json != NULL && strlen(json) == sizeof weekdays_policy - 1 && strcmp(json, weekdays_policy) == 0);
+  CHECK_OK(aftersales_policy_load(json, strlen(json), &again));
+  aftersales_free(json);
+  json = (char *)(void *)&sentinel;
+  CHECK_ERROR(aftersales_policy_to_json(NULL, &json), AFTERSALES_EINVALID_ARGUMENT, "policy");
+  CHECK(json == NULL);
+  CHECK_ERROR(aftersales_policy_to_json(policy, NULL), AFTERSALES_EINVALID_ARGUMENT, "out_json");
+  aftersales_policy_free(again);
+  aftersales_policy_free(policy);
+}
+
 int main(void) {
   CHECK(aftersales_last_error() != NULL && aftersales_last_error()[0] == '\0');
   test_version();
@@ -135,5 +153,6 @@ int main(void) {
   test_load_lists_at_most_100_problems();
   test_load_honours_length();
   test_load_file();
+  test_to_json_gives_the_document_back();
   return finish();
 }

@@ -140,6 +140,23 @@ TEST(Policy, EnginesKeepTheirPolicyAlive) {
   EXPECT_EQ(copy.evaluate(ticket, parse_instant("2026-03-02T10:04:00Z")).to_json(), report.to_json());
 }
 
+// A policy travels as its document: to_json gives back the text it was loaded from, byte for byte
+// (spacing, key order and the trailing newline included), and loading that text again answers
+// the same.
+TEST(Policy, ToJsonIsTheDocumentItWasLoadedFrom) {
+  const std::string document = "{ \"schema_version\":1,\n  \"sla\": {\"policies\": [{\"id\": \"all\", "
+                               "\"targets\": {\"normal\": {\"first_response\": \"10m\"}}}]}}\n";
+  const auto policy = Policy::from_json(document);
+  EXPECT_EQ(policy->to_json(), document);
+  const auto again = Policy::from_json(policy->to_json());
+  EXPECT_EQ(again->to_json(), document);
+  // Created 10:00, no reply by 10:04: 4 of the 10 minutes gone, under either copy.
+  const Ticket ticket = Ticket::from_json(R"({"id": "T-1", "created_at": "2026-03-02T10:00:00Z", "events": []})");
+  const Instant at = parse_instant("2026-03-02T10:04:00Z");
+  EXPECT_EQ(SlaEngine(again).evaluate(ticket, at).metrics.at(0).elapsed, std::chrono::minutes(4));
+  EXPECT_EQ(SlaEngine(again).evaluate(ticket, at).to_json(), SlaEngine(policy).evaluate(ticket, at).to_json());
+}
+
 TEST(Policy, EnginesNeedAPolicy) {
   const std::shared_ptr<const Policy> none;
   EXPECT_THROW(SlaEngine{none}, InputError);

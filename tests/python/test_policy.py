@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +49,29 @@ def test_calendar_outlives_its_policy(office_document: dict[str, Any]) -> None:
 def test_no_constructor() -> None:
     with pytest.raises(TypeError):
         aftersales.Policy()  # type: ignore[call-arg]
+
+
+def test_to_json_is_the_document_and_a_policy_pickles_as_it(office_document: dict[str, Any]) -> None:
+    text = json.dumps(office_document, indent=1) + "\n"
+    policy = aftersales.Policy.from_json(text)
+    assert policy.to_json() == text  # byte for byte, spacing and newline included
+    # A dict is kept as json.dumps wrote it.
+    assert aftersales.Policy.from_json(office_document).to_json() == json.dumps(office_document)
+    copy = pickle.loads(pickle.dumps(policy))
+    assert isinstance(copy, aftersales.Policy) and copy is not policy
+    assert copy.to_json() == text
+    assert copy.calendar_names == ["always", "berlin-night", "office"]
+    # The copy is compiled again: its calendars answer as the original's do.
+    t = dt.datetime(2026, 3, 2, 10, 0, tzinfo=dt.timezone.utc)
+    assert copy.calendar("office").add(t, dt.timedelta(hours=3)) == policy.calendar("office").add(t, dt.timedelta(hours=3))
+
+
+def test_a_policy_goes_through_cloudpickle(office_document: dict[str, Any]) -> None:
+    # What Dask and Spark use to ship a task's closure to their workers.
+    cloudpickle = pytest.importorskip("cloudpickle")
+    policy = aftersales.Policy.from_json(office_document)
+    copy = cloudpickle.loads(cloudpickle.dumps(policy))
+    assert copy.to_json() == policy.to_json() and copy.calendar_names == policy.calendar_names
 
 
 def test_a_policy_only_loads_and_hands_out_calendars() -> None:

@@ -21,6 +21,7 @@ def check() -> None:
     policy = aftersales.Policy.from_file("examples/policies/cn-marketplace.json")
     names: list[str] = policy.calendar_names
     version: int = policy.schema_version
+    document: str = policy.to_json()
     calendar: aftersales.Calendar = policy.calendar(names[0])
     label: str = f"{calendar.name} {calendar.time_zone} {version} {aftersales.__version__}"
 
