@@ -157,8 +157,7 @@ static void test_calendar_outlives_policy(void) {
   aftersales_policy *policy = NULL;
   aftersales_calendar *calendar = NULL;
   int64_t ms = 0;
-  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
-  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  load_weekdays(&policy, &calendar);
   aftersales_policy_free(policy);
   CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms), ms, MON_0900);
   aftersales_calendar_free(calendar);
@@ -204,8 +203,7 @@ int main(void) {
   aftersales_calendar *calendar = NULL;
 
   test_calendar_outlives_policy();
-  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
-  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  load_weekdays(&policy, &calendar);
   if (policy != NULL && calendar != NULL) {
     test_calendar_lookup(policy);
     test_null_calendar_arguments(calendar);

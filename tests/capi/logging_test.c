@@ -31,8 +31,7 @@ static void do_some_work(void) {
   aftersales_policy *policy = NULL;
   aftersales_calendar *calendar = NULL;
   int64_t ms = 0;
-  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
-  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  load_weekdays(&policy, &calendar);
   CHECK_OK(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms));
   aftersales_calendar_free(calendar);
   aftersales_policy_free(policy);

@@ -5,7 +5,10 @@
 #ifndef AFTERSALES_TEST_WEEKDAYS_H
 #define AFTERSALES_TEST_WEEKDAYS_H
 
+#include <aftersales.h>
 #include <stdint.h>
+
+#include "harness.h"
 
 static const char weekdays_policy[] =
     "{\"schema_version\": 1, \"calendars\": {\"weekdays\": "
@@ -43,5 +46,11 @@ static const char weekdays_policy[] =
 #define FRI20_1800 INT64_C(1795168800000)
 /* Mon 23 Nov 00:00 +08:00 = 1794758400000 + 7 * 86400000 */
 #define MON23_0000 INT64_C(1795363200000)
+
+/* Loads weekdays_policy and its "weekdays" calendar; each stays NULL if its step fails. */
+static inline void load_weekdays(aftersales_policy **policy, aftersales_calendar **calendar) {
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, policy));
+  CHECK_OK(aftersales_policy_calendar(*policy, "weekdays", calendar));
+}
 
 #endif
