@@ -15,11 +15,12 @@ AFTERSALES_DEMO_PACKAGES=(
   python3 python3-venv python3-dev
   libboost-json1.81-dev libhowardhinnant-date-dev libspdlog-dev pybind11-dev
 )
-# What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer.
+# What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer, and Java for
+# PySpark in local mode (tests/python/test_spark.py).
 # shellcheck disable=SC2034
 AFTERSALES_TEST_PACKAGES=(
   "${AFTERSALES_DEMO_PACKAGES[@]}"
-  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev
+  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev openjdk-17-jre-headless
 )
 
 die() {

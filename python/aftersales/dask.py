@@ -1,0 +1,105 @@
+"""KPIs and SLA replays of tickets spread over a Dask cluster (docs/scale-out.md).
+
+    import aftersales, aftersales.dask
+    kpis = aftersales.dask.kpis(policy, "season-*.jsonl", at, group_by=["agent"])
+    frame = aftersales.dask.sla_frame(policy, "season-*.jsonl", at)   # a dask DataFrame
+
+A source is JSON Lines file paths (a path, a glob or a list of them, read in blocks of
+`blocksize` bytes), a `dask.bag.Bag` of JSON Lines texts (one ticket each, as
+`dask.bag.read_text` gives them), or a `dask.dataframe.DataFrame` of ticket records. Each
+partition becomes one TicketBatch counted in C++; partial KPIs merge in a tree of
+`split_every` states at a time. The policy travels as its JSON text and each worker process
+parses it once. Works under any scheduler; with `distributed`, under the current Client.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from functools import partial
+from typing import Any, Union
+
+from aftersales import _scaleout
+from aftersales._core import KpiResult, Policy
+
+try:
+    import dask.bag as db
+    import dask.dataframe as dd
+    from dask.delayed import delayed
+except ImportError as error:
+    raise _scaleout.missing_engine("dask", "dask") from error
+
+Source = Union[_scaleout.Paths, "db.Bag", "dd.DataFrame"]
+
+__all__ = ["kpis", "sla_frame"]
+
+
+def _partitions(source: Source, blocksize: int | str | None) -> tuple[db.Bag, Any]:
+    """The source as a bag and the function that makes a TicketBatch of one of its partitions."""
+    if isinstance(source, dd.DataFrame):
+        return source.to_bag(format="dict"), _scaleout.batch_of_records
+    if isinstance(source, db.Bag):
+        return source, _scaleout.batch_of_lines
+    return db.read_text(_scaleout.paths_of(source), blocksize=blocksize), _scaleout.batch_of_lines
+
+
+def _partition_state(
+    lines: Iterable[Any],
+    make_batch: Any,
+    shipped: _scaleout.ShippedPolicy,
+    at: dt.datetime,
+    group_by: Sequence[str],
+    threads: int,
+    kpi_options: Mapping[str, Any],
+) -> str:
+    return _scaleout.kpi_state(shipped, make_batch(lines), at, group_by, threads, kpi_options)
+
+
+def kpis(
+    policy: Policy,
+    source: Source,
+    at: dt.datetime,
+    group_by: Sequence[str] = (),
+    *,
+    orders: int | dict[str, int] | None = None,
+    blocksize: int | str | None = "64MiB",
+    split_every: int | None = None,
+    threads: int = 1,
+    **kpi_options: Any,
+) -> KpiResult:
+    """The KPIs of every ticket of `source` at `at`, equal to `KpiEngine.compute` over them in
+    one pass. Each partition counts into a `KpiAccumulator(policy, group_by, **kpi_options)` on
+    `threads` threads; the states merge `split_every` at a time (`dask.bag.reduction`) and
+    `orders` goes to the final `result`. Computes at once."""
+    bag, make_batch = _partitions(source, blocksize)
+    shipped = _scaleout.ShippedPolicy(policy)
+    state = bag.reduction(
+        partial(_partition_state, make_batch=make_batch, shipped=shipped, at=at, group_by=tuple(group_by),
+                threads=threads, kpi_options=dict(kpi_options)),
+        partial(_scaleout.merge_states, shipped),
+        split_every=split_every,
+    ).compute()
+    return _scaleout.kpi_result(shipped, state, orders)
+
+
+def _partition_sla(
+    lines: Iterable[Any], make_batch: Any, shipped: _scaleout.ShippedPolicy, at: dt.datetime, threads: int
+) -> Any:
+    return _scaleout.sla_pandas(_scaleout.sla_rows_of_batch(shipped, make_batch(lines), at, threads))
+
+
+def sla_frame(
+    policy: Policy,
+    source: Source,
+    at: dt.datetime,
+    *,
+    blocksize: int | str | None = "64MiB",
+    threads: int = 1,
+) -> dd.DataFrame:
+    """The SLA state of every ticket of `source` at `at`: a lazy dask DataFrame of one row per
+    metric instance, of the columns and dtypes in docs/scale-out.md ("The SLA rows")."""
+    bag, make_batch = _partitions(source, blocksize)
+    shipped = _scaleout.ShippedPolicy(policy)
+    run = partial(_partition_sla, make_batch=make_batch, shipped=shipped, at=at, threads=threads)
+    parts = [delayed(run)(part) for part in bag.to_delayed()]
+    return dd.from_delayed(parts, meta=_scaleout.sla_pandas([]), verify_meta=False)
