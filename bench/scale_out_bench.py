@@ -74,7 +74,8 @@ def on_spark(policy: aftersales.Policy, path: str, sla: bool, workers: int) -> t
         kpis = aftersales.spark.kpis(policy, path, AT, GROUP_BY, **OPTIONS)
         states: dict[str, int] = {}
         if sla:
-            counted = aftersales.spark.sla_frame(policy, path, AT).groupBy("state").count().collect()
+            frame = aftersales.spark.sla_frame(policy, path, AT).where("state is not null")
+            counted = frame.groupBy("state").count().collect()
             states = {row["state"]: row["count"] for row in counted}
         print(f"job {time.perf_counter() - start:.2f} s", file=sys.stderr)
     finally:

@@ -20,15 +20,16 @@ from typing import Any, Union
 
 from aftersales._core import KpiAccumulator, KpiResult, Policy, SlaEngine, SlaReport, TicketBatch
 
-# One row per SLA metric instance (a metric of a ticket in one of its cycles): name, kind, and
-# whether it may be null. Durations in seconds; due_at, breached_at and completed_at are null
-# where the SlaMetric's are. dask.py and spark.py make their engine's types from the kinds.
+# The SLA rows: one per metric instance (a metric of a ticket in one of its cycles), and one of
+# nulls but for ticket, policy, priority and not_yet_created for a report without metrics, so
+# that no ticket drops out: the columns and dtypes of aftersales.sla_frame (issue 13, point 3).
+# Each is (name, kind, whether it may be null); dask.py and spark.py map the kinds to their types.
 SLA_FIELDS = (
     ("ticket", "string", False), ("policy", "string", True), ("priority", "string", False),
-    ("metric", "string", False), ("cycle", "integer", False), ("state", "string", False),
-    ("target_s", "seconds", False), ("elapsed_s", "seconds", False), ("remaining_s", "seconds", False),
-    ("started_at", "instant", False), ("due_at", "instant", True), ("breached_at", "instant", True),
-    ("completed_at", "instant", True),
+    ("metric", "string", True), ("cycle", "integer", True), ("state", "string", True),
+    ("target_s", "seconds", True), ("elapsed_s", "seconds", True), ("remaining_s", "seconds", True),
+    ("started_at", "instant", True), ("due_at", "instant", True), ("breached_at", "instant", True),
+    ("completed_at", "instant", True), ("not_yet_created", "flag", False),
 )
 SLA_COLUMNS = tuple(name for name, _, _ in SLA_FIELDS)
 
@@ -102,14 +103,20 @@ def paths_of(source: Paths) -> list[str]:
     return [os.fspath(p) for p in source]
 
 
-def batch_of_lines(lines: Iterable[str]) -> TicketBatch:
+def batch_of_lines(lines: Iterable[str], threads: int) -> TicketBatch:
     """The tickets of a partition of JSON Lines texts, with or without their line ends (blank
     lines are skipped, so doubled line ends are harmless)."""
-    return TicketBatch.from_lines("\n".join(lines), threads=1)
+    return TicketBatch.from_lines("\n".join(lines), threads=threads)
 
 
-def batch_of_records(records: Iterable[dict[str, Any]]) -> TicketBatch:
-    """The tickets of a partition of ticket records (dicts of the JSON Lines shape)."""
+def batch_of_blocks(blocks: Iterable[bytes], threads: int) -> TicketBatch:
+    """The tickets of a partition of JSON Lines blocks, each ending at a line end."""
+    return TicketBatch.from_lines(b"".join(blocks), threads=threads)
+
+
+def batch_of_records(records: Iterable[dict[str, Any]], threads: int) -> TicketBatch:
+    """The tickets of a partition of ticket records (dicts of the JSON Lines shape), read with
+    the GIL held: `threads` serves the other forms only."""
     return TicketBatch(records)
 
 
@@ -147,15 +154,19 @@ def kpi_result(shipped: ShippedPolicy, state: str, orders: int | dict[str, int] 
 
 
 def sla_rows(reports: Iterable[SlaReport]) -> list[SlaRow]:
-    """One tuple per metric instance, in SLA_COLUMNS order."""
+    """The rows of the reports, as tuples in SLA_COLUMNS order."""
     rows: list[SlaRow] = []
     for report in reports:
         ticket, policy, priority = report.ticket, report.policy, report.priority
+        # Read by name, as sla_frame does: only a replay's report has the flag (issue 13).
+        late = bool(getattr(report, "not_yet_created", False))
+        if not report.metrics:
+            rows.append((ticket, policy, priority) + (None,) * 10 + (late,))
         for m in report.metrics:
             rows.append((ticket, policy, priority, m.metric, m.cycle, m.state,
                          m.target.total_seconds(), m.elapsed.total_seconds(),
                          m.remaining.total_seconds(), m.started_at, m.due_at, m.breached_at,
-                         m.completed_at))
+                         m.completed_at, late))
     return rows
 
 
@@ -164,12 +175,12 @@ def sla_rows_of_batch(shipped: ShippedPolicy, batch: TicketBatch, at: dt.datetim
 
 
 def sla_pandas(rows: Sequence[SlaRow]) -> Any:
-    """The rows as a pandas DataFrame of fixed dtypes (an empty one has the same dtypes, so it
-    serves as a Dask frame's meta): strings as pandas' "string", cycle int64, seconds float64,
-    instants datetime64[us, UTC] with NaT for null."""
+    """The rows as a pandas DataFrame of aftersales.sla_frame's dtypes (an empty one has the same
+    dtypes, so it serves as a Dask frame's meta)."""
     import pandas as pd
 
-    dtypes = {"string": "string", "integer": "int64", "seconds": "float64", "instant": "datetime64[us, UTC]"}
+    dtypes = {"string": "string", "integer": "Int64", "seconds": "float64", "instant": "datetime64[ms, UTC]",
+              "flag": "bool"}
     columns = list(zip(*rows)) if rows else [()] * len(SLA_FIELDS)
     return pd.DataFrame({name: pd.Series(list(values), dtype=dtypes[kind])
                          for (name, kind, _), values in zip(SLA_FIELDS, columns)})

@@ -4,8 +4,8 @@
     kpis = aftersales.dask.kpis(policy, "season-*.jsonl", at, group_by=["agent"])
     frame = aftersales.dask.sla_frame(policy, "season-*.jsonl", at)   # a dask DataFrame
 
-A source is JSON Lines file paths (a path, a glob or a list of them, read in blocks of
-`blocksize` bytes), a `dask.bag.Bag` of JSON Lines texts (one ticket each, as
+A source is plain JSON Lines file paths (a path, a glob or a list of them, read in blocks of
+`blocksize` bytes; compressed ones through `dask.bag.read_text`), a `dask.bag.Bag` of JSON Lines texts (one ticket each, as
 `dask.bag.read_text` gives them), or a `dask.dataframe.DataFrame` of ticket records. Each
 partition becomes one TicketBatch counted in C++; partial KPIs merge in a tree of
 `split_every` states at a time. The policy travels as its JSON text and each worker process
@@ -25,6 +25,7 @@ from aftersales._core import KpiResult, Policy
 try:
     import dask.bag as db
     import dask.dataframe as dd
+    from dask.bytes import read_bytes
     from dask.delayed import delayed
 except ImportError as error:
     raise _scaleout.missing_engine("dask", "dask") from error
@@ -40,7 +41,14 @@ def _partitions(source: Source, blocksize: int | str | None) -> tuple[db.Bag, An
         return source.to_bag(format="dict"), _scaleout.batch_of_records
     if isinstance(source, db.Bag):
         return source, _scaleout.batch_of_lines
-    return db.read_text(_scaleout.paths_of(source), blocksize=blocksize), _scaleout.batch_of_lines
+    # Blocks of bytes, cut at line ends, go to the parser whole: no Python string per line.
+    _, blocks = read_bytes(_scaleout.paths_of(source), delimiter=b"\n", blocksize=blocksize, sample=False)
+    partitions = [delayed(_one_block)(block) for per_file in blocks for block in per_file]
+    return db.from_delayed(partitions), _scaleout.batch_of_blocks
+
+
+def _one_block(block: bytes) -> list[bytes]:
+    return [block]
 
 
 def _partition_state(
@@ -52,7 +60,7 @@ def _partition_state(
     threads: int,
     kpi_options: Mapping[str, Any],
 ) -> str:
-    return _scaleout.kpi_state(shipped, make_batch(lines), at, group_by, threads, kpi_options)
+    return _scaleout.kpi_state(shipped, make_batch(lines, threads), at, group_by, threads, kpi_options)
 
 
 def kpis(
@@ -68,9 +76,9 @@ def kpis(
     **kpi_options: Any,
 ) -> KpiResult:
     """The KPIs of every ticket of `source` at `at`, equal to `KpiEngine.compute` over them in
-    one pass. Each partition counts into a `KpiAccumulator(policy, group_by, **kpi_options)` on
-    `threads` threads; the states merge `split_every` at a time (`dask.bag.reduction`) and
-    `orders` goes to the final `result`. Computes at once."""
+    one pass. Each partition is parsed and counted into a `KpiAccumulator(policy, group_by,
+    **kpi_options)` on `threads` threads; the states merge `split_every` at a time
+    (`dask.bag.reduction`) and `orders` goes to the final `result`. Computes at once."""
     bag, make_batch = _partitions(source, blocksize)
     shipped = _scaleout.ShippedPolicy(policy)
     state = bag.reduction(
@@ -85,7 +93,7 @@ def kpis(
 def _partition_sla(
     lines: Iterable[Any], make_batch: Any, shipped: _scaleout.ShippedPolicy, at: dt.datetime, threads: int
 ) -> Any:
-    return _scaleout.sla_pandas(_scaleout.sla_rows_of_batch(shipped, make_batch(lines), at, threads))
+    return _scaleout.sla_pandas(_scaleout.sla_rows_of_batch(shipped, make_batch(lines, threads), at, threads))
 
 
 def sla_frame(

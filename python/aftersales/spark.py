@@ -37,7 +37,7 @@ __all__ = ["SLA_SCHEMA", "kpis", "sla_frame"]
 
 # The Spark form of the SLA rows (docs/scale-out.md, "The SLA rows").
 _SPARK_TYPES = {"string": T.StringType(), "integer": T.LongType(), "seconds": T.DoubleType(),
-                "instant": T.TimestampType()}
+                "instant": T.TimestampType(), "flag": T.BooleanType()}
 SLA_SCHEMA = T.StructType([T.StructField(name, _SPARK_TYPES[kind], nullable)
                            for name, kind, nullable in _scaleout.SLA_FIELDS])
 
@@ -55,7 +55,7 @@ def _partition_state(
     lines: Iterable[str], shipped: _scaleout.ShippedPolicy, at: dt.datetime, group_by: Sequence[str],
     threads: int, kpi_options: dict[str, Any],
 ) -> Iterator[str]:
-    yield _scaleout.kpi_state(shipped, _scaleout.batch_of_lines(lines), at, group_by, threads, kpi_options)
+    yield _scaleout.kpi_state(shipped, _scaleout.batch_of_lines(lines, threads), at, group_by, threads, kpi_options)
 
 
 def _merge_two(shipped: _scaleout.ShippedPolicy, a: str, b: str) -> str:
@@ -74,8 +74,8 @@ def kpis(
     **kpi_options: Any,
 ) -> KpiResult:
     """The KPIs of every ticket of `source` at `at`, as one pass of `KpiEngine.compute` gives
-    them. `mapPartitions` counts each partition into a `KpiAccumulator(policy, group_by,
-    **kpi_options)` on `threads` threads, `treeReduce(depth=depth)` merges the states, and the
+    them. `mapPartitions` parses each partition and counts it into a `KpiAccumulator(policy,
+    group_by, **kpi_options)` on `threads` threads, `treeReduce(depth=depth)` merges the states, and the
     result takes `orders`. Runs the job at once."""
     shipped = _scaleout.ShippedPolicy(policy)
     states = _lines(source).mapPartitions(
@@ -87,7 +87,7 @@ def kpis(
 def _partition_sla(
     lines: Iterable[str], shipped: _scaleout.ShippedPolicy, at: dt.datetime, threads: int
 ) -> list[_scaleout.SlaRow]:
-    return _scaleout.sla_rows_of_batch(shipped, _scaleout.batch_of_lines(lines), at, threads)
+    return _scaleout.sla_rows_of_batch(shipped, _scaleout.batch_of_lines(lines, threads), at, threads)
 
 
 def sla_frame(policy: Policy, source: Source, at: dt.datetime, *, threads: int = 1) -> DataFrame:

@@ -60,7 +60,7 @@ def test_sla_rows_of_a_ticket(example_policy_path: object) -> None:
     policy = aftersales.Policy.from_file(example_policy_path)  # type: ignore[arg-type]
     lines = (REPO / "examples" / "tickets" / "double11.jsonl").read_text(encoding="utf-8").splitlines()
     at = dt.datetime(2026, 11, 14, tzinfo=dt.timezone.utc)
-    reports = aftersales.SlaEngine(policy).evaluate_many(_scaleout.batch_of_lines(lines[:1]), at)
+    reports = aftersales.SlaEngine(policy).evaluate_many(_scaleout.batch_of_lines(lines[:1], threads=1), at)
     first = _scaleout.sla_rows(reports)[0]
     assert dict(zip(_scaleout.SLA_COLUMNS, first)) == {
         # T-1101, a VIP's chat: created 00:05:00+08:00, first human reply 00:06:40 (the bot's
@@ -69,13 +69,22 @@ def test_sla_rows_of_a_ticket(example_policy_path: object) -> None:
         "cycle": 0, "state": "achieved", "target_s": 120.0, "elapsed_s": 100.0, "remaining_s": 20.0,
         "started_at": dt.datetime(2026, 11, 10, 16, 5, tzinfo=dt.timezone.utc), "due_at": None,
         "breached_at": None, "completed_at": dt.datetime(2026, 11, 10, 16, 6, 40, tzinfo=dt.timezone.utc),
+        "not_yet_created": False,
     }
+
+
+def test_a_report_without_metrics_is_one_row_of_nulls() -> None:
+    # A policy without SLA: no metric for any ticket, and still a row, so no ticket drops out.
+    policy = aftersales.Policy.from_json({"schema_version": 1})
+    ticket = {"id": "T-9", "created_at": "2026-11-11T00:00:00Z", "priority": "high"}
+    report = aftersales.SlaEngine(policy).evaluate(ticket, dt.datetime(2026, 11, 12, tzinfo=dt.timezone.utc))
+    assert _scaleout.sla_rows([report]) == [("T-9", None, "high") + (None,) * 10 + (False,)]
 
 
 def test_sla_pandas_keeps_its_dtypes_when_empty() -> None:
     pytest.importorskip("pandas")
     empty = _scaleout.sla_pandas([])
     assert list(empty.columns) == list(_scaleout.SLA_COLUMNS)
-    assert [str(t) for t in empty.dtypes] == ["string"] * 4 + ["int64", "string"] + ["float64"] * 3 + [
-        "datetime64[us, UTC]"
-    ] * 4
+    assert [str(t) for t in empty.dtypes] == ["string"] * 4 + ["Int64", "string"] + ["float64"] * 3 + [
+        "datetime64[ms, UTC]"
+    ] * 4 + ["bool"]
