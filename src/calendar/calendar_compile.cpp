@@ -304,7 +304,7 @@ const date::time_zone* read_time_zone(const Node& node) {
       node.problem("time zone " + quoted(*name) +
                    " cannot be looked up: this machine has no time-zone database (aftersales reads "
                    "/usr/share/zoneinfo); install the operating system's tzdata package (Debian and "
-                   "Ubuntu: apt-get install tzdata; Alpine: apk add tzdata; Fedora and RHEL: dnf install tzdata)");
+                   "Ubuntu: apt-get install tzdata; Fedora and RHEL: dnf install tzdata)");
     else
       node.problem("unknown time zone " + quoted(*name) + " (use an IANA name like \"Asia/Shanghai\")");
     return nullptr;

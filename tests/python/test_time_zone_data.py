@@ -23,11 +23,19 @@ except aftersales.PolicyError as error:
 """
 
 
-def run_without_zoneinfo(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """Runs Python with an empty directory over /usr/share/zoneinfo, for that process only.
+# Shell commands, run in the namespace, that take the database away: an empty directory in its
+# place ($0), or no directory at all (an empty file system over its parent).
+HIDE_DATABASE = {
+    "empty": f'mount --bind "$0" {ZONEINFO}',
+    "absent": f"mount -t tmpfs none {os.path.dirname(ZONEINFO)}",
+}
 
-    A private mount namespace (unshare) hides the database from the child while the machine
-    and the other tests keep it.
+
+def run_without_zoneinfo(tmp_path: Path, how: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Runs Python with the time-zone database hidden as `how` says, for that process only.
+
+    A private mount namespace (unshare) hides it from the child while the machine and the
+    other tests keep it.
     """
     command = [sys.executable, *args]
     if os.path.isdir(ZONEINFO):
@@ -40,13 +48,16 @@ def run_without_zoneinfo(tmp_path: Path, *args: str) -> subprocess.CompletedProc
             pytest.skip(f"no mount namespace here to hide the time-zone database: {probe.stderr.strip()}")
         empty = tmp_path / "zoneinfo"
         empty.mkdir()
-        mount_then_run = f'mount --bind "$0" {ZONEINFO} && exec "$@"'
-        command = [*namespace, "sh", "-c", mount_then_run, str(empty), *command]
+        hide_then_run = HIDE_DATABASE[how] + ' && exec "$@"'
+        command = [*namespace, "sh", "-c", hide_then_run, str(empty), *command]
     return subprocess.run(command, capture_output=True, text=True, check=False)
 
 
-def test_missing_time_zone_database_is_named_with_the_fix(tmp_path: Path, example_policy_path: Path) -> None:
-    result = run_without_zoneinfo(tmp_path, "-c", LOAD_POLICY, str(example_policy_path))
+@pytest.mark.parametrize("how", sorted(HIDE_DATABASE))
+def test_missing_time_zone_database_is_named_with_the_fix(
+    tmp_path: Path, example_policy_path: Path, how: str
+) -> None:
+    result = run_without_zoneinfo(tmp_path, how, "-c", LOAD_POLICY, str(example_policy_path))
     assert result.returncode == 0, result.stderr
     # The first calendar of the example policy is cn-service, in Asia/Shanghai.
     assert 'calendars.cn-service.timezone: time zone "Asia/Shanghai" cannot be looked up' in result.stdout
