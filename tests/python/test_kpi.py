@@ -145,7 +145,7 @@ def state_with(**counts: int) -> str:
     """A one-group state (no dimensions) with `counts` over zeros, and no durations."""
     group = {"key": [], "counts": {name: counts.get(name, 0) for name in COUNTERS},
              "first_response": {"sum_ms": 0, "values": []}, "resolution": {"sum_ms": 0, "values": []}}
-    return json.dumps({"kpi_state": 1, "group_by": [], "groups": [group]})
+    return json.dumps({"kpi_state": 2, "group_by": [], "groups": [group]})
 
 
 def test_accumulator_merge_past_64_bits_is_a_range_error(policy: aftersales.Policy) -> None:
