@@ -164,11 +164,6 @@ class Adder {
   Adder(KpiState& state, const Ticket& ticket, Instant at)
       : state_(state), rules_(*state.rules), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
         facts_(scan(ticket, events_)) {
-    for (std::size_t i = 0; i < state.options.group_by.size(); ++i) {
-      const KpiDimension::Kind kind = state.options.group_by[i].kind();
-      if (kind == KpiDimension::agent) agent_slot_ = i;
-      if (kind == KpiDimension::tag) tag_slot_ = i;
-    }
     key_ = key_of(facts_.owner);
   }
 
@@ -185,18 +180,13 @@ class Adder {
       const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::resolution);
       durations.resolution = business_ms(calendar, ticket_.created_at, *facts_.solved_at);
     }
-    if (!tag_slot_) return count(outcomes, durations);
-    // The whole ticket counts in the group of each of its tags (docs/kpi.md, "tag"): a tag
-    // written twice or empty adds no group, and a ticket with no tag counts in the null one.
-    bool counted = false;
-    const auto& tags = ticket_.tags;
-    for (auto tag = tags.begin(); tag != tags.end(); ++tag) {
-      if (tag->empty() || std::find(tags.begin(), tag, *tag) != tag) continue;
-      key_[*tag_slot_] = std::string_view(*tag);
+    // The whole ticket counts in the group of each of its tags. One call of `count`, so that
+    // the compiler inlines it whole, as the ticket's one group is counted without tags.
+    const TagValues tags = state_.tag_slot ? tag_values() : TagValues();
+    for (std::size_t i = 0; i == 0 || i < tags.size(); ++i) {
+      if (state_.tag_slot) key_[*state_.tag_slot] = tags[i];
       count(outcomes, durations);
-      counted = true;
     }
-    if (!counted) count(outcomes, durations);
   }
 
  private:
@@ -207,6 +197,19 @@ class Adder {
     const auto it = std::lower_bound(facts_.replies.begin(), facts_.replies.end(), t,
                                      [](const Event* e, Instant when) { return e->at < when; });
     return it != facts_.replies.end() && (*it)->at == t ? std::string_view((*it)->agent) : std::string_view();
+  }
+
+  using TagValues = boost::container::small_vector<std::optional<std::string_view>, 4>;
+
+  // The values the tag dimension takes for this ticket (docs/kpi.md, "Tags"): each of its tags
+  // once (an empty one adds none); null when it has none. Never empty.
+  [[gnu::noinline]] TagValues tag_values() const {
+    TagValues values;
+    const auto& tags = ticket_.tags;
+    for (auto tag = tags.begin(); tag != tags.end(); ++tag)
+      if (!tag->empty() && std::find(tags.begin(), tag, *tag) == tag) values.emplace_back(*tag);
+    if (values.empty()) values.emplace_back();
+    return values;
   }
 
   // What the ticket adds to the duration sketches, the same in each group it counts in.
@@ -235,11 +238,13 @@ class Adder {
   }
 
   // The key of the ticket's group, with `agent` as its owner and a null tag (run sets each).
-  // Every part is a view into the ticket or this Adder: no text is copied.
+  // Every part is a view into the ticket, this Adder or the state: no text is copied.
   KeyView key_of(std::string_view agent) {
     KeyView key;
-    if (state_.zone != nullptr) state_.local_keys(ticket_.created_at, local_);
+    // The state's buffer: no other ticket is keyed before this one is counted.
+    const LocalKeys* local = state_.zone != nullptr ? &state_.local_keys(ticket_.created_at) : nullptr;
     const auto text = [](const auto& chars) { return std::string_view(chars, sizeof chars); };
+    std::size_t slot = 0;
     for (const KpiDimension& d : state_.options.group_by) {
       switch (d.kind()) {
         case KpiDimension::agent: key.push_back(non_empty(agent)); break;
@@ -247,38 +252,36 @@ class Adder {
         case KpiDimension::channel: key.push_back(non_empty(ticket_.channel)); break;
         case KpiDimension::category: key.push_back(non_empty(ticket_.category)); break;
         case KpiDimension::priority: key.emplace_back(to_string(facts_.priority)); break;
-        case KpiDimension::day: key.emplace_back(text(local_.day)); break;
-        case KpiDimension::hour: key.emplace_back(text(local_.hour)); break;
-        case KpiDimension::week: key.emplace_back(text(local_.week)); break;
-        case KpiDimension::month: key.emplace_back(text(local_.month)); break;
+        case KpiDimension::day: key.emplace_back(text(local->day)); break;
+        case KpiDimension::hour: key.emplace_back(text(local->hour)); break;
+        case KpiDimension::week: key.emplace_back(text(local->week)); break;
+        case KpiDimension::month: key.emplace_back(text(local->month)); break;
         case KpiDimension::tier: key.push_back(non_empty(ticket_.customer.tier)); break;
         case KpiDimension::tag: key.emplace_back(); break;
-        case KpiDimension::field: key.push_back(field_text(d.field_name())); break;
+        case KpiDimension::field: key.push_back(field_text(d.field_name(), state_.number_text(slot))); break;
       }
+      ++slot;
     }
     return key;
   }
 
   // The custom field `name` as text: a string as it is, a number and a boolean as JSON writes
-  // them; null when the ticket does not have it.
-  std::optional<std::string_view> field_text(std::string_view name) {
+  // them (a number in `buffer`); null when the ticket does not have it.
+  [[gnu::noinline]] std::optional<std::string_view> field_text(std::string_view name, NumberText& buffer) const {
     const auto& fields = ticket_.fields;
     const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
     if (it == fields.end()) return std::nullopt;
     if (const auto* text = std::get_if<std::string>(&it->second)) return std::string_view(*text);
     if (const auto* flag = std::get_if<bool>(&it->second)) return *flag ? "true" : "false";
-    // Reserved once for every slot: texts already taken keep their place.
-    if (numbers_.empty()) numbers_.reserve(state_.options.group_by.size());
-    auto& buffer = numbers_.emplace_back();
     const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), std::get<double>(it->second)).ptr;
     return std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
   }
 
   // The group of the ticket with `agent` in place of its owner (reply metrics).
   GroupState& group_for(std::string_view agent, GroupState& ticket_group) {
-    if (!agent_slot_ || agent.empty() || agent == facts_.owner) return ticket_group;
+    if (!state_.agent_slot || agent.empty() || agent == facts_.owner) return ticket_group;
     KeyView key = key_;
-    key[*agent_slot_] = agent;
+    key[*state_.agent_slot] = agent;
     return state_.group(key);
   }
 
@@ -321,10 +324,6 @@ class Adder {
   Instant at_;
   Timeline events_;
   Facts facts_;
-  std::optional<std::size_t> agent_slot_, tag_slot_;
-  LocalKeys local_{};
-  // The text of numeric field values (at most 24 characters, shortest round trip)
-  boost::container::small_vector<std::array<char, 32>, 2> numbers_;
   KeyView key_;
 };
 
@@ -471,11 +470,14 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
   for (std::size_t i = 0; i < group_by.size(); ++i) {
     const std::string path = "group_by[" + std::to_string(i) + "]";
     if (group_by[i].kind() == KpiDimension::field && group_by[i].field_name().empty())
-      throw InputError("a field dimension needs the field's name (fields.region)", path);
+      throw InputError(std::string(unnamed_field), path);
     if (std::find(group_by.begin(), group_by.begin() + static_cast<std::ptrdiff_t>(i), group_by[i]) !=
         group_by.begin() + static_cast<std::ptrdiff_t>(i))
       throw InputError("group_by names " + quoted(to_string(group_by[i])) + " twice", path);
     if (timed == nullptr && group_by[i].is_time()) timed = &group_by[i];
+    by_hour_ = by_hour_ || group_by[i] == KpiDimension::hour;
+    if (group_by[i] == KpiDimension::agent) agent_slot = i;
+    if (group_by[i] == KpiDimension::tag) tag_slot = i;
   }
   if (!options.time_zone.empty()) {
     try {
@@ -492,6 +494,8 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
   if (timed == nullptr) zone = nullptr;
   if (zone == nullptr) options.time_zone.clear();
   else if (options.time_zone.empty()) options.time_zone = zone->name();
+  if (std::any_of(group_by.begin(), group_by.end(), [](const KpiDimension& d) { return d.kind() == KpiDimension::field; }))
+    numbers_.resize(group_by.size());
   sla_metric_count = builtin_metric_count + rules->sla->metrics.size();
 }
 
@@ -540,7 +544,7 @@ void write_day_keys(date::local_days local, LocalKeys& keys) {
 
 }  // namespace
 
-void KpiState::local_keys(Instant t, LocalKeys& keys) {
+const LocalKeys& KpiState::local_keys(Instant t) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
   if (seconds < day_begin_ || seconds >= day_end_) {
     if (seconds < offset_.begin || seconds >= offset_.end) offset_ = zone->get_info(seconds);
@@ -551,8 +555,8 @@ void KpiState::local_keys(Instant t, LocalKeys& keys) {
     day_end_ = std::min(day_zero_ + date::days{1}, offset_.end);
     write_day_keys(local, keys_);
   }
-  put(keys_.hour + 11, static_cast<unsigned>((seconds - day_zero_) / std::chrono::hours{1}), 2);
-  keys = keys_;
+  if (by_hour_) put(keys_.hour + 11, static_cast<unsigned>((seconds - day_zero_) / std::chrono::hours{1}), 2);
+  return keys_;
 }
 
 std::vector<const GroupState*> KpiState::sorted() const {
@@ -575,7 +579,7 @@ constexpr std::string_view field_prefix = "fields.";
 }  // namespace
 
 KpiDimension KpiDimension::of_field(std::string name) {
-  if (name.empty()) throw InputError("a field dimension needs the field's name (fields.region)");
+  if (name.empty()) throw InputError(std::string(detail::unnamed_field));
   KpiDimension d(field);
   d.field_ = std::move(name);
   return d;
