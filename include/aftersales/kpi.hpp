@@ -36,7 +36,8 @@ struct KpiState;
 
 /// A dimension tickets can be grouped by: a kind, and for `field` the custom field's name.
 /// `KpiDimension::agent` (a Kind) converts to the dimension; `KpiDimension::of_field("region")`
-/// is `fields.region`. Small and regular: compared by kind and field name.
+/// is `fields.region` (a bare `KpiDimension::field` has no name, and no accumulator takes it).
+/// Small and regular: compared by kind and field name.
 class AFTERSALES_EXPORT KpiDimension {
  public:
   enum class Kind : std::uint8_t { agent, queue, channel, category, priority, day, hour, week, month, tier, tag, field };
