@@ -269,7 +269,7 @@ void bind_kpi(py::module_& m) {
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
            "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
-           "kpi.time_zone, else the zone all its calendars share, else an InputError. `orders` (int, or "
+           "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
            "dict of day -> count) feeds complaint_rate.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
