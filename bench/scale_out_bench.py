@@ -30,7 +30,7 @@ POLICY = os.path.join(REPO, "examples", "policies", "cn-marketplace.json")
 # their histories.
 AT = dt.datetime(2027, 1, 3, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 GROUP_BY = ["agent", "day"]
-OPTIONS = {"day_calendar": "cn-service"}
+OPTIONS = {"time_zone": "Asia/Shanghai"}
 
 
 def one_pass(policy: aftersales.Policy, path: str, sla: bool) -> tuple[aftersales.KpiResult, dict[str, int]]:
