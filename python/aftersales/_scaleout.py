@@ -3,9 +3,10 @@ engine: plain functions of texts, records and tuples, so that a task pickles sma
 module imports without Dask or PySpark.
 
 Tickets are parsed a partition at a time into a TicketBatch and counted by the C++ batch calls
-(`KpiAccumulator.add_many`, `SlaEngine.evaluate_many`); Python touches each ticket only to
-join its line into the partition's text. Partial KPIs travel as `KpiAccumulator.to_json()`
-states and merge exactly (docs/kpi.md, "Mergeable accumulators").
+(`KpiAccumulator.add_many`, `SlaEngine.evaluate_many`); for KPIs Python touches a ticket at
+most to join its line into the partition's text (a file's block of bytes not even that). SLA
+rows are made here, a tuple per metric instance. Partial KPIs travel as
+`KpiAccumulator.to_json()` states and merge exactly (docs/kpi.md, "Mergeable accumulators").
 """
 
 from __future__ import annotations
