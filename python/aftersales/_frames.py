@@ -6,8 +6,13 @@ raises ImportError saying how to install it (docs/python.md, "DataFrames").
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any, Callable, Iterable, Sequence
+import contextlib
+import gc
+from typing import Any, Iterable, Iterator, Sequence
+
+from aftersales import _core
+
+_NAT = -(2**63)  # NumPy's NaT, as _sla_columns writes a null instant
 
 
 def pandas_module(needed_for: str) -> Any:
@@ -64,97 +69,79 @@ def _nest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return nested
 
 
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Builds a row's dict per ticket without the cyclic garbage collector, which the millions
+    of new containers (none of them in a cycle) otherwise run over and over: half the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def tickets_from_pandas(frame: Any) -> Any:
     """TicketBatch.from_pandas: one ticket per row of a pandas DataFrame."""
-    from aftersales._core import TicketBatch
-
-    return TicketBatch(_nest(frame.to_dict("records")))
+    names = [str(name) for name in frame.columns]
+    with _collector_paused():
+        # The rows of frame.to_dict("records"), built a column at a time, which is faster.
+        columns = [frame.iloc[:, i].tolist() for i in range(len(names))]
+        records = _nest([dict(zip(names, row)) for row in zip(*columns)])
+    return _core.TicketBatch(records)
 
 
 def tickets_from_arrow(table: Any) -> Any:
     """TicketBatch.from_arrow: one ticket per row of a pyarrow Table or RecordBatch."""
-    from aftersales._core import TicketBatch
-
-    return TicketBatch(_nest(table.to_pylist()))
+    with _collector_paused():
+        records = _nest(table.to_pylist())
+    return _core.TicketBatch(records)
 
 
 # Results out ------------------------------------------------------------------------------------
 
-# The columns of sla_frame, with their pandas and Arrow types: one row per metric instance.
-_SLA_COLUMNS: list[tuple[str, str, str]] = [
-    ("ticket", "string", "string"),
-    ("policy", "string", "string"),
-    ("priority", "string", "string"),
-    ("metric", "string", "string"),
-    ("cycle", "Int64", "int64"),
-    ("state", "string", "string"),
-    ("target_s", "float64", "float64"),
-    ("elapsed_s", "float64", "float64"),
-    ("remaining_s", "float64", "float64"),
-    ("started_at", "datetime64[ms, UTC]", "timestamp"),
-    ("due_at", "datetime64[ms, UTC]", "timestamp"),
-    ("breached_at", "datetime64[ms, UTC]", "timestamp"),
-    ("completed_at", "datetime64[ms, UTC]", "timestamp"),
-    ("not_yet_created", "bool", "bool"),
+# The columns of sla_frame in order, with their pandas dtypes: one row per metric instance.
+_SLA_COLUMNS: list[tuple[str, str]] = [
+    ("ticket", "string"), ("policy", "string"), ("priority", "string"), ("metric", "string"), ("cycle", "Int64"),
+    ("state", "string"), ("target_s", "float64"), ("elapsed_s", "float64"), ("remaining_s", "float64"),
+    ("started_at", "datetime64[ms, UTC]"), ("due_at", "datetime64[ms, UTC]"), ("breached_at", "datetime64[ms, UTC]"),
+    ("completed_at", "datetime64[ms, UTC]"), ("not_yet_created", "bool"),
 ]
-
-
-def _seconds(value: dt.timedelta | None) -> float | None:
-    return None if value is None else value.total_seconds()
-
-
-def _sla_rows(reports: Iterable[Any]) -> dict[str, list[Any]]:
-    """The columns of sla_frame as lists of Python values (None for null)."""
-    columns: dict[str, list[Any]] = {name: [] for name, _, _ in _SLA_COLUMNS}
-    metric_columns = [name for name, _, _ in _SLA_COLUMNS[3:-1]]
-    for report in reports:
-        # A ticket created after the instant of a batch replay has a report without metrics,
-        # as one with no SLA policy has: either gives one row of nulls, so no ticket drops out.
-        not_yet_created = bool(getattr(report, "not_yet_created", False))
-        for metric in report.metrics or [None]:
-            columns["ticket"].append(report.ticket)
-            columns["policy"].append(report.policy)
-            columns["priority"].append(report.priority)
-            columns["not_yet_created"].append(not_yet_created)
-            if metric is None:
-                for name in metric_columns:
-                    columns[name].append(None)
-                continue
-            columns["metric"].append(metric.metric)
-            columns["cycle"].append(metric.cycle)
-            columns["state"].append(metric.state)
-            columns["target_s"].append(_seconds(metric.target))
-            columns["elapsed_s"].append(_seconds(metric.elapsed))
-            columns["remaining_s"].append(_seconds(metric.remaining))
-            columns["started_at"].append(metric.started_at)
-            columns["due_at"].append(metric.due_at)
-            columns["breached_at"].append(metric.breached_at)
-            columns["completed_at"].append(metric.completed_at)
-    return columns
 
 
 def sla_frame(reports: Iterable[Any]) -> Any:
     """aftersales.sla_frame: SLA reports as a pandas DataFrame, one row per metric instance."""
     pd = pandas_module("sla_frame()")
-    columns = _sla_rows(reports)
+    columns = _core._sla_columns(reports)
     data = {}
-    for name, dtype, _ in _SLA_COLUMNS:
-        if dtype.startswith("datetime64"):
-            data[name] = pd.Series(pd.to_datetime(columns[name], utc=True), dtype=dtype)
+    for name, dtype in _SLA_COLUMNS:
+        values = columns[name]
+        if name == "cycle":
+            data[name] = pd.Series(pd.arrays.IntegerArray(values, ~columns["has_metric"]))
+        elif dtype.startswith("datetime64"):
+            data[name] = pd.Series(values.view("datetime64[ms]")).dt.tz_localize("UTC")
         else:
-            data[name] = pd.Series(columns[name], dtype=dtype)
+            data[name] = pd.Series(values, dtype=dtype)
     return pd.DataFrame(data)
 
 
 def sla_table(reports: Iterable[Any]) -> Any:
     """aftersales.sla_table: sla_frame's rows as a pyarrow Table, without pandas."""
     pa = pyarrow_module("sla_table()")
-    columns = _sla_rows(reports)
-    types = {"string": pa.string(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(),
-             "timestamp": pa.timestamp("ms", tz="UTC")}
-    schema = pa.schema([(name, types[arrow]) for name, _, arrow in _SLA_COLUMNS])
-    return pa.table({name: pa.array(columns[name], type=schema.field(name).type) for name in schema.names},
-                    schema=schema)
+    columns = _core._sla_columns(reports)
+    arrays = {}
+    for name, dtype in _SLA_COLUMNS:
+        values = columns[name]
+        if name == "cycle":
+            arrays[name] = pa.array(values, mask=~columns["has_metric"])
+        elif dtype.startswith("datetime64"):
+            arrays[name] = pa.array(values, type=pa.int64(), mask=values == _NAT).cast(pa.timestamp("ms", tz="UTC"))
+        elif dtype == "string":
+            arrays[name] = pa.array(values, type=pa.string())
+        else:
+            arrays[name] = pa.array(values, from_pandas=True)  # NaN is null, as in pandas
+    return pa.table(arrays)
 
 
 _PLAN_COLUMNS: list[tuple[str, str]] = [
