@@ -188,28 +188,46 @@ def _group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return flat
 
 
+# Columns of KPI groups and scorecard rows that hold whole numbers, by their last name part
+# (`first_response_s.count`, `sla.resolution.breached`); `rank` is one too, null without a score.
+# The JSON writes every number in its shortest form (a rate of 1 as `1`), so the type of each
+# column is set by its name, never guessed from the values a result happens to have.
+_WHOLE = {"tickets", "resolved", "backlog", "complaints", "count", "achieved", "breached", "stars"}
+
+
+def _group_dtype(name: str, group_by: list[str], values: list[Any]) -> str | None:
+    """The pandas dtype of a column of KPI groups or scorecard rows; None for a bool one."""
+    leaf = name.rsplit(".", 1)[-1]
+    if name in group_by:
+        return "string"  # a null key is <NA>, as in sla_frame
+    if values and all(isinstance(v, bool) for v in values):
+        return None
+    if leaf == "rank":
+        return "Int64"
+    return "int64" if leaf in _WHOLE else "float64"
+
+
 def _frame(rows: list[dict[str, Any]], group_by: list[str]) -> Any:
     pd = pandas_module("to_pandas()")
-    frame = pd.DataFrame(_group_rows(rows)) if rows else pd.DataFrame(columns=group_by)
-    for name in frame.columns:
-        if name in group_by:
-            frame[name] = frame[name].astype("string")  # a null key is <NA>, as in sla_frame
-        elif frame[name].dtype == object and frame[name].isna().all():
-            frame[name] = frame[name].astype("float64")  # a metric no group has data for
+    flat = _group_rows(rows)
+    names = list(flat[0]) if flat else list(group_by)
+    data = {}
+    for name in names:
+        values = [row.get(name) for row in flat]
+        dtype = _group_dtype(name, group_by, values)
+        data[name] = pd.Series(values, dtype=dtype if dtype is not None else "bool")
+    frame = pd.DataFrame(data, columns=names)
     return frame.set_index(group_by) if group_by else frame
 
 
 def _table(rows: list[dict[str, Any]], group_by: list[str]) -> Any:
     pa = pyarrow_module("to_arrow()")
     flat = _group_rows(rows)
-    columns = list(flat[0]) if flat else list(group_by)
+    types = {"string": pa.string(), "Int64": pa.int64(), "int64": pa.int64(), "float64": pa.float64(), None: pa.bool_()}
     arrays = {}
-    for name in columns:
+    for name in list(flat[0]) if flat else list(group_by):
         values = [row.get(name) for row in flat]
-        kind = pa.string() if name in group_by else None
-        if kind is None and all(v is None for v in values):
-            kind = pa.float64()
-        arrays[name] = pa.array(values, type=kind)
+        arrays[name] = pa.array(values, type=types[_group_dtype(name, group_by, values)])
     return pa.table(arrays)
 
 

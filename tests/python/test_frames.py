@@ -350,12 +350,21 @@ def test_kpi_and_scorecard_frames() -> None:
     assert str(frame.index.dtype) == "string"
     assert frame.index.isna().tolist() == [True, False, False]
     assert frame.index[1:].tolist() == ["A-1", "A-2"]
-    assert str(frame["tickets"].dtype) == "int64"
-    # No group has a complaint rate (orders not given): a float column of NaN, not objects.
-    assert str(frame["complaint_rate"].dtype) == "float64"
+    # Counts are int64 and every other value float64, whatever the values: a rate of exactly 1
+    # (JSON `1`) is 1.0, and no group has a complaint rate (orders not given): NaN, not objects.
+    whole = ["tickets", "resolved", "backlog", "first_response_s.count", "resolution_s.count",
+             "sla.first_response.achieved", "sla.first_response.breached", "sla.resolution.achieved",
+             "sla.resolution.breached", "complaints"]
+    assert {name: str(dtype) for name, dtype in frame.dtypes.items()} == {
+        name: "int64" if name in whole else "float64" for name in frame.columns}
+    assert len(frame.columns) == 27
     assert frame["complaint_rate"].isna().all()
     card = kpi.score("agent-monthly", result).to_pandas()
     assert card.index.name == "agent"
+    assert {name: str(card[name].dtype) for name in ["score", "stars", "rank", "critical_failed",
+                                                     "metrics.fcr_rate.value", "metrics.csat.critical"]} == {
+        "score": "float64", "stars": "int64", "rank": "Int64", "critical_failed": "bool",
+        "metrics.fcr_rate.value": "float64", "metrics.csat.critical": "bool"}
     assert card.loc["A-1", "score"] == 70  # test_kpi.py: 70 points, 3 stars, first
     assert (card.loc["A-1", "stars"], card.loc["A-1", "rank"]) == (3, 1)
     pa = pytest.importorskip("pyarrow")
@@ -363,6 +372,7 @@ def test_kpi_and_scorecard_frames() -> None:
     assert table.column_names[0] == "agent"
     assert table.column("agent").to_pylist() == [None, "A-1", "A-2"]
     assert table.schema.field("complaint_rate").type == pa.float64()
+    assert table.schema.field("tickets").type == pa.int64()
     assert kpi.score("agent-monthly", result).to_arrow().column("score").to_pylist()[1] == 70
     empty = kpi.compute([], dt.datetime(2026, 11, 13, tzinfo=UTC), group_by=["agent", "channel"]).to_pandas()
     assert (len(empty), empty.index.names) == (0, ["agent", "channel"])
