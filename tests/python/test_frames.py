@@ -220,6 +220,17 @@ class TestFromPandas:
         assert getattr(caught.value, "path") == "tickets[0].created_at"
 
 
+def test_a_frame_passed_for_tickets_says_how_to_read_it(sla: aftersales.SlaEngine) -> None:
+    # Iterating a DataFrame gives its column names: the dict reader's error would name a str.
+    frame = pd.DataFrame([VIP_TICKET])
+    with pytest.raises(TypeError, match=r"^expected ticket dicts or a TicketBatch, got a DataFrame: read a "
+                                        r"pandas one with aftersales.TicketBatch.from_pandas\(frame\)$"):
+        sla.evaluate_many(frame, VIP_AT)
+    pa = pytest.importorskip("pyarrow")
+    with pytest.raises(TypeError, match=r"got a pyarrow.lib.Table: read it with aftersales.TicketBatch.from_arrow"):
+        aftersales.TicketBatch(pa.table({"id": ["T-1"]}))
+
+
 class TestFromArrow:
     pa = pytest.importorskip("pyarrow")
 
