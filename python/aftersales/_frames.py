@@ -178,21 +178,27 @@ def _flatten(prefix: str, value: Any, row: dict[str, Any]) -> None:
         row[prefix] = value
 
 
-def _group_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Each group's key members, then its values with nested ones as dotted names."""
+def _group_rows(rows: list[dict[str, Any]], group_by: list[str]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each group's key members, then its values with nested ones as dotted names; and the
+    names of all the columns, in order of first appearance (a group lists only the SLA metrics
+    it has instances of)."""
     flat = []
+    names = dict.fromkeys(group_by)
     for row in rows:
         out: dict[str, Any] = dict(row["key"])
         _flatten("", {k: v for k, v in row.items() if k != "key"}, out)
         flat.append(out)
-    return flat
+        names.update(dict.fromkeys(out))
+    return flat, list(names)
 
 
 # Columns of KPI groups and scorecard rows that hold whole numbers, by their last name part
-# (`first_response_s.count`, `sla.resolution.breached`); `rank` is one too, null without a score.
-# The JSON writes every number in its shortest form (a rate of 1 as `1`), so the type of each
-# column is set by its name, never guessed from the values a result happens to have.
-_WHOLE = {"tickets", "resolved", "backlog", "complaints", "count", "achieved", "breached", "stars"}
+# (`first_response_s.count`); `rank` (null without a score) and the SLA tallies (a group lists
+# only the metrics it has instances of) are nullable. The JSON writes every number in its
+# shortest form (a rate of 1 as `1`), so the type of each column is set by its name, never
+# guessed from the values a result happens to have.
+_WHOLE = {"tickets", "resolved", "backlog", "complaints", "count", "stars"}
+_NULLABLE_WHOLE = {"rank", "achieved", "breached"}
 
 
 def _group_dtype(name: str, group_by: list[str], values: list[Any]) -> str | None:
@@ -202,15 +208,14 @@ def _group_dtype(name: str, group_by: list[str], values: list[Any]) -> str | Non
         return "string"  # a null key is <NA>, as in sla_frame
     if values and all(isinstance(v, bool) for v in values):
         return None
-    if leaf == "rank":
+    if leaf in _NULLABLE_WHOLE:
         return "Int64"
     return "int64" if leaf in _WHOLE else "float64"
 
 
 def _frame(rows: list[dict[str, Any]], group_by: list[str]) -> Any:
     pd = pandas_module("to_pandas()")
-    flat = _group_rows(rows)
-    names = list(flat[0]) if flat else list(group_by)
+    flat, names = _group_rows(rows, group_by)
     data = {}
     for name in names:
         values = [row.get(name) for row in flat]
@@ -222,10 +227,10 @@ def _frame(rows: list[dict[str, Any]], group_by: list[str]) -> Any:
 
 def _table(rows: list[dict[str, Any]], group_by: list[str]) -> Any:
     pa = pyarrow_module("to_arrow()")
-    flat = _group_rows(rows)
+    flat, names = _group_rows(rows, group_by)
     types = {"string": pa.string(), "Int64": pa.int64(), "int64": pa.int64(), "float64": pa.float64(), None: pa.bool_()}
     arrays = {}
-    for name in list(flat[0]) if flat else list(group_by):
+    for name in names:
         values = [row.get(name) for row in flat]
         arrays[name] = pa.array(values, type=types[_group_dtype(name, group_by, values)])
     return pa.table(arrays)

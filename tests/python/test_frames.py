@@ -363,11 +363,11 @@ def test_kpi_and_scorecard_frames() -> None:
     assert frame.index[1:].tolist() == ["A-1", "A-2"]
     # Counts are int64 and every other value float64, whatever the values: a rate of exactly 1
     # (JSON `1`) is 1.0, and no group has a complaint rate (orders not given): NaN, not objects.
-    whole = ["tickets", "resolved", "backlog", "first_response_s.count", "resolution_s.count",
-             "sla.first_response.achieved", "sla.first_response.breached", "sla.resolution.achieved",
-             "sla.resolution.breached", "complaints"]
+    whole = ["tickets", "resolved", "backlog", "first_response_s.count", "resolution_s.count", "complaints"]
+    tallies = ["sla.first_response.achieved", "sla.first_response.breached", "sla.resolution.achieved",
+               "sla.resolution.breached"]  # nullable: a group lists only the metrics it has instances of
     assert {name: str(dtype) for name, dtype in frame.dtypes.items()} == {
-        name: "int64" if name in whole else "float64" for name in frame.columns}
+        name: "int64" if name in whole else "Int64" if name in tallies else "float64" for name in frame.columns}
     assert len(frame.columns) == 27
     assert frame["complaint_rate"].isna().all()
     card = kpi.score("agent-monthly", result).to_pandas()
@@ -387,6 +387,24 @@ def test_kpi_and_scorecard_frames() -> None:
     assert kpi.score("agent-monthly", result).to_arrow().column("score").to_pylist()[1] == 70
     empty = kpi.compute([], dt.datetime(2026, 11, 13, tzinfo=UTC), group_by=["agent", "channel"]).to_pandas()
     assert (len(empty), empty.index.names) == (0, ["agent", "channel"])
+
+
+def test_kpi_frame_has_the_sla_metrics_of_every_group(example: aftersales.Policy) -> None:
+    # The columns are those of all the groups, not the first's: in double11, "app" (the first)
+    # has no next_response instance and "chat" has.
+    result = aftersales.KpiEngine(example).compute(aftersales.TicketBatch.from_file(SEASON), SEASON_AT,
+                                                    group_by=["channel"])
+    groups = result.to_dict()["groups"]
+    metrics = {metric for group in groups for metric in group["sla"]}
+    assert "next_response" not in groups[0]["sla"] and "next_response" in metrics
+    frame = result.to_pandas()
+    for metric in metrics:
+        column = frame[f"sla.{metric}.achieved"]
+        assert str(column.dtype) == "Int64"
+        assert [None if pd.isna(v) else v for v in column] == [
+            group["sla"].get(metric, {}).get("achieved") for group in groups]
+    table = result.to_arrow()
+    assert table.column("sla.next_response.achieved").to_pylist()[0] is None
 
 
 def test_plan_frame() -> None:
