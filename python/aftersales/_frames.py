@@ -59,9 +59,8 @@ def _nest(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
             given: Any = ticket.get(head)
             if given is record.get(head) or _is_missing(given):  # not yet this row's own copy
                 if not isinstance(given, dict) and not _is_missing(given):
-                    raise TypeError(
-                        f"column {name!r}: column {head!r} holds {type(given).__name__}, not objects to add {member!r} to"
-                    )
+                    kind = type(given).__name__
+                    raise TypeError(f"column {name!r}: column {head!r} holds {kind}, not objects to add {member!r} to")
                 given = dict(given) if isinstance(given, dict) else {}
                 ticket[head] = given
             given[member] = record[name]

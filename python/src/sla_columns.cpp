@@ -45,8 +45,8 @@ py::dict sla_columns(py::handle reports) {
   std::size_t rows = 0;
   for (std::size_t i = 0; i < items.size(); ++i) {
     if (!py::isinstance<SlaReport>(items[i]))
-      throw py::type_error("sla_frame: expected reports[" + std::to_string(i) + "] to be an aftersales.SlaReport, got " +
-                           Py_TYPE(items[i].ptr())->tp_name);
+      throw py::type_error("sla_frame: expected reports[" + std::to_string(i) +
+                           "] to be an aftersales.SlaReport, got " + Py_TYPE(items[i].ptr())->tp_name);
     const auto& report = items[i].cast<const SlaReport&>();
     rows += report.metrics.empty() ? 1 : report.metrics.size();
   }
