@@ -8,12 +8,13 @@ from typing import Any
 
 from aftersales import KpiEngine
 from aftersales.cli._common import Options, instant_of, load, order_count, percent, read_bytes, table
+from aftersales.cli._progress import bar
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
     kpi = commands.add_parser(
         "kpi",
-        parents=[options.policy, options.tickets, options.at, options.threads],
+        parents=[options.policy, options.tickets, options.at, options.threads, options.progress],
         help="KPIs of tickets (JSON Lines), as a table",
         description="Counts, response and resolution times, SLA, FCR, CSAT, NPS and the other "
         "KPIs of docs/kpi.md per group; with --scorecard, the policy's scorecard instead.",
@@ -30,8 +31,11 @@ def run(args: argparse.Namespace) -> None:
     engine = KpiEngine(load(Path(args.policy)))
     at = instant_of(args)
     by = [d for d in args.by.split(",") if d]
-    result = engine.compute_lines(read_bytes(args.tickets, "tickets"), at, group_by=by,
-                                  day_calendar=args.day_calendar, orders=args.orders, threads=args.threads)
+    tickets = read_bytes(args.tickets, "tickets")
+    with bar(args.progress, "line") as progress:
+        result = engine.compute_lines(tickets, at, group_by=by,
+                                      day_calendar=args.day_calendar, orders=args.orders, threads=args.threads,
+                                      progress=progress)
     if args.scorecard:
         card = engine.score(args.scorecard, result)
         print(card.to_json() if args.json else scorecard_table(card.to_dict()))
