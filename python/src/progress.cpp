@@ -14,10 +14,14 @@ BatchProgress python_progress(py::handle callback, std::string_view caller) {
   }
   return [callback](std::size_t done, std::size_t total) {
     const py::gil_scoped_acquire gil;
-    // Handlers run only on the main thread; elsewhere this is a no-op, as it is for Python code.
-    if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+    check_signals();
     if (!callback.is_none()) callback(done, total);
   };
+}
+
+void check_signals() {
+  // Handlers run only on the main thread; elsewhere this is a no-op, as it is for Python code.
+  if (PyErr_CheckSignals() != 0) throw py::error_already_set();
 }
 
 }  // namespace aftersales::python

@@ -17,4 +17,9 @@ namespace aftersales::python {
 /// @throws pybind11::type_error naming `caller` if `callback` is neither callable nor None.
 [[nodiscard]] BatchProgress python_progress(pybind11::handle callback, std::string_view caller);
 
+/// Runs the handler of a pending signal (Ctrl-C: KeyboardInterrupt), for the long stretches of a
+/// batch call that hold the GIL without running Python code. Needs the GIL.
+/// @throws pybind11::error_already_set with what the handler raised.
+void check_signals();
+
 }  // namespace aftersales::python

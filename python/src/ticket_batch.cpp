@@ -82,7 +82,10 @@ pybind11::tuple ticket_tuple(pybind11::handle tickets) {
 
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
                               TicketDictReader& reader, std::exception_ptr& unread) {
+  // Reading a million dicts takes seconds with the GIL held: Ctrl-C is heard here too.
+  constexpr std::size_t between_checks = 8192;
   for (std::size_t j = 0; j < out.size(); ++j) {
+    if ((begin + j) % between_checks == 0) check_signals();
     try {
       out[j] = at_ticket(begin + j, [&] {
         return reader.read(PyTuple_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(begin + j)), begin + j);

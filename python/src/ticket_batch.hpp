@@ -82,6 +82,7 @@ class TicketBatch {
 /// Reads the dicts `items[begin, begin + out.size())` into `out` with `reader`; stops at the first
 /// that cannot be read, keeps its error, placed (throw_at_ticket), in `unread`, and returns how
 /// many were read before it.
+/// @throws pybind11::error_already_set if a pending signal's handler raises (Ctrl-C).
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
                               TicketDictReader& reader, std::exception_ptr& unread);
 
