@@ -9,6 +9,9 @@ from typing import Any, Final, Literal
 import numpy as np
 import numpy.typing as npt
 
+# progress= of the batch calls: called as progress(done, total), throttled (docs/threading.md).
+_Progress = Callable[[int, int], object] | None
+
 __version__: Final[str]
 # The most events a ticket may have: every reader refuses more (docs/sla.md, "Limits").
 MAX_TICKET_EVENTS: Final[int]
@@ -110,9 +113,11 @@ class SlaReport:
 class TicketBatch:
     def __init__(self, tickets: Iterable[dict[str, Any]]) -> None: ...
     @staticmethod
-    def from_lines(jsonl: str | bytes, threads: int = 0) -> TicketBatch: ...
+    def from_lines(jsonl: str | bytes, threads: int = 0, *, progress: _Progress = None) -> TicketBatch: ...
     @staticmethod
-    def from_file(path: str | os.PathLike[str], threads: int = 0) -> TicketBatch: ...
+    def from_file(
+        path: str | os.PathLike[str], threads: int = 0, *, progress: _Progress = None
+    ) -> TicketBatch: ...
     @staticmethod
     def from_pandas(frame: Any) -> TicketBatch: ...
     @staticmethod
@@ -137,10 +142,21 @@ class SlaEngine:
     def __init__(self, policy: Policy) -> None: ...
     def evaluate(self, ticket: dict[str, Any], at: datetime.datetime) -> SlaReport: ...
     def evaluate_many(
-        self, tickets: Sequence[dict[str, Any]] | TicketBatch, at: datetime.datetime, threads: int = 0
+        self,
+        tickets: Sequence[dict[str, Any]] | TicketBatch,
+        at: datetime.datetime,
+        threads: int = 0,
+        *,
+        progress: _Progress = None,
     ) -> list[SlaReport]: ...
     def evaluate_lines(
-        self, jsonl: str | bytes, at: datetime.datetime, threads: int = 0, *, first_line: int = 1
+        self,
+        jsonl: str | bytes,
+        at: datetime.datetime,
+        threads: int = 0,
+        *,
+        first_line: int = 1,
+        progress: _Progress = None,
     ) -> str: ...
 
 class RoutingDecision:
@@ -245,8 +261,12 @@ class RefundDecision:
 class RefundEngine:
     def __init__(self, policy: Policy) -> None: ...
     def check(self, request: dict[str, Any]) -> RefundDecision: ...
-    def check_many(self, requests: Iterable[dict[str, Any]], threads: int = 0) -> list[RefundDecision]: ...
-    def check_lines(self, jsonl: str | bytes, threads: int = 0, *, first_line: int = 1) -> str: ...
+    def check_many(
+        self, requests: Iterable[dict[str, Any]], threads: int = 0, *, progress: _Progress = None
+    ) -> list[RefundDecision]: ...
+    def check_lines(
+        self, jsonl: str | bytes, threads: int = 0, *, first_line: int = 1, progress: _Progress = None
+    ) -> str: ...
 
 # agent, queue, channel, category, priority, day, hour, week, month, tier, tag, or "fields.<name>"
 _Dimension = str
@@ -285,6 +305,8 @@ class KpiEngine:
         time_zone: str | None = None,
         orders: int | dict[str, int] | None = None,
         threads: int = 0,
+        *,
+        progress: _Progress = None,
     ) -> KpiResult: ...
     def compute_lines(
         self,
@@ -296,6 +318,7 @@ class KpiEngine:
         threads: int = 0,
         *,
         first_line: int = 1,
+        progress: _Progress = None,
     ) -> KpiResult: ...
     def score(
         self, id: str, kpis: KpiResult, rank_within: Sequence[_Dimension] = ...
@@ -309,7 +332,12 @@ class KpiAccumulator:
         self, ticket: dict[str, Any], at: datetime.datetime, sla: SlaReport | None = None
     ) -> None: ...
     def add_many(
-        self, tickets: Sequence[dict[str, Any]] | TicketBatch, at: datetime.datetime, threads: int = 0
+        self,
+        tickets: Sequence[dict[str, Any]] | TicketBatch,
+        at: datetime.datetime,
+        threads: int = 0,
+        *,
+        progress: _Progress = None,
     ) -> None: ...
     def merge(self, other: KpiAccumulator) -> None: ...
     def to_json(self) -> str: ...

@@ -4,6 +4,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "progress.hpp"
 #include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
@@ -52,12 +53,16 @@ KpiOrders orders_of(const py::object& orders) {
 
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
 // counted on up to `threads` threads without the GIL, as KpiEngine::compute_lines counts them.
-void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
-  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
-    target.merge(detail::add_sliced(target, chunk.size(), threads, [&](KpiAccumulator& part, std::size_t j) {
+void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads, const BatchProgress& progress) {
+  for_each_ticket_chunk(tickets, progress, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
+    target.merge(detail::add_sliced(target, chunk.size(), threads, counted, [&](KpiAccumulator& part, std::size_t j) {
       at_ticket(begin + j, [&] { part.add(chunk[j], at); });
     }));
   });
+}
+
+void add_many(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads, py::handle progress) {
+  add_tickets(target, tickets, at, threads, python_progress(progress, "KpiAccumulator.add_many"));
 }
 
 // Python's KpiEngine: the C++ engine, and its policy for the accumulators that count ticket dicts
@@ -70,21 +75,25 @@ struct PythonKpiEngine {
 PythonKpiEngine make_engine(const std::shared_ptr<Policy>& policy) { return {KpiEngine(policy), policy}; }
 
 KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
-                  const std::optional<std::string>& time_zone, const py::object& orders, unsigned threads) {
+                  const std::optional<std::string>& time_zone, const py::object& orders, unsigned threads,
+                  py::handle progress) {
+  const BatchProgress report = python_progress(progress, "KpiEngine.compute");
   KpiAccumulator accumulator(kpi.policy, options_of(group_by, time_zone));
-  add_tickets(accumulator, tickets, at, threads);
+  add_tickets(accumulator, tickets, at, threads, report);
   return accumulator.result(orders_of(orders));
 }
 
 KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
                         const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone,
-                        const py::object& orders, unsigned threads, std::size_t first_line) {
+                        const py::object& orders, unsigned threads, std::size_t first_line, py::handle progress) {
   const auto options = options_of(group_by, time_zone);
   const auto counts = orders_of(orders);
+  const BatchProgress report = python_progress(progress, "KpiEngine.compute_lines");
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
   const py::gil_scoped_release release;
-  return kpi.engine.compute_lines(text, at, options, counts, {.threads = threads, .first_line = first_line});
+  return kpi.engine.compute_lines(text, at, options, counts,
+                                  {.threads = threads, .first_line = first_line, .progress = report});
 }
 
 ScorecardResult score_kpis(const PythonKpiEngine& kpi, const std::string& id, const KpiResult& kpis,
@@ -173,9 +182,11 @@ void bind_accumulator(py::module_& m) {
           py::arg("ticket"), py::arg("at"), py::arg("sla") = py::none(),
           "Adds one ticket dict as it stood at `at`. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
           "if the caller has it (the SLA is then not evaluated again).")
-      .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+      .def("add_many", &add_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0, py::kw_only(),
+           py::arg("progress") = py::none(),
            "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
-           "the GIL released.")
+           "the GIL released. `progress`: called as progress(done, total) in tickets, throttled; "
+           "what it raises stops the call (docs/threading.md, \"Progress\").")
       .def("merge", &KpiAccumulator::merge, py::arg("other"),
            "Adds everything `other` holds, or nothing: RangeError if a count would pass 2^63 - 1.")
       .def("to_json", &KpiAccumulator::to_json, "The partial state as JSON text.")
@@ -270,17 +281,21 @@ void bind_kpi(py::module_& m) {
       .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("time_zone") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
+           py::kw_only(), py::arg("progress") = py::none(),
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
            "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
            "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
-           "dict of day -> count) feeds complaint_rate.")
+           "dict of day -> count) feeds complaint_rate. `progress`: called as progress(done, total) in "
+           "tickets, throttled; what it raises stops the call.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,
+           py::arg("progress") = py::none(),
            "compute over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
            "InputError naming the line of a ticket that cannot be read, counting lines from "
-           "`first_line` (the number of the text's first line in its file).")
+           "`first_line` (the number of the text's first line in its file). `progress` as for "
+           "compute, in non-blank lines.")
       .def("score", &score_kpis, py::arg("id"), py::arg("kpis"), py::arg("rank_within") = std::vector<std::string>{},
            "Scores each group of `kpis` on the scorecard `id`; ranks within groups sharing the "
            "`rank_within` dimensions (all groups when empty).");

@@ -5,6 +5,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "progress.hpp"
 #include "ticket_batch.hpp"
 
 #include <aftersales/error.hpp>
@@ -60,17 +61,22 @@ RefundDecision check(const RefundEngine& engine, py::handle request) {
   return engine.check(RefundRequest::from_json(json));
 }
 
-std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle requests, unsigned threads) {
+std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle requests, unsigned threads,
+                                       py::handle progress) {
+  const BatchProgress report = python_progress(progress, "RefundEngine.check_many");
   // Written out while holding the GIL; read and decided without it.
   const py::tuple items = ticket_tuple(requests);
   std::vector<std::string> texts;
   texts.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
+    // A million requests take seconds to write: Ctrl-C is heard here too, not only once deciding.
+    constexpr std::size_t between_checks = 8192;
+    if (i % between_checks == 0) check_signals();
     texts.push_back(request_json(items[i], "RefundEngine.check_many", "requests[" + std::to_string(i) + "]"));
   }
   std::vector<RefundDecision> decisions(texts.size());
   const py::gil_scoped_release release;
-  batch::for_each(texts.size(), threads, [&](std::size_t i) {
+  batch::for_each(texts.size(), {.threads = threads, .progress = report}, [&](std::size_t i) {
     try {
       decisions[i] = engine.check(RefundRequest::from_json(texts[i]));
     } catch (const InputError& e) {
@@ -81,9 +87,10 @@ std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle re
 }
 
 std::string check_lines(const RefundEngine& engine, const std::string& jsonl, unsigned threads,
-                        std::size_t first_line) {
+                        std::size_t first_line, py::handle progress) {
+  const BatchProgress report = python_progress(progress, "RefundEngine.check_lines");
   const py::gil_scoped_release release;
-  return engine.check_lines(jsonl, {.threads = threads, .first_line = first_line});
+  return engine.check_lines(jsonl, {.threads = threads, .first_line = first_line, .progress = report});
 }
 
 std::string decision_repr(const RefundDecision& d) {
@@ -175,17 +182,19 @@ void bind_refund(py::module_& m) {
            "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "
            "with eligible False and its reasons; a malformed request raises InputError naming "
            "the path of every problem.")
-      .def("check_many", &check_many, py::arg("requests"), py::arg("threads") = 0,
+      .def("check_many", &check_many, py::arg("requests"), py::arg("threads") = 0, py::kw_only(),
+           py::arg("progress") = py::none(),
            "check for each request dict of `requests` (any iterable), on up to `threads` threads "
            "(0: one per core) with the GIL released; decisions in input order. Raises for the "
            "first request (in input order) that is malformed, its index in the path: "
-           "'requests[7].order.lines[0].unit_price'.")
+           "'requests[7].order.lines[0].unit_price'. `progress`: called as progress(done, total) in "
+           "requests, throttled; what it raises stops the call (docs/threading.md, \"Progress\").")
       .def("check_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
-           py::arg("first_line") = 1,
+           py::arg("first_line") = 1, py::arg("progress") = py::none(),
            "check over JSON Lines text: one request per line in, one decision JSON per "
            "line out, same order, blank lines skipped; a bad line gives {\"line\": N, "
            "\"error\": \"...\"}, N counting lines from `first_line`. Runs on up to `threads` "
-           "threads with the GIL released.");
+           "threads with the GIL released; `progress` as for check_many, in non-blank lines.");
 }
 
 }  // namespace aftersales::python

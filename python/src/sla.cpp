@@ -5,6 +5,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "progress.hpp"
 #include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
@@ -40,11 +41,13 @@ SlaReport evaluate(const SlaEngine& engine, py::handle ticket, Instant at) {
   return engine.evaluate(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets, Instant at, unsigned threads) {
+std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets, Instant at, unsigned threads,
+                                     py::handle progress) {
+  const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
   std::vector<SlaReport> reports;
-  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
+  for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
     reports.resize(begin + chunk.size());
-    batch::for_each(chunk.size(), threads, [&](std::size_t j) {
+    batch::for_each(chunk.size(), threads, counted, [&](std::size_t j) {
       reports[begin + j] = at_ticket(begin + j, [&] { return engine.evaluate(chunk[j], at); });
     });
   });
@@ -52,11 +55,12 @@ std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets
 }
 
 std::string evaluate_lines(const SlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,
-                           std::size_t first_line) {
+                           std::size_t first_line, py::handle progress) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
+  const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line});
+  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line, .progress = report});
 }
 
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
@@ -152,17 +156,21 @@ void bind_engine(py::module_& m) {
            "after `at` are ignored. Raises InputError naming the path of a problem in the "
            "ticket, or if `at` is before the ticket was created.")
       .def("evaluate_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           py::kw_only(), py::arg("progress") = py::none(),
            "evaluate for each ticket dict, or each ticket of a TicketBatch (read once, "
            "evaluated without reading dicts again), on up to `threads` threads (0: one per "
            "core) with the GIL released; reports in input order. Raises for the first ticket "
-           "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
+           "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'. "
+           "`progress`: called as progress(done, total) in tickets, throttled; what it raises "
+           "stops the batch (docs/threading.md, \"Progress\").")
       .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
-           py::kw_only(), py::arg("first_line") = 1,
+           py::kw_only(), py::arg("first_line") = 1, py::arg("progress") = py::none(),
            "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped. A bad line gives "
            "{\"line\": N, \"error\": \"...\"} and the batch goes on; N counts lines, blank ones "
            "included, from `first_line` (the number of the text's first line in its file). Runs "
-           "on up to `threads` threads with the GIL released.");
+           "on up to `threads` threads with the GIL released; `progress` as for evaluate_many, in "
+           "non-blank lines.");
 }
 
 }  // namespace

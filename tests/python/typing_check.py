@@ -84,6 +84,8 @@ def check() -> None:
     ids: list[str] = batch.ids
     count: int = len(batch)
     reports = sla.evaluate_many(batch, t, threads=1)
+    seen: list[tuple[int, int]] = []
+    reports = sla.evaluate_many(batch, t, progress=lambda done, total: seen.append((done, total)))
     print(ids, count, reports)
 
     refunds: aftersales.RefundEngine = aftersales.RefundEngine(policy)
