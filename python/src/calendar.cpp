@@ -235,14 +235,14 @@ std::string repr(const PythonCalendar& calendar) {
 void bind_calendar(py::module_& m) {
   using release_gil = py::call_guard<py::gil_scoped_release>;
   m.def("_unpickle_Calendar", &calendar_of);
-  py::class_<PythonCalendar> calendar(
+  py::class_<PythonCalendar> calendar_class(
       m, "Calendar",
       "Business hours in an IANA time zone with holidays, make-up working days and special "
       "hours. Get one from Policy.calendar(name). Immutable and safe to share across threads; "
       "datetimes must be aware and results are aware UTC datetimes. Keeps its policy alive and "
       "pickles as it and its name.");
-  pickle_as_policy_and(calendar, "_unpickle_Calendar", [](const PythonCalendar& c) { return c.name(); });
-  calendar
+  pickle_as_policy_and(calendar_class, "_unpickle_Calendar", [](const PythonCalendar& c) { return c.name(); });
+  calendar_class
       // Lambdas, not &Calendar::name: pybind11 2.10 binds a property getter of a base class as
       // taking the base, which is not a registered type.
       .def_property_readonly(

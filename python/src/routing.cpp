@@ -95,13 +95,13 @@ void bind_decision(py::module_& m) {
 
 void bind_router(py::module_& m) {
   m.def("_unpickle_Router", &restore, py::arg("policy").none(false), py::arg("snapshot"));
-  py::class_<PythonRouter, std::shared_ptr<PythonRouter>> router(
+  py::class_<PythonRouter, std::shared_ptr<PythonRouter>> router_class(
       m, "Router",
       "Agents, their load and the waiting tickets of a policy's routing section. Safe to share "
       "between threads: every call is atomic and releases the GIL. Make one with Router(policy). "
       "Pickles as its policy and its snapshot.");
-  pickle_as_policy_and(router, "_unpickle_Router", &snapshot);
-  router
+  pickle_as_policy_and(router_class, "_unpickle_Router", &snapshot);
+  router_class
       .def(py::init<const std::shared_ptr<Policy>&>(), py::arg("policy").none(false),
            "An empty router for the policy's routing section.")
       .def("upsert_agent", &upsert_agent, py::arg("agent"),

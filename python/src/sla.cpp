@@ -87,11 +87,11 @@ std::string report_repr(const SlaReport& report) {
 }
 
 void bind_metric(py::module_& m) {
-  py::class_<SlaMetric> metric(m, "SlaMetric",
+  py::class_<SlaMetric> metric_class(m, "SlaMetric",
                         "One instance of one SLA metric in a report (next_response and "
                         "periodic_update have one per cycle). Read-only.");
-  pickle_as_members<SlaMetric>(m, metric, "SlaMetric");
-  metric.def_readonly("metric", &SlaMetric::metric, "'first_response', ..., or a custom metric's name.")
+  pickle_as_members<SlaMetric>(m, metric_class, "SlaMetric");
+  metric_class.def_readonly("metric", &SlaMetric::metric, "'first_response', ..., or a custom metric's name.")
       .def_readonly("cycle", &SlaMetric::cycle, "0-based cycle number.")
       .def_readonly("target", &SlaMetric::target, "The target for the ticket's current priority.")
       .def_readonly("elapsed", &SlaMetric::elapsed,
@@ -125,11 +125,11 @@ void bind_escalation(py::module_& m) {
 }
 
 void bind_report(py::module_& m) {
-  py::class_<SlaReport> report(m, "SlaReport",
+  py::class_<SlaReport> report_class(m, "SlaReport",
                         "Where every SLA clock of a ticket stands at an instant. Read-only; "
                         "datetimes are aware UTC, durations timedelta.");
-  pickle_as_members<SlaReport>(m, report, "SlaReport");
-  report.def_readonly("ticket", &SlaReport::ticket, "The ticket's id.")
+  pickle_as_members<SlaReport>(m, report_class, "SlaReport");
+  report_class.def_readonly("ticket", &SlaReport::ticket, "The ticket's id.")
       .def_readonly("policy", &SlaReport::policy, "The id of the SLA policy that applied, or None.")
       .def_property_readonly(
           "priority", [](const SlaReport& report) { return to_string(report.priority); },

@@ -23,7 +23,7 @@ void append_fixed64(std::string& out, std::uint64_t value) {
 
 std::uint64_t fixed64_at(std::string_view data, std::size_t at) {
   std::uint64_t value = 0;
-  for (int i = 0; i < 8; ++i) value |= std::uint64_t{static_cast<unsigned char>(data[at + i])} << (8 * i);
+  for (std::size_t i = 0; i < 8; ++i) value |= std::uint64_t{static_cast<unsigned char>(data[at + i])} << (8 * i);
   return value;
 }
 

@@ -184,9 +184,10 @@ class TicketCoder {
 
   void check_fields(const Ticket& t) const {
     for (std::size_t i = 0; i < t.fields.size(); ++i) {
-      const auto& [name, value] = t.fields[i];
+      // Not a structured binding: clang 14, which builds the fuzzers, cannot capture one.
+      const std::string& name = t.fields[i].first;
       const std::string path = ticket_path(index_, "fields." + name);
-      if (const double* number = std::get_if<double>(&value); number && !std::isfinite(*number))
+      if (const double* number = std::get_if<double>(&t.fields[i].second); number && !std::isfinite(*number))
         throw InputError("a field must be text, a number, true or false", path);
       const auto before = t.fields.begin() + static_cast<std::ptrdiff_t>(i);
       if (std::any_of(t.fields.begin(), before, [&](const auto& other) { return other.first == name; }))
