@@ -135,7 +135,7 @@ void code(A& a, T& value) {
     BinaryFields<V>::code(a, value);
   } else if constexpr (std::is_same_v<V, bool>) {
     if constexpr (A::reading) value = a.below(2) == 1;
-    else a.byte(value ? 1 : 0);
+    else a.natural(value ? 1 : 0);
   } else if constexpr (std::is_enum_v<V>) {
     static_assert(enum_count<V> > 0, "declare enum_count for this enum");
     if constexpr (A::reading) value = static_cast<V>(a.below(enum_count<V>));
