@@ -61,9 +61,11 @@ AFTERSALES_PICKLE_MEMBERS(SlaEscalation, metric, cycle, percent, action, to, rea
 
 AFTERSALES_PICKLE_MEMBERS(SlaReport, ticket, policy, priority, metrics, escalations, next_check_at)
 
-// A dimension by its name, as kpi_dimension reads it: the name outlives the enum's numbering.
+// A dimension by its name, as kpi_dimension reads it ("fields.region" included).
 template <>
 struct BinaryFields<KpiDimension> {
+  static KpiDimension blank() { return KpiDimension::agent; }
+
   template <class A, class V>
   static void code(A& a, V& value) {
     if constexpr (A::reading) {
@@ -87,7 +89,7 @@ AFTERSALES_PICKLE_MEMBERS(KpiGroup, key, tickets, resolved, backlog, first_respo
                           one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
                           bot_resolution_rate, complaint_rate, complaints)
 
-AFTERSALES_PICKLE_MEMBERS(KpiResult, group_by, groups)
+AFTERSALES_PICKLE_MEMBERS(KpiResult, group_by, time_zone, groups)
 
 AFTERSALES_PICKLE_MEMBERS(ScorecardMetric, name, metric_value, score, weight, critical)
 

@@ -30,7 +30,8 @@ namespace aftersales::detail {
 
 /// Specialise with `template <class A, class V> static void code(A& a, V& value)`, V being T
 /// or const T, calling `code(a, member)` for each member in a fixed order: how a struct is
-/// written (A = BinaryWriter, V const) and read (A = BinaryReader).
+/// written (A = BinaryWriter, V const) and read (A = BinaryReader). A T with no default
+/// constructor adds `static T blank()`, a value to read into.
 template <class T>
 struct BinaryFields;
 
@@ -120,10 +121,12 @@ inline constexpr bool is_pair<std::pair<A, B>> = true;
 /// The currency of `code`, or the empty Currency{} that a zero amount of no currency has.
 Currency currency_or_none(std::string_view code);
 
-/// A value to read into: T{}, or for Money, zero of no currency.
+/// A value to read into: T{}; for Money, zero of no currency; for a type with no default,
+/// what its BinaryFields<T>::blank() gives.
 template <class T>
 T blank() {
   if constexpr (std::is_same_v<T, Money>) return Money(0, Currency{});
+  else if constexpr (requires { BinaryFields<T>::blank(); }) return BinaryFields<T>::blank();
   else return T{};
 }
 
@@ -187,7 +190,7 @@ void code(A& a, T& value) {
       const std::size_t size = a.count();
       value.clear();
       // Grown as items are read, not reserved from the count: memory follows the bytes read.
-      for (std::size_t i = 0; i < size; ++i) code(a, value.emplace_back());
+      for (std::size_t i = 0; i < size; ++i) code(a, value.emplace_back(blank<typename V::value_type>()));
     } else {
       a.natural(value.size());
       for (const auto& item : value) code(a, item);

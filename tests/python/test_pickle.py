@@ -89,6 +89,12 @@ def test_kpi_results_and_scorecards(example: aftersales.Policy, batch: aftersale
     kpi = aftersales.KpiEngine(example)
     kpis = kpi.compute(batch, AT, group_by=["agent"])
     scorecard = kpi.score("agent-monthly", kpis)
+    # A time dimension in a zone and a field's: the result names both, and so must its copy.
+    by_day = kpi.compute(batch, AT, group_by=["day", "fields.region"], time_zone="Asia/Shanghai")
+    assert by_day.time_zone == "Asia/Shanghai"
+    for how, by_day_copy in copies(by_day):
+        assert by_day_copy.to_json() == by_day.to_json(), how
+        assert (by_day_copy.group_by, by_day_copy.time_zone) == (["day", "fields.region"], "Asia/Shanghai"), how
     for how, (kpis_copy, scorecard_copy) in copies((kpis, scorecard)):
         assert kpis_copy.to_json() == kpis.to_json() and kpis_copy.group_by == ["agent"], how
         # metric() reads the doubles themselves, which the JSON rounds: they came back exact.
