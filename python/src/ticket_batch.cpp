@@ -2,6 +2,7 @@
 
 #include "bindings.hpp"
 #include "json_text.hpp"
+#include "pickling.hpp"
 #include "progress.hpp"
 
 #include <aftersales/error.hpp>
@@ -11,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <system_error>
 #include <string>
 #include <string_view>
@@ -18,6 +20,7 @@
 #include <vector>
 
 #include "batch/batch.hpp"
+#include "ticket/ticket_binary.hpp"
 
 namespace aftersales::python {
 
@@ -164,6 +167,29 @@ TicketBatch from_file(const std::filesystem::path& path, unsigned threads, py::h
   return TicketBatch::from_lines(text, threads, report, path.string());
 }
 
+py::bytes to_bytes(const TicketBatch& batch) {
+  std::string data;
+  {
+    const py::gil_scoped_release release;
+    data = detail::write_tickets(batch.tickets());
+  }
+  return py::bytes(data);
+}
+
+// Any contiguous bytes-like object (bytes, bytearray, memoryview), read in place.
+TicketBatch from_bytes(const py::object& data) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_SIMPLE) != 0) {
+    PyErr_Clear();
+    throw py::type_error("TicketBatch.from_bytes: expected bytes (or another contiguous bytes-like object), got " +
+                         std::string(Py_TYPE(data.ptr())->tp_name));
+  }
+  const std::unique_ptr<Py_buffer, void (*)(Py_buffer*)> held(&view, PyBuffer_Release);
+  const std::string_view bytes(static_cast<const char*>(view.buf), static_cast<std::size_t>(view.len));
+  const py::gil_scoped_release release;
+  return TicketBatch(detail::read_tickets(bytes));
+}
+
 std::vector<std::string_view> ids(const TicketBatch& batch) {
   std::vector<std::string_view> ids;
   ids.reserve(batch.tickets().size());
@@ -177,6 +203,7 @@ std::vector<std::string_view> ids(const TicketBatch& batch) {
 
 void bind_ticket_batch(py::module_& m) {
   m.attr("MAX_TICKET_EVENTS") = max_ticket_events;
+  m.def("_unpickle_TicketBatch", &from_bytes);
   py::class_<TicketBatch>(m, "TicketBatch",
                           "Tickets read once into the library's own form, to evaluate many times "
                           "(several policies or instants) without reading a dict again: pass it "
@@ -195,6 +222,16 @@ void bind_ticket_batch(py::module_& m) {
                   py::arg("progress") = py::none(),
                   "from_lines on the contents of a JSON Lines file; the error names the line and "
                   "the file. Raises InputError if the file cannot be read.")
+      .def("to_bytes", &to_bytes,
+           "The tickets in a compact, versioned binary form (docs/python.md, \"Pickling and processes\"), "
+           "for TicketBatch.from_bytes in this or another process; how a TicketBatch pickles.")
+      .def_static("from_bytes", &from_bytes, py::arg("data"),
+                  "The batch that to_bytes wrote into `data` (bytes, bytearray or memoryview), read with "
+                  "the GIL released. Raises InputError if the data is not a TicketBatch's, is damaged "
+                  "(cut short or changed), or holds what no ticket reader accepts, naming the place: "
+                  "'tickets[3].events[2].score'.")
+      .def("__reduce__",
+           [](const TicketBatch& batch) { return reduce_with("_unpickle_TicketBatch", py::make_tuple(to_bytes(batch))); })
       .def("__len__", [](const TicketBatch& batch) { return batch.tickets().size(); })
       .def_property_readonly("ids", &ids,
                              "The tickets' ids in order (a new list each time): the reports of a "
