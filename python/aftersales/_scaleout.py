@@ -4,8 +4,9 @@ module imports without Dask or PySpark.
 
 Tickets are parsed a partition at a time into a TicketBatch and counted by the C++ batch calls
 (`KpiAccumulator.add_many`, `SlaEngine.evaluate_many`); for KPIs Python touches a ticket at
-most to join its line into the partition's text (a file's block of bytes not even that). SLA
-rows are made here, a tuple per metric instance. Partial KPIs travel as
+most to join its line into the partition's text (a file's block of bytes not even that).
+Spark's SLA rows are made here, a tuple per metric instance (Dask's partitions are
+aftersales.sla_frame's, filled in C++). Partial KPIs travel as
 `KpiAccumulator.to_json()` states and merge exactly (docs/kpi.md, "Mergeable accumulators").
 """
 
@@ -23,8 +24,8 @@ from aftersales._core import KpiAccumulator, KpiResult, Policy, SlaEngine, SlaRe
 
 # The SLA rows: one per metric instance (a metric of a ticket in one of its cycles), and one of
 # nulls but for ticket, policy, priority and not_yet_created for a report without metrics, so
-# that no ticket drops out: the columns and dtypes of aftersales.sla_frame (issue 13, point 3).
-# Each is (name, kind, whether it may be null); dask.py and spark.py map the kinds to their types.
+# that no ticket drops out: the columns of aftersales.sla_frame (issue 13, point 3). Each is
+# (name, kind, whether it may be null); spark.py maps the kinds to Spark's types.
 SLA_FIELDS = (
     ("ticket", "string", False), ("policy", "string", True), ("priority", "string", False),
     ("metric", "string", True), ("cycle", "integer", True), ("state", "string", True),
@@ -115,10 +116,12 @@ def batch_of_blocks(blocks: Iterable[bytes], threads: int) -> TicketBatch:
     return TicketBatch.from_lines(b"".join(blocks), threads=threads)
 
 
-def batch_of_records(records: Iterable[dict[str, Any]], threads: int) -> TicketBatch:
-    """The tickets of a partition of ticket records (dicts of the JSON Lines shape), read with
-    the GIL held: `threads` serves the other forms only."""
-    return TicketBatch(records)
+def batch_of_frames(frames: Iterable[Any], threads: int) -> TicketBatch:
+    """The tickets of a partition that holds one pandas DataFrame of tickets: missing values,
+    nested and dotted columns as `TicketBatch.from_pandas` reads them (`threads` serves the other
+    forms only)."""
+    (frame,) = frames
+    return TicketBatch.from_pandas(frame)
 
 
 def kpi_state(
@@ -171,20 +174,8 @@ def sla_rows(reports: Iterable[SlaReport]) -> list[SlaRow]:
     return rows
 
 
-def sla_rows_of_batch(shipped: ShippedPolicy, batch: TicketBatch, at: dt.datetime, threads: int) -> list[SlaRow]:
-    return sla_rows(shipped.loaded().sla().evaluate_many(batch, at, threads=threads))
-
-
-def sla_pandas(rows: Sequence[SlaRow]) -> Any:
-    """The rows as a pandas DataFrame of aftersales.sla_frame's dtypes (an empty one has the same
-    dtypes, so it serves as a Dask frame's meta)."""
-    import pandas as pd
-
-    dtypes = {"string": "string", "integer": "Int64", "seconds": "float64", "instant": "datetime64[ms, UTC]",
-              "flag": "bool"}
-    columns = list(zip(*rows)) if rows else [()] * len(SLA_FIELDS)
-    return pd.DataFrame({name: pd.Series(list(values), dtype=dtypes[kind])
-                         for (name, kind, _), values in zip(SLA_FIELDS, columns)})
+def sla_reports(shipped: ShippedPolicy, batch: TicketBatch, at: dt.datetime, threads: int) -> list[SlaReport]:
+    return shipped.loaded().sla().evaluate_many(batch, at, threads=threads)
 
 
 def missing_engine(module: str, extra: str) -> ImportError:

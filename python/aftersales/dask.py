@@ -6,7 +6,8 @@
 
 A source is plain JSON Lines file paths (a path, a glob or a list of them, read in blocks of
 `blocksize` bytes; compressed ones through `dask.bag.read_text`), a `dask.bag.Bag` of JSON Lines texts (one ticket each, as
-`dask.bag.read_text` gives them), or a `dask.dataframe.DataFrame` of ticket records. Each
+`dask.bag.read_text` gives them), or a `dask.dataframe.DataFrame` of tickets (each partition
+read by `TicketBatch.from_pandas`). Each
 partition becomes one TicketBatch counted in C++; partial KPIs merge in a tree of
 `split_every` states at a time. The policy travels as its JSON text and each worker process
 parses it once. Works under any scheduler; with `distributed`, under the current Client.
@@ -21,6 +22,7 @@ from typing import Any, Union
 
 from aftersales import _scaleout
 from aftersales._core import KpiResult, Policy
+from aftersales import sla_frame as sla_frame_of_reports
 
 try:
     import dask.bag as db
@@ -38,17 +40,18 @@ __all__ = ["kpis", "sla_frame"]
 def _partitions(source: Source, blocksize: int | str | None) -> tuple[db.Bag, Any]:
     """The source as a bag and the function that makes a TicketBatch of one of its partitions."""
     if isinstance(source, dd.DataFrame):
-        return source.to_bag(format="dict"), _scaleout.batch_of_records
+        return db.from_delayed([delayed(_alone)(part) for part in source.to_delayed()]), _scaleout.batch_of_frames
     if isinstance(source, db.Bag):
         return source, _scaleout.batch_of_lines
     # Blocks of bytes, cut at line ends, go to the parser whole: no Python string per line.
     _, blocks = read_bytes(_scaleout.paths_of(source), delimiter=b"\n", blocksize=blocksize, sample=False)
-    partitions = [delayed(_one_block)(block) for per_file in blocks for block in per_file]
+    partitions = [delayed(_alone)(block) for per_file in blocks for block in per_file]
     return db.from_delayed(partitions), _scaleout.batch_of_blocks
 
 
-def _one_block(block: bytes) -> list[bytes]:
-    return [block]
+def _alone(item: Any) -> list[Any]:
+    """A bag partition of one item: a file's block, or a DataFrame's partition."""
+    return [item]
 
 
 def _partition_state(
@@ -93,7 +96,7 @@ def kpis(
 def _partition_sla(
     lines: Iterable[Any], make_batch: Any, shipped: _scaleout.ShippedPolicy, at: dt.datetime, threads: int
 ) -> Any:
-    return _scaleout.sla_pandas(_scaleout.sla_rows_of_batch(shipped, make_batch(lines, threads), at, threads))
+    return sla_frame_of_reports(_scaleout.sla_reports(shipped, make_batch(lines, threads), at, threads))
 
 
 def sla_frame(
@@ -110,4 +113,4 @@ def sla_frame(
     shipped = _scaleout.ShippedPolicy(policy)
     run = partial(_partition_sla, make_batch=make_batch, shipped=shipped, at=at, threads=threads)
     parts = [delayed(run)(part) for part in bag.to_delayed()]
-    return dd.from_delayed(parts, meta=_scaleout.sla_pandas([]), verify_meta=False)
+    return dd.from_delayed(parts, meta=sla_frame_of_reports([]), verify_meta=False)

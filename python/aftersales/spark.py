@@ -87,7 +87,7 @@ def kpis(
 def _partition_sla(
     lines: Iterable[str], shipped: _scaleout.ShippedPolicy, at: dt.datetime, threads: int
 ) -> list[_scaleout.SlaRow]:
-    return _scaleout.sla_rows_of_batch(shipped, _scaleout.batch_of_lines(lines, threads), at, threads)
+    return _scaleout.sla_rows(_scaleout.sla_reports(shipped, _scaleout.batch_of_lines(lines, threads), at, threads))
 
 
 def sla_frame(policy: Policy, source: Source, at: dt.datetime, *, threads: int = 1) -> DataFrame:
