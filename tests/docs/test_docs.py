@@ -1,0 +1,121 @@
+"""Every code block of README.md and docs/*.md runs as written (conventions: docs/building.md).
+
+The Python blocks and shell commands run here, against the installed package; the C and C++
+blocks are compiled and run by ctest (tests/docs/CMakeLists.txt). Everything runs in a scratch
+directory that looks like the repository root (a link to each of its entries), so that paths
+read as a reader at the root would type them and what a block writes lands in the scratch.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import doc_blocks
+from doc_blocks import Block, Command
+
+BIN = Path(sys.executable).parent
+PAGES = [page.relative_to(doc_blocks.ROOT).as_posix() for page in doc_blocks.pages()]
+
+# Runs one page's Python blocks in order in one interpreter, as a reader pasting them would.
+# Each block is compiled under the page's name with its own line numbers, so a traceback
+# names the page and the line; ">>> " blocks run as doctests with the same globals.
+_SESSION = r"""
+import doctest, json, sys, traceback
+scope = {"__name__": "__main__"}
+for page, first_line, body in json.load(sys.stdin):
+    if body.lstrip().startswith(">>> "):
+        test = doctest.DocTestParser().get_doctest(body, scope, page, page, first_line - 1)
+        runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+        runner.run(test, clear_globs=False)
+        if runner.failures:
+            sys.exit(f"{page}:{first_line}: the doctest above failed")
+        continue
+    try:
+        exec(compile("\n" * (first_line - 1) + body, page, "exec"), scope)
+    except BaseException:
+        traceback.print_exc()
+        sys.exit(f"{page}:{first_line}: this block failed")
+"""
+
+
+@pytest.fixture(scope="module")
+def root_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    scratch = tmp_path_factory.mktemp("root")
+    for entry in doc_blocks.ROOT.iterdir():
+        if entry.name not in (".git", ".venv"):
+            (scratch / entry.name).symlink_to(entry)
+    return scratch
+
+
+def _environment() -> dict[str, str]:
+    return {**os.environ, "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
+def _blocks(page: str, language: str) -> list[Block]:
+    return [b for b in doc_blocks.blocks(doc_blocks.ROOT / page) if b.language == language and b.runs]
+
+
+def test_every_block_is_of_a_known_kind() -> None:
+    unknown = [f"{b.where}: ```{b.language}" for b in doc_blocks.all_blocks()
+               if b.language not in doc_blocks.RUN + doc_blocks.SHOWN]
+    assert not unknown, (f"info strings the docs test does not know (run: {doc_blocks.RUN}; "
+                         f"shown: {doc_blocks.SHOWN}; see docs/building.md): {unknown}")
+
+
+def test_every_not_run_mark_says_why() -> None:
+    silent = [b.where for b in doc_blocks.all_blocks() if b.not_run == ""]
+    assert not silent, f"<!-- not run: --> needs a reason: {silent}"
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_python_blocks_run(page: str, root_copy: Path) -> None:
+    found = _blocks(page, "python")
+    if not found:
+        pytest.skip(f"{page} has no Python block")
+    session = json.dumps([(b.page, b.first_line, b.body) for b in found])
+    result = subprocess.run([sys.executable, "-c", _SESSION], input=session, cwd=root_copy,
+                            env=_environment(), capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"{result.stdout}\n{result.stderr}"
+
+
+def _shell_commands() -> Iterator[tuple[str, Command]]:
+    for page in PAGES:
+        for block in _blocks(page, "sh") + _blocks(page, "console"):
+            for command in doc_blocks.commands(block):
+                if doc_blocks.runs(command.text):
+                    yield f"{page}:{command.line}", command
+
+
+def _matches(expected: str, output: str) -> bool:
+    pattern = ".*?".join(re.escape(part) for part in expected.strip().split("..."))
+    return re.fullmatch(pattern, output.strip(), re.DOTALL) is not None
+
+
+@pytest.mark.parametrize("where, command", [pytest.param(w, c, id=w) for w, c in _shell_commands()])
+def test_shell_commands_run(where: str, command: Command, root_copy: Path) -> None:
+    text = re.sub(r"^\.venv/bin/", f"{BIN}/", command.text)
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", text], cwd=root_copy,
+                            env=_environment(), capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, f"{where}: {command.text}\n{result.stderr}"
+    if command.expected is not None:
+        assert _matches(command.expected, result.stdout), (
+            f"{where}: {command.text}\nexpected:\n{command.expected}\ngot:\n{result.stdout}")
+
+
+def test_shell_rules() -> None:
+    """Which commands run: the project's tools, never builds or installs."""
+    assert doc_blocks.runs(".venv/bin/aftersales sla --policy p.json t.jsonl")
+    assert doc_blocks.runs("python3 bench/double11_tickets.py 40000 > /tmp/night.jsonl")
+    assert doc_blocks.runs('.venv/bin/python -c "import aftersales"')
+    assert not doc_blocks.runs(".venv/bin/python -m pytest")
+    assert not doc_blocks.runs("python3 -m venv .venv")
+    assert not doc_blocks.runs("apt-get install cmake")
+    assert not doc_blocks.runs("cmake --build build")
