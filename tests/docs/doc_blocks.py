@@ -59,8 +59,12 @@ def pages() -> list[Path]:
 
 
 def blocks(page: Path) -> Iterator[Block]:
-    name = page.relative_to(ROOT).as_posix()
-    lines = page.read_text(encoding="utf-8").split("\n")
+    return parse(page.relative_to(ROOT).as_posix(), page.read_text(encoding="utf-8"))
+
+
+def parse(name: str, text: str) -> Iterator[Block]:
+    """The fenced blocks of a page's text; name is how messages call the page."""
+    lines = text.split("\n")
     index = 0
     while index < len(lines):
         opening = _FENCE.match(lines[index])
@@ -79,7 +83,7 @@ def blocks(page: Path) -> Iterator[Block]:
             page=name,
             line=index + 1,
             language=words[0] if words else "",
-            body="\n".join(text[indent:] for text in lines[index + 1 : end]),
+            body="\n".join(line[indent:] for line in lines[index + 1 : end]),
             not_run=mark.group(1).strip() if mark else None,
         )
         index = end + 1

@@ -120,3 +120,81 @@ def test_shell_rules() -> None:
     assert not doc_blocks.runs("python3 -m venv .venv")
     assert not doc_blocks.runs("apt-get install cmake")
     assert not doc_blocks.runs("cmake --build build")
+
+
+# --- the extractor itself ----------------------------------------------------------------
+
+_PAGE = """Text.
+
+```console
+$ aftersales calendar --policy p.json cn add T 2h
+2026-11-18T02:30:00Z
+$ aftersales demo \\
+    --policy p.json
+```
+
+<!-- not run: a host's handler -->
+```c
+act();
+```
+
+```c
+static const char text[] = "{}";
+aftersales_policy *policy = NULL;
+```
+
+```c
+int main(void) { return 0; }
+```
+
+```c
+aftersales_policy_free(policy);
+```
+"""
+
+
+def test_blocks_are_found_with_their_lines_and_marks() -> None:
+    found = list(doc_blocks.parse("page.md", _PAGE))
+    assert [(b.line, b.language, b.not_run) for b in found] == [
+        (3, "console", None), (11, "c", "a host's handler"), (15, "c", None), (20, "c", None),
+        (24, "c", None)]
+
+
+def test_console_commands_carry_their_output() -> None:
+    console = next(doc_blocks.parse("page.md", _PAGE))
+    assert doc_blocks.commands(console) == [
+        Command(4, "aftersales calendar --policy p.json cn add T 2h", "2026-11-18T02:30:00Z"),
+        Command(6, "aftersales demo      --policy p.json", ""),  # continuation joined
+    ]
+    assert _matches('{"ticket":"T-1","metrics":[...]}\n...', '{"ticket":"T-1","metrics":[1]}\nmore\n')
+    assert not _matches("2026-11-18T02:30:00Z", "2026-11-18T02:31:00Z")
+
+
+def test_fragments_build_on_the_earlier_ones_of_their_page() -> None:
+    c_blocks = [b for b in doc_blocks.parse("page.md", _PAGE) if b.runs and b.language == "c"]
+    source = doc_blocks.program(c_blocks, "c")
+    # The fragment at line 15 comes first, its static constant at file scope; the block with
+    # main() stays out of the fragments' program; every line keeps its place in the page.
+    assert source.index('static const char text[] = "{}";') < source.index("int main(void)\n{")
+    assert source.index("aftersales_policy *policy = NULL;") < source.index("aftersales_policy_free")
+    assert "return 0; }" not in source
+    assert '#line 16 "page.md"' in source and '#line 25 "page.md"' in source
+    assert doc_blocks.program(c_blocks[:2], "c") == '#line 21 "page.md"\nint main(void) { return 0; }\n'
+
+
+def _session(blocks: list[tuple[str, int, str]], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-c", _SESSION], input=json.dumps(blocks), cwd=tmp_path,
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_python_session_names_the_failing_line(tmp_path: Path) -> None:
+    result = _session([("page.md", 3, "x = 1"), ("page.md", 10, "y = x + 1\nassert y == 3")], tmp_path)
+    assert result.returncode != 0
+    assert 'File "page.md", line 11' in result.stderr and "page.md:10: this block failed" in result.stderr
+
+
+def test_python_session_runs_doctests(tmp_path: Path) -> None:
+    passing = _session([("page.md", 3, "x = 41"), ("page.md", 7, ">>> x + 1\n42")], tmp_path)
+    assert passing.returncode == 0, passing.stdout + passing.stderr
+    failing = _session([("page.md", 3, "x = 41"), ("page.md", 7, ">>> x + 1\n43")], tmp_path)
+    assert failing.returncode != 0 and 'File "page.md", line 7' in failing.stdout
