@@ -243,11 +243,16 @@ def main(argv: list[str]) -> int:
     "file;page:line", for CMake to read."""
     out = Path(argv[1])
     out.mkdir(parents=True, exist_ok=True)
+    written = set()
     for name, source, block in programs():
         target = out / name
         if not target.exists() or target.read_text(encoding="utf-8") != source:
             target.write_text(source, encoding="utf-8")
+        written.add(target)
         print(f"{name};{block.where}")
+    # A block that moved or went leaves its old program behind; no target builds it any more.
+    for stale in set(out.iterdir()) - written:
+        stale.unlink()
     return 0
 
 
