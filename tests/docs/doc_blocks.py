@@ -9,7 +9,8 @@ docs/building.md ("Docs that run") states the conventions this module reads:
 - sh, console: the commands of the project's own tools (aftersales, python) run; builds and
   installs (apt-get, pip, cmake, cc, scripts/...) are shown, not run. In console blocks, "$ "
   starts a command and the lines after it are its expected output ("..." matches anything).
-- json, text, cmake and blocks with no info string are shown, never run.
+- json, text and cmake blocks are shown, never run. Every fence says which it is: a block
+  with no info string is an error, lest code in it go unchecked.
 - <!-- not run: why --> on the line before a fence exempts a block that would otherwise run.
 
 Run as a program, it writes the C and C++ programs for CMake (see main()).
@@ -27,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 RUN = ("python", "c", "cpp", "sh", "console")
-SHOWN = ("", "json", "text", "cmake")
+SHOWN = ("json", "text", "cmake")
 
 _FENCE = re.compile(r"^(\s*)```(.*)$")
 _NOT_RUN = re.compile(r"^<!--\s*not run:(.*)-->\s*$")
