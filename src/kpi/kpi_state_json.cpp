@@ -14,7 +14,8 @@
 namespace aftersales::detail {
 namespace {
 
-constexpr int state_version = 1;
+// 2: `time_zone` (the zone of the time dimensions) replaced `day_calendar`.
+constexpr int state_version = 2;
 
 void write_sketch(JsonWriter& w, const QuantileSketch& s) {
   w.begin_object();
@@ -208,11 +209,11 @@ std::string state_to_json(const KpiState& state) {
   w.begin_object();
   w.key("kpi_state").value(state_version);
   w.key("group_by").begin_array();
-  for (const KpiDimension d : state.options.group_by) w.value(to_string(d));
+  for (const KpiDimension& d : state.options.group_by) w.value(to_string(d));
   w.end_array();
-  w.key("day_calendar");
-  if (state.options.day_calendar.empty()) w.null();
-  else w.value(state.options.day_calendar);
+  w.key("time_zone");
+  if (state.options.time_zone.empty()) w.null();
+  else w.value(state.options.time_zone);
   w.key("groups").begin_array();
   for (const GroupState* g : state.sorted()) {
     w.begin_object();
@@ -250,15 +251,15 @@ void state_from_json(KpiState& state, std::string_view json) {
   const auto document = parse_json(json, limits, problems, &scratch);
   if (!document) problems.throw_input("invalid KPI state");
   const Node root(*document, problems);
-  if (!root.object({"kpi_state", "group_by", "day_calendar", "groups"})) problems.throw_input("invalid KPI state");
+  if (!root.object({"kpi_state", "group_by", "time_zone", "groups"})) problems.throw_input("invalid KPI state");
   if (const auto version = root.required("kpi_state")) {
     const auto v = version->integer();
-    if (v && *v != state_version) version->problem("this library reads KPI state version 1");
+    if (v && *v != state_version) version->problem("this library reads KPI state version " + std::to_string(state_version));
   }
   KpiOptions options;
   if (const auto group_by = root.required("group_by")) options.group_by = read_dimensions(*group_by);
-  if (const auto calendar = root.member("day_calendar"); calendar && !calendar->value().is_null())
-    if (const auto name = calendar->string()) options.day_calendar = std::string(*name);
+  if (const auto zone = root.member("time_zone"); zone && !zone->value().is_null())
+    if (const auto name = zone->string()) options.time_zone = std::string(*name);
   if (!problems.empty()) problems.throw_input("invalid KPI state");
   try {
     state = KpiState(state.rules, std::move(options));
