@@ -477,7 +477,7 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  *    "orders": 120000 or {"2026-11-11": 120000}, "rank_within": ["day"]}
  * `group_by` is a subset of agent, queue, channel, category, priority, day, hour, week, month,
  * tier, tag and fields.<name>; `time_zone` (an IANA name) is where days, hours, weeks and
- * months begin: without it, the policy's kpi.time_zone, else the zone all its calendars share,
+ * months begin: without it, the policy's kpi.timezone, else the zone all its calendars share,
  * else a time dimension is an error (docs/kpi.md, "Time zone"); `orders` feeds complaint_rate;
  * `rank_within` is read by the scorecard call only. Results are the JSON of docs/kpi.md, the
  * same text Python's to_dict() gives.

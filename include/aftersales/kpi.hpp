@@ -66,7 +66,7 @@ class AFTERSALES_EXPORT KpiDimension {
 AFTERSALES_EXPORT std::string to_string(const KpiDimension& dimension);
 
 /// How to group, and in which time zone days, hours, weeks and months begin (an IANA name).
-/// An empty `time_zone` means the policy's `kpi.time_zone`, else the zone every calendar of the
+/// An empty `time_zone` means the policy's `kpi.timezone`, else the zone every calendar of the
 /// policy shares; when there is neither and a time dimension is asked for, constructing the
 /// accumulator fails rather than count in UTC (docs/kpi.md, "Time zone").
 struct KpiOptions {

@@ -118,9 +118,14 @@ struct Operand {
 Operand operand(py::handle values, Kind kind, const char* name) {
   const py::module_ numpy = py::module_::import("numpy");
   const bool instants = kind == Kind::instants;
+  py::object given = py::reinterpret_borrow<py::object>(values);
   // np.asarray turns a lone timedelta into an object array; timedelta64 keeps its microseconds.
-  const py::object array = numpy.attr("asarray")(
-      !instants && is_timedelta(values) ? numpy.attr("timedelta64")(values) : py::reinterpret_borrow<py::object>(values));
+  if (!instants && is_timedelta(values)) given = numpy.attr("timedelta64")(values);
+  // np.asarray turns a tz-aware pandas column (datetime64[us, UTC]) into an object array too:
+  // its instants as naive UTC datetime64 are what every other column gives.
+  if (instants && !py::getattr(py::getattr(values, "dtype", py::none()), "tz", py::none()).is_none())
+    given = py::module_::import("pandas").attr("array")(given).attr("tz_convert")(py::none());
+  const py::object array = numpy.attr("asarray")(given);
   const py::object dtype = array.attr("dtype");
   if (dtype.attr("kind").cast<std::string>() != (instants ? "M" : "m")) {
     throw py::type_error(std::string(name) + ": expected numpy." +

@@ -130,6 +130,8 @@ void bind_results(py::module_& m) {
       .def("to_pandas", [](const KpiResult& r) { return frame("kpi_frame", r.to_json()); },
            "A pandas DataFrame, one row per group, the key as the index and nested metrics "
            "flattened ('first_response_s.p50', 'sla.resolution.rate'). Imports pandas.")
+      .def("to_arrow", [](const KpiResult& r) { return frame("kpi_table", r.to_json()); },
+           "to_pandas()'s rows as a pyarrow Table, the key members as its first columns. Imports pyarrow.")
       .def("__len__", [](const KpiResult& r) { return r.groups.size(); })
       .def("__repr__", [](const KpiResult& r) {
         return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) + ">";
@@ -142,7 +144,9 @@ void bind_results(py::module_& m) {
       .def("to_json", &ScorecardResult::to_json)
       .def("to_dict", &to_dict<ScorecardResult>)
       .def("to_pandas", [](const ScorecardResult& r) { return frame("scorecard_frame", r.to_json()); },
-           "A pandas DataFrame, one row per group. Imports pandas.")
+           "A pandas DataFrame, one row per group, the key as the index. Imports pandas.")
+      .def("to_arrow", [](const ScorecardResult& r) { return frame("scorecard_table", r.to_json()); },
+           "to_pandas()'s rows as a pyarrow Table. Imports pyarrow.")
       .def("__repr__", [](const ScorecardResult& r) {
         return "<aftersales.ScorecardResult " + py::repr(py::str(r.scorecard)).cast<std::string>() +
                " rows=" + std::to_string(r.rows.size()) + ">";
@@ -269,7 +273,7 @@ void bind_kpi(py::module_& m) {
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
            "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
-           "kpi.time_zone, else the zone all its calendars share, else an InputError. `orders` (int, or "
+           "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
            "dict of day -> count) feeds complaint_rate.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),

@@ -79,6 +79,17 @@ pybind11::tuple ticket_tuple(pybind11::handle tickets) {
   return items;
 }
 
+pybind11::tuple ticket_dicts(pybind11::handle tickets) {
+  const std::string_view type = Py_TYPE(tickets.ptr())->tp_name;
+  if (type == "DataFrame")
+    throw pybind11::type_error("expected ticket dicts or a TicketBatch, got a DataFrame: read a pandas one with "
+                               "aftersales.TicketBatch.from_pandas(frame)");
+  if (type == "pyarrow.lib.Table" || type == "pyarrow.lib.RecordBatch")
+    throw pybind11::type_error("expected ticket dicts or a TicketBatch, got a " + std::string(type) +
+                               ": read it with aftersales.TicketBatch.from_arrow(table)");
+  return ticket_tuple(tickets);
+}
+
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
                               TicketDictReader& reader, std::exception_ptr& unread) {
   for (std::size_t j = 0; j < out.size(); ++j) {
@@ -95,7 +106,7 @@ std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, s
 }
 
 TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
-  const pybind11::tuple items = ticket_tuple(tickets);
+  const pybind11::tuple items = ticket_dicts(tickets);
   std::vector<Ticket> read(items.size());
   TicketDictReader reader;
   std::exception_ptr unread;

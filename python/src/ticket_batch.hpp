@@ -75,6 +75,11 @@ class TicketBatch {
 /// GIL is released.
 [[nodiscard]] pybind11::tuple ticket_tuple(pybind11::handle tickets);
 
+/// ticket_tuple for ticket dicts.
+/// @throws pybind11::type_error for a pandas DataFrame or a pyarrow Table or RecordBatch (whose
+///         iteration gives column names or columns, not tickets), naming the call that reads it.
+[[nodiscard]] pybind11::tuple ticket_dicts(pybind11::handle tickets);
+
 /// Reads the dicts `items[begin, begin + out.size())` into `out` with `reader`; stops at the first
 /// that cannot be read, keeps its error, placed (throw_at_ticket), in `unread`, and returns how
 /// many were read before it.
@@ -94,7 +99,7 @@ void for_each_ticket_chunk(pybind11::handle tickets, Work&& work) {
     work(std::size_t{0}, batch->tickets());
     return;
   }
-  const pybind11::tuple items = ticket_tuple(tickets);
+  const pybind11::tuple items = ticket_dicts(tickets);
   const std::size_t count = items.size();
   constexpr std::size_t chunk = 8192;
   TicketDictReader reader;

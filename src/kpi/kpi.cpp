@@ -444,7 +444,7 @@ std::optional<std::string> merge_overflow(const KpiState& state, const GroupStat
 
 namespace {
 
-// The zone a time dimension is read in when the options name none: the policy's `kpi.time_zone`,
+// The zone a time dimension is read in when the options name none: the policy's `kpi.timezone`,
 // else the one its calendars share (docs/kpi.md, "Time zone").
 const date::time_zone& default_zone(const KpiRules& rules, std::string_view dimension) {
   if (rules.time_zone != nullptr) return *rules.time_zone;
@@ -456,7 +456,7 @@ const date::time_zone& default_zone(const KpiRules& rules, std::string_view dime
   for (const auto& [name, calendar] : calendars) zones += (zones.empty() ? "" : ", ") + name + ": " + calendar.time_zone();
   throw InputError("grouping by " + std::string(dimension) +
                        " needs a time zone: give time_zone (an IANA name like \"Asia/Shanghai\") or set the "
-                       "policy's kpi.time_zone; " +
+                       "policy's kpi.timezone; " +
                        (calendars.empty() ? std::string("the policy has no calendar to take it from")
                                           : "its calendars do not share one (" + zones + ")"),
                    "time_zone");

@@ -118,8 +118,8 @@ KpiRules compile_kpi(const std::optional<Node>& section, SymbolTable& symbols, c
   kpi.symbols = &symbols;
   kpi.sla = &sla;
   kpi.calendars = &calendars;
-  if (!section || !section->object({"complaints", "scorecards", "time_zone"})) return kpi;
-  if (const auto zone = section->member("time_zone")) kpi.time_zone = read_time_zone(*zone);
+  if (!section || !section->object({"complaints", "scorecards", "timezone"})) return kpi;
+  if (const auto zone = section->member("timezone")) kpi.time_zone = read_time_zone(*zone);
   if (const auto complaints = section->member("complaints"))
     kpi.complaints = compile_condition(*complaints, ConditionContext::ticket, symbols);
   const auto scorecards = section->member("scorecards");

@@ -37,7 +37,7 @@ struct KpiRules {
   const SymbolTable* symbols = nullptr;  // which `complaints` was compiled against
   const SlaRules* sla = nullptr;         // the SLA states and metric names
   const Calendars* calendars = nullptr;  // their shared zone is the last default of KpiOptions::time_zone
-  const date::time_zone* time_zone = nullptr;  // `kpi.time_zone`, the default of KpiOptions::time_zone
+  const date::time_zone* time_zone = nullptr;  // `kpi.timezone`, the default of KpiOptions::time_zone
 };
 
 }  // namespace aftersales::detail

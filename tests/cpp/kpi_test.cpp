@@ -305,8 +305,8 @@ TEST(Kpi, TheTimeZoneIsChosenByADocumentedRuleNeverUtcSilently) {
   const std::vector<KpiDimension> by_day{KpiDimension::day};
   // Not given: the zone every calendar shares (the test policy has one, in Shanghai).
   EXPECT_EQ(kpi({by_day, ""}).time_zone, "Asia/Shanghai");
-  // The policy's kpi.time_zone comes before its calendars.
-  const auto berlin = Policy::from_json(R"({"schema_version": 1, "kpi": {"time_zone": "Europe/Berlin"},
+  // The policy's kpi.timezone comes before its calendars.
+  const auto berlin = Policy::from_json(R"({"schema_version": 1, "kpi": {"timezone": "Europe/Berlin"},
       "calendars": {"cn": {"timezone": "Asia/Shanghai", "hours": "24x7"}}})");
   EXPECT_EQ(KpiAccumulator(berlin, {by_day, ""}).result().time_zone, "Europe/Berlin");
   EXPECT_EQ(KpiAccumulator(berlin, {by_day, "UTC"}).result().time_zone, "UTC");

@@ -289,10 +289,10 @@ TEST(PolicyErrors, TimeZone) {
 }
 
 TEST(PolicyErrors, KpiTimeZone) {
-  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 1, "kpi": {"time_zone": "Mars/Olympus"}})"),
-                          "kpi.time_zone", "unknown time zone \"Mars/Olympus\""));
-  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 1, "kpi": {"time_zone": 8}})"), "kpi.time_zone", "string"));
-  EXPECT_NO_THROW((void)Policy::from_json(R"({"schema_version": 1, "kpi": {"time_zone": "Asia/Shanghai"}})"));
+  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 1, "kpi": {"timezone": "Mars/Olympus"}})"),
+                          "kpi.timezone", "unknown time zone \"Mars/Olympus\""));
+  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 1, "kpi": {"timezone": 8}})"), "kpi.timezone", "string"));
+  EXPECT_NO_THROW((void)Policy::from_json(R"({"schema_version": 1, "kpi": {"timezone": "Asia/Shanghai"}})"));
 }
 
 TEST(PolicyErrors, OverlappingRangesOnOneDay) {

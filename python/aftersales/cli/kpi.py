@@ -23,7 +23,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
                      "fields.NAME")
     kpi.add_argument("--time-zone", metavar="ZONE",
                      help="IANA zone days, hours, weeks and months are counted in (default: the policy's "
-                     "kpi.time_zone, else the zone its calendars share; never UTC unasked)")
+                     "kpi.timezone, else the zone its calendars share; never UTC unasked)")
     kpi.add_argument("--orders", type=order_count, metavar="N", help="orders in the period, for complaint_rate")
     kpi.add_argument("--scorecard", metavar="ID", help="print this scorecard of the policy instead")
     kpi.add_argument("--rank-within", default="", metavar="DIMS",
