@@ -29,9 +29,11 @@ std::int64_t ms(std::optional<Instant> t) { return t ? t->time_since_epoch().cou
 
 double seconds(Duration d) { return static_cast<double>(d.count()) / 1000.0; }
 
+// Shaped explicitly: pybind11 2.10's array_t(count) leaves NumPy an empty strides list, and
+// NumPy then gives the array stride 0, so every row would read the last row's value.
 template <class T>
 py::array_t<T> column(std::size_t rows) {
-  return py::array_t<T>(static_cast<py::ssize_t>(rows));
+  return py::array_t<T>(py::array::ShapeContainer{static_cast<py::ssize_t>(rows)});
 }
 
 py::object text(const std::optional<std::string>& value) {

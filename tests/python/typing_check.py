@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +85,13 @@ def check() -> None:
     ids: list[str] = batch.ids
     count: int = len(batch)
     reports = sla.evaluate_many(batch, t, threads=1)
-    print(ids, count, reports)
+    seen: list[tuple[int, int]] = []
+    reports = sla.evaluate_many(batch, t, progress=lambda done, total: seen.append((done, total)))
+    data: bytes = batch.to_bytes()
+    batch = aftersales.TicketBatch.from_bytes(data)
+    batch = aftersales.TicketBatch.from_bytes(memoryview(bytearray(data)))
+    made_from: aftersales.Policy = sla.policy
+    print(ids, count, reports, made_from, calendar.policy, pickle.loads(pickle.dumps(batch)))
 
     refunds: aftersales.RefundEngine = aftersales.RefundEngine(policy)
     decision: aftersales.RefundDecision = refunds.check({"order": {}, "reason": "no_reason"})
