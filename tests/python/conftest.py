@@ -109,3 +109,18 @@ def releases_gil() -> Iterator[ReleasesGil]:
 
     yield releases
     sys.setswitchinterval(previous)
+
+
+@pytest.fixture(scope="session")
+def season_text() -> str:
+    """Tickets for the Dask and Spark tests: see scaleout_cases.TICKETS."""
+    import scaleout_cases
+
+    return scaleout_cases.jsonl()
+
+
+@pytest.fixture(scope="session")
+def season_path(season_text: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("season") / "tickets.jsonl"
+    path.write_text(season_text, encoding="utf-8")
+    return path
