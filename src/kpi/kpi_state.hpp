@@ -50,6 +50,7 @@ struct KpiState {
   const date::time_zone* zone = nullptr;  // where days begin; null: UTC
   std::size_t sla_metric_count = 0;
   std::unordered_map<std::string, GroupState> groups;  // by encoded key
+  std::int64_t not_yet_created = 0;  // tickets left out: created after the instant counted at
 
 
   KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o);
