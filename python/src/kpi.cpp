@@ -113,6 +113,8 @@ void bind_results(py::module_& m) {
                              })
       .def_property_readonly("groups", [](const KpiResult& r) -> py::object { return json_loads(r.to_json())["groups"]; },
                              "The groups as dicts (key, tickets, resolved, ..., sorted by key).")
+      .def_readonly("not_yet_created", &KpiResult::not_yet_created,
+                    "Tickets left out because they were created after `at`: they did not exist yet.")
       .def(
           "metric",
           [](const KpiResult& r, const py::dict& key, const std::string& name) -> std::optional<double> {
@@ -130,7 +132,8 @@ void bind_results(py::module_& m) {
            "flattened ('first_response_s.p50', 'sla.resolution.rate'). Imports pandas.")
       .def("__len__", [](const KpiResult& r) { return r.groups.size(); })
       .def("__repr__", [](const KpiResult& r) {
-        return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) + ">";
+        return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) +
+               " not_yet_created=" + std::to_string(r.not_yet_created) + ">";
       });
 
   py::class_<ScorecardResult>(m, "ScorecardResult", "Scores, stars and ranks per group (docs/kpi.md).")
@@ -165,7 +168,8 @@ void bind_accumulator(py::module_& m) {
             else a.add(read, at);
           },
           py::arg("ticket"), py::arg("at"), py::arg("sla") = py::none(),
-          "Adds one ticket dict as it stood at `at`. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
+          "Adds one ticket dict as it stood at `at`; one created after `at` is left out and counted in "
+          "the result's not_yet_created. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
           "if the caller has it (the SLA is then not evaluated again).")
       .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
            "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
@@ -266,7 +270,8 @@ void bind_kpi(py::module_& m) {
            py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day (days in `day_calendar`'s time zone, UTC "
-           "without it). `orders` (int, or dict of day -> count) feeds complaint_rate.")
+           "without it). `orders` (int, or dict of day -> count) feeds complaint_rate. Tickets "
+           "created after `at` are left out and counted in the result's not_yet_created.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,
