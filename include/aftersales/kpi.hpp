@@ -120,9 +120,10 @@ class AFTERSALES_EXPORT KpiAccumulator {
   [[nodiscard]] KpiAccumulator empty_copy() const;
 
   /// Adds one ticket as it stood at `at` (events after `at` are ignored). A ticket created
-  /// after `at` did not exist yet: it is left out of every group and counted in the result's
-  /// `not_yet_created` (an accumulator is a batch built in parts, and counts as one).
-  /// @throws InputError if the ticket has more than max_ticket_events events.
+  /// after `at` did not exist yet: it is left out of every group, its events not replayed, and
+  /// counted in the result's `not_yet_created` (an accumulator is a batch built in parts, and
+  /// counts as one).
+  /// @throws InputError if a ticket it replays has more than max_ticket_events events.
   void add(const Ticket& ticket, Instant at);
 
   /// Adds one ticket as it stood at `at` with the SLA report the host already has for it
