@@ -140,8 +140,8 @@ void require_report_of(const Ticket& ticket, const SlaReport& report) {
 SlaOutcomes outcomes_of(const SlaRules& sla, const Ticket& ticket, const SlaReport& report) {
   require_report_of(ticket, report);
   if (report.not_yet_created)
-    throw InputError("the SLA report of ticket \"" + ticket.id +
-                     "\" says it was not yet created, but it was by the instant counted at");
+    throw InputError("the SLA report of ticket " + detail::quoted(ticket.id) +
+                     " says it was not yet created, but it was by the instant counted at");
   SlaOutcomes outcomes;
   if (!report.policy) return outcomes;
   for (const SlaPolicy& p : sla.policies)

@@ -213,9 +213,9 @@ std::string state_to_json(const KpiState& state) {
   w.key("day_calendar");
   if (state.options.day_calendar.empty()) w.null();
   else w.value(state.options.day_calendar);
-  // Written only when some ticket was left out: such a state is read by readers of before the
-  // count as well, and one they would misread (losing the count) is refused by them as having
-  // an unknown key, so the version stays 1.
+  // Written only when some ticket was left out, so the version stays 1: a state without it
+  // still reads in readers of before the count, and one with it, which they would misread
+  // (losing the count), they refuse as having an unknown key.
   if (state.not_yet_created > 0) w.key("not_yet_created").value(state.not_yet_created);
   w.key("groups").begin_array();
   for (const GroupState* g : state.sorted()) {
