@@ -477,14 +477,16 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
 
 /*
  * KPI requests take `options_json` (may be NULL or empty for the defaults):
- *   {"group_by": ["agent", "day"], "day_calendar": "cn-service",
+ *   {"group_by": ["agent", "day", "fields.region"], "time_zone": "Asia/Shanghai",
  *    "orders": 120000 or {"2026-11-11": 120000}, "rank_within": ["day"]}
- * `group_by` is a subset of agent, queue, channel, category, priority, day; `day_calendar` names
- * the calendar whose time zone days are counted in (UTC without it); `orders` feeds
- * complaint_rate; `rank_within` is read by the scorecard call only. Results are the JSON of
- * docs/kpi.md, the same text Python's to_dict() gives. Tickets created after the instant
- * counted at did not exist yet: they are left out of every group and counted in the result's
- * "not_yet_created" (spec section 9, "Replay in batches").
+ * `group_by` is a subset of agent, queue, channel, category, priority, day, hour, week, month,
+ * tier, tag and fields.<name>; `time_zone` (an IANA name) is where days, hours, weeks and
+ * months begin: without it, the policy's kpi.timezone, else the zone all its calendars share,
+ * else a time dimension is an error (docs/kpi.md, "Time zone"); `orders` feeds complaint_rate;
+ * `rank_within` is read by the scorecard call only. Results are the JSON of docs/kpi.md, the
+ * same text Python's to_dict() gives.
+ * Tickets created after the instant counted at did not exist yet: they are left out of every
+ * group and counted in the result's "not_yet_created" (spec section 9, "Replay in batches").
  *
  * Thread-safety: the policy is only read; any number of these calls may share one policy
  * handle, from any threads. An accumulator is used by one thread at a time.
@@ -498,7 +500,7 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  *        a ticket that cannot be read is named by its line counted from it (1 for a whole text).
  * @param out_json receives the KPI result; free it with aftersales_free(). NULL on failure.
  * @return AFTERSALES_OK; AFTERSALES_EINPUT for a ticket that cannot be read (the message names
- *         its line) or bad options; AFTERSALES_ENOT_FOUND for an unknown day_calendar;
+ *         its line) or bad options (an unknown time_zone, or none to be found);
  *         AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or pointer.
  * Thread-safety: any number of calls may share one policy.
  */
@@ -529,8 +531,8 @@ typedef struct aftersales_kpi_accumulator aftersales_kpi_accumulator;
  * are not read here). It keeps the policy alive.
  *
  * @param out receives the accumulator; release it with aftersales_kpi_accumulator_free().
- * @return AFTERSALES_OK; AFTERSALES_EINPUT for bad options; AFTERSALES_ENOT_FOUND for an
- *         unknown day_calendar; AFTERSALES_EINVALID_ARGUMENT.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for bad options (as aftersales_kpi_compute);
+ *         AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_new(const aftersales_policy *policy, const char *options_json,
                                                      aftersales_kpi_accumulator **out);

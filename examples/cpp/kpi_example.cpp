@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
     std::stringstream tickets;
     tickets << in.rdbuf();
     const auto at = aftersales::parse_instant("2026-11-20T00:00:00+08:00");
-    const aftersales::KpiOptions by_agent{{aftersales::KpiDimension::agent}, "cn-service"};
+    const aftersales::KpiOptions by_agent{{aftersales::KpiDimension::agent}, {}};
     const aftersales::KpiResult kpis = aftersales::KpiEngine(policy).compute_lines(tickets.str(), at, by_agent);
     const aftersales::ScorecardResult card = aftersales::KpiEngine(policy).score("agent-monthly", kpis);
     std::printf("%-8s %7s %9s %7s %6s %5s\n", "agent", "tickets", "resolved", "score", "stars", "rank");

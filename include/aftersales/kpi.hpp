@@ -1,7 +1,7 @@
 #pragma once
 /// @file
 /// KPIs and scorecards (spec §7): how a team is doing, per agent, queue, channel, category,
-/// priority or day, from tickets at an instant. Every metric is defined in docs/kpi.md.
+/// priority, day, hour, week, month, customer tier, tag or custom field, from tickets at an instant. Every metric is defined in docs/kpi.md.
 ///
 /// `KpiEngine` computes KPIs over a batch of tickets and scores them on a scorecard;
 /// `KpiAccumulator` is its stateful form: add tickets one by one (or in parts on many
@@ -34,17 +34,44 @@ struct KpiRules;
 struct KpiState;
 }
 
-/// A dimension tickets can be grouped by.
-enum class KpiDimension : std::uint8_t { agent, queue, channel, category, priority, day };
+/// A dimension tickets can be grouped by: a kind, and for `field` the custom field's name.
+/// `KpiDimension::agent` (a Kind) converts to the dimension; `KpiDimension::of_field("region")`
+/// is `fields.region` (a bare `KpiDimension::field` has no name, and no accumulator takes it).
+/// Small and regular: compared by kind and field name.
+class AFTERSALES_EXPORT KpiDimension {
+ public:
+  enum class Kind : std::uint8_t { agent, queue, channel, category, priority, day, hour, week, month, tier, tag, field };
+  using enum Kind;
 
-/// `"agent"`, `"queue"`, ...
-AFTERSALES_EXPORT std::string_view to_string(KpiDimension dimension) noexcept;
+  KpiDimension(Kind kind) noexcept : kind_(kind) {}  // implicit, so that `KpiDimension::agent` is one
 
-/// How to group. `day` is the date `created_at` falls on in the time zone of the calendar
-/// named `day_calendar` (UTC when empty).
+  /// `fields.<name>`: the ticket's custom field `name` as text.
+  /// @throws InputError if `name` is empty.
+  static KpiDimension of_field(std::string name);
+
+  [[nodiscard]] Kind kind() const noexcept { return kind_; }
+  /// The custom field's name for `field`; empty for every other kind.
+  [[nodiscard]] const std::string& field_name() const noexcept { return field_; }
+  /// day, hour, week or month: read in a time zone (KpiOptions::time_zone).
+  [[nodiscard]] bool is_time() const noexcept { return kind_ >= day && kind_ <= month; }
+
+  friend bool operator==(const KpiDimension&, const KpiDimension&) = default;
+
+ private:
+  Kind kind_;
+  std::string field_;
+};
+
+/// `"agent"`, `"queue"`, ..., `"fields.region"`: the name `kpi_dimension` reads.
+AFTERSALES_EXPORT std::string to_string(const KpiDimension& dimension);
+
+/// How to group, and in which time zone days, hours, weeks and months begin (an IANA name).
+/// An empty `time_zone` means the policy's `kpi.timezone`, else the zone every calendar of the
+/// policy shares; when there is neither and a time dimension is asked for, constructing the
+/// accumulator fails rather than count in UTC (docs/kpi.md, "Time zone").
 struct KpiOptions {
   std::vector<KpiDimension> group_by;
-  std::string day_calendar;
+  std::string time_zone;
 };
 
 /// Order counts, for `complaint_rate`: a total for the whole period, or orders per day
@@ -92,12 +119,15 @@ struct AFTERSALES_EXPORT KpiGroup {
 
 struct AFTERSALES_EXPORT KpiResult {
   std::vector<KpiDimension> group_by;
+  /// The zone days, hours, weeks and months were read in; null without a time dimension.
+  std::optional<std::string> time_zone;
   std::vector<KpiGroup> groups;  ///< sorted by key (null first, then by text)
   /// Tickets left out because they were created after the instant counted at: they did not
   /// exist yet (spec §9, "Replay in batches").
   std::int64_t not_yet_created = 0;
 
-  /// `{"group_by": [...], "not_yet_created": N, "groups": [{"key": {...}, "tickets": ..., ...}]}`
+  /// `{"group_by": [...], "time_zone": ..., "not_yet_created": N, "groups": [{"key": {...},
+  /// "tickets": ..., ...}]}`
   /// (docs/kpi.md).
   [[nodiscard]] std::string to_json() const;
 };
@@ -107,8 +137,8 @@ struct AFTERSALES_EXPORT KpiResult {
 /// Thread-safety: one thread at a time per accumulator; give each thread its own and merge.
 class AFTERSALES_EXPORT KpiAccumulator {
  public:
-  /// @throws NotFoundError if `options.day_calendar` names no calendar of `policy`;
-  ///         InputError for a dimension given twice.
+  /// @throws InputError for a dimension given twice, a field dimension without a name, an
+  ///         unknown `options.time_zone`, or a time dimension with no zone to read it in.
   KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions options);
   ~KpiAccumulator();
   KpiAccumulator(KpiAccumulator&&) noexcept;
@@ -136,7 +166,8 @@ class AFTERSALES_EXPORT KpiAccumulator {
   void add(const Ticket& ticket, Instant at, const SlaReport& sla);
 
   /// Adds everything `other` accumulated (its `not_yet_created` count too), or nothing.
-  /// @throws InputError if `other` groups differently or uses another policy's metrics;
+  /// @throws InputError if `other` groups differently (dimensions or time zone) or uses another
+  ///         policy's metrics;
   ///         RangeError if a count or sum of a group, or `not_yet_created`, would pass 2^63 − 1.
   void merge(const KpiAccumulator& other);
 
@@ -222,7 +253,7 @@ class AFTERSALES_EXPORT KpiEngine {
   std::shared_ptr<const detail::KpiRules> rules_;  // the policy's, sharing its ownership
 };
 
-/// The dimension named `name`.
+/// The dimension named `name`: `"agent"`, ..., `"tag"`, or `"fields.<name>"`.
 /// @throws InputError naming the dimensions there are.
 AFTERSALES_EXPORT KpiDimension kpi_dimension(std::string_view name);
 

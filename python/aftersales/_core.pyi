@@ -246,11 +246,14 @@ class RefundEngine:
     def check_many(self, requests: Iterable[dict[str, Any]], threads: int = 0) -> list[RefundDecision]: ...
     def check_lines(self, jsonl: str | bytes, threads: int = 0, *, first_line: int = 1) -> str: ...
 
-_Dimension = Literal["agent", "queue", "channel", "category", "priority", "day"]
+# agent, queue, channel, category, priority, day, hour, week, month, tier, tag, or "fields.<name>"
+_Dimension = str
 
 class KpiResult:
     @property
     def group_by(self) -> list[_Dimension]: ...
+    @property
+    def time_zone(self) -> str | None: ...
     @property
     def groups(self) -> list[dict[str, Any]]: ...
     @property
@@ -277,7 +280,7 @@ class KpiEngine:
         tickets: Sequence[dict[str, Any]] | TicketBatch,
         at: datetime.datetime,
         group_by: Sequence[_Dimension] = ...,
-        day_calendar: str | None = None,
+        time_zone: str | None = None,
         orders: int | dict[str, int] | None = None,
         threads: int = 0,
     ) -> KpiResult: ...
@@ -286,7 +289,7 @@ class KpiEngine:
         jsonl: bytes,
         at: datetime.datetime,
         group_by: Sequence[_Dimension] = ...,
-        day_calendar: str | None = None,
+        time_zone: str | None = None,
         orders: int | dict[str, int] | None = None,
         threads: int = 0,
         *,
@@ -298,7 +301,7 @@ class KpiEngine:
 
 class KpiAccumulator:
     def __init__(
-        self, policy: Policy, group_by: Sequence[_Dimension] = ..., day_calendar: str | None = None
+        self, policy: Policy, group_by: Sequence[_Dimension] = ..., time_zone: str | None = None
     ) -> None: ...
     def add(
         self, ticket: dict[str, Any], at: datetime.datetime, sla: SlaReport | None = None

@@ -34,8 +34,8 @@ std::vector<KpiDimension> dimensions(const std::vector<std::string>& names) {
   return list;
 }
 
-KpiOptions options_of(const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar) {
-  return {dimensions(group_by), day_calendar.value_or("")};
+KpiOptions options_of(const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone) {
+  return {dimensions(group_by), time_zone.value_or("")};
 }
 
 KpiOrders orders_of(const py::object& orders) {
@@ -70,16 +70,16 @@ struct PythonKpiEngine {
 PythonKpiEngine make_engine(const std::shared_ptr<Policy>& policy) { return {KpiEngine(policy), policy}; }
 
 KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
-                  const std::optional<std::string>& day_calendar, const py::object& orders, unsigned threads) {
-  KpiAccumulator accumulator(kpi.policy, options_of(group_by, day_calendar));
+                  const std::optional<std::string>& time_zone, const py::object& orders, unsigned threads) {
+  KpiAccumulator accumulator(kpi.policy, options_of(group_by, time_zone));
   add_tickets(accumulator, tickets, at, threads);
   return accumulator.result(orders_of(orders));
 }
 
 KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
-                        const std::vector<std::string>& group_by, const std::optional<std::string>& day_calendar,
+                        const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone,
                         const py::object& orders, unsigned threads, std::size_t first_line) {
-  const auto options = options_of(group_by, day_calendar);
+  const auto options = options_of(group_by, time_zone);
   const auto counts = orders_of(orders);
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
@@ -99,7 +99,7 @@ py::object frame(const char* builder, const std::string& json) {
 
 py::dict group_key(const std::vector<KpiDimension>& group_by, const std::vector<std::optional<std::string>>& key) {
   py::dict d;
-  for (std::size_t i = 0; i < group_by.size(); ++i) d[py::str(std::string(to_string(group_by[i])))] = py::cast(key[i]);
+  for (std::size_t i = 0; i < group_by.size(); ++i) d[py::str(to_string(group_by[i]))] = py::cast(key[i]);
   return d;
 }
 
@@ -108,9 +108,11 @@ void bind_results(py::module_& m) {
       .def_property_readonly("group_by",
                              [](const KpiResult& r) {
                                std::vector<std::string> names;
-                               for (const KpiDimension d : r.group_by) names.emplace_back(to_string(d));
+                               for (const KpiDimension& d : r.group_by) names.emplace_back(to_string(d));
                                return names;
                              })
+      .def_readonly("time_zone", &KpiResult::time_zone,
+                    "The IANA zone days, hours, weeks and months were read in; None without a time dimension.")
       .def_property_readonly("groups", [](const KpiResult& r) -> py::object { return json_loads(r.to_json())["groups"]; },
                              "The groups as dicts (key, tickets, resolved, ..., sorted by key).")
       .def_readonly("not_yet_created", &KpiResult::not_yet_created,
@@ -155,10 +157,10 @@ void bind_accumulator(py::module_& m) {
                              "Mergeable KPI state for map/reduce jobs: add tickets, merge partials, ship them "
                              "as JSON. One thread at a time per accumulator.")
       .def(py::init([](const std::shared_ptr<Policy>& policy, const std::vector<std::string>& group_by,
-                       const std::optional<std::string>& day_calendar) {
-             return KpiAccumulator(policy, options_of(group_by, day_calendar));
+                       const std::optional<std::string>& time_zone) {
+             return KpiAccumulator(policy, options_of(group_by, time_zone));
            }),
-           py::arg("policy").none(false), py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none())
+           py::arg("policy").none(false), py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none())
       .def(
           "add",
           [](KpiAccumulator& a, py::handle ticket, Instant at, const SlaReport* sla) {
@@ -267,13 +269,15 @@ void bind_kpi(py::module_& m) {
                               "share it freely across threads.")
       .def(py::init(&make_engine), py::arg("policy").none(false))
       .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
-           py::arg("day_calendar") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
+           py::arg("time_zone") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
-           "queue, channel, category, priority, day (days in `day_calendar`'s time zone, UTC "
-           "without it). `orders` (int, or dict of day -> count) feeds complaint_rate. Tickets "
-           "created after `at` are left out and counted in the result's not_yet_created.")
+           "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
+           "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
+           "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
+           "dict of day -> count) feeds complaint_rate. Tickets created after `at` are left out and counted "
+           "in the result's not_yet_created.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
-           py::arg("group_by") = std::vector<std::string>{}, py::arg("day_calendar") = py::none(),
+           py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,
            "compute over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
            "InputError naming the line of a ticket that cannot be read, counting lines from "

@@ -280,6 +280,18 @@ bool ever_open(const std::array<DayHours, 7>& weekly, const std::vector<DateOver
   return gap_open(last_day + 1);
 }
 
+// Whether the operating system's time-zone database could be read at all. Debian builds
+// date's tz library to read the system's files from the fixed directory /usr/share/zoneinfo
+// (USE_OS_TZDB, no way to point it elsewhere); a slim container often lacks them, and then
+// every name would be "unknown", which would send the reader to fix a policy that is fine.
+bool has_time_zone_database() {
+  try {
+    return !date::get_tzdb().zones.empty();
+  } catch (const std::exception&) {  // no such directory
+    return false;
+  }
+}
+
 }  // namespace
 
 const date::time_zone* read_time_zone(const Node& node) {
@@ -288,7 +300,13 @@ const date::time_zone* read_time_zone(const Node& node) {
   try {
     return date::locate_zone(*name);
   } catch (const std::exception&) {
-    node.problem("unknown time zone " + quoted(*name) + " (use an IANA name like \"Asia/Shanghai\")");
+    if (!has_time_zone_database())
+      node.problem("time zone " + quoted(*name) +
+                   " cannot be looked up: this machine has no time-zone database (aftersales reads "
+                   "/usr/share/zoneinfo); install the operating system's tzdata package (Debian and "
+                   "Ubuntu: apt-get install tzdata; Fedora and RHEL: dnf install tzdata)");
+    else
+      node.problem("unknown time zone " + quoted(*name) + " (use an IANA name like \"Asia/Shanghai\")");
     return nullptr;
   }
 }

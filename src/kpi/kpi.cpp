@@ -7,7 +7,10 @@
 #include <date/tz.h>
 
 #include <algorithm>
+#include <array>
+#include <charconv>
 #include <cmath>
+#include <variant>
 
 #include "batch/batch.hpp"
 #include "condition/ticket_subject.hpp"
@@ -168,8 +171,6 @@ class Adder {
   Adder(KpiState& state, const Ticket& ticket, Instant at)
       : state_(state), rules_(*state.rules), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
         facts_(scan(ticket, events_)) {
-    for (std::size_t i = 0; i < state.options.group_by.size(); ++i)
-      if (state.options.group_by[i] == KpiDimension::agent) agent_slot_ = i;
     key_ = key_of(facts_.owner);
   }
 
@@ -180,14 +181,19 @@ class Adder {
     if (sla != nullptr) outcomes = outcomes_of(*rules_.sla, ticket_, *sla);
     else if (!rules_.sla->policies.empty())
       outcomes = sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
-    GroupState& g = state_.group(key_);
-    count_ticket(g);
-    if (facts_.first_reply != nullptr) group_for(facts_.first_reply->agent, g).first_response.add(first_response_ms(outcomes));
+    Durations durations;
+    if (facts_.first_reply != nullptr) durations.first_response = first_response_ms(outcomes);
     if (is_solved(facts_.status) && facts_.solved_at) {
       const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::resolution);
-      g.resolution.add(business_ms(calendar, ticket_.created_at, *facts_.solved_at));
+      durations.resolution = business_ms(calendar, ticket_.created_at, *facts_.solved_at);
     }
-    count_sla(outcomes, g);
+    // The whole ticket counts in the group of each of its tags. One call of `count`, so that
+    // the compiler inlines it whole, as the ticket's one group is counted without tags.
+    const TagValues tags = state_.tag_slot ? tag_values() : TagValues();
+    for (std::size_t i = 0; i == 0 || i < tags.size(); ++i) {
+      if (state_.tag_slot) key_[*state_.tag_slot] = tags[i];
+      count(outcomes, durations);
+    }
   }
 
  private:
@@ -198,6 +204,33 @@ class Adder {
     const auto it = std::lower_bound(facts_.replies.begin(), facts_.replies.end(), t,
                                      [](const Event* e, Instant when) { return e->at < when; });
     return it != facts_.replies.end() && (*it)->at == t ? std::string_view((*it)->agent) : std::string_view();
+  }
+
+  using TagValues = boost::container::small_vector<std::optional<std::string_view>, 4>;
+
+  // The values the tag dimension takes for this ticket (docs/kpi.md, "Tags"): each of its tags
+  // once (an empty one adds none); null when it has none. Never empty.
+  [[gnu::noinline]] TagValues tag_values() const {
+    TagValues values;
+    const auto& tags = ticket_.tags;
+    for (auto tag = tags.begin(); tag != tags.end(); ++tag)
+      if (!tag->empty() && std::find(tags.begin(), tag, *tag) == tag) values.emplace_back(*tag);
+    if (values.empty()) values.emplace_back();
+    return values;
+  }
+
+  // What the ticket adds to the duration sketches, the same in each group it counts in.
+  struct Durations {
+    std::optional<std::int64_t> first_response, resolution;  // milliseconds
+  };
+
+  // Counts the ticket in the group of `key_`, and its reply metrics in their repliers'.
+  void count(const SlaOutcomes& outcomes, const Durations& durations) {
+    GroupState& g = state_.group(key_);
+    count_ticket(g);
+    if (durations.first_response) group_for(facts_.first_reply->agent, g).first_response.add(*durations.first_response);
+    if (durations.resolution) g.resolution.add(*durations.resolution);
+    count_sla(outcomes, g);
   }
 
   // Business time to the first public human reply. The SLA clock of the same name has measured
@@ -211,29 +244,51 @@ class Adder {
     return business_ms(calendar, ticket_.created_at, reply);
   }
 
+  // The key of the ticket's group, with `agent` as its owner and a null tag (run sets each).
+  // Every part is a view into the ticket, this Adder or the state: no text is copied.
   KeyView key_of(std::string_view agent) {
     KeyView key;
-    for (const KpiDimension d : state_.options.group_by) {
-      switch (d) {
+    // The state's buffer: no other ticket is keyed before this one is counted.
+    const LocalKeys* local = state_.zone != nullptr ? &state_.local_keys(ticket_.created_at) : nullptr;
+    const auto text = [](const auto& chars) { return std::string_view(chars, sizeof chars); };
+    std::size_t slot = 0;
+    for (const KpiDimension& d : state_.options.group_by) {
+      switch (d.kind()) {
         case KpiDimension::agent: key.push_back(non_empty(agent)); break;
         case KpiDimension::queue: key.push_back(non_empty(facts_.queue)); break;
         case KpiDimension::channel: key.push_back(non_empty(ticket_.channel)); break;
         case KpiDimension::category: key.push_back(non_empty(ticket_.category)); break;
         case KpiDimension::priority: key.emplace_back(to_string(facts_.priority)); break;
-        case KpiDimension::day:
-          state_.local_day(ticket_.created_at, day_);
-          key.emplace_back(std::string_view(day_, sizeof day_));
-          break;
+        case KpiDimension::day: key.emplace_back(text(local->day)); break;
+        case KpiDimension::hour: key.emplace_back(text(local->hour)); break;
+        case KpiDimension::week: key.emplace_back(text(local->week)); break;
+        case KpiDimension::month: key.emplace_back(text(local->month)); break;
+        case KpiDimension::tier: key.push_back(non_empty(ticket_.customer.tier)); break;
+        case KpiDimension::tag: key.emplace_back(); break;
+        case KpiDimension::field: key.push_back(field_text(d.field_name(), state_.number_text(slot))); break;
       }
+      ++slot;
     }
     return key;
   }
 
+  // The custom field `name` as text: a string as it is, a number and a boolean as JSON writes
+  // them (a number in `buffer`); null when the ticket does not have it.
+  [[gnu::noinline]] std::optional<std::string_view> field_text(std::string_view name, NumberText& buffer) const {
+    const auto& fields = ticket_.fields;
+    const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
+    if (it == fields.end()) return std::nullopt;
+    if (const auto* text = std::get_if<std::string>(&it->second)) return std::string_view(*text);
+    if (const auto* flag = std::get_if<bool>(&it->second)) return *flag ? "true" : "false";
+    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), std::get<double>(it->second)).ptr;
+    return std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
+  }
+
   // The group of the ticket with `agent` in place of its owner (reply metrics).
   GroupState& group_for(std::string_view agent, GroupState& ticket_group) {
-    if (!agent_slot_ || agent.empty() || agent == facts_.owner) return ticket_group;
+    if (!state_.agent_slot || agent.empty() || agent == facts_.owner) return ticket_group;
     KeyView key = key_;
-    key[*agent_slot_] = agent;
+    key[*state_.agent_slot] = agent;
     return state_.group(key);
   }
 
@@ -276,8 +331,6 @@ class Adder {
   Instant at_;
   Timeline events_;
   Facts facts_;
-  std::optional<std::size_t> agent_slot_;
-  char day_[10] = {};
   KeyView key_;
 };
 
@@ -353,7 +406,7 @@ void write_seconds(JsonWriter& w, std::optional<double> seconds) {
 void write_key(JsonWriter& w, const std::vector<KpiDimension>& group_by, const GroupKey& key) {
   w.begin_object();
   for (std::size_t i = 0; i < group_by.size(); ++i) {
-    w.key(to_string(group_by[i]));
+    w.key(aftersales::to_string(group_by[i]));
     if (key[i]) w.value(*key[i]);
     else w.null();
   }
@@ -396,16 +449,60 @@ std::optional<std::string> merge_overflow(const KpiState& state, const GroupStat
   return std::nullopt;
 }
 
+namespace {
+
+// The zone a time dimension is read in when the options name none: the policy's `kpi.timezone`,
+// else the one its calendars share (docs/kpi.md, "Time zone").
+const date::time_zone& default_zone(const KpiRules& rules, std::string_view dimension) {
+  if (rules.time_zone != nullptr) return *rules.time_zone;
+  const Calendars& calendars = *rules.calendars;
+  const auto shares = [&](const auto& entry) { return entry.second.time_zone() == calendars.begin()->second.time_zone(); };
+  if (!calendars.empty() && std::all_of(calendars.begin(), calendars.end(), shares))
+    return *date::locate_zone(calendars.begin()->second.time_zone());
+  std::string zones;
+  for (const auto& [name, calendar] : calendars) zones += (zones.empty() ? "" : ", ") + name + ": " + calendar.time_zone();
+  throw InputError("grouping by " + std::string(dimension) +
+                       " needs a time zone: give time_zone (an IANA name like \"Asia/Shanghai\") or set the "
+                       "policy's kpi.timezone; " +
+                       (calendars.empty() ? std::string("the policy has no calendar to take it from")
+                                          : "its calendars do not share one (" + zones + ")"),
+                   "time_zone");
+}
+
+}  // namespace
+
 KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std::move(r)), options(std::move(o)) {
-  for (std::size_t i = 0; i < options.group_by.size(); ++i)
-    for (std::size_t j = 0; j < i; ++j)
-      if (options.group_by[i] == options.group_by[j])
-        throw InputError("group_by names \"" + std::string(to_string(options.group_by[i])) + "\" twice",
-                         "group_by[" + std::to_string(i) + "]");
-  if (!options.day_calendar.empty()) {
-    const Calendar& calendar = calendar_named(*rules->calendars, options.day_calendar);
-    zone = date::locate_zone(calendar.time_zone());
+  const auto& group_by = options.group_by;
+  const KpiDimension* timed = nullptr;
+  for (std::size_t i = 0; i < group_by.size(); ++i) {
+    const std::string path = "group_by[" + std::to_string(i) + "]";
+    if (group_by[i].kind() == KpiDimension::field && group_by[i].field_name().empty())
+      throw InputError(std::string(unnamed_field), path);
+    if (std::find(group_by.begin(), group_by.begin() + static_cast<std::ptrdiff_t>(i), group_by[i]) !=
+        group_by.begin() + static_cast<std::ptrdiff_t>(i))
+      throw InputError("group_by names " + quoted(to_string(group_by[i])) + " twice", path);
+    if (timed == nullptr && group_by[i].is_time()) timed = &group_by[i];
+    by_hour_ = by_hour_ || group_by[i] == KpiDimension::hour;
+    if (group_by[i] == KpiDimension::agent) agent_slot = i;
+    if (group_by[i] == KpiDimension::tag) tag_slot = i;
   }
+  if (!options.time_zone.empty()) {
+    try {
+      zone = date::locate_zone(options.time_zone);
+    } catch (const std::exception&) {
+      throw InputError("unknown time zone " + quoted(options.time_zone) + " (use an IANA name like \"Asia/Shanghai\")",
+                       "time_zone");
+    }
+  } else if (timed != nullptr) {
+    zone = &default_zone(*rules, to_string(*timed));
+  }
+  // Resolved, the name is what copies, merges and the state compare (a name given stays as
+  // given); without a time dimension no zone is used, so none is kept.
+  if (timed == nullptr) zone = nullptr;
+  if (zone == nullptr) options.time_zone.clear();
+  else if (options.time_zone.empty()) options.time_zone = zone->name();
+  if (std::any_of(group_by.begin(), group_by.end(), [](const KpiDimension& d) { return d.kind() == KpiDimension::field; }))
+    numbers_.resize(group_by.size());
   sla_metric_count = builtin_metric_count + rules->sla->metrics.size();
 }
 
@@ -424,29 +521,49 @@ GroupState& KpiState::group(const GroupKey& key) {
   return group(view);
 }
 
-void KpiState::local_day(Instant t, char (&day)[10]) {
+namespace {
+
+// `value` in `digits` decimal digits, zero-padded, at `at`.
+void put(char* at, unsigned value, std::size_t digits) {
+  for (std::size_t i = digits; i-- > 0; value /= 10) at[i] = static_cast<char>('0' + value % 10);
+}
+
+// The keys of local day `local` (the hour's digits are left to the caller).
+void write_day_keys(date::local_days local, LocalKeys& keys) {
+  const date::year_month_day ymd{local};
+  put(keys.day, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  keys.day[4] = '-';
+  put(keys.day + 5, static_cast<unsigned>(ymd.month()), 2);
+  keys.day[7] = '-';
+  put(keys.day + 8, static_cast<unsigned>(ymd.day()), 2);
+  std::copy(std::begin(keys.day), std::end(keys.day), keys.hour);
+  keys.hour[10] = 'T';
+  std::copy(keys.day, keys.day + 7, keys.month);
+  // ISO 8601: a week belongs to the year of its Thursday, and week 1 holds the year's first Thursday.
+  const date::local_days thursday = local + date::days{4 - static_cast<int>(date::weekday{local}.iso_encoding())};
+  const date::year week_year = date::year_month_day{thursday}.year();
+  const auto week = (thursday - date::local_days{week_year / date::January / 1}).count() / 7 + 1;
+  put(keys.week, static_cast<unsigned>(static_cast<int>(week_year)), 4);
+  keys.week[4] = '-';
+  keys.week[5] = 'W';
+  put(keys.week + 6, static_cast<unsigned>(week), 2);
+}
+
+}  // namespace
+
+const LocalKeys& KpiState::local_keys(Instant t) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
   if (seconds < day_begin_ || seconds >= day_end_) {
-    if (zone != nullptr && (seconds < offset_.begin || seconds >= offset_.end)) offset_ = zone->get_info(seconds);
+    if (seconds < offset_.begin || seconds >= offset_.end) offset_ = zone->get_info(seconds);
     const date::local_days local{date::floor<date::days>(seconds + offset_.offset).time_since_epoch()};
     // The day's span in UTC while the offset holds: tickets of the same day skip all of this.
-    day_begin_ = date::sys_seconds{(local - offset_.offset).time_since_epoch()};
-    day_end_ = day_begin_ + date::days{1};
-    if (zone != nullptr) {
-      day_begin_ = std::max(day_begin_, offset_.begin);
-      day_end_ = std::min(day_end_, offset_.end);
-    }
-    const date::year_month_day ymd{local};
-    const auto put = [&](std::size_t at, unsigned value, std::size_t digits) {
-      for (std::size_t i = digits; i-- > 0; value /= 10) day_text_[at + i] = static_cast<char>('0' + value % 10);
-    };
-    put(0, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
-    day_text_[4] = '-';
-    put(5, static_cast<unsigned>(ymd.month()), 2);
-    day_text_[7] = '-';
-    put(8, static_cast<unsigned>(ymd.day()), 2);
+    day_zero_ = date::sys_seconds{(local - offset_.offset).time_since_epoch()};
+    day_begin_ = std::max(day_zero_, offset_.begin);
+    day_end_ = std::min(day_zero_ + date::days{1}, offset_.end);
+    write_day_keys(local, keys_);
   }
-  std::copy(std::begin(day_text_), std::end(day_text_), day);
+  if (by_hour_) put(keys_.hour + 11, static_cast<unsigned>((seconds - day_zero_) / std::chrono::hours{1}), 2);
+  return keys_;
 }
 
 std::vector<const GroupState*> KpiState::sorted() const {
@@ -459,15 +576,33 @@ std::vector<const GroupState*> KpiState::sorted() const {
 
 }  // namespace detail
 
-std::string_view to_string(KpiDimension dimension) noexcept {
-  constexpr std::array<std::string_view, 6> names{"agent", "queue", "channel", "category", "priority", "day"};
-  return names[static_cast<std::size_t>(dimension)];
+namespace {
+
+// The names of the kinds, `field` excepted (its dimensions are named `fields.<name>`).
+constexpr std::array<std::string_view, 11> kind_names{"agent", "queue", "channel", "category", "priority", "day",
+                                                      "hour",  "week",  "month",   "tier",     "tag"};
+constexpr std::string_view field_prefix = "fields.";
+
+}  // namespace
+
+KpiDimension KpiDimension::of_field(std::string name) {
+  if (name.empty()) throw InputError(std::string(detail::unnamed_field));
+  KpiDimension d(field);
+  d.field_ = std::move(name);
+  return d;
+}
+
+std::string to_string(const KpiDimension& dimension) {
+  if (dimension.kind() == KpiDimension::field) return std::string(field_prefix) + dimension.field_name();
+  return std::string(kind_names[static_cast<std::size_t>(dimension.kind())]);
 }
 
 KpiDimension kpi_dimension(std::string_view name) {
-  for (std::uint8_t d = 0; d < 6; ++d)
-    if (to_string(static_cast<KpiDimension>(d)) == name) return static_cast<KpiDimension>(d);
-  throw InputError("cannot group by " + detail::quoted(name) + " (agent, queue, channel, category, priority or day)");
+  if (name.starts_with(field_prefix)) return KpiDimension::of_field(std::string(name.substr(field_prefix.size())));
+  for (std::size_t kind = 0; kind < kind_names.size(); ++kind)
+    if (kind_names[kind] == name) return static_cast<KpiDimension::Kind>(kind);
+  throw InputError("cannot group by " + detail::quoted(name) +
+                   " (agent, queue, channel, category, priority, day, hour, week, month, tier, tag or fields.<name>)");
 }
 
 std::optional<double> KpiSlaStats::rate() const noexcept { return detail::ratio(achieved, achieved + breached); }
@@ -492,8 +627,11 @@ std::string KpiResult::to_json() const {
   detail::JsonWriter w;
   w.begin_object();
   w.key("group_by").begin_array();
-  for (const KpiDimension d : group_by) w.value(to_string(d));
+  for (const KpiDimension& d : group_by) w.value(to_string(d));
   w.end_array();
+  w.key("time_zone");
+  if (time_zone) w.value(*time_zone);
+  else w.null();
   w.key("not_yet_created").value(not_yet_created);
   w.key("groups").begin_array();
   for (const KpiGroup& g : groups) {
@@ -562,8 +700,8 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
     return;
   }
   if (state_->options.group_by != other.state_->options.group_by ||
-      state_->options.day_calendar != other.state_->options.day_calendar)
-    throw InputError("cannot merge KPI accumulators that group differently (group_by and day_calendar must match)");
+      state_->options.time_zone != other.state_->options.time_zone)
+    throw InputError("cannot merge KPI accumulators that group differently (group_by and time_zone must match)");
   if (state_->sla_metric_count != other.state_->sla_metric_count)
     throw InputError("cannot merge KPI accumulators of policies with different SLA metrics");
   // Every count is checked before any changes: a merge that would overflow leaves this
@@ -587,6 +725,7 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
 KpiResult KpiAccumulator::result(const KpiOrders& orders) const {
   KpiResult r;
   r.group_by = state_->options.group_by;
+  if (state_->zone != nullptr) r.time_zone = state_->options.time_zone;
   r.not_yet_created = state_->not_yet_created;
   for (const detail::GroupState* g : state_->sorted()) r.groups.push_back(detail::group_result(*g, *state_, orders));
   return r;

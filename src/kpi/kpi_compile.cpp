@@ -4,6 +4,7 @@
 #include <cmath>
 #include <set>
 
+#include "calendar/calendar_compile.hpp"
 #include "condition/condition_compile.hpp"
 #include "text/text.hpp"
 #include "kpi/kpi_metrics.hpp"
@@ -117,7 +118,8 @@ KpiRules compile_kpi(const std::optional<Node>& section, SymbolTable& symbols, c
   kpi.symbols = &symbols;
   kpi.sla = &sla;
   kpi.calendars = &calendars;
-  if (!section || !section->object({"complaints", "scorecards"})) return kpi;
+  if (!section || !section->object({"complaints", "scorecards", "timezone"})) return kpi;
+  if (const auto zone = section->member("timezone")) kpi.time_zone = read_time_zone(*zone);
   if (const auto complaints = section->member("complaints"))
     kpi.complaints = compile_condition(*complaints, ConditionContext::ticket, symbols);
   const auto scorecards = section->member("scorecards");

@@ -50,10 +50,10 @@ KpiRequest read_kpi_request(std::string_view json) {
   const auto document = parse_json(json, LoadLimits{}, problems, &scratch);
   if (!document) problems.throw_input("invalid KPI options");
   const Node root(*document, problems);
-  if (root.object({"group_by", "day_calendar", "orders", "rank_within"})) {
+  if (root.object({"group_by", "time_zone", "orders", "rank_within"})) {
     if (const auto node = root.member("group_by")) request.options.group_by = read_dimensions(*node);
-    if (const auto node = root.member("day_calendar"))
-      if (const auto name = node->string()) request.options.day_calendar = std::string(*name);
+    if (const auto node = root.member("time_zone"))
+      if (const auto name = node->string()) request.options.time_zone = std::string(*name);
     if (const auto node = root.member("orders")) read_orders(*node, request.orders);
     if (const auto node = root.member("rank_within")) request.rank_within = read_dimensions(*node);
   }

@@ -1,6 +1,6 @@
 #pragma once
 // The options of a KPI or scorecard request given as JSON (the C ABI's `options_json`):
-// {"group_by": [...], "day_calendar": "cn", "orders": 120000 | {"2026-11-11": 120000},
+// {"group_by": [...], "time_zone": "Asia/Shanghai", "orders": 120000 | {"2026-11-11": 120000},
 //  "rank_within": [...]}.
 
 #include <aftersales/kpi.hpp>

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <date/tz.h>
+
 #include "calendar/calendars.hpp"
 #include "condition/condition_rules.hpp"
 #include "sla/sla_rules.hpp"
@@ -34,7 +36,8 @@ struct KpiRules {
   // The policy's, which the KPI counts read too:
   const SymbolTable* symbols = nullptr;  // which `complaints` was compiled against
   const SlaRules* sla = nullptr;         // the SLA states and metric names
-  const Calendars* calendars = nullptr;  // KpiOptions::day_calendar names one
+  const Calendars* calendars = nullptr;  // their shared zone is the last default of KpiOptions::time_zone
+  const date::time_zone* time_zone = nullptr;  // `kpi.timezone`, the default of KpiOptions::time_zone
 };
 
 }  // namespace aftersales::detail

@@ -14,7 +14,8 @@
 namespace aftersales::detail {
 namespace {
 
-constexpr int state_version = 1;
+// 2: `time_zone` (the zone of the time dimensions) replaced `day_calendar`.
+constexpr int state_version = 2;
 
 void write_sketch(JsonWriter& w, const QuantileSketch& s) {
   w.begin_object();
@@ -208,15 +209,12 @@ std::string state_to_json(const KpiState& state) {
   w.begin_object();
   w.key("kpi_state").value(state_version);
   w.key("group_by").begin_array();
-  for (const KpiDimension d : state.options.group_by) w.value(to_string(d));
+  for (const KpiDimension& d : state.options.group_by) w.value(to_string(d));
   w.end_array();
-  w.key("day_calendar");
-  if (state.options.day_calendar.empty()) w.null();
-  else w.value(state.options.day_calendar);
-  // Written only when some ticket was left out, so the version stays 1: a state without it
-  // still reads in readers of before the count, and one with it, which they would misread
-  // (losing the count), they refuse as having an unknown key.
-  if (state.not_yet_created > 0) w.key("not_yet_created").value(state.not_yet_created);
+  w.key("time_zone");
+  if (state.options.time_zone.empty()) w.null();
+  else w.value(state.options.time_zone);
+  w.key("not_yet_created").value(state.not_yet_created);
   w.key("groups").begin_array();
   for (const GroupState* g : state.sorted()) {
     w.begin_object();
@@ -254,16 +252,16 @@ void state_from_json(KpiState& state, std::string_view json) {
   const auto document = parse_json(json, limits, problems, &scratch);
   if (!document) problems.throw_input("invalid KPI state");
   const Node root(*document, problems);
-  if (!root.object({"kpi_state", "group_by", "day_calendar", "not_yet_created", "groups"}))
+  if (!root.object({"kpi_state", "group_by", "time_zone", "not_yet_created", "groups"}))
     problems.throw_input("invalid KPI state");
   if (const auto version = root.required("kpi_state")) {
     const auto v = version->integer();
-    if (v && *v != state_version) version->problem("this library reads KPI state version 1");
+    if (v && *v != state_version) version->problem("this library reads KPI state version " + std::to_string(state_version));
   }
   KpiOptions options;
   if (const auto group_by = root.required("group_by")) options.group_by = read_dimensions(*group_by);
-  if (const auto calendar = root.member("day_calendar"); calendar && !calendar->value().is_null())
-    if (const auto name = calendar->string()) options.day_calendar = std::string(*name);
+  if (const auto zone = root.member("time_zone"); zone && !zone->value().is_null())
+    if (const auto name = zone->string()) options.time_zone = std::string(*name);
   if (!problems.empty()) problems.throw_input("invalid KPI state");
   try {
     state = KpiState(state.rules, std::move(options));
@@ -271,6 +269,7 @@ void state_from_json(KpiState& state, std::string_view json) {
     root.problem(e.what());
     problems.throw_input("invalid KPI state");
   }
+  // Optional: a version 2 state written before the count was kept reads as none left out.
   if (const auto left_out = root.member("not_yet_created"))
     if (const auto n = count(*left_out)) state.not_yet_created = *n;
   if (const auto groups = root.required("groups")) {

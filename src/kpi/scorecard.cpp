@@ -119,7 +119,7 @@ std::string ScorecardResult::to_json() const {
   w.key("scorecard").value(scorecard);
   for (const auto& [name, dims] : {std::pair{"group_by", &group_by}, std::pair{"rank_within", &rank_within}}) {
     w.key(name).begin_array();
-    for (const KpiDimension d : *dims) w.value(to_string(d));
+    for (const KpiDimension& d : *dims) w.value(to_string(d));
     w.end_array();
   }
   w.key("rows").begin_array();

@@ -61,7 +61,7 @@ static void test_not_yet_created(const aftersales_policy *policy, int64_t at) {
   const char *line = three;
   char *json = NULL;
   CHECK(aftersales_kpi_compute(policy, three, sizeof three - 1, at, NULL, 2, 1, &json) == AFTERSALES_OK);
-  CHECK_HAS(json, "{\"group_by\":[],\"not_yet_created\":1,\"groups\":[{\"key\":{},\"tickets\":2,\"resolved\":0,"
+  CHECK_HAS(json, "{\"group_by\":[],\"time_zone\":null,\"not_yet_created\":1,\"groups\":[{\"key\":{},\"tickets\":2,\"resolved\":0,"
                   "\"backlog\":2,");
   aftersales_free(json);
   CHECK(aftersales_kpi_accumulator_new(policy, NULL, &a) == AFTERSALES_OK);
@@ -103,6 +103,23 @@ int main(void) {
   test_critical_half(at);
   test_not_yet_created(policy, at);
 
+  /* Both tickets were created at 00:00 UTC on the 11th: 08:00 that day in Shanghai (UTC+8).
+   * Without a zone, the one the policy's only calendar uses: UTC. */
+  CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at,
+                               "{\"group_by\": [\"hour\"], \"time_zone\": \"Asia/Shanghai\"}", 1, 1,
+                               &json) == AFTERSALES_OK);
+  CHECK(json != NULL && strstr(json, "\"group_by\":[\"hour\"],\"time_zone\":\"Asia/Shanghai\",") != NULL);
+  CHECK(json != NULL && strstr(json, "{\"key\":{\"hour\":\"2026-11-11T08\"},\"tickets\":2,") != NULL);
+  aftersales_free(json);
+  CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at, "{\"group_by\": [\"day\"]}", 1, 1, &json) ==
+        AFTERSALES_OK);
+  CHECK(json != NULL && strstr(json, "\"time_zone\":\"UTC\",") != NULL);
+  aftersales_free(json);
+  CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at,
+                               "{\"group_by\": [\"week\"], \"time_zone\": \"Mars/Olympus\"}", 1, 1,
+                               &json) == AFTERSALES_EINPUT &&
+        json == NULL && strstr(aftersales_last_error(), "time_zone") != NULL);
+
   /* Accumulators: one ticket each, shipped as JSON, merged: the same KPIs as one pass. */
   CHECK(aftersales_kpi_accumulator_new(policy, NULL, &a) == AFTERSALES_OK);
   CHECK(aftersales_kpi_accumulator_new(policy, "", &b) == AFTERSALES_OK);
@@ -126,7 +143,7 @@ int main(void) {
    * state with more satisfied than rated customers is refused when read, naming the path. */
   {
     static const char big[] =
-        "{\"kpi_state\": 1, \"group_by\": [], \"groups\": [{\"key\": [], \"counts\": {"
+        "{\"kpi_state\": 2, \"group_by\": [], \"groups\": [{\"key\": [], \"counts\": {"
         "\"tickets\": 5000000000000000000, \"resolved\": 0, \"backlog\": 5000000000000000000, "
         "\"ever_resolved\": 0, \"reopened\": 0, \"fcr\": 0, \"one_touch\": 0, \"bot_resolved\": 0, "
         "\"escalated\": 0, \"reassigned\": 0, \"rated\": 1, \"satisfied\": 0, \"nps_rated\": 0, "

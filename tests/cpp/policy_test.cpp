@@ -288,6 +288,13 @@ TEST(PolicyErrors, TimeZone) {
       has_problem(problems_of(calendar_doc(R"({"hours": "24x7"})")), "calendars.c.timezone", ""));
 }
 
+TEST(PolicyErrors, KpiTimeZone) {
+  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 1, "kpi": {"timezone": "Mars/Olympus"}})"),
+                          "kpi.timezone", "unknown time zone \"Mars/Olympus\""));
+  EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": 1, "kpi": {"timezone": 8}})"), "kpi.timezone", "string"));
+  EXPECT_NO_THROW((void)Policy::from_json(R"({"schema_version": 1, "kpi": {"timezone": "Asia/Shanghai"}})"));
+}
+
 TEST(PolicyErrors, OverlappingRangesOnOneDay) {
   // The day (naming both ranges) or the second range are both fair places to point at.
   const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC",
@@ -519,7 +526,7 @@ TEST(PolicyErrors, AHugeDimensionNameIsCut) {
     FAIL() << "no exception";
   } catch (const InputError& e) {
     EXPECT_EQ(std::string(e.what()),
-              "cannot group by \"" + std::string(64, 'z') + "\u2026\" (agent, queue, channel, category, priority or day)");
+              "cannot group by \"" + std::string(64, 'z') + "\u2026\" (agent, queue, channel, category, priority, day, hour, week, month, tier, tag or fields.<name>)");
   }
 }
 

@@ -102,10 +102,41 @@ def test_lines_name_a_bad_ticket_by_its_line_from_first_line(kpi: aftersales.Kpi
         kpi.compute_lines(jsonl, AT)
 
 
-def test_days_in_the_calendars_time_zone(kpi: aftersales.KpiEngine) -> None:
-    days = kpi.compute(TICKETS, AT, group_by=["day"], day_calendar="cn", orders={"2026-11-13": 50})
+def test_days_in_the_named_time_zone(kpi: aftersales.KpiEngine) -> None:
+    days = kpi.compute(TICKETS, AT, group_by=["day"], time_zone="Asia/Shanghai", orders={"2026-11-13": 50})
     assert [g["key"]["day"] for g in days.groups] == ["2026-11-11", "2026-11-12", "2026-11-13"]
     assert days.groups[2]["complaint_rate"] == 0.02  # T5: 1 complaint / 50 orders
+    assert days.time_zone == "Asia/Shanghai"
+    # T5, created at 01:00 on the 13th in Shanghai, is 17:00 on the 12th in UTC.
+    utc = kpi.compute(TICKETS, AT, group_by=["day"], time_zone="UTC")
+    assert [(g["key"]["day"], g["tickets"]) for g in utc.groups] == [("2026-11-11", 2), ("2026-11-12", 3)]
+    # Not given: the zone of the policy's only calendar, Shanghai, never UTC.
+    assert kpi.compute(TICKETS, AT, group_by=["day"]).to_dict()["time_zone"] == "Asia/Shanghai"
+    assert kpi.compute(TICKETS, AT, group_by=["agent"]).time_zone is None
+
+
+# Created 2026-11-10T16:30:00Z: 00:30 on Wednesday the 11th in Shanghai (UTC+8), whose
+# Thursday (the 12th, day 304 + 12 = 316 of 2026) is in ISO week (316 - 1) // 7 + 1 = 46.
+LABELLED: list[dict[str, Any]] = [
+    {"id": "L1", "created_at": "2026-11-10T16:30:00Z", "customer": {"tier": "vip"},
+     "tags": ["double11", "fragile"], "fields": {"region": "east", "floor": 3}},
+    {"id": "L2", "created_at": "2026-11-10T16:30:00Z", "tags": ["double11"], "fields": {"region": "west", "floor": 2.5}},
+    {"id": "L3", "created_at": "2026-11-10T16:30:00Z", "fields": {"region": True}},
+]
+
+
+def test_hour_week_month_tier_tag_and_fields(kpi: aftersales.KpiEngine) -> None:
+    by_time = kpi.compute(LABELLED, AT, group_by=["day", "hour", "week", "month"], time_zone="Asia/Shanghai")
+    assert [g["key"] for g in by_time.groups] == [
+        {"day": "2026-11-11", "hour": "2026-11-11T00", "week": "2026-W46", "month": "2026-11"}]
+    by_field = kpi.compute(LABELLED, AT, group_by=["tier", "fields.region", "fields.floor"])
+    assert by_field.group_by == ["tier", "fields.region", "fields.floor"]
+    assert [tuple(g["key"].values()) for g in by_field.groups] == [
+        (None, "true", None), (None, "west", "2.5"), ("vip", "east", "3")]
+    # A ticket counts in each of its tags' groups: 1 + 2 + 1 = 4 for 3 tickets.
+    by_tag = kpi.compute(LABELLED, AT, group_by=["tag"])
+    assert [(g["key"]["tag"], g["tickets"]) for g in by_tag.groups] == [(None, 1), ("double11", 2), ("fragile", 1)]
+    assert by_tag.metric({"tag": "double11"}, "tickets") == 2
 
 
 def test_accumulators_merge_through_json(policy: aftersales.Policy, kpi: aftersales.KpiEngine) -> None:
@@ -145,7 +176,7 @@ def state_with(**counts: int) -> str:
     """A one-group state (no dimensions) with `counts` over zeros, and no durations."""
     group = {"key": [], "counts": {name: counts.get(name, 0) for name in COUNTERS},
              "first_response": {"sum_ms": 0, "values": []}, "resolution": {"sum_ms": 0, "values": []}}
-    return json.dumps({"kpi_state": 1, "group_by": [], "groups": [group]})
+    return json.dumps({"kpi_state": 2, "group_by": [], "groups": [group]})
 
 
 def test_accumulator_merge_past_64_bits_is_a_range_error(policy: aftersales.Policy) -> None:
@@ -170,9 +201,14 @@ def test_bad_input_names_the_place(kpi: aftersales.KpiEngine) -> None:
     with pytest.raises(aftersales.InputError, match=r"tickets\[1\]"):
         kpi.compute([TICKETS[0], {"id": "x"}], AT)
     with pytest.raises(aftersales.InputError, match="team"):
-        kpi.compute(TICKETS, AT, group_by=["team"])  # type: ignore[list-item]
-    with pytest.raises(aftersales.NotFoundError):
-        kpi.compute(TICKETS, AT, group_by=["day"], day_calendar="mars")
+        kpi.compute(TICKETS, AT, group_by=["team"])
+    with pytest.raises(aftersales.InputError, match='unknown time zone "Mars/Olympus"'):
+        kpi.compute(TICKETS, AT, group_by=["day"], time_zone="Mars/Olympus")
+    with pytest.raises(aftersales.InputError, match=r"fields\.<name>"):
+        kpi.compute(TICKETS, AT, group_by=["fields."])
+    no_calendar = aftersales.KpiEngine(aftersales.Policy.from_json('{"schema_version": 1}'))
+    with pytest.raises(aftersales.InputError, match="grouping by week needs a time zone"):
+        no_calendar.compute(TICKETS, AT, group_by=["week"])
 
 
 def test_scorecard(kpi: aftersales.KpiEngine) -> None:
@@ -209,6 +245,32 @@ def test_cli_kpi_and_staffing(capsys: pytest.CaptureFixture[str], tmp_path: Path
     assert main(["staffing", "--orders", "1000"]) == 2
 
 
+def test_cli_kpi_new_dimensions_name_their_time_zone(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy_path = tmp_path / "policy.json"
+    policy_path.write_text(json.dumps(POLICY))
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("\n".join(json.dumps(t) for t in LABELLED))
+    argv = ["kpi", "--policy", str(policy_path), str(tickets), "--at", "2026-11-13T12:00:00+08:00"]
+    assert main([*argv, "--group-by", "hour,fields.region", "--time-zone", "Asia/Shanghai"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "times in Asia/Shanghai"
+    assert out[1].split()[:3] == ["hour", "fields.region", "tickets"]
+    # One row per region, by text: east (L1), true (L3), west (L2), all at 00:30 local.
+    assert [row.split()[:3] for row in out[2:]] == [
+        ["2026-11-11T00", "east", "1"], ["2026-11-11T00", "true", "1"], ["2026-11-11T00", "west", "1"]]
+    assert main([*argv, "--group-by", "month,agent", "--scorecard", "agent-monthly", "--rank-within", "month",
+                 "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rank_within"] == ["month"]
+    # Without --time-zone, days are the policy's (its one calendar's), not UTC's.
+    assert main([*argv, "--group-by", "day", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["time_zone"] == "Asia/Shanghai"
+    no_calendar = tmp_path / "bare.json"
+    no_calendar.write_text('{"schema_version": 1}')
+    argv[2] = str(no_calendar)
+    assert main([*argv, "--group-by", "day"]) == 2
+    assert "needs a time zone" in capsys.readouterr().err
+
+
 def test_cli_kpi_reads_standard_input_for_a_dash(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -232,10 +294,9 @@ def test_dicts_read_directly_equal_json_lines(example_policy_path: Path) -> None
     jsonl = (example_policy_path.parents[1] / "tickets" / "double11.jsonl").read_bytes()
     dicts = [json.loads(line) for line in jsonl.splitlines() if line.strip()]
     at = dt.datetime(2026, 11, 20, tzinfo=CST)
-    for by in ([], ["agent", "day"], ["queue", "channel", "category", "priority"]):
-        assert kpi.compute(dicts, at, group_by=by, day_calendar="cn-service").to_dict() == (
-            kpi.compute_lines(jsonl, at, group_by=by, day_calendar="cn-service").to_dict()
-        )
+    for by in ([], ["agent", "day"], ["queue", "channel", "category", "priority"],
+               ["hour", "week", "month", "tier", "tag", "fields.region"]):
+        assert kpi.compute(dicts, at, group_by=by).to_dict() == kpi.compute_lines(jsonl, at, group_by=by).to_dict()
 
 
 @pytest.mark.parametrize(

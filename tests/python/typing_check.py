@@ -143,7 +143,8 @@ def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
 def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
     at = dt.datetime(2026, 11, 20, tzinfo=dt.timezone.utc)
     kpi: aftersales.KpiEngine = aftersales.KpiEngine(policy)
-    result: aftersales.KpiResult = kpi.compute(tickets, at, group_by=["agent", "day"], day_calendar="cn-service")
+    result: aftersales.KpiResult = kpi.compute(tickets, at, group_by=["agent", "day", "fields.region"], time_zone="Asia/Shanghai")
+    zone: str | None = result.time_zone
     groups: list[dict[str, Any]] = result.groups
     csat: float | None = result.metric({"agent": "A-1", "day": "2026-11-11"}, "csat")
     card: aftersales.ScorecardResult = kpi.score("agent-monthly", result, rank_within=["day"])

@@ -271,7 +271,7 @@ def _demo_kpi(policy: Policy, tickets_path: Path) -> None:
     print(f"\nKPIs of the example tickets by agent at {at:%Y-%m-%d %H:%M} (Asia/Shanghai)")
     if tickets_path.is_file():
         engine = KpiEngine(policy)
-        result = engine.compute_lines(tickets_path.read_bytes(), at, group_by=["agent"], day_calendar="cn-service")
+        result = engine.compute_lines(tickets_path.read_bytes(), at, group_by=["agent"])
         print(kpi_table(result.to_dict()))
         print("\nScorecard agent-monthly (stars at 60/70/80/90 points; CSAT is critical)")
         print(scorecard_table(engine.score("agent-monthly", result).to_dict()))

@@ -19,10 +19,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
         description="Counts, response and resolution times, SLA, FCR, CSAT, NPS and the other "
         "KPIs of docs/kpi.md per group; with --scorecard, the policy's scorecard instead.",
     )
-    kpi.add_argument("--by", default="", metavar="DIMS", help="comma-separated: agent,queue,channel,category,priority,day")
-    kpi.add_argument("--day-calendar", metavar="NAME", help="calendar whose time zone days are counted in (default UTC)")
+    kpi.add_argument("--group-by", "--by", dest="by", default="", metavar="DIMS",
+                     help="comma-separated: agent,queue,channel,category,priority,day,hour,week,month,tier,tag,"
+                     "fields.NAME")
+    kpi.add_argument("--time-zone", metavar="ZONE",
+                     help="IANA zone days, hours, weeks and months are counted in (default: the policy's "
+                     "kpi.timezone, else the zone its calendars share; never UTC unasked)")
     kpi.add_argument("--orders", type=order_count, metavar="N", help="orders in the period, for complaint_rate")
     kpi.add_argument("--scorecard", metavar="ID", help="print this scorecard of the policy instead")
+    kpi.add_argument("--rank-within", default="", metavar="DIMS",
+                     help="with --scorecard: rank within the groups that share these dimensions (e.g. month)")
     kpi.add_argument("--json", action="store_true", help="print the result as JSON instead of a table")
     kpi.set_defaults(run=run)
 
@@ -30,16 +36,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
 def run(args: argparse.Namespace) -> None:
     engine = KpiEngine(load(Path(args.policy)))
     at = instant_of(args)
-    by = [d for d in args.by.split(",") if d]
+    by, within = ([d for d in text.split(",") if d] for text in (args.by, args.rank_within))
     result = engine.compute_lines(read_bytes(args.tickets, "tickets"), at, group_by=by,
-                                  day_calendar=args.day_calendar, orders=args.orders, threads=args.threads)
+                                  time_zone=args.time_zone, orders=args.orders, threads=args.threads)
     if result.not_yet_created:
         # A replay as of --at leaves out what did not exist yet; the table alone would not say so.
         n = result.not_yet_created
         print(f"aftersales: left out {n} ticket{'' if n == 1 else 's'} created after {format_instant(at)}",
               file=sys.stderr)
     if args.scorecard:
-        card = engine.score(args.scorecard, result)
+        card = engine.score(args.scorecard, result, rank_within=within)
         print(card.to_json() if args.json else scorecard_table(card.to_dict()))
     else:
         print(result.to_json() if args.json else kpi_table(result.to_dict()))
@@ -58,6 +64,12 @@ def _key_cells(key: dict[str, str | None]) -> tuple[str, ...]:
 
 
 def kpi_table(result: dict[str, Any]) -> str:
+    # The zone times were read in heads the table: a day means nothing without it.
+    zone = f"times in {result['time_zone']}\n" if result.get("time_zone") else ""
+    return zone + _groups_table(result)
+
+
+def _groups_table(result: dict[str, Any]) -> str:
     head = tuple(result["group_by"]) or ("all",)
     rows: list[tuple[str, ...]] = [head + ("tickets", "resolved", "backlog", "1st reply p50", "resolve p50",
                                            "SLA met", "FCR", "CSAT", "NPS", "reopen", "bot")]
