@@ -8,13 +8,23 @@
 /// `{"line": N, "error": "..."}` and the batch goes on.
 
 #include <cstddef>
+#include <functional>
 
 namespace aftersales {
+
+/// Told how far a batch has got: `done` of `total` items (tickets, requests; for JSON Lines,
+/// non-blank lines). See BatchOptions::progress.
+using BatchProgress = std::function<void(std::size_t done, std::size_t total)>;
 
 /// Options shared by the batch calls.
 struct BatchOptions {
   unsigned threads = 0;        ///< 0: one per core
   std::size_t first_line = 1;  ///< JSON Lines: the number of the text's first line in error records
+  /// Called, when set, on the thread that called the batch (so never two calls at once), with
+  /// `done` rising: at most about every 1% of the items and at most about every 100 ms (whichever
+  /// is rarer), then once with done == total when the batch succeeds. If it throws, the batch
+  /// starts no further item and that exception propagates (docs/threading.md, "Progress").
+  BatchProgress progress = {};
 };
 
 }  // namespace aftersales

@@ -53,6 +53,12 @@ from aftersales._core import (
     set_log_level,
 )
 from aftersales import staffing
+from aftersales._frames import sla_frame, sla_table, tickets_from_arrow, tickets_from_pandas
+
+# Written in Python, where pandas and pyarrow are imported only when called.
+TicketBatch.from_pandas = staticmethod(tickets_from_pandas)  # type: ignore[method-assign]
+TicketBatch.from_arrow = staticmethod(tickets_from_arrow)  # type: ignore[method-assign]
+del tickets_from_arrow, tickets_from_pandas
 
 __all__ = [
     "MAX_TICKET_EVENTS",
@@ -88,5 +94,7 @@ __all__ = [
     "parse_instant",
     "set_log_handler",
     "set_log_level",
+    "sla_frame",
+    "sla_table",
     "staffing",
 ]

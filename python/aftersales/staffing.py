@@ -8,20 +8,21 @@ Formulas in docs/staffing.md. Times are seconds (float) or ``datetime.timedelta`
                       service_level=0.8, max_occupancy=0.85, shrinkage=0.3).agents   # 14
     staffing.erlang_a(contacts=100, interval=1800, aht=180, patience=60, agents=12).abandonment
     rows = staffing.plan(daily_orders=2_000_000, contact_rate=0.02, profile=[...])
+    rows.to_pandas()                     # one row per interval (pandas imported only here)
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any, Sequence, Union
+from typing import Any, List, Sequence, Union
 
-from aftersales import _core
+from aftersales import _core, _frames
 from aftersales._core import StaffingResult
 
 Seconds = Union[float, int, dt.timedelta]
 
-__all__ = ["PlanRow", "StaffingResult", "erlang_a", "erlang_c", "plan"]
+__all__ = ["Plan", "PlanRow", "StaffingResult", "erlang_a", "erlang_c", "plan"]
 
 
 def _s(value: Seconds) -> float:
@@ -81,6 +82,18 @@ class PlanRow:
         return {"start_s": self.start.total_seconds(), "contacts": self.contacts, **self.staffing.to_dict()}
 
 
+class Plan(List[PlanRow]):
+    """The rows of a plan, in order: a list, with table forms of its ``to_dict()`` rows."""
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per interval, the columns of ``PlanRow.to_dict()``."""
+        return _frames.plan_frame(self)
+
+    def to_arrow(self) -> Any:
+        """The same rows as a pyarrow Table."""
+        return _frames.plan_table(self)
+
+
 def plan(
     daily_orders: float,
     contact_rate: float,
@@ -93,7 +106,7 @@ def plan(
     service_level: float = 0.8,
     max_occupancy: float = 1.0,
     shrinkage: float = 0.0,
-) -> list[PlanRow]:
+) -> Plan:
     """A peak-day plan: ``daily_orders × contact_rate`` contacts split over the intervals in
     proportion to ``profile`` (weights, normalised), each sized with Erlang A when ``patience``
     is given, else Erlang C."""
@@ -102,4 +115,4 @@ def plan(
         0.0 if patience is None else _s(patience), _s(answer_time), service_level, max_occupancy,
         shrinkage,
     )
-    return [PlanRow(dt.timedelta(seconds=start), contacts, result) for start, contacts, result in rows]
+    return Plan(PlanRow(dt.timedelta(seconds=start), contacts, result) for start, contacts, result in rows)

@@ -14,6 +14,8 @@ void bind_calendar(pybind11::module_& m);
 void bind_policy(pybind11::module_& m);
 /// The SLA report types and SlaEngine; after bind_policy.
 void bind_sla(pybind11::module_& m);
+/// _sla_columns, the table form of SLA reports behind aftersales.sla_frame; after bind_sla.
+void bind_sla_columns(pybind11::module_& m);
 void bind_logging(pybind11::module_& m);
 /// Router and RoutingDecision; after bind_policy.
 void bind_routing(pybind11::module_& m);

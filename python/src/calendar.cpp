@@ -1,5 +1,6 @@
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "pickling.hpp"
 
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
@@ -118,9 +119,14 @@ struct Operand {
 Operand operand(py::handle values, Kind kind, const char* name) {
   const py::module_ numpy = py::module_::import("numpy");
   const bool instants = kind == Kind::instants;
+  py::object given = py::reinterpret_borrow<py::object>(values);
   // np.asarray turns a lone timedelta into an object array; timedelta64 keeps its microseconds.
-  const py::object array = numpy.attr("asarray")(
-      !instants && is_timedelta(values) ? numpy.attr("timedelta64")(values) : py::reinterpret_borrow<py::object>(values));
+  if (!instants && is_timedelta(values)) given = numpy.attr("timedelta64")(values);
+  // np.asarray turns a tz-aware pandas column (datetime64[us, UTC]) into an object array too:
+  // its instants as naive UTC datetime64 are what every other column gives.
+  if (instants && !py::getattr(py::getattr(values, "dtype", py::none()), "tz", py::none()).is_none())
+    given = py::module_::import("pandas").attr("array")(given).attr("tz_convert")(py::none());
+  const py::object array = numpy.attr("asarray")(given);
   const py::object dtype = array.attr("dtype");
   if (dtype.attr("kind").cast<std::string>() != (instants ? "M" : "m")) {
     throw py::type_error(std::string(name) + ": expected numpy." +
@@ -184,7 +190,7 @@ py::array_t<Out> elementwise(Out if_nat, Element&& element, const Operands&... o
   return result;
 }
 
-py::array_t<bool> is_open_many(const Calendar& calendar, py::handle times) {
+py::array_t<bool> is_open_many(const PythonCalendar& calendar, py::handle times) {
   const Operand t = operand(times, Kind::instants, "times");
   const auto is_open = [&](py::ssize_t i, std::int64_t value) {
     return calendar.is_open(instant_at("times", t.unit, value, i));
@@ -192,7 +198,7 @@ py::array_t<bool> is_open_many(const Calendar& calendar, py::handle times) {
   return elementwise(false, is_open, Int64Array(t.counts));
 }
 
-py::object next_open_many(const Calendar& calendar, py::handle times) {
+py::object next_open_many(const PythonCalendar& calendar, py::handle times) {
   const Operand t = operand(times, Kind::instants, "times");
   const auto next_open = [&](py::ssize_t i, std::int64_t value) {
     const Instant start = instant_at("times", t.unit, value, i);
@@ -201,7 +207,7 @@ py::object next_open_many(const Calendar& calendar, py::handle times) {
   return as_datetimes(elementwise(nat, next_open, Int64Array(t.counts)));
 }
 
-py::object add_many(const Calendar& calendar, py::handle times, py::handle durations) {
+py::object add_many(const PythonCalendar& calendar, py::handle times, py::handle durations) {
   const Operand t = operand(times, Kind::instants, "times");
   const Operand d = operand(durations, Kind::durations, "durations");
   const auto add = [&](py::ssize_t i, std::int64_t time, std::int64_t duration) {
@@ -213,7 +219,7 @@ py::object add_many(const Calendar& calendar, py::handle times, py::handle durat
   return as_datetimes(elementwise(nat, add, time, duration));
 }
 
-py::object between_many(const Calendar& calendar, py::handle starts, py::handle ends) {
+py::object between_many(const PythonCalendar& calendar, py::handle starts, py::handle ends) {
   const Operand s = operand(starts, Kind::instants, "starts");
   const Operand e = operand(ends, Kind::instants, "ends");
   const auto between = [&](py::ssize_t i, std::int64_t start, std::int64_t end) {
@@ -224,7 +230,7 @@ py::object between_many(const Calendar& calendar, py::handle starts, py::handle 
   return as_timedeltas(elementwise(nat, between, start, end));
 }
 
-std::string repr(const Calendar& calendar) {
+std::string repr(const PythonCalendar& calendar) {
   return "<aftersales.Calendar " + py::repr(py::str(calendar.name())).cast<std::string>() + " " +
          calendar.time_zone() + ">";
 }
@@ -233,13 +239,21 @@ std::string repr(const Calendar& calendar) {
 
 void bind_calendar(py::module_& m) {
   using release_gil = py::call_guard<py::gil_scoped_release>;
-  py::class_<Calendar>(
+  m.def("_unpickle_Calendar", &calendar_of);
+  py::class_<PythonCalendar> calendar_class(
       m, "Calendar",
       "Business hours in an IANA time zone with holidays, make-up working days and special "
       "hours. Get one from Policy.calendar(name). Immutable and safe to share across threads; "
-      "datetimes must be aware and results are aware UTC datetimes.")
-      .def_property_readonly("name", &Calendar::name, "The calendar's name in the policy.")
-      .def_property_readonly("time_zone", &Calendar::time_zone,
+      "datetimes must be aware and results are aware UTC datetimes. Keeps its policy alive and "
+      "pickles as it and its name.");
+  pickle_as_policy_and(calendar_class, "_unpickle_Calendar", [](const PythonCalendar& c) { return c.name(); });
+  calendar_class
+      // Lambdas, not &Calendar::name: pybind11 2.10 binds a property getter of a base class as
+      // taking the base, which is not a registered type.
+      .def_property_readonly(
+          "name", [](const PythonCalendar& calendar) { return calendar.name(); }, "The calendar's name in the policy.")
+      .def_property_readonly(
+          "time_zone", [](const PythonCalendar& calendar) { return calendar.time_zone(); },
                              "The IANA time zone its hours are written in.")
       .def("is_open", &Calendar::is_open, py::arg("t"), release_gil(),
            "True when t lies inside an open interval (start inclusive, end exclusive).")

@@ -2,8 +2,10 @@
 
 #include <aftersales/error.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 namespace aftersales::python {
 
@@ -51,6 +53,29 @@ void init_conversions() {
 }
 
 bool is_datetime(py::handle value) { return py::isinstance(value, types->datetime); }
+
+bool is_datetime64(py::handle value) { return std::string_view(Py_TYPE(value.ptr())->tp_name) == "numpy.datetime64"; }
+
+bool is_missing(PyObject* value) {
+  if (value == Py_None) return true;
+  if (PyFloat_Check(value)) return std::isnan(PyFloat_AS_DOUBLE(value));  // numpy.float64 too
+  // The types of nearly every value first: a name is compared only for the rare others.
+  if (PyUnicode_Check(value) || PyDict_Check(value) || PyLong_Check(value) || PyList_Check(value)) return false;
+  PyTypeObject* const type = Py_TYPE(value);
+  const std::string_view name = type->tp_name;
+  if (name == "pandas._libs.missing.NAType" || name == "pandas._libs.tslibs.nattype.NaTType") return true;
+  if (name != "NAType" && name != "NaTType") return false;
+  // Recent pandas builds them as heap types, whose tp_name is the bare name: their module, read
+  // from the type's own dict (no Python code runs), tells them from a namesake.
+  PyObject* const module = type->tp_dict == nullptr ? nullptr : PyDict_GetItemString(type->tp_dict, "__module__");
+  if (module == nullptr || !PyUnicode_Check(module)) return false;
+  const char* const text = PyUnicode_AsUTF8(module);
+  if (text == nullptr) {
+    PyErr_Clear();
+    return false;
+  }
+  return std::string_view(text).starts_with("pandas.");
+}
 
 bool is_timedelta(py::handle value) { return py::isinstance(value, types->timedelta); }
 

@@ -13,6 +13,14 @@ namespace aftersales::python {
 void init_conversions();
 
 [[nodiscard]] bool is_datetime(pybind11::handle value);
+
+/// A numpy.datetime64 scalar: naive, whatever column it came from.
+[[nodiscard]] bool is_datetime64(pybind11::handle value);
+
+/// None, a float NaN, pandas' NA or NaT: what pandas and pyarrow put where a record has no
+/// value, read as if the key were absent. Runs no Python code (a dict being walked cannot
+/// change under it), so numpy's NaT, a datetime64 to compare, is left to the instant readers.
+[[nodiscard]] bool is_missing(PyObject* value);
 [[nodiscard]] bool is_timedelta(pybind11::handle value);
 
 /// An aware datetime as an Instant, exactly: microseconds are floored to the millisecond.

@@ -2,6 +2,7 @@
 
 #include <aftersales/error.hpp>
 
+#include "convert.hpp"
 #include "document/json_reader.hpp"
 
 #include <charconv>
@@ -21,7 +22,8 @@ constexpr int max_depth = 256;
 // Thrown where a value cannot be written. Each enclosing container puts its key or index in
 // front of `path` on the way out, so that writing a good document builds no paths at all.
 struct Unwritable {
-  bool wrong_type;
+  enum Kind { input, wrong_type, naive };  // InputError, TypeError, ValueError
+  Kind kind;
   std::string message;
   std::string path;
 };
@@ -33,7 +35,7 @@ std::string_view utf8(PyObject* text) {
   const char* data = PyUnicode_AsUTF8AndSize(text, &size);
   if (data == nullptr) {
     PyErr_Clear();
-    throw Unwritable{false, "a str that cannot be encoded as UTF-8 (a lone surrogate?)", {}};
+    throw Unwritable{Unwritable::input, "a str that cannot be encoded as UTF-8 (a lone surrogate?)", {}};
   }
   return {data, static_cast<std::size_t>(size)};
 }
@@ -81,7 +83,7 @@ void write_int(std::string& out, PyObject* value) {
 
 void write_float(std::string& out, double number) {
   if (!std::isfinite(number)) {
-    throw Unwritable{false, "NaN and infinities have no JSON form", {}};
+    throw Unwritable{Unwritable::input, "NaN and infinities have no JSON form", {}};
   }
   char digits[32];
   const std::string_view text(digits, static_cast<std::size_t>(
@@ -93,6 +95,17 @@ void write_float(std::string& out, double number) {
   }
 }
 
+// An aware datetime (pandas' Timestamp too) as the RFC 3339 text the readers take.
+void write_instant(std::string& out, PyObject* datetime) {
+  Instant t;
+  try {
+    t = to_instant(datetime);
+  } catch (const py::value_error& e) {
+    throw Unwritable{Unwritable::naive, e.what(), {}};
+  }
+  write_text(out, format_instant(t));
+}
+
 void write(std::string& out, PyObject* value, int depth);
 
 void write_dict(std::string& out, PyObject* dict, int depth) {
@@ -101,11 +114,14 @@ void write_dict(std::string& out, PyObject* dict, int depth) {
   PyObject* key = nullptr;
   PyObject* item = nullptr;
   while (PyDict_Next(dict, &position, &key, &item) != 0) {
+    if (is_missing(item)) {  // a record's empty cell: as if the key were absent
+      continue;
+    }
     if (out.back() != '{') {
       out += ',';
     }
     if (!PyUnicode_Check(key)) {
-      throw Unwritable{true, "a key must be a str, not " + type_name(key), {}};
+      throw Unwritable{Unwritable::wrong_type, "a key must be a str, not " + type_name(key), {}};
     }
     const std::string_view name = utf8(key);
     write_text(out, name);
@@ -150,8 +166,10 @@ void write(std::string& out, PyObject* value, int depth) {
     write_int(out, value);
   } else if (PyFloat_Check(value)) {
     write_float(out, PyFloat_AS_DOUBLE(value));
+  } else if (is_datetime(value)) {
+    write_instant(out, value);
   } else if (depth >= max_depth && (PyDict_Check(value) || PyList_Check(value) || PyTuple_Check(value))) {
-    throw Unwritable{false, "nested more than " + std::to_string(max_depth) +
+    throw Unwritable{Unwritable::input, "nested more than " + std::to_string(max_depth) +
                                 " levels deep (does a list or dict contain itself?)",
                      {}};
   } else if (PyDict_Check(value)) {
@@ -159,10 +177,10 @@ void write(std::string& out, PyObject* value, int depth) {
   } else if (PyList_Check(value) || PyTuple_Check(value)) {
     write_list(out, value, depth);
   } else {
-    throw Unwritable{true,
+    throw Unwritable{Unwritable::wrong_type,
                      type_name(value) +
                          " is not a JSON value (expected dict, list, str, int, float, bool or "
-                         "None; write instants as RFC 3339 text or epoch milliseconds)",
+                         "None; write instants as RFC 3339 text, epoch milliseconds or aware datetimes)",
                      {}};
   }
 }
@@ -184,8 +202,10 @@ void append_json(std::string& out, py::handle value, std::string_view name) {
     write(out, value.ptr(), 0);
   } catch (Unwritable& e) {
     const std::string path = join_path(name, e.path);
-    if (e.wrong_type) {
-      throw py::type_error(path.empty() ? e.message : path + ": " + e.message);
+    if (e.kind != Unwritable::input) {
+      const std::string message = path.empty() ? e.message : path + ": " + e.message;
+      if (e.kind == Unwritable::naive) throw py::value_error(message);
+      throw py::type_error(message);
     }
     throw InputError(e.message, path);
   }

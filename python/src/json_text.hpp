@@ -11,10 +11,12 @@
 
 namespace aftersales::python {
 
-/// Appends `value` (dict with str keys, list, tuple, str, int, float, bool, None, nested) to
-/// `out` as compact JSON. Key order is kept.
-/// @throws pybind11::type_error for anything else (a datetime, a set, an int key), and
-///         InputError for NaN, an infinity or a str that is not valid Unicode; the message
+/// Appends `value` (dict with str keys, list, tuple, str, int, float, bool, None, aware
+/// datetime, nested) to `out` as compact JSON. Key order is kept; a dict member whose value is
+/// missing (None, NaN, pd.NA, pd.NaT: is_missing) is left out, and a datetime written as RFC 3339.
+/// @throws pybind11::type_error for anything else (a date, a set, an int key),
+///         pybind11::value_error for a naive datetime, and InputError for NaN (in a list), an
+///         infinity or a str that is not valid Unicode; the message
 ///         names the path of the value (`events[2].at`), behind `name` when given
 ///         (`tickets[7].events[2].at`).
 void append_json(std::string& out, pybind11::handle value, std::string_view name);

@@ -4,6 +4,8 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "pickling.hpp"
+#include "progress.hpp"
 #include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
@@ -52,12 +54,16 @@ KpiOrders orders_of(const py::object& orders) {
 
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
 // counted on up to `threads` threads without the GIL, as KpiEngine::compute_lines counts them.
-void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads) {
-  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
-    target.merge(detail::add_sliced(target, chunk.size(), threads, [&](KpiAccumulator& part, std::size_t j) {
+void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads, const BatchProgress& progress) {
+  for_each_ticket_chunk(tickets, progress, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
+    target.merge(detail::add_sliced(target, chunk.size(), threads, counted, [&](KpiAccumulator& part, std::size_t j) {
       at_ticket(begin + j, [&] { part.add(chunk[j], at); });
     }));
   });
+}
+
+void add_many(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads, py::handle progress) {
+  add_tickets(target, tickets, at, threads, python_progress(progress, "KpiAccumulator.add_many"));
 }
 
 // Python's KpiEngine: the C++ engine, and its policy for the accumulators that count ticket dicts
@@ -67,24 +73,35 @@ struct PythonKpiEngine {
   std::shared_ptr<const Policy> policy;
 };
 
+// An accumulator with its policy: it pickles as the policy and its state JSON.
+using PythonKpiAccumulator = WithPolicy<KpiAccumulator>;
+
+PythonKpiAccumulator accumulator_from_json(const std::shared_ptr<Policy>& policy, const std::string& text) {
+  return {KpiAccumulator::from_json(policy, text), policy};
+}
+
 PythonKpiEngine make_engine(const std::shared_ptr<Policy>& policy) { return {KpiEngine(policy), policy}; }
 
 KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
-                  const std::optional<std::string>& time_zone, const py::object& orders, unsigned threads) {
+                  const std::optional<std::string>& time_zone, const py::object& orders, unsigned threads,
+                  py::handle progress) {
+  const BatchProgress report = python_progress(progress, "KpiEngine.compute");
   KpiAccumulator accumulator(kpi.policy, options_of(group_by, time_zone));
-  add_tickets(accumulator, tickets, at, threads);
+  add_tickets(accumulator, tickets, at, threads, report);
   return accumulator.result(orders_of(orders));
 }
 
 KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
                         const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone,
-                        const py::object& orders, unsigned threads, std::size_t first_line) {
+                        const py::object& orders, unsigned threads, std::size_t first_line, py::handle progress) {
   const auto options = options_of(group_by, time_zone);
   const auto counts = orders_of(orders);
+  const BatchProgress report = python_progress(progress, "KpiEngine.compute_lines");
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
   const py::gil_scoped_release release;
-  return kpi.engine.compute_lines(text, at, options, counts, {.threads = threads, .first_line = first_line});
+  return kpi.engine.compute_lines(text, at, options, counts,
+                                  {.threads = threads, .first_line = first_line, .progress = report});
 }
 
 ScorecardResult score_kpis(const PythonKpiEngine& kpi, const std::string& id, const KpiResult& kpis,
@@ -104,8 +121,9 @@ py::dict group_key(const std::vector<KpiDimension>& group_by, const std::vector<
 }
 
 void bind_results(py::module_& m) {
-  py::class_<KpiResult>(m, "KpiResult", "KPIs per group (docs/kpi.md). Read-only.")
-      .def_property_readonly("group_by",
+  py::class_<KpiResult> kpis(m, "KpiResult", "KPIs per group (docs/kpi.md). Read-only.");
+  pickle_as_members<KpiResult>(m, kpis, "KpiResult");
+  kpis.def_property_readonly("group_by",
                              [](const KpiResult& r) {
                                std::vector<std::string> names;
                                for (const KpiDimension& d : r.group_by) names.emplace_back(to_string(d));
@@ -132,20 +150,25 @@ void bind_results(py::module_& m) {
       .def("to_pandas", [](const KpiResult& r) { return frame("kpi_frame", r.to_json()); },
            "A pandas DataFrame, one row per group, the key as the index and nested metrics "
            "flattened ('first_response_s.p50', 'sla.resolution.rate'). Imports pandas.")
+      .def("to_arrow", [](const KpiResult& r) { return frame("kpi_table", r.to_json()); },
+           "to_pandas()'s rows as a pyarrow Table, the key members as its first columns. Imports pyarrow.")
       .def("__len__", [](const KpiResult& r) { return r.groups.size(); })
       .def("__repr__", [](const KpiResult& r) {
         return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) +
                " not_yet_created=" + std::to_string(r.not_yet_created) + ">";
       });
 
-  py::class_<ScorecardResult>(m, "ScorecardResult", "Scores, stars and ranks per group (docs/kpi.md).")
-      .def_readonly("scorecard", &ScorecardResult::scorecard)
+  py::class_<ScorecardResult> scorecard(m, "ScorecardResult", "Scores, stars and ranks per group (docs/kpi.md).");
+  pickle_as_members<ScorecardResult>(m, scorecard, "ScorecardResult");
+  scorecard.def_readonly("scorecard", &ScorecardResult::scorecard)
       .def_property_readonly("rows", [](const ScorecardResult& r) -> py::object { return json_loads(r.to_json())["rows"]; },
                              "One dict per KPI group: key, score (0-100 or None), stars, rank, metrics.")
       .def("to_json", &ScorecardResult::to_json)
       .def("to_dict", &to_dict<ScorecardResult>)
       .def("to_pandas", [](const ScorecardResult& r) { return frame("scorecard_frame", r.to_json()); },
-           "A pandas DataFrame, one row per group. Imports pandas.")
+           "A pandas DataFrame, one row per group, the key as the index. Imports pandas.")
+      .def("to_arrow", [](const ScorecardResult& r) { return frame("scorecard_table", r.to_json()); },
+           "to_pandas()'s rows as a pyarrow Table. Imports pyarrow.")
       .def("__repr__", [](const ScorecardResult& r) {
         return "<aftersales.ScorecardResult " + py::repr(py::str(r.scorecard)).cast<std::string>() +
                " rows=" + std::to_string(r.rows.size()) + ">";
@@ -153,17 +176,22 @@ void bind_results(py::module_& m) {
 }
 
 void bind_accumulator(py::module_& m) {
-  py::class_<KpiAccumulator>(m, "KpiAccumulator",
-                             "Mergeable KPI state for map/reduce jobs: add tickets, merge partials, ship them "
-                             "as JSON. One thread at a time per accumulator.")
+  m.def("_unpickle_KpiAccumulator", &accumulator_from_json);
+  py::class_<PythonKpiAccumulator> accumulator(
+      m, "KpiAccumulator",
+      "Mergeable KPI state for map/reduce jobs: add tickets, merge partials, ship them as JSON. One thread at "
+      "a time per accumulator. Pickles as its policy and its state JSON.");
+  pickle_as_policy_and(accumulator, "_unpickle_KpiAccumulator",
+                       [](const PythonKpiAccumulator& a) { return a.to_json(); });
+  accumulator
       .def(py::init([](const std::shared_ptr<Policy>& policy, const std::vector<std::string>& group_by,
                        const std::optional<std::string>& time_zone) {
-             return KpiAccumulator(policy, options_of(group_by, time_zone));
+             return PythonKpiAccumulator(policy, options_of(group_by, time_zone));
            }),
            py::arg("policy").none(false), py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none())
       .def(
           "add",
-          [](KpiAccumulator& a, py::handle ticket, Instant at, const SlaReport* sla) {
+          [](PythonKpiAccumulator& a, py::handle ticket, Instant at, const SlaReport* sla) {
             const Ticket read = TicketDictReader().read(ticket);
             const py::gil_scoped_release release;
             if (sla != nullptr) a.add(read, at, *sla);
@@ -173,27 +201,32 @@ void bind_accumulator(py::module_& m) {
           "Adds one ticket dict as it stood at `at`; one created after `at` is left out and counted in "
           "the result's not_yet_created. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
           "if the caller has it (the SLA is then not evaluated again).")
-      .def("add_many", &add_tickets, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+      .def("add_many",
+           [](PythonKpiAccumulator& a, py::handle tickets, Instant at, unsigned threads, py::handle progress) {
+             add_many(a, tickets, at, threads, progress);
+           },
+           py::arg("tickets"), py::arg("at"), py::arg("threads") = 0, py::kw_only(), py::arg("progress") = py::none(),
            "Adds ticket dicts, or a TicketBatch, on up to `threads` threads (0: one per core) with "
-           "the GIL released.")
-      .def("merge", &KpiAccumulator::merge, py::arg("other"),
+           "the GIL released. `progress`: called as progress(done, total) in tickets, throttled; "
+           "what it raises stops the call (docs/threading.md, \"Progress\").")
+      .def(
+          "merge", [](PythonKpiAccumulator& a, const PythonKpiAccumulator& other) { a.merge(other); },
+          py::arg("other"),
            "Adds everything `other` holds, or nothing: RangeError if a count would pass 2^63 - 1.")
       .def("to_json", &KpiAccumulator::to_json, "The partial state as JSON text.")
-      .def_static(
-          "from_json",
-          [](const std::shared_ptr<Policy>& policy, const std::string& text) {
-            return KpiAccumulator::from_json(policy, text);
-          },
-          py::arg("policy").none(false), py::arg("text"), "Reads a partial state written by to_json.")
+      .def_static("from_json", &accumulator_from_json, py::arg("policy").none(false), py::arg("text"),
+                  "Reads a partial state written by to_json.")
       .def(
-          "result", [](const KpiAccumulator& a, const py::object& orders) { return a.result(orders_of(orders)); },
+          "result", [](const PythonKpiAccumulator& a, const py::object& orders) { return a.result(orders_of(orders)); },
           py::arg("orders") = py::none(),
           "The KPIs so far; `orders` (an int, or a dict of day -> count) feeds complaint_rate.");
 }
 
 void bind_staffing(py::module_& m) {
-  py::class_<StaffingResult>(m, "StaffingResult", "How a queue performs with a number of agents (docs/staffing.md).")
-      .def_readonly("agents", &StaffingResult::agents)
+  py::class_<StaffingResult> staffing(m, "StaffingResult",
+                                     "How a queue performs with a number of agents (docs/staffing.md).");
+  pickle_as_members<StaffingResult>(m, staffing, "StaffingResult");
+  staffing.def_readonly("agents", &StaffingResult::agents)
       .def_readonly("scheduled", &StaffingResult::scheduled, "agents grossed up for shrinkage")
       .def_readonly("traffic", &StaffingResult::traffic, "offered load in Erlangs")
       .def_readonly("service_level", &StaffingResult::service_level)
@@ -264,24 +297,29 @@ void bind_kpi(py::module_& m) {
   bind_results(m);
   bind_accumulator(m);
   bind_staffing(m);
-  py::class_<PythonKpiEngine>(m, "KpiEngine",
-                              "The KPIs and scorecards of a policy. Keeps the policy alive; immutable, so "
-                              "share it freely across threads.")
-      .def(py::init(&make_engine), py::arg("policy").none(false))
+  py::class_<PythonKpiEngine> engine(m, "KpiEngine",
+                                     "The KPIs and scorecards of a policy. Keeps the policy alive; immutable, so "
+                                     "share it freely across threads. Pickles as its policy.");
+  pickle_as_policy(engine);
+  engine.def(py::init(&make_engine), py::arg("policy").none(false))
       .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("time_zone") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
+           py::kw_only(), py::arg("progress") = py::none(),
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
            "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
            "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
            "dict of day -> count) feeds complaint_rate. Tickets created after `at` are left out and counted "
-           "in the result's not_yet_created.")
+           "in the result's not_yet_created. `progress`: called as progress(done, total) in tickets, "
+           "throttled; what it raises stops the call.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,
+           py::arg("progress") = py::none(),
            "compute over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
            "InputError naming the line of a ticket that cannot be read, counting lines from "
-           "`first_line` (the number of the text's first line in its file).")
+           "`first_line` (the number of the text's first line in its file). `progress` as for "
+           "compute, in non-blank lines.")
       .def("score", &score_kpis, py::arg("id"), py::arg("kpis"), py::arg("rank_within") = std::vector<std::string>{},
            "Scores each group of `kpis` on the scorecard `id`; ranks within groups sharing the "
            "`rank_within` dimensions (all groups when empty).");

@@ -13,6 +13,7 @@ PYBIND11_MODULE(_core, m) {
   python::bind_calendar(m);
   python::bind_policy(m);
   python::bind_sla(m);
+  python::bind_sla_columns(m);
   python::bind_logging(m);
   python::bind_routing(m);
   python::bind_refund(m);

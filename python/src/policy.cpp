@@ -1,4 +1,5 @@
 #include "bindings.hpp"
+#include "pickling.hpp"
 
 #include <aftersales/policy.hpp>
 
@@ -50,7 +51,13 @@ std::string repr(const Policy& policy) {
 
 }  // namespace
 
+PythonCalendar calendar_of(const std::shared_ptr<Policy>& policy, const std::string& name) {
+  const py::gil_scoped_release release;
+  return {policy->calendar(name), policy};
+}
+
 void bind_policy(py::module_& m) {
+  m.def("_unpickle_Policy", &from_json);
   py::class_<Policy, std::shared_ptr<Policy>>(
       m, "Policy",
       "A validated, compiled policy document. Immutable; share it freely across threads. Ask "
@@ -68,15 +75,11 @@ void bind_policy(py::module_& m) {
       .def("to_json", &Policy::to_json,
            "The document this policy was loaded from, byte for byte (a dict given to from_json "
            "as json.dumps wrote it): Policy.from_json(policy.to_json()) is the same policy.")
-      .def(py::pickle([](const Policy& policy) { return py::make_tuple(policy.to_json()); },
-                      [](const py::tuple& state) {
-                        if (state.size() != 1 || !py::isinstance<py::str>(state[0]))
-                          throw py::type_error("Policy: a pickled policy is its document as one str");
-                        return from_json(state[0]);
-                      }),
-           "A policy pickles as its document (to_json) and is compiled again when unpickled.")
-      .def("calendar", &Policy::calendar, py::arg("name"),
-           py::call_guard<py::gil_scoped_release>(),
+      .def(
+          "__reduce__",
+          [](const Policy& policy) { return reduce_with("_unpickle_Policy", py::make_tuple(policy.to_json())); },
+          "A policy pickles as its document (to_json) and is compiled again when unpickled.")
+      .def("calendar", &calendar_of, py::arg("name"),
            "The calendar named `name`; raises NotFoundError naming the calendars that exist.")
       .def("__repr__", &repr);
 }

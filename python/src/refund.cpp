@@ -5,6 +5,8 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "pickling.hpp"
+#include "progress.hpp"
 #include "ticket_batch.hpp"
 
 #include <aftersales/error.hpp>
@@ -40,7 +42,7 @@ std::optional<std::string> optional_text(const std::string& text) {
   return text;
 }
 
-RefundEngine make_engine(const std::shared_ptr<Policy>& policy) { return RefundEngine(policy); }
+using PythonRefundEngine = WithPolicy<RefundEngine>;
 
 // The request dict as JSON text; `name` ("requests[7]") goes in front of the path of a value
 // with no JSON form.
@@ -54,23 +56,28 @@ std::string request_json(py::handle request, std::string_view caller, std::strin
   return json;
 }
 
-RefundDecision check(const RefundEngine& engine, py::handle request) {
+RefundDecision check(const PythonRefundEngine& engine, py::handle request) {
   const std::string json = request_json(request, "RefundEngine.check");
   const py::gil_scoped_release release;
   return engine.check(RefundRequest::from_json(json));
 }
 
-std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle requests, unsigned threads) {
+std::vector<RefundDecision> check_many(const PythonRefundEngine& engine, py::handle requests, unsigned threads,
+                                       py::handle progress) {
+  const BatchProgress report = python_progress(progress, "RefundEngine.check_many");
   // Written out while holding the GIL; read and decided without it.
   const py::tuple items = ticket_tuple(requests);
   std::vector<std::string> texts;
   texts.reserve(items.size());
   for (std::size_t i = 0; i < items.size(); ++i) {
+    // A million requests take seconds to write: Ctrl-C is heard here too, not only once deciding.
+    constexpr std::size_t between_checks = 8192;
+    if (i % between_checks == 0) check_signals();
     texts.push_back(request_json(items[i], "RefundEngine.check_many", "requests[" + std::to_string(i) + "]"));
   }
   std::vector<RefundDecision> decisions(texts.size());
   const py::gil_scoped_release release;
-  batch::for_each(texts.size(), threads, [&](std::size_t i) {
+  batch::for_each(texts.size(), {.threads = threads, .progress = report}, [&](std::size_t i) {
     try {
       decisions[i] = engine.check(RefundRequest::from_json(texts[i]));
     } catch (const InputError& e) {
@@ -80,10 +87,11 @@ std::vector<RefundDecision> check_many(const RefundEngine& engine, py::handle re
   return decisions;
 }
 
-std::string check_lines(const RefundEngine& engine, const std::string& jsonl, unsigned threads,
-                        std::size_t first_line) {
+std::string check_lines(const PythonRefundEngine& engine, const std::string& jsonl, unsigned threads,
+                        std::size_t first_line, py::handle progress) {
+  const BatchProgress report = python_progress(progress, "RefundEngine.check_lines");
   const py::gil_scoped_release release;
-  return engine.check_lines(jsonl, {.threads = threads, .first_line = first_line});
+  return engine.check_lines(jsonl, {.threads = threads, .first_line = first_line, .progress = report});
 }
 
 std::string decision_repr(const RefundDecision& d) {
@@ -94,25 +102,29 @@ std::string decision_repr(const RefundDecision& d) {
 }
 
 void bind_parts(py::module_& m) {
-  py::class_<RefundNote>(m, "RefundReason", "One reason of a refund decision: why, in words a support lead reads.")
-      .def_property_readonly("code", [](const RefundNote& n) { return to_string(n.code); },
+  py::class_<RefundNote> reason(m, "RefundReason", "One reason of a refund decision: why, in words a support lead reads.");
+  pickle_as_members<RefundNote>(m, reason, "RefundReason");
+  reason.def_property_readonly("code", [](const RefundNote& n) { return to_string(n.code); },
                              "'WINDOW_EXPIRED', 'EXCLUDED_CATEGORY', ... (docs/refunds.md lists them).")
       .def_readonly("message", &RefundNote::message, "The explanation, quoting the numbers and instants.")
       .def_property_readonly("line", [](const RefundNote& n) { return optional_text(n.line); },
                              "The order line concerned, or None for the whole request.");
-  py::class_<RefundLineAmount>(m, "RefundLine", "What a decision refunds on one order line.")
-      .def_readonly("line", &RefundLineAmount::line)
+  py::class_<RefundLineAmount> line(m, "RefundLine", "What a decision refunds on one order line.");
+  pickle_as_members<RefundLineAmount>(m, line, "RefundLine");
+  line.def_readonly("line", &RefundLineAmount::line)
       .def_readonly("quantity", &RefundLineAmount::quantity)
       .def_readonly("eligible", &RefundLineAmount::eligible)
       .def_property_readonly("amount", [](const RefundLineAmount& l) { return decimal(l.amount); },
                              "Paid for these units after their share of discounts (Decimal).")
       .def_property_readonly("discount", [](const RefundLineAmount& l) { return decimal(l.discount); },
                              "The units' share of the order's discounts (Decimal).");
-  py::class_<RefundDeduction>(m, "RefundDeduction", "Money kept back: 'restocking_fee' or 'waived_shipping'.")
-      .def_readonly("type", &RefundDeduction::type)
+  py::class_<RefundDeduction> deduction(m, "RefundDeduction", "Money kept back: 'restocking_fee' or 'waived_shipping'.");
+  pickle_as_members<RefundDeduction>(m, deduction, "RefundDeduction");
+  deduction.def_readonly("type", &RefundDeduction::type)
       .def_property_readonly("amount", [](const RefundDeduction& d) { return decimal(d.amount); });
-  py::class_<RefundAmounts>(m, "RefundAmounts", "The money of a refund decision, exact (Decimal).")
-      .def_property_readonly("currency",
+  py::class_<RefundAmounts> amounts(m, "RefundAmounts", "The money of a refund decision, exact (Decimal).");
+  pickle_as_members<RefundAmounts>(m, amounts, "RefundAmounts");
+  amounts.def_property_readonly("currency",
                              [](const RefundAmounts& a) { return std::string(a.total.currency().code_view()); })
       .def_property_readonly(
           "total", [](const RefundAmounts& a) { return decimal(a.total); }, "lines + shipping - deductions.")
@@ -124,9 +136,10 @@ void bind_parts(py::module_& m) {
 }
 
 void bind_decision(py::module_& m) {
-  py::class_<RefundDecision>(m, "RefundDecision",
-                             "What a refund policy decides about a request (spec §6). Read-only.")
-      .def_readonly("eligible", &RefundDecision::eligible)
+  py::class_<RefundDecision> decision(m, "RefundDecision",
+                                      "What a refund policy decides about a request (spec §6). Read-only.");
+  pickle_as_members<RefundDecision>(m, decision, "RefundDecision");
+  decision.def_readonly("eligible", &RefundDecision::eligible)
       .def_property_readonly(
           "resolution",
           [](const RefundDecision& d) -> std::optional<std::string> {
@@ -166,26 +179,29 @@ void bind_decision(py::module_& m) {
 void bind_refund(py::module_& m) {
   bind_parts(m);
   bind_decision(m);
-  py::class_<RefundEngine>(m, "RefundEngine",
-                           "The refund decisions of a policy. Keeps the policy alive; immutable, so "
-                           "share it freely across threads.")
-      .def(py::init(&make_engine), py::arg("policy").none(false))
+  py::class_<PythonRefundEngine> engine(m, "RefundEngine",
+                                        "The refund decisions of a policy. Keeps the policy alive; immutable, so "
+                                        "share it freely across threads. Pickles as its policy.");
+  pickle_as_policy(engine);
+  engine.def(py::init<const std::shared_ptr<Policy>&>(), py::arg("policy").none(false))
       .def("check", &check, py::arg("request"),
            "Decides a refund request (a dict of the spec §6 JSON shape: amounts as decimal "
            "strings, instants as RFC 3339 text or epoch milliseconds). A refusal is a decision "
            "with eligible False and its reasons; a malformed request raises InputError naming "
            "the path of every problem.")
-      .def("check_many", &check_many, py::arg("requests"), py::arg("threads") = 0,
+      .def("check_many", &check_many, py::arg("requests"), py::arg("threads") = 0, py::kw_only(),
+           py::arg("progress") = py::none(),
            "check for each request dict of `requests` (any iterable), on up to `threads` threads "
            "(0: one per core) with the GIL released; decisions in input order. Raises for the "
            "first request (in input order) that is malformed, its index in the path: "
-           "'requests[7].order.lines[0].unit_price'.")
+           "'requests[7].order.lines[0].unit_price'. `progress`: called as progress(done, total) in "
+           "requests, throttled; what it raises stops the call (docs/threading.md, \"Progress\").")
       .def("check_lines", &check_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
-           py::arg("first_line") = 1,
+           py::arg("first_line") = 1, py::arg("progress") = py::none(),
            "check over JSON Lines text: one request per line in, one decision JSON per "
            "line out, same order, blank lines skipped; a bad line gives {\"line\": N, "
            "\"error\": \"...\"}, N counting lines from `first_line`. Runs on up to `threads` "
-           "threads with the GIL released.");
+           "threads with the GIL released; `progress` as for check_many, in non-blank lines.");
 }
 
 }  // namespace aftersales::python

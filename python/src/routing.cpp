@@ -6,6 +6,7 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "pickling.hpp"
 #include "ticket_dict.hpp"
 
 #include <aftersales/policy.hpp>
@@ -33,21 +34,22 @@ std::string dict_json(py::handle value, std::string_view what) {
   return json;
 }
 
-std::shared_ptr<Router> make_router(const std::shared_ptr<Policy>& policy) { return std::make_shared<Router>(policy); }
+// A router with the policy it was made from, which it pickles with its snapshot.
+using PythonRouter = WithPolicy<Router>;
 
-void upsert_agent(Router& router, py::handle agent) {
+void upsert_agent(PythonRouter& router, py::handle agent) {
   const std::string json = dict_json(agent, "agent");
   const py::gil_scoped_release release;
   router.upsert_agent(Agent::from_json(json));
 }
 
-RoutingDecision route(Router& router, py::handle ticket, Instant at) {
+RoutingDecision route(PythonRouter& router, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
   return router.route(read, at);
 }
 
-void set_status(Router& router, const std::string& agent_id, const std::string& status) {
+void set_status(PythonRouter& router, const std::string& agent_id, const std::string& status) {
   const AgentStatus parsed = agent_status(status);
   const py::gil_scoped_release release;
   router.set_status(agent_id, parsed);
@@ -55,9 +57,14 @@ void set_status(Router& router, const std::string& agent_id, const std::string& 
 
 // A view of the caller's str, which the call keeps alive: a snapshot of a million waiting
 // tickets is not copied.
-std::shared_ptr<Router> restore(const std::shared_ptr<Policy>& policy, std::string_view snapshot) {
+std::shared_ptr<PythonRouter> restore(const std::shared_ptr<Policy>& policy, std::string_view snapshot) {
   const py::gil_scoped_release release;
-  return std::make_shared<Router>(Router::restore(policy, snapshot));
+  return std::make_shared<PythonRouter>(Router::restore(policy, snapshot), policy);
+}
+
+std::string snapshot(const PythonRouter& router) {
+  const py::gil_scoped_release release;
+  return router.snapshot();
 }
 
 std::string decision_repr(const RoutingDecision& d) {
@@ -68,8 +75,9 @@ std::string decision_repr(const RoutingDecision& d) {
 }
 
 void bind_decision(py::module_& m) {
-  py::class_<RoutingDecision>(m, "RoutingDecision", "Where one ticket went and why (spec §5).")
-      .def_readonly("ticket", &RoutingDecision::ticket)
+  py::class_<RoutingDecision> decision(m, "RoutingDecision", "Where one ticket went and why (spec §5).");
+  pickle_as_members<RoutingDecision>(m, decision, "RoutingDecision");
+  decision.def_readonly("ticket", &RoutingDecision::ticket)
       .def_readonly("queue", &RoutingDecision::queue,
                     "The queue whose agent took the ticket (an overflow queue after overflow), or where it waits.")
       .def_readonly("rule", &RoutingDecision::rule, "The rule that matched; None when the default queue applied.")
@@ -86,11 +94,16 @@ void bind_decision(py::module_& m) {
 }
 
 void bind_router(py::module_& m) {
-  py::class_<Router, std::shared_ptr<Router>>(
+  m.def("_unpickle_Router", &restore, py::arg("policy").none(false), py::arg("snapshot"));
+  py::class_<PythonRouter, std::shared_ptr<PythonRouter>> router_class(
       m, "Router",
       "Agents, their load and the waiting tickets of a policy's routing section. Safe to share "
-      "between threads: every call is atomic and releases the GIL. Make one with Router(policy).")
-      .def(py::init(&make_router), py::arg("policy").none(false), "An empty router for the policy's routing section.")
+      "between threads: every call is atomic and releases the GIL. Make one with Router(policy). "
+      "Pickles as its policy and its snapshot.");
+  pickle_as_policy_and(router_class, "_unpickle_Router", &snapshot);
+  router_class
+      .def(py::init<const std::shared_ptr<Policy>&>(), py::arg("policy").none(false),
+           "An empty router for the policy's routing section.")
       .def("upsert_agent", &upsert_agent, py::arg("agent"),
            "Adds or replaces an agent (a dict of the agent JSON shape). Raises InputError naming "
            "the path of each problem, e.g. an unknown queue or a negative capacity.")
@@ -109,8 +122,9 @@ void bind_router(py::module_& m) {
       .def("dispatch", &Router::dispatch, py::arg("at"), py::call_guard<py::gil_scoped_release>(),
            "Assigns waiting tickets to agents freed since the last dispatch and those reached by "
            "overflow or skill relaxation by `at`; returns the decisions, most urgent first.")
-      .def_property_readonly("waiting_count", &Router::waiting_count, "How many tickets wait.")
-      .def("snapshot", &Router::snapshot, py::call_guard<py::gil_scoped_release>(),
+      .def_property_readonly(  // a lambda: see Calendar's name in calendar.cpp
+          "waiting_count", [](const PythonRouter& router) { return router.waiting_count(); }, "How many tickets wait.")
+      .def("snapshot", &snapshot,
            "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
            "after a restart.")
       .def_static("restore", &restore, py::arg("policy").none(false), py::arg("snapshot"),

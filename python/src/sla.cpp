@@ -5,6 +5,8 @@
 #include "bindings.hpp"
 #include "convert.hpp"
 #include "json_text.hpp"
+#include "pickling.hpp"
+#include "progress.hpp"
 #include "ticket_batch.hpp"
 #include "ticket_dict.hpp"
 
@@ -32,19 +34,21 @@ namespace py = pybind11;
 
 namespace {
 
-SlaEngine make_engine(const std::shared_ptr<Policy>& policy) { return SlaEngine(policy); }
+using PythonSlaEngine = WithPolicy<SlaEngine>;
 
-SlaReport evaluate(const SlaEngine& engine, py::handle ticket, Instant at) {
+SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
   return engine.evaluate(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets, Instant at, unsigned threads) {
+std::vector<SlaReport> evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at, unsigned threads,
+                                     py::handle progress) {
+  const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
   std::vector<SlaReport> reports;
-  for_each_ticket_chunk(tickets, [&](std::size_t begin, std::span<const Ticket> chunk) {
+  for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
     reports.resize(begin + chunk.size());
-    batch::for_each(chunk.size(), threads, [&](std::size_t j) {
+    batch::for_each(chunk.size(), threads, counted, [&](std::size_t j) {
       // Each ticket as a batch of one: the batch's rules (a ticket not yet created gets a
       // report saying so) are the engine's, and an error still names the ticket's index.
       reports[begin + j] =
@@ -54,12 +58,13 @@ std::vector<SlaReport> evaluate_many(const SlaEngine& engine, py::handle tickets
   return reports;
 }
 
-std::string evaluate_lines(const SlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,
-                           std::size_t first_line) {
+std::string evaluate_lines(const PythonSlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,
+                           std::size_t first_line, py::handle progress) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
+  const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line});
+  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line, .progress = report});
 }
 
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
@@ -91,10 +96,11 @@ std::string report_repr(const SlaReport& report) {
 }
 
 void bind_metric(py::module_& m) {
-  py::class_<SlaMetric>(m, "SlaMetric",
+  py::class_<SlaMetric> metric_class(m, "SlaMetric",
                         "One instance of one SLA metric in a report (next_response and "
-                        "periodic_update have one per cycle). Read-only.")
-      .def_readonly("metric", &SlaMetric::metric, "'first_response', ..., or a custom metric's name.")
+                        "periodic_update have one per cycle). Read-only.");
+  pickle_as_members<SlaMetric>(m, metric_class, "SlaMetric");
+  metric_class.def_readonly("metric", &SlaMetric::metric, "'first_response', ..., or a custom metric's name.")
       .def_readonly("cycle", &SlaMetric::cycle, "0-based cycle number.")
       .def_readonly("target", &SlaMetric::target, "The target for the ticket's current priority.")
       .def_readonly("elapsed", &SlaMetric::elapsed,
@@ -115,9 +121,10 @@ void bind_metric(py::module_& m) {
 }
 
 void bind_escalation(py::module_& m) {
-  py::class_<SlaEscalation>(m, "SlaEscalation",
-                            "An escalation threshold of the SLA policy that a metric's clock has reached.")
-      .def_readonly("metric", &SlaEscalation::metric)
+  py::class_<SlaEscalation> escalation(m, "SlaEscalation",
+                            "An escalation threshold of the SLA policy that a metric's clock has reached.");
+  pickle_as_members<SlaEscalation>(m, escalation, "SlaEscalation");
+  escalation.def_readonly("metric", &SlaEscalation::metric)
       .def_readonly("cycle", &SlaEscalation::cycle)
       .def_readonly("percent", &SlaEscalation::percent, "The threshold: 80 for \"80%\".")
       .def_readonly("action", &SlaEscalation::action)
@@ -127,10 +134,11 @@ void bind_escalation(py::module_& m) {
 }
 
 void bind_report(py::module_& m) {
-  py::class_<SlaReport>(m, "SlaReport",
+  py::class_<SlaReport> report_class(m, "SlaReport",
                         "Where every SLA clock of a ticket stands at an instant. Read-only; "
-                        "datetimes are aware UTC, durations timedelta.")
-      .def_readonly("ticket", &SlaReport::ticket, "The ticket's id.")
+                        "datetimes are aware UTC, durations timedelta.");
+  pickle_as_members<SlaReport>(m, report_class, "SlaReport");
+  report_class.def_readonly("ticket", &SlaReport::ticket, "The ticket's id.")
       .def_readonly("policy", &SlaReport::policy, "The id of the SLA policy that applied, or None.")
       .def_property_readonly(
           "priority", [](const SlaReport& report) { return to_string(report.priority); },
@@ -151,29 +159,34 @@ void bind_report(py::module_& m) {
 }
 
 void bind_engine(py::module_& m) {
-  py::class_<SlaEngine>(m, "SlaEngine",
-                        "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
-                        "share it freely across threads.")
-      .def(py::init(&make_engine), py::arg("policy").none(false))
+  py::class_<PythonSlaEngine> engine(m, "SlaEngine",
+                                     "The SLA clocks of a policy's tickets. Keeps the policy alive; immutable, so "
+                                     "share it freely across threads. Pickles as its policy.");
+  pickle_as_policy(engine);
+  engine.def(py::init<const std::shared_ptr<Policy>&>(), py::arg("policy").none(false))
       .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"),
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
            "text, epoch milliseconds or aware datetimes) as of the aware datetime `at`; events "
            "after `at` are ignored. Raises InputError naming the path of a problem in the "
            "ticket, or if `at` is before the ticket was created.")
       .def("evaluate_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
+           py::kw_only(), py::arg("progress") = py::none(),
            "evaluate for each ticket dict, or each ticket of a TicketBatch (read once, "
            "evaluated without reading dicts again), on up to `threads` threads (0: one per "
            "core) with the GIL released; reports in input order. A ticket created after `at` "
            "gets a report with not_yet_created True instead of an error. Raises for the first "
-           "ticket (in input order) that fails, its index in the path: 'tickets[7].events[2].at'.")
+           "ticket (in input order) that fails, its index in the path: 'tickets[7].events[2].at'. "
+           "`progress`: called as progress(done, total) in tickets, throttled; what it raises "
+           "stops the batch (docs/threading.md, \"Progress\").")
       .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
-           py::kw_only(), py::arg("first_line") = 1,
+           py::kw_only(), py::arg("first_line") = 1, py::arg("progress") = py::none(),
            "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped; a ticket created after `at` "
            "gives a report with \"not_yet_created\": true. A bad line gives "
            "{\"line\": N, \"error\": \"...\"} and the batch goes on; N counts lines, blank ones "
            "included, from `first_line` (the number of the text's first line in its file). Runs "
-           "on up to `threads` threads with the GIL released.");
+           "on up to `threads` threads with the GIL released; `progress` as for evaluate_many, in "
+           "non-blank lines.");
 }
 
 }  // namespace

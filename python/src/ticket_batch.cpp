@@ -2,6 +2,8 @@
 
 #include "bindings.hpp"
 #include "json_text.hpp"
+#include "pickling.hpp"
+#include "progress.hpp"
 
 #include <aftersales/error.hpp>
 
@@ -10,6 +12,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <system_error>
 #include <string>
 #include <string_view>
@@ -17,6 +20,7 @@
 #include <vector>
 
 #include "batch/batch.hpp"
+#include "ticket/ticket_binary.hpp"
 
 namespace aftersales::python {
 
@@ -79,9 +83,23 @@ pybind11::tuple ticket_tuple(pybind11::handle tickets) {
   return items;
 }
 
+pybind11::tuple ticket_dicts(pybind11::handle tickets) {
+  const std::string_view type = Py_TYPE(tickets.ptr())->tp_name;
+  if (type == "DataFrame")
+    throw pybind11::type_error("expected ticket dicts or a TicketBatch, got a DataFrame: read a pandas one with "
+                               "aftersales.TicketBatch.from_pandas(frame)");
+  if (type == "pyarrow.lib.Table" || type == "pyarrow.lib.RecordBatch")
+    throw pybind11::type_error("expected ticket dicts or a TicketBatch, got a " + std::string(type) +
+                               ": read it with aftersales.TicketBatch.from_arrow(table)");
+  return ticket_tuple(tickets);
+}
+
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
                               TicketDictReader& reader, std::exception_ptr& unread) {
+  // Reading a million dicts takes seconds with the GIL held: Ctrl-C is heard here too.
+  constexpr std::size_t between_checks = 8192;
   for (std::size_t j = 0; j < out.size(); ++j) {
+    if ((begin + j) % between_checks == 0) check_signals();
     try {
       out[j] = at_ticket(begin + j, [&] {
         return reader.read(PyTuple_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(begin + j)), begin + j);
@@ -95,7 +113,7 @@ std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, s
 }
 
 TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
-  const pybind11::tuple items = ticket_tuple(tickets);
+  const pybind11::tuple items = ticket_dicts(tickets);
   std::vector<Ticket> read(items.size());
   TicketDictReader reader;
   std::exception_ptr unread;
@@ -104,10 +122,11 @@ TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
   return TicketBatch(std::move(read));
 }
 
-TicketBatch TicketBatch::from_lines(std::string_view text, unsigned threads, std::string_view source) {
+TicketBatch TicketBatch::from_lines(std::string_view text, unsigned threads, const BatchProgress& progress,
+                                    std::string_view source) {
   const std::vector<batch::Line> lines = batch::non_blank_lines(text);
   std::vector<Ticket> read(lines.size());
-  batch::for_each(lines.size(), threads, [&](std::size_t i) {
+  batch::for_each(lines.size(), {.threads = threads, .progress = progress}, [&](std::size_t i) {
     try {
       read[i] = Ticket::from_json(lines[i].text);
     } catch (const InputError& e) {
@@ -125,14 +144,16 @@ namespace {
 
 namespace py = pybind11;
 
-TicketBatch from_lines(py::handle jsonl, unsigned threads) {
+TicketBatch from_lines(py::handle jsonl, unsigned threads, py::handle progress) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "TicketBatch.from_lines");
+  const BatchProgress report = python_progress(progress, "TicketBatch.from_lines");
   const py::gil_scoped_release release;
-  return TicketBatch::from_lines(text, threads);
+  return TicketBatch::from_lines(text, threads, report);
 }
 
-TicketBatch from_file(const std::filesystem::path& path, unsigned threads) {
+TicketBatch from_file(const std::filesystem::path& path, unsigned threads, py::handle progress) {
+  const BatchProgress report = python_progress(progress, "TicketBatch.from_file");
   const py::gil_scoped_release release;
   const auto cannot_read = [&](const std::string& why) {
     return InputError("cannot read tickets file \"" + path.string() + "\"" + (why.empty() ? "" : ": " + why));
@@ -143,7 +164,30 @@ TicketBatch from_file(const std::filesystem::path& path, unsigned threads) {
   std::ifstream in(path, std::ios::binary);
   std::string text(static_cast<std::size_t>(size), '\0');
   if (!in.read(text.data(), static_cast<std::streamsize>(size))) throw cannot_read("");
-  return TicketBatch::from_lines(text, threads, path.string());
+  return TicketBatch::from_lines(text, threads, report, path.string());
+}
+
+py::bytes to_bytes(const TicketBatch& batch) {
+  std::string data;
+  {
+    const py::gil_scoped_release release;
+    data = detail::write_tickets(batch.tickets());
+  }
+  return py::bytes(data);
+}
+
+// Any contiguous bytes-like object (bytes, bytearray, memoryview), read in place.
+TicketBatch from_bytes(const py::object& data) {
+  Py_buffer view;
+  if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_SIMPLE) != 0) {
+    PyErr_Clear();
+    throw py::type_error("TicketBatch.from_bytes: expected bytes (or another contiguous bytes-like object), got " +
+                         std::string(Py_TYPE(data.ptr())->tp_name));
+  }
+  const std::unique_ptr<Py_buffer, void (*)(Py_buffer*)> held(&view, PyBuffer_Release);
+  const std::string_view bytes(static_cast<const char*>(view.buf), static_cast<std::size_t>(view.len));
+  const py::gil_scoped_release release;
+  return TicketBatch(detail::read_tickets(bytes));
 }
 
 std::vector<std::string_view> ids(const TicketBatch& batch) {
@@ -159,6 +203,7 @@ std::vector<std::string_view> ids(const TicketBatch& batch) {
 
 void bind_ticket_batch(py::module_& m) {
   m.attr("MAX_TICKET_EVENTS") = max_ticket_events;
+  m.def("_unpickle_TicketBatch", &from_bytes);
   py::class_<TicketBatch>(m, "TicketBatch",
                           "Tickets read once into the library's own form, to evaluate many times "
                           "(several policies or instants) without reading a dict again: pass it "
@@ -167,13 +212,26 @@ void bind_ticket_batch(py::module_& m) {
       .def(py::init(&TicketBatch::from_dicts), py::arg("tickets"),
            "Reads the ticket dicts of `tickets` (any iterable), as SlaEngine.evaluate_many does; raises "
            "for the first that cannot be read, its index in the path: 'tickets[7].events[2].at'.")
-      .def_static("from_lines", &from_lines, py::arg("jsonl"), py::arg("threads") = 0,
+      .def_static("from_lines", &from_lines, py::arg("jsonl"), py::arg("threads") = 0, py::kw_only(),
+                  py::arg("progress") = py::none(),
                   "Parses JSON Lines (str or bytes), one ticket per line, blank lines skipped, on up "
                   "to `threads` threads (0: one per core) with the GIL released. Raises InputError "
-                  "for the first bad line: 'line 8: invalid ticket: ...'.")
-      .def_static("from_file", &from_file, py::arg("path"), py::arg("threads") = 0,
+                  "for the first bad line: 'line 8: invalid ticket: ...'. `progress`: called as "
+                  "progress(done, total) in lines, throttled (docs/threading.md).")
+      .def_static("from_file", &from_file, py::arg("path"), py::arg("threads") = 0, py::kw_only(),
+                  py::arg("progress") = py::none(),
                   "from_lines on the contents of a JSON Lines file; the error names the line and "
                   "the file. Raises InputError if the file cannot be read.")
+      .def("to_bytes", &to_bytes,
+           "The tickets in a compact, versioned binary form (docs/python.md, \"Pickling and processes\"), "
+           "for TicketBatch.from_bytes in this or another process; how a TicketBatch pickles.")
+      .def_static("from_bytes", &from_bytes, py::arg("data"),
+                  "The batch that to_bytes wrote into `data` (bytes, bytearray or memoryview), read with "
+                  "the GIL released. Raises InputError if the data is not a TicketBatch's, is damaged "
+                  "(cut short or changed), or holds what no ticket reader accepts, naming the place: "
+                  "'tickets[3].events[2].score'.")
+      .def("__reduce__",
+           [](const TicketBatch& batch) { return reduce_with("_unpickle_TicketBatch", py::make_tuple(to_bytes(batch))); })
       .def("__len__", [](const TicketBatch& batch) { return batch.tickets().size(); })
       .def_property_readonly("ids", &ids,
                              "The tickets' ids in order (a new list each time): the reports of a "

@@ -7,6 +7,7 @@
 
 #include "ticket_dict.hpp"
 
+#include <aftersales/batch.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/ticket.hpp>
 
@@ -20,6 +21,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "batch/batch.hpp"
 
 namespace aftersales::python {
 
@@ -56,11 +59,12 @@ class TicketBatch {
   static TicketBatch from_dicts(pybind11::handle tickets);
 
   /// The tickets of JSON Lines `text`, one per non-blank line, parsed on up to `threads`
-  /// threads (0: one per core). Does not need the GIL.
+  /// threads (0: one per core), lines reported to `progress`. Does not need the GIL.
   /// @throws InputError for the first line in order that is not a valid ticket, its place in
   ///         front of the message: "line 8: invalid ticket: ...", or "line 8 of `source`: ..."
-  ///         when `source` (a file's name) is given.
-  static TicketBatch from_lines(std::string_view text, unsigned threads, std::string_view source = {});
+  ///         when `source` (a file's name) is given; what `progress` throws.
+  static TicketBatch from_lines(std::string_view text, unsigned threads, const BatchProgress& progress,
+                                std::string_view source = {});
 
   [[nodiscard]] std::span<const Ticket> tickets() const { return tickets_; }
 
@@ -75,27 +79,39 @@ class TicketBatch {
 /// GIL is released.
 [[nodiscard]] pybind11::tuple ticket_tuple(pybind11::handle tickets);
 
+/// ticket_tuple for ticket dicts.
+/// @throws pybind11::type_error for a pandas DataFrame or a pyarrow Table or RecordBatch (whose
+///         iteration gives column names or columns, not tickets), naming the call that reads it.
+[[nodiscard]] pybind11::tuple ticket_dicts(pybind11::handle tickets);
+
 /// Reads the dicts `items[begin, begin + out.size())` into `out` with `reader`; stops at the first
 /// that cannot be read, keeps its error, placed (throw_at_ticket), in `unread`, and returns how
 /// many were read before it.
+/// @throws pybind11::error_already_set if a pending signal's handler raises (Ctrl-C).
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
                               TicketDictReader& reader, std::exception_ptr& unread);
 
-/// Calls `work(first_index, tickets)` without the GIL on successive chunks of `tickets`: all the
-/// tickets of a TicketBatch at once, or the ticket dicts of any iterable, read while holding it
-/// (a million-ticket replay never sits in memory all at once). `work` runs the chunk through the
-/// batch module, which throws its earliest failure (placed with at_ticket). A ticket that cannot
-/// be read ends its chunk and the batch, after the tickets before it were worked on: one of them
-/// may fail first in input order.
+/// Calls `work(first_index, tickets, counted)` without the GIL on successive chunks of `tickets`:
+/// all the tickets of a TicketBatch at once, or the ticket dicts of any iterable, read while
+/// holding it (a million-ticket replay never sits in memory all at once). `work` runs the chunk
+/// through the batch module, which throws its earliest failure (placed with at_ticket), counting
+/// the tickets in `counted`: one batch::Progress for all the chunks, which reports to `progress`
+/// as one batch of all the tickets. A ticket that cannot be read ends its chunk and the batch,
+/// after the tickets before it were worked on: one of them may fail first in input order.
 template <class Work>
-void for_each_ticket_chunk(pybind11::handle tickets, Work&& work) {
+void for_each_ticket_chunk(pybind11::handle tickets, const BatchProgress& progress, Work&& work) {
   if (const TicketBatch* batch = as_ticket_batch(tickets)) {
-    const pybind11::gil_scoped_release release;
-    work(std::size_t{0}, batch->tickets());
+    batch::Progress counted(progress, batch->tickets().size());
+    {
+      const pybind11::gil_scoped_release release;
+      work(std::size_t{0}, batch->tickets(), counted);
+    }
+    counted.finish();
     return;
   }
-  const pybind11::tuple items = ticket_tuple(tickets);
+  const pybind11::tuple items = ticket_dicts(tickets);
   const std::size_t count = items.size();
+  batch::Progress counted(progress, count);
   constexpr std::size_t chunk = 8192;
   TicketDictReader reader;
   std::vector<Ticket> read(std::min(count, chunk));
@@ -105,10 +121,11 @@ void for_each_ticket_chunk(pybind11::handle tickets, Work&& work) {
         read_ticket_dicts(items, begin, std::span<Ticket>(read.data(), std::min(chunk, count - begin)), reader, unread);
     {
       const pybind11::gil_scoped_release release;
-      work(begin, std::span<const Ticket>(read.data(), size));
+      work(begin, std::span<const Ticket>(read.data(), size), counted);
     }
     if (unread) std::rethrow_exception(unread);
   }
+  counted.finish();
 }
 
 }  // namespace aftersales::python

@@ -25,6 +25,8 @@ namespace py = pybind11;
 namespace {
 
 std::string type_name(PyObject* value) { return Py_TYPE(value)->tp_name; }
+
+bool is_numpy_array(PyObject* value) { return std::string_view(Py_TYPE(value)->tp_name) == "numpy.ndarray"; }
 }  // namespace
 
 // What every node of one ticket shares: where problems go and the ticket's place in a batch.
@@ -68,6 +70,7 @@ class DictNode {
     PyObject* value = nullptr;
     while (PyDict_Next(ptr(), &position, &key, &value) != 0) {
       const std::string_view name = key_text(key);
+      if (is_missing(value)) continue;
       if (const auto i = detail::key_index(keys, name); i < K) (*found)[i] = child(keys[i], value);
       else context_->problems.add(detail::Node::join(path(), name), detail::unknown_key_message(name, keys));
     }
@@ -83,6 +86,7 @@ class DictNode {
     for (Py_ssize_t i = 0; i < PyList_GET_SIZE(items.ptr()); ++i) {
       PyObject* item = PyList_GET_ITEM(items.ptr(), i);
       const std::string_view name = key_text(PyTuple_GET_ITEM(item, 0));
+      if (is_missing(PyTuple_GET_ITEM(item, 1))) continue;
       visit(name, child(name, PyTuple_GET_ITEM(item, 1)));
     }
   }
@@ -96,6 +100,8 @@ class DictNode {
   }
 
   [[nodiscard]] std::optional<std::size_t> array_size() const {
+    // A list column of pyarrow reaches a pandas frame as 1-d numpy arrays of its items.
+    if (is_numpy_array(ptr())) value_ = value_.attr("tolist")();
     if (PyList_Check(ptr())) return static_cast<std::size_t>(PyList_GET_SIZE(ptr()));
     if (PyTuple_Check(ptr())) return static_cast<std::size_t>(PyTuple_GET_SIZE(ptr()));
     problem("expected an array, found " + describe());
@@ -132,6 +138,12 @@ class DictNode {
       if (number == -1 && PyErr_Occurred() != nullptr) throw py::error_already_set();
       if (overflow == 0) return number;
     }
+    // pandas makes an int column with missing values float64 (a score of 5 becomes 5.0), and
+    // pyarrow's lists of structs come out of to_pandas() the same way: a whole float is that int.
+    if (PyFloat_Check(ptr())) {
+      const double number = PyFloat_AS_DOUBLE(ptr());
+      if (std::trunc(number) == number && std::abs(number) < 0x1p53) return static_cast<std::int64_t>(number);
+    }
     problem("expected a whole number, found " + describe());
     return std::nullopt;
   }
@@ -145,6 +157,17 @@ class DictNode {
         return std::nullopt;
       }
       if (is_datetime(ptr())) return to_instant(ptr());
+      if (is_datetime64(ptr())) {
+        // Every instant of a ticket is required: numpy's NaT (unequal to itself) is one missing.
+        // (PyObject_RichCompareBool would take the object's identity for equality.)
+        const auto unequal = py::reinterpret_steal<py::object>(PyObject_RichCompare(ptr(), ptr(), Py_NE));
+        if (!unequal) throw py::error_already_set();
+        const int nat = PyObject_IsTrue(unequal.ptr());
+        if (nat < 0) throw py::error_already_set();
+        problem(nat == 1 ? "missing"
+                         : "a numpy.datetime64 has no time zone: pass aware datetimes or a tz-aware pandas column");
+        return std::nullopt;
+      }
       problem(describe() + " is not an instant (RFC 3339 with an offset, or epoch milliseconds)");
     } catch (const Error& e) {
       problem(e.what());
@@ -162,7 +185,7 @@ class DictNode {
       const double number = PyLong_AsDouble(ptr());
       if (number == -1.0 && PyErr_Occurred() != nullptr) {
         PyErr_Clear();
-        throw InputError(describe() + " is too large for a number", where());
+        throw InputError(describe() + " is too large for a number", path());
       }
       return number;
     }
@@ -174,7 +197,8 @@ class DictNode {
 
   [[nodiscard]] PyObject* ptr() const noexcept { return value_.ptr(); }
 
-  // The full path for an exception raised at once, behind the ticket's place in a batch.
+  // The full path, behind the ticket's place in a batch, for an exception other than InputError
+  // raised at once. (An InputError carries path(): the batch puts the place in front of it.)
   [[nodiscard]] std::string where() const {
     return join_path(context_->name(), path());
   }
@@ -205,13 +229,13 @@ class DictNode {
     const char* data = PyUnicode_AsUTF8AndSize(text, &size);
     if (data == nullptr) {
       PyErr_Clear();
-      throw InputError("a str that cannot be encoded as UTF-8 (a lone surrogate?)", where());
+      throw InputError("a str that cannot be encoded as UTF-8 (a lone surrogate?)", path());
     }
     return {data, static_cast<std::size_t>(size)};
   }
 
   [[nodiscard]] double finite(double number) const {
-    if (!std::isfinite(number)) throw InputError("NaN and infinities have no JSON form", where());
+    if (!std::isfinite(number)) throw InputError("NaN and infinities have no JSON form", path());
     return number;
   }
 
@@ -220,6 +244,7 @@ class DictNode {
     if (PyUnicode_Check(ptr())) return detail::quoted(utf8(ptr()));
     if (PyBool_Check(ptr())) return ptr() == Py_True ? "true" : "false";
     if (ptr() == Py_None) return "null";
+    if (is_missing(ptr())) return "a missing value (NaN, pd.NA or NaT)";
     if (PyLong_Check(ptr())) return py::reinterpret_steal<py::str>(PyLong_Type.tp_repr(ptr())).cast<std::string>();
     if (PyFloat_Check(ptr())) return detail::describe(boost::json::value(finite(PyFloat_AS_DOUBLE(ptr()))));
     if (PyDict_Check(ptr())) return "an object";
@@ -230,7 +255,7 @@ class DictNode {
                          "write instants as RFC 3339 text, epoch milliseconds or aware datetimes)");
   }
 
-  py::object value_;
+  mutable py::object value_;  // a numpy array becomes a list when read as an array
   Context* context_;
   const DictNode* parent_ = nullptr;
   std::string_view key_;

@@ -15,9 +15,11 @@
 
 namespace aftersales::python {
 
-/// Reads dicts of the spec §3 ticket shape (lists or tuples for arrays; instants as RFC 3339
-/// text, epoch milliseconds or aware datetimes), one after another, reusing its buffers.
-/// Needs the GIL; one thread at a time.
+/// Reads dicts of the spec §3 ticket shape (lists, tuples or 1-d NumPy arrays for arrays;
+/// instants as RFC 3339 text, epoch milliseconds or aware datetimes, pandas' Timestamps
+/// included), one after another, reusing its buffers. A member whose value is missing (None,
+/// NaN, pd.NA, pd.NaT: is_missing) is read as absent, and a whole float as a whole number, as
+/// pandas and pyarrow records carry them. Needs the GIL; one thread at a time.
 class TicketDictReader {
  public:
   struct Context;

@@ -742,7 +742,7 @@ KpiAccumulator KpiAccumulator::from_json(std::shared_ptr<const Policy> policy, s
 KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
                              const KpiOrders& orders, const BatchOptions& options) const {
   const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
-  return detail::add_sliced(empty, tickets.size(), options.threads,
+  return detail::add_sliced(empty, tickets.size(), options,
                             [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
       .result(orders);
 }
@@ -751,7 +751,7 @@ KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const K
                                    const KpiOrders& orders, const BatchOptions& options) const {
   const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, options.first_line);
   const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
-  return detail::add_sliced(empty, lines.size(), options.threads,
+  return detail::add_sliced(empty, lines.size(), options,
                             [&](KpiAccumulator& part, std::size_t i) {
                               try {
                                 part.add(Ticket::from_json(lines[i].text), at);

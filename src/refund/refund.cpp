@@ -101,7 +101,7 @@ RefundDecision RefundEngine::check(const RefundRequest& request) const { return 
 std::vector<RefundDecision> RefundEngine::check(std::span<const RefundRequest> requests,
                                                 const BatchOptions& options) const {
   std::vector<RefundDecision> decisions(requests.size());
-  batch::for_each(requests.size(), options.threads,
+  batch::for_each(requests.size(), options,
                   [&](std::size_t i) { decisions[i] = detail::check_refund(*rules_, requests[i]); });
   return decisions;
 }

@@ -89,7 +89,7 @@ SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return d
 
 std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
-  batch::for_each(tickets.size(), options.threads,
+  batch::for_each(tickets.size(), options,
                   [&](std::size_t i) { reports[i] = evaluate_in_batch(*rules_, tickets[i], at); });
   return reports;
 }

@@ -11,8 +11,7 @@
 namespace aftersales {
 namespace {
 
-// Tickets arrive by the million: a tighter limit than a policy's.
-constexpr LoadLimits ticket_limits{4u << 20, 32};
+constexpr LoadLimits ticket_limits{detail::max_ticket_bytes, 32};
 
 }  // namespace
 

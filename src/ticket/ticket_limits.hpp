@@ -9,6 +9,10 @@
 
 namespace aftersales::detail {
 
+/// The most bytes one ticket's document may take (JSON text, or the binary form of
+/// ticket_binary.hpp): tickets arrive by the million, so less than a policy may.
+inline constexpr std::size_t max_ticket_bytes = 4u << 20;
+
 /// The problem with a ticket of `count` events, more than max_ticket_events, as reported at
 /// its "events".
 std::string too_many_events(std::size_t count);

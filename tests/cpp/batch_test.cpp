@@ -1,9 +1,11 @@
 // The batch rule (docs/threading.md, "Batches"): whatever the timing of the threads, a failing
 // batch reports its earliest failing item; JSON Lines error records number lines from
-// first_line; a sliced reduce equals a serial fold. Suites named *Concurrent run under TSan in CI.
+// first_line; a sliced reduce equals a serial fold; progress is reported throttled, from the
+// calling thread, and a progress callback that throws stops the batch. Suites named *Concurrent run under TSan in CI.
 
 #include <aftersales/batch.hpp>
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/refund.hpp>
 #include <aftersales/sla.hpp>
@@ -22,6 +24,7 @@
 #include <numeric>
 #include <set>
 #include <span>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -35,6 +38,14 @@ using namespace aftersales;
 using namespace std::chrono_literals;
 
 constexpr unsigned thread_counts[] = {1, 2, 4, 8};
+
+// One SLA policy on a calendar that never closes.
+std::shared_ptr<const Policy> always_open_policy() {
+  return Policy::from_json(R"({"schema_version": 1,
+    "calendars": {"always": {"timezone": "UTC", "hours": "24x7"}},
+    "sla": {"policies": [{"id": "p", "calendar": "always",
+                          "targets": {"normal": {"first_response": "1h", "resolution": "1d"}}}]}})");
+}
 
 // ---- for_each ---------------------------------------------------------------------------------
 
@@ -81,10 +92,7 @@ TEST(BatchConcurrent, ForEachRunsEveryItemOnceWhenNoneFails) {
 // can name bad-3's count. (Until 0.2 the bad ones were created after the instant: a batch now
 // reports those as not yet created, spec §9.)
 TEST(BatchConcurrent, SlaBatchAlwaysReportsTheFirstBadTicket) {
-  const auto policy = Policy::from_json(R"({"schema_version": 1,
-    "calendars": {"always": {"timezone": "UTC", "hours": "24x7"}},
-    "sla": {"policies": [{"id": "p", "calendar": "always",
-                          "targets": {"normal": {"first_response": "1h", "resolution": "1d"}}}]}})");
+  const auto policy = always_open_policy();
   const Instant at = parse_instant("2026-03-02T12:00:00Z");
   const Instant created = parse_instant("2026-03-02T08:00:00Z");
   std::vector<Ticket> tickets(1000);
@@ -234,6 +242,132 @@ TEST(BatchConcurrent, ReduceRethrowsTheSmallestFailingItem) {
     EXPECT_EQ(thrown, 21u) << threads << " threads";
     for (std::size_t i = 0; i < 21; ++i) ASSERT_TRUE(added[i]) << "item " << i << ", " << threads << " threads";
   }
+}
+
+// ---- progress ---------------------------------------------------------------------------------
+
+// Every call of a batch's progress callback, checked as it comes: one at a time, on the thread
+// that called the batch, `done` rising and never past `total`.
+struct ProgressLog {
+  std::thread::id caller = std::this_thread::get_id();
+  std::atomic<bool> inside{false};
+  std::vector<std::pair<std::size_t, std::size_t>> calls;
+
+  BatchProgress callback() {
+    return [this](std::size_t done, std::size_t total) {
+      EXPECT_FALSE(inside.exchange(true)) << "two progress calls at once";
+      EXPECT_EQ(std::this_thread::get_id(), caller);
+      EXPECT_LE(done, total);
+      if (!calls.empty()) {
+        EXPECT_GT(done, calls.back().first) << "done must rise";
+      }
+      calls.emplace_back(done, total);
+      inside = false;
+    };
+  }
+};
+
+// 2000 items of 200 µs: 0.4 s on one thread, so reports come in the middle (every 100 ms and 20
+// items at the least) as well as the last one.
+TEST(BatchConcurrent, ProgressIsReportedSeriallyFromTheCallerRisingToTheTotal) {
+  constexpr std::size_t count = 2000;
+  for (const unsigned threads : thread_counts) {
+    ProgressLog log;
+    const BatchProgress report = log.callback();
+    batch::for_each(count, {.threads = threads, .progress = report},
+                    [](std::size_t) { std::this_thread::sleep_for(200us); });
+    ASSERT_FALSE(log.calls.empty());
+    EXPECT_EQ(log.calls.back(), std::pair(count, count)) << threads << " threads";
+    // At most one call per 1% of the items, and one more for the end.
+    EXPECT_LE(log.calls.size(), 101u);
+    if (threads == 1) {
+      EXPECT_GE(log.calls.size(), 2u) << "a 0.4 s batch reports before its end";
+    }
+  }
+}
+
+// A million items that cost nothing finish long before 100 ms: one call, the last. A callback per
+// item would cost more than the items.
+TEST(Batch, ProgressIsNeverReportedPerItem) {
+  ProgressLog log;
+  const BatchProgress report = log.callback();
+  std::vector<std::uint8_t> items(1'000'000);
+  batch::for_each(items.size(), {.threads = 2, .progress = report}, [&](std::size_t i) { items[i] = 1; });
+  EXPECT_LE(log.calls.size(), 101u);
+  EXPECT_EQ(log.calls.back(), std::pair(items.size(), items.size()));
+}
+
+// 4000 items of 1 ms. The calling thread reports after a chunk of its own (64 items) once 100 ms
+// have passed: at about 128 ms, when some 128 items a thread have started (about 600 on 4
+// threads, sleeping rather than computing). It throws, and the batch must stop there instead of
+// running to its end (4 s on one thread, 1 s on four). No last report.
+TEST(BatchConcurrent, ProgressThatThrowsStopsTheBatchEarlyAndPropagates) {
+  constexpr std::size_t count = 4000;
+  for (const unsigned threads : {1u, 2u, 4u}) {
+    std::atomic<std::size_t> started{0};
+    std::size_t started_at_throw = 0;
+    std::size_t calls = 0;
+    const BatchProgress stop = [&](std::size_t, std::size_t) {
+      ++calls;
+      started_at_throw = started;
+      throw std::runtime_error("stop");
+    };
+    const auto item = [&](std::size_t) {
+      ++started;
+      std::this_thread::sleep_for(1ms);
+    };
+    EXPECT_THROW(batch::for_each(count, {.threads = threads, .progress = stop}, item), std::runtime_error);
+    EXPECT_EQ(calls, 1u) << "no call after the one that threw";
+    EXPECT_LT(started, count / 2) << threads << " threads";
+    // On one thread the caller is the only worker: nothing starts after its callback threw. (On
+    // more, items may start on other threads until it has marked the batch stopped.)
+    if (threads == 1) {
+      EXPECT_EQ(started, started_at_throw);
+    }
+  }
+}
+
+// A reduce (KPIs) stops the same way.
+TEST(BatchConcurrent, ProgressThatThrowsStopsAReduce) {
+  constexpr std::size_t count = 1000;
+  const BatchProgress stop = [](std::size_t, std::size_t) { throw std::runtime_error("stop"); };
+  batch::Progress progress(stop, count);
+  std::atomic<std::size_t> added{0};
+  const auto add = [&](int&, std::size_t) {
+    ++added;
+    std::this_thread::sleep_for(1ms);
+  };
+  EXPECT_THROW((void)batch::reduce(count, 2, 16, progress, [] { return 0; }, add, [](int&, int) {}), std::runtime_error);
+  EXPECT_LT(added, count / 2);
+}
+
+// Every public batch ends with one call done == total, in items (tickets, requests) or in
+// non-blank lines for JSON Lines.
+TEST(Batch, EveryEngineBatchReportsItsLastProgress) {
+  const auto policy = always_open_policy();
+  const Instant at = parse_instant("2026-03-02T12:00:00Z");
+  std::vector<Ticket> tickets(3);
+  for (std::size_t i = 0; i < tickets.size(); ++i) {
+    tickets[i].id = "T-" + std::to_string(i);
+    tickets[i].created_at = parse_instant("2026-03-02T08:00:00Z");
+  }
+  // Four lines, one of them blank: three tickets.
+  const std::string lines =
+      "{\"id\": \"A\", \"created_at\": \"2026-03-02T08:00:00Z\"}\n\n"
+      "{\"id\": \"B\", \"created_at\": \"2026-03-02T08:00:00Z\"}\n"
+      "{\"id\": \"C\", \"created_at\": \"2026-03-02T08:00:00Z\"}\n";
+  const auto last = [](const auto& call) {
+    ProgressLog log;
+    call(BatchOptions{.threads = 2, .progress = log.callback()});
+    return log.calls;
+  };
+  using Calls = std::vector<std::pair<std::size_t, std::size_t>>;
+  const Calls three{{3, 3}};
+  EXPECT_EQ(last([&](const BatchOptions& o) { (void)SlaEngine(policy).evaluate(tickets, at, o); }), three);
+  EXPECT_EQ(last([&](const BatchOptions& o) { (void)SlaEngine(policy).evaluate_lines(lines, at, o); }), three);
+  EXPECT_EQ(last([&](const BatchOptions& o) { (void)KpiEngine(policy).compute(tickets, at, {}, {}, o); }), three);
+  EXPECT_EQ(last([&](const BatchOptions& o) { (void)KpiEngine(policy).compute_lines(lines, at, {}, {}, o); }), three);
+  EXPECT_EQ(last([&](const BatchOptions& o) { (void)RefundEngine(policy).check_lines("\n", o); }), (Calls{{0, 0}}));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The document layer: reading JSON into paths and values (duplicate keys, durations at their
-// limits) and quoting input in messages (never cutting a UTF-8 character). Expected values are
+// limits), quoting input in messages (never cutting a UTF-8 character) and the binary form of
+// pickles and ticket batches (what it writes, and every kind of data it refuses). Expected values are
 // worked out by hand in the comments. Tests marked "Regression (found in review)" failed against
 // the first implementation and name the defect they caught.
 
@@ -13,11 +14,16 @@
 #include <boost/json.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
+#include "document/binary_codec.hpp"
 #include "document/json_reader.hpp"
 #include "text/text.hpp"
 
@@ -139,6 +145,116 @@ TEST(DocumentText, QuotedBoundsInputThatIsNotUtf8) {
   // four bytes, so 64 characters are 256 bytes, then "…" (3 bytes), between 2 quotes.
   const std::string shown = detail::quoted(std::string(1u << 20, '\x80'));
   EXPECT_EQ(shown, "\"" + std::string(256, '\x80') + "\u2026\"");
+}
+
+// --- the binary form (binary_codec.hpp) -----------------------------------------------------
+
+// `values` written as naturals (n) or integers (i) after the magic "TEST" and version 1.
+std::string written(std::initializer_list<std::pair<char, std::int64_t>> values) {
+  BinaryWriter writer("TEST", 1);
+  for (const auto& [kind, value] : values) {
+    if (kind == 'n') writer.natural(static_cast<std::uint64_t>(value));
+    else writer.integer(value);
+  }
+  return std::move(writer).finish();
+}
+
+// `bytes` (a literal may hold NUL) with their checksum.
+std::string sealed(std::string_view bytes) { return seal(std::string(bytes)); }
+
+// The bytes between the header (5 bytes) and the checksum (8).
+std::string body(const std::string& data) { return data.substr(5, data.size() - 13); }
+
+TEST(DocumentBinary, NumbersAreLeb128AndZigzag) {
+  // 127 fits 7 bits: one byte; 128 = 0b1'0000000: 0x80 (low 7 bits, more follow) then 0x01.
+  EXPECT_EQ(body(written({{'n', 0}, {'n', 127}, {'n', 128}})), std::string("\x00\x7f\x80\x01", 4));
+  // Zigzag: 0 -> 0, -1 -> 1, 1 -> 2, -64 -> 127, 64 -> 128.
+  EXPECT_EQ(body(written({{'i', 0}, {'i', -1}, {'i', 1}, {'i', -64}, {'i', 64}})),
+            std::string("\x00\x01\x02\x7f\x80\x01", 6));
+  const std::string extremes = written({{'i', INT64_MIN}, {'i', INT64_MAX}});
+  BinaryReader reader(extremes, "TEST", 1, "test data");
+  EXPECT_EQ(reader.integer(), INT64_MIN);
+  EXPECT_EQ(reader.integer(), INT64_MAX);
+  reader.finish();
+}
+
+TEST(DocumentBinary, ARealKeepsEveryBit) {
+  BinaryWriter writer("TEST", 1);
+  writer.real(0.1);
+  writer.real(-0.0);
+  const std::string data = std::move(writer).finish();
+  // 0.1 is 0x3FB999999999999A, written little-endian.
+  EXPECT_EQ(data.substr(5, 8), std::string("\x9a\x99\x99\x99\x99\x99\xb9\x3f", 8));
+  BinaryReader reader(data, "TEST", 1, "test data");
+  EXPECT_EQ(reader.real(), 0.1);
+  EXPECT_TRUE(std::signbit(reader.real()));
+}
+
+// The message of the InputError reading `data` throws, or "" if it reads.
+std::string refusal(const std::string& data, const std::function<void(BinaryReader&)>& read) {
+  try {
+    BinaryReader reader(data, "TEST", 1, "test data");
+    read(reader);
+    reader.finish();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(DocumentBinary, DataThatIsNotWhatItSaysIsRefused) {
+  using namespace std::string_view_literals;
+  const std::string good = written({{'n', 5}});
+  const auto natural = [](BinaryReader& r) { (void)r.natural(); };
+  EXPECT_EQ(refusal(good, natural), "");
+  EXPECT_EQ(refusal("TEST", natural),
+            "test data: not data of this kind (it starts with another mark, or is too short)");
+  EXPECT_EQ(refusal("XEST" + good.substr(4), natural),
+            "test data: not data of this kind (it starts with another mark, or is too short)");
+  std::string changed = good;
+  changed[5] = '\x06';
+  EXPECT_EQ(refusal(changed, natural),
+            "test data: the data is damaged (its checksum does not match): it was cut short or changed");
+  EXPECT_EQ(refusal(good.substr(0, good.size() - 1), natural),
+            "test data: the data is damaged (its checksum does not match): it was cut short or changed");
+  std::string newer = good.substr(0, 6);
+  newer[4] = '\x02';
+  EXPECT_EQ(refusal(seal(newer), natural),
+            "test data: format version 2, and this library reads versions 1 to 1: read it with the version "
+            "of aftersales that wrote it, or a later one");
+  // Sealed, so only the values are wrong.
+  EXPECT_EQ(refusal(sealed("TEST\x01"sv), natural), "test data: the data ends in the middle of a value (at byte 5)");
+  EXPECT_EQ(refusal(sealed("TEST\x01\x05\x05"sv), natural), "test data: 1 bytes left over after the last value (at byte 6)");
+  // Eleven bytes of 0xff: past 64 bits at the tenth.
+  EXPECT_EQ(refusal(sealed("TEST\x01\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff\xff"sv), natural), "test data: a number too large (at byte 15)");
+  EXPECT_EQ(refusal(sealed("TEST\x01\x03"sv), [](BinaryReader& r) { (void)r.below(3); }),
+            "test data: a value out of range (3, expected below 3) (at byte 5)");
+  // A count of 2 with one byte left: no list of two items fits.
+  EXPECT_EQ(refusal(sealed("TEST\x01\x02\x00"sv), [](BinaryReader& r) { (void)r.count(); }),
+            "test data: a count of 2 items, more than the data left holds (at byte 6)");
+  EXPECT_EQ(refusal(sealed("TEST\x01\x05" "abc"sv), [](BinaryReader& r) { (void)r.text(); }),
+            "test data: a text longer than the data left (at byte 6)");
+  // 7,289,654,400,000 ms is 2201-01-01T00:00:00Z, one past the last supported instant; zigzag doubles it.
+  BinaryWriter late("TEST", 1);
+  late.integer(7'289'654'400'000);
+  EXPECT_EQ(refusal(std::move(late).finish(), [](BinaryReader& r) { (void)r.instant(); }),
+            "test data: an instant outside the supported range (years 1970-2200) (at byte 12)");
+}
+
+TEST(DocumentBinary, TextMustBeUtf8) {
+  const auto text_of = [](std::string_view bytes) {
+    BinaryWriter writer("TEST", 1);
+    writer.text(bytes);
+    return refusal(std::move(writer).finish(), [](BinaryReader& r) { (void)r.text(); });
+  };
+  EXPECT_EQ(text_of("客服 é"), "");
+  EXPECT_EQ(text_of("\xf0\x9f\x98\x80"), "");                         // U+1F600, four bytes
+  const std::string refused = "test data: a text that is not UTF-8 (at byte 6)";
+  EXPECT_EQ(text_of("\xc0\x80"), refused);                              // NUL, overlong
+  EXPECT_EQ(text_of("\xed\xa0\x80"), refused);                         // U+D800, a surrogate
+  EXPECT_EQ(text_of("\xf4\x90\x80\x80"), refused);                    // U+110000, past Unicode
+  EXPECT_EQ(text_of("\xe5\xae"), refused);                              // 客 cut short
+  EXPECT_EQ(text_of("\x80"), refused);                                   // a lone continuation byte
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "ticket/ticket_binary.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -491,6 +492,60 @@ TEST(LongTicketLimit, EveryEngineRefusesAHandBuiltTicketOverTheLimit) {
   expect_refused([&] { (void)SlaEngine(policy()).evaluate(std::span<const Ticket>(&ticket, 1), at, {.threads = 1}); });
   expect_refused([&] { KpiAccumulator(policy(), {}).add(ticket, at); });
   expect_refused([&] { (void)Router(policy()).route(ticket, at); });
+}
+
+// --- the binary form (ticket_binary.hpp), which Python's TicketBatch pickles as -------------
+
+TEST(TicketBinary, EveryMemberComesBack) {
+  const Ticket read = Ticket::from_json(R"({
+    "id": "T-1", "created_at": "2026-11-11T00:05:00.250+08:00", "channel": "chat", "category": "after_sales/return",
+    "priority": "high", "customer": {"id": "C-9", "tier": "vip", "language": "zh"},
+    "order": {"id": "O-77", "amount": "1.005", "currency": "KWD"}, "tags": ["double11", "vip"],
+    "fields": {"region": "east", "items": 2.5, "gift": true},
+    "events": [
+      {"at": "2026-11-11T00:06:10+08:00", "type": "assigned", "agent": "A-7", "queue": "returns"},
+      {"at": "2026-11-11T00:07:00+08:00", "type": "agent_reply", "agent": "A-7", "public": false, "bot": true},
+      {"at": "2026-11-11T00:20:00+08:00", "type": "status", "to": "on_hold"},
+      {"at": "2026-11-11T09:30:00+08:00", "type": "priority", "to": "urgent"},
+      {"at": "2026-11-12T10:01:00+08:00", "type": "nps", "score": 0},
+      {"at": "2026-11-12T10:02:00+08:00", "type": "courier_called", "agent": "A-7"}
+    ]})");
+  const std::vector<Ticket> tickets{read, read};
+  const std::string data = detail::write_tickets(tickets);
+  const std::vector<Ticket> back = detail::read_tickets(data);
+  ASSERT_EQ(back.size(), 2u);
+  const Ticket& t = back[1];
+  EXPECT_EQ(std::tie(t.id, t.channel, t.category, t.priority), std::tie(read.id, read.channel, read.category, read.priority));
+  EXPECT_EQ(t.created_at, read.created_at);
+  EXPECT_EQ(std::tie(t.customer.id, t.customer.tier, t.customer.language), std::tie(read.customer.id, read.customer.tier, read.customer.language));
+  EXPECT_EQ(t.order.amount, read.order.amount);  // 1005 fils of KWD
+  EXPECT_EQ(t.tags, read.tags);
+  EXPECT_EQ(t.fields, read.fields);
+  ASSERT_EQ(t.events.size(), read.events.size());
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    const Event& a = t.events[i];
+    const Event& b = read.events[i];
+    EXPECT_EQ(std::tie(a.at, a.type, a.name, a.agent, a.queue, a.is_public, a.bot, a.to_status, a.to_priority, a.score),
+              std::tie(b.at, b.type, b.name, b.agent, b.queue, b.is_public, b.bot, b.to_status, b.to_priority, b.score))
+        << i;
+  }
+  EXPECT_EQ(detail::write_tickets(back), data);
+  // The second ticket's names are numbers of the first's: it takes less than the first.
+  EXPECT_LT(data.size(), 2 * detail::write_tickets(std::vector<Ticket>{read}).size() - 14);
+}
+
+TEST(TicketBinary, AnEventBeforeItsTicketCannotBeWritten) {
+  // Only a hand-built ticket has one; a reader refuses it.
+  Ticket ticket;
+  ticket.id = "T-1";
+  ticket.created_at = parse_instant("2026-11-11T00:00:00Z");
+  ticket.events.push_back(Event::of(EventType::customer_message, parse_instant("2026-11-10T23:59:59Z")));
+  try {
+    (void)detail::write_tickets(std::vector<Ticket>{Ticket{}, ticket});
+    FAIL() << "written";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.path(), "tickets[1].events[0].at");
+  }
 }
 
 }  // namespace

@@ -175,5 +175,5 @@ def test_a_huge_key_is_cut_in_the_path_of_a_type_error(example_policy_path: Path
     # The key as the library spells paths: quoted, its first 64 characters, then "…".
     assert message == (
         'order["' + "x" * 64 + '…"]: set is not a JSON value (expected dict, list, str, int, float, bool '
-        "or None; write instants as RFC 3339 text or epoch milliseconds)"
+        "or None; write instants as RFC 3339 text, epoch milliseconds or aware datetimes)"
     )

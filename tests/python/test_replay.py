@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -139,6 +140,14 @@ def test_a_state_without_the_count_reads_as_none_left_out(policy: aftersales.Pol
     read = aftersales.KpiAccumulator.from_json(policy, json.dumps(state))
     assert read.result().not_yet_created == 0
     assert read.result().groups[0]["tickets"] == 2
+
+
+def test_the_mark_and_the_count_survive_pickling(policy: aftersales.Policy) -> None:
+    report = aftersales.SlaEngine(policy).evaluate_many(TICKETS, AT)[1]
+    kpis = aftersales.KpiEngine(policy).compute(TICKETS, AT)
+    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
+        assert pickle.loads(pickle.dumps(report, protocol=protocol)).to_dict() == MARKED
+        assert pickle.loads(pickle.dumps(kpis, protocol=protocol)).not_yet_created == 1
 
 
 # ---- CLI -------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -85,7 +86,13 @@ def check() -> None:
     ids: list[str] = batch.ids
     count: int = len(batch)
     reports = sla.evaluate_many(batch, t, threads=1)
-    print(ids, count, reports)
+    seen: list[tuple[int, int]] = []
+    reports = sla.evaluate_many(batch, t, progress=lambda done, total: seen.append((done, total)))
+    data: bytes = batch.to_bytes()
+    batch = aftersales.TicketBatch.from_bytes(data)
+    batch = aftersales.TicketBatch.from_bytes(memoryview(bytearray(data)))
+    made_from: aftersales.Policy = sla.policy
+    print(ids, count, reports, made_from, calendar.policy, pickle.loads(pickle.dumps(batch)))
 
     refunds: aftersales.RefundEngine = aftersales.RefundEngine(policy)
     decision: aftersales.RefundDecision = refunds.check({"order": {}, "reason": "no_reason"})
@@ -161,3 +168,9 @@ def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
     need: aftersales.staffing.StaffingResult = aftersales.staffing.erlang_c(100, 1800, 180)
     plan: list[aftersales.staffing.PlanRow] = aftersales.staffing.plan(1e6, 0.02, [1, 2, 1], patience=90)
     print(groups, csat, rows, total, left_out, need.agents, plan[0].staffing.scheduled)
+    staffed: aftersales.staffing.Plan = aftersales.staffing.plan(1e6, 0.02, [1])
+    frames = (result.to_pandas(), result.to_arrow(), card.to_arrow(), staffed.to_pandas(), staffed.to_arrow())
+    reports = aftersales.SlaEngine(policy).evaluate_many(tickets, at)
+    batch: aftersales.TicketBatch = aftersales.TicketBatch.from_pandas(frames[0])
+    batch = aftersales.TicketBatch.from_arrow(frames[1])
+    print(frames, batch, aftersales.sla_frame(reports), aftersales.sla_table(iter(reports)))

@@ -17,6 +17,9 @@ per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record
 `route` replays tickets through a router and prints its decisions as JSON Lines, then a
 per-agent load summary on standard error.
 `refund` prints one decision per request (JSON Lines for a .jsonl file or standard input).
+`sla`, `refund`, `kpi` and `route` show a progress bar on standard error when it is a terminal
+and tqdm is installed (pip install 'aftersales[progress]'); --progress / --no-progress force it
+on or off. Standard output is the same either way.
 Bad input prints one line on standard error and exits with status 2; the line names the file,
 the line number and the field, and quotes no more of the input than the value at fault. A
 failure that is not the input's fault (a bug) prints its kind and where it happened, and exits

@@ -49,6 +49,13 @@ class Options:
         self.threads.add_argument(
             "--threads", type=thread_count, default=0, metavar="N", help="worker threads (default 0: one per core)"
         )
+        self.progress = self._parent()
+        self.progress.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="a progress bar on standard error (default: when it is a terminal and tqdm is installed)",
+        )
 
     @staticmethod
     def _parent() -> argparse.ArgumentParser:

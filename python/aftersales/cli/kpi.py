@@ -9,12 +9,13 @@ from typing import Any
 
 from aftersales import KpiEngine, format_instant
 from aftersales.cli._common import Options, instant_of, load, order_count, percent, read_bytes, table
+from aftersales.cli._progress import bar
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
     kpi = commands.add_parser(
         "kpi",
-        parents=[options.policy, options.tickets, options.at, options.threads],
+        parents=[options.policy, options.tickets, options.at, options.threads, options.progress],
         help="KPIs of tickets (JSON Lines), as a table",
         description="Counts, response and resolution times, SLA, FCR, CSAT, NPS and the other "
         "KPIs of docs/kpi.md per group; with --scorecard, the policy's scorecard instead.",
@@ -37,8 +38,10 @@ def run(args: argparse.Namespace) -> None:
     engine = KpiEngine(load(Path(args.policy)))
     at = instant_of(args)
     by, within = ([d for d in text.split(",") if d] for text in (args.by, args.rank_within))
-    result = engine.compute_lines(read_bytes(args.tickets, "tickets"), at, group_by=by,
-                                  time_zone=args.time_zone, orders=args.orders, threads=args.threads)
+    tickets = read_bytes(args.tickets, "tickets")
+    with bar(args.progress, "line") as progress:
+        result = engine.compute_lines(tickets, at, group_by=by, time_zone=args.time_zone, orders=args.orders,
+                                      threads=args.threads, progress=progress)
     if result.not_yet_created:
         # A replay as of --at leaves out what did not exist yet; the table alone would not say so.
         n = result.not_yet_created

@@ -8,12 +8,13 @@ from pathlib import Path
 
 from aftersales import RefundEngine
 from aftersales.cli._common import Options, UsageError, load, parse_json, read_bytes, read_text
+from aftersales.cli._progress import bar
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
     refund = commands.add_parser(
         "refund",
-        parents=[options.policy, options.threads],
+        parents=[options.policy, options.threads, options.progress],
         help="decide refund requests (a JSON object, or JSON Lines)",
         description="Prints the policy's decision on each refund request as JSON. REQUESTS is one "
         "request object (a .json file), or JSON Lines (a .jsonl file, or - for standard input) "
@@ -27,7 +28,10 @@ def run(args: argparse.Namespace) -> None:
     engine = RefundEngine(load(Path(args.policy)))
     if args.requests == "-" or args.requests.endswith(".jsonl"):
         # As bytes: a line that is not UTF-8 is one bad line, with its error record.
-        sys.stdout.write(engine.check_lines(read_bytes(args.requests, "requests"), args.threads))
+        requests = read_bytes(args.requests, "requests")
+        with bar(args.progress, "line") as progress:
+            decisions = engine.check_lines(requests, args.threads, progress=progress)
+        sys.stdout.write(decisions)
         return
     request = parse_json(read_text(args.requests, "requests"), args.requests)
     if not isinstance(request, dict):

@@ -22,12 +22,13 @@ from aftersales.cli._common import (
     parse_json,
     read_text,
 )
+from aftersales.cli._progress import bar
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
     route = commands.add_parser(
         "route",
-        parents=[options.policy, options.tickets],
+        parents=[options.policy, options.tickets, options.progress],
         help="replay tickets through a router (JSON Lines of decisions out)",
         description="Routes each ticket at its created_at and again at each `reopened` event; a "
         "`resolved` event releases the ticket (or withdraws it if it is still waiting), and the "
@@ -43,7 +44,8 @@ def run(args: argparse.Namespace) -> None:
     staff(router, Path(args.agents))
     name = input_name(args.tickets)
     tickets = _read_tickets(read_text(args.tickets, "tickets"), name)
-    served = _replay(router, tickets, name, lambda d: print(d.to_json()))
+    with bar(args.progress, "step") as progress:
+        served = _replay(router, tickets, name, lambda d: print(d.to_json()), progress)
     sys.stdout.flush()
     _print_loads(router, served, sys.stderr)
 
@@ -93,11 +95,20 @@ _RELEASE, _ROUTE = 0, 1
 _EVENT_STEPS: dict[object, int] = {"resolved": _RELEASE, "reopened": _ROUTE}
 
 
+# Replay steps between two calls of the progress callback: the bar costs nothing beside the router.
+_STEPS_PER_REPORT = 256
+
+
 def _replay(
-    router: Router, tickets: list[Numbered], name: str, emit: Callable[[RoutingDecision], object]
+    router: Router,
+    tickets: list[Numbered],
+    name: str,
+    emit: Callable[[RoutingDecision], object],
+    progress: Callable[[int, int], object] | None = None,
 ) -> dict[str, int]:
     """Feeds the tickets' lifecycles to the router in time order; returns tickets served per agent.
-    `name` names the input in messages, with a ticket's line number."""
+    `name` names the input in messages, with a ticket's line number; `progress(done, total)` is
+    told the steps replayed."""
     steps: list[tuple[dt.datetime, int, int]] = []
     for order, (number, ticket) in enumerate(tickets):
         steps.extend((at, kind, order) for at, kind in _steps(ticket, f"{name}:{number}"))
@@ -111,7 +122,9 @@ def _replay(
             served[decision.agent] = served.get(decision.agent, 0) + 1
         emit(decision)
 
-    for at, kind, order in steps:
+    for done, (at, kind, order) in enumerate(steps):
+        if progress is not None and done % _STEPS_PER_REPORT == 0:
+            progress(done, len(steps))
         number, ticket = tickets[order]
         ticket_id = ticket["id"]
         if kind == _RELEASE:
@@ -126,6 +139,8 @@ def _replay(
                 raise UsageError(f"{name}:{number}: {one_line(str(error))}") from None
         for decision in router.dispatch(at):
             record(decision)
+    if progress is not None:
+        progress(len(steps), len(steps))
     return served
 
 
