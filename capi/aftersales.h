@@ -238,7 +238,10 @@ AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *cal
  * section 3 JSON object; a report is the JSON object
  *   {"ticket", "policy", "priority", "metrics": [...], "escalations": [...], "next_check_at"}
  * exactly as the C++ SlaReport::to_json() and Python's report.to_dict() give it. Events after
- * `at_ms` are ignored, so an earlier instant replays the past.
+ * `at_ms` are ignored, so an earlier instant replays the past. In a batch, a ticket created
+ * after `at_ms` did not exist yet: its report carries "not_yet_created": true right after
+ * "ticket", with "policy" null, no metrics or escalations and the priority it was created with
+ * (spec section 9, "Replay in batches"); no other report has that member.
  *
  * Thread-safety: the policy is only read. Any number of these calls may run at the same time on
  * one policy handle, from any threads.
@@ -265,10 +268,11 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate(const aftersales_policy *policy,
  * Evaluates many tickets at `at_ms`: JSON Lines in `tickets_jsonl[0..len)`, one ticket object
  * per line (blank lines are skipped), spread over up to `threads` threads (0: one per core).
  *
- * A line that cannot be evaluated (malformed, or created after `at_ms`) does not stop the
- * batch: its output line is {"line": N, "error": "..."}, N counting input lines (blank ones
- * included) from `first_line`: pass 1 for a whole text, or the number in the whole file of a
- * block's first line when a file is fed a block at a time.
+ * A ticket created after `at_ms` gets a report marked "not_yet_created" (see above). A line
+ * that cannot be evaluated (malformed) does not stop the batch: its output line is
+ * {"line": N, "error": "..."}, N counting input lines (blank ones included) from `first_line`:
+ * pass 1 for a whole text, or the number in the whole file of a block's first line when a file
+ * is fed a block at a time.
  *
  * @param out_jsonl receives JSON Lines: one report (or error record) per non-blank input line,
  *                  in input order, each ending in "\n"; the empty string for no tickets.
@@ -481,6 +485,8 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  * else a time dimension is an error (docs/kpi.md, "Time zone"); `orders` feeds complaint_rate;
  * `rank_within` is read by the scorecard call only. Results are the JSON of docs/kpi.md, the
  * same text Python's to_dict() gives.
+ * Tickets created after the instant counted at did not exist yet: they are left out of every
+ * group and counted in the result's "not_yet_created" (spec section 9, "Replay in batches").
  *
  * Thread-safety: the policy is only read; any number of these calls may share one policy
  * handle, from any threads. An accumulator is used by one thread at a time.
@@ -535,15 +541,18 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_new(const aftersales_policy *po
 AFTERSALES_EXPORT void aftersales_kpi_accumulator_free(aftersales_kpi_accumulator *accumulator);
 
 /**
- * Adds one ticket (spec §3) (`ticket_json[0..len)`) as it stood at `at_ms`.
- * @return AFTERSALES_OK; AFTERSALES_EINPUT for an unreadable ticket or an `at_ms` before it was
- *         created; AFTERSALES_EOUT_OF_RANGE; AFTERSALES_EINVALID_ARGUMENT.
+ * Adds one ticket (spec §3) (`ticket_json[0..len)`) as it stood at `at_ms`; a ticket created
+ * after `at_ms` is not added to any group but counted in the result's "not_yet_created" (the
+ * accumulator counts as aftersales_kpi_compute does).
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT for an unreadable ticket; AFTERSALES_EOUT_OF_RANGE;
+ *         AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator *accumulator,
                                                      const char *ticket_json, size_t len, int64_t at_ms);
 
 /**
- * Adds everything `other` holds to `accumulator` (`other` is unchanged), or nothing.
+ * Adds everything `other` holds to `accumulator` (`other` is unchanged), its
+ * "not_yet_created" count included, or nothing.
  * @return AFTERSALES_OK; AFTERSALES_EINPUT when they group differently;
  *         AFTERSALES_EOUT_OF_RANGE when a count would pass 2^63 - 1; AFTERSALES_EINVALID_ARGUMENT.
  */

@@ -122,8 +122,12 @@ struct AFTERSALES_EXPORT KpiResult {
   /// The zone days, hours, weeks and months were read in; null without a time dimension.
   std::optional<std::string> time_zone;
   std::vector<KpiGroup> groups;  ///< sorted by key (null first, then by text)
+  /// Tickets left out because they were created after the instant counted at: they did not
+  /// exist yet (spec §9, "Replay in batches").
+  std::int64_t not_yet_created = 0;
 
-  /// `{"group_by": [...], "time_zone": ..., "groups": [{"key": {...}, "tickets": ..., ...}]}`
+  /// `{"group_by": [...], "time_zone": ..., "not_yet_created": N, "groups": [{"key": {...},
+  /// "tickets": ..., ...}]}`
   /// (docs/kpi.md).
   [[nodiscard]] std::string to_json() const;
 };
@@ -145,24 +149,26 @@ class AFTERSALES_EXPORT KpiAccumulator {
   /// A new, empty accumulator on the same policy, grouping the same way (a worker's part).
   [[nodiscard]] KpiAccumulator empty_copy() const;
 
-  /// Adds one ticket as it stood at `at` (events after `at` are ignored).
-  /// @throws InputError if `at` is before the ticket was created, or the ticket has more than
-  ///         max_ticket_events events.
+  /// Adds one ticket as it stood at `at` (events after `at` are ignored). A ticket created
+  /// after `at` did not exist yet: it is left out of every group, its events not replayed, and
+  /// counted in the result's `not_yet_created` (an accumulator is a batch built in parts, and
+  /// counts as one).
+  /// @throws InputError if a ticket it replays has more than max_ticket_events events.
   void add(const Ticket& ticket, Instant at);
 
   /// Adds one ticket as it stood at `at` with the SLA report the host already has for it
   /// (`SlaEngine(policy).evaluate(ticket, at)` under this accumulator's policy): the same counts as
   /// `add(ticket, at)` without evaluating the SLA again. The states are counted as the report
   /// gives them, so a report evaluated at another instant counts that instant's states.
-  /// @throws InputError if `at` is before the ticket was created, the ticket has more than
-  ///         max_ticket_events events, or `sla` is another ticket's report or names an SLA
-  ///         policy or metric this policy does not have.
+  /// @throws InputError if the ticket has more than max_ticket_events events, or `sla` is
+  ///         another ticket's report, is marked `not_yet_created` while the ticket existed at
+  ///         `at`, or names an SLA policy or metric this policy does not have.
   void add(const Ticket& ticket, Instant at, const SlaReport& sla);
 
-  /// Adds everything `other` accumulated, or nothing.
+  /// Adds everything `other` accumulated (its `not_yet_created` count too), or nothing.
   /// @throws InputError if `other` groups differently (dimensions or time zone) or uses another
   ///         policy's metrics;
-  ///         RangeError if a count or sum of a group would pass 2^63 − 1.
+  ///         RangeError if a count or sum of a group, or `not_yet_created`, would pass 2^63 − 1.
   void merge(const KpiAccumulator& other);
 
   /// The KPIs so far; `orders` feeds `complaint_rate`.
@@ -221,13 +227,15 @@ class AFTERSALES_EXPORT KpiEngine {
   explicit KpiEngine(std::shared_ptr<const Policy> policy);
 
   /// The KPIs of `tickets` as they stood at `at`, counted on up to `options.threads` threads;
-  /// the result does not depend on them. `orders` feeds `complaint_rate`.
+  /// the result does not depend on them. `orders` feeds `complaint_rate`. Tickets created after
+  /// `at` are left out and counted in `not_yet_created`.
   /// @throws as `KpiAccumulator` and its `add`, for the first ticket (by index) that cannot be
   ///         counted, whatever the timing of the threads.
   [[nodiscard]] KpiResult compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
                                   const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 
-  /// `compute` over JSON Lines (one spec §3 ticket per line; blank lines skipped).
+  /// `compute` over JSON Lines (one spec §3 ticket per line; blank lines skipped), tickets
+  /// created after `at` left out and counted as in `compute`.
   /// @throws InputError naming the line of the first ticket (by line) that cannot be read or
   ///         counted, lines counted from `options.first_line` (blank ones included).
   [[nodiscard]] KpiResult compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,

@@ -63,6 +63,10 @@ struct AFTERSALES_EXPORT SlaReport {
   /// The earliest instant after the one evaluated when a state or escalation changes by
   /// itself (a breach, a threshold), assuming no new events; null if nothing is pending.
   std::optional<Instant> next_check_at;
+  /// Only in batches: the ticket was created after the instant evaluated, so it did not exist
+  /// yet. Such a report has no policy, metrics, escalations or next check, and the priority the
+  /// ticket was created with (spec §9, "Replay in batches").
+  bool not_yet_created = false;
 
   /// The spec §4 JSON shape (also what the C ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
@@ -84,14 +88,16 @@ class AFTERSALES_EXPORT SlaEngine {
   [[nodiscard]] SlaReport evaluate(const Ticket& ticket, Instant at) const;
 
   /// `evaluate` for many tickets on up to `options.threads` threads; the reports come back in
-  /// input order and equal one-by-one evaluation.
+  /// input order and equal one-by-one evaluation, except that a ticket created after `at` (one
+  /// that did not exist yet) gets a report marked `not_yet_created` instead of an error.
   /// @throws InputError for the first ticket (by index) that cannot be evaluated, whatever the
   ///         timing of the threads.
   [[nodiscard]] std::vector<SlaReport> evaluate(std::span<const Ticket> tickets, Instant at,
                                                 const BatchOptions& options = {}) const;
 
   /// `evaluate` over JSON Lines: one spec §3 ticket per line in, one report per line out (same
-  /// order; blank lines skipped). A line that cannot be evaluated yields
+  /// order; blank lines skipped), a ticket created after `at` getting a report marked
+  /// `not_yet_created` as in the batch above. A line that cannot be evaluated yields
   /// `{"line": N, "error": "..."}` instead of stopping the batch; N counts every line, blank ones
   /// included, from `options.first_line` (the number of the text's first line: a block cut from
   /// the middle of a file keeps the file's numbering).

@@ -133,6 +133,8 @@ void bind_results(py::module_& m) {
                     "The IANA zone days, hours, weeks and months were read in; None without a time dimension.")
       .def_property_readonly("groups", [](const KpiResult& r) -> py::object { return json_loads(r.to_json())["groups"]; },
                              "The groups as dicts (key, tickets, resolved, ..., sorted by key).")
+      .def_readonly("not_yet_created", &KpiResult::not_yet_created,
+                    "Tickets left out because they were created after `at`: they did not exist yet.")
       .def(
           "metric",
           [](const KpiResult& r, const py::dict& key, const std::string& name) -> std::optional<double> {
@@ -152,7 +154,8 @@ void bind_results(py::module_& m) {
            "to_pandas()'s rows as a pyarrow Table, the key members as its first columns. Imports pyarrow.")
       .def("__len__", [](const KpiResult& r) { return r.groups.size(); })
       .def("__repr__", [](const KpiResult& r) {
-        return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) + ">";
+        return "<aftersales.KpiResult groups=" + std::to_string(r.groups.size()) +
+               " not_yet_created=" + std::to_string(r.not_yet_created) + ">";
       });
 
   py::class_<ScorecardResult> scorecard(m, "ScorecardResult", "Scores, stars and ranks per group (docs/kpi.md).");
@@ -195,7 +198,8 @@ void bind_accumulator(py::module_& m) {
             else a.add(read, at);
           },
           py::arg("ticket"), py::arg("at"), py::arg("sla") = py::none(),
-          "Adds one ticket dict as it stood at `at`. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
+          "Adds one ticket dict as it stood at `at`; one created after `at` is left out and counted in "
+          "the result's not_yet_created. `sla`: its report from `SlaEngine(policy).evaluate(ticket, at)`, "
           "if the caller has it (the SLA is then not evaluated again).")
       .def("add_many",
            [](PythonKpiAccumulator& a, py::handle tickets, Instant at, unsigned threads, py::handle progress) {
@@ -305,8 +309,9 @@ void bind_kpi(py::module_& m) {
            "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
            "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
            "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
-           "dict of day -> count) feeds complaint_rate. `progress`: called as progress(done, total) in "
-           "tickets, throttled; what it raises stops the call.")
+           "dict of day -> count) feeds complaint_rate. Tickets created after `at` are left out and counted "
+           "in the result's not_yet_created. `progress`: called as progress(done, total) in tickets, "
+           "throttled; what it raises stops the call.")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,

@@ -59,7 +59,7 @@ AFTERSALES_PICKLE_MEMBERS(SlaMetric, metric, cycle, target, elapsed, started_at,
 
 AFTERSALES_PICKLE_MEMBERS(SlaEscalation, metric, cycle, percent, action, to, reached_at)
 
-AFTERSALES_PICKLE_MEMBERS(SlaReport, ticket, policy, priority, metrics, escalations, next_check_at)
+AFTERSALES_PICKLE_MEMBERS(SlaReport, ticket, policy, priority, metrics, escalations, next_check_at, not_yet_created)
 
 // A dimension by its name, as kpi_dimension reads it ("fields.region" included).
 template <>
@@ -89,7 +89,7 @@ AFTERSALES_PICKLE_MEMBERS(KpiGroup, key, tickets, resolved, backlog, first_respo
                           one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
                           bot_resolution_rate, complaint_rate, complaints)
 
-AFTERSALES_PICKLE_MEMBERS(KpiResult, group_by, time_zone, groups)
+AFTERSALES_PICKLE_MEMBERS(KpiResult, group_by, time_zone, groups, not_yet_created)
 
 AFTERSALES_PICKLE_MEMBERS(ScorecardMetric, name, metric_value, score, weight, critical)
 

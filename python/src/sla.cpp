@@ -49,7 +49,10 @@ std::vector<SlaReport> evaluate_many(const PythonSlaEngine& engine, py::handle t
   for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
     reports.resize(begin + chunk.size());
     batch::for_each(chunk.size(), threads, counted, [&](std::size_t j) {
-      reports[begin + j] = at_ticket(begin + j, [&] { return engine.evaluate(chunk[j], at); });
+      // Each ticket as a batch of one: the batch's rules (a ticket not yet created gets a
+      // report saying so) are the engine's, and an error still names the ticket's index.
+      reports[begin + j] =
+          at_ticket(begin + j, [&] { return std::move(engine.evaluate(chunk.subspan(j, 1), at, {.threads = 1}).front()); });
     });
   });
   return reports;
@@ -84,6 +87,8 @@ std::string escalation_repr(const SlaEscalation& escalation) {
 }
 
 std::string report_repr(const SlaReport& report) {
+  if (report.not_yet_created)
+    return "<aftersales.SlaReport ticket=" + quoted(report.ticket) + " not_yet_created=True>";
   return "<aftersales.SlaReport ticket=" + quoted(report.ticket) +
          " policy=" + (report.policy ? quoted(*report.policy) : std::string("None")) + " priority=" +
          std::string(to_string(report.priority)) + " metrics=" + std::to_string(report.metrics.size()) +
@@ -144,6 +149,10 @@ void bind_report(py::module_& m) {
       .def_readonly("next_check_at", &SlaReport::next_check_at,
                     "The earliest later instant at which a state or escalation changes by "
                     "itself, or None: when to evaluate again if no event arrives.")
+      .def_readonly("not_yet_created", &SlaReport::not_yet_created,
+                    "True only in a batch (evaluate_many, evaluate_lines) for a ticket created "
+                    "after `at`: it did not exist yet, so the report has no policy, metrics or "
+                    "escalations.")
       .def("to_json", &SlaReport::to_json, "The report as JSON text (spec §4), as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<SlaReport>, "json.loads(self.to_json()).")
       .def("__repr__", &report_repr);
@@ -164,14 +173,16 @@ void bind_engine(py::module_& m) {
            py::kw_only(), py::arg("progress") = py::none(),
            "evaluate for each ticket dict, or each ticket of a TicketBatch (read once, "
            "evaluated without reading dicts again), on up to `threads` threads (0: one per "
-           "core) with the GIL released; reports in input order. Raises for the first ticket "
-           "(in input order) that fails, its index in the path: 'tickets[7].events[2].at'. "
+           "core) with the GIL released; reports in input order. A ticket created after `at` "
+           "gets a report with not_yet_created True instead of an error. Raises for the first "
+           "ticket (in input order) that fails, its index in the path: 'tickets[7].events[2].at'. "
            "`progress`: called as progress(done, total) in tickets, throttled; what it raises "
            "stops the batch (docs/threading.md, \"Progress\").")
       .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
            py::kw_only(), py::arg("first_line") = 1, py::arg("progress") = py::none(),
            "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
-           "JSON per line out, same order, blank lines skipped. A bad line gives "
+           "JSON per line out, same order, blank lines skipped; a ticket created after `at` "
+           "gives a report with \"not_yet_created\": true. A bad line gives "
            "{\"line\": N, \"error\": \"...\"} and the batch goes on; N counts lines, blank ones "
            "included, from `first_line` (the number of the text's first line in its file). Runs "
            "on up to `threads` threads with the GIL released; `progress` as for evaluate_many, in "

@@ -134,10 +134,17 @@ bool is_reply_metric(std::size_t metric) {
          metric == static_cast<std::size_t>(BuiltinMetric::periodic_update);
 }
 
-// The report's instances as outcomes, checked against the policy they must come from.
-SlaOutcomes outcomes_of(const SlaRules& sla, const Ticket& ticket, const SlaReport& report) {
+void require_report_of(const Ticket& ticket, const SlaReport& report) {
   if (report.ticket != ticket.id)
     throw InputError("the SLA report is of ticket " + detail::quoted(report.ticket) + ", not of " + detail::quoted(ticket.id));
+}
+
+// The report's instances as outcomes, checked against the policy they must come from.
+SlaOutcomes outcomes_of(const SlaRules& sla, const Ticket& ticket, const SlaReport& report) {
+  require_report_of(ticket, report);
+  if (report.not_yet_created)
+    throw InputError("the SLA report of ticket " + detail::quoted(ticket.id) +
+                     " says it was not yet created, but it was by the instant counted at");
   SlaOutcomes outcomes;
   if (!report.policy) return outcomes;
   for (const SlaPolicy& p : sla.policies)
@@ -625,6 +632,7 @@ std::string KpiResult::to_json() const {
   w.key("time_zone");
   if (time_zone) w.value(*time_zone);
   else w.null();
+  w.key("not_yet_created").value(not_yet_created);
   w.key("groups").begin_array();
   for (const KpiGroup& g : groups) {
     w.begin_object();
@@ -674,9 +682,13 @@ void KpiAccumulator::add(const Ticket& ticket, Instant at) { add_checked(ticket,
 void KpiAccumulator::add(const Ticket& ticket, Instant at, const SlaReport& sla) { add_checked(ticket, at, &sla); }
 
 void KpiAccumulator::add_checked(const Ticket& ticket, Instant at, const SlaReport* sla) {
-  if (at < ticket.created_at)
-    throw InputError("cannot count ticket \"" + ticket.id + "\" at " + format_instant(at) +
-                     ", before it was created (" + format_instant(ticket.created_at) + ")");
+  // A ticket created after `at` did not exist yet (spec §9, "Replay in batches"): left out,
+  // and counted so that a dashboard as of `at` says how many it did not show.
+  if (at < ticket.created_at) {
+    if (sla != nullptr) detail::require_report_of(ticket, *sla);
+    ++state_->not_yet_created;
+    return;
+  }
   detail::Adder(*state_, ticket, at).run(sla);
 }
 
@@ -692,8 +704,11 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
     throw InputError("cannot merge KPI accumulators that group differently (group_by and time_zone must match)");
   if (state_->sla_metric_count != other.state_->sla_metric_count)
     throw InputError("cannot merge KPI accumulators of policies with different SLA metrics");
-  // Every group is checked before any changes: a merge that would overflow leaves this
+  // Every count is checked before any changes: a merge that would overflow leaves this
   // accumulator as it was.
+  std::int64_t not_yet_created = 0;
+  if (__builtin_add_overflow(state_->not_yet_created, other.state_->not_yet_created, &not_yet_created))
+    throw RangeError("merging these KPI states would take the not_yet_created count past 2^63 - 1");
   for (const auto& [code, g] : other.state_->groups) {
     const auto it = state_->groups.find(code);
     if (it == state_->groups.end()) continue;
@@ -704,12 +719,14 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
     auto [it, inserted] = state_->groups.try_emplace(code, g);
     if (!inserted) it->second.merge(g);
   }
+  state_->not_yet_created = not_yet_created;
 }
 
 KpiResult KpiAccumulator::result(const KpiOrders& orders) const {
   KpiResult r;
   r.group_by = state_->options.group_by;
   if (state_->zone != nullptr) r.time_zone = state_->options.time_zone;
+  r.not_yet_created = state_->not_yet_created;
   for (const detail::GroupState* g : state_->sorted()) r.groups.push_back(detail::group_result(*g, *state_, orders));
   return r;
 }

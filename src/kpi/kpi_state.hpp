@@ -68,6 +68,7 @@ struct KpiState {
   std::optional<std::size_t> agent_slot, tag_slot;  // where agent and tag are in group_by
   std::size_t sla_metric_count = 0;
   std::unordered_map<std::string, GroupState> groups;  // by encoded key
+  std::int64_t not_yet_created = 0;  // tickets left out: created after the instant counted at
 
   /// @throws InputError as KpiAccumulator's constructor.
   KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o);

@@ -214,6 +214,7 @@ std::string state_to_json(const KpiState& state) {
   w.key("time_zone");
   if (state.options.time_zone.empty()) w.null();
   else w.value(state.options.time_zone);
+  w.key("not_yet_created").value(state.not_yet_created);
   w.key("groups").begin_array();
   for (const GroupState* g : state.sorted()) {
     w.begin_object();
@@ -251,7 +252,8 @@ void state_from_json(KpiState& state, std::string_view json) {
   const auto document = parse_json(json, limits, problems, &scratch);
   if (!document) problems.throw_input("invalid KPI state");
   const Node root(*document, problems);
-  if (!root.object({"kpi_state", "group_by", "time_zone", "groups"})) problems.throw_input("invalid KPI state");
+  if (!root.object({"kpi_state", "group_by", "time_zone", "not_yet_created", "groups"}))
+    problems.throw_input("invalid KPI state");
   if (const auto version = root.required("kpi_state")) {
     const auto v = version->integer();
     if (v && *v != state_version) version->problem("this library reads KPI state version " + std::to_string(state_version));
@@ -267,6 +269,9 @@ void state_from_json(KpiState& state, std::string_view json) {
     root.problem(e.what());
     problems.throw_input("invalid KPI state");
   }
+  // Optional: a version 2 state written before the count was kept reads as none left out.
+  if (const auto left_out = root.member("not_yet_created"))
+    if (const auto n = count(*left_out)) state.not_yet_created = *n;
   if (const auto groups = root.required("groups")) {
     groups->for_each_element([&](const Node& group) { read_group(group, state); });
   }

@@ -48,6 +48,34 @@ static void test_critical_half(int64_t at) {
   aftersales_policy_free(policy);
 }
 
+/* Replay in batches (spec section 9): at `at` (2026-11-12T00:00Z) ticket "2" of these three is
+ * yet to be created (on the 12th at 08:00). The KPIs count tickets 1 and 3 (backlog 2: neither
+ * is resolved) and leave out 1; an accumulator fed the three one by one says the same, and its
+ * state carries the count. Before 0.2 both calls failed on ticket 2. */
+static void test_not_yet_created(const aftersales_policy *policy, int64_t at) {
+  static const char three[] =
+      "{\"id\": \"1\", \"created_at\": \"2026-11-11T00:00:00Z\"}\n"
+      "{\"id\": \"2\", \"created_at\": \"2026-11-12T08:00:00Z\"}\n"
+      "{\"id\": \"3\", \"created_at\": \"2026-11-11T00:00:00Z\"}\n";
+  aftersales_kpi_accumulator *a = NULL;
+  const char *line = three;
+  char *json = NULL;
+  CHECK(aftersales_kpi_compute(policy, three, sizeof three - 1, at, NULL, 2, 1, &json) == AFTERSALES_OK);
+  CHECK_HAS(json, "{\"group_by\":[],\"time_zone\":null,\"not_yet_created\":1,\"groups\":[{\"key\":{},\"tickets\":2,\"resolved\":0,"
+                  "\"backlog\":2,");
+  aftersales_free(json);
+  CHECK(aftersales_kpi_accumulator_new(policy, NULL, &a) == AFTERSALES_OK);
+  for (; *line != '\0'; line = strchr(line, '\n') + 1)
+    CHECK(aftersales_kpi_accumulator_add(a, line, (size_t)(strchr(line, '\n') - line), at) == AFTERSALES_OK);
+  CHECK(aftersales_kpi_accumulator_result(a, NULL, &json) == AFTERSALES_OK);
+  CHECK_HAS(json, "\"not_yet_created\":1,\"groups\":[{\"key\":{},\"tickets\":2,");
+  aftersales_free(json);
+  CHECK(aftersales_kpi_accumulator_to_json(a, &json) == AFTERSALES_OK);
+  CHECK_HAS(json, "\"not_yet_created\":1,");
+  aftersales_free(json);
+  aftersales_kpi_accumulator_free(a);
+}
+
 int main(void) {
   aftersales_policy *policy = NULL;
   aftersales_kpi_accumulator *a = NULL, *b = NULL, *c = NULL;
@@ -73,6 +101,7 @@ int main(void) {
   CHECK(json != NULL && strstr(json, "{\"key\":{\"agent\":\"A-2\"},\"score\":0,\"stars\":1,\"rank\":2") != NULL);
   aftersales_free(json);
   test_critical_half(at);
+  test_not_yet_created(policy, at);
 
   /* Both tickets were created at 00:00 UTC on the 11th: 08:00 that day in Shanghai (UTC+8).
    * Without a zone, the one the policy's only calendar uses: UTC. */

@@ -251,6 +251,37 @@ static void test_sla_evaluate_lines_bad_line(const aftersales_policy *policy,
   aftersales_free(jsonl);
 }
 
+/* Replay in batches (spec section 9): "later" is created 1 ms after SLA_AT (1794974400001), so
+ * at SLA_AT it did not exist yet. Alone it is an error; in a batch, between two copies of T-1,
+ * the second report is marked not_yet_created, with the priority it was created with and
+ * nothing else (before 0.2 that line was an error record). */
+static void test_sla_evaluate_lines_not_yet_created(const aftersales_policy *policy,
+                                                    const struct sla_fixtures *f) {
+  static const char later[] =
+      "{\"id\": \"later\", \"created_at\": 1794974400001, \"priority\": \"high\", \"events\": []}";
+  static const char marked[] =
+      "{\"ticket\":\"later\",\"not_yet_created\":true,\"policy\":null,\"priority\":\"high\","
+      "\"metrics\":[],\"escalations\":[],\"next_check_at\":null}";
+  char input[4096];
+  char want[8192];
+  char *json = &sentinel;
+  char *jsonl = NULL;
+  size_t t1 = line_length(f->tickets);
+  size_t r1 = line_length(f->expected);
+  if (2 * t1 + sizeof later + 3 > sizeof input || 2 * r1 + sizeof marked + 3 > sizeof want) {
+    check(0, "fixture lines fit the buffers", __LINE__);
+    return;
+  }
+  CHECK_ERROR(aftersales_sla_evaluate(policy, later, sizeof later - 1, SLA_AT, &json), AFTERSALES_EINPUT,
+              "before it was created");
+  CHECK(json == NULL);
+  snprintf(input, sizeof input, "%.*s\n%s\n%.*s\n", (int)t1, f->tickets, later, (int)t1, f->tickets);
+  snprintf(want, sizeof want, "%.*s\n%s\n%.*s\n", (int)r1, f->expected, marked, (int)r1, f->expected);
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 1, &jsonl));
+  CHECK(jsonl != NULL && strcmp(jsonl, want) == 0);
+  aftersales_free(jsonl);
+}
+
 /* What one of the threads sharing a policy computed. */
 struct sla_worker {
   const aftersales_policy *policy;
@@ -305,6 +336,7 @@ static void test_sla(void) {
     test_sla_evaluate_too_many_events(policy);
     test_sla_evaluate_lines_errors(policy, &f);
     test_sla_evaluate_lines_bad_line(policy, &f);
+    test_sla_evaluate_lines_not_yet_created(policy, &f);
     test_sla_policy_shared_by_threads(policy, &f);
   }
   aftersales_policy_free(policy);

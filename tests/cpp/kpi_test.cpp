@@ -453,8 +453,51 @@ TEST(Kpi, EventsAfterTheInstantAreIgnored) {
   EXPECT_EQ(r.groups[0].resolved, 0);
   EXPECT_EQ(r.groups[0].fcr_rate, std::nullopt);
   EXPECT_EQ(r.groups[0].first_response.mean_s, 1200.0);
-  EXPECT_THROW((void)KpiEngine(policy()).compute(tickets(), at("2026-11-01T00:00:00Z"), {}), InputError);
 }
+
+// Replay in batches (spec §9): a ticket created after the instant did not exist yet. Before
+// 0.2 the batch failed on it ("cannot count ticket ... before it was created").
+TEST(Kpi, TicketsCreatedAfterTheInstantAreLeftOutAndCounted) {
+  // T1, T2, T3 on the 11th at 18:00 (+08:00): T1 (created 10:00, resolved 11:00) and T2
+  // (created 17:30, assigned 17:31, first reply on the 12th) exist; T3 is created on the 12th.
+  // Tickets 2 = resolved 1 (T1) + backlog 1 (T2); left out 1 (T3).
+  const auto list = tickets();
+  const std::span<const Ticket> three = std::span(list).first(3);
+  const Instant evening = at("2026-11-11T18:00:00+08:00");
+  for (const unsigned threads : {1u, 2u}) {
+    const KpiResult r = KpiEngine(policy()).compute(three, evening, {}, {}, {.threads = threads});
+    ASSERT_EQ(r.groups.size(), 1u);
+    EXPECT_EQ(r.groups[0].tickets, 2);
+    EXPECT_EQ(r.groups[0].resolved, 1);
+    EXPECT_EQ(r.groups[0].backlog, 1);
+    EXPECT_EQ(r.not_yet_created, 1);
+    EXPECT_TRUE(r.to_json().starts_with(R"({"group_by":[],"time_zone":null,"not_yet_created":1,"groups":[{"key":{},"tickets":2,)"))
+        << r.to_json();
+  }
+  // On the 1st all five are yet to come: no group, five left out.
+  const KpiResult early = KpiEngine(policy()).compute(list, at("2026-11-01T00:00:00Z"), {});
+  EXPECT_TRUE(early.groups.empty());
+  EXPECT_EQ(early.not_yet_created, 5);
+  EXPECT_EQ(early.to_json(), R"({"group_by":[],"time_zone":null,"not_yet_created":5,"groups":[]})");
+
+  // An accumulator is a batch built in parts: the same count, carried by its state and added
+  // up by merge.
+  KpiAccumulator a(policy(), {});
+  for (const Ticket& t : three) a.add(t, evening);
+  EXPECT_EQ(a.result().to_json(), KpiEngine(policy()).compute(three, evening, {}).to_json());
+  EXPECT_NE(a.to_json().find(R"("time_zone":null,"not_yet_created":1,"groups":)"), std::string::npos) << a.to_json();
+  KpiAccumulator b = KpiAccumulator::from_json(policy(), a.to_json());
+  EXPECT_EQ(b.to_json(), a.to_json());
+  b.merge(a);
+  EXPECT_EQ(b.result().not_yet_created, 2);  // 1 + 1
+  EXPECT_EQ(b.result().groups[0].tickets, 4);  // 2 + 2
+  // With the host's SLA report, as a batch gives it for a ticket that did not exist yet.
+  KpiAccumulator given(policy(), {});
+  const auto reports = SlaEngine(policy()).evaluate(three, evening);
+  for (std::size_t i = 0; i < three.size(); ++i) given.add(three[i], evening, reports[i]);
+  EXPECT_EQ(given.result().to_json(), a.result().to_json());
+}
+
 
 TEST(Kpi, JsonShape) {
   const std::string json = kpi({{KpiDimension::agent}, ""}).to_json();
@@ -607,6 +650,28 @@ TEST(Kpi, MergingPastSixtyFourBitsIsRefusedAndChangesNothing) {
   EXPECT_EQ(KpiAccumulator::from_json(policy(), c.to_json()).to_json(), c.to_json());
 }
 
+TEST(Kpi, TheNotYetCreatedCountInStates) {
+  // A version 2 state without the count (written before it was kept) reads as none left out,
+  // and is written with it.
+  const std::string old = state_with(R"("tickets": 1, "backlog": 1)");
+  ASSERT_EQ(old.find("not_yet_created"), std::string::npos);
+  const KpiAccumulator read = KpiAccumulator::from_json(policy(), old);
+  EXPECT_EQ(read.result().not_yet_created, 0);
+  EXPECT_NE(read.to_json().find(R"("not_yet_created":0,"groups":)"), std::string::npos) << read.to_json();
+  const auto with_count = [](const std::string& count) {
+    return R"({"kpi_state": 2, "group_by": [], "not_yet_created": )" + count + R"(, "groups": []})";
+  };
+  EXPECT_EQ(KpiAccumulator::from_json(policy(), with_count("3")).result().not_yet_created, 3);
+  EXPECT_NE(refusal(with_count("-1")).find("not_yet_created: expected a count"), std::string::npos) << refusal(with_count("-1"));
+  EXPECT_NE(refusal(with_count("\"3\"")).find("not_yet_created"), std::string::npos);
+  // 2^63 - 1 + 1 passes 64 bits: refused, nothing changed.
+  KpiAccumulator full = KpiAccumulator::from_json(policy(), with_count("9223372036854775807"));
+  const KpiAccumulator one = KpiAccumulator::from_json(policy(), with_count("1"));
+  const std::string before = full.to_json();
+  EXPECT_THROW(full.merge(one), RangeError);
+  EXPECT_EQ(full.to_json(), before);
+}
+
 // The shared SLA fixture set: nine tickets over every metric (pauses, reopen, cycles, a
 // custom metric), worked by hand in tests/fixtures/sla/README.md.
 struct SlaFixtureSet {
@@ -682,7 +747,14 @@ TEST(Kpi, AnSlaReportFromElsewhereIsRefused) {
   SlaReport other_metric = t1;
   other_metric.metrics.back().metric = "refund_processing";
   refused(list[0], other_metric, R"(names metric "refund_processing", which this policy does not have)");
+  // T1 existed at `when`: a report saying it did not yet is from another instant.
+  SlaReport not_yet = t1;
+  not_yet.not_yet_created = true;
+  refused(list[0], not_yet, R"(the SLA report of ticket "T1" says it was not yet created)");
+  // A ticket left out (T2 on the 1st) is still checked against its report.
+  EXPECT_THROW(a.add(list[1], at("2026-11-01T00:00:00Z"), t1), InputError);
   EXPECT_EQ(a.result().groups.size(), 0u);  // nothing was counted
+  EXPECT_EQ(a.result().not_yet_created, 0);
 }
 
 TEST(QuantileSketch, WithinHalfAPercentOfExactQuantiles) {

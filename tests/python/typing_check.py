@@ -57,6 +57,7 @@ def check() -> None:
     policy_id: str | None = report.policy
     priority: str = report.priority
     check_at: dt.datetime | None = report.next_check_at
+    not_yet: bool = report.not_yet_created
     as_dict: dict[str, Any] = report.to_dict()
     as_json: str = report.to_json()
     for metric in report.metrics:
@@ -74,7 +75,7 @@ def check() -> None:
     lines: str = sla.evaluate_lines(b'{"id": "T-1", "created_at": 0}\n', t)
     lines = sla.evaluate_lines("", t, threads=0)
     lines = sla.evaluate_lines("", t, first_line=41)
-    print(policy_id, priority, check_at, as_dict, as_json, reports, lines)
+    print(policy_id, priority, check_at, not_yet, as_dict, as_json, reports, lines)
 
     batch: aftersales.TicketBatch = aftersales.TicketBatch([ticket, ticket])
     batch = aftersales.TicketBatch(iter([ticket]))
@@ -163,9 +164,10 @@ def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:
     result = kpi.compute_lines(b"", at, orders={"2026-11-11": 10}, threads=1, first_line=41)
     acc.merge(aftersales.KpiAccumulator.from_json(policy, acc.to_json()))
     total: aftersales.KpiResult = acc.result(orders=1000)
+    left_out: int = total.not_yet_created
     need: aftersales.staffing.StaffingResult = aftersales.staffing.erlang_c(100, 1800, 180)
     plan: list[aftersales.staffing.PlanRow] = aftersales.staffing.plan(1e6, 0.02, [1, 2, 1], patience=90)
-    print(groups, csat, rows, total, need.agents, plan[0].staffing.scheduled)
+    print(groups, csat, rows, total, left_out, need.agents, plan[0].staffing.scheduled)
     staffed: aftersales.staffing.Plan = aftersales.staffing.plan(1e6, 0.02, [1])
     frames = (result.to_pandas(), result.to_arrow(), card.to_arrow(), staffed.to_pandas(), staffed.to_arrow())
     reports = aftersales.SlaEngine(policy).evaluate_many(tickets, at)

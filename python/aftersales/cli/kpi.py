@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
-from aftersales import KpiEngine
+from aftersales import KpiEngine, format_instant
 from aftersales.cli._common import Options, instant_of, load, order_count, percent, read_bytes, table
 from aftersales.cli._progress import bar
 
@@ -41,6 +42,11 @@ def run(args: argparse.Namespace) -> None:
     with bar(args.progress, "line") as progress:
         result = engine.compute_lines(tickets, at, group_by=by, time_zone=args.time_zone, orders=args.orders,
                                       threads=args.threads, progress=progress)
+    if result.not_yet_created:
+        # A replay as of --at leaves out what did not exist yet; the table alone would not say so.
+        n = result.not_yet_created
+        print(f"aftersales: left out {n} ticket{'' if n == 1 else 's'} created after {format_instant(at)}",
+              file=sys.stderr)
     if args.scorecard:
         card = engine.score(args.scorecard, result, rank_within=within)
         print(card.to_json() if args.json else scorecard_table(card.to_dict()))
