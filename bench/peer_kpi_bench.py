@@ -82,17 +82,27 @@ def after_result(kpis: Any) -> Result:
 # ---------------------------------------------------------------------------------------------
 # the peers' inputs
 
-def flatten(tickets: list[dict[str, Any]]) -> dict[str, list[Any]]:
+def flatten(tickets: list[dict[str, Any]]) -> dict[str, Any]:
     """Ticket dicts to event columns, times still ISO 8601 text (each peer parses them)."""
-    rows = [(t["id"], t["created_at"], e["at"], e["type"], e.get("agent"), e.get("bot", False),
-             e.get("public", True), e.get("score")) for t in tickets for e in t["events"]]
-    return dict(zip(COLUMNS, map(list, zip(*rows))))
+    events = [e for t in tickets for e in t["events"]]
+    counts = np.fromiter((len(t["events"]) for t in tickets), dtype=np.int64, count=len(tickets))
+    return {"ticket": np.repeat(np.array([t["id"] for t in tickets], dtype=object), counts),
+            "created": np.repeat(np.array([t["created_at"] for t in tickets], dtype=object), counts),
+            "at": [e["at"] for e in events], "type": [e["type"] for e in events],
+            "agent": [e.get("agent") for e in events], "bot": [e.get("bot", False) for e in events],
+            "public": [e.get("public", True) for e in events], "score": [e.get("score") for e in events]}
+
+
+def pandas_frame(cols: dict[str, Any]) -> pd.DataFrame:
+    """Text columns as plain objects: pandas 3 would check every value to infer its str dtype."""
+    return pd.DataFrame({k: pd.Series(v, dtype=object) if k not in ("bot", "public", "score") else v
+                         for k, v in cols.items()})
 
 
 def loaded_columns(tickets: list[dict[str, Any]]) -> dict[str, np.ndarray]:
     """The already loaded table (built once, not timed): times as epoch milliseconds."""
     cols = flatten(tickets)
-    ms = {name: pd.to_datetime(pd.Series(cols[name]), format=ISO, utc=True).dt.as_unit("ms")
+    ms = {name: pd.to_datetime(pd.Series(cols[name], dtype=object), format=ISO, utc=True).dt.as_unit("ms")
           .astype("int64").to_numpy() for name in ("created", "at")}
     return {"ticket": np.array(cols["ticket"], dtype=object), **ms,
             "type": np.array(cols["type"], dtype=object), "agent": np.array(cols["agent"], dtype=object),
@@ -109,20 +119,29 @@ def pandas_epoch_ms(s: pd.Series) -> pd.Series:
 
 def pandas_kpis(ev: pd.DataFrame) -> pd.DataFrame:
     ev = ev[ev["at"] <= AT_MS]
-    kind = ev["type"]
-    human = ev[(kind == "agent_reply") & ev["public"] & ~ev["bot"]].groupby("ticket", sort=False)["at"]
-    facts = pd.DataFrame({"created": ev.groupby("ticket", sort=False)["created"].first()})
-    facts["owner"] = ev[kind == "assigned"].groupby("ticket", sort=False)["agent"].last()
-    first = human.min()
-    replies = human.size().reindex(facts.index, fill_value=0)
-    res = ev[kind == "resolved"].groupby("ticket", sort=False)["at"].max().reindex(facts.index)
-    reop = ev[kind == "reopened"].groupby("ticket", sort=False)["at"].max().reindex(facts.index)
+    ticket = pd.factorize(ev["ticket"])[0]          # integer keys once: groupby on them is fast
+    kind, kinds = pd.factorize(ev["type"])
+    at = ev["at"].to_numpy()
+
+    def of(name: str) -> np.ndarray:
+        return kind == kinds.get_indexer([name])[0]
+
+    def per_ticket(values: Any, mask: np.ndarray, how: str) -> pd.Series:
+        return pd.Series(np.asarray(values)[mask]).groupby(ticket[mask]).agg(how)
+
+    facts = pd.DataFrame({"created": pd.Series(ev["created"].to_numpy()).groupby(ticket).first()})
+    facts["owner"] = per_ticket(ev["agent"], of("assigned"), "last")
+    human = of("agent_reply") & ev["public"].to_numpy() & ~ev["bot"].to_numpy()
+    first = per_ticket(at, human, "min")
+    replies = per_ticket(at, human, "size").reindex(facts.index, fill_value=0)
+    res = per_ticket(at, of("resolved"), "max").reindex(facts.index)
+    reop = per_ticket(at, of("reopened"), "max").reindex(facts.index)
     solved = res.notna() & ~(reop >= res)
     facts["solved"] = solved
     facts["fr"] = (first.reindex(facts.index) - facts["created"]) / 1000
     facts["res"] = ((res - facts["created"]) / 1000).where(solved)
     facts["fcr"] = solved & (replies == 1) & reop.isna()
-    csat = ev[kind == "satisfaction"].groupby("ticket", sort=False)["score"].last().reindex(facts.index)
+    csat = per_ticket(ev["score"], of("satisfaction"), "last").reindex(facts.index)
     facts["rated"] = csat.notna()
     facts["satisfied"] = csat >= 4
     facts["day"] = (pd.to_datetime(facts["created"], unit="ms", utc=True).dt.tz_convert(TZ)
@@ -141,7 +160,7 @@ def pandas_kpis(ev: pd.DataFrame) -> pd.DataFrame:
 
 
 def pandas_dicts(tickets: list[dict[str, Any]]) -> pd.DataFrame:
-    ev = pd.DataFrame(flatten(tickets))
+    ev = pandas_frame(flatten(tickets))
     ev["created"] = pandas_epoch_ms(ev["created"])
     ev["at"] = pandas_epoch_ms(ev["at"])
     return pandas_kpis(ev)
@@ -194,7 +213,7 @@ def polars_epoch_ms(name: str) -> pl.Expr:
 
 
 def polars_dicts(tickets: list[dict[str, Any]]) -> pl.DataFrame:
-    ev = pl.LazyFrame(flatten(tickets)).with_columns(created=polars_epoch_ms("created"), at=polars_epoch_ms("at"))
+    ev = pl.LazyFrame({k: v.tolist() if isinstance(v, np.ndarray) else v for k, v in flatten(tickets).items()}).with_columns(created=polars_epoch_ms("created"), at=polars_epoch_ms("at"))
     return polars_kpis(ev)
 
 
@@ -265,7 +284,7 @@ def duck_kpis(con: duckdb.DuckDBPyConnection, events: str) -> list[tuple[Any, ..
 
 
 def duck_dicts(con: duckdb.DuckDBPyConnection, tickets: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
-    con.register("flat", pd.DataFrame(flatten(tickets)))
+    con.register("flat", pandas_frame(flatten(tickets)))
     try:
         return duck_kpis(con, DUCK_EVENTS_FROM_TEXT.format(source="flat"))
     finally:
