@@ -22,11 +22,13 @@ Three inputs, each timed for every candidate that can take it:
 KPIs (docs/kpi.md), grouped by agent and the day of `created_at` in Asia/Shanghai: tickets,
 resolved, backlog, first response count/mean/p50/p90, resolution p50, CSAT, FCR. The policy has
 no calendar and no SLA section, so every duration is plain elapsed time, which the peers compute
-too. Quantiles are the lower quantile, value of rank floor(q * (n - 1)) (polars and pandas
-`interpolation="lower"`; DuckDB's `quantile_disc` takes another rank, so a sorted list); aftersales' are exact up to 32 values and within
-0.5% above (a sketch), so they are compared within 1%. Counts must be equal, rates within float
-rounding, means within aftersales' printed millisecond. The data (bench/peer_tickets.py) has one agent a ticket, so owner and
-replier are the same agent and every candidate attributes alike.
+too. Quantiles are the lower quantile, the value of rank floor(q * (n - 1)): polars and pandas
+`interpolation="lower"`; DuckDB's `quantile_disc` takes another rank, so the SQL sorts a list per
+group. aftersales' quantiles are exact up to 32 values and within 0.5% above (a sketch), so they
+are compared within 1%. Counts must be equal, rates within float rounding, means within
+aftersales' printed millisecond. The data (bench/peer_tickets.py) has one agent a ticket, so
+owner and first replier are the same agent and every candidate attributes alike. Every
+candidate uses both cores (aftersales `threads=0`, the peers' defaults).
 """
 
 from __future__ import annotations
