@@ -152,16 +152,69 @@ void for_each_chunked(std::size_t count, unsigned threads, std::size_t chunk, Pr
   if (error) std::rethrow_exception(error);
 }
 
+/// Items per chunk of for_each: big enough that threads rarely meet at the counter, small enough
+/// to share a few hundred items between threads.
+inline constexpr std::size_t item_chunk = 64;
+
+/// Folds the chunks of a for_each_chunked batch into one result in chunk order, as they finish
+/// rather than after the last: whichever thread finishes chunk k (tells `done(k)`) folds it, and
+/// every later chunk already finished, unless another thread is folding (which then folds them).
+/// So folding runs while the other threads still work, one `fold(k)` at a time, in increasing k,
+/// each chunk once: with the fold kept out of the serial tail, two threads approach twice one
+/// (docs/threading.md, "What limits two threads"). A chunk that never finishes (an item failed)
+/// stops the folding there, which is fine: the batch throws.
+template <class Fold>
+class InOrder {
+ public:
+  InOrder(std::size_t chunks, Fold& fold) : fold_(fold), finished_(chunks, false) {}
+
+  /// Chunk k has run whole. Any thread; never throws what `fold` throws (finish() does).
+  void done(std::size_t k) {
+    std::unique_lock lock(mutex_);
+    finished_[k] = true;
+    if (folding_ || error_) return;
+    folding_ = true;
+    while (next_ < finished_.size() && finished_[next_]) {
+      const std::size_t chunk = next_;
+      lock.unlock();
+      try {
+        fold_(chunk);
+      } catch (...) {
+        lock.lock();
+        error_ = std::current_exception();
+        folding_ = false;
+        return;
+      }
+      lock.lock();
+      ++next_;
+    }
+    folding_ = false;
+  }
+
+  /// Once every thread has stopped and no item failed: every chunk has been folded.
+  /// @throws what the first `fold` that threw threw (no later chunk was folded).
+  void finish() const {
+    if (error_) std::rethrow_exception(error_);
+    assert(next_ == finished_.size());
+  }
+
+ private:
+  Fold& fold_;
+  std::mutex mutex_;
+  // Guarded by mutex_.
+  std::vector<bool> finished_;
+  std::size_t next_ = 0;  // the first chunk not folded yet
+  bool folding_ = false;  // a thread is folding: it will fold what others finish meanwhile
+  std::exception_ptr error_;
+};
+
 /// Calls `work(i)` for every i in [0, count) on up to `threads` threads (0: one per core),
 /// counting them in `progress` (for_each_chunked). If calls throw, the exception of the smallest
 /// failing index is rethrown once every thread has stopped: every item before it has run; items
 /// after a failure may have been skipped.
 template <class Work>
 void for_each(std::size_t count, unsigned threads, Progress& progress, Work&& work) {
-  // Big enough that threads rarely meet at the counter, small enough to share a few hundred
-  // items between threads.
-  constexpr std::size_t chunk = 64;
-  for_each_chunked(count, threads, chunk, progress, work);
+  for_each_chunked(count, threads, item_chunk, progress, work);
 }
 
 /// for_each without progress.
@@ -181,26 +234,35 @@ void for_each(std::size_t count, const BatchOptions& options, Work&& work) {
 
 /// Folds the items [0, count) into one state: the items are cut into slices of `slice`, each
 /// slice folded into its own `make()` by `add(state, i)` in index order on up to `threads`
-/// threads, then the slices' states merged in slice order by `merge(total, part)` into a last
-/// `make()`. The result depends on `slice`, never on the threads. `make` may run on several
+/// threads, and the slices' states merged in slice order by `merge(total, part)` into a first
+/// `make()` as soon as each slice and those before it are done (InOrder), one merge at a time on
+/// any thread. The result depends on `slice`, never on the threads. `make` may run on several
 /// threads at once. Items are counted in `progress`. Failures follow for_each's rule, by item
-/// index.
+/// index; if no item fails, the exception of the first merge that throws.
 template <class Make, class Add, class Merge>
 auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& progress, const Make& make,
             const Add& add, const Merge& merge) -> decltype(make()) {
   using State = decltype(make());
   assert(slice > 0);
   std::vector<std::optional<State>> parts(count / slice + (count % slice != 0));
+  State total = make();
+  // A merged slice is dropped at once: the slices waiting to be merged are those the threads
+  // are on, never the whole batch's.
+  auto merge_part = [&](std::size_t k) {
+    merge(total, *parts[k]);
+    parts[k].reset();
+  };
+  InOrder merged(parts.size(), merge_part);
   // One slice per chunk, its items handed out together in order. A slice stops at its first
   // failing item, so the earliest failing slice holds the earliest failing item, and every slice
-  // before it was folded whole.
+  // before it was folded whole; a slice whose last item has run is whole.
   for_each_chunked(count, threads, slice, progress, [&](std::size_t i) {
     std::optional<State>& part = parts[i / slice];
     if (i % slice == 0) part.emplace(make());
     add(*part, i);
+    if (i % slice == slice - 1 || i == count - 1) merged.done(i / slice);
   });
-  State total = make();
-  for (std::optional<State>& part : parts) merge(total, *part);
+  merged.finish();
   return total;
 }
 
@@ -246,25 +308,40 @@ inline std::vector<Line> non_blank_lines(std::string_view text, std::size_t firs
 template <class Answer>
 std::string map_lines(std::string_view text, const BatchOptions& options, const Answer& answer) {
   const std::vector<Line> lines = non_blank_lines(text, options.first_line);
-  std::vector<std::string> outputs(lines.size());
-  for_each(lines.size(), options, [&](std::size_t i) {
+  // Each chunk's answers go to one text of its own, appended to the result as soon as it and the
+  // chunks before it are done (InOrder): the copy, and the page faults of a result of hundreds of
+  // megabytes, happen while the other threads still answer, not after them.
+  std::vector<std::string> outputs(lines.size() / item_chunk + (lines.size() % item_chunk != 0));
+  std::string result;
+  auto append = [&](std::size_t k) {
+    std::string& output = outputs[k];
+    if (result.size() + output.size() > result.capacity()) {
+      // Room for every chunk at the mean size so far and a quarter more (untouched room costs
+      // address space, not memory), and at least half again what there is: appending rarely
+      // copies what is already there.
+      const std::size_t size = result.size() + output.size();
+      result.reserve(std::max(size / (k + 1) * outputs.size() / 4 * 5, result.capacity() / 2 * 3));
+    }
+    result += output;
+    std::string().swap(output);
+  };
+  InOrder joined(outputs.size(), append);
+  Progress progress(options.progress, lines.size());
+  for_each_chunked(lines.size(), options.threads, item_chunk, progress, [&](std::size_t i) {
+    std::string& output = outputs[i / item_chunk];
     try {
-      outputs[i] = answer(lines[i].text);
+      output += answer(lines[i].text);
     } catch (const Error& e) {
       detail::JsonWriter w;
       w.begin_object().key("line").value(static_cast<std::int64_t>(lines[i].number));
       w.key("error").value(e.what()).end_object();
-      outputs[i] = w.take();
+      output += w.take();
     }
+    output += '\n';
+    if (i % item_chunk == item_chunk - 1 || i == lines.size() - 1) joined.done(i / item_chunk);
   });
-  std::size_t total = 0;
-  for (const std::string& line : outputs) total += line.size() + 1;
-  std::string result;
-  result.reserve(total);
-  for (const std::string& line : outputs) {
-    result += line;
-    result += '\n';
-  }
+  joined.finish();
+  progress.finish();
   return result;
 }
 
