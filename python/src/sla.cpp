@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "batch/batch.hpp"
+#include "sla/sla_batch.hpp"
 
 namespace aftersales::python {
 
@@ -42,17 +43,20 @@ SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at)
   return engine.evaluate(read, at);
 }
 
-std::vector<SlaReport> evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at, unsigned threads,
-                                     py::handle progress) {
+// The reports are made on the threads straight into the objects Python will own (pybind11 takes
+// a unique_ptr without copying or moving the report), so that the GIL-holding part of the call
+// is only wrapping them.
+std::vector<std::unique_ptr<SlaReport>> evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at,
+                                                      unsigned threads, py::handle progress) {
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
-  std::vector<SlaReport> reports;
+  std::vector<std::unique_ptr<SlaReport>> reports;
   for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
     reports.resize(begin + chunk.size());
+    // The batch module's rule (the earliest failing ticket) over the whole chunk; each error
+    // names its ticket's index in the whole list.
     batch::for_each(chunk.size(), threads, counted, [&](std::size_t j) {
-      // Each ticket as a batch of one: the batch's rules (a ticket not yet created gets a
-      // report saying so) are the engine's, and an error still names the ticket's index.
-      reports[begin + j] =
-          at_ticket(begin + j, [&] { return std::move(engine.evaluate(chunk.subspan(j, 1), at, {.threads = 1}).front()); });
+      reports[begin + j] = std::make_unique<SlaReport>(
+          at_ticket(begin + j, [&] { return detail::evaluate_in_batch(engine, chunk[j], at); }));
     });
   });
   return reports;
