@@ -16,6 +16,7 @@
 
 #include <pybind11/stl.h>
 
+#include <algorithm>
 #include <cstddef>
 #include <exception>
 #include <memory>
@@ -44,22 +45,32 @@ SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at)
 }
 
 // The reports are made on the threads straight into the objects Python will own (pybind11 takes
-// a unique_ptr without copying or moving the report), so that the GIL-holding part of the call
-// is only wrapping them.
-std::vector<std::unique_ptr<SlaReport>> evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at,
-                                                      unsigned threads, py::handle progress) {
+// a unique_ptr without copying or moving the report). Wrapping them needs the GIL, which only the
+// calling thread takes: it wraps each chunk of reports as soon as it and those before it are made
+// (batch::for_each_folded), while the other threads still evaluate, so that wrapping is not a
+// serial tail after the batch (docs/threading.md, "What limits two threads").
+py::list evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at, unsigned threads,
+                       py::handle progress) {
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
-  std::vector<std::unique_ptr<SlaReport>> reports;
+  py::list wrapped;
   for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
-    reports.resize(begin + chunk.size());
+    std::vector<std::unique_ptr<SlaReport>> reports(chunk.size());
+    const auto wrap = [&](std::size_t k) {
+      const py::gil_scoped_acquire gil;
+      const std::size_t end = std::min(chunk.size(), (k + 1) * batch::item_chunk);
+      for (std::size_t j = k * batch::item_chunk; j < end; ++j) wrapped.append(py::cast(std::move(reports[j])));
+    };
     // The batch module's rule (the earliest failing ticket) over the whole chunk; each error
     // names its ticket's index in the whole list.
-    batch::for_each(chunk.size(), threads, counted, [&](std::size_t j) {
-      reports[begin + j] = std::make_unique<SlaReport>(
-          at_ticket(begin + j, [&] { return detail::evaluate_in_batch(engine, chunk[j], at); }));
-    });
+    batch::for_each_folded(
+        chunk.size(), threads, batch::item_chunk, counted,
+        [&](std::size_t j) {
+          reports[j] = std::make_unique<SlaReport>(
+              at_ticket(begin + j, [&] { return detail::evaluate_in_batch(engine, chunk[j], at); }));
+        },
+        wrap);
   });
-  return reports;
+  return wrapped;
 }
 
 std::string evaluate_lines(const PythonSlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,

@@ -157,12 +157,12 @@ void for_each_chunked(std::size_t count, unsigned threads, std::size_t chunk, Pr
 inline constexpr std::size_t item_chunk = 64;
 
 /// Folds the chunks of a for_each_chunked batch into one result in chunk order, as they finish
-/// rather than after the last: whichever thread finishes chunk k (tells `done(k)`) folds it, and
-/// every later chunk already finished, unless another thread is folding (which then folds them).
-/// So folding runs while the other threads still work, one `fold(k)` at a time, in increasing k,
-/// each chunk once: with the fold kept out of the serial tail, two threads approach twice one
-/// (docs/threading.md, "What limits two threads"). A chunk that never finishes (an item failed)
-/// stops the folding there, which is fine: the batch throws.
+/// rather than after the last. The thread that made this (the batch's caller) folds, after each
+/// chunk it runs, every chunk finished by then in order; finish() folds the few the other threads
+/// finished last. So folding runs while the other threads still work (the caller simply takes
+/// fewer chunks), always on one thread, whose cache keeps the result: with the fold out of the
+/// serial tail, two threads approach twice one (docs/threading.md, "What limits two threads").
+/// A chunk that never finishes (an item failed) stops the folding there: the batch throws.
 template <class Fold>
 class InOrder {
  public:
@@ -172,9 +172,22 @@ class InOrder {
   void done(std::size_t k) {
     std::unique_lock lock(mutex_);
     finished_[k] = true;
-    if (folding_ || error_) return;
-    folding_ = true;
-    while (next_ < finished_.size() && finished_[next_]) {
+    if (std::this_thread::get_id() == caller_) fold_finished(lock);
+  }
+
+  /// The caller, once every thread has stopped and no item failed: folds the chunks left.
+  /// @throws what the first `fold` that threw threw (no later chunk was folded).
+  void finish() {
+    std::unique_lock lock(mutex_);
+    fold_finished(lock);
+    if (error_) std::rethrow_exception(error_);
+    assert(next_ == finished_.size());
+  }
+
+ private:
+  // Only the caller folds, so the mutex is held only to read and mark `finished_`.
+  void fold_finished(std::unique_lock<std::mutex>& lock) {
+    while (!error_ && next_ < finished_.size() && finished_[next_]) {
       const std::size_t chunk = next_;
       lock.unlock();
       try {
@@ -182,31 +195,37 @@ class InOrder {
       } catch (...) {
         lock.lock();
         error_ = std::current_exception();
-        folding_ = false;
         return;
       }
       lock.lock();
       ++next_;
     }
-    folding_ = false;
   }
 
-  /// Once every thread has stopped and no item failed: every chunk has been folded.
-  /// @throws what the first `fold` that threw threw (no later chunk was folded).
-  void finish() const {
-    if (error_) std::rethrow_exception(error_);
-    assert(next_ == finished_.size());
-  }
-
- private:
   Fold& fold_;
+  const std::thread::id caller_ = std::this_thread::get_id();
   std::mutex mutex_;
-  // Guarded by mutex_.
-  std::vector<bool> finished_;
+  std::vector<bool> finished_;  // guarded by mutex_
+  // The caller's alone.
   std::size_t next_ = 0;  // the first chunk not folded yet
-  bool folding_ = false;  // a thread is folding: it will fold what others finish meanwhile
   std::exception_ptr error_;
 };
+
+/// for_each_chunked, and `fold(k)` for each chunk k (items [k × chunk, (k + 1) × chunk)) in
+/// increasing k on the calling thread, as soon as it and every chunk before it have run whole
+/// (InOrder). Failures follow for_each_chunked's rule, by item index; if no item fails, the
+/// exception of the first `fold` that throws.
+template <class Work, class Fold>
+void for_each_folded(std::size_t count, unsigned threads, std::size_t chunk, Progress& progress, Work&& work,
+                     Fold&& fold) {
+  InOrder folded(count / chunk + (count % chunk != 0), fold);
+  for_each_chunked(count, threads, chunk, progress, [&](std::size_t i) {
+    work(i);
+    // A chunk stops at its first failing item: one whose last item has run is whole.
+    if (i % chunk == chunk - 1 || i == count - 1) folded.done(i / chunk);
+  });
+  folded.finish();
+}
 
 /// Calls `work(i)` for every i in [0, count) on up to `threads` threads (0: one per core),
 /// counting them in `progress` (for_each_chunked). If calls throw, the exception of the smallest
@@ -235,9 +254,9 @@ void for_each(std::size_t count, const BatchOptions& options, Work&& work) {
 /// Folds the items [0, count) into one state: the items are cut into slices of `slice`, each
 /// slice folded into its own `make()` by `add(state, i)` in index order on up to `threads`
 /// threads, and the slices' states merged in slice order by `merge(total, part)` into a first
-/// `make()` as soon as each slice and those before it are done (InOrder), one merge at a time on
-/// any thread. The result depends on `slice`, never on the threads. `make` may run on several
-/// threads at once. Items are counted in `progress`. Failures follow for_each's rule, by item
+/// `make()` on the calling thread as soon as each slice and those before it are done (InOrder).
+/// The result depends on `slice`, never on the threads. `make` may run on several threads at
+/// once. Items are counted in `progress`. Failures follow for_each's rule, by item
 /// index; if no item fails, the exception of the first merge that throws.
 template <class Make, class Add, class Merge>
 auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& progress, const Make& make,
@@ -246,23 +265,20 @@ auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& pr
   assert(slice > 0);
   std::vector<std::optional<State>> parts(count / slice + (count % slice != 0));
   State total = make();
-  // A merged slice is dropped at once: the slices waiting to be merged are those the threads
-  // are on, never the whole batch's.
-  auto merge_part = [&](std::size_t k) {
-    merge(total, *parts[k]);
-    parts[k].reset();
-  };
-  InOrder merged(parts.size(), merge_part);
   // One slice per chunk, its items handed out together in order. A slice stops at its first
-  // failing item, so the earliest failing slice holds the earliest failing item, and every slice
-  // before it was folded whole; a slice whose last item has run is whole.
-  for_each_chunked(count, threads, slice, progress, [&](std::size_t i) {
-    std::optional<State>& part = parts[i / slice];
-    if (i % slice == 0) part.emplace(make());
-    add(*part, i);
-    if (i % slice == slice - 1 || i == count - 1) merged.done(i / slice);
-  });
-  merged.finish();
+  // failing item, so the earliest failing slice holds the earliest failing item. A merged slice
+  // is dropped at once: the slices waiting to be merged are those the threads are on.
+  for_each_folded(
+      count, threads, slice, progress,
+      [&](std::size_t i) {
+        std::optional<State>& part = parts[i / slice];
+        if (i % slice == 0) part.emplace(make());
+        add(*part, i);
+      },
+      [&](std::size_t k) {
+        merge(total, *parts[k]);
+        parts[k].reset();
+      });
   return total;
 }
 
@@ -325,22 +341,22 @@ std::string map_lines(std::string_view text, const BatchOptions& options, const 
     result += output;
     std::string().swap(output);
   };
-  InOrder joined(outputs.size(), append);
   Progress progress(options.progress, lines.size());
-  for_each_chunked(lines.size(), options.threads, item_chunk, progress, [&](std::size_t i) {
-    std::string& output = outputs[i / item_chunk];
-    try {
-      output += answer(lines[i].text);
-    } catch (const Error& e) {
-      detail::JsonWriter w;
-      w.begin_object().key("line").value(static_cast<std::int64_t>(lines[i].number));
-      w.key("error").value(e.what()).end_object();
-      output += w.take();
-    }
-    output += '\n';
-    if (i % item_chunk == item_chunk - 1 || i == lines.size() - 1) joined.done(i / item_chunk);
-  });
-  joined.finish();
+  for_each_folded(
+      lines.size(), options.threads, item_chunk, progress,
+      [&](std::size_t i) {
+        std::string& output = outputs[i / item_chunk];
+        try {
+          output += answer(lines[i].text);
+        } catch (const Error& e) {
+          detail::JsonWriter w;
+          w.begin_object().key("line").value(static_cast<std::int64_t>(lines[i].number));
+          w.key("error").value(e.what()).end_object();
+          output += w.take();
+        }
+        output += '\n';
+      },
+      append);
   progress.finish();
   return result;
 }
