@@ -90,6 +90,11 @@ class Progress {
   std::chrono::steady_clock::time_point reported_at_;
 };
 
+/// The most threads a batch asked for `threads` uses: one per core for 0.
+inline unsigned thread_count(unsigned threads) {
+  return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Calls `work(i)` for every i in [0, count) on up to `threads` threads (0: one per core),
 /// handing out `chunk` consecutive indices at a time in increasing order, and counts them in
 /// `progress`, which the calling thread reports after each of its chunks. If calls throw, the
@@ -99,7 +104,7 @@ class Progress {
 template <class Work>
 void for_each_chunked(std::size_t count, unsigned threads, std::size_t chunk, Progress& progress, Work&& work) {
   assert(chunk > 0);
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = thread_count(threads);
   const std::size_t chunks = count / chunk + (count % chunk != 0);
   const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(chunks, 1)));
   constexpr auto relaxed = std::memory_order_relaxed;
