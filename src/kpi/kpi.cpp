@@ -579,6 +579,12 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
   sla_metric_count = builtin_metric_count + rules->sla->metrics.size();
 }
 
+KeyIds KpiState::ids_of(std::uint64_t code) const {
+  KeyIds key(values.size());
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint32_t>(code >> (32 * i));
+  return key;
+}
+
 KeyIds KpiState::ids_of(std::string_view code) {
   KeyIds key(code.size() / sizeof(std::uint32_t));
   std::memcpy(key.data(), code.data(), code.size());
@@ -596,14 +602,18 @@ std::size_t KpiState::CodeHash::operator()(std::string_view code) const noexcept
   return hash;
 }
 
-std::uint32_t KpiState::group(const KeyIds& key) {
-  const std::string_view code = code_of(key);
-  const auto found = index_.find(code);
-  if (found != index_.end()) return found->second;
+template <class Index, class Code>
+std::uint32_t KpiState::place_in(Index& index, const Code& code) {
+  const auto found = index.find(code);
+  if (found != index.end()) return found->second;
   const auto place = static_cast<std::uint32_t>(groups_.size());
   groups_.emplace_back();
-  index_.emplace(std::string(code), place);
+  index.emplace(typename Index::key_type(code), place);
   return place;
+}
+
+std::uint32_t KpiState::group(const KeyIds& key) {
+  return is_short(key) ? place_in(short_index_, short_code(key)) : place_in(long_index_, long_code(key));
 }
 
 GroupState& KpiState::group(const GroupKey& key) {
@@ -614,9 +624,12 @@ GroupState& KpiState::group(const GroupKey& key) {
 }
 
 std::optional<std::uint32_t> KpiState::find(const KeyIds& key) const {
-  const auto found = index_.find(code_of(key));
-  if (found == index_.end()) return std::nullopt;
-  return found->second;
+  const auto place = [](const auto& index, const auto& code) -> std::optional<std::uint32_t> {
+    const auto found = index.find(code);
+    if (found == index.end()) return std::nullopt;
+    return found->second;
+  };
+  return is_short(key) ? place(short_index_, short_code(key)) : place(long_index_, long_code(key));
 }
 
 std::int64_t KpiState::local_seconds(Instant t) {

@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "kpi/kpi_rules.hpp"
@@ -56,11 +57,12 @@ class DimensionValues {
   /// their time period without writing a date.
   template <class TextOf>
   std::uint32_t id_of_number(std::int64_t number, const TextOf& text_of) {
-    const auto found = numbers_.find(number);
-    if (found != numbers_.end()) return found->second;
-    const std::uint32_t new_id = id(std::string_view(text_of(number)));
-    numbers_.emplace(number, new_id);
-    return new_id;
+    // Tickets counted in creation order fall on the same day, ticket after ticket.
+    if (last_ && last_->first == number) return last_->second;
+    auto found = numbers_.find(number);
+    if (found == numbers_.end()) found = numbers_.emplace(number, id(std::string_view(text_of(number)))).first;
+    last_ = *found;
+    return found->second;
   }
   /// The id of `text` if it was interned, without interning it.
   [[nodiscard]] std::optional<std::uint32_t> find(std::string_view text) const {
@@ -79,6 +81,7 @@ class DimensionValues {
  private:
   Names names_;
   boost::unordered_flat_map<std::int64_t, std::uint32_t> numbers_;  // a cache in front of names_
+  std::optional<std::pair<std::int64_t, std::uint32_t>> last_;    // the number last asked for, and its id
 };
 
 /// A group's key while a ticket is counted: one id per group_by dimension.
@@ -125,7 +128,8 @@ struct KpiState {
   /// Calls `f(ids, group)` for every group, in no particular order.
   template <class F>
   void for_each_group(const F& f) const {
-    for (const auto& [code, place] : index_) f(ids_of(code), groups_[place]);
+    for (const auto& [code, place] : short_index_) f(ids_of(code), groups_[place]);
+    for (const auto& [code, place] : long_index_) f(ids_of(code), groups_[place]);
   }
   /// The instant `t` in local time, in seconds since 1970-01-01T00:00 local (the state has a zone).
   std::int64_t local_seconds(Instant t);
@@ -133,11 +137,21 @@ struct KpiState {
   [[nodiscard]] std::vector<KeyedGroup> sorted() const;
 
  private:
-  // A key's code: its ids' bytes (a std::string holds three ids in place, without allocating).
-  static std::string_view code_of(const KeyIds& key) {
+  // A key's code: of one or two ids (most group_by lists), one integer; of more, the ids' bytes.
+  static bool is_short(const KeyIds& key) noexcept { return key.size() <= 2; }
+  static std::uint64_t short_code(const KeyIds& key) noexcept {
+    std::uint64_t code = 0;
+    for (std::size_t i = 0; i < key.size(); ++i) code |= std::uint64_t{key[i]} << (32 * i);
+    return code;
+  }
+  static std::string_view long_code(const KeyIds& key) noexcept {
     return {reinterpret_cast<const char*>(key.data()), key.size() * sizeof(std::uint32_t)};
   }
+  KeyIds ids_of(std::uint64_t code) const;
   static KeyIds ids_of(std::string_view code);
+  // The place of the group of `code` in `index`, the group made empty if new.
+  template <class Index, class Code>
+  std::uint32_t place_in(Index& index, const Code& code);
   // Mixes the ids word by word: a code is a few small integers, not text.
   struct CodeHash {
     using is_transparent = void;
@@ -145,7 +159,9 @@ struct KpiState {
   };
 
   std::vector<GroupState> groups_;  // in the order first counted
-  boost::unordered_flat_map<std::string, std::uint32_t, CodeHash, std::equal_to<>> index_;  // code -> place
+  // Code -> place: one of the two is used, as group_by is long or short.
+  boost::unordered_flat_map<std::uint64_t, std::uint32_t> short_index_;
+  boost::unordered_flat_map<std::string, std::uint32_t, CodeHash, std::equal_to<>> long_index_;
   date::sys_info offset_{};  // the zone's last period looked up: most tickets fall in it
 };
 
