@@ -927,7 +927,7 @@ namespace {
 // Lines into their own accumulators, days from a shared time zone, merged in order.
 TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   std::string lines;
-  // Enough tickets for three slices of kpi_slice (2,048): the threads count different slices.
+  // Enough tickets for two slices of kpi_slice (4,096): the threads count different slices.
   for (const Ticket& t : random_tickets(5000, 3)) {
     std::string events;
     for (const Event& e : t.events) {
@@ -945,7 +945,8 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   const std::string one = KpiEngine(policy()).compute_lines(lines, end, options, {}, {.threads = 1}).to_json();
   EXPECT_EQ(KpiEngine(policy()).compute_lines(lines, end, options, {}, {.threads = 4}).to_json(), one);
 
-  // Two bad lines in different slices: the earlier one is reported, however the threads ran.
+  // Two bad lines in different slices (lines 300 and 4,500): the earlier one is reported, however
+  // the threads ran.
   std::string bad;
   std::size_t number = 0;
   for (std::size_t pos = 0; pos < lines.size(); pos = lines.find('\n', pos) + 1) {
