@@ -11,7 +11,9 @@
 namespace aftersales::detail {
 
 /// Tickets per accumulator: enough that merging the slices costs little beside counting them.
-inline constexpr std::size_t kpi_slice = 256;
+/// Tickets grouped by agent and day spread over a thousand groups or more: a slice of 256 made
+/// and merged a group for nearly every ticket (bench/kpi_season_bench.cpp, docs/performance.md).
+inline constexpr std::size_t kpi_slice = 4096;
 
 /// An empty copy of `like` holding tickets [0, count), each added by `add(part, i)` to the
 /// accumulator of its slice on up to `threads` threads, the slices merged in order
