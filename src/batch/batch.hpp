@@ -21,7 +21,6 @@
 #include <cstdint>
 #include <exception>
 #include <istream>
-#include <limits>
 #include <mutex>
 #include <optional>
 #include <ostream>
