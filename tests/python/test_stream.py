@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import time
+import types
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,29 @@ def test_the_kpi_command_names_a_file_that_does_not_open(
     status, _, err = run(capsys, ["kpi", "--policy", str(example_policy_path), str(tmp_path / "none.jsonl")])
     assert status == 2
     assert "none.jsonl: cannot read the tickets: No such file or directory" in err
+
+
+class NoWholeReads(io.RawIOBase):
+    """Standard input that refuses to be read whole: read() without a size, as a command that
+    loads the whole file does, fails."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = io.BytesIO(data)
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        assert 0 <= size <= 16 << 20, f"read({size}): the whole input asked for at once"
+        return self._data.read(size)
+
+
+@pytest.mark.parametrize("command", ["sla", "kpi"])
+def test_the_commands_read_in_blocks(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, example_policy_path: Path, command: str
+) -> None:
+    argv = [command, "--policy", str(example_policy_path), "--at", "2026-11-12T04:00:00Z"]
+    status, from_file, file_err = run(capsys, [*argv, str(TICKETS_PATH)])
+    monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=NoWholeReads(TICKETS_PATH.read_bytes())))
+    status, from_stdin, err = run(capsys, [*argv, "-"])
+    assert (status, from_stdin, err) == (0, from_file, file_err)
