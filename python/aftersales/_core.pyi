@@ -4,7 +4,7 @@ import datetime
 import decimal
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import IO, Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -12,7 +12,14 @@ import numpy.typing as npt
 # progress= of the batch calls: called as progress(done, total), throttled (docs/threading.md).
 _Progress = Callable[[int, int], object] | None
 # The files of the streamed calls (compute_file, evaluate_file): a path or a binary file object.
-_BinaryFile = str | os.PathLike[str] | IO[bytes]
+class _BinaryReader(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+class _BinaryWriter(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+_TicketsFile = str | os.PathLike[str] | _BinaryReader
+_ReportsFile = str | os.PathLike[str] | _BinaryWriter
 
 __version__: Final[str]
 # The most events a ticket may have: every reader refuses more (docs/sla.md, "Limits").
@@ -171,8 +178,8 @@ class SlaEngine:
     ) -> str: ...
     def evaluate_file(
         self,
-        tickets: _BinaryFile,
-        reports: _BinaryFile,
+        tickets: _TicketsFile,
+        reports: _ReportsFile,
         at: datetime.datetime,
         threads: int = 0,
         *,
@@ -351,7 +358,7 @@ class KpiEngine:
     ) -> KpiResult: ...
     def compute_file(
         self,
-        tickets: _BinaryFile,
+        tickets: _TicketsFile,
         at: datetime.datetime,
         group_by: Sequence[_Dimension] = ...,
         time_zone: str | None = None,

@@ -183,18 +183,6 @@ def run(capsys: pytest.CaptureFixture[str], argv: list[str]) -> tuple[int, str, 
     return status, out, err
 
 
-@pytest.mark.parametrize("command", ["sla", "kpi"])
-def test_the_commands_read_standard_input_for_a_dash(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, example_policy_path: Path, command: str
-) -> None:
-    argv = [command, "--policy", str(example_policy_path), "--at", "2026-11-12T04:00:00Z"]
-    status, from_file, _ = run(capsys, [*argv, str(TICKETS_PATH)])
-    assert status == 0
-    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TICKETS_PATH.read_bytes())))
-    status, from_stdin, _ = run(capsys, [*argv, "-"])
-    assert (status, from_stdin) == (0, from_file)
-
-
 def test_the_sla_command_writes_what_evaluate_lines_gives(
     capsys: pytest.CaptureFixture[str], policy: aftersales.Policy, example_policy_path: Path, text: bytes,
     tmp_path: Path
@@ -230,6 +218,7 @@ class NoWholeReads(io.RawIOBase):
         return self._data.read(size)
 
 
+# - reads standard input, a block at a time: the output is the file's.
 @pytest.mark.parametrize("command", ["sla", "kpi"])
 def test_the_commands_read_in_blocks(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, example_policy_path: Path, command: str
