@@ -26,6 +26,14 @@ void require_event_limit(const Ticket& ticket) {
   if (ticket.events.size() > max_ticket_events) throw InputError(too_many_events(ticket.events.size()), "events");
 }
 
+void refuse_ticket_size(std::size_t bytes) {
+  // The problem parse_json records for a document over the limit, so that a streamed line left
+  // unread fails as the same line read whole does.
+  Problems problems;
+  problems.add("", oversize_message(bytes, ticket_limits));
+  problems.throw_input("invalid ticket");
+}
+
 }  // namespace detail
 
 std::string_view to_string(Priority priority) noexcept { return detail::priority_names[static_cast<std::size_t>(priority)]; }
