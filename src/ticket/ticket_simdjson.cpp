@@ -24,7 +24,8 @@ struct Unread {};
 // A node of simdjson's DOM with the interface ticket_reader.hpp asks of a document node. What
 // Boost.JSON's DOM (document/json_reader.hpp, Node) accepts it accepts with the same value, or
 // it records a problem; it records one for some documents Boost.JSON accepts (integers over 64
-// bits, which the Boost.JSON reader then takes), never the other way round.
+// bits, a fraction or exponent that is zero), which the Boost.JSON reader then takes, never the
+// other way round.
 class SimdNode {
  public:
   explicit SimdNode(dom::element value) : value_(value) {}
@@ -90,7 +91,13 @@ class SimdNode {
       case dom::element_type::BOOL: return bool(value_);
       case dom::element_type::INT64: return static_cast<double>(std::int64_t(value_));
       case dom::element_type::UINT64: return static_cast<double>(std::uint64_t(value_));
-      case dom::element_type::DOUBLE: return double(value_);
+      case dom::element_type::DOUBLE: {
+        // Boost.JSON refuses an exponent past 2^31 ("exponent overflow"), which simdjson reads
+        // as zero, and the DOM keeps no text to tell them apart: zeros go to Boost.JSON.
+        const double number = double(value_);
+        if (number == 0) problem({});
+        return number;
+      }
       default: return std::nullopt;
     }
   }

@@ -89,6 +89,11 @@ TEST(TicketSimdjson, WhatSimdjsonCannotReadBoostJsonReads) {
   const std::string json = R"({"id": "T-1", "created_at": 0, "fields": {"n": 18446744073709551616}})";
   EXPECT_FALSE(detail::read_ticket_simdjson(json));
   EXPECT_EQ(std::get<double>(Ticket::from_json(json).fields.at(0).second), 18446744073709551616.0);
+  // A zero written with a fraction or an exponent: simdjson also reads 1e-2147483648 as one,
+  // which Boost.JSON refuses (below).
+  const std::string zero = R"({"id": "T-1", "created_at": 0, "fields": {"z": 0.0}})";
+  EXPECT_FALSE(detail::read_ticket_simdjson(zero));
+  EXPECT_EQ(std::get<double>(Ticket::from_json(zero).fields.at(0).second), 0.0);
 }
 
 TEST(TicketSimdjson, ADocumentEndingItsBufferIsReadWithoutReadingPastIt) {
@@ -130,11 +135,12 @@ TEST(TicketSimdjson, KeysGivenTwiceAreLeftToBoostJsonWhichNamesThem) {
 }
 
 TEST(TicketSimdjson, InvalidUtf8AndSyntaxErrorsAreNamedByBoostJson) {
-  // A byte 0xFF (never in UTF-8) in a string; a lone surrogate escape; a byte order mark; a
-  // trailing comma; a second document; nothing at all.
+  // A byte 0xFF (never in UTF-8) in a string; a lone surrogate escape; a byte order mark; an
+  // exponent past Boost.JSON's bound of 2^31 - 1; a trailing comma; a second document; nothing.
   for (const std::string& json : {std::string("{\"id\": \"T-\xff\", \"created_at\": 0}"),
                                  std::string(R"({"id": "T-\ud800", "created_at": 0})"),
                                  std::string("\xef\xbb\xbf{\"id\": \"T-1\", \"created_at\": 0}"),
+                                 std::string(R"({"id": "T-1", "created_at": 0, "fields": {"z": 1e-2147483648}})"),
                                  std::string(R"({"id": "T-1", "created_at": 0,})"),
                                  std::string(R"({"id": "T-1", "created_at": 0} {})"), std::string()}) {
     EXPECT_FALSE(detail::read_ticket_simdjson(json)) << json;
