@@ -4,6 +4,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include "document/json_reader.hpp"
+#include "ticket/ticket_json.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_reader.hpp"
 #include "ticket/ticket_words.hpp"
@@ -34,6 +35,16 @@ void refuse_ticket_size(std::size_t bytes) {
   problems.throw_input("invalid ticket");
 }
 
+Ticket read_ticket_boost(std::string_view json) {
+  Problems problems;
+  // A typical ticket's document fits in this arena: parsing one costs no heap allocation.
+  unsigned char arena[16384];
+  boost::json::monotonic_resource scratch(arena, sizeof arena);
+  const auto document = parse_json(json, ticket_limits, problems, &scratch);
+  if (!document) problems.throw_input("invalid ticket");
+  return read_ticket(Node(*document, problems), problems);
+}
+
 }  // namespace detail
 
 std::string_view to_string(Priority priority) noexcept { return detail::priority_names[static_cast<std::size_t>(priority)]; }
@@ -56,13 +67,8 @@ Event Event::of(EventType type, Instant at) {
 }
 
 Ticket Ticket::from_json(std::string_view json) {
-  detail::Problems problems;
-  // A typical ticket's document fits in this arena: parsing one costs no heap allocation.
-  unsigned char arena[16384];
-  boost::json::monotonic_resource scratch(arena, sizeof arena);
-  const auto document = detail::parse_json(json, ticket_limits, problems, &scratch);
-  if (!document) problems.throw_input("invalid ticket");
-  return detail::read_ticket(detail::Node(*document, problems), problems);
+  if (auto ticket = detail::read_ticket_simdjson(json)) return std::move(*ticket);
+  return detail::read_ticket_boost(json);
 }
 
 void Ticket::validate() const {
