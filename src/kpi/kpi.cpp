@@ -12,6 +12,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <optional>
+#include <span>
 #include <variant>
 
 #include "batch/batch.hpp"
@@ -22,6 +24,7 @@
 #include "kpi/kpi_metrics.hpp"
 #include "kpi/kpi_state.hpp"
 #include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_timeline.hpp"
 
 namespace aftersales {
@@ -847,19 +850,63 @@ KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const 
       .result(orders);
 }
 
+namespace {
+
+// Adds the ticket of one JSON Lines line, a problem naming the line.
+void add_line(KpiAccumulator& part, const batch::Line& line, Instant at) {
+  try {
+    if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
+    part.add(Ticket::from_json(line.text), at);
+  } catch (const InputError& e) {
+    throw InputError("line " + std::to_string(line.number) + ": " + e.what(), e.path());
+  }
+}
+
+}  // namespace
+
 KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
                                    const KpiOrders& orders, const BatchOptions& options) const {
   const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, options.first_line);
   const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
   return detail::add_sliced(empty, lines.size(), options,
-                            [&](KpiAccumulator& part, std::size_t i) {
-                              try {
-                                part.add(Ticket::from_json(lines[i].text), at);
-                              } catch (const InputError& e) {
-                                throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
-                              }
-                            })
+                            [&](KpiAccumulator& part, std::size_t i) { add_line(part, lines[i], at); })
       .result(orders);
+}
+
+KpiResult KpiEngine::compute_lines(std::istream& tickets, Instant at, const KpiOptions& kpi, const KpiOrders& orders,
+                                   const BatchOptions& options) const {
+  batch::LineBlocks blocks(tickets, options.block_bytes, detail::max_ticket_bytes, options.first_line);
+  const batch::StreamProgress progress(options.progress, batch::stream_size(tickets));
+  KpiAccumulator total(std::make_unique<detail::KpiState>(rules_, kpi));
+  // Tickets are sliced as compute_lines slices the whole text (every kpi_slice tickets from the
+  // first), whatever the blocks: the slice a block ends inside stays open into the next one, so
+  // that the slices, merged in order, give the same result.
+  std::optional<KpiAccumulator> open;
+  std::size_t open_count = 0;
+  for (std::size_t begin = 0;; begin = blocks.position()) {
+    const std::span<const batch::Line> lines = blocks.next();
+    if (lines.empty()) break;
+    std::size_t i = 0;
+    for (; open && i < lines.size() && open_count < detail::kpi_slice; ++i, ++open_count) add_line(*open, lines[i], at);
+    if (open && open_count == detail::kpi_slice) {
+      total.merge(*open);
+      open.reset();
+    }
+    const std::size_t whole = open ? 0 : (lines.size() - i) / detail::kpi_slice * detail::kpi_slice;
+    const BatchProgress block = progress.block(begin, blocks.position());
+    batch::Progress counted(block, whole);
+    detail::add_sliced_into(total, whole, options.threads, counted,
+                            [&](KpiAccumulator& part, std::size_t j) { add_line(part, lines[i + j], at); });
+    i += whole;
+    if (i < lines.size()) {
+      open.emplace(total.empty_copy());
+      for (open_count = 0; i < lines.size(); ++i, ++open_count) add_line(*open, lines[i], at);
+    }
+    progress.block_done(blocks.position());
+  }
+  if (open) total.merge(*open);
+  progress.finish(blocks.position());
+  return total.result(orders);
 }
 
 }  // namespace aftersales

@@ -10,6 +10,7 @@
 #include "document/json_writer.hpp"
 #include "sla/sla_batch.hpp"
 #include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_limits.hpp"
 
 namespace aftersales {
 
@@ -94,6 +95,14 @@ std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Inst
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
   return batch::map_lines(tickets, options, [&](std::string_view line) {
     return detail::evaluate_in_batch(*this, Ticket::from_json(line), at).to_json();
+  });
+}
+
+void SlaEngine::evaluate_lines(std::istream& tickets, std::ostream& reports, Instant at,
+                               const BatchOptions& options) const {
+  batch::map_line_stream(tickets, reports, detail::max_ticket_bytes, options, [&](const batch::Line& line) {
+    if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
+    return detail::evaluate_in_batch(*this, Ticket::from_json(line.text), at).to_json();
   });
 }
 
