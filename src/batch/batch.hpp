@@ -93,6 +93,11 @@ class Progress {
   std::chrono::steady_clock::time_point reported_at_;
 };
 
+/// The most threads a batch asked for `threads` uses: one per core for 0.
+inline unsigned thread_count(unsigned threads) {
+  return threads != 0 ? threads : std::max(1u, std::thread::hardware_concurrency());
+}
+
 /// Calls `work(i)` for every i in [0, count) on up to `threads` threads (0: one per core),
 /// handing out `chunk` consecutive indices at a time in increasing order, and counts them in
 /// `progress`, which the calling thread reports after each of its chunks. If calls throw, the
@@ -102,7 +107,7 @@ class Progress {
 template <class Work>
 void for_each_chunked(std::size_t count, unsigned threads, std::size_t chunk, Progress& progress, Work&& work) {
   assert(chunk > 0);
-  if (threads == 0) threads = std::max(1u, std::thread::hardware_concurrency());
+  threads = thread_count(threads);
   const std::size_t chunks = count / chunk + (count % chunk != 0);
   const auto workers = static_cast<unsigned>(std::min<std::size_t>(threads, std::max<std::size_t>(chunks, 1)));
   constexpr auto relaxed = std::memory_order_relaxed;
@@ -155,16 +160,88 @@ void for_each_chunked(std::size_t count, unsigned threads, std::size_t chunk, Pr
   if (error) std::rethrow_exception(error);
 }
 
+/// Items per chunk of for_each: big enough that threads rarely meet at the counter, small enough
+/// to share a few hundred items between threads.
+inline constexpr std::size_t item_chunk = 64;
+
+/// Folds the chunks of a for_each_chunked batch into one result in chunk order, as they finish
+/// rather than after the last. The thread that made this (the batch's caller) folds, after each
+/// chunk it runs, every chunk finished by then in order; finish() folds the few the other threads
+/// finished last. So folding runs while the other threads still work (the caller simply takes
+/// fewer chunks), always on one thread, whose cache keeps the result: with the fold out of the
+/// serial tail, two threads approach twice one (docs/threading.md, "What limits two threads").
+/// A chunk that never finishes (an item failed) stops the folding there: the batch throws.
+template <class Fold>
+class InOrder {
+ public:
+  InOrder(std::size_t chunks, Fold& fold) : fold_(fold), finished_(chunks, false) {}
+
+  /// Chunk k has run whole. Any thread; never throws what `fold` throws (finish() does).
+  void done(std::size_t k) {
+    std::unique_lock lock(mutex_);
+    finished_[k] = true;
+    if (std::this_thread::get_id() == caller_) fold_finished(lock);
+  }
+
+  /// The caller, once every thread has stopped and no item failed: folds the chunks left.
+  /// @throws what the first `fold` that threw threw (no later chunk was folded).
+  void finish() {
+    std::unique_lock lock(mutex_);
+    fold_finished(lock);
+    if (error_) std::rethrow_exception(error_);
+    assert(next_ == finished_.size());
+  }
+
+ private:
+  // Only the caller folds, so the mutex is held only to read and mark `finished_`.
+  void fold_finished(std::unique_lock<std::mutex>& lock) {
+    while (!error_ && next_ < finished_.size() && finished_[next_]) {
+      const std::size_t chunk = next_;
+      lock.unlock();
+      try {
+        fold_(chunk);
+      } catch (...) {
+        lock.lock();
+        error_ = std::current_exception();
+        return;
+      }
+      lock.lock();
+      ++next_;
+    }
+  }
+
+  Fold& fold_;
+  const std::thread::id caller_ = std::this_thread::get_id();
+  std::mutex mutex_;
+  std::vector<bool> finished_;  // guarded by mutex_
+  // The caller's alone.
+  std::size_t next_ = 0;  // the first chunk not folded yet
+  std::exception_ptr error_;
+};
+
+/// for_each_chunked, and `fold(k)` for each chunk k (items [k × chunk, (k + 1) × chunk)) in
+/// increasing k on the calling thread, as soon as it and every chunk before it have run whole
+/// (InOrder). Failures follow for_each_chunked's rule, by item index; if no item fails, the
+/// exception of the first `fold` that throws.
+template <class Work, class Fold>
+void for_each_folded(std::size_t count, unsigned threads, std::size_t chunk, Progress& progress, Work&& work,
+                     Fold&& fold) {
+  InOrder folded(count / chunk + (count % chunk != 0), fold);
+  for_each_chunked(count, threads, chunk, progress, [&](std::size_t i) {
+    work(i);
+    // A chunk stops at its first failing item: one whose last item has run is whole.
+    if (i % chunk == chunk - 1 || i == count - 1) folded.done(i / chunk);
+  });
+  folded.finish();
+}
+
 /// Calls `work(i)` for every i in [0, count) on up to `threads` threads (0: one per core),
 /// counting them in `progress` (for_each_chunked). If calls throw, the exception of the smallest
 /// failing index is rethrown once every thread has stopped: every item before it has run; items
 /// after a failure may have been skipped.
 template <class Work>
 void for_each(std::size_t count, unsigned threads, Progress& progress, Work&& work) {
-  // Big enough that threads rarely meet at the counter, small enough to share a few hundred
-  // items between threads.
-  constexpr std::size_t chunk = 64;
-  for_each_chunked(count, threads, chunk, progress, work);
+  for_each_chunked(count, threads, item_chunk, progress, work);
 }
 
 /// for_each without progress.
@@ -183,27 +260,34 @@ void for_each(std::size_t count, const BatchOptions& options, Work&& work) {
 }
 
 /// Folds the items [0, count) into `total`: the items are cut into slices of `slice`, each slice
-/// folded into its own `make()` by `add(state, i)` in index order on up to `threads` threads, then
-/// the slices' states merged in slice order by `merge(total, part)`. The result depends on
-/// `slice`, never on the threads. `make` may run on several threads at once. Items are counted in
-/// `progress`. Failures follow for_each's rule, by item index.
+/// folded into its own `make()` by `add(state, i)` in index order on up to `threads` threads, and
+/// the slices' states merged in slice order by `merge(total, part)` on the calling thread as soon
+/// as each slice and those before it are done (for_each_folded). The result depends on `slice`,
+/// never on the threads. `make` may run on several threads at once. Items are counted in
+/// `progress`. Failures follow for_each's rule, by item index; if no item fails, the exception of
+/// the first merge that throws.
 template <class State, class Make, class Add, class Merge>
 void reduce_into(State& total, std::size_t count, unsigned threads, std::size_t slice, Progress& progress,
                  const Make& make, const Add& add, const Merge& merge) {
   assert(slice > 0);
   std::vector<std::optional<State>> parts(count / slice + (count % slice != 0));
   // One slice per chunk, its items handed out together in order. A slice stops at its first
-  // failing item, so the earliest failing slice holds the earliest failing item, and every slice
-  // before it was folded whole.
-  for_each_chunked(count, threads, slice, progress, [&](std::size_t i) {
-    std::optional<State>& part = parts[i / slice];
-    if (i % slice == 0) part.emplace(make());
-    add(*part, i);
-  });
-  for (std::optional<State>& part : parts) merge(total, *part);
+  // failing item, so the earliest failing slice holds the earliest failing item. A merged slice
+  // is dropped at once: the slices waiting to be merged are those the threads are on.
+  for_each_folded(
+      count, threads, slice, progress,
+      [&](std::size_t i) {
+        std::optional<State>& part = parts[i / slice];
+        if (i % slice == 0) part.emplace(make());
+        add(*part, i);
+      },
+      [&](std::size_t k) {
+        merge(total, *parts[k]);
+        parts[k].reset();
+      });
 }
 
-/// reduce_into a last `make()`, returned.
+/// reduce_into a first `make()`, returned.
 template <class Make, class Add, class Merge>
 auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& progress, const Make& make,
             const Add& add, const Merge& merge) -> decltype(make()) {
@@ -234,6 +318,28 @@ std::string answer_or_record(const Answer& answer, const Line& line) {
   }
 }
 
+/// Calls `answer_or_record(answer, lines[i])` for every line on up to `threads` threads, counted
+/// in `progress`, each chunk's answers (each followed by '\n') gathered in one text of its own and
+/// handed to `emit(k, text)` on the calling thread as soon as chunk k and those before it are done
+/// (for_each_folded): emitting (joining hundreds of megabytes, or writing them out) happens while
+/// the other threads still answer, not after them.
+template <class Answer, class Emit>
+void answer_chunks(std::span<const Line> lines, unsigned threads, Progress& progress, const Answer& answer,
+                   const Emit& emit) {
+  std::vector<std::string> outputs(lines.size() / item_chunk + (lines.size() % item_chunk != 0));
+  for_each_folded(
+      lines.size(), threads, item_chunk, progress,
+      [&](std::size_t i) {
+        std::string& output = outputs[i / item_chunk];
+        output += answer_or_record(answer, lines[i]);
+        output += '\n';
+      },
+      [&](std::size_t k) {
+        emit(k, outputs[k]);
+        std::string().swap(outputs[k]);
+      });
+}
+
 /// Calls `answer(line)` for every non-blank line of `text` on up to `options.threads` threads and
 /// joins the results, each followed by '\n'. A line whose answer throws an aftersales::Error gets
 /// its error record instead (answer_or_record; N counting from `options.first_line`). Other
@@ -241,18 +347,21 @@ std::string answer_or_record(const Answer& answer, const Line& line) {
 template <class Answer>
 std::string map_lines(std::string_view text, const BatchOptions& options, const Answer& answer) {
   const std::vector<Line> lines = non_blank_lines(text, options.first_line);
-  std::vector<std::string> outputs(lines.size());
-  for_each(lines.size(), options, [&](std::size_t i) {
-    outputs[i] = answer_or_record([&](const Line& line) { return answer(line.text); }, lines[i]);
-  });
-  std::size_t total = 0;
-  for (const std::string& line : outputs) total += line.size() + 1;
+  const std::size_t chunks = lines.size() / item_chunk + (lines.size() % item_chunk != 0);
   std::string result;
-  result.reserve(total);
-  for (const std::string& line : outputs) {
-    result += line;
-    result += '\n';
-  }
+  Progress progress(options.progress, lines.size());
+  answer_chunks(lines, options.threads, progress, [&](const Line& line) { return answer(line.text); },
+                [&](std::size_t k, const std::string& output) {
+                  if (result.size() + output.size() > result.capacity()) {
+                    // Room for every chunk at the mean size so far and a quarter more (untouched
+                    // room costs address space, not memory), and at least half again what there
+                    // is: appending rarely copies what is already there.
+                    const std::size_t size = result.size() + output.size();
+                    result.reserve(std::max(size / (k + 1) * chunks / 4 * 5, result.capacity() / 2 * 3));
+                  }
+                  result += output;
+                });
+  progress.finish();
   return result;
 }
 
@@ -290,7 +399,8 @@ class StreamProgress {
 
 /// map_lines over a stream: its JSON Lines read a block at a time (LineBlocks, lines longer than
 /// `max_line_bytes` refused by `answer` through Line::oversized), each block's lines answered on up
-/// to `options.threads` threads, then written to `out` before the next block is read. `answer`
+/// to `options.threads` threads and written to `out` a chunk at a time as they are done
+/// (answer_chunks), all before the next block is read. `answer`
 /// takes a Line. Memory holds one block and its answers, whatever the stream's size.
 /// @throws InputError if a stream fails; what answer_or_record lets through.
 template <class Answer>
@@ -298,16 +408,14 @@ void map_line_stream(std::istream& in, std::ostream& out, std::size_t max_line_b
                      const Answer& answer) {
   LineBlocks blocks(in, options.block_bytes, max_line_bytes, options.first_line);
   const StreamProgress progress(options.progress, stream_size(in));
-  std::vector<std::string> outputs;
   for (std::size_t begin = 0;; begin = blocks.position()) {
     const std::span<const Line> lines = blocks.next();
     if (lines.empty()) break;
-    outputs.assign(lines.size(), {});
     const BatchProgress block = progress.block(begin, blocks.position());
     Progress counted(block, lines.size());
-    for_each(lines.size(), options.threads, counted,
-             [&](std::size_t i) { outputs[i] = answer_or_record(answer, lines[i]); });
-    for (const std::string& output : outputs) out.write(output.data(), static_cast<std::streamsize>(output.size())).put('\n');
+    answer_chunks(lines, options.threads, counted, answer, [&](std::size_t, const std::string& output) {
+      out.write(output.data(), static_cast<std::streamsize>(output.size()));
+    });
     if (!out) throw InputError("cannot write the JSON Lines: the output stream failed");
     progress.block_done(blocks.position());
   }

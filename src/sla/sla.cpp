@@ -8,6 +8,7 @@
 
 #include "batch/batch.hpp"
 #include "document/json_writer.hpp"
+#include "sla/sla_batch.hpp"
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_limits.hpp"
 
@@ -70,13 +71,11 @@ std::string SlaReport::to_json() const {
   return w.take();
 }
 
-namespace {
-
 // A batch replays a whole set of tickets at one instant (spec §9, "Replay in batches"): a ticket
 // created after it did not exist yet, which its report says, where evaluating that one ticket
 // alone is a mistake of the caller's.
-SlaReport evaluate_in_batch(const detail::SlaRules& rules, const Ticket& ticket, Instant at) {
-  if (at >= ticket.created_at) return detail::evaluate_sla(rules, ticket, at);
+SlaReport detail::evaluate_in_batch(const SlaEngine& engine, const Ticket& ticket, Instant at) {
+  if (at >= ticket.created_at) return engine.evaluate(ticket, at);
   SlaReport report;
   report.ticket = ticket.id;
   report.priority = ticket.priority;
@@ -84,20 +83,18 @@ SlaReport evaluate_in_batch(const detail::SlaRules& rules, const Ticket& ticket,
   return report;
 }
 
-}  // namespace
-
 SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return detail::evaluate_sla(*rules_, ticket, at); }
 
 std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
   batch::for_each(tickets.size(), options,
-                  [&](std::size_t i) { reports[i] = evaluate_in_batch(*rules_, tickets[i], at); });
+                  [&](std::size_t i) { reports[i] = detail::evaluate_in_batch(*this, tickets[i], at); });
   return reports;
 }
 
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
   return batch::map_lines(tickets, options, [&](std::string_view line) {
-    return evaluate_in_batch(*rules_, Ticket::from_json(line), at).to_json();
+    return detail::evaluate_in_batch(*this, Ticket::from_json(line), at).to_json();
   });
 }
 
@@ -105,7 +102,7 @@ void SlaEngine::evaluate_lines(std::istream& tickets, std::ostream& reports, Ins
                                const BatchOptions& options) const {
   batch::map_line_stream(tickets, reports, detail::max_ticket_bytes, options, [&](const batch::Line& line) {
     if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
-    return evaluate_in_batch(*rules_, Ticket::from_json(line.text), at).to_json();
+    return detail::evaluate_in_batch(*this, Ticket::from_json(line.text), at).to_json();
   });
 }
 

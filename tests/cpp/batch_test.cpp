@@ -197,6 +197,29 @@ TEST(BatchConcurrent, MapLinesNumbersEveryLineOfAManyLineText) {
   for (const unsigned threads : thread_counts) EXPECT_EQ(batch::map_lines(text, {threads, 100}, answer), expected);
 }
 
+// What is not an aftersales::Error (out of memory) stops the batch, and the earliest such line
+// is the one rethrown, though its chunk is slow and a later chunk fails first in time.
+TEST(BatchConcurrent, MapLinesRethrowsTheEarliestFailureThatIsNotAnError) {
+  std::string text;
+  for (int n = 1; n <= 2000; ++n) text += std::to_string(n) + "\n";
+  const auto answer = [](std::string_view line) {
+    const int n = std::stoi(std::string(line));
+    if (n < 70) std::this_thread::sleep_for(50us);
+    if (n == 70 || n == 1500) throw std::runtime_error("line " + std::to_string(n));
+    return std::string(line);
+  };
+  for (const unsigned threads : thread_counts) {
+    for (int run = 0; run < 20; ++run) {
+      try {
+        (void)batch::map_lines(text, {threads, 1}, answer);
+        FAIL() << "lines 70 and 1500 fail";
+      } catch (const std::runtime_error& e) {
+        ASSERT_STREQ(e.what(), "line 70") << threads << " threads, run " << run;
+      }
+    }
+  }
+}
+
 TEST(Batch, LineNumbersStopAtTheLargestJsonInteger) {
   constexpr auto max = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
   EXPECT_EQ(batch::non_blank_lines("a\n", max).at(0).number, max);
@@ -241,6 +264,66 @@ TEST(BatchConcurrent, ReduceRethrowsTheSmallestFailingItem) {
     }
     EXPECT_EQ(thrown, 21u) << threads << " threads";
     for (std::size_t i = 0; i < 21; ++i) ASSERT_TRUE(added[i]) << "item " << i << ", " << threads << " threads";
+  }
+}
+
+// On one thread the slices run in order, so a slice is merged as soon as it is done: before the
+// next slice's first item is added, never all at the end (issue 14: merging after the last item
+// was a serial tail that kept two threads from doubling one).
+TEST(Batch, ReduceMergesEachSliceAsSoonAsItAndThoseBeforeItAreDone) {
+  std::vector<std::string> log;
+  (void)batch::reduce(
+      5, 1, 2, [] { return 0; }, [&](int&, std::size_t i) { log.push_back("add " + std::to_string(i)); },
+      [&](int&, int) { log.push_back("merge"); });
+  // Slices of 2: {0, 1}, {2, 3}, {4}.
+  EXPECT_EQ(log, (std::vector<std::string>{"add 0", "add 1", "merge", "add 2", "add 3", "merge", "add 4", "merge"}));
+}
+
+// Slices finish out of order (slice 0 is slow) yet are merged in slice order, each once, all on
+// the calling thread (so never two at once), whichever thread ran them.
+TEST(BatchConcurrent, ReduceMergesSlicesInOrderOnTheCallingThread) {
+  using State = std::vector<std::size_t>;
+  constexpr std::size_t count = 3000;
+  const std::thread::id caller = std::this_thread::get_id();
+  for (const unsigned threads : thread_counts) {
+    const State total = batch::reduce(
+        count, threads, 10, [] { return State{}; },
+        [](State& s, std::size_t i) {
+          if (i < 10) std::this_thread::sleep_for(200us);
+          s.push_back(i);
+        },
+        [&](State& all, const State& part) {
+          EXPECT_EQ(std::this_thread::get_id(), caller);
+          all.insert(all.end(), part.begin(), part.end());
+        });
+    State serial(count);
+    std::iota(serial.begin(), serial.end(), std::size_t{0});
+    EXPECT_EQ(total, serial) << threads << " threads";
+  }
+}
+
+// A failing item comes before a failing merge (as when merging came after every item): slices
+// of 10, merges of slices 2 and 5 throw, and so does item 1500 when asked to. Without failing
+// items, the first failing merge in slice order is the one rethrown.
+TEST(BatchConcurrent, ReduceRethrowsAFailingItemBeforeAFailingMerge) {
+  for (const bool item_fails : {false, true}) {
+    for (const unsigned threads : thread_counts) {
+      std::string thrown;
+      try {
+        (void)batch::reduce(
+            2000, threads, 10, [] { return std::size_t{0}; },
+            [&](std::size_t& first, std::size_t i) {
+              if (first == 0) first = i;
+              if (item_fails && i == 1500) throw std::runtime_error("item 1500");
+            },
+            [](std::size_t&, std::size_t part) {
+              if (part == 20 || part == 50) throw std::runtime_error("merge of the slice from " + std::to_string(part));
+            });
+      } catch (const std::runtime_error& e) {
+        thrown = e.what();
+      }
+      EXPECT_EQ(thrown, item_fails ? "item 1500" : "merge of the slice from 20") << threads << " threads";
+    }
   }
 }
 
