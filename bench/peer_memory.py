@@ -38,7 +38,7 @@ def after_kpis_file(path: str) -> str:
     import aftersales
     import peer_kpi_bench as peers
     engine = aftersales.KpiEngine(aftersales.Policy.from_json(peers.POLICY))
-    return f"{len(peers.after_lines(engine, path).groups):,} groups"
+    return f"{len(peers.after_file(engine, path).groups):,} groups"
 
 
 def duck_kpis_file(path: str) -> str:
