@@ -6,6 +6,7 @@
 #include <aftersales/batch.hpp>
 #include <aftersales/export.h>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 #include <aftersales/values.hpp>
 
 #include <memory>
@@ -93,6 +94,11 @@ class AFTERSALES_EXPORT SlaEngine {
   /// @throws InputError for the first ticket (by index) that cannot be evaluated, whatever the
   ///         timing of the threads.
   [[nodiscard]] std::vector<SlaReport> evaluate(std::span<const Ticket> tickets, Instant at,
+                                                const BatchOptions& options = {}) const;
+
+  /// `evaluate` for the tickets of `batch`, read in place: the same reports and errors as the
+  /// span overload given `batch`'s tickets.
+  [[nodiscard]] std::vector<SlaReport> evaluate(const TicketBatch& batch, Instant at,
                                                 const BatchOptions& options = {}) const;
 
   /// `evaluate` over JSON Lines: one spec §3 ticket per line in, one report per line out (same

@@ -9,6 +9,7 @@
 #include "batch/batch.hpp"
 #include "document/json_writer.hpp"
 #include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales {
 
@@ -74,29 +75,40 @@ namespace {
 // A batch replays a whole set of tickets at one instant (spec §9, "Replay in batches"): a ticket
 // created after it did not exist yet, which its report says, where evaluating that one ticket
 // alone is a mistake of the caller's.
-SlaReport evaluate_in_batch(const detail::SlaRules& rules, const Ticket& ticket, Instant at) {
-  if (at >= ticket.created_at) return detail::evaluate_sla(rules, ticket, at);
+template <class T>
+inline SlaReport evaluate_in_batch(const detail::SlaRules& rules, const T& ticket, Instant at) {
+  if (at >= ticket.created_at()) return detail::evaluate_sla(rules, ticket, at);
   SlaReport report;
-  report.ticket = ticket.id;
-  report.priority = ticket.priority;
+  report.ticket = ticket.id();
+  report.priority = ticket.priority();
   report.not_yet_created = true;
   return report;
 }
 
 }  // namespace
 
-SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return detail::evaluate_sla(*rules_, ticket, at); }
+SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const {
+  return detail::evaluate_sla(*rules_, detail::TicketRef(ticket), at);
+}
 
 std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
   batch::for_each(tickets.size(), options,
-                  [&](std::size_t i) { reports[i] = evaluate_in_batch(*rules_, tickets[i], at); });
+                  [&](std::size_t i) { reports[i] = evaluate_in_batch(*rules_, detail::TicketRef(tickets[i]), at); });
+  return reports;
+}
+
+std::vector<SlaReport> SlaEngine::evaluate(const TicketBatch& batch, Instant at, const BatchOptions& options) const {
+  const detail::TicketColumns& columns = detail::columns_of(batch);
+  std::vector<SlaReport> reports(batch.size());
+  batch::for_each(batch.size(), options,
+                  [&](std::size_t i) { reports[i] = evaluate_in_batch(*rules_, detail::BatchRow(columns, i), at); });
   return reports;
 }
 
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
   return batch::map_lines(tickets, options, [&](std::string_view line) {
-    return evaluate_in_batch(*rules_, Ticket::from_json(line), at).to_json();
+    return evaluate_in_batch(*rules_, detail::TicketRef(Ticket::from_json(line)), at).to_json();
   });
 }
 
