@@ -101,6 +101,11 @@ class AFTERSALES_EXPORT SlaEngine {
   [[nodiscard]] std::vector<SlaReport> evaluate(const TicketBatch& batch, Instant at,
                                                 const BatchOptions& options = {}) const;
 
+  /// The report the batch call above gives ticket `index` of `batch`, alone (how a host places
+  /// an error at its ticket).
+  /// @throws NotFoundError if `index` is not below `batch.size()`; as the batch call.
+  [[nodiscard]] SlaReport evaluate(const TicketBatch& batch, std::size_t index, Instant at) const;
+
   /// `evaluate` over JSON Lines: one spec §3 ticket per line in, one report per line out (same
   /// order; blank lines skipped), a ticket created after `at` getting a report marked
   /// `not_yet_created` as in the batch above. A line that cannot be evaluated yields

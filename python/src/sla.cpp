@@ -42,17 +42,24 @@ SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at)
   return engine.evaluate(read, at);
 }
 
+// Each ticket as a batch of one: the batch's rules (a ticket not yet created gets a report
+// saying so) are the engine's, and an error still names the ticket's index.
+SlaReport evaluate_row(const SlaEngine& engine, const TicketRows& rows, std::size_t j, Instant at) {
+  return std::move(engine.evaluate(rows.tickets.subspan(j, 1), at, {.threads = 1}).front());
+}
+
+SlaReport evaluate_row(const SlaEngine& engine, const BatchRows& rows, std::size_t j, Instant at) {
+  return engine.evaluate(rows.batch, j, at);
+}
+
 std::vector<SlaReport> evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at, unsigned threads,
                                      py::handle progress) {
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
   std::vector<SlaReport> reports;
-  for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
+  for_each_ticket_chunk(tickets, report, [&](std::size_t begin, const auto& chunk, batch::Progress& counted) {
     reports.resize(begin + chunk.size());
     batch::for_each(chunk.size(), threads, counted, [&](std::size_t j) {
-      // Each ticket as a batch of one: the batch's rules (a ticket not yet created gets a
-      // report saying so) are the engine's, and an error still names the ticket's index.
-      reports[begin + j] =
-          at_ticket(begin + j, [&] { return std::move(engine.evaluate(chunk.subspan(j, 1), at, {.threads = 1}).front()); });
+      reports[begin + j] = at_ticket(begin + j, [&] { return evaluate_row(engine, chunk, j, at); });
     });
   });
   return reports;

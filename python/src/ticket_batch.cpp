@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -21,6 +22,8 @@
 
 #include "batch/batch.hpp"
 #include "ticket/ticket_binary.hpp"
+#include "ticket/ticket_columns.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales::python {
 
@@ -114,30 +117,42 @@ std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, s
 
 TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
   const pybind11::tuple items = ticket_dicts(tickets);
-  std::vector<Ticket> read(items.size());
+  detail::ColumnsBuilder builder;
   TicketDictReader reader;
-  std::exception_ptr unread;
-  read_ticket_dicts(items, 0, read, reader, unread);
-  if (unread) std::rethrow_exception(unread);
-  return TicketBatch(std::move(read));
+  // A chunk at a time into reused Tickets, appended to the columns: no more is ever held.
+  constexpr std::size_t chunk = 1024;
+  std::vector<Ticket> read(std::min<std::size_t>(chunk, items.size()));
+  for (std::size_t begin = 0; begin < items.size(); begin += chunk) {
+    const std::span<Ticket> part(read.data(), std::min(chunk, items.size() - begin));
+    std::exception_ptr unread;
+    const std::size_t size = read_ticket_dicts(items, begin, part, reader, unread);
+    if (unread) std::rethrow_exception(unread);
+    for (std::size_t j = 0; j < size; ++j) builder.append(part[j]);
+  }
+  return TicketBatch(builder.finish());
 }
+
+namespace {
+
+// "line 8" or "line 8 of "tickets.jsonl"": where a bad line is, for throw_at_line.
+detail::PlaceLineError line_placer(std::string_view source) {
+  return [source = std::string(source)](const InputError& e, const batch::Line& line) {
+    std::string place = "line " + std::to_string(line.number);
+    if (!source.empty()) place += " of \"" + source + "\"";
+    throw_at_line(e, place);
+  };
+}
+
+}  // namespace
 
 TicketBatch TicketBatch::from_lines(std::string_view text, unsigned threads, const BatchProgress& progress,
                                     std::string_view source) {
   const std::vector<batch::Line> lines = batch::non_blank_lines(text);
-  std::vector<Ticket> read(lines.size());
-  batch::for_each(lines.size(), {.threads = threads, .progress = progress}, [&](std::size_t i) {
-    try {
-      read[i] = Ticket::from_json(lines[i].text);
-    } catch (const InputError& e) {
-      std::string place = "line " + std::to_string(lines[i].number);
-      if (!source.empty()) {
-        place += " of \"" + std::string(source) + "\"";
-      }
-      throw_at_line(e, place);
-    }
-  });
-  return TicketBatch(std::move(read));
+  detail::ColumnsBuilder builder;
+  batch::Progress counted(progress, lines.size());
+  detail::append_lines(builder, lines, threads, counted, line_placer(source));
+  counted.finish();
+  return TicketBatch(builder.finish());
 }
 
 namespace {
@@ -152,26 +167,62 @@ TicketBatch from_lines(py::handle jsonl, unsigned threads, py::handle progress) 
   return TicketBatch::from_lines(text, threads, report);
 }
 
+// Calls `f(text, first_line)` on successive blocks of whole lines of `in`, about `block` bytes
+// each (more when one line is longer), `first_line` the number of the block's first line.
+template <class F>
+void for_each_block(std::istream& in, F&& f) {
+  constexpr std::size_t block = 16u << 20;
+  std::string text;
+  std::size_t first_line = 1;
+  while (in) {
+    const std::size_t kept = text.size();
+    text.resize(kept + block);
+    in.read(text.data() + kept, static_cast<std::streamsize>(block));
+    text.resize(kept + static_cast<std::size_t>(in.gcount()));
+    // Whole lines only, but for the file's last, which may lack its '\n'.
+    const std::size_t end = in ? text.rfind('\n') : text.size() - 1;
+    if (end == std::string::npos) continue;
+    const std::string_view lines(text.data(), end + 1);
+    f(lines, first_line);
+    first_line += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
+    text.erase(0, end + 1);
+  }
+}
+
+// A file is read a block at a time, so that the batch, never the file's text, is what memory
+// holds (docs/performance.md, "Compact tickets").
 TicketBatch from_file(const std::filesystem::path& path, unsigned threads, py::handle progress) {
   const BatchProgress report = python_progress(progress, "TicketBatch.from_file");
   const py::gil_scoped_release release;
-  const auto cannot_read = [&](const std::string& why) {
-    return InputError("cannot read tickets file \"" + path.string() + "\"" + (why.empty() ? "" : ": " + why));
-  };
-  std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
-  if (ec) throw cannot_read(ec.message());
   std::ifstream in(path, std::ios::binary);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(size))) throw cannot_read("");
-  return TicketBatch::from_lines(text, threads, report, path.string());
+  if (!in) {
+    std::error_code ec;
+    (void)std::filesystem::file_size(path, ec);
+    throw InputError("cannot read tickets file \"" + path.string() + "\"" + (ec ? ": " + ec.message() : ""));
+  }
+  // Progress counts lines: a first pass counts them, only when someone listens.
+  std::size_t total = 0;
+  if (report) {
+    for_each_block(in, [&](std::string_view text, std::size_t first) { total += batch::non_blank_lines(text, first).size(); });
+    in.clear();
+    in.seekg(0);
+  }
+  batch::Progress counted(report, total);
+  detail::ColumnsBuilder builder;
+  const detail::PlaceLineError place = line_placer(path.string());
+  for_each_block(in, [&](std::string_view text, std::size_t first) {
+    detail::append_lines(builder, batch::non_blank_lines(text, first), threads, counted, place);
+  });
+  if (in.bad()) throw InputError("cannot read tickets file \"" + path.string() + "\"");
+  counted.finish();
+  return TicketBatch(builder.finish());
 }
 
 py::bytes to_bytes(const TicketBatch& batch) {
   std::string data;
   {
     const py::gil_scoped_release release;
-    data = detail::write_tickets(batch.tickets());
+    data = detail::write_tickets(batch.batch());
   }
   return py::bytes(data);
 }
@@ -191,10 +242,10 @@ TicketBatch from_bytes(const py::object& data) {
 }
 
 std::vector<std::string_view> ids(const TicketBatch& batch) {
-  std::vector<std::string_view> ids;
-  ids.reserve(batch.tickets().size());
-  for (const Ticket& ticket : batch.tickets()) {
-    ids.emplace_back(ticket.id);
+  const detail::TicketColumns& columns = detail::columns_of(batch.batch());
+  std::vector<std::string_view> ids(columns.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ids[i] = detail::BatchRow(columns, i).id();
   }
   return ids;
 }
@@ -232,12 +283,14 @@ void bind_ticket_batch(py::module_& m) {
                   "'tickets[3].events[2].score'.")
       .def("__reduce__",
            [](const TicketBatch& batch) { return reduce_with("_unpickle_TicketBatch", py::make_tuple(to_bytes(batch))); })
-      .def("__len__", [](const TicketBatch& batch) { return batch.tickets().size(); })
+      .def("__len__", [](const TicketBatch& batch) { return batch.batch().size(); })
+      .def_property_readonly("memory_bytes", [](const TicketBatch& batch) { return batch.batch().memory_bytes(); },
+                             "The bytes the batch's columns take (docs/performance.md, \"Compact tickets\").")
       .def_property_readonly("ids", &ids,
                              "The tickets' ids in order (a new list each time): the reports of a "
                              "batch call come back in the same order.")
       .def("__repr__", [](const TicketBatch& batch) {
-        return "<aftersales.TicketBatch tickets=" + std::to_string(batch.tickets().size()) + ">";
+        return "<aftersales.TicketBatch tickets=" + std::to_string(batch.batch().size()) + ">";
       });
 }
 

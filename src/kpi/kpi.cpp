@@ -699,8 +699,7 @@ void KpiAccumulator::add(const Ticket& ticket, Instant at) { add_checked(ticket,
 void KpiAccumulator::add(const Ticket& ticket, Instant at, const SlaReport& sla) { add_checked(ticket, at, &sla); }
 
 void KpiAccumulator::add(const TicketBatch& batch, std::size_t index, Instant at) {
-  if (index >= batch.size())
-    throw NotFoundError("no ticket " + std::to_string(index) + " in a batch of " + std::to_string(batch.size()));
+  detail::require_row(batch, index);
   add_viewed(detail::BatchRow(detail::columns_of(batch), index), at, nullptr);
 }
 

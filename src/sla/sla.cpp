@@ -106,6 +106,11 @@ std::vector<SlaReport> SlaEngine::evaluate(const TicketBatch& batch, Instant at,
   return reports;
 }
 
+SlaReport SlaEngine::evaluate(const TicketBatch& batch, std::size_t index, Instant at) const {
+  detail::require_row(batch, index);
+  return evaluate_in_batch(*rules_, detail::BatchRow(detail::columns_of(batch), index), at);
+}
+
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
   return batch::map_lines(tickets, options, [&](std::string_view line) {
     return evaluate_in_batch(*rules_, detail::TicketRef(Ticket::from_json(line)), at).to_json();

@@ -10,6 +10,7 @@
 #include <variant>
 
 #include "text/text.hpp"
+#include "ticket/ticket_columns.hpp"
 #include "ticket/ticket_limits.hpp"
 
 namespace aftersales::detail {
@@ -35,14 +36,19 @@ std::string event_path(std::size_t ticket, std::size_t event, std::string_view m
 class WrittenNames {
  public:
   void code(BinaryWriter& a, const std::string& name) {
-    const auto [it, fresh] = numbers_.try_emplace(name, numbers_.size());
-    if (!fresh) return a.natural(it->second + 1);
+    if (const auto it = numbers_.find(std::string_view(name)); it != numbers_.end()) return a.natural(it->second + 1);
+    numbers_.emplace(name, numbers_.size());
     a.natural(0);
     a.text(name);
   }
 
  private:
-  std::unordered_map<std::string_view, std::uint64_t> numbers_;  // views into the tickets written
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view text) const noexcept { return std::hash<std::string_view>{}(text); }
+  };
+  // Owns its keys: each ticket is rebuilt from the batch's columns only while it is written.
+  std::unordered_map<std::string, std::uint64_t, Hash, std::equal_to<>> numbers_;
 };
 
 class ReadNames {
@@ -202,27 +208,33 @@ class TicketCoder {
 
 }  // namespace
 
-std::string write_tickets(std::span<const Ticket> tickets) {
+std::string write_tickets(const TicketBatch& batch) {
   BinaryWriter writer(magic, version);
-  writer.natural(tickets.size());
+  writer.natural(batch.size());
   TicketCoder coder(writer);
-  for (std::size_t i = 0; i < tickets.size(); ++i) coder.ticket(tickets[i], i);
+  const TicketColumns& columns = columns_of(batch);
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    const Ticket ticket = columns.ticket(i);
+    coder.ticket(ticket, i);
+  }
   return std::move(writer).finish();
 }
 
-std::vector<Ticket> read_tickets(std::string_view data) {
+TicketBatch read_tickets(std::string_view data) {
   BinaryReader reader(data, magic, version, "ticket batch data");
   const std::size_t size = reader.count();
-  std::vector<Ticket> tickets;
+  ColumnsBuilder builder;
   TicketCoder coder(reader);
   for (std::size_t i = 0; i < size; ++i) {
     const std::size_t start = reader.offset();
-    coder.ticket(tickets.emplace_back(), i);
+    Ticket ticket;
+    coder.ticket(ticket, i);
     if (reader.offset() - start > max_ticket_bytes)
       throw InputError("a ticket may take at most " + std::to_string(max_ticket_bytes >> 20) + " MiB", ticket_path(i));
+    builder.append(ticket);
   }
   reader.finish();
-  return tickets;
+  return builder.finish();
 }
 
 }  // namespace aftersales::detail

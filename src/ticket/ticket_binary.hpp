@@ -7,6 +7,7 @@
 // batch read back holds nothing a batch read from JSON could not.
 
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 
 #include <cstddef>
 #include <span>
@@ -30,7 +31,7 @@ inline constexpr std::size_t enum_count<EventType> = event_names.size() + 1;  //
 /// no event before its ticket's creation.
 /// @throws InputError naming the ticket (`tickets[3].events[2].at`) if an event is before its
 ///         ticket was created, which this form cannot hold.
-[[nodiscard]] std::string write_tickets(std::span<const Ticket> tickets);
+[[nodiscard]] std::string write_tickets(const TicketBatch& batch);
 
 /// The tickets `data` holds, written by write_tickets.
 /// @throws InputError if `data` is not a ticket batch, is of a newer format, is damaged (cut
@@ -38,6 +39,6 @@ inline constexpr std::size_t enum_count<EventType> = event_names.size() + 1;  //
 ///         accepts (naming the ticket and the path: `tickets[3].events[2].score`), such as more
 ///         than max_ticket_events events, a ticket over 4 MiB, a score out of its range or an
 ///         unknown currency.
-[[nodiscard]] std::vector<Ticket> read_tickets(std::string_view data);
+[[nodiscard]] TicketBatch read_tickets(std::string_view data);
 
 }  // namespace aftersales::detail

@@ -258,6 +258,11 @@ void append_lines(ColumnsBuilder& builder, std::span<const batch::Line> lines, u
   }
 }
 
+void require_row(const TicketBatch& batch, std::size_t index) {
+  if (index >= batch.size())
+    throw NotFoundError("no ticket " + std::to_string(index) + " in a batch of " + std::to_string(batch.size()));
+}
+
 const TicketColumns& columns_of(const TicketBatch& batch) noexcept { return *batch.columns_; }
 
 }  // namespace aftersales::detail
@@ -288,8 +293,7 @@ TicketBatch TicketBatch::from_lines(std::string_view jsonl, const BatchOptions& 
 std::size_t TicketBatch::size() const noexcept { return columns_->size(); }
 
 Ticket TicketBatch::ticket(std::size_t index) const {
-  if (index >= size())
-    throw NotFoundError("no ticket " + std::to_string(index) + " in a batch of " + std::to_string(size()));
+  detail::require_row(*this, index);
   return columns_->ticket(index);
 }
 

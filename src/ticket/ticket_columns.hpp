@@ -192,6 +192,9 @@ using PlaceLineError = std::function<void(const InputError& e, const batch::Line
 void append_lines(ColumnsBuilder& builder, std::span<const batch::Line> lines, unsigned threads,
                   batch::Progress& progress, const PlaceLineError& place);
 
+/// @throws NotFoundError if `batch` has no ticket `index`.
+void require_row(const TicketBatch& batch, std::size_t index);
+
 /// The columns of `batch`.
 [[nodiscard]] const TicketColumns& columns_of(const TicketBatch& batch) noexcept;
 
