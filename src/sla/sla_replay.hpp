@@ -77,7 +77,7 @@ class Replay {
   void run(const T& ticket, const Timeline<T>& events, Instant at) {
     start(BuiltinMetric::first_response, ticket.created_at());
     start(BuiltinMetric::resolution, ticket.created_at());
-    for_each_transition(ticket, events, [this](const auto& t) { apply(t); });
+    for_each_transition(ticket, events, [this](const auto& t) { this->apply(t); });
     for (Instance& i : instances_) {
       if (i.open() && i.running_since) i.runs.push_back({*i.running_since, at});
     }

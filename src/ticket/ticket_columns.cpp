@@ -44,9 +44,13 @@ std::uint32_t Dictionary::intern(std::string_view text) {
   if (size() >= UINT32_MAX) throw InputError("a ticket batch may hold at most 2^32 - 1 distinct texts of one kind");
   const auto id = static_cast<std::uint32_t>(size());
   ids_->emplace(std::string(text), id);
+  append(text);
+  return id;
+}
+
+void Dictionary::append(std::string_view text) {
   chars_.append(text);
   ends_.push_back(chars_.size());
-  return id;
 }
 
 void Dictionary::seal() {

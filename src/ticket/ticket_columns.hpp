@@ -73,6 +73,8 @@ class Dictionary {
 
   /// The id of `text`, added if new.
   std::uint32_t intern(std::string_view text);
+  /// Adds `text` with the next id, as a dictionary written out is read back (ids kept).
+  void append(std::string_view text);
   [[nodiscard]] std::string_view text(std::uint32_t id) const noexcept {
     return {chars_.data() + ends_[id], ends_[id + 1] - ends_[id]};
   }
@@ -173,6 +175,8 @@ class ColumnsBuilder {
   ColumnsBuilder();
 
   void append(const Ticket& ticket);
+  /// The columns being built, for a reader that fills them itself (ticket_binary.cpp).
+  [[nodiscard]] TicketColumns& columns() noexcept { return *c_; }
   /// The batch of the tickets appended; the builder is left empty.
   [[nodiscard]] TicketBatch finish();
 
