@@ -188,10 +188,7 @@ class Adder {
   // `sla`: the ticket's SLA report if the host has it; otherwise the SLA engine is asked.
   void run(const SlaReport* sla) {
     // Before anything is counted: a report that does not fit must leave the state unchanged.
-    SlaOutcomes outcomes;
-    if (sla != nullptr) outcomes = outcomes_of(*rules_.sla, ticket_.id(), *sla);
-    else if (!rules_.sla->policies.empty())
-      outcomes = sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
+    const SlaOutcomes outcomes = outcomes_for(sla);
     Durations durations;
     if (facts_.first_reply) durations.first_response = first_response_ms(outcomes);
     if (is_solved(facts_.status) && facts_.solved_at) {
@@ -208,6 +205,14 @@ class Adder {
   }
 
  private:
+  // The SLA outcomes of the ticket: `sla`'s if given, else the engine's. Returned, not assigned:
+  // a small_vector's move assignment costs more than the copy it saves.
+  SlaOutcomes outcomes_for(const SlaReport* sla) const {
+    if (sla != nullptr) return outcomes_of(*rules_.sla, ticket_.id(), *sla);
+    if (rules_.sla->policies.empty()) return {};
+    return sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
+  }
+
   // The agent of the public human reply that completed an instance at `t`, if one did.
   std::string_view replier_at(Instant t) const {
     // The replies are in time order: searched, not scanned, since a long ticket has as many
