@@ -6,7 +6,7 @@
 
 namespace aftersales::detail {
 
-void IdColumn::push_back(std::uint32_t id) {
+void IdColumn::push_wide(std::uint32_t id) {
   const unsigned needed = id <= UINT8_MAX ? 1 : id <= UINT16_MAX ? 2 : 4;
   if (needed > width_) widen(needed);
   const std::size_t at = bytes_.size();
@@ -39,13 +39,15 @@ Dictionary::Dictionary() : ids_(std::make_unique<std::unordered_map<std::string,
 }
 
 std::uint32_t Dictionary::intern(std::string_view text) {
+  // A ticket's events name the same agent and queue over and over: the last text is checked first.
   if (text.empty()) return 0;
-  if (const auto it = ids_->find(text); it != ids_->end()) return it->second;
+  if (text == this->text(last_)) return last_;
+  if (const auto it = ids_->find(text); it != ids_->end()) return last_ = it->second;
   if (size() >= UINT32_MAX) throw InputError("a ticket batch may hold at most 2^32 - 1 distinct texts of one kind");
   const auto id = static_cast<std::uint32_t>(size());
   ids_->emplace(std::string(text), id);
   append(text);
-  return id;
+  return last_ = id;
 }
 
 void Dictionary::append(std::string_view text) {

@@ -30,7 +30,11 @@ namespace aftersales::detail {
 /// largest pushed so far: widening re-encodes the column, at most twice in its life.
 class IdColumn {
  public:
-  void push_back(std::uint32_t id);
+  void push_back(std::uint32_t id) {
+    // One byte wide, as most columns stay: a plain push_back.
+    if (width_ == 1 && id <= UINT8_MAX) return bytes_.push_back(static_cast<std::uint8_t>(id));
+    push_wide(id);
+  }
 
   [[nodiscard]] std::uint32_t operator[](std::size_t i) const noexcept {
     switch (width_) {
@@ -55,6 +59,7 @@ class IdColumn {
     std::memcpy(&value, bytes_.data() + i * sizeof(U), sizeof(U));
     return value;
   }
+  void push_wide(std::uint32_t id);
   void widen(unsigned width);
 
   std::vector<std::uint8_t> bytes_;
@@ -92,6 +97,7 @@ class Dictionary {
   };
   // Owns its keys: chars_ moves as it grows. Dropped by seal().
   std::unique_ptr<std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>>> ids_;
+  std::uint32_t last_ = 0;  // the id intern() gave last
 };
 
 /// An event member the nibble of TicketColumns::bits cannot hold (a hand-built event's score
