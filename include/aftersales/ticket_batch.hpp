@@ -1,6 +1,6 @@
 #pragma once
 /// @file
-/// A batch of tickets held column by column (docs/performance.md, "Compact tickets"): about 100
+/// A batch of tickets held column by column (docs/performance.md, "Compact tickets"): about 150
 /// bytes a ticket of 7.5 events, where `std::vector<Ticket>` takes about 2 KB. Read it once,
 /// then evaluate it as often as wanted (`SlaEngine::evaluate`, `KpiEngine::compute`,
 /// `KpiAccumulator::add`); the engines read the columns in place, never rebuilding a Ticket.

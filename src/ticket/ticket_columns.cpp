@@ -27,13 +27,6 @@ void IdColumn::widen(unsigned width) {
   width_ = width;
 }
 
-IdColumn IdColumn::of(unsigned width, std::vector<std::uint8_t> bytes) {
-  IdColumn column;
-  column.width_ = width;
-  column.bytes_ = std::move(bytes);
-  return column;
-}
-
 Dictionary::Dictionary() : ids_(std::make_unique<std::unordered_map<std::string, std::uint32_t, Hash, std::equal_to<>>>()) {
   ids_->emplace(std::string(), 0);
 }

@@ -3,8 +3,8 @@
 // an event or a ticket, texts that repeat (agents, queues, channels, tags...) interned once per
 // batch and stored as small integers whose width grows with the count of distinct texts (one
 // byte for up to 255 agents), the ids every ticket has on its own in one character arena. An
-// event takes 9 bytes where a Ticket's Event takes about 150; the engines read the columns in
-// place through ticket_view.hpp.
+// event takes 9 bytes where a Ticket's Event takes 120; the engines read the columns in place
+// through ticket_view.hpp.
 
 #include <aftersales/batch.hpp>
 #include <aftersales/error.hpp>
@@ -44,13 +44,8 @@ class IdColumn {
     }
   }
   [[nodiscard]] std::size_t size() const noexcept { return bytes_.size() / width_; }
-  [[nodiscard]] std::size_t width() const noexcept { return width_; }
-  [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return bytes_; }
   [[nodiscard]] std::size_t memory_bytes() const noexcept { return bytes_.capacity(); }
   void shrink_to_fit() { bytes_.shrink_to_fit(); }
-
-  /// The column of `width`-byte ids `bytes` (little-endian, as bytes() gives them).
-  static IdColumn of(unsigned width, std::vector<std::uint8_t> bytes);
 
  private:
   template <class U>
@@ -78,7 +73,8 @@ class Dictionary {
 
   /// The id of `text`, added if new.
   std::uint32_t intern(std::string_view text);
-  /// Adds `text` with the next id, as a dictionary written out is read back (ids kept).
+  /// Adds `text` with the next id without looking it up, as a dictionary written out is read
+  /// back (ids kept, a text twice kept twice); intern() no longer finds what follows.
   void append(std::string_view text);
   [[nodiscard]] std::string_view text(std::uint32_t id) const noexcept {
     return {chars_.data() + ends_[id], ends_[id + 1] - ends_[id]};
