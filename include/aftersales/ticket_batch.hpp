@@ -42,8 +42,9 @@ class AFTERSALES_EXPORT TicketBatch {
   /// parsed on up to `options.threads` threads, lines counted in `options.progress`. Only a
   /// block of lines is ever held as Tickets.
   /// @throws InputError for the first line (in order) that is not a valid ticket, as
-  ///         `KpiEngine::compute_lines` reports it: "line 8: invalid ticket: ...", lines counted
-  ///         from `options.first_line`; RangeError as `compute_lines`.
+  ///         `KpiEngine::compute_lines` reports it: the ticket's error with "line 8: " in front
+  ///         of its message and its path kept, lines counted from `options.first_line`;
+  ///         RangeError as `compute_lines`.
   static TicketBatch from_lines(std::string_view jsonl, const BatchOptions& options = {});
 
   [[nodiscard]] std::size_t size() const noexcept;
