@@ -114,7 +114,9 @@ class ColumnsReader {
     }
     read_ends(count);
     read_events();
-    for (std::size_t i = 0; i < c_.tag_ends.back(); ++i) c_.tag.push_back(id_below(c_.tags.size()));
+    // A batch of no tickets has no ends (fuzz_ticket_batch found it).
+    const std::uint64_t tags = count == 0 ? 0 : c_.tag_ends.back();
+    for (std::uint64_t i = 0; i < tags; ++i) c_.tag.push_back(id_below(c_.tags.size()));
     read_fields(count);
     r_.finish();
   }

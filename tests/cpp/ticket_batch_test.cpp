@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -203,6 +204,8 @@ TEST(TicketBatch, ItsBinaryFormGivesBackTheSameColumns) {
   ASSERT_EQ(back.size(), batch.size());
   for (std::size_t i = 0; i < batch.size(); ++i) expect_same(back.ticket(i), batch.ticket(i));
   EXPECT_EQ(detail::write_tickets(back), data);
+  // No tickets, so no ends of their lists (the reader once read the last of none).
+  EXPECT_TRUE(detail::read_tickets(detail::write_tickets(TicketBatch())).empty());
   // What the form leaves out of a hand-built ticket: a built-in event's own spelling of its
   // name, and members its type does not read.
   Ticket odd = odd_ticket();

@@ -259,6 +259,7 @@ def test_a_ticket_batch_round_trips(example: aftersales.Policy, batch: aftersale
     # Read from dicts or from JSON Lines, the same tickets give the same bytes.
     assert aftersales.TicketBatch(ticket_dicts()).to_bytes() == data
     assert aftersales.TicketBatch([]).to_bytes()[:6] == b"ASTB\x02\x00"
+    assert len(aftersales.TicketBatch.from_bytes(aftersales.TicketBatch([]).to_bytes())) == 0
 
 
 def test_every_member_of_a_ticket_survives(example: aftersales.Policy) -> None:
