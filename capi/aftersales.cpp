@@ -210,6 +210,17 @@ int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* t
   });
 }
 
+int aftersales_sla_evaluate_file(const aftersales_policy* policy, const char* tickets_path, const char* reports_path,
+                                 int64_t at_ms, unsigned threads) {
+  return guarded([&] {
+    const auto& source = unwrap(policy, "policy");
+    const auto at = aftersales::instant_from_ms(at_ms);
+    auto tickets = open_file<std::ifstream>(tickets_path, std::ios::in, "tickets_path");
+    auto reports = open_file<std::ofstream>(reports_path, std::ios::out | std::ios::trunc, "reports_path");
+    aftersales::SlaEngine(source).evaluate_lines(tickets, reports, at, {.threads = threads});
+  });
+}
+
 int aftersales_log_set_level(int level) {
   return guarded([&] { aftersales::set_log_level(log_level_of(level)); });
 }

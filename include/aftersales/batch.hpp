@@ -25,6 +25,11 @@ struct BatchOptions {
   /// is rarer), then once with done == total when the batch succeeds. If it throws, the batch
   /// starts no further item and that exception propagates (docs/threading.md, "Progress").
   BatchProgress progress = {};
+  /// Streamed JSON Lines (the calls that read a std::istream): the bytes read at a time. A block
+  /// of whole lines is done, its results written, before the next is read, so memory holds about
+  /// one block and its results whatever the stream's size (docs/performance.md, "Streaming JSON
+  /// Lines"). A line may be longer than a block (up to a ticket's 4 MiB limit).
+  std::size_t block_bytes = 16u << 20;
 };
 
 }  // namespace aftersales

@@ -18,6 +18,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iosfwd>
 #include <map>
 #include <memory>
 #include <optional>
@@ -252,6 +253,17 @@ class AFTERSALES_EXPORT KpiEngine {
   /// @throws InputError naming the line of the first ticket (by line) that cannot be read or
   ///         counted, lines counted from `options.first_line` (blank ones included).
   [[nodiscard]] KpiResult compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
+                                        const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
+
+  /// `compute_lines` over a stream (a file, standard input) of any size: read a block of
+  /// `options.block_bytes` at a time and counted block by block, so that memory holds one block
+  /// and the groups (docs/performance.md, "Streaming JSON Lines"). The result equals
+  /// `compute_lines` on the whole text: tickets are sliced and merged as there. Lines are
+  /// numbered through the whole stream from `options.first_line`; a line over a ticket's 4 MiB
+  /// limit is refused unread. `options.progress` counts bytes as `SlaEngine::evaluate_lines`
+  /// over a stream does.
+  /// @throws InputError if `tickets` cannot be read (not open, failed), and as `compute_lines`.
+  [[nodiscard]] KpiResult compute_lines(std::istream& tickets, Instant at, const KpiOptions& kpi,
                                         const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 
   /// Scores every group of `kpis` on the policy's scorecard `scorecard` (spec §7, docs/kpi.md)

@@ -9,6 +9,7 @@
 #include <aftersales/ticket_batch.hpp>
 #include <aftersales/values.hpp>
 
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <span>
@@ -114,6 +115,17 @@ class AFTERSALES_EXPORT SlaEngine {
   /// the middle of a file keeps the file's numbering).
   /// @throws RangeError if a line's number would pass 2^63 - 1.
   [[nodiscard]] std::string evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options = {}) const;
+
+  /// `evaluate_lines` over a stream (a file, standard input) of any size: read a block of
+  /// `options.block_bytes` at a time, each block's reports written to `reports` before the next
+  /// block is read, so that memory holds one block and its reports (docs/performance.md,
+  /// "Streaming JSON Lines"). Writes what `evaluate_lines` on the whole text returns; lines are
+  /// numbered through the whole stream from `options.first_line`, and a line over a ticket's
+  /// 4 MiB limit gets its error record unread. `options.progress` counts bytes of `tickets`: of
+  /// its size when it can seek (a file), else of 0 until done == total at the end.
+  /// @throws InputError if `tickets` cannot be read (not open, failed) or `reports` fails;
+  ///         RangeError as `evaluate_lines`. Reports written before then stay written.
+  void evaluate_lines(std::istream& tickets, std::ostream& reports, Instant at, const BatchOptions& options = {}) const;
 
  private:
   std::shared_ptr<const detail::SlaRules> rules_;  // the policy's, sharing its ownership

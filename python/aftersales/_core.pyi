@@ -4,13 +4,22 @@ import datetime
 import decimal
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final, Literal
+from typing import Any, Final, Literal, Protocol
 
 import numpy as np
 import numpy.typing as npt
 
 # progress= of the batch calls: called as progress(done, total), throttled (docs/threading.md).
 _Progress = Callable[[int, int], object] | None
+# The files of the streamed calls (compute_file, evaluate_file): a path or a binary file object.
+class _BinaryReader(Protocol):
+    def read(self, size: int, /) -> bytes: ...
+
+class _BinaryWriter(Protocol):
+    def write(self, data: bytes, /) -> object: ...
+
+_TicketsFile = str | os.PathLike[str] | _BinaryReader
+_ReportsFile = str | os.PathLike[str] | _BinaryWriter
 
 __version__: Final[str]
 # The most events a ticket may have: every reader refuses more (docs/sla.md, "Limits").
@@ -169,6 +178,16 @@ class SlaEngine:
         first_line: int = 1,
         progress: _Progress = None,
     ) -> str: ...
+    def evaluate_file(
+        self,
+        tickets: _TicketsFile,
+        reports: _ReportsFile,
+        at: datetime.datetime,
+        threads: int = 0,
+        *,
+        progress: _Progress = None,
+        block_bytes: int = 16_777_216,
+    ) -> None: ...
 
 class RoutingDecision:
     @property
@@ -338,6 +357,18 @@ class KpiEngine:
         *,
         first_line: int = 1,
         progress: _Progress = None,
+    ) -> KpiResult: ...
+    def compute_file(
+        self,
+        tickets: _TicketsFile,
+        at: datetime.datetime,
+        group_by: Sequence[_Dimension] = ...,
+        time_zone: str | None = None,
+        orders: int | dict[str, int] | None = None,
+        threads: int = 0,
+        *,
+        progress: _Progress = None,
+        block_bytes: int = 16_777_216,
     ) -> KpiResult: ...
     def score(
         self, id: str, kpis: KpiResult, rank_within: Sequence[_Dimension] = ...

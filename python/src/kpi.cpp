@@ -3,6 +3,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "file_stream.hpp"
 #include "json_text.hpp"
 #include "pickling.hpp"
 #include "progress.hpp"
@@ -106,6 +107,18 @@ KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Inst
   const py::gil_scoped_release release;
   return kpi.engine.compute_lines(text, at, options, counts,
                                   {.threads = threads, .first_line = first_line, .progress = report});
+}
+
+KpiResult compute_file(const PythonKpiEngine& kpi, py::handle tickets, Instant at,
+                       const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone,
+                       const py::object& orders, unsigned threads, py::handle progress, std::size_t block_bytes) {
+  const auto options = options_of(group_by, time_zone);
+  const auto counts = orders_of(orders);
+  CallerFile in(tickets, std::ios::in, "KpiEngine.compute_file", "tickets");
+  const BatchProgress report = python_progress(progress, "KpiEngine.compute_file");
+  const py::gil_scoped_release release;
+  return kpi.engine.compute_lines(in.stream(), at, options, counts,
+                                  {.threads = threads, .progress = report, .block_bytes = block_bytes});
 }
 
 ScorecardResult score_kpis(const PythonKpiEngine& kpi, const std::string& id, const KpiResult& kpis,
@@ -324,6 +337,16 @@ void bind_kpi(py::module_& m) {
            "InputError naming the line of a ticket that cannot be read, counting lines from "
            "`first_line` (the number of the text's first line in its file). `progress` as for "
            "compute, in non-blank lines.")
+      .def("compute_file", &compute_file, py::arg("tickets"), py::arg("at"),
+           py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
+           py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("progress") = py::none(),
+           py::arg("block_bytes") = BatchOptions{}.block_bytes,
+           "compute_lines over a file of any size, in bounded memory: `tickets` (a path, or a binary "
+           "file object such as sys.stdin.buffer) is read and counted `block_bytes` (16 MiB) at a time; the result "
+           "equals compute_lines on the whole text, lines numbered through the whole file. "
+           "`progress`: progress(done, total) in bytes of `tickets`, total its size (0 while "
+           "unknown: a pipe, a file object), throttled; what it raises (Ctrl-C's "
+           "KeyboardInterrupt too) stops the call.")
       .def("score", &score_kpis, py::arg("id"), py::arg("kpis"), py::arg("rank_within") = std::vector<std::string>{},
            "Scores each group of `kpis` on the scorecard `id`; ranks within groups sharing the "
            "`rank_within` dimensions (all groups when empty).");

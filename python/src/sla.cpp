@@ -4,6 +4,7 @@
 
 #include "bindings.hpp"
 #include "convert.hpp"
+#include "file_stream.hpp"
 #include "json_text.hpp"
 #include "pickling.hpp"
 #include "progress.hpp"
@@ -72,6 +73,16 @@ std::string evaluate_lines(const PythonSlaEngine& engine, py::handle jsonl, Inst
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
   return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line, .progress = report});
+}
+
+void evaluate_file(const PythonSlaEngine& engine, py::handle tickets, py::handle reports, Instant at, unsigned threads,
+                   py::handle progress, std::size_t block_bytes) {
+  CallerFile in(tickets, std::ios::in, "SlaEngine.evaluate_file", "tickets");
+  CallerFile out(reports, std::ios::out | std::ios::trunc, "SlaEngine.evaluate_file", "reports");
+  const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_file");
+  const py::gil_scoped_release release;
+  engine.evaluate_lines(in.stream(), out.stream(), at,
+                        {.threads = threads, .progress = report, .block_bytes = block_bytes});
 }
 
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
@@ -193,7 +204,17 @@ void bind_engine(py::module_& m) {
            "{\"line\": N, \"error\": \"...\"} and the batch goes on; N counts lines, blank ones "
            "included, from `first_line` (the number of the text's first line in its file). Runs "
            "on up to `threads` threads with the GIL released; `progress` as for evaluate_many, in "
-           "non-blank lines.");
+           "non-blank lines.")
+      .def("evaluate_file", &evaluate_file, py::arg("tickets"), py::arg("reports"), py::arg("at"),
+           py::arg("threads") = 0, py::kw_only(), py::arg("progress") = py::none(),
+           py::arg("block_bytes") = BatchOptions{}.block_bytes,
+           "evaluate_lines over a file of any size, in bounded memory: `tickets` (a path, or a "
+           "binary file object such as sys.stdin.buffer) is read `block_bytes` (16 MiB) at a time and each "
+           "block's reports are written to `reports` (a path, truncated, or a binary file object) "
+           "before the next is read; what is written equals evaluate_lines on the whole text, "
+           "lines numbered through the whole file. `progress`: progress(done, total) in bytes of "
+           "`tickets`, total its size (0 while unknown: a pipe, a file object), throttled; what "
+           "it raises (Ctrl-C's KeyboardInterrupt too) stops the call.");
 }
 
 }  // namespace

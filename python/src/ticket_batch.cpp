@@ -21,8 +21,10 @@
 #include <vector>
 
 #include "batch/batch.hpp"
+#include "batch/line_blocks.hpp"
 #include "ticket/ticket_binary.hpp"
 #include "ticket/ticket_columns.hpp"
+#include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_view.hpp"
 
 namespace aftersales::python {
@@ -167,53 +169,43 @@ TicketBatch from_lines(py::handle jsonl, unsigned threads, py::handle progress) 
   return TicketBatch::from_lines(text, threads, report);
 }
 
-// Calls `f(text, first_line)` on successive blocks of whole lines of `in`, about `block` bytes
-// each (more when one line is longer), `first_line` the number of the block's first line.
-template <class F>
-void for_each_block(std::istream& in, F&& f) {
-  constexpr std::size_t block = 16u << 20;
-  std::string text;
-  std::size_t first_line = 1;
-  while (in) {
-    const std::size_t kept = text.size();
-    text.resize(kept + block);
-    in.read(text.data() + kept, static_cast<std::streamsize>(block));
-    text.resize(kept + static_cast<std::size_t>(in.gcount()));
-    // Whole lines only, but for the file's last, which may lack its '\n'.
-    const std::size_t end = in ? text.rfind('\n') : text.size() - 1;
-    if (end == std::string::npos) continue;
-    const std::string_view lines(text.data(), end + 1);
-    f(lines, first_line);
-    first_line += static_cast<std::size_t>(std::count(lines.begin(), lines.end(), '\n'));
-    text.erase(0, end + 1);
-  }
-}
-
-// A file is read a block at a time, so that the batch, never the file's text, is what memory
-// holds (docs/performance.md, "Compact tickets").
+// A file is read a block at a time (batch::LineBlocks), so that the batch, never the file's
+// text, is what memory holds (docs/performance.md, "Compact tickets").
 TicketBatch from_file(const std::filesystem::path& path, unsigned threads, py::handle progress) {
   const BatchProgress report = python_progress(progress, "TicketBatch.from_file");
   const py::gil_scoped_release release;
+  const auto cannot_read = [&](const std::string& why) {
+    return InputError("cannot read tickets file \"" + path.string() + "\"" + (why.empty() ? "" : ": " + why));
+  };
+  std::error_code ec;
+  (void)std::filesystem::file_size(path, ec);
+  if (ec) throw cannot_read(ec.message());
   std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    std::error_code ec;
-    (void)std::filesystem::file_size(path, ec);
-    throw InputError("cannot read tickets file \"" + path.string() + "\"" + (ec ? ": " + ec.message() : ""));
-  }
+  constexpr std::size_t block = 16u << 20;
+  // Each block's lines, or why the file cannot be read.
+  const auto next = [&](batch::LineBlocks& blocks) {
+    try {
+      return blocks.next();
+    } catch (const RangeError&) {
+      throw;
+    } catch (const InputError&) {
+      throw cannot_read("");
+    }
+  };
   // Progress counts lines: a first pass counts them, only when someone listens.
   std::size_t total = 0;
   if (report) {
-    for_each_block(in, [&](std::string_view text, std::size_t first) { total += batch::non_blank_lines(text, first).size(); });
+    batch::LineBlocks counting(in, block, detail::max_ticket_bytes, 1);
+    for (auto lines = next(counting); !lines.empty(); lines = next(counting)) total += lines.size();
     in.clear();
     in.seekg(0);
   }
   batch::Progress counted(report, total);
   detail::ColumnsBuilder builder;
   const detail::PlaceLineError place = line_placer(path.string());
-  for_each_block(in, [&](std::string_view text, std::size_t first) {
-    detail::append_lines(builder, batch::non_blank_lines(text, first), threads, counted, place);
-  });
-  if (in.bad()) throw InputError("cannot read tickets file \"" + path.string() + "\"");
+  batch::LineBlocks blocks(in, block, detail::max_ticket_bytes, 1);
+  for (auto lines = next(blocks); !lines.empty(); lines = next(blocks))
+    detail::append_lines(builder, lines, threads, counted, place);
   counted.finish();
   return TicketBatch(builder.finish());
 }

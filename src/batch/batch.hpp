@@ -20,15 +20,18 @@
 #include <cstddef>
 #include <cstdint>
 #include <exception>
-#include <limits>
+#include <istream>
 #include <mutex>
 #include <optional>
+#include <ostream>
+#include <span>
 #include <string>
 #include <string_view>
 #include <system_error>
 #include <thread>
 #include <vector>
 
+#include "batch/line_blocks.hpp"
 #include "document/json_writer.hpp"
 
 namespace aftersales::batch {
@@ -179,16 +182,14 @@ void for_each(std::size_t count, const BatchOptions& options, Work&& work) {
   progress.finish();
 }
 
-/// Folds the items [0, count) into one state: the items are cut into slices of `slice`, each
-/// slice folded into its own `make()` by `add(state, i)` in index order on up to `threads`
-/// threads, then the slices' states merged in slice order by `merge(total, part)` into a last
-/// `make()`. The result depends on `slice`, never on the threads. `make` may run on several
-/// threads at once. Items are counted in `progress`. Failures follow for_each's rule, by item
-/// index.
-template <class Make, class Add, class Merge>
-auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& progress, const Make& make,
-            const Add& add, const Merge& merge) -> decltype(make()) {
-  using State = decltype(make());
+/// Folds the items [0, count) into `total`: the items are cut into slices of `slice`, each slice
+/// folded into its own `make()` by `add(state, i)` in index order on up to `threads` threads, then
+/// the slices' states merged in slice order by `merge(total, part)`. The result depends on
+/// `slice`, never on the threads. `make` may run on several threads at once. Items are counted in
+/// `progress`. Failures follow for_each's rule, by item index.
+template <class State, class Make, class Add, class Merge>
+void reduce_into(State& total, std::size_t count, unsigned threads, std::size_t slice, Progress& progress,
+                 const Make& make, const Add& add, const Merge& merge) {
   assert(slice > 0);
   std::vector<std::optional<State>> parts(count / slice + (count % slice != 0));
   // One slice per chunk, its items handed out together in order. A slice stops at its first
@@ -199,8 +200,15 @@ auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& pr
     if (i % slice == 0) part.emplace(make());
     add(*part, i);
   });
-  State total = make();
   for (std::optional<State>& part : parts) merge(total, *part);
+}
+
+/// reduce_into a last `make()`, returned.
+template <class Make, class Add, class Merge>
+auto reduce(std::size_t count, unsigned threads, std::size_t slice, Progress& progress, const Make& make,
+            const Add& add, const Merge& merge) -> decltype(make()) {
+  auto total = make();
+  reduce_into(total, count, threads, slice, progress, make, add, merge);
   return total;
 }
 
@@ -212,50 +220,30 @@ auto reduce(std::size_t count, unsigned threads, std::size_t slice, const Make& 
   return reduce(count, threads, slice, none, make, add, merge);
 }
 
-/// One non-blank line of a JSON Lines text.
-struct Line {
-  std::size_t number;  ///< counting every line of the text, blank ones included, from first_line
-  std::string_view text;
-};
-
-/// The lines of `text` that hold more than spaces, tabs and '\r' (JSON Lines skip blank lines),
-/// in order, as views into `text`; the text's first line is number `first_line`.
-/// @throws RangeError if a line's number would pass 2^63 - 1 (error records carry it as a JSON
-///         integer).
-inline std::vector<Line> non_blank_lines(std::string_view text, std::size_t first_line = 1) {
-  constexpr auto max_number = static_cast<std::size_t>(std::numeric_limits<std::int64_t>::max());
-  std::vector<Line> lines;
-  std::size_t number = first_line;
-  for (std::size_t pos = 0; pos < text.size(); ++number) {
-    if (number > max_number)
-      throw RangeError("first_line " + std::to_string(first_line) + " numbers this text's lines past 2^63 - 1",
-                       "first_line");
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    const std::string_view line = text.substr(pos, end - pos);
-    if (line.find_first_not_of(" \t\r") != std::string_view::npos) lines.push_back({number, line});
-    pos = end + 1;
+/// What `answer(line)` gives, or when it throws an aftersales::Error the line's error record
+/// `{"line": N, "error": "..."}`: one bad line never stops a batch.
+template <class Answer>
+std::string answer_or_record(const Answer& answer, const Line& line) {
+  try {
+    return answer(line);
+  } catch (const Error& e) {
+    detail::JsonWriter w;
+    w.begin_object().key("line").value(static_cast<std::int64_t>(line.number));
+    w.key("error").value(e.what()).end_object();
+    return w.take();
   }
-  return lines;
 }
 
 /// Calls `answer(line)` for every non-blank line of `text` on up to `options.threads` threads and
 /// joins the results, each followed by '\n'. A line whose answer throws an aftersales::Error gets
-/// `{"line": N, "error": "..."}` instead (N counting from `options.first_line`): one bad line
-/// never stops a batch. Other exceptions (out of memory) follow for_each's rule. Reports lines to
-/// `options.progress`.
+/// its error record instead (answer_or_record; N counting from `options.first_line`). Other
+/// exceptions (out of memory) follow for_each's rule. Reports lines to `options.progress`.
 template <class Answer>
 std::string map_lines(std::string_view text, const BatchOptions& options, const Answer& answer) {
   const std::vector<Line> lines = non_blank_lines(text, options.first_line);
   std::vector<std::string> outputs(lines.size());
   for_each(lines.size(), options, [&](std::size_t i) {
-    try {
-      outputs[i] = answer(lines[i].text);
-    } catch (const Error& e) {
-      detail::JsonWriter w;
-      w.begin_object().key("line").value(static_cast<std::int64_t>(lines[i].number));
-      w.key("error").value(e.what()).end_object();
-      outputs[i] = w.take();
-    }
+    outputs[i] = answer_or_record([&](const Line& line) { return answer(line.text); }, lines[i]);
   });
   std::size_t total = 0;
   for (const std::string& line : outputs) total += line.size() + 1;
@@ -266,6 +254,65 @@ std::string map_lines(std::string_view text, const BatchOptions& options, const 
     result += '\n';
   }
   return result;
+}
+
+/// A streamed batch's progress in bytes of the stream (docs/threading.md, "Progress"): `total` is
+/// the stream's size, 0 while it is not known (a pipe). Reported within each block as its items
+/// are done, at each block's end, and once with done == total at the end.
+class StreamProgress {
+ public:
+  /// `report` must outlive this.
+  StreamProgress(const BatchProgress& report, std::size_t total) : report_(report), total_(total) {}
+
+  /// The BatchProgress of the block of bytes [begin, end): its items done, as bytes.
+  [[nodiscard]] BatchProgress block(std::size_t begin, std::size_t end) const {
+    if (!report_) return {};
+    return [this, begin, end](std::size_t done, std::size_t items) {
+      report_(begin + (items == 0 ? end - begin : (end - begin) * done / items), total_);
+    };
+  }
+
+  /// A block ending at `position` is done: reported, unless it is the last one of a known size,
+  /// which finish() reports. A report per block lets a Python host see Ctrl-C between blocks.
+  void block_done(std::size_t position) const {
+    if (report_ && position != total_) report_(position, total_);
+  }
+
+  /// The stream is done at `position`.
+  void finish(std::size_t position) const {
+    if (report_) report_(position, position);
+  }
+
+ private:
+  const BatchProgress& report_;
+  std::size_t total_;
+};
+
+/// map_lines over a stream: its JSON Lines read a block at a time (LineBlocks, lines longer than
+/// `max_line_bytes` refused by `answer` through Line::oversized), each block's lines answered on up
+/// to `options.threads` threads, then written to `out` before the next block is read. `answer`
+/// takes a Line. Memory holds one block and its answers, whatever the stream's size.
+/// @throws InputError if a stream fails; what answer_or_record lets through.
+template <class Answer>
+void map_line_stream(std::istream& in, std::ostream& out, std::size_t max_line_bytes, const BatchOptions& options,
+                     const Answer& answer) {
+  LineBlocks blocks(in, options.block_bytes, max_line_bytes, options.first_line);
+  const StreamProgress progress(options.progress, stream_size(in));
+  std::vector<std::string> outputs;
+  for (std::size_t begin = 0;; begin = blocks.position()) {
+    const std::span<const Line> lines = blocks.next();
+    if (lines.empty()) break;
+    outputs.assign(lines.size(), {});
+    const BatchProgress block = progress.block(begin, blocks.position());
+    Progress counted(block, lines.size());
+    for_each(lines.size(), options.threads, counted,
+             [&](std::size_t i) { outputs[i] = answer_or_record(answer, lines[i]); });
+    for (const std::string& output : outputs) out.write(output.data(), static_cast<std::streamsize>(output.size())).put('\n');
+    if (!out) throw InputError("cannot write the JSON Lines: the output stream failed");
+    progress.block_done(blocks.position());
+  }
+  if (!out.flush()) throw InputError("cannot write the JSON Lines: the output stream failed");
+  progress.finish(blocks.position());
 }
 
 }  // namespace aftersales::batch

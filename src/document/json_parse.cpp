@@ -2,6 +2,7 @@
 #include <boost/json/value_stack.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <deque>
 #include <memory>
 #include <unordered_set>
@@ -89,7 +90,15 @@ class Builder {
     stack_.push_uint64(u);
     return value();
   }
-  bool on_double(double d, boost::json::string_view, boost::json::error_code&) {
+  bool on_double(double d, boost::json::string_view s, boost::json::error_code&) {
+    // Boost.JSON 1.81 may round a long or extreme number one unit off (2.2250738585072011e-308);
+    // read again correctly rounded, as the ticket reader over simdjson does, so that both
+    // readers give a ticket's fields the same value. The text is whole: the document is parsed
+    // in one call. Out of range, Boost's own value (infinity, zero) stands.
+    double exact = 0;
+    if (in_document(std::string_view(s.data(), s.size())) &&
+        std::from_chars(s.data(), s.data() + s.size(), exact).ec == std::errc())
+      d = exact;
     stack_.push_double(d);
     return value();
   }

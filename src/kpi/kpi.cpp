@@ -10,6 +10,10 @@
 #include <array>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <limits>
+#include <optional>
+#include <span>
 #include <variant>
 
 #include "batch/batch.hpp"
@@ -20,6 +24,7 @@
 #include "kpi/kpi_metrics.hpp"
 #include "kpi/kpi_state.hpp"
 #include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_timeline.hpp"
 #include "ticket/ticket_view.hpp"
 
@@ -124,19 +129,6 @@ std::int64_t business_ms(const Calendar* calendar, Instant from, Instant to) {
   return (calendar != nullptr ? calendar->between(from, to) : to - from).count();
 }
 
-// Length-prefixed parts, so that no text can make two different keys encode alike. The
-// lengths are raw bytes: the code never leaves the process.
-void encode(const KeyView& key, std::string& out) {
-  out.clear();
-  for (const auto& part : key) {
-    out += part ? '1' : '0';
-    if (!part) continue;
-    const auto size = static_cast<std::uint32_t>(part->size());
-    out.append(reinterpret_cast<const char*>(&size), sizeof size);
-    out += *part;
-  }
-}
-
 bool is_reply_metric(std::size_t metric) {
   return metric == static_cast<std::size_t>(BuiltinMetric::first_response) ||
          metric == static_cast<std::size_t>(BuiltinMetric::next_response) ||
@@ -175,6 +167,80 @@ SlaOutcomes outcomes_of(const SlaRules& sla, std::string_view ticket, const SlaR
   return outcomes;
 }
 
+// `value` in `digits` decimal digits, zero-padded, at `at`.
+void put(char* at, unsigned value, std::size_t digits) {
+  for (std::size_t i = digits; i-- > 0; value /= 10) at[i] = static_cast<char>('0' + value % 10);
+}
+
+// The keys of the time dimensions of one local day.
+struct LocalKeys {
+  char day[10];    // 2026-11-11
+  char hour[13];   // 2026-11-11T20 (the hour's digits left to the caller)
+  char week[8];    // 2026-W46 (ISO 8601 week-year and week)
+  char month[7];   // 2026-11
+};
+
+// The keys of local day `local`.
+LocalKeys day_keys(date::local_days local) {
+  LocalKeys keys{};
+  const date::year_month_day ymd{local};
+  put(keys.day, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
+  keys.day[4] = '-';
+  put(keys.day + 5, static_cast<unsigned>(ymd.month()), 2);
+  keys.day[7] = '-';
+  put(keys.day + 8, static_cast<unsigned>(ymd.day()), 2);
+  std::copy(std::begin(keys.day), std::end(keys.day), keys.hour);
+  keys.hour[10] = 'T';
+  std::copy(keys.day, keys.day + 7, keys.month);
+  // ISO 8601: a week belongs to the year of its Thursday, and week 1 holds the year's first Thursday.
+  const date::local_days thursday = local + date::days{4 - static_cast<int>(date::weekday{local}.iso_encoding())};
+  const date::year week_year = date::year_month_day{thursday}.year();
+  const auto week = (thursday - date::local_days{week_year / date::January / 1}).count() / 7 + 1;
+  put(keys.week, static_cast<unsigned>(static_cast<int>(week_year)), 4);
+  keys.week[4] = '-';
+  keys.week[5] = 'W';
+  put(keys.week + 6, static_cast<unsigned>(week), 2);
+  return keys;
+}
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) { return a / b - (a % b < 0); }
+
+// The number of the period of time dimension `kind` holding local time `seconds` (since
+// 1970-01-01T00:00 local): days and hours since then, weeks since the Monday before it
+// (1969-12-29: ISO weeks begin on Monday), months since January 1970.
+std::int64_t period_of(KpiDimension::Kind kind, std::int64_t seconds) {
+  const std::int64_t day = floor_div(seconds, 86'400);
+  switch (kind) {
+    case KpiDimension::hour: return floor_div(seconds, 3'600);
+    case KpiDimension::week: return floor_div(day + 3, 7);  // 1970-01-01 was a Thursday
+    case KpiDimension::month: {
+      const date::year_month_day ymd{date::local_days{date::days{day}}};
+      return (static_cast<int>(ymd.year()) - 1970) * std::int64_t{12} + static_cast<unsigned>(ymd.month()) - 1;
+    }
+    default: return day;
+  }
+}
+
+// The key of period `period` of time dimension `kind` (period_of's numbering).
+std::string period_text(KpiDimension::Kind kind, std::int64_t period) {
+  const auto text = [](const auto& chars) { return std::string(chars, sizeof chars); };
+  switch (kind) {
+    case KpiDimension::hour: {
+      const std::int64_t day = floor_div(period, 24);
+      LocalKeys keys = day_keys(date::local_days{date::days{day}});
+      put(keys.hour + 11, static_cast<unsigned>(period - day * 24), 2);
+      return text(keys.hour);
+    }
+    case KpiDimension::week: return text(day_keys(date::local_days{date::days{period * 7 - 3}}).week);  // its Monday
+    case KpiDimension::month: {
+      const date::year year{static_cast<int>(floor_div(period, 12) + 1970)};
+      const date::month month{static_cast<unsigned>(period - floor_div(period, 12) * 12 + 1)};
+      return text(day_keys(date::local_days{year / month / 1}).month);
+    }
+    default: return text(day_keys(date::local_days{date::days{period}}).day);
+  }
+}
+
 // Counts one ticket, read through a view T of ticket_view.hpp.
 template <class T>
 class Adder {
@@ -199,7 +265,7 @@ class Adder {
     // the compiler inlines it whole, as the ticket's one group is counted without tags.
     const TagValues tags = state_.tag_slot ? tag_values() : TagValues();
     for (std::size_t i = 0; i == 0 || i < tags.size(); ++i) {
-      if (state_.tag_slot) key_[*state_.tag_slot] = tags[i];
+      if (state_.tag_slot) key_[*state_.tag_slot] = state_.values[*state_.tag_slot].id(tags[i]);
       count(outcomes, durations);
     }
   }
@@ -246,11 +312,13 @@ class Adder {
   };
 
   // Counts the ticket in the group of `key_`, and its reply metrics in their repliers'.
+  // Groups are held by place: finding the replier's group may move the ticket's.
   void count(const SlaOutcomes& outcomes, const Durations& durations) {
-    GroupState& g = state_.group(key_);
-    count_ticket(g);
-    if (durations.first_response) group_for(facts_.first_reply->agent(), g).first_response.add(*durations.first_response);
-    if (durations.resolution) g.resolution.add(*durations.resolution);
+    const std::uint32_t g = state_.group(key_);
+    count_ticket(state_.at(g));
+    if (durations.first_response)
+      state_.at(group_for(facts_.first_reply->agent(), g)).first_response.add(*durations.first_response);
+    if (durations.resolution) state_.at(g).resolution.add(*durations.resolution);
     count_sla(outcomes, g);
   }
 
@@ -265,30 +333,40 @@ class Adder {
     return business_ms(calendar, ticket_.created_at(), reply);
   }
 
-  // The key of the ticket's group, with `agent` as its owner and a null tag (run sets each).
-  // Every part is a view into the ticket, this Adder or the state: no text is copied.
-  KeyView key_of(std::string_view agent) {
-    KeyView key;
-    // The state's buffer: no other ticket is keyed before this one is counted.
-    const LocalKeys* local = state_.zone != nullptr ? &state_.local_keys(ticket_.created_at()) : nullptr;
+  // The key of the ticket's group, with `agent` as its owner and a null tag (run sets each):
+  // each part interned in its dimension's values. A time period is found by its number, so
+  // its text is written only when the accumulator first meets it.
+  KeyIds key_of(std::string_view agent) {
+    KeyIds key;
+    const std::int64_t local = state_.zone != nullptr ? state_.local_seconds(ticket_.created_at()) : 0;
+    const Priority priority = facts_.priority;
     std::size_t slot = 0;
     // Kind:: spelled out: GCC 12 crashes on `using enum` names in a template.
     for (const KpiDimension& d : state_.options.group_by) {
+      DimensionValues& values = state_.values[slot++];
+      const auto period = [&] {
+        return values.id_of_number(period_of(d.kind(), local), [&](std::int64_t n) { return period_text(d.kind(), n); });
+      };
       switch (d.kind()) {
-        case KpiDimension::Kind::agent: key.push_back(non_empty(agent)); break;
-        case KpiDimension::Kind::queue: key.push_back(non_empty(facts_.queue)); break;
-        case KpiDimension::Kind::channel: key.push_back(non_empty(ticket_.channel())); break;
-        case KpiDimension::Kind::category: key.push_back(non_empty(ticket_.category())); break;
-        case KpiDimension::Kind::priority: key.emplace_back(to_string(facts_.priority)); break;
-        case KpiDimension::Kind::day: key.emplace_back(text(local->day)); break;
-        case KpiDimension::Kind::hour: key.emplace_back(text(local->hour)); break;
-        case KpiDimension::Kind::week: key.emplace_back(text(local->week)); break;
-        case KpiDimension::Kind::month: key.emplace_back(text(local->month)); break;
-        case KpiDimension::Kind::tier: key.push_back(non_empty(ticket_.customer_tier())); break;
-        case KpiDimension::Kind::tag: key.emplace_back(); break;
-        case KpiDimension::Kind::field: key.push_back(field_text(d.field_name(), state_.number_text(slot))); break;
+        case KpiDimension::Kind::agent: key.push_back(values.id(non_empty(agent))); break;
+        case KpiDimension::Kind::queue: key.push_back(values.id(non_empty(facts_.queue))); break;
+        case KpiDimension::Kind::channel: key.push_back(values.id(non_empty(ticket_.channel()))); break;
+        case KpiDimension::Kind::category: key.push_back(values.id(non_empty(ticket_.category()))); break;
+        case KpiDimension::Kind::priority:
+          key.push_back(values.id_of_number(static_cast<std::int64_t>(priority), [&](auto) { return to_string(priority); }));
+          break;
+        case KpiDimension::Kind::day:
+        case KpiDimension::Kind::hour:
+        case KpiDimension::Kind::week:
+        case KpiDimension::Kind::month: key.push_back(period()); break;
+        case KpiDimension::Kind::tier: key.push_back(values.id(non_empty(ticket_.customer_tier()))); break;
+        case KpiDimension::Kind::tag: key.push_back(DimensionValues::null_id); break;
+        case KpiDimension::Kind::field: {
+          NumberText buffer;
+          key.push_back(values.id(field_text(d.field_name(), buffer)));
+          break;
+        }
       }
-      ++slot;
     }
     return key;
   }
@@ -307,10 +385,10 @@ class Adder {
   }
 
   // The group of the ticket with `agent` in place of its owner (reply metrics).
-  GroupState& group_for(std::string_view agent, GroupState& ticket_group) {
+  std::uint32_t group_for(std::string_view agent, std::uint32_t ticket_group) {
     if (!state_.agent_slot || agent.empty() || agent == facts_.owner) return ticket_group;
-    KeyView key = key_;
-    key[*state_.agent_slot] = agent;
+    KeyIds key = key_;
+    key[*state_.agent_slot] = state_.values[*state_.agent_slot].id(agent);
     return state_.group(key);
   }
 
@@ -336,12 +414,12 @@ class Adder {
     c[complaints] += is_complaint(rules_, ticket_, f);
   }
 
-  void count_sla(const SlaOutcomes& outcomes, GroupState& ticket_group) {
+  void count_sla(const SlaOutcomes& outcomes, std::uint32_t ticket_group) {
     for (const SlaOutcome& o : outcomes.instances) {
       if (o.state != SlaState::achieved && o.state != SlaState::breached) continue;
-      GroupState& g = is_reply_metric(o.metric) && o.completed_at
-                          ? group_for(replier_at(*o.completed_at), ticket_group)
-                          : ticket_group;
+      GroupState& g = state_.at(is_reply_metric(o.metric) && o.completed_at
+                                    ? group_for(replier_at(*o.completed_at), ticket_group)
+                                    : ticket_group);
       if (g.sla.size() < state_.sla_metric_count) g.sla.resize(state_.sla_metric_count);
       ++g.sla[o.metric][o.state == SlaState::achieved ? 0 : 1];
     }
@@ -353,7 +431,7 @@ class Adder {
   Instant at_;
   Timeline<T> events_;
   Facts<typename T::EventView> facts_;
-  KeyView key_;
+  KeyIds key_;
 };
 
 std::optional<double> ratio(std::int64_t part, std::int64_t whole) {
@@ -388,10 +466,11 @@ std::optional<std::int64_t> orders_for(const KpiOrders& orders, const KpiOptions
   return orders.total;
 }
 
-KpiGroup group_result(const GroupState& g, const KpiState& state, const KpiOrders& orders) {
+KpiGroup group_result(const KeyedGroup& keyed, const KpiState& state, const KpiOrders& orders) {
+  const GroupState& g = *keyed.group;
   const auto& c = g.counts;
   KpiGroup r;
-  r.key = g.key;
+  r.key = keyed.key;
   r.tickets = c[tickets];
   r.resolved = c[resolved];
   r.backlog = c[backlog];
@@ -411,7 +490,7 @@ KpiGroup group_result(const GroupState& g, const KpiState& state, const KpiOrder
     r.nps = 100.0 * static_cast<double>(c[promoters] - c[detractors]) / static_cast<double>(c[nps_rated]);
   r.escalation_rate = ratio(c[escalated], c[tickets]);
   r.reassignment_rate = ratio(c[reassigned], c[tickets]);
-  if (const auto n = orders_for(orders, state.options, g.key); n && *n > 0) r.complaint_rate = ratio(c[complaints], *n);
+  if (const auto n = orders_for(orders, state.options, keyed.key); n && *n > 0) r.complaint_rate = ratio(c[complaints], *n);
   return r;
 }
 
@@ -504,7 +583,6 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
         group_by.begin() + static_cast<std::ptrdiff_t>(i))
       throw InputError("group_by names " + quoted(to_string(group_by[i])) + " twice", path);
     if (timed == nullptr && group_by[i].is_time()) timed = &group_by[i];
-    by_hour_ = by_hour_ || group_by[i] == KpiDimension::hour;
     if (group_by[i] == KpiDimension::agent) agent_slot = i;
     if (group_by[i] == KpiDimension::tag) tag_slot = i;
   }
@@ -523,76 +601,81 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
   if (timed == nullptr) zone = nullptr;
   if (zone == nullptr) options.time_zone.clear();
   else if (options.time_zone.empty()) options.time_zone = zone->name();
-  if (std::any_of(group_by.begin(), group_by.end(), [](const KpiDimension& d) { return d.kind() == KpiDimension::field; }))
-    numbers_.resize(group_by.size());
+  values.resize(group_by.size());
   sla_metric_count = builtin_metric_count + rules->sla->metrics.size();
 }
 
-GroupState& KpiState::group(const KeyView& key) {
-  encode(key, encoded_);
-  const auto found = groups.find(encoded_);
-  if (found != groups.end()) return found->second;
-  GroupState& g = groups[encoded_];
-  for (const auto& part : key) g.key.push_back(part ? std::optional<std::string>(*part) : std::nullopt);
-  return g;
+KeyIds KpiState::ids_of(std::uint64_t code) const {
+  KeyIds key(values.size());
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint32_t>(code >> (32 * i));
+  return key;
+}
+
+KeyIds KpiState::ids_of(std::string_view code) {
+  KeyIds key(code.size() / sizeof(std::uint32_t));
+  std::memcpy(key.data(), code.data(), code.size());
+  return key;
+}
+
+std::size_t KpiState::CodeHash::operator()(std::string_view code) const noexcept {
+  std::uint64_t hash = code.size();
+  for (std::size_t at = 0; at < code.size(); at += sizeof(std::uint32_t)) {
+    std::uint32_t id = 0;
+    std::memcpy(&id, code.data() + at, sizeof id);
+    hash = (hash ^ id) * 0x9e37'79b9'7f4a'7c15;  // 2^64 / the golden ratio
+    hash ^= hash >> 32;
+  }
+  return hash;
+}
+
+template <class Index, class Code>
+std::uint32_t KpiState::place_in(Index& index, const Code& code) {
+  const auto found = index.find(code);
+  if (found != index.end()) return found->second;
+  const auto place = static_cast<std::uint32_t>(groups_.size());
+  groups_.emplace_back();
+  index.emplace(typename Index::key_type(code), place);
+  return place;
+}
+
+std::uint32_t KpiState::group(const KeyIds& key) {
+  return is_short(key) ? place_in(short_index_, short_code(key)) : place_in(long_index_, long_code(key));
 }
 
 GroupState& KpiState::group(const GroupKey& key) {
-  KeyView view;
-  for (const auto& part : key) view.push_back(part ? std::optional<std::string_view>(*part) : std::nullopt);
-  return group(view);
+  KeyIds ids;
+  for (std::size_t slot = 0; slot < key.size(); ++slot)
+    ids.push_back(key[slot] ? values[slot].id(std::string_view(*key[slot])) : DimensionValues::null_id);
+  return at(group(ids));
 }
 
-namespace {
-
-// `value` in `digits` decimal digits, zero-padded, at `at`.
-void put(char* at, unsigned value, std::size_t digits) {
-  for (std::size_t i = digits; i-- > 0; value /= 10) at[i] = static_cast<char>('0' + value % 10);
+std::optional<std::uint32_t> KpiState::find(const KeyIds& key) const {
+  const auto place = [](const auto& index, const auto& code) -> std::optional<std::uint32_t> {
+    const auto found = index.find(code);
+    if (found == index.end()) return std::nullopt;
+    return found->second;
+  };
+  return is_short(key) ? place(short_index_, short_code(key)) : place(long_index_, long_code(key));
 }
 
-// The keys of local day `local` (the hour's digits are left to the caller).
-void write_day_keys(date::local_days local, LocalKeys& keys) {
-  const date::year_month_day ymd{local};
-  put(keys.day, static_cast<unsigned>(static_cast<int>(ymd.year())), 4);
-  keys.day[4] = '-';
-  put(keys.day + 5, static_cast<unsigned>(ymd.month()), 2);
-  keys.day[7] = '-';
-  put(keys.day + 8, static_cast<unsigned>(ymd.day()), 2);
-  std::copy(std::begin(keys.day), std::end(keys.day), keys.hour);
-  keys.hour[10] = 'T';
-  std::copy(keys.day, keys.day + 7, keys.month);
-  // ISO 8601: a week belongs to the year of its Thursday, and week 1 holds the year's first Thursday.
-  const date::local_days thursday = local + date::days{4 - static_cast<int>(date::weekday{local}.iso_encoding())};
-  const date::year week_year = date::year_month_day{thursday}.year();
-  const auto week = (thursday - date::local_days{week_year / date::January / 1}).count() / 7 + 1;
-  put(keys.week, static_cast<unsigned>(static_cast<int>(week_year)), 4);
-  keys.week[4] = '-';
-  keys.week[5] = 'W';
-  put(keys.week + 6, static_cast<unsigned>(week), 2);
-}
-
-}  // namespace
-
-const LocalKeys& KpiState::local_keys(Instant t) {
+std::int64_t KpiState::local_seconds(Instant t) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
-  if (seconds < day_begin_ || seconds >= day_end_) {
-    if (seconds < offset_.begin || seconds >= offset_.end) offset_ = zone->get_info(seconds);
-    const date::local_days local{date::floor<date::days>(seconds + offset_.offset).time_since_epoch()};
-    // The day's span in UTC while the offset holds: tickets of the same day skip all of this.
-    day_zero_ = date::sys_seconds{(local - offset_.offset).time_since_epoch()};
-    day_begin_ = std::max(day_zero_, offset_.begin);
-    day_end_ = std::min(day_zero_ + date::days{1}, offset_.end);
-    write_day_keys(local, keys_);
-  }
-  if (by_hour_) put(keys_.hour + 11, static_cast<unsigned>((seconds - day_zero_) / std::chrono::hours{1}), 2);
-  return keys_;
+  if (seconds < offset_.begin || seconds >= offset_.end) offset_ = zone->get_info(seconds);
+  return (seconds + offset_.offset).time_since_epoch().count();
 }
 
-std::vector<const GroupState*> KpiState::sorted() const {
-  std::vector<const GroupState*> list;
-  list.reserve(groups.size());
-  for (const auto& [code, g] : groups) list.push_back(&g);
-  std::sort(list.begin(), list.end(), [](const GroupState* a, const GroupState* b) { return a->key < b->key; });
+std::vector<KeyedGroup> KpiState::sorted() const {
+  std::vector<KeyedGroup> list;
+  list.reserve(groups_.size());
+  for_each_group([&](const KeyIds& ids, const GroupState& g) {
+    GroupKey key;
+    for (std::size_t slot = 0; slot < ids.size(); ++slot) {
+      const auto text = values[slot].text(ids[slot]);
+      key.push_back(text ? std::optional<std::string>(*text) : std::nullopt);
+    }
+    list.push_back({std::move(key), &g});
+  });
+  std::sort(list.begin(), list.end(), [](const KeyedGroup& a, const KeyedGroup& b) { return a.key < b.key; });
   return list;
 }
 
@@ -741,17 +824,38 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
   std::int64_t not_yet_created = 0;
   if (__builtin_add_overflow(state_->not_yet_created, other.state_->not_yet_created, &not_yet_created))
     throw RangeError("merging these KPI states would take the not_yet_created count past 2^63 - 1");
-  for (const auto& [code, g] : other.state_->groups) {
-    const auto it = state_->groups.find(code);
-    if (it == state_->groups.end()) continue;
-    if (const auto tally = detail::merge_overflow(*state_, it->second, g))
-      throw RangeError("merging these KPI states would take the " + *tally + " count of a group past 2^63 - 1");
+  detail::KpiState& mine = *state_;
+  const detail::KpiState& theirs = *other.state_;
+  // Their ids in this state's: each value translated once per merge. A value new to this state
+  // is interned here even if the merge then fails: an id without a group changes no output.
+  std::vector<std::vector<std::uint32_t>> table(theirs.values.size());
+  for (std::size_t slot = 0; slot < table.size(); ++slot) {
+    table[slot].push_back(detail::DimensionValues::null_id);
+    for (std::uint32_t id = 1; id <= theirs.values[slot].size(); ++id)
+      table[slot].push_back(mine.values[slot].id(*theirs.values[slot].text(id)));
   }
-  for (const auto& [code, g] : other.state_->groups) {
-    auto [it, inserted] = state_->groups.try_emplace(code, g);
-    if (!inserted) it->second.merge(g);
+  struct Match {
+    detail::KeyIds key;  // in this state's ids
+    const detail::GroupState* theirs;
+    std::optional<std::uint32_t> place;  // of the group with this key here, if any
+  };
+  std::vector<Match> matches;
+  matches.reserve(theirs.group_count());
+  theirs.for_each_group([&](const detail::KeyIds& ids, const detail::GroupState& g) {
+    Match m{{}, &g, std::nullopt};
+    for (std::size_t slot = 0; slot < ids.size(); ++slot) m.key.push_back(table[slot][ids[slot]]);
+    m.place = mine.find(m.key);
+    if (m.place)
+      if (const auto tally = detail::merge_overflow(mine, mine.at(*m.place), g))
+        throw RangeError("merging these KPI states would take the " + *tally + " count of a group past 2^63 - 1");
+    matches.push_back(std::move(m));
+  });
+  for (const Match& m : matches) {
+    // A new group is copied, not merged into an empty one: its sketches stay exactly as they were.
+    if (m.place) mine.at(*m.place).merge(*m.theirs);
+    else mine.at(mine.group(m.key)) = *m.theirs;
   }
-  state_->not_yet_created = not_yet_created;
+  mine.not_yet_created = not_yet_created;
 }
 
 KpiResult KpiAccumulator::result(const KpiOrders& orders) const {
@@ -759,7 +863,7 @@ KpiResult KpiAccumulator::result(const KpiOrders& orders) const {
   r.group_by = state_->options.group_by;
   if (state_->zone != nullptr) r.time_zone = state_->options.time_zone;
   r.not_yet_created = state_->not_yet_created;
-  for (const detail::GroupState* g : state_->sorted()) r.groups.push_back(detail::group_result(*g, *state_, orders));
+  for (const detail::KeyedGroup& g : state_->sorted()) r.groups.push_back(detail::group_result(g, *state_, orders));
   return r;
 }
 
@@ -790,19 +894,64 @@ KpiResult KpiEngine::compute(const TicketBatch& batch, Instant at, const KpiOpti
       .result(orders);
 }
 
+
+namespace {
+
+// Adds the ticket of one JSON Lines line, a problem naming the line.
+void add_line(KpiAccumulator& part, const batch::Line& line, Instant at) {
+  try {
+    if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
+    part.add(Ticket::from_json(line.text), at);
+  } catch (const InputError& e) {
+    throw InputError("line " + std::to_string(line.number) + ": " + e.what(), e.path());
+  }
+}
+
+}  // namespace
+
 KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
                                    const KpiOrders& orders, const BatchOptions& options) const {
   const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, options.first_line);
   const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
   return detail::add_sliced(empty, lines.size(), options,
-                            [&](KpiAccumulator& part, std::size_t i) {
-                              try {
-                                part.add(Ticket::from_json(lines[i].text), at);
-                              } catch (const InputError& e) {
-                                throw InputError("line " + std::to_string(lines[i].number) + ": " + e.what(), e.path());
-                              }
-                            })
+                            [&](KpiAccumulator& part, std::size_t i) { add_line(part, lines[i], at); })
       .result(orders);
+}
+
+KpiResult KpiEngine::compute_lines(std::istream& tickets, Instant at, const KpiOptions& kpi, const KpiOrders& orders,
+                                   const BatchOptions& options) const {
+  batch::LineBlocks blocks(tickets, options.block_bytes, detail::max_ticket_bytes, options.first_line);
+  const batch::StreamProgress progress(options.progress, batch::stream_size(tickets));
+  KpiAccumulator total(std::make_unique<detail::KpiState>(rules_, kpi));
+  // Tickets are sliced as compute_lines slices the whole text (every kpi_slice tickets from the
+  // first), whatever the blocks: the slice a block ends inside stays open into the next one, so
+  // that the slices, merged in order, give the same result.
+  std::optional<KpiAccumulator> open;
+  std::size_t open_count = 0;
+  for (std::size_t begin = 0;; begin = blocks.position()) {
+    const std::span<const batch::Line> lines = blocks.next();
+    if (lines.empty()) break;
+    std::size_t i = 0;
+    for (; open && i < lines.size() && open_count < detail::kpi_slice; ++i, ++open_count) add_line(*open, lines[i], at);
+    if (open && open_count == detail::kpi_slice) {
+      total.merge(*open);
+      open.reset();
+    }
+    const std::size_t whole = open ? 0 : (lines.size() - i) / detail::kpi_slice * detail::kpi_slice;
+    const BatchProgress block = progress.block(begin, blocks.position());
+    batch::Progress counted(block, whole);
+    detail::add_sliced_into(total, whole, options.threads, counted,
+                            [&](KpiAccumulator& part, std::size_t j) { add_line(part, lines[i + j], at); });
+    i += whole;
+    if (i < lines.size()) {
+      open.emplace(total.empty_copy());
+      for (open_count = 0; i < lines.size(); ++i, ++open_count) add_line(*open, lines[i], at);
+    }
+    progress.block_done(blocks.position());
+  }
+  if (open) total.merge(*open);
+  progress.finish(blocks.position());
+  return total.result(orders);
 }
 
 }  // namespace aftersales

@@ -10,13 +10,15 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "kpi/kpi_rules.hpp"
 #include "kpi/quantile_sketch.hpp"
+#include "text/names.hpp"
 
 #include <boost/container/small_vector.hpp>
+#include <boost/unordered/unordered_flat_map.hpp>
 #include <date/tz.h>
 
 namespace aftersales::detail {
@@ -31,8 +33,6 @@ inline constexpr std::array<std::string_view, counter_count> counter_names{
     "escalated", "reassigned", "rated", "satisfied", "nps_rated", "promoters", "detractors", "complaints"};
 
 using GroupKey = std::vector<std::optional<std::string>>;
-/// A key while a ticket is counted: views into the ticket (and the Adder's buffers), not copies.
-using KeyView = boost::container::small_vector<std::optional<std::string_view>, 6>;
 
 /// What a field dimension without a name is told.
 inline constexpr std::string_view unnamed_field =
@@ -41,22 +41,65 @@ inline constexpr std::string_view unnamed_field =
 /// The text of a number (shortest round trip: at most 24 characters).
 using NumberText = std::array<char, 32>;
 
-/// The keys of the time dimensions of one instant, in the state's zone.
-struct LocalKeys {
-  char day[10];    // 2026-11-11
-  char hour[13];   // 2026-11-11T20
-  char week[8];    // 2026-W46 (ISO 8601 week-year and week)
-  char month[7];   // 2026-11
+/// The values one group_by dimension has taken in an accumulator, each interned once: a group's
+/// key is then a short tuple of small integers, hashed and compared without touching text, and
+/// each text is held once, not once per group.
+class DimensionValues {
+ public:
+  /// The id of "no value" (a null key part); a text's id is its number in `names_` plus 1.
+  static constexpr std::uint32_t null_id = 0;
+
+  /// The id of `text`, interned if new.
+  std::uint32_t id(std::string_view text) { return names_.intern(text) + 1; }
+  std::uint32_t id(const std::optional<std::string_view>& text) { return text ? id(*text) : null_id; }
+  /// The id of the value numbered `number` (a local day, hour, week or month; a priority), its
+  /// text made by `text_of(number)` only the first time the number is met: most tickets find
+  /// their time period without writing a date.
+  template <class TextOf>
+  std::uint32_t id_of_number(std::int64_t number, const TextOf& text_of) {
+    // Tickets counted in creation order fall on the same day, ticket after ticket.
+    if (last_ && last_->first == number) return last_->second;
+    auto found = numbers_.find(number);
+    if (found == numbers_.end()) found = numbers_.emplace(number, id(std::string_view(text_of(number)))).first;
+    last_ = *found;
+    return found->second;
+  }
+  /// The id of `text` if it was interned, without interning it.
+  [[nodiscard]] std::optional<std::uint32_t> find(std::string_view text) const {
+    const auto number = names_.find(text);
+    if (!number) return std::nullopt;
+    return *number + 1;
+  }
+  /// The text of `id`; null for null_id.
+  [[nodiscard]] std::optional<std::string_view> text(std::uint32_t id) const {
+    if (id == null_id) return std::nullopt;
+    return names_.name_or(id - 1, {});
+  }
+  /// The ids in use are 1 ... size().
+  [[nodiscard]] std::uint32_t size() const noexcept { return static_cast<std::uint32_t>(names_.size()); }
+
+ private:
+  Names names_;
+  boost::unordered_flat_map<std::int64_t, std::uint32_t> numbers_;  // a cache in front of names_
+  std::optional<std::pair<std::int64_t, std::uint32_t>> last_;    // the number last asked for, and its id
 };
 
+/// A group's key while a ticket is counted: one id per group_by dimension.
+using KeyIds = boost::container::small_vector<std::uint32_t, 6>;
+
 struct GroupState {
-  GroupKey key;
   std::array<std::int64_t, counter_count> counts{};
   QuantileSketch first_response;  // milliseconds
   QuantileSketch resolution;
   std::vector<std::array<std::int64_t, 2>> sla;  // by SLA metric id: achieved, breached
 
   void merge(const GroupState& other);
+};
+
+/// A group with its key as text: what outputs list, in key order.
+struct KeyedGroup {
+  GroupKey key;
+  const GroupState* group;
 };
 
 struct KpiState {
@@ -67,29 +110,59 @@ struct KpiState {
   const date::time_zone* zone = nullptr;  // where days begin; null without a time dimension
   std::optional<std::size_t> agent_slot, tag_slot;  // where agent and tag are in group_by
   std::size_t sla_metric_count = 0;
-  std::unordered_map<std::string, GroupState> groups;  // by encoded key
-  std::int64_t not_yet_created = 0;  // tickets left out: created after the instant counted at
+  std::vector<DimensionValues> values;  // by group_by slot
+  std::int64_t not_yet_created = 0;     // tickets left out: created after the instant counted at
 
   /// @throws InputError as KpiAccumulator's constructor.
   KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o);
-  GroupState& group(const KeyView& key);
+  /// The place of the group of `key` (at() reaches it), made empty if new. A place stays valid
+  /// as groups are added; a reference from at() does not.
+  std::uint32_t group(const KeyIds& key);
+  /// The group of `key` as text (a state read back), made empty if new.
   GroupState& group(const GroupKey& key);
-  /// The time keys of `t` (the state has a zone), valid until the next call.
-  const LocalKeys& local_keys(Instant t);
-  /// Where the key of the field dimension at `slot` is written when it is a number: valid while
-  /// one ticket is counted.
-  NumberText& number_text(std::size_t slot) { return numbers_[slot]; }
+  /// The place of the group of `key`, if there is one.
+  [[nodiscard]] std::optional<std::uint32_t> find(const KeyIds& key) const;
+  GroupState& at(std::uint32_t place) { return groups_[place]; }
+  [[nodiscard]] const GroupState& at(std::uint32_t place) const { return groups_[place]; }
+  [[nodiscard]] std::size_t group_count() const noexcept { return groups_.size(); }
+  /// Calls `f(ids, group)` for every group, in no particular order.
+  template <class F>
+  void for_each_group(const F& f) const {
+    for (const auto& [code, place] : short_index_) f(ids_of(code), groups_[place]);
+    for (const auto& [code, place] : long_index_) f(ids_of(code), groups_[place]);
+  }
+  /// The instant `t` in local time, in seconds since 1970-01-01T00:00 local (the state has a zone).
+  std::int64_t local_seconds(Instant t);
   /// The groups ordered by key: the order of every output.
-  [[nodiscard]] std::vector<const GroupState*> sorted() const;
+  [[nodiscard]] std::vector<KeyedGroup> sorted() const;
 
  private:
-  std::string encoded_;      // reused for every lookup: counting a ticket allocates no key
+  // A key's code: of one or two ids (most group_by lists), one integer; of more, the ids' bytes.
+  static bool is_short(const KeyIds& key) noexcept { return key.size() <= 2; }
+  static std::uint64_t short_code(const KeyIds& key) noexcept {
+    std::uint64_t code = 0;
+    for (std::size_t i = 0; i < key.size(); ++i) code |= std::uint64_t{key[i]} << (32 * i);
+    return code;
+  }
+  static std::string_view long_code(const KeyIds& key) noexcept {
+    return {reinterpret_cast<const char*>(key.data()), key.size() * sizeof(std::uint32_t)};
+  }
+  KeyIds ids_of(std::uint64_t code) const;
+  static KeyIds ids_of(std::string_view code);
+  // The place of the group of `code` in `index`, the group made empty if new.
+  template <class Index, class Code>
+  std::uint32_t place_in(Index& index, const Code& code);
+  // Mixes the ids word by word: a code is a few small integers, not text.
+  struct CodeHash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view code) const noexcept;
+  };
+
+  std::vector<GroupState> groups_;  // in the order first counted
+  // Code -> place: one of the two is used, as group_by is long or short.
+  boost::unordered_flat_map<std::uint64_t, std::uint32_t> short_index_;
+  boost::unordered_flat_map<std::string, std::uint32_t, CodeHash, std::equal_to<>> long_index_;
   date::sys_info offset_{};  // the zone's last period looked up: most tickets fall in it
-  date::sys_seconds day_begin_{}, day_end_{};  // the last local day looked up, in UTC, while the offset holds
-  date::sys_seconds day_zero_{};  // its local midnight under that offset: local hours count from it
-  bool by_hour_ = false;          // whether keys_.hour is asked for: its digits change within the day
-  LocalKeys keys_{};
-  std::vector<NumberText> numbers_;  // by group_by slot
 };
 
 /// The first tally of `target` that `target.merge(other)` would take past 2^63 − 1, by name

@@ -151,7 +151,8 @@ void read_group(const Node& node, KpiState& state) {
   if (!node.object({"key", "counts", "first_response", "resolution", "sla"})) return;
   const auto key_node = node.required("key");
   GroupState g;
-  if (key_node) g.key = read_key(*key_node, state.options.group_by.size());
+  GroupKey key;
+  if (key_node) key = read_key(*key_node, state.options.group_by.size());
   std::optional<Node> counts_node = node.required("counts");
   if (counts_node && counts_node->any_object() != nullptr) {
     std::size_t read = 0;
@@ -192,8 +193,8 @@ void read_group(const Node& node, KpiState& state) {
       }
     }
   }
-  if (!key_node || g.key.size() != state.options.group_by.size()) return;
-  GroupState& target = state.group(g.key);
+  if (!key_node || key.size() != state.options.group_by.size()) return;
+  GroupState& target = state.group(key);
   // A key listed twice adds up, as a merge would: checked the same way.
   if (const auto tally = merge_overflow(state, target, g)) {
     node.problem("this group's key came before, and together their " + *tally + " count passes 2^63 - 1");
@@ -216,10 +217,10 @@ std::string state_to_json(const KpiState& state) {
   else w.value(state.options.time_zone);
   w.key("not_yet_created").value(state.not_yet_created);
   w.key("groups").begin_array();
-  for (const GroupState* g : state.sorted()) {
+  for (const auto& [key, g] : state.sorted()) {
     w.begin_object();
     w.key("key").begin_array();
-    for (const auto& part : g->key) {
+    for (const auto& part : key) {
       if (part) w.value(*part);
       else w.null();
     }

@@ -98,7 +98,7 @@ std::optional<double> QuantileSketch::quantile(double q) const {
   if (count_ == 0) return std::nullopt;
   const auto rank = static_cast<std::int64_t>(std::floor(q * static_cast<double>(count_ - 1)));
   if (!bucketed_) {
-    std::vector<std::int64_t> sorted = values_;
+    std::vector<std::int64_t> sorted(values_.begin(), values_.end());
     std::nth_element(sorted.begin(), sorted.begin() + rank, sorted.end());
     return static_cast<double>(sorted[static_cast<std::size_t>(rank)]);
   }

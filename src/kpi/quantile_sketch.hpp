@@ -9,7 +9,10 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <vector>
+
+#include <boost/container/small_vector.hpp>
 
 namespace aftersales::detail {
 
@@ -32,7 +35,7 @@ class QuantileSketch {
 
   // The state, for serialisation: exact values, or zeros + buckets from `offset`.
   [[nodiscard]] bool exact() const noexcept { return !bucketed_; }
-  [[nodiscard]] const std::vector<std::int64_t>& values() const noexcept { return values_; }
+  [[nodiscard]] std::span<const std::int64_t> values() const noexcept { return {values_.data(), values_.size()}; }
   [[nodiscard]] std::int64_t zeros() const noexcept { return zeros_; }
   [[nodiscard]] std::int32_t offset() const noexcept { return offset_; }
   [[nodiscard]] const std::vector<std::int64_t>& buckets() const noexcept { return buckets_; }
@@ -55,7 +58,9 @@ class QuantileSketch {
   std::int64_t min_ = 0;
   std::int64_t max_ = 0;
   bool bucketed_ = false;
-  std::vector<std::int64_t> values_;  // while exact
+  // While exact. Most groups of a slice of tickets (kpi_batch.hpp) get a value or two before
+  // they are merged: those are held in place, without an allocation.
+  boost::container::small_vector<std::int64_t, 2> values_;
   std::int64_t zeros_ = 0;            // values of 0 ms, once bucketed
   std::int32_t offset_ = 0;           // bucket index of buckets_[0]
   std::vector<std::int64_t> buckets_;

@@ -9,6 +9,7 @@
 #include "batch/batch.hpp"
 #include "document/json_writer.hpp"
 #include "sla/sla_evaluate.hpp"
+#include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_view.hpp"
 
 namespace aftersales {
@@ -114,6 +115,14 @@ SlaReport SlaEngine::evaluate(const TicketBatch& batch, std::size_t index, Insta
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
   return batch::map_lines(tickets, options, [&](std::string_view line) {
     return evaluate_in_batch(*rules_, detail::TicketRef(Ticket::from_json(line)), at).to_json();
+  });
+}
+
+void SlaEngine::evaluate_lines(std::istream& tickets, std::ostream& reports, Instant at,
+                               const BatchOptions& options) const {
+  batch::map_line_stream(tickets, reports, detail::max_ticket_bytes, options, [&](const batch::Line& line) {
+    if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
+    return evaluate_in_batch(*rules_, detail::TicketRef(Ticket::from_json(line.text)), at).to_json();
   });
 }
 

@@ -4,6 +4,7 @@
 #include <boost/json/monotonic_resource.hpp>
 
 #include "document/json_reader.hpp"
+#include "ticket/ticket_json.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_reader.hpp"
 #include "ticket/ticket_words.hpp"
@@ -24,6 +25,24 @@ std::string too_many_events(std::size_t count) {
 
 void require_event_limit(std::size_t count) {
   if (count > max_ticket_events) throw InputError(too_many_events(count), "events");
+}
+
+void refuse_ticket_size(std::size_t bytes) {
+  // The problem parse_json records for a document over the limit, so that a streamed line left
+  // unread fails as the same line read whole does.
+  Problems problems;
+  problems.add("", oversize_message(bytes, ticket_limits));
+  problems.throw_input("invalid ticket");
+}
+
+Ticket read_ticket_boost(std::string_view json) {
+  Problems problems;
+  // A typical ticket's document fits in this arena: parsing one costs no heap allocation.
+  unsigned char arena[16384];
+  boost::json::monotonic_resource scratch(arena, sizeof arena);
+  const auto document = parse_json(json, ticket_limits, problems, &scratch);
+  if (!document) problems.throw_input("invalid ticket");
+  return read_ticket(Node(*document, problems), problems);
 }
 
 }  // namespace detail
@@ -48,13 +67,8 @@ Event Event::of(EventType type, Instant at) {
 }
 
 Ticket Ticket::from_json(std::string_view json) {
-  detail::Problems problems;
-  // A typical ticket's document fits in this arena: parsing one costs no heap allocation.
-  unsigned char arena[16384];
-  boost::json::monotonic_resource scratch(arena, sizeof arena);
-  const auto document = detail::parse_json(json, ticket_limits, problems, &scratch);
-  if (!document) problems.throw_input("invalid ticket");
-  return detail::read_ticket(detail::Node(*document, problems), problems);
+  if (auto ticket = detail::read_ticket_simdjson(json)) return std::move(*ticket);
+  return detail::read_ticket_boost(json);
 }
 
 void Ticket::validate() const {

@@ -1,5 +1,7 @@
 #include "ticket/ticket_columns.hpp"
 
+#include "ticket/ticket_limits.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <variant>
@@ -248,6 +250,7 @@ void append_lines(ColumnsBuilder& builder, std::span<const batch::Line> lines, u
     const std::span<const batch::Line> part = lines.subspan(begin, std::min(block, lines.size() - begin));
     batch::for_each(part.size(), threads, progress, [&](std::size_t i) {
       try {
+        if (part[i].oversized != 0) refuse_ticket_size(part[i].oversized);  // a line too long to hold
         read[i] = Ticket::from_json(part[i].text);
       } catch (const InputError& e) {
         place(e, part[i]);

@@ -13,6 +13,10 @@ namespace aftersales::detail {
 /// ticket_binary.hpp): tickets arrive by the million, so less than a policy may.
 inline constexpr std::size_t max_ticket_bytes = 4u << 20;
 
+/// @throws InputError as Ticket::from_json refuses a document of `bytes` bytes, more than
+///         max_ticket_bytes (a line of a stream, skipped unread: batch::Line::oversized).
+[[noreturn]] void refuse_ticket_size(std::size_t bytes);
+
 /// The problem with a ticket of `count` events, more than max_ticket_events, as reported at
 /// its "events".
 std::string too_many_events(std::size_t count);

@@ -1,7 +1,8 @@
 #pragma once
 // The one reader of the spec §3 ticket shape, written once over any document tree that offers
-// detail::Node's interface: the JSON DOM (Ticket::from_json) and Python dicts (the Python
-// module), so that both report the same problems at the same paths.
+// detail::Node's interface: the JSON DOMs (Ticket::from_json: simdjson's, then Boost.JSON's to
+// name the problems, ticket_json.hpp) and Python dicts (the Python module), so that all report
+// the same problems at the same paths.
 //
 // A document node type N offers: problem(message); members(keys) (std::array of K key names)
 // returning std::optional<std::array<std::optional<N>, K>>, the members named in keys at their

@@ -173,6 +173,24 @@ int main(void) {
   CHECK(aftersales_kpi_scorecard(policy, "nope", tickets, sizeof tickets - 1, at, NULL, 1, 1, &json) ==
         AFTERSALES_ENOT_FOUND);
 
+  /* The same tickets from a file, read in blocks: the same KPIs to the byte; a file that does not
+   * open is named. */
+  {
+    const char *path = AFTERSALES_CAPI_TEST_DIR "/kpi_tickets.jsonl";
+    FILE *file = fopen(path, "wb");
+    char *whole = NULL;
+    CHECK(file != NULL && fwrite(tickets, 1, sizeof tickets - 1, file) == sizeof tickets - 1 && fclose(file) == 0);
+    CHECK(aftersales_kpi_compute(policy, tickets, sizeof tickets - 1, at, NULL, 2, 1, &whole) == AFTERSALES_OK);
+    CHECK(aftersales_kpi_compute_file(policy, path, at, NULL, 2, &json) == AFTERSALES_OK);
+    CHECK(json != NULL && whole != NULL && strcmp(json, whole) == 0);
+    aftersales_free(json);
+    aftersales_free(whole);
+    CHECK(aftersales_kpi_compute_file(policy, AFTERSALES_CAPI_TEST_DIR "/none.jsonl", at, NULL, 1, &json) ==
+              AFTERSALES_EINPUT &&
+          json == NULL && strstr(aftersales_last_error(), "none.jsonl\": No such file") != NULL);
+    CHECK(aftersales_kpi_compute_file(policy, NULL, at, NULL, 1, &json) == AFTERSALES_EINVALID_ARGUMENT);
+  }
+
   aftersales_kpi_accumulator_free(a);
   aftersales_kpi_accumulator_free(c);
   aftersales_kpi_accumulator_free(NULL);

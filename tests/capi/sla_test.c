@@ -109,6 +109,22 @@ static void test_sla_evaluate_lines(const aftersales_policy *policy, const struc
   }
 }
 
+/* The fixture file streamed to a reports file gives exactly expected.jsonl; a file that does not
+ * open is named. */
+static void test_sla_evaluate_file(const aftersales_policy *policy, const struct sla_fixtures *f) {
+  const char *reports = AFTERSALES_CAPI_TEST_DIR "/sla_reports.jsonl";
+  size_t len = 0;
+  char *written = NULL;
+  CHECK_OK(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "tickets.jsonl", reports, SLA_AT, 2));
+  written = read_file(reports, &len);
+  CHECK(written != NULL && strcmp(written, f->expected) == 0);
+  free(written);
+  CHECK_ERROR(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "none.jsonl", reports, SLA_AT, 1),
+              AFTERSALES_EINPUT, "none.jsonl\": No such file");
+  CHECK_ERROR(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "tickets.jsonl", NULL, SLA_AT, 1),
+              AFTERSALES_EINVALID_ARGUMENT, "reports_path");
+}
+
 static void test_sla_evaluate_errors(const aftersales_policy *policy,
                                      const struct sla_fixtures *f) {
   static const char bad_event[] =
@@ -332,6 +348,7 @@ static void test_sla(void) {
     test_sla_at_matches_fixture();
     test_sla_evaluate_each(policy, &f);
     test_sla_evaluate_lines(policy, &f);
+    test_sla_evaluate_file(policy, &f);
     test_sla_evaluate_errors(policy, &f);
     test_sla_evaluate_too_many_events(policy);
     test_sla_evaluate_lines_errors(policy, &f);

@@ -542,17 +542,51 @@ std::vector<Ticket> random_tickets(std::size_t n, std::uint32_t seed) {
 TEST(Kpi, RandomPartitionsMergeToTheSameResult) {
   const auto list = random_tickets(3000, 7);
   const Instant end = at("2026-11-20T00:00:00Z");
-  const KpiOptions options{{KpiDimension::agent, KpiDimension::day}, "Asia/Shanghai"};
-  const std::string one_pass = KpiEngine(policy()).compute(list, end, options).to_json();
-  std::mt19937 rng(11);
-  for (int trial = 0; trial < 3; ++trial) {
-    std::vector<KpiAccumulator> parts(1 + rng() % 6, KpiAccumulator(policy(), options));
-    for (const Ticket& t : list) parts[rng() % parts.size()].add(t, end);
-    KpiAccumulator total(policy(), options);
-    // Through JSON, as a map/reduce job ships its partials.
-    for (const auto& part : parts) total.merge(KpiAccumulator::from_json(policy(), part.to_json()));
-    EXPECT_EQ(total.result().to_json(), one_pass);
+  // Each part interns the values it meets in its own order, so a merge translates every id. Keys
+  // of no, one or two dimensions are found as one integer, longer ones by their bytes: all four.
+  const KpiOptions option_sets[] = {
+      {{KpiDimension::agent, KpiDimension::day}, "Asia/Shanghai"},
+      {{}, ""},
+      {{KpiDimension::hour}, "Asia/Shanghai"},
+      {{KpiDimension::channel, KpiDimension::agent, KpiDimension::week}, "Asia/Shanghai"},
+  };
+  for (const KpiOptions& options : option_sets) {
+    const std::string one_pass = KpiEngine(policy()).compute(list, end, options).to_json();
+    std::mt19937 rng(11);
+    for (int trial = 0; trial < 4; ++trial) {
+      std::vector<KpiAccumulator> parts(1 + rng() % 6, KpiAccumulator(policy(), options));
+      for (const Ticket& t : list) parts[rng() % parts.size()].add(t, end);
+      KpiAccumulator total(policy(), options);
+      // Through JSON, as a map/reduce job ships its partials, or directly.
+      for (const auto& part : parts) total.merge(trial % 2 == 0 ? KpiAccumulator::from_json(policy(), part.to_json()) : part);
+      EXPECT_EQ(total.result().to_json(), one_pass) << options.group_by.size() << " dimensions, trial " << trial;
+    }
   }
+}
+
+// One accumulator meets the periods of many instants (its ids for them kept by number): each
+// instant still lands in the group of its own local day, hour, week and month.
+TEST(Kpi, TimePeriodsMetInAnyOrderKeepTheirKeys) {
+  const std::vector<KpiDimension> by_time{KpiDimension::day, KpiDimension::hour, KpiDimension::week, KpiDimension::month};
+  KpiAccumulator a(policy(), {by_time, "America/New_York"});
+  // 01:30 EDT and 01:30 EST on 1 November 2026 (New York falls back at 06:00 UTC) share a
+  // local hour; 16:59 EDT on Saturday 31 October is another day, hour and month, same week (44).
+  // 1 January 2027 is in ISO week 53 of 2026 (its Thursday is 31 December), 4 January in week
+  // 1 of 2027. 31 December 1969 at 19:00 EST is before the epoch: its numbers are negative.
+  for (const char* created : {"2026-11-01T05:30:00Z", "2027-01-01T17:00:00Z", "2026-10-31T20:59:00Z",
+                              "2026-11-01T06:30:00Z", "2027-01-04T05:00:00Z", "1970-01-01T00:00:00Z",
+                              "2027-01-01T17:30:00Z"})
+    a.add(ticket("T", created, "chat", {}), at("2027-02-01T00:00:00Z"));
+  std::vector<std::pair<GroupKeyText, std::int64_t>> groups;
+  for (const KpiGroup& g : a.result().groups) groups.emplace_back(g.key, g.tickets);
+  const std::vector<std::pair<GroupKeyText, std::int64_t>> expected{
+      {{"1969-12-31", "1969-12-31T19", "1970-W01", "1969-12"}, 1},  // Wednesday 31 Dec 1969: Thursday 1 Jan 1970
+      {{"2026-10-31", "2026-10-31T16", "2026-W44", "2026-10"}, 1},
+      {{"2026-11-01", "2026-11-01T01", "2026-W44", "2026-11"}, 2},
+      {{"2027-01-01", "2027-01-01T12", "2026-W53", "2027-01"}, 2},  // 17:00 and 17:30 UTC: 12:00 and 12:30 EST
+      {{"2027-01-04", "2027-01-04T00", "2027-W01", "2027-01"}, 1},
+  };
+  EXPECT_EQ(groups, expected);
 }
 
 TEST(Kpi, StateRoundTripsAndRejectsBadInput) {
@@ -893,7 +927,8 @@ namespace {
 // Lines into their own accumulators, days from a shared time zone, merged in order.
 TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   std::string lines;
-  for (const Ticket& t : random_tickets(2000, 3)) {
+  // Enough tickets for two slices of kpi_slice (4,096): the threads count different slices.
+  for (const Ticket& t : random_tickets(5000, 3)) {
     std::string events;
     for (const Event& e : t.events) {
       if (!events.empty()) events += ',';
@@ -910,13 +945,14 @@ TEST(KpiConcurrent, LinesOnManyThreadsEqualOneThread) {
   const std::string one = KpiEngine(policy()).compute_lines(lines, end, options, {}, {.threads = 1}).to_json();
   EXPECT_EQ(KpiEngine(policy()).compute_lines(lines, end, options, {}, {.threads = 4}).to_json(), one);
 
-  // Two bad lines in different slices: the earlier one is reported, however the threads ran.
+  // Two bad lines in different slices (lines 300 and 4,500): the earlier one is reported, however
+  // the threads ran.
   std::string bad;
   std::size_t number = 0;
   for (std::size_t pos = 0; pos < lines.size(); pos = lines.find('\n', pos) + 1) {
     ++number;
     const std::size_t next = lines.find('\n', pos);
-    bad += number == 300 || number == 1900 ? std::string(R"({"id": "broken"})") : lines.substr(pos, next - pos);
+    bad += number == 300 || number == 4500 ? std::string(R"({"id": "broken"})") : lines.substr(pos, next - pos);
     bad += '\n';
   }
   for (const unsigned threads : {1u, 2u, 4u}) {

@@ -1,5 +1,6 @@
 // Uses the installed C++ API: loads a policy, asks a 24x7 UTC calendar for 90 minutes after
-// 2026-01-01T00:00Z, and catches a PolicyError thrown inside the shared library.
+// 2026-01-01T00:00Z, catches a PolicyError thrown inside the shared library, and reads a ticket
+// (through simdjson, which the static library's users link: the package config finds it).
 #include <aftersales/aftersales.hpp>
 
 #include <chrono>
@@ -39,6 +40,12 @@ int main() {
     std::printf("%s\n", aftersales::format_instant(due).c_str());
     if (due.time_since_epoch().count() != expected_ms) {
       std::fprintf(stderr, "expected %lld ms\n", expected_ms);
+      return 1;
+    }
+    const auto ticket = aftersales::Ticket::from_json(
+        R"({"id": "T-1", "created_at": "2026-01-01T00:00:00Z", "events": [{"at": "2026-01-01T00:05:00Z", "type": "x"}]})");
+    if (ticket.id != "T-1" || ticket.created_at.time_since_epoch().count() != 1767225600000LL) {
+      std::fprintf(stderr, "the ticket was not read as written\n");
       return 1;
     }
     if (!rejects_bad_policy()) {

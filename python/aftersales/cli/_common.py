@@ -4,13 +4,16 @@ parent parsers), reading the policy and the input files, and the one-line error.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
+import os
 import re
+import stat
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import Any, BinaryIO, NoReturn
 
 from aftersales import Policy, PolicyError, parse_instant
 # The library's rendering of a message on one line, as it folds problem lists; for the commands.
@@ -105,6 +108,31 @@ def read_bytes(source: str, what: str) -> bytes:
             return stream.read()
     except OSError as error:
         raise UsageError(f"{source}: cannot read the {what}: {error.strerror}") from None
+
+
+@contextlib.contextmanager
+def open_input(source: str, what: str) -> Iterator[BinaryIO]:
+    """The file `source` open for reading in binary, or standard input for -, for the calls that
+    stream it (compute_file, evaluate_file); a UsageError says why it does not open."""
+    if source == "-":
+        yield sys.stdin.buffer
+        return
+    try:
+        # Opened apart from the reading so that only its own errors say "cannot read".
+        stream = open(source, "rb")
+    except OSError as error:
+        raise UsageError(f"{source}: cannot read the {what}: {error.strerror}") from None
+    with stream:
+        yield stream
+
+
+def file_size(stream: BinaryIO) -> int | None:
+    """The size of a regular file; None for a pipe, a terminal, or a stream with no file."""
+    try:
+        status = os.fstat(stream.fileno())
+    except OSError:  # io.UnsupportedOperation (an in-memory stream) is one
+        return None
+    return status.st_size if stat.S_ISREG(status.st_mode) else None
 
 
 def read_text(source: str, what: str) -> str:

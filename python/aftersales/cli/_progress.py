@@ -27,6 +27,11 @@ class Bar:
         """As a batch call's progress callback: `done` of `total`."""
         self.move(done, total)
 
+    def streamed(self, done: int, total: int) -> None:
+        """As a streamed call's progress callback: `done` bytes of `total`, 0 when the call cannot
+        tell (a file object), the bar then keeping the total it was given."""
+        self.move(done, total or None)
+
 
 def _tqdm() -> Any:
     try:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aftersales import KpiEngine, format_instant
-from aftersales.cli._common import Options, instant_of, load, order_count, percent, read_bytes, table
+from aftersales.cli._common import Options, file_size, instant_of, load, open_input, order_count, percent, table
 from aftersales.cli._progress import bar
 
 
@@ -38,10 +38,10 @@ def run(args: argparse.Namespace) -> None:
     engine = KpiEngine(load(Path(args.policy)))
     at = instant_of(args)
     by, within = ([d for d in text.split(",") if d] for text in (args.by, args.rank_within))
-    tickets = read_bytes(args.tickets, "tickets")
-    with bar(args.progress, "line") as progress:
-        result = engine.compute_lines(tickets, at, group_by=by, time_zone=args.time_zone, orders=args.orders,
-                                      threads=args.threads, progress=progress)
+    # The tickets are counted a block at a time: memory does not grow with the file.
+    with open_input(args.tickets, "tickets") as tickets, bar(args.progress, "B", file_size(tickets)) as shown:
+        result = engine.compute_file(tickets, at, group_by=by, time_zone=args.time_zone, orders=args.orders,
+                                     threads=args.threads, progress=None if shown is None else shown.streamed)
     if result.not_yet_created:
         # A replay as of --at leaves out what did not exist yet; the table alone would not say so.
         n = result.not_yet_created
