@@ -6,6 +6,7 @@
 // give (Ticket::validate holds) and write back to data that reads back to the same bytes.
 #include <aftersales/error.hpp>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -21,7 +22,7 @@ namespace {
 
 // The magic and version of the form: an empty batch, less its count and checksum.
 const std::string& header() {
-  static const std::string written = aftersales::detail::write_tickets({});
+  static const std::string written = aftersales::detail::write_tickets(aftersales::TicketBatch());
   static const std::string head = written.substr(0, 5);
   return head;
 }
@@ -31,13 +32,14 @@ const std::string& header() {
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string data_read =
       aftersales::detail::seal(header() + std::string(reinterpret_cast<const char*>(data), size));
-  std::vector<aftersales::Ticket> tickets;
+  aftersales::TicketBatch tickets;
   try {
     tickets = aftersales::detail::read_tickets(data_read);
   } catch (const aftersales::Error&) {
     return 0;  // refused with a reason: what malformed data should get
   }
-  for (const aftersales::Ticket& ticket : tickets) {
+  for (std::size_t i = 0; i < tickets.size(); ++i) {
+    const aftersales::Ticket ticket = tickets.ticket(i);
     try {
       ticket.validate();
     } catch (const aftersales::InputError&) {

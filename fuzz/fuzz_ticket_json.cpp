@@ -19,7 +19,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!fast) return 0;
   try {
     const aftersales::Ticket slow = aftersales::detail::read_ticket_boost(text);
-    if (aftersales::detail::write_tickets({&*fast, 1}) != aftersales::detail::write_tickets({&slow, 1})) std::abort();
+    if (aftersales::detail::write_tickets(aftersales::TicketBatch::from_tickets({&*fast, 1})) !=
+        aftersales::detail::write_tickets(aftersales::TicketBatch::from_tickets({&slow, 1})))
+      std::abort();
   } catch (const aftersales::InputError&) {
     std::abort();  // simdjson accepted a ticket Boost.JSON refuses
   }

@@ -14,5 +14,6 @@
 #include <aftersales/sla.hpp>
 #include <aftersales/staffing.hpp>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 #include <aftersales/values.hpp>
 #include <aftersales/version.hpp>

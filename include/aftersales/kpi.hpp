@@ -13,6 +13,7 @@
 #include <aftersales/export.h>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 #include <aftersales/values.hpp>
 
 #include <cstddef>
@@ -166,6 +167,10 @@ class AFTERSALES_EXPORT KpiAccumulator {
   ///         `at`, or names an SLA policy or metric this policy does not have.
   void add(const Ticket& ticket, Instant at, const SlaReport& sla);
 
+  /// `add(batch.ticket(index), at)`, reading the batch's columns in place.
+  /// @throws NotFoundError if `index` is not below `batch.size()`; as `add`.
+  void add(const TicketBatch& batch, std::size_t index, Instant at);
+
   /// Adds everything `other` accumulated (its `not_yet_created` count too), or nothing.
   /// @throws InputError if `other` groups differently (dimensions or time zone) or uses another
   ///         policy's metrics;
@@ -187,6 +192,9 @@ class AFTERSALES_EXPORT KpiAccumulator {
   friend class KpiEngine;
   explicit KpiAccumulator(std::unique_ptr<detail::KpiState> state) noexcept;
   void add_checked(const Ticket& ticket, Instant at, const SlaReport* sla);
+  // T: a ticket view of src/ticket/ticket_view.hpp.
+  template <class T>
+  void add_viewed(const T& ticket, Instant at, const SlaReport* sla);
 
   std::unique_ptr<detail::KpiState> state_;
 };
@@ -233,6 +241,11 @@ class AFTERSALES_EXPORT KpiEngine {
   /// @throws as `KpiAccumulator` and its `add`, for the first ticket (by index) that cannot be
   ///         counted, whatever the timing of the threads.
   [[nodiscard]] KpiResult compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
+                                  const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
+
+  /// `compute` over the tickets of `batch`, read in place: the same result and errors as the
+  /// span overload given `batch`'s tickets.
+  [[nodiscard]] KpiResult compute(const TicketBatch& batch, Instant at, const KpiOptions& kpi,
                                   const KpiOrders& orders = {}, const BatchOptions& options = {}) const;
 
   /// `compute` over JSON Lines (one spec §3 ticket per line; blank lines skipped), tickets

@@ -6,6 +6,7 @@
 #include <aftersales/batch.hpp>
 #include <aftersales/export.h>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 #include <aftersales/values.hpp>
 
 #include <iosfwd>
@@ -95,6 +96,16 @@ class AFTERSALES_EXPORT SlaEngine {
   ///         timing of the threads.
   [[nodiscard]] std::vector<SlaReport> evaluate(std::span<const Ticket> tickets, Instant at,
                                                 const BatchOptions& options = {}) const;
+
+  /// `evaluate` for the tickets of `batch`, read in place: the same reports and errors as the
+  /// span overload given `batch`'s tickets.
+  [[nodiscard]] std::vector<SlaReport> evaluate(const TicketBatch& batch, Instant at,
+                                                const BatchOptions& options = {}) const;
+
+  /// The report the batch call above gives ticket `index` of `batch`, alone (how a host places
+  /// an error at its ticket).
+  /// @throws NotFoundError if `index` is not below `batch.size()`; as the batch call.
+  [[nodiscard]] SlaReport evaluate(const TicketBatch& batch, std::size_t index, Instant at) const;
 
   /// `evaluate` over JSON Lines: one spec §3 ticket per line in, one report per line out (same
   /// order; blank lines skipped), a ticket created after `at` getting a report marked

@@ -55,10 +55,14 @@ KpiOrders orders_of(const py::object& orders) {
 
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
 // counted on up to `threads` threads without the GIL, as KpiEngine::compute_lines counts them.
+void add_row(KpiAccumulator& part, const TicketRows& rows, std::size_t j, Instant at) { part.add(rows.tickets[j], at); }
+
+void add_row(KpiAccumulator& part, const BatchRows& rows, std::size_t j, Instant at) { part.add(rows.batch, j, at); }
+
 void add_tickets(KpiAccumulator& target, py::handle tickets, Instant at, unsigned threads, const BatchProgress& progress) {
-  for_each_ticket_chunk(tickets, progress, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
+  for_each_ticket_chunk(tickets, progress, [&](std::size_t begin, const auto& chunk, batch::Progress& counted) {
     target.merge(detail::add_sliced(target, chunk.size(), threads, counted, [&](KpiAccumulator& part, std::size_t j) {
-      at_ticket(begin + j, [&] { part.add(chunk[j], at); });
+      at_ticket(begin + j, [&] { add_row(part, chunk, j, at); });
     }));
   });
 }

@@ -45,6 +45,15 @@ SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at)
   return engine.evaluate(read, at);
 }
 
+// Each row through the batch's rule: a ticket not yet created gets a report saying so.
+SlaReport evaluate_row(const SlaEngine& engine, const TicketRows& rows, std::size_t j, Instant at) {
+  return detail::evaluate_in_batch(engine, rows.tickets[j], at);
+}
+
+SlaReport evaluate_row(const SlaEngine& engine, const BatchRows& rows, std::size_t j, Instant at) {
+  return engine.evaluate(rows.batch, j, at);
+}
+
 // The reports are made on the threads straight into the objects Python will own (pybind11 takes
 // a unique_ptr without copying or moving the report). Wrapping them needs the GIL, which only the
 // calling thread takes. On several threads it wraps each chunk of reports as soon as it and those
@@ -56,13 +65,13 @@ py::list evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instan
                        py::handle progress) {
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
   py::list wrapped;
-  for_each_ticket_chunk(tickets, report, [&](std::size_t begin, std::span<const Ticket> chunk, batch::Progress& counted) {
+  for_each_ticket_chunk(tickets, report, [&](std::size_t begin, const auto& chunk, batch::Progress& counted) {
     std::vector<std::unique_ptr<SlaReport>> reports(chunk.size());
     // The batch module's rule (the earliest failing ticket) over the whole chunk; each error
     // names its ticket's index in the whole list.
     const auto evaluate = [&](std::size_t j) {
       reports[j] = std::make_unique<SlaReport>(
-          at_ticket(begin + j, [&] { return detail::evaluate_in_batch(engine, chunk[j], at); }));
+          at_ticket(begin + j, [&] { return evaluate_row(engine, chunk, j, at); }));
     };
     const auto wrap = [&](std::size_t k) {
       const py::gil_scoped_acquire gil;

@@ -10,6 +10,7 @@
 #include <pybind11/stl.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <memory>
@@ -20,7 +21,11 @@
 #include <vector>
 
 #include "batch/batch.hpp"
+#include "batch/line_blocks.hpp"
 #include "ticket/ticket_binary.hpp"
+#include "ticket/ticket_columns.hpp"
+#include "ticket/ticket_limits.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales::python {
 
@@ -114,30 +119,42 @@ std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, s
 
 TicketBatch TicketBatch::from_dicts(pybind11::handle tickets) {
   const pybind11::tuple items = ticket_dicts(tickets);
-  std::vector<Ticket> read(items.size());
+  detail::ColumnsBuilder builder;
   TicketDictReader reader;
-  std::exception_ptr unread;
-  read_ticket_dicts(items, 0, read, reader, unread);
-  if (unread) std::rethrow_exception(unread);
-  return TicketBatch(std::move(read));
+  // A chunk at a time into reused Tickets, appended to the columns: no more is ever held.
+  constexpr std::size_t chunk = 1024;
+  std::vector<Ticket> read(std::min<std::size_t>(chunk, items.size()));
+  for (std::size_t begin = 0; begin < items.size(); begin += chunk) {
+    const std::span<Ticket> part(read.data(), std::min(chunk, items.size() - begin));
+    std::exception_ptr unread;
+    const std::size_t size = read_ticket_dicts(items, begin, part, reader, unread);
+    if (unread) std::rethrow_exception(unread);
+    for (std::size_t j = 0; j < size; ++j) builder.append(part[j]);
+  }
+  return TicketBatch(builder.finish());
 }
+
+namespace {
+
+// "line 8" or "line 8 of "tickets.jsonl"": where a bad line is, for throw_at_line.
+detail::PlaceLineError line_placer(std::string_view source) {
+  return [source = std::string(source)](const InputError& e, const batch::Line& line) {
+    std::string place = "line " + std::to_string(line.number);
+    if (!source.empty()) place += " of \"" + source + "\"";
+    throw_at_line(e, place);
+  };
+}
+
+}  // namespace
 
 TicketBatch TicketBatch::from_lines(std::string_view text, unsigned threads, const BatchProgress& progress,
                                     std::string_view source) {
   const std::vector<batch::Line> lines = batch::non_blank_lines(text);
-  std::vector<Ticket> read(lines.size());
-  batch::for_each(lines.size(), {.threads = threads, .progress = progress}, [&](std::size_t i) {
-    try {
-      read[i] = Ticket::from_json(lines[i].text);
-    } catch (const InputError& e) {
-      std::string place = "line " + std::to_string(lines[i].number);
-      if (!source.empty()) {
-        place += " of \"" + std::string(source) + "\"";
-      }
-      throw_at_line(e, place);
-    }
-  });
-  return TicketBatch(std::move(read));
+  detail::ColumnsBuilder builder;
+  batch::Progress counted(progress, lines.size());
+  detail::append_lines(builder, lines, threads, counted, line_placer(source));
+  counted.finish();
+  return TicketBatch(builder.finish());
 }
 
 namespace {
@@ -152,6 +169,8 @@ TicketBatch from_lines(py::handle jsonl, unsigned threads, py::handle progress) 
   return TicketBatch::from_lines(text, threads, report);
 }
 
+// A file is read a block at a time (batch::LineBlocks), so that the batch, never the file's
+// text, is what memory holds (docs/performance.md, "Compact tickets").
 TicketBatch from_file(const std::filesystem::path& path, unsigned threads, py::handle progress) {
   const BatchProgress report = python_progress(progress, "TicketBatch.from_file");
   const py::gil_scoped_release release;
@@ -159,19 +178,43 @@ TicketBatch from_file(const std::filesystem::path& path, unsigned threads, py::h
     return InputError("cannot read tickets file \"" + path.string() + "\"" + (why.empty() ? "" : ": " + why));
   };
   std::error_code ec;
-  const auto size = std::filesystem::file_size(path, ec);
+  (void)std::filesystem::file_size(path, ec);
   if (ec) throw cannot_read(ec.message());
   std::ifstream in(path, std::ios::binary);
-  std::string text(static_cast<std::size_t>(size), '\0');
-  if (!in.read(text.data(), static_cast<std::streamsize>(size))) throw cannot_read("");
-  return TicketBatch::from_lines(text, threads, report, path.string());
+  constexpr std::size_t block = 16u << 20;
+  // Each block's lines, or why the file cannot be read.
+  const auto next = [&](batch::LineBlocks& blocks) {
+    try {
+      return blocks.next();
+    } catch (const RangeError&) {
+      throw;
+    } catch (const InputError&) {
+      throw cannot_read("");
+    }
+  };
+  // Progress counts lines: a first pass counts them, only when someone listens.
+  std::size_t total = 0;
+  if (report) {
+    batch::LineBlocks counting(in, block, detail::max_ticket_bytes, 1);
+    for (auto lines = next(counting); !lines.empty(); lines = next(counting)) total += lines.size();
+    in.clear();
+    in.seekg(0);
+  }
+  batch::Progress counted(report, total);
+  detail::ColumnsBuilder builder;
+  const detail::PlaceLineError place = line_placer(path.string());
+  batch::LineBlocks blocks(in, block, detail::max_ticket_bytes, 1);
+  for (auto lines = next(blocks); !lines.empty(); lines = next(blocks))
+    detail::append_lines(builder, lines, threads, counted, place);
+  counted.finish();
+  return TicketBatch(builder.finish());
 }
 
 py::bytes to_bytes(const TicketBatch& batch) {
   std::string data;
   {
     const py::gil_scoped_release release;
-    data = detail::write_tickets(batch.tickets());
+    data = detail::write_tickets(batch.batch());
   }
   return py::bytes(data);
 }
@@ -191,10 +234,10 @@ TicketBatch from_bytes(const py::object& data) {
 }
 
 std::vector<std::string_view> ids(const TicketBatch& batch) {
-  std::vector<std::string_view> ids;
-  ids.reserve(batch.tickets().size());
-  for (const Ticket& ticket : batch.tickets()) {
-    ids.emplace_back(ticket.id);
+  const detail::TicketColumns& columns = detail::columns_of(batch.batch());
+  std::vector<std::string_view> ids(columns.size());
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    ids[i] = detail::BatchRow(columns, i).id();
   }
   return ids;
 }
@@ -232,12 +275,14 @@ void bind_ticket_batch(py::module_& m) {
                   "'tickets[3].events[2].score'.")
       .def("__reduce__",
            [](const TicketBatch& batch) { return reduce_with("_unpickle_TicketBatch", py::make_tuple(to_bytes(batch))); })
-      .def("__len__", [](const TicketBatch& batch) { return batch.tickets().size(); })
+      .def("__len__", [](const TicketBatch& batch) { return batch.batch().size(); })
+      .def_property_readonly("memory_bytes", [](const TicketBatch& batch) { return batch.batch().memory_bytes(); },
+                             "The bytes the batch's columns take (docs/performance.md, \"Compact tickets\").")
       .def_property_readonly("ids", &ids,
                              "The tickets' ids in order (a new list each time): the reports of a "
                              "batch call come back in the same order.")
       .def("__repr__", [](const TicketBatch& batch) {
-        return "<aftersales.TicketBatch tickets=" + std::to_string(batch.tickets().size()) + ">";
+        return "<aftersales.TicketBatch tickets=" + std::to_string(batch.batch().size()) + ">";
       });
 }
 

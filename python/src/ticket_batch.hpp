@@ -10,6 +10,7 @@
 #include <aftersales/batch.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 
 #include <pybind11/pybind11.h>
 
@@ -47,12 +48,13 @@ decltype(auto) at_ticket(std::size_t index, F&& f) {
   }
 }
 
-/// aftersales.TicketBatch: tickets read once into C++ values (from dicts or JSON Lines), then
-/// evaluated as often as wanted, under several policies or instants, without being read again.
-/// Immutable once built, so the calls that take it read it from many threads without the GIL.
+/// aftersales.TicketBatch: tickets read once into the library's column-wise TicketBatch (from
+/// dicts or JSON Lines), then evaluated as often as wanted, under several policies or instants,
+/// without being read again. Immutable once built, so the calls that take it read it from many
+/// threads without the GIL.
 class TicketBatch {
  public:
-  explicit TicketBatch(std::vector<Ticket> tickets) : tickets_(std::move(tickets)) {}
+  explicit TicketBatch(aftersales::TicketBatch batch) : batch_(std::move(batch)) {}
 
   /// The ticket dicts of `tickets` (any iterable), read in order.
   /// @throws as the batch calls do for the first ticket that cannot be read (`tickets[7]...`).
@@ -66,10 +68,22 @@ class TicketBatch {
   static TicketBatch from_lines(std::string_view text, unsigned threads, const BatchProgress& progress,
                                 std::string_view source = {});
 
-  [[nodiscard]] std::span<const Ticket> tickets() const { return tickets_; }
+  [[nodiscard]] const aftersales::TicketBatch& batch() const { return batch_; }
 
  private:
-  std::vector<Ticket> tickets_;
+  aftersales::TicketBatch batch_;
+};
+
+/// A chunk of tickets read from dicts, as for_each_ticket_chunk hands it out.
+struct TicketRows {
+  std::span<const Ticket> tickets;
+  [[nodiscard]] std::size_t size() const { return tickets.size(); }
+};
+
+/// All the rows of a TicketBatch, as for_each_ticket_chunk hands them out: read in place.
+struct BatchRows {
+  const aftersales::TicketBatch& batch;
+  [[nodiscard]] std::size_t size() const { return batch.size(); }
 };
 
 /// The TicketBatch `tickets` is, or null when it is something else.
@@ -91,9 +105,9 @@ class TicketBatch {
 std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, std::span<Ticket> out,
                               TicketDictReader& reader, std::exception_ptr& unread);
 
-/// Calls `work(first_index, tickets, counted)` without the GIL on successive chunks of `tickets`:
-/// all the tickets of a TicketBatch at once, or the ticket dicts of any iterable, read while
-/// holding it (a million-ticket replay never sits in memory all at once). `work` runs the chunk
+/// Calls `work(first_index, rows, counted)` without the GIL on successive chunks of `tickets`:
+/// all the rows of a TicketBatch at once (BatchRows), or the ticket dicts of any iterable, read
+/// while holding it (TicketRows: a million-ticket replay never sits in memory all at once). `work` runs the chunk
 /// through the batch module, which throws its earliest failure (placed with at_ticket), counting
 /// the tickets in `counted`: one batch::Progress for all the chunks, which reports to `progress`
 /// as one batch of all the tickets. A ticket that cannot be read ends its chunk and the batch,
@@ -101,10 +115,10 @@ std::size_t read_ticket_dicts(const pybind11::tuple& items, std::size_t begin, s
 template <class Work>
 void for_each_ticket_chunk(pybind11::handle tickets, const BatchProgress& progress, Work&& work) {
   if (const TicketBatch* batch = as_ticket_batch(tickets)) {
-    batch::Progress counted(progress, batch->tickets().size());
+    batch::Progress counted(progress, batch->batch().size());
     {
       const pybind11::gil_scoped_release release;
-      work(std::size_t{0}, batch->tickets(), counted);
+      work(std::size_t{0}, BatchRows{batch->batch()}, counted);
     }
     counted.finish();
     return;
@@ -121,7 +135,7 @@ void for_each_ticket_chunk(pybind11::handle tickets, const BatchProgress& progre
         read_ticket_dicts(items, begin, std::span<Ticket>(read.data(), std::min(chunk, count - begin)), reader, unread);
     {
       const pybind11::gil_scoped_release release;
-      work(begin, std::span<const Ticket>(read.data(), size), counted);
+      work(begin, TicketRows{std::span<const Ticket>(read.data(), size)}, counted);
     }
     if (unread) std::rethrow_exception(unread);
   }

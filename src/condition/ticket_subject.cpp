@@ -1,5 +1,7 @@
 #include "condition/ticket_subject.hpp"
 
+#include "ticket/ticket_view.hpp"
+
 
 namespace aftersales::detail {
 namespace {
@@ -22,31 +24,37 @@ std::int64_t money_millionths(const Money& amount) {
   return result;
 }
 
-TicketSubject::TicketSubject(const Ticket& ticket, Priority priority, Status status, const SymbolTable& symbols)
+template <class T>
+TicketSubject::TicketSubject(const T& ticket, Priority priority, Status status, const SymbolTable& symbols)
     : subject_(symbols) {
   // Only the fields some condition tests are bound: each costs a symbol lookup.
-  set_if_given(subject_, symbols, Field::channel, ticket.channel);
-  set_if_given(subject_, symbols, Field::category, ticket.category);
+  set_if_given(subject_, symbols, Field::channel, ticket.channel());
+  set_if_given(subject_, symbols, Field::category, ticket.category());
   set_if_given(subject_, symbols, Field::priority, to_string(priority));
   set_if_given(subject_, symbols, Field::status, to_string(status));
-  set_if_given(subject_, symbols, Field::customer_tier, ticket.customer.tier);
-  set_if_given(subject_, symbols, Field::customer_language, ticket.customer.language);
-  set_if_given(subject_, symbols, Field::customer_id, ticket.customer.id);
+  set_if_given(subject_, symbols, Field::customer_tier, ticket.customer_tier());
+  set_if_given(subject_, symbols, Field::customer_language, ticket.customer_language());
+  set_if_given(subject_, symbols, Field::customer_id, ticket.customer_id());
   if (symbols.used(Field::tags)) {
-    tag_texts_.assign(ticket.tags.begin(), ticket.tags.end());
+    tag_texts_.resize(ticket.tag_count());
+    for (std::size_t i = 0; i < tag_texts_.size(); ++i) tag_texts_[i] = ticket.tag(i);
     tag_symbols_ = subject_.intern_list(tag_texts_);
     subject_.set_list(slot(Field::tags), tag_symbols_, tag_texts_);
   }
-  if (ticket.order.amount && symbols.used(Field::order_amount))
-    subject_.set_number(slot(Field::order_amount), money_millionths(*ticket.order.amount));
-  for (const auto& [name, value] : ticket.fields) {
-    const auto field_slot = symbols.find_custom_field(name);
+  if (const auto& amount = ticket.order_amount(); amount && symbols.used(Field::order_amount))
+    subject_.set_number(slot(Field::order_amount), money_millionths(*amount));
+  for (std::size_t i = 0; i < ticket.field_count(); ++i) {
+    const auto field_slot = symbols.find_custom_field(ticket.field_name(i));
     if (!field_slot) continue;  // no condition mentions it
-    if (const auto* text = std::get_if<std::string>(&value)) subject_.set_text(*field_slot, *text);
+    const FieldView value = ticket.field_value(i);
+    if (const auto* text = std::get_if<std::string_view>(&value)) subject_.set_text(*field_slot, *text);
     else if (const auto* flag = std::get_if<bool>(&value)) subject_.set_boolean(*field_slot, *flag);
     // A number no condition could compare (NaN, out of range) is left out, as if absent.
     else if (const auto n = double_millionths(std::get<double>(value))) subject_.set_number(*field_slot, *n);
   }
 }
+
+template TicketSubject::TicketSubject(const TicketRef&, Priority, Status, const SymbolTable&);
+template TicketSubject::TicketSubject(const BatchRow&, Priority, Status, const SymbolTable&);
 
 }  // namespace aftersales::detail

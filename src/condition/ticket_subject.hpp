@@ -13,8 +13,10 @@ namespace aftersales::detail {
 /// Holds the storage the subject's list values point into; not copyable for that reason.
 class TicketSubject {
  public:
-  /// `priority` and `status` are the ticket's at the instant being evaluated.
-  TicketSubject(const Ticket& ticket, Priority priority, Status status, const SymbolTable& symbols);
+  /// `ticket` is a view of ticket_view.hpp (TicketRef or BatchRow); `priority` and `status`
+  /// are the ticket's at the instant being evaluated.
+  template <class T>
+  TicketSubject(const T& ticket, Priority priority, Status status, const SymbolTable& symbols);
   TicketSubject(const TicketSubject&) = delete;
   TicketSubject& operator=(const TicketSubject&) = delete;
 

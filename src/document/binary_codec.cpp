@@ -87,15 +87,18 @@ std::string seal(std::string data) {
 
 std::string BinaryWriter::finish() && { return seal(std::move(out_)); }
 
-BinaryReader::BinaryReader(std::string_view data, std::string_view magic, std::uint8_t version, std::string what)
+BinaryReader::BinaryReader(std::string_view data, std::string_view magic, std::uint8_t version, std::string what,
+                           std::uint8_t oldest)
     : what_(std::move(what)) {
   if (data.size() < magic_size + 1 + checksum_size || data.substr(0, magic_size) != magic) {
     throw InputError(what_ + ": not data of this kind (it starts with another mark, or is too short)");
   }
   version_ = static_cast<std::uint8_t>(data[magic_size]);
-  if (version_ == 0 || version_ > version) {
-    throw InputError(what_ + ": format version " + std::to_string(version_) + ", and this library reads versions 1 to " +
-                     std::to_string(version) + ": read it with the version of aftersales that wrote it, or a later one");
+  if (version_ == 0 || version_ < oldest || version_ > version) {
+    throw InputError(what_ + ": format version " + std::to_string(version_) + ", and this library reads versions " +
+                     std::to_string(oldest) + " to " + std::to_string(version) +
+                     ": read it with the version of aftersales that wrote it" +
+                     (version_ > version ? ", or a later one" : ", and write it again with this one"));
   }
   data_ = data.substr(0, data.size() - checksum_size);
   if (checksum(data_) != fixed64_at(data, data_.size())) {

@@ -67,11 +67,12 @@ class BinaryReader {
  public:
   static constexpr bool reading = true;
 
-  /// Opens `data` of the kind `magic` written in format `version` or older; `what` names the
-  /// kind in messages ("TicketBatch data").
-  /// @throws InputError if `data` is not of that kind, is of a newer version, or does not
+  /// Opens `data` of the kind `magic` written in a format from `oldest` to `version`; `what`
+  /// names the kind in messages ("TicketBatch data").
+  /// @throws InputError if `data` is not of that kind, is of another version, or does not
   ///         match its checksum.
-  BinaryReader(std::string_view data, std::string_view magic, std::uint8_t version, std::string what);
+  BinaryReader(std::string_view data, std::string_view magic, std::uint8_t version, std::string what,
+               std::uint8_t oldest = 1);
 
   [[nodiscard]] std::uint8_t version() const noexcept { return version_; }
   /// Where the next value starts, from the beginning of the data.

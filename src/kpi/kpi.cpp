@@ -26,18 +26,20 @@
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_timeline.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales {
 
 namespace detail {
 namespace {
 
-// What one ticket's history says, as of the instant asked.
+// What one ticket's history says, as of the instant asked; E is the ticket view's EventView.
+template <class E>
 struct Facts {
   Status status = Status::new_ticket;
   Priority priority = Priority::normal;
-  const Event* first_reply = nullptr;  // first public human reply
-  boost::container::small_vector<const Event*, 4> replies;  // public human replies with an agent
+  std::optional<E> first_reply;  // first public human reply
+  boost::container::small_vector<E, 4> replies;  // public human replies with an agent
   int human_replies = 0;
   bool ever_solved = false;
   bool reopened = false;
@@ -50,36 +52,37 @@ struct Facts {
   int nps = -1;
 };
 
-Facts scan(const Ticket& ticket, const Timeline& events) {
-  Facts f;
+template <class T>
+Facts<typename T::EventView> scan(const T& ticket, const Timeline<T>& events) {
+  Facts<typename T::EventView> f;
   std::string_view agent, queue, replier, solved_owner, solved_queue;
-  const TicketState state = for_each_transition(ticket, events, [&](const Transition& t) {
-    const Event* e = &t.event;
-    switch (e->type) {
+  const TicketState state = for_each_transition(ticket, events, [&](const auto& t) {
+    const auto& e = t.event;
+    switch (e.type()) {
       case EventType::agent_reply:
-        if (!is_public_human_reply(*e)) break;
+        if (!is_public_human_reply(e)) break;
         ++f.human_replies;
-        if (f.first_reply == nullptr) f.first_reply = e;
-        if (!e->agent.empty()) {
-          replier = e->agent;
+        if (!f.first_reply) f.first_reply = e;
+        if (!e.agent().empty()) {
+          replier = e.agent();
           f.replies.push_back(e);
         }
         break;
       case EventType::assigned:
-        if (!e->agent.empty()) {
-          if (!agent.empty() && e->agent != agent) f.reassigned = true;
-          agent = e->agent;
+        if (!e.agent().empty()) {
+          if (!agent.empty() && e.agent() != agent) f.reassigned = true;
+          agent = e.agent();
         }
-        if (!e->queue.empty()) queue = e->queue;
+        if (!e.queue().empty()) queue = e.queue();
         break;
       case EventType::escalated: f.escalated = true; break;
-      case EventType::satisfaction: f.csat = e->score; break;
-      case EventType::nps: f.nps = e->score; break;
+      case EventType::satisfaction: f.csat = e.score(); break;
+      case EventType::nps: f.nps = e.score(); break;
       default: break;
     }
     if (t.solves()) {
       f.ever_solved = true;
-      f.solved_at = e->at;
+      f.solved_at = e.at();
       solved_owner = agent.empty() ? replier : agent;
       solved_queue = queue;
     } else if (t.unsolves()) {
@@ -94,13 +97,19 @@ Facts scan(const Ticket& ticket, const Timeline& events) {
   return f;
 }
 
-bool is_complaint(const KpiRules& rules, const Ticket& ticket, const Facts& f) {
+template <class T, class F>
+bool is_complaint(const KpiRules& rules, const T& ticket, const F& f) {
   if (!rules.complaints) {
-    const std::string_view c = ticket.category;
+    const std::string_view c = ticket.category();
     return c == "complaint" || c.starts_with("complaint/");
   }
   const TicketSubject subject(ticket, f.priority, f.status, *rules.symbols);
   return rules.complaints->matches(subject.subject());
+}
+
+template <std::size_t N>
+std::string_view text(const char (&chars)[N]) {
+  return {chars, N};
 }
 
 std::optional<std::string_view> non_empty(std::string_view text) {
@@ -126,23 +135,23 @@ bool is_reply_metric(std::size_t metric) {
          metric == static_cast<std::size_t>(BuiltinMetric::periodic_update);
 }
 
-void require_report_of(const Ticket& ticket, const SlaReport& report) {
-  if (report.ticket != ticket.id)
-    throw InputError("the SLA report is of ticket " + detail::quoted(report.ticket) + ", not of " + detail::quoted(ticket.id));
+void require_report_of(std::string_view ticket, const SlaReport& report) {
+  if (report.ticket != ticket)
+    throw InputError("the SLA report is of ticket " + detail::quoted(report.ticket) + ", not of " + detail::quoted(ticket));
 }
 
 // The report's instances as outcomes, checked against the policy they must come from.
-SlaOutcomes outcomes_of(const SlaRules& sla, const Ticket& ticket, const SlaReport& report) {
+SlaOutcomes outcomes_of(const SlaRules& sla, std::string_view ticket, const SlaReport& report) {
   require_report_of(ticket, report);
   if (report.not_yet_created)
-    throw InputError("the SLA report of ticket " + detail::quoted(ticket.id) +
+    throw InputError("the SLA report of ticket " + detail::quoted(ticket) +
                      " says it was not yet created, but it was by the instant counted at");
   SlaOutcomes outcomes;
   if (!report.policy) return outcomes;
   for (const SlaPolicy& p : sla.policies)
     if (p.id == *report.policy) outcomes.policy = &p;
   if (outcomes.policy == nullptr)
-    throw InputError("the SLA report of ticket \"" + ticket.id + "\" names SLA policy \"" + *report.policy +
+    throw InputError("the SLA report of ticket \"" + std::string(ticket) + "\" names SLA policy \"" + *report.policy +
                      "\", which this policy does not have");
   const std::size_t count = builtin_metric_count + sla.metrics.size();
   std::size_t id = 0;
@@ -151,7 +160,7 @@ SlaOutcomes outcomes_of(const SlaRules& sla, const Ticket& ticket, const SlaRepo
     std::size_t k = 0;
     for (; k < count && sla.metric_name(id) != m.metric; ++k) id = id + 1 == count ? 0 : id + 1;
     if (k == count)
-      throw InputError("the SLA report of ticket \"" + ticket.id + "\" names metric \"" + m.metric +
+      throw InputError("the SLA report of ticket \"" + std::string(ticket) + "\" names metric \"" + m.metric +
                        "\", which this policy does not have");
     outcomes.instances.push_back({id, m.state, m.elapsed, m.completed_at});
   }
@@ -232,9 +241,11 @@ std::string period_text(KpiDimension::Kind kind, std::int64_t period) {
   }
 }
 
+// Counts one ticket, read through a view T of ticket_view.hpp.
+template <class T>
 class Adder {
  public:
-  Adder(KpiState& state, const Ticket& ticket, Instant at)
+  Adder(KpiState& state, const T& ticket, Instant at)
       : state_(state), rules_(*state.rules), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
         facts_(scan(ticket, events_)) {
     key_ = key_of(facts_.owner);
@@ -243,15 +254,12 @@ class Adder {
   // `sla`: the ticket's SLA report if the host has it; otherwise the SLA engine is asked.
   void run(const SlaReport* sla) {
     // Before anything is counted: a report that does not fit must leave the state unchanged.
-    SlaOutcomes outcomes;
-    if (sla != nullptr) outcomes = outcomes_of(*rules_.sla, ticket_, *sla);
-    else if (!rules_.sla->policies.empty())
-      outcomes = sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
+    const SlaOutcomes outcomes = outcomes_for(sla);
     Durations durations;
-    if (facts_.first_reply != nullptr) durations.first_response = first_response_ms(outcomes);
+    if (facts_.first_reply) durations.first_response = first_response_ms(outcomes);
     if (is_solved(facts_.status) && facts_.solved_at) {
       const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::resolution);
-      durations.resolution = business_ms(calendar, ticket_.created_at, *facts_.solved_at);
+      durations.resolution = business_ms(calendar, ticket_.created_at(), *facts_.solved_at);
     }
     // The whole ticket counts in the group of each of its tags. One call of `count`, so that
     // the compiler inlines it whole, as the ticket's one group is counted without tags.
@@ -263,13 +271,21 @@ class Adder {
   }
 
  private:
+  // The SLA outcomes of the ticket: `sla`'s if given, else the engine's. Returned, not assigned:
+  // a small_vector's move assignment costs more than the copy it saves.
+  SlaOutcomes outcomes_for(const SlaReport* sla) const {
+    if (sla != nullptr) return outcomes_of(*rules_.sla, ticket_.id(), *sla);
+    if (rules_.sla->policies.empty()) return {};
+    return sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
+  }
+
   // The agent of the public human reply that completed an instance at `t`, if one did.
   std::string_view replier_at(Instant t) const {
     // The replies are in time order: searched, not scanned, since a long ticket has as many
     // completed reply instances as replies.
     const auto it = std::lower_bound(facts_.replies.begin(), facts_.replies.end(), t,
-                                     [](const Event* e, Instant when) { return e->at < when; });
-    return it != facts_.replies.end() && (*it)->at == t ? std::string_view((*it)->agent) : std::string_view();
+                                     [](const auto& e, Instant when) { return e.at() < when; });
+    return it != facts_.replies.end() && it->at() == t ? it->agent() : std::string_view();
   }
 
   using TagValues = boost::container::small_vector<std::optional<std::string_view>, 4>;
@@ -278,9 +294,14 @@ class Adder {
   // once (an empty one adds none); null when it has none. Never empty.
   [[gnu::noinline]] TagValues tag_values() const {
     TagValues values;
-    const auto& tags = ticket_.tags;
-    for (auto tag = tags.begin(); tag != tags.end(); ++tag)
-      if (!tag->empty() && std::find(tags.begin(), tag, *tag) == tag) values.emplace_back(*tag);
+    const std::size_t count = ticket_.tag_count();
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view tag = ticket_.tag(i);
+      if (tag.empty()) continue;
+      std::size_t j = 0;
+      while (j < i && ticket_.tag(j) != tag) ++j;
+      if (j == i) values.emplace_back(tag);
+    }
     if (values.empty()) values.emplace_back();
     return values;
   }
@@ -296,7 +317,7 @@ class Adder {
     const std::uint32_t g = state_.group(key_);
     count_ticket(state_.at(g));
     if (durations.first_response)
-      state_.at(group_for(facts_.first_reply->agent, g)).first_response.add(*durations.first_response);
+      state_.at(group_for(facts_.first_reply->agent(), g)).first_response.add(*durations.first_response);
     if (durations.resolution) state_.at(g).resolution.add(*durations.resolution);
     count_sla(outcomes, g);
   }
@@ -304,12 +325,12 @@ class Adder {
   // Business time to the first public human reply. The SLA clock of the same name has measured
   // it already when that reply stopped it: same calendar, and the clock never pauses.
   std::int64_t first_response_ms(const SlaOutcomes& outcomes) const {
-    const Instant reply = facts_.first_reply->at;
+    const Instant reply = facts_.first_reply->at();
     for (const SlaOutcome& o : outcomes.instances)
       if (o.metric == static_cast<std::size_t>(BuiltinMetric::first_response) && o.completed_at == reply)
         return o.elapsed.count();
     const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::first_response);
-    return business_ms(calendar, ticket_.created_at, reply);
+    return business_ms(calendar, ticket_.created_at(), reply);
   }
 
   // The key of the ticket's group, with `agent` as its owner and a null tag (run sets each):
@@ -317,29 +338,30 @@ class Adder {
   // its text is written only when the accumulator first meets it.
   KeyIds key_of(std::string_view agent) {
     KeyIds key;
-    const std::int64_t local = state_.zone != nullptr ? state_.local_seconds(ticket_.created_at) : 0;
+    const std::int64_t local = state_.zone != nullptr ? state_.local_seconds(ticket_.created_at()) : 0;
     const Priority priority = facts_.priority;
     std::size_t slot = 0;
+    // Kind:: spelled out: GCC 12 crashes on `using enum` names in a template.
     for (const KpiDimension& d : state_.options.group_by) {
       DimensionValues& values = state_.values[slot++];
       const auto period = [&] {
         return values.id_of_number(period_of(d.kind(), local), [&](std::int64_t n) { return period_text(d.kind(), n); });
       };
       switch (d.kind()) {
-        case KpiDimension::agent: key.push_back(values.id(non_empty(agent))); break;
-        case KpiDimension::queue: key.push_back(values.id(non_empty(facts_.queue))); break;
-        case KpiDimension::channel: key.push_back(values.id(non_empty(ticket_.channel))); break;
-        case KpiDimension::category: key.push_back(values.id(non_empty(ticket_.category))); break;
-        case KpiDimension::priority:
+        case KpiDimension::Kind::agent: key.push_back(values.id(non_empty(agent))); break;
+        case KpiDimension::Kind::queue: key.push_back(values.id(non_empty(facts_.queue))); break;
+        case KpiDimension::Kind::channel: key.push_back(values.id(non_empty(ticket_.channel()))); break;
+        case KpiDimension::Kind::category: key.push_back(values.id(non_empty(ticket_.category()))); break;
+        case KpiDimension::Kind::priority:
           key.push_back(values.id_of_number(static_cast<std::int64_t>(priority), [&](auto) { return to_string(priority); }));
           break;
-        case KpiDimension::day:
-        case KpiDimension::hour:
-        case KpiDimension::week:
-        case KpiDimension::month: key.push_back(period()); break;
-        case KpiDimension::tier: key.push_back(values.id(non_empty(ticket_.customer.tier))); break;
-        case KpiDimension::tag: key.push_back(DimensionValues::null_id); break;
-        case KpiDimension::field: {
+        case KpiDimension::Kind::day:
+        case KpiDimension::Kind::hour:
+        case KpiDimension::Kind::week:
+        case KpiDimension::Kind::month: key.push_back(period()); break;
+        case KpiDimension::Kind::tier: key.push_back(values.id(non_empty(ticket_.customer_tier()))); break;
+        case KpiDimension::Kind::tag: key.push_back(DimensionValues::null_id); break;
+        case KpiDimension::Kind::field: {
           NumberText buffer;
           key.push_back(values.id(field_text(d.field_name(), buffer)));
           break;
@@ -352,12 +374,13 @@ class Adder {
   // The custom field `name` as text: a string as it is, a number and a boolean as JSON writes
   // them (a number in `buffer`); null when the ticket does not have it.
   [[gnu::noinline]] std::optional<std::string_view> field_text(std::string_view name, NumberText& buffer) const {
-    const auto& fields = ticket_.fields;
-    const auto it = std::find_if(fields.begin(), fields.end(), [&](const auto& f) { return f.first == name; });
-    if (it == fields.end()) return std::nullopt;
-    if (const auto* text = std::get_if<std::string>(&it->second)) return std::string_view(*text);
-    if (const auto* flag = std::get_if<bool>(&it->second)) return *flag ? "true" : "false";
-    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), std::get<double>(it->second)).ptr;
+    std::size_t i = 0;
+    while (i < ticket_.field_count() && ticket_.field_name(i) != name) ++i;
+    if (i == ticket_.field_count()) return std::nullopt;
+    const FieldView value = ticket_.field_value(i);
+    if (const auto* text = std::get_if<std::string_view>(&value)) return *text;
+    if (const auto* flag = std::get_if<bool>(&value)) return *flag ? "true" : "false";
+    const auto end = std::to_chars(buffer.data(), buffer.data() + buffer.size(), std::get<double>(value)).ptr;
     return std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
   }
 
@@ -371,7 +394,7 @@ class Adder {
 
   void count_ticket(GroupState& g) const {
     auto& c = g.counts;
-    const Facts& f = facts_;
+    const auto& f = facts_;
     const bool solved = is_solved(f.status);
     ++c[tickets];
     c[resolved] += solved;
@@ -404,10 +427,10 @@ class Adder {
 
   KpiState& state_;
   const KpiRules& rules_;
-  const Ticket& ticket_;
+  const T& ticket_;
   Instant at_;
-  Timeline events_;
-  Facts facts_;
+  Timeline<T> events_;
+  Facts<typename T::EventView> facts_;
   KeyIds key_;
 };
 
@@ -763,15 +786,25 @@ void KpiAccumulator::add(const Ticket& ticket, Instant at) { add_checked(ticket,
 
 void KpiAccumulator::add(const Ticket& ticket, Instant at, const SlaReport& sla) { add_checked(ticket, at, &sla); }
 
+void KpiAccumulator::add(const TicketBatch& batch, std::size_t index, Instant at) {
+  detail::require_row(batch, index);
+  add_viewed(detail::BatchRow(detail::columns_of(batch), index), at, nullptr);
+}
+
 void KpiAccumulator::add_checked(const Ticket& ticket, Instant at, const SlaReport* sla) {
+  add_viewed(detail::TicketRef(ticket), at, sla);
+}
+
+template <class T>
+void KpiAccumulator::add_viewed(const T& ticket, Instant at, const SlaReport* sla) {
   // A ticket created after `at` did not exist yet (spec §9, "Replay in batches"): left out,
   // and counted so that a dashboard as of `at` says how many it did not show.
-  if (at < ticket.created_at) {
-    if (sla != nullptr) detail::require_report_of(ticket, *sla);
+  if (at < ticket.created_at()) {
+    if (sla != nullptr) detail::require_report_of(ticket.id(), *sla);
     ++state_->not_yet_created;
     return;
   }
-  detail::Adder(*state_, ticket, at).run(sla);
+  detail::Adder<T>(*state_, ticket, at).run(sla);
 }
 
 void KpiAccumulator::merge(const KpiAccumulator& other) {
@@ -849,6 +882,18 @@ KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const 
                             [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
       .result(orders);
 }
+
+KpiResult KpiEngine::compute(const TicketBatch& batch, Instant at, const KpiOptions& kpi, const KpiOrders& orders,
+                             const BatchOptions& options) const {
+  const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
+  const detail::TicketColumns& columns = detail::columns_of(batch);
+  return detail::add_sliced(empty, batch.size(), options,
+                            [&](KpiAccumulator& part, std::size_t i) {
+                              part.add_viewed(detail::BatchRow(columns, i), at, nullptr);
+                            })
+      .result(orders);
+}
+
 
 namespace {
 

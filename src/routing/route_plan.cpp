@@ -33,16 +33,16 @@ struct History {
 
 // The resolver is the agent of the last `assigned` event before the last `resolved` one, if a
 // `reopened` event follows that resolution.
-History read_history(const Ticket& ticket, Instant at) {
+History read_history(const TicketRef& ticket, Instant at) {
   History history;
-  const Event* assigned = nullptr;  // the latest assignment to an agent so far
-  const Event* resolver = nullptr;  // the latest assignment before the latest resolution
-  bool reopened = false;            // since the latest resolution
-  history.state = for_each_transition(ticket, timeline(ticket, at), [&](const Transition& t) {
-    switch (t.event.type) {
+  std::string_view assigned;  // the agent of the latest assignment to an agent so far
+  std::string_view resolver;  // the agent of the latest assignment before the latest resolution
+  bool reopened = false;      // since the latest resolution
+  history.state = for_each_transition(ticket, timeline(ticket, at), [&](const Transition<EventRef>& t) {
+    switch (t.event.type()) {
       case EventType::handoff: history.handed_off = true; break;
       case EventType::assigned:
-        if (!t.event.agent.empty()) assigned = &t.event;
+        if (!t.event.agent().empty()) assigned = t.event.agent();
         break;
       case EventType::resolved:
         resolver = assigned;
@@ -52,16 +52,17 @@ History read_history(const Ticket& ticket, Instant at) {
       default: break;
     }
   });
-  if (reopened && resolver != nullptr) history.resolver = resolver->agent;
+  if (reopened && !resolver.empty()) history.resolver = resolver;
   return history;
 }
 
 }  // namespace
 
 Plan plan_route(const RoutingRules& routing, const Ticket& ticket, Instant at) {
-  const History history = read_history(ticket, at);
+  const TicketRef view(ticket);
+  const History history = read_history(view, at);
   const auto [priority, status] = history.state;
-  const TicketSubject subject(ticket, priority, status, *routing.symbols);
+  const TicketSubject subject(view, priority, status, *routing.symbols);
   Plan plan;
   plan.priority = priority;
   plan.resolver = history.resolver;
@@ -99,7 +100,7 @@ std::optional<Instant> due_time(const SlaRules& sla, const Ticket& ticket, Insta
   // The earliest due time of any running SLA clock (in practice first_response): what the
   // ticket will breach first.
   std::optional<Instant> due;
-  for (const SlaMetric& metric : evaluate_sla(sla, ticket, at).metrics)
+  for (const SlaMetric& metric : evaluate_sla(sla, TicketRef(ticket), at).metrics)
     if (metric.due_at && (!due || *metric.due_at < *due)) due = metric.due_at;
   return due;
 }

@@ -11,6 +11,7 @@
 #include "sla/sla_batch.hpp"
 #include "sla/sla_evaluate.hpp"
 #include "ticket/ticket_limits.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales {
 
@@ -71,30 +72,59 @@ std::string SlaReport::to_json() const {
   return w.take();
 }
 
+namespace {
+
 // A batch replays a whole set of tickets at one instant (spec §9, "Replay in batches"): a ticket
 // created after it did not exist yet, which its report says, where evaluating that one ticket
 // alone is a mistake of the caller's.
-SlaReport detail::evaluate_in_batch(const SlaEngine& engine, const Ticket& ticket, Instant at) {
-  if (at >= ticket.created_at) return engine.evaluate(ticket, at);
+SlaReport not_yet_created(std::string_view id, Priority priority) {
   SlaReport report;
-  report.ticket = ticket.id;
-  report.priority = ticket.priority;
+  report.ticket = id;
+  report.priority = priority;
   report.not_yet_created = true;
   return report;
 }
 
-SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const { return detail::evaluate_sla(*rules_, ticket, at); }
+template <class T>
+SlaReport replay_in_batch(const detail::SlaRules& rules, const T& ticket, Instant at) {
+  if (at >= ticket.created_at()) return detail::evaluate_sla(rules, ticket, at);
+  return not_yet_created(ticket.id(), ticket.priority());
+}
+
+}  // namespace
+
+SlaReport detail::evaluate_in_batch(const SlaEngine& engine, const Ticket& ticket, Instant at) {
+  if (at >= ticket.created_at) return engine.evaluate(ticket, at);
+  return not_yet_created(ticket.id, ticket.priority);
+}
+
+SlaReport SlaEngine::evaluate(const Ticket& ticket, Instant at) const {
+  return detail::evaluate_sla(*rules_, detail::TicketRef(ticket), at);
+}
 
 std::vector<SlaReport> SlaEngine::evaluate(std::span<const Ticket> tickets, Instant at, const BatchOptions& options) const {
   std::vector<SlaReport> reports(tickets.size());
   batch::for_each(tickets.size(), options,
-                  [&](std::size_t i) { reports[i] = detail::evaluate_in_batch(*this, tickets[i], at); });
+                  [&](std::size_t i) { reports[i] = replay_in_batch(*rules_, detail::TicketRef(tickets[i]), at); });
   return reports;
+}
+
+std::vector<SlaReport> SlaEngine::evaluate(const TicketBatch& batch, Instant at, const BatchOptions& options) const {
+  const detail::TicketColumns& columns = detail::columns_of(batch);
+  std::vector<SlaReport> reports(batch.size());
+  batch::for_each(batch.size(), options,
+                  [&](std::size_t i) { reports[i] = replay_in_batch(*rules_, detail::BatchRow(columns, i), at); });
+  return reports;
+}
+
+SlaReport SlaEngine::evaluate(const TicketBatch& batch, std::size_t index, Instant at) const {
+  detail::require_row(batch, index);
+  return replay_in_batch(*rules_, detail::BatchRow(detail::columns_of(batch), index), at);
 }
 
 std::string SlaEngine::evaluate_lines(std::string_view tickets, Instant at, const BatchOptions& options) const {
   return batch::map_lines(tickets, options, [&](std::string_view line) {
-    return detail::evaluate_in_batch(*this, Ticket::from_json(line), at).to_json();
+    return replay_in_batch(*rules_, detail::TicketRef(Ticket::from_json(line)), at).to_json();
   });
 }
 
@@ -102,7 +132,7 @@ void SlaEngine::evaluate_lines(std::istream& tickets, std::ostream& reports, Ins
                                const BatchOptions& options) const {
   batch::map_line_stream(tickets, reports, detail::max_ticket_bytes, options, [&](const batch::Line& line) {
     if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
-    return detail::evaluate_in_batch(*this, Ticket::from_json(line.text), at).to_json();
+    return replay_in_batch(*rules_, detail::TicketRef(Ticket::from_json(line.text)), at).to_json();
   });
 }
 

@@ -9,9 +9,11 @@
 
 namespace aftersales::detail {
 
-/// SLA report of `ticket` as of `at` under the SLA rules `sla`.
+/// SLA report of `ticket` (a view of ticket_view.hpp: TicketRef or BatchRow) as of `at` under
+/// the SLA rules `sla`.
 /// @throws InputError when `at` is before the ticket was created.
-SlaReport evaluate_sla(const SlaRules& sla, const Ticket& ticket, Instant at);
+template <class T>
+SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at);
 
 /// How one metric instance stands, without the report's text, due instants and escalations.
 struct SlaOutcome {
@@ -30,7 +32,8 @@ struct SlaOutcomes {
 /// after it (`ticket_state`) the caller already has: what counting KPIs needs, at a fraction
 /// of the report's cost.
 /// @throws InputError when `at` is before the ticket was created.
-SlaOutcomes sla_outcomes(const SlaRules& sla, const Ticket& ticket, const Timeline& events, Priority priority,
+template <class T>
+SlaOutcomes sla_outcomes(const SlaRules& sla, const T& ticket, const Timeline<T>& events, Priority priority,
                          Status status, Instant at);
 
 }  // namespace aftersales::detail

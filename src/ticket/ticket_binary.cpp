@@ -2,22 +2,23 @@
 
 #include <aftersales/error.hpp>
 
-#include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
-#include <type_traits>
-#include <unordered_map>
-#include <variant>
 
 #include "text/text.hpp"
+#include "ticket/ticket_columns.hpp"
 #include "ticket/ticket_limits.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales::detail {
 
 namespace {
 
 constexpr std::string_view magic = "ASTB";
-constexpr std::uint8_t version = 1;
+// 2: the columns of a TicketBatch (1 wrote ticket by ticket, which meant rebuilding each).
+constexpr std::uint8_t version = 2;
 
 // The path of ticket `index` and below: tickets[3].events[2].score.
 std::string ticket_path(std::size_t index, std::string_view below = {}) {
@@ -30,199 +31,258 @@ std::string event_path(std::size_t ticket, std::size_t event, std::string_view m
   return ticket_path(ticket, "events[" + std::to_string(event) + "]." + std::string(member));
 }
 
-// Text that repeats from ticket to ticket (a channel, an agent, a tag) is written once: its
-// first use as 0 and the text, each later one as its number in order of first use, plus one.
-class WrittenNames {
+// The dictionaries in the order of the form.
+template <class C>
+auto dictionaries(C& c) {
+  return std::array{&c.channels, &c.categories, &c.tiers,  &c.languages,   &c.agents,
+                    &c.queues,   &c.names,      &c.tags,   &c.field_names, &c.field_texts};
+}
+
+template <class C>
+auto ticket_ids(C& c) {
+  return std::array{&c.channel, &c.category, &c.tier, &c.language};
+}
+
+// Calls `f(ticket, k, event)` for each event of each ticket, in order.
+template <class F>
+void for_each_event(const std::vector<std::uint64_t>& event_ends, F&& f) {
+  std::uint64_t e = 0;
+  for (std::size_t t = 0; t < event_ends.size(); ++t)
+    for (std::size_t k = 0; e < event_ends[t]; ++k, ++e) f(t, k, e);
+}
+
+bool is_scored(EventType type) { return type == EventType::satisfaction || type == EventType::nps; }
+
+void write_events(BinaryWriter& w, const TicketColumns& c) {
+  for (const EventType type : c.type) w.natural(static_cast<std::uint64_t>(type));
+  // A built-in event is written by its type alone, and read back with its own name.
+  for (std::size_t e = 0; e < c.type.size(); ++e)
+    if (c.type[e] == EventType::custom) w.natural(c.name[e] == 0 ? 0 : c.name[e] - 1);  // its id in `names`
+  for_each_event(c.event_ends, [&](std::size_t t, std::size_t k, std::uint64_t e) {
+    const Instant created = c.created_at[t];
+    const Instant at = c.event_at(e, created);
+    // Only a hand-built ticket has one; the readers refuse it, so this form cannot hold it.
+    if (at < created)
+      throw InputError("the event is at " + format_instant(at) + ", before the ticket was created (" +
+                           format_instant(created) + ")",
+                       event_path(t, k, "at"));
+    w.natural(static_cast<std::uint64_t>((at - created).count()));
+  });
+  for (const IdColumn* column : {&c.agent, &c.queue})
+    for (std::size_t e = 0; e < column->size(); ++e) w.natural((*column)[e]);
+  for (const std::uint8_t bits : c.bits) w.natural(bits & (TicketColumns::is_public_bit | TicketColumns::bot_bit));
+  for_each_event(c.event_ends, [&](std::size_t t, std::size_t, std::uint64_t e) {
+    const BatchEvent event(c, e, c.created_at[t]);
+    if (event.type() == EventType::status) w.natural(static_cast<std::uint64_t>(event.to_status()));
+    else if (event.type() == EventType::priority) w.natural(static_cast<std::uint64_t>(event.to_priority()));
+    else if (is_scored(event.type())) w.integer(event.score());
+  });
+}
+
+void write_fields(BinaryWriter& w, const TicketColumns& c) {
+  for (std::size_t f = 0; f < c.field_name.size(); ++f) {
+    w.natural(c.field_name[f]);
+    w.natural(static_cast<std::uint64_t>(c.field_kind[f]));
+    if (c.field_kind[f] == FieldKind::number) w.real(std::bit_cast<double>(c.field_value[f]));
+    else w.natural(c.field_value[f]);
+  }
+}
+
+// Reads the form into the columns of a batch, checking what the ticket readers check.
+class ColumnsReader {
  public:
-  void code(BinaryWriter& a, const std::string& name) {
-    const auto [it, fresh] = numbers_.try_emplace(name, numbers_.size());
-    if (!fresh) return a.natural(it->second + 1);
-    a.natural(0);
-    a.text(name);
+  ColumnsReader(BinaryReader& r, TicketColumns& c) : r_(r), c_(c) {}
+
+  void read() {
+    const std::size_t count = r_.count();
+    for (Dictionary* d : dictionaries(c_)) {
+      const std::size_t size = r_.count();
+      for (std::size_t i = 0; i < size; ++i) d->append(r_.text());
+    }
+    read_currencies();
+    for (std::size_t t = 0; t < count; ++t) c_.created_at.push_back(r_.instant());
+    for (std::size_t t = 0; t < count; ++t) c_.priority.push_back(static_cast<Priority>(r_.below(enum_count<Priority>)));
+    const auto dictionary = dictionaries(c_);
+    const auto ids = ticket_ids(c_);
+    for (std::size_t column = 0; column < ids.size(); ++column)
+      for (std::size_t t = 0; t < count; ++t) ids[column]->push_back(id_below(dictionary[column]->size()));
+    read_ids(count);
+    for (std::size_t t = 0; t < count; ++t) {
+      const auto currency = static_cast<std::uint32_t>(r_.below(c_.currencies.size() + 1));
+      c_.currency.push_back(currency);
+      c_.amount.push_back(currency != 0 ? r_.integer() : 0);
+    }
+    read_ends(count);
+    read_events();
+    // A batch of no tickets has no ends (fuzz_ticket_batch found it).
+    const std::uint64_t tags = count == 0 ? 0 : c_.tag_ends.back();
+    for (std::uint64_t i = 0; i < tags; ++i) c_.tag.push_back(id_below(c_.tags.size()));
+    read_fields(count);
+    r_.finish();
   }
 
  private:
-  std::unordered_map<std::string_view, std::uint64_t> numbers_;  // views into the tickets written
-};
+  std::uint32_t id_below(std::size_t size) { return static_cast<std::uint32_t>(r_.below(size)); }
 
-class ReadNames {
- public:
-  void code(BinaryReader& a, std::string& name) {
-    const std::uint64_t number = a.below(names_.size() + 1);
-    if (number == 0) names_.push_back(a.text());
-    name.assign(names_[number == 0 ? names_.size() - 1 : number - 1]);
-  }
-
- private:
-  std::vector<std::string_view> names_;  // views into the data read
-};
-
-// One description of a ticket for both directions (A = BinaryWriter with const tickets, or
-// BinaryReader), checking as it reads what the ticket readers check.
-template <class A>
-class TicketCoder {
- public:
-  explicit TicketCoder(A& a) : a_(a) {}
-
-  template <class T>
-  void ticket(T& t, std::size_t index) {
-    index_ = index;
-    code_all(a_, t.id, t.created_at);
-    names(t.channel, t.category);
-    code(a_, t.priority);
-    code(a_, t.customer.id);
-    names(t.customer.tier, t.customer.language);
-    code_all(a_, t.order.id, t.order.amount);
-    list(t.tags, [&](auto& tag) { names(tag); });
-    list(t.fields, [&](auto& field) {
-      names(field.first);
-      code(a_, field.second);
-    });
-    if constexpr (A::reading) check_fields(t);
-    events(t);
-  }
-
- private:
-  template <class... S>
-  void names(S&... texts) {
-    (names_.code(a_, texts), ...);
-  }
-
-  template <class List, class Item>
-  void list(List& items, Item&& item) {
-    if constexpr (A::reading) {
-      const std::size_t size = a_.count();
-      for (std::size_t i = 0; i < size; ++i) item(items.emplace_back());
-    } else {
-      a_.natural(items.size());
-      for (auto& each : items) item(each);
-    }
-  }
-
-  template <class T>
-  void events(T& t) {
-    if constexpr (A::reading) {
-      const std::size_t size = a_.count();
-      if (size > max_ticket_events) throw InputError(too_many_events(size), ticket_path(index_, "events"));
-      t.events.resize(size);
-    } else {
-      a_.natural(t.events.size());
-    }
-    for (std::size_t i = 0; i < t.events.size(); ++i) event(t.events[i], t.created_at, i);
-  }
-
-  template <class E>
-  void event(E& e, Instant created, std::size_t i) {
-    code(a_, e.type);
-    if (e.type == EventType::custom) {
-      names(e.name);
-      if constexpr (A::reading) check_custom_name(e.name, i);
-    } else if constexpr (A::reading) {
-      e.name.assign(to_string(e.type));
-    }
-    since(e.at, created, i);
-    names(e.agent, e.queue);
-    flags(e);
-    if (e.type == EventType::status) {
-      code(a_, e.to_status);
-      if constexpr (A::reading) {
-        if (e.to_status != Status::open && e.to_status != Status::pending_customer && e.to_status != Status::on_hold)
-          throw InputError(quoted(to_string(e.to_status)) + " is not a status an event can set", event_path(index_, i, "to"));
+  void read_currencies() {
+    const std::size_t size = r_.count();
+    for (std::size_t i = 0; i < size; ++i) {
+      const std::string_view code = r_.text();
+      try {
+        c_.currencies.push_back(currency(code));
+      } catch (const InputError& e) {
+        r_.fail(e.what());
       }
-    } else if (e.type == EventType::priority) {
-      code(a_, e.to_priority);
-    } else if (e.type == EventType::satisfaction || e.type == EventType::nps) {
-      code(a_, e.score);
-      if constexpr (A::reading) check_score(e, i);
     }
   }
 
-  // An event's instant, as milliseconds after the ticket's creation: the readers refuse an
-  // event before it.
-  template <class I>
-  void since(I& at, Instant created, std::size_t i) {
-    if constexpr (A::reading) {
-      const std::uint64_t after = a_.natural();
+  void read_ids(std::size_t count) {
+    for (std::size_t t = 0; t < count; ++t) {
+      const std::size_t start = c_.ids.size();
+      for (int slot = 0; slot < 3; ++slot) {
+        c_.ids += r_.text();
+        c_.id_ends.push_back(c_.ids.size());
+      }
+      // As a ticket's JSON may take: no id is longer than a document the readers accept.
+      if (c_.ids.size() - start > max_ticket_bytes)
+        throw InputError("a ticket may take at most " + std::to_string(max_ticket_bytes >> 20) + " MiB", ticket_path(t));
+    }
+  }
+
+  // The ends of each ticket's events, tags and fields, from their counts.
+  void read_ends(std::size_t count) {
+    for (auto* ends : {&c_.event_ends, &c_.tag_ends, &c_.field_ends}) {
+      std::uint64_t end = 0;
+      for (std::size_t t = 0; t < count; ++t) {
+        const std::size_t size = r_.count();
+        if (ends == &c_.event_ends && size > max_ticket_events)
+          throw InputError(too_many_events(size), ticket_path(t, "events"));
+        ends->push_back(end += size);
+      }
+    }
+  }
+
+  void read_events() {
+    // Each event takes a byte at least in each column: no more are made than the data holds.
+    for_each_event(c_.event_ends, [&](std::size_t, std::size_t, std::uint64_t) {
+      c_.type.push_back(static_cast<EventType>(r_.below(enum_count<EventType>)));
+    });
+    for_each_event(c_.event_ends, [&](std::size_t t, std::size_t k, std::uint64_t e) {
+      if (c_.type[e] != EventType::custom) return c_.name.push_back(0);
+      const std::uint32_t name = id_below(c_.names.size());
+      const std::string_view text = c_.names.text(name);
+      if (text.empty()) throw InputError("the event type is empty", event_path(t, k, "type"));
+      // A built-in type is written by its number: its name here means the data was made otherwise.
+      if (event_type(text) != EventType::custom)
+        throw InputError(quoted(text) + " is a built-in event type written as a custom one", event_path(t, k, "type"));
+      c_.name.push_back(name + 1);
+    });
+    for_each_event(c_.event_ends, [&](std::size_t t, std::size_t k, std::uint64_t e) {
+      const Instant created = c_.created_at[t];
+      const std::uint64_t after = r_.natural();
       if (after > static_cast<std::uint64_t>((max_instant - created).count()))
-        throw InputError("an event after the supported range (years 1970-2200)", event_path(index_, i, "at"));
-      at = created + Duration{static_cast<std::int64_t>(after)};
-    } else {
-      if (at < created)
-        throw InputError("the event is at " + format_instant(at) + ", before the ticket was created (" +
-                             format_instant(created) + ")",
-                         event_path(index_, i, "at"));
-      a_.natural(static_cast<std::uint64_t>((at - created).count()));
+        throw InputError("an event after the supported range (years 1970-2200)", event_path(t, k, "at"));
+      if (after < TicketColumns::far) {
+        c_.at_ms.push_back(static_cast<std::uint32_t>(after));
+      } else {
+        c_.at_ms.push_back(TicketColumns::far);
+        c_.far_events.push_back({e, created + Duration{static_cast<std::int64_t>(after)}});
+      }
+    });
+    for (IdColumn* column : {&c_.agent, &c_.queue}) {
+      const std::size_t size = (column == &c_.agent ? c_.agents : c_.queues).size();
+      for (std::size_t e = 0; e < c_.type.size(); ++e) column->push_back(id_below(size));
+    }
+    for (std::size_t e = 0; e < c_.type.size(); ++e) c_.bits.push_back(static_cast<std::uint8_t>(r_.below(4)));
+    for_each_event(c_.event_ends, [&](std::size_t t, std::size_t k, std::uint64_t e) { read_value(t, k, e); });
+  }
+
+  // The member its type has, into the nibble of the event's bits.
+  void read_value(std::size_t t, std::size_t k, std::uint64_t e) {
+    const EventType type = c_.type[e];
+    std::uint64_t value = 0;
+    if (type == EventType::status) {
+      const auto status = static_cast<Status>(r_.below(enum_count<Status>));
+      if (status != Status::open && status != Status::pending_customer && status != Status::on_hold)
+        throw InputError(quoted(to_string(status)) + " is not a status an event can set", event_path(t, k, "to"));
+      value = static_cast<std::uint64_t>(status);
+    } else if (type == EventType::priority) {
+      value = r_.below(enum_count<Priority>);
+    } else if (is_scored(type)) {
+      const std::int64_t score = r_.integer();
+      const int low = type == EventType::satisfaction ? 1 : 0;
+      const int high = type == EventType::satisfaction ? 5 : 10;
+      if (score < low || score > high)
+        throw InputError("a " + std::string(to_string(type)) + " score is " + std::to_string(low) + " to " +
+                             std::to_string(high) + ", not " + std::to_string(score),
+                         event_path(t, k, "score"));
+      value = static_cast<std::uint64_t>(score);
+    }
+    c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | value << TicketColumns::value_shift);
+  }
+
+  void read_fields(std::size_t count) {
+    for (std::size_t t = 0; t < count; ++t) {
+      const std::uint64_t first = c_.field_name.size();
+      for (std::uint64_t f = first; f < c_.field_ends[t]; ++f) {
+        const std::uint32_t name = id_below(c_.field_names.size());
+        const std::string path = ticket_path(t, "fields." + std::string(c_.field_names.text(name)));
+        for (std::uint64_t other = first; other < f; ++other)
+          if (c_.field_names.text(c_.field_name[other]) == c_.field_names.text(name))
+            throw InputError("a field named twice", path);
+        c_.field_name.push_back(name);
+        const auto kind = static_cast<FieldKind>(r_.below(3));
+        c_.field_kind.push_back(kind);
+        if (kind == FieldKind::number) {
+          const double number = r_.real();
+          if (!std::isfinite(number)) throw InputError("a field must be text, a number, true or false", path);
+          c_.field_value.push_back(std::bit_cast<std::uint64_t>(number));
+        } else {
+          c_.field_value.push_back(r_.below(kind == FieldKind::text ? c_.field_texts.size() : 2));
+        }
+      }
     }
   }
 
-  template <class E>
-  void flags(E& e) {
-    if constexpr (A::reading) {
-      const std::uint64_t bits = a_.below(4);
-      e.is_public = (bits & 1u) != 0;
-      e.bot = (bits & 2u) != 0;
-    } else {
-      a_.natural((e.is_public ? 1u : 0u) | (e.bot ? 2u : 0u));
-    }
-  }
-
-  void check_custom_name(const std::string& name, std::size_t i) const {
-    if (name.empty()) throw InputError("the event type is empty", event_path(index_, i, "type"));
-    // A built-in type is written by its number: its name here means the data was made otherwise.
-    if (event_type(name) != EventType::custom)
-      throw InputError(quoted(name) + " is a built-in event type written as a custom one", event_path(index_, i, "type"));
-  }
-
-  void check_score(const Event& e, std::size_t i) const {
-    const int low = e.type == EventType::satisfaction ? 1 : 0;
-    const int high = e.type == EventType::satisfaction ? 5 : 10;
-    if (e.score < low || e.score > high)
-      throw InputError("a " + e.name + " score is " + std::to_string(low) + " to " + std::to_string(high) + ", not " +
-                           std::to_string(e.score),
-                       event_path(index_, i, "score"));
-  }
-
-  void check_fields(const Ticket& t) const {
-    for (std::size_t i = 0; i < t.fields.size(); ++i) {
-      // Not a structured binding: clang 14, which builds the fuzzers, cannot capture one.
-      const std::string& name = t.fields[i].first;
-      const std::string path = ticket_path(index_, "fields." + name);
-      if (const double* number = std::get_if<double>(&t.fields[i].second); number && !std::isfinite(*number))
-        throw InputError("a field must be text, a number, true or false", path);
-      const auto before = t.fields.begin() + static_cast<std::ptrdiff_t>(i);
-      if (std::any_of(t.fields.begin(), before, [&](const auto& other) { return other.first == name; }))
-        throw InputError("a field named twice", path);
-    }
-  }
-
-  A& a_;
-  std::conditional_t<A::reading, ReadNames, WrittenNames> names_;
-  std::size_t index_ = 0;
+  BinaryReader& r_;
+  TicketColumns& c_;
 };
 
 }  // namespace
 
-std::string write_tickets(std::span<const Ticket> tickets) {
-  BinaryWriter writer(magic, version);
-  writer.natural(tickets.size());
-  TicketCoder coder(writer);
-  for (std::size_t i = 0; i < tickets.size(); ++i) coder.ticket(tickets[i], i);
-  return std::move(writer).finish();
+std::string write_tickets(const TicketBatch& batch) {
+  const TicketColumns& c = columns_of(batch);
+  BinaryWriter w(magic, version);
+  w.natural(c.size());
+  for (const Dictionary* d : dictionaries(c)) {
+    w.natural(d->size() - 1);  // the empty text, id 0, goes without saying
+    for (std::uint32_t id = 1; id < d->size(); ++id) w.text(d->text(id));
+  }
+  w.natural(c.currencies.size());
+  for (const Currency& currency : c.currencies) w.text(currency.code_view());
+  for (const Instant created : c.created_at) w.integer(created.time_since_epoch().count());
+  for (const Priority priority : c.priority) w.natural(static_cast<std::uint64_t>(priority));
+  for (const IdColumn* column : ticket_ids(c))
+    for (std::size_t t = 0; t < c.size(); ++t) w.natural((*column)[t]);
+  for (std::size_t slot = 0; slot < c.id_ends.size(); ++slot) w.text(c.id_text(slot));
+  for (std::size_t t = 0; t < c.size(); ++t) {
+    w.natural(c.currency[t]);
+    if (c.currency[t] != 0) w.integer(c.amount[t]);
+  }
+  for (const auto* ends : {&c.event_ends, &c.tag_ends, &c.field_ends})
+    for (std::size_t t = 0; t < c.size(); ++t) w.natural((*ends)[t] - c.begin_of(*ends, t));
+  write_events(w, c);
+  for (std::size_t i = 0; i < c.tag.size(); ++i) w.natural(c.tag[i]);
+  write_fields(w, c);
+  return std::move(w).finish();
 }
 
-std::vector<Ticket> read_tickets(std::string_view data) {
-  BinaryReader reader(data, magic, version, "ticket batch data");
-  const std::size_t size = reader.count();
-  std::vector<Ticket> tickets;
-  TicketCoder coder(reader);
-  for (std::size_t i = 0; i < size; ++i) {
-    const std::size_t start = reader.offset();
-    coder.ticket(tickets.emplace_back(), i);
-    if (reader.offset() - start > max_ticket_bytes)
-      throw InputError("a ticket may take at most " + std::to_string(max_ticket_bytes >> 20) + " MiB", ticket_path(i));
-  }
-  reader.finish();
-  return tickets;
+TicketBatch read_tickets(std::string_view data) {
+  // Version 1 is not read: a pickle is for another process of the same library.
+  BinaryReader reader(data, magic, version, "ticket batch data", version);
+  ColumnsBuilder builder;
+  ColumnsReader(reader, builder.columns()).read();
+  return builder.finish();
 }
 
 }  // namespace aftersales::detail

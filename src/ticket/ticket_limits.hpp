@@ -21,7 +21,7 @@ inline constexpr std::size_t max_ticket_bytes = 4u << 20;
 /// its "events".
 std::string too_many_events(std::size_t count);
 
-/// @throws InputError at "events" when `ticket` has more than max_ticket_events events.
-void require_event_limit(const Ticket& ticket);
+/// @throws InputError at "events" when a ticket has `count` events, more than max_ticket_events.
+void require_event_limit(std::size_t count);
 
 }  // namespace aftersales::detail

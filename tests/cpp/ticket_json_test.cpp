@@ -25,7 +25,7 @@ namespace {
 using namespace aftersales;
 
 // Every member of the ticket, in its binary form (which holds them all: TicketBinary tests).
-std::string members(const Ticket& ticket) { return detail::write_tickets({&ticket, 1}); }
+std::string members(const Ticket& ticket) { return detail::write_tickets(TicketBatch::from_tickets({&ticket, 1})); }
 
 // The message `read` gives for `json`, empty when it accepts it.
 std::string message(std::string_view json, Ticket (*read)(std::string_view) = Ticket::from_json) {

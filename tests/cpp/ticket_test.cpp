@@ -8,6 +8,7 @@
 #include <aftersales/routing.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
+#include <aftersales/ticket_batch.hpp>
 #include <aftersales/values.hpp>
 
 #include <gtest/gtest.h>
@@ -511,10 +512,10 @@ TEST(TicketBinary, EveryMemberComesBack) {
       {"at": "2026-11-12T10:02:00+08:00", "type": "courier_called", "agent": "A-7"}
     ]})");
   const std::vector<Ticket> tickets{read, read};
-  const std::string data = detail::write_tickets(tickets);
-  const std::vector<Ticket> back = detail::read_tickets(data);
+  const std::string data = detail::write_tickets(TicketBatch::from_tickets(tickets));
+  const TicketBatch back = detail::read_tickets(data);
   ASSERT_EQ(back.size(), 2u);
-  const Ticket& t = back[1];
+  const Ticket t = back.ticket(1);
   EXPECT_EQ(std::tie(t.id, t.channel, t.category, t.priority), std::tie(read.id, read.channel, read.category, read.priority));
   EXPECT_EQ(t.created_at, read.created_at);
   EXPECT_EQ(std::tie(t.customer.id, t.customer.tier, t.customer.language), std::tie(read.customer.id, read.customer.tier, read.customer.language));
@@ -531,7 +532,7 @@ TEST(TicketBinary, EveryMemberComesBack) {
   }
   EXPECT_EQ(detail::write_tickets(back), data);
   // The second ticket's names are numbers of the first's: it takes less than the first.
-  EXPECT_LT(data.size(), 2 * detail::write_tickets(std::vector<Ticket>{read}).size() - 14);
+  EXPECT_LT(data.size(), 2 * detail::write_tickets(TicketBatch::from_tickets(std::vector<Ticket>{read})).size() - 14);
 }
 
 TEST(TicketBinary, AnEventBeforeItsTicketCannotBeWritten) {
@@ -541,7 +542,7 @@ TEST(TicketBinary, AnEventBeforeItsTicketCannotBeWritten) {
   ticket.created_at = parse_instant("2026-11-11T00:00:00Z");
   ticket.events.push_back(Event::of(EventType::customer_message, parse_instant("2026-11-10T23:59:59Z")));
   try {
-    (void)detail::write_tickets(std::vector<Ticket>{Ticket{}, ticket});
+    (void)detail::write_tickets(TicketBatch::from_tickets(std::vector<Ticket>{Ticket{}, ticket}));
     FAIL() << "written";
   } catch (const InputError& e) {
     EXPECT_EQ(e.path(), "tickets[1].events[0].at");

@@ -258,7 +258,8 @@ def test_a_ticket_batch_round_trips(example: aftersales.Policy, batch: aftersale
         assert aftersales.TicketBatch.from_bytes(kind(data)).to_bytes() == data
     # Read from dicts or from JSON Lines, the same tickets give the same bytes.
     assert aftersales.TicketBatch(ticket_dicts()).to_bytes() == data
-    assert aftersales.TicketBatch([]).to_bytes()[:6] == b"ASTB\x01\x00"
+    assert aftersales.TicketBatch([]).to_bytes()[:6] == b"ASTB\x02\x00"
+    assert len(aftersales.TicketBatch.from_bytes(aftersales.TicketBatch([]).to_bytes())) == 0
 
 
 def test_every_member_of_a_ticket_survives(example: aftersales.Policy) -> None:
@@ -321,29 +322,32 @@ def text(s: str) -> bytes:
     return natural(len(s.encode())) + s.encode()
 
 
-def sealed(body: bytes, version: int = 1) -> bytes:
+def sealed(body: bytes, version: int = 2) -> bytes:
     data = b"ASTB" + bytes([version]) + body
     return data + fnv1a64(data)
 
 
-def one_ticket(events: bytes, event_count: int = 1) -> bytes:
+def one_ticket(events: bytes, event_count: int = 1, names: tuple[str, ...] = ()) -> bytes:
+    """A batch of ticket T-1 holding `event_count` events, whose columns are `events`."""
     created = 1_794_355_200_000  # 2026-11-11T00:00:00Z: 20,768 days of 86,400,000 ms
+    custom_names = natural(len(names)) + b"".join(text(name) for name in names)
     return (
         natural(1)  # one ticket
-        + text("T-1") + integer(created)
-        + natural(0) + text("")  # channel: the first name, ""
-        + natural(1)  # category: name 1, ""
-        + natural(1)  # priority normal
-        + text("") + natural(1) + natural(1)  # customer id, tier "", language ""
-        + text("") + natural(0)  # order id, no amount
-        + natural(0) + natural(0)  # no tags, no fields
-        + natural(event_count) + events
+        + natural(0) * 6  # channels, categories, tiers, languages, agents, queues: none but ""
+        + custom_names + natural(0) * 3  # custom event names; tags, field names and texts: none
+        + natural(0)  # no currency
+        + integer(created) + natural(1)  # created_at; priority normal
+        + natural(0) * 4  # channel, category, tier, language: ""
+        + text("T-1") + text("") + text("")  # id, customer id, order id
+        + natural(0)  # no amount
+        + natural(event_count) + natural(0) + natural(0)  # events, tags, fields
+        + events
     )
 
 
 def satisfaction(score: int) -> bytes:
     # type 10 (satisfaction), at created + 60 s, agent "", queue "", public, the score.
-    return natural(10) + natural(60_000) + natural(1) + natural(1) + natural(1) + integer(score)
+    return natural(10) + natural(60_000) + natural(0) + natural(0) + natural(1) + integer(score)
 
 
 def test_bytes_written_by_hand_are_read() -> None:
@@ -352,6 +356,12 @@ def test_bytes_written_by_hand_are_read() -> None:
     again = aftersales.TicketBatch([{"id": "T-1", "created_at": "2026-11-11T00:00:00Z",
                                      "events": [{"at": "2026-11-11T00:01:00Z", "type": "satisfaction", "score": 5}]}])
     assert again.to_bytes() == sealed(one_ticket(satisfaction(5)))
+    # A custom event: type 16, then its name's number plus one in the names written.
+    custom = natural(16) + natural(1) + natural(60_000) + natural(0) + natural(0) + natural(1)
+    batch = aftersales.TicketBatch.from_bytes(sealed(one_ticket(custom, names=("courier_called",))))
+    again = aftersales.TicketBatch([{"id": "T-1", "created_at": "2026-11-11T00:00:00Z",
+                                     "events": [{"at": "2026-11-11T00:01:00Z", "type": "courier_called"}]}])
+    assert batch.to_bytes() == again.to_bytes()
 
 
 @pytest.mark.parametrize(
@@ -359,18 +369,22 @@ def test_bytes_written_by_hand_are_read() -> None:
     [
         (b"", "not data of this kind"),
         (b'{"id": "T-1"}\n' * 3, "not data of this kind"),
-        (sealed(one_ticket(satisfaction(5)), version=2), "format version 2, and this library reads versions 1 to 1"),
+        (sealed(one_ticket(satisfaction(5)), version=3), "format version 3, and this library reads versions 2 to 2"),
+        (sealed(one_ticket(satisfaction(5)), version=1),
+         "format version 1, and this library reads versions 2 to 2: .* and write it again with this one"),
         (sealed(one_ticket(satisfaction(9))), r"tickets\[0\]\.events\[0\]\.score: a satisfaction score is 1 to 5, not 9"),
-        (sealed(one_ticket(natural(3) + natural(0) + natural(1) + natural(1) + natural(1) + natural(5))),
+        (sealed(one_ticket(natural(3) + natural(0) + natural(0) + natural(0) + natural(1) + natural(5))),
          r"tickets\[0\]\.events\[0\]\.to: \"closed\" is not a status an event can set"),
-        (sealed(one_ticket(natural(16) + natural(1))), r"tickets\[0\]\.events\[0\]\.type: the event type is empty"),
+        (sealed(one_ticket(natural(16) + natural(0))), r"tickets\[0\]\.events\[0\]\.type: the event type is empty"),
+        (sealed(one_ticket(natural(16) + natural(1), names=("resolved",))),
+         r"tickets\[0\]\.events\[0\]\.type: \"resolved\" is a built-in event type written as a custom one"),
         (sealed(one_ticket(natural(17))), r"a value out of range \(17, expected below 17\)"),
         (sealed(one_ticket(b"", event_count=100_001)), "a count of 100001 items, more than the data left holds"),
         (sealed(one_ticket(b"\x00" * 100_001, event_count=100_001)),
          r"tickets\[0\]\.events: a ticket may have at most 100000 events, and this one has 100001"),
         (sealed(one_ticket(satisfaction(5))[:-1]), "the data ends in the middle of a value"),
         (sealed(one_ticket(satisfaction(5)) + b"\x00"), "1 bytes left over after the last value"),
-        (sealed(natural(1) + natural(2) + b"\xc3\x28"), "a text that is not UTF-8"),
+        (sealed(natural(1) + natural(1) + natural(2) + b"\xc3\x28"), "a text that is not UTF-8"),
         (sealed(natural(2**40)), "a count of 1099511627776 items"),
     ],
 )

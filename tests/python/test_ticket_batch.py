@@ -282,6 +282,39 @@ class TestLineErrors:
             aftersales.TicketBatch.from_file(7)  # type: ignore[arg-type]
 
 
+class TestColumns:
+    """The batch is held column by column (docs/performance.md, "Compact tickets")."""
+
+    def test_a_ticket_of_the_season_takes_some_150_bytes(self) -> None:
+        # bench/peer_tickets.py's shape: ids of 8 characters, 8 events by one of 200 agents.
+        # Worked out in tests/cpp/ticket_batch_test.cpp: 86 bytes a ticket and 9 an event, 158.
+        start = dt.datetime(2026, 11, 11, tzinfo=dt.timezone.utc)
+        tickets = [
+            {"id": f"T-{100_000 + i}", "created_at": (start + dt.timedelta(seconds=i)).isoformat(),
+             "channel": "chat" if i % 2 == 0 else "email", "customer": {"id": f"C-{200_000 + i}"},
+             "events": [{"at": (start + dt.timedelta(seconds=i, minutes=k)).isoformat(), "type": "agent_reply",
+                         "agent": f"A-{i % 200:03d}"} for k in range(8)]}
+            for i in range(5_000)
+        ]
+        batch = aftersales.TicketBatch(tickets)
+        assert batch.memory_bytes <= 158 * len(tickets) + 8192, batch.memory_bytes / len(tickets)
+
+    def test_a_file_is_read_a_block_at_a_time(self, tmp_path: Path) -> None:
+        # Files are read in blocks of 16 MiB: 40,000 copies of the fixtures' tickets (about 24 MB)
+        # cut lines at a block's end, and a bad line after the first block keeps its number.
+        lines = TICKETS_TEXT.splitlines() * 4_000
+        path = tmp_path / "big.jsonl"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        assert path.stat().st_size > 16 << 20
+        from_file = aftersales.TicketBatch.from_file(path)
+        assert from_file.to_bytes() == aftersales.TicketBatch.from_lines(path.read_bytes()).to_bytes()
+        assert len(from_file) == 36_000
+        lines[35_000] = '{"id": "T-bad"}'
+        path.write_text("\n".join(lines), encoding="utf-8")  # and no '\n' after the last line
+        with pytest.raises(aftersales.InputError, match=r'^line 35001 of ".*big\.jsonl": invalid ticket: 1 problem\n'):
+            aftersales.TicketBatch.from_file(path)
+
+
 class TestImmutable:
     def test_nothing_can_be_changed(self) -> None:
         batch = aftersales.TicketBatch(TICKETS)

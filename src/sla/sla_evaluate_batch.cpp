@@ -1,0 +1,9 @@
+#include "sla/sla_replay.hpp"
+
+namespace aftersales::detail {
+
+template SlaReport evaluate_sla(const SlaRules&, const BatchRow&, Instant);
+template SlaOutcomes sla_outcomes(const SlaRules&, const BatchRow&, const Timeline<BatchRow>&, Priority, Status,
+                                  Instant);
+
+}  // namespace aftersales::detail

@@ -1,0 +1,166 @@
+#pragma once
+// Two light views of a ticket with one interface, so that each engine (SLA, KPIs, conditions,
+// routing) reads tickets in one piece of code, templated on the view: TicketRef over a Ticket,
+// BatchRow over a row of a TicketBatch's columns, read in place (no Ticket is rebuilt). Their
+// events are EventRef (a pointer to an Event) and BatchEvent (a row of the event columns).
+//
+// A view T offers: id(), created_at(), priority(), channel(), category(), customer_id(),
+// customer_tier(), customer_language(), order_amount(), tag_count(), tag(i), field_count(),
+// field_name(i), field_value(i) (a FieldView), event_count(), event(i) (a T::EventView).
+// An event view offers: at(), type(), name() (the type as written), agent(), queue(),
+// is_public(), bot(), to_status(), to_priority(), score().
+
+#include <aftersales/ticket.hpp>
+
+#include <bit>
+#include <optional>
+#include <string_view>
+#include <variant>
+
+#include "ticket/ticket_columns.hpp"
+
+namespace aftersales::detail {
+
+/// A custom field's value, viewed.
+using FieldView = std::variant<std::string_view, double, bool>;
+
+class EventRef {
+ public:
+  explicit EventRef(const Event& e) noexcept : e_(&e) {}
+
+  [[nodiscard]] Instant at() const noexcept { return e_->at; }
+  [[nodiscard]] EventType type() const noexcept { return e_->type; }
+  [[nodiscard]] std::string_view name() const noexcept { return e_->name; }
+  [[nodiscard]] std::string_view agent() const noexcept { return e_->agent; }
+  [[nodiscard]] std::string_view queue() const noexcept { return e_->queue; }
+  [[nodiscard]] bool is_public() const noexcept { return e_->is_public; }
+  [[nodiscard]] bool bot() const noexcept { return e_->bot; }
+  [[nodiscard]] Status to_status() const noexcept { return e_->to_status; }
+  [[nodiscard]] Priority to_priority() const noexcept { return e_->to_priority; }
+  [[nodiscard]] int score() const noexcept { return e_->score; }
+
+ private:
+  const Event* e_;
+};
+
+class TicketRef {
+ public:
+  using EventView = EventRef;
+
+  explicit TicketRef(const Ticket& t) noexcept : t_(&t) {}
+
+  [[nodiscard]] std::string_view id() const noexcept { return t_->id; }
+  [[nodiscard]] Instant created_at() const noexcept { return t_->created_at; }
+  [[nodiscard]] Priority priority() const noexcept { return t_->priority; }
+  [[nodiscard]] std::string_view channel() const noexcept { return t_->channel; }
+  [[nodiscard]] std::string_view category() const noexcept { return t_->category; }
+  [[nodiscard]] std::string_view customer_id() const noexcept { return t_->customer.id; }
+  [[nodiscard]] std::string_view customer_tier() const noexcept { return t_->customer.tier; }
+  [[nodiscard]] std::string_view customer_language() const noexcept { return t_->customer.language; }
+  [[nodiscard]] const std::optional<Money>& order_amount() const noexcept { return t_->order.amount; }
+  [[nodiscard]] std::size_t tag_count() const noexcept { return t_->tags.size(); }
+  [[nodiscard]] std::string_view tag(std::size_t i) const noexcept { return t_->tags[i]; }
+  [[nodiscard]] std::size_t field_count() const noexcept { return t_->fields.size(); }
+  [[nodiscard]] std::string_view field_name(std::size_t i) const noexcept { return t_->fields[i].first; }
+  [[nodiscard]] FieldView field_value(std::size_t i) const noexcept {
+    const FieldScalar& value = t_->fields[i].second;
+    if (const auto* text = std::get_if<std::string>(&value)) return std::string_view(*text);
+    if (const auto* flag = std::get_if<bool>(&value)) return *flag;
+    return std::get<double>(value);
+  }
+  [[nodiscard]] std::size_t event_count() const noexcept { return t_->events.size(); }
+  [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(t_->events[i]); }
+
+ private:
+  const Ticket* t_;
+};
+
+class BatchEvent {
+ public:
+  BatchEvent(const TicketColumns& c, std::size_t index, Instant at) noexcept : c_(&c), i_(index), at_(at) {}
+
+  [[nodiscard]] Instant at() const noexcept { return at_; }
+  [[nodiscard]] EventType type() const noexcept { return c_->type[i_]; }
+  [[nodiscard]] std::string_view name() const noexcept {
+    const std::uint32_t n = c_->name[i_];
+    return n == 0 ? to_string(type()) : c_->names.text(n - 1);
+  }
+  [[nodiscard]] std::string_view agent() const noexcept { return c_->agents.text(c_->agent[i_]); }
+  [[nodiscard]] std::string_view queue() const noexcept { return c_->queues.text(c_->queue[i_]); }
+  [[nodiscard]] bool is_public() const noexcept { return (c_->bits[i_] & TicketColumns::is_public_bit) != 0; }
+  [[nodiscard]] bool bot() const noexcept { return (c_->bits[i_] & TicketColumns::bot_bit) != 0; }
+  [[nodiscard]] Status to_status() const noexcept {
+    if (odd()) return c_->odd_event(i_).to_status;
+    return type() == EventType::status ? static_cast<Status>(nibble()) : Event().to_status;
+  }
+  [[nodiscard]] Priority to_priority() const noexcept {
+    if (odd()) return c_->odd_event(i_).to_priority;
+    return type() == EventType::priority ? static_cast<Priority>(nibble()) : Event().to_priority;
+  }
+  [[nodiscard]] int score() const noexcept {
+    if (odd()) return c_->odd_event(i_).score;
+    return type() == EventType::satisfaction || type() == EventType::nps ? nibble() : 0;
+  }
+
+ private:
+  [[nodiscard]] bool odd() const noexcept { return (c_->bits[i_] & TicketColumns::odd_bit) != 0; }
+  [[nodiscard]] std::uint8_t nibble() const noexcept {
+    return static_cast<std::uint8_t>(c_->bits[i_] >> TicketColumns::value_shift);
+  }
+
+  const TicketColumns* c_;
+  std::size_t i_;
+  Instant at_;  // read once, when the timeline is built: every engine reads it often
+};
+
+class BatchRow {
+ public:
+  using EventView = BatchEvent;
+
+  BatchRow(const TicketColumns& c, std::size_t row) noexcept
+      : c_(&c), row_(row), created_(c.created_at[row]), first_event_(c.begin_of(c.event_ends, row)) {
+    if (c.currency[row] != 0) amount_.emplace(c.amount[row], c.currencies[c.currency[row] - 1]);
+  }
+
+  [[nodiscard]] std::string_view id() const noexcept { return c_->id_text(3 * row_); }
+  [[nodiscard]] Instant created_at() const noexcept { return created_; }
+  [[nodiscard]] Priority priority() const noexcept { return c_->priority[row_]; }
+  [[nodiscard]] std::string_view channel() const noexcept { return c_->channels.text(c_->channel[row_]); }
+  [[nodiscard]] std::string_view category() const noexcept { return c_->categories.text(c_->category[row_]); }
+  [[nodiscard]] std::string_view customer_id() const noexcept { return c_->id_text(3 * row_ + 1); }
+  [[nodiscard]] std::string_view customer_tier() const noexcept { return c_->tiers.text(c_->tier[row_]); }
+  [[nodiscard]] std::string_view customer_language() const noexcept { return c_->languages.text(c_->language[row_]); }
+  [[nodiscard]] const std::optional<Money>& order_amount() const noexcept { return amount_; }
+  [[nodiscard]] std::size_t tag_count() const noexcept { return c_->tag_ends[row_] - first_tag(); }
+  [[nodiscard]] std::string_view tag(std::size_t i) const noexcept { return c_->tags.text(c_->tag[first_tag() + i]); }
+  [[nodiscard]] std::size_t field_count() const noexcept { return c_->field_ends[row_] - first_field(); }
+  [[nodiscard]] std::string_view field_name(std::size_t i) const noexcept {
+    return c_->field_names.text(c_->field_name[first_field() + i]);
+  }
+  [[nodiscard]] FieldView field_value(std::size_t i) const noexcept {
+    const std::size_t f = first_field() + i;
+    const std::uint64_t value = c_->field_value[f];
+    switch (c_->field_kind[f]) {
+      case FieldKind::text: return FieldView(c_->field_texts.text(static_cast<std::uint32_t>(value)));
+      case FieldKind::number: return FieldView(std::bit_cast<double>(value));
+      default: return FieldView(value != 0);
+    }
+  }
+  [[nodiscard]] std::size_t event_count() const noexcept { return c_->event_ends[row_] - first_event_; }
+  [[nodiscard]] BatchEvent event(std::size_t i) const noexcept {
+    const std::size_t e = first_event_ + i;
+    return BatchEvent(*c_, e, c_->event_at(e, created_));
+  }
+
+ private:
+  [[nodiscard]] std::uint64_t first_tag() const noexcept { return c_->begin_of(c_->tag_ends, row_); }
+  [[nodiscard]] std::uint64_t first_field() const noexcept { return c_->begin_of(c_->field_ends, row_); }
+
+  const TicketColumns* c_;
+  std::size_t row_;
+  Instant created_;
+  std::uint64_t first_event_;
+  std::optional<Money> amount_;
+};
+
+}  // namespace aftersales::detail
