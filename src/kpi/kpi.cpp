@@ -607,7 +607,9 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
 
 KeyIds KpiState::ids_of(std::uint64_t code) const {
   KeyIds key(values.size());
-  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint32_t>(code >> (32 * i));
+  const unsigned bits = id_bits(key.size());
+  const std::uint64_t mask = bits == 32 ? 0xffff'ffff : (std::uint64_t{1} << bits) - 1;
+  for (std::size_t i = 0; i < key.size(); ++i) key[i] = static_cast<std::uint32_t>((code >> (bits * i)) & mask);
   return key;
 }
 

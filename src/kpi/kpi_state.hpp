@@ -4,6 +4,7 @@
 
 #include <aftersales/kpi.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstdint>
 #include <memory>
@@ -137,11 +138,21 @@ struct KpiState {
   [[nodiscard]] std::vector<KeyedGroup> sorted() const;
 
  private:
-  // A key's code: of one or two ids (most group_by lists), one integer; of more, the ids' bytes.
-  static bool is_short(const KeyIds& key) noexcept { return key.size() <= 2; }
+  // A key's code: one integer when its ids fit 64 bits shared equally (two of 32 bits, three of
+  // 21, four of 16: every group_by list of one or two dimensions, and longer ones of few
+  // values), else the ids' bytes. The width depends only on the key's length, so a key has one
+  // code whichever the accumulator it is met in.
+  static unsigned id_bits(std::size_t dimensions) noexcept {
+    return dimensions <= 2 ? 32 : static_cast<unsigned>(64 / dimensions);
+  }
+  static bool is_short(const KeyIds& key) noexcept {
+    const unsigned bits = id_bits(key.size());
+    return bits == 32 || std::all_of(key.begin(), key.end(), [&](std::uint32_t id) { return id >> bits == 0; });
+  }
   static std::uint64_t short_code(const KeyIds& key) noexcept {
+    const unsigned bits = id_bits(key.size());
     std::uint64_t code = 0;
-    for (std::size_t i = 0; i < key.size(); ++i) code |= std::uint64_t{key[i]} << (32 * i);
+    for (std::size_t i = 0; i < key.size(); ++i) code |= std::uint64_t{key[i]} << (bits * i);
     return code;
   }
   static std::string_view long_code(const KeyIds& key) noexcept {
