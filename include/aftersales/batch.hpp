@@ -28,7 +28,8 @@ struct BatchOptions {
   /// Streamed JSON Lines (the calls that read a std::istream): the bytes read at a time. A block
   /// of whole lines is done, its results written, before the next is read, so memory holds about
   /// one block and its results whatever the stream's size (docs/performance.md, "Streaming JSON
-  /// Lines"). A line may be longer than a block (up to a ticket's 4 MiB limit).
+  /// Lines"). A line may be longer than a block (up to a ticket's 4 MiB limit). At most 1 GiB
+  /// (more is an InputError); 0 reads a byte at a time.
   std::size_t block_bytes = 16u << 20;
 };
 

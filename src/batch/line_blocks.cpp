@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <istream>
 #include <limits>
+#include <string>
 
 namespace aftersales::batch {
 namespace {
@@ -57,6 +58,9 @@ LineBlocks::LineBlocks(std::istream& in, std::size_t block_bytes, std::size_t ma
       piece_(std::min<std::size_t>(block_bytes_, 64u << 10)),
       first_line_(first_line),
       number_(first_line) {
+  if (block_bytes > max_block_bytes)
+    throw InputError("block_bytes may be at most " + std::to_string(max_block_bytes) + " (1 GiB), not " +
+                     std::to_string(block_bytes));
   if (!in_) throw InputError("cannot read the JSON Lines: the stream is not readable (a file that did not open?)");
   // Held bytes never pass this (see the class comment), so the buffer is never reallocated.
   buffer_.reserve(std::max(block_bytes_, max_line_bytes_ + piece_));

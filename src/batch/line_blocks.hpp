@@ -44,9 +44,14 @@ std::size_t stream_size(std::istream& in);
 /// not end within a block is not held: it ends its block as a Line with `oversized` set, its bytes
 /// skipped (one that ends within a block is given whole, for its reader to refuse). So the reader never
 /// holds more than max(block_bytes, max_line_bytes + 64 KiB) bytes, whatever the stream's size.
+/// The largest block a stream is read in (BatchOptions::block_bytes): the block is reserved up
+/// front, so a mistaken size must fail clearly, not as an allocation.
+inline constexpr std::size_t max_block_bytes = std::size_t{1} << 30;
+
 class LineBlocks {
  public:
   /// Reads `in`, numbering its first line `first_line`. `in` must outlive this.
+  /// @throws InputError if `block_bytes` is over max_block_bytes or `in` is not readable.
   LineBlocks(std::istream& in, std::size_t block_bytes, std::size_t max_line_bytes, std::size_t first_line);
 
   /// The non-blank lines of the next block, views valid until the next call; empty once the

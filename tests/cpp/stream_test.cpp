@@ -149,6 +149,17 @@ TEST(LineBlocks, RefuseAStreamThatDidNotOpen) {
   EXPECT_THROW(engine.evaluate_lines(missing, out, at), InputError);
 }
 
+// The block is reserved before reading: a size over 1 GiB is refused by name, not tried.
+TEST(LineBlocks, RefuseABlockOverOneGibibyte) {
+  std::istringstream in("{}\n");
+  try {
+    batch::LineBlocks(in, (std::size_t{1} << 30) + 1, 1024, 1);
+    FAIL() << "no error";
+  } catch (const InputError& e) {
+    EXPECT_STREQ(e.what(), "block_bytes may be at most 1073741824 (1 GiB), not 1073741825");
+  }
+}
+
 // ---- SLA --------------------------------------------------------------------------------------
 
 TEST(StreamConcurrent, SlaReportsEqualTheWholeTextsWhateverTheBlockSize) {

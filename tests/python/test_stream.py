@@ -228,3 +228,13 @@ def test_the_commands_read_in_blocks(
     monkeypatch.setattr(sys, "stdin", types.SimpleNamespace(buffer=NoWholeReads(TICKETS_PATH.read_bytes())))
     status, from_stdin, err = run(capsys, [*argv, "-"])
     assert (status, from_stdin, err) == (0, from_file, file_err)
+
+
+def test_a_block_over_one_gibibyte_is_refused(policy: aftersales.Policy, tmp_path: Path) -> None:
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_bytes(b"")
+    # The block is reserved before anything is read: a mistaken size fails by name.
+    with pytest.raises(aftersales.InputError, match=r"^block_bytes may be at most 1073741824 \(1 GiB\), not 1073741825$"):
+        aftersales.KpiEngine(policy).compute_file(tickets, AT, block_bytes=2**30 + 1)
+    with pytest.raises(aftersales.InputError, match="block_bytes may be at most"):
+        aftersales.SlaEngine(policy).evaluate_file(tickets, io.BytesIO(), AT, block_bytes=2**30 + 1)
