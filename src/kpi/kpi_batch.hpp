@@ -12,7 +12,8 @@ namespace aftersales::detail {
 
 /// Tickets per accumulator: enough that merging the slices costs little beside counting them.
 /// Tickets grouped by agent and day spread over a thousand groups or more: a slice of 256 (the
-/// size before) made and merged a group for nearly every ticket (bench/kpi_season_bench.cpp, docs/performance.md).
+/// size before) made and merged a group for nearly every ticket (bench/kpi_season_bench.cpp,
+/// docs/performance.md).
 inline constexpr std::size_t kpi_slice = 4096;
 
 /// Adds tickets [0, count) to `total`, each added by `add(part, i)` to the accumulator of its
