@@ -1,0 +1,3 @@
+module aftersales.dev/aftersales
+
+go 1.19
