@@ -35,8 +35,15 @@ install(EXPORT aftersalesTargets
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/aftersalesConfig.cmake.in"
                               "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
                               INSTALL_DESTINATION "${_aftersales_cmake_dir}")
+# As the soname (src/CMakeLists.txt): while the major version is 0, only the same minor version
+# is compatible.
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(_aftersales_compatibility SameMinorVersion)
+else()
+  set(_aftersales_compatibility SameMajorVersion)
+endif()
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/aftersalesConfigVersion.cmake"
-                                 COMPATIBILITY SameMajorVersion)
+                                 COMPATIBILITY ${_aftersales_compatibility})
 install(FILES "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
               "${PROJECT_BINARY_DIR}/aftersalesConfigVersion.cmake"
         DESTINATION "${_aftersales_cmake_dir}"
