@@ -21,7 +21,7 @@ func TestConcurrentErrorsAreEachCallsOwn(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(8))
 	p := mustPolicy(t, weekdaysPolicy)
 	c := mustCalendar(t)
-	const goroutines, calls = 64, 200
+	const goroutines, calls = 64, 400
 	var wg sync.WaitGroup
 	failures := make(chan string, goroutines*calls)
 	for g := 0; g < goroutines; g++ {

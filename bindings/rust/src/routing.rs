@@ -1,0 +1,123 @@
+//! Routing tickets to agents (docs/routing.md). Agents, tickets and decisions are JSON text
+//! (spec §5 and §3).
+
+use std::os::raw::c_int;
+use std::ptr::{self, NonNull};
+
+use crate::error::{c_string, call, call_text, Result};
+use crate::{ffi, text_arg, Policy};
+
+/// A router: a policy's agents with their load, the tickets waiting in its queues, the
+/// round-robin cursors. Internally synchronised, so every method takes `&self` and one router
+/// may be shared between threads; each call is atomic, and a failed call leaves the router as it
+/// was. It keeps its own reference to the policy.
+#[derive(Debug)]
+pub struct Router {
+    raw: NonNull<ffi::aftersales_router>,
+}
+
+// SAFETY: capi/aftersales.h documents a router as internally synchronised: any number of
+// threads may call any function on it at once. Only freeing must not overlap, which `Drop`
+// (taking `&mut self`) ensures.
+unsafe impl Send for Router {}
+unsafe impl Sync for Router {}
+
+// SAFETY, for every unsafe block below: the router (or policy) handle is live for `&self`, the
+// texts and C strings outlive the call, and the out parameters are written by the call only.
+impl Router {
+    /// An empty router (no agents) for the policy's routing section;
+    /// [`Status::NotFound`](crate::Status::NotFound) if it has none.
+    pub fn new(policy: &Policy) -> Result<Router> {
+        let mut raw = ptr::null_mut();
+        call(|out_error| unsafe { ffi::aftersales_router_new(policy.as_ptr(), &mut raw, out_error) })?;
+        Ok(Router::from_raw(raw))
+    }
+
+    /// A router for `policy` in the state a [`Router::snapshot`] recorded.
+    pub fn restore(policy: &Policy, snapshot: impl AsRef<[u8]>) -> Result<Router> {
+        let (ptr, len) = text_arg(snapshot.as_ref());
+        let mut raw = ptr::null_mut();
+        call(|out_error| unsafe { ffi::aftersales_router_restore(policy.as_ptr(), ptr, len, &mut raw, out_error) })?;
+        Ok(Router::from_raw(raw))
+    }
+
+    fn from_raw(raw: *mut ffi::aftersales_router) -> Router {
+        Router {
+            raw: NonNull::new(raw).expect("the router call succeeded without a router"),
+        }
+    }
+
+    pub(crate) fn as_ptr(&self) -> *mut ffi::aftersales_router {
+        self.raw.as_ptr()
+    }
+
+    /// Adds the agent (a JSON object with an id, queues, capacity...), or replaces the agent
+    /// with the same id, keeping the tickets it holds.
+    pub fn upsert_agent(&self, agent: impl AsRef<[u8]>) -> Result<()> {
+        let (ptr, len) = text_arg(agent.as_ref());
+        call(|out_error| unsafe { ffi::aftersales_router_upsert_agent(self.as_ptr(), ptr, len, out_error) })
+    }
+
+    /// Removes an agent and frees the tickets it held: a JSON array of their ids, sorted, for the
+    /// host to route again.
+    pub fn remove_agent(&self, agent_id: &str) -> Result<String> {
+        let id = c_string("agent id", agent_id)?;
+        call_text(|out, out_error| unsafe {
+            ffi::aftersales_router_remove_agent(self.as_ptr(), id.as_ptr(), out, out_error)
+        })
+    }
+
+    /// Sets an agent's status: "online", "away" or "offline". Only online agents get tickets.
+    pub fn set_status(&self, agent_id: &str, status: &str) -> Result<()> {
+        let id = c_string("agent id", agent_id)?;
+        let status = c_string("status", status)?;
+        call(|out_error| unsafe {
+            ffi::aftersales_router_set_status(self.as_ptr(), id.as_ptr(), status.as_ptr(), out_error)
+        })
+    }
+
+    /// Routes the ticket as of `at_ms`: to an agent, to the bot, or to wait in its queue. The
+    /// decision is `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}`.
+    pub fn route(&self, ticket: impl AsRef<[u8]>, at_ms: i64) -> Result<String> {
+        let (ptr, len) = text_arg(ticket.as_ref());
+        call_text(|out, out_error| unsafe { ffi::aftersales_router_route(self.as_ptr(), ptr, len, at_ms, out, out_error) })
+    }
+
+    /// The agent is done with the ticket: frees its place. Call [`Router::dispatch`] afterwards to
+    /// hand the place to a waiting ticket.
+    pub fn release(&self, agent_id: &str, ticket_id: &str) -> Result<()> {
+        let agent = c_string("agent id", agent_id)?;
+        let ticket = c_string("ticket id", ticket_id)?;
+        call(|out_error| unsafe {
+            ffi::aftersales_router_release(self.as_ptr(), agent.as_ptr(), ticket.as_ptr(), out_error)
+        })
+    }
+
+    /// Takes a waiting ticket out of its queue; `false` if it was not waiting.
+    pub fn withdraw(&self, ticket_id: &str) -> Result<bool> {
+        let ticket = c_string("ticket id", ticket_id)?;
+        let mut withdrawn: c_int = 0;
+        call(|out_error| unsafe {
+            ffi::aftersales_router_withdraw(self.as_ptr(), ticket.as_ptr(), &mut withdrawn, out_error)
+        })?;
+        Ok(withdrawn != 0)
+    }
+
+    /// Assigns waiting tickets, most urgent first, to agents with free places: a JSON array of
+    /// the decisions made (possibly empty).
+    pub fn dispatch(&self, at_ms: i64) -> Result<String> {
+        call_text(|out, out_error| unsafe { ffi::aftersales_router_dispatch(self.as_ptr(), at_ms, out, out_error) })
+    }
+
+    /// The router's whole state as JSON Lines, for [`Router::restore`] after a restart.
+    pub fn snapshot(&self) -> Result<String> {
+        call_text(|out, out_error| unsafe { ffi::aftersales_router_snapshot(self.as_ptr(), out, out_error) })
+    }
+}
+
+impl Drop for Router {
+    fn drop(&mut self) {
+        // SAFETY: the handle is live and this is its only release.
+        unsafe { ffi::aftersales_router_free(self.raw.as_ptr()) }
+    }
+}
