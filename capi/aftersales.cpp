@@ -138,6 +138,21 @@ const char* aftersales_version(void) { return aftersales::version(); }
 
 int aftersales_version_number(void) { return AFTERSALES_VERSION_NUMBER; }
 
+int aftersales_instant_parse(const char* text, size_t len, int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
+    const std::string_view view(non_null(text, "text"), len);
+    int64_t& result = *non_null(out_ms, "out_ms");
+    result = to_ms(aftersales::parse_instant(view));
+  });
+}
+
+int aftersales_instant_format(int64_t ms, char** out_text, char** out_error) {
+  return guarded(out_error, [&] {
+    auto& result = handle_out(out_text, "out_text");
+    result = malloc_copy(aftersales::format_instant(aftersales::instant_from_ms(ms)));
+  });
+}
+
 int aftersales_policy_load(const char* json, size_t len, aftersales_policy** out, char** out_error) {
   return guarded(out_error, [&] {
     auto& result = handle_out(out);

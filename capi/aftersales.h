@@ -113,6 +113,43 @@ AFTERSALES_EXPORT const char *aftersales_version(void);
 AFTERSALES_EXPORT int aftersales_version_number(void);
 
 /* ---------------------------------------------------------------------------------------- */
+/* Instants                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Between RFC 3339 text and the epoch milliseconds every other function takes, exactly as the
+ * C++ parse_instant() and format_instant() do, so that a host in any language reads and writes
+ * instants as the library does (docs/c-api.md, "Instants").
+ *
+ * Thread-safety: pure functions; call them from any threads.
+ */
+
+/**
+ * Parses the RFC 3339 instant in `text[0..len)` (need not be NUL-terminated), which must end in
+ * `Z` or an offset: "2026-11-11T00:05:00+08:00" gives 1794326700000. Digits of a second past
+ * milliseconds are truncated ("...00:05:00.1239Z" is 123 ms past the second); a local time with
+ * no offset is an error.
+ *
+ * @param out_ms receives the instant in epoch milliseconds; unchanged on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the text is not an RFC 3339 instant (the message
+ *         quotes it and says what was expected); AFTERSALES_EOUT_OF_RANGE for an instant outside
+ *         the supported range (years 1970-2200 UTC); AFTERSALES_EINVALID_ARGUMENT if `text` or
+ *         `out_ms` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_instant_parse(const char *text, size_t len, int64_t *out_ms, char **out_error);
+
+/**
+ * Formats `ms` as RFC 3339 in UTC: 1794326700000 gives "2026-11-10T16:05:00Z", with ".mmm" only
+ * when the milliseconds are not zero ("2026-11-10T16:05:00.250Z").
+ *
+ * @param out_text receives the text, NUL-terminated; the caller releases it with
+ *                 aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `ms` is outside the supported range;
+ *         AFTERSALES_EINVALID_ARGUMENT if `out_text` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_instant_format(int64_t ms, char **out_text, char **out_error);
+
+/* ---------------------------------------------------------------------------------------- */
 /* Policies                                                                                   */
 /* ---------------------------------------------------------------------------------------- */
 
