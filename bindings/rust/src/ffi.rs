@@ -40,11 +40,18 @@ extern "C" {
     pub fn aftersales_instant_parse(text: *const c_char, len: usize, out_ms: *mut i64, out_error: OutError) -> c_int;
     pub fn aftersales_instant_format(ms: i64, out_text: Out<c_char>, out_error: OutError) -> c_int;
 
-    pub fn aftersales_policy_load(json: *const c_char, len: usize, out: Out<aftersales_policy>, out_error: OutError)
-        -> c_int;
+    pub fn aftersales_policy_load(
+        json: *const c_char,
+        len: usize,
+        out: Out<aftersales_policy>,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_policy_load_file(path: *const c_char, out: Out<aftersales_policy>, out_error: OutError) -> c_int;
-    pub fn aftersales_policy_to_json(policy: *const aftersales_policy, out_json: Out<c_char>, out_error: OutError)
-        -> c_int;
+    pub fn aftersales_policy_to_json(
+        policy: *const aftersales_policy,
+        out_json: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_policy_free(policy: *mut aftersales_policy);
     pub fn aftersales_policy_calendar(
         policy: *const aftersales_policy,
@@ -108,8 +115,11 @@ extern "C" {
         out_error: OutError,
     ) -> c_int;
 
-    pub fn aftersales_router_new(policy: *const aftersales_policy, out: Out<aftersales_router>, out_error: OutError)
-        -> c_int;
+    pub fn aftersales_router_new(
+        policy: *const aftersales_policy,
+        out: Out<aftersales_router>,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_router_free(router: *mut aftersales_router);
     pub fn aftersales_router_upsert_agent(
         router: *mut aftersales_router,
@@ -155,8 +165,11 @@ extern "C" {
         out_json: Out<c_char>,
         out_error: OutError,
     ) -> c_int;
-    pub fn aftersales_router_snapshot(router: *mut aftersales_router, out_json: Out<c_char>, out_error: OutError)
-        -> c_int;
+    pub fn aftersales_router_snapshot(
+        router: *mut aftersales_router,
+        out_json: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_router_restore(
         policy: *const aftersales_policy,
         snapshot_json: *const c_char,

@@ -35,7 +35,9 @@ pub use staffing::{erlang_a, erlang_a_required, erlang_c, erlang_c_required, Goa
 /// The version of the linked library, "MAJOR.MINOR.PATCH".
 pub fn version() -> &'static str {
     // SAFETY: the library returns a static NUL-terminated ASCII string, valid forever.
-    unsafe { CStr::from_ptr(ffi::aftersales_version()) }.to_str().unwrap_or("?")
+    unsafe { CStr::from_ptr(ffi::aftersales_version()) }
+        .to_str()
+        .unwrap_or("?")
 }
 
 /// The version of the linked library as MAJOR * 10000 + MINOR * 100 + PATCH.

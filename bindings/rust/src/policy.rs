@@ -61,7 +61,9 @@ impl Policy {
         let name = c_string("calendar name", name)?;
         let mut raw = ptr::null_mut();
         // SAFETY: a live handle and a NUL-terminated name; `raw` receives a new handle or NULL.
-        call(|out_error| unsafe { ffi::aftersales_policy_calendar(self.as_ptr(), name.as_ptr(), &mut raw, out_error) })?;
+        call(|out_error| unsafe {
+            ffi::aftersales_policy_calendar(self.as_ptr(), name.as_ptr(), &mut raw, out_error)
+        })?;
         Ok(Calendar {
             raw: NonNull::new(raw).expect("aftersales_policy_calendar succeeded without a calendar"),
         })

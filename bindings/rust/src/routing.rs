@@ -80,7 +80,9 @@ impl Router {
     /// decision is `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}`.
     pub fn route(&self, ticket: impl AsRef<[u8]>, at_ms: i64) -> Result<String> {
         let (ptr, len) = text_arg(ticket.as_ref());
-        call_text(|out, out_error| unsafe { ffi::aftersales_router_route(self.as_ptr(), ptr, len, at_ms, out, out_error) })
+        call_text(|out, out_error| unsafe {
+            ffi::aftersales_router_route(self.as_ptr(), ptr, len, at_ms, out, out_error)
+        })
     }
 
     /// The agent is done with the ticket: frees its place. Call [`Router::dispatch`] afterwards to

@@ -58,7 +58,16 @@ impl Policy {
     pub fn evaluate_sla_lines(&self, tickets: impl AsRef<[u8]>, at_ms: i64, batch: Batch) -> Result<String> {
         let (ptr, len) = text_arg(tickets.as_ref());
         call_text(|out, out_error| unsafe {
-            ffi::aftersales_sla_evaluate_lines(self.as_ptr(), ptr, len, at_ms, batch.threads, batch.first_line, out, out_error)
+            ffi::aftersales_sla_evaluate_lines(
+                self.as_ptr(),
+                ptr,
+                len,
+                at_ms,
+                batch.threads,
+                batch.first_line,
+                out,
+                out_error,
+            )
         })
     }
 
@@ -75,7 +84,14 @@ impl Policy {
         let tickets = c_path("tickets path", tickets.as_ref())?;
         let reports = c_path("reports path", reports.as_ref())?;
         call(|out_error| unsafe {
-            ffi::aftersales_sla_evaluate_file(self.as_ptr(), tickets.as_ptr(), reports.as_ptr(), at_ms, threads, out_error)
+            ffi::aftersales_sla_evaluate_file(
+                self.as_ptr(),
+                tickets.as_ptr(),
+                reports.as_ptr(),
+                at_ms,
+                threads,
+                out_error,
+            )
         })
     }
 

@@ -96,7 +96,16 @@ pub fn erlang_c_required(w: &Workload, g: &Goal) -> Result<StaffingResult> {
 /// `w.patience_s` seconds.
 pub fn erlang_a(w: &Workload, agents: i32, answer_time_s: f64) -> Result<StaffingResult> {
     staffing(|out, out_error| unsafe {
-        ffi::aftersales_staffing_erlang_a(w.contacts, w.interval_s, w.aht_s, w.patience_s, agents, answer_time_s, out, out_error)
+        ffi::aftersales_staffing_erlang_a(
+            w.contacts,
+            w.interval_s,
+            w.aht_s,
+            w.patience_s,
+            agents,
+            answer_time_s,
+            out,
+            out_error,
+        )
     })
 }
 

@@ -40,7 +40,12 @@ fn assert_error<T: std::fmt::Debug>(result: Result<T, Error>, status: Status, fr
     let error = result.expect_err("an error");
     assert_eq!(error.status(), status, "{}", error);
     for fragment in fragments {
-        assert!(error.message().contains(fragment), "{:?} lacks {:?}", error.message(), fragment);
+        assert!(
+            error.message().contains(fragment),
+            "{:?} lacks {:?}",
+            error.message(),
+            fragment
+        );
     }
 }
 
@@ -59,7 +64,10 @@ fn version() {
     // One version number: the crate's must be the library's.
     assert_eq!(aftersales::version(), env!("CARGO_PKG_VERSION"));
     let parts: Vec<i32> = aftersales::version().split('.').map(|p| p.parse().unwrap()).collect();
-    assert_eq!(aftersales::version_number(), parts[0] * 10000 + parts[1] * 100 + parts[2]);
+    assert_eq!(
+        aftersales::version_number(),
+        parts[0] * 10000 + parts[1] * 100 + parts[2]
+    );
 }
 
 #[test]
@@ -72,7 +80,11 @@ fn policy_errors() {
     assert_error(
         Policy::load(bad),
         Status::Policy,
-        &["calendars.a.timezone: ", "\ncalendars.b.hours.mon[0]: ", "\ncalendars.c.colour: "],
+        &[
+            "calendars.a.timezone: ",
+            "\ncalendars.b.hours.mon[0]: ",
+            "\ncalendars.c.colour: ",
+        ],
     );
     assert_error(Policy::load(""), Status::Policy, &[]);
 }
@@ -86,7 +98,11 @@ fn policy_file_and_json() {
     assert_eq!(p.to_json().unwrap(), WEEKDAYS_POLICY, "the document byte for byte");
     let missing = dir.join("none.json");
     assert_error(Policy::load_file(&missing), Status::Input, &[missing.to_str().unwrap()]);
-    assert_error(Policy::load_file("a\0b"), Status::InvalidArgument, &["path holds a NUL byte at offset 1"]);
+    assert_error(
+        Policy::load_file("a\0b"),
+        Status::InvalidArgument,
+        &["path holds a NUL byte at offset 1"],
+    );
     assert_error(p.calendar("weekends"), Status::NotFound, &["weekends", "weekdays"]);
 }
 
@@ -116,13 +132,13 @@ fn calendar_is_open_and_next_open() {
 fn calendar_add_and_between() {
     let c = weekdays();
     for (at, d, want) in [
-        (FRI_1700, HOUR, FRI_1800),              // the 18:00 close, not Monday's opening
-        (FRI_1700, 2 * HOUR, MON_1000),          // 1 h on Friday + 1 h on Monday
-        (SAT_1200, 0, SAT_1200),                 // adding 0 is the identity
-        (SAT_1200, HOUR, MON_1000),              // Monday 09:00-10:00
-        (FRI_0000, 9 * HOUR, FRI_1800),          // all of Friday
-        (FRI_0000, 9 * HOUR + 1, MON_0900 + 1),  // one more millisecond
-        (MON_0000, 45 * HOUR, FRI20_1800),       // a working week: 5 * 9 h
+        (FRI_1700, HOUR, FRI_1800),             // the 18:00 close, not Monday's opening
+        (FRI_1700, 2 * HOUR, MON_1000),         // 1 h on Friday + 1 h on Monday
+        (SAT_1200, 0, SAT_1200),                // adding 0 is the identity
+        (SAT_1200, HOUR, MON_1000),             // Monday 09:00-10:00
+        (FRI_0000, 9 * HOUR, FRI_1800),         // all of Friday
+        (FRI_0000, 9 * HOUR + 1, MON_0900 + 1), // one more millisecond
+        (MON_0000, 45 * HOUR, FRI20_1800),      // a working week: 5 * 9 h
     ] {
         assert_eq!(c.add(at, d).unwrap(), want, "add({}, {})", at, d);
     }
@@ -151,10 +167,16 @@ fn calendar_outlives_policy() {
 #[test]
 fn instants() {
     // Friday 13 November 2026 09:00 in Shanghai is 01:00Z (FRI_0900 above).
-    assert_eq!(aftersales::parse_instant("2026-11-13T09:00:00+08:00").unwrap(), FRI_0900);
+    assert_eq!(
+        aftersales::parse_instant("2026-11-13T09:00:00+08:00").unwrap(),
+        FRI_0900
+    );
     assert_eq!(aftersales::format_instant(FRI_0900).unwrap(), "2026-11-13T01:00:00Z");
     // The fraction only when there is one.
-    assert_eq!(aftersales::format_instant(FRI_0859_999).unwrap(), "2026-11-13T00:59:59.999Z");
+    assert_eq!(
+        aftersales::format_instant(FRI_0859_999).unwrap(),
+        "2026-11-13T00:59:59.999Z"
+    );
     assert_error(aftersales::parse_instant("13 November 2026"), Status::Input, &[]);
     assert_error(aftersales::format_instant(-1), Status::OutOfRange, &[]);
 }
@@ -174,24 +196,42 @@ fn sla() {
 
     // Each ticket alone gives exactly its line of expected.jsonl.
     let pairs: Vec<(&str, &str)> = tickets.lines().zip(expected.lines()).collect();
-    assert_eq!((pairs.len(), tickets.lines().count(), expected.lines().count()), (9, 9, 9));
+    assert_eq!(
+        (pairs.len(), tickets.lines().count(), expected.lines().count()),
+        (9, 9, 9)
+    );
     for (ticket, report) in pairs {
         assert_eq!(p.evaluate_sla(ticket, SLA_AT).unwrap(), report);
     }
     // The whole file, on one thread and on several.
     for threads in [1, 3, 0] {
-        let batch = Batch { threads, ..Batch::default() };
-        assert_eq!(p.evaluate_sla_lines(&tickets, SLA_AT, batch).unwrap(), expected, "{} threads", threads);
+        let batch = Batch {
+            threads,
+            ..Batch::default()
+        };
+        assert_eq!(
+            p.evaluate_sla_lines(&tickets, SLA_AT, batch).unwrap(),
+            expected,
+            "{} threads",
+            threads
+        );
     }
     // Streamed to a reports file.
     let reports = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("reports.jsonl");
-    p.evaluate_sla_file(fixtures.join("tickets.jsonl"), &reports, SLA_AT, 2).unwrap();
+    p.evaluate_sla_file(fixtures.join("tickets.jsonl"), &reports, SLA_AT, 2)
+        .unwrap();
     assert_eq!(std::fs::read_to_string(&reports).unwrap(), expected);
 
     // A malformed line is a record of its own, numbered from first_line; a bad ticket alone is
     // an error.
-    let batch = Batch { first_line: 41, ..Batch::default() };
-    assert_contains(&p.evaluate_sla_lines("x\n", SLA_AT, batch).unwrap(), &[r#"{"line":41,"error":"#]);
+    let batch = Batch {
+        first_line: 41,
+        ..Batch::default()
+    };
+    assert_contains(
+        &p.evaluate_sla_lines("x\n", SLA_AT, batch).unwrap(),
+        &[r#"{"line":41,"error":"#],
+    );
     assert_error(p.evaluate_sla("{}", SLA_AT), Status::Input, &[]);
 }
 
@@ -208,10 +248,14 @@ const T0: i64 = 1_772_445_600_000;
 fn routing() {
     let p = policy(ROUTING_POLICY);
     let router = Router::new(&p).unwrap();
-    let t1 = r#"{"id": "T-1", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "category": "after_sales/return"}"#;
-    let t2 = r#"{"id": "T-2", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "category": "after_sales/return"}"#;
+    let t1 =
+        r#"{"id": "T-1", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "category": "after_sales/return"}"#;
+    let t2 =
+        r#"{"id": "T-2", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "category": "after_sales/return"}"#;
 
-    router.upsert_agent(r#"{"id": "A-1", "queues": ["returns"], "capacity": {"chat": 1}}"#).unwrap();
+    router
+        .upsert_agent(r#"{"id": "A-1", "queues": ["returns"], "capacity": {"chat": 1}}"#)
+        .unwrap();
     assert_error(
         router.upsert_agent(r#"{"id": "A-2", "queues": ["nowhere"], "capacity": {"chat": 1}}"#),
         Status::Input,
@@ -275,23 +319,48 @@ fn refund() {
     let p = policy(REFUND_POLICY);
     assert_contains(
         &p.check_refund(REFUND_REQUEST).unwrap(),
-        &[r#""eligible":true"#, r#""total":"9.09""#, r#""discount":"0.91""#, r#""return_shipping":"buyer""#],
+        &[
+            r#""eligible":true"#,
+            r#""total":"9.09""#,
+            r#""discount":"0.91""#,
+            r#""return_shipping":"buyer""#,
+        ],
     );
     // A minute later, the first minute outside the window: refused, which is not an error.
     let late = REFUND_REQUEST.replacen("2026-11-14T23:59", "2026-11-15T00:00", 1);
     assert_contains(
         &p.check_refund(&late).unwrap(),
-        &[r#""eligible":false"#, r#""code":"WINDOW_EXPIRED""#, "ended at 2026-11-15T00:00:00+08:00"],
+        &[
+            r#""eligible":false"#,
+            r#""code":"WINDOW_EXPIRED""#,
+            "ended at 2026-11-15T00:00:00+08:00",
+        ],
     );
     let bad = REFUND_REQUEST.replacen(r#""10.00""#, r#""1.005""#, 1);
     assert_error(p.check_refund(&bad), Status::Input, &["order.lines[0].unit_price"]);
 
     // Lines: the request, a blank line, and "not json" on line 3 (or 43 counted from 41).
     let text = format!("{}\n\nnot json\n", REFUND_REQUEST.replace('\n', " "));
-    let decisions = p.check_refund_lines(&text, Batch { threads: 1, first_line: 1 }).unwrap();
+    let decisions = p
+        .check_refund_lines(
+            &text,
+            Batch {
+                threads: 1,
+                first_line: 1,
+            },
+        )
+        .unwrap();
     assert!(decisions.starts_with(r#"{"eligible":true"#), "{}", decisions);
     assert_contains(&decisions, &["\n{\"line\":3,\"error\":"]);
-    let decisions = p.check_refund_lines(&text, Batch { first_line: 41, ..Batch::default() }).unwrap();
+    let decisions = p
+        .check_refund_lines(
+            &text,
+            Batch {
+                first_line: 41,
+                ..Batch::default()
+            },
+        )
+        .unwrap();
     assert_contains(&decisions, &["\n{\"line\":43,\"error\":"]);
 }
 
@@ -318,7 +387,10 @@ const KPI_AT: i64 = 20_769 * DAY;
 fn kpi() {
     let p = policy(KPI_POLICY);
     // Both tickets in one group: first responses 300 and 1200 s, mean 750; SLA 1 of 2.
-    let one_thread = Batch { threads: 1, first_line: 1 };
+    let one_thread = Batch {
+        threads: 1,
+        first_line: 1,
+    };
     assert_contains(
         &p.compute_kpi(KPI_TICKETS, KPI_AT, None, one_thread).unwrap(),
         &[
@@ -329,24 +401,43 @@ fn kpi() {
     // Both tickets were created at 00:00 UTC on the 11th: 08:00 that day in Shanghai.
     let by_hour = r#"{"group_by": ["hour"], "time_zone": "Asia/Shanghai"}"#;
     assert_contains(
-        &p.compute_kpi(KPI_TICKETS, KPI_AT, Some(by_hour), Batch::default()).unwrap(),
+        &p.compute_kpi(KPI_TICKETS, KPI_AT, Some(by_hour), Batch::default())
+            .unwrap(),
         &[r#"{"key":{"hour":"2026-11-11T08"},"tickets":2,"#],
     );
     // Scorecard by agent: A-1 mean 300 s: (300 - 600) / (60 - 600) = 0.5556, score 55.5556;
     // A-2 1200 s is below the floor: 0. A-1 ranks first.
     assert_contains(
-        &p.scorecard("speed", KPI_TICKETS, KPI_AT, Some(r#"{"group_by": ["agent"]}"#), Batch::default()).unwrap(),
+        &p.scorecard(
+            "speed",
+            KPI_TICKETS,
+            KPI_AT,
+            Some(r#"{"group_by": ["agent"]}"#),
+            Batch::default(),
+        )
+        .unwrap(),
         &[
             r#"{"key":{"agent":"A-1"},"score":55.555556,"stars":1,"rank":1"#,
             r#"{"key":{"agent":"A-2"},"score":0,"stars":1,"rank":2"#,
         ],
     );
     let mars = r#"{"group_by": ["week"], "time_zone": "Mars/Olympus"}"#;
-    assert_error(p.compute_kpi(KPI_TICKETS, KPI_AT, Some(mars), Batch::default()), Status::Input, &["time_zone"]);
+    assert_error(
+        p.compute_kpi(KPI_TICKETS, KPI_AT, Some(mars), Batch::default()),
+        Status::Input,
+        &["time_zone"],
+    );
     // A block that starts at line 41 of its file: the blank first line is 41, the bad one 42.
-    let block = Batch { first_line: 41, ..Batch::default() };
+    let block = Batch {
+        first_line: 41,
+        ..Batch::default()
+    };
     assert_error(p.compute_kpi("\nx", KPI_AT, None, block), Status::Input, &["line 42:"]);
-    assert_error(p.scorecard("nope", KPI_TICKETS, KPI_AT, None, Batch::default()), Status::NotFound, &[]);
+    assert_error(
+        p.scorecard("nope", KPI_TICKETS, KPI_AT, None, Batch::default()),
+        Status::NotFound,
+        &[],
+    );
 }
 
 #[test]
@@ -354,15 +445,29 @@ fn staffing() {
     // Erlang C, callcentrehelper.com's worked example: 100 calls / 30 min, AHT 180 s, 80% in
     // 20 s, occupancy <= 85%, shrinkage 30%: A = 10 Erlangs, 14 agents (SL 0.88835), 20
     // scheduled (14 / 0.7).
-    let mut w = Workload { contacts: 100.0, interval_s: 1800.0, aht_s: 180.0, patience_s: 0.0 };
-    let goal = Goal { answer_time_s: 20.0, service_level: 0.8, max_occupancy: 0.85, shrinkage: 0.3 };
+    let mut w = Workload {
+        contacts: 100.0,
+        interval_s: 1800.0,
+        aht_s: 180.0,
+        patience_s: 0.0,
+    };
+    let goal = Goal {
+        answer_time_s: 20.0,
+        service_level: 0.8,
+        max_occupancy: 0.85,
+        shrinkage: 0.3,
+    };
     let r = aftersales::erlang_c_required(&w, &goal).unwrap();
     assert_eq!((r.agents, r.scheduled, r.traffic, r.abandonment), (14, 20, 10.0, 0.0));
     assert!((r.service_level - 0.88835).abs() < 1e-5, "{:?}", r);
     assert!(aftersales::erlang_c(&w, 13, 20.0).unwrap().service_level < 0.8);
     // With customers who abandon, no more agents are needed, and some customers do abandon.
     w.patience_s = 60.0;
-    let goal = Goal { max_occupancy: 1.0, shrinkage: 0.0, ..goal };
+    let goal = Goal {
+        max_occupancy: 1.0,
+        shrinkage: 0.0,
+        ..goal
+    };
     let r = aftersales::erlang_a_required(&w, &goal).unwrap();
     assert!(r.agents <= 14 && r.abandonment > 0.0, "{:?}", r);
     w.patience_s = 0.0;

@@ -28,7 +28,10 @@ fn shared_handles_and_own_errors() {
                     assert_eq!(error.status(), Status::NotFound);
                     assert!(error.message().contains(&format!("\"{}\"", name)), "{}", error);
                     assert!(calendar.is_open(FRI_0900).unwrap());
-                    let agent = format!(r#"{{"id": "A-{}-{}", "queues": ["general"], "capacity": {{"chat": 1}}}}"#, t, i);
+                    let agent = format!(
+                        r#"{{"id": "A-{}-{}", "queues": ["general"], "capacity": {{"chat": 1}}}}"#,
+                        t, i
+                    );
                     router.upsert_agent(agent).unwrap();
                     let ticket = format!(
                         r#"{{"id": "T-{}-{}", "created_at": "2026-11-13T01:00:00Z", "channel": "chat"}}"#,
