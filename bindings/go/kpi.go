@@ -1,7 +1,6 @@
 package aftersales
 
 /*
-#include <stdlib.h>
 #include <aftersales.h>
 */
 import "C"
@@ -9,29 +8,30 @@ import "C"
 import (
 	"runtime"
 	"time"
-	"unsafe"
 )
 
-// KPI options are the JSON object of docs/kpi.md, for example
-// {"group_by": ["agent", "day"], "time_zone": "Asia/Shanghai", "orders": 120000}; nil or empty
-// means the defaults.
-func kpiOptions(options []byte) (*C.char, error) {
-	if len(options) == 0 {
-		return nil, nil
+// kpiCall runs a KPI function on tickets (JSON Lines, lent for the call) and options, the JSON
+// object of docs/kpi.md ({"group_by": ["agent", "day"], "time_zone": "Asia/Shanghai",
+// "orders": 120000}) as a C string, or NULL for the defaults when options is empty.
+func (p *Policy) kpiCall(tickets, options []byte,
+	f func(text *C.char, n C.size_t, cOptions *C.char, out, outError **C.char) C.int) ([]byte, error) {
+	defer runtime.KeepAlive(p)
+	var cOptions *C.char
+	if len(options) > 0 {
+		var err error
+		if cOptions, err = cString("KPI options", string(options)); err != nil {
+			return nil, err
+		}
+		defer freeCString(cOptions)
 	}
-	return cString("KPI options", string(options))
+	text, n := textArg(tickets)
+	return callText(func(out, outError **C.char) C.int { return f(text, n, cOptions, out, outError) })
 }
 
-// ComputeKPI gives the KPIs (docs/kpi.md) of the tickets in tickets (JSON Lines) as of at.
+// ComputeKPI gives the KPIs (docs/kpi.md) of the tickets (JSON Lines) as of at; options nil or
+// empty means the defaults.
 func (p *Policy) ComputeKPI(tickets []byte, at time.Time, options []byte, batch Batch) ([]byte, error) {
-	defer runtime.KeepAlive(p)
-	cOptions, err := kpiOptions(options)
-	if err != nil {
-		return nil, err
-	}
-	defer C.free(unsafe.Pointer(cOptions))
-	text, n := textArg(tickets)
-	return callText(func(out, outError **C.char) C.int {
+	return p.kpiCall(tickets, options, func(text *C.char, n C.size_t, cOptions *C.char, out, outError **C.char) C.int {
 		return C.aftersales_kpi_compute(p.handle, text, n, millis(at), cOptions, batch.threads(),
 			batch.firstLine(), out, outError)
 	})
@@ -41,20 +41,13 @@ func (p *Policy) ComputeKPI(tickets []byte, at time.Time, options []byte, batch 
 // the same arguments: a score, stars and a rank per group. An unknown scorecard is ErrNotFound.
 func (p *Policy) Scorecard(scorecardID string, tickets []byte, at time.Time, options []byte,
 	batch Batch) ([]byte, error) {
-	defer runtime.KeepAlive(p)
 	cID, err := cString("scorecard id", scorecardID)
 	if err != nil {
 		return nil, err
 	}
 	defer freeCString(cID)
-	cOptions, err := kpiOptions(options)
-	if err != nil {
-		return nil, err
-	}
-	defer C.free(unsafe.Pointer(cOptions))
-	text, n := textArg(tickets)
-	return callText(func(out, outError **C.char) C.int {
-		return C.aftersales_kpi_scorecard(p.handle, cID, text, n, millis(at), cOptions,
-			batch.threads(), batch.firstLine(), out, outError)
+	return p.kpiCall(tickets, options, func(text *C.char, n C.size_t, cOptions *C.char, out, outError **C.char) C.int {
+		return C.aftersales_kpi_scorecard(p.handle, cID, text, n, millis(at), cOptions, batch.threads(),
+			batch.firstLine(), out, outError)
 	})
 }
