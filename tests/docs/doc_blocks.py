@@ -9,8 +9,11 @@ docs/building.md ("Docs that run") states the conventions this module reads:
 - sh, console: the commands of the project's own tools (aftersales, python) run; builds and
   installs (apt-get, pip, cmake, cc, scripts/...) are shown, not run. In console blocks, "$ "
   starts a command and the lines after it are its expected output ("..." matches anything).
-- json, text and cmake blocks are shown, never run. Every fence says which it is: a block
-  with no info string is an error, lest code in it go unchecked.
+- go, rust: whole programs, built against bindings/go or bindings/rust and run from the
+  repository root by ctest (tests/bindings/doc_programs.py).
+- json, text and cmake blocks are shown, never run, and so are java, javascript and csharp:
+  sketches for languages the project ships no binding for (docs/bindings.md). Every fence says
+  which it is: a block with no info string is an error, lest code in it go unchecked.
 - <!-- not run: why --> on the line before a fence exempts a block that would otherwise run.
 
 Run as a program, it writes the C and C++ programs for CMake (see main()).
@@ -27,8 +30,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-RUN = ("python", "c", "cpp", "sh", "console")
-SHOWN = ("json", "text", "cmake")
+RUN = ("python", "c", "cpp", "sh", "console", "go", "rust")
+SHOWN = ("json", "text", "cmake", "java", "javascript", "csharp")
 
 _FENCE = re.compile(r"^(\s*)```(.*)$")
 _NOT_RUN = re.compile(r"^<!--\s*not run:(.*)-->\s*$")

@@ -1,8 +1,8 @@
 // Command double11 runs the example marketplace's rules from Go: it routes the Double 11
 // tickets to the example agents, says where each ticket's SLA clocks stand, and decides a
-// refund request. Run it from the repository root:
+// refund request, all from the files under examples/. From bindings/go (docs/bindings.md):
 //
-//	go run ./bindings/go/examples/double11            (with CGO_CFLAGS and CGO_LDFLAGS set: docs/bindings.md)
+//	go run ./examples/double11 [-at INSTANT] [REPOSITORY_ROOT]
 package main
 
 import (
@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"log"
 	"os"
+	"path/filepath"
 	"sort"
 	"strings"
 	"time"
@@ -19,29 +20,31 @@ import (
 )
 
 func main() {
-	policyPath := flag.String("policy", "examples/policies/cn-marketplace.json", "the policy document")
-	agentsPath := flag.String("agents", "examples/agents/cn-agents.json", `{"agents": [...]} to route to`)
-	ticketsPath := flag.String("tickets", "examples/tickets/double11.jsonl", "tickets, JSON Lines")
-	refundPath := flag.String("refund", "examples/refunds/double11-socks.json", "a refund request")
 	at := flag.String("at", "2026-11-13T12:00:00+08:00", "the instant the SLA clocks are read at")
 	flag.Parse()
 	log.SetFlags(0)
+	root := "../.." // the repository root, seen from bindings/go
+	if flag.NArg() > 0 {
+		root = flag.Arg(0)
+	}
+	examples := filepath.Join(root, "examples")
+	policyPath := filepath.Join(examples, "policies", "cn-marketplace.json")
 
-	policy, err := aftersales.LoadPolicyFile(*policyPath)
+	policy, err := aftersales.LoadPolicyFile(policyPath)
 	if err != nil {
-		log.Fatalf("%s: %v", *policyPath, err)
+		log.Fatalf("%s: %v", policyPath, err)
 	}
 	defer policy.Close()
-	fmt.Printf("aftersales %s, policy %s\n", aftersales.Version(), *policyPath)
+	fmt.Printf("aftersales %s, policy examples/policies/cn-marketplace.json\n", aftersales.Version())
 
-	tickets := readLines(*ticketsPath)
-	route(policy, readFile(*agentsPath), tickets)
+	tickets := readLines(filepath.Join(examples, "tickets", "double11.jsonl"))
+	route(policy, readFile(filepath.Join(examples, "agents", "cn-agents.json")), tickets)
 	now, err := aftersales.ParseInstant(*at)
 	if err != nil {
 		log.Fatalf("-at: %v", err)
 	}
 	sla(policy, tickets, now)
-	refund(policy, readFile(*refundPath))
+	refund(policy, readFile(filepath.Join(examples, "refunds", "double11-socks.json")))
 }
 
 // route routes the tickets in the order they were created, each at its creation, then
