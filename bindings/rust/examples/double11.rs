@@ -119,10 +119,9 @@ fn refund(policy: &Policy, request: &str) -> Result<(), String> {
 fn scalar<'a>(json: &'a str, key: &str) -> Option<&'a str> {
     let start = json.find(&format!("\"{}\":", key))? + key.len() + 3;
     let value = json[start..].trim_start();
-    let end = if value.starts_with('"') {
-        value[1..].find('"')? + 2
-    } else {
-        value.find(|c| c == ',' || c == '}' || c == ']')?
+    let end = match value.strip_prefix('"') {
+        Some(string) => string.find('"')? + 2,
+        None => value.find(&[',', '}', ']'][..])?,
     };
     Some(&value[..end])
 }
