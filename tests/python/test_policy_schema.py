@@ -350,6 +350,19 @@ def doc_blocks() -> Any:
     return sys.modules["doc_blocks"]
 
 
+def fuzz_seeds() -> list[Any]:
+    paths = sorted((REPO / "fuzz" / "corpus" / "policy").glob("*.json"))
+    return [pytest.param(path, id=path.name) for path in paths]
+
+
+@pytest.mark.parametrize("path", fuzz_seeds())
+def test_the_fuzzers_seed_policies_get_the_loaders_verdict(validator: Any, path: Path) -> None:
+    # Seeds the loader accepts, the schema must accept; the broken ones here break rules a schema
+    # states too (a new seed broken only in a loader-only rule would belong in LOADER_ONLY instead).
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert bool(schema_errors(validator, document)) == bool(loader_problems(document))
+
+
 SECTIONS = ("calendars", "sla", "routing", "refunds", "kpi")
 CONDITION_KEYS = {"all", "any", "not", "field"}
 
