@@ -1,8 +1,9 @@
 """The policy document's JSON Schema against the loader (docs/policy.md, "JSON Schema").
 
 The schema is written by hand beside a loader that validates everything itself, so the two could
-drift apart silently. Here every example policy must pass both, and a catalogue of mutations of
-the shipped example policy is judged by both:
+drift apart silently. Here every example policy and every policy the docs show must pass both,
+the fuzzer's seed policies get the same verdict from both, and a catalogue of mutations of the
+shipped example policy is judged by both:
 
 - REJECTED_BY_BOTH: wrong types, unknown keys, bad enum values, missing required members,
   malformed dates, ranges, durations and instants;
@@ -11,7 +12,8 @@ the shipped example policy is judged by both:
   document defines, dates and ranges do not overlap), asserted to be refused by the loader and
   accepted by the schema, so that the list is exactly what docs/policy.md says and cannot grow
   unnoticed;
-- SCHEMA_ONLY: where the schema is stricter than the loader (also listed in docs/policy.md).
+- SCHEMA_ONLY: where the schema is stricter than the loader (also listed in docs/policy.md);
+- AWAITING_THE_LOADER: what the schema describes before the loader learns it (until a merge).
 """
 
 from __future__ import annotations
