@@ -183,6 +183,18 @@ def test_an_existing_output_file_is_never_overwritten(capsys: pytest.CaptureFixt
     assert output.read_text() == "keep me"
 
 
+@pytest.mark.parametrize(("calendar", "hours"), [("cn-service", ["09:00-24:00"]),  # "daily"
+                                                 ("always", ["00:00-24:00"])])  # "24x7"
+def test_make_up_days_take_the_calendars_weekday_hours(capsys: pytest.CaptureFixture[str],
+                                                       example_policy_path: Path, calendar: str,
+                                                       hours: list[str]) -> None:
+    status, out, _ = run(capsys, "holidays", "--country", "CN", "--years", "2025", "--policy",
+                         str(example_policy_path), "--calendar", calendar)
+    assert status == 0
+    assert {tuple(entry["hours"]) for entry in json.loads(out)["calendars"][calendar]["workdays"]
+            if entry.get("source") == SOURCE} == {tuple(hours)}
+
+
 def test_weekday_hours_must_agree_to_be_the_default(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     policy = tmp_path / "split.json"
     policy.write_text(json.dumps({"schema_version": 1, "calendars": {"split": {
@@ -216,6 +228,46 @@ def test_errors(capsys: pytest.CaptureFixture[str], argv: list[str], fragment: s
     status, out, err = run(capsys, "holidays", *argv)
     assert (status, out) == (2, "")
     assert fragment in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def ical(*lines: str) -> bytes:
+    return "\r\n".join(("BEGIN:VCALENDAR", "VERSION:2.0", "BEGIN:VEVENT", "SUMMARY:Closed", *lines,
+                         "END:VEVENT", "END:VCALENDAR", "")).encode()
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        (b"", "not an iCalendar file"),
+        (b"BEGIN:VCALENDAR\r\n\x01 secret-looking line\r\n", "not an iCalendar file"),
+        (ical("DTEND;VALUE=DATE:20260102"), "'Closed': DTSTART is missing"),
+        (ical("DTSTART;VALUE=DATE:20260101", "DTEND:20260102T100000Z"), "DTEND has a time of day"),
+        (ical("DTSTART;VALUE=DATE:20260101", "DTEND;VALUE=DATE:2026013"), "not valid iCalendar"),
+        (ical("DTSTART;VALUE=DATE:20260101", "RRULE:FREQ=BOGUS"), "not valid iCalendar"),
+        (ical("DTSTART;VALUE=DATE:20260105", "DTEND;VALUE=DATE:20260105"), "ends before the day after it starts"),
+        (ical("DTSTART;VALUE=DATE:20260101", "RDATE;VALUE=DATE:20260301"), "RDATE is not supported"),
+        # Outside the calendars' years: the loader's own message, with its path.
+        (ical("DTSTART;VALUE=DATE:19600101"), "\"1960-01-01\" is outside the supported years 1970-2200"),
+    ],
+)
+def test_ical_errors(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: bytes, fragment: str) -> None:
+    path = tmp_path / "bad.ics"
+    path.write_bytes(text)
+    argv = ["holidays", "--ical", str(path)] + (["--years", "2026"] if b"RRULE" in text else [])
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert fragment in err and err.count("\n") == 1
+    assert "secret" not in err  # the parser's message quotes the line: not passed on
+
+
+def test_a_policy_that_does_not_load_is_reported_as_itself(capsys: pytest.CaptureFixture[str],
+                                                          tmp_path: Path) -> None:
+    policy = tmp_path / "broken.json"
+    policy.write_text(json.dumps({"schema_version": 1, "calendars": {"c": {"timezone": "Mars/Olympus",
+                                                                          "hours": "24x7"}}}))
+    status, _, err = run(capsys, "holidays", "--country", "DE", "--years", "2026", "--policy", str(policy),
+                         "--calendar", "c")
+    assert status == 2 and "calendars.c.timezone" in err and "merge" not in err
 
 
 def test_unknown_calendar(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from aftersales import Policy, PolicyError
-from aftersales.cli._common import Options, UsageError, input_name, one_line, parse_json, read_bytes, read_text
+from aftersales.cli._common import Options, UsageError, input_name, load, one_line, parse_json, read_bytes, read_text
 
 FIRST_YEAR, LAST_YEAR = 1970, 2200  # the calendars' supported years
 INSTALL = "pip install 'aftersales[holidays]'"
@@ -93,8 +93,9 @@ def run(args: argparse.Namespace) -> None:
     imported = (from_package(args.country, args.subdiv, args.years, args.language) if args.country is not None
                 else from_ical(args.ical, args.years, args.workday_match))
     if args.policy is None:
-        hours = _workday_hours(args.workday_hours, None, imported)
-        document: dict[str, Any] = fragment(imported, hours)
+        document: dict[str, Any] = fragment(imported, _workday_hours(args.workday_hours, None, imported))
+        _check({"schema_version": 1, "calendars": {"imported": {"timezone": "UTC", "hours": "24x7", **document}}},
+               "the imported dates")
     else:
         document = merged(args.policy, args.calendar, imported, args.workday_hours)
     _write(to_json(document) + "\n", args.output)
@@ -154,19 +155,23 @@ def from_ical(source: str, years: range | None, workday_match: str | None) -> Im
     name = input_name(source)
     try:
         calendar = icalendar.Calendar.from_ical(read_bytes(source, "iCalendar file"))
-    except ValueError as error:
-        raise UsageError(f"{name}: not an iCalendar file ({one_line(str(error))[:200]})") from None
+    except ValueError:  # its message quotes the line it could not read
+        raise UsageError(f"{name}: not an iCalendar file") from None
     holidays: Days = {}
     workdays: Days = {}
     timed = []
     for event in calendar.walk("VEVENT"):
         summary = str(event.get("SUMMARY", "")).strip()
-        start = _date_of(event, "DTSTART", name, summary)
-        if isinstance(start, dt.datetime):
+        try:
+            start = _date_of(event, "DTSTART", name, summary)
+            dates = None if isinstance(start, dt.datetime) else list(_event_days(event, start, years, name, summary))
+        except ValueError:  # icalendar's BrokenCalendarProperty, a rule dateutil cannot read
+            raise UsageError(f"{name}: event {summary!r}: a date, duration or RRULE that is not valid iCalendar") from None
+        if dates is None:
             timed.append(summary)
             continue
         target = workdays if workday_match and workday_match in summary else holidays
-        for day in _event_days(event, start, years, name, summary):
+        for day in dates:
             if years is None or day.year in years:
                 names = target.setdefault(day, [])
                 if summary and summary not in names:
@@ -191,7 +196,10 @@ def _event_days(event: Any, start: dt.date, years: range | None, name: str, summ
         if key in event:
             raise UsageError(f"{name}: event {summary!r}: {key} is not supported (list the dates as events)")
     if "DTEND" in event:
-        length = (_date_of(event, "DTEND", name, summary) - start).days
+        end = _date_of(event, "DTEND", name, summary)
+        if isinstance(end, dt.datetime):
+            raise UsageError(f"{name}: event {summary!r}: DTEND has a time of day, DTSTART has none")
+        length = (end - start).days
     elif "DURATION" in event:
         length = event["DURATION"].dt.days
     else:
@@ -265,22 +273,27 @@ def merged(policy_path: str, name: str, imported: Imported, hours: list[str] | N
     """The policy with the imported entries appended to calendar `name`'s lists. Entries already
     there are kept as they are; an imported date that one of them covers already is refused by the
     loader's own rule (two entries for one date), so nothing is overwritten."""
-    document = parse_json(read_text(policy_path, "policy"), policy_path)
-    calendars = document.get("calendars") if isinstance(document, dict) else None
-    calendar = calendars.get(name) if isinstance(calendars, dict) else None
-    if not isinstance(calendar, dict):
-        known = ", ".join(sorted(calendars)) if isinstance(calendars, dict) else "none"
+    policy = load(Path(policy_path))  # a policy that does not load is reported as itself, not as a clash
+    if name not in policy.calendar_names:
+        known = ", ".join(policy.calendar_names) or "none"
         raise UsageError(f"{policy_path}: no calendar {name!r} to merge into (calendars: {known})")
+    document = parse_json(read_text(policy_path, "policy"), policy_path)
+    calendar = document["calendars"][name]
     addition = fragment(imported, _workday_hours(hours, calendar, imported))
     for key, new in addition.items():
         if new:
             calendar[key] = list(calendar.get(key, [])) + new
+    _check(document, f"{policy_path}: cannot merge into calendars.{name}",
+           " (entries already there are never replaced: remove them, or import other years)")
+    return document
+
+
+def _check(document: Any, what: str, advice: str = "") -> None:
+    """The loader's word on `document`: the calendars' rules are checked in one place."""
     try:
         Policy.from_json(json.dumps(document))
     except PolicyError as error:
-        raise UsageError(f"{policy_path}: cannot merge into calendars.{name}: {one_line(str(error))} "
-                         "(entries already there are never replaced: remove them, or import other years)") from None
-    return document
+        raise UsageError(f"{what}: {one_line(str(error))}{advice}") from None
 
 
 def _workday_hours(given: list[str] | None, calendar: dict[str, Any] | None, imported: Imported) -> list[str] | None:
