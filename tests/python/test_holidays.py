@@ -26,6 +26,11 @@ CN_SCHEDULE = REPO / "examples" / "holidays" / "cn-2024-2027.json"
 SOURCE = f"holidays {holidays.__version__} CN"
 
 
+def package_covers_china(year: int) -> bool:
+    """Whether the installed package has the year's notice: every year since 2008 has make-up days."""
+    return any(day.year == year for day in getattr(holidays.country_holidays("CN", years=year), "weekend_workdays", ()))
+
+
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
     """The exit status, whether returned or raised by argparse, standard output and error."""
     try:
@@ -56,6 +61,8 @@ def date_range(first: str, last: str) -> Iterator[dt.date]:
 
 
 def test_china_2025_from_the_package(capsys: pytest.CaptureFixture[str]) -> None:
+    if not package_covers_china(2025):
+        pytest.skip(f"holidays {holidays.__version__} predates China's 2025 notice")
     status, out, err = run(capsys, "holidays", "--country", "CN", "--years", "2025", "--workday-hours", "09:00-18:00")
     assert (status, err) == (0, "")
     fragment = json.loads(out)
@@ -331,6 +338,8 @@ def test_china_schedule_matches_the_notices() -> None:
 
 @pytest.mark.parametrize("year", sorted(NOTICES))
 def test_the_holidays_package_agrees_with_the_notices(year: int) -> None:
+    if not package_covers_china(year):
+        pytest.skip(f"holidays {holidays.__version__} predates China's {year} notice")
     listed = holidays.country_holidays("CN", years=year)
     # The package lists the days off that replace working days, and only some weekend days of a
     # break: compare Monday to Friday, the days a weekday desk would otherwise work.
