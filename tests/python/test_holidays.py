@@ -229,6 +229,8 @@ def test_weekday_hours_must_agree_to_be_the_default(capsys: pytest.CaptureFixtur
         (["--ical", "/nonexistent/holidays.ics"], "cannot read"),
         (["--ical", str(REPO / "pyproject.toml")], "not an iCalendar file"),
         (["--country", "CN", "--ical", str(ICS)], "not allowed with"),
+        (["--ical", str(ICS), "--subdiv", "BY"], "--subdiv goes with --country"),
+        (["--country", "CN", "--years", "2025", "--workday-match", "x"], "--workday-match goes with --ical"),
     ],
 )
 def test_errors(capsys: pytest.CaptureFixture[str], argv: list[str], fragment: str) -> None:

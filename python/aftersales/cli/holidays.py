@@ -90,6 +90,10 @@ def run(args: argparse.Namespace) -> None:
         raise UsageError("--policy and --calendar go together")
     if args.country is not None and args.years is None:
         raise UsageError("--country needs --years (e.g. --years 2024-2027)")
+    misplaced = (["--subdiv", "--language"] if args.ical is not None else ["--workday-match"])
+    for option in misplaced:
+        if getattr(args, option[2:].replace("-", "_")) is not None:
+            raise UsageError(f"{option} goes with {'--country' if args.ical is not None else '--ical'}")
     imported = (from_package(args.country, args.subdiv, args.years, args.language) if args.country is not None
                 else from_ical(args.ical, args.years, args.workday_match))
     if args.policy is None:
