@@ -138,6 +138,9 @@ REJECTED_BY_BOTH = [
     M((*C, "holidays", 7), {"name": "no date"}), M((*C, "workdays", 0, "hours"), DELETE),
     M((*C, "workdays", 0, "hours"), ["09:00"]), M((*C, "workdays", 0, "day"), "2026-01-04"),
     M((*C, "special", 0, "hours", 0), "00:00-25:00"), M((*C, "special"), {"from": "2026-11-10"}),
+    M((*C, "holidays", 0, "name"), 5), M((*C, "workdays", 0, "name"), ["make-up"]),
+    M((*C, "holidays", 0, "source"), 2026), M((*C, "workdays", 0, "source"), None),
+    M((*C, "special", 0, "source"), {"notice": "x"}),
     # SLA
     M(("sla", "policies"), DELETE), M(("sla", "policy"), []), M(("sla", "policies"), {}),
     M((*SLA, "id"), DELETE), M((*SLA, "id"), 7), M((*SLA, "targets"), DELETE), M((*SLA, "calendar"), 1),
@@ -225,6 +228,8 @@ ACCEPTED_BY_BOTH = [
     M((*C, "holidays", 7), "2028-02-29"), M((*C, "holidays", 7), "2000-02-29"), M((*C, "holidays", 7), "2200-12-31"),
     M((*C, "holidays", 7), {"date": "2026-12-31"}), M((*C, "holidays", 7), {"from": "1970-01-01", "to": "1970-01-01"}),
     M((*C, "workdays", 0, "hours"), "24x7"), M((*C, "workdays", 0, "name"), "make-up day"),
+    M((*C, "holidays", 0, "source"), "State Council notice"), M((*C, "workdays", 0, "source"), "holidays 0.109 CN"),
+    M((*C, "special", 0, "source"), "Double 11 plan"),
     M(TARGET, 30), M(TARGET, "1d2h3m4s5ms"), M(TARGET, "500ms"), M(TARGET, "00001m"), M(TARGET, 3155760000),
     M(TARGET, {"target": 45}), M((*SLA, "escalations", 0, "at"), "9999%"), M((*SLA, "escalations", 0, "at"), "1%"),
     M((*SLA, "escalations", 0, "metrics"), ["first_response", "refund_processing"]), M((*SLA, "pause_on"), []),
@@ -287,18 +292,14 @@ LOADER_ONLY = [
     M(("schema_version",), 1.0, "a whole number is written without a fraction (JSON Schema counts 1.0 as 1)"),
 ]
 
-# The schema describes a holiday's "source" ahead of the loader, which the holidays branch
-# (issue 15, point 5) teaches it; whoever merges second moves these to ACCEPTED_BY_BOTH and
-# empties this list (DESIGN15, decision 7). Checked as LOADER_ONLY, but not documented.
-AWAITING_THE_LOADER = [
-    M((*C, "holidays", 0, "source"), "State Council notice", "the loader does not read a holiday's source yet"),
-]
+# What the schema describes before the loader learns it, until the branch that teaches the loader
+# is merged; then its cases move to ACCEPTED_BY_BOTH (as a holiday's "source" did, DESIGN15,
+# decision 7). Checked as LOADER_ONLY, but not documented.
+AWAITING_THE_LOADER: list[Mutation] = []
 
-# Where the schema is stricter than the loader. docs/policy.md ("JSON Schema") lists them.
-SCHEMA_ONLY = [
-    M((*C, "holidays", 0, "name"), 5, "a holiday's name is text (the loader does not read it)"),
-    M((*C, "workdays", 0, "name"), ["make-up"], "a workday's name is text (the loader does not read it)"),
-]
+# Where the schema is stricter than the loader; docs/policy.md ("JSON Schema") lists them. None
+# since the loader requires a calendar entry's "name" to be text (issue 15).
+SCHEMA_ONLY: list[Mutation] = []
 
 
 def cases(mutations: list[Mutation]) -> list[Any]:
