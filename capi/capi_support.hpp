@@ -54,7 +54,8 @@ void clear_last_error() noexcept;
 char* copy_last_error() noexcept;
 int status_of(ErrorCode code) noexcept;
 
-// Turns the exception being handled into a status code and this thread's last error.
+// Turns the exception being handled into a status code and this thread's last error. Out of
+// line, so that the catch ladder is compiled once rather than in every shim's guarded().
 int fail_current() noexcept;
 
 // Runs one shim body: clears the last error, turns every exception into a status code and a
