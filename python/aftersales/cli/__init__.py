@@ -9,13 +9,16 @@
     aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N]
     aftersales kpi --policy P TICKETS.jsonl [--at T] [--by agent,day] [--scorecard ID] [--json]
     aftersales staffing (--contacts N | --orders N --contact-rate R) [--aht D] [--patience D] ...
-    aftersales demo [--policy P]
+    aftersales report --policy P TICKETS.jsonl [--at T] -o REPORT.html
+    aftersales demo [--policy P] [--report REPORT.html]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
 Results are printed as RFC 3339 UTC instants and compact durations; `sla` prints one report
 per ticket as JSON Lines (a ticket that cannot be evaluated gets an error record instead);
 `route` replays tickets through a router and prints its decisions as JSON Lines, then a
 per-agent load summary on standard error.
+`report` writes one HTML page of charts and tables that opens with no network (it needs
+matplotlib: pip install 'aftersales[report]'); `demo` writes one of the example tickets.
 `refund` prints one decision per request (JSON Lines for a .jsonl file or standard input).
 `sla`, `refund`, `kpi` and `route` show a progress bar on standard error when it is a terminal
 and tqdm is installed (pip install 'aftersales[progress]'); --progress / --no-progress force it
@@ -40,7 +43,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aftersales import Error, __version__
-from aftersales.cli import calendar, demo, kpi, refund, route, sla, staffing
+from aftersales.cli import calendar, demo, kpi, refund, report, route, sla, staffing
 from aftersales.cli._common import BAD_INPUT, UNEXPECTED, Options, Parser, UsageError, one_line
 
 __all__ = ["main"]
@@ -79,6 +82,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     options = Options()
-    for command in (calendar, sla, route, refund, kpi, staffing, demo):
+    for command in (calendar, sla, route, refund, kpi, staffing, report, demo):
         command.add_parser(commands, options)
     return parser

@@ -126,6 +126,14 @@ def open_input(source: str, what: str) -> Iterator[BinaryIO]:
         yield stream
 
 
+def write_text(path: Path, text: str, what: str) -> None:
+    """Writes `text` to the file `path` as UTF-8; a UsageError says why it cannot."""
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise UsageError(f"{path}: cannot write the {what}: {error.strerror}") from None
+
+
 def file_size(stream: BinaryIO) -> int | None:
     """The size of a regular file; None for a pipe, a terminal, or a stream with no file."""
     try:

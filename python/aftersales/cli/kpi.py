@@ -69,10 +69,11 @@ def _key_cells(key: dict[str, str | None]) -> tuple[str, ...]:
 def kpi_table(result: dict[str, Any]) -> str:
     # The zone times were read in heads the table: a day means nothing without it.
     zone = f"times in {result['time_zone']}\n" if result.get("time_zone") else ""
-    return zone + _groups_table(result)
+    return zone + table(kpi_rows(result))
 
 
-def _groups_table(result: dict[str, Any]) -> str:
+def kpi_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The cells of the KPI table of `result` (`KpiResult.to_dict()`), a row of headings first."""
     head = tuple(result["group_by"]) or ("all",)
     rows: list[tuple[str, ...]] = [head + ("tickets", "resolved", "backlog", "1st reply p50", "resolve p50",
                                            "SLA met", "FCR", "CSAT", "NPS", "reopen", "bot")]
@@ -85,10 +86,15 @@ def _groups_table(result: dict[str, Any]) -> str:
             _seconds(g["first_response_s"]["p50"]), _seconds(g["resolution_s"]["p50"]),
             percent(met / total if total else None), percent(g["fcr_rate"]), percent(g["csat"]), nps,
             percent(g["reopen_rate"]), percent(g["bot_resolution_rate"])))
-    return table(rows)
+    return rows
 
 
 def scorecard_table(result: dict[str, Any]) -> str:
+    return table(scorecard_rows(result))
+
+
+def scorecard_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
+    """The cells of the table of a scorecard (`ScorecardResult.to_dict()`), best first."""
     head = tuple(result["group_by"]) or ("all",)
     rows: list[tuple[str, ...]] = [head + ("rank", "score", "stars")]
     ordered = sorted(result["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
@@ -96,4 +102,4 @@ def scorecard_table(result: dict[str, Any]) -> str:
         score = "-" if r["score"] is None else f"{r['score']:.1f}"
         stars = "*" * r["stars"] + ("  (critical metric failed)" if r["critical_failed"] else "")
         rows.append((_key_cells(r["key"]) or ("all",)) + ("-" if r["rank"] is None else str(r["rank"]), score, stars))
-    return table(rows)
+    return rows

@@ -50,8 +50,7 @@ def run(args: argparse.Namespace) -> None:
     if args.contacts is not None:
         result = (staffing.erlang_c(args.contacts, _s(args.interval), **common) if patience is None
                   else staffing.erlang_a(args.contacts, _s(args.interval), patience=patience, **common))
-        print(table([("agents", "scheduled", "Erlangs", "service level", "P(wait)", "ASA", "occupancy", "abandon"),
-                     _staffing_cells(result)]))
+        print(table([STAFFING_HEAD, staffing_cells(result)]))
         return
     if args.orders is None or args.contact_rate is None:
         raise InputError("give --contacts, or --orders with --contact-rate")
@@ -67,16 +66,19 @@ def _weights(text: str) -> list[float]:
         raise InputError("--profile: expected comma-separated numbers, such as 9,7,4") from None
 
 
-def _staffing_cells(r: staffing.StaffingResult) -> tuple[str, ...]:
+STAFFING_HEAD = ("agents", "scheduled", "Erlangs", "service level", "P(wait)", "ASA", "occupancy", "abandon")
+
+
+def staffing_cells(r: staffing.StaffingResult) -> tuple[str, ...]:
+    """The cells of `r` under STAFFING_HEAD."""
     asa = "inf" if math.isinf(r.asa_s) else f"{r.asa_s:.1f}s"
     return (str(r.agents), str(r.scheduled), f"{r.traffic:.1f}", percent(r.service_level),
             percent(r.probability_wait), asa, percent(r.occupancy), percent(r.abandonment))
 
 
 def plan_table(rows: Sequence[staffing.PlanRow]) -> str:
-    cells: list[tuple[str, ...]] = [("start", "contacts", "agents", "scheduled", "Erlangs", "service level",
-                                     "P(wait)", "ASA", "occupancy", "abandon")]
+    cells: list[tuple[str, ...]] = [("start", "contacts") + STAFFING_HEAD]
     for row in rows:
         minutes = int(row.start.total_seconds() // 60)
-        cells.append((f"{minutes // 60:02d}:{minutes % 60:02d}", f"{row.contacts:.0f}") + _staffing_cells(row.staffing))
+        cells.append((f"{minutes // 60:02d}:{minutes % 60:02d}", f"{row.contacts:.0f}") + staffing_cells(row.staffing))
     return table(cells)
