@@ -169,8 +169,9 @@ def html(report: Report) -> str:
     at = report.at.astimezone(zone)
     overall = report.overall.to_dict()
     total = overall["groups"][0]
-    hours_note = (f" The {report.hours_left_out} hours before are left out of the hourly charts and table"
-                  f" (at most {MAX_HOURS // 24} days are drawn)." if report.hours_left_out else "")
+    n = report.hours_left_out
+    hours_note = (f" The {n} hour{'' if n == 1 else 's'} before the first one drawn {'is' if n == 1 else 'are'} left"
+                  f" out of the hourly charts and tables (at most {MAX_HOURS // 24} days are drawn)." if n else "")
     parts = [
         f"<h1>Service report at {_e(f'{at:%Y-%m-%d %H:%M}')} ({_e(report.time_zone)})</h1>",
         f"<p>{total['tickets']} tickets created by {_e(format_instant(report.at))}, {total['resolved']} resolved,"
@@ -394,7 +395,8 @@ def _first_reply_chart(figure: Any, reports: Sequence[SlaReport]) -> None:
     minutes: dict[str, list[float]] = {"achieved": [], "breached": []}
     for report in reports:
         for metric in report.metrics:
-            if metric.metric == "first_response" and metric.cycle == 0 and metric.completed_at is not None:
+            stopped = metric.state in minutes and metric.completed_at is not None
+            if metric.metric == "first_response" and metric.cycle == 0 and stopped:
                 # Clamped to a second: a reply at once would fall off a logarithmic axis.
                 minutes[metric.state].append(max(metric.elapsed.total_seconds(), 1) / 60)
     values = minutes["achieved"] + minutes["breached"]

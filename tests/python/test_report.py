@@ -284,6 +284,25 @@ def test_without_matplotlib_it_says_what_to_install(
     assert not out.exists()
 
 
+def test_at_most_max_hours_are_drawn(
+    tmp_path: Path, night: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, matplotlib: None
+) -> None:
+    monkeypatch.setattr("aftersales.report.MAX_HOURS", 1)
+    text = _report(tmp_path, *night, NIGHT_AT)
+    # The last hour only, and the page says so.
+    assert [row[0] for row in _Page(text).tables["table-hours"][1:]] == ["2026-11-11T01"]
+    assert "The 1 hour before the first one drawn is left out of the hourly charts" in text
+
+
+def test_an_output_that_cannot_be_written_is_named(
+    tmp_path: Path, night: tuple[Path, Path], capsys: pytest.CaptureFixture[str], matplotlib: None
+) -> None:
+    out = tmp_path / "missing" / "report.html"
+    assert main(["report", "--policy", str(night[0]), str(night[1]), "--at", NIGHT_AT, "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"aftersales: error: {out}: cannot write the report: No such file or directory\n")
+
+
 def test_no_ticket_by_then_is_bad_input(
     tmp_path: Path, night: tuple[Path, Path], capsys: pytest.CaptureFixture[str], matplotlib: None
 ) -> None:
