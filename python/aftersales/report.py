@@ -220,7 +220,7 @@ def html(report: Report) -> str:
 
 
 _CSS = """
-body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 60em; padding: 0 1em; color: #222; }
+body { font: 14px/1.4 system-ui, sans-serif; margin: 2em auto; max-width: 72em; padding: 0 1em; color: #222; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ccc; }
 figure { margin: 1em 0; } figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.9em; color: #555; }
@@ -370,11 +370,17 @@ def _arrivals_chart(figure: Any, hours: Sequence[Hour]) -> None:
     axes = figure.add_subplot()
     x = range(len(hours))
     _mark(axes.bar(x, [h.arrivals for h in hours], color="#4c78a8", label="created in the hour"), "arrivals")
-    _mark(axes.plot(x, [h.backlog for h in hours], color="#e45756", marker=".", label="backlog at the hour's end"),
-          "backlog")
-    _counts(axes.yaxis, "tickets")
+    _counts(axes.yaxis, "tickets created")
     _hour_axis(axes, hours)
-    axes.legend(loc="upper left")
+    # The backlog has its own scale: a night's backlog can be a hundred times an hour's arrivals.
+    backlog = axes.twinx()
+    _mark(backlog.plot(x, [h.backlog for h in hours], color="#e45756", marker=".", label="backlog at the hour's end"),
+          "backlog")
+    _counts(backlog.yaxis, "backlog")
+    backlog.set_ylim(bottom=0)
+    figure.subplots_adjust(right=0.9)
+    handles = [artist for a in (axes, backlog) for artist in a.get_legend_handles_labels()[0]]
+    backlog.legend(handles=handles, loc="upper left")
 
 
 def _sla_chart(figure: Any, hours: Sequence[Hour]) -> None:
