@@ -35,13 +35,14 @@ from aftersales import (
     SlaReport,
     TicketBatch,
     __version__,
+    format_duration,
     format_instant,
     staffing,
 )
 from aftersales.cli._common import percent
 from aftersales.cli.demo import sla_clock_rows
 from aftersales.cli.kpi import kpi_rows, scorecard_rows
-from aftersales.cli.staffing import STAFFING_HEAD, staffing_cells
+from aftersales.cli.staffing import STAFFING_HEAD, plan_rows, plan_start, staffing_cells
 
 __all__ = ["MAX_HOURS", "Hour", "MissingDependency", "Report", "gather", "html", "require_plotting"]
 
@@ -52,6 +53,7 @@ MAX_HOURS = 14 * 24
 MAX_CLOCK_TICKETS = 50
 INTERVAL_S = 3600
 _STILL_RUNNING = ("active", "paused")
+_GOAL_TIMES = ("aht", "answer_time", "patience")
 
 
 class MissingDependency(ImportError):
@@ -84,6 +86,7 @@ class Report:
     scorecards: list[ScorecardResult]
     sla: list[SlaReport]  # tickets created by `at`
     goal: Mapping[str, Any]
+    plan: Sequence[staffing.PlanRow]  # a peak-day plan shown beside the tickets' staffing, or none
 
 
 def gather(
@@ -92,12 +95,15 @@ def gather(
     at: dt.datetime,
     *,
     goal: Mapping[str, Any] | None = None,
+    plan: Sequence[staffing.PlanRow] = (),
     time_zone: str | None = None,
     threads: int = 0,
 ) -> Report:
     """Asks the engines about `tickets` as of `at`. `goal` holds the keyword arguments of
     `staffing.erlang_c` (or `erlang_a`, with `patience`) that are not the library's defaults;
-    hours are read in `time_zone`, else the zone the KPIs use ([docs/kpi.md], "Time zone")."""
+    `plan` (`staffing.plan(...)`), if given, is shown too; hours are read in `time_zone`, else the
+    zone the KPIs use (docs/kpi.md, "Time zone").
+    Raises InputError when no ticket was created by `at`, or as the engines do."""
     goal = dict(goal or {})
     kpi = KpiEngine(policy)
     by_hour = kpi.compute(tickets, at, ["hour"], time_zone=time_zone, threads=threads)
@@ -130,6 +136,7 @@ def gather(
         scorecards=[kpi.score(card, by_agent) for card in _scorecard_ids(policy)],
         sla=[r for r in reports if not r.not_yet_created],
         goal=goal,
+        plan=plan,
     )
 
 
@@ -205,9 +212,16 @@ def html(report: Report) -> str:
     parts += [
         "<h2>Staffing</h2>",
         charts.figure("staffing", f"Agents needed for each hour's arrivals ({_goal_text(report.goal)}) and "
-                      "scheduled (needed, grossed up for shrinkage)", _staffing_chart, report.hours),
+                      "scheduled (needed, grossed up for shrinkage)", _staffing_chart,
+                      [(_hour_label(h.key), h.staff) for h in report.hours]),
         _table("staffing", "Staff needed by hour", _staffing_rows(report.hours)),
     ]
+    if report.plan:
+        parts += [
+            charts.figure("plan", "The peak-day plan: agents needed and scheduled in each interval",
+                          _staffing_chart, [(plan_start(row), row.staffing) for row in report.plan]),
+            _table("plan", "The peak-day plan", plan_rows(report.plan)),
+        ]
     body = "\n".join(parts)
     return (
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -278,14 +292,20 @@ def _sla_clocks(reports: Sequence[SlaReport], zone: ZoneInfo) -> str:
     if not running:
         return f"<p>{_e(caption)}: none, every clock has stopped.</p>"
     shown = running[:MAX_CLOCK_TICKETS]
-    note = f"{len(running) - len(shown)} more tickets with a running clock are not listed." if running[len(shown):] else ""
+    more = len(running) - len(shown)
+    note = f"{more} more ticket{'' if more == 1 else 's'} with a running clock not listed." if more else ""
     return _table("sla-clocks", f"{caption} (times in {zone.key})", sla_clock_rows(shown, zone), note)
 
 
 def _goal_text(goal: Mapping[str, Any]) -> str:
     model = "Erlang A" if "patience" in goal else "Erlang C"
-    given = ", ".join(f"{name.replace('_', ' ')} {value:g}" for name, value in goal.items())
+    given = ", ".join(f"{name.replace('_', ' ')} {_goal_value(name, value)}" for name, value in goal.items())
     return f"{model}, {given}" if given else f"{model}, the library's default goal"
+
+
+def _goal_value(name: str, value: float) -> str:
+    # The goal's times are seconds; said as the options take them (4m, 20s).
+    return format_duration(dt.timedelta(seconds=value)) if name in _GOAL_TIMES else f"{value:g}"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -345,11 +365,20 @@ def _inline(svg: str) -> str:
     return opening + svg[opening_end:]
 
 
+def _hour_label(key: str) -> str:
+    return f"{key[5:10]}\n{key[11:13]}:00"
+
+
+def _interval_axis(axes: Any, labels: Sequence[str]) -> None:
+    """An x axis of one slot per interval, a dozen of them labelled."""
+    step = max(1, math.ceil(len(labels) / 12))
+    ticks = list(range(0, len(labels), step))
+    axes.set_xticks(ticks, [labels[i] for i in ticks])
+    axes.set_xlim(-0.6, len(labels) - 0.4)
+
+
 def _hour_axis(axes: Any, hours: Sequence[Hour]) -> None:
-    step = max(1, math.ceil(len(hours) / 12))
-    ticks = list(range(0, len(hours), step))
-    axes.set_xticks(ticks, [f"{hours[i].key[5:10]}\n{hours[i].key[11:13]}:00" for i in ticks])
-    axes.set_xlim(-0.6, len(hours) - 0.4)
+    _interval_axis(axes, [_hour_label(h.key) for h in hours])
 
 
 def _counts(axis: Any, label: str) -> None:
@@ -454,11 +483,11 @@ def _scorecard_chart(figure: Any, result: Mapping[str, Any]) -> None:
     axes.set_xlabel("score")
 
 
-def _staffing_chart(figure: Any, hours: Sequence[Hour]) -> None:
+def _staffing_chart(figure: Any, rows: Sequence[tuple[str, staffing.StaffingResult]]) -> None:
     axes = figure.add_subplot()
-    x = range(len(hours))
-    _mark(axes.bar(x, [h.staff.scheduled for h in hours], color="#bab0ac", label="scheduled"), "scheduled")
-    _mark(axes.bar(x, [h.staff.agents for h in hours], color="#4c78a8", width=0.5, label="needed"), "needed")
+    x = range(len(rows))
+    _mark(axes.bar(x, [r.scheduled for _, r in rows], color="#bab0ac", label="scheduled"), "scheduled")
+    _mark(axes.bar(x, [r.agents for _, r in rows], color="#4c78a8", width=0.5, label="needed"), "needed")
     _counts(axes.yaxis, "agents")
-    _hour_axis(axes, hours)
+    _interval_axis(axes, [label for label, _ in rows])
     axes.legend(loc="upper left")

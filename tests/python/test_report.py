@@ -21,12 +21,16 @@ import scaleout_cases as cases
 from aftersales import KpiEngine, Policy, TicketBatch, staffing
 from aftersales.cli import main
 from aftersales.cli.kpi import kpi_rows, scorecard_rows
+from aftersales.cli.staffing import DOUBLE11_PROFILE, plan_rows
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLE_POLICY = REPO / "examples" / "policies" / "cn-marketplace.json"
 EXAMPLE_TICKETS = REPO / "examples" / "tickets" / "double11.jsonl"
 EXAMPLE_AT = "2026-11-20T00:00:00+08:00"
-EXAMPLE_CHARTS = ["arrivals", "sla", "first-reply", "agents", "scorecard-agent-monthly", "staffing"]
+EXAMPLE_CHARTS = ["arrivals", "sla", "first-reply", "agents", "scorecard-agent-monthly", "staffing", "plan"]
+# A Double 11 plan beside the tickets, as the demo's: 3,000,000 orders, 2% contacts, 4-minute
+# handle time, 90 s patience (Erlang A).
+PLAN_OPTIONS = ("--orders", "3000000", "--contact-rate", "0.02", "--aht", "4m", "--patience", "90s")
 
 # Round the clock in Shanghai; first reply within 10 minutes, resolution within the hour; a
 # scorecard on FCR alone (0 at 0%, 100 at 100%).
@@ -158,7 +162,7 @@ def test_night_by_hand(tmp_path: Path, night: tuple[Path, Path], matplotlib: Non
 
 
 def test_example_tables_are_the_engines(tmp_path: Path, matplotlib: None) -> None:
-    page = _Page(_report(tmp_path, EXAMPLE_POLICY, EXAMPLE_TICKETS, EXAMPLE_AT))
+    page = _Page(_report(tmp_path, EXAMPLE_POLICY, EXAMPLE_TICKETS, EXAMPLE_AT, *PLAN_OPTIONS))
     kpi = KpiEngine(Policy.from_file(EXAMPLE_POLICY))
     batch = TicketBatch.from_file(EXAMPLE_TICKETS)
     at = dt.datetime.fromisoformat(EXAMPLE_AT)
@@ -174,10 +178,12 @@ def test_example_tables_are_the_engines(tmp_path: Path, matplotlib: None) -> Non
         assert int(arrivals) == by_hour.get(key, 0)
         end = min(dt.datetime.fromisoformat(f"{key}:00:00+08:00") + dt.timedelta(hours=1), at)
         assert int(backlog) == kpi.compute(batch, end).groups[0]["backlog"]
-    # The library's default goal, nothing passed: Erlang C on each hour's arrivals.
+    # The goal given (the rest the library's): Erlang A on each hour's arrivals, and the plan.
     for row in page.tables["table-staffing"][1:]:
-        result = staffing.erlang_c(int(row[1]), 3600)
+        result = staffing.erlang_a(int(row[1]), 3600, 240, patience=90)
         assert row[2:4] == [str(result.agents), str(result.scheduled)]
+    plan = staffing.plan(3_000_000, 0.02, DOUBLE11_PROFILE, interval=3600, aht=240, patience=90)
+    assert page.tables["table-plan"] == _rows(plan_rows(plan))
 
 
 def test_the_page_refers_to_nothing_outside_itself(tmp_path: Path, matplotlib: None) -> None:
@@ -254,7 +260,7 @@ def _render(chromium: str, page: Path, profile: Path) -> dict[str, Any]:
 
 def test_every_chart_draws_in_chromium(tmp_path: Path, matplotlib: None) -> None:
     chromium = _chromium()
-    text = _report(tmp_path, EXAMPLE_POLICY, EXAMPLE_TICKETS, EXAMPLE_AT)
+    text = _report(tmp_path, EXAMPLE_POLICY, EXAMPLE_TICKETS, EXAMPLE_AT, *PLAN_OPTIONS)
     page = tmp_path / "checked.html"
     page.write_text(text.replace("</body>", f"{_BLANK}\n{_CHECK}</body>"), encoding="utf-8")
     result = _render(chromium, page, tmp_path / "profile")
@@ -303,6 +309,15 @@ def test_an_output_that_cannot_be_written_is_named(
         f"aftersales: error: {out}: cannot write the report: No such file or directory\n")
 
 
+def test_orders_without_a_contact_rate_is_a_usage_error(
+    tmp_path: Path, night: tuple[Path, Path], capsys: pytest.CaptureFixture[str], matplotlib: None
+) -> None:
+    argv = ["report", "--policy", str(night[0]), str(night[1]), "-o", str(tmp_path / "r.html"), "--orders", "10"]
+    assert main(argv) == 2
+    assert capsys.readouterr().err == (
+        "aftersales: error: --orders and --contact-rate go together (a peak-day plan needs both)\n")
+
+
 def test_no_ticket_by_then_is_bad_input(
     tmp_path: Path, night: tuple[Path, Path], capsys: pytest.CaptureFixture[str], matplotlib: None
 ) -> None:
@@ -321,6 +336,7 @@ def test_demo_writes_the_report(
     said = capsys.readouterr().out
     assert f"  written to {out.resolve()} in " in said
     tables = _Page(out.read_text(encoding="utf-8")).tables
-    # The demo's KPI and scorecard tables, at the demo's instant.
+    # The demo's KPI, scorecard and plan tables.
     assert tables["table-kpi-agents"][0][:4] == ["agent", "tickets", "resolved", "backlog"]
     assert "table-scorecard-agent-monthly" in tables
+    assert [row[0] for row in tables["table-plan"][1:]] == [f"{hour:02d}:00" for hour in range(24)]

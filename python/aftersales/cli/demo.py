@@ -299,7 +299,7 @@ def _demo_kpi(policy: Policy, tickets_path: Path) -> None:
         print(scorecard_table(engine.score("agent-monthly", result).to_dict()))
     print("\nDouble 11 staffing plan: 3,000,000 orders x 2% contacts, AHT 4m, 80% answered in 20s,")
     print("shrinkage 30%; customers wait 90s on average before hanging up (Erlang A)")
-    rows = staffing.plan(3_000_000, 0.02, DOUBLE11_PROFILE, interval=3600, **DOUBLE11_GOAL)
+    rows = _double11_plan()
     print(plan_table(rows[:3] + rows[9:12] + rows[20:]))
     peak = max(rows, key=lambda r: r.staffing.scheduled)
     without_patience = {name: value for name, value in DOUBLE11_GOAL.items() if name != "patience"}
@@ -308,8 +308,13 @@ def _demo_kpi(policy: Policy, tickets_path: Path) -> None:
           f"(Erlang C, which ignores hang-ups, would ask for {erlang_c.scheduled})")
 
 
+def _double11_plan() -> staffing.Plan:
+    return staffing.plan(3_000_000, 0.02, DOUBLE11_PROFILE, interval=3600, **DOUBLE11_GOAL)
+
+
 def _demo_report(policy: Policy, tickets_path: Path, out: Path) -> None:
-    print(f"\nDouble 11 report: the example tickets at {KPI_AT:%Y-%m-%d %H:%M} (Asia/Shanghai) as charts and tables")
+    print(f"\nDouble 11 report: the example tickets at {KPI_AT:%Y-%m-%d %H:%M} (Asia/Shanghai) and the plan above"
+          " as charts and tables")
     if not tickets_path.is_file():
         print(f"  (no example tickets at {tickets_path.as_posix()})")
         return
@@ -318,7 +323,8 @@ def _demo_report(policy: Policy, tickets_path: Path, out: Path) -> None:
 
     started = time.perf_counter()
     try:
-        page = report.html(report.gather(policy, TicketBatch.from_file(tickets_path), KPI_AT, goal=DOUBLE11_GOAL))
+        tickets = TicketBatch.from_file(tickets_path)
+        page = report.html(report.gather(policy, tickets, KPI_AT, goal=DOUBLE11_GOAL, plan=_double11_plan()))
     except report.MissingDependency as missing:
         # The rest of the demo needs no plotting library: say what to install and carry on.
         print(f"  not written: {missing}")

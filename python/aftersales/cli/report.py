@@ -7,8 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from aftersales import InputError, TicketBatch, parse_duration
-from aftersales.cli._common import Options, UsageError, instant_of, load, read_bytes, write_text
+from aftersales import InputError, TicketBatch, parse_duration, staffing
+from aftersales.cli._common import Options, UsageError, instant_of, load, order_count, read_bytes, write_text
+from aftersales.cli.staffing import DOUBLE11_PROFILE, profile_weights
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
@@ -35,6 +36,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
     goal.add_argument("--max-occupancy", type=float, metavar="X", help="e.g. 0.85")
     goal.add_argument("--shrinkage", type=float, metavar="X", help="e.g. 0.3")
     goal.add_argument("--patience", type=_seconds, metavar="D", help="mean patience: size with Erlang A (e.g. 90s)")
+    plan = report.add_argument_group("a peak-day plan beside the tickets (as aftersales staffing --orders)")
+    plan.add_argument("--orders", type=order_count, metavar="N", help="orders in the day (with --contact-rate)")
+    plan.add_argument("--contact-rate", type=float, metavar="R", help="contacts per order, e.g. 0.02")
+    plan.add_argument("--profile", type=_profile, metavar="W,W,...",
+                      help="weights per hour (default: an hourly Double 11 profile)")
     report.set_defaults(run=run)
 
 
@@ -46,6 +52,13 @@ def _seconds(text: str) -> float:
         return parse_duration(text).total_seconds()
     except InputError:
         raise argparse.ArgumentTypeError(f"expected a duration such as 4m or 1h30m, got {text[:30]!r}") from None
+
+
+def _profile(text: str) -> list[float]:
+    try:
+        return profile_weights(text)
+    except InputError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def run(args: argparse.Namespace) -> None:
@@ -60,6 +73,10 @@ def run(args: argparse.Namespace) -> None:
     at = instant_of(args)
     tickets = TicketBatch.from_lines(read_bytes(args.tickets, "tickets"), args.threads)
     goal = {name: getattr(args, name) for name in _GOAL if getattr(args, name) is not None}
-    data = report.gather(policy, tickets, at, goal=goal, time_zone=args.time_zone, threads=args.threads)
+    if (args.orders is None) != (args.contact_rate is None):
+        raise UsageError("--orders and --contact-rate go together (a peak-day plan needs both)")
+    plan = [] if args.orders is None else staffing.plan(
+        args.orders, args.contact_rate, args.profile or DOUBLE11_PROFILE, interval=report.INTERVAL_S, **goal)
+    data = report.gather(policy, tickets, at, goal=goal, plan=plan, time_zone=args.time_zone, threads=args.threads)
     write_text(args.output, report.html(data), "report")
     print(f"aftersales: wrote {args.output} ({len(data.sla)} tickets at {args.at or 'now'})", file=sys.stderr)

@@ -54,12 +54,12 @@ def run(args: argparse.Namespace) -> None:
         return
     if args.orders is None or args.contact_rate is None:
         raise InputError("give --contacts, or --orders with --contact-rate")
-    profile = _weights(args.profile) if args.profile else list(DOUBLE11_PROFILE)
+    profile = profile_weights(args.profile) if args.profile else list(DOUBLE11_PROFILE)
     print(plan_table(staffing.plan(args.orders, args.contact_rate, profile, interval=_s(args.interval),
                                    patience=patience, **common)))
 
 
-def _weights(text: str) -> list[float]:
+def profile_weights(text: str) -> list[float]:
     try:
         return [float(weight) for weight in text.split(",")]
     except ValueError:
@@ -77,8 +77,17 @@ def staffing_cells(r: staffing.StaffingResult) -> tuple[str, ...]:
 
 
 def plan_table(rows: Sequence[staffing.PlanRow]) -> str:
+    return table(plan_rows(rows))
+
+
+def plan_rows(rows: Sequence[staffing.PlanRow]) -> list[tuple[str, ...]]:
+    """The cells of the table of a plan's `rows`, a row of headings first."""
     cells: list[tuple[str, ...]] = [("start", "contacts") + STAFFING_HEAD]
-    for row in rows:
-        minutes = int(row.start.total_seconds() // 60)
-        cells.append((f"{minutes // 60:02d}:{minutes % 60:02d}", f"{row.contacts:.0f}") + staffing_cells(row.staffing))
-    return table(cells)
+    cells += [(plan_start(row), f"{row.contacts:.0f}") + staffing_cells(row.staffing) for row in rows]
+    return cells
+
+
+def plan_start(row: staffing.PlanRow) -> str:
+    """When the interval of `row` starts in its day, as HH:MM."""
+    minutes = int(row.start.total_seconds() // 60)
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
