@@ -9,6 +9,7 @@
     aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N]
     aftersales kpi --policy P TICKETS.jsonl [--at T] [--by agent,day] [--scorecard ID] [--json]
     aftersales staffing (--contacts N | --orders N --contact-rate R) [--aht D] [--patience D] ...
+    aftersales holidays (--country CC --years Y1-Y2 | --ical FILE) [--policy P --calendar NAME] [-o FILE]
     aftersales report --policy P TICKETS.jsonl [--at T] -o REPORT.html
     aftersales demo [--policy P] [--report REPORT.html]
 
@@ -43,7 +44,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aftersales import Error, __version__
-from aftersales.cli import calendar, demo, kpi, refund, report, route, sla, staffing
+from aftersales.cli import calendar, demo, holidays, kpi, refund, report, route, sla, staffing
 from aftersales.cli._common import BAD_INPUT, UNEXPECTED, Options, Parser, UsageError, one_line
 
 __all__ = ["main"]
@@ -82,6 +83,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     options = Options()
-    for command in (calendar, sla, route, refund, kpi, staffing, report, demo):
+    for command in (calendar, sla, route, refund, kpi, staffing, holidays, report, demo):
         command.add_parser(commands, options)
     return parser
