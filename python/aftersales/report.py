@@ -189,7 +189,9 @@ def html(report: Report) -> str:
                       "the end of the hour", _arrivals_chart, report.hours),
         "<h2>SLA attainment</h2>",
         charts.figure("sla", "SLA attainment of the tickets created each hour, per metric: achieved / "
-                      "(achieved + breached) at the report's instant", _sla_chart, report.hours),
+                      "(achieved + breached) at the report's instant", _sla_chart, report.hours)
+        if _metrics(report.hours) else "<p>No SLA clock of these tickets has ended (or the policy has no SLA "
+                                       "section): there is no attainment to draw.</p>",
         _table("sla-metrics", "SLA metrics at the report's instant", _sla_metric_rows(total["sla"])),
         _table("hours", "Hour by hour", _hour_rows(report.hours)),
         "<h2>First reply</h2>",
@@ -436,7 +438,7 @@ def _first_reply_chart(figure: Any, reports: Sequence[SlaReport]) -> None:
                 minutes[metric.state].append(max(metric.elapsed.total_seconds(), 1) / 60)
     values = minutes["achieved"] + minutes["breached"]
     if not values:
-        axes.text(0.5, 0.5, "no first reply yet", ha="center", va="center", transform=axes.transAxes)
+        axes.text(0.5, 0.5, "no first_response clock has stopped", ha="center", va="center", transform=axes.transAxes)
         return
     low, high = min(values), max(values)
     bins = [low / 1.2 * (high * 1.44 / low) ** (i / 24) for i in range(25)]

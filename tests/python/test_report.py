@@ -290,6 +290,18 @@ def test_without_matplotlib_it_says_what_to_install(
     assert not out.exists()
 
 
+def test_a_policy_without_sla_or_scorecards(tmp_path: Path, night: tuple[Path, Path], matplotlib: None) -> None:
+    # Only a calendar: no attainment to draw, no scorecard; the rest is there (and no warning,
+    # which the tests turn into errors, from a chart without data).
+    policy = tmp_path / "calendar-only.json"
+    policy.write_text(json.dumps({k: NIGHT_POLICY[k] for k in ("schema_version", "calendars")}), encoding="utf-8")
+    text = _report(tmp_path, policy, night[1], NIGHT_AT)
+    charts = re.findall(r'<figure class="chart" id="chart-([a-z-]+)"', text)
+    assert charts == ["arrivals", "first-reply", "agents", "staffing"]
+    assert "No SLA clock of these tickets has ended" in text
+    assert _Page(text).tables["table-hours"][1:] == [["2026-11-11T00", "2", "1"], ["2026-11-11T01", "1", "1"]]
+
+
 def test_at_most_max_hours_are_drawn(
     tmp_path: Path, night: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, matplotlib: None
 ) -> None:
