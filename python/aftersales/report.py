@@ -471,6 +471,9 @@ def _agents_chart(figure: Any, result: Mapping[str, Any]) -> None:
 def _scorecard_chart(figure: Any, result: Mapping[str, Any]) -> None:
     axes = figure.add_subplot()
     rows = sorted(result["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    if all(row["score"] is None for row in rows):
+        axes.text(0.5, 0.5, "no agent has data for this scorecard", ha="center", va="center", transform=axes.transAxes)
+        return
     labels = [_key_label(r["key"]) for r in rows]
     scores = [r["score"] or 0 for r in rows]
     colors = ["#e45756" if r["critical_failed"] else "#4c78a8" for r in rows]
