@@ -41,7 +41,7 @@ from aftersales import (
 )
 from aftersales.cli._common import percent
 from aftersales.cli.demo import sla_clock_rows
-from aftersales.cli.kpi import kpi_rows, scorecard_rows
+from aftersales.cli.kpi import by_rank, kpi_rows, scorecard_rows
 from aftersales.cli.staffing import STAFFING_HEAD, plan_rows, plan_start, staffing_cells
 
 __all__ = ["MAX_HOURS", "Hour", "MissingDependency", "Report", "gather", "html", "require_plotting"]
@@ -470,7 +470,7 @@ def _agents_chart(figure: Any, result: Mapping[str, Any]) -> None:
 
 def _scorecard_chart(figure: Any, result: Mapping[str, Any]) -> None:
     axes = figure.add_subplot()
-    rows = sorted(result["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
+    rows = by_rank(result["rows"])
     if all(row["score"] is None for row in rows):
         axes.text(0.5, 0.5, "no agent has data for this scorecard", ha="center", va="center", transform=axes.transAxes)
         return

@@ -97,9 +97,13 @@ def scorecard_rows(result: dict[str, Any]) -> list[tuple[str, ...]]:
     """The cells of the table of a scorecard (`ScorecardResult.to_dict()`), best first."""
     head = tuple(result["group_by"]) or ("all",)
     rows: list[tuple[str, ...]] = [head + ("rank", "score", "stars")]
-    ordered = sorted(result["rows"], key=lambda r: (r["rank"] is None, r["rank"] or 0))
-    for r in ordered:
+    for r in by_rank(result["rows"]):
         score = "-" if r["score"] is None else f"{r['score']:.1f}"
         stars = "*" * r["stars"] + ("  (critical metric failed)" if r["critical_failed"] else "")
         rows.append((_key_cells(r["key"]) or ("all",)) + ("-" if r["rank"] is None else str(r["rank"]), score, stars))
     return rows
+
+
+def by_rank(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A scorecard's rows, best first; those without a rank (no data) last."""
+    return sorted(rows, key=lambda r: (r["rank"] is None, r["rank"] or 0))
