@@ -216,7 +216,7 @@ def html(report: Report) -> str:
         charts.figure("staffing", f"Agents needed for each hour's arrivals ({_goal_text(report.goal)}) and "
                       "scheduled (needed, grossed up for shrinkage)", _staffing_chart,
                       [(_hour_label(h.key), h.staff) for h in report.hours]),
-        _table("staffing", "Staff needed by hour", _staffing_rows(report.hours)),
+        _table("staffing", "Staff needed by hour (the hours with arrivals)", _staffing_rows(report.hours)),
     ]
     if report.plan:
         parts += [
@@ -284,7 +284,8 @@ def _hour_rows(hours: Sequence[Hour]) -> list[tuple[str, ...]]:
 
 def _staffing_rows(hours: Sequence[Hour]) -> list[tuple[str, ...]]:
     rows: list[tuple[str, ...]] = [("hour", "arrivals", *STAFFING_HEAD)]
-    rows += [(h.key, str(h.arrivals), *staffing_cells(h.staff)) for h in hours]
+    # An hour without arrivals needs nobody: its row would only be zeros (the chart shows it).
+    rows += [(h.key, str(h.arrivals), *staffing_cells(h.staff)) for h in hours if h.arrivals]
     return rows
 
 
