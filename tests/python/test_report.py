@@ -179,6 +179,7 @@ def test_example_tables_are_the_engines(tmp_path: Path, matplotlib: None) -> Non
         end = min(dt.datetime.fromisoformat(f"{key}:00:00+08:00") + dt.timedelta(hours=1), at)
         assert int(backlog) == kpi.compute(batch, end).groups[0]["backlog"]
     # The goal given (the rest the library's): Erlang A on each hour's arrivals, and the plan.
+    assert [row[0] for row in page.tables["table-staffing"][1:]] == sorted(by_hour)  # the hours with arrivals
     for row in page.tables["table-staffing"][1:]:
         result = staffing.erlang_a(int(row[1]), 3600, 240, patience=90)
         assert row[2:4] == [str(result.agents), str(result.scheduled)]
