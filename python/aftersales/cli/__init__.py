@@ -40,8 +40,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aftersales import Error, __version__
-from aftersales.cli import calendar, demo, kpi, refund, route, sla, staffing
-from aftersales.cli._common import BAD_INPUT, UNEXPECTED, Options, Parser, UsageError, one_line
+from aftersales.cli import calendar, demo, kpi, refund, route, sla, staffing, validate
+from aftersales.cli._common import (
+    BAD_INPUT,
+    LINES_FAILED,
+    UNEXPECTED,
+    LinesFailed,
+    Options,
+    Parser,
+    UsageError,
+    check_standard_input,
+    one_line,
+)
 
 __all__ = ["main"]
 
@@ -50,10 +60,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command line `argv` (default: sys.argv[1:]) and returns the exit status."""
     args = _parser().parse_args(argv)
     try:
-        args.run(args)
+        check_standard_input(args)
+        status = args.run(args)
     except (Error, UsageError) as error:
         print(f"aftersales: error: {one_line(str(error))}", file=sys.stderr)
         return BAD_INPUT
+    except LinesFailed as failed:
+        print(f"aftersales: {failed}", file=sys.stderr)
+        return LINES_FAILED
     except BrokenPipeError:
         # The reader stopped early (`aftersales sla ... | head`): no one is left to tell. Standard
         # output goes to /dev/null so that the interpreter's last flush does not fail again.
@@ -69,7 +83,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return UNEXPECTED
-    return 0
+    return status or 0
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -79,6 +93,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     options = Options()
-    for command in (calendar, sla, route, refund, kpi, staffing, demo):
+    for command in (calendar, sla, route, refund, kpi, staffing, validate, demo):
         command.add_parser(commands, options)
     return parser
