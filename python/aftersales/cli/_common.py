@@ -233,12 +233,10 @@ class DateZone:
     said: bool  # whether to say which zone it is: the policy's calendars gave a choice
 
 
-def date_zone(policy: Policy, calendar: str | None = None, time_zone: str | None = None) -> DateZone:
-    """The zone bare dates are read in (docs/cli.md): the zone named on the command line (the
-    calendar asked, kpi's --time-zone); else the policy's kpi.timezone; else the zone its calendars
+def date_zone(policy: Policy, time_zone: str | None = None) -> DateZone:
+    """The zone bare dates are read in (docs/cli.md) when no calendar was named (`calendar` reads
+    them in the calendar asked): the zone named on the command line (kpi's --time-zone); else the policy's kpi.timezone; else the zone its calendars
     share; else the first calendar's in the document; UTC for a policy without calendars."""
-    if calendar is not None:
-        return DateZone(policy.calendar(calendar).time_zone, f"calendar {calendar}", False)
     if time_zone is not None:
         return DateZone(time_zone, "--time-zone", False)
     names = policy.calendar_names
@@ -267,7 +265,8 @@ def instant_argument(text: str, option: str, zone: Callable[[], DateZone]) -> dt
             raise UsageError(f"{option}: {one_line(str(error))} (or a date such as 2026-11-11, or now)") from None
     chosen = zone()
     try:
-        midnight = dt.datetime(*map(int, day.groups()), tzinfo=zoneinfo.ZoneInfo(chosen.name))
+        year, month, date = map(int, day.groups())
+        midnight = dt.datetime(year, month, date, tzinfo=zoneinfo.ZoneInfo(chosen.name))
     except ValueError:
         raise UsageError(f"{option}: {text} is not a date") from None
     # fold=0: where the clocks skip midnight, the hour before the jump is used, that is the day's first instant.

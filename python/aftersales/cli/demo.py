@@ -32,7 +32,11 @@ DEFAULT_POLICY = Path("examples", "policies", "cn-marketplace.json")
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
-    demo = commands.add_parser("demo", help="show the example policy's calendars at work")
+    demo = commands.add_parser("demo", help="show the example policy's calendars at work", **described(
+        "A Double 11 under the example policy: its calendars, SLA clocks, router, refunds, KPIs and a "
+        "staffing plan, each value it uses printed beside the answer.",
+        "aftersales demo          # from the aftersales source tree",
+        "aftersales demo --policy examples/policies/cn-marketplace.json"))
     demo.add_argument(
         "--policy", type=Path, help=f"policy document (default: ./{DEFAULT_POLICY.as_posix()})"
     )

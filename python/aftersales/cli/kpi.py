@@ -29,8 +29,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
         "kpi",
         parents=[options.policy, options.tickets, options.at, options.threads, options.progress],
         help="KPIs of tickets (JSON Lines), as a table",
-        description="Counts, response and resolution times, SLA, FCR, CSAT, NPS and the other "
-        "KPIs of docs/kpi.md per group; with --scorecard, the policy's scorecard instead.",
+        **described(
+            "Counts, response and resolution times, SLA, FCR, CSAT, NPS and the other KPIs of "
+            "docs/kpi.md per group; with --scorecard, the policy's scorecard instead. A table (the "
+            "default), a row a group in JSON Lines or CSV (--format), or the whole result as one "
+            "JSON document (--json).",
+            "aftersales kpi --policy policy.json tickets.jsonl --at 2026-11-20 --by agent",
+            "aftersales kpi --policy policy.json - --at now --by day --format csv < tickets.jsonl",
+            "aftersales kpi --policy policy.json tickets.jsonl --at 2026-12-01 --by agent --scorecard agent-monthly",
+            "aftersales kpi --policy policy.json tickets.jsonl --by agent,day --time-zone Asia/Shanghai --json",
+        ),
     )
     kpi.add_argument("--group-by", "--by", dest="by", default="", metavar="DIMS",
                      help="comma-separated: agent,queue,channel,category,priority,day,hour,week,month,tier,tag,"
