@@ -69,41 +69,38 @@ def failed_line_3(tickets: str) -> str:
 # ---- sla: the SLA table, CSV, exit status 3
 
 
-def test_sla_csv_is_a_row_per_metric_instance_in_seconds_and_utc(
-    capsys: pytest.CaptureFixture[str], files: tuple[str, str]
+# RFC 4180: a header row, CRLF line ends. At Monday 12:00 in Beijing:
+# T-1 first response: answered at 10:20 (02:20Z) after 20m = 1200 s of the 3600 s; 2400 s left.
+# T-1 resolution: 10:00-12:00 = 7200 s of 28800 s; due 8h of office time after 10:00, that is
+#   18:00 Monday (10:00Z).
+# T-2 first response: 09:00-12:00 = 10800 s against 3600 s: 7200 s over, due and breached at
+#   10:00 (02:00Z); its resolution 10800 s of 28800 s, due 17:00 (09:00Z).
+SLA_CSV = (
+    "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at\r\n"
+    "T-1,first_response,0,achieved,3600,1200,2400,,,2026-11-16T02:20:00Z\r\n"
+    "T-1,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,\r\n"
+    "T-2,first_response,0,breached,3600,10800,-7200,2026-11-16T02:00:00Z,2026-11-16T02:00:00Z,\r\n"
+    "T-2,resolution,0,active,28800,10800,18000,2026-11-16T09:00:00Z,,\r\n"
+)
+# The same figures, durations compact (negative ones right-aligned too), completed_at left out.
+SLA_TABLE = (
+    "  ticket  metric          cycle  state     target  elapsed  remaining  due                   breached\n"
+    "  T-1     first_response      0  achieved      1h      20m        40m                     -                     -\n"
+    "  T-1     resolution          0  active        8h       2h         6h  2026-11-16T10:00:00Z                     -\n"
+    "  T-2     first_response      0  breached      1h       3h        -2h  2026-11-16T02:00:00Z  2026-11-16T02:00:00Z\n"
+    "  T-2     resolution          0  active        8h       3h         5h  2026-11-16T09:00:00Z                     -\n"
+)
+
+
+@pytest.mark.parametrize(("form", "expected"), [("csv", SLA_CSV), ("table", SLA_TABLE)])
+def test_sla_a_row_per_metric_instance(
+    capsys: pytest.CaptureFixture[str], files: tuple[str, str], form: str, expected: str
 ) -> None:
     policy, tickets = files
-    status, out, err = run(capsys, "sla", "--policy", policy, tickets, "--at", NOON, "--format", "csv")
-    assert status == 3
-    # RFC 4180: a header row, CRLF line ends. At Monday 12:00 in Beijing:
-    # T-1 first response: answered at 10:20 (02:20Z) after 20m = 1200 s of the 3600 s; 2400 s left.
-    # T-1 resolution: 10:00-12:00 = 7200 s of 28800 s; due 8h of office time after 10:00, that is
-    #   18:00 Monday (10:00Z).
-    # T-2 first response: 09:00-12:00 = 10800 s against 3600 s: 7200 s over, due and breached at
-    #   10:00 (02:00Z); its resolution 10800 s of 28800 s, due 17:00 (09:00Z).
-    assert out == (
-        "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at\r\n"
-        "T-1,first_response,0,achieved,3600,1200,2400,,,2026-11-16T02:20:00Z\r\n"
-        "T-1,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,\r\n"
-        "T-2,first_response,0,breached,3600,10800,-7200,2026-11-16T02:00:00Z,2026-11-16T02:00:00Z,\r\n"
-        "T-2,resolution,0,active,28800,10800,18000,2026-11-16T09:00:00Z,,\r\n"
-    )
-    # The failed line is named on standard error (the CSV stays a table), then the summary.
+    status, out, err = run(capsys, "sla", "--policy", policy, tickets, "--at", NOON, "--format", form)
+    assert (status, out) == (3, expected)
+    # The failed line is named on standard error (the output stays a table), then the summary.
     assert err == f"aftersales: {tickets}:3: invalid ticket: 1 problem: created_at: missing\n" + failed_line_3(tickets)
-
-
-def test_sla_table_is_readable(capsys: pytest.CaptureFixture[str], files: tuple[str, str]) -> None:
-    policy, tickets = files
-    status, out, _ = run(capsys, "sla", "--policy", policy, tickets, "--at", NOON, "--format", "table")
-    assert status == 3
-    # The same figures as the CSV, durations compact, negative ones right-aligned too.
-    assert out == (
-        "  ticket  metric          cycle  state     target  elapsed  remaining  due                   breached\n"
-        "  T-1     first_response      0  achieved      1h      20m        40m                     -                     -\n"
-        "  T-1     resolution          0  active        8h       2h         6h  2026-11-16T10:00:00Z                     -\n"
-        "  T-2     first_response      0  breached      1h       3h        -2h  2026-11-16T02:00:00Z  2026-11-16T02:00:00Z\n"
-        "  T-2     resolution          0  active        8h       3h         5h  2026-11-16T09:00:00Z                     -\n"
-    )
 
 
 def test_sla_json_lines_keep_the_error_record_and_exit_3(
