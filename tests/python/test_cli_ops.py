@@ -438,3 +438,25 @@ def test_the_exit_statuses_are_in_the_help(capsys: pytest.CaptureFixture[str]) -
     out = capsys.readouterr().out
     assert "exit statuses:\n  0  success\n  1  internal error (a bug)\n" in out
     assert "  3  some input lines failed" in out
+
+
+@pytest.mark.parametrize(("form", "expected"), [
+    # Monday 00:00 and Tuesday 00:00 in Beijing are 16:00Z the day before; 9h = 32400 s.
+    ("jsonl", '{"calendar":"office","operation":"between","t1":"2026-11-15T16:00:00Z","t2":"2026-11-16T16:00:00Z",'
+              '"answer":32400}\n'),
+    ("csv", "calendar,operation,t1,t2,answer\r\noffice,between,2026-11-15T16:00:00Z,2026-11-16T16:00:00Z,32400\r\n"),
+    ("table", "9h\n"),  # the default: the answer alone, as before
+])
+def test_calendar_answers_as_records(capsys: pytest.CaptureFixture[str], files: tuple[str, str], form: str,
+                                     expected: str) -> None:
+    argv = ["calendar", "--policy", files[0], "office", "between", "2026-11-16", "2026-11-17", "--format", form]
+    assert run(capsys, *argv) == (0, expected, "")
+
+
+def test_route_agents_from_standard_input(capsys: pytest.CaptureFixture[str], example_policy_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    agents = EXAMPLES / "agents" / "cn-agents.json"
+    argv = ["route", "--policy", str(example_policy_path), str(EXAMPLES / "tickets" / "double11.jsonl")]
+    from_file = run(capsys, *argv, "--agents", str(agents))
+    stdin_of(monkeypatch, agents.read_bytes())
+    assert run(capsys, *argv, "--agents", "-") == from_file

@@ -4,7 +4,7 @@ docs/cli.md is its manual; `aftersales COMMAND --help` shows each command's opti
     aftersales calendar --policy P NAME is-open T
     aftersales calendar --policy P NAME next-open T
     aftersales calendar --policy P NAME add T D
-    aftersales calendar --policy P NAME between T1 T2
+    aftersales calendar --policy P NAME between T1 T2       (each: [--format table|jsonl|csv])
     aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N] [--format jsonl|table|csv]
     aftersales route --policy P --agents AGENTS.json TICKETS.jsonl [--format jsonl|table|csv]
     aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N] [--format jsonl|table|csv]

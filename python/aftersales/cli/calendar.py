@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from aftersales import Calendar, format_duration, format_instant, parse_duration
-from aftersales.cli._common import DateZone, Options, described, instant_argument, load
+from aftersales.cli._common import (
+    Column,
+    DateZone,
+    Options,
+    add_format,
+    described,
+    instant_argument,
+    load,
+    write_rows,
+)
 
-Answer = Callable[[Calendar, Sequence[Any]], str]
+Answer = Callable[[Calendar, Sequence[Any]], Any]
 
 # What an instant operand may be, for --help.
 _INSTANT = "RFC 3339 with an offset, now, or a date (its midnight in the calendar's time zone)"
@@ -48,34 +58,49 @@ def _operation(
 ) -> None:
     example = " ".join({"T": "2026-11-11T03:00:00+08:00", "T1": "2026-09-30", "T2": "now", "D": "2h"}[o] for o in operands)
     parser = operations.add_parser(name, help=help_text, **described(
-        f"{help_text[0].upper()}{help_text[1:]} T, T1 and T2 are {_INSTANT}.",
-        f"aftersales calendar --policy policy.json cn-service {name} {example}"))
+        f"{help_text[0].upper()}{help_text[1:]} T, T1 and T2 are {_INSTANT}. The answer alone by "
+        "default; with --format jsonl or csv, a record of the question and the answer.",
+        f"aftersales calendar --policy policy.json cn-service {name} {example}",
+        f"aftersales calendar --policy policy.json cn-service {name} {example} --format jsonl"))
     for operand in operands:
         parser.add_argument(operand, help=_INSTANT if operand.startswith("T") else "a duration such as 1h30m")
+    add_format(parser, "table", "one record: calendar, operation, operands and answer (table: the answer alone)")
     parser.set_defaults(answer=answer, operands=operands)
 
 
-def _is_open(calendar: Calendar, operands: Sequence[Any]) -> str:
-    return "true" if calendar.is_open(operands[0]) else "false"
+def _is_open(calendar: Calendar, operands: Sequence[Any]) -> bool:
+    return calendar.is_open(operands[0])
 
 
-def _next_open(calendar: Calendar, operands: Sequence[Any]) -> str:
-    return format_instant(calendar.next_open(operands[0]))
+def _next_open(calendar: Calendar, operands: Sequence[Any]) -> dt.datetime:
+    return calendar.next_open(operands[0])
 
 
-def _add(calendar: Calendar, operands: Sequence[Any]) -> str:
-    return format_instant(calendar.add(operands[0], parse_duration(operands[1])))
+def _add(calendar: Calendar, operands: Sequence[Any]) -> dt.datetime:
+    return calendar.add(operands[0], operands[1])
 
 
-def _between(calendar: Calendar, operands: Sequence[Any]) -> str:
-    return format_duration(calendar.between(operands[0], operands[1]))
+def _between(calendar: Calendar, operands: Sequence[Any]) -> dt.timedelta:
+    return calendar.between(operands[0], operands[1])
+
+
+def _text(answer: Any) -> str:
+    """The answer as the command has always printed it."""
+    if isinstance(answer, bool):
+        return "true" if answer else "false"
+    return format_instant(answer) if isinstance(answer, dt.datetime) else format_duration(answer)
 
 
 def run(args: argparse.Namespace) -> None:
     calendar = load(args.policy).calendar(args.name)
     zone = DateZone(calendar.time_zone, f"calendar {args.name}", False)
-    operands: list[dt.datetime | str] = [
-        instant_argument(getattr(args, o), o, lambda: zone) if o.startswith("T") else getattr(args, o)
+    operands: list[dt.datetime | dt.timedelta] = [
+        instant_argument(getattr(args, o), o, lambda: zone) if o.startswith("T") else parse_duration(getattr(args, o))
         for o in args.operands
     ]
-    print(args.answer(calendar, operands))
+    answer = args.answer(calendar, operands)
+    if args.format == "table":
+        print(_text(answer))
+        return
+    columns = [Column("calendar"), Column("operation"), *(Column(o.lower()) for o in args.operands), Column("answer")]
+    write_rows(columns, [[args.name, args.operation, *operands, answer]], args.format, sys.stdout)
