@@ -460,3 +460,14 @@ def test_route_agents_from_standard_input(capsys: pytest.CaptureFixture[str], ex
     from_file = run(capsys, *argv, "--agents", str(agents))
     stdin_of(monkeypatch, agents.read_bytes())
     assert run(capsys, *argv, "--agents", "-") == from_file
+
+
+def test_kpi_reads_a_bare_date_in_its_time_zone(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> None:
+    argv = ["kpi", "--policy", str(example_policy_path), str(EXAMPLES / "tickets" / "double11.jsonl"),
+            "--by", "day", "--time-zone", "Asia/Tokyo", "--at"]
+    # --time-zone names the zone: midnight in Tokyo (UTC+9), and no note, although the policy has
+    # calendars in three zones.
+    assert run(capsys, *argv, "2026-11-12") == run(capsys, *argv, "2026-11-12T00:00:00+09:00")
+    status, out, err = run(capsys, *argv[:-3], "--time-zone", "Mars/Base", "--at", "2026-11-12")
+    assert (status, out, err) == (2, "", "aftersales: error: --at: 2026-11-12: unknown time zone 'Mars/Base' "
+                                         "(--time-zone)\n")

@@ -235,8 +235,9 @@ class DateZone:
 
 def date_zone(policy: Policy, time_zone: str | None = None) -> DateZone:
     """The zone bare dates are read in (docs/cli.md) when no calendar was named (`calendar` reads
-    them in the calendar asked): the zone named on the command line (kpi's --time-zone); else the policy's kpi.timezone; else the zone its calendars
-    share; else the first calendar's in the document; UTC for a policy without calendars."""
+    them in the calendar asked): the zone named on the command line (kpi's --time-zone); else the
+    policy's kpi.timezone; else the zone its calendars share; else the first calendar's by name;
+    UTC for a policy without calendars."""
     if time_zone is not None:
         return DateZone(time_zone, "--time-zone", False)
     names = policy.calendar_names
@@ -269,7 +270,10 @@ def instant_argument(text: str, option: str, zone: Callable[[], DateZone]) -> dt
         midnight = dt.datetime(year, month, date, tzinfo=zoneinfo.ZoneInfo(chosen.name))
     except ValueError:
         raise UsageError(f"{option}: {text} is not a date") from None
-    # fold=0: where the clocks skip midnight, the hour before the jump is used, that is the day's first instant.
+    except zoneinfo.ZoneInfoNotFoundError:
+        raise UsageError(f"{option}: {text}: unknown time zone {chosen.name!r} ({chosen.why})") from None
+    # fold=0: where the clocks skip midnight, the offset before the jump is used, which makes the
+    # day's first instant.
     at = midnight.astimezone(dt.timezone.utc)
     if chosen.said:
         print(f"aftersales: {option} {text}: midnight in {chosen.name} ({chosen.why}), {format_instant(at)}",
