@@ -49,7 +49,7 @@ class Options:
 
     def __init__(self) -> None:
         self.policy = self._parent()
-        self.policy.add_argument("--policy", required=True, help="policy document (JSON)")
+        self.policy.add_argument("--policy", required=True, help="policy document (JSON), or - for standard input")
         self.tickets = self._parent()
         self.tickets.add_argument("tickets", metavar="TICKETS", help="tickets as JSON Lines, or - for standard input")
         self.at = self._parent()

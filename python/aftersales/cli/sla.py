@@ -46,7 +46,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
             "aftersales sla --policy policy.json tickets.jsonl --at 2026-11-13T10:00:00+08:00",
             "aftersales sla --policy policy.json tickets.jsonl --at now --format table",
             "aftersales sla --policy policy.json - --at 2026-11-13 --format csv < tickets.jsonl > clocks.csv",
-            "aftersales sla --policy policy.json tickets.jsonl | jq -c 'select(.metrics[]?.state == \"breached\")'",
+            "aftersales sla --policy policy.json tickets.jsonl | jq -c 'select(any(.metrics[]?; .state == \"breached\"))'",
         ),
     )
     add_format(sla, "jsonl", "a report a ticket (jsonl) or a row a metric instance (table, csv)")

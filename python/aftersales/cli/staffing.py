@@ -5,12 +5,13 @@ its defaults (C++ QueueLoad and ServiceGoal) are the only ones, whichever surfac
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 import sys
 from collections.abc import Sequence
 from typing import Any
 
-from aftersales import InputError, parse_duration, staffing
+from aftersales import InputError, format_duration, parse_duration, staffing
 from aftersales.cli._common import Column, Options, add_format, described, percent, table, write_rows
 
 # Share of a Double 11 day's contacts per hour (00:00-23:00, Asia/Shanghai): the midnight
@@ -29,7 +30,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
         **described(
             "With --contacts: one interval. With --orders and --contact-rate: a plan per interval of a "
             "day split by --profile (default: an hourly Double 11 profile). An option not given takes "
-            "the library's default, the same in C++, C, Python and here (docs/staffing.md).",
+            "the library's default, the same in C++, Python and here (docs/staffing.md).",
             "aftersales staffing --contacts 100 --interval 30m --aht 3m",
             "aftersales staffing --contacts 100 --aht 3m --patience 90s --format jsonl",
             "aftersales staffing --orders 3000000 --contact-rate 0.02 --aht 4m --shrinkage 0.3",
@@ -55,7 +56,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
 
 
 def _duration(seconds: float) -> str:
-    return f"{seconds:g}s"
+    return format_duration(dt.timedelta(seconds=seconds))
 
 
 def _s(text: str) -> float:
