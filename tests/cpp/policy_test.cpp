@@ -256,6 +256,16 @@ TEST(PolicyErrors, SchemaVersion) {
   EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": "1"})"), "schema_version", ""));
 }
 
+TEST(PolicyErrors, SchemaReferenceIsAStringTheLoaderIgnores) {
+  // Editors read "$schema" (docs/policy.md, "JSON Schema"); before issue 15 it was an unknown key.
+  const auto policy = Policy::from_json(R"({"$schema": "https://example.com/policy.schema.json", "schema_version": 1})");
+  EXPECT_EQ(policy->schema_version(), 1);
+  EXPECT_NO_THROW((void)Policy::from_json(R"({"$schema": "./policy.schema.json", "schema_version": 1})"));
+  // A path with a "$" is written in the quoted form (Node::join).
+  EXPECT_TRUE(has_problem(problems_of(R"({"$schema": 1, "schema_version": 1})"), R"(["$schema"])", "string"));
+  EXPECT_TRUE(has_problem(problems_of(R"({"$schema": null, "schema_version": 1})"), R"(["$schema"])", "string"));
+}
+
 TEST(PolicyErrors, UnknownKeys) {
   EXPECT_TRUE(
       has_problem(problems_of(R"({"schema_version": 1, "calendar": {}})"), "calendar", "unknown"));
