@@ -106,12 +106,13 @@ class _Reports:
 
 class _Rows(_Reports):
     """The reports as rows of _COLUMNS, a row per metric instance; an error record becomes a line on
-    standard error."""
+    standard error, said by close(): once the progress bar is gone, not across it."""
 
     def __init__(self, failed: FailedLines, form: str, name: str) -> None:
         super().__init__(failed)
         self._name = name
         self._rows = RowWriter(_COLUMNS, form, sys.stdout)
+        self._errors: list[str] = []
 
     def write(self, data: bytes) -> int:
         *lines, self._tail = (self._tail + data).split(b"\n")
@@ -127,12 +128,14 @@ class _Rows(_Reports):
             self._add(self._tail)
         self._rows.close()
         self.flush()
+        for error in self._errors:
+            print(error, file=sys.stderr)
 
     def _add(self, line: bytes) -> None:
         self._failed.scan(line)
         report = json.loads(line)
         if "error" in report:
-            print(f"aftersales: {self._name}:{report['line']}: {one_line(report['error'])}", file=sys.stderr)
+            self._errors.append(f"aftersales: {self._name}:{report['line']}: {one_line(report['error'])}")
             return
         for metric in report["metrics"] or [{}]:  # a ticket no clock applies to still has its row
             self._rows.add(_row(report["ticket"], metric))
