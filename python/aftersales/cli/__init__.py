@@ -26,8 +26,8 @@ row per metric instance: ticket, metric, cycle, state, target, elapsed, remainin
 `staffing` passes only the options given: the rest are the library's defaults (C++ QueueLoad and
 ServiceGoal), the same on every surface.
 `sla`, `refund`, `kpi` and `route` show a progress bar on standard error when it is a terminal
-and tqdm is installed (pip install 'aftersales[progress]'); --progress / --no-progress force it
-on or off. Standard output is the same either way.
+(tqdm's when installed, pip install 'aftersales[progress]'; else a line of counts); --progress /
+--no-progress force it on or off. Standard output is the same either way.
 
 Exit statuses:
     0  success

@@ -64,7 +64,7 @@ class Options:
             "--progress",
             action=argparse.BooleanOptionalAction,
             default=None,
-            help="a progress bar on standard error (default: when it is a terminal and tqdm is installed)",
+            help="a progress bar on standard error (default: when it is a terminal; tqdm's if installed)",
         )
 
     @staticmethod
