@@ -7,9 +7,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from aftersales import InputError, TicketBatch, parse_duration, staffing
-from aftersales.cli._common import Options, UsageError, instant_of, load, order_count, read_bytes, write_text
-from aftersales.cli.staffing import DOUBLE11_PROFILE, profile_weights
+from aftersales import InputError, TicketBatch, staffing
+from aftersales.cli._common import Options, UsageError, at_argument, described, load, order_count, read_bytes, write_text
+from aftersales.cli.staffing import DOUBLE11_PROFILE, add_goal_options, given, profile_weights
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
@@ -17,41 +17,29 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
         "report",
         parents=[options.policy, options.tickets, options.at, options.threads],
         help="the tickets as an HTML report of charts and tables (needs matplotlib)",
-        description="Writes one HTML page that opens with no network: arrivals and backlog by hour, "
-        "SLA attainment by hour, the first-reply distribution, agents' load, the policy's scorecards and "
-        "the staff each hour's arrivals need (Erlang C, or Erlang A with --patience), with the tables "
-        "behind them. Needs matplotlib: pip install 'aftersales[report]'.",
-        epilog="example: aftersales report --policy examples/policies/cn-marketplace.json "
-        "examples/tickets/double11.jsonl --at 2026-11-20T00:00:00+08:00 -o report.html",
+        **described(
+            "Writes one HTML page that opens with no network: arrivals and backlog by hour, SLA attainment "
+            "by hour, the first-reply distribution, agents' load, the policy's scorecards and the staff each "
+            "hour's arrivals need (Erlang C, or Erlang A with --patience), with the tables behind them. "
+            "Needs matplotlib: pip install 'aftersales[report]'.",
+            "aftersales report --policy examples/policies/cn-marketplace.json examples/tickets/double11.jsonl "
+            "--at 2026-11-20T00:00:00+08:00 -o report.html",
+            "aftersales report --policy examples/policies/cn-marketplace.json examples/tickets/double11.jsonl "
+            "--at 2026-11-20 --orders 3000000 --contact-rate 0.02 --aht 4m --patience 90s -o report.html",
+        ),
     )
     report.add_argument("-o", "--output", type=Path, required=True, metavar="FILE", help="the HTML file to write")
     report.add_argument("--time-zone", metavar="ZONE",
                         help="IANA zone the hours are read in (default: the zone of the policy's KPIs)")
     # The service goal of the staffing chart: only what is given is passed, the rest is the
     # library's default goal (docs/staffing.md).
-    goal = report.add_argument_group("staffing goal (default: the library's)")
-    goal.add_argument("--aht", type=_seconds, metavar="D", help="average handle time, e.g. 4m")
-    goal.add_argument("--answer-time", type=_seconds, metavar="D", help="target answer time, e.g. 20s")
-    goal.add_argument("--service-level", type=float, metavar="X", help="share answered in time, e.g. 0.8")
-    goal.add_argument("--max-occupancy", type=float, metavar="X", help="e.g. 0.85")
-    goal.add_argument("--shrinkage", type=float, metavar="X", help="e.g. 0.3")
-    goal.add_argument("--patience", type=_seconds, metavar="D", help="mean patience: size with Erlang A (e.g. 90s)")
+    add_goal_options(report.add_argument_group("staffing goal (default: the library's)"))
     plan = report.add_argument_group("a peak-day plan beside the tickets (as aftersales staffing --orders)")
     plan.add_argument("--orders", type=order_count, metavar="N", help="orders in the day (with --contact-rate)")
     plan.add_argument("--contact-rate", type=float, metavar="R", help="contacts per order, e.g. 0.02")
     plan.add_argument("--profile", type=_profile, metavar="W,W,...",
                       help="weights per hour (default: an hourly Double 11 profile)")
     report.set_defaults(run=run)
-
-
-_GOAL = ("aht", "answer_time", "service_level", "max_occupancy", "shrinkage", "patience")
-
-
-def _seconds(text: str) -> float:
-    try:
-        return parse_duration(text).total_seconds()
-    except InputError:
-        raise argparse.ArgumentTypeError(f"expected a duration such as 4m or 1h30m, got {text[:30]!r}") from None
 
 
 def _profile(text: str) -> list[float]:
@@ -69,10 +57,10 @@ def run(args: argparse.Namespace) -> None:
         report.require_plotting()
     except report.MissingDependency as missing:
         raise UsageError(str(missing)) from None
-    policy = load(Path(args.policy))
-    at = instant_of(args)
+    policy = load(args.policy)
+    at = at_argument(args, policy)
     tickets = TicketBatch.from_lines(read_bytes(args.tickets, "tickets"), args.threads)
-    goal = {name: getattr(args, name) for name in _GOAL if getattr(args, name) is not None}
+    goal = given(args)
     if (args.orders is None) != (args.contact_rate is None):
         raise UsageError("--orders and --contact-rate go together (a peak-day plan needs both)")
     plan = [] if args.orders is None else staffing.plan(
