@@ -18,6 +18,7 @@ from aftersales.cli._common import (
     load,
     open_input,
     order_count,
+    table_cells,
     table_lines,
     write_rows,
 )
