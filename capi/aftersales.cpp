@@ -16,6 +16,8 @@
 #include <type_traits>
 #include <utility>
 
+#include "error/problem_list.hpp"
+
 namespace {
 using namespace aftersales::capi;
 }  // namespace
@@ -47,6 +49,29 @@ int fail(int status, std::string_view message) noexcept {
 }
 
 void clear_last_error() noexcept { last_error = ""; }
+
+char* copy_last_error() noexcept {
+  const std::size_t size = std::strlen(last_error) + 1;
+  auto* copy = static_cast<char*>(std::malloc(size));
+  if (copy != nullptr) std::memcpy(copy, last_error, size);
+  return copy;
+}
+
+int fail_current() noexcept {
+  try {
+    throw;
+  } catch (const aftersales::PolicyError& e) {
+    return fail(AFTERSALES_EPOLICY, aftersales::detail::problem_lines(e.problems(), "\n"));
+  } catch (const aftersales::Error& e) {
+    return fail(status_of(e.code()), e.what());
+  } catch (const std::bad_alloc&) {
+    return fail(AFTERSALES_ENOMEM, "out of memory");
+  } catch (const std::exception& e) {
+    return fail(AFTERSALES_EINTERNAL, std::string("internal error: ") + e.what());
+  } catch (...) {
+    return fail(AFTERSALES_EINTERNAL, "internal error: an unknown exception");
+  }
+}
 
 int status_of(ErrorCode code) noexcept {
   switch (code) {
@@ -113,16 +138,31 @@ const char* aftersales_version(void) { return aftersales::version(); }
 
 int aftersales_version_number(void) { return AFTERSALES_VERSION_NUMBER; }
 
-int aftersales_policy_load(const char* json, size_t len, aftersales_policy** out) {
-  return guarded([&] {
+int aftersales_instant_parse(const char* text, size_t len, int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
+    const std::string_view view(non_null(text, "text"), len);
+    int64_t& result = *non_null(out_ms, "out_ms");
+    result = to_ms(aftersales::parse_instant(view));
+  });
+}
+
+int aftersales_instant_format(int64_t ms, char** out_text, char** out_error) {
+  return guarded(out_error, [&] {
+    auto& result = handle_out(out_text, "out_text");
+    result = malloc_copy(aftersales::format_instant(aftersales::instant_from_ms(ms)));
+  });
+}
+
+int aftersales_policy_load(const char* json, size_t len, aftersales_policy** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const std::string_view text(non_null(json, "json"), len);
     result = new aftersales_policy(aftersales::Policy::from_json(text));
   });
 }
 
-int aftersales_policy_load_file(const char* path, aftersales_policy** out) {
-  return guarded([&] {
+int aftersales_policy_load_file(const char* path, aftersales_policy** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const char* file = non_null(path, "path");
     result = new aftersales_policy(aftersales::Policy::from_file(file));
@@ -131,16 +171,16 @@ int aftersales_policy_load_file(const char* path, aftersales_policy** out) {
 
 void aftersales_policy_free(aftersales_policy* policy) { release(policy); }
 
-int aftersales_policy_to_json(const aftersales_policy* policy, char** out_json) {
-  return guarded([&] {
+int aftersales_policy_to_json(const aftersales_policy* policy, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     result = malloc_copy(unwrap(policy, "policy")->to_json());
   });
 }
 
 int aftersales_policy_calendar(const aftersales_policy* policy, const char* name,
-                               aftersales_calendar** out) {
-  return guarded([&] {
+                               aftersales_calendar** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     const char* wanted = non_null(name, "name");
@@ -150,8 +190,8 @@ int aftersales_policy_calendar(const aftersales_policy* policy, const char* name
 
 void aftersales_calendar_free(aftersales_calendar* calendar) { release(calendar); }
 
-int aftersales_calendar_is_open(const aftersales_calendar* calendar, int64_t at_ms, int* out) {
-  return guarded([&] {
+int aftersales_calendar_is_open(const aftersales_calendar* calendar, int64_t at_ms, int* out, char** out_error) {
+  return guarded(out_error, [&] {
     const auto& cal = unwrap(calendar, "calendar");
     int& result = *non_null(out, "out");
     result = cal.is_open(aftersales::instant_from_ms(at_ms)) ? 1 : 0;
@@ -159,8 +199,8 @@ int aftersales_calendar_is_open(const aftersales_calendar* calendar, int64_t at_
 }
 
 int aftersales_calendar_next_open(const aftersales_calendar* calendar, int64_t at_ms,
-                                  int64_t* out_ms) {
-  return guarded([&] {
+                                  int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
     const auto& cal = unwrap(calendar, "calendar");
     int64_t& result = *non_null(out_ms, "out_ms");
     result = to_ms(cal.next_open(aftersales::instant_from_ms(at_ms)));
@@ -168,8 +208,8 @@ int aftersales_calendar_next_open(const aftersales_calendar* calendar, int64_t a
 }
 
 int aftersales_calendar_add(const aftersales_calendar* calendar, int64_t at_ms, int64_t duration_ms,
-                            int64_t* out_ms) {
-  return guarded([&] {
+                            int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
     const auto& cal = unwrap(calendar, "calendar");
     int64_t& result = *non_null(out_ms, "out_ms");
     result = to_ms(cal.add(aftersales::instant_from_ms(at_ms), aftersales::Duration{duration_ms}));
@@ -177,8 +217,8 @@ int aftersales_calendar_add(const aftersales_calendar* calendar, int64_t at_ms, 
 }
 
 int aftersales_calendar_between(const aftersales_calendar* calendar, int64_t from_ms, int64_t to_ms,
-                                int64_t* out_ms) {
-  return guarded([&] {
+                                int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
     const auto& cal = unwrap(calendar, "calendar");
     int64_t& result = *non_null(out_ms, "out_ms");
     result = cal.between(aftersales::instant_from_ms(from_ms), aftersales::instant_from_ms(to_ms))
@@ -187,8 +227,8 @@ int aftersales_calendar_between(const aftersales_calendar* calendar, int64_t fro
 }
 
 int aftersales_sla_evaluate(const aftersales_policy* policy, const char* ticket_json, size_t len,
-                            int64_t at_ms, char** out_json) {
-  return guarded([&] {
+                            int64_t at_ms, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(ticket_json, "ticket_json"), len);
@@ -200,8 +240,8 @@ int aftersales_sla_evaluate(const aftersales_policy* policy, const char* ticket_
 
 int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* tickets_jsonl,
                                   size_t len, int64_t at_ms, unsigned threads, size_t first_line,
-                                  char** out_jsonl) {
-  return guarded([&] {
+                                  char** out_jsonl, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_jsonl, "out_jsonl");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
@@ -211,8 +251,8 @@ int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* t
 }
 
 int aftersales_sla_evaluate_file(const aftersales_policy* policy, const char* tickets_path, const char* reports_path,
-                                 int64_t at_ms, unsigned threads) {
-  return guarded([&] {
+                                 int64_t at_ms, unsigned threads, char** out_error) {
+  return guarded(out_error, [&] {
     const auto& source = unwrap(policy, "policy");
     const auto at = aftersales::instant_from_ms(at_ms);
     auto tickets = open_file<std::ifstream>(tickets_path, std::ios::in, "tickets_path");
@@ -221,12 +261,12 @@ int aftersales_sla_evaluate_file(const aftersales_policy* policy, const char* ti
   });
 }
 
-int aftersales_log_set_level(int level) {
-  return guarded([&] { aftersales::set_log_level(log_level_of(level)); });
+int aftersales_log_set_level(int level, char** out_error) {
+  return guarded(out_error, [&] { aftersales::set_log_level(log_level_of(level)); });
 }
 
-int aftersales_log_set_callback(aftersales_log_fn fn, void* user) {
-  return guarded([&] { aftersales::set_log_handler(c_log_handler(fn, user)); });
+int aftersales_log_set_callback(aftersales_log_fn fn, void* user, char** out_error) {
+  return guarded(out_error, [&] { aftersales::set_log_handler(c_log_handler(fn, user)); });
 }
 
 }  // extern "C"

@@ -6,9 +6,20 @@
  *
  * Conventions, for every function below:
  * - A fallible function returns `int`: AFTERSALES_OK (0) or a negative `aftersales_status`.
- *   Check the return code; then, for a human-readable explanation, aftersales_last_error().
- * - Results come back through out-parameters (the last arguments, named `out...`). On failure a
- *   handle or string out-parameter is set to NULL and a numeric one is left unchanged.
+ *   Check the return code; then, for a human-readable explanation, read the message.
+ * - Its last parameter, `char **out_error`, is optional (NULL: not wanted). On failure, when
+ *   not NULL, `*out_error` receives a copy of the message, the text aftersales_last_error()
+ *   gives, which the caller releases with aftersales_free(); if that copy cannot be allocated it
+ *   is NULL (the status still says what failed). On success `*out_error` is set to NULL. The
+ *   message travels with the call, not with the thread: a caller that may resume on another
+ *   OS thread between two calls (a Go goroutine, an async task) reads its own error, where a
+ *   per-thread aftersales_last_error() could already hold another call's. It is GLib's
+ *   `GError **` reduced to the message (the status is the return value), where libgit2 keeps
+ *   only the thread-local git_error_last(). aftersales_last_error() stays for C callers that
+ *   stay on one thread (docs/c-api.md, "Errors").
+ * - Results come back through out-parameters (named `out...`, after the inputs and before
+ *   `out_error`). On failure a handle or string out-parameter is set to NULL and a numeric one
+ *   is left unchanged.
  * - No C++ exception and no crash crosses this boundary: NULL pointers and handles that are not
  *   live objects of the right type are reported as AFTERSALES_EINVALID_ARGUMENT.
  * - Instants are milliseconds since the Unix epoch (UTC) and durations are milliseconds; the
@@ -76,7 +87,8 @@ typedef enum aftersales_status {
  *
  * Ownership: owned by the library; do not free. Valid until the next fallible call on the same
  * thread. The free functions and aftersales_last_error() itself leave it untouched, so cleanup
- * on an error path keeps the message. Thread-safety: each thread has its own last error.
+ * on an error path keeps the message. Thread-safety: each thread has its own last error; a
+ * caller that may change OS threads between the call and this one passes `out_error` instead.
  */
 AFTERSALES_EXPORT const char *aftersales_last_error(void);
 
@@ -99,6 +111,43 @@ AFTERSALES_EXPORT const char *aftersales_version(void);
 /** The version of the linked library as MAJOR * 10000 + MINOR * 100 + PATCH, the same encoding
  *  as AFTERSALES_VERSION_NUMBER. */
 AFTERSALES_EXPORT int aftersales_version_number(void);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Instants                                                                                   */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Between RFC 3339 text and the epoch milliseconds every other function takes, exactly as the
+ * C++ parse_instant() and format_instant() do, so that a host in any language reads and writes
+ * instants as the library does (docs/c-api.md, "Instants").
+ *
+ * Thread-safety: pure functions; call them from any threads.
+ */
+
+/**
+ * Parses the RFC 3339 instant in `text[0..len)` (need not be NUL-terminated), which must end in
+ * `Z` or an offset: "2026-11-11T00:05:00+08:00" gives 1794326700000. Digits of a second past
+ * milliseconds are truncated ("...00:05:00.1239Z" is 123 ms past the second); a local time with
+ * no offset is an error.
+ *
+ * @param out_ms receives the instant in epoch milliseconds; unchanged on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the text is not an RFC 3339 instant (the message
+ *         quotes it and says what was expected); AFTERSALES_EOUT_OF_RANGE for an instant outside
+ *         the supported range (years 1970-2200 UTC); AFTERSALES_EINVALID_ARGUMENT if `text` or
+ *         `out_ms` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_instant_parse(const char *text, size_t len, int64_t *out_ms, char **out_error);
+
+/**
+ * Formats `ms` as RFC 3339 in UTC: 1794326700000 gives "2026-11-10T16:05:00Z", with ".mmm" only
+ * when the milliseconds are not zero ("2026-11-10T16:05:00.250Z").
+ *
+ * @param out_text receives the text, NUL-terminated; the caller releases it with
+ *                 aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `ms` is outside the supported range;
+ *         AFTERSALES_EINVALID_ARGUMENT if `out_text` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_instant_format(int64_t ms, char **out_text, char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Policies                                                                                   */
@@ -125,7 +174,8 @@ typedef struct aftersales_policy aftersales_policy;
  * @return AFTERSALES_OK; AFTERSALES_EPOLICY listing every problem with its JSON path;
  *         AFTERSALES_EINVALID_ARGUMENT if `json` or `out` is NULL.
  */
-AFTERSALES_EXPORT int aftersales_policy_load(const char *json, size_t len, aftersales_policy **out);
+AFTERSALES_EXPORT int aftersales_policy_load(const char *json, size_t len, aftersales_policy **out,
+                                             char **out_error);
 
 /**
  * Reads the policy document in the file at `path` and loads it as aftersales_policy_load().
@@ -135,7 +185,8 @@ AFTERSALES_EXPORT int aftersales_policy_load(const char *json, size_t len, after
  * @return AFTERSALES_OK; AFTERSALES_EINPUT if the file cannot be read; AFTERSALES_EPOLICY;
  *         AFTERSALES_EINVALID_ARGUMENT if `path` or `out` is NULL.
  */
-AFTERSALES_EXPORT int aftersales_policy_load_file(const char *path, aftersales_policy **out);
+AFTERSALES_EXPORT int aftersales_policy_load_file(const char *path, aftersales_policy **out,
+                                                  char **out_error);
 
 /**
  * The document `policy` was loaded from, byte for byte (aftersales_policy_load() of it gives the
@@ -145,7 +196,8 @@ AFTERSALES_EXPORT int aftersales_policy_load_file(const char *path, aftersales_p
  *                 failure.
  * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL out.
  */
-AFTERSALES_EXPORT int aftersales_policy_to_json(const aftersales_policy *policy, char **out_json);
+AFTERSALES_EXPORT int aftersales_policy_to_json(const aftersales_policy *policy, char **out_json,
+                                                char **out_error);
 
 /** Releases a policy. NULL is a harmless no-op, and so (best effort) is a handle that is not a
  *  live policy. Calendars obtained from it stay valid. */
@@ -179,7 +231,7 @@ typedef struct aftersales_calendar aftersales_calendar;
  *         NULL.
  */
 AFTERSALES_EXPORT int aftersales_policy_calendar(const aftersales_policy *policy, const char *name,
-                                                 aftersales_calendar **out);
+                                                 aftersales_calendar **out, char **out_error);
 
 /** Releases a calendar. NULL is a harmless no-op, and so (best effort) is a handle that is not
  *  a live calendar. */
@@ -193,7 +245,7 @@ AFTERSALES_EXPORT void aftersales_calendar_free(aftersales_calendar *calendar);
  *         AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out`.
  */
 AFTERSALES_EXPORT int aftersales_calendar_is_open(const aftersales_calendar *calendar,
-                                                  int64_t at_ms, int *out);
+                                                  int64_t at_ms, int *out, char **out_error);
 
 /**
  * `at_ms` itself if the calendar is open then, else the start of the next open interval.
@@ -204,7 +256,7 @@ AFTERSALES_EXPORT int aftersales_calendar_is_open(const aftersales_calendar *cal
  *         handle or a NULL `out_ms`.
  */
 AFTERSALES_EXPORT int aftersales_calendar_next_open(const aftersales_calendar *calendar,
-                                                    int64_t at_ms, int64_t *out_ms);
+                                                    int64_t at_ms, int64_t *out_ms, char **out_error);
 
 /**
  * The earliest instant u >= `at_ms` with exactly `duration_ms` of open time in [at_ms, u).
@@ -217,7 +269,7 @@ AFTERSALES_EXPORT int aftersales_calendar_next_open(const aftersales_calendar *c
  *         AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out_ms`.
  */
 AFTERSALES_EXPORT int aftersales_calendar_add(const aftersales_calendar *calendar, int64_t at_ms,
-                                              int64_t duration_ms, int64_t *out_ms);
+                                              int64_t duration_ms, int64_t *out_ms, char **out_error);
 
 /**
  * The open time in [from_ms, to_ms), in milliseconds; negative when `to_ms` < `from_ms`.
@@ -227,7 +279,8 @@ AFTERSALES_EXPORT int aftersales_calendar_add(const aftersales_calendar *calenda
  *         range; AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out_ms`.
  */
 AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *calendar,
-                                                  int64_t from_ms, int64_t to_ms, int64_t *out_ms);
+                                                  int64_t from_ms, int64_t to_ms, int64_t *out_ms,
+                                                  char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* SLA                                                                                        */
@@ -262,7 +315,7 @@ AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *cal
  */
 AFTERSALES_EXPORT int aftersales_sla_evaluate(const aftersales_policy *policy,
                                               const char *ticket_json, size_t len, int64_t at_ms,
-                                              char **out_json);
+                                              char **out_json, char **out_error);
 
 /**
  * Evaluates many tickets at `at_ms`: JSON Lines in `tickets_jsonl[0..len)`, one ticket object
@@ -286,7 +339,7 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate(const aftersales_policy *policy,
 AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *policy,
                                                     const char *tickets_jsonl, size_t len,
                                                     int64_t at_ms, unsigned threads,
-                                                    size_t first_line, char **out_jsonl);
+                                                    size_t first_line, char **out_jsonl, char **out_error);
 
 /**
  * aftersales_sla_evaluate_lines over the file `tickets_path`, of any size, in bounded memory: it
@@ -303,7 +356,7 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate_lines(const aftersales_policy *pol
  */
 AFTERSALES_EXPORT int aftersales_sla_evaluate_file(const aftersales_policy *policy,
                                                    const char *tickets_path, const char *reports_path,
-                                                   int64_t at_ms, unsigned threads);
+                                                   int64_t at_ms, unsigned threads, char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Routing                                                                                    */
@@ -334,7 +387,8 @@ typedef struct aftersales_router aftersales_router;
  * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the policy has no `routing` section;
  *         AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL `out`.
  */
-AFTERSALES_EXPORT int aftersales_router_new(const aftersales_policy *policy, aftersales_router **out);
+AFTERSALES_EXPORT int aftersales_router_new(const aftersales_policy *policy, aftersales_router **out,
+                                            char **out_error);
 
 /** Releases a router; NULL is a harmless no-op. */
 AFTERSALES_EXPORT void aftersales_router_free(aftersales_router *router);
@@ -347,7 +401,7 @@ AFTERSALES_EXPORT void aftersales_router_free(aftersales_router *router);
  *         the policy lacks or a negative capacity (the message names each problem's path).
  */
 AFTERSALES_EXPORT int aftersales_router_upsert_agent(aftersales_router *router, const char *agent_json,
-                                                     size_t len);
+                                                     size_t len, char **out_error);
 
 /**
  * Removes an agent and frees the tickets it held, for the host to route again.
@@ -357,7 +411,7 @@ AFTERSALES_EXPORT int aftersales_router_upsert_agent(aftersales_router *router, 
  * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if there is no such agent.
  */
 AFTERSALES_EXPORT int aftersales_router_remove_agent(aftersales_router *router, const char *agent_id,
-                                                     char **out_json);
+                                                     char **out_json, char **out_error);
 
 /**
  * Sets an agent's status: "online", "away" or "offline". Only online agents get tickets.
@@ -366,7 +420,7 @@ AFTERSALES_EXPORT int aftersales_router_remove_agent(aftersales_router *router, 
  *         is no such agent.
  */
 AFTERSALES_EXPORT int aftersales_router_set_status(aftersales_router *router, const char *agent_id,
-                                                   const char *status);
+                                                   const char *status, char **out_error);
 
 /**
  * Routes the ticket in `ticket_json[0..len)` as of `at_ms`: to an agent (counted against its
@@ -379,7 +433,7 @@ AFTERSALES_EXPORT int aftersales_router_set_status(aftersales_router *router, co
  *         the supported range.
  */
 AFTERSALES_EXPORT int aftersales_router_route(aftersales_router *router, const char *ticket_json, size_t len,
-                                              int64_t at_ms, char **out_json);
+                                              int64_t at_ms, char **out_json, char **out_error);
 
 /**
  * The agent is done with the ticket (resolved, transferred): frees its place. Call
@@ -388,7 +442,7 @@ AFTERSALES_EXPORT int aftersales_router_route(aftersales_router *router, const c
  * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the agent does not hold the ticket.
  */
 AFTERSALES_EXPORT int aftersales_router_release(aftersales_router *router, const char *agent_id,
-                                                const char *ticket_id);
+                                                const char *ticket_id, char **out_error);
 
 /**
  * Takes a waiting ticket out of its queue (solved without an agent, abandoned).
@@ -397,7 +451,7 @@ AFTERSALES_EXPORT int aftersales_router_release(aftersales_router *router, const
  * @return AFTERSALES_OK.
  */
 AFTERSALES_EXPORT int aftersales_router_withdraw(aftersales_router *router, const char *ticket_id,
-                                                 int *out_withdrawn);
+                                                 int *out_withdrawn, char **out_error);
 
 /**
  * Assigns waiting tickets, most urgent first, to agents freed or come online since the last
@@ -407,7 +461,8 @@ AFTERSALES_EXPORT int aftersales_router_withdraw(aftersales_router *router, cons
  *                 releases it with aftersales_free(). NULL on failure.
  * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE for an instant outside the supported range.
  */
-AFTERSALES_EXPORT int aftersales_router_dispatch(aftersales_router *router, int64_t at_ms, char **out_json);
+AFTERSALES_EXPORT int aftersales_router_dispatch(aftersales_router *router, int64_t at_ms, char **out_json,
+                                                 char **out_error);
 
 /**
  * The router's whole state as JSON Lines (router snapshot version 2, docs/routing.md), for
@@ -418,7 +473,8 @@ AFTERSALES_EXPORT int aftersales_router_dispatch(aftersales_router *router, int6
  *                 aftersales_free().
  * @return AFTERSALES_OK; AFTERSALES_ENOMEM if it does not fit in memory.
  */
-AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char **out_json);
+AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char **out_json,
+                                                 char **out_error);
 
 /**
  * A router for `policy` in the state of `snapshot_json[0..len)`: version 2 as
@@ -432,7 +488,7 @@ AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char
  *         no `routing` section.
  */
 AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy, const char *snapshot_json,
-                                                size_t len, aftersales_router **out);
+                                                size_t len, aftersales_router **out, char **out_error);
 
 /*
  * Listings (docs/routing.md, "Listings"): each is one consistent state of the router, taken
@@ -524,7 +580,7 @@ AFTERSALES_EXPORT int aftersales_router_counts(const aftersales_router *router, 
  */
 AFTERSALES_EXPORT int aftersales_refund_check(const aftersales_policy *policy,
                                               const char *request_json, size_t len,
-                                              char **out_json);
+                                              char **out_json, char **out_error);
 
 /**
  * Decides many refund requests: JSON Lines in `requests_jsonl[0..len)`, one request object per
@@ -542,7 +598,7 @@ AFTERSALES_EXPORT int aftersales_refund_check(const aftersales_policy *policy,
 AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *policy,
                                                     const char *requests_jsonl, size_t len,
                                                     unsigned threads, size_t first_line,
-                                                    char **out_jsonl);
+                                                    char **out_jsonl, char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* KPIs and scorecards                                                                        */
@@ -579,7 +635,8 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
  */
 AFTERSALES_EXPORT int aftersales_kpi_compute(const aftersales_policy *policy, const char *tickets_jsonl,
                                              size_t len, int64_t at_ms, const char *options_json,
-                                             unsigned threads, size_t first_line, char **out_json);
+                                             unsigned threads, size_t first_line, char **out_json,
+                                             char **out_error);
 
 /**
  * aftersales_kpi_compute over the file `tickets_path`, of any size, in bounded memory: read and
@@ -592,7 +649,7 @@ AFTERSALES_EXPORT int aftersales_kpi_compute(const aftersales_policy *policy, co
  */
 AFTERSALES_EXPORT int aftersales_kpi_compute_file(const aftersales_policy *policy, const char *tickets_path,
                                                   int64_t at_ms, const char *options_json, unsigned threads,
-                                                  char **out_json);
+                                                  char **out_json, char **out_error);
 
 /**
  * The policy's scorecard `scorecard_id` over the KPIs `aftersales_kpi_compute` would give for
@@ -604,7 +661,7 @@ AFTERSALES_EXPORT int aftersales_kpi_compute_file(const aftersales_policy *polic
 AFTERSALES_EXPORT int aftersales_kpi_scorecard(const aftersales_policy *policy, const char *scorecard_id,
                                                const char *tickets_jsonl, size_t len, int64_t at_ms,
                                                const char *options_json, unsigned threads, size_t first_line,
-                                               char **out_json);
+                                               char **out_json, char **out_error);
 
 /**
  * A mergeable KPI accumulator: a partial result a map/reduce job builds on each worker,
@@ -621,7 +678,7 @@ typedef struct aftersales_kpi_accumulator aftersales_kpi_accumulator;
  *         AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_new(const aftersales_policy *policy, const char *options_json,
-                                                     aftersales_kpi_accumulator **out);
+                                                     aftersales_kpi_accumulator **out, char **out_error);
 
 /** Releases an accumulator; NULL is a harmless no-op. */
 AFTERSALES_EXPORT void aftersales_kpi_accumulator_free(aftersales_kpi_accumulator *accumulator);
@@ -634,7 +691,8 @@ AFTERSALES_EXPORT void aftersales_kpi_accumulator_free(aftersales_kpi_accumulato
  *         AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator *accumulator,
-                                                     const char *ticket_json, size_t len, int64_t at_ms);
+                                                     const char *ticket_json, size_t len, int64_t at_ms,
+                                                     char **out_error);
 
 /**
  * Adds everything `other` holds to `accumulator` (`other` is unchanged), its
@@ -643,14 +701,15 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator 
  *         AFTERSALES_EOUT_OF_RANGE when a count would pass 2^63 - 1; AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_merge(aftersales_kpi_accumulator *accumulator,
-                                                       const aftersales_kpi_accumulator *other);
+                                                       const aftersales_kpi_accumulator *other,
+                                                       char **out_error);
 
 /**
  * The partial state as JSON, for aftersales_kpi_accumulator_from_json on another worker.
  * @param out_json free it with aftersales_free().
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_to_json(const aftersales_kpi_accumulator *accumulator,
-                                                         char **out_json);
+                                                         char **out_json, char **out_error);
 
 /**
  * Reads a partial state written by aftersales_kpi_accumulator_to_json against the same policy.
@@ -659,7 +718,8 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_to_json(const aftersales_kpi_ac
  *         accumulator could reach included, docs/kpi.md); AFTERSALES_EINVALID_ARGUMENT.
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_from_json(const aftersales_policy *policy, const char *json,
-                                                           size_t len, aftersales_kpi_accumulator **out);
+                                                           size_t len, aftersales_kpi_accumulator **out,
+                                                           char **out_error);
 
 /**
  * The KPI result so far (the JSON of aftersales_kpi_compute). Only `orders` of `options_json`
@@ -667,7 +727,8 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_from_json(const aftersales_poli
  * @param out_json free it with aftersales_free().
  */
 AFTERSALES_EXPORT int aftersales_kpi_accumulator_result(const aftersales_kpi_accumulator *accumulator,
-                                                        const char *options_json, char **out_json);
+                                                        const char *options_json, char **out_json,
+                                                        char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Staffing                                                                                   */
@@ -703,7 +764,8 @@ typedef struct aftersales_staffing_result {
  *         interval or handle time, negative agents; AFTERSALES_EINVALID_ARGUMENT if `out` is NULL.
  */
 AFTERSALES_EXPORT int aftersales_staffing_erlang_c(double contacts, double interval_s, double aht_s, int agents,
-                                                   double answer_time_s, aftersales_staffing_result *out);
+                                                   double answer_time_s, aftersales_staffing_result *out,
+                                                   char **out_error);
 
 /**
  * The fewest agents for which Erlang C answers `service_level` (0-1, exclusive) of contacts
@@ -714,17 +776,20 @@ AFTERSALES_EXPORT int aftersales_staffing_erlang_c(double contacts, double inter
 AFTERSALES_EXPORT int aftersales_staffing_erlang_c_required(double contacts, double interval_s, double aht_s,
                                                             double answer_time_s, double service_level,
                                                             double max_occupancy, double shrinkage,
-                                                            aftersales_staffing_result *out);
+                                                            aftersales_staffing_result *out,
+                                                            char **out_error);
 
 /** Erlang A (customers abandon after a mean patience of `patience_s` > 0 seconds). */
 AFTERSALES_EXPORT int aftersales_staffing_erlang_a(double contacts, double interval_s, double aht_s, double patience_s,
-                                                   int agents, double answer_time_s, aftersales_staffing_result *out);
+                                                   int agents, double answer_time_s, aftersales_staffing_result *out,
+                                                   char **out_error);
 
 /** The fewest agents meeting the goal under Erlang A; as aftersales_staffing_erlang_c_required. */
 AFTERSALES_EXPORT int aftersales_staffing_erlang_a_required(double contacts, double interval_s, double aht_s,
                                                             double patience_s, double answer_time_s,
                                                             double service_level, double max_occupancy,
-                                                            double shrinkage, aftersales_staffing_result *out);
+                                                            double shrinkage, aftersales_staffing_result *out,
+                                                            char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* Logging                                                                                    */
@@ -763,7 +828,7 @@ typedef void (*aftersales_log_fn)(int level, const char *message, size_t len, vo
  * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT if `level` is not an AFTERSALES_LOG_*
  *         value.
  */
-AFTERSALES_EXPORT int aftersales_log_set_level(int level);
+AFTERSALES_EXPORT int aftersales_log_set_level(int level, char **out_error);
 
 /**
  * Sends log records to `fn` (with `user`) instead of standard error; a NULL `fn` restores
@@ -772,7 +837,7 @@ AFTERSALES_EXPORT int aftersales_log_set_level(int level);
  *
  * @return AFTERSALES_OK; AFTERSALES_ENOMEM.
  */
-AFTERSALES_EXPORT int aftersales_log_set_callback(aftersales_log_fn fn, void *user);
+AFTERSALES_EXPORT int aftersales_log_set_callback(aftersales_log_fn fn, void *user, char **out_error);
 
 #ifdef __cplusplus
 }

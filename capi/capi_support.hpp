@@ -18,8 +18,6 @@
 #include <type_traits>
 #include <utility>
 
-#include "error/problem_list.hpp"
-
 namespace aftersales::capi {
 
 using aftersales::ErrorCode;
@@ -51,27 +49,31 @@ static_assert(std::is_standard_layout_v<aftersales_policy>);
 int fail(int status, std::string_view message) noexcept;
 /// Clears this thread's last error (at the start of every shim).
 void clear_last_error() noexcept;
+/// A copy of this thread's last error for the caller's `out_error`, released with
+/// aftersales_free; NULL when it cannot be allocated (the status still tells what happened).
+char* copy_last_error() noexcept;
 int status_of(ErrorCode code) noexcept;
 
-// Runs one shim body: clears the last error, and turns every exception into a status code and
-// a message. Nothing escapes.
+// Turns the exception being handled into a status code and this thread's last error. Out of
+// line, so that the catch ladder is compiled once rather than in every shim's guarded().
+int fail_current() noexcept;
+
+// Runs one shim body: clears the last error, turns every exception into a status code and a
+// message, and hands the message to the caller through `out_error` too (when not NULL; NULL on
+// success). The out-parameter belongs to the call, not to the thread, so a caller that may
+// change threads between calls (a Go goroutine) still reads its own error. Nothing escapes.
 template <class Body>
-int guarded(Body&& body) noexcept {
+int guarded(char** out_error, Body&& body) noexcept {
   clear_last_error();
+  if (out_error != nullptr) *out_error = nullptr;
+  int status = AFTERSALES_OK;
   try {
     std::forward<Body>(body)();
-    return AFTERSALES_OK;
-  } catch (const aftersales::PolicyError& e) {
-    return fail(AFTERSALES_EPOLICY, aftersales::detail::problem_lines(e.problems(), "\n"));
-  } catch (const aftersales::Error& e) {
-    return fail(status_of(e.code()), e.what());
-  } catch (const std::bad_alloc&) {
-    return fail(AFTERSALES_ENOMEM, "out of memory");
-  } catch (const std::exception& e) {
-    return fail(AFTERSALES_EINTERNAL, std::string("internal error: ") + e.what());
   } catch (...) {
-    return fail(AFTERSALES_EINTERNAL, "internal error: an unknown exception");
+    status = fail_current();
   }
+  if (status != AFTERSALES_OK && out_error != nullptr) *out_error = copy_last_error();
+  return status;
 }
 
 [[noreturn]] inline void invalid_argument(std::string message) {

@@ -30,8 +30,9 @@ aftersales::KpiAccumulator& accumulator_of(const aftersales_kpi_accumulator* acc
 extern "C" {
 
 int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_jsonl, size_t len, int64_t at_ms,
-                           const char* options_json, unsigned threads, size_t first_line, char** out_json) {
-  return guarded([&] {
+                           const char* options_json, unsigned threads, size_t first_line, char** out_json,
+                           char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
@@ -44,8 +45,8 @@ int aftersales_kpi_compute(const aftersales_policy* policy, const char* tickets_
 }
 
 int aftersales_kpi_compute_file(const aftersales_policy* policy, const char* tickets_path, int64_t at_ms,
-                                const char* options_json, unsigned threads, char** out_json) {
-  return guarded([&] {
+                                const char* options_json, unsigned threads, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
     const auto request = request_of(options_json);
@@ -59,8 +60,8 @@ int aftersales_kpi_compute_file(const aftersales_policy* policy, const char* tic
 
 int aftersales_kpi_scorecard(const aftersales_policy* policy, const char* scorecard_id, const char* tickets_jsonl,
                              size_t len, int64_t at_ms, const char* options_json, unsigned threads, size_t first_line,
-                             char** out_json) {
-  return guarded([&] {
+                             char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
     const std::string_view id = non_null(scorecard_id, "scorecard_id");
@@ -75,8 +76,8 @@ int aftersales_kpi_scorecard(const aftersales_policy* policy, const char* scorec
 }
 
 int aftersales_kpi_accumulator_new(const aftersales_policy* policy, const char* options_json,
-                                   aftersales_kpi_accumulator** out) {
-  return guarded([&] {
+                                   aftersales_kpi_accumulator** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     result = new aftersales_kpi_accumulator(
@@ -87,31 +88,33 @@ int aftersales_kpi_accumulator_new(const aftersales_policy* policy, const char* 
 void aftersales_kpi_accumulator_free(aftersales_kpi_accumulator* accumulator) { release(accumulator); }
 
 int aftersales_kpi_accumulator_add(aftersales_kpi_accumulator* accumulator, const char* ticket_json, size_t len,
-                                   int64_t at_ms) {
-  return guarded([&] {
+                                   int64_t at_ms, char** out_error) {
+  return guarded(out_error, [&] {
     auto& target = accumulator_of(accumulator, "accumulator");
     const std::string_view text(non_null(ticket_json, "ticket_json"), len);
     target.add(aftersales::Ticket::from_json(text), aftersales::instant_from_ms(at_ms));
   });
 }
 
-int aftersales_kpi_accumulator_merge(aftersales_kpi_accumulator* accumulator, const aftersales_kpi_accumulator* other) {
-  return guarded([&] {
+int aftersales_kpi_accumulator_merge(aftersales_kpi_accumulator* accumulator, const aftersales_kpi_accumulator* other,
+                                     char** out_error) {
+  return guarded(out_error, [&] {
     auto& target = accumulator_of(accumulator, "accumulator");
     target.merge(accumulator_of(other, "other"));
   });
 }
 
-int aftersales_kpi_accumulator_to_json(const aftersales_kpi_accumulator* accumulator, char** out_json) {
-  return guarded([&] {
+int aftersales_kpi_accumulator_to_json(const aftersales_kpi_accumulator* accumulator, char** out_json,
+                                       char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     result = malloc_copy(accumulator_of(accumulator, "accumulator").to_json());
   });
 }
 
 int aftersales_kpi_accumulator_from_json(const aftersales_policy* policy, const char* json, size_t len,
-                                         aftersales_kpi_accumulator** out) {
-  return guarded([&] {
+                                         aftersales_kpi_accumulator** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     const std::string_view text(non_null(json, "json"), len);
@@ -121,8 +124,8 @@ int aftersales_kpi_accumulator_from_json(const aftersales_policy* policy, const 
 }
 
 int aftersales_kpi_accumulator_result(const aftersales_kpi_accumulator* accumulator, const char* options_json,
-                                      char** out_json) {
-  return guarded([&] {
+                                      char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     result = malloc_copy(accumulator_of(accumulator, "accumulator").result(request_of(options_json).orders).to_json());
   });

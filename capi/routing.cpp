@@ -40,15 +40,6 @@ std::string json_array(const std::vector<T>& items, void (*write)(aftersales::de
   return out.take();
 }
 
-// Until the C ABI's out_error lands from main (DESIGN15 decision 1): the same contract.
-// Removed at that merge.
-template <class Body>
-int guarded(char** out_error, Body&& body) noexcept {
-  if (out_error != nullptr) *out_error = nullptr;
-  const int status = aftersales::capi::guarded(std::forward<Body>(body));
-  if (status != AFTERSALES_OK && out_error != nullptr) *out_error = strdup(aftersales_last_error());
-  return status;
-}
 
 std::string json_strings(const std::vector<std::string>& ids) {
   aftersales::detail::JsonWriter out;
@@ -62,8 +53,8 @@ std::string json_strings(const std::vector<std::string>& ids) {
 
 extern "C" {
 
-int aftersales_router_new(const aftersales_policy* policy, aftersales_router** out) {
-  return guarded([&] {
+int aftersales_router_new(const aftersales_policy* policy, aftersales_router** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     result = new aftersales_router(std::make_shared<aftersales::Router>(source));
@@ -72,15 +63,17 @@ int aftersales_router_new(const aftersales_policy* policy, aftersales_router** o
 
 void aftersales_router_free(aftersales_router* router) { release(router); }
 
-int aftersales_router_upsert_agent(aftersales_router* router, const char* agent_json, size_t len) {
-  return guarded([&] {
+int aftersales_router_upsert_agent(aftersales_router* router, const char* agent_json, size_t len,
+                                   char** out_error) {
+  return guarded(out_error, [&] {
     auto& target = router_of(router);
     target.upsert_agent(aftersales::Agent::from_json(text_of(agent_json, len, "agent_json")));
   });
 }
 
-int aftersales_router_remove_agent(aftersales_router* router, const char* agent_id, char** out_json) {
-  return guarded([&] {
+int aftersales_router_remove_agent(aftersales_router* router, const char* agent_id, char** out_json,
+                                   char** out_error) {
+  return guarded(out_error, [&] {
     if (out_json != nullptr) *out_json = nullptr;
     auto& target = router_of(router);
     const auto freed = target.remove_agent(non_null(agent_id, "agent_id"));
@@ -88,8 +81,9 @@ int aftersales_router_remove_agent(aftersales_router* router, const char* agent_
   });
 }
 
-int aftersales_router_set_status(aftersales_router* router, const char* agent_id, const char* status) {
-  return guarded([&] {
+int aftersales_router_set_status(aftersales_router* router, const char* agent_id, const char* status,
+                                 char** out_error) {
+  return guarded(out_error, [&] {
     auto& target = router_of(router);
     const char* id = non_null(agent_id, "agent_id");
     target.set_status(id, aftersales::agent_status(non_null(status, "status")));
@@ -97,8 +91,8 @@ int aftersales_router_set_status(aftersales_router* router, const char* agent_id
 }
 
 int aftersales_router_route(aftersales_router* router, const char* ticket_json, size_t len, int64_t at_ms,
-                            char** out_json) {
-  return guarded([&] {
+                            char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     auto& target = router_of(router);
     const auto ticket = aftersales::Ticket::from_json(text_of(ticket_json, len, "ticket_json"));
@@ -106,40 +100,42 @@ int aftersales_router_route(aftersales_router* router, const char* ticket_json, 
   });
 }
 
-int aftersales_router_release(aftersales_router* router, const char* agent_id, const char* ticket_id) {
-  return guarded([&] {
+int aftersales_router_release(aftersales_router* router, const char* agent_id, const char* ticket_id,
+                              char** out_error) {
+  return guarded(out_error, [&] {
     auto& target = router_of(router);
     const char* agent = non_null(agent_id, "agent_id");
     target.release(agent, non_null(ticket_id, "ticket_id"));
   });
 }
 
-int aftersales_router_withdraw(aftersales_router* router, const char* ticket_id, int* out_withdrawn) {
-  return guarded([&] {
+int aftersales_router_withdraw(aftersales_router* router, const char* ticket_id, int* out_withdrawn,
+                               char** out_error) {
+  return guarded(out_error, [&] {
     auto& target = router_of(router);
     const bool withdrawn = target.withdraw(non_null(ticket_id, "ticket_id"));
     if (out_withdrawn != nullptr) *out_withdrawn = withdrawn ? 1 : 0;
   });
 }
 
-int aftersales_router_dispatch(aftersales_router* router, int64_t at_ms, char** out_json) {
-  return guarded([&] {
+int aftersales_router_dispatch(aftersales_router* router, int64_t at_ms, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     auto& target = router_of(router);
     result = malloc_copy(json_array(target.dispatch(aftersales::instant_from_ms(at_ms)), &aftersales::detail::write_decision));
   });
 }
 
-int aftersales_router_snapshot(aftersales_router* router, char** out_json) {
-  return guarded([&] {
+int aftersales_router_snapshot(aftersales_router* router, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     result = malloc_copy(router_of(router).snapshot());
   });
 }
 
 int aftersales_router_restore(const aftersales_policy* policy, const char* snapshot_json, size_t len,
-                              aftersales_router** out) {
-  return guarded([&] {
+                              aftersales_router** out, char** out_error) {
+  return guarded(out_error, [&] {
     auto& result = handle_out(out);
     const auto& source = unwrap(policy, "policy");
     auto restored = aftersales::Router::restore(source, text_of(snapshot_json, len, "snapshot_json"));

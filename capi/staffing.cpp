@@ -15,16 +15,16 @@ void fill(const aftersales::StaffingResult& r, aftersales_staffing_result* out) 
 extern "C" {
 
 int aftersales_staffing_erlang_c(double contacts, double interval_s, double aht_s, int agents, double answer_time_s,
-                                 aftersales_staffing_result* out) {
-  return guarded([&] {
+                                 aftersales_staffing_result* out, char** out_error) {
+  return guarded(out_error, [&] {
     fill(aftersales::erlang_c({contacts, interval_s, aht_s}, agents, answer_time_s), non_null(out, "out"));
   });
 }
 
 int aftersales_staffing_erlang_c_required(double contacts, double interval_s, double aht_s, double answer_time_s,
                                           double service_level, double max_occupancy, double shrinkage,
-                                          aftersales_staffing_result* out) {
-  return guarded([&] {
+                                          aftersales_staffing_result* out, char** out_error) {
+  return guarded(out_error, [&] {
     fill(aftersales::erlang_c_required({contacts, interval_s, aht_s},
                                        {answer_time_s, service_level, max_occupancy, shrinkage}),
          non_null(out, "out"));
@@ -32,16 +32,16 @@ int aftersales_staffing_erlang_c_required(double contacts, double interval_s, do
 }
 
 int aftersales_staffing_erlang_a(double contacts, double interval_s, double aht_s, double patience_s, int agents,
-                                 double answer_time_s, aftersales_staffing_result* out) {
-  return guarded([&] {
+                                 double answer_time_s, aftersales_staffing_result* out, char** out_error) {
+  return guarded(out_error, [&] {
     fill(aftersales::erlang_a({contacts, interval_s, aht_s, patience_s}, agents, answer_time_s), non_null(out, "out"));
   });
 }
 
 int aftersales_staffing_erlang_a_required(double contacts, double interval_s, double aht_s, double patience_s,
                                           double answer_time_s, double service_level, double max_occupancy,
-                                          double shrinkage, aftersales_staffing_result* out) {
-  return guarded([&] {
+                                          double shrinkage, aftersales_staffing_result* out, char** out_error) {
+  return guarded(out_error, [&] {
     fill(aftersales::erlang_a_required({contacts, interval_s, aht_s, patience_s},
                                        {answer_time_s, service_level, max_occupancy, shrinkage}),
          non_null(out, "out"));

@@ -21,22 +21,35 @@ install(FILES "${PROJECT_SOURCE_DIR}/capi/aftersales.h"
 
 # INCLUDES DESTINATION gives the exported targets their include directory: both the C++
 # headers (<aftersales/...>) and the C header (<aftersales.h>) are found from there.
-install(TARGETS aftersales aftersales_static
+# The two libraries are exported separately because only the archive needs the dependencies'
+# CMake packages: aftersalesConfig.cmake includes the static set only when they are found.
+install(TARGETS aftersales
         EXPORT aftersalesTargets
         RUNTIME COMPONENT aftersales_Runtime
         LIBRARY COMPONENT aftersales_Runtime NAMELINK_COMPONENT aftersales_Development
+        INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+install(TARGETS aftersales_static
+        EXPORT aftersalesStaticTargets
         ARCHIVE COMPONENT aftersales_Development
         INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
-install(EXPORT aftersalesTargets
-        NAMESPACE aftersales::
-        DESTINATION "${_aftersales_cmake_dir}"
-        COMPONENT aftersales_Development)
+foreach(_aftersales_export IN ITEMS aftersalesTargets aftersalesStaticTargets)
+  install(EXPORT ${_aftersales_export}
+          NAMESPACE aftersales::
+          DESTINATION "${_aftersales_cmake_dir}"
+          COMPONENT aftersales_Development)
+endforeach()
 
 configure_package_config_file("${PROJECT_SOURCE_DIR}/cmake/aftersalesConfig.cmake.in"
                               "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
                               INSTALL_DESTINATION "${_aftersales_cmake_dir}")
+# Before 1.0 a minor version may change the API and the ABI (the SONAME says MAJOR.MINOR too).
+if(PROJECT_VERSION_MAJOR EQUAL 0)
+  set(_aftersales_compatibility SameMinorVersion)
+else()
+  set(_aftersales_compatibility SameMajorVersion)
+endif()
 write_basic_package_version_file("${PROJECT_BINARY_DIR}/aftersalesConfigVersion.cmake"
-                                 COMPATIBILITY SameMajorVersion)
+                                 COMPATIBILITY ${_aftersales_compatibility})
 install(FILES "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
               "${PROJECT_BINARY_DIR}/aftersalesConfigVersion.cmake"
         DESTINATION "${_aftersales_cmake_dir}"
@@ -46,8 +59,13 @@ install(FILES "${PROJECT_BINARY_DIR}/aftersalesConfig.cmake"
 # (cmake --install --prefix elsewhere) still points at its own headers and libraries.
 file(RELATIVE_PATH _aftersales_pc_to_includedir
      "${CMAKE_INSTALL_FULL_LIBDIR}/pkgconfig" "${CMAKE_INSTALL_FULL_INCLUDEDIR}")
-configure_file("${PROJECT_SOURCE_DIR}/cmake/aftersales.pc.in"
-               "${PROJECT_BINARY_DIR}/aftersales.pc" @ONLY)
-install(FILES "${PROJECT_BINARY_DIR}/aftersales.pc"
-        DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
-        COMPONENT aftersales_Development)
+# pkg-config cannot swap a library for its archive under --static (it only appends
+# Libs.private), and -laftersales finds the shared library first, so the archive has a module
+# of its own: aftersales-static.
+foreach(_aftersales_pc IN ITEMS aftersales aftersales-static)
+  configure_file("${PROJECT_SOURCE_DIR}/cmake/${_aftersales_pc}.pc.in"
+                 "${PROJECT_BINARY_DIR}/${_aftersales_pc}.pc" @ONLY)
+  install(FILES "${PROJECT_BINARY_DIR}/${_aftersales_pc}.pc"
+          DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+          COMPONENT aftersales_Development)
+endforeach()

@@ -49,12 +49,12 @@ static int succeeded(int status, const char *what) {
 static int show_open(const aftersales_calendar *calendar, int64_t at) {
   int open = 0;
   int64_t next = 0;
-  if (!succeeded(aftersales_calendar_is_open(calendar, at, &open), "is_open")) return 0;
+  if (!succeeded(aftersales_calendar_is_open(calendar, at, &open, NULL), "is_open")) return 0;
   if (open) {
     print_local("", at, ": open\n");
     return 1;
   }
-  if (!succeeded(aftersales_calendar_next_open(calendar, at, &next), "next_open")) return 0;
+  if (!succeeded(aftersales_calendar_next_open(calendar, at, &next, NULL), "next_open")) return 0;
   print_local("", at, ": closed, ");
   print_local("opens ", next, "\n");
   return 1;
@@ -62,7 +62,7 @@ static int show_open(const aftersales_calendar *calendar, int64_t at) {
 
 static int show_due(const aftersales_calendar *calendar, int64_t created, int64_t target_ms) {
   int64_t due = 0;
-  if (!succeeded(aftersales_calendar_add(calendar, created, target_ms, &due), "add")) return 0;
+  if (!succeeded(aftersales_calendar_add(calendar, created, target_ms, &due, NULL), "add")) return 0;
   print_local("a ticket created ", created, "");
   printf(" with a %d h target", (int)(target_ms / HOUR_MS));
   print_local(" is due ", due, "\n");
@@ -71,7 +71,7 @@ static int show_due(const aftersales_calendar *calendar, int64_t created, int64_
 
 static int show_between(const aftersales_calendar *calendar, int64_t from, int64_t to) {
   int64_t open_ms = 0;
-  if (!succeeded(aftersales_calendar_between(calendar, from, to, &open_ms), "between")) return 0;
+  if (!succeeded(aftersales_calendar_between(calendar, from, to, &open_ms, NULL), "between")) return 0;
   print_local("service hours from ", from, "");
   print_local(" to ", to, "");
   printf(": %.1f h\n", (double)open_ms / (double)HOUR_MS);
@@ -94,8 +94,8 @@ int main(int argc, char **argv) {
     return EXIT_FAILURE;
   }
   printf("aftersales %s\n", aftersales_version());
-  ok = succeeded(aftersales_policy_load_file(argv[1], &policy), "loading the policy") &&
-       succeeded(aftersales_policy_calendar(policy, "cn-service", &calendar),
+  ok = succeeded(aftersales_policy_load_file(argv[1], &policy, NULL), "loading the policy") &&
+       succeeded(aftersales_policy_calendar(policy, "cn-service", &calendar, NULL),
                  "finding calendar cn-service") &&
        answer_questions(calendar);
   /* Both accept NULL, so one cleanup path serves success and every failure. */

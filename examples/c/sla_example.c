@@ -162,7 +162,7 @@ static int evaluate_lines(const aftersales_policy *policy, const char *tickets) 
     ++number;
     if (strspn(line, " \t\r") < length) {
       char *report = NULL;
-      int status = aftersales_sla_evaluate(policy, line, length, AT_MS, &report);
+      int status = aftersales_sla_evaluate(policy, line, length, AT_MS, &report, NULL);
       if (status == AFTERSALES_OK) {
         print_report(report);
       } else {
@@ -192,7 +192,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "sla_example_c: cannot read %s\n", argv[2]);
     return EXIT_FAILURE;
   }
-  if (aftersales_policy_load_file(argv[1], &policy) != AFTERSALES_OK) {
+  if (aftersales_policy_load_file(argv[1], &policy, NULL) != AFTERSALES_OK) {
     fprintf(stderr, "sla_example_c: loading the policy failed: %s\n", aftersales_last_error());
   } else {
     printf("SLA clocks at 2026-11-13T02:00:00Z (Fri 10:00 in Shanghai); instants in UTC\n");

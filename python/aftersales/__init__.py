@@ -56,6 +56,7 @@ from aftersales._core import (
     set_log_level,
 )
 from aftersales import staffing
+from aftersales._schema import policy_schema
 from aftersales._frames import sla_frame, sla_table, tickets_from_arrow, tickets_from_pandas
 
 # Written in Python, where pandas and pyarrow are imported only when called.
@@ -98,6 +99,7 @@ __all__ = [
     "log_level",
     "parse_duration",
     "parse_instant",
+    "policy_schema",
     "set_log_handler",
     "set_log_level",
     "sla_frame",

@@ -181,6 +181,17 @@ std::optional<DayRange> parse_dates(const Node& node) {
 }
 
 
+// An entry's "name" and "source" are kept for the people who read the policy (where a date came
+// from: a notice, `aftersales holidays`), never used in arithmetic; each must still be a string
+// so that a misplaced value (`"name": ["09:00-18:00"]`) is reported, not ignored.
+bool labels_are_strings(const Node& entry) {
+  bool ok = true;
+  for (const std::string_view key : {"name", "source"}) {
+    if (const auto label = entry.member(key); label && !label->string()) ok = false;
+  }
+  return ok;
+}
+
 // Where an entry of `holidays`, `workdays` or `special` sits, to name it in a problem.
 struct EntryRef {
   std::string_view list;
@@ -219,8 +230,9 @@ std::optional<std::vector<DayRange>> parse_holidays(const Node& calendar, const 
     std::optional<DayRange> days;
     if (entry.value().is_string()) {
       if (const auto day = parse_date(entry)) days = DayRange{*day, *day};
-    } else if (entry.object({"date", "from", "to", "name"})) {
+    } else if (entry.object({"date", "from", "to", "name", "source"})) {
       days = parse_dates(entry);
+      if (!labels_are_strings(entry)) ok = false;
     }
     if (days) entries.emplace_back(*days, EntryRef{"holidays", i});
     else ok = false;
@@ -242,10 +254,11 @@ void parse_overrides(const Node& node, std::string_view list_key, std::vector<st
   }
   for (std::size_t i = 0; i < list->size(); ++i) {
     const Node entry = node.element(i);
-    if (!entry.object({"date", "from", "to", "hours", "name"})) {
+    if (!entry.object({"date", "from", "to", "hours", "name", "source"})) {
       ok = false;
       continue;
     }
+    if (!labels_are_strings(entry)) ok = false;
     const auto days = parse_dates(entry);
     const auto hours_node = entry.required("hours");
     const auto hours = hours_node ? parse_day_hours(*hours_node) : std::nullopt;

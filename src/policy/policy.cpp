@@ -32,6 +32,12 @@ void compile_schema_version(const detail::Node& root, detail::PolicyData& data) 
   else if (version) data.schema_version = static_cast<int>(*version);
 }
 
+// "$schema" names the JSON Schema an editor checks the document against (docs/policy.md); the
+// loader validates everything itself, so it only makes sure the member is what editors expect.
+void check_schema_reference(const detail::Node& root) {
+  if (const auto node = root.member("$schema")) (void)node->string();
+}
+
 // Returns the names of the calendars that failed validation.
 std::set<std::string, std::less<>> compile_calendars(const detail::Node& root, detail::PolicyData& data) {
   std::set<std::string, std::less<>> invalid;
@@ -63,7 +69,8 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
   const detail::Node root(*document, problems);
   auto data = std::make_unique<detail::PolicyData>();
   data->source = std::string(json);
-  if (root.object({"schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
+  if (root.object({"$schema", "schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
+    check_schema_reference(root);
     compile_schema_version(root, *data);
     const auto invalid_calendars = compile_calendars(root, *data);
     data->sla = detail::compile_sla(root.member("sla"), data->symbols, data->calendars, invalid_calendars);

@@ -19,15 +19,15 @@
 
 static void test_calendar_lookup(const aftersales_policy *policy) {
   aftersales_calendar *calendar = (aftersales_calendar *)(void *)&sentinel;
-  CHECK_ERROR(aftersales_policy_calendar(NULL, "weekdays", &calendar), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_policy_calendar(NULL, "weekdays", &calendar, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "policy");
   CHECK(calendar == NULL);
-  CHECK_ERROR(aftersales_policy_calendar(policy, NULL, &calendar), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_policy_calendar(policy, NULL, &calendar, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "name");
-  CHECK_ERROR(aftersales_policy_calendar(policy, "weekdays", NULL), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_policy_calendar(policy, "weekdays", NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "out");
   calendar = (aftersales_calendar *)(void *)&sentinel;
-  CHECK_ERROR(aftersales_policy_calendar(policy, "weekends", &calendar), AFTERSALES_ENOT_FOUND,
+  CHECK_ERROR(aftersales_policy_calendar(policy, "weekends", &calendar, NULL), AFTERSALES_ENOT_FOUND,
               "weekends");
   CHECK(strstr(aftersales_last_error(), "weekdays") != NULL);
   CHECK(calendar == NULL);
@@ -36,21 +36,21 @@ static void test_calendar_lookup(const aftersales_policy *policy) {
 static void test_null_calendar_arguments(const aftersales_calendar *calendar) {
   int open = 0;
   int64_t ms = 0;
-  CHECK_ERROR(aftersales_calendar_is_open(NULL, FRI_0900, &open), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_calendar_is_open(NULL, FRI_0900, &open, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "calendar");
-  CHECK_ERROR(aftersales_calendar_is_open(calendar, FRI_0900, NULL), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_calendar_is_open(calendar, FRI_0900, NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "out");
-  CHECK_ERROR(aftersales_calendar_next_open(NULL, FRI_0900, &ms), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_calendar_next_open(NULL, FRI_0900, &ms, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "calendar");
-  CHECK_ERROR(aftersales_calendar_next_open(calendar, FRI_0900, NULL), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_calendar_next_open(calendar, FRI_0900, NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "out_ms");
-  CHECK_ERROR(aftersales_calendar_add(NULL, FRI_0900, HOUR_MS, &ms), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_calendar_add(NULL, FRI_0900, HOUR_MS, &ms, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "calendar");
-  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, HOUR_MS, NULL),
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, HOUR_MS, NULL, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out_ms");
-  CHECK_ERROR(aftersales_calendar_between(NULL, FRI_0900, FRI_1800, &ms),
+  CHECK_ERROR(aftersales_calendar_between(NULL, FRI_0900, FRI_1800, &ms, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "calendar");
-  CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, FRI_1800, NULL),
+  CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, FRI_1800, NULL, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out_ms");
   /* Failures leave numeric results alone. */
   CHECK(open == 0 && ms == 0);
@@ -62,13 +62,13 @@ static void test_bad_handles(aftersales_policy *policy) {
   int open = 0;
   int64_t ms = 0;
 
-  CHECK_ERROR(aftersales_calendar_is_open(policy_as_calendar, FRI_0900, &open),
+  CHECK_ERROR(aftersales_calendar_is_open(policy_as_calendar, FRI_0900, &open, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_calendar");
   CHECK_ERROR(
-      aftersales_calendar_add((const aftersales_calendar *)(void *)not_a_handle, FRI_0900, HOUR_MS, &ms),
+      aftersales_calendar_add((const aftersales_calendar *)(void *)not_a_handle, FRI_0900, HOUR_MS, &ms, NULL),
       AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_calendar");
   CHECK_ERROR(
-      aftersales_policy_calendar((const aftersales_policy *)(void *)not_a_handle, "weekdays", &calendar),
+      aftersales_policy_calendar((const aftersales_policy *)(void *)not_a_handle, "weekdays", &calendar, NULL),
       AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_policy");
 
   /* Freeing something that is not a live handle of that type does nothing: the policy
@@ -77,80 +77,80 @@ static void test_bad_handles(aftersales_policy *policy) {
   aftersales_policy_free((aftersales_policy *)(void *)not_a_handle);
   aftersales_policy_free(NULL);
   aftersales_calendar_free(NULL);
-  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar, NULL));
   aftersales_calendar_free(calendar);
 }
 
 static void test_is_open_and_next_open(const aftersales_calendar *calendar) {
   int open = -1;
   int64_t ms = 0;
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0859_999, &open), open, 0);
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900, &open), open, 1);
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_1700, &open), open, 1);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0859_999, &open, NULL), open, 0);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900, &open, NULL), open, 1);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_1700, &open, NULL), open, 1);
   /* An interval's end is not inside it. */
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_1800, &open), open, 0);
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, SAT_1200, &open), open, 0);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_1800, &open, NULL), open, 0);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, SAT_1200, &open, NULL), open, 0);
 
-  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_0859_999, &ms), ms, FRI_0900);
-  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_1700, &ms), ms, FRI_1700);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_0859_999, &ms, NULL), ms, FRI_0900);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_1700, &ms, NULL), ms, FRI_1700);
   /* Closed from Friday 18:00 over the weekend until Monday 09:00. */
-  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_1800, &ms), ms, MON_0900);
-  CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms), ms, MON_0900);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_1800, &ms, NULL), ms, MON_0900);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms, NULL), ms, MON_0900);
 }
 
 static void test_add(const aftersales_calendar *calendar) {
   int64_t ms = 0;
   /* Friday 17:00 + 1 h lands on the 18:00 close: that end, not Monday's opening. */
-  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, HOUR_MS, &ms), ms, FRI_1800);
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, HOUR_MS, &ms, NULL), ms, FRI_1800);
   /* 1 h on Friday (17:00-18:00) + 1 h on Monday (09:00-10:00). */
-  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms), ms, MON_1000);
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms, NULL), ms, MON_1000);
   /* From a closed Saturday: adding 0 is the identity, 1 h is Monday 09:00-10:00. */
-  CHECK_RESULT(aftersales_calendar_add(calendar, SAT_1200, 0, &ms), ms, SAT_1200);
-  CHECK_RESULT(aftersales_calendar_add(calendar, SAT_1200, HOUR_MS, &ms), ms, MON_1000);
+  CHECK_RESULT(aftersales_calendar_add(calendar, SAT_1200, 0, &ms, NULL), ms, SAT_1200);
+  CHECK_RESULT(aftersales_calendar_add(calendar, SAT_1200, HOUR_MS, &ms, NULL), ms, MON_1000);
   /* Friday 00:00 + 9 h is all of Friday; one more millisecond is Monday 09:00:00.001. */
-  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0000, 9 * HOUR_MS, &ms), ms, FRI_1800);
-  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0000, 9 * HOUR_MS + 1, &ms), ms, MON_0900 + 1);
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0000, 9 * HOUR_MS, &ms, NULL), ms, FRI_1800);
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0000, 9 * HOUR_MS + 1, &ms, NULL), ms, MON_0900 + 1);
   /* A whole working week is 5 * 9 h = 45 h: Monday 00:00 + 45 h is Friday 20 Nov 18:00. */
-  CHECK_RESULT(aftersales_calendar_add(calendar, MON_0000, 45 * HOUR_MS, &ms), ms, FRI20_1800);
-  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, -1, &ms), AFTERSALES_EINPUT, "");
+  CHECK_RESULT(aftersales_calendar_add(calendar, MON_0000, 45 * HOUR_MS, &ms, NULL), ms, FRI20_1800);
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, -1, &ms, NULL), AFTERSALES_EINPUT, "");
 }
 
 static void test_between(const aftersales_calendar *calendar) {
   int64_t ms = 0;
   /* Friday 17:00-18:00 and Monday 09:00-10:00. */
-  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_1700, MON_1000, &ms), ms, 2 * HOUR_MS);
-  CHECK_RESULT(aftersales_calendar_between(calendar, MON_1000, FRI_1700, &ms), ms, -2 * HOUR_MS);
+  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_1700, MON_1000, &ms, NULL), ms, 2 * HOUR_MS);
+  CHECK_RESULT(aftersales_calendar_between(calendar, MON_1000, FRI_1700, &ms, NULL), ms, -2 * HOUR_MS);
   /* Friday 09:00-18:00 only: the weekend adds nothing. */
-  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_0000, MON_0000, &ms), ms, 9 * HOUR_MS);
+  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_0000, MON_0000, &ms, NULL), ms, 9 * HOUR_MS);
   /* Monday 16 to Monday 23 November: five days of 9 h. */
-  CHECK_RESULT(aftersales_calendar_between(calendar, MON_0000, MON23_0000, &ms), ms, 45 * HOUR_MS);
-  CHECK_RESULT(aftersales_calendar_between(calendar, SAT_1200, SAT_1200 + DAY_MS, &ms), ms, 0);
+  CHECK_RESULT(aftersales_calendar_between(calendar, MON_0000, MON23_0000, &ms, NULL), ms, 45 * HOUR_MS);
+  CHECK_RESULT(aftersales_calendar_between(calendar, SAT_1200, SAT_1200 + DAY_MS, &ms, NULL), ms, 0);
 }
 
 static void test_out_of_range(const aftersales_calendar *calendar) {
   int open = 0;
   int64_t ms = 0;
-  CHECK_ERROR(aftersales_calendar_is_open(calendar, -1, &open), AFTERSALES_EOUT_OF_RANGE, "");
-  CHECK_ERROR(aftersales_calendar_next_open(calendar, PAST_2200, &ms), AFTERSALES_EOUT_OF_RANGE,
+  CHECK_ERROR(aftersales_calendar_is_open(calendar, -1, &open, NULL), AFTERSALES_EOUT_OF_RANGE, "");
+  CHECK_ERROR(aftersales_calendar_next_open(calendar, PAST_2200, &ms, NULL), AFTERSALES_EOUT_OF_RANGE,
               "");
-  CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, INT64_MAX, &ms),
+  CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, INT64_MAX, &ms, NULL),
               AFTERSALES_EOUT_OF_RANGE, "");
-  CHECK_ERROR(aftersales_calendar_between(calendar, INT64_MIN, FRI_0900, &ms),
+  CHECK_ERROR(aftersales_calendar_between(calendar, INT64_MIN, FRI_0900, &ms, NULL),
               AFTERSALES_EOUT_OF_RANGE, "");
   /* 1970-2200 holds about 231 years; 231 years of 45-hour weeks cannot fit. */
-  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, PAST_2200, &ms), AFTERSALES_EOUT_OF_RANGE,
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, PAST_2200, &ms, NULL), AFTERSALES_EOUT_OF_RANGE,
               "");
-  CHECK_ERROR(aftersales_calendar_add(calendar, PAST_2200, 0, &ms), AFTERSALES_EOUT_OF_RANGE, "");
+  CHECK_ERROR(aftersales_calendar_add(calendar, PAST_2200, 0, &ms, NULL), AFTERSALES_EOUT_OF_RANGE, "");
   /* 1970-01-01T00:00Z, the first supported instant, is a Thursday 08:00 in Shanghai. */
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, 0, &open), open, 0);
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, 0, &open, NULL), open, 0);
   CHECK(ms == 0);
 }
 
 static void test_error_is_cleared_by_success(const aftersales_calendar *calendar) {
   int open = 0;
-  CHECK_ERROR(aftersales_calendar_is_open(NULL, FRI_0900, &open), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_calendar_is_open(NULL, FRI_0900, &open, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "calendar");
-  CHECK_OK(aftersales_calendar_is_open(calendar, FRI_0900, &open));
+  CHECK_OK(aftersales_calendar_is_open(calendar, FRI_0900, &open, NULL));
 }
 
 static void test_calendar_outlives_policy(void) {
@@ -159,7 +159,7 @@ static void test_calendar_outlives_policy(void) {
   int64_t ms = 0;
   load_weekdays(&policy, &calendar);
   aftersales_policy_free(policy);
-  CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms), ms, MON_0900);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, SAT_1200, &ms, NULL), ms, MON_0900);
   aftersales_calendar_free(calendar);
 }
 
@@ -175,11 +175,11 @@ static void *other_thread(void *arg) {
   struct thread_view *view = (struct thread_view *)arg;
   int open = 0;
   view->empty_at_start = aftersales_last_error()[0] == '\0';
-  view->own_error_seen = aftersales_log_set_level(42) == AFTERSALES_EINVALID_ARGUMENT &&
+  view->own_error_seen = aftersales_log_set_level(42, NULL) == AFTERSALES_EINVALID_ARGUMENT &&
                          strstr(aftersales_last_error(), "level 42") != NULL;
   /* The calendar is shared with the main thread: handles are immutable. */
   view->calendar_answered =
-      aftersales_calendar_is_open(view->calendar, FRI_1700, &open) == AFTERSALES_OK && open == 1;
+      aftersales_calendar_is_open(view->calendar, FRI_1700, &open, NULL) == AFTERSALES_OK && open == 1;
   return NULL;
 }
 
@@ -188,7 +188,7 @@ static void test_last_error_is_per_thread(const aftersales_calendar *calendar) {
   pthread_t thread;
   aftersales_policy *policy = NULL;
   view.calendar = calendar;
-  CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy), AFTERSALES_EINVALID_ARGUMENT, "json");
+  CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy, NULL), AFTERSALES_EINVALID_ARGUMENT, "json");
   CHECK(pthread_create(&thread, NULL, other_thread, &view) == 0);
   CHECK(pthread_join(thread, NULL) == 0);
   CHECK(view.empty_at_start);

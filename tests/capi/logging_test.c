@@ -32,35 +32,35 @@ static void do_some_work(void) {
   aftersales_calendar *calendar = NULL;
   int64_t ms = 0;
   load_weekdays(&policy, &calendar);
-  CHECK_OK(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms));
+  CHECK_OK(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms, NULL));
   aftersales_calendar_free(calendar);
   aftersales_policy_free(policy);
 }
 
 static void test_logging(void) {
   struct log_record seen = {0, 1};
-  CHECK_ERROR(aftersales_log_set_level(5), AFTERSALES_EINVALID_ARGUMENT, "level");
-  CHECK_ERROR(aftersales_log_set_level(-1), AFTERSALES_EINVALID_ARGUMENT, "level");
-  CHECK_ERROR(aftersales_log_set_level(7), AFTERSALES_EINVALID_ARGUMENT, "level");
+  CHECK_ERROR(aftersales_log_set_level(5, NULL), AFTERSALES_EINVALID_ARGUMENT, "level");
+  CHECK_ERROR(aftersales_log_set_level(-1, NULL), AFTERSALES_EINVALID_ARGUMENT, "level");
+  CHECK_ERROR(aftersales_log_set_level(7, NULL), AFTERSALES_EINVALID_ARGUMENT, "level");
 
-  CHECK_OK(aftersales_log_set_callback(on_log, &seen));
-  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_TRACE));
+  CHECK_OK(aftersales_log_set_callback(on_log, &seen, NULL));
+  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_TRACE, NULL));
   do_some_work();
   CHECK(seen.count > 0);
   CHECK(seen.well_formed);
 
   /* Work that succeeds has nothing to warn about. */
   seen.count = 0;
-  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_WARN));
+  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_WARN, NULL));
   do_some_work();
   CHECK(seen.count == 0);
 
   seen.count = 0;
-  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_OFF));
+  CHECK_OK(aftersales_log_set_level(AFTERSALES_LOG_OFF, NULL));
   do_some_work();
   CHECK(seen.count == 0);
 
-  CHECK_OK(aftersales_log_set_callback(NULL, NULL));
+  CHECK_OK(aftersales_log_set_callback(NULL, NULL, NULL));
 }
 
 int main(void) {

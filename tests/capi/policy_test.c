@@ -23,12 +23,12 @@ static void test_version(void) {
 
 static void test_load_null_arguments(void) {
   aftersales_policy *policy = (aftersales_policy *)(void *)&sentinel;
-  CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy), AFTERSALES_EINVALID_ARGUMENT, "json");
+  CHECK_ERROR(aftersales_policy_load(NULL, 0, &policy, NULL), AFTERSALES_EINVALID_ARGUMENT, "json");
   CHECK(policy == NULL);
-  CHECK_ERROR(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, NULL),
+  CHECK_ERROR(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, NULL, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out");
-  CHECK_ERROR(aftersales_policy_load_file(NULL, &policy), AFTERSALES_EINVALID_ARGUMENT, "path");
-  CHECK_ERROR(aftersales_policy_load_file("policy.json", NULL), AFTERSALES_EINVALID_ARGUMENT,
+  CHECK_ERROR(aftersales_policy_load_file(NULL, &policy, NULL), AFTERSALES_EINVALID_ARGUMENT, "path");
+  CHECK_ERROR(aftersales_policy_load_file("policy.json", NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
               "out");
 }
 
@@ -54,7 +54,7 @@ static void test_load_reports_every_problem(void) {
       "\"c\": {\"timezone\": \"UTC\", \"hours\": \"24x7\", \"colour\": \"red\"}}}";
   aftersales_policy *policy = (aftersales_policy *)(void *)&sentinel;
   const char *message;
-  CHECK_ERROR(aftersales_policy_load(bad, sizeof bad - 1, &policy), AFTERSALES_EPOLICY,
+  CHECK_ERROR(aftersales_policy_load(bad, sizeof bad - 1, &policy, NULL), AFTERSALES_EPOLICY,
               "Mars/Olympus_Mons");
   CHECK(policy == NULL);
   message = aftersales_last_error();
@@ -62,7 +62,7 @@ static void test_load_reports_every_problem(void) {
   CHECK(has_line_starting(message, "calendars.b.hours.mon[0]: "));
   CHECK(has_line_starting(message, "calendars.c.colour: "));
 
-  CHECK_ERROR(aftersales_policy_load("{", 1, &policy), AFTERSALES_EPOLICY, "");
+  CHECK_ERROR(aftersales_policy_load("{", 1, &policy, NULL), AFTERSALES_EPOLICY, "");
 }
 
 static void test_load_lists_at_most_100_problems(void) {
@@ -83,7 +83,7 @@ static void test_load_lists_at_most_100_problems(void) {
   len = (size_t)sprintf(doc, "{\"schema_version\": 1, \"calendars\": {\"c\": {\"timezone\": \"UTC\", \"hours\": \"24x7\"");
   for (i = 0; i < keys; ++i) len += (size_t)sprintf(doc + len, ", \"k%d\": 1", i);
   len += (size_t)sprintf(doc + len, "}}}");
-  CHECK_ERROR(aftersales_policy_load(doc, len, &policy), AFTERSALES_EPOLICY, "calendars.c.k0: unknown key");
+  CHECK_ERROR(aftersales_policy_load(doc, len, &policy, NULL), AFTERSALES_EPOLICY, "calendars.c.k0: unknown key");
   message = aftersales_last_error();
   CHECK(has_line_starting(message, "calendars.c.k99: "));
   CHECK(!has_line_starting(message, "calendars.c.k100: "));
@@ -98,10 +98,10 @@ static void test_load_honours_length(void) {
   aftersales_policy *policy = NULL;
   memcpy(buffer, weekdays_policy, sizeof weekdays_policy - 1);
   memcpy(buffer + sizeof weekdays_policy - 1, "garbage!", 8);
-  CHECK_OK(aftersales_policy_load(buffer, sizeof weekdays_policy - 1, &policy));
+  CHECK_OK(aftersales_policy_load(buffer, sizeof weekdays_policy - 1, &policy, NULL));
   aftersales_policy_free(policy);
-  CHECK_ERROR(aftersales_policy_load(buffer, sizeof buffer, &policy), AFTERSALES_EPOLICY, "");
-  CHECK_ERROR(aftersales_policy_load(buffer, 10, &policy), AFTERSALES_EPOLICY, "");
+  CHECK_ERROR(aftersales_policy_load(buffer, sizeof buffer, &policy, NULL), AFTERSALES_EPOLICY, "");
+  CHECK_ERROR(aftersales_policy_load(buffer, 10, &policy, NULL), AFTERSALES_EPOLICY, "");
 }
 
 static void test_load_file(void) {
@@ -112,7 +112,7 @@ static void test_load_file(void) {
   FILE *file;
   int open = -1;
 
-  CHECK_ERROR(aftersales_policy_load_file(missing, &policy), AFTERSALES_EINPUT, missing);
+  CHECK_ERROR(aftersales_policy_load_file(missing, &policy, NULL), AFTERSALES_EINPUT, missing);
   CHECK(policy == NULL);
 
   file = fopen(path, "wb");
@@ -120,9 +120,9 @@ static void test_load_file(void) {
   if (file == NULL) return;
   CHECK(fwrite(weekdays_policy, 1, sizeof weekdays_policy - 1, file) == sizeof weekdays_policy - 1);
   CHECK(fclose(file) == 0);
-  CHECK_OK(aftersales_policy_load_file(path, &policy));
-  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar));
-  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900, &open), open, 1);
+  CHECK_OK(aftersales_policy_load_file(path, &policy, NULL));
+  CHECK_OK(aftersales_policy_calendar(policy, "weekdays", &calendar, NULL));
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900, &open, NULL), open, 1);
   aftersales_calendar_free(calendar);
   aftersales_policy_free(policy);
 }
@@ -131,16 +131,16 @@ static void test_to_json_gives_the_document_back(void) {
   aftersales_policy *policy = NULL;
   aftersales_policy *again = NULL;
   char *json = (char *)(void *)&sentinel;
-  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy));
-  CHECK_OK(aftersales_policy_to_json(policy, &json));
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, &policy, NULL));
+  CHECK_OK(aftersales_policy_to_json(policy, &json, NULL));
   /* Byte for byte what was loaded, NUL-terminated. */
   CHECK(json != NULL && strlen(json) == sizeof weekdays_policy - 1 && strcmp(json, weekdays_policy) == 0);
-  CHECK_OK(aftersales_policy_load(json, strlen(json), &again));
+  CHECK_OK(aftersales_policy_load(json, strlen(json), &again, NULL));
   aftersales_free(json);
   json = (char *)(void *)&sentinel;
-  CHECK_ERROR(aftersales_policy_to_json(NULL, &json), AFTERSALES_EINVALID_ARGUMENT, "policy");
+  CHECK_ERROR(aftersales_policy_to_json(NULL, &json, NULL), AFTERSALES_EINVALID_ARGUMENT, "policy");
   CHECK(json == NULL);
-  CHECK_ERROR(aftersales_policy_to_json(policy, NULL), AFTERSALES_EINVALID_ARGUMENT, "out_json");
+  CHECK_ERROR(aftersales_policy_to_json(policy, NULL, NULL), AFTERSALES_EINVALID_ARGUMENT, "out_json");
   aftersales_policy_free(again);
   aftersales_policy_free(policy);
 }

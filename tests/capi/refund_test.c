@@ -31,7 +31,7 @@ static const char request_json[] =
 
 static void test_decision(const aftersales_policy *policy) {
   char *out = NULL;
-  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, &out, NULL) == AFTERSALES_OK);
   CHECK(aftersales_last_error()[0] == '\0');
   CHECK_HAS(out, "\"eligible\":true");
   CHECK_HAS(out, "\"total\":\"9.09\"");
@@ -48,7 +48,7 @@ static void test_refused_is_not_an_error(const aftersales_policy *policy) {
   memcpy(late, request_json, sizeof request_json);
   at = strstr(late, "2026-11-14T23:59");
   memcpy(at, "2026-11-15T00:00", 16);
-  CHECK(aftersales_refund_check(policy, late, sizeof late - 1, &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check(policy, late, sizeof late - 1, &out, NULL) == AFTERSALES_OK);
   CHECK_HAS(out, "\"eligible\":false");
   CHECK_HAS(out, "\"code\":\"WINDOW_EXPIRED\"");
   CHECK_HAS(out, "ended at 2026-11-15T00:00:00+08:00");
@@ -61,13 +61,13 @@ static void test_errors(const aftersales_policy *policy) {
       " \"lines\": [{\"id\": \"A\", \"unit_price\": \"1.005\", \"quantity\": 1}]},"
       " \"reason\": \"no_reason\", \"requested_at\": \"2026-11-06T10:00:00Z\"}";
   char *out = (char *)1;
-  CHECK(aftersales_refund_check(policy, bad, sizeof bad - 1, &out) == AFTERSALES_EINPUT);
+  CHECK(aftersales_refund_check(policy, bad, sizeof bad - 1, &out, NULL) == AFTERSALES_EINPUT);
   CHECK(out == NULL);
   CHECK_HAS(aftersales_last_error(), "order.lines[0].unit_price");
-  CHECK(aftersales_refund_check(NULL, request_json, sizeof request_json - 1, &out) ==
+  CHECK(aftersales_refund_check(NULL, request_json, sizeof request_json - 1, &out, NULL) ==
         AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_refund_check(policy, NULL, 0, &out) == AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, NULL) ==
+  CHECK(aftersales_refund_check(policy, NULL, 0, &out, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, NULL, NULL) ==
         AFTERSALES_EINVALID_ARGUMENT);
 }
 
@@ -75,12 +75,12 @@ static void test_lines(const aftersales_policy *policy) {
   char text[2 * sizeof request_json + 16];
   char *out = NULL;
   sprintf(text, "%s\n\nnot json\n", request_json);
-  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 1, &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 1, &out, NULL) == AFTERSALES_OK);
   CHECK(out != NULL && strncmp(out, "{\"eligible\":true", 16) == 0);
   CHECK_HAS(out, "\n{\"line\":3,\"error\":");
   aftersales_free(out);
   /* The same text as lines 41 to 43 of a file: "not json" is line 41 + 2 = 43. */
-  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 41, &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 41, &out, NULL) == AFTERSALES_OK);
   CHECK_HAS(out, "\n{\"line\":43,\"error\":");
   aftersales_free(out);
 }
@@ -105,7 +105,7 @@ static void test_coupon_stack_and_free_gift(const aftersales_policy *policy) {
   strcpy(text, head);
   for (i = 0; i < 200; ++i) strcat(text, coupon);
   strcpy(text + strlen(text) - 1, tail); /* over the last comma */
-  CHECK(aftersales_refund_check(policy, text, strlen(text), &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check(policy, text, strlen(text), &out, NULL) == AFTERSALES_OK);
   CHECK_HAS(out, "\"eligible\":true");
   CHECK_HAS(out, "\"total\":\"1.00\"");
   CHECK_HAS(out, "{\"line\":\"A\",\"quantity\":1,\"eligible\":true,\"amount\":\"0.33\",\"discount\":\"0.67\"}");
@@ -124,7 +124,7 @@ static void test_partly_refused(const aftersales_policy *policy) {
   items = strstr(text, "\"items\"");
   strcpy(items, "\"items\": [{\"line\": \"A\", \"quantity\": 4}, {\"line\": \"B\"}], \"reason\": \"no_reason\","
                 " \"requested_at\": \"2026-11-14T23:59:00+08:00\"}");
-  CHECK(aftersales_refund_check(policy, text, strlen(text), &out) == AFTERSALES_OK);
+  CHECK(aftersales_refund_check(policy, text, strlen(text), &out, NULL) == AFTERSALES_OK);
   CHECK_HAS(out, "\"eligible\":false");
   CHECK_HAS(out, "\"total\":\"0.00\"");
   CHECK_HAS(out, "{\"line\":\"A\",\"quantity\":4,\"eligible\":false,\"amount\":\"0.00\",\"discount\":\"0.00\"}");
@@ -135,7 +135,7 @@ static void test_partly_refused(const aftersales_policy *policy) {
 
 int main(void) {
   aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy) == AFTERSALES_OK);
+  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
   if (policy != NULL) {
     test_decision(policy);
     test_refused_is_not_an_error(policy);

@@ -38,7 +38,7 @@ static const char policy_json[] =
 static const int64_t t0 = 1772445600000;
 
 static int route(aftersales_router *router, const char *ticket, int64_t at, char **out) {
-  return aftersales_router_route(router, ticket, strlen(ticket), at, out);
+  return aftersales_router_route(router, ticket, strlen(ticket), at, out, NULL);
 }
 
 int main(void) {
@@ -58,12 +58,12 @@ int main(void) {
   char *error = NULL;
   aftersales_router_totals totals;
 
-  CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
-  CHECK(aftersales_router_new(policy, &router) == AFTERSALES_OK);
+  CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy, NULL) == AFTERSALES_OK);
+  CHECK(aftersales_router_new(policy, &router, NULL) == AFTERSALES_OK);
   aftersales_policy_free(policy); /* the router keeps its own reference */
 
-  CHECK(aftersales_router_upsert_agent(router, agent, strlen(agent)) == AFTERSALES_OK);
-  CHECK(aftersales_router_upsert_agent(router, bad_agent, strlen(bad_agent)) == AFTERSALES_EINPUT);
+  CHECK(aftersales_router_upsert_agent(router, agent, strlen(agent), NULL) == AFTERSALES_OK);
+  CHECK(aftersales_router_upsert_agent(router, bad_agent, strlen(bad_agent), NULL) == AFTERSALES_EINPUT);
   CHECK(strstr(aftersales_last_error(), "queues[0]: no queue \"nowhere\"") != NULL);
 
   /* T-1 takes A-1's one chat place; T-2 waits. */
@@ -76,20 +76,20 @@ int main(void) {
   CHECK(strstr(aftersales_last_error(), "already assigned to A-1") != NULL);
 
   /* A snapshot restored into a second router continues the same way. */
-  CHECK(aftersales_router_snapshot(router, &out) == AFTERSALES_OK);
+  CHECK(aftersales_router_snapshot(router, &out, NULL) == AFTERSALES_OK);
   /* JSON Lines, version 2: the header line first. */
   CHECK(strncmp(out, "{\"format\":\"aftersales.router\",\"version\":2,", 42) == 0);
-  CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy) == AFTERSALES_OK);
-  CHECK(aftersales_router_restore(policy, out, strlen(out), &restored) == AFTERSALES_OK);
+  CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy, NULL) == AFTERSALES_OK);
+  CHECK(aftersales_router_restore(policy, out, strlen(out), &restored, NULL) == AFTERSALES_OK);
   aftersales_free(out);
   aftersales_policy_free(policy);
 
   /* Releasing T-1 and dispatching a minute later gives A-1 the waiting T-2. */
-  CHECK(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_OK);
-  CHECK(aftersales_router_release(restored, "A-1", "T-1") == AFTERSALES_ENOT_FOUND);
-  CHECK(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
+  CHECK(aftersales_router_release(restored, "A-1", "T-1", NULL) == AFTERSALES_OK);
+  CHECK(aftersales_router_release(restored, "A-1", "T-1", NULL) == AFTERSALES_ENOT_FOUND);
+  CHECK(aftersales_router_dispatch(restored, t0 + 60000, &out, NULL) == AFTERSALES_OK);
   CHECK(contains_and_free(out, "[{\"ticket\":\"T-2\",\"queue\":\"returns\",\"rule\":\"returns\",\"agent\":\"A-1\""));
-  CHECK(aftersales_router_dispatch(restored, t0 + 60000, &out) == AFTERSALES_OK);
+  CHECK(aftersales_router_dispatch(restored, t0 + 60000, &out, NULL) == AFTERSALES_OK);
   CHECK(contains_and_free(out, "[]"));
   aftersales_router_free(restored);
 
@@ -110,20 +110,20 @@ int main(void) {
   CHECK(aftersales_router_counts(router, &totals, NULL) == AFTERSALES_OK);
   CHECK(totals.agents == 1 && totals.online == 1 && totals.away == 0 && totals.offline == 0 && totals.waiting == 2 &&
         totals.assigned == 1);
-  CHECK(aftersales_router_withdraw(router, "T-3", &withdrawn) == AFTERSALES_OK && withdrawn == 1);
+  CHECK(aftersales_router_withdraw(router, "T-3", &withdrawn, NULL) == AFTERSALES_OK && withdrawn == 1);
 
   /* Status, withdrawal, removal on the first router. */
-  CHECK(aftersales_router_set_status(router, "A-1", "away") == AFTERSALES_OK);
+  CHECK(aftersales_router_set_status(router, "A-1", "away", NULL) == AFTERSALES_OK);
   /* Away, A-1 keeps T-1. */
   CHECK(aftersales_router_agents(router, &out, NULL) == AFTERSALES_OK);
   CHECK(contains_and_free(out, "{\"id\":\"A-1\",\"status\":\"away\",\"queues\":[\"returns\"],\"capacity\":{\"chat\":1},"
                                "\"load\":{\"chat\":1},\"total\":1,\"tickets\":[\"T-1\"]}"));
   CHECK(aftersales_router_counts(router, &totals, NULL) == AFTERSALES_OK);
   CHECK(totals.agents == 1 && totals.online == 0 && totals.away == 1 && totals.waiting == 1 && totals.assigned == 1);
-  CHECK(aftersales_router_set_status(router, "A-1", "asleep") == AFTERSALES_EINPUT);
-  CHECK(aftersales_router_set_status(router, "A-9", "online") == AFTERSALES_ENOT_FOUND);
-  CHECK(aftersales_router_withdraw(router, "T-2", &withdrawn) == AFTERSALES_OK && withdrawn == 1);
-  CHECK(aftersales_router_remove_agent(router, "A-1", &out) == AFTERSALES_OK);
+  CHECK(aftersales_router_set_status(router, "A-1", "asleep", NULL) == AFTERSALES_EINPUT);
+  CHECK(aftersales_router_set_status(router, "A-9", "online", NULL) == AFTERSALES_ENOT_FOUND);
+  CHECK(aftersales_router_withdraw(router, "T-2", &withdrawn, NULL) == AFTERSALES_OK && withdrawn == 1);
+  CHECK(aftersales_router_remove_agent(router, "A-1", &out, NULL) == AFTERSALES_OK);
   CHECK(contains_and_free(out, "[\"T-1\"]"));
   /* Nobody left, nothing waiting. */
   CHECK(aftersales_router_agents(router, &out, NULL) == AFTERSALES_OK);
@@ -134,9 +134,9 @@ int main(void) {
   CHECK(totals.agents == 0 && totals.waiting == 0 && totals.assigned == 0);
 
   /* Bad handles and pointers. */
-  CHECK(aftersales_router_route(NULL, t1, strlen(t1), t0, &out) == AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_router_snapshot(router, NULL) == AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_router_restore(NULL, "{}", 2, &restored) == AFTERSALES_EINVALID_ARGUMENT && restored == NULL);
+  CHECK(aftersales_router_route(NULL, t1, strlen(t1), t0, &out, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_router_snapshot(router, NULL, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_router_restore(NULL, "{}", 2, &restored, NULL) == AFTERSALES_EINVALID_ARGUMENT && restored == NULL);
   /* The listings' errors come back through out_error, tied to the call; the counts are left as
    * they were. */
   out = &sentinel;

@@ -81,7 +81,7 @@ static void test_sla_evaluate_each(const aftersales_policy *policy, const struct
   while (ticket != NULL && expected != NULL) {
     char *json = NULL;
     size_t want = line_length(expected);
-    CHECK_OK(aftersales_sla_evaluate(policy, ticket, line_length(ticket), SLA_AT, &json));
+    CHECK_OK(aftersales_sla_evaluate(policy, ticket, line_length(ticket), SLA_AT, &json, NULL));
     if (json != NULL && (strlen(json) != want || memcmp(json, expected, want) != 0)) {
       fprintf(stderr, "%s: report %d differs\n  got:      %s\n  expected: %.*s\n", __FILE__,
               count + 1, json, (int)want, expected);
@@ -103,7 +103,7 @@ static void test_sla_evaluate_lines(const aftersales_policy *policy, const struc
   for (i = 0; i < sizeof threads / sizeof threads[0]; ++i) {
     char *jsonl = NULL;
     CHECK_OK(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, threads[i], 1,
-                                           &jsonl));
+                                           &jsonl, NULL));
     CHECK(jsonl != NULL && strcmp(jsonl, f->expected) == 0);
     aftersales_free(jsonl);
   }
@@ -115,13 +115,13 @@ static void test_sla_evaluate_file(const aftersales_policy *policy, const struct
   const char *reports = AFTERSALES_CAPI_TEST_DIR "/sla_reports.jsonl";
   size_t len = 0;
   char *written = NULL;
-  CHECK_OK(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "tickets.jsonl", reports, SLA_AT, 2));
+  CHECK_OK(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "tickets.jsonl", reports, SLA_AT, 2, NULL));
   written = read_file(reports, &len);
   CHECK(written != NULL && strcmp(written, f->expected) == 0);
   free(written);
-  CHECK_ERROR(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "none.jsonl", reports, SLA_AT, 1),
+  CHECK_ERROR(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "none.jsonl", reports, SLA_AT, 1, NULL),
               AFTERSALES_EINPUT, "none.jsonl\": No such file");
-  CHECK_ERROR(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "tickets.jsonl", NULL, SLA_AT, 1),
+  CHECK_ERROR(aftersales_sla_evaluate_file(policy, SLA_FIXTURES "tickets.jsonl", NULL, SLA_AT, 1, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "reports_path");
 }
 
@@ -134,36 +134,36 @@ static void test_sla_evaluate_errors(const aftersales_policy *policy,
   size_t t1 = line_length(f->tickets);
   char *json = &sentinel;
 
-  CHECK_ERROR(aftersales_sla_evaluate(NULL, f->tickets, t1, SLA_AT, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(NULL, f->tickets, t1, SLA_AT, &json, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "policy");
   CHECK(json == NULL);
   json = &sentinel;
-  CHECK_ERROR(aftersales_sla_evaluate(not_a_policy, f->tickets, t1, SLA_AT, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(not_a_policy, f->tickets, t1, SLA_AT, &json, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_policy");
   CHECK(json == NULL);
-  CHECK_ERROR(aftersales_sla_evaluate(policy, NULL, 0, SLA_AT, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(policy, NULL, 0, SLA_AT, &json, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "ticket_json");
-  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1, SLA_AT, NULL),
+  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1, SLA_AT, NULL, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out_json");
 
   /* Every problem of the ticket is listed with its JSON path. */
   json = &sentinel;
-  CHECK_ERROR(aftersales_sla_evaluate(policy, bad_event, sizeof bad_event - 1, SLA_AT, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(policy, bad_event, sizeof bad_event - 1, SLA_AT, &json, NULL),
               AFTERSALES_EINPUT, "events[0].at");
   CHECK(strstr(aftersales_last_error(), "before the ticket was created") != NULL);
   CHECK(json == NULL);
-  CHECK_ERROR(aftersales_sla_evaluate(policy, "{\"id\": ", 7, SLA_AT, &json), AFTERSALES_EINPUT,
+  CHECK_ERROR(aftersales_sla_evaluate(policy, "{\"id\": ", 7, SLA_AT, &json, NULL), AFTERSALES_EINPUT,
               "invalid JSON");
   /* Only `len` bytes are read: two more take in the newline and the next ticket's first brace. */
-  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1 + 2, SLA_AT, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1 + 2, SLA_AT, &json, NULL),
               AFTERSALES_EINPUT, "invalid JSON");
 
   /* T-1 cannot be evaluated before it existed; its creation instant itself is fine. */
-  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1, SLA_T1_CREATED - 1, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1, SLA_T1_CREATED - 1, &json, NULL),
               AFTERSALES_EINPUT, "before it was created");
-  CHECK_OK(aftersales_sla_evaluate(policy, f->tickets, t1, SLA_T1_CREATED, &json));
+  CHECK_OK(aftersales_sla_evaluate(policy, f->tickets, t1, SLA_T1_CREATED, &json, NULL));
   aftersales_free(json);
-  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1, PAST_2200, &json),
+  CHECK_ERROR(aftersales_sla_evaluate(policy, f->tickets, t1, PAST_2200, &json, NULL),
               AFTERSALES_EOUT_OF_RANGE, "");
   CHECK(json == NULL);
 }
@@ -187,7 +187,7 @@ static void test_sla_evaluate_too_many_events(const aftersales_policy *policy) {
   ticket[len - 2] = ']'; /* the last event's comma */
   ticket[len - 1] = '}';
 
-  CHECK(aftersales_sla_evaluate(policy, ticket, len, SLA_AT, &json) == AFTERSALES_EINPUT);
+  CHECK(aftersales_sla_evaluate(policy, ticket, len, SLA_AT, &json, NULL) == AFTERSALES_EINPUT);
   CHECK(strcmp(aftersales_last_error(),
                "invalid ticket: 1 problem\n"
                "  events: a ticket may have at most 100000 events, and this one has 100001") == 0);
@@ -196,7 +196,7 @@ static void test_sla_evaluate_too_many_events(const aftersales_policy *policy) {
   len -= sizeof event - 1;
   ticket[len - 2] = ']';
   ticket[len - 1] = '}';
-  CHECK_OK(aftersales_sla_evaluate(policy, ticket, len, SLA_AT, &json));
+  CHECK_OK(aftersales_sla_evaluate(policy, ticket, len, SLA_AT, &json, NULL));
   aftersales_free(json);
   free(ticket);
 }
@@ -206,23 +206,23 @@ static void test_sla_evaluate_lines_errors(const aftersales_policy *policy,
   const aftersales_policy *not_a_policy = (const aftersales_policy *)(void *)not_a_handle;
   char *jsonl = &sentinel;
 
-  CHECK_ERROR(aftersales_sla_evaluate_lines(NULL, f->tickets, f->tickets_len, SLA_AT, 1, 1, &jsonl),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(NULL, f->tickets, f->tickets_len, SLA_AT, 1, 1, &jsonl, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "policy");
   CHECK(jsonl == NULL);
   CHECK_ERROR(
-      aftersales_sla_evaluate_lines(not_a_policy, f->tickets, f->tickets_len, SLA_AT, 1, 1, &jsonl),
+      aftersales_sla_evaluate_lines(not_a_policy, f->tickets, f->tickets_len, SLA_AT, 1, 1, &jsonl, NULL),
       AFTERSALES_EINVALID_ARGUMENT, "not a live aftersales_policy");
-  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, NULL, 0, SLA_AT, 1, 1, &jsonl),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, NULL, 0, SLA_AT, 1, 1, &jsonl, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "tickets_jsonl");
-  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, 1, 1, NULL),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, SLA_AT, 1, 1, NULL, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out_jsonl");
   jsonl = &sentinel;
-  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, -1, 1, 1, &jsonl),
+  CHECK_ERROR(aftersales_sla_evaluate_lines(policy, f->tickets, f->tickets_len, -1, 1, 1, &jsonl, NULL),
               AFTERSALES_EOUT_OF_RANGE, "");
   CHECK(jsonl == NULL);
 
   /* No tickets, no reports. */
-  CHECK_OK(aftersales_sla_evaluate_lines(policy, "", 0, SLA_AT, 1, 1, &jsonl));
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, "", 0, SLA_AT, 1, 1, &jsonl, NULL));
   CHECK(jsonl != NULL && jsonl[0] == '\0');
   aftersales_free(jsonl);
 }
@@ -252,12 +252,12 @@ static void test_sla_evaluate_lines_bad_line(const aftersales_policy *policy,
    * CRLF ending and no final newline. */
   snprintf(input, sizeof input, "%.*s\n\n{\"id\": 3\n  \n%.*s\r", (int)t1, f->tickets,
            (int)line_length(t9), t9);
-  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 1, &jsonl));
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 1, &jsonl, NULL));
   snprintf(want, sizeof want, "%.*s\n{\"line\":3,\"error\":\"", (int)r1, f->expected);
   CHECK(jsonl != NULL && strncmp(jsonl, want, strlen(want)) == 0);
   aftersales_free(jsonl);
   /* The same text as lines 41 to 45 of a file: the broken line is 41 + 2 = 43. */
-  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 41, &jsonl));
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 41, &jsonl, NULL));
   snprintf(want, sizeof want, "%.*s\n{\"line\":43,\"error\":\"", (int)r1, f->expected);
   CHECK(jsonl != NULL && strncmp(jsonl, want, strlen(want)) == 0);
   CHECK(jsonl != NULL && strstr(jsonl, "invalid JSON") != NULL);
@@ -288,12 +288,12 @@ static void test_sla_evaluate_lines_not_yet_created(const aftersales_policy *pol
     check(0, "fixture lines fit the buffers", __LINE__);
     return;
   }
-  CHECK_ERROR(aftersales_sla_evaluate(policy, later, sizeof later - 1, SLA_AT, &json), AFTERSALES_EINPUT,
+  CHECK_ERROR(aftersales_sla_evaluate(policy, later, sizeof later - 1, SLA_AT, &json, NULL), AFTERSALES_EINPUT,
               "before it was created");
   CHECK(json == NULL);
   snprintf(input, sizeof input, "%.*s\n%s\n%.*s\n", (int)t1, f->tickets, later, (int)t1, f->tickets);
   snprintf(want, sizeof want, "%.*s\n%s\n%.*s\n", (int)r1, f->expected, marked, (int)r1, f->expected);
-  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 1, &jsonl));
+  CHECK_OK(aftersales_sla_evaluate_lines(policy, input, strlen(input), SLA_AT, 2, 1, &jsonl, NULL));
   CHECK(jsonl != NULL && strcmp(jsonl, want) == 0);
   aftersales_free(jsonl);
 }
@@ -312,7 +312,7 @@ static void *sla_thread(void *arg) {
   for (round = 0; round < 20; ++round) {
     char *jsonl = NULL;
     int rc = aftersales_sla_evaluate_lines(worker->policy, worker->fixtures->tickets,
-                                           worker->fixtures->tickets_len, SLA_AT, 1, 1, &jsonl);
+                                           worker->fixtures->tickets_len, SLA_AT, 1, 1, &jsonl, NULL);
     worker->same = worker->same && rc == AFTERSALES_OK &&
                    strcmp(jsonl, worker->fixtures->expected) == 0;
     aftersales_free(jsonl);
@@ -342,7 +342,7 @@ static void test_sla(void) {
   aftersales_policy *policy = NULL;
   f.tickets = read_file(SLA_FIXTURES "tickets.jsonl", &f.tickets_len);
   f.expected = read_file(SLA_FIXTURES "expected.jsonl", &f.expected_len);
-  CHECK_OK(aftersales_policy_load_file(SLA_FIXTURES "policy.json", &policy));
+  CHECK_OK(aftersales_policy_load_file(SLA_FIXTURES "policy.json", &policy, NULL));
   CHECK(f.tickets != NULL && f.expected != NULL);
   if (policy != NULL && f.tickets != NULL && f.expected != NULL) {
     test_sla_at_matches_fixture();

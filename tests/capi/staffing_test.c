@@ -15,13 +15,13 @@ int main(void) {
   /* Erlang C, callcentrehelper.com's worked example: 100 calls / 30 min, AHT 180 s, 80% in
    * 20 s, occupancy <= 85%, shrinkage 30%: A = 10 Erlangs, 14 agents (SL 0.88835), 20
    * scheduled (14 / 0.7). */
-  CHECK(aftersales_staffing_erlang_c_required(100, 1800, 180, 20, 0.8, 0.85, 0.3, &r) == AFTERSALES_OK);
+  CHECK(aftersales_staffing_erlang_c_required(100, 1800, 180, 20, 0.8, 0.85, 0.3, &r, NULL) == AFTERSALES_OK);
   CHECK(r.agents == 14 && r.scheduled == 20 && fabs(r.service_level - 0.88835) < 1e-5 && r.abandonment == 0);
-  CHECK(aftersales_staffing_erlang_c(100, 1800, 180, 13, 20, &r) == AFTERSALES_OK && r.service_level < 0.8);
-  CHECK(aftersales_staffing_erlang_a_required(100, 1800, 180, 60, 20, 0.8, 1, 0, &r) == AFTERSALES_OK &&
+  CHECK(aftersales_staffing_erlang_c(100, 1800, 180, 13, 20, &r, NULL) == AFTERSALES_OK && r.service_level < 0.8);
+  CHECK(aftersales_staffing_erlang_a_required(100, 1800, 180, 60, 20, 0.8, 1, 0, &r, NULL) == AFTERSALES_OK &&
         r.agents <= 14 && r.abandonment > 0);
-  CHECK(aftersales_staffing_erlang_a(100, 1800, 180, 0, 14, 20, &r) == AFTERSALES_EINPUT &&
+  CHECK(aftersales_staffing_erlang_a(100, 1800, 180, 0, 14, 20, &r, NULL) == AFTERSALES_EINPUT &&
         strstr(aftersales_last_error(), "patience_s") != NULL);
-  CHECK(aftersales_staffing_erlang_c(100, 1800, 180, 14, 20, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(aftersales_staffing_erlang_c(100, 1800, 180, 14, 20, NULL, NULL) == AFTERSALES_EINVALID_ARGUMENT);
   return finish();
 }

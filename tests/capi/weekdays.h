@@ -49,8 +49,8 @@ static const char weekdays_policy[] =
 
 /* Loads weekdays_policy and its "weekdays" calendar; each stays NULL if its step fails. */
 static inline void load_weekdays(aftersales_policy **policy, aftersales_calendar **calendar) {
-  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, policy));
-  CHECK_OK(aftersales_policy_calendar(*policy, "weekdays", calendar));
+  CHECK_OK(aftersales_policy_load(weekdays_policy, sizeof weekdays_policy - 1, policy, NULL));
+  CHECK_OK(aftersales_policy_calendar(*policy, "weekdays", calendar, NULL));
 }
 
 #endif

@@ -256,6 +256,16 @@ TEST(PolicyErrors, SchemaVersion) {
   EXPECT_TRUE(has_problem(problems_of(R"({"schema_version": "1"})"), "schema_version", ""));
 }
 
+TEST(PolicyErrors, SchemaReferenceIsAStringTheLoaderIgnores) {
+  // Editors read "$schema" (docs/policy.md, "JSON Schema"); before issue 15 it was an unknown key.
+  const auto policy = Policy::from_json(R"({"$schema": "https://example.com/policy.schema.json", "schema_version": 1})");
+  EXPECT_EQ(policy->schema_version(), 1);
+  EXPECT_NO_THROW((void)Policy::from_json(R"({"$schema": "./policy.schema.json", "schema_version": 1})"));
+  // A path with a "$" is written in the quoted form (Node::join).
+  EXPECT_TRUE(has_problem(problems_of(R"({"$schema": 1, "schema_version": 1})"), R"(["$schema"])", "string"));
+  EXPECT_TRUE(has_problem(problems_of(R"({"$schema": null, "schema_version": 1})"), R"(["$schema"])", "string"));
+}
+
 TEST(PolicyErrors, UnknownKeys) {
   EXPECT_TRUE(
       has_problem(problems_of(R"({"schema_version": 1, "calendar": {}})"), "calendar", "unknown"));
@@ -265,6 +275,36 @@ TEST(PolicyErrors, UnknownKeys) {
   EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
       "holidays": [{"date": "2026-01-01", "nmae": "typo"}]})")),
                           "calendars.c.holidays[0].nmae", "unknown"));
+}
+
+// `aftersales holidays` records where each date came from (docs/calendars.md, "Holidays
+// imported"); the loader keeps "source" like "name": accepted, never used in arithmetic.
+TEST(Policy, HolidayAndWorkdayEntriesMayNameTheirSource) {
+  const Calendar c = Policy::from_json(calendar_doc(R"({"timezone": "Asia/Shanghai",
+      "hours": {"mon-fri": ["09:00-18:00"]},
+      "holidays": [{"from": "2025-01-28", "to": "2025-02-04", "name": "Spring Festival",
+                    "source": "holidays 0.62 CN"},
+                   {"date": "2025-04-04", "source": "cn-2025.ics"}],
+      "workdays": [{"date": "2025-01-26", "hours": ["09:00-18:00"], "name": "Spring Festival",
+                    "source": "holidays 0.62 CN"}],
+      "special": [{"date": "2025-11-11", "hours": ["00:00-24:00"], "source": "Double 11 plan"}]})"))
+                         ->calendar("c");
+  // Sun 2025-01-26 is worked 09:00-18:00 (make-up day); Tue 2025-01-28 is closed (holiday).
+  EXPECT_TRUE(c.is_open(test::at("2025-01-26T10:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(test::at("2025-01-28T10:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(test::at("2025-04-04T10:00:00+08:00")));  // Friday, Qingming
+}
+
+TEST(PolicyErrors, EntryNameAndSourceMustBeStrings) {
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "holidays": [{"date": "2026-01-01", "source": 2026}, {"date": "2026-01-02", "name": ["x"]}],
+      "workdays": [{"date": "2026-01-04", "hours": ["09:00-18:00"], "source": null}]})"));
+  EXPECT_EQ(problems.size(), 3u) << listing(problems);
+  expect_problems(problems, {
+                                {"calendars.c.holidays[0].source", "string"},
+                                {"calendars.c.holidays[1].name", "string"},
+                                {"calendars.c.workdays[0].source", "string"},
+                            });
 }
 
 TEST(PolicyErrors, WrongTypes) {

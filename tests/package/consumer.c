@@ -28,12 +28,12 @@ int main(void) {
             aftersales_version());
     return 1;
   }
-  if (aftersales_policy_load(policy_json, strlen(policy_json), &policy) != AFTERSALES_OK) {
+  if (aftersales_policy_load(policy_json, strlen(policy_json), &policy, NULL) != AFTERSALES_OK) {
     return fail("aftersales_policy_load");
   }
-  if (aftersales_policy_calendar(policy, "always", &calendar) != AFTERSALES_OK) {
+  if (aftersales_policy_calendar(policy, "always", &calendar, NULL) != AFTERSALES_OK) {
     status = fail("aftersales_policy_calendar");
-  } else if (aftersales_calendar_add(calendar, START_MS, NINETY_MINUTES_MS, &due_ms) != AFTERSALES_OK) {
+  } else if (aftersales_calendar_add(calendar, START_MS, NINETY_MINUTES_MS, &due_ms, NULL) != AFTERSALES_OK) {
     status = fail("aftersales_calendar_add");
   } else if (due_ms != EXPECTED_MS) {
     fprintf(stderr, "expected %lld ms, got %lld ms\n", EXPECTED_MS, (long long)due_ms);

@@ -23,6 +23,7 @@ def check() -> None:
     names: list[str] = policy.calendar_names
     version: int = policy.schema_version
     document: str = policy.to_json()
+    schema: dict[str, Any] = aftersales.policy_schema()
     calendar: aftersales.Calendar = policy.calendar(names[0])
     label: str = f"{calendar.name} {calendar.time_zone} {version} {aftersales.__version__}"
 

@@ -9,6 +9,7 @@
     aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N]
     aftersales kpi --policy P TICKETS.jsonl [--at T] [--by agent,day] [--scorecard ID] [--json]
     aftersales staffing (--contacts N | --orders N --contact-rate R) [--aht D] [--patience D] ...
+    aftersales holidays (--country CC --years Y1-Y2 | --ical FILE) [--policy P --calendar NAME] [-o FILE]
     aftersales demo [--policy P]
 
 T is RFC 3339 with an offset (2026-11-11T00:05:00+08:00), D a duration such as 1h30m.
@@ -40,7 +41,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aftersales import Error, __version__
-from aftersales.cli import calendar, demo, kpi, refund, route, sla, staffing
+from aftersales.cli import calendar, demo, holidays, kpi, refund, route, sla, staffing
 from aftersales.cli._common import BAD_INPUT, UNEXPECTED, Options, Parser, UsageError, one_line
 
 __all__ = ["main"]
@@ -79,6 +80,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     options = Options()
-    for command in (calendar, sla, route, refund, kpi, staffing, demo):
+    for command in (calendar, sla, route, refund, kpi, staffing, holidays, demo):
         command.add_parser(commands, options)
     return parser
