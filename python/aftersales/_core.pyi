@@ -4,7 +4,7 @@ import datetime
 import decimal
 import os
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, Final, Literal, Protocol
+from typing import Any, Final, Literal, Protocol, TypedDict
 
 import numpy as np
 import numpy.typing as npt
@@ -471,6 +471,16 @@ class StaffingResult:
 
 def one_line(message: str) -> str: ...
 def _sla_columns(reports: Iterable[SlaReport]) -> dict[str, Any]: ...
+class _StaffingDefaults(TypedDict):
+    interval_s: float
+    aht_s: float
+    answer_time_s: float
+    service_level: float
+    max_occupancy: float
+    shrinkage: float
+
+STAFFING_DEFAULTS: _StaffingDefaults
+
 def erlang_c(
     contacts: float, interval_s: float, aht_s: float, agents: int, answer_time_s: float
 ) -> StaffingResult: ...

@@ -22,7 +22,12 @@ from aftersales._core import StaffingResult
 
 Seconds = Union[float, int, dt.timedelta]
 
-__all__ = ["Plan", "PlanRow", "StaffingResult", "erlang_a", "erlang_c", "plan"]
+__all__ = ["DEFAULTS", "Plan", "PlanRow", "StaffingResult", "erlang_a", "erlang_c", "plan"]
+
+
+# The defaults of C++'s QueueLoad and ServiceGoal, the one set every surface uses (docs/staffing.md):
+# read, not restated, so that Python, the CLI and C++ cannot disagree on the same plan.
+DEFAULTS = _core.STAFFING_DEFAULTS
 
 
 def _s(value: Seconds) -> float:
@@ -31,14 +36,14 @@ def _s(value: Seconds) -> float:
 
 def erlang_c(
     contacts: float,
-    interval: Seconds = 1800,
-    aht: Seconds = 180,
+    interval: Seconds = DEFAULTS["interval_s"],
+    aht: Seconds = DEFAULTS["aht_s"],
     *,
     agents: int | None = None,
-    answer_time: Seconds = 20,
-    service_level: float = 0.8,
-    max_occupancy: float = 1.0,
-    shrinkage: float = 0.0,
+    answer_time: Seconds = DEFAULTS["answer_time_s"],
+    service_level: float = DEFAULTS["service_level"],
+    max_occupancy: float = DEFAULTS["max_occupancy"],
+    shrinkage: float = DEFAULTS["shrinkage"],
 ) -> StaffingResult:
     """Erlang C. With ``agents``: how that many perform. Without: the fewest agents meeting
     ``service_level`` within ``answer_time`` and ``max_occupancy``; ``scheduled`` adds shrinkage."""
@@ -51,15 +56,15 @@ def erlang_c(
 
 def erlang_a(
     contacts: float,
-    interval: Seconds = 1800,
-    aht: Seconds = 180,
+    interval: Seconds = DEFAULTS["interval_s"],
+    aht: Seconds = DEFAULTS["aht_s"],
     *,
     patience: Seconds,
     agents: int | None = None,
-    answer_time: Seconds = 20,
-    service_level: float = 0.8,
-    max_occupancy: float = 1.0,
-    shrinkage: float = 0.0,
+    answer_time: Seconds = DEFAULTS["answer_time_s"],
+    service_level: float = DEFAULTS["service_level"],
+    max_occupancy: float = DEFAULTS["max_occupancy"],
+    shrinkage: float = DEFAULTS["shrinkage"],
 ) -> StaffingResult:
     """Erlang A: as ``erlang_c``, with customers abandoning after a mean ``patience``."""
     if agents is not None:
@@ -99,13 +104,13 @@ def plan(
     contact_rate: float,
     profile: Sequence[float],
     *,
-    interval: Seconds = 1800,
-    aht: Seconds = 180,
+    interval: Seconds = DEFAULTS["interval_s"],
+    aht: Seconds = DEFAULTS["aht_s"],
     patience: Seconds | None = None,
-    answer_time: Seconds = 20,
-    service_level: float = 0.8,
-    max_occupancy: float = 1.0,
-    shrinkage: float = 0.0,
+    answer_time: Seconds = DEFAULTS["answer_time_s"],
+    service_level: float = DEFAULTS["service_level"],
+    max_occupancy: float = DEFAULTS["max_occupancy"],
+    shrinkage: float = DEFAULTS["shrinkage"],
 ) -> Plan:
     """A peak-day plan: ``daily_orders × contact_rate`` contacts split over the intervals in
     proportion to ``profile`` (weights, normalised), each sized with Erlang A when ``patience``

@@ -262,6 +262,14 @@ void bind_staffing(py::module_& m) {
         return "<aftersales.StaffingResult agents=" + std::to_string(r.agents) +
                " service_level=" + py::repr(py::float_(r.service_level)).cast<std::string>() + ">";
       });
+  // The one set of defaults (QueueLoad's and ServiceGoal's), read by the Python functions and so by
+  // the CLI, which passes only what it is given: restating them in Python is how they drifted apart.
+  const QueueLoad load;
+  const ServiceGoal goal;
+  m.attr("STAFFING_DEFAULTS") =
+      py::dict(py::arg("interval_s") = load.interval_s, py::arg("aht_s") = load.aht_s,
+               py::arg("answer_time_s") = goal.answer_time_s, py::arg("service_level") = goal.service_level,
+               py::arg("max_occupancy") = goal.max_occupancy, py::arg("shrinkage") = goal.shrinkage);
   m.def(
       "erlang_c",
       [](double contacts, double interval_s, double aht_s, int agents, double answer_time_s) {

@@ -36,6 +36,15 @@ OFFICE_POLICY: dict[str, Any] = {
 }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def demo_report_elsewhere(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """`aftersales demo` writes its report to ./double11-report.html; in the tests, to a temporary
+    directory rather than into the checkout."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("aftersales.cli.demo.DEFAULT_REPORT", tmp_path_factory.mktemp("demo") / "double11-report.html")
+        yield
+
+
 @pytest.fixture(scope="session")
 def example_policy_path() -> Path:
     return REPO / "examples" / "policies" / "cn-marketplace.json"

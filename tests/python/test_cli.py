@@ -244,8 +244,9 @@ def test_refund_input_that_is_not_utf8(capsys: pytest.CaptureFixture[str], tmp_p
     path.write_bytes(b'{"reason": "C-SECRET-42 \xff"}\n')
     status, out, err = run(capsys, "refund", "--policy", str(EXAMPLES / "policies" / "cn-marketplace.json"), str(path))
     if name.endswith(".jsonl"):
-        # JSON Lines go on past a bad line: it gets its error record, naming no content.
-        assert (status, err) == (0, "")
+        # JSON Lines go on past a bad line: it gets its error record, naming no content; the exit
+        # status (3, was 0 before issue 15) and a summary say that a line failed.
+        assert (status, err) == (3, f"aftersales: {path}: 1 line failed (the first: line 1); the others were processed\n")
         record = json.loads(out)
         assert record["line"] == 1
         assert SECRET not in record["error"]

@@ -12,8 +12,8 @@ shipped example policy is judged by both:
   document defines, dates and ranges do not overlap), asserted to be refused by the loader and
   accepted by the schema, so that the list is exactly what docs/policy.md says and cannot grow
   unnoticed;
-- SCHEMA_ONLY: where the schema is stricter than the loader (also listed in docs/policy.md);
-- AWAITING_THE_LOADER: what the schema describes before the loader learns it (until a merge).
+There is no list of rules only the schema checks: where it is stricter than the loader, an
+ACCEPTED_BY_BOTH case or a docs block fails.
 """
 
 from __future__ import annotations
@@ -292,16 +292,6 @@ LOADER_ONLY = [
     M(("schema_version",), 1.0, "a whole number is written without a fraction (JSON Schema counts 1.0 as 1)"),
 ]
 
-# What the schema describes before the loader learns it, until the branch that teaches the loader
-# is merged; then its cases move to ACCEPTED_BY_BOTH (as a holiday's "source" did, DESIGN15,
-# decision 7). Checked as LOADER_ONLY, but not documented.
-AWAITING_THE_LOADER: list[Mutation] = []
-
-# Where the schema is stricter than the loader; docs/policy.md ("JSON Schema") lists them. None
-# since the loader requires a calendar entry's "name" to be text (issue 15).
-SCHEMA_ONLY: list[Mutation] = []
-
-
 def cases(mutations: list[Mutation]) -> list[Any]:
     return [pytest.param(mutation, id=mutation.id) for mutation in mutations]
 
@@ -432,7 +422,7 @@ def test_accepted_by_both(validator: Any, mutation: Mutation) -> None:
     assert schema_errors(validator, document) == []
 
 
-@pytest.mark.parametrize("mutation", cases([*LOADER_ONLY, *AWAITING_THE_LOADER]))
+@pytest.mark.parametrize("mutation", cases(LOADER_ONLY))
 def test_loader_only_rules(validator: Any, mutation: Mutation) -> None:
     document = mutated(mutation)
     problems = loader_problems(document)
@@ -442,16 +432,9 @@ def test_loader_only_rules(validator: Any, mutation: Mutation) -> None:
     assert errors == [], f"the schema now refuses it too ({mutation.why}): move it to REJECTED_BY_BOTH"
 
 
-@pytest.mark.parametrize("mutation", cases(SCHEMA_ONLY))
-def test_schema_only_rules(validator: Any, mutation: Mutation) -> None:
-    document = mutated(mutation)
-    assert schema_errors(validator, document), "the schema accepts it: remove it from SCHEMA_ONLY"
-    assert loader_problems(document) == [], f"the loader now refuses it too ({mutation.why}): move it to REJECTED_BY_BOTH"
-
-
 def test_the_exception_lists_are_the_documented_ones() -> None:
     # docs/policy.md names each rule of the exception lists; a rule added here is added there.
     text = (REPO / "docs" / "policy.md").read_text(encoding="utf-8")
     section = " ".join(text.split("## JSON Schema", 1)[1].split("\n## ", 1)[0].split())
-    for mutation in [*LOADER_ONLY, *SCHEMA_ONLY]:
+    for mutation in LOADER_ONLY:
         assert mutation.why in section, f"docs/policy.md, \"JSON Schema\", does not list: {mutation.why}"

@@ -220,11 +220,31 @@ def test_no_bar_when_standard_error_is_not_a_terminal(
     assert "\r" not in err
 
 
-def test_without_tqdm_no_bar_and_no_error(
-    capsys: pytest.CaptureFixture[str], commands: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("command", ["sla", "refund", "kpi", "route"])
+def test_without_tqdm_a_line_of_counts(
+    capsys: pytest.CaptureFixture[str], commands: dict[str, list[str]], monkeypatch: pytest.MonkeyPatch,
+    command: str
 ) -> None:
-    status, plain, _ = run(capsys, commands["kpi"])
+    status, plain, plain_err = run(capsys, [*commands[command], "--no-progress"])
     monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm now raises ImportError
-    status, out, err = run(capsys, [*commands["kpi"], "--progress"])
+    status, out, err = run(capsys, [*commands[command], "--progress"])
+    # Regression (issue 15): without tqdm a long run on a terminal showed nothing at all. Now the
+    # counts, drawn over one line and wiped at the end; standard output as it was.
     assert (status, out) == (0, plain)
-    assert err == "aftersales: no progress bar without tqdm: pip install 'aftersales[progress]'\n"
+    assert err.startswith("\r") and err.endswith("\r\x1b[K" + plain_err)
+    assert "\n" not in err.replace(plain_err, "")
+
+
+def test_the_line_of_counts(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from aftersales.cli import _progress
+
+    monkeypatch.setitem(sys.modules, "tqdm", None)
+    with _progress.bar(True, "line", 3000) as shown:
+        assert shown is not None
+        shown(1500, 3000)  # the first move is drawn at once
+        shown(2000, 3000)  # within 0.2 s of it: not drawn
+    assert capsys.readouterr().err == "\r1,500 lines of 3,000 lines (50%)\x1b[K\r\x1b[K"
+    with _progress.bar(True, "B", None) as shown:
+        assert shown is not None
+        shown.streamed(3 * 2**20, 0)  # 3 MiB read of a stream whose size is not known
+    assert capsys.readouterr().err == "\r3.0 MiB\x1b[K\r\x1b[K"

@@ -509,7 +509,8 @@ class TestCommandLine:
         status, lines, err = self.run(
             capsys, "sla", "--policy", str(policy_file), str(tickets), "--at", "2026-11-16T09:45:00+08:00"
         )
-        assert (status, err) == (0, "")
+        # Status 3 and a summary since issue 15 (was 0 and nothing): line 3 failed.
+        assert (status, err) == (3, f"aftersales: {tickets}: 1 line failed (the first: line 3); the others were processed\n")
         assert len(lines) == 3
         assert json.loads(lines[0])["ticket"] == "T-VIP"
         assert json.loads(lines[1])["line"] == 3
@@ -520,8 +521,9 @@ class TestCommandLine:
     ) -> None:
         monkeypatch.setattr("aftersales.cli.sla._BLOCK_BYTES", 50)  # a block or two per line
         tickets = write_jsonl(tmp_path / "t.jsonl", ["{", json.dumps(VIP_TICKET), "", "[]", json.dumps(VIP_TICKET), "x"])
-        status, lines, _ = self.run(capsys, "sla", "--policy", str(policy_file), str(tickets), "--at", "2026-11-11T01:00:00Z")
-        assert status == 0
+        status, lines, err = self.run(capsys, "sla", "--policy", str(policy_file), str(tickets), "--at", "2026-11-11T01:00:00Z")
+        # Lines 1, 4 and 6 failed: status 3 (was 0 before issue 15), the records counted across blocks.
+        assert (status, err) == (3, f"aftersales: {tickets}: 3 lines failed (the first: line 1); the others were processed\n")
         assert [json.loads(line).get("line") for line in lines] == [1, None, 4, None, 6]
         assert json.loads(lines[1]) == VIP_REPORT
 

@@ -114,7 +114,9 @@ class TestCommandLine:
     ) -> None:
         status = main(["sla", "--policy", files["policy"], files["tickets"], "--at", "2026-11-12T00:00:00Z"])
         out, err = capsys.readouterr()
-        assert (status, err) == (0, "")
+        # Status 3 and a summary since issue 15 (was 0 and nothing).
+        assert (status, err) == (3, f"aftersales: {files['tickets']}: 1 line failed (the first: line 2); "
+                                    "the others were processed\n")
         records = [json.loads(record) for record in out.splitlines()]
         assert records[0]["ticket"] == "T-1"
         assert records[1] == {"line": 2, "error": REFUSED}

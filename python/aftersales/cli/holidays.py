@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from aftersales import Policy, PolicyError
-from aftersales.cli._common import Options, UsageError, input_name, load, one_line, parse_json, read_bytes, read_text
+from aftersales.cli._common import Options, UsageError, described, input_name, load, one_line, parse_json, read_bytes, read_text
 
 FIRST_YEAR, LAST_YEAR = 1970, 2200  # the calendars' supported years
 INSTALL = "pip install 'aftersales[holidays]'"
@@ -36,13 +36,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], _o
     command = commands.add_parser(
         "holidays",
         help="a calendar's holidays and make-up working days from the holidays package or an .ics file",
-        description="Writes {\"holidays\": [...], \"workdays\": [...]} for a calendar, or the policy with them "
-        "merged into --calendar. Needs " + INSTALL + ".",
-        epilog="examples:\n"
-        "  aftersales holidays --country CN --years 2025 --workday-hours 09:00-18:00\n"
-        "  aftersales holidays --ical holidays.ics --years 2026 --workday-match 上班 --workday-hours 09:00-18:00\n"
-        "  aftersales holidays --country DE --subdiv BY --years 2027 --policy P --calendar eu-service -o P2",
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        **described(
+            "Writes {\"holidays\": [...], \"workdays\": [...]} for a calendar, or the policy with them merged "
+            "into --calendar. Needs " + INSTALL + ".",
+            "aftersales holidays --country CN --years 2025 --workday-hours 09:00-18:00",
+            "aftersales holidays --ical holidays.ics --years 2026 --workday-match 上班 --workday-hours 09:00-18:00",
+            "aftersales holidays --country DE --subdiv BY --years 2027 --policy P --calendar eu-service -o P2",
+        ),
     )
     origin = command.add_mutually_exclusive_group(required=True)
     origin.add_argument("--country", help="ISO 3166 country code known to the holidays package (CN, DE, US, ...)")

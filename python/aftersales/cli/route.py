@@ -11,9 +11,13 @@ from typing import Any, TextIO
 
 from aftersales import InputError, Router, RoutingDecision, parse_instant
 from aftersales.cli._common import (
+    Column,
     Options,
+    RowWriter,
     UsageError,
+    add_format,
     aligned,
+    described,
     input_name,
     json_type,
     load,
@@ -29,12 +33,20 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
         "route",
         parents=[options.policy, options.tickets, options.progress],
         help="replay tickets through a router (JSON Lines of decisions out)",
-        description="Routes each ticket at its created_at and again at each `reopened` event; a "
-        "`resolved` event releases the ticket (or withdraws it if it is still waiting), and the "
-        "router dispatches after every step. Decisions go to standard output as JSON Lines, a "
-        "per-agent load summary to standard error. The policy needs a routing section.",
+        **described(
+            "Routes each ticket at its created_at and again at each `reopened` event; a `resolved` "
+            "event releases the ticket (or withdraws it if it is still waiting), and the router "
+            "dispatches after every step. Decisions go to standard output (JSON Lines, or a table or "
+            "CSV with --format), a per-agent load summary to standard error. The policy needs a "
+            "routing section.",
+            "aftersales route --policy policy.json --agents agents.json tickets.jsonl",
+            "aftersales route --policy policy.json --agents agents.json tickets.jsonl --format table",
+            "aftersales route --policy policy.json --agents agents.json - --format csv < tickets.jsonl > decisions.csv",
+        ),
     )
-    route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}")
+    route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}; - for "
+                       "standard input")
+    add_format(route, "jsonl", "a decision a row; in a table, the last of its reasons")
     route.set_defaults(run=run)
 
 
@@ -42,11 +54,37 @@ def run(args: argparse.Namespace) -> None:
     router = Router(load(Path(args.policy)))
     staff(router, Path(args.agents))
     name = input_name(args.tickets)
-    tickets = _read_tickets(read_text(args.tickets, "tickets"), name)
+    # Reading the tickets (JSON in Python) takes as long as replaying them: it has a bar of its own.
+    with bar(args.progress, "line") as progress:
+        tickets = _read_tickets(read_text(args.tickets, "tickets"), name, progress)
+    rows = None if args.format == "jsonl" else RowWriter(_COLUMNS, args.format, sys.stdout)
     with bar(args.progress, "step") as progress:
-        served = _replay(router, tickets, name, lambda d: print(d.to_json()), progress)
+        served = _replay(router, tickets, name, lambda d: print(d.to_json()) if rows is None else rows.add(_row(d)),
+                         progress)
+    if rows is not None:
+        rows.close()
     sys.stdout.flush()
     _print_loads(router, served, sys.stderr)
+
+
+_COLUMNS = (
+    Column("ticket"),
+    Column("queue"),
+    Column("rule"),
+    Column("agent"),
+    Column("bot"),
+    Column("priority"),
+    Column("waiting"),
+    Column("why", only="table"),
+    Column("reasons", only="data"),
+)
+
+
+def _row(decision: RoutingDecision) -> tuple[Any, ...]:
+    """A decision as a row of _COLUMNS (a table or CSV; JSON Lines are the decision's own JSON): a
+    table shows the last reason, which names who was chosen or why none could be; CSV all of them."""
+    return (decision.ticket, decision.queue, decision.rule, decision.agent, decision.bot, decision.priority,
+            decision.waiting, decision.reasons[-1] if decision.reasons else None, "; ".join(decision.reasons))
 
 
 def staff(router: Router, path: Path) -> None:
@@ -75,10 +113,18 @@ def _read_agents(path: Path) -> list[dict[str, Any]]:
 Numbered = tuple[int, dict[str, Any]]
 
 
-def _read_tickets(text: str, name: str) -> list[Numbered]:
+# Lines read between two moves of the bar.
+_LINES_PER_REPORT = 1024
+
+
+def _read_tickets(text: str, name: str, progress: Callable[[int, int], object] | None = None) -> list[Numbered]:
+    """The tickets of `text`, with their line numbers; `progress(done, total)` is told the lines read."""
     tickets = []
     # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON allows inside a string.
-    for number, line in enumerate(text.split("\n"), start=1):
+    lines = text.split("\n")
+    for number, line in enumerate(lines, start=1):
+        if progress is not None and number % _LINES_PER_REPORT == 0:
+            progress(number, len(lines))
         if line.strip():
             ticket = parse_json(line, f"{name}:{number}")
             if not isinstance(ticket, dict):
