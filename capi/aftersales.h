@@ -490,6 +490,62 @@ AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char
 AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy, const char *snapshot_json,
                                                 size_t len, aftersales_router **out, char **out_error);
 
+/*
+ * Listings (docs/routing.md, "Listings"): each is one consistent state of the router, taken
+ * under its lock in time linear in what it lists, never a pass over every ticket for each agent.
+ */
+
+/**
+ * Every agent with its load, as a JSON array sorted by agent id, each element
+ *   {"id", "status", "queues", "capacity": {channel: n}, "load": {channel: n}, "total", "tickets"}
+ * exactly as the C++ AgentLoad::to_json() gives it: `load` counts the tickets held per channel
+ * (channels with none left out), `tickets` lists their ids, sorted. Away and offline agents
+ * are listed with the tickets they still hold.
+ *
+ * @param out_json receives the array; the caller releases it with aftersales_free(). NULL on
+ *                 failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL
+ *         `out_json`; AFTERSALES_ENOMEM.
+ */
+AFTERSALES_EXPORT int aftersales_router_agents(const aftersales_router *router, char **out_json, char **out_error);
+
+/**
+ * Every waiting ticket, as a JSON array in the order aftersales_router_dispatch() serves them:
+ * priority (urgent first), then SLA due time (none last), then arrival. Each element is
+ *   {"ticket", "queue", "priority", "channel", "waiting_since", "due_at"}
+ * exactly as the C++ WaitingTicket::to_json() gives it, instants in RFC 3339 UTC, `due_at`
+ * null when no SLA clock was running when the ticket started waiting.
+ *
+ * @param out_json receives the array; the caller releases it with aftersales_free(). NULL on
+ *                 failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL
+ *         `out_json`; AFTERSALES_ENOMEM.
+ */
+AFTERSALES_EXPORT int aftersales_router_waiting(const aftersales_router *router, char **out_json, char **out_error);
+
+/**
+ * What aftersales_router_counts() fills in. Named apart from the function: in C a typedef and
+ * a function cannot share a name.
+ */
+typedef struct aftersales_router_totals {
+  int64_t agents;   /**< online + away + offline */
+  int64_t online;
+  int64_t away;
+  int64_t offline;
+  int64_t waiting;  /**< tickets waiting in some queue */
+  int64_t assigned; /**< tickets held by some agent */
+} aftersales_router_totals;
+
+/**
+ * How many agents the router holds, by status, and how many tickets wait or are assigned, in
+ * time linear in the agents.
+ *
+ * @param out receives the counts; left unchanged on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL `out`.
+ */
+AFTERSALES_EXPORT int aftersales_router_counts(const aftersales_router *router, aftersales_router_totals *out,
+                                               char **out_error);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Refunds                                                                                    */
 /* ---------------------------------------------------------------------------------------- */

@@ -26,16 +26,20 @@ using namespace aftersales::capi;
 static_assert(std::is_standard_layout_v<aftersales_router>);
 
 aftersales::Router& router_of(aftersales_router* router) { return *unwrap(router, "router"); }
+const aftersales::Router& router_of(const aftersales_router* router) { return *unwrap(router, "router"); }
 
 std::string_view text_of(const char* text, std::size_t len, const char* name) { return {non_null(text, name), len}; }
 
-std::string json_array(const std::vector<aftersales::RoutingDecision>& decisions) {
+// The items as a JSON array of the objects `write` writes.
+template <class T>
+std::string json_array(const std::vector<T>& items, void (*write)(aftersales::detail::JsonWriter&, const T&)) {
   aftersales::detail::JsonWriter out;
   out.begin_array();
-  for (const auto& decision : decisions) aftersales::detail::write_decision(out, decision);
+  for (const auto& item : items) write(out, item);
   out.end_array();
   return out.take();
 }
+
 
 std::string json_strings(const std::vector<std::string>& ids) {
   aftersales::detail::JsonWriter out;
@@ -118,7 +122,7 @@ int aftersales_router_dispatch(aftersales_router* router, int64_t at_ms, char** 
   return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     auto& target = router_of(router);
-    result = malloc_copy(json_array(target.dispatch(aftersales::instant_from_ms(at_ms))));
+    result = malloc_copy(json_array(target.dispatch(aftersales::instant_from_ms(at_ms)), &aftersales::detail::write_decision));
   });
 }
 
@@ -136,6 +140,31 @@ int aftersales_router_restore(const aftersales_policy* policy, const char* snaps
     const auto& source = unwrap(policy, "policy");
     auto restored = aftersales::Router::restore(source, text_of(snapshot_json, len, "snapshot_json"));
     result = new aftersales_router(std::make_shared<aftersales::Router>(std::move(restored)));
+  });
+}
+
+int aftersales_router_agents(const aftersales_router* router, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
+    auto& result = handle_out(out_json, "out_json");
+    result = malloc_copy(json_array(router_of(router).agents(), &aftersales::detail::write_agent_load));
+  });
+}
+
+int aftersales_router_waiting(const aftersales_router* router, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
+    auto& result = handle_out(out_json, "out_json");
+    result = malloc_copy(json_array(router_of(router).waiting(), &aftersales::detail::write_waiting_ticket));
+  });
+}
+
+int aftersales_router_counts(const aftersales_router* router, aftersales_router_totals* out, char** out_error) {
+  return guarded(out_error, [&] {
+    aftersales_router_totals& result = *non_null(out, "out");
+    const aftersales::RouterCounts counts = router_of(router).counts();
+    // A count is bounded by memory: it fits an int64_t.
+    const auto count = [](std::size_t n) { return static_cast<int64_t>(n); };
+    result = {count(counts.agents), count(counts.online), count(counts.away),
+              count(counts.offline), count(counts.waiting), count(counts.assigned)};
   });
 }
 

@@ -70,6 +70,49 @@ struct AFTERSALES_EXPORT RoutingDecision {
   [[nodiscard]] std::string to_json() const;
 };
 
+/// One agent as a router holds it (`Router::agents()`): what the host said of it and the
+/// tickets it holds. An agent that went away or offline still holds its tickets.
+struct AFTERSALES_EXPORT AgentLoad {
+  std::string id;
+  AgentStatus status = AgentStatus::online;
+  std::vector<std::string> queues;                    ///< as the Agent gives them
+  std::vector<std::pair<std::string, int>> capacity;  ///< channel → tickets at once, as the Agent; sorted by channel
+  std::vector<std::pair<std::string, int>> load;      ///< channel → tickets held, sorted by channel; channels with none left out
+  std::size_t total = 0;                              ///< tickets held on every channel
+  std::vector<std::string> tickets;                   ///< the ids of the tickets held, sorted
+
+  /// `{"id", "status", "queues", "capacity": {channel: n}, "load": {channel: n}, "total",
+  /// "tickets"}` (also what the C ABI and Python's `.to_dict()` give).
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// A ticket waiting for an agent (`Router::waiting()`).
+struct AFTERSALES_EXPORT WaitingTicket {
+  std::string ticket;
+  std::string queue;                  ///< the queue it was routed to (after overflow, that queue's overflow queues may take it too)
+  Priority priority = Priority::normal;  ///< as routed (raised by the rule if it says so)
+  std::string channel;
+  Instant waiting_since{};            ///< when it started waiting
+  std::optional<Instant> due_at;      ///< its SLA due time when it started waiting; null with no running clock
+
+  /// `{"ticket", "queue", "priority", "channel", "waiting_since", "due_at"}`, instants in RFC 3339
+  /// (also what the C ABI and Python's `.to_dict()` give).
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// How many agents a router holds, by status, and how many tickets wait or are assigned.
+struct AFTERSALES_EXPORT RouterCounts {
+  std::size_t agents = 0;   ///< online + away + offline
+  std::size_t online = 0;
+  std::size_t away = 0;
+  std::size_t offline = 0;
+  std::size_t waiting = 0;   ///< tickets waiting in some queue
+  std::size_t assigned = 0;  ///< tickets held by some agent (the sum of the agents' totals)
+
+  /// `{"agents", "online", "away", "offline", "waiting", "assigned"}`.
+  [[nodiscard]] std::string to_json() const;
+};
+
 /// Holds a policy's agents, their load, the waiting tickets and the cursors, and makes the
 /// routing decisions of spec §5.
 ///
@@ -133,6 +176,18 @@ class AFTERSALES_EXPORT Router {
 
   /// The number of tickets waiting.
   [[nodiscard]] std::size_t waiting_count() const;
+
+  /// Every agent with its load and the tickets it holds, sorted by id. One consistent state
+  /// (taken under the router's lock, in time linear in the agents and the tickets they hold).
+  [[nodiscard]] std::vector<AgentLoad> agents() const;
+
+  /// Every waiting ticket, in the order `dispatch` serves them: priority (urgent first), then
+  /// SLA due time (none last), then arrival (docs/routing.md). One consistent state (copied
+  /// under the lock in time linear in the waiting tickets, sorted after it is released).
+  [[nodiscard]] std::vector<WaitingTicket> waiting() const;
+
+  /// The agents by status and the tickets waiting and assigned, in time linear in the agents.
+  [[nodiscard]] RouterCounts counts() const;
 
   /// The whole state as JSON Lines (snapshot format version 2, docs/routing.md): agents,
   /// assignments, waiting tickets, cursors, sticky customers, one a line. Equal states give

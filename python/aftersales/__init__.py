@@ -19,6 +19,7 @@ Datetimes must be aware; results are aware UTC datetimes. See docs/python.md.
 
 from aftersales._core import (
     MAX_TICKET_EVENTS,
+    AgentLoad,
     Calendar,
     Error,
     InputError,
@@ -36,6 +37,7 @@ from aftersales._core import (
     RefundLine,
     RefundReason,
     Router,
+    RouterCounts,
     RoutingDecision,
     ScorecardResult,
     SlaEngine,
@@ -43,6 +45,7 @@ from aftersales._core import (
     SlaMetric,
     SlaReport,
     TicketBatch,
+    WaitingTicket,
     __version__,
     format_duration,
     format_instant,
@@ -63,6 +66,7 @@ del tickets_from_arrow, tickets_from_pandas
 
 __all__ = [
     "MAX_TICKET_EVENTS",
+    "AgentLoad",
     "Calendar",
     "Error",
     "InputError",
@@ -80,6 +84,7 @@ __all__ = [
     "RefundLine",
     "RefundReason",
     "Router",
+    "RouterCounts",
     "RoutingDecision",
     "ScorecardResult",
     "SlaEngine",
@@ -87,6 +92,7 @@ __all__ = [
     "SlaMetric",
     "SlaReport",
     "TicketBatch",
+    "WaitingTicket",
     "__version__",
     "format_duration",
     "format_instant",

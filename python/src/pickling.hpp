@@ -39,6 +39,8 @@ inline constexpr std::size_t enum_count<RefundMethod> = static_cast<std::size_t>
 template <>
 inline constexpr std::size_t enum_count<ReturnShipping> = static_cast<std::size_t>(ReturnShipping::none) + 1;
 template <>
+inline constexpr std::size_t enum_count<AgentStatus> = static_cast<std::size_t>(AgentStatus::offline) + 1;
+template <>
 inline constexpr std::size_t enum_count<RefundCode> = static_cast<std::size_t>(RefundCode::free_shipping_lost) + 1;
 
 // BinaryFields for a struct whose members are all pickled, in order. They are bound by a
@@ -109,6 +111,12 @@ AFTERSALES_PICKLE_MEMBERS(RefundDecision, eligible, resolution, options, refund,
                           ship_back_by, refund_due_by, policy, reasons)
 
 AFTERSALES_PICKLE_MEMBERS(RoutingDecision, ticket, queue, rule, agent, bot, priority, waiting, reasons)
+
+AFTERSALES_PICKLE_MEMBERS(AgentLoad, id, status, queues, capacity, load, total, tickets)
+
+AFTERSALES_PICKLE_MEMBERS(WaitingTicket, ticket, queue, priority, channel, waiting_since, due_at)
+
+AFTERSALES_PICKLE_MEMBERS(RouterCounts, agents, online, away, offline, waiting, assigned)
 
 AFTERSALES_PICKLE_MEMBERS(StaffingResult, agents, scheduled, traffic, service_level, probability_wait, asa_s,
                           occupancy, abandonment)

@@ -93,6 +93,69 @@ void bind_decision(py::module_& m) {
       .def("__repr__", &decision_repr);
 }
 
+// channel → count as a dict, in the listing's order (by channel).
+py::dict count_dict(const std::vector<std::pair<std::string, int>>& counts) {
+  py::dict dict;
+  for (const auto& [channel, count] : counts) dict[py::str(channel)] = count;
+  return dict;
+}
+
+void bind_listings(py::module_& m) {
+  py::class_<AgentLoad> agent(m, "AgentLoad", "An agent as the router holds it, with its load (Router.agents()).");
+  pickle_as_members<AgentLoad>(m, agent, "AgentLoad");
+  agent.def_readonly("id", &AgentLoad::id)
+      .def_property_readonly(
+          "status", [](const AgentLoad& a) { return to_string(a.status); }, "'online', 'away' or 'offline'.")
+      .def_readonly("queues", &AgentLoad::queues)
+      .def_property_readonly(
+          "capacity", [](const AgentLoad& a) { return count_dict(a.capacity); },
+          "channel → tickets at once, as the agent was given ('*' for any other channel).")
+      .def_property_readonly(
+          "load", [](const AgentLoad& a) { return count_dict(a.load); },
+          "channel → tickets held; channels with none left out.")
+      .def_readonly("total", &AgentLoad::total, "Tickets held on every channel.")
+      .def_readonly("tickets", &AgentLoad::tickets, "The ids of the tickets held, sorted.")
+      .def("to_json", &AgentLoad::to_json, "The listing as JSON text, as the C++ and C APIs give it.")
+      .def("to_dict", &to_dict<AgentLoad>, "json.loads(self.to_json()).")
+      .def("__repr__", [](const AgentLoad& a) {
+        return "<aftersales.AgentLoad id=" + py::repr(py::str(a.id)).cast<std::string>() + " " +
+               std::string(to_string(a.status)) + " total=" + std::to_string(a.total) + ">";
+      });
+
+  py::class_<WaitingTicket> waiting(m, "WaitingTicket", "A ticket waiting for an agent (Router.waiting()).");
+  pickle_as_members<WaitingTicket>(m, waiting, "WaitingTicket");
+  waiting.def_readonly("ticket", &WaitingTicket::ticket)
+      .def_readonly("queue", &WaitingTicket::queue, "The queue it was routed to.")
+      .def_property_readonly(
+          "priority", [](const WaitingTicket& w) { return to_string(w.priority); },
+          "Its priority as routed (raised by the rule if it says so).")
+      .def_readonly("channel", &WaitingTicket::channel)
+      .def_readonly("waiting_since", &WaitingTicket::waiting_since, "When it started waiting.")
+      .def_readonly("due_at", &WaitingTicket::due_at,
+                    "Its SLA due time when it started waiting; None when no SLA clock was running.")
+      .def("to_json", &WaitingTicket::to_json, "The listing as JSON text, as the C++ and C APIs give it.")
+      .def("to_dict", &to_dict<WaitingTicket>, "json.loads(self.to_json()).")
+      .def("__repr__", [](const WaitingTicket& w) {
+        return "<aftersales.WaitingTicket ticket=" + py::repr(py::str(w.ticket)).cast<std::string>() +
+               " queue=" + py::repr(py::str(w.queue)).cast<std::string>() + " " + std::string(to_string(w.priority)) + ">";
+      });
+
+  py::class_<RouterCounts> counts(m, "RouterCounts", "A router's agents by status and its tickets (Router.counts()).");
+  pickle_as_members<RouterCounts>(m, counts, "RouterCounts");
+  counts.def_readonly("agents", &RouterCounts::agents, "online + away + offline")
+      .def_readonly("online", &RouterCounts::online)
+      .def_readonly("away", &RouterCounts::away)
+      .def_readonly("offline", &RouterCounts::offline)
+      .def_readonly("waiting", &RouterCounts::waiting, "Tickets waiting in some queue.")
+      .def_readonly("assigned", &RouterCounts::assigned, "Tickets held by some agent.")
+      .def("to_json", &RouterCounts::to_json, "The counts as JSON text, as the C++ API gives it.")
+      .def("to_dict", &to_dict<RouterCounts>, "json.loads(self.to_json()).")
+      .def("__repr__", [](const RouterCounts& c) {
+        return "<aftersales.RouterCounts agents=" + std::to_string(c.agents) + " waiting=" + std::to_string(c.waiting) +
+               " assigned=" + std::to_string(c.assigned) + ">";
+      });
+}
+
 void bind_router(py::module_& m) {
   m.def("_unpickle_Router", &restore, py::arg("policy").none(false), py::arg("snapshot"));
   py::class_<PythonRouter, std::shared_ptr<PythonRouter>> router_class(
@@ -124,6 +187,15 @@ void bind_router(py::module_& m) {
            "overflow or skill relaxation by `at`; returns the decisions, most urgent first.")
       .def_property_readonly(  // a lambda: see Calendar's name in calendar.cpp
           "waiting_count", [](const PythonRouter& router) { return router.waiting_count(); }, "How many tickets wait.")
+      .def("agents", &Router::agents, py::call_guard<py::gil_scoped_release>(),
+           "Every agent with its load and the tickets it holds (AgentLoad), sorted by id: one "
+           "consistent state.")
+      .def("waiting", &Router::waiting, py::call_guard<py::gil_scoped_release>(),
+           "Every waiting ticket (WaitingTicket) in the order dispatch serves them: priority, then "
+           "SLA due time (none last), then arrival.")
+      .def("counts", &Router::counts, py::call_guard<py::gil_scoped_release>(),
+           "How many agents are online, away and offline, and how many tickets wait or are "
+           "assigned (RouterCounts).")
       .def("snapshot", &snapshot,
            "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
            "after a restart.")
@@ -138,6 +210,7 @@ void bind_router(py::module_& m) {
 
 void bind_routing(py::module_& m) {
   bind_decision(m);
+  bind_listings(m);
   bind_router(m);
 }
 

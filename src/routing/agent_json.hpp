@@ -1,6 +1,6 @@
 #pragma once
-// Agents and routing decisions as JSON, shared by their to_json, the router's snapshots and
-// the C ABI's arrays of decisions.
+// Agents, routing decisions and the router's listings as JSON, shared by their to_json, the
+// router's snapshots and the C ABI's arrays.
 
 #include <aftersales/routing.hpp>
 
@@ -25,6 +25,12 @@ void write_agent_members(JsonWriter& out, const Agent& agent);
 
 /// Writes a decision as one JSON object, the text of RoutingDecision::to_json().
 void write_decision(JsonWriter& out, const RoutingDecision& decision);
+
+/// Writes a router's listing of one agent, the text of AgentLoad::to_json().
+void write_agent_load(JsonWriter& out, const AgentLoad& agent);
+
+/// Writes a router's listing of one waiting ticket, the text of WaitingTicket::to_json().
+void write_waiting_ticket(JsonWriter& out, const WaitingTicket& ticket);
 
 /// Parses a whole JSON document for a run-time input, throwing InputError under `title`.
 boost::json::value parse_input(std::string_view json, std::string_view title, Problems& problems,

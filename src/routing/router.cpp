@@ -9,8 +9,9 @@
 // they decide with has a file each: the rule planning (route_plan.cpp), the agent registry
 // (router_agents.cpp), the strategies' indexes (router_indexes.cpp) and picks
 // (router_picks.cpp), the waiting queue and its timers (router_waiting.cpp), the reasons
-// (routing_reasons.cpp, spelled by reason_text.hpp), snapshots (router_snapshot.cpp) and the
-// invariants (router_invariants.cpp).
+// (routing_reasons.cpp, spelled by reason_text.hpp), snapshots (router_snapshot.cpp), the
+// listings of agents and waiting tickets (router_listings.cpp) and the invariants
+// (router_invariants.cpp).
 
 #include <aftersales/error.hpp>
 #include <aftersales/routing.hpp>

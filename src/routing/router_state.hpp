@@ -249,6 +249,11 @@ class RouterCore {
   bool withdraw(std::string_view ticket);
   std::vector<RoutingDecision> dispatch(Instant at);
   [[nodiscard]] std::size_t waiting_count() const noexcept;
+  // Listings (router_listings.cpp): copies of the state in time linear in it, for the caller to
+  // sort once it has released the lock.
+  [[nodiscard]] std::vector<AgentLoad> agent_loads() const;
+  [[nodiscard]] std::vector<std::pair<WaitKey, WaitingTicket>> waiting_tickets() const;
+  [[nodiscard]] RouterCounts counts() const noexcept;
   [[nodiscard]] std::string snapshot() const;
   /// Fills an empty router from a snapshot; throws InputError without a partial state
   /// escaping (the caller discards the router).

@@ -19,6 +19,14 @@ static int contains_and_free(char *text, const char *fragment) {
   return found;
 }
 
+/* `text` is exactly `expected`; frees `text`. */
+static int equals_and_free(char *text, const char *expected) {
+  int same = text != NULL && strcmp(text, expected) == 0;
+  if (!same) fprintf(stderr, "  got:      %s\n  expected: %s\n", text ? text : "(null)", expected);
+  aftersales_free(text);
+  return same;
+}
+
 static const char policy_json[] =
     "{\"schema_version\": 1, \"routing\": {"
     " \"queues\": [{\"id\": \"returns\"}, {\"id\": \"general\"}],"
@@ -44,7 +52,11 @@ int main(void) {
                    " \"category\": \"after_sales/return\"}";
   const char *t2 = "{\"id\": \"T-2\", \"created_at\": \"2026-03-02T10:00:00Z\", \"channel\": \"chat\","
                    " \"category\": \"after_sales/return\"}";
+  const char *t3 = "{\"id\": \"T-3\", \"created_at\": \"2026-03-02T10:00:00Z\", \"channel\": \"chat\","
+                   " \"priority\": \"urgent\"}";
   int withdrawn = -1;
+  char *error = NULL;
+  aftersales_router_totals totals;
 
   CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy, NULL) == AFTERSALES_OK);
   CHECK(aftersales_router_new(policy, &router, NULL) == AFTERSALES_OK);
@@ -81,18 +93,62 @@ int main(void) {
   CHECK(contains_and_free(out, "[]"));
   aftersales_router_free(restored);
 
+  /* Listings of the first router: A-1 holds T-1 on chat, T-2 waits (no SLA section: no due
+   * time). T-3, urgent, waits in general (nobody is in it): listed first, before T-2. */
+  CHECK(route(router, t3, t0 + 60000, &out) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "\"waiting\":true"));
+  error = &sentinel;
+  CHECK(aftersales_router_agents(router, &out, &error) == AFTERSALES_OK && error == NULL);
+  CHECK(equals_and_free(out, "[{\"id\":\"A-1\",\"status\":\"online\",\"queues\":[\"returns\"],\"capacity\":{\"chat\":1},"
+                             "\"load\":{\"chat\":1},\"total\":1,\"tickets\":[\"T-1\"]}]"));
+  CHECK(aftersales_router_waiting(router, &out, NULL) == AFTERSALES_OK);
+  CHECK(equals_and_free(out, "[{\"ticket\":\"T-3\",\"queue\":\"general\",\"priority\":\"urgent\",\"channel\":\"chat\","
+                             "\"waiting_since\":\"2026-03-02T10:01:00Z\",\"due_at\":null},"
+                             "{\"ticket\":\"T-2\",\"queue\":\"returns\",\"priority\":\"normal\",\"channel\":\"chat\","
+                             "\"waiting_since\":\"2026-03-02T10:00:00Z\",\"due_at\":null}]"));
+  /* 1 agent, online; T-2 and T-3 waiting; T-1 assigned. */
+  CHECK(aftersales_router_counts(router, &totals, NULL) == AFTERSALES_OK);
+  CHECK(totals.agents == 1 && totals.online == 1 && totals.away == 0 && totals.offline == 0 && totals.waiting == 2 &&
+        totals.assigned == 1);
+  CHECK(aftersales_router_withdraw(router, "T-3", &withdrawn, NULL) == AFTERSALES_OK && withdrawn == 1);
+
   /* Status, withdrawal, removal on the first router. */
   CHECK(aftersales_router_set_status(router, "A-1", "away", NULL) == AFTERSALES_OK);
+  /* Away, A-1 keeps T-1. */
+  CHECK(aftersales_router_agents(router, &out, NULL) == AFTERSALES_OK);
+  CHECK(contains_and_free(out, "{\"id\":\"A-1\",\"status\":\"away\",\"queues\":[\"returns\"],\"capacity\":{\"chat\":1},"
+                               "\"load\":{\"chat\":1},\"total\":1,\"tickets\":[\"T-1\"]}"));
+  CHECK(aftersales_router_counts(router, &totals, NULL) == AFTERSALES_OK);
+  CHECK(totals.agents == 1 && totals.online == 0 && totals.away == 1 && totals.waiting == 1 && totals.assigned == 1);
   CHECK(aftersales_router_set_status(router, "A-1", "asleep", NULL) == AFTERSALES_EINPUT);
   CHECK(aftersales_router_set_status(router, "A-9", "online", NULL) == AFTERSALES_ENOT_FOUND);
   CHECK(aftersales_router_withdraw(router, "T-2", &withdrawn, NULL) == AFTERSALES_OK && withdrawn == 1);
   CHECK(aftersales_router_remove_agent(router, "A-1", &out, NULL) == AFTERSALES_OK);
   CHECK(contains_and_free(out, "[\"T-1\"]"));
+  /* Nobody left, nothing waiting. */
+  CHECK(aftersales_router_agents(router, &out, NULL) == AFTERSALES_OK);
+  CHECK(equals_and_free(out, "[]"));
+  CHECK(aftersales_router_waiting(router, &out, NULL) == AFTERSALES_OK);
+  CHECK(equals_and_free(out, "[]"));
+  CHECK(aftersales_router_counts(router, &totals, NULL) == AFTERSALES_OK);
+  CHECK(totals.agents == 0 && totals.waiting == 0 && totals.assigned == 0);
 
   /* Bad handles and pointers. */
   CHECK(aftersales_router_route(NULL, t1, strlen(t1), t0, &out, NULL) == AFTERSALES_EINVALID_ARGUMENT);
   CHECK(aftersales_router_snapshot(router, NULL, NULL) == AFTERSALES_EINVALID_ARGUMENT);
   CHECK(aftersales_router_restore(NULL, "{}", 2, &restored, NULL) == AFTERSALES_EINVALID_ARGUMENT && restored == NULL);
+  /* The listings' errors come back through out_error, tied to the call; the counts are left as
+   * they were. */
+  out = &sentinel;
+  CHECK(aftersales_router_agents(NULL, &out, &error) == AFTERSALES_EINVALID_ARGUMENT && out == NULL);
+  CHECK(contains_and_free(error, "router is NULL"));
+  CHECK(aftersales_router_waiting((const aftersales_router *)not_a_handle, &out, &error) == AFTERSALES_EINVALID_ARGUMENT);
+  CHECK(contains_and_free(error, "router is not a live aftersales_router"));
+  CHECK(aftersales_router_waiting(router, NULL, NULL) == AFTERSALES_EINVALID_ARGUMENT);
+  totals.agents = 7;
+  CHECK(aftersales_router_counts(NULL, &totals, &error) == AFTERSALES_EINVALID_ARGUMENT && totals.agents == 7);
+  CHECK(contains_and_free(error, "router is NULL"));
+  CHECK(aftersales_router_counts(router, NULL, NULL) == AFTERSALES_EINVALID_ARGUMENT);
 
   aftersales_router_free(router);
   aftersales_router_free(NULL);

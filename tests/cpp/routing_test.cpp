@@ -1393,11 +1393,138 @@ TEST(Routing, DoubleElevenSoakWithARestartHalfWay) {
   EXPECT_GE(first.router.waiting_count(), static_cast<std::size_t>(backlog / 2));
 }
 
+// --- listings ------------------------------------------------------------------------------
+
+std::vector<std::string> ids_of(const std::vector<AgentLoad>& agents) {
+  std::vector<std::string> ids;
+  for (const auto& a : agents) ids.push_back(a.id + " " + std::string(to_string(a.status)) + " " + std::to_string(a.total));
+  return ids;
+}
+
+std::vector<std::string> tickets_of(const std::vector<WaitingTicket>& waiting) {
+  std::vector<std::string> ids;
+  for (const auto& w : waiting) ids.push_back(w.ticket);
+  return ids;
+}
+
+TEST(Routing, AgentsListTheirLoadsAfterRoutesReleasesAndStatusChanges) {
+  Router router(load());
+  EXPECT_TRUE(router.agents().empty());
+  // Capacities given out of order: the listing sorts them by channel ("*" < "chat" < "email").
+  router.upsert_agent(agent("A-2", {"general"}, {{"email", 1}, {"chat", 2}, {"*", 3}}));
+  router.upsert_agent(agent("A-1", {"general", "returns"}, {{"*", 10}}, {{"returns", 2}}));
+  Agent off = agent("A-3", {"general"});
+  off.status = AgentStatus::offline;
+  router.upsert_agent(off);
+  // least_loaded on the ticket's channel, ties to the smaller id:
+  // T-9 chat: A-1 0/10 = A-2 0/2 → A-1.      T-8 chat: A-1 1/10 > A-2 0/2 → A-2.
+  // T-7 email: A-1 0/10 = A-2 0/1 → A-1.     T-6 email: A-1 1/10 > A-2 0/1 → A-2.
+  // T-5 phone ("*"): A-1 0/10 = A-2 0/3 → A-1.
+  for (const auto& [id, channel] : std::vector<std::pair<std::string, std::string>>{
+           {"T-9", "chat"}, {"T-8", "chat"}, {"T-7", "email"}, {"T-6", "email"}, {"T-5", "phone"}})
+    EXPECT_TRUE(router.route(ticket(id, "general/q", channel), t0).agent.has_value()) << id;
+  auto agents = router.agents();
+  EXPECT_EQ(ids_of(agents), (std::vector<std::string>{"A-1 online 3", "A-2 online 2", "A-3 offline 0"}));
+  // A-1 holds T-9 (chat), T-7 (email), T-5 (phone): tickets sorted, channels by name.
+  EXPECT_EQ(agents[0].to_json(),
+            R"({"id":"A-1","status":"online","queues":["general","returns"],"capacity":{"*":10},)"
+            R"("load":{"chat":1,"email":1,"phone":1},"total":3,"tickets":["T-5","T-7","T-9"]})");
+  EXPECT_EQ(agents[2].to_json(),
+            R"({"id":"A-3","status":"offline","queues":["general"],"capacity":{"*":10},"load":{},"total":0,"tickets":[]})");
+
+  // A release takes the ticket off its channel; a channel with nothing held is left out.
+  router.release("A-1", "T-9");
+  // Away, A-2 keeps what it holds (T-8 chat, T-6 email) and takes nothing new: T-4 goes to A-1.
+  router.set_status("A-2", AgentStatus::away);
+  EXPECT_EQ(agent_of(router.route(ticket("T-4", "general/q", "email"), t0 + 1min)), "A-1");
+  agents = router.agents();
+  EXPECT_EQ(agents[0].to_json(),
+            R"({"id":"A-1","status":"online","queues":["general","returns"],"capacity":{"*":10},)"
+            R"("load":{"email":2,"phone":1},"total":3,"tickets":["T-4","T-5","T-7"]})");
+  EXPECT_EQ(agents[1].to_json(),
+            R"({"id":"A-2","status":"away","queues":["general"],"capacity":{"*":3,"chat":2,"email":1},)"
+            R"("load":{"chat":1,"email":1},"total":2,"tickets":["T-6","T-8"]})");
+  // 3 agents: 1 online (A-1), 1 away (A-2), 1 offline (A-3); 5 held (3 + 2), none waiting.
+  EXPECT_EQ(router.counts().to_json(), R"({"agents":3,"online":1,"away":1,"offline":1,"waiting":0,"assigned":5})");
+
+  // A removed agent is no longer listed, and what it held is no longer counted.
+  EXPECT_EQ(router.remove_agent("A-2"), (std::vector<std::string>{"T-6", "T-8"}));
+  EXPECT_EQ(ids_of(router.agents()), (std::vector<std::string>{"A-1 online 3", "A-3 offline 0"}));
+  const RouterCounts counts = router.counts();
+  EXPECT_EQ(std::tie(counts.agents, counts.online, counts.away, counts.offline, counts.waiting, counts.assigned),
+            std::make_tuple(2u, 1u, 0u, 1u, 0u, 3u));
+}
+
+TEST(Routing, WaitingListsTicketsInTheOrderDispatchServesThem) {
+  Router router(load());
+  // One chat place, in every queue the tickets wait in.
+  router.upsert_agent(agent("A-1", {"general", "returns", "complaints"}, {{"chat", 1}}, {{"returns", 2}}));
+  EXPECT_EQ(agent_of(router.route(ticket("T-1"), t0)), "A-1");
+  EXPECT_TRUE(router.waiting().empty());
+  // Created at 10:00, waiting from 10:01. Due = 10:00 + first_response target (sla_section).
+  Ticket low = ticket("T-2");  // low: 30m → 10:30
+  low.priority = Priority::low;
+  Ticket urgent = ticket("T-3");  // urgent: 1m → 10:01
+  urgent.priority = Priority::urgent;
+  Ticket normal = ticket("T-4");  // normal: 10m → 10:10
+  Ticket vip = ticket("T-5");     // normal, VIP: 2m → 10:02
+  vip.customer.tier = "vip";
+  // Raised to high by its rule, which orders it as high; its SLA is still that of the ticket as
+  // given (the host has recorded no priority change): normal, 10m → 10:10.
+  Ticket complaint = ticket("C-1", "complaint/late");
+  Ticket ret = ticket("R-1", "after_sales/return");      // normal, queue returns: 10:10, after T-4
+  Ticket replied = ticket("N-1");  // replied to at 10:00:30: first_response stopped, no clock runs
+  Event reply = Event::of(EventType::agent_reply, t0 + 30s);
+  reply.agent = "A-7";
+  replied.events.push_back(reply);
+  for (const Ticket* t : {&low, &urgent, &normal, &vip, &complaint, &ret, &replied})
+    EXPECT_TRUE(router.route(*t, t0 + 1min).waiting) << t->id;
+  // Priority first (urgent, high, normal, low); among the normals by due time, none last:
+  // T-5 (10:02), then T-4 and R-1 (10:10, by arrival: T-4 came first), then N-1 (no due time).
+  const std::vector<std::string> expected{"T-3", "C-1", "T-5", "T-4", "R-1", "N-1", "T-2"};
+  const auto waiting = router.waiting();
+  EXPECT_EQ(tickets_of(waiting), expected);
+  EXPECT_EQ(waiting[1].to_json(), R"({"ticket":"C-1","queue":"complaints","priority":"high","channel":"chat",)"
+                                  R"("waiting_since":"2026-03-02T10:01:00Z","due_at":"2026-03-02T10:10:00Z"})");
+  EXPECT_EQ(waiting[5].to_json(), R"({"ticket":"N-1","queue":"general","priority":"normal","channel":"chat",)"
+                                  R"("waiting_since":"2026-03-02T10:01:00Z","due_at":null})");
+  EXPECT_EQ(waiting[4].queue, "returns");
+  // 1 agent online, 7 waiting, 1 assigned (T-1).
+  EXPECT_EQ(router.counts().to_json(), R"({"agents":1,"online":1,"away":0,"offline":0,"waiting":7,"assigned":1})");
+  // Freeing the one place again and again, dispatch serves them in the listed order (at 10:02,
+  // before R-1 could overflow at 10:04).
+  std::vector<std::string> served;
+  std::string held = "T-1";
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    router.release("A-1", held);
+    const auto decisions = router.dispatch(t0 + 2min);
+    ASSERT_EQ(decisions.size(), 1u);
+    held = decisions[0].ticket;
+    served.push_back(held);
+    // What is left is listed in the same order, less the ticket served.
+    EXPECT_EQ(tickets_of(router.waiting()), std::vector<std::string>(expected.begin() + static_cast<std::ptrdiff_t>(i) + 1, expected.end()));
+  }
+  EXPECT_EQ(served, expected);
+}
+
+TEST(Routing, ListingsOfARestoredRouterAreTheOriginals) {
+  Router router(load());
+  router.upsert_agent(agent("A-1", {"general"}, {{"chat", 1}}));
+  (void)router.route(ticket("T-1"), t0);
+  (void)router.route(ticket("T-2"), t0 + 1min);
+  const auto restored = aftersales::Router::restore(load(), router.snapshot());
+  EXPECT_EQ(restored.agents()[0].to_json(), router.agents()[0].to_json());
+  EXPECT_EQ(tickets_of(restored.waiting()), (std::vector<std::string>{"T-2"}));
+  EXPECT_EQ(restored.waiting()[0].to_json(), router.waiting()[0].to_json());
+  EXPECT_EQ(restored.counts().to_json(), router.counts().to_json());
+}
+
 // --- many threads ---------------------------------------------------------------------------
 
 // Every call of every thread checks the router's invariants (the test's Router does) while
 // the others change it: no agent over its chat capacity of 3, every ticket held once or waiting
-// once, and the indexes in step.
+// once, and the indexes in step. A further thread lists the agents, the waiting tickets and the
+// counts all the while, each listing one consistent state.
 TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
   Router router(load());
   constexpr int agents = 6;
@@ -1446,7 +1573,37 @@ TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
       }
     });
   }
+  // Listings taken meanwhile: each is one state, whatever the other threads do to it.
+  std::atomic<bool> working{true};
+  std::atomic<int> listings{0};
+  std::thread lister([&] {
+    while (working.load() || listings.load() < 3) {
+      std::set<std::string> held_now;
+      for (const AgentLoad& a : router.agents()) {
+        int on_chat = 0;
+        for (const auto& [channel, n] : a.load) on_chat += channel == "chat" ? n : 0;
+        // Every ticket is on chat: the load, the total and the tickets are one count.
+        EXPECT_EQ(on_chat, static_cast<int>(a.total));
+        EXPECT_EQ(a.tickets.size(), a.total);
+        EXPECT_LE(a.total, 3u) << a.id;
+        if (a.id == "A-off") {
+          EXPECT_EQ(a.total, 0u);
+        }
+        for (const auto& t : a.tickets) EXPECT_TRUE(held_now.insert(t).second) << t << " held twice";
+      }
+      std::set<std::string> waiting_now;
+      for (const WaitingTicket& w : router.waiting()) EXPECT_TRUE(waiting_now.insert(w.ticket).second) << w.ticket << " listed twice";
+      const RouterCounts counts = router.counts();
+      EXPECT_EQ(counts.agents, 7u);
+      EXPECT_EQ(counts.online + counts.away + counts.offline, 7u);
+      EXPECT_LE(counts.assigned, 6u * 3u);
+      ++listings;
+    }
+  });
   for (auto& t : pool) t.join();
+  working = false;
+  lister.join();
+  EXPECT_GE(listings.load(), 3);
   EXPECT_EQ(assigned_offline.load(), 0);
   // Everyone back online and every ticket done: dispatch drains the queues completely.
   for (int a = 0; a < agents; ++a) router.set_status("A-" + std::to_string(a), AgentStatus::online);

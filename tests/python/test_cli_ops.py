@@ -103,6 +103,30 @@ def test_sla_a_row_per_metric_instance(
     assert err == f"aftersales: {tickets}:3: invalid ticket: 1 problem: created_at: missing\n" + failed_line_3(tickets)
 
 
+def test_sla_table_says_why_a_ticket_has_no_clock(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({**POLICY, "sla": {"policies": [{**POLICY["sla"]["policies"][0],
+                                                                   "when": {"field": "channel", "eq": "chat"}}]}}))
+    tickets = tmp_path / "tickets.jsonl"
+    # T-4 is a chat created at 10:00 (the policy applies), T-5 an e-mail (no policy applies), and
+    # T-6 a chat created at 13:00, after --at (it did not exist yet).
+    tickets.write_text(
+        '{"id": "T-4", "created_at": "2026-11-16T10:00:00+08:00", "channel": "chat", "events": []}\n'
+        '{"id": "T-5", "created_at": "2026-11-16T10:00:00+08:00", "channel": "email", "events": []}\n'
+        '{"id": "T-6", "created_at": "2026-11-16T13:00:00+08:00", "channel": "chat", "events": []}\n')
+    status, out, err = run(capsys, "sla", "--policy", str(policy), str(tickets), "--at", NOON, "--format", "csv")
+    assert (status, err) == (0, "")
+    # T-4 at noon: 2h of office time elapsed on each clock, due 11:00 (03:00Z) and 18:00 (10:00Z);
+    # its first response breached at 11:00.
+    assert out == (
+        "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at\r\n"
+        "T-4,first_response,0,breached,3600,7200,-3600,2026-11-16T03:00:00Z,2026-11-16T03:00:00Z,\r\n"
+        "T-4,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,\r\n"
+        "T-5,,,no_policy,,,,,,\r\n"
+        "T-6,,,not_yet_created,,,,,,\r\n"
+    )
+
+
 def test_sla_json_lines_keep_the_error_record_and_exit_3(
     capsys: pytest.CaptureFixture[str], files: tuple[str, str]
 ) -> None:

@@ -216,3 +216,124 @@ def test_route_command_names_a_bad_agent(capsys: pytest.CaptureFixture[str], tmp
     assert status == 2
     assert f"{agents}: agents[1]: invalid agent" in err
     assert 'queues[0]: no queue "nowhere"' in err
+
+
+# ---- Listings: agents with their loads, waiting tickets, counts.
+
+UTC = dt.timezone.utc
+T0 = dt.datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
+
+# Due times are created_at + first_response: urgent 1m, normal 10m, low 30m.
+LISTING_POLICY = {
+    "schema_version": 1,
+    "sla": {"policies": [{"id": "all", "targets": {"urgent": {"first_response": "1m"},
+                                                   "normal": {"first_response": "10m"},
+                                                   "low": {"first_response": "30m"}}}]},
+    "routing": {
+        "queues": [{"id": "general"}, {"id": "returns"}],
+        "rules": [{"id": "returns", "when": {"field": "category", "prefix": "after_sales/"}, "queue": "returns"}],
+        "default_queue": "general",
+        "assignment": {"strategy": "least_loaded"},
+    },
+}
+
+
+def listing_ticket(ticket_id: str, channel: str = "chat", priority: str = "normal",
+                   category: str = "general/question") -> dict[str, Any]:
+    return {"id": ticket_id, "created_at": "2026-03-02T10:00:00Z", "channel": channel,
+            "priority": priority, "category": category}
+
+
+def test_router_listings() -> None:
+    router = aftersales.Router(aftersales.Policy.from_json(LISTING_POLICY))
+    assert (router.agents(), router.waiting()) == ([], [])
+    router.upsert_agent({"id": "A-2", "queues": ["general"], "capacity": {"*": 2}})
+    router.upsert_agent({"id": "A-1", "queues": ["general", "returns"], "capacity": {"email": 2, "chat": 1}})
+    # least_loaded, ties to the smaller id. T-1 chat: A-1 0/1 = A-2 0/2 -> A-1. T-2 email:
+    # A-1 0/2 = A-2 0/2 -> A-1. T-3 chat: A-1 full (1/1) -> A-2.
+    assert [router.route(listing_ticket(t, c), T0).agent for t, c in [("T-1", "chat"), ("T-2", "email"), ("T-3", "chat")]] \
+        == ["A-1", "A-1", "A-2"]
+    router.set_status("A-2", "away")
+    # A-1 is full on chat and A-2 away: every chat ticket now waits.
+    for ticket, at in [(listing_ticket("T-4"), 1), (listing_ticket("T-5", priority="urgent"), 1),
+                       (listing_ticket("R-1", category="after_sales/return"), 2),
+                       (listing_ticket("T-6", priority="low"), 2)]:
+        assert router.route(ticket, T0 + dt.timedelta(minutes=at)).waiting
+
+    a1, a2 = router.agents()
+    assert a1.to_dict() == {"id": "A-1", "status": "online", "queues": ["general", "returns"],
+                            "capacity": {"chat": 1, "email": 2}, "load": {"chat": 1, "email": 1},
+                            "total": 2, "tickets": ["T-1", "T-2"]}
+    # Away, A-2 still holds T-3.
+    assert (a2.id, a2.status, a2.queues, a2.capacity, a2.load, a2.total, a2.tickets) == (
+        "A-2", "away", ["general"], {"*": 2}, {"chat": 1}, 1, ["T-3"])
+    assert json.loads(a2.to_json()) == a2.to_dict()
+
+    # Urgent first; the normals by due time (T-4 and R-1 both 10:10: T-4 came first); low last.
+    waiting = router.waiting()
+    assert [w.ticket for w in waiting] == ["T-5", "T-4", "R-1", "T-6"]
+    first = waiting[0]
+    assert (first.queue, first.priority, first.channel) == ("general", "urgent", "chat")
+    assert (first.waiting_since, first.due_at) == (T0 + dt.timedelta(minutes=1), T0 + dt.timedelta(minutes=1))
+    assert waiting[2].to_dict() == {"ticket": "R-1", "queue": "returns", "priority": "normal", "channel": "chat",
+                                    "waiting_since": "2026-03-02T10:02:00Z", "due_at": "2026-03-02T10:10:00Z"}
+
+    counts = router.counts()
+    assert counts.to_dict() == {"agents": 2, "online": 1, "away": 1, "offline": 0, "waiting": 4, "assigned": 3}
+    assert (counts.agents, counts.online, counts.away, counts.offline, counts.waiting, counts.assigned) == (2, 1, 1, 0, 4, 3)
+
+    # A-1's chat place goes to the first listed; A-2 back online takes the next it can (its one
+    # free chat place: T-4; R-1 is in returns, which A-2 is not in).
+    router.release("A-1", "T-1")
+    assert [d.ticket for d in router.dispatch(T0 + dt.timedelta(minutes=3))] == ["T-5"]
+    router.set_status("A-2", "online")
+    assert [d.ticket for d in router.dispatch(T0 + dt.timedelta(minutes=3))] == ["T-4"]
+    assert [w.ticket for w in router.waiting()] == ["R-1", "T-6"]
+    assert [(a.id, a.load, a.tickets) for a in router.agents()] == [
+        ("A-1", {"chat": 1, "email": 1}, ["T-2", "T-5"]), ("A-2", {"chat": 2}, ["T-3", "T-4"])]
+    assert router.counts().to_dict() == {"agents": 2, "online": 2, "away": 0, "offline": 0, "waiting": 2, "assigned": 4}
+
+
+def test_listings_pickle_and_print() -> None:
+    import pickle
+
+    router = aftersales.Router(aftersales.Policy.from_json(LISTING_POLICY))
+    router.upsert_agent({"id": "A-1", "queues": ["general"], "capacity": {"chat": 1}})
+    router.route(listing_ticket("T-1"), T0)
+    router.route(listing_ticket("T-2"), T0)
+    listings = [*router.agents(), *router.waiting(), router.counts()]
+    for listing in listings:
+        assert pickle.loads(pickle.dumps(listing)).to_json() == listing.to_json()
+    assert [repr(listing) for listing in listings] == [
+        "<aftersales.AgentLoad id='A-1' online total=1>",
+        "<aftersales.WaitingTicket ticket='T-2' queue='general' normal>",
+        "<aftersales.RouterCounts agents=1 waiting=1 assigned=1>",
+    ]
+
+
+def test_route_command_summary_comes_from_the_listings(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps(LISTING_POLICY))
+    agents = tmp_path / "agents.json"
+    agents.write_text(json.dumps([{"id": "A-1", "queues": ["general", "returns"], "capacity": {"chat": 1}},
+                                  {"id": "A-2", "queues": ["general"], "capacity": {"*": 2}, "status": "away"}]))
+    tickets = tmp_path / "tickets.jsonl"
+    resolved = [{"type": "resolved", "at": "2026-03-02T10:05:00Z"}]
+    tickets.write_text("".join(json.dumps(t) + "\n" for t in [
+        {"id": "T-1", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "events": resolved},
+        {"id": "T-2", "created_at": "2026-03-02T10:01:00Z", "channel": "chat"},
+        {"id": "T-3", "created_at": "2026-03-02T10:02:00Z", "channel": "chat"},
+    ]))
+    status = main(["route", "--policy", str(policy), "--agents", str(agents), str(tickets)])
+    out, err = capsys.readouterr()
+    assert status == 0
+    # 10:00 T-1 -> A-1 (A-2 is away); 10:01 T-2 and 10:02 T-3 wait (A-1's one chat place is
+    # taken); 10:05 T-1 is released and the dispatch gives A-1 T-2 (due 10:11, before T-3's 10:12).
+    assert [(d["ticket"], d["agent"]) for d in map(json.loads, out.splitlines())] == [
+        ("T-1", "A-1"), ("T-2", None), ("T-3", None), ("T-2", "A-1")]
+    assert err.splitlines() == [
+        "agent  status  queues           served  holding",
+        "A-1    online  general,returns  2       1",
+        "A-2    away    general          0       0",
+        "waiting: 1",
+    ]

@@ -7,7 +7,7 @@ import datetime as dt
 import decimal
 import pickle
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -146,6 +146,18 @@ def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
     withdrawn: bool = router.withdraw("T-1")
     again = aftersales.Router.restore(policy, router.snapshot())
     print(agent, rule, reasons, as_dict, later, freed, waiting, withdrawn, again, decision.priority, decision.queue)
+    for load in router.agents():
+        status: Literal["online", "away", "offline"] = load.status
+        on_channels: dict[str, int] = load.load
+        held: list[str] = load.tickets
+        print(load.id, status, load.queues, load.capacity, on_channels, load.total + 0, held, load.to_dict())
+    for ticket in router.waiting():
+        since: dt.datetime = ticket.waiting_since
+        due: dt.datetime | None = ticket.due_at
+        print(ticket.ticket, ticket.queue, ticket.priority, ticket.channel, since, due, ticket.to_json())
+    counts: aftersales.RouterCounts = router.counts()
+    by_name: dict[str, int] = counts.to_dict()
+    print(counts.agents + counts.online + counts.away + counts.offline + counts.waiting + counts.assigned, by_name)
 
 
 def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -223,26 +222,11 @@ def _missing_or(expected: str, value: object) -> str:
 
 
 def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
-    # The snapshot is JSON Lines (docs/routing.md): one record a line.
-    agents: list[dict[str, Any]] = []
-    holding: dict[str, int] = {}
-    waiting = 0
-    for line in router.snapshot().splitlines():
-        record = json.loads(line)
-        if "agent" in record:
-            agents.append(record["agent"])
-        elif "assigned" in record:
-            agent_id = record["assigned"][1]  # [ticket, agent, queue, channel]
-            holding[agent_id] = holding.get(agent_id, 0) + 1
-        elif "waiting" in record:
-            waiting += 1
     rows = [("agent", "status", "queues", "served", "holding")]
-    for agent in agents:
-        agent_id = agent["id"]
+    for agent in router.agents():  # by id
         rows.append(
-            (agent_id, agent["status"], ",".join(agent["queues"]),
-             str(served.get(agent_id, 0)), str(holding.get(agent_id, 0)))
+            (agent.id, agent.status, ",".join(agent.queues), str(served.get(agent.id, 0)), str(agent.total))
         )
     for line in aligned(rows):
         print(line, file=out)
-    print(f"waiting: {waiting}", file=out)
+    print(f"waiting: {router.counts().waiting}", file=out)

@@ -137,7 +137,10 @@ class _Rows(_Reports):
         if "error" in report:
             self._errors.append(f"aftersales: {self._name}:{report['line']}: {one_line(report['error'])}")
             return
-        for metric in report["metrics"] or [{}]:  # a ticket no clock applies to still has its row
+        # A ticket without clocks still has its row, which says why: it did not exist at --at, or no
+        # SLA policy of the document applies to it.
+        without = {"state": "not_yet_created" if report.get("not_yet_created") else "no_policy"}
+        for metric in report["metrics"] or [without]:
             self._rows.add(_row(report["ticket"], metric))
 
 
