@@ -393,10 +393,35 @@ func TestRouting(t *testing.T) {
 		t.Errorf("second dispatch: %s, %v; want []", decisions, err)
 	}
 
-	// Status, withdrawal and removal on the first router.
+	// Listings of the first router (tests/capi/routing_test.c): A-1 holds T-1 on chat and T-2
+	// waits, with no due time (no SLA section). T-3, urgent, waits in general, where nobody
+	// works: listed first, before T-2.
+	t3 := []byte(`{"id": "T-3", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "priority": "urgent"}`)
+	if decision, err = r.Route(t3, ms(t0+60000)); err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, decision, `"waiting":true`)
+	wantText(t, "Agents", r.Agents, `[{"id":"A-1","status":"online","queues":["returns"],"capacity":{"chat":1},`+
+		`"load":{"chat":1},"total":1,"tickets":["T-1"]}]`)
+	wantText(t, "Waiting", r.Waiting, `[{"ticket":"T-3","queue":"general","priority":"urgent","channel":"chat",`+
+		`"waiting_since":"2026-03-02T10:01:00Z","due_at":null},`+
+		`{"ticket":"T-2","queue":"returns","priority":"normal","channel":"chat",`+
+		`"waiting_since":"2026-03-02T10:00:00Z","due_at":null}]`)
+	wantCounts(t, r, aftersales.RouterCounts{Agents: 1, Online: 1, Waiting: 2, Assigned: 1})
+	if withdrawn, err := r.Withdraw("T-3"); err != nil || !withdrawn {
+		t.Errorf("Withdraw(T-3) = %v, %v; want true", withdrawn, err)
+	}
+
+	// Status, withdrawal and removal on the first router. Away, A-1 keeps T-1.
 	if err := r.SetStatus("A-1", "away"); err != nil {
 		t.Error(err)
 	}
+	agents, err := r.Agents()
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantContains(t, agents, `{"id":"A-1","status":"away",`, `"tickets":["T-1"]}`)
+	wantCounts(t, r, aftersales.RouterCounts{Agents: 1, Away: 1, Waiting: 1, Assigned: 1})
 	wantError(t, r.SetStatus("A-1", "asleep"), aftersales.ErrInput)
 	wantError(t, r.SetStatus("A-9", "online"), aftersales.ErrNotFound)
 	if withdrawn, err := r.Withdraw("T-2"); err != nil || !withdrawn {
@@ -408,10 +433,29 @@ func TestRouting(t *testing.T) {
 	if freed, err := r.RemoveAgent("A-1"); err != nil || string(freed) != `["T-1"]` {
 		t.Errorf("RemoveAgent = %s, %v; want [\"T-1\"]", freed, err)
 	}
+	// Nobody left, nothing waiting.
+	wantText(t, "Agents", r.Agents, "[]")
+	wantText(t, "Waiting", r.Waiting, "[]")
+	wantCounts(t, r, aftersales.RouterCounts{})
 
 	// A router needs a routing section.
 	_, err = aftersales.NewRouter(mustPolicy(t, weekdaysPolicy))
 	wantError(t, err, aftersales.ErrNotFound)
+}
+
+// wantText checks that listing gives exactly want.
+func wantText(t *testing.T, what string, listing func() ([]byte, error), want string) {
+	t.Helper()
+	if got, err := listing(); err != nil || string(got) != want {
+		t.Errorf("%s() = %s, %v\nwant %s", what, got, err, want)
+	}
+}
+
+func wantCounts(t *testing.T, r *aftersales.Router, want aftersales.RouterCounts) {
+	t.Helper()
+	if got, err := r.Counts(); err != nil || got != want {
+		t.Errorf("Counts() = %+v, %v; want %+v", got, err, want)
+	}
 }
 
 // The refund policy and request of tests/capi/refund_test.c.

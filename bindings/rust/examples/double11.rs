@@ -74,6 +74,11 @@ fn route(policy: &Policy, agents: &str, tickets: &str) -> Result<(), String> {
     let last = order.last().map_or(0, |&(at, _)| at);
     let dispatched = router.dispatch(last).map_err(|e| e.to_string())?;
     println!("dispatch: {} more assigned", dispatched.matches("{\"ticket\":").count());
+    let counts = router.counts().map_err(|e| e.to_string())?;
+    println!(
+        "router: {} agents ({} online), {} tickets assigned, {} waiting",
+        counts.agents, counts.online, counts.assigned, counts.waiting
+    );
     Ok(())
 }
 

@@ -170,6 +170,21 @@ extern "C" {
         out_json: Out<c_char>,
         out_error: OutError,
     ) -> c_int;
+    pub fn aftersales_router_agents(
+        router: *const aftersales_router,
+        out_json: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_router_waiting(
+        router: *const aftersales_router,
+        out_json: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_router_counts(
+        router: *const aftersales_router,
+        out: *mut crate::RouterCounts,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_router_restore(
         policy: *const aftersales_policy,
         snapshot_json: *const c_char,

@@ -28,7 +28,7 @@ use std::os::raw::c_char;
 pub use error::{Error, Result, Status};
 pub use instant::{format_instant, parse_instant};
 pub use policy::{Calendar, Policy};
-pub use routing::Router;
+pub use routing::{Router, RouterCounts};
 pub use rules::Batch;
 pub use staffing::{erlang_a, erlang_a_required, erlang_c, erlang_c_required, Goal, StaffingResult, Workload};
 

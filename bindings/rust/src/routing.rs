@@ -115,6 +115,44 @@ impl Router {
     pub fn snapshot(&self) -> Result<String> {
         call_text(|out, out_error| unsafe { ffi::aftersales_router_snapshot(self.as_ptr(), out, out_error) })
     }
+
+    /// Every agent with its load: a JSON array sorted by agent id, each element
+    /// `{"id", "status", "queues", "capacity", "load", "total", "tickets"}` (docs/routing.md,
+    /// "Listings"). One consistent snapshot, taken under the router's lock.
+    pub fn agents(&self) -> Result<String> {
+        call_text(|out, out_error| unsafe { ffi::aftersales_router_agents(self.as_ptr(), out, out_error) })
+    }
+
+    /// The waiting tickets in the order [`Router::dispatch`] serves them: a JSON array, each
+    /// element `{"ticket", "queue", "priority", "channel", "waiting_since", "due_at"}`.
+    pub fn waiting(&self) -> Result<String> {
+        call_text(|out, out_error| unsafe { ffi::aftersales_router_waiting(self.as_ptr(), out, out_error) })
+    }
+
+    /// How many agents and tickets the router holds, in time linear in the agents.
+    pub fn counts(&self) -> Result<RouterCounts> {
+        let mut counts = RouterCounts::default();
+        call(|out_error| unsafe { ffi::aftersales_router_counts(self.as_ptr(), &mut counts, out_error) })?;
+        Ok(counts)
+    }
+}
+
+/// How many agents a router holds, by status, and how many tickets wait in its queues or are
+/// held by agents.
+///
+/// Its layout is C's `aftersales_router_totals`, which the library fills in directly.
+#[repr(C)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RouterCounts {
+    /// `online + away + offline`.
+    pub agents: i64,
+    pub online: i64,
+    pub away: i64,
+    pub offline: i64,
+    /// Tickets waiting in some queue.
+    pub waiting: i64,
+    /// Tickets held by some agent.
+    pub assigned: i64,
 }
 
 impl Drop for Router {

@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use aftersales::{Batch, Calendar, Error, Goal, Policy, Router, Status, Workload};
+use aftersales::{Batch, Calendar, Error, Goal, Policy, Router, RouterCounts, Status, Workload};
 
 /// The weekdays calendar of tests/capi/weekdays.h: Asia/Shanghai (UTC+8, no DST since 1991),
 /// Monday to Friday 09:00-18:00.
@@ -286,13 +286,59 @@ fn routing() {
     );
     assert_eq!(restored.dispatch(T0 + 60_000).unwrap(), "[]");
 
-    // Status, withdrawal and removal on the first router.
+    // Listings of the first router (tests/capi/routing_test.c): A-1 holds T-1 on chat and T-2
+    // waits, with no due time (no SLA section). T-3, urgent, waits in general, where nobody
+    // works: listed first, before T-2.
+    let t3 = r#"{"id": "T-3", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "priority": "urgent"}"#;
+    assert_contains(&router.route(t3, T0 + 60_000).unwrap(), &[r#""waiting":true"#]);
+    assert_eq!(
+        router.agents().unwrap(),
+        r#"[{"id":"A-1","status":"online","queues":["returns"],"capacity":{"chat":1},"load":{"chat":1},"total":1,"tickets":["T-1"]}]"#
+    );
+    assert_eq!(
+        router.waiting().unwrap(),
+        concat!(
+            r#"[{"ticket":"T-3","queue":"general","priority":"urgent","channel":"chat","#,
+            r#""waiting_since":"2026-03-02T10:01:00Z","due_at":null},"#,
+            r#"{"ticket":"T-2","queue":"returns","priority":"normal","channel":"chat","#,
+            r#""waiting_since":"2026-03-02T10:00:00Z","due_at":null}]"#
+        )
+    );
+    let counts = RouterCounts {
+        agents: 1,
+        online: 1,
+        waiting: 2,
+        assigned: 1,
+        ..RouterCounts::default()
+    };
+    assert_eq!(router.counts().unwrap(), counts);
+    assert!(router.withdraw("T-3").unwrap());
+
+    // Status, withdrawal and removal on the first router. Away, A-1 keeps T-1.
     router.set_status("A-1", "away").unwrap();
+    assert_contains(
+        &router.agents().unwrap(),
+        &[r#"{"id":"A-1","status":"away","#, r#""tickets":["T-1"]}"#],
+    );
+    let counts = RouterCounts {
+        agents: 1,
+        away: 1,
+        waiting: 1,
+        assigned: 1,
+        ..RouterCounts::default()
+    };
+    assert_eq!(router.counts().unwrap(), counts);
     assert_error(router.set_status("A-1", "asleep"), Status::Input, &[]);
     assert_error(router.set_status("A-9", "online"), Status::NotFound, &[]);
     assert!(router.withdraw("T-2").unwrap());
     assert!(!router.withdraw("T-2").unwrap());
     assert_eq!(router.remove_agent("A-1").unwrap(), r#"["T-1"]"#);
+    // Nobody left, nothing waiting.
+    assert_eq!(
+        (router.agents().unwrap(), router.waiting().unwrap()),
+        (String::from("[]"), String::from("[]"))
+    );
+    assert_eq!(router.counts().unwrap(), RouterCounts::default());
 
     // A router needs a routing section.
     assert_error(Router::new(&policy(WEEKDAYS_POLICY)), Status::NotFound, &[]);

@@ -103,6 +103,12 @@ func route(policy *aftersales.Policy, agentsDoc []byte, tickets [][]byte) {
 		log.Fatal(err)
 	}
 	fmt.Printf("dispatch: %d more assigned\n", len(dispatched))
+	counts, err := router.Counts()
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("router: %d agents (%d online), %d tickets assigned, %d waiting\n",
+		counts.Agents, counts.Online, counts.Assigned, counts.Waiting)
 }
 
 func printDecision(text []byte) {
