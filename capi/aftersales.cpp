@@ -50,6 +50,8 @@ int fail(int status, std::string_view message) noexcept {
 
 void clear_last_error() noexcept { last_error = ""; }
 
+namespace {
+
 char* copy_last_error() noexcept {
   const std::size_t size = std::strlen(last_error) + 1;
   auto* copy = static_cast<char*>(std::malloc(size));
@@ -57,7 +59,7 @@ char* copy_last_error() noexcept {
   return copy;
 }
 
-int fail_current() noexcept {
+int record_current() noexcept {
   try {
     throw;
   } catch (const aftersales::PolicyError& e) {
@@ -71,6 +73,14 @@ int fail_current() noexcept {
   } catch (...) {
     return fail(AFTERSALES_EINTERNAL, "internal error: an unknown exception");
   }
+}
+
+}  // namespace
+
+int fail_current(char** out_error) noexcept {
+  const int status = record_current();
+  if (out_error != nullptr) *out_error = copy_last_error();
+  return status;
 }
 
 int status_of(ErrorCode code) noexcept {

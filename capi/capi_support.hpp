@@ -49,14 +49,13 @@ static_assert(std::is_standard_layout_v<aftersales_policy>);
 int fail(int status, std::string_view message) noexcept;
 /// Clears this thread's last error (at the start of every shim).
 void clear_last_error() noexcept;
-/// A copy of this thread's last error for the caller's `out_error`, released with
-/// aftersales_free; NULL when it cannot be allocated (the status still tells what happened).
-char* copy_last_error() noexcept;
 int status_of(ErrorCode code) noexcept;
 
-// Turns the exception being handled into a status code and this thread's last error. Out of
-// line, so that the catch ladder is compiled once rather than in every shim's guarded().
-int fail_current() noexcept;
+// Turns the exception being handled into a status code and this thread's last error, and gives
+// the caller a copy of the message through `out_error` when it is not NULL (NULL if the copy
+// cannot be allocated: the status still says what happened). Out of line, so that the catch
+// ladder is compiled once rather than in every shim's guarded().
+int fail_current(char** out_error) noexcept;
 
 // Runs one shim body: clears the last error, turns every exception into a status code and a
 // message, and hands the message to the caller through `out_error` too (when not NULL; NULL on
@@ -66,14 +65,12 @@ template <class Body>
 int guarded(char** out_error, Body&& body) noexcept {
   clear_last_error();
   if (out_error != nullptr) *out_error = nullptr;
-  int status = AFTERSALES_OK;
   try {
     std::forward<Body>(body)();
+    return AFTERSALES_OK;
   } catch (...) {
-    status = fail_current();
+    return fail_current(out_error);
   }
-  if (status != AFTERSALES_OK && out_error != nullptr) *out_error = copy_last_error();
-  return status;
 }
 
 [[noreturn]] inline void invalid_argument(std::string message) {
