@@ -86,9 +86,12 @@ namespace {
 // The most one year's block can hold: each of the local dates that can reach into the year
 // (366 and the margin `build` reads on each side) with the most ranges any date has, each range
 // giving at most one interval in a year, 12 bytes each; and the per-day index.
-std::size_t year_bytes_bound(const std::array<DayHours, 7>& weekly, const std::vector<DateOverride>& overrides) {
+std::size_t year_bytes_bound(const std::array<DayHours, 7>& weekly, const std::vector<DateOverride>& overrides,
+                             const std::vector<WeeklyVersion>& versions) {
   std::size_t ranges = 1;
   for (const DayHours& hours : weekly) ranges = std::max(ranges, hours.size());
+  for (const WeeklyVersion& v : versions)
+    for (const DayHours& hours : v.weekly) ranges = std::max(ranges, hours.size());
   for (const DateOverride& o : overrides) ranges = std::max(ranges, o.hours.size());
   constexpr std::size_t dates = 366 + 4;
   constexpr std::size_t index_bytes = (366 + 2) * sizeof(std::int32_t);
@@ -99,15 +102,23 @@ std::size_t year_bytes_bound(const std::array<DayHours, 7>& weekly, const std::v
 
 CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
                            std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
-                           std::size_t budget)
+                           std::size_t budget, std::vector<WeeklyVersion> versions,
+                           std::optional<Coverage> coverage)
     : name_(std::move(name)),
       zone_name_(zone.name()),
       zone_(&zone),
       weekly_(std::move(weekly)),
       overrides_(std::move(overrides)),
-      holidays_(std::move(holidays)) {
+      holidays_(std::move(holidays)),
+      versions_(std::move(versions)),
+      coverage_(coverage) {
   for (auto& total : totals_ms_) total.store(-1, std::memory_order_relaxed);
-  const std::size_t bound = year_bytes_bound(weekly_, overrides_);
+  if (coverage_ && coverage_->error_beyond) {
+    const date::local_seconds after{std::chrono::seconds{(std::int64_t{coverage_->until_day} + 1) * 86'400}};
+    horizon_ms_ = to_instant(zone, after).time_since_epoch().count() * ms_per_s;
+    horizon_year_ = year_of(Instant{Duration{std::min(horizon_ms_, max_instant.time_since_epoch().count())}});
+  }
+  const std::size_t bound = year_bytes_bound(weekly_, overrides_, versions_);
   if (bound * year_count <= budget) return;  // every year fits: keep all, lock-free
   lru_ = std::make_unique<LruYears>();
   // Two years at least: a query spanning a new year holds one while it fetches the next.
@@ -116,6 +127,7 @@ CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::a
 
 CalendarData::~CalendarData() {
   for (auto& slot : years_) delete slot.load(std::memory_order_acquire);
+  delete horizon_block_.load(std::memory_order_acquire);
 }
 
 const DayHours& CalendarData::hours_on(std::int32_t day) const {
@@ -128,14 +140,16 @@ const DayHours& CalendarData::hours_on(std::int32_t day) const {
   if (const auto o = covering(overrides_, [](const DateOverride& r) { return r.days; }); o != overrides_.end())
     return o->hours;
   if (covering(holidays_, [](const DayRange& r) { return r; }) != holidays_.end()) return closed;
-  return weekly_[weekday_index(day)];
+  return weekly_on(weekly_, versions_, day)[weekday_index(day)];
 }
 
 YearBlock CalendarData::build(int year) const {
   YearBlock block;
   block.base_ms = year_start_ms(year);
   const std::int64_t base_s = block.base_ms / ms_per_s;
-  const std::int64_t limit_s = year_start_ms(year + 1) / ms_per_s;
+  const std::int64_t year_end_s = year_start_ms(year + 1) / ms_per_s;
+  // The horizon's year stops at it: what lies after is not known.
+  const std::int64_t limit_s = std::min(year_end_s, horizon_ms_ / ms_per_s);
 
   // Local dates whose hours can reach into this UTC year: offsets stay within ±1 day and a
   // range lasts at most a day, so two days of margin on each side cover every case.
@@ -174,7 +188,7 @@ YearBlock CalendarData::build(int year) const {
   block.starts.shrink_to_fit();
   block.ends.shrink_to_fit();
   block.open_before.shrink_to_fit();
-  const auto days = static_cast<std::size_t>((limit_s - base_s) / YearBlock::seconds_per_day);
+  const auto days = static_cast<std::size_t>((year_end_s - base_s) / YearBlock::seconds_per_day);
   block.started_before_day.resize(days + 2);
   std::size_t started = 0;
   for (std::size_t day = 0; day < block.started_before_day.size(); ++day) {
@@ -185,12 +199,16 @@ YearBlock CalendarData::build(int year) const {
   return block;
 }
 
-YearRef CalendarData::first_use(int y) const {
+YearRef CalendarData::first_use(int y, std::int64_t need_ms) const {
+  if (y >= horizon_year_) return horizon_year(y, need_ms);
   const auto index = static_cast<std::size_t>(y - first_year);
   if (lru_) return kept_year(index);
-  auto& slot = years_[index];
+  return publish(years_[index], y);
+}
+
+YearRef CalendarData::publish(std::atomic<const YearBlock*>& slot, int y) const {
   auto* built = new YearBlock(build(y));
-  totals_ms_[index].store(built->total_ms(), std::memory_order_relaxed);
+  totals_ms_[static_cast<std::size_t>(y - first_year)].store(built->total_ms(), std::memory_order_relaxed);
   const YearBlock* expected = nullptr;
   if (slot.compare_exchange_strong(expected, built, std::memory_order_acq_rel, std::memory_order_acquire)) {
     log()->debug("calendar {}: built open intervals of {} ({} intervals)", name_, y, built->size());
@@ -232,9 +250,27 @@ YearRef CalendarData::kept_year(std::size_t index) const {
   return YearRef(slot);
 }
 
+YearRef CalendarData::horizon_year(int y, std::int64_t need_ms) const {
+  if (y > horizon_year_ || need_ms > horizon_ms_) beyond_coverage();
+  // Kept apart from the years of the fast path (and of the budget: it is one year).
+  if (const YearBlock* ready = horizon_block_.load(std::memory_order_acquire)) return YearRef(*ready);
+  return publish(horizon_block_, y);
+}
+
+void CalendarData::beyond_coverage() const {
+  const std::int32_t until = coverage_->until_day;
+  const auto next = date::year_month_day{date::sys_days{date::days{until + 1}}};
+  throw BeyondCoverage("calendar " + quoted(name_) + " knows its holidays until " +
+                   date::format("%F", date::sys_days{date::days{until}}) +
+                   " (\"coverage\": {\"beyond\": \"error\"}), and this computation needs " +
+                   date::format("%F", date::sys_days{next}) + " or later (year " +
+                   std::to_string(static_cast<int>(next.year())) + "): extend its holiday data and \"until\"");
+}
+
 std::int64_t CalendarData::year_total_ms(int y) const {
   const std::int64_t known = totals_ms_[static_cast<std::size_t>(y - first_year)].load(std::memory_order_relaxed);
-  return known >= 0 ? known : year(y)->total_ms();
+  // The total reads no instant of its own: a walk that needs the year's hours asks for them.
+  return known >= 0 ? known : year(y, year_start_ms(y))->total_ms();
 }
 
 std::size_t CalendarData::years_kept() const noexcept { return lru_ ? lru_->capacity : year_count; }
@@ -270,7 +306,7 @@ const std::string& Calendar::time_zone() const noexcept { return data_->time_zon
 
 bool Calendar::is_open(Instant t) const {
   detail::require_in_range(t, "instant");
-  const detail::YearRef block = data_->year(detail::year_of(t));
+  const detail::YearRef block = data_->year(detail::year_of(t), t.time_since_epoch().count() + 1);
   const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
   const std::size_t n = block->started_by(rel);
   return n > 0 && rel < std::int64_t{block->ends[n - 1]} * 1000;
@@ -280,7 +316,7 @@ Instant Calendar::next_open(Instant t) const {
   detail::require_in_range(t, "instant");
   int y = detail::year_of(t);
   {
-    const detail::YearRef block = data_->year(y);
+    const detail::YearRef block = data_->year(y, t.time_since_epoch().count() + 1);
     const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
     const std::size_t n = block->started_by(rel);
     if (n > 0 && rel < std::int64_t{block->ends[n - 1]} * 1000) return t;
@@ -289,7 +325,7 @@ Instant Calendar::next_open(Instant t) const {
   for (++y; y <= last_year; ++y) {
     // A year without open time needs no block: its remembered total says so.
     if (data_->year_total_ms(y) == 0) continue;
-    const detail::YearRef later = data_->year(y);
+    const detail::YearRef later = data_->year(y, detail::year_start_ms(y));
     return Instant{Duration{later->base_ms + std::int64_t{later->starts[0]} * 1000}};
   }
   detail::result_out_of_range(name());
@@ -305,7 +341,7 @@ Instant Calendar::add(Instant t, Duration d) const {
   std::int64_t wanted = 0;  // open time still wanted, counted from the start of year y
   std::int64_t total = 0;
   {
-    const detail::YearRef block = data_->year(y);
+    const detail::YearRef block = data_->year(y, t.time_since_epoch().count() + 1);
     wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) + d.count();
     total = block->total_ms();
   }
@@ -315,7 +351,8 @@ Instant Calendar::add(Instant t, Duration d) const {
     if (++y > last_year) detail::result_out_of_range(name());
     total = data_->year_total_ms(y);
   }
-  const detail::YearRef block = data_->year(y);
+  // The block holds the result (`wanted` is within its total, which stops at any horizon).
+  const detail::YearRef block = data_->year(y, detail::year_start_ms(y));
   const Instant result{Duration{block->base_ms + block->locate(wanted)}};
   if (result > max_instant) detail::result_out_of_range(name());
   return result;
@@ -329,14 +366,14 @@ Duration Calendar::between(Instant from, Instant to) const {
   const int last = detail::year_of(to);
   std::int64_t open = 0;
   {
-    const detail::YearRef block = data_->year(first);
+    const detail::YearRef block = data_->year(first, to.time_since_epoch().count());
     open = -block->open_ms_before(from.time_since_epoch().count() - block->base_ms);
     if (first == last) return Duration{open + block->open_ms_before(to.time_since_epoch().count() - block->base_ms)};
     open += block->total_ms();
   }
   // Whole years between by their totals, without their blocks.
   for (int y = first + 1; y < last; ++y) open += data_->year_total_ms(y);
-  const detail::YearRef block = data_->year(last);
+  const detail::YearRef block = data_->year(last, to.time_since_epoch().count());
   return Duration{open + block->open_ms_before(to.time_since_epoch().count() - block->base_ms)};
 }
 

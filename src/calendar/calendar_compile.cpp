@@ -267,24 +267,80 @@ void parse_overrides(const Node& node, std::string_view list_key, std::vector<st
   }
 }
 
+// `"coverage": {"until": DATE, "beyond": "error" | "weekly"}`: both required, so that the
+// document says what happens after its holiday data ends.
+std::optional<Coverage> parse_coverage(const Node& node) {
+  if (!node.object({"until", "beyond"})) return std::nullopt;
+  const auto until_node = node.required("until");
+  const auto beyond_node = node.required("beyond");
+  const auto until = until_node ? parse_date(*until_node) : std::nullopt;
+  std::optional<bool> error_beyond;
+  if (const auto beyond = beyond_node ? beyond_node->string() : std::nullopt) {
+    if (*beyond == "error" || *beyond == "weekly") error_beyond = *beyond == "error";
+    else beyond_node->problem(quoted(*beyond) + " is not a choice for the dates after \"until\" (\"error\" or \"weekly\")");
+  }
+  if (!until || !error_beyond) return std::nullopt;
+  return Coverage{*until, *error_beyond};
+}
+
+// `"versions": [{"from": DATE, "hours": {...}}, ...]`, in order of their dates, each date once.
+std::optional<std::vector<WeeklyVersion>> parse_versions(const Node& node) {
+  const auto* list = node.array();
+  if (list == nullptr) return std::nullopt;
+  std::vector<WeeklyVersion> versions;
+  bool ok = true;
+  for (std::size_t i = 0; i < list->size(); ++i) {
+    const Node entry = node.element(i);
+    if (!entry.object({"from", "hours"})) {
+      ok = false;
+      continue;
+    }
+    const auto from_node = entry.required("from");
+    const auto hours_node = entry.required("hours");
+    const auto from = from_node ? parse_date(*from_node) : std::nullopt;
+    auto weekly = hours_node ? parse_weekly(*hours_node) : std::nullopt;
+    if (!from || !weekly) {
+      ok = false;
+      continue;
+    }
+    WeeklyVersion version{from.value_or(0), std::move(*weekly)};  // value_or: GCC cannot see `from` is set
+    if (!versions.empty() && version.from <= versions.back().from) {
+      // Sorted by hand, a list reads as the history it is; a date given twice has no meaning.
+      from_node->problem(format_date(version.from) + " does not come after the previous version's \"from\" (" +
+                         format_date(versions.back().from) + "): list versions in order of date, each date once");
+      ok = false;
+      continue;
+    }
+    versions.push_back(std::move(version));
+  }
+  if (!ok) return std::nullopt;
+  return versions;
+}
+
 // Whether any date of the supported years has hours, without visiting every date: only the
-// gaps between holidays and closed overrides can follow the weekly schedule.
-bool ever_open(const std::array<DayHours, 7>& weekly, const std::vector<DateOverride>& overrides,
-               const std::vector<DayRange>& holidays) {
+// gaps between holidays and closed overrides can follow the weekly schedule, which changes only
+// where a version starts.
+bool ever_open(const std::array<DayHours, 7>& weekly, const std::vector<WeeklyVersion>& versions,
+               const std::vector<DateOverride>& overrides, const std::vector<DayRange>& holidays) {
   std::vector<DayRange> closed = holidays;
   for (const DateOverride& o : overrides) {
     if (!o.hours.empty()) return true;
     closed.push_back(o.days);
   }
   std::sort(closed.begin(), closed.end(), [](const DayRange& a, const DayRange& b) { return a.first_day < b.first_day; });
-  const auto open_on = [&](std::int32_t day) { return !weekly[weekday_index(day)].empty(); };
+  const auto open_on = [&](std::int32_t day) { return !weekly_on(weekly, versions, day)[weekday_index(day)].empty(); };
   const auto first_day = static_cast<std::int32_t>(date::sys_days{date::year{first_year} / 1 / 1}.time_since_epoch().count());
   const auto last_day = static_cast<std::int32_t>(date::sys_days{date::year{last_year} / 12 / 31}.time_since_epoch().count());
   std::int32_t day = first_day;  // the first date not yet known to be closed
-  const auto gap_open = [&](std::int32_t end) {  // dates [day, end)
-    for (std::int32_t d = day; d < end && d < day + 7; ++d)
+  const auto week_open = [&](std::int32_t from, std::int32_t end) {  // a week of dates from `from`, before `end`
+    for (std::int32_t d = from; d < end && d < from + 7; ++d)
       if (open_on(d)) return true;
     return false;
+  };
+  const auto gap_open = [&](std::int32_t end) {  // dates [day, end)
+    if (week_open(day, end)) return true;
+    return std::any_of(versions.begin(), versions.end(),
+                       [&](const WeeklyVersion& v) { return v.from > day && week_open(v.from, end); });
   };
   for (const DayRange& range : closed) {
     if (gap_open(std::min(range.first_day, last_day + 1))) return true;
@@ -325,7 +381,7 @@ const date::time_zone* read_time_zone(const Node& node) {
 }
 
 std::optional<Calendar> compile_calendar(const std::string& name, const Node& node) {
-  if (!node.object({"timezone", "hours", "holidays", "workdays", "special"})) return std::nullopt;
+  if (!node.object({"timezone", "hours", "holidays", "workdays", "special", "versions", "coverage"})) return std::nullopt;
   bool ok = true;
 
   const date::time_zone* zone = nullptr;
@@ -335,6 +391,19 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   std::optional<std::array<DayHours, 7>> weekly;
   if (const auto hours = node.required("hours")) weekly = parse_weekly(*hours);
   ok = ok && weekly.has_value();
+
+  std::vector<WeeklyVersion> versions;
+  if (const auto list = node.member("versions")) {
+    auto parsed = parse_versions(*list);
+    if (parsed) versions = std::move(*parsed);
+    else ok = false;
+  }
+
+  std::optional<Coverage> coverage;
+  if (const auto coverage_node = node.member("coverage")) {
+    coverage = parse_coverage(*coverage_node);
+    ok = ok && coverage.has_value();
+  }
 
   std::vector<DayRange> holidays;
   if (const auto list = node.member("holidays")) {
@@ -351,12 +420,13 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
 
   std::vector<DateOverride> override_list;
   for (auto& [o, ref] : overrides) override_list.push_back(std::move(o));
-  if (!ever_open(*weekly, override_list, holidays)) {
+  if (!ever_open(*weekly, versions, override_list, holidays)) {
     node.problem("the calendar is never open (no hours on any date from 1970 to 2200)");
     return std::nullopt;
   }
   return CalendarAccess::make(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
-                                                       std::move(holidays)));
+                                                       std::move(holidays), year_cache_budget, std::move(versions),
+                                                       coverage));
 }
 
 }  // namespace aftersales::detail

@@ -3,11 +3,13 @@
 
 #include <aftersales/values.hpp>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -35,6 +37,29 @@ struct DayRange {
 struct DateOverride {
   DayRange days;
   DayHours hours;  // empty: closed all day
+};
+
+/// Weekly hours that replace the calendar's own from local date `from` on (an effective-dated
+/// version: docs/calendars.md, "Versions").
+struct WeeklyVersion {
+  std::int32_t from;
+  std::array<DayHours, 7> weekly;
+};
+
+/// The weekly hours in force on local date `day`: the latest version from on or before it, else
+/// the calendar's own. `versions` is sorted by `from`, dates unique.
+inline const std::array<DayHours, 7>& weekly_on(const std::array<DayHours, 7>& own,
+                                                const std::vector<WeeklyVersion>& versions, std::int32_t day) {
+  const auto later = std::upper_bound(versions.begin(), versions.end(), day,
+                                      [](std::int32_t d, const WeeklyVersion& v) { return d < v.from; });
+  return later == versions.begin() ? own : std::prev(later)->weekly;
+}
+
+/// Up to which local date a calendar's holiday data is known, and what later dates do
+/// (docs/calendars.md, "Coverage").
+struct Coverage {
+  std::int32_t until_day;  // the last local date covered, days since the epoch
+  bool error_beyond;       // a computation needing a later date throws; else later dates follow the weeks
 };
 
 /// Open intervals of one UTC calendar year, in seconds after the year's first instant, with a
@@ -94,10 +119,11 @@ inline constexpr std::size_t year_cache_budget = std::size_t{32} << 20;
 class CalendarData {
  public:
   /// `overrides` and `holidays` are each sorted and free of overlaps; an override wins over
-  /// a holiday on the same date.
+  /// a holiday on the same date. `versions` are sorted by date, each date once.
   CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
                std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
-               std::size_t budget = year_cache_budget);
+               std::size_t budget = year_cache_budget, std::vector<WeeklyVersion> versions = {},
+               std::optional<Coverage> coverage = std::nullopt);
   ~CalendarData();
   CalendarData(const CalendarData&) = delete;
   CalendarData& operator=(const CalendarData&) = delete;
@@ -105,16 +131,24 @@ class CalendarData {
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] const std::string& time_zone_name() const noexcept { return zone_name_; }
 
-  /// The open intervals of UTC year `year`, built on first use. Safe to call from many
+  /// The open intervals of UTC year `year`, built on first use, for a query that reads the
+  /// calendar up to instant `need_ms` (exclusive; ms since the epoch). Safe to call from many
   /// threads. Within the budget it is lock-free: racing builders publish with a
   /// compare-exchange and the loser's copy is discarded. Over it, a mutex guards the years kept
   /// and the least recently used one is dropped to make room (builds run outside the mutex).
-  [[nodiscard]] YearRef year(int year) const {
+  ///
+  /// A coverage horizon with "beyond": "error" costs the hot path nothing: the year holding
+  /// the horizon and the years after it are never published there, so only their queries
+  /// reach the slow path, which compares `need_ms` with the horizon. That year's block stops
+  /// at the horizon, so a walk forwards (add, next_open) runs off its end into a later year
+  /// and throws there instead of reading hours that are not known.
+  /// @throws RangeError naming the calendar and its horizon when the query needs a date after it.
+  [[nodiscard]] YearRef year(int year, std::int64_t need_ms) const {
     // The hot path, inline: a year already built by a calendar that keeps all of them.
     if (!lru_)
       if (const YearBlock* ready = years_[static_cast<std::size_t>(year - first_year)].load(std::memory_order_acquire))
         return YearRef(*ready);
-    return first_use(year);
+    return first_use(year, need_ms);
   }
 
   /// The year's open time in ms: remembered for every year once built, even one dropped
@@ -131,8 +165,11 @@ class CalendarData {
 
  private:
   YearBlock build(int year) const;
-  YearRef first_use(int year) const;  // not built yet, or kept by last use
+  YearRef first_use(int year, std::int64_t need_ms) const;  // not built yet, kept by last use, or past the horizon
+  YearRef publish(std::atomic<const YearBlock*>& slot, int year) const;
   YearRef kept_year(std::size_t index) const;
+  YearRef horizon_year(int year, std::int64_t need_ms) const;
+  [[noreturn]] void beyond_coverage() const;
 
   // The years kept by a calendar over the budget, by last use.
   struct LruYears {
@@ -150,6 +187,13 @@ class CalendarData {
   std::array<DayHours, 7> weekly_;      // indexed by ISO weekday - 1 (Monday = 0)
   std::vector<DateOverride> overrides_;
   std::vector<DayRange> holidays_;
+  std::vector<WeeklyVersion> versions_;
+  std::optional<Coverage> coverage_;
+  // With "beyond": "error": the horizon (the local midnight after `until`) and its UTC year;
+  // otherwise past the supported range, so no year reaches them.
+  std::int64_t horizon_ms_ = INT64_MAX;
+  int horizon_year_ = last_year + 1;
+  mutable std::atomic<const YearBlock*> horizon_block_{nullptr};  // the horizon's year, cut at it
   mutable std::array<std::atomic<const YearBlock*>, year_count> years_{};  // within the budget
   mutable std::unique_ptr<LruYears> lru_;                                   // over it; else null
   mutable std::array<std::atomic<std::int64_t>, year_count> totals_ms_;    // −1 until built

@@ -2,12 +2,21 @@
 // A policy's named calendars, as the policy and the engines that take a calendar's name see them.
 
 #include <aftersales/calendar.hpp>
+#include <aftersales/error.hpp>
 
 #include <map>
 #include <string>
 #include <string_view>
 
 namespace aftersales::detail {
+
+/// The RangeError of a computation that needs a date after a calendar's coverage horizon
+/// ("beyond": "error"). A type of its own so that an engine which reads "beyond year 2200" as
+/// "never" (an SLA clock's due instant) does not read an unknown holiday year as "never" too.
+class BeyondCoverage : public RangeError {
+ public:
+  using RangeError::RangeError;
+};
 
 using Calendars = std::map<std::string, Calendar, std::less<>>;
 

@@ -20,6 +20,7 @@
 
 #include <algorithm>
 
+#include "calendar/calendars.hpp"
 #include "condition/ticket_subject.hpp"
 #include "ticket/ticket_timeline.hpp"
 
@@ -33,7 +34,7 @@ struct Clock {
   [[nodiscard]] Duration between(Instant from, Instant to) const {
     return calendar != nullptr ? calendar->between(from, to) : to - from;
   }
-  // nullopt when the result would lie beyond the supported range.
+  // nullopt when the result would lie beyond the supported range (not a coverage horizon).
   [[nodiscard]] std::optional<Instant> add(Instant t, Duration d) const {
     if (calendar == nullptr) {
       if (t + d > max_instant) return std::nullopt;
@@ -41,6 +42,8 @@ struct Clock {
     }
     try {
       return calendar->add(t, d);
+    } catch (const BeyondCoverage&) {
+      throw;  // not "never": the calendar does not know the dates the answer needs
     } catch (const RangeError&) {
       return std::nullopt;
     }

@@ -613,6 +613,95 @@ TEST(CalendarErrors, ResultsBeyond2200AreRangeErrors) {
   EXPECT_THROW((void)always.add(max_instant - 1h, 2h), RangeError);
 }
 
+// ---- coverage horizon (docs/calendars.md, "Coverage") ------------------------------------------
+//
+// Weekdays 09:00-18:00 in Shanghai (UTC+8), holiday data known until Thursday 2026-12-31. The
+// horizon is the local midnight after it, 2027-01-01T00:00+08:00 = 2026-12-31T16:00Z: still in
+// UTC year 2026, so the block of 2026 is cut there (zoneinfo confirms each conversion).
+Calendar covered_calendar(std::string_view beyond) {
+  return make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]},
+                           "coverage": {"until": "2026-12-31", "beyond": ")" +
+                       std::string(beyond) + "\"}}");
+}
+
+constexpr std::string_view beyond_message =
+    "calendar \"c\" knows its holidays until 2026-12-31 (\"coverage\": {\"beyond\": \"error\"}), and this "
+    "computation needs 2027-01-01 or later (year 2027): extend its holiday data and \"until\"";
+
+// Each call throws RangeError with exactly the message above.
+template <class Call>
+void expect_beyond(Call call) {
+  try {
+    call();
+    ADD_FAILURE() << "no RangeError";
+  } catch (const RangeError& e) {
+    EXPECT_EQ(std::string(e.what()), beyond_message);
+  }
+}
+
+TEST(CalendarCoverage, ErrorBeyondAnswersUpToTheHorizonAndThrowsPastIt) {
+  const Calendar c = covered_calendar("error");
+  // Inside the data: Thursday 09:00 + 8h = 17:00 (= 09:00Z); 09:00 to the horizon holds the
+  // day's 9 hours; 23:59:59.999 local is closed.
+  EXPECT_EQ(utc(c.add(at("2026-12-31T09:00:00+08:00"), 8h)), utc("2026-12-31T17:00:00+08:00"));
+  EXPECT_EQ(ms(c.between(at("2026-12-31T09:00:00+08:00"), at("2027-01-01T00:00:00+08:00"))), ms(9h));
+  EXPECT_FALSE(c.is_open(at("2026-12-31T23:59:59.999+08:00")));
+  EXPECT_EQ(utc(c.next_open(at("2026-12-30T20:00:00+08:00"))), utc("2026-12-31T09:00:00+08:00"));
+  // Crossing it: Thursday gives 9h of the 10h wanted; the tenth would fall on Friday 2027-01-01,
+  // whose holidays are unknown. Same for the state at the horizon itself, a span ending 1 ms
+  // after it, the next opening after Thursday's close, and any instant of a later year.
+  expect_beyond([&] { (void)c.add(at("2026-12-31T09:00:00+08:00"), 10h); });
+  expect_beyond([&] { (void)c.is_open(at("2027-01-01T00:00:00+08:00")); });
+  expect_beyond([&] { (void)c.between(at("2026-12-31T09:00:00+08:00"), at("2027-01-01T00:00:00.001+08:00")); });
+  expect_beyond([&] { (void)c.between(at("2027-06-01T00:00:00+08:00"), at("2026-06-01T00:00:00+08:00")); });
+  expect_beyond([&] { (void)c.next_open(at("2026-12-31T18:00:00+08:00")); });
+  expect_beyond([&] { (void)c.is_open(at("2031-03-03T10:00:00+08:00")); });
+  // The years before stay answerable after a failure (nothing half-built is kept).
+  EXPECT_TRUE(c.is_open(at("2026-12-31T17:59:59.999+08:00")));
+}
+
+TEST(CalendarCoverage, WeeklyBeyondAndNoCoverageFollowTheWeeks) {
+  // Thursday's 9h, then Friday 2027-01-01 from 09:00: 1h more ends at 10:00 (= 02:00Z).
+  for (const Calendar& c : {covered_calendar("weekly"), make_calendar(weekdays_shanghai)}) {
+    EXPECT_EQ(utc(c.add(at("2026-12-31T09:00:00+08:00"), 10h)), utc("2027-01-01T10:00:00+08:00"));
+    EXPECT_TRUE(c.is_open(at("2027-01-01T09:00:00+08:00")));
+  }
+}
+
+// ---- effective-dated versions (docs/calendars.md, "Versions") ----------------------------------
+
+TEST(CalendarVersions, NewHoursFromTheirDateOnTheOldBefore) {
+  // Weekdays 09:00-18:00 until Thursday 2026-12-31, 08:00-20:00 from Friday 2027-01-01.
+  const Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]},
+      "versions": [{"from": "2027-01-01", "hours": {"mon-fri": ["08:00-20:00"]}}]})");
+  // Thursday 17:00-18:00 (old hours) + Friday 08:00-09:00 (new hours) = 2h; the old hours
+  // alone would give 1h (Friday opening at 09:00).
+  EXPECT_EQ(ms(c.between(at("2026-12-31T17:00:00+08:00"), at("2027-01-01T09:00:00+08:00"))), ms(2h));
+  EXPECT_FALSE(c.is_open(at("2026-12-31T18:30:00+08:00")));  // old: closed after 18:00
+  EXPECT_TRUE(c.is_open(at("2027-01-01T19:30:00+08:00")));   // new: open until 20:00
+  // Thursday 17:00 + 2h: 1h to 18:00, then Friday from 08:00: 09:00 (= 01:00Z).
+  EXPECT_EQ(utc(c.add(at("2026-12-31T17:00:00+08:00"), 2h)), utc("2027-01-01T09:00:00+08:00"));
+  EXPECT_EQ(utc(c.next_open(at("2026-12-31T18:00:00+08:00"))), utc("2027-01-01T08:00:00+08:00"));
+}
+
+TEST(CalendarVersions, AnOvernightRangeBelongsToTheDateItStartsOn) {
+  // Nights 20:00-02:00 daily until 2026-12-31, days 09:00-17:00 from 2027-01-01: Thursday's
+  // night still runs to Friday 02:00 under the old hours. From Thursday 20:00 to Friday 20:00:
+  // 20:00-02:00 (6h) + 09:00-17:00 (8h) = 14h.
+  const Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["20:00-02:00"]},
+      "versions": [{"from": "2027-01-01", "hours": {"daily": ["09:00-17:00"]}}]})");
+  EXPECT_EQ(ms(c.between(at("2026-12-31T20:00:00+08:00"), at("2027-01-01T20:00:00+08:00"))), ms(14h));
+  EXPECT_TRUE(c.is_open(at("2027-01-01T01:59:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2027-01-01T20:30:00+08:00")));  // no night from Friday on
+}
+
+TEST(CalendarVersions, OnlyAVersionOpensTheCalendar) {
+  // Closed every day until 2099-12-31: a calendar that only a version opens is not "never open".
+  const Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {},
+      "versions": [{"from": "2100-01-01", "hours": "24x7"}]})");
+  EXPECT_EQ(utc(c.next_open(at("2026-01-01T00:00:00Z"))), utc("2100-01-01T00:00:00Z"));
+}
+
 }  // namespace
 
 // ---- Properties on random inputs, and the year cache under threads ---------------------------
@@ -838,7 +927,7 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
   for (const auto& [zone, weekly] : cases) {
     const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {});
     for (const int year : {2026, 2028}) {
-      const detail::YearRef held = data.year(year);
+      const detail::YearRef held = data.year(year, 0);
       const detail::YearBlock& block = *held;
       const auto days = static_cast<std::int64_t>(block.started_before_day.size()) - 2;
       ASSERT_EQ(days, year == 2028 ? 366 : 365);
@@ -863,3 +952,4 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
 
 }  // namespace
 }  // namespace aftersales
+

@@ -213,6 +213,33 @@ TEST(Policy, MissingFileIsAnInputError) {
 
 // ---- Every problem, with its path -------------------------------------------------------------
 
+TEST(PolicyErrors, CoverageAndVersionsAreCheckedWithTheirPaths) {
+  const std::vector<Problem> problems = problems_of(R"({
+    "schema_version": 1,
+    "calendars": {
+      "a": {"timezone": "UTC", "hours": "24x7", "coverage": {"until": "2026-13-01", "beyond": "open"}},
+      "b": {"timezone": "UTC", "hours": "24x7", "coverage": {"until": "2026-12-31"}},
+      "c": {"timezone": "UTC", "hours": "24x7",
+            "versions": [{"from": "2027-01-01", "hours": {"mon": ["09:00-18:00"]}},
+                         {"from": "2026-06-01", "hours": "24x7"},
+                         {"from": "2027-01-01", "hours": "24x7"},
+                         {"hours": {"tue": ["25:00-26:00"]}, "note": 1}]}
+    }
+  })");
+  EXPECT_EQ(problems.size(), 8u) << listing(problems);
+  expect_problems(problems, {
+                                {"calendars.a.coverage.until", "2026-13-01"},
+                                {"calendars.a.coverage.beyond", "\"error\" or \"weekly\""},
+                                {"calendars.b.coverage.beyond", "missing"},
+                                {"calendars.c.versions[1].from", "does not come after the previous version's \"from\" (2027-01-01)"},
+                                {"calendars.c.versions[2].from", "does not come after the previous version's \"from\" (2027-01-01)"},
+                                {"calendars.c.versions[3].from", "missing"},
+                                {"calendars.c.versions[3].hours.tue[0]", "25:00-26:00"},
+                                {"calendars.c.versions[3].note", "unknown"},
+                            });
+}
+
+
 TEST(PolicyErrors, ReportsEveryProblemWithItsPath) {
   const std::vector<Problem> problems = problems_of(R"({
     "schema_version": 1,
@@ -515,7 +542,7 @@ PolicyError policy_error(std::string_view json) {
   return PolicyError({});
 }
 
-constexpr std::string_view calendar_keys = "(expected one of: timezone hours holidays workdays special)";
+constexpr std::string_view calendar_keys = "(expected one of: timezone hours holidays workdays special versions coverage)";
 
 TEST(PolicyErrors, AHugeUnknownKeyIsCutInThePathAndTheMessage) {
   // Regression: a 1 MB unknown key made a 1 MB path and a 2 MB message. Now both show its

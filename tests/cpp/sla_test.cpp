@@ -465,6 +465,47 @@ TEST(SlaCalendar, TicketCreatedOutsideBusinessHours) {
                   {"resolution", 0, 48h, 48h, breached, "03-07 12:00", "03-09 12:00", "03-09 12:00", ""}});
 }
 
+// A desk open weekdays 09:00-17:00 UTC until Sunday 2027-01-03 and 08:00-20:00 from Monday
+// 2027-01-04 (a version), its holidays known until 2027-12-31; first response within 2h.
+std::shared_ptr<const Policy> versioned_desk_policy() {
+  return Policy::from_json(R"({"schema_version": 1, "calendars": {"desk": {"timezone": "UTC",
+      "hours": {"mon-fri": ["09:00-17:00"]},
+      "versions": [{"from": "2027-01-04", "hours": {"mon-fri": ["08:00-20:00"]}}],
+      "coverage": {"until": "2027-12-31", "beyond": "error"}}},
+    "sla": {"policies": [{"id": "p", "calendar": "desk", "targets": {"normal": {"first_response": "2h"}}}]}})");
+}
+
+TEST(SlaCalendar, EachTicketIsTimedOnTheHoursInForceOnItsDays) {
+  const auto policy = versioned_desk_policy();
+  // 2026: created Wednesday 12-30 16:00, reply Thursday 12-31 09:30, old hours: Wed 16:00-17:00
+  // (1h) + Thu 09:00-09:30 = 1h30m, achieved; due after Wed's 1h and Thu 09:00 + 1h = 10:00.
+  // The version of 2027 leaves these figures as they were.
+  const Ticket old_ticket = ticket("2026-12-30T16:00:00Z", {ev("2026-12-31T09:30:00Z", "agent_reply")});
+  expect_metrics(SlaEngine(policy).evaluate(old_ticket, t("2026-12-31T12:00:00Z")),
+                 {{"first_response", 0, 2h, 90min, achieved, "2026-12-30T16:00:00Z", "", "", "2026-12-31T09:30:00Z"}});
+  // 2027: the same times a year later, Wednesday 2027-01-06 16:00 to Thursday 09:30, new hours:
+  // Wed 16:00-20:00 (4h) + Thu 08:00-09:30 (1h30m) = 5h30m; 2h were reached Wed 18:00: breached.
+  const Ticket new_ticket = ticket("2027-01-06T16:00:00Z", {ev("2027-01-07T09:30:00Z", "agent_reply")});
+  expect_metrics(SlaEngine(policy).evaluate(new_ticket, t("2027-01-07T12:00:00Z")),
+                 {{"first_response", 0, 2h, 330min, breached, "2027-01-06T16:00:00Z", "",
+                   "2027-01-06T18:00:00Z", "2027-01-07T09:30:00Z"}});
+}
+
+TEST(SlaCalendar, ADueInstantPastTheHorizonIsARangeErrorNotAGuess) {
+  const auto policy = versioned_desk_policy();
+  // Created Friday 2027-12-31 19:00: 1h is left that day; the second hour would fall on Monday
+  // 2028-01-03, after the holiday data ends, so the due instant is unknown even at 19:30.
+  const Ticket late = ticket("2027-12-31T19:00:00Z", {});
+  try {
+    (void)SlaEngine(policy).evaluate(late, t("2027-12-31T19:30:00Z"));
+    ADD_FAILURE() << "no RangeError";
+  } catch (const RangeError& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "calendar \"desk\" knows its holidays until 2027-12-31 (\"coverage\": {\"beyond\": \"error\"}), and "
+              "this computation needs 2028-01-01 or later (year 2028): extend its holiday data and \"until\"");
+  }
+}
+
 TEST(SlaCalendar, PauseAndResumeAcrossAHoliday) {
   const auto policy = load(R"({"policies": [{"id": "p", "calendar": "office", "pause_on": ["on_hold"],
       "targets": {"normal": {"resolution": "4h"}}}]})");
