@@ -269,8 +269,7 @@ void CalendarData::beyond_coverage() const {
 
 std::int64_t CalendarData::year_total_ms(int y) const {
   const std::int64_t known = totals_ms_[static_cast<std::size_t>(y - first_year)].load(std::memory_order_relaxed);
-  // The total reads no instant of its own: a walk that needs the year's hours asks for them.
-  return known >= 0 ? known : year(y, year_start_ms(y))->total_ms();
+  return known >= 0 ? known : year(y, reads_block_only)->total_ms();
 }
 
 std::size_t CalendarData::years_kept() const noexcept { return lru_ ? lru_->capacity : year_count; }
@@ -325,7 +324,7 @@ Instant Calendar::next_open(Instant t) const {
   for (++y; y <= last_year; ++y) {
     // A year without open time needs no block: its remembered total says so.
     if (data_->year_total_ms(y) == 0) continue;
-    const detail::YearRef later = data_->year(y, detail::year_start_ms(y));
+    const detail::YearRef later = data_->year(y, detail::reads_block_only);
     return Instant{Duration{later->base_ms + std::int64_t{later->starts[0]} * 1000}};
   }
   detail::result_out_of_range(name());
@@ -351,8 +350,7 @@ Instant Calendar::add(Instant t, Duration d) const {
     if (++y > last_year) detail::result_out_of_range(name());
     total = data_->year_total_ms(y);
   }
-  // The block holds the result (`wanted` is within its total, which stops at any horizon).
-  const detail::YearRef block = data_->year(y, detail::year_start_ms(y));
+  const detail::YearRef block = data_->year(y, detail::reads_block_only);  // `wanted` is within its total
   const Instant result{Duration{block->base_ms + block->locate(wanted)}};
   if (result > max_instant) detail::result_out_of_range(name());
   return result;

@@ -95,6 +95,10 @@ inline constexpr int first_year = 1970;
 inline constexpr int last_year = 2200;
 inline constexpr std::size_t year_count = last_year - first_year + 1;
 
+/// The `need_ms` of a query that reads only what a year's block holds (its total, an instant
+/// located in it): a block cut at a horizon holds nothing past it.
+inline constexpr std::int64_t reads_block_only = INT64_MIN;
+
 /// A year's block while a query uses it. A calendar that keeps every year it builds hands out
 /// plain references; one over its memory budget may drop a year while a query still reads it,
 /// so the reference also owns the block until the query lets go.
