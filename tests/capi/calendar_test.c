@@ -163,6 +163,34 @@ static void test_calendar_outlives_policy(void) {
   aftersales_calendar_free(calendar);
 }
 
+/*
+ * The weekdays calendar with its holiday data known until Friday 2026-11-13 and an error beyond:
+ * the horizon is Saturday 14 November 00:00 +08:00. From Friday 09:00, 8 hours end at 17:00
+ * (FRI_0900 + 8 h); 10 hours need 1 hour after Friday's 9, on Monday 16 November: past the
+ * horizon, so EOUT_OF_RANGE with a message naming the calendar, the dates and the rule.
+ */
+static void test_coverage_horizon(void) {
+  static const char covered_policy[] =
+      "{\"schema_version\": 1, \"calendars\": {\"weekdays\": {\"timezone\": \"Asia/Shanghai\", "
+      "\"hours\": {\"mon-fri\": [\"09:00-18:00\"]}, "
+      "\"coverage\": {\"until\": \"2026-11-13\", \"beyond\": \"error\"}}}}";
+  aftersales_policy *policy = NULL;
+  aftersales_calendar *calendar = NULL;
+  char *error = NULL;
+  int64_t ms = 0;
+  CHECK(aftersales_policy_load(covered_policy, sizeof covered_policy - 1, &policy, NULL) == AFTERSALES_OK);
+  CHECK(aftersales_policy_calendar(policy, "weekdays", &calendar, NULL) == AFTERSALES_OK);
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0900, 8 * HOUR_MS, &ms, NULL), ms, FRI_0900 + 8 * HOUR_MS);
+  CHECK(aftersales_calendar_add(calendar, FRI_0900, 10 * HOUR_MS, &ms, &error) == AFTERSALES_EOUT_OF_RANGE);
+  CHECK(error != NULL &&
+        strcmp(error, "calendar \"weekdays\" knows its holidays until 2026-11-13 (\"coverage\": {\"beyond\": "
+                      "\"error\"}), and this computation needs 2026-11-14 or later (year 2026): extend its holiday "
+                      "data and \"until\"") == 0);
+  aftersales_free(error);
+  aftersales_calendar_free(calendar);
+  aftersales_policy_free(policy);
+}
+
 /* What the second thread observed. */
 struct thread_view {
   const aftersales_calendar *calendar;
@@ -203,6 +231,7 @@ int main(void) {
   aftersales_calendar *calendar = NULL;
 
   test_calendar_outlives_policy();
+  test_coverage_horizon();
   load_weekdays(&policy, &calendar);
   if (policy != NULL && calendar != NULL) {
     test_calendar_lookup(policy);
