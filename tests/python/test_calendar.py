@@ -4,6 +4,7 @@ office calendar in conftest.py: weekdays 09:00-18:00 at UTC+8, so 09:00 local is
 from __future__ import annotations
 
 import datetime as dt
+import json
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -180,3 +181,34 @@ class TestDatetimeConversion:
         result = office.between(bj(2026, 11, 16, 9, 0), bj(2026, 11, 16, 9, 0, 0, 1500))
         assert result == dt.timedelta(milliseconds=1)
         assert type(result) is dt.timedelta
+
+
+class TestCoverageAndVersions:
+    """docs/calendars.md, "Coverage" and "Versions"; conversions checked with zoneinfo."""
+
+    @staticmethod
+    def desk(**extra: object) -> aftersales.Calendar:
+        desk = {"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]}, **extra}
+        return aftersales.Policy.from_json(json.dumps({"schema_version": 1, "calendars": {"desk": desk}})).calendar("desk")
+
+    def test_a_horizon_crossed_by_add_is_a_range_error_naming_calendar_date_and_rule(self) -> None:
+        desk = self.desk(coverage={"until": "2026-12-31", "beyond": "error"})
+        # Thursday 2026-12-31 09:00 + 8h = 17:00 (09:00Z); 10h would need Friday 2027-01-01.
+        assert desk.add(bj(2026, 12, 31, 9), hours(8)) == utc(2026, 12, 31, 9)
+        message = (
+            'calendar "desk" knows its holidays until 2026-12-31 ("coverage": {"beyond": "error"}), and this '
+            'computation needs 2027-01-01 or later (year 2027): extend its holiday data and "until"'
+        )
+        with pytest.raises(aftersales.RangeError) as caught:
+            desk.add(bj(2026, 12, 31, 9), hours(10))
+        assert str(caught.value) == message
+
+    def test_weekly_beyond_follows_the_weeks(self) -> None:
+        desk = self.desk(coverage={"until": "2026-12-31", "beyond": "weekly"})
+        # Thursday's 9h, then Friday 2027-01-01 09:00-10:00 (02:00Z).
+        assert desk.add(bj(2026, 12, 31, 9), hours(10)) == utc(2027, 1, 1, 2)
+
+    def test_a_version_changes_the_hours_from_its_date(self) -> None:
+        desk = self.desk(versions=[{"from": "2027-01-01", "hours": {"mon-fri": ["08:00-20:00"]}}])
+        # Thursday 17:00-18:00 on the old hours + Friday 08:00-09:00 on the new: 2h.
+        assert desk.between(bj(2026, 12, 31, 17), bj(2027, 1, 1, 9)) == hours(2)

@@ -83,6 +83,22 @@ def test_invalid_policy_lists_every_problem_on_one_line(capsys: pytest.CaptureFi
     assert "calendars.b.hours" in err
 
 
+def test_a_coverage_horizon_crossed_is_status_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    # Weekdays 09:00-18:00 in Shanghai, holidays known until Thursday 2026-12-31: from Thursday
+    # 09:00, 8h end at 17:00 (09:00Z); 10h need an hour of Friday 2027-01-01, past the horizon.
+    path = tmp_path / "covered.json"
+    desk = {"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]},
+            "coverage": {"until": "2026-12-31", "beyond": "error"}}
+    path.write_text(json.dumps({"schema_version": 1, "calendars": {"desk": desk}}))
+    ok = run(capsys, "calendar", "--policy", str(path), "desk", "add", "2026-12-31T09:00:00+08:00", "8h")
+    assert ok == (0, "2026-12-31T09:00:00Z\n", "")
+    status, out, err = run(capsys, "calendar", "--policy", str(path), "desk", "add", "2026-12-31T09:00:00+08:00", "10h")
+    assert (status, out) == (2, "")
+    assert err.count("\n") == 1
+    assert 'calendar "desk" knows its holidays until 2026-12-31' in err
+    assert "needs 2027-01-01 or later (year 2027)" in err
+
+
 def test_missing_policy_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     missing = tmp_path / "none.json"
     status, _, err = run(capsys, "calendar", "--policy", str(missing), "a", "is-open", "2026-11-11T03:00:00Z")
