@@ -89,7 +89,6 @@ std::optional<DayHours> parse_day_hours(const Node& node) {
 // later) and the early hours of a date that an overnight break reaches (the break a day
 // earlier).
 DayHours without_breaks(const DayHours& hours, const DayHours& breaks) {
-  if (breaks.empty()) return hours;
   DayHours cuts;
   for (const std::int32_t shift : {-1440, 0, 1440})
     for (const LocalRange& b : breaks) cuts.push_back({b.start_minute + shift, b.end_minute + shift});
@@ -482,10 +481,11 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   if (!ok) return std::nullopt;
 
   // Breaks cut the weekly hours and make-up workdays; a special date states its hours whole.
-  for (DayHours& day : *weekly) day = without_breaks(day, breaks);
+  if (!breaks.empty())
+    for (DayHours& day : *weekly) day = without_breaks(day, breaks);
   std::vector<DateOverride> override_list;
   for (auto& [o, ref] : overrides) {
-    if (ref.list == "workdays") o.hours = without_breaks(o.hours, breaks);
+    if (!breaks.empty() && ref.list == "workdays") o.hours = without_breaks(o.hours, breaks);
     override_list.push_back(std::move(o));
   }
   if (!ever_open(*weekly, override_list, holidays.dated, holidays.yearly)) {
