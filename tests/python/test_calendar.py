@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import aftersales
+from aftersales.cli import main
 
 UTC = dt.timezone.utc
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -219,3 +221,15 @@ class TestBreaksAndYearlyHolidays:
         assert back_office.between(bj(2026, 11, 13), bj(2026, 11, 23)) == hours(40)
         assert not back_office.is_open(bj(2027, 11, 16, 10, 0))  # Tuesday, the next year
         assert back_office.is_open(bj(2023, 11, 16, 10, 0))  # Thursday, before from_year
+
+    def test_the_cli_gives_the_same_answers(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "back-office.json"
+        path.write_text(json.dumps(self.DOCUMENT), encoding="utf-8")
+        # 14:30 and Tuesday 10:00 in Shanghai are 06:30Z and 02:00Z.
+        for argv, answer in [
+            (["add", "2026-11-13T11:30:00+08:00", "2h"], "2026-11-13T06:30:00Z"),
+            (["add", "2026-11-13T17:00:00+08:00", "2h"], "2026-11-17T02:00:00Z"),
+            (["between", "2026-11-13T00:00:00+08:00", "2026-11-23T00:00:00+08:00"], "1d16h"),
+        ]:
+            assert main(["calendar", "--policy", str(path), "back-office", *argv]) == 0
+            assert capsys.readouterr().out == answer + "\n"
