@@ -341,6 +341,13 @@ TEST(PolicyErrors, YearlyHolidaysAreChecked) {
                             });
 }
 
+TEST(PolicyErrors, YearlyHolidaysCanLeaveACalendarNeverOpen) {
+  // The dated range leaves only 2200-12-31 open, and the yearly holiday closes it.
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "holidays": [{"from": "1970-01-01", "to": "2200-12-30"}, {"every_year": "12-31", "from_year": 2200}]})")),
+                          "calendars.c", "never open"));
+}
+
 TEST(PolicyErrors, TwoYearlyHolidaysOnOneDateInOneYear) {
   // 12-25 to 2030 and 12-25 from 2030 share 2030-12-25, named as two dated entries would be.
   // 05-01 to 2020 and from 2021 never meet; a dated 2026-12-25 beside the yearly one is fine.
