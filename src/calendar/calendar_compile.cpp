@@ -402,15 +402,22 @@ std::optional<Coverage> parse_coverage(const Node& node) {
   return Coverage{*until, *error_beyond};
 }
 
-// `"versions": [{"from": DATE, "hours": {...}}, ...]`, in order of their dates, each date once.
-std::optional<std::vector<WeeklyVersion>> parse_versions(const Node& node) {
+// A version as written: its hours before any breaks, and its own breaks if it states them.
+struct VersionEntry {
+  WeeklyVersion version;
+  std::optional<DayHours> breaks;
+};
+
+// `"versions": [{"from": DATE, "hours": {...}, "breaks": [...]}, ...]`, in order of their
+// dates, each date once.
+std::optional<std::vector<VersionEntry>> parse_versions(const Node& node) {
   const auto* list = node.array();
   if (list == nullptr) return std::nullopt;
-  std::vector<WeeklyVersion> versions;
+  std::vector<VersionEntry> versions;
   bool ok = true;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const Node entry = node.element(i);
-    if (!entry.object({"from", "hours"})) {
+    if (!entry.object({"from", "hours", "breaks"})) {
       ok = false;
       continue;
     }
@@ -418,19 +425,24 @@ std::optional<std::vector<WeeklyVersion>> parse_versions(const Node& node) {
     const auto hours_node = entry.required("hours");
     const auto from = from_node ? parse_date(*from_node) : std::nullopt;
     auto weekly = hours_node ? parse_weekly(*hours_node) : std::nullopt;
+    std::optional<DayHours> breaks;
+    if (const auto breaks_node = entry.member("breaks")) {
+      breaks = parse_ranges(*breaks_node);
+      ok = ok && breaks.has_value();
+    }
     if (!from || !weekly) {
       ok = false;
       continue;
     }
     WeeklyVersion version{from.value_or(0), std::move(*weekly)};  // value_or: GCC cannot see `from` is set
-    if (!versions.empty() && version.from <= versions.back().from) {
+    if (!versions.empty() && version.from <= versions.back().version.from) {
       // Sorted by hand, a list reads as the history it is; a date given twice has no meaning.
       from_node->problem(format_date(version.from) + " does not come after the previous version's \"from\" (" +
-                         format_date(versions.back().from) + "): list versions in order of date, each date once");
+                         format_date(versions.back().version.from) + "): list versions in order of date, each date once");
       ok = false;
       continue;
     }
-    versions.push_back(std::move(version));
+    versions.push_back(VersionEntry{std::move(version), std::move(breaks)});
   }
   if (!ok) return std::nullopt;
   return versions;
@@ -526,10 +538,10 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
     else ok = false;
   }
 
-  std::vector<WeeklyVersion> versions;
+  std::vector<VersionEntry> version_entries;
   if (const auto list = node.member("versions")) {
     auto parsed = parse_versions(*list);
-    if (parsed) versions = std::move(*parsed);
+    if (parsed) version_entries = std::move(*parsed);
     else ok = false;
   }
 
@@ -552,17 +564,31 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   require_disjoint(overrides, [](const DateOverride& o) { return o.days; }, node, ok);
   if (!ok) return std::nullopt;
 
-  // Breaks cut the weekly hours (every version's too) and make-up workdays; a special date
-  // states its hours whole.
-  if (!breaks.empty()) {
-    for (DayHours& day : *weekly) day = without_breaks(day, breaks);
-    for (WeeklyVersion& version : versions)
-      for (DayHours& day : version.weekly) day = without_breaks(day, breaks);
+  // Breaks cut the weekly hours and make-up workdays; a special date states its hours whole.
+  // From a version's date on, its own breaks replace the calendar's, if it states them.
+  for (DayHours& day : *weekly) day = without_breaks(day, breaks);
+  std::vector<WeeklyVersion> versions;
+  std::vector<const DayHours*> breaks_from;  // the breaks in force from each version's date
+  for (auto& entry : version_entries) {
+    breaks_from.push_back(entry.breaks ? &*entry.breaks : &breaks);
+    for (DayHours& day : entry.version.weekly) day = without_breaks(day, *breaks_from.back());
+    versions.push_back(std::move(entry.version));
   }
   std::vector<DateOverride> override_list;
   for (auto& [o, ref] : overrides) {
-    if (!breaks.empty() && ref.list == "workdays") o.hours = without_breaks(o.hours, breaks);
-    override_list.push_back(std::move(o));
+    if (ref.list != "workdays") {
+      override_list.push_back(std::move(o));
+      continue;
+    }
+    // A range of make-up days split where a version starts, each part cut by its own breaks.
+    for (std::int32_t first = o.days.first_day; first <= o.days.last_day;) {
+      const auto next = std::upper_bound(versions.begin(), versions.end(), first,
+                                         [](std::int32_t d, const WeeklyVersion& v) { return d < v.from; });
+      const DayHours& in_force = next == versions.begin() ? breaks : *breaks_from[static_cast<std::size_t>(next - versions.begin() - 1)];
+      const std::int32_t last = next == versions.end() ? o.days.last_day : std::min(o.days.last_day, next->from - 1);
+      override_list.push_back(DateOverride{DayRange{first, last}, without_breaks(o.hours, in_force)});
+      first = last + 1;
+    }
   }
   if (!ever_open(*weekly, versions, override_list, holidays.dated, holidays.yearly)) {
     node.problem("the calendar is never open (no hours on any date from 1970 to 2200)");

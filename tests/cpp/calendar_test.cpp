@@ -827,6 +827,21 @@ TEST(CalendarVersions, TheCalendarsBreaksCutEveryVersion) {
   EXPECT_FALSE(c.is_open(at("2027-01-01T12:30:00+08:00")));
 }
 
+TEST(CalendarVersions, AVersionsOwnBreaksReplaceTheCalendarsFromItsDate) {
+  // Breaks 12:00-13:00 until 2026-12-31, 12:00-14:00 from 2027-01-01 (the version's own). The
+  // make-up days Thursday 2026-12-31 to Saturday 2027-01-02, 09:00-18:00, are cut by the breaks
+  // in force on each date: 9h - 1h = 8h, then 9h - 2h = 7h twice: 22h.
+  const Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]},
+      "breaks": ["12:00-13:00"],
+      "versions": [{"from": "2027-01-01", "hours": {"mon-fri": ["08:00-20:00"]}, "breaks": ["12:00-14:00"]}],
+      "workdays": [{"from": "2026-12-31", "to": "2027-01-02", "hours": ["09:00-18:00"]}]})");
+  EXPECT_EQ(ms(c.between(at("2026-12-31T00:00:00+08:00"), at("2027-01-03T00:00:00+08:00"))), ms(22h));
+  // A plain Friday of the version, 2027-01-08: 08:00-20:00 less 12:00-14:00 = 10h.
+  EXPECT_EQ(ms(c.between(at("2027-01-08T00:00:00+08:00"), at("2027-01-09T00:00:00+08:00"))), ms(10h));
+  EXPECT_FALSE(c.is_open(at("2027-01-08T13:30:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-12-30T13:30:00+08:00")));  // Wednesday, the old break ends at 13:00
+}
+
 TEST(CalendarVersions, OnlyAVersionOpensTheCalendar) {
   // Closed every day until 2099-12-31: a calendar that only a version opens is not "never open".
   const Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {},
