@@ -317,10 +317,10 @@ bool no_shift(Instant t, Duration d, const char* operation, const char* inverse)
   return d == Duration::zero();
 }
 
-// Open time in year y before t (which lies in y).
-std::int64_t open_ms_in_year(const CalendarData& data, int y, Instant t) {
+// Open time in year y before t (which lies in y), and in all of year y.
+std::pair<std::int64_t, std::int64_t> open_ms_in_year(const CalendarData& data, int y, Instant t) {
   const YearRef block = data.year(y);
-  return block->open_ms_before(t.time_since_epoch().count() - block->base_ms);
+  return {block->open_ms_before(t.time_since_epoch().count() - block->base_ms), block->total_ms()};
 }
 
 // The end of the open interval that piece `i` of year `y`'s block belongs to: a piece ending
@@ -425,8 +425,8 @@ Instant Calendar::add(Instant t, Duration d) const {
   if (detail::no_shift(t, d, "add", "subtract")) return t;
   if (d > max_instant - min_instant) detail::result_out_of_range(name());
   int y = detail::year_of(t);
-  std::int64_t wanted = detail::open_ms_in_year(*data_, y, t) + d.count();  // from the start of year y
-  std::int64_t total = data_->year_total_ms(y);
+  auto [wanted, total] = detail::open_ms_in_year(*data_, y, t);  // wanted: from the start of year y
+  wanted += d.count();
   // Whole years are skipped by their totals, without their blocks.
   while (wanted > total) {
     wanted -= total;
@@ -462,7 +462,7 @@ Instant Calendar::subtract(Instant t, Duration d) const {
   if (detail::no_shift(t, d, "subtract", "add")) return t;
   if (d > max_instant - min_instant) detail::result_before_range(name());
   int y = detail::year_of(t);
-  std::int64_t wanted = detail::open_ms_in_year(*data_, y, t) - d.count();  // before the result, from year y's start
+  std::int64_t wanted = detail::open_ms_in_year(*data_, y, t).first - d.count();  // before the result, from year y's start
   // Whole years are skipped by their totals, without their blocks. `wanted` stays below the
   // total of the year it lands in (d > 0), so the result is in that year.
   while (wanted < 0) {
