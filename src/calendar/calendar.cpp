@@ -308,21 +308,6 @@ const Calendar& calendar_named(const Calendars& calendars, std::string_view name
 
 namespace {
 
-// The checks add and subtract share; true when `d` is zero, whose answer is `t` itself.
-bool no_shift(Instant t, Duration d, const char* operation, const char* inverse) {
-  require_in_range(t, "instant");
-  if (d < Duration::zero())
-    throw InputError(std::string("cannot ") + operation + " a negative duration (" + format_duration(d) +
-                     ") of business time: use " + inverse);
-  return d == Duration::zero();
-}
-
-// Open time in year y before t (which lies in y), and in all of year y.
-std::pair<std::int64_t, std::int64_t> open_ms_in_year(const CalendarData& data, int y, Instant t) {
-  const YearRef block = data.year(y);
-  return {block->open_ms_before(t.time_since_epoch().count() - block->base_ms), block->total_ms()};
-}
-
 // The end of the open interval that piece `i` of year `y`'s block belongs to: a piece ending
 // at the UTC new year goes on in the next year's block when that one opens at its start.
 Instant close_of(const CalendarData& data, int y, std::size_t i) {
@@ -422,11 +407,19 @@ Instant Calendar::next_open(Instant t) const {
 }
 
 Instant Calendar::add(Instant t, Duration d) const {
-  if (detail::no_shift(t, d, "add", "subtract")) return t;
+  detail::require_in_range(t, "instant");
+  if (d < Duration::zero())
+    throw InputError("cannot add a negative duration (" + format_duration(d) + ") of business time: use subtract");
+  if (d == Duration::zero()) return t;
   if (d > max_instant - min_instant) detail::result_out_of_range(name());
   int y = detail::year_of(t);
-  auto [wanted, total] = detail::open_ms_in_year(*data_, y, t);  // wanted: from the start of year y
-  wanted += d.count();
+  std::int64_t wanted = 0;  // open time still wanted, counted from the start of year y
+  std::int64_t total = 0;
+  {
+    const detail::YearRef block = data_->year(y);
+    wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) + d.count();
+    total = block->total_ms();
+  }
   // Whole years are skipped by their totals, without their blocks.
   while (wanted > total) {
     wanted -= total;
@@ -459,10 +452,17 @@ Duration Calendar::between(Instant from, Instant to) const {
 }
 
 Instant Calendar::subtract(Instant t, Duration d) const {
-  if (detail::no_shift(t, d, "subtract", "add")) return t;
+  detail::require_in_range(t, "instant");
+  if (d < Duration::zero())
+    throw InputError("cannot subtract a negative duration (" + format_duration(d) + ") of business time: use add");
+  if (d == Duration::zero()) return t;
   if (d > max_instant - min_instant) detail::result_before_range(name());
   int y = detail::year_of(t);
-  std::int64_t wanted = detail::open_ms_in_year(*data_, y, t).first - d.count();  // before the result, from year y's start
+  std::int64_t wanted = 0;  // open time before the result, counted from the start of year y
+  {
+    const detail::YearRef block = data_->year(y);
+    wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) - d.count();
+  }
   // Whole years are skipped by their totals, without their blocks. `wanted` stays below the
   // total of the year it lands in (d > 0), so the result is in that year.
   while (wanted < 0) {
