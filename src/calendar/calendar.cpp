@@ -92,19 +92,19 @@ std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms) const noexcept {
   return std::int64_t{open_before[i]} * ms_per_s + rel_ms - std::int64_t{starts[i]} * ms_per_s;
 }
 
+std::int64_t YearBlock::locate(std::int64_t open_ms) const noexcept {
+  // The first interval whose end has open_ms of open time before it: open_before[i + 1] * 1000 >= open_ms.
+  const auto key = static_cast<std::int32_t>((open_ms + ms_per_s - 1) / ms_per_s);
+  const auto it = std::lower_bound(open_before.begin() + 1, open_before.end(), key);
+  const auto i = static_cast<std::size_t>(it - open_before.begin() - 1);
+  return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
+}
+
 std::int64_t YearBlock::locate_latest(std::int64_t open_ms) const noexcept {
   // The first interval with more than open_ms of open time before its end: at the end of one
   // interval the open time before the next interval's start is the same, and that start is later.
   const auto key = static_cast<std::int32_t>(open_ms / ms_per_s);
   const auto it = std::upper_bound(open_before.begin() + 1, open_before.end(), key);
-  const auto i = static_cast<std::size_t>(it - open_before.begin() - 1);
-  return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
-}
-
-std::int64_t YearBlock::locate(std::int64_t open_ms) const noexcept {
-  // The first interval whose end has open_ms of open time before it: open_before[i + 1] * 1000 >= open_ms.
-  const auto key = static_cast<std::int32_t>((open_ms + ms_per_s - 1) / ms_per_s);
-  const auto it = std::lower_bound(open_before.begin() + 1, open_before.end(), key);
   const auto i = static_cast<std::size_t>(it - open_before.begin() - 1);
   return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
 }
