@@ -125,15 +125,26 @@ std::size_t year_bytes_bound(const std::array<DayHours, 7>& weekly, const std::v
 
 }  // namespace
 
+bool yearly_holiday_on(const std::vector<YearlyHoliday>& holidays, std::int32_t day) noexcept {
+  // Only year blocks being built ask, so a plain scan of a few entries is cheap enough.
+  const date::year_month_day ymd{date::sys_days{date::days{day}}};
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month()), mday = static_cast<unsigned>(ymd.day());
+  return std::any_of(holidays.begin(), holidays.end(), [&](const YearlyHoliday& h) {
+    return h.month == month && h.day == mday && h.first_year <= year && year <= h.last_year;
+  });
+}
+
 CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
                            std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
-                           std::size_t budget)
+                           std::vector<YearlyHoliday> yearly_holidays, std::size_t budget)
     : name_(std::move(name)),
       zone_name_(zone.name()),
       zone_(&zone),
       weekly_(std::move(weekly)),
       overrides_(std::move(overrides)),
-      holidays_(std::move(holidays)) {
+      holidays_(std::move(holidays)),
+      yearly_holidays_(std::move(yearly_holidays)) {
   for (auto& total : totals_ms_) total.store(-1, std::memory_order_relaxed);
   const std::size_t bound = year_bytes_bound(weekly_, overrides_);
   if (bound * year_count <= budget) return;  // every year fits: keep all, lock-free
@@ -157,6 +168,7 @@ const DayHours& CalendarData::hours_on(std::int32_t day) const {
   if (const auto o = covering(overrides_, [](const DateOverride& r) { return r.days; }); o != overrides_.end())
     return o->hours;
   if (covering(holidays_, [](const DayRange& r) { return r; }) != holidays_.end()) return closed;
+  if (!yearly_holidays_.empty() && yearly_holiday_on(yearly_holidays_, day)) return closed;
   return weekly_[weekday_index(day)];
 }
 

@@ -37,6 +37,18 @@ struct DateOverride {
   DayHours hours;  // empty: closed all day
 };
 
+/// A holiday on one month and day of each year `first_year..last_year`; 02-29 falls only in
+/// leap years.
+struct YearlyHoliday {
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+  int first_year;
+  int last_year;
+};
+
+/// Whether one of `holidays` falls on local date `day` (days since the epoch).
+[[nodiscard]] bool yearly_holiday_on(const std::vector<YearlyHoliday>& holidays, std::int32_t day) noexcept;
+
 /// Open intervals of one UTC calendar year, in seconds after the year's first instant, with a
 /// prefix sum of open time so that add/between are binary searches. Intervals crossing the
 /// new year are split at it.
@@ -100,10 +112,10 @@ inline constexpr std::size_t year_cache_budget = std::size_t{32} << 20;
 class CalendarData {
  public:
   /// `overrides` and `holidays` are each sorted and free of overlaps; an override wins over
-  /// a holiday on the same date.
+  /// a holiday, dated or yearly, on the same date.
   CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
                std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
-               std::size_t budget = year_cache_budget);
+               std::vector<YearlyHoliday> yearly_holidays, std::size_t budget = year_cache_budget);
   ~CalendarData();
   CalendarData(const CalendarData&) = delete;
   CalendarData& operator=(const CalendarData&) = delete;
@@ -163,6 +175,7 @@ class CalendarData {
   std::array<DayHours, 7> weekly_;      // indexed by ISO weekday - 1 (Monday = 0)
   std::vector<DateOverride> overrides_;
   std::vector<DayRange> holidays_;
+  std::vector<YearlyHoliday> yearly_holidays_;
   mutable std::array<std::atomic<const YearBlock*>, year_count> years_{};  // within the budget
   mutable std::unique_ptr<LruYears> lru_;                                   // over it; else null
   mutable std::array<std::atomic<std::int64_t>, year_count> totals_ms_;    // −1 until built

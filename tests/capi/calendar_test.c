@@ -256,11 +256,43 @@ static void test_last_error_is_per_thread(const aftersales_calendar *calendar) {
   CHECK(strstr(aftersales_last_error(), "json") != NULL);
 }
 
+/*
+ * Breaks and a yearly holiday (docs/calendars.md): weekdays 09:00-18:00 less 12:00-13:00, and
+ * 16 November of every year from 2026 (Monday in 2026) closed. tests/python/test_calendar.py
+ * asks the same questions of the same document and expects the same answers.
+ */
+static const char back_office_policy[] =
+    "{\"schema_version\": 1, \"calendars\": {\"back-office\": {\"timezone\": \"Asia/Shanghai\", "
+    "\"hours\": {\"mon-fri\": [\"09:00-18:00\"]}, \"breaks\": [\"12:00-13:00\"], "
+    "\"holidays\": [{\"every_year\": \"11-16\", \"from_year\": 2026}]}}}";
+
+static void test_breaks_and_yearly_holidays(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_calendar *calendar = NULL;
+  int open = -1;
+  int64_t ms = 0;
+  CHECK_OK(aftersales_policy_load(back_office_policy, sizeof back_office_policy - 1, &policy, NULL));
+  CHECK_OK(aftersales_policy_calendar(policy, "back-office", &calendar, NULL));
+  /* Fri 12:30 = 09:00 + 3.5 h, inside the break; it opens again at 13:00 = 09:00 + 4 h. */
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900 + 7 * HOUR_MS / 2, &open, NULL), open, 0);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_0900 + 7 * HOUR_MS / 2, &ms, NULL), ms, FRI_0900 + 4 * HOUR_MS);
+  /* Fri 11:30 + 2 h: 30 min before the break, 1 h 30 min after it: 14:30 = 09:00 + 5.5 h. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0900 + 5 * HOUR_MS / 2, 2 * HOUR_MS, &ms, NULL), ms,
+               FRI_0900 + 11 * HOUR_MS / 2);
+  /* Fri 17:00 + 2 h: 1 h on Friday, Monday 16 Nov is the holiday, 1 h on Tuesday 09:00-10:00. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms, NULL), ms, MON_1000 + DAY_MS);
+  /* Fri 13 to Mon 23 Nov: Friday 8 h, Monday closed, Tuesday to Friday 4 * 8 h: 40 h. */
+  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_0000, MON23_0000, &ms, NULL), ms, 40 * HOUR_MS);
+  aftersales_calendar_free(calendar);
+  aftersales_policy_free(policy);
+}
+
 int main(void) {
   aftersales_policy *policy = NULL;
   aftersales_calendar *calendar = NULL;
 
   test_calendar_outlives_policy();
+  test_breaks_and_yearly_holidays();
   load_weekdays(&policy, &calendar);
   if (policy != NULL && calendar != NULL) {
     test_calendar_lookup(policy);

@@ -225,6 +225,130 @@ TEST(Calendar, SpecialAndWorkdayHoursOverrideHolidaysAndWeekends) {
   EXPECT_EQ(utc(c.add(at("2026-03-13T17:00:00+08:00"), 2h)), utc("2026-03-15T14:00:00+08:00"));
 }
 
+// A back office with a lunch break (docs/calendars.md, "Breaks"): weekdays 09:00-12:00 and
+// 13:00-18:00 (8 h), a make-up Sunday that loses its lunch hour like a weekday, and a special
+// Thursday whose hours stand whole. Shanghai is UTC+8 all year, so +08:00 is the local time.
+constexpr std::string_view back_office_with_lunch = R"({"timezone": "Asia/Shanghai",
+    "hours": {"mon-fri": ["09:00-18:00"]},
+    "breaks": ["12:00-13:00", "20:00-21:00"],
+    "special": [{"date": "2026-03-12", "hours": ["09:00-18:00"]}],
+    "workdays": [{"date": "2026-03-15", "hours": ["09:00-18:00"]}]})";
+
+TEST(CalendarBreaks, LunchBreakIsClosed) {
+  Calendar c = make_calendar(back_office_with_lunch);
+  // Mon 2026-03-02: 11:30-12:00 (30 min), the break, 13:00-14:30 (1 h 30 min) = 2 h.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T11:30:00+08:00"), 2h)), utc("2026-03-02T14:30:00+08:00"));
+  // 11:00-12:00 and 13:00-14:00: the break hour does not count.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T11:00:00+08:00"), at("2026-03-02T14:00:00+08:00"))), ms(2h));
+  EXPECT_TRUE(c.is_open(at("2026-03-02T11:59:59.999+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-02T12:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-02T12:30:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-03-02T13:00:00+08:00")));
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T12:30:00+08:00"))), utc("2026-03-02T13:00:00+08:00"));
+  // 3 h from 11:00 in the morning's last hour ends exactly at 12:00 + 2 h = 15:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T11:00:00+08:00"), 3h)), utc("2026-03-02T15:00:00+08:00"));
+  // Open time ending at the break's start ends there, not at 13:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T11:00:00+08:00"), 1h)), utc("2026-03-02T12:00:00+08:00"));
+  // A whole weekday: 9 h less the 1 h break; the 20:00-21:00 break lies outside the hours.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), ms(8h));
+}
+
+TEST(CalendarBreaks, MakeUpWorkdaysLoseTheBreakSpecialDaysDoNot) {
+  Calendar c = make_calendar(back_office_with_lunch);
+  // Special Thu 2026-03-12 states 09:00-18:00 whole: 9 h, open at 12:30.
+  EXPECT_EQ(ms(c.between(at("2026-03-12T00:00:00+08:00"), at("2026-03-13T00:00:00+08:00"))), ms(9h));
+  EXPECT_TRUE(c.is_open(at("2026-03-12T12:30:00+08:00")));
+  // Make-up Sun 2026-03-15, 09:00-18:00 less the break: 8 h, closed at 12:30.
+  EXPECT_EQ(ms(c.between(at("2026-03-15T00:00:00+08:00"), at("2026-03-16T00:00:00+08:00"))), ms(8h));
+  EXPECT_FALSE(c.is_open(at("2026-03-15T12:30:00+08:00")));
+}
+
+TEST(CalendarBreaks, OvernightRangesAndBreaks) {
+  // 22:00-06:00 less 02:00-03:00: the break cuts the part past midnight, 7 h a night.
+  Calendar night = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["22:00-06:00"]},
+                                     "breaks": ["02:00-03:00"]})");
+  EXPECT_EQ(ms(night.between(at("2026-03-02T22:00:00+08:00"), at("2026-03-03T06:00:00+08:00"))), ms(7h));
+  EXPECT_FALSE(night.is_open(at("2026-03-03T02:30:00+08:00")));
+  // 22:00 + 5 h: 22:00-02:00 (4 h), the break, 03:00-04:00.
+  EXPECT_EQ(utc(night.add(at("2026-03-02T22:00:00+08:00"), 5h)), utc("2026-03-03T04:00:00+08:00"));
+  // An overnight break 23:00-01:00 closes 00:00-01:00 of each date: 00:00-08:00 leaves 01:00-08:00.
+  Calendar early = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["00:00-08:00"]},
+                                     "breaks": ["23:00-01:00"]})");
+  EXPECT_EQ(ms(early.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), ms(7h));
+  EXPECT_EQ(utc(early.next_open(at("2026-03-02T00:00:00+08:00"))), utc("2026-03-02T01:00:00+08:00"));
+}
+
+TEST(CalendarBreaks, BreaksKeepTheirClockTimesAcrossDst) {
+  // Berlin 2026-03-29 springs forward at 02:00 (CET +01:00 -> CEST +02:00, zoneinfo). Daily
+  // 09:00-18:00 less 12:00-13:00 stays 8 h on both sides: Sat 03-28 12:00 is 11:00Z, Sun
+  // 03-29 12:00 is 10:00Z.
+  Calendar c = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"daily": ["09:00-18:00"]},
+                                 "breaks": ["12:00-13:00"]})");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-28T11:30:00Z"))), "2026-03-28T12:00:00Z");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-29T10:30:00Z"))), "2026-03-29T11:00:00Z");
+  EXPECT_EQ(ms(c.between(at("2026-03-29T00:00:00+01:00"), at("2026-03-30T00:00:00+02:00"))), ms(8h));
+}
+
+// ---- Yearly holidays ----------------------------------------------------------------------
+
+// Weekdays 09:00-18:00 in Shanghai with yearly and dated holidays (weekdays from Python's
+// datetime): Christmas every year, beside a dated 2026-12-25 (Fri), which is allowed; Labour
+// Day up to 2026; 02-29 from 2028; a special hours entry on Christmas 2030 (Wed) wins.
+constexpr std::string_view yearly_holidays = R"({"timezone": "Asia/Shanghai",
+    "hours": {"mon-fri": ["09:00-18:00"]},
+    "holidays": [{"every_year": "12-25", "name": "Christmas Day"}, "2026-12-25",
+                 {"every_year": "05-01", "to_year": 2026, "name": "Labour Day"},
+                 {"every_year": "02-29", "from_year": 2028, "name": "Leap day"}],
+    "special": [{"date": "2030-12-25", "hours": ["10:00-12:00"]}]})";
+
+TEST(CalendarYearlyHolidays, RepeatEveryYearWithinTheirYears) {
+  Calendar c = make_calendar(yearly_holidays);
+  EXPECT_FALSE(c.is_open(at("2025-12-25T10:00:00+08:00")));  // Thu
+  EXPECT_FALSE(c.is_open(at("2026-12-25T10:00:00+08:00")));  // Fri, yearly and dated
+  EXPECT_FALSE(c.is_open(at("2199-12-25T10:00:00+08:00")));  // any year
+  // Thu 2026-12-24 17:00 + 2 h: 1 h Thursday, Fri 25 closed, weekend, Mon 28 09:00 + 1 h.
+  EXPECT_EQ(utc(c.add(at("2026-12-24T17:00:00+08:00"), 2h)), utc("2026-12-28T10:00:00+08:00"));
+  EXPECT_FALSE(c.is_open(at("2025-05-01T10:00:00+08:00")));  // Thu, up to 2026
+  EXPECT_FALSE(c.is_open(at("2026-05-01T10:00:00+08:00")));  // Fri, the last year
+  EXPECT_TRUE(c.is_open(at("2029-05-01T10:00:00+08:00")));   // Tue, after to_year
+  EXPECT_TRUE(c.is_open(at("2024-02-29T10:00:00+08:00")));   // Thu, before from_year
+  EXPECT_FALSE(c.is_open(at("2028-02-29T10:00:00+08:00")));  // Tue, a leap year from 2028
+  // 2029 has no 02-29: Wed 02-28 and Thu 03-01 are open, 9 h each.
+  EXPECT_EQ(ms(c.between(at("2029-02-28T00:00:00+08:00"), at("2029-03-02T00:00:00+08:00"))), ms(18h));
+}
+
+TEST(CalendarYearlyHolidays, SpecialHoursWinOverAYearlyHoliday) {
+  Calendar c = make_calendar(yearly_holidays);
+  // Wed 2030-12-25: the special 10:00-12:00, like a special entry on a dated holiday.
+  EXPECT_EQ(ms(c.between(at("2030-12-25T00:00:00+08:00"), at("2030-12-26T00:00:00+08:00"))), ms(2h));
+  EXPECT_TRUE(c.is_open(at("2030-12-25T11:00:00+08:00")));
+}
+
+// ---- Edges (issue 16, point 6) --------------------------------------------------------------
+
+TEST(CalendarEdges, EmptySpecialHoursMeanClosed) {
+  // Mon 2026-03-02 has "hours": []: closed all day, as a holiday would be.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]},
+                                 "special": [{"date": "2026-03-02", "hours": []}]})");
+  EXPECT_FALSE(c.is_open(at("2026-03-02T10:00:00+08:00")));
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), 0);
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T10:00:00+08:00"))), utc("2026-03-03T09:00:00+08:00"));
+}
+
+TEST(CalendarEdges, TouchingRangesActAsOne) {
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai",
+                                 "hours": {"mon-fri": ["09:00-12:00", "12:00-17:00"]}})");
+  // 09:00-17:00 without a gap: 8 h. 11:00 + 1 h ends at 12:00, 11:00 + 2 h at 13:00.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), ms(8h));
+  for (const auto& [hours, end] : {std::pair{1h, "2026-03-02T12:00:00+08:00"}, std::pair{2h, "2026-03-02T13:00:00+08:00"}})
+    EXPECT_EQ(utc(c.add(at("2026-03-02T11:00:00+08:00"), hours)), utc(end));
+  // 12:00 is open (the second range's start), and nothing closes there.
+  for (const char* open : {"2026-03-02T11:59:59.999+08:00", "2026-03-02T12:00:00+08:00"}) {
+    EXPECT_TRUE(c.is_open(at(open))) << open;
+    EXPECT_EQ(utc(c.next_open(at(open))), utc(open));
+  }
+}
+
 TEST(Calendar, NationalDayOnTheBackOffice) {
   Calendar c = example_calendar("cn-office");
   // Wed Sep 30 17:00: 1 h on Sep 30, Oct 1-7 closed, Thu Oct 8 09:00 + 1 h.
@@ -752,13 +876,14 @@ Duration open_before(Instant t) {
 Calendar half_hours_calendar(std::size_t budget) {
   return detail::CalendarAccess::make(std::make_shared<const detail::CalendarData>("half-hours", *date::locate_zone("UTC"), half_hours(),
                                                                std::vector<detail::DateOverride>{},
-                                                               std::vector<detail::DayRange>{}, budget));
+                                                               std::vector<detail::DayRange>{},
+                                                               std::vector<detail::YearlyHoliday>{}, budget));
 }
 
 TEST(CalendarMemory, AnOverBudgetCalendarKeepsFewYearsAndAnswersAlike) {
-  const detail::CalendarData all("x", *date::locate_zone("UTC"), half_hours(), {}, {});
+  const detail::CalendarData all("x", *date::locate_zone("UTC"), half_hours(), {}, {}, {});
   EXPECT_EQ(all.years_kept(), 231u);
-  const detail::CalendarData two("x", *date::locate_zone("UTC"), half_hours(), {}, {}, 250'000);
+  const detail::CalendarData two("x", *date::locate_zone("UTC"), half_hours(), {}, {}, {}, 250'000);
   EXPECT_EQ(two.years_kept(), 2u);
 
   const Calendar bounded = half_hours_calendar(250'000);
@@ -787,7 +912,7 @@ TEST(CalendarMemory, OneMinuteRangesAllDayAreBoundedToTheBudget) {
   for (std::int32_t m = 0; m < 1440; m += 2) day.push_back({m, m + 1});
   const auto data = std::make_shared<const detail::CalendarData>(
       "dense", *date::locate_zone("Asia/Shanghai"), std::array<detail::DayHours, 7>{day, day, day, day, day, day, day},
-      std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{});
+      std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{}, std::vector<detail::YearlyHoliday>{});
   EXPECT_EQ(data->years_kept(), 10u);
   const Calendar dense = detail::CalendarAccess::make(data);
   for (int year = 2020; year <= 2030; ++year) {  // 11 years
@@ -836,7 +961,7 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
       {"UTC", {always, always, always, always, always, always, always}},
       {"Pacific/Auckland", {none, none, DayHours{{780, 810}}, none, none, none, none}}};
   for (const auto& [zone, weekly] : cases) {
-    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {});
+    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {}, {});
     for (const int year : {2026, 2028}) {
       const detail::YearRef held = data.year(year);
       const detail::YearBlock& block = *held;

@@ -4,11 +4,14 @@ office calendar in conftest.py: weekdays 09:00-18:00 at UTC+8, so 09:00 local is
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import aftersales
+from aftersales.cli import main
 
 UTC = dt.timezone.utc
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -268,3 +271,53 @@ class TestBackwardsAndByDays:
             assert aware(back[i]) == office.subtract(t, dt.timedelta(milliseconds=int(durations[i].astype(np.int64))))
             assert aware(after[i]) == office.next_close(t)
             assert aware(before[i]) == office.previous_close(t)
+
+
+class TestBreaksAndYearlyHolidays:
+    """The document and the answers of tests/capi/calendar_test.c (test_breaks_and_yearly_holidays).
+
+    Weekdays 09:00-18:00 less the 12:00-13:00 break (8 h a day), and 16 November closed every year
+    from 2026 (a Monday in 2026, a Tuesday in 2027, by datetime's weekday).
+    """
+
+    DOCUMENT = {
+        "schema_version": 1,
+        "calendars": {
+            "back-office": {
+                "timezone": "Asia/Shanghai",
+                "hours": {"mon-fri": ["09:00-18:00"]},
+                "breaks": ["12:00-13:00"],
+                "holidays": [{"every_year": "11-16", "from_year": 2026}],
+            }
+        },
+    }
+
+    @pytest.fixture
+    def back_office(self) -> aftersales.Calendar:
+        return aftersales.Policy.from_json(json.dumps(self.DOCUMENT)).calendar("back-office")
+
+    def test_the_break_is_closed(self, back_office: aftersales.Calendar) -> None:
+        assert not back_office.is_open(bj(2026, 11, 13, 12, 30))
+        assert back_office.next_open(bj(2026, 11, 13, 12, 30)) == bj(2026, 11, 13, 13, 0)
+        # 30 min before the break, 1 h 30 min after it.
+        assert back_office.add(bj(2026, 11, 13, 11, 30), hours(2)) == bj(2026, 11, 13, 14, 30)
+
+    def test_the_yearly_holiday_is_closed(self, back_office: aftersales.Calendar) -> None:
+        # Fri 17:00 + 2 h: 1 h on Friday, Monday 16 Nov closed, Tuesday 09:00-10:00.
+        assert back_office.add(bj(2026, 11, 13, 17, 0), hours(2)) == bj(2026, 11, 17, 10, 0)
+        # Friday 8 h, Monday closed, Tuesday to Friday 4 x 8 h.
+        assert back_office.between(bj(2026, 11, 13), bj(2026, 11, 23)) == hours(40)
+        assert not back_office.is_open(bj(2027, 11, 16, 10, 0))  # Tuesday, the next year
+        assert back_office.is_open(bj(2023, 11, 16, 10, 0))  # Thursday, before from_year
+
+    def test_the_cli_gives_the_same_answers(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "back-office.json"
+        path.write_text(json.dumps(self.DOCUMENT), encoding="utf-8")
+        # 14:30 and Tuesday 10:00 in Shanghai are 06:30Z and 02:00Z.
+        for argv, answer in [
+            (["add", "2026-11-13T11:30:00+08:00", "2h"], "2026-11-13T06:30:00Z"),
+            (["add", "2026-11-13T17:00:00+08:00", "2h"], "2026-11-17T02:00:00Z"),
+            (["between", "2026-11-13T00:00:00+08:00", "2026-11-23T00:00:00+08:00"], "1d16h"),
+        ]:
+            assert main(["calendar", "--policy", str(path), "back-office", *argv]) == 0
+            assert capsys.readouterr().out == answer + "\n"
