@@ -1166,6 +1166,22 @@ TEST(CalendarBusinessDays, EndOfTheNthBusinessDay) {
   EXPECT_EQ(utc(berlin.business_day_end(at("2026-03-28T12:00:00+01:00"), 1)), "2026-03-30T00:30:00Z");
 }
 
+TEST(CalendarBusinessDays, BreaksAndYearlyHolidays) {
+  // UTC weekdays 09:00-18:00 less breaks 12:00-13:00 and 17:00-18:00: a day ends at 17:00.
+  // Dec 25 is closed every year: Fri in 2026, Sat in 2027 (Python's datetime).
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {"mon-fri": ["09:00-18:00"]},
+      "breaks": ["12:00-13:00", "17:00-18:00"], "holidays": [{"every_year": "12-25"}]})");
+  // Thu 2026-12-24: Fri 25 is the holiday, so the next business day is Mon 28, ending 17:00.
+  EXPECT_EQ(utc(c.business_day_end(at("2026-12-24T10:00:00Z"), 1)), "2026-12-28T17:00:00Z");
+  EXPECT_EQ(c.business_days_between(at("2026-12-24T10:00:00Z"), at("2026-12-28T10:00:00Z")), 1);
+  // Fri 2027-12-24: the weekend, then Mon 27.
+  EXPECT_EQ(utc(c.business_day_end(at("2027-12-24T10:00:00Z"), 1)), "2027-12-27T17:00:00Z");
+  // The lunch break is a close: 12:00; 1 h before 13:30 is 30 min after the break and 30 before.
+  EXPECT_EQ(utc(c.next_close(at("2026-12-24T10:00:00Z"))), "2026-12-24T12:00:00Z");
+  EXPECT_EQ(utc(c.previous_close(at("2026-12-24T12:30:00Z"))), "2026-12-24T12:00:00Z");
+  EXPECT_EQ(utc(c.subtract(at("2026-12-24T13:30:00Z"), 1h)), "2026-12-24T11:30:00Z");
+}
+
 TEST(CalendarBusinessDays, BusinessDaysBetweenCountsTheDatesAfterTheFirst) {
   Calendar c = make_calendar(desk_shanghai);
   // Dates in (Tue Sep 29, Mon Oct 12]: Wed Sep 30, Thu Oct 8, Fri 9, Sat 10, Sun 11 (make-up),
