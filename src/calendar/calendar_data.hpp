@@ -96,6 +96,9 @@ struct YearBlock {
   [[nodiscard]] std::int64_t open_ms_before(std::int64_t rel_ms) const noexcept;
   /// The instant (ms after base) at which `open_ms` > 0 of open time has elapsed since base.
   [[nodiscard]] std::int64_t locate(std::int64_t open_ms) const noexcept;
+  /// The latest instant (ms after base) with `open_ms` of open time before it, for
+  /// 0 <= `open_ms` < the year's total: inside an interval, or the start of the one after a gap.
+  [[nodiscard]] std::int64_t locate_latest(std::int64_t open_ms) const noexcept;
 };
 
 /// Monday = 0 ... Sunday = 6 for a date given as days since the epoch (a Thursday).
@@ -106,6 +109,9 @@ inline constexpr std::size_t weekday_index(std::int32_t day) noexcept {
 inline constexpr int first_year = 1970;
 inline constexpr int last_year = 2200;
 inline constexpr std::size_t year_count = last_year - first_year + 1;
+/// Local dates of instants in range fall in 1969 (west of UTC) to 2201 (east of it).
+inline constexpr int first_local_year = first_year - 1;
+inline constexpr std::size_t local_year_count = year_count + 2;
 
 /// The `need_ms` of a query that reads only what a year's block holds (its total, an instant
 /// located in it): a block cut at a horizon holds nothing past it.
@@ -176,8 +182,20 @@ class CalendarData {
   /// How many years are kept now.
   [[nodiscard]] std::size_t years_held() const;
 
+  /// For queries that read no year block past what they need (the closes, business days):
+  /// throws as `year` does when instant `need_ms` (exclusive) or local date `need_day` lies
+  /// after a coverage horizon with "beyond": "error".
+  void require_known(std::int64_t need_ms, std::int32_t need_day) const;
+
   /// The open hours of local date `day` (days since the epoch) after applying overrides.
   [[nodiscard]] const DayHours& hours_on(std::int32_t day) const;
+
+  [[nodiscard]] const date::time_zone& zone() const noexcept { return *zone_; }
+
+  /// Business days (local dates with open hours) of local year `year` before each of its
+  /// dates: entry i counts dates 0..i-1, the last entry the whole year. Built on first use
+  /// and kept (under 1 KB a year), published lock-free like the year blocks.
+  [[nodiscard]] const std::vector<std::int16_t>& business_days(int year) const;
 
  private:
   YearBlock build(int year) const;
@@ -214,6 +232,7 @@ class CalendarData {
   mutable std::array<std::atomic<const YearBlock*>, year_count> years_{};  // within the budget
   mutable std::unique_ptr<LruYears> lru_;                                   // over it; else null
   mutable std::array<std::atomic<std::int64_t>, year_count> totals_ms_;    // −1 until built
+  mutable std::array<std::atomic<const std::vector<std::int16_t>*>, local_year_count> business_days_{};
 };
 
 // The one way to make a Calendar from its compiled schedule (Calendar befriends it).
