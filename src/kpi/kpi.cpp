@@ -899,13 +899,17 @@ KpiResult KpiEngine::compute(const TicketBatch& batch, Instant at, const KpiOpti
 
 namespace {
 
-// Adds the ticket of one JSON Lines line, a problem naming the line.
+// Adds the ticket of one JSON Lines line, a problem naming the line. An instant out of range
+// (beyond 2200, past a calendar's coverage horizon) stays a RangeError, as for one ticket.
 void add_line(KpiAccumulator& part, const batch::Line& line, Instant at) {
+  const auto named = [&](const InputError& e) { return "line " + std::to_string(line.number) + ": " + e.what(); };
   try {
     if (line.oversized != 0) detail::refuse_ticket_size(line.oversized);
     part.add(Ticket::from_json(line.text), at);
+  } catch (const RangeError& e) {
+    throw RangeError(named(e), e.path());
   } catch (const InputError& e) {
-    throw InputError("line " + std::to_string(line.number) + ": " + e.what(), e.path());
+    throw InputError(named(e), e.path());
   }
 }
 

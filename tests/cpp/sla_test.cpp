@@ -6,6 +6,7 @@
 // 2026-03-02 is a Monday; 03-07/03-08 are the weekend.
 
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
@@ -503,6 +504,24 @@ TEST(SlaCalendar, ADueInstantPastTheHorizonIsARangeErrorNotAGuess) {
     EXPECT_EQ(std::string(e.what()),
               "calendar \"desk\" knows its holidays until 2027-12-31 (\"coverage\": {\"beyond\": \"error\"}), and "
               "this computation needs 2028-01-01 or later (year 2028): extend its holiday data and \"until\"");
+  }
+}
+
+TEST(SlaCalendar, KpisOverLinesKeepAHorizonErrorARangeErrorNamingTheLine) {
+  // The KPI pass times the same clocks: the second ticket, created Friday 2027-12-31 19:00, is
+  // answered Monday 2028-01-03 10:00, and its first response's business time runs into 2028, past
+  // the horizon; the first ticket's clock stopped within it (answered Thursday 2026-12-31 09:30).
+  const std::string lines =
+      R"({"id": "T-1", "created_at": "2026-12-30T16:00:00Z", "events": [)"
+      R"({"at": "2026-12-31T09:30:00Z", "type": "agent_reply", "agent": "A-1"}]})" "\n"
+      R"({"id": "T-2", "created_at": "2027-12-31T19:00:00Z", "events": [)"
+      R"({"at": "2028-01-03T10:00:00Z", "type": "agent_reply", "agent": "A-1"}]})" "\n";
+  try {
+    (void)KpiEngine(versioned_desk_policy()).compute_lines(lines, t("2028-01-04T00:00:00Z"), {}, {}, {});
+    ADD_FAILURE() << "no RangeError";
+  } catch (const RangeError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("line 2: calendar \"desk\" knows its holidays until 2027-12-31", 0), 0u)
+        << e.what();
   }
 }
 
