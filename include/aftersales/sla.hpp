@@ -47,7 +47,7 @@ struct AFTERSALES_EXPORT SlaMetric {
 };
 
 /// A threshold of the policy's `escalations` that a metric's clock has reached.
-struct AFTERSALES_EXPORT SlaEscalation {
+struct SlaEscalation {
   std::string metric;
   int cycle = 0;
   int percent = 0;       ///< the threshold, e.g. 80 for "80%"; 0 for an offset
@@ -60,7 +60,11 @@ struct AFTERSALES_EXPORT SlaEscalation {
   Instant deliver_at{};  ///< reached_at, or the calendar's next opening if closed then
 
   /// The threshold as the policy writes it: `"80%"`, `"-15m"`, `"+1h"`.
-  [[nodiscard]] std::string at() const;
+  [[nodiscard]] std::string at() const {
+    // Inline: to_json calls it for every escalation.
+    if (!offset) return std::to_string(percent) + "%";
+    return (*offset < Duration::zero() ? "" : "+") + format_duration(*offset);
+  }
 };
 
 struct AFTERSALES_EXPORT SlaReport {

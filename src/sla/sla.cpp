@@ -24,11 +24,6 @@ double SlaMetric::percent() const noexcept {
   return 100.0 * static_cast<double>(elapsed.count()) / static_cast<double>(target.count());
 }
 
-std::string SlaEscalation::at() const {
-  if (!offset) return std::to_string(percent) + "%";
-  return (*offset < Duration::zero() ? "" : "+") + format_duration(*offset);
-}
-
 std::string SlaReport::to_json() const {
   detail::JsonWriter w;
   w.begin_object();
