@@ -114,13 +114,6 @@ std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
   return escalation.to;
 }
 
-std::optional<int> escalation_percent(const SlaEscalation& escalation) {
-  if (escalation.offset) {
-    return std::nullopt;
-  }
-  return escalation.percent;
-}
-
 std::optional<std::string> escalation_calendar(const SlaEscalation& escalation) {
   if (escalation.calendar.empty()) {
     return std::nullopt;
@@ -181,7 +174,7 @@ void bind_escalation(py::module_& m) {
   escalation.def_readonly("metric", &SlaEscalation::metric)
       .def_readonly("cycle", &SlaEscalation::cycle)
       .def_property_readonly("at", &SlaEscalation::at, "The threshold as the policy writes it: \"80%\", \"-15m\", \"+1h\".")
-      .def_property_readonly("percent", &escalation_percent, "A percentage threshold: 80 for \"80%\"; None for an offset.")
+      .def_readonly("percent", &SlaEscalation::percent, "A percentage threshold: 80 for \"80%\"; 0 for an offset.")
       .def_readonly("offset", &SlaEscalation::offset,
                     "An offset threshold from the due instant, in the metric's business time: -15 minutes for "
                     "\"-15m\"; None for a percentage.")

@@ -95,9 +95,9 @@ def test_the_docs_timeline(
 def test_attributes_json_and_pickle(desk: aftersales.SlaEngine) -> None:
     report = desk.evaluate(TICKET, utc(3, 10, 10))
     nudge, escalate, page = report.escalations
-    assert (nudge.at, nudge.percent, nudge.offset) == ("-15m", None, dt.timedelta(minutes=-15))
+    assert (nudge.at, nudge.percent, nudge.offset) == ("-15m", 0, dt.timedelta(minutes=-15))
     assert (escalate.at, escalate.percent, escalate.offset) == ("100%", 100, None)
-    assert (page.at, page.percent, page.offset) == ("+1h", None, dt.timedelta(hours=1))
+    assert (page.at, page.percent, page.offset) == ("+1h", 0, dt.timedelta(hours=1))
     assert (nudge.calendar, page.calendar) == ("lead", None)
     assert repr(nudge) == "<aftersales.SlaEscalation 'first_response' cycle=0 -15m 'nudge'>"
     assert report.to_dict()["escalations"] == [
