@@ -282,7 +282,8 @@ Duration level_of(const SlaThreshold& threshold, Duration target) {
 }
 
 // Calls `f` on the thresholds that apply to `metric` in the order a clock with `target` reaches
-// them: by level (exactly: 80% of 1s comes before 800ms + 1ms, equals 800ms), then as listed.
+// them: by level, compared exactly (80% of 999ms, 799.2ms, comes before "-199ms", 800ms, though
+// both are reached at 800ms), then as listed.
 template <class F>
 void for_each_threshold(const SlaPolicy& policy, std::size_t metric, Duration target, F f) {
   const auto applies = [metric](const SlaThreshold& t) {
