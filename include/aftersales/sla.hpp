@@ -50,10 +50,21 @@ struct AFTERSALES_EXPORT SlaMetric {
 struct SlaEscalation {
   std::string metric;
   int cycle = 0;
-  int percent = 0;       ///< the threshold, e.g. 80 for "80%"
+  int percent = 0;       ///< the threshold, e.g. 80 for "80%"; 0 for an offset
   std::string action;
   std::string to;        ///< empty when the threshold names no one
   Instant reached_at{};
+  /// An offset threshold: business time after the due instant, e.g. -15 min for "-15m".
+  std::optional<Duration> offset;
+  std::string calendar;  ///< the calendar it is delivered on; empty: delivered when reached
+  Instant deliver_at{};  ///< reached_at, or the calendar's next opening if closed then
+
+  /// The threshold as the policy writes it: `"80%"`, `"-15m"`, `"+1h"`.
+  [[nodiscard]] std::string at() const {
+    // Inline: to_json calls it for every escalation.
+    if (!offset) return std::to_string(percent) + "%";
+    return (*offset < Duration::zero() ? "" : "+") + format_duration(*offset);
+  }
 };
 
 struct AFTERSALES_EXPORT SlaReport {
@@ -61,9 +72,12 @@ struct AFTERSALES_EXPORT SlaReport {
   std::optional<std::string> policy;  ///< the SLA policy that applied; null if none matched
   Priority priority = Priority::normal;  ///< the ticket's priority at the instant evaluated
   std::vector<SlaMetric> metrics;
-  std::vector<SlaEscalation> escalations;  ///< ordered by reached_at
+  /// Ordered by reached_at; ties by metric (report order), cycle, then threshold level
+  /// (docs/sla.md, "Escalations").
+  std::vector<SlaEscalation> escalations;
   /// The earliest instant after the one evaluated when a state or escalation changes by
-  /// itself (a breach, a threshold), assuming no new events; null if nothing is pending.
+  /// itself (a breach, a threshold) or an escalation becomes deliverable (its deliver_at),
+  /// assuming no new events; null if nothing is pending.
   std::optional<Instant> next_check_at;
   /// Only in batches: the ticket was created after the instant evaluated, so it did not exist
   /// yet. Such a report has no policy, metrics, escalations or next check, and the priority the

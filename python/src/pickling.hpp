@@ -59,7 +59,8 @@ inline constexpr std::size_t enum_count<RefundCode> = static_cast<std::size_t>(R
 AFTERSALES_PICKLE_MEMBERS(SlaMetric, metric, cycle, target, elapsed, started_at, due_at, breached_at, completed_at,
                           state)
 
-AFTERSALES_PICKLE_MEMBERS(SlaEscalation, metric, cycle, percent, action, to, reached_at)
+AFTERSALES_PICKLE_MEMBERS(SlaEscalation, metric, cycle, percent, action, to, reached_at, offset, calendar,
+                          deliver_at)
 
 AFTERSALES_PICKLE_MEMBERS(SlaReport, ticket, policy, priority, metrics, escalations, next_check_at, not_yet_created)
 

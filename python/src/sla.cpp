@@ -114,6 +114,13 @@ std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
   return escalation.to;
 }
 
+std::optional<std::string> escalation_calendar(const SlaEscalation& escalation) {
+  if (escalation.calendar.empty()) {
+    return std::nullopt;
+  }
+  return escalation.calendar;
+}
+
 std::string quoted(const std::string& text) { return py::repr(py::str(text)).cast<std::string>(); }
 
 std::string metric_repr(const SlaMetric& metric) {
@@ -123,7 +130,7 @@ std::string metric_repr(const SlaMetric& metric) {
 
 std::string escalation_repr(const SlaEscalation& escalation) {
   return "<aftersales.SlaEscalation " + quoted(escalation.metric) + " cycle=" + std::to_string(escalation.cycle) +
-         " " + std::to_string(escalation.percent) + "% " + quoted(escalation.action) + ">";
+         " " + escalation.at() + " " + quoted(escalation.action) + ">";
 }
 
 std::string report_repr(const SlaReport& report) {
@@ -166,10 +173,18 @@ void bind_escalation(py::module_& m) {
   pickle_as_members<SlaEscalation>(m, escalation, "SlaEscalation");
   escalation.def_readonly("metric", &SlaEscalation::metric)
       .def_readonly("cycle", &SlaEscalation::cycle)
-      .def_readonly("percent", &SlaEscalation::percent, "The threshold: 80 for \"80%\".")
+      .def_property_readonly("at", &SlaEscalation::at, "The threshold as the policy writes it: \"80%\", \"-15m\", \"+1h\".")
+      .def_readonly("percent", &SlaEscalation::percent, "A percentage threshold: 80 for \"80%\"; 0 for an offset.")
+      .def_readonly("offset", &SlaEscalation::offset,
+                    "An offset threshold from the due instant, in the metric's business time: -15 minutes for "
+                    "\"-15m\"; None for a percentage.")
       .def_readonly("action", &SlaEscalation::action)
       .def_property_readonly("to", &escalation_to, "Whom the threshold names, or None.")
       .def_readonly("reached_at", &SlaEscalation::reached_at)
+      .def_property_readonly("calendar", &escalation_calendar,
+                             "The calendar it is delivered on (a team lead's hours), or None.")
+      .def_readonly("deliver_at", &SlaEscalation::deliver_at,
+                    "reached_at, or with a calendar closed then, the calendar's next opening.")
       .def("__repr__", &escalation_repr);
 }
 

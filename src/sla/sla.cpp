@@ -58,12 +58,17 @@ std::string SlaReport::to_json() const {
     w.begin_object();
     w.key("metric").value(e.metric);
     w.key("cycle").value(e.cycle);
-    w.key("at").value(std::to_string(e.percent) + "%");
+    w.key("at").value(e.at());
     w.key("action").value(e.action);
     w.key("to");
     if (e.to.empty()) w.null();
     else w.value(e.to);
     w.key("reached_at").instant(e.reached_at);
+    // Only with a calendar, so that the reports of policies without one stay as they were.
+    if (!e.calendar.empty()) {
+      w.key("calendar").value(e.calendar);
+      w.key("deliver_at").instant(e.deliver_at);
+    }
     w.end_object();
   }
   w.end_array();

@@ -1,5 +1,7 @@
 #include "sla/sla_compile.hpp"
 
+#include <aftersales/error.hpp>
+
 #include <algorithm>
 #include <set>
 
@@ -28,11 +30,12 @@ std::optional<Calendar> find_calendar(const Node& node, const Context& context) 
   return std::nullopt;
 }
 
+// A century bounds every target and offset, so percentages and sums of them cannot overflow.
+constexpr Duration longest_target = std::chrono::hours(24 * 36'525);
+
 std::optional<Duration> positive_duration(const Node& node) {
-  // A century bounds every target, so percentages of it cannot overflow.
-  constexpr Duration longest = std::chrono::hours(24 * 36'525);
   const auto d = node.duration();
-  if (d && (*d <= Duration::zero() || *d > longest)) {
+  if (d && (*d <= Duration::zero() || *d > longest_target)) {
     node.problem("a target must be longer than zero and at most 100 years, not " + format_duration(*d));
     return std::nullopt;
   }
@@ -128,25 +131,48 @@ void compile_pause_on(const Node& node, SlaPolicy& policy) {
   });
 }
 
-void compile_escalations(const Node& node, SlaPolicy& policy, const SlaRules& sla) {
-  node.for_each_element([&](const Node& entry) {
-    if (!entry.object({"at", "action", "to", "metrics"})) return;
-    SlaThreshold threshold{};
-    bool ok = true;
-    if (const auto at = entry.required("at")) {
-      const auto text = at->string();
-      int percent = 0;
-      bool valid = text && text->size() >= 2 && text->size() <= 5 && text->back() == '%';
-      if (valid) {
-        percent = fixed_digits(*text, 0, text->size() - 1);
-        valid = percent > 0;
-      }
-      if (!valid && text) at->problem(quoted(*text) + " is not a threshold (a whole percentage like \"80%\", 1% to 9999%)");
-      ok = ok && valid;
-      threshold.percent = percent;
-    } else {
-      ok = false;
+// A threshold's `at`: a whole percentage of the target ("80%"), or an offset from the due instant
+// in the metric's business time ("-15m" before it, "+1h" after it). False after a problem.
+bool parse_threshold(const Node& at, SlaThreshold& threshold) {
+  const auto text = at.string();
+  if (!text) return false;
+  if (!text->empty() && (text->front() == '-' || text->front() == '+')) {
+    const std::string_view magnitude = text->substr(1);
+    Duration d{};
+    try {
+      d = parse_duration(magnitude);
+    } catch (const Error& e) {
+      at.problem(quoted(*text) + " is not an offset (a sign and a duration like \"-15m\" or \"+1h\"): " + e.what());
+      return false;
     }
+    if (d <= Duration::zero() || d > longest_target) {
+      at.problem("an offset must be longer than zero and at most 100 years, not " + quoted(*text) +
+                 (d == Duration::zero() ? " (\"100%\" is the due instant)" : ""));
+      return false;
+    }
+    threshold.offset = text->front() == '-' ? -d : d;
+    return true;
+  }
+  int percent = 0;
+  bool valid = text->size() >= 2 && text->size() <= 5 && text->back() == '%';
+  if (valid) {
+    percent = fixed_digits(*text, 0, text->size() - 1);
+    valid = percent > 0;
+  }
+  if (!valid)
+    at.problem(quoted(*text) + " is not a threshold (a whole percentage like \"80%\", 1% to 9999%, or an offset from the due instant like \"-15m\" or \"+1h\")");
+  threshold.percent = percent;
+  return valid;
+}
+
+void compile_escalations(const Node& node, SlaPolicy& policy, const Context& context) {
+  node.for_each_element([&](const Node& entry) {
+    if (!entry.object({"at", "action", "to", "metrics", "calendar"})) return;
+    SlaThreshold threshold{};
+    threshold.position = policy.escalations.size();
+    bool ok = true;
+    if (const auto at = entry.required("at")) ok = parse_threshold(*at, threshold);
+    else ok = false;
     if (const auto action = entry.required("action")) {
       const auto text = action->string();
       if (text && text->empty()) action->problem("the action is empty");
@@ -165,7 +191,7 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const SlaRules& sl
         for (std::size_t m = 0; m < names->size(); ++m) {
           const Node name_node = metrics->element(m);
           const auto name = name_node.string();
-          const auto index = name ? metric_index(name_node, *name, sla) : std::nullopt;
+          const auto index = name ? metric_index(name_node, *name, context.sla) : std::nullopt;
           if (index) threshold.metrics.push_back(*index);
           else ok = false;
         }
@@ -173,10 +199,20 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const SlaRules& sl
         ok = false;
       }
     }
-    if (ok) policy.escalations.push_back(std::move(threshold));
+    if (const auto calendar = entry.member("calendar")) {
+      threshold.calendar = find_calendar(*calendar, context);
+      ok = ok && threshold.calendar;
+    }
+    if (ok) {
+      policy.offsets = policy.offsets || threshold.percent == 0;
+      policy.escalations.push_back(std::move(threshold));
+    }
   });
-  std::stable_sort(policy.escalations.begin(), policy.escalations.end(),
-                   [](const SlaThreshold& a, const SlaThreshold& b) { return a.percent < b.percent; });
+  // Percentages reach in ascending order on every target; with offsets the order depends on
+  // the target, so the engine orders them per metric instance (sla_replay.hpp).
+  if (!policy.offsets)
+    std::stable_sort(policy.escalations.begin(), policy.escalations.end(),
+                     [](const SlaThreshold& a, const SlaThreshold& b) { return a.percent < b.percent; });
 }
 
 void compile_policy(const Node& node, const Context& context, std::set<std::string, std::less<>>& ids) {
@@ -192,7 +228,7 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   if (const auto targets = node.required("targets")) compile_targets(*targets, policy, context, calendar);
   policy.calendar = calendar;
   if (const auto pause_on = node.member("pause_on")) compile_pause_on(*pause_on, policy);
-  if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context.sla);
+  if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context);
   context.sla.policies.push_back(std::move(policy));
 }
 

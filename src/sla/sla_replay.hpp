@@ -276,9 +276,40 @@ std::optional<Instant> crossing(const Clock& clock, const Runs& runs, const RunL
   return std::nullopt;
 }
 
-Duration threshold_of(Duration target, int percent) {
+// The elapsed time at which a clock with `target` reaches `threshold`. An offset before a due
+// instant nearer than the offset is reached as the clock starts (level zero).
+Duration level_of(const SlaThreshold& threshold, Duration target) {
   // Rounded up to the millisecond: a clock at 79.99% has not reached 80%.
-  return Duration{(target.count() * percent + 99) / 100};
+  if (threshold.percent != 0) return Duration{(target.count() * threshold.percent + 99) / 100};
+  return std::max(target + threshold.offset, Duration::zero());
+}
+
+// Calls `f` on the thresholds that apply to `metric` in the order a clock with `target` reaches
+// them: by level, compared exactly (80% of 999ms, 799.2ms, comes before "-199ms", 800ms, though
+// both are reached at 800ms), then as listed.
+template <class F>
+void for_each_threshold(const SlaPolicy& policy, std::size_t metric, Duration target, F f) {
+  const auto applies = [metric](const SlaThreshold& t) {
+    return t.metrics.empty() || std::find(t.metrics.begin(), t.metrics.end(), metric) != t.metrics.end();
+  };
+  if (!policy.offsets) {  // sorted by percent once and for all
+    for (const SlaThreshold& t : policy.escalations)
+      if (applies(t)) f(t);
+    return;
+  }
+  // Hundredths of a millisecond, where percentages are exact: at most 9999 × 100 years.
+  const auto exact = [target](const SlaThreshold& t) {
+    return t.percent != 0 ? target.count() * t.percent : level_of(t, target).count() * 100;
+  };
+  boost::container::small_vector<const SlaThreshold*, 8> order;
+  for (const SlaThreshold& t : policy.escalations)
+    if (applies(t)) order.push_back(&t);
+  std::sort(order.begin(), order.end(), [&](const SlaThreshold* a, const SlaThreshold* b) {
+    const auto ka = exact(*a);
+    const auto kb = exact(*b);
+    return ka != kb ? ka < kb : a->position < b->position;
+  });
+  for (const SlaThreshold* t : order) f(*t);
 }
 
 // Where one instance's clock stands at the instant evaluated: what the report and the KPI
@@ -299,7 +330,9 @@ class Standing {
   // not completed by T.
   [[nodiscard]] std::optional<Instant> reached(Duration threshold) const {
     if (elapsed_ < threshold) return std::nullopt;
-    const auto t = crossing(clock_, instance_.runs, lengths_, threshold);
+    // Zero is reached as the clock starts, even paused or in closed time.
+    const auto t = threshold == Duration::zero() ? std::optional(instance_.started_at)
+                                                 : crossing(clock_, instance_.runs, lengths_, threshold);
     if (!t || (instance_.completed_at && *t >= *instance_.completed_at)) return std::nullopt;
     return t;
   }
@@ -343,19 +376,29 @@ void report_instance(const Instance& instance, const SlaTarget& target, const Sl
     if (t && *t > at && (!report.next_check_at || *t < *report.next_check_at)) report.next_check_at = t;
   };
   if (metric.state == SlaState::active) consider_next(metric.due_at);
-  bool next_threshold_seen = false;  // thresholds ascend: only the first one ahead can be next
-  for (const SlaThreshold& threshold : policy.escalations) {
-    if (!threshold.metrics.empty() &&
-        std::find(threshold.metrics.begin(), threshold.metrics.end(), target.metric) == threshold.metrics.end())
-      continue;
-    const Duration level = threshold_of(metric.target, threshold.percent);
+  bool next_threshold_seen = false;  // thresholds come in order: only the first one ahead can be next
+  for_each_threshold(policy, target.metric, metric.target, [&](const SlaThreshold& threshold) {
+    const Duration level = level_of(threshold, metric.target);
     if (const auto t = standing.reached(level)) {
-      report.escalations.push_back({metric.metric, metric.cycle, threshold.percent, threshold.action, threshold.to, *t});
+      SlaEscalation& e = report.escalations.emplace_back();
+      e.metric = metric.metric;
+      e.cycle = metric.cycle;
+      e.percent = threshold.percent;
+      e.action = threshold.action;
+      e.to = threshold.to;
+      e.reached_at = *t;
+      e.deliver_at = *t;
+      if (threshold.percent == 0) e.offset = threshold.offset;
+      if (threshold.calendar) {
+        e.calendar = threshold.calendar->name();
+        e.deliver_at = threshold.calendar->next_open(*t);
+        consider_next(e.deliver_at);  // a delivery still to come
+      }
     } else if (metric.elapsed < level && !next_threshold_seen) {
       consider_next(standing.ahead(at, level));
       next_threshold_seen = true;
     }
-  }
+  });
   report.metrics.push_back(std::move(metric));
 }
 

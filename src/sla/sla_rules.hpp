@@ -34,10 +34,13 @@ struct SlaTarget {
 };
 
 struct SlaThreshold {
-  int percent;
+  int percent = 0;     // 0 for an offset
+  Duration offset{};   // with percent 0: business time after the due instant (negative: before)
   std::string action;
   std::string to;
   std::vector<std::size_t> metrics;  // empty: every metric
+  std::optional<Calendar> calendar;  // delivered only while this one is open
+  std::size_t position = 0;          // in the policy's list: breaks ties between equal levels
 };
 
 struct SlaPolicy {
@@ -46,7 +49,8 @@ struct SlaPolicy {
   std::optional<Calendar> calendar;               // the policy's own (targets may name another)
   std::array<std::vector<SlaTarget>, 4> targets;  // by Priority, in metric order
   std::array<bool, 6> pauses{};                   // by Status
-  std::vector<SlaThreshold> escalations;          // by percent ascending
+  std::vector<SlaThreshold> escalations;          // by percent ascending, or as listed if offsets
+  bool offsets = false;  // an escalation is an offset: their order depends on each target
 };
 
 struct SlaRules {

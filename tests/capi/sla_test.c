@@ -337,6 +337,44 @@ static void test_sla_policy_shared_by_threads(const aftersales_policy *policy,
   }
 }
 
+/* An escalation 15 minutes before breach, held until a team lead's calendar opens, and the
+ * breach itself while the lead is in: the whole report, worked out by hand (UTC calendars).
+ * Created Mon 2026-03-02 17:10; office Mon-Fri 09:00-18:00: 50m on Monday, 10m on Tuesday, so
+ * first_response (1h) is due Tue 09:10. -15m = 45m of office time: Mon 17:55, after the lead's
+ * hours (Mon-Fri 08:00-12:00), so delivered Tue 08:00. Evaluated at Tue 09:10: 2026-01-01T00:00Z
+ * is 1767225600000, + 61 days (Jan 31, Feb 28, 2) = 2026-03-03T00:00Z, + 9h10m. */
+static void test_sla_escalation_on_a_calendar(void) {
+  static const char policy_json[] =
+      "{\"schema_version\": 1, \"calendars\": {"
+      "\"office\": {\"timezone\": \"UTC\", \"hours\": {\"mon-fri\": [\"09:00-18:00\"]}},"
+      "\"lead\": {\"timezone\": \"UTC\", \"hours\": {\"mon-fri\": [\"08:00-12:00\"]}}},"
+      "\"sla\": {\"policies\": [{\"id\": \"p\", \"calendar\": \"office\","
+      "\"targets\": {\"normal\": {\"first_response\": \"1h\"}},"
+      "\"escalations\": [{\"at\": \"-15m\", \"action\": \"nudge\", \"to\": \"lead\", \"calendar\": \"lead\"},"
+      "{\"at\": \"100%\", \"action\": \"escalate\", \"to\": \"lead\", \"calendar\": \"lead\"}]}]}}";
+  static const char ticket[] = "{\"id\": \"T-1\", \"created_at\": \"2026-03-02T17:10:00Z\", \"events\": []}";
+  static const char want[] =
+      "{\"ticket\":\"T-1\",\"policy\":\"p\",\"priority\":\"normal\",\"metrics\":[{\"metric\":\"first_response\","
+      "\"cycle\":0,\"target_s\":3600,\"elapsed_s\":3600,\"remaining_s\":0,\"percent\":100,"
+      "\"started_at\":\"2026-03-02T17:10:00Z\",\"due_at\":\"2026-03-03T09:10:00Z\",\"state\":\"breached\","
+      "\"breached_at\":\"2026-03-03T09:10:00Z\",\"completed_at\":null}],\"escalations\":["
+      "{\"metric\":\"first_response\",\"cycle\":0,\"at\":\"-15m\",\"action\":\"nudge\",\"to\":\"lead\","
+      "\"reached_at\":\"2026-03-02T17:55:00Z\",\"calendar\":\"lead\",\"deliver_at\":\"2026-03-03T08:00:00Z\"},"
+      "{\"metric\":\"first_response\",\"cycle\":0,\"at\":\"100%\",\"action\":\"escalate\",\"to\":\"lead\","
+      "\"reached_at\":\"2026-03-03T09:10:00Z\",\"calendar\":\"lead\",\"deliver_at\":\"2026-03-03T09:10:00Z\"}],"
+      "\"next_check_at\":null}";
+  const int64_t at = INT64_C(1767225600000) + 61 * INT64_C(86400000) + (9 * 60 + 10) * INT64_C(60000);
+  aftersales_policy *policy = NULL;
+  char *json = NULL;
+  CHECK_OK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL));
+  if (policy == NULL) return;
+  CHECK_OK(aftersales_sla_evaluate(policy, ticket, sizeof ticket - 1, at, &json, NULL));
+  if (json != NULL && strcmp(json, want) != 0) fprintf(stderr, "got:  %s\nwant: %s\n", json, want);
+  CHECK(json != NULL && strcmp(json, want) == 0);
+  aftersales_free(json);
+  aftersales_policy_free(policy);
+}
+
 static void test_sla(void) {
   struct sla_fixtures f = {NULL, 0, NULL, 0};
   aftersales_policy *policy = NULL;
@@ -357,6 +395,7 @@ static void test_sla(void) {
     test_sla_policy_shared_by_threads(policy, &f);
   }
   aftersales_policy_free(policy);
+  test_sla_escalation_on_a_calendar();
   free(f.tickets);
   free(f.expected);
 }

@@ -36,9 +36,9 @@ constexpr std::string_view calendars = R"({
   "office": {"timezone": "UTC", "hours": {"mon-fri": ["09:00-18:00"]}, "holidays": ["2026-03-04"]},
   "always": {"timezone": "UTC", "hours": "24x7"}})";
 
-std::shared_ptr<const Policy> load(std::string_view sla) {
+std::shared_ptr<const Policy> load(std::string_view sla, std::string_view calendars_json = calendars) {
   std::string doc = R"({"schema_version": 1, "calendars": )";
-  doc += calendars;
+  doc += calendars_json;
   doc += R"(, "sla": )";
   doc += sla;
   doc += "}";
@@ -125,8 +125,10 @@ void expect_metrics(const SlaReport& report, std::initializer_list<Want> wants) 
 }
 
 std::string line(const SlaEscalation& e) {
-  return e.metric + "[" + std::to_string(e.cycle) + "] " + std::to_string(e.percent) + "% " + e.action +
-         " to=" + (e.to.empty() ? "null" : e.to) + " at " + format_instant(e.reached_at);
+  std::string out = e.metric + "[" + std::to_string(e.cycle) + "] " + e.at() + " " + e.action +
+                    " to=" + (e.to.empty() ? "null" : e.to) + " at " + format_instant(e.reached_at);
+  if (!e.calendar.empty()) out += " deliver on " + e.calendar + " at " + format_instant(e.deliver_at);
+  return out;
 }
 
 std::vector<std::string> escalations(const SlaReport& report) {
@@ -601,6 +603,136 @@ TEST(SlaBreach, ClockPausedExactlyAtItsDueInstantIsBreached) {
   EXPECT_EQ(next_check(report), "null");
 }
 
+// ---- escalations at offsets and on a lead's calendar ------------------------------------------
+// Offsets count the metric's business time (here `office`) from the due instant; `lead` is a
+// team lead's hours, Mon-Fri 08:00-12:00 UTC.
+
+constexpr std::string_view lead_calendars = R"({
+  "office": {"timezone": "UTC", "hours": {"mon-fri": ["09:00-18:00"]}, "holidays": ["2026-03-04"]},
+  "lead": {"timezone": "UTC", "hours": {"mon-fri": ["08:00-12:00"]}}})";
+
+TEST(SlaEscalationOffset, FifteenMinutesBeforeBreachStraddlesTheClose) {
+  // Listed out of order on purpose: the report orders them by when they are reached.
+  const auto policy = load(R"({"policies": [{"id": "p", "calendar": "office",
+      "targets": {"normal": {"first_response": "1h"}},
+      "escalations": [{"at": "+1h", "action": "page"}, {"at": "100%", "action": "escalate"},
+                      {"at": "-15m", "action": "nudge"}]}]})");
+  // Created Mon 17:10: 50m of office time before the 18:00 close, the other 10m on Tue from
+  // 09:00, so due Tue 09:10. -15m = 45m of office time: Mon 17:55 (its 15 minutes are 17:55-18:00
+  // and 09:00-09:10). +1h = 2h: 50m Mon + 70m Tue -> Tue 10:10.
+  const Ticket tk = ticket("03-02 17:10", {});
+  const SlaReport before = SlaEngine(policy).evaluate(tk, t("03-02 17:54:59.999"));
+  EXPECT_TRUE(before.escalations.empty());
+  EXPECT_EQ(next_check(before), format_instant(t("03-02 17:55")));
+  const SlaReport at_nudge = SlaEngine(policy).evaluate(tk, t("03-02 17:55"));
+  EXPECT_EQ(escalations(at_nudge), std::vector<std::string>{"first_response[0] -15m nudge to=null at " + iso("03-02 17:55")});
+  EXPECT_EQ(next_check(at_nudge), format_instant(t("03-03 09:10")));  // the breach, across the night
+  const SlaReport late = SlaEngine(policy).evaluate(tk, t("03-03 10:10"));
+  EXPECT_EQ(escalations(late), (std::vector<std::string>{
+                                   "first_response[0] -15m nudge to=null at " + iso("03-02 17:55"),
+                                   "first_response[0] 100% escalate to=null at " + iso("03-03 09:10"),
+                                   "first_response[0] +1h page to=null at " + iso("03-03 10:10")}));
+  EXPECT_EQ(next_check(late), "null");
+  const std::string json = late.to_json();
+  EXPECT_NE(json.find(R"("at":"-15m")"), std::string::npos) << json;
+  EXPECT_NE(json.find(R"("at":"+1h")"), std::string::npos) << json;
+  EXPECT_EQ(json.find("deliver_at"), std::string::npos) << json;  // no calendar, no delivery keys
+}
+
+TEST(SlaEscalationOffset, AnHourAfterBreachAcrossANight) {
+  const auto policy = load(R"({"policies": [{"id": "p", "calendar": "office",
+      "targets": {"normal": {"first_response": "1h"}}, "escalations": [{"at": "+1h", "action": "page"}]}]})");
+  // Created Mon 16:30, due 17:30; +1h = 2h of office time: 16:30-18:00 (1h30m), then Tue
+  // 09:00-09:30.
+  const Ticket tk = ticket("03-02 16:30", {});
+  const SlaReport night = SlaEngine(policy).evaluate(tk, t("03-02 22:00"));
+  EXPECT_TRUE(night.escalations.empty());
+  EXPECT_EQ(next_check(night), format_instant(t("03-03 09:30")));
+  EXPECT_EQ(escalations(SlaEngine(policy).evaluate(tk, t("03-03 09:30"))),
+            std::vector<std::string>{"first_response[0] +1h page to=null at " + iso("03-03 09:30")});
+}
+
+TEST(SlaEscalationOffset, APausedClockReachesItLaterAndPromisesNothingWhilePaused) {
+  const auto policy = load(R"({"policies": [{"id": "p", "calendar": "office", "pause_on": ["pending_customer"],
+      "targets": {"normal": {"resolution": "2h"}}, "escalations": [{"at": "-30m", "action": "nudge"}]}]})");
+  // Mon 10:00 created, 10:30 pending (30m counted), 14:00 open again: -30m = 1h30m, the other
+  // 1h from 14:00 -> 15:00; due 15:30.
+  const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:30", "status", R"("to": "pending_customer")"),
+                                           ev("03-02 14:00", "status", R"("to": "open")")});
+  const SlaReport paused_report = SlaEngine(policy).evaluate(tk, t("03-02 11:00"));
+  EXPECT_TRUE(paused_report.escalations.empty());
+  EXPECT_EQ(next_check(paused_report), "null");  // a paused clock changes only with an event
+  const SlaReport resumed = SlaEngine(policy).evaluate(tk, t("03-02 14:00"));
+  EXPECT_EQ(next_check(resumed), format_instant(t("03-02 15:00")));
+  EXPECT_EQ(escalations(SlaEngine(policy).evaluate(tk, t("03-02 15:00"))),
+            std::vector<std::string>{"resolution[0] -30m nudge to=null at " + iso("03-02 15:00")});
+}
+
+TEST(SlaEscalationOffset, AnOffsetLongerThanTheTargetIsReachedAsTheClockStarts) {
+  const auto policy = load(R"({"policies": [{"id": "p", "calendar": "office",
+      "targets": {"normal": {"first_response": "1h"}},
+      "escalations": [{"at": "50%", "action": "half"}, {"at": "-30m", "action": "same-level"},
+                      {"at": "-2h", "action": "at-once"}]}]})");
+  // Created Sat 12:00, a closed weekend: -2h would be level -1h, so level 0, reached at the
+  // start itself. 50% and -30m are both 30m of office time: Mon 09:30, in the policy's order.
+  const Ticket tk = ticket("03-07 12:00", {});
+  const SlaReport report = SlaEngine(policy).evaluate(tk, t("03-09 09:30"));
+  EXPECT_EQ(escalations(report), (std::vector<std::string>{
+                                     "first_response[0] -2h at-once to=null at " + iso("03-07 12:00"),
+                                     "first_response[0] 50% half to=null at " + iso("03-09 09:30"),
+                                     "first_response[0] -30m same-level to=null at " + iso("03-09 09:30")}));
+  // At the creation instant, the -2h threshold is already there.
+  EXPECT_EQ(SlaEngine(policy).evaluate(tk, t("03-07 12:00")).escalations.size(), 1u);
+}
+
+TEST(SlaEscalationCalendar, HeldUntilTheLeadsCalendarOpensAndNextCheckAtSaysWhen) {
+  const auto policy = load(R"({"policies": [{"id": "p", "calendar": "office",
+      "targets": {"normal": {"first_response": "1h"}},
+      "escalations": [{"at": "-15m", "action": "nudge", "to": "lead", "calendar": "lead"},
+                      {"at": "100%", "action": "escalate", "to": "lead", "calendar": "lead"}]}]})",
+                           lead_calendars);
+  // As above: -15m reached Mon 17:55, due Tue 09:10. The lead's hours (08:00-12:00) are over
+  // at 17:55, so the nudge is delivered Tue 08:00; the breach at 09:10 finds the lead in.
+  const Ticket tk = ticket("03-02 17:10", {});
+  const SlaReport evening = SlaEngine(policy).evaluate(tk, t("03-02 17:55"));
+  EXPECT_EQ(escalations(evening), std::vector<std::string>{"first_response[0] -15m nudge to=lead at " +
+                                                           iso("03-02 17:55") + " deliver on lead at " + iso("03-03 08:00")});
+  EXPECT_EQ(next_check(evening), format_instant(t("03-03 08:00")));  // the delivery comes before the breach
+  const SlaReport morning = SlaEngine(policy).evaluate(tk, t("03-03 08:00"));
+  EXPECT_EQ(next_check(morning), format_instant(t("03-03 09:10")));
+  const SlaReport breach = SlaEngine(policy).evaluate(tk, t("03-03 09:10"));
+  EXPECT_EQ(escalations(breach),
+            (std::vector<std::string>{
+                "first_response[0] -15m nudge to=lead at " + iso("03-02 17:55") + " deliver on lead at " + iso("03-03 08:00"),
+                "first_response[0] 100% escalate to=lead at " + iso("03-03 09:10") + " deliver on lead at " + iso("03-03 09:10")}));
+  EXPECT_EQ(next_check(breach), "null");
+  EXPECT_NE(breach.to_json().find(
+                R"("at":"-15m","action":"nudge","to":"lead","reached_at":"2026-03-02T17:55:00Z","calendar":"lead","deliver_at":"2026-03-03T08:00:00Z")"),
+            std::string::npos)
+      << breach.to_json();
+}
+
+TEST(SlaEscalationCalendar, AcrossTheBerlinSpringForwardNight) {
+  // berlin: every day 08:00-20:00; lead-berlin: Mon-Fri 09:00-17:00; both Europe/Berlin, where
+  // Sun 29 March 2026 02:00 CET (UTC+1) jumps to 03:00 CEST (UTC+2).
+  const auto policy = load(R"({"policies": [{"id": "p", "calendar": "berlin",
+      "targets": {"normal": {"first_response": "2h"}},
+      "escalations": [{"at": "-15m", "action": "nudge", "calendar": "lead-berlin"}, {"at": "+1h", "action": "page"}]}]})",
+                           R"({"berlin": {"timezone": "Europe/Berlin", "hours": {"daily": ["08:00-20:00"]}},
+        "lead-berlin": {"timezone": "Europe/Berlin", "hours": {"mon-fri": ["09:00-17:00"]}}})");
+  // Created Sat 28 March 19:00 CET = 18:00Z: 1h on Saturday, then Sunday from 08:00 CEST = 06:00Z
+  // (zoneinfo). Due 09:00 CEST = 07:00Z; -15m (1h45m): 08:45 CEST = 06:45Z, a Sunday, so delivered
+  // Mon 30 March 09:00 CEST = 07:00Z; +1h (3h): 10:00 CEST = 08:00Z.
+  const Ticket tk = ticket("2026-03-28T18:00:00Z", {});
+  const SlaReport nudge = SlaEngine(policy).evaluate(tk, t("2026-03-29T06:45:00Z"));
+  EXPECT_EQ(escalations(nudge), std::vector<std::string>{"first_response[0] -15m nudge to=null at 2026-03-29T06:45:00Z"
+                                                         " deliver on lead-berlin at 2026-03-30T07:00:00Z"});
+  EXPECT_EQ(next_check(nudge), "2026-03-29T07:00:00Z");  // the breach comes first
+  const SlaReport page = SlaEngine(policy).evaluate(tk, t("2026-03-29T08:00:00Z"));
+  EXPECT_EQ(escalations(page).back(), "first_response[0] +1h page to=null at 2026-03-29T08:00:00Z");
+  EXPECT_EQ(next_check(page), "2026-03-30T07:00:00Z");  // only the nudge's delivery is left
+}
+
 // A report's discrete state: what next_check_at promises does not change before it.
 std::string discrete(const SlaReport& report) {
   std::string out;
@@ -935,7 +1067,9 @@ TEST(SlaLoad, EveryProblemIsReportedWithItsPath) {
          "urgent": {"follow_up": {"target": "48h", "calendar": "elsewhere"}}},
        "pause_on": ["on_hold", "resolved"],
        "escalations": [{"at": "80", "action": "warn"}, {"at": "eighty%", "action": "warn"},
-                       {"at": "100%", "action": "warn"}]},
+                       {"at": "100%", "action": "warn"}, {"at": "-0m", "action": "warn"},
+                       {"at": "+15x", "action": "warn"}, {"at": "--5m", "action": "warn"},
+                       {"at": "-15m", "action": "warn", "calendar": "lead"}]},
       {"id": "p", "targets": {}}]})");
   EXPECT_TRUE(has_problem(problems, "sla.metrics.resolution", "resolution"));
   EXPECT_TRUE(has_problem(problems, "sla.policies[0].calendar", "nowhere"));
@@ -948,9 +1082,13 @@ TEST(SlaLoad, EveryProblemIsReportedWithItsPath) {
   EXPECT_TRUE(has_problem(problems, "sla.policies[0].pause_on[1]", "resolved"));
   EXPECT_TRUE(has_problem(problems, "sla.policies[0].escalations[0].at", "80"));
   EXPECT_TRUE(has_problem(problems, "sla.policies[0].escalations[1].at", "eighty%"));
+  EXPECT_TRUE(has_problem(problems, "sla.policies[0].escalations[3].at", "-0m"));
+  EXPECT_TRUE(has_problem(problems, "sla.policies[0].escalations[4].at", "+15x"));
+  EXPECT_TRUE(has_problem(problems, "sla.policies[0].escalations[5].at", "--5m"));
+  EXPECT_TRUE(has_problem(problems, "sla.policies[0].escalations[6].calendar", "lead"));
   EXPECT_TRUE(has_problem(problems, "sla.policies[1].id", "p"));
   // Nothing else: the valid custom metric, its target, "on_hold" and "100%" are fine.
-  EXPECT_EQ(problems.size(), 12u);
+  EXPECT_EQ(problems.size(), 16u);
 }
 
 }  // namespace

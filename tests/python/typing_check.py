@@ -70,7 +70,11 @@ def check() -> None:
     for escalation in report.escalations:
         whom: str | None = escalation.to
         percent: int = escalation.percent
-        print(escalation.metric, escalation.cycle, escalation.action, escalation.reached_at, whom, percent)
+        offset: dt.timedelta | None = escalation.offset
+        held_on: str | None = escalation.calendar
+        deliver: dt.datetime = escalation.deliver_at
+        print(escalation.metric, escalation.cycle, escalation.at, escalation.action, escalation.reached_at, whom,
+              percent, offset, held_on, deliver)
     reports: list[aftersales.SlaReport] = sla.evaluate_many([ticket, ticket], t, threads=2)
     reports = sla.evaluate_many((ticket,), at=t)
     lines: str = sla.evaluate_lines(b'{"id": "T-1", "created_at": 0}\n', t)
