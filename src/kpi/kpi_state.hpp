@@ -92,10 +92,29 @@ struct GroupState {
   std::array<std::int64_t, counter_count> counts{};
   QuantileSketch first_response;  // milliseconds
   QuantileSketch resolution;
+  QuantileSketch requester_wait, agent_work, on_hold;  // the SLA status clocks, by status_clock_sketches
   std::vector<std::array<std::int64_t, 2>> sla;  // by SLA metric id: achieved, breached
 
   void merge(const GroupState& other);
 };
+
+struct GroupSketch {
+  std::string_view name;  // in the KPI state
+  QuantileSketch GroupState::*sketch;
+};
+
+/// A group's duration sketches, as the KPI state names them; the status clocks' came in
+/// version 2 later, so a state may lack them.
+inline constexpr std::array<GroupSketch, 5> group_sketches{{{"first_response", &GroupState::first_response},
+                                                            {"resolution", &GroupState::resolution},
+                                                            {"requester_wait", &GroupState::requester_wait},
+                                                            {"agent_work", &GroupState::agent_work},
+                                                            {"on_hold", &GroupState::on_hold}}};
+inline constexpr std::size_t first_optional_sketch = 2;
+
+/// The sketches of SLA metrics requester_wait_time, agent_work_time and on_hold_time, in order.
+inline constexpr std::array<QuantileSketch GroupState::*, 3> status_clock_sketches{
+    &GroupState::requester_wait, &GroupState::agent_work, &GroupState::on_hold};
 
 /// A group with its key as text: what outputs list, in key order.
 struct KeyedGroup {

@@ -58,7 +58,6 @@ constexpr unsigned status_bit(Status s) { return 1U << static_cast<unsigned>(s);
 
 // The status clocks, requester_wait_time to pausable_update, and the statuses each runs in
 // (bits by Status), after Zendesk's definitions (docs/sla.md). None runs on a solved ticket.
-constexpr auto first_status_clock = static_cast<std::size_t>(BuiltinMetric::requester_wait_time);
 constexpr std::array<unsigned, builtin_metric_count - first_status_clock> status_clock_runs{
     status_bit(Status::new_ticket) | status_bit(Status::open) | status_bit(Status::on_hold),  // requester_wait_time
     status_bit(Status::new_ticket) | status_bit(Status::open),                                // agent_work_time

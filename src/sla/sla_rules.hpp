@@ -32,6 +32,8 @@ inline constexpr std::size_t builtin_metric_count = 9;
 inline constexpr std::array<std::string_view, builtin_metric_count> builtin_metric_names{
     "first_response",  "next_response", "periodic_update", "resolution",     "follow_up",
     "requester_wait_time", "agent_work_time", "on_hold_time", "pausable_update"};
+/// The first status clock; the KPI engine keeps durations of the three from creation.
+inline constexpr auto first_status_clock = static_cast<std::size_t>(BuiltinMetric::requester_wait_time);
 
 /// A custom metric: a clock from one event type to another.
 struct CustomMetric {

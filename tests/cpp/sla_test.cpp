@@ -6,6 +6,7 @@
 // 2026-03-02 is a Monday; 03-07/03-08 are the weekend.
 
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
@@ -430,6 +431,45 @@ TEST(SlaStatusClocks, CalendarTimeCountsTheHourBeforeTheOfficeOpens) {
                   {"on_hold_time", 0, 1h, 2h, breached, "03-02 08:00", "", "03-02 13:00", "03-02 16:00"},
                   {"pausable_update", 0, 4h, 4h + 30min, breached, "03-02 09:30", "", "03-02 14:30", "03-02 15:00"},
                   {"pausable_update", 1, 4h, 1h, achieved, "03-02 15:00", "", "", "03-02 16:00"}});
+}
+
+TEST(SlaStatusClocks, KpiDurationsAreTheClocksElapsedOfTheSameTickets) {
+  const auto policy = load(std::string(R"({"policies": [{"id": "p", "calendar": "office", )") +
+                           std::string(status_clock_targets));
+  const Ticket solved = ticket("03-02 08:00", status_clock_events());
+  // The same ticket not resolved: its clocks still run, so it adds no duration.
+  std::vector<std::string> open_events = status_clock_events();
+  open_events.pop_back();
+  const Ticket unsolved = ticket("03-02 08:00", open_events);
+  const Instant at = t("03-02 16:30");
+  KpiAccumulator kpi(policy, {});
+  kpi.add(solved, at);
+  kpi.add(unsolved, at);
+  const KpiResult result = kpi.result();
+  ASSERT_EQ(result.groups.size(), 1U);
+  const KpiGroup& g = result.groups[0];
+  // Business time, as in BusinessTimeOverNewOpenPendingOnHoldResolved: 6h, 4h, 2h.
+  const SlaReport report = SlaEngine(policy).evaluate(solved, at);
+  const auto seconds = [&](std::string_view metric) {
+    for (const SlaMetric& m : report.metrics)
+      if (m.metric == metric) return static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(m.elapsed).count());
+    return -1.0;
+  };
+  EXPECT_EQ(seconds("requester_wait_time"), 6 * 3600);
+  EXPECT_EQ(seconds("agent_work_time"), 4 * 3600);
+  EXPECT_EQ(seconds("on_hold_time"), 2 * 3600);
+  EXPECT_EQ(g.requester_wait.count, 1);
+  EXPECT_EQ(g.requester_wait.p50_s, seconds("requester_wait_time"));
+  EXPECT_EQ(g.agent_work.count, 1);
+  EXPECT_EQ(g.agent_work.mean_s, seconds("agent_work_time"));
+  EXPECT_EQ(g.on_hold.count, 1);
+  EXPECT_EQ(g.on_hold.p90_s, seconds("on_hold_time"));
+  EXPECT_EQ(g.metric("on_hold_s.p50"), 2 * 3600);
+  // The host's own reports give the same figures.
+  KpiAccumulator given(policy, {});
+  given.add(solved, at, report);
+  given.add(unsolved, at, SlaEngine(policy).evaluate(unsolved, at));
+  EXPECT_EQ(given.result().to_json(), result.to_json());
 }
 
 TEST(SlaStatusClocks, AReopenResumesTheStatusClocksLikeResolution) {

@@ -214,6 +214,7 @@ REJECTED_BY_BOTH = [
     M(("kpi", "complaints"), {"field": "reason", "eq": "x"}), M(("kpi", "scorecards"), {}),
     M((*CARD, "metrics", "happiness"), {"weight": 1, "target": 1, "floor": 0}),
     M((*CARD, "metrics", "first_response_s.p99"), {"weight": 1, "target": 60, "floor": 600}),
+    M((*CARD, "metrics", "on_hold_time_s.p50"), {"weight": 1, "target": 60, "floor": 600}),
     M((*CSAT, "weight"), 0), M((*CSAT, "weight"), -0.3), M((*CSAT, "weight"), "0.3"), M((*CSAT, "floor"), DELETE),
     M((*CSAT, "critical"), "yes"), M((*CSAT, "goal"), 1), M((*CARD, "metrics"), {}), M((*CARD, "metrics"), DELETE),
     M((*CARD, "stars"), [60, 70, 80]), M((*CARD, "stars"), [60, 70, 80, 101]), M((*CARD, "stars"), [-1, 70, 80, 90]),
@@ -257,6 +258,8 @@ ACCEPTED_BY_BOTH = [
     M((*CARD, "stars"), [0, 25, 50, 100]), M((*CARD, "stars"), DELETE),
     M((*CARD, "metrics", "sla.refund_processing.rate"), {"weight": 1, "target": 0.9, "floor": 0.5}),
     M((*CARD, "metrics", "resolution_s.p90"), {"weight": 1, "target": 3600, "floor": 86400}),
+    M((*CARD, "metrics", "requester_wait_s.mean"), {"weight": 1, "target": 3600, "floor": 86400}),
+    M((*CARD, "metrics", "on_hold_s.p90"), {"weight": 1, "target": 3600, "floor": 86400}),
     M(("kpi",), {}), M(("routing",), DELETE), M(("refunds",), DELETE), M(("kpi",), DELETE),
 ]
 
