@@ -678,3 +678,24 @@ class TestStatusClocks:
             ("pausable_update", 0, 4 * 3600 + 1800, "breached", "2026-03-02T06:30:00Z"),
             ("pausable_update", 1, 3600, "achieved", None),
         ]
+
+    def test_kpi_durations_are_the_clocks_elapsed(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        policy = aftersales.Policy.from_json(status_clock_policy("office"))
+        report = aftersales.SlaEngine(policy).evaluate(STATUS_CLOCK_TICKET, STATUS_CLOCK_AT)
+        elapsed = {m.metric: m.elapsed.total_seconds() for m in report.metrics}
+        result = aftersales.KpiEngine(policy).compute([STATUS_CLOCK_TICKET], STATUS_CLOCK_AT)
+        (g,) = result.groups
+        # Business time as in test_business_time: 6h, 4h, 2h, one solved ticket each.
+        assert (elapsed["requester_wait_time"], elapsed["agent_work_time"], elapsed["on_hold_time"]) == (21600, 14400, 7200)
+        for kpi_name, metric in (("requester_wait_s", "requester_wait_time"), ("agent_work_s", "agent_work_time"),
+                                 ("on_hold_s", "on_hold_time")):
+            assert g[kpi_name] == {"count": 1, "mean": elapsed[metric], "p50": elapsed[metric], "p90": elapsed[metric]}
+        frame = result.to_pandas()
+        assert frame["on_hold_s.p90"].tolist() == [7200]
+        # The command line's JSON carries them too.
+        policy_file = tmp_path / "policy.json"
+        policy_file.write_text(json.dumps(status_clock_policy("office")))
+        tickets = write_jsonl(tmp_path / "t.jsonl", [json.dumps(STATUS_CLOCK_TICKET)])
+        assert cli.main(["kpi", "--policy", str(policy_file), str(tickets), "--at", "2026-03-02T17:00:00+08:00", "--json"]) == 0
+        (cli_group,) = json.loads(capsys.readouterr().out)["groups"]
+        assert cli_group["agent_work_s"] == g["agent_work_s"]
