@@ -167,10 +167,10 @@ void read_group(const Node& node, KpiState& state) {
     else counts_node.reset();  // its problems are reported; relations between the rest would mislead
   }
   for (std::size_t i = 0; i < group_sketches.size(); ++i) {
-    QuantileSketch* sketch = &(g.*group_sketches[i].sketch);
     const std::string_view name = group_sketches[i].name;
     if (const auto member = i < first_optional_sketch ? node.required(name) : node.member(name))
       if (auto s = read_sketch(*member)) {
+        QuantileSketch* sketch = &group_sketches[i].make(g);
         *sketch = std::move(*s);
         // Each solved ticket adds its resolution time: that sketch holds one value per resolved.
         if (sketch == &g.resolution && counts_node && sketch->count() != g.counts[resolved])
@@ -234,7 +234,7 @@ std::string state_to_json(const KpiState& state) {
     w.end_object();
     for (const GroupSketch& sketch : group_sketches) {
       w.key(sketch.name);
-      write_sketch(w, g->*sketch.sketch);
+      write_sketch(w, sketch.get(*g));
     }
     w.key("sla").begin_object();
     const SlaRules& sla = *state.rules->sla;
