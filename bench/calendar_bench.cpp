@@ -91,6 +91,44 @@ void BM_CalendarIsOpen(benchmark::State& state) {
 }
 BENCHMARK(BM_CalendarIsOpen);
 
+// The operations of issue 16 (point 1) on the same start instants: `operation(calendar, start,
+// argument)`. Like add and between, none may cost more as the argument grows.
+template <class Operation>
+void over_starts(benchmark::State& state, Operation operation) {
+  const Calendar& calendar = business_calendar();
+  const auto starts = start_instants();
+  std::size_t i = 0;
+  for (auto _ : state) benchmark::DoNotOptimize(operation(calendar, starts[i++ & 4095], state.range(0)));
+}
+
+void BM_CalendarSubtract(benchmark::State& state) {
+  over_starts(state, [](const Calendar& c, Instant t, std::int64_t h) { return c.subtract(t, std::chrono::hours(h)); });
+}
+BENCHMARK(BM_CalendarSubtract)->Arg(1)->Arg(100)->Arg(10000)->Repetitions(5)->ReportAggregatesOnly(true);
+
+void BM_CalendarNextClose(benchmark::State& state) {
+  over_starts(state, [](const Calendar& c, Instant t, std::int64_t) { return c.next_close(t); });
+}
+BENCHMARK(BM_CalendarNextClose)->Arg(0);
+
+void BM_CalendarPreviousClose(benchmark::State& state) {
+  over_starts(state, [](const Calendar& c, Instant t, std::int64_t) { return c.previous_close(t); });
+}
+BENCHMARK(BM_CalendarPreviousClose)->Arg(0);
+
+void BM_CalendarBusinessDayEnd(benchmark::State& state) {
+  over_starts(state, [](const Calendar& c, Instant t, std::int64_t n) { return c.business_day_end(t, static_cast<int>(n)); });
+}
+BENCHMARK(BM_CalendarBusinessDayEnd)->Arg(1)->Arg(10)->Arg(1000)->Repetitions(5)->ReportAggregatesOnly(true);
+
+// Business days over spans of 1,000 and 50,000 hours (6 weeks, 5.7 years).
+void BM_CalendarBusinessDaysBetween(benchmark::State& state) {
+  over_starts(state, [](const Calendar& c, Instant t, std::int64_t h) {
+    return c.business_days_between(t, t + std::chrono::hours(h));
+  });
+}
+BENCHMARK(BM_CalendarBusinessDaysBetween)->Arg(1)->Arg(1000)->Arg(50000)->Repetitions(5)->ReportAggregatesOnly(true);
+
 // The first query in a year builds that year's open intervals: the one cost that is paid lazily.
 void BM_CalendarFirstUseOfAYear(benchmark::State& state) {
   const std::string json = policy_json(1);

@@ -136,6 +136,16 @@ aftersales::LogHandler c_log_handler(aftersales_log_fn fn, void* user) {
   };
 }
 
+// next_close and previous_close: an instant in, an instant out.
+template <aftersales::Instant (aftersales::Calendar::*operation)(aftersales::Instant) const>
+int calendar_close(const aftersales_calendar* calendar, int64_t at_ms, int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
+    const auto& cal = unwrap(calendar, "calendar");
+    int64_t& result = *non_null(out_ms, "out_ms");
+    result = to_ms((cal.*operation)(aftersales::instant_from_ms(at_ms)));
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -233,6 +243,43 @@ int aftersales_calendar_between(const aftersales_calendar* calendar, int64_t fro
     int64_t& result = *non_null(out_ms, "out_ms");
     result = cal.between(aftersales::instant_from_ms(from_ms), aftersales::instant_from_ms(to_ms))
                  .count();
+  });
+}
+
+int aftersales_calendar_subtract(const aftersales_calendar* calendar, int64_t at_ms, int64_t duration_ms,
+                                 int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
+    const auto& cal = unwrap(calendar, "calendar");
+    int64_t& result = *non_null(out_ms, "out_ms");
+    result = to_ms(cal.subtract(aftersales::instant_from_ms(at_ms), aftersales::Duration{duration_ms}));
+  });
+}
+
+int aftersales_calendar_next_close(const aftersales_calendar* calendar, int64_t at_ms, int64_t* out_ms,
+                                   char** out_error) {
+  return calendar_close<&aftersales::Calendar::next_close>(calendar, at_ms, out_ms, out_error);
+}
+
+int aftersales_calendar_previous_close(const aftersales_calendar* calendar, int64_t at_ms, int64_t* out_ms,
+                                       char** out_error) {
+  return calendar_close<&aftersales::Calendar::previous_close>(calendar, at_ms, out_ms, out_error);
+}
+
+int aftersales_calendar_business_day_end(const aftersales_calendar* calendar, int64_t at_ms, int n,
+                                         int64_t* out_ms, char** out_error) {
+  return guarded(out_error, [&] {
+    const auto& cal = unwrap(calendar, "calendar");
+    int64_t& result = *non_null(out_ms, "out_ms");
+    result = to_ms(cal.business_day_end(aftersales::instant_from_ms(at_ms), n));
+  });
+}
+
+int aftersales_calendar_business_days_between(const aftersales_calendar* calendar, int64_t from_ms, int64_t to_ms,
+                                              int64_t* out, char** out_error) {
+  return guarded(out_error, [&] {
+    const auto& cal = unwrap(calendar, "calendar");
+    int64_t& result = *non_null(out, "out");
+    result = cal.business_days_between(aftersales::instant_from_ms(from_ms), aftersales::instant_from_ms(to_ms));
   });
 }
 

@@ -252,7 +252,8 @@ AFTERSALES_EXPORT int aftersales_calendar_is_open(const aftersales_calendar *cal
  *
  * @param out_ms receives the instant in epoch milliseconds.
  * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range or
- *         the calendar does not open again before 2201; AFTERSALES_EINVALID_ARGUMENT for a bad
+ *         the calendar does not open again before 2201 ("no open time left before 2201");
+ *         AFTERSALES_EINVALID_ARGUMENT for a bad
  *         handle or a NULL `out_ms`.
  */
 AFTERSALES_EXPORT int aftersales_calendar_next_open(const aftersales_calendar *calendar,
@@ -281,6 +282,69 @@ AFTERSALES_EXPORT int aftersales_calendar_add(const aftersales_calendar *calenda
 AFTERSALES_EXPORT int aftersales_calendar_between(const aftersales_calendar *calendar,
                                                   int64_t from_ms, int64_t to_ms, int64_t *out_ms,
                                                   char **out_error);
+
+/**
+ * The latest instant u <= `at_ms` with exactly `duration_ms` of open time in [u, at_ms): add
+ * run backwards. Subtracting 0 gives `at_ms`; a result at the edge of a closed gap is the
+ * opening after it, not the close before it.
+ *
+ * @param out_ms receives the instant in epoch milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if `duration_ms` is negative;
+ *         AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range or the result is
+ *         before 1970; AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_subtract(const aftersales_calendar *calendar, int64_t at_ms,
+                                                   int64_t duration_ms, int64_t *out_ms, char **out_error);
+
+/**
+ * The first close after `at_ms`: the end of the open interval holding it, or of the next one
+ * when the calendar is closed then (exactly at a close, the next interval's end). Touching
+ * intervals are one interval.
+ *
+ * @param out_ms receives the instant in epoch milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range or
+ *         no open interval ends before 2201; AFTERSALES_EINVALID_ARGUMENT for a bad handle or a
+ *         NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_next_close(const aftersales_calendar *calendar,
+                                                     int64_t at_ms, int64_t *out_ms, char **out_error);
+
+/**
+ * The last close at or before `at_ms` (exactly at a close, `at_ms` itself).
+ *
+ * @param out_ms receives the instant in epoch milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if `at_ms` is outside the supported range or
+ *         no open interval ends from 1970 up to it; AFTERSALES_EINVALID_ARGUMENT for a bad handle
+ *         or a NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_previous_close(const aftersales_calendar *calendar,
+                                                         int64_t at_ms, int64_t *out_ms, char **out_error);
+
+/**
+ * The end of the `n`-th business day (a local date with open hours) after the local date of
+ * `at_ms`; with `n` = 0 the end of that date if it is a business day (even if `at_ms` is after
+ * it), else of the next one. A day's end is the end of its last range (docs/calendars.md).
+ *
+ * @param out_ms receives the instant in epoch milliseconds.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if `n` is negative; AFTERSALES_EOUT_OF_RANGE if
+ *         `at_ms` is outside the supported range or that day ends after 2200;
+ *         AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out_ms`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_business_day_end(const aftersales_calendar *calendar,
+                                                           int64_t at_ms, int n, int64_t *out_ms,
+                                                           char **out_error);
+
+/**
+ * The business days among the local dates after that of `from_ms` up to and including that of
+ * `to_ms`; negative when `to_ms` < `from_ms`, 0 on the same date.
+ *
+ * @param out receives the count.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if either instant is outside the supported
+ *         range; AFTERSALES_EINVALID_ARGUMENT for a bad handle or a NULL `out`.
+ */
+AFTERSALES_EXPORT int aftersales_calendar_business_days_between(const aftersales_calendar *calendar,
+                                                                int64_t from_ms, int64_t to_ms,
+                                                                int64_t *out, char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* SLA                                                                                        */

@@ -7,6 +7,7 @@
 #include <aftersales/export.h>
 #include <aftersales/values.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -48,6 +49,37 @@ class AFTERSALES_EXPORT Calendar {
 
   /// Open time in `[from, to)`; negative when `to < from`.
   [[nodiscard]] Duration between(Instant from, Instant to) const;
+
+  /// The latest instant `u <= t` with exactly `d` of open time in `[u, t)`: `add` run
+  /// backwards. `subtract(t, 0) == t`; a result that lands on the start of a closed gap is the
+  /// start of the open interval after it (the latest such instant), never the close before.
+  /// @throws InputError if `d` is negative; RangeError if the result is before 1970.
+  [[nodiscard]] Instant subtract(Instant t, Duration d) const;
+
+  /// The first close after `t`: the end of the open interval holding `t`, or of the next one
+  /// when `t` is closed (exactly at a close, `t` is closed: the next interval's end). Touching
+  /// intervals are one interval: their shared instant is not a close.
+  /// @throws RangeError if no open interval ends before 2201.
+  [[nodiscard]] Instant next_close(Instant t) const;
+
+  /// The last close at or before `t` (exactly at a close, `t` itself), so that
+  /// `previous_close(t) <= t < next_close(t)`.
+  /// @throws RangeError if no open interval ends in 1970 or later before `t`.
+  [[nodiscard]] Instant previous_close(Instant t) const;
+
+  /// The end of the `n`-th business day after the local date of `t`, a business day being a
+  /// local date with open hours after holidays, make-up working days and special hours. Its
+  /// end is the end of that date's last range (on split shifts, the evening shift's end). With
+  /// `n == 0`: the end of `t`'s own date if it is a business day (even if `t` is after it),
+  /// else of the next business day.
+  /// @throws InputError if `n` is negative; RangeError if that day is beyond 2200.
+  [[nodiscard]] Instant business_day_end(Instant t, int n) const;
+
+  /// The business days among the local dates in `(date of from, date of to]`: the count of
+  /// business days crossed from one to the other, so that
+  /// `business_days_between(t, business_day_end(t, n)) == n` for `n >= 1`. Negative when
+  /// `to < from`; 0 on the same date.
+  [[nodiscard]] std::int64_t business_days_between(Instant from, Instant to) const;
 
  private:
   friend struct detail::CalendarAccess;  // how the calendar compiler makes one

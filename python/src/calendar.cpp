@@ -198,25 +198,29 @@ py::array_t<bool> is_open_many(const PythonCalendar& calendar, py::handle times)
   return elementwise(false, is_open, Int64Array(t.counts));
 }
 
-py::object next_open_many(const PythonCalendar& calendar, py::handle times) {
+// next_open, next_close and previous_close for each instant.
+template <Instant (Calendar::*operation)(Instant) const>
+py::object instants_many(const PythonCalendar& calendar, py::handle times) {
   const Operand t = operand(times, Kind::instants, "times");
-  const auto next_open = [&](py::ssize_t i, std::int64_t value) {
+  const auto answer = [&](py::ssize_t i, std::int64_t value) {
     const Instant start = instant_at("times", t.unit, value, i);
-    return at("times", i, [&] { return ms(calendar.next_open(start)); });
+    return at("times", i, [&] { return ms((calendar.*operation)(start)); });
   };
-  return as_datetimes(elementwise(nat, next_open, Int64Array(t.counts)));
+  return as_datetimes(elementwise(nat, answer, Int64Array(t.counts)));
 }
 
-py::object add_many(const PythonCalendar& calendar, py::handle times, py::handle durations) {
+// add and subtract for each pair.
+template <Instant (Calendar::*operation)(Instant, Duration) const>
+py::object shifted_many(const PythonCalendar& calendar, py::handle times, py::handle durations) {
   const Operand t = operand(times, Kind::instants, "times");
   const Operand d = operand(durations, Kind::durations, "durations");
-  const auto add = [&](py::ssize_t i, std::int64_t time, std::int64_t duration) {
+  const auto shift = [&](py::ssize_t i, std::int64_t time, std::int64_t duration) {
     const Instant start = instant_at("times", t.unit, time, i);
     const Duration length = duration_at("durations", d.unit, duration, i);
-    return at("durations", i, [&] { return ms(calendar.add(start, length)); });
+    return at("durations", i, [&] { return ms((calendar.*operation)(start, length)); });
   };
   const auto [time, duration] = broadcast(t.counts, d.counts);
-  return as_datetimes(elementwise(nat, add, time, duration));
+  return as_datetimes(elementwise(nat, shift, time, duration));
 }
 
 py::object between_many(const PythonCalendar& calendar, py::handle starts, py::handle ends) {
@@ -263,13 +267,33 @@ void bind_calendar(py::module_& m) {
            "The earliest instant u >= t with exactly `duration` of open time in [t, u).")
       .def("between", &Calendar::between, py::arg("start"), py::arg("end"), release_gil(),
            "Open time in [start, end); negative when end < start.")
+      .def("subtract", &Calendar::subtract, py::arg("t"), py::arg("duration"), release_gil(),
+           "The latest instant u <= t with exactly `duration` of open time in [u, t).")
+      .def("next_close", &Calendar::next_close, py::arg("t"), release_gil(),
+           "The first close after t: the end of the open interval holding t, or of the next one "
+           "(exactly at a close, the next interval's end). Touching intervals are one.")
+      .def("previous_close", &Calendar::previous_close, py::arg("t"), release_gil(),
+           "The last close at or before t (exactly at a close, t itself).")
+      .def("business_day_end", &Calendar::business_day_end, py::arg("t"), py::arg("n"), release_gil(),
+           "The end of the n-th business day after t's local date; n = 0: of t's date if it is a "
+           "business day, else of the next one. A day ends where its last range ends.")
+      .def("business_days_between", &Calendar::business_days_between, py::arg("start"), py::arg("end"),
+           release_gil(),
+           "Business days among the local dates after start's up to and including end's; negative "
+           "when end < start.")
       .def("is_open_many", &is_open_many, py::arg("times"),
            "is_open for each datetime64 in `times` (NaT gives False).")
-      .def("next_open_many", &next_open_many, py::arg("times"),
+      .def("next_open_many", &instants_many<&Calendar::next_open>, py::arg("times"),
            "next_open for each datetime64 in `times`, as datetime64[ms] (NaT stays NaT).")
-      .def("add_many", &add_many, py::arg("times"), py::arg("durations"),
+      .def("add_many", &shifted_many<&Calendar::add>, py::arg("times"), py::arg("durations"),
            "add for each pair, `durations` (timedelta64 or one timedelta) broadcast against "
            "`times`; datetime64[ms] with NaT where either operand is NaT.")
+      .def("subtract_many", &shifted_many<&Calendar::subtract>, py::arg("times"), py::arg("durations"),
+           "subtract for each pair, broadcast as add_many; NaT where either operand is NaT.")
+      .def("next_close_many", &instants_many<&Calendar::next_close>, py::arg("times"),
+           "next_close for each datetime64 in `times`, as datetime64[ms] (NaT stays NaT).")
+      .def("previous_close_many", &instants_many<&Calendar::previous_close>, py::arg("times"),
+           "previous_close for each datetime64 in `times`, as datetime64[ms] (NaT stays NaT).")
       .def("between_many", &between_many, py::arg("starts"), py::arg("ends"),
            "between for each pair, broadcast; timedelta64[ms] with NaT where either is NaT.")
       .def("__repr__", &repr);

@@ -52,6 +52,25 @@ void require_in_range(Instant t, const char* what) {
   throw RangeError("the result lies beyond the supported range (year 2200) on calendar " + detail::quoted(calendar));
 }
 
+[[noreturn]] void no_open_time_left(const std::string& calendar) {
+  throw RangeError("calendar " + detail::quoted(calendar) + " has no open time left before 2201");
+}
+
+[[noreturn]] void no_business_day_left(const std::string& calendar, int n) {
+  throw RangeError("calendar " + detail::quoted(calendar) + " has no business day " + std::to_string(n) +
+                   " that ends before 2201");
+}
+
+// Open time runs out before the duration does: the message says how much was asked for.
+[[noreturn]] void too_little_open_time_left(const std::string& calendar, Duration d) {
+  throw RangeError("the result lies beyond the supported range (year 2200): calendar " + detail::quoted(calendar) +
+                   " has less than " + format_duration(d) + " of open time left before 2201");
+}
+
+[[noreturn]] void result_before_range(const std::string& calendar) {
+  throw RangeError("the result lies before the supported range (year 1970) on calendar " + detail::quoted(calendar));
+}
+
 }  // namespace
 
 std::size_t YearBlock::started_by(std::int64_t rel_ms) const noexcept {
@@ -81,6 +100,15 @@ std::int64_t YearBlock::locate(std::int64_t open_ms) const noexcept {
   return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
 }
 
+std::int64_t YearBlock::locate_latest(std::int64_t open_ms) const noexcept {
+  // The first interval with more than open_ms of open time before its end: at the end of one
+  // interval the open time before the next interval's start is the same, and that start is later.
+  const auto key = static_cast<std::int32_t>(open_ms / ms_per_s);
+  const auto it = std::upper_bound(open_before.begin() + 1, open_before.end(), key);
+  const auto i = static_cast<std::size_t>(it - open_before.begin() - 1);
+  return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
+}
+
 namespace {
 
 // The most one year's block can hold: each of the local dates that can reach into the year
@@ -97,15 +125,26 @@ std::size_t year_bytes_bound(const std::array<DayHours, 7>& weekly, const std::v
 
 }  // namespace
 
+bool yearly_holiday_on(const std::vector<YearlyHoliday>& holidays, std::int32_t day) noexcept {
+  // Only year blocks being built ask, so a plain scan of a few entries is cheap enough.
+  const date::year_month_day ymd{date::sys_days{date::days{day}}};
+  const int year = static_cast<int>(ymd.year());
+  const auto month = static_cast<unsigned>(ymd.month()), mday = static_cast<unsigned>(ymd.day());
+  return std::any_of(holidays.begin(), holidays.end(), [&](const YearlyHoliday& h) {
+    return h.month == month && h.day == mday && h.first_year <= year && year <= h.last_year;
+  });
+}
+
 CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
                            std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
-                           std::size_t budget)
+                           std::vector<YearlyHoliday> yearly_holidays, std::size_t budget)
     : name_(std::move(name)),
       zone_name_(zone.name()),
       zone_(&zone),
       weekly_(std::move(weekly)),
       overrides_(std::move(overrides)),
-      holidays_(std::move(holidays)) {
+      holidays_(std::move(holidays)),
+      yearly_holidays_(std::move(yearly_holidays)) {
   for (auto& total : totals_ms_) total.store(-1, std::memory_order_relaxed);
   const std::size_t bound = year_bytes_bound(weekly_, overrides_);
   if (bound * year_count <= budget) return;  // every year fits: keep all, lock-free
@@ -116,6 +155,7 @@ CalendarData::CalendarData(std::string name, const date::time_zone& zone, std::a
 
 CalendarData::~CalendarData() {
   for (auto& slot : years_) delete slot.load(std::memory_order_acquire);
+  for (auto& slot : business_days_) delete slot.load(std::memory_order_acquire);
 }
 
 const DayHours& CalendarData::hours_on(std::int32_t day) const {
@@ -128,6 +168,7 @@ const DayHours& CalendarData::hours_on(std::int32_t day) const {
   if (const auto o = covering(overrides_, [](const DateOverride& r) { return r.days; }); o != overrides_.end())
     return o->hours;
   if (covering(holidays_, [](const DayRange& r) { return r; }) != holidays_.end()) return closed;
+  if (!yearly_holidays_.empty() && yearly_holiday_on(yearly_holidays_, day)) return closed;
   return weekly_[weekday_index(day)];
 }
 
@@ -232,6 +273,25 @@ YearRef CalendarData::kept_year(std::size_t index) const {
   return YearRef(slot);
 }
 
+const std::vector<std::int16_t>& CalendarData::business_days(int y) const {
+  auto& slot = business_days_[static_cast<std::size_t>(y - first_local_year)];
+  if (const auto* ready = slot.load(std::memory_order_acquire)) return *ready;
+  const auto first = static_cast<std::int32_t>(date::sys_days{date::year{y} / 1 / 1}.time_since_epoch().count());
+  const auto last = static_cast<std::int32_t>(date::sys_days{date::year{y + 1} / 1 / 1}.time_since_epoch().count());
+  auto built = std::make_unique<std::vector<std::int16_t>>();
+  built->reserve(static_cast<std::size_t>(last - first + 1));
+  std::int16_t count = 0;
+  built->push_back(count);
+  for (std::int32_t day = first; day < last; ++day) {
+    if (!hours_on(day).empty()) ++count;
+    built->push_back(count);
+  }
+  const std::vector<std::int16_t>* expected = nullptr;
+  if (slot.compare_exchange_strong(expected, built.get(), std::memory_order_acq_rel, std::memory_order_acquire))
+    return *built.release();
+  return *expected;  // another thread published the same year first
+}
+
 std::int64_t CalendarData::year_total_ms(int y) const {
   const std::int64_t known = totals_ms_[static_cast<std::size_t>(y - first_year)].load(std::memory_order_relaxed);
   return known >= 0 ? known : year(y)->total_ms();
@@ -257,6 +317,69 @@ const Calendar& calendar_named(const Calendars& calendars, std::string_view name
   throw NotFoundError("no calendar named " + quoted(name) + " in the policy (calendars: " +
                       (known.empty() ? std::string("none") : known) + ")");
 }
+
+namespace {
+
+// The end of the open interval that piece `i` of year `y`'s block belongs to: a piece ending
+// at the UTC new year goes on in the next year's block when that one opens at its start.
+Instant close_of(const CalendarData& data, int y, std::size_t i) {
+  for (;;) {
+    const YearRef block = data.year(y);
+    const std::int64_t end_ms = block->base_ms + std::int64_t{block->ends[i]} * ms_per_s;
+    if (i + 1 < block->size() || end_ms != year_start_ms(y + 1)) return Instant{Duration{end_ms}};
+    if (y == last_year)
+      throw RangeError("no open interval of calendar " + quoted(data.name()) + " ends before 2201");
+    const YearRef next = data.year(y + 1);
+    if (next->size() == 0 || next->starts[0] != 0) return Instant{Duration{end_ms}};
+    ++y;
+    i = 0;
+  }
+}
+
+// Whether the last piece of year y's block ends there (it may run on into y + 1).
+bool last_piece_closes(const CalendarData& data, int y, const YearBlock& block) {
+  if (std::int64_t{block.ends.back()} * ms_per_s != year_start_ms(y + 1) - block.base_ms) return true;
+  const YearRef next = data.year(y + 1);
+  return next->size() == 0 || next->starts[0] != 0;
+}
+
+std::int32_t local_day(const CalendarData& data, Instant t) {
+  const auto local = data.zone().to_local(t);
+  return static_cast<std::int32_t>(date::floor<date::days>(local).time_since_epoch().count());
+}
+
+int local_year(std::int32_t day) {
+  return static_cast<int>(date::year_month_day{date::sys_days{date::days{day}}}.year());
+}
+
+std::int32_t new_year_day(int y) {
+  return static_cast<std::int32_t>(date::sys_days{date::year{y} / 1 / 1}.time_since_epoch().count());
+}
+
+// Business days among local dates [first, last), by whole local years and two prefix lookups.
+std::int64_t business_days_in(const CalendarData& data, std::int32_t first, std::int32_t last) {
+  const int y_first = local_year(first);
+  const int y_last = local_year(last);
+  std::int64_t count = -data.business_days(y_first)[static_cast<std::size_t>(first - new_year_day(y_first))];
+  for (int y = y_first; y < y_last; ++y) count += data.business_days(y).back();
+  return count + data.business_days(y_last)[static_cast<std::size_t>(last - new_year_day(y_last))];
+}
+
+// The k-th (k >= 1) business day on or after local date `from`.
+std::int32_t nth_business_day(const CalendarData& data, std::int32_t from, int k) {
+  int y = local_year(from);
+  std::int64_t wanted = data.business_days(y)[static_cast<std::size_t>(from - new_year_day(y))] + k;
+  while (wanted > data.business_days(y).back()) {
+    wanted -= data.business_days(y).back();
+    if (++y >= first_local_year + static_cast<int>(local_year_count)) no_business_day_left(data.name(), k);
+  }
+  const auto& counts = data.business_days(y);
+  // counts[i + 1] counts date i itself: the first date whose count reaches `wanted`.
+  const auto it = std::lower_bound(counts.begin() + 1, counts.end(), wanted);
+  return new_year_day(y) + static_cast<std::int32_t>(it - counts.begin() - 1);
+}
+
+}  // namespace
 
 }  // namespace detail
 
@@ -292,13 +415,13 @@ Instant Calendar::next_open(Instant t) const {
     const detail::YearRef later = data_->year(y);
     return Instant{Duration{later->base_ms + std::int64_t{later->starts[0]} * 1000}};
   }
-  detail::result_out_of_range(name());
+  detail::no_open_time_left(name());
 }
 
 Instant Calendar::add(Instant t, Duration d) const {
   detail::require_in_range(t, "instant");
   if (d < Duration::zero())
-    throw InputError("cannot add a negative duration (" + format_duration(d) + ") of business time");
+    throw InputError("cannot add a negative duration (" + format_duration(d) + ") of business time: use subtract");
   if (d == Duration::zero()) return t;
   if (d > max_instant - min_instant) detail::result_out_of_range(name());
   int y = detail::year_of(t);
@@ -312,12 +435,12 @@ Instant Calendar::add(Instant t, Duration d) const {
   // Whole years are skipped by their totals, without their blocks.
   while (wanted > total) {
     wanted -= total;
-    if (++y > last_year) detail::result_out_of_range(name());
+    if (++y > last_year) detail::too_little_open_time_left(name(), d);
     total = data_->year_total_ms(y);
   }
   const detail::YearRef block = data_->year(y);
   const Instant result{Duration{block->base_ms + block->locate(wanted)}};
-  if (result > max_instant) detail::result_out_of_range(name());
+  if (result > max_instant) detail::too_little_open_time_left(name(), d);
   return result;
 }
 
@@ -338,6 +461,91 @@ Duration Calendar::between(Instant from, Instant to) const {
   for (int y = first + 1; y < last; ++y) open += data_->year_total_ms(y);
   const detail::YearRef block = data_->year(last);
   return Duration{open + block->open_ms_before(to.time_since_epoch().count() - block->base_ms)};
+}
+
+Instant Calendar::subtract(Instant t, Duration d) const {
+  detail::require_in_range(t, "instant");
+  if (d < Duration::zero())
+    throw InputError("cannot subtract a negative duration (" + format_duration(d) + ") of business time: use add");
+  if (d == Duration::zero()) return t;
+  if (d > max_instant - min_instant) detail::result_before_range(name());
+  int y = detail::year_of(t);
+  std::int64_t wanted = 0;  // open time before the result, counted from the start of year y
+  {
+    const detail::YearRef block = data_->year(y);
+    wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) - d.count();
+  }
+  // Whole years are skipped by their totals, without their blocks. `wanted` stays below the
+  // total of the year it lands in (d > 0), so the result is in that year.
+  while (wanted < 0) {
+    if (--y < first_year) detail::result_before_range(name());
+    wanted += data_->year_total_ms(y);
+  }
+  const detail::YearRef block = data_->year(y);
+  return Instant{Duration{block->base_ms + block->locate_latest(wanted)}};
+}
+
+Instant Calendar::next_close(Instant t) const {
+  detail::require_in_range(t, "instant");
+  int y = detail::year_of(t);
+  {
+    const detail::YearRef block = data_->year(y);
+    const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
+    const std::size_t n = block->started_by(rel);
+    // The piece holding t, else the next one.
+    const std::size_t i = n > 0 && rel < std::int64_t{block->ends[n - 1]} * 1000 ? n - 1 : n;
+    if (i < block->size()) return detail::close_of(*data_, y, i);
+  }
+  for (++y; y <= last_year; ++y)
+    if (data_->year_total_ms(y) != 0) return detail::close_of(*data_, y, 0);
+  detail::no_open_time_left(name());
+}
+
+Instant Calendar::previous_close(Instant t) const {
+  detail::require_in_range(t, "instant");
+  int y = detail::year_of(t);
+  {
+    const detail::YearRef block = data_->year(y);
+    const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
+    std::size_t n = block->started_by(rel);
+    if (n > 0 && rel < std::int64_t{block->ends[n - 1]} * 1000) --n;  // t is inside piece n - 1
+    // Every piece of this year ending at or before t ends before the year does: a close.
+    if (n > 0) return Instant{Duration{block->base_ms + std::int64_t{block->ends[n - 1]} * 1000}};
+  }
+  for (--y; y >= first_year; --y) {
+    if (data_->year_total_ms(y) == 0) continue;
+    const detail::YearRef block = data_->year(y);
+    // Only a year's last piece can run on into the next year; the one before it closes.
+    const std::size_t last = block->size() - 1;
+    if (detail::last_piece_closes(*data_, y, *block))
+      return Instant{Duration{block->base_ms + std::int64_t{block->ends[last]} * 1000}};
+    if (last > 0) return Instant{Duration{block->base_ms + std::int64_t{block->ends[last - 1]} * 1000}};
+  }
+  throw RangeError("no open interval of calendar " + detail::quoted(name()) + " ends between 1970 and " +
+                   format_instant(t));
+}
+
+Instant Calendar::business_day_end(Instant t, int n) const {
+  detail::require_in_range(t, "instant");
+  if (n < 0) throw InputError("the number of business days must not be negative (got " + std::to_string(n) + ")");
+  const std::int32_t today = detail::local_day(*data_, t);
+  // n = 0: the first business day from today on; n >= 1: the n-th one after today.
+  const std::int32_t day = n == 0 ? detail::nth_business_day(*data_, today, 1)
+                                  : detail::nth_business_day(*data_, today + 1, n);
+  const date::local_seconds midnight{std::chrono::seconds{std::int64_t{day} * 86'400}};
+  const auto end = detail::to_instant(data_->zone(), midnight + std::chrono::minutes{data_->hours_on(day).back().end_minute});
+  const Instant result{std::chrono::duration_cast<Duration>(end.time_since_epoch())};
+  if (result > max_instant) detail::no_business_day_left(name(), n);
+  if (result < min_instant) detail::result_before_range(name());
+  return result;
+}
+
+std::int64_t Calendar::business_days_between(Instant from, Instant to) const {
+  detail::require_in_range(from, "start");
+  detail::require_in_range(to, "end");
+  if (to < from) return -business_days_between(to, from);
+  // Dates in (date of from, date of to] are [from + 1, to + 1) as half-open day numbers.
+  return detail::business_days_in(*data_, detail::local_day(*data_, from) + 1, detail::local_day(*data_, to) + 1);
 }
 
 }  // namespace aftersales

@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <memory>
+#include <tuple>
 
 #include "calendar/calendar_data.hpp"
 #include "text/text.hpp"
@@ -55,9 +57,8 @@ std::string format_range(const LocalRange& r) {
   return clock(r.start_minute) + "-" + (r.end_minute == 1440 ? std::string("24:00") : clock(r.end_minute));
 }
 
-// A list of ranges for one day, or "24x7"; overlapping ranges are an error.
-std::optional<DayHours> parse_day_hours(const Node& node) {
-  if (const auto* s = node.value().if_string(); s != nullptr && *s == "24x7") return DayHours{{0, 1440}};
+// A list of ranges, sorted; overlapping ranges are an error.
+std::optional<DayHours> parse_ranges(const Node& node) {
   const auto* list = node.array();
   if (list == nullptr) return std::nullopt;
   DayHours hours;
@@ -75,6 +76,34 @@ std::optional<DayHours> parse_day_hours(const Node& node) {
     }
   }
   return hours;
+}
+
+// A list of ranges for one day, or "24x7".
+std::optional<DayHours> parse_day_hours(const Node& node) {
+  if (const auto* s = node.value().if_string(); s != nullptr && *s == "24x7") return DayHours{{0, 1440}};
+  return parse_ranges(node);
+}
+
+// A day's hours less the clock times of `breaks`. A break closes its clock times on every day,
+// so it also cuts the part of an overnight range past the next midnight (the break a day
+// later) and the early hours of a date that an overnight break reaches (the break a day
+// earlier).
+DayHours without_breaks(const DayHours& hours, const DayHours& breaks) {
+  DayHours cuts;
+  for (const std::int32_t shift : {-1440, 0, 1440})
+    for (const LocalRange& b : breaks) cuts.push_back({b.start_minute + shift, b.end_minute + shift});
+  std::sort(cuts.begin(), cuts.end(), [](const auto& a, const auto& b) { return a.start_minute < b.start_minute; });
+  DayHours left;
+  for (const LocalRange& range : hours) {
+    std::int32_t from = range.start_minute;  // the first minute of the range not yet cut or kept
+    for (const LocalRange& cut : cuts) {
+      if (cut.end_minute <= from || cut.start_minute >= range.end_minute) continue;
+      if (cut.start_minute > from) left.push_back({from, cut.start_minute});
+      from = std::max(from, cut.end_minute);
+    }
+    if (from < range.end_minute) left.push_back({from, range.end_minute});
+  }
+  return left;
 }
 
 std::optional<std::size_t> day_index(std::string_view name) {
@@ -220,14 +249,102 @@ void require_disjoint(std::vector<std::pair<Entry, EntryRef>>& entries, DaysOf d
   }
 }
 
-std::optional<std::vector<DayRange>> parse_holidays(const Node& calendar, const Node& node) {
+// "from_year" or "to_year" of a yearly holiday; `fallback` when absent.
+std::optional<int> parse_year(const Node& entry, std::string_view key, int fallback) {
+  const auto node = entry.member(key);
+  if (!node) return fallback;
+  const auto year = node->integer();
+  if (!year) return std::nullopt;
+  if (*year < first_year || *year > last_year) {
+    node->problem(std::to_string(*year) + " is outside the supported years 1970-2200");
+    return std::nullopt;
+  }
+  return static_cast<int>(*year);
+}
+
+// The first year of `first..last` that has `month`-`day` (02-29 is only in leap years).
+std::optional<int> first_year_with(unsigned month, unsigned day, int first, int last) {
+  for (int y = first; y <= last; ++y)
+    if (date::year_month_day{date::year{y}, date::month{month}, date::day{day}}.ok()) return y;
+  return std::nullopt;
+}
+
+// {"every_year": "MM-DD", "from_year", "to_year"}: a holiday on that date of each year.
+std::optional<YearlyHoliday> parse_yearly(const Node& entry) {
+  const auto every = entry.required("every_year");
+  const auto text = every ? every->string() : std::nullopt;
+  if (!text) return std::nullopt;
+  const int m = fixed_digits(*text, 0, 2), d = fixed_digits(*text, 3, 2);
+  // 2000 is a leap year: any month and day that some year has.
+  if (text->size() != 5 || (*text)[2] != '-' || m < 1 || d < 1 ||
+      !date::year_month_day{date::year{2000}, date::month{static_cast<unsigned>(m)}, date::day{static_cast<unsigned>(d)}}.ok()) {
+    every->problem(quoted(*text) + " is not a month and day (\"MM-DD\")");
+    return std::nullopt;
+  }
+  const auto from = parse_year(entry, "from_year", first_year);
+  const auto to = parse_year(entry, "to_year", last_year);
+  if (!from || !to) return std::nullopt;
+  if (*to < *from) {
+    entry.problem("\"to_year\" (" + std::to_string(*to) + ") comes before \"from_year\" (" + std::to_string(*from) + ")");
+    return std::nullopt;
+  }
+  const YearlyHoliday holiday{static_cast<unsigned>(m), static_cast<unsigned>(d), *from, *to};
+  if (!first_year_with(holiday.month, holiday.day, *from, *to)) {
+    entry.problem(std::string(*text) + " falls in no year from " + std::to_string(*from) + " to " + std::to_string(*to));
+    return std::nullopt;
+  }
+  return holiday;
+}
+
+// Two yearly entries may share a month and day only in years apart, as two dated entries may
+// not cover one date; a dated entry on a yearly holiday's date is allowed (both say closed).
+void require_distinct_years(std::vector<std::pair<YearlyHoliday, EntryRef>>& entries, const Node& calendar, bool& ok) {
+  const auto path = [&](const EntryRef& ref) {
+    return Node::join(calendar.path(), ref.list) + "[" + std::to_string(ref.index) + "]";
+  };
+  std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) {
+    return std::tie(a.first.month, a.first.day, a.first.first_year) < std::tie(b.first.month, b.first.day, b.first.first_year);
+  });
+  std::size_t furthest = 0;
+  for (std::size_t i = 1; i < entries.size(); ++i) {
+    const YearlyHoliday& reach = entries[furthest].first;
+    const YearlyHoliday& h = entries[i].first;
+    if (h.month != reach.month || h.day != reach.day) {
+      furthest = i;
+      continue;
+    }
+    if (const auto shared = first_year_with(h.month, h.day, h.first_year, std::min(h.last_year, reach.last_year))) {
+      const date::sys_days day{date::year{*shared} / date::month{h.month} / date::day{h.day}};
+      calendar.problems().add(path(entries[i].second), "covers " + format_date(static_cast<std::int32_t>(day.time_since_epoch().count())) +
+                                                           ", already covered by " + path(entries[furthest].second));
+      ok = false;
+    }
+    if (h.last_year > reach.last_year) furthest = i;
+  }
+}
+
+struct Holidays {
+  std::vector<DayRange> dated;
+  std::vector<YearlyHoliday> yearly;
+};
+
+std::optional<Holidays> parse_holidays(const Node& calendar, const Node& node) {
   const auto* list = node.array();
   if (list == nullptr) return std::nullopt;
   std::vector<std::pair<DayRange, EntryRef>> entries;
+  std::vector<std::pair<YearlyHoliday, EntryRef>> yearly;
   bool ok = true;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const Node entry = node.element(i);
     std::optional<DayRange> days;
+    if (const auto* object = entry.value().if_object(); object != nullptr && object->contains("every_year")) {
+      const auto holiday = entry.object({"every_year", "from_year", "to_year", "name", "source"})
+                               ? parse_yearly(entry)
+                               : std::nullopt;
+      if (holiday) yearly.emplace_back(*holiday, EntryRef{"holidays", i});
+      if (!holiday || !labels_are_strings(entry)) ok = false;
+      continue;
+    }
     if (entry.value().is_string()) {
       if (const auto day = parse_date(entry)) days = DayRange{*day, *day};
     } else if (entry.object({"date", "from", "to", "name", "source"})) {
@@ -238,9 +355,11 @@ std::optional<std::vector<DayRange>> parse_holidays(const Node& calendar, const 
     else ok = false;
   }
   require_disjoint(entries, [](const DayRange& r) { return r; }, calendar, ok);
+  require_distinct_years(yearly, calendar, ok);
   if (!ok) return std::nullopt;
-  std::vector<DayRange> holidays;
-  for (auto& [days, ref] : entries) holidays.push_back(days);
+  Holidays holidays;
+  for (auto& [days, ref] : entries) holidays.dated.push_back(days);
+  for (auto& [holiday, ref] : yearly) holidays.yearly.push_back(holiday);
   return holidays;
 }
 
@@ -270,19 +389,24 @@ void parse_overrides(const Node& node, std::string_view list_key, std::vector<st
 // Whether any date of the supported years has hours, without visiting every date: only the
 // gaps between holidays and closed overrides can follow the weekly schedule.
 bool ever_open(const std::array<DayHours, 7>& weekly, const std::vector<DateOverride>& overrides,
-               const std::vector<DayRange>& holidays) {
+               const std::vector<DayRange>& holidays, const std::vector<YearlyHoliday>& yearly) {
   std::vector<DayRange> closed = holidays;
   for (const DateOverride& o : overrides) {
     if (!o.hours.empty()) return true;
     closed.push_back(o.days);
   }
   std::sort(closed.begin(), closed.end(), [](const DayRange& a, const DayRange& b) { return a.first_day < b.first_day; });
-  const auto open_on = [&](std::int32_t day) { return !weekly[weekday_index(day)].empty(); };
+  const auto open_on = [&](std::int32_t day) {
+    return !weekly[weekday_index(day)].empty() && (yearly.empty() || !yearly_holiday_on(yearly, day));
+  };
+  // Seven dates show whether the weekly hours open at all. A yearly holiday closes at most one
+  // date in 52 weeks, so 52 weeks show it past up to 51 of them; past more, the whole gap.
+  const std::int32_t window = yearly.empty() ? 7 : yearly.size() < 52 ? 364 : std::numeric_limits<std::int32_t>::max();
   const auto first_day = static_cast<std::int32_t>(date::sys_days{date::year{first_year} / 1 / 1}.time_since_epoch().count());
   const auto last_day = static_cast<std::int32_t>(date::sys_days{date::year{last_year} / 12 / 31}.time_since_epoch().count());
   std::int32_t day = first_day;  // the first date not yet known to be closed
   const auto gap_open = [&](std::int32_t end) {  // dates [day, end)
-    for (std::int32_t d = day; d < end && d < day + 7; ++d)
+    for (std::int32_t d = day; d < end && d - day < window; ++d)
       if (open_on(d)) return true;
     return false;
   };
@@ -325,7 +449,7 @@ const date::time_zone* read_time_zone(const Node& node) {
 }
 
 std::optional<Calendar> compile_calendar(const std::string& name, const Node& node) {
-  if (!node.object({"timezone", "hours", "holidays", "workdays", "special"})) return std::nullopt;
+  if (!node.object({"timezone", "hours", "breaks", "holidays", "workdays", "special"})) return std::nullopt;
   bool ok = true;
 
   const date::time_zone* zone = nullptr;
@@ -336,7 +460,14 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   if (const auto hours = node.required("hours")) weekly = parse_weekly(*hours);
   ok = ok && weekly.has_value();
 
-  std::vector<DayRange> holidays;
+  DayHours breaks;
+  if (const auto list = node.member("breaks")) {
+    auto parsed = parse_ranges(*list);
+    if (parsed) breaks = std::move(*parsed);
+    else ok = false;
+  }
+
+  Holidays holidays;
   if (const auto list = node.member("holidays")) {
     auto parsed = parse_holidays(node, *list);
     if (parsed) holidays = std::move(*parsed);
@@ -349,14 +480,20 @@ std::optional<Calendar> compile_calendar(const std::string& name, const Node& no
   require_disjoint(overrides, [](const DateOverride& o) { return o.days; }, node, ok);
   if (!ok) return std::nullopt;
 
+  // Breaks cut the weekly hours and make-up workdays; a special date states its hours whole.
+  if (!breaks.empty())
+    for (DayHours& day : *weekly) day = without_breaks(day, breaks);
   std::vector<DateOverride> override_list;
-  for (auto& [o, ref] : overrides) override_list.push_back(std::move(o));
-  if (!ever_open(*weekly, override_list, holidays)) {
+  for (auto& [o, ref] : overrides) {
+    if (!breaks.empty() && ref.list == "workdays") o.hours = without_breaks(o.hours, breaks);
+    override_list.push_back(std::move(o));
+  }
+  if (!ever_open(*weekly, override_list, holidays.dated, holidays.yearly)) {
     node.problem("the calendar is never open (no hours on any date from 1970 to 2200)");
     return std::nullopt;
   }
   return CalendarAccess::make(std::make_shared<const CalendarData>(name, *zone, std::move(*weekly), std::move(override_list),
-                                                       std::move(holidays)));
+                                                       std::move(holidays.dated), std::move(holidays.yearly)));
 }
 
 }  // namespace aftersales::detail

@@ -37,6 +37,18 @@ struct DateOverride {
   DayHours hours;  // empty: closed all day
 };
 
+/// A holiday on one month and day of each year `first_year..last_year`; 02-29 falls only in
+/// leap years.
+struct YearlyHoliday {
+  unsigned month;  // 1..12
+  unsigned day;    // 1..31
+  int first_year;
+  int last_year;
+};
+
+/// Whether one of `holidays` falls on local date `day` (days since the epoch).
+[[nodiscard]] bool yearly_holiday_on(const std::vector<YearlyHoliday>& holidays, std::int32_t day) noexcept;
+
 /// Open intervals of one UTC calendar year, in seconds after the year's first instant, with a
 /// prefix sum of open time so that add/between are binary searches. Intervals crossing the
 /// new year are split at it.
@@ -59,6 +71,9 @@ struct YearBlock {
   [[nodiscard]] std::int64_t open_ms_before(std::int64_t rel_ms) const noexcept;
   /// The instant (ms after base) at which `open_ms` > 0 of open time has elapsed since base.
   [[nodiscard]] std::int64_t locate(std::int64_t open_ms) const noexcept;
+  /// The latest instant (ms after base) with `open_ms` of open time before it, for
+  /// 0 <= `open_ms` < the year's total: inside an interval, or the start of the one after a gap.
+  [[nodiscard]] std::int64_t locate_latest(std::int64_t open_ms) const noexcept;
 };
 
 /// Monday = 0 ... Sunday = 6 for a date given as days since the epoch (a Thursday).
@@ -69,6 +84,9 @@ inline constexpr std::size_t weekday_index(std::int32_t day) noexcept {
 inline constexpr int first_year = 1970;
 inline constexpr int last_year = 2200;
 inline constexpr std::size_t year_count = last_year - first_year + 1;
+/// Local dates of instants in range fall in 1969 (west of UTC) to 2201 (east of it).
+inline constexpr int first_local_year = first_year - 1;
+inline constexpr std::size_t local_year_count = year_count + 2;
 
 /// A year's block while a query uses it. A calendar that keeps every year it builds hands out
 /// plain references; one over its memory budget may drop a year while a query still reads it,
@@ -94,10 +112,10 @@ inline constexpr std::size_t year_cache_budget = std::size_t{32} << 20;
 class CalendarData {
  public:
   /// `overrides` and `holidays` are each sorted and free of overlaps; an override wins over
-  /// a holiday on the same date.
+  /// a holiday, dated or yearly, on the same date.
   CalendarData(std::string name, const date::time_zone& zone, std::array<DayHours, 7> weekly,
                std::vector<DateOverride> overrides, std::vector<DayRange> holidays,
-               std::size_t budget = year_cache_budget);
+               std::vector<YearlyHoliday> yearly_holidays, std::size_t budget = year_cache_budget);
   ~CalendarData();
   CalendarData(const CalendarData&) = delete;
   CalendarData& operator=(const CalendarData&) = delete;
@@ -129,6 +147,13 @@ class CalendarData {
   /// The open hours of local date `day` (days since the epoch) after applying overrides.
   [[nodiscard]] const DayHours& hours_on(std::int32_t day) const;
 
+  [[nodiscard]] const date::time_zone& zone() const noexcept { return *zone_; }
+
+  /// Business days (local dates with open hours) of local year `year` before each of its
+  /// dates: entry i counts dates 0..i-1, the last entry the whole year. Built on first use
+  /// and kept (under 1 KB a year), published lock-free like the year blocks.
+  [[nodiscard]] const std::vector<std::int16_t>& business_days(int year) const;
+
  private:
   YearBlock build(int year) const;
   YearRef first_use(int year) const;  // not built yet, or kept by last use
@@ -150,9 +175,11 @@ class CalendarData {
   std::array<DayHours, 7> weekly_;      // indexed by ISO weekday - 1 (Monday = 0)
   std::vector<DateOverride> overrides_;
   std::vector<DayRange> holidays_;
+  std::vector<YearlyHoliday> yearly_holidays_;
   mutable std::array<std::atomic<const YearBlock*>, year_count> years_{};  // within the budget
   mutable std::unique_ptr<LruYears> lru_;                                   // over it; else null
   mutable std::array<std::atomic<std::int64_t>, year_count> totals_ms_;    // −1 until built
+  mutable std::array<std::atomic<const std::vector<std::int16_t>*>, local_year_count> business_days_{};
 };
 
 // The one way to make a Calendar from its compiled schedule (Calendar befriends it).

@@ -52,6 +52,15 @@ static void test_null_calendar_arguments(const aftersales_calendar *calendar) {
               AFTERSALES_EINVALID_ARGUMENT, "calendar");
   CHECK_ERROR(aftersales_calendar_between(calendar, FRI_0900, FRI_1800, NULL, NULL),
               AFTERSALES_EINVALID_ARGUMENT, "out_ms");
+  CHECK_ERROR(aftersales_calendar_subtract(calendar, FRI_0900, HOUR_MS, NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out_ms");
+  CHECK_ERROR(aftersales_calendar_next_close(NULL, FRI_0900, &ms, NULL), AFTERSALES_EINVALID_ARGUMENT, "calendar");
+  CHECK_ERROR(aftersales_calendar_previous_close(calendar, FRI_0900, NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out_ms");
+  CHECK_ERROR(aftersales_calendar_business_day_end(calendar, FRI_0900, 1, NULL, NULL), AFTERSALES_EINVALID_ARGUMENT,
+              "out_ms");
+  CHECK_ERROR(aftersales_calendar_business_days_between(calendar, FRI_0900, FRI_1800, NULL, NULL),
+              AFTERSALES_EINVALID_ARGUMENT, "out");
   /* Failures leave numeric results alone. */
   CHECK(open == 0 && ms == 0);
 }
@@ -127,6 +136,55 @@ static void test_between(const aftersales_calendar *calendar) {
   CHECK_RESULT(aftersales_calendar_between(calendar, SAT_1200, SAT_1200 + DAY_MS, &ms, NULL), ms, 0);
 }
 
+/* Mon 16 Nov 18:00 +08:00 = MON_0000 + 18 h */
+#define MON_1800 (MON_0000 + 18 * HOUR_MS)
+
+static void test_backwards_and_closes(const aftersales_calendar *calendar) {
+  int64_t ms = 0;
+  /* Monday 09:00-10:00 is exactly 1 h: the latest start is 09:00, not Friday's 18:00 close. */
+  CHECK_RESULT(aftersales_calendar_subtract(calendar, MON_1000, HOUR_MS, &ms, NULL), ms, MON_0900);
+  /* 1 h on Monday, the weekend is closed, 1 h of Friday 17:00-18:00. */
+  CHECK_RESULT(aftersales_calendar_subtract(calendar, MON_1000, 2 * HOUR_MS, &ms, NULL), ms, FRI_1700);
+  /* From a closed Saturday: Friday's last hour. */
+  CHECK_RESULT(aftersales_calendar_subtract(calendar, SAT_1200, HOUR_MS, &ms, NULL), ms, FRI_1700);
+  CHECK_RESULT(aftersales_calendar_subtract(calendar, FRI_1800, 9 * HOUR_MS, &ms, NULL), ms, FRI_0900);
+  CHECK_RESULT(aftersales_calendar_subtract(calendar, SAT_1200, 0, &ms, NULL), ms, SAT_1200);
+  CHECK_ERROR(aftersales_calendar_subtract(calendar, FRI_0900, -1, &ms, NULL), AFTERSALES_EINPUT, "use add");
+  CHECK_ERROR(aftersales_calendar_add(calendar, FRI_0900, -1, &ms, NULL), AFTERSALES_EINPUT, "use subtract");
+  /* Before 1970-01-01 there is nothing to subtract from. */
+  CHECK_ERROR(aftersales_calendar_subtract(calendar, FRI_0900, FRI_0900, &ms, NULL), AFTERSALES_EOUT_OF_RANGE,
+              "before the supported range");
+
+  CHECK_RESULT(aftersales_calendar_next_close(calendar, FRI_1700, &ms, NULL), ms, FRI_1800);
+  /* Exactly at the close it is closed: the next close is Monday's. */
+  CHECK_RESULT(aftersales_calendar_next_close(calendar, FRI_1800, &ms, NULL), ms, MON_1800);
+  CHECK_RESULT(aftersales_calendar_next_close(calendar, SAT_1200, &ms, NULL), ms, MON_1800);
+  CHECK_RESULT(aftersales_calendar_previous_close(calendar, FRI_1800, &ms, NULL), ms, FRI_1800);
+  CHECK_RESULT(aftersales_calendar_previous_close(calendar, MON_1000, &ms, NULL), ms, FRI_1800);
+  CHECK_ERROR(aftersales_calendar_previous_close(calendar, PAST_2200, &ms, NULL), AFTERSALES_EOUT_OF_RANGE,
+              "");
+}
+
+static void test_business_days(const aftersales_calendar *calendar) {
+  int64_t ms = 0;
+  int64_t days = 0;
+  /* n = 0 is the day itself when it is a business day, even after its close. */
+  CHECK_RESULT(aftersales_calendar_business_day_end(calendar, FRI_1700, 0, &ms, NULL), ms, FRI_1800);
+  /* Saturday (no hours) 20:00: the next business day, Monday. */
+  CHECK_RESULT(aftersales_calendar_business_day_end(calendar, SAT_1200 + 8 * HOUR_MS, 0, &ms, NULL), ms, MON_1800);
+  /* Friday + 1 is Monday; + 5 is Friday 20 (Mon 16 .. Fri 20). */
+  CHECK_RESULT(aftersales_calendar_business_day_end(calendar, FRI_1700, 1, &ms, NULL), ms, MON_1800);
+  CHECK_RESULT(aftersales_calendar_business_day_end(calendar, FRI_1700, 5, &ms, NULL), ms, FRI20_1800);
+  CHECK_ERROR(aftersales_calendar_business_day_end(calendar, FRI_1700, -1, &ms, NULL), AFTERSALES_EINPUT,
+              "negative");
+  /* Dates in (Fri 13, Mon 23]: Mon 16 - Fri 20 and Mon 23 = 6. */
+  CHECK_RESULT(aftersales_calendar_business_days_between(calendar, FRI_1700, MON23_0000, &days, NULL), days, 6);
+  CHECK_RESULT(aftersales_calendar_business_days_between(calendar, MON23_0000, FRI_1700, &days, NULL), days, -6);
+  CHECK_RESULT(aftersales_calendar_business_days_between(calendar, FRI_0000, FRI_1800, &days, NULL), days, 0);
+  CHECK_ERROR(aftersales_calendar_business_days_between(calendar, FRI_0000, INT64_MAX, &days, NULL),
+              AFTERSALES_EOUT_OF_RANGE, "");
+}
+
 static void test_out_of_range(const aftersales_calendar *calendar) {
   int open = 0;
   int64_t ms = 0;
@@ -198,11 +256,43 @@ static void test_last_error_is_per_thread(const aftersales_calendar *calendar) {
   CHECK(strstr(aftersales_last_error(), "json") != NULL);
 }
 
+/*
+ * Breaks and a yearly holiday (docs/calendars.md): weekdays 09:00-18:00 less 12:00-13:00, and
+ * 16 November of every year from 2026 (Monday in 2026) closed. tests/python/test_calendar.py
+ * asks the same questions of the same document and expects the same answers.
+ */
+static const char back_office_policy[] =
+    "{\"schema_version\": 1, \"calendars\": {\"back-office\": {\"timezone\": \"Asia/Shanghai\", "
+    "\"hours\": {\"mon-fri\": [\"09:00-18:00\"]}, \"breaks\": [\"12:00-13:00\"], "
+    "\"holidays\": [{\"every_year\": \"11-16\", \"from_year\": 2026}]}}}";
+
+static void test_breaks_and_yearly_holidays(void) {
+  aftersales_policy *policy = NULL;
+  aftersales_calendar *calendar = NULL;
+  int open = -1;
+  int64_t ms = 0;
+  CHECK_OK(aftersales_policy_load(back_office_policy, sizeof back_office_policy - 1, &policy, NULL));
+  CHECK_OK(aftersales_policy_calendar(policy, "back-office", &calendar, NULL));
+  /* Fri 12:30 = 09:00 + 3.5 h, inside the break; it opens again at 13:00 = 09:00 + 4 h. */
+  CHECK_RESULT(aftersales_calendar_is_open(calendar, FRI_0900 + 7 * HOUR_MS / 2, &open, NULL), open, 0);
+  CHECK_RESULT(aftersales_calendar_next_open(calendar, FRI_0900 + 7 * HOUR_MS / 2, &ms, NULL), ms, FRI_0900 + 4 * HOUR_MS);
+  /* Fri 11:30 + 2 h: 30 min before the break, 1 h 30 min after it: 14:30 = 09:00 + 5.5 h. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_0900 + 5 * HOUR_MS / 2, 2 * HOUR_MS, &ms, NULL), ms,
+               FRI_0900 + 11 * HOUR_MS / 2);
+  /* Fri 17:00 + 2 h: 1 h on Friday, Monday 16 Nov is the holiday, 1 h on Tuesday 09:00-10:00. */
+  CHECK_RESULT(aftersales_calendar_add(calendar, FRI_1700, 2 * HOUR_MS, &ms, NULL), ms, MON_1000 + DAY_MS);
+  /* Fri 13 to Mon 23 Nov: Friday 8 h, Monday closed, Tuesday to Friday 4 * 8 h: 40 h. */
+  CHECK_RESULT(aftersales_calendar_between(calendar, FRI_0000, MON23_0000, &ms, NULL), ms, 40 * HOUR_MS);
+  aftersales_calendar_free(calendar);
+  aftersales_policy_free(policy);
+}
+
 int main(void) {
   aftersales_policy *policy = NULL;
   aftersales_calendar *calendar = NULL;
 
   test_calendar_outlives_policy();
+  test_breaks_and_yearly_holidays();
   load_weekdays(&policy, &calendar);
   if (policy != NULL && calendar != NULL) {
     test_calendar_lookup(policy);
@@ -211,6 +301,8 @@ int main(void) {
     test_is_open_and_next_open(calendar);
     test_add(calendar);
     test_between(calendar);
+    test_backwards_and_closes(calendar);
+    test_business_days(calendar);
     test_out_of_range(calendar);
     test_error_is_cleared_by_success(calendar);
     test_last_error_is_per_thread(calendar);

@@ -225,6 +225,130 @@ TEST(Calendar, SpecialAndWorkdayHoursOverrideHolidaysAndWeekends) {
   EXPECT_EQ(utc(c.add(at("2026-03-13T17:00:00+08:00"), 2h)), utc("2026-03-15T14:00:00+08:00"));
 }
 
+// A back office with a lunch break (docs/calendars.md, "Breaks"): weekdays 09:00-12:00 and
+// 13:00-18:00 (8 h), a make-up Sunday that loses its lunch hour like a weekday, and a special
+// Thursday whose hours stand whole. Shanghai is UTC+8 all year, so +08:00 is the local time.
+constexpr std::string_view back_office_with_lunch = R"({"timezone": "Asia/Shanghai",
+    "hours": {"mon-fri": ["09:00-18:00"]},
+    "breaks": ["12:00-13:00", "20:00-21:00"],
+    "special": [{"date": "2026-03-12", "hours": ["09:00-18:00"]}],
+    "workdays": [{"date": "2026-03-15", "hours": ["09:00-18:00"]}]})";
+
+TEST(CalendarBreaks, LunchBreakIsClosed) {
+  Calendar c = make_calendar(back_office_with_lunch);
+  // Mon 2026-03-02: 11:30-12:00 (30 min), the break, 13:00-14:30 (1 h 30 min) = 2 h.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T11:30:00+08:00"), 2h)), utc("2026-03-02T14:30:00+08:00"));
+  // 11:00-12:00 and 13:00-14:00: the break hour does not count.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T11:00:00+08:00"), at("2026-03-02T14:00:00+08:00"))), ms(2h));
+  EXPECT_TRUE(c.is_open(at("2026-03-02T11:59:59.999+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-02T12:00:00+08:00")));
+  EXPECT_FALSE(c.is_open(at("2026-03-02T12:30:00+08:00")));
+  EXPECT_TRUE(c.is_open(at("2026-03-02T13:00:00+08:00")));
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T12:30:00+08:00"))), utc("2026-03-02T13:00:00+08:00"));
+  // 3 h from 11:00 in the morning's last hour ends exactly at 12:00 + 2 h = 15:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T11:00:00+08:00"), 3h)), utc("2026-03-02T15:00:00+08:00"));
+  // Open time ending at the break's start ends there, not at 13:00.
+  EXPECT_EQ(utc(c.add(at("2026-03-02T11:00:00+08:00"), 1h)), utc("2026-03-02T12:00:00+08:00"));
+  // A whole weekday: 9 h less the 1 h break; the 20:00-21:00 break lies outside the hours.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), ms(8h));
+}
+
+TEST(CalendarBreaks, MakeUpWorkdaysLoseTheBreakSpecialDaysDoNot) {
+  Calendar c = make_calendar(back_office_with_lunch);
+  // Special Thu 2026-03-12 states 09:00-18:00 whole: 9 h, open at 12:30.
+  EXPECT_EQ(ms(c.between(at("2026-03-12T00:00:00+08:00"), at("2026-03-13T00:00:00+08:00"))), ms(9h));
+  EXPECT_TRUE(c.is_open(at("2026-03-12T12:30:00+08:00")));
+  // Make-up Sun 2026-03-15, 09:00-18:00 less the break: 8 h, closed at 12:30.
+  EXPECT_EQ(ms(c.between(at("2026-03-15T00:00:00+08:00"), at("2026-03-16T00:00:00+08:00"))), ms(8h));
+  EXPECT_FALSE(c.is_open(at("2026-03-15T12:30:00+08:00")));
+}
+
+TEST(CalendarBreaks, OvernightRangesAndBreaks) {
+  // 22:00-06:00 less 02:00-03:00: the break cuts the part past midnight, 7 h a night.
+  Calendar night = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["22:00-06:00"]},
+                                     "breaks": ["02:00-03:00"]})");
+  EXPECT_EQ(ms(night.between(at("2026-03-02T22:00:00+08:00"), at("2026-03-03T06:00:00+08:00"))), ms(7h));
+  EXPECT_FALSE(night.is_open(at("2026-03-03T02:30:00+08:00")));
+  // 22:00 + 5 h: 22:00-02:00 (4 h), the break, 03:00-04:00.
+  EXPECT_EQ(utc(night.add(at("2026-03-02T22:00:00+08:00"), 5h)), utc("2026-03-03T04:00:00+08:00"));
+  // An overnight break 23:00-01:00 closes 00:00-01:00 of each date: 00:00-08:00 leaves 01:00-08:00.
+  Calendar early = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"daily": ["00:00-08:00"]},
+                                     "breaks": ["23:00-01:00"]})");
+  EXPECT_EQ(ms(early.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), ms(7h));
+  EXPECT_EQ(utc(early.next_open(at("2026-03-02T00:00:00+08:00"))), utc("2026-03-02T01:00:00+08:00"));
+}
+
+TEST(CalendarBreaks, BreaksKeepTheirClockTimesAcrossDst) {
+  // Berlin 2026-03-29 springs forward at 02:00 (CET +01:00 -> CEST +02:00, zoneinfo). Daily
+  // 09:00-18:00 less 12:00-13:00 stays 8 h on both sides: Sat 03-28 12:00 is 11:00Z, Sun
+  // 03-29 12:00 is 10:00Z.
+  Calendar c = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"daily": ["09:00-18:00"]},
+                                 "breaks": ["12:00-13:00"]})");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-28T11:30:00Z"))), "2026-03-28T12:00:00Z");
+  EXPECT_EQ(utc(c.next_open(at("2026-03-29T10:30:00Z"))), "2026-03-29T11:00:00Z");
+  EXPECT_EQ(ms(c.between(at("2026-03-29T00:00:00+01:00"), at("2026-03-30T00:00:00+02:00"))), ms(8h));
+}
+
+// ---- Yearly holidays ----------------------------------------------------------------------
+
+// Weekdays 09:00-18:00 in Shanghai with yearly and dated holidays (weekdays from Python's
+// datetime): Christmas every year, beside a dated 2026-12-25 (Fri), which is allowed; Labour
+// Day up to 2026; 02-29 from 2028; a special hours entry on Christmas 2030 (Wed) wins.
+constexpr std::string_view yearly_holidays = R"({"timezone": "Asia/Shanghai",
+    "hours": {"mon-fri": ["09:00-18:00"]},
+    "holidays": [{"every_year": "12-25", "name": "Christmas Day"}, "2026-12-25",
+                 {"every_year": "05-01", "to_year": 2026, "name": "Labour Day"},
+                 {"every_year": "02-29", "from_year": 2028, "name": "Leap day"}],
+    "special": [{"date": "2030-12-25", "hours": ["10:00-12:00"]}]})";
+
+TEST(CalendarYearlyHolidays, RepeatEveryYearWithinTheirYears) {
+  Calendar c = make_calendar(yearly_holidays);
+  EXPECT_FALSE(c.is_open(at("2025-12-25T10:00:00+08:00")));  // Thu
+  EXPECT_FALSE(c.is_open(at("2026-12-25T10:00:00+08:00")));  // Fri, yearly and dated
+  EXPECT_FALSE(c.is_open(at("2199-12-25T10:00:00+08:00")));  // any year
+  // Thu 2026-12-24 17:00 + 2 h: 1 h Thursday, Fri 25 closed, weekend, Mon 28 09:00 + 1 h.
+  EXPECT_EQ(utc(c.add(at("2026-12-24T17:00:00+08:00"), 2h)), utc("2026-12-28T10:00:00+08:00"));
+  EXPECT_FALSE(c.is_open(at("2025-05-01T10:00:00+08:00")));  // Thu, up to 2026
+  EXPECT_FALSE(c.is_open(at("2026-05-01T10:00:00+08:00")));  // Fri, the last year
+  EXPECT_TRUE(c.is_open(at("2029-05-01T10:00:00+08:00")));   // Tue, after to_year
+  EXPECT_TRUE(c.is_open(at("2024-02-29T10:00:00+08:00")));   // Thu, before from_year
+  EXPECT_FALSE(c.is_open(at("2028-02-29T10:00:00+08:00")));  // Tue, a leap year from 2028
+  // 2029 has no 02-29: Wed 02-28 and Thu 03-01 are open, 9 h each.
+  EXPECT_EQ(ms(c.between(at("2029-02-28T00:00:00+08:00"), at("2029-03-02T00:00:00+08:00"))), ms(18h));
+}
+
+TEST(CalendarYearlyHolidays, SpecialHoursWinOverAYearlyHoliday) {
+  Calendar c = make_calendar(yearly_holidays);
+  // Wed 2030-12-25: the special 10:00-12:00, like a special entry on a dated holiday.
+  EXPECT_EQ(ms(c.between(at("2030-12-25T00:00:00+08:00"), at("2030-12-26T00:00:00+08:00"))), ms(2h));
+  EXPECT_TRUE(c.is_open(at("2030-12-25T11:00:00+08:00")));
+}
+
+// ---- Edges (issue 16, point 6) --------------------------------------------------------------
+
+TEST(CalendarEdges, EmptySpecialHoursMeanClosed) {
+  // Mon 2026-03-02 has "hours": []: closed all day, as a holiday would be.
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai", "hours": {"mon-fri": ["09:00-18:00"]},
+                                 "special": [{"date": "2026-03-02", "hours": []}]})");
+  EXPECT_FALSE(c.is_open(at("2026-03-02T10:00:00+08:00")));
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), 0);
+  EXPECT_EQ(utc(c.next_open(at("2026-03-02T10:00:00+08:00"))), utc("2026-03-03T09:00:00+08:00"));
+}
+
+TEST(CalendarEdges, TouchingRangesActAsOne) {
+  Calendar c = make_calendar(R"({"timezone": "Asia/Shanghai",
+                                 "hours": {"mon-fri": ["09:00-12:00", "12:00-17:00"]}})");
+  // 09:00-17:00 without a gap: 8 h. 11:00 + 1 h ends at 12:00, 11:00 + 2 h at 13:00.
+  EXPECT_EQ(ms(c.between(at("2026-03-02T00:00:00+08:00"), at("2026-03-03T00:00:00+08:00"))), ms(8h));
+  for (const auto& [hours, end] : {std::pair{1h, "2026-03-02T12:00:00+08:00"}, std::pair{2h, "2026-03-02T13:00:00+08:00"}})
+    EXPECT_EQ(utc(c.add(at("2026-03-02T11:00:00+08:00"), hours)), utc(end));
+  // 12:00 is open (the second range's start), and nothing closes there.
+  for (const char* open : {"2026-03-02T11:59:59.999+08:00", "2026-03-02T12:00:00+08:00"}) {
+    EXPECT_TRUE(c.is_open(at(open))) << open;
+    EXPECT_EQ(utc(c.next_open(at(open))), utc(open));
+  }
+}
+
 TEST(Calendar, NationalDayOnTheBackOffice) {
   Calendar c = example_calendar("cn-office");
   // Wed Sep 30 17:00: 1 h on Sep 30, Oct 1-7 closed, Thu Oct 8 09:00 + 1 h.
@@ -752,13 +876,14 @@ Duration open_before(Instant t) {
 Calendar half_hours_calendar(std::size_t budget) {
   return detail::CalendarAccess::make(std::make_shared<const detail::CalendarData>("half-hours", *date::locate_zone("UTC"), half_hours(),
                                                                std::vector<detail::DateOverride>{},
-                                                               std::vector<detail::DayRange>{}, budget));
+                                                               std::vector<detail::DayRange>{},
+                                                               std::vector<detail::YearlyHoliday>{}, budget));
 }
 
 TEST(CalendarMemory, AnOverBudgetCalendarKeepsFewYearsAndAnswersAlike) {
-  const detail::CalendarData all("x", *date::locate_zone("UTC"), half_hours(), {}, {});
+  const detail::CalendarData all("x", *date::locate_zone("UTC"), half_hours(), {}, {}, {});
   EXPECT_EQ(all.years_kept(), 231u);
-  const detail::CalendarData two("x", *date::locate_zone("UTC"), half_hours(), {}, {}, 250'000);
+  const detail::CalendarData two("x", *date::locate_zone("UTC"), half_hours(), {}, {}, {}, 250'000);
   EXPECT_EQ(two.years_kept(), 2u);
 
   const Calendar bounded = half_hours_calendar(250'000);
@@ -787,7 +912,7 @@ TEST(CalendarMemory, OneMinuteRangesAllDayAreBoundedToTheBudget) {
   for (std::int32_t m = 0; m < 1440; m += 2) day.push_back({m, m + 1});
   const auto data = std::make_shared<const detail::CalendarData>(
       "dense", *date::locate_zone("Asia/Shanghai"), std::array<detail::DayHours, 7>{day, day, day, day, day, day, day},
-      std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{});
+      std::vector<detail::DateOverride>{}, std::vector<detail::DayRange>{}, std::vector<detail::YearlyHoliday>{});
   EXPECT_EQ(data->years_kept(), 10u);
   const Calendar dense = detail::CalendarAccess::make(data);
   for (int year = 2020; year <= 2030; ++year) {  // 11 years
@@ -836,7 +961,7 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
       {"UTC", {always, always, always, always, always, always, always}},
       {"Pacific/Auckland", {none, none, DayHours{{780, 810}}, none, none, none, none}}};
   for (const auto& [zone, weekly] : cases) {
-    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {});
+    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {}, {});
     for (const int year : {2026, 2028}) {
       const detail::YearRef held = data.year(year);
       const detail::YearBlock& block = *held;
@@ -858,6 +983,257 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
           for (std::int64_t d = -1; d <= 1; ++d) check(edge + d);
       for (std::int64_t rel_s = 0; rel_s < 367 * 86'400; rel_s += 1'800) check(rel_s);
     }
+  }
+}
+
+// ---- Backwards and by days (issue 16, point 1) ---------------------------------------------
+
+// Shanghai (UTC+8, no DST). Mon-Fri 09:00-12:00 + 12:00-17:00 touch: one interval 09:00-17:00.
+// Saturday is a split shift 09:00-12:00 + 14:00-18:00. Oct 1-7 2026 (Thu-Wed) are holidays,
+// Sun 2026-10-11 is a make-up working day 09:00-17:00. 2026-09-26 is a Saturday, 09-28 a Monday.
+constexpr std::string_view desk_shanghai = R"({"timezone": "Asia/Shanghai",
+    "hours": {"mon-fri": ["09:00-12:00", "12:00-17:00"], "sat": ["09:00-12:00", "14:00-18:00"]},
+    "holidays": [{"from": "2026-10-01", "to": "2026-10-07"}],
+    "workdays": [{"date": "2026-10-11", "hours": ["09:00-17:00"]}]})";
+
+TEST(CalendarSubtract, WalksBackThroughOpenTime) {
+  Calendar c = make_calendar(desk_shanghai);
+  // Tue 20:00 is after the close: the last hour of Tue 16:00-17:00.
+  EXPECT_EQ(utc(c.subtract(at("2026-09-29T20:00:00+08:00"), 1h)), utc("2026-09-29T16:00:00+08:00"));
+  // From the close, the whole day: [Mon 17:00, Tue 17:00) holds 8 h too, but the latest start
+  // with 8 h is Tue 09:00.
+  EXPECT_EQ(utc(c.subtract(at("2026-09-29T17:00:00+08:00"), 8h)), utc("2026-09-29T09:00:00+08:00"));
+  // 12:00 is no edge: 12:30 - 1 h = 11:30.
+  EXPECT_EQ(utc(c.subtract(at("2026-09-29T12:30:00+08:00"), 1h)), utc("2026-09-29T11:30:00+08:00"));
+  EXPECT_EQ(utc(c.subtract(at("2026-09-29T12:30:00+08:00"), 0h)), utc("2026-09-29T12:30:00+08:00"));
+  // Mon 10:00: 1 h is Mon 09:00-10:00 exactly, the latest start is 09:00 (not Sat 18:00).
+  EXPECT_EQ(utc(c.subtract(at("2026-09-28T10:00:00+08:00"), 1h)), utc("2026-09-28T09:00:00+08:00"));
+  // 2 h: 1 h on Monday, Sunday closed, 1 h from Saturday's afternoon shift (ends 18:00) -> 17:00.
+  EXPECT_EQ(utc(c.subtract(at("2026-09-28T10:00:00+08:00"), 2h)), utc("2026-09-26T17:00:00+08:00"));
+  // 5 h = 1 h + the whole 14:00-18:00 shift: the latest start is 14:00, not the 12:00 close.
+  EXPECT_EQ(utc(c.subtract(at("2026-09-28T10:00:00+08:00"), 5h)), utc("2026-09-26T14:00:00+08:00"));
+  // 6 h = 1 h + 4 h + 1 h of the morning shift 09:00-12:00 -> 11:00.
+  EXPECT_EQ(utc(c.subtract(at("2026-09-28T10:00:00+08:00"), 6h)), utc("2026-09-26T11:00:00+08:00"));
+  // Thu Oct 8 10:00 - 2 h: 1 h on Thursday, Oct 1-7 are holidays, then Wed Sep 30 16:00.
+  EXPECT_EQ(utc(c.subtract(at("2026-10-08T10:00:00+08:00"), 2h)), utc("2026-09-30T16:00:00+08:00"));
+  // Mon Oct 12 10:00 - 2 h: 1 h on Monday, 1 h of the make-up Sunday 09:00-17:00 -> 16:00.
+  EXPECT_EQ(utc(c.subtract(at("2026-10-12T10:00:00+08:00"), 2h)), utc("2026-10-11T16:00:00+08:00"));
+}
+
+TEST(CalendarSubtract, NegativeDurationsAreInputErrorsThatNameTheOtherOperation) {
+  Calendar c = make_calendar(desk_shanghai);
+  const Instant t = at("2026-09-29T10:00:00+08:00");
+  EXPECT_THROW((void)c.subtract(t, -1ms), InputError);
+  try {
+    (void)c.add(t, -1h);
+    FAIL() << "add with a negative duration did not throw";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("use subtract"), std::string::npos) << e.what();
+  }
+}
+
+TEST(CalendarSubtract, OvernightShiftAcrossTheUtcNewYearAndADstNight) {
+  // UTC 22:00-06:00 daily: the Dec 31 shift is stored in two year blocks.
+  Calendar night = make_calendar(R"({"timezone": "UTC", "hours": {"daily": ["22:00-06:00"]}})");
+  EXPECT_EQ(utc(night.subtract(at("2027-01-01T01:00:00Z"), 2h)), "2026-12-31T23:00:00Z");
+  EXPECT_EQ(utc(night.subtract(at("2027-01-01T06:00:00Z"), 8h)), "2026-12-31T22:00:00Z");
+  // From Jan 1 22:00 the last ms of open time is 05:59:59.999.
+  EXPECT_EQ(utc(night.subtract(at("2027-01-01T22:00:00Z"), 1ms)), "2027-01-01T05:59:59.999Z");
+  // 1 h from 01:00Z lands on the new year itself, inside the shift.
+  EXPECT_EQ(utc(night.subtract(at("2027-01-01T01:00:00Z"), 1h)), "2027-01-01T00:00:00Z");
+
+  // Berlin 00:00-06:00 on the fall-back night of 2026-10-25 runs 00:00 CEST = Oct 24 22:00Z to
+  // 06:00 CET = 05:00Z: 7 h (zoneinfo). One ms more reaches into Oct 24's shift, whose end is
+  // 06:00 CEST = 04:00Z.
+  Calendar berlin = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"daily": ["00:00-06:00"]}})");
+  EXPECT_EQ(utc(berlin.subtract(at("2026-10-25T05:00:00Z"), 7h)), "2026-10-24T22:00:00Z");
+  EXPECT_EQ(utc(berlin.subtract(at("2026-10-25T05:00:00Z"), 7h + 1ms)), "2026-10-24T03:59:59.999Z");
+}
+
+TEST(CalendarSubtract, EndsOfTheSupportedRange) {
+  // Open 1970-01-01 00:00-01:00Z and 2200-12-31 23:00-24:00Z only.
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {},
+      "special": [{"date": "1970-01-01", "hours": ["00:00-01:00"]},
+                  {"date": "2200-12-31", "hours": ["23:00-24:00"]}]})");
+  // [2200-12-31T23:00Z, max_instant) holds 1 h - 1 ms; 1 ms more is 1970's last ms.
+  EXPECT_EQ(utc(c.subtract(max_instant, 1h)), "1970-01-01T00:59:59.999Z");
+  EXPECT_EQ(utc(c.subtract(max_instant, 2h - 1ms)), "1970-01-01T00:00:00Z");
+  EXPECT_THROW((void)c.subtract(max_instant, 2h), RangeError);
+  EXPECT_THROW((void)c.subtract(max_instant, Duration::max()), RangeError);
+  // Point 6: running out of open time says so.
+  try {
+    (void)c.next_open(at("1970-01-01T01:00:00Z") + 1ms);
+    (void)c.next_open(max_instant);
+    Calendar early = make_calendar(R"({"timezone": "UTC", "hours": {},
+        "special": [{"date": "1970-01-01", "hours": ["00:00-01:00"]}]})");
+    (void)early.next_open(at("1970-01-01T01:00:00Z"));
+    FAIL() << "next_open found open time that does not exist";
+  } catch (const RangeError& e) {
+    EXPECT_STREQ(e.what(), "calendar \"c\" has no open time left before 2201");
+  }
+  try {
+    (void)c.add(min_instant, 2h);  // 1 h + 1 h would end at 2201-01-01T00:00Z
+    FAIL() << "add went past 2200";
+  } catch (const RangeError& e) {
+    EXPECT_NE(std::string(e.what()).find("has less than 2h of open time left before 2201"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(CalendarCloses, NextAndPreviousCloseOnTouchingAndSplitShifts) {
+  Calendar c = make_calendar(desk_shanghai);
+  // 12:00 joins two touching ranges: the close is 17:00.
+  EXPECT_EQ(utc(c.next_close(at("2026-09-29T10:00:00+08:00"))), utc("2026-09-29T17:00:00+08:00"));
+  EXPECT_EQ(utc(c.next_close(at("2026-09-29T12:00:00+08:00"))), utc("2026-09-29T17:00:00+08:00"));
+  // Exactly at the close the desk is closed: the next close is Wednesday's.
+  EXPECT_EQ(utc(c.next_close(at("2026-09-29T17:00:00+08:00"))), utc("2026-09-30T17:00:00+08:00"));
+  EXPECT_EQ(utc(c.next_close(at("2026-09-29T20:00:00+08:00"))), utc("2026-09-30T17:00:00+08:00"));
+  // Saturday's split shift closes twice.
+  EXPECT_EQ(utc(c.next_close(at("2026-09-26T10:00:00+08:00"))), utc("2026-09-26T12:00:00+08:00"));
+  EXPECT_EQ(utc(c.next_close(at("2026-09-26T12:00:00+08:00"))), utc("2026-09-26T18:00:00+08:00"));
+  // Wed Sep 30 17:00: Oct 1-7 are holidays, so Thu Oct 8.
+  EXPECT_EQ(utc(c.next_close(at("2026-09-30T17:00:00+08:00"))), utc("2026-10-08T17:00:00+08:00"));
+
+  // previous_close(t) <= t: exactly at a close, t itself.
+  EXPECT_EQ(utc(c.previous_close(at("2026-09-29T17:00:00+08:00"))), utc("2026-09-29T17:00:00+08:00"));
+  EXPECT_EQ(utc(c.previous_close(at("2026-09-29T16:59:59.999+08:00"))), utc("2026-09-28T17:00:00+08:00"));
+  EXPECT_EQ(utc(c.previous_close(at("2026-09-29T12:00:00+08:00"))), utc("2026-09-28T17:00:00+08:00"));
+  EXPECT_EQ(utc(c.previous_close(at("2026-09-28T10:00:00+08:00"))), utc("2026-09-26T18:00:00+08:00"));
+  EXPECT_EQ(utc(c.previous_close(at("2026-09-26T13:00:00+08:00"))), utc("2026-09-26T12:00:00+08:00"));
+  // Thu Oct 8 10:00: back over the holidays to Wed Sep 30 17:00.
+  EXPECT_EQ(utc(c.previous_close(at("2026-10-08T10:00:00+08:00"))), utc("2026-09-30T17:00:00+08:00"));
+}
+
+TEST(CalendarCloses, PiecesOfOneShiftAcrossYearsAndDst) {
+  // UTC 22:00-06:00 daily: the new year inside the Dec 31 shift is no close.
+  Calendar night = make_calendar(R"({"timezone": "UTC", "hours": {"daily": ["22:00-06:00"]}})");
+  EXPECT_EQ(utc(night.next_close(at("2026-12-31T23:00:00Z"))), "2027-01-01T06:00:00Z");
+  EXPECT_EQ(utc(night.next_close(at("2026-12-31T12:00:00Z"))), "2027-01-01T06:00:00Z");
+  EXPECT_EQ(utc(night.previous_close(at("2027-01-01T07:00:00Z"))), "2027-01-01T06:00:00Z");
+  // Inside the Dec 31 shift: the close before it is Dec 31 06:00 (end of the Dec 30 shift).
+  EXPECT_EQ(utc(night.previous_close(at("2027-01-01T05:00:00Z"))), "2026-12-31T06:00:00Z");
+
+  // Berlin 00:00-06:00 on the fall-back night closes at 06:00 CET = 05:00Z (zoneinfo); the
+  // one before closed Oct 24 06:00 CEST = 04:00Z.
+  Calendar berlin = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"daily": ["00:00-06:00"]}})");
+  EXPECT_EQ(utc(berlin.next_close(at("2026-10-25T01:30:00Z"))), "2026-10-25T05:00:00Z");
+  EXPECT_EQ(utc(berlin.previous_close(at("2026-10-25T05:00:00Z"))), "2026-10-25T05:00:00Z");
+  EXPECT_EQ(utc(berlin.previous_close(at("2026-10-25T04:59:00Z"))), "2026-10-24T04:00:00Z");
+
+  // Never closing, or no close left: RangeErrors that say so.
+  Calendar always = make_calendar(R"({"timezone": "UTC", "hours": "24x7"})");
+  try {
+    (void)always.next_close(at("2026-01-01T00:00:00Z"));
+    FAIL() << "a 24x7 calendar closed";
+  } catch (const RangeError& e) {
+    EXPECT_STREQ(e.what(), "no open interval of calendar \"c\" ends before 2201");
+  }
+  EXPECT_THROW((void)always.previous_close(at("2026-01-01T00:00:00Z")), RangeError);
+  Calendar sparse = make_calendar(R"({"timezone": "UTC", "hours": {},
+      "special": [{"date": "1970-01-01", "hours": ["00:00-01:00"]}, {"date": "2200-12-30", "hours": ["10:00-11:00"]}]})");
+  EXPECT_EQ(utc(sparse.previous_close(max_instant)), "2200-12-30T11:00:00Z");
+  EXPECT_EQ(utc(sparse.previous_close(at("2200-12-30T10:30:00Z"))), "1970-01-01T01:00:00Z");
+  EXPECT_EQ(utc(sparse.next_close(min_instant)), "1970-01-01T01:00:00Z");
+  EXPECT_EQ(utc(sparse.next_close(at("1970-01-01T01:00:00Z"))), "2200-12-30T11:00:00Z");
+  EXPECT_THROW((void)sparse.next_close(at("2200-12-30T11:00:00Z")), RangeError);
+  EXPECT_THROW((void)sparse.previous_close(at("1970-01-01T00:59:59.999Z")), RangeError);
+}
+
+TEST(CalendarBusinessDays, EndOfTheNthBusinessDay) {
+  Calendar c = make_calendar(desk_shanghai);
+  const Instant tue = at("2026-09-29T10:00:00+08:00");
+  EXPECT_EQ(utc(c.business_day_end(tue, 0)), utc("2026-09-29T17:00:00+08:00"));  // today's
+  EXPECT_EQ(utc(c.business_day_end(tue, 1)), utc("2026-09-30T17:00:00+08:00"));  // Wed
+  EXPECT_EQ(utc(c.business_day_end(tue, 2)), utc("2026-10-08T17:00:00+08:00"));  // Oct 1-7 off
+  EXPECT_EQ(utc(c.business_day_end(tue, 3)), utc("2026-10-09T17:00:00+08:00"));  // Fri
+  EXPECT_EQ(utc(c.business_day_end(tue, 4)), utc("2026-10-10T18:00:00+08:00"));  // Sat: split, 18:00
+  EXPECT_EQ(utc(c.business_day_end(tue, 5)), utc("2026-10-11T17:00:00+08:00"));  // make-up Sun
+  EXPECT_EQ(utc(c.business_day_end(tue, 6)), utc("2026-10-12T17:00:00+08:00"));  // Mon
+  // n = 0 after the close is still today's end, before t.
+  EXPECT_EQ(utc(c.business_day_end(at("2026-09-29T20:00:00+08:00"), 0)), utc("2026-09-29T17:00:00+08:00"));
+  // From Sunday (no hours): n = 0 and n = 1 are both Monday.
+  EXPECT_EQ(utc(c.business_day_end(at("2026-09-27T10:00:00+08:00"), 0)), utc("2026-09-28T17:00:00+08:00"));
+  EXPECT_EQ(utc(c.business_day_end(at("2026-09-27T10:00:00+08:00"), 1)), utc("2026-09-28T17:00:00+08:00"));
+  // The local date decides: Tue 23:30 +08 is 15:30Z the same Tuesday.
+  EXPECT_EQ(utc(c.business_day_end(at("2026-09-29T15:30:00Z"), 1)), utc("2026-09-30T17:00:00+08:00"));
+  EXPECT_THROW((void)c.business_day_end(tue, -1), InputError);
+
+  // Berlin 20:00-02:30 daily: Sat 2026-03-28's range ends Sun 02:30, a time that does not exist
+  // (clocks go 02:00 CET -> 03:00 CEST): the gap's end, 03:00 CEST = 01:00Z (zoneinfo). Sunday's
+  // ends Mon 02:30 CEST = 2026-03-30T00:30Z.
+  Calendar berlin = make_calendar(R"({"timezone": "Europe/Berlin", "hours": {"daily": ["20:00-02:30"]}})");
+  EXPECT_EQ(utc(berlin.business_day_end(at("2026-03-28T12:00:00+01:00"), 0)), "2026-03-29T01:00:00Z");
+  EXPECT_EQ(utc(berlin.business_day_end(at("2026-03-28T12:00:00+01:00"), 1)), "2026-03-30T00:30:00Z");
+}
+
+TEST(CalendarBusinessDays, BreaksAndYearlyHolidays) {
+  // UTC weekdays 09:00-18:00 less breaks 12:00-13:00 and 17:00-18:00: a day ends at 17:00.
+  // Dec 25 is closed every year: Fri in 2026, Sat in 2027 (Python's datetime).
+  Calendar c = make_calendar(R"({"timezone": "UTC", "hours": {"mon-fri": ["09:00-18:00"]},
+      "breaks": ["12:00-13:00", "17:00-18:00"], "holidays": [{"every_year": "12-25"}]})");
+  // Thu 2026-12-24: Fri 25 is the holiday, so the next business day is Mon 28, ending 17:00.
+  EXPECT_EQ(utc(c.business_day_end(at("2026-12-24T10:00:00Z"), 1)), "2026-12-28T17:00:00Z");
+  EXPECT_EQ(c.business_days_between(at("2026-12-24T10:00:00Z"), at("2026-12-28T10:00:00Z")), 1);
+  // Fri 2027-12-24: the weekend, then Mon 27.
+  EXPECT_EQ(utc(c.business_day_end(at("2027-12-24T10:00:00Z"), 1)), "2027-12-27T17:00:00Z");
+  // The lunch break is a close: 12:00; 1 h before 13:30 is 30 min after the break and 30 before.
+  EXPECT_EQ(utc(c.next_close(at("2026-12-24T10:00:00Z"))), "2026-12-24T12:00:00Z");
+  EXPECT_EQ(utc(c.previous_close(at("2026-12-24T12:30:00Z"))), "2026-12-24T12:00:00Z");
+  EXPECT_EQ(utc(c.subtract(at("2026-12-24T13:30:00Z"), 1h)), "2026-12-24T11:30:00Z");
+}
+
+TEST(CalendarBusinessDays, BusinessDaysBetweenCountsTheDatesAfterTheFirst) {
+  Calendar c = make_calendar(desk_shanghai);
+  // Dates in (Tue Sep 29, Mon Oct 12]: Wed Sep 30, Thu Oct 8, Fri 9, Sat 10, Sun 11 (make-up),
+  // Mon 12 = 6; Oct 1-7 are holidays.
+  const Instant from = at("2026-09-29T10:00:00+08:00");
+  const Instant to = at("2026-10-12T10:00:00+08:00");
+  EXPECT_EQ(c.business_days_between(from, to), 6);
+  EXPECT_EQ(c.business_days_between(to, from), -6);
+  EXPECT_EQ(c.business_days_between(from, at("2026-09-29T23:59:00+08:00")), 0);
+  // Sat -> Mon: Sunday has no hours, Monday counts.
+  EXPECT_EQ(c.business_days_between(at("2026-09-26T10:00:00+08:00"), at("2026-09-28T08:00:00+08:00")), 1);
+  // Ten years of Mon-Fri in UTC: weekdays in (2026-01-01, 2036-01-01] = 2608 (counted with
+  // Python's datetime, date by date).
+  Calendar weekdays = make_calendar(R"({"timezone": "UTC", "hours": {"mon-fri": ["09:00-17:00"]}})");
+  EXPECT_EQ(weekdays.business_days_between(at("2026-01-01T12:00:00Z"), at("2036-01-01T12:00:00Z")), 2608);
+}
+
+// Properties on spans up to years, on the Shanghai desk and a Berlin one with DST. Both close
+// before midnight, so a business day's end lies on its own date.
+class CalendarBackwards : public ::testing::TestWithParam<std::string_view> {};
+
+INSTANTIATE_TEST_SUITE_P(Desks, CalendarBackwards,
+                         ::testing::Values(desk_shanghai, R"({"timezone": "Europe/Berlin",
+                             "hours": {"mon-fri": ["08:00-12:00", "13:00-18:30"], "sat": ["10:00-14:00"]},
+                             "holidays": ["2027-12-24", {"from": "2028-12-24", "to": "2029-01-01"}]})"));
+
+TEST_P(CalendarBackwards, PropertiesAgainstAddAndBetween) {
+  Calendar c = make_calendar(GetParam());
+  std::mt19937_64 rng(16);
+  std::uniform_int_distribution<std::int64_t> instant_ms(1767225600000, 1893456000000);  // 2026..2030
+  std::uniform_int_distribution<std::int64_t> duration_ms(1, 10'000LL * 3'600'000);      // up to 10,000 h
+  for (int i = 0; i < 2000; ++i) {
+    const Instant t{Duration{instant_ms(rng)}};
+    const Duration d{duration_ms(rng)};
+    const Instant back = c.subtract(t, d);
+    ASSERT_LE(back, t);
+    ASSERT_EQ(ms(c.between(back, t)), ms(d)) << utc(t) << " " << ms(d);
+    // add undoes subtract when t is open; from a closed t it lands on the close before it.
+    const Instant again = c.add(back, d);
+    ASSERT_EQ(utc(again), utc(c.is_open(t) ? t : c.previous_close(t)));
+    // subtract undoes add from an open t; from a closed t it gives the next opening.
+    ASSERT_EQ(utc(c.subtract(c.add(t, d), d)), utc(c.next_open(t)));
+    const Instant before = c.previous_close(t);
+    const Instant after = c.next_close(t);
+    ASSERT_LE(before, t);
+    ASSERT_LT(t, after);
+    ASSERT_FALSE(c.is_open(after));
+    ASSERT_TRUE(c.is_open(after - 1ms));
+    ASSERT_FALSE(c.is_open(before));
+    ASSERT_TRUE(c.is_open(before - 1ms));
+    const int n = static_cast<int>(d.count() % 20) + 1;
+    ASSERT_EQ(c.business_days_between(t, c.business_day_end(t, n)), n) << utc(t) << " " << n;
   }
 }
 

@@ -307,6 +307,59 @@ TEST(PolicyErrors, EntryNameAndSourceMustBeStrings) {
                             });
 }
 
+TEST(PolicyErrors, BreaksAreCheckedLikeHours) {
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "breaks": ["12:00-12:00", "25:00-26:00"]})"));
+  EXPECT_EQ(problems.size(), 2u) << listing(problems);
+  expect_problems(problems, {{"calendars.c.breaks[0]", "empty range"}, {"calendars.c.breaks[1]", "25:00-26:00"}});
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "breaks": ["12:00-13:00", "12:30-14:00"]})")), "calendars.c.breaks", "overlap"));
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7", "breaks": "12:00-13:00"})")),
+                          "calendars.c.breaks", "array"));
+  // A break over every open minute leaves nothing open.
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": {"daily": ["12:00-13:00"]},
+      "breaks": ["11:00-14:00"]})")), "calendars.c", "never open"));
+}
+
+TEST(PolicyErrors, YearlyHolidaysAreChecked) {
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "holidays": [{"every_year": "02-30"}, {"every_year": "12-25", "from_year": 1969},
+                   {"every_year": "12-26", "from_year": 2030, "to_year": 2020},
+                   {"every_year": "02-29", "from_year": 2097, "to_year": 2103},
+                   {"every_year": "01-01", "date": "2026-01-01"}, {"every_year": "2026-01-01"},
+                   {"every_year": "10-01", "to_year": "2030"}]})"));
+  EXPECT_EQ(problems.size(), 7u) << listing(problems);
+  expect_problems(problems, {
+                                {"calendars.c.holidays[0].every_year", "02-30"},
+                                {"calendars.c.holidays[1].from_year", "1970-2200"},
+                                {"calendars.c.holidays[2]", "comes before"},
+                                // 2100 is not a leap year: no 02-29 from 2097 to 2103.
+                                {"calendars.c.holidays[3]", "no year"},
+                                {"calendars.c.holidays[4].date", "unknown key"},
+                                {"calendars.c.holidays[5].every_year", "MM-DD"},
+                                {"calendars.c.holidays[6].to_year", "whole number"},
+                            });
+}
+
+TEST(PolicyErrors, YearlyHolidaysCanLeaveACalendarNeverOpen) {
+  // The dated range leaves only 2200-12-31 open, and the yearly holiday closes it.
+  EXPECT_TRUE(has_problem(problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "holidays": [{"from": "1970-01-01", "to": "2200-12-30"}, {"every_year": "12-31", "from_year": 2200}]})")),
+                          "calendars.c", "never open"));
+}
+
+TEST(PolicyErrors, TwoYearlyHolidaysOnOneDateInOneYear) {
+  // 12-25 to 2030 and 12-25 from 2030 share 2030-12-25, named as two dated entries would be.
+  // 05-01 to 2020 and from 2021 never meet; a dated 2026-12-25 beside the yearly one is fine.
+  const std::vector<Problem> problems = problems_of(calendar_doc(R"({"timezone": "UTC", "hours": "24x7",
+      "holidays": [{"every_year": "12-25", "to_year": 2030}, "2026-12-25", {"every_year": "12-25", "from_year": 2030},
+                   {"every_year": "05-01", "to_year": 2020}, {"every_year": "05-01", "from_year": 2021},
+                   {"every_year": "01-01"}, {"every_year": "01-01", "name": "New Year"}]})"));
+  EXPECT_EQ(problems.size(), 2u) << listing(problems);
+  EXPECT_TRUE(has_problem(problems, "calendars.c.holidays[2]", "covers 2030-12-25, already covered by calendars.c.holidays[0]"));
+  EXPECT_TRUE(has_problem(problems, "calendars.c.holidays[6]", "covers 1970-01-01, already covered by calendars.c.holidays[5]"));
+}
+
 TEST(PolicyErrors, WrongTypes) {
   EXPECT_TRUE(
       has_problem(problems_of(R"({"schema_version": 1, "calendars": []})"), "calendars", ""));
@@ -515,7 +568,7 @@ PolicyError policy_error(std::string_view json) {
   return PolicyError({});
 }
 
-constexpr std::string_view calendar_keys = "(expected one of: timezone hours holidays workdays special)";
+constexpr std::string_view calendar_keys = "(expected one of: timezone hours breaks holidays workdays special)";
 
 TEST(PolicyErrors, AHugeUnknownKeyIsCutInThePathAndTheMessage) {
   // Regression: a 1 MB unknown key made a 1 MB path and a 2 MB message. Now both show its

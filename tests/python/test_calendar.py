@@ -4,11 +4,14 @@ office calendar in conftest.py: weekdays 09:00-18:00 at UTC+8, so 09:00 local is
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 import aftersales
+from aftersales.cli import main
 
 UTC = dt.timezone.utc
 BEIJING = dt.timezone(dt.timedelta(hours=8))
@@ -180,3 +183,141 @@ class TestDatetimeConversion:
         result = office.between(bj(2026, 11, 16, 9, 0), bj(2026, 11, 16, 9, 0, 0, 1500))
         assert result == dt.timedelta(milliseconds=1)
         assert type(result) is dt.timedelta
+
+
+class TestBackwardsAndByDays:
+    """Issue 16 point 1 on the office calendar: Mon-Fri 09:00-18:00 +08, Oct 1-7 2026 (Thu-Wed)
+    holidays, Sat Oct 10 a make-up day, Nov 10-12 (Tue-Thu) open 00:00-24:00, which touch
+    into one interval from Tue 00:00 to Fri 00:00."""
+
+    def test_subtract_across_the_weekend(self, office: aftersales.Calendar) -> None:
+        # Mon Nov 16 09:00-10:00 is 1 h, Fri Nov 13 17:00-18:00 the other: 17:00 +08 = 09:00Z.
+        assert office.subtract(bj(2026, 11, 16, 10), hours(2)) == utc(2026, 11, 13, 9)
+        # Exactly 1 h: the latest start is Monday's opening, not Friday's close.
+        assert office.subtract(bj(2026, 11, 16, 10), hours(1)) == utc(2026, 11, 16, 1)
+
+    def test_subtract_over_a_holiday_and_a_make_up_day(self, office: aftersales.Calendar) -> None:
+        # Thu Oct 8 09:00-10:00, Oct 1-7 off, Wed Sep 30 17:00 +08 = 09:00Z.
+        assert office.subtract(bj(2026, 10, 8, 10), hours(2)) == utc(2026, 9, 30, 9)
+        # Mon Oct 12 09:00-10:00, Sunday closed, make-up Sat Oct 10 17:00 +08 = 09:00Z.
+        assert office.subtract(bj(2026, 10, 12, 10), hours(2)) == utc(2026, 10, 10, 9)
+
+    def test_subtract_on_a_dst_night(self, policy: aftersales.Policy) -> None:
+        # Berlin 00:00-06:00 on 2026-10-25 runs 00:00 CEST = Oct 24 22:00Z to 06:00 CET = 05:00Z.
+        night = policy.calendar("berlin-night")
+        assert night.subtract(utc(2026, 10, 25, 5), hours(7)) == utc(2026, 10, 24, 22)
+
+    def test_negative_durations_name_the_other_operation(self, office: aftersales.Calendar) -> None:
+        with pytest.raises(aftersales.InputError, match="use add"):
+            office.subtract(bj(2026, 11, 16, 10), hours(-1))
+        with pytest.raises(aftersales.InputError, match="use subtract"):
+            office.add(bj(2026, 11, 16, 10), hours(-1))
+
+    def test_closes(self, office: aftersales.Calendar) -> None:
+        # Inside the touching Nov 10-12 days: they close at Fri Nov 13 00:00 +08 = Nov 12 16:00Z.
+        assert office.next_close(bj(2026, 11, 10, 3)) == utc(2026, 11, 12, 16)
+        # ... and the close before them is Mon Nov 9 18:00 +08 = 10:00Z.
+        assert office.previous_close(bj(2026, 11, 12, 23)) == utc(2026, 11, 9, 10)
+        # Exactly at Friday's close: closed, so the next close is Monday's; the previous is itself.
+        assert office.next_close(bj(2026, 11, 13, 18)) == utc(2026, 11, 16, 10)
+        assert office.previous_close(bj(2026, 11, 13, 18)) == utc(2026, 11, 13, 10)
+
+    def test_a_calendar_that_never_closes(self, always: aftersales.Calendar) -> None:
+        with pytest.raises(aftersales.RangeError, match="ends before 2201"):
+            always.next_close(utc(2026, 1, 1))
+
+    def test_no_open_time_left_says_so(self) -> None:
+        once = {"timezone": "UTC", "hours": {}, "special": [{"date": "2026-01-01", "hours": ["09:00-10:00"]}]}
+        calendars = {"c": once}
+        calendar = aftersales.Policy.from_json({"schema_version": 1, "calendars": calendars}).calendar("c")
+        with pytest.raises(aftersales.RangeError, match="no open time left before 2201"):
+            calendar.next_open(utc(2026, 1, 1, 10))
+
+    def test_business_day_end(self, office: aftersales.Calendar) -> None:
+        # After Wed Sep 30: Oct 1-7 off, Thu Oct 8 is the 1st, Fri 9 the 2nd, make-up Sat 10 the 3rd.
+        assert office.business_day_end(bj(2026, 9, 30, 10), 0) == utc(2026, 9, 30, 10)
+        assert office.business_day_end(bj(2026, 9, 30, 10), 1) == utc(2026, 10, 8, 10)
+        assert office.business_day_end(bj(2026, 9, 30, 10), 3) == utc(2026, 10, 10, 10)
+        # Tue Nov 10 is open 00:00-24:00: its end is 24:00 +08 = Nov 10 16:00Z, though the open
+        # time runs on into Wednesday.
+        assert office.business_day_end(bj(2026, 11, 9, 10), 1) == utc(2026, 11, 10, 16)
+        with pytest.raises(aftersales.InputError, match="negative"):
+            office.business_day_end(bj(2026, 9, 30, 10), -1)
+
+    def test_business_days_between(self, office: aftersales.Calendar) -> None:
+        # (Sep 30, Oct 12]: Oct 8, Oct 9, make-up Oct 10, Oct 12 = 4.
+        assert office.business_days_between(bj(2026, 9, 30, 10), bj(2026, 10, 12, 10)) == 4
+        assert office.business_days_between(bj(2026, 10, 12, 10), bj(2026, 9, 30, 10)) == -4
+        assert office.business_days_between(bj(2026, 9, 30, 0), bj(2026, 9, 30, 23, 59)) == 0
+
+    def test_many_forms_agree_with_one_at_a_time(self, office: aftersales.Calendar) -> None:
+        import numpy as np
+
+        rng = np.random.default_rng(16)
+        start = np.datetime64("2026-01-01T00:00:00", "ms").astype(np.int64)
+        times = (start + rng.integers(0, 365 * 86_400_000, 200)).astype("datetime64[ms]")
+        times[3] = np.datetime64("NaT")
+        durations = rng.integers(1, 400 * 3_600_000, 200).astype("timedelta64[ms]")
+
+        def aware(value: np.datetime64) -> dt.datetime:
+            return dt.datetime.fromtimestamp(int(value.astype(np.int64)) / 1000, UTC)
+
+        back = office.subtract_many(times, durations)
+        after = office.next_close_many(times)
+        before = office.previous_close_many(times)
+        assert np.isnat(back[3]) and np.isnat(after[3]) and np.isnat(before[3])
+        for i in (0, 1, 2, 50, 199):
+            t = aware(times[i])
+            assert aware(back[i]) == office.subtract(t, dt.timedelta(milliseconds=int(durations[i].astype(np.int64))))
+            assert aware(after[i]) == office.next_close(t)
+            assert aware(before[i]) == office.previous_close(t)
+
+
+class TestBreaksAndYearlyHolidays:
+    """The document and the answers of tests/capi/calendar_test.c (test_breaks_and_yearly_holidays).
+
+    Weekdays 09:00-18:00 less the 12:00-13:00 break (8 h a day), and 16 November closed every year
+    from 2026 (a Monday in 2026, a Tuesday in 2027, by datetime's weekday).
+    """
+
+    DOCUMENT = {
+        "schema_version": 1,
+        "calendars": {
+            "back-office": {
+                "timezone": "Asia/Shanghai",
+                "hours": {"mon-fri": ["09:00-18:00"]},
+                "breaks": ["12:00-13:00"],
+                "holidays": [{"every_year": "11-16", "from_year": 2026}],
+            }
+        },
+    }
+
+    @pytest.fixture
+    def back_office(self) -> aftersales.Calendar:
+        return aftersales.Policy.from_json(json.dumps(self.DOCUMENT)).calendar("back-office")
+
+    def test_the_break_is_closed(self, back_office: aftersales.Calendar) -> None:
+        assert not back_office.is_open(bj(2026, 11, 13, 12, 30))
+        assert back_office.next_open(bj(2026, 11, 13, 12, 30)) == bj(2026, 11, 13, 13, 0)
+        # 30 min before the break, 1 h 30 min after it.
+        assert back_office.add(bj(2026, 11, 13, 11, 30), hours(2)) == bj(2026, 11, 13, 14, 30)
+
+    def test_the_yearly_holiday_is_closed(self, back_office: aftersales.Calendar) -> None:
+        # Fri 17:00 + 2 h: 1 h on Friday, Monday 16 Nov closed, Tuesday 09:00-10:00.
+        assert back_office.add(bj(2026, 11, 13, 17, 0), hours(2)) == bj(2026, 11, 17, 10, 0)
+        # Friday 8 h, Monday closed, Tuesday to Friday 4 x 8 h.
+        assert back_office.between(bj(2026, 11, 13), bj(2026, 11, 23)) == hours(40)
+        assert not back_office.is_open(bj(2027, 11, 16, 10, 0))  # Tuesday, the next year
+        assert back_office.is_open(bj(2023, 11, 16, 10, 0))  # Thursday, before from_year
+
+    def test_the_cli_gives_the_same_answers(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        path = tmp_path / "back-office.json"
+        path.write_text(json.dumps(self.DOCUMENT), encoding="utf-8")
+        # 14:30 and Tuesday 10:00 in Shanghai are 06:30Z and 02:00Z.
+        for argv, answer in [
+            (["add", "2026-11-13T11:30:00+08:00", "2h"], "2026-11-13T06:30:00Z"),
+            (["add", "2026-11-13T17:00:00+08:00", "2h"], "2026-11-17T02:00:00Z"),
+            (["between", "2026-11-13T00:00:00+08:00", "2026-11-23T00:00:00+08:00"], "1d16h"),
+        ]:
+            assert main(["calendar", "--policy", str(path), "back-office", *argv]) == 0
+            assert capsys.readouterr().out == answer + "\n"

@@ -46,6 +46,16 @@ def ask(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> Ask:
         (["cn-service", "between", "2026-09-30T18:00:00+08:00", "2026-10-09T12:00:00+08:00"], "1d"),
         (["cn-service", "between", "2026-10-09T12:00:00+08:00", "2026-09-30T18:00:00+08:00"], "-1d"),
         (["eu-service", "between", "2026-10-23T12:00:00+02:00", "2026-10-26T12:00:00+01:00"], "18h"),
+        # cn-office: Mon-Fri 09:00-18:00 +08, Oct 1-7 holidays, Sat Oct 10 a make-up day.
+        # 1 h of Thu Oct 8, then Wed Sep 30's last hour from 17:00 +08 = 09:00Z.
+        (["cn-office", "subtract", "2026-10-08T10:00:00+08:00", "2h"], "2026-09-30T09:00:00Z"),
+        # Exactly at Wed Sep 30's close: the next is Thu Oct 8 18:00 +08 = 10:00Z.
+        (["cn-office", "next-close", "2026-09-30T18:00:00+08:00"], "2026-10-08T10:00:00Z"),
+        (["cn-office", "previous-close", "2026-10-08T10:00:00+08:00"], "2026-09-30T10:00:00Z"),
+        # After Wed Sep 30: Thu Oct 8 (1), Fri Oct 9 (2), make-up Sat Oct 10 (3), ends 18:00 +08.
+        (["cn-office", "business-day-end", "2026-09-30T10:00:00+08:00", "3"], "2026-10-10T10:00:00Z"),
+        # (Sep 24, Oct 12]: Sep 25-27 and Oct 1-7 off; Sep 28-30 (3), Oct 8, 9 (2), Oct 10 (1), Oct 12 (1).
+        (["cn-office", "business-days-between", "2026-09-24", "2026-10-12"], "7"),
     ],
 )
 def test_calendar_operations(ask: Ask, argv: list[str], answer: str) -> None:
@@ -60,6 +70,9 @@ def test_calendar_operations(ask: Ask, argv: list[str], answer: str) -> None:
         (["cn-service", "add", "--", "2026-11-11T03:00:00Z", "-1h"], "negative"),
         (["moon-service", "is-open", "2026-11-11T03:00:00Z"], "moon-service"),
         (["always", "add", "2200-12-31T23:00:00Z", "2h"], "2200"),
+        (["cn-office", "business-day-end", "2026-09-30", "three"], "whole number"),
+        (["always", "next-close", "2026-09-30T00:00:00Z"], "ends before 2201"),
+        (["cn-office", "subtract", "--", "2026-11-11T03:00:00Z", "-1h"], "use add"),
     ],
 )
 def test_bad_input_is_one_line_and_status_2(ask: Ask, argv: list[str], fragment: str) -> None:
