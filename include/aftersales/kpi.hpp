@@ -109,6 +109,9 @@ struct AFTERSALES_EXPORT KpiGroup {
   std::int64_t backlog = 0;
   KpiDurationStats first_response;
   KpiDurationStats resolution;
+  /// The SLA status clocks' elapsed time on solved tickets whose SLA policy tracks them
+  /// (docs/kpi.md): requester_wait_time, agent_work_time, on_hold_time.
+  KpiDurationStats requester_wait, agent_work, on_hold;
   std::vector<KpiSlaStats> sla;  ///< by metric, in the SLA report's order
   std::optional<double> fcr_rate, one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
       bot_resolution_rate, complaint_rate;

@@ -88,7 +88,8 @@ AFTERSALES_PICKLE_MEMBERS(KpiDurationStats, count, mean_s, p50_s, p90_s)
 
 AFTERSALES_PICKLE_MEMBERS(KpiSlaStats, metric, achieved, breached)
 
-AFTERSALES_PICKLE_MEMBERS(KpiGroup, key, tickets, resolved, backlog, first_response, resolution, sla, fcr_rate,
+AFTERSALES_PICKLE_MEMBERS(KpiGroup, key, tickets, resolved, backlog, first_response, resolution, requester_wait,
+                          agent_work, on_hold, sla, fcr_rate,
                           one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
                           bot_resolution_rate, complaint_rate, complaints)
 

@@ -261,6 +261,13 @@ class Adder {
       const Calendar* calendar = calendar_for(outcomes.policy, facts_.priority, BuiltinMetric::resolution);
       durations.resolution = business_ms(calendar, ticket_.created_at(), *facts_.solved_at);
     }
+    // The status clocks' durations are their SLA instances' elapsed time, once the ticket is
+    // solved: the KPI table and the SLA report read the one replay.
+    for (const SlaOutcome& o : outcomes.instances) {
+      const std::size_t k = o.metric - first_status_clock;
+      if (o.metric >= first_status_clock && k < StatusClockSketches::count && o.completed_at)
+        durations.status_clocks[k] = o.elapsed.count();
+    }
     // The whole ticket counts in the group of each of its tags. One call of `count`, so that
     // the compiler inlines it whole, as the ticket's one group is counted without tags.
     const TagValues tags = state_.tag_slot ? tag_values() : TagValues();
@@ -309,6 +316,7 @@ class Adder {
   // What the ticket adds to the duration sketches, the same in each group it counts in.
   struct Durations {
     std::optional<std::int64_t> first_response, resolution;  // milliseconds
+    std::array<std::optional<std::int64_t>, StatusClockSketches::count> status_clocks;
   };
 
   // Counts the ticket in the group of `key_`, and its reply metrics in their repliers'.
@@ -319,6 +327,8 @@ class Adder {
     if (durations.first_response)
       state_.at(group_for(facts_.first_reply->agent(), g)).first_response.add(*durations.first_response);
     if (durations.resolution) state_.at(g).resolution.add(*durations.resolution);
+    for (std::size_t k = 0; k < StatusClockSketches::count; ++k)
+      if (durations.status_clocks[k]) state_.at(g).status_clocks.make(k).add(*durations.status_clocks[k]);
     count_sla(outcomes, g);
   }
 
@@ -477,6 +487,9 @@ KpiGroup group_result(const KeyedGroup& keyed, const KpiState& state, const KpiO
   r.complaints = c[complaints];
   r.first_response = stats_of(g.first_response);
   r.resolution = stats_of(g.resolution);
+  r.requester_wait = stats_of(g.status_clocks.get(0));
+  r.agent_work = stats_of(g.status_clocks.get(1));
+  r.on_hold = stats_of(g.status_clocks.get(2));
   const SlaRules& sla = *state.rules->sla;
   for (std::size_t id = 0; id < g.sla.size(); ++id)
     if (g.sla[id][0] != 0 || g.sla[id][1] != 0)
@@ -528,8 +541,8 @@ void write_stats(JsonWriter& w, const KpiDurationStats& s) {
 
 void GroupState::merge(const GroupState& other) {
   for (std::size_t i = 0; i < counter_count; ++i) counts[i] += other.counts[i];
-  first_response.merge(other.first_response);
-  resolution.merge(other.resolution);
+  for (const GroupSketch& sketch : group_sketches)
+    if (sketch.get(other).count() != 0) sketch.make(*this).merge(sketch.get(other));
   if (sla.size() < other.sla.size()) sla.resize(other.sla.size());
   for (std::size_t i = 0; i < other.sla.size(); ++i) {
     sla[i][0] += other.sla[i][0];
@@ -541,8 +554,8 @@ std::optional<std::string> merge_overflow(const KpiState& state, const GroupStat
   std::int64_t ignored = 0;
   for (std::size_t i = 0; i < counter_count; ++i)
     if (__builtin_add_overflow(target.counts[i], other.counts[i], &ignored)) return std::string(counter_names[i]);
-  if (!target.first_response.merge_fits(other.first_response)) return "first_response";
-  if (!target.resolution.merge_fits(other.resolution)) return "resolution";
+  for (const GroupSketch& sketch : group_sketches)
+    if (!sketch.get(target).merge_fits(sketch.get(other))) return std::string(sketch.name);
   for (std::size_t id = 0; id < std::min(target.sla.size(), other.sla.size()); ++id)
     for (std::size_t side = 0; side < 2; ++side)
       if (__builtin_add_overflow(target.sla[id][side], other.sla[id][side], &ignored))

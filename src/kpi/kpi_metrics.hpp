@@ -46,8 +46,11 @@ struct DurationMetric {
 };
 
 /// The durations; a scorecard names one of their statistics: "first_response_s.p50".
-inline constexpr std::array<DurationMetric, 2> duration_metrics{
-    {{"first_response_s", &KpiGroup::first_response}, {"resolution_s", &KpiGroup::resolution}}};
+inline constexpr std::array<DurationMetric, 5> duration_metrics{{{"first_response_s", &KpiGroup::first_response},
+                                                                 {"resolution_s", &KpiGroup::resolution},
+                                                                 {"requester_wait_s", &KpiGroup::requester_wait},
+                                                                 {"agent_work_s", &KpiGroup::agent_work},
+                                                                 {"on_hold_s", &KpiGroup::on_hold}}};
 
 struct DurationStat {
   std::string_view name;

@@ -88,14 +88,85 @@ class DimensionValues {
 /// A group's key while a ticket is counted: one id per group_by dimension.
 using KeyIds = boost::container::small_vector<std::uint32_t, 6>;
 
+/// The sketches of the SLA status clocks requester_wait_time, agent_work_time and on_hold_time,
+/// made when a group first counts one: most policies track none, and a pass over many groups
+/// pays for each group's size.
+class StatusClockSketches {
+ public:
+  static constexpr std::size_t count = 3;
+
+  StatusClockSketches() = default;
+  StatusClockSketches(const StatusClockSketches& other) : sketches_(copy(other)) {}
+  StatusClockSketches& operator=(const StatusClockSketches& other) {
+    if (this != &other) sketches_ = copy(other);
+    return *this;
+  }
+  StatusClockSketches(StatusClockSketches&&) noexcept = default;
+  StatusClockSketches& operator=(StatusClockSketches&&) noexcept = default;
+  ~StatusClockSketches() = default;
+
+  /// Clock `k`'s sketch, empty when none was made.
+  [[nodiscard]] const QuantileSketch& get(std::size_t k) const {
+    static const QuantileSketch empty;
+    return sketches_ ? (*sketches_)[k] : empty;
+  }
+  /// Clock `k`'s sketch, made with its siblings if need be.
+  QuantileSketch& make(std::size_t k) {
+    if (!sketches_) sketches_ = std::make_unique<Sketches>();
+    return (*sketches_)[k];
+  }
+
+ private:
+  using Sketches = std::array<QuantileSketch, count>;
+  static std::unique_ptr<Sketches> copy(const StatusClockSketches& other) {
+    return other.sketches_ ? std::make_unique<Sketches>(*other.sketches_) : nullptr;
+  }
+  std::unique_ptr<Sketches> sketches_;
+};
+
 struct GroupState {
   std::array<std::int64_t, counter_count> counts{};
   QuantileSketch first_response;  // milliseconds
   QuantileSketch resolution;
+  StatusClockSketches status_clocks;
   std::vector<std::array<std::int64_t, 2>> sla;  // by SLA metric id: achieved, breached
 
   void merge(const GroupState& other);
 };
+
+template <QuantileSketch GroupState::*Member>
+const QuantileSketch& member_sketch(const GroupState& g) {
+  return g.*Member;
+}
+template <QuantileSketch GroupState::*Member>
+QuantileSketch& make_member_sketch(GroupState& g) {
+  return g.*Member;
+}
+template <std::size_t Clock>
+const QuantileSketch& clock_sketch(const GroupState& g) {
+  return g.status_clocks.get(Clock);
+}
+template <std::size_t Clock>
+QuantileSketch& make_clock_sketch(GroupState& g) {
+  return g.status_clocks.make(Clock);
+}
+
+struct GroupSketch {
+  std::string_view name;  // in the KPI state
+  const QuantileSketch& (*get)(const GroupState&);
+  QuantileSketch& (*make)(GroupState&);
+};
+
+/// A group's duration sketches, as the KPI state names them; the status clocks' came in
+/// version 2 later, so a state may lack them.
+inline constexpr std::array<GroupSketch, 5> group_sketches{{
+    {"first_response", member_sketch<&GroupState::first_response>, make_member_sketch<&GroupState::first_response>},
+    {"resolution", member_sketch<&GroupState::resolution>, make_member_sketch<&GroupState::resolution>},
+    {"requester_wait", clock_sketch<0>, make_clock_sketch<0>},
+    {"agent_work", clock_sketch<1>, make_clock_sketch<1>},
+    {"on_hold", clock_sketch<2>, make_clock_sketch<2>},
+}};
+inline constexpr std::size_t first_optional_sketch = 2;
 
 /// A group with its key as text: what outputs list, in key order.
 struct KeyedGroup {

@@ -148,7 +148,8 @@ GroupKey read_key(const Node& node, std::size_t dimensions) {
 }
 
 void read_group(const Node& node, KpiState& state) {
-  if (!node.object({"key", "counts", "first_response", "resolution", "sla"})) return;
+  if (!node.object({"key", "counts", "first_response", "resolution", "requester_wait", "agent_work", "on_hold", "sla"}))
+    return;
   const auto key_node = node.required("key");
   GroupState g;
   GroupKey key;
@@ -165,15 +166,18 @@ void read_group(const Node& node, KpiState& state) {
     if (read == counter_count) check_relations(*counts_node, g);
     else counts_node.reset();  // its problems are reported; relations between the rest would mislead
   }
-  for (const auto& [name, sketch] : {std::pair{"first_response", &g.first_response}, std::pair{"resolution", &g.resolution}})
-    if (const auto member = node.required(name))
+  for (std::size_t i = 0; i < group_sketches.size(); ++i) {
+    const std::string_view name = group_sketches[i].name;
+    if (const auto member = i < first_optional_sketch ? node.required(name) : node.member(name))
       if (auto s = read_sketch(*member)) {
+        QuantileSketch* sketch = &group_sketches[i].make(g);
         *sketch = std::move(*s);
         // Each solved ticket adds its resolution time: that sketch holds one value per resolved.
         if (sketch == &g.resolution && counts_node && sketch->count() != g.counts[resolved])
           member->problem("holds " + std::to_string(sketch->count()) + " values, not one per resolved ticket (" +
                           std::to_string(g.counts[resolved]) + ")");
       }
+  }
   if (const auto sla_node = node.member("sla")) {
     if (const auto* object = sla_node->any_object()) {
       const SlaRules& sla = *state.rules->sla;
@@ -228,10 +232,10 @@ std::string state_to_json(const KpiState& state) {
     w.key("counts").begin_object();
     for (std::size_t i = 0; i < counter_count; ++i) w.key(counter_names[i]).value(g->counts[i]);
     w.end_object();
-    w.key("first_response");
-    write_sketch(w, g->first_response);
-    w.key("resolution");
-    write_sketch(w, g->resolution);
+    for (const GroupSketch& sketch : group_sketches) {
+      w.key(sketch.name);
+      write_sketch(w, sketch.get(*g));
+    }
     w.key("sla").begin_object();
     const SlaRules& sla = *state.rules->sla;
     for (std::size_t id = 0; id < g->sla.size(); ++id) {

@@ -57,6 +57,20 @@ struct Run {
 
 constexpr std::size_t no_instance = SIZE_MAX;
 
+constexpr unsigned status_bit(Status s) { return 1U << static_cast<unsigned>(s); }
+
+// The status clocks, requester_wait_time to pausable_update, and the statuses each runs in
+// (bits by Status), after Zendesk's definitions (docs/sla.md). None runs on a solved ticket.
+constexpr std::array<unsigned, builtin_metric_count - first_status_clock> status_clock_runs{
+    status_bit(Status::new_ticket) | status_bit(Status::open) | status_bit(Status::on_hold),  // requester_wait_time
+    status_bit(Status::new_ticket) | status_bit(Status::open),                                // agent_work_time
+    status_bit(Status::on_hold),                                                              // on_hold_time
+    status_bit(Status::new_ticket) | status_bit(Status::open) | status_bit(Status::on_hold),  // pausable_update
+};
+// The status clocks that, like resolution, run from creation to resolved across reopens.
+constexpr std::array<BuiltinMetric, 3> status_clocks_from_creation{
+    BuiltinMetric::requester_wait_time, BuiltinMetric::agent_work_time, BuiltinMetric::on_hold_time};
+
 // One metric instance while the events are replayed.
 struct Instance {
   std::size_t target = 0;  // index into the policy's targets for the ticket's priority
@@ -74,12 +88,16 @@ struct Instance {
 class Replay {
  public:
   Replay(const SlaRules& sla, const SlaPolicy& policy, const std::vector<SlaTarget>& targets)
-      : sla_(sla), policy_(policy), targets_(targets) {}
+      : sla_(sla), policy_(policy), targets_(targets) {
+    for (const SlaTarget& target : targets)
+      if (target.metric < builtin_metric_count) builtins_targeted_ |= 1U << target.metric;
+  }
 
   template <class T>
   void run(const T& ticket, const Timeline<T>& events, Instant at) {
     start(BuiltinMetric::first_response, ticket.created_at());
     start(BuiltinMetric::resolution, ticket.created_at());
+    for (const BuiltinMetric m : status_clocks_from_creation) start(m, ticket.created_at());
     for_each_transition(ticket, events, [this](const auto& t) { this->apply(t); });
     for (Instance& i : instances_) {
       if (i.open() && i.running_since) i.runs.push_back({*i.running_since, at});
@@ -89,14 +107,14 @@ class Replay {
   [[nodiscard]] const auto& instances() const { return instances_; }
 
   /// The instances by metric (targets are sorted by metric, built-ins first), then cycle.
-  [[nodiscard]] boost::container::small_vector<const Instance*, 8> in_report_order() const {
+  [[nodiscard]] boost::container::small_vector<const Instance*, 12> in_report_order() const {
     // A metric's instances are created in cycle order, so placing them by target, in creation
     // order, sorts them in linear time. (A cancelled follow-up shares its cycle with the next
     // one, but is never reported.)
-    boost::container::small_vector<std::size_t, 8> first(targets_.size() + 1, 0);
+    boost::container::small_vector<std::size_t, 12> first(targets_.size() + 1, 0);
     for (const Instance& i : instances_) ++first[i.target + 1];
     for (std::size_t t = 1; t < first.size(); ++t) first[t] += first[t - 1];
-    boost::container::small_vector<const Instance*, 8> order(instances_.size());
+    boost::container::small_vector<const Instance*, 12> order(instances_.size());
     for (const Instance& i : instances_) order[first[i.target]++] = &i;
     return order;
   }
@@ -112,6 +130,8 @@ class Replay {
     return metric == static_cast<std::size_t>(BuiltinMetric::resolution) || metric >= builtin_metric_count;
   }
   [[nodiscard]] bool clock_runs(std::size_t metric) const {
+    if (metric >= first_status_clock && metric < builtin_metric_count)
+      return (status_clock_runs[metric - first_status_clock] & status_bit(status_)) != 0;
     if (metric == static_cast<std::size_t>(BuiltinMetric::resolution) &&
         (status_ == Status::resolved || status_ == Status::closed))
       return false;
@@ -130,6 +150,8 @@ class Replay {
   }
 
   void start(std::size_t metric, Instant t) {
+    // Most policies target few built-in metrics: those they don't are told apart at once.
+    if (metric < builtin_metric_count && (builtins_targeted_ >> metric & 1U) == 0) return;
     const auto target = target_of(metric);
     if (!target || current(metric) != nullptr) return;
     Instance instance;
@@ -188,8 +210,12 @@ class Replay {
         complete(BuiltinMetric::first_response, t);
         complete(BuiltinMetric::next_response, t);
         complete(BuiltinMetric::periodic_update, t);
+        complete(BuiltinMetric::pausable_update, t);
         awaiting_customer_ = true;
-        if (status_ != Status::resolved && status_ != Status::closed) start(BuiltinMetric::periodic_update, t);
+        if (status_ != Status::resolved && status_ != Status::closed) {
+          start(BuiltinMetric::periodic_update, t);
+          start(BuiltinMetric::pausable_update, t);
+        }
         break;
       case EventType::resolved:
       case EventType::closed:
@@ -197,8 +223,10 @@ class Replay {
         complete(BuiltinMetric::first_response, t);
         complete(BuiltinMetric::next_response, t);
         complete(BuiltinMetric::periodic_update, t);
+        complete(BuiltinMetric::pausable_update, t);
         if (before != Status::resolved && before != Status::closed) {
           complete(BuiltinMetric::resolution, t);
+          for (const BuiltinMetric m : status_clocks_from_creation) complete(m, t);
           // Only a resolution owes the customer a return visit; closing spam does not.
           if (e.type() == EventType::resolved) start(BuiltinMetric::follow_up, t);
         }
@@ -231,10 +259,13 @@ class Replay {
     }
   }
 
-  // Resolution time accumulates across a reopen; a pending follow-up visit is moot.
+  // Resolution time, and the status clocks', accumulate across a reopen; a pending follow-up
+  // visit is moot.
   void reopen() {
     if (Instance* resolution = latest(static_cast<std::size_t>(BuiltinMetric::resolution)))
       resolution->completed_at.reset();
+    for (const BuiltinMetric m : status_clocks_from_creation)
+      if (Instance* clock = latest(static_cast<std::size_t>(m))) clock->completed_at.reset();
     const auto metric = static_cast<std::size_t>(BuiltinMetric::follow_up);
     if (Instance* follow_up = current(metric)) {
       --cycles_[metric];
@@ -254,12 +285,13 @@ class Replay {
   const std::vector<SlaTarget>& targets_;
   boost::container::small_vector<Instance, 8> instances_;
   // By metric: instances started, but for cancelled follow-ups, and the index of the latest.
-  boost::container::small_vector<int, 8> cycles_ =
-      boost::container::small_vector<int, 8>(builtin_metric_count + sla_.metrics.size(), 0);
-  boost::container::small_vector<std::size_t, 8> latest_ =
-      boost::container::small_vector<std::size_t, 8>(builtin_metric_count + sla_.metrics.size(), no_instance);
+  boost::container::small_vector<int, 12> cycles_ =
+      boost::container::small_vector<int, 12>(builtin_metric_count + sla_.metrics.size(), 0);
+  boost::container::small_vector<std::size_t, 12> latest_ =
+      boost::container::small_vector<std::size_t, 12>(builtin_metric_count + sla_.metrics.size(), no_instance);
   Status status_ = Status::new_ticket;
   bool awaiting_customer_ = false;
+  unsigned builtins_targeted_ = 0;  // bits by BuiltinMetric
 };
 
 using RunLengths = boost::container::small_vector<Duration, 4>;

@@ -14,11 +14,26 @@
 
 namespace aftersales::detail {
 
-/// Built-in metrics first, in report order; custom metrics follow with ids from 5 on.
-enum class BuiltinMetric : std::uint8_t { first_response, next_response, periodic_update, resolution, follow_up };
-inline constexpr std::size_t builtin_metric_count = 5;
+/// Built-in metrics first, in report order; custom metrics follow with ids from 9 on. The
+/// status clocks (requester_wait_time to on_hold_time) and pausable_update run only in the
+/// statuses of their definition (docs/sla.md, after Zendesk's), whatever "pause_on" says.
+enum class BuiltinMetric : std::uint8_t {
+  first_response,
+  next_response,
+  periodic_update,
+  resolution,
+  follow_up,
+  requester_wait_time,
+  agent_work_time,
+  on_hold_time,
+  pausable_update
+};
+inline constexpr std::size_t builtin_metric_count = 9;
 inline constexpr std::array<std::string_view, builtin_metric_count> builtin_metric_names{
-    "first_response", "next_response", "periodic_update", "resolution", "follow_up"};
+    "first_response",  "next_response", "periodic_update", "resolution",     "follow_up",
+    "requester_wait_time", "agent_work_time", "on_hold_time", "pausable_update"};
+/// The first status clock; the KPI engine keeps durations of the three from creation.
+inline constexpr auto first_status_clock = static_cast<std::size_t>(BuiltinMetric::requester_wait_time);
 
 /// A custom metric: a clock from one event type to another.
 struct CustomMetric {

@@ -375,6 +375,60 @@ static void test_sla_escalation_on_a_calendar(void) {
   aftersales_policy_free(policy);
 }
 
+/* The status clocks (docs/sla.md) on an office calendar (UTC, Mon-Fri 09:00-18:00), Monday
+ * 2026-03-02: created 08:00; new until the reply at 09:30, open, pending_customer 10:00-11:00,
+ * open, on_hold 12:00-14:00, open, a reply at 15:00, resolved 16:00. Evaluated at 17:00Z:
+ * 20514 days after 1970-01-01 (2026-03-02) and 17 hours: 20514 * 86400000 + 17 * 3600000.
+ *   requester_wait_time: office time 09:00-10:00 + 11:00-16:00 = 6h of 8h, 75%.
+ *   agent_work_time: that less on_hold's 2h = 4h of 3h30m (114.29%); 2h by 12:00, then 1h30m
+ *     from 14:00: breached 15:30.
+ *   on_hold_time: 2h of 1h (200%), breached 13:00.
+ *   pausable_update: 09:30-10:00 + 11:00-15:00 = 4h30m of 4h (112.5%), breached 14:30; then
+ *     15:00-16:00 = 1h (25%). */
+static void test_sla_status_clocks(void) {
+  static const char policy_json[] =
+      "{\"schema_version\": 1, \"calendars\": {\"office\": {\"timezone\": \"UTC\", "
+      "\"hours\": {\"mon-fri\": [\"09:00-18:00\"]}}}, \"sla\": {\"policies\": [{\"id\": \"p\", "
+      "\"calendar\": \"office\", \"targets\": {\"normal\": {\"requester_wait_time\": \"8h\", "
+      "\"agent_work_time\": \"3h30m\", \"on_hold_time\": \"1h\", \"pausable_update\": \"4h\"}}}]}}";
+  static const char ticket[] =
+      "{\"id\": \"T-C\", \"created_at\": \"2026-03-02T08:00:00Z\", \"events\": ["
+      "{\"at\": \"2026-03-02T09:30:00Z\", \"type\": \"agent_reply\"},"
+      "{\"at\": \"2026-03-02T10:00:00Z\", \"type\": \"status\", \"to\": \"pending_customer\"},"
+      "{\"at\": \"2026-03-02T11:00:00Z\", \"type\": \"customer_message\"},"
+      "{\"at\": \"2026-03-02T12:00:00Z\", \"type\": \"status\", \"to\": \"on_hold\"},"
+      "{\"at\": \"2026-03-02T14:00:00Z\", \"type\": \"status\", \"to\": \"open\"},"
+      "{\"at\": \"2026-03-02T15:00:00Z\", \"type\": \"agent_reply\"},"
+      "{\"at\": \"2026-03-02T16:00:00Z\", \"type\": \"resolved\"}]}";
+  static const char expected[] =
+      "{\"ticket\":\"T-C\",\"policy\":\"p\",\"priority\":\"normal\",\"metrics\":["
+      "{\"metric\":\"requester_wait_time\",\"cycle\":0,\"target_s\":28800,\"elapsed_s\":21600,\"remaining_s\":7200,"
+      "\"percent\":75,\"started_at\":\"2026-03-02T08:00:00Z\",\"due_at\":null,\"state\":\"achieved\","
+      "\"breached_at\":null,\"completed_at\":\"2026-03-02T16:00:00Z\"},"
+      "{\"metric\":\"agent_work_time\",\"cycle\":0,\"target_s\":12600,\"elapsed_s\":14400,\"remaining_s\":-1800,"
+      "\"percent\":114.29,\"started_at\":\"2026-03-02T08:00:00Z\",\"due_at\":null,\"state\":\"breached\","
+      "\"breached_at\":\"2026-03-02T15:30:00Z\",\"completed_at\":\"2026-03-02T16:00:00Z\"},"
+      "{\"metric\":\"on_hold_time\",\"cycle\":0,\"target_s\":3600,\"elapsed_s\":7200,\"remaining_s\":-3600,"
+      "\"percent\":200,\"started_at\":\"2026-03-02T08:00:00Z\",\"due_at\":null,\"state\":\"breached\","
+      "\"breached_at\":\"2026-03-02T13:00:00Z\",\"completed_at\":\"2026-03-02T16:00:00Z\"},"
+      "{\"metric\":\"pausable_update\",\"cycle\":0,\"target_s\":14400,\"elapsed_s\":16200,\"remaining_s\":-1800,"
+      "\"percent\":112.5,\"started_at\":\"2026-03-02T09:30:00Z\",\"due_at\":null,\"state\":\"breached\","
+      "\"breached_at\":\"2026-03-02T14:30:00Z\",\"completed_at\":\"2026-03-02T15:00:00Z\"},"
+      "{\"metric\":\"pausable_update\",\"cycle\":1,\"target_s\":14400,\"elapsed_s\":3600,\"remaining_s\":10800,"
+      "\"percent\":25,\"started_at\":\"2026-03-02T15:00:00Z\",\"due_at\":null,\"state\":\"achieved\","
+      "\"breached_at\":null,\"completed_at\":\"2026-03-02T16:00:00Z\"}],"
+      "\"escalations\":[],\"next_check_at\":null}";
+  aftersales_policy *policy = NULL;
+  char *json = NULL;
+  CHECK_OK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL));
+  if (policy == NULL) return;
+  CHECK_OK(aftersales_sla_evaluate(policy, ticket, sizeof ticket - 1, INT64_C(1772470800000), &json, NULL));
+  CHECK(json != NULL && strcmp(json, expected) == 0);
+  if (json != NULL && strcmp(json, expected) != 0) fprintf(stderr, "got %s\n", json);
+  aftersales_free(json);
+  aftersales_policy_free(policy);
+}
+
 static void test_sla(void) {
   struct sla_fixtures f = {NULL, 0, NULL, 0};
   aftersales_policy *policy = NULL;
@@ -402,5 +456,6 @@ static void test_sla(void) {
 
 int main(void) {
   test_sla();
+  test_sla_status_clocks();
   return finish();
 }

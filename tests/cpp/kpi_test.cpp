@@ -504,6 +504,10 @@ TEST(Kpi, JsonShape) {
   EXPECT_NE(json.find(R"("key":{"agent":"A-1"},"tickets":2,"resolved":2,"backlog":0,)"
                       R"("first_response_s":{"count":3,"mean":1800,"p50":1200,"p90":1200},)"
                       R"("resolution_s":{"count":2,"mean":2700,"p50":1800,"p90":1800},)"
+                      // Issue 16: the status clocks' durations; this policy tracks none of them.
+                      R"("requester_wait_s":{"count":0,"mean":null,"p50":null,"p90":null},)"
+                      R"("agent_work_s":{"count":0,"mean":null,"p50":null,"p90":null},)"
+                      R"("on_hold_s":{"count":0,"mean":null,"p50":null,"p90":null},)"
                       R"("sla":{"first_response":{"achieved":3,"breached":0,"rate":1},)"
                       R"("resolution":{"achieved":2,"breached":0,"rate":1}},"fcr_rate":1,)"),
             std::string::npos)

@@ -367,6 +367,128 @@ TEST(SlaResolution, AStatusEventOnASolvedTicketReopensIt) {
                  {{"resolution", 0, 1h, 50min, active, "03-02 10:00", "03-02 12:20", "", ""}});
 }
 
+// ---- the status clocks (docs/sla.md, after Zendesk's definitions) ----------------------------
+
+// new -> open -> pending_customer -> open -> on_hold -> open -> resolved, on Monday 03-02.
+std::vector<std::string> status_clock_events() {
+  return {ev("03-02 09:30", "agent_reply"),                                // new -> open
+          ev("03-02 10:00", "status", R"("to": "pending_customer")"),
+          ev("03-02 11:00", "customer_message"),                           // pending -> open
+          ev("03-02 12:00", "status", R"("to": "on_hold")"),
+          ev("03-02 14:00", "status", R"("to": "open")"),
+          ev("03-02 15:00", "agent_reply"),
+          ev("03-02 16:00", "resolved")};
+}
+
+// pause_on is given to show that it does not touch these clocks: their statuses are fixed.
+constexpr std::string_view status_clock_targets = R"("pause_on": ["pending_customer", "on_hold"],
+    "targets": {"normal": {"requester_wait_time": "8h", "agent_work_time": "3h30m", "on_hold_time": "1h",
+                           "pausable_update": "4h"}}}]})";
+
+TEST(SlaStatusClocks, BusinessTimeOverNewOpenPendingOnHoldResolved) {
+  const auto policy = load(std::string(R"({"policies": [{"id": "p", "calendar": "office", )") +
+                           std::string(status_clock_targets));
+  // Created 08:00, an hour before the office opens. Office time in each status:
+  //   new 09:00-09:30 (30m), open 09:30-10:00 (30m), pending 10:00-11:00 (1h), open 11:00-12:00
+  //   (1h), on_hold 12:00-14:00 (2h), open 14:00-16:00 (2h).
+  const Ticket tk = ticket("03-02 08:00", status_clock_events());
+  // At 13:00, on hold:
+  //   requester_wait_time (new, open, on_hold): 30m + 30m + 1h + 1h = 3h, running; 5h to go
+  //     -> 18:00, the office's close.
+  //   agent_work_time (new, open): 30m + 30m + 1h = 2h, paused on hold.
+  //   on_hold_time: 12:00-13:00 = 1h = its target, reached now while running: breached at 13:00.
+  //   pausable_update from the 09:30 reply: 09:30-10:00 + 11:00-13:00 = 2h30m (pending not
+  //     counted, on hold counted); 1h30m to go -> 14:30.
+  const SlaReport on_hold = SlaEngine(policy).evaluate(tk, t("03-02 13:00"));
+  expect_metrics(on_hold, {{"requester_wait_time", 0, 8h, 3h, active, "03-02 08:00", "03-02 18:00", "", ""},
+                           {"agent_work_time", 0, 3h + 30min, 2h, paused, "03-02 08:00", "", "", ""},
+                           {"on_hold_time", 0, 1h, 1h, breached, "03-02 08:00", "03-02 13:00", "03-02 13:00", ""},
+                           {"pausable_update", 0, 4h, 2h + 30min, active, "03-02 09:30", "03-02 14:30", "", ""}});
+  EXPECT_EQ(next_check(on_hold), format_instant(t("03-02 14:30")));
+  // At 17:00, resolved at 16:00:
+  //   requester_wait_time: 30m + 30m + 1h + 2h + 2h = 6h of 8h, achieved.
+  //   agent_work_time: 2h by 12:00, then 1h30m more from 14:00 -> 3h30m at 15:30: breached;
+  //     30m + 30m + 1h + 2h = 4h in all.
+  //   on_hold_time: 2h, breached at 13:00.
+  //   pausable_update cycle 0: 30m by 10:00, 4h at 14:30 (breached), 4h30m when the 15:00 reply
+  //     ends it; cycle 1: 15:00-16:00 = 1h, ended by the resolve.
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 17:00")),
+                 {{"requester_wait_time", 0, 8h, 6h, achieved, "03-02 08:00", "", "", "03-02 16:00"},
+                  {"agent_work_time", 0, 3h + 30min, 4h, breached, "03-02 08:00", "", "03-02 15:30", "03-02 16:00"},
+                  {"on_hold_time", 0, 1h, 2h, breached, "03-02 08:00", "", "03-02 13:00", "03-02 16:00"},
+                  {"pausable_update", 0, 4h, 4h + 30min, breached, "03-02 09:30", "", "03-02 14:30", "03-02 15:00"},
+                  {"pausable_update", 1, 4h, 1h, achieved, "03-02 15:00", "", "", "03-02 16:00"}});
+}
+
+TEST(SlaStatusClocks, CalendarTimeCountsTheHourBeforeTheOfficeOpens) {
+  const auto policy = load(std::string(R"({"policies": [{"id": "p", )") + std::string(status_clock_targets));
+  const Ticket tk = ticket("03-02 08:00", status_clock_events());
+  // Plain elapsed time: new is 08:00-09:30 (1h30m), the rest as in business time.
+  //   requester_wait_time: 1h30m + 30m + 1h + 2h + 2h = 7h.
+  //   agent_work_time: 1h30m + 30m + 1h = 3h by 12:00, 3h30m at 14:30; 5h in all.
+  //   on_hold_time and pausable_update: as in business time, since both ran only in office hours.
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 17:00")),
+                 {{"requester_wait_time", 0, 8h, 7h, achieved, "03-02 08:00", "", "", "03-02 16:00"},
+                  {"agent_work_time", 0, 3h + 30min, 5h, breached, "03-02 08:00", "", "03-02 14:30", "03-02 16:00"},
+                  {"on_hold_time", 0, 1h, 2h, breached, "03-02 08:00", "", "03-02 13:00", "03-02 16:00"},
+                  {"pausable_update", 0, 4h, 4h + 30min, breached, "03-02 09:30", "", "03-02 14:30", "03-02 15:00"},
+                  {"pausable_update", 1, 4h, 1h, achieved, "03-02 15:00", "", "", "03-02 16:00"}});
+}
+
+TEST(SlaStatusClocks, KpiDurationsAreTheClocksElapsedOfTheSameTickets) {
+  const auto policy = load(std::string(R"({"policies": [{"id": "p", "calendar": "office", )") +
+                           std::string(status_clock_targets));
+  const Ticket solved = ticket("03-02 08:00", status_clock_events());
+  // The same ticket not resolved: its clocks still run, so it adds no duration.
+  std::vector<std::string> open_events = status_clock_events();
+  open_events.pop_back();
+  const Ticket unsolved = ticket("03-02 08:00", open_events);
+  const Instant at = t("03-02 16:30");
+  KpiAccumulator kpi(policy, {});
+  kpi.add(solved, at);
+  kpi.add(unsolved, at);
+  const KpiResult result = kpi.result();
+  ASSERT_EQ(result.groups.size(), 1U);
+  const KpiGroup& g = result.groups[0];
+  // Business time, as in BusinessTimeOverNewOpenPendingOnHoldResolved: 6h, 4h, 2h.
+  const SlaReport report = SlaEngine(policy).evaluate(solved, at);
+  const auto seconds = [&](std::string_view metric) {
+    for (const SlaMetric& m : report.metrics)
+      if (m.metric == metric) return static_cast<double>(std::chrono::duration_cast<std::chrono::seconds>(m.elapsed).count());
+    return -1.0;
+  };
+  EXPECT_EQ(seconds("requester_wait_time"), 6 * 3600);
+  EXPECT_EQ(seconds("agent_work_time"), 4 * 3600);
+  EXPECT_EQ(seconds("on_hold_time"), 2 * 3600);
+  EXPECT_EQ(g.requester_wait.count, 1);
+  EXPECT_EQ(g.requester_wait.p50_s, seconds("requester_wait_time"));
+  EXPECT_EQ(g.agent_work.count, 1);
+  EXPECT_EQ(g.agent_work.mean_s, seconds("agent_work_time"));
+  EXPECT_EQ(g.on_hold.count, 1);
+  EXPECT_EQ(g.on_hold.p90_s, seconds("on_hold_time"));
+  EXPECT_EQ(g.metric("on_hold_s.p50"), 2 * 3600);
+  // The host's own reports give the same figures.
+  KpiAccumulator given(policy, {});
+  given.add(solved, at, report);
+  given.add(unsolved, at, SlaEngine(policy).evaluate(unsolved, at));
+  EXPECT_EQ(given.result().to_json(), result.to_json());
+}
+
+TEST(SlaStatusClocks, AReopenResumesTheStatusClocksLikeResolution) {
+  const auto policy = load(R"({"policies": [{"id": "p", "targets": {"normal": {
+      "requester_wait_time": "1h", "agent_work_time": "1h", "on_hold_time": "1h"}}}]})");
+  const Ticket tk = ticket("03-02 10:00", {ev("03-02 10:20", "resolved"), ev("03-02 12:00", "reopened"),
+                                           ev("03-02 12:10", "status", R"("to": "on_hold")")});
+  // 20m until resolved; reopened (open) at 12:00, 10m more, then on hold from 12:10 to 12:30.
+  //   requester_wait_time: 20m + 10m + 20m = 50m, running: 10m to go -> 12:40.
+  //   agent_work_time: 20m + 10m = 30m, paused on hold.
+  //   on_hold_time: 20m, running: 40m to go -> 13:10.
+  expect_metrics(SlaEngine(policy).evaluate(tk, t("03-02 12:30")),
+                 {{"requester_wait_time", 0, 1h, 50min, active, "03-02 10:00", "03-02 12:40", "", ""},
+                  {"agent_work_time", 0, 1h, 30min, paused, "03-02 10:00", "", "", ""},
+                  {"on_hold_time", 0, 1h, 20min, active, "03-02 10:00", "03-02 13:10", "", ""}});
+}
+
 TEST(SlaCustomMetric, RefundProcessingPausesPerPauseOnAndOutlivesTheResolve) {
   // Defined refund_processing before inspection: reported in that order, not alphabetically.
   const auto policy = load(R"({"policies": [{"id": "p", "pause_on": ["on_hold"],

@@ -608,3 +608,94 @@ class TestCommandLine:
         )
         assert (result.returncode, result.stderr) == (0, "")
         assert json.loads(result.stdout) == VIP_REPORT
+
+
+# The status clocks (docs/sla.md), on the office calendar (Mon-Fri 09:00-18:00 Beijing) and in
+# plain elapsed time. Monday 2 March 2026 (zoneinfo: a Monday, Asia/Shanghai at +08:00), created
+# 08:00, an hour before the office opens:
+#   new 08:00-09:30, open 09:30-10:00, pending_customer 10:00-11:00, open 11:00-12:00,
+#   on_hold 12:00-14:00, open 14:00-16:00, resolved at 16:00; public replies at 09:30 and 15:00.
+STATUS_CLOCK_TICKET: dict[str, Any] = {
+    "id": "T-CLOCKS",
+    "created_at": "2026-03-02T08:00:00+08:00",
+    "events": [
+        {"at": "2026-03-02T09:30:00+08:00", "type": "agent_reply", "agent": "A-1"},
+        {"at": "2026-03-02T10:00:00+08:00", "type": "status", "to": "pending_customer"},
+        {"at": "2026-03-02T11:00:00+08:00", "type": "customer_message"},
+        {"at": "2026-03-02T12:00:00+08:00", "type": "status", "to": "on_hold"},
+        {"at": "2026-03-02T14:00:00+08:00", "type": "status", "to": "open"},
+        {"at": "2026-03-02T15:00:00+08:00", "type": "agent_reply", "agent": "A-1"},
+        {"at": "2026-03-02T16:00:00+08:00", "type": "resolved"},
+    ],
+}
+STATUS_CLOCK_AT = dt.datetime(2026, 3, 2, 17, 0, tzinfo=BEIJING)
+STATUS_CLOCK_TARGETS = {"normal": {"requester_wait_time": "8h", "agent_work_time": "3h30m", "on_hold_time": "1h",
+                                   "pausable_update": "4h"}}  # fmt: skip
+
+
+def status_clock_policy(calendar: str | None) -> dict[str, Any]:
+    policy: dict[str, Any] = {"id": "clocks", "targets": STATUS_CLOCK_TARGETS}
+    if calendar:
+        policy["calendar"] = calendar
+    return {**OFFICE_POLICY, "sla": {"policies": [policy]}}
+
+
+class TestStatusClocks:
+    def test_business_time(self) -> None:
+        report = aftersales.SlaEngine(aftersales.Policy.from_json(status_clock_policy("office"))).evaluate(
+            STATUS_CLOCK_TICKET, STATUS_CLOCK_AT
+        )
+        h, m = dt.timedelta(hours=1), dt.timedelta(minutes=1)
+        # requester_wait_time (new, open, on_hold): office time 09:00-10:00 + 11:00-16:00 = 6h.
+        # agent_work_time (new, open): 6h less on_hold's 2h = 4h, past 3h30m at 15:30 (2h by 12:00,
+        # then 14:00 + 1h30m). on_hold_time: 12:00-14:00 = 2h, past 1h at 13:00.
+        # pausable_update: 09:30-10:00 + 11:00-15:00 (pending not counted) = 4h30m, past 4h at
+        # 14:30; then 15:00-16:00 = 1h.
+        assert [(x.metric, x.cycle, x.elapsed, x.state, x.breached_at) for x in report.metrics] == [
+            ("requester_wait_time", 0, 6 * h, "achieved", None),
+            ("agent_work_time", 0, 4 * h, "breached", dt.datetime(2026, 3, 2, 15, 30, tzinfo=BEIJING)),
+            ("on_hold_time", 0, 2 * h, "breached", dt.datetime(2026, 3, 2, 13, 0, tzinfo=BEIJING)),
+            ("pausable_update", 0, 4 * h + 30 * m, "breached", dt.datetime(2026, 3, 2, 14, 30, tzinfo=BEIJING)),
+            ("pausable_update", 1, 1 * h, "achieved", None),
+        ]
+
+    def test_calendar_time_on_the_command_line(
+        self, capsys: pytest.CaptureFixture[str], tmp_path: Path
+    ) -> None:
+        policy = tmp_path / "policy.json"
+        policy.write_text(json.dumps(status_clock_policy(None)))
+        tickets = write_jsonl(tmp_path / "t.jsonl", [json.dumps(STATUS_CLOCK_TICKET)])
+        status = cli.main(["sla", "--policy", str(policy), str(tickets), "--at", "2026-03-02T17:00:00+08:00"])
+        out, _ = capsys.readouterr()
+        metrics = json.loads(out)["metrics"]
+        # Plain elapsed time adds new's 08:00-09:00 to requester_wait_time (7h) and agent_work_time
+        # (5h, past 3h30m at 14:30 UTC+8 = 06:30Z: 08:00-12:00 less pending's hour is 3h, then 30m).
+        assert status == 0
+        assert [(x["metric"], x["cycle"], x["elapsed_s"], x["state"], x["breached_at"]) for x in metrics] == [
+            ("requester_wait_time", 0, 7 * 3600, "achieved", None),
+            ("agent_work_time", 0, 5 * 3600, "breached", "2026-03-02T06:30:00Z"),
+            ("on_hold_time", 0, 2 * 3600, "breached", "2026-03-02T05:00:00Z"),
+            ("pausable_update", 0, 4 * 3600 + 1800, "breached", "2026-03-02T06:30:00Z"),
+            ("pausable_update", 1, 3600, "achieved", None),
+        ]
+
+    def test_kpi_durations_are_the_clocks_elapsed(self, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+        policy = aftersales.Policy.from_json(status_clock_policy("office"))
+        report = aftersales.SlaEngine(policy).evaluate(STATUS_CLOCK_TICKET, STATUS_CLOCK_AT)
+        elapsed = {m.metric: m.elapsed.total_seconds() for m in report.metrics}
+        result = aftersales.KpiEngine(policy).compute([STATUS_CLOCK_TICKET], STATUS_CLOCK_AT)
+        (g,) = result.groups
+        # Business time as in test_business_time: 6h, 4h, 2h, one solved ticket each.
+        assert (elapsed["requester_wait_time"], elapsed["agent_work_time"], elapsed["on_hold_time"]) == (21600, 14400, 7200)
+        for kpi_name, metric in (("requester_wait_s", "requester_wait_time"), ("agent_work_s", "agent_work_time"),
+                                 ("on_hold_s", "on_hold_time")):
+            assert g[kpi_name] == {"count": 1, "mean": elapsed[metric], "p50": elapsed[metric], "p90": elapsed[metric]}
+        frame = result.to_pandas()
+        assert frame["on_hold_s.p90"].tolist() == [7200]
+        # The command line's JSON carries them too.
+        policy_file = tmp_path / "policy.json"
+        policy_file.write_text(json.dumps(status_clock_policy("office")))
+        tickets = write_jsonl(tmp_path / "t.jsonl", [json.dumps(STATUS_CLOCK_TICKET)])
+        assert cli.main(["kpi", "--policy", str(policy_file), str(tickets), "--at", "2026-03-02T17:00:00+08:00", "--json"]) == 0
+        (cli_group,) = json.loads(capsys.readouterr().out)["groups"]
+        assert cli_group["agent_work_s"] == g["agent_work_s"]
