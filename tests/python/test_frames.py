@@ -363,12 +363,14 @@ def test_kpi_and_scorecard_frames() -> None:
     assert frame.index[1:].tolist() == ["A-1", "A-2"]
     # Counts are int64 and every other value float64, whatever the values: a rate of exactly 1
     # (JSON `1`) is 1.0, and no group has a complaint rate (orders not given): NaN, not objects.
-    whole = ["tickets", "resolved", "backlog", "first_response_s.count", "resolution_s.count", "complaints"]
+    whole = ["tickets", "resolved", "backlog", "first_response_s.count", "resolution_s.count", "complaints",
+             "requester_wait_s.count", "agent_work_s.count", "on_hold_s.count"]
     tallies = ["sla.first_response.achieved", "sla.first_response.breached", "sla.resolution.achieved",
                "sla.resolution.breached"]  # nullable: a group lists only the metrics it has instances of
     assert {name: str(dtype) for name, dtype in frame.dtypes.items()} == {
         name: "int64" if name in whole else "Int64" if name in tallies else "float64" for name in frame.columns}
-    assert len(frame.columns) == 27
+    # 27 columns, and count, mean, p50 and p90 of each of the three status clocks (issue 16).
+    assert len(frame.columns) == 27 + 3 * 4
     assert frame["complaint_rate"].isna().all()
     card = kpi.score("agent-monthly", result).to_pandas()
     assert card.index.name == "agent"
