@@ -77,7 +77,8 @@ class AFTERSALES_EXPORT Calendar {
 
   /// The business days among the local dates in `(date of from, date of to]`: the count of
   /// business days crossed from one to the other, so that
-  /// `business_days_between(t, business_day_end(t, n)) == n` for `n >= 1`. Negative when
+  /// `business_days_between(t, business_day_end(t, n)) == n` for `n >= 1` when that day ends
+  /// before midnight (a day ending at 24:00 or after it ends on the next date). Negative when
   /// `to < from`; 0 on the same date.
   [[nodiscard]] std::int64_t business_days_between(Instant from, Instant to) const;
 
