@@ -23,7 +23,8 @@ constexpr int agent_count = 2000;
 
 // 20 queues; rule k sends category "c<k>/..." to queue k and requires skill s<k> at level 1;
 // VIPs also need "s45" (tier_skills).
-std::shared_ptr<const Policy> policy(const char* strategy) {
+// `units`: a chat costs 2 units, any other channel 1 (agents get units in make_agent).
+std::shared_ptr<const Policy> policy(const char* strategy, bool units = false) {
   std::string queues;
   std::string rules;
   for (int q = 0; q < queue_count; ++q) {
@@ -33,7 +34,8 @@ std::shared_ptr<const Policy> policy(const char* strategy) {
   }
   return Policy::from_json(R"({"schema_version": 1, "routing": {"queues": [)" + queues + R"(], "rules": [)" + rules +
                            R"(], "default_queue": "q0", "assignment": {"strategy": ")" + strategy +
-                           R"(", "language_match": true, "tier_skills": {"vip": {"s45": 1}}}}})");
+                           R"(", "language_match": true, "tier_skills": {"vip": {"s45": 1}}})" +
+                           (units ? R"(, "units": {"chat": 2, "*": 1}}})" : "}}"));
 }
 
 // Agent n serves queues n % 20 and (n + 7) % 20, has 5 of the 50 skills (including both
@@ -63,9 +65,14 @@ Ticket make_ticket(int n, Instant created) {
 
 // A router with the 2,000 agents and a floor already at work: 8,000 tickets held (4 an agent
 // on average) so that loads differ and least_loaded has to compare.
-std::unique_ptr<Router> busy_router(const char* strategy, Instant at) {
-  auto router = std::make_unique<Router>(policy(strategy));
-  for (int n = 0; n < agent_count; ++n) router->upsert_agent(make_agent(n, 1'000'000));
+// `units`: every agent also has 1,000,000 units, so that units are counted but never the limit.
+std::unique_ptr<Router> busy_router(const char* strategy, Instant at, bool units = false) {
+  auto router = std::make_unique<Router>(policy(strategy, units));
+  for (int n = 0; n < agent_count; ++n) {
+    Agent a = make_agent(n, 1'000'000);
+    if (units) a.units = 1'000'000;
+    router->upsert_agent(a);
+  }
   for (int n = 0; n < 8000; ++n) {
     Ticket resident = make_ticket(n, at);
     resident.id = "R-" + std::to_string(n);
@@ -112,9 +119,9 @@ BENCHMARK_CAPTURE(BM_Route, round_robin_filtered, "round_robin", true);
 BENCHMARK_CAPTURE(BM_Route, most_idle_filtered, "most_idle", true);
 
 // Route one ticket, then release it: the steady state of a busy floor, both calls timed.
-void BM_RouteAndRelease(benchmark::State& state, const char* strategy) {
+void BM_RouteAndRelease(benchmark::State& state, const char* strategy, bool units) {
   const Instant at = aftersales::parse_instant("2026-11-11T10:00:00Z");
-  const auto router = busy_router(strategy, at);
+  const auto router = busy_router(strategy, at, units);
   std::vector<Ticket> tickets;
   for (int n = 0; n < 4096; ++n) tickets.push_back(make_ticket(n, at));
   std::size_t i = 0;
@@ -126,8 +133,45 @@ void BM_RouteAndRelease(benchmark::State& state, const char* strategy) {
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded, "least_loaded");
-BENCHMARK_CAPTURE(BM_RouteAndRelease, round_robin, "round_robin");
+BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded, "least_loaded", false);
+BENCHMARK_CAPTURE(BM_RouteAndRelease, round_robin, "round_robin", false);
+BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded_units, "least_loaded", true);
+
+// A route that must wait because every agent of the queue is out of units (2 units, one chat
+// held at 2 units, though 10 chats would fit the channel): its cost must not grow with the
+// busy agents (range(0) of them), whose records it should not read.
+void BM_RouteWaitsOutOfUnits(benchmark::State& state) {
+  const Instant at = aftersales::parse_instant("2026-11-11T10:00:00Z");
+  Router router(policy("least_loaded", true));
+  const auto agents = static_cast<int>(state.range(0));
+  for (int n = 0; n < agents; ++n) {
+    Agent a = make_agent(n * queue_count, 10);  // all in queue q0 (and q7), with skill s0
+    a.units = 2;
+    router.upsert_agent(a);
+  }
+  int next = 0;
+  while (router.waiting_count() == 0) {
+    Ticket t = make_ticket(next++ * queue_count, at);  // category c0: queue q0
+    t.customer.language = "zh";
+    t.customer.tier = "regular";
+    (void)router.route(t, at);
+  }
+  (void)router.withdraw("T-" + std::to_string((next - 1) * queue_count));
+  std::vector<Ticket> tickets;
+  for (int n = 0; n < 1000; ++n) {
+    tickets.push_back(make_ticket((next + n) * queue_count, at));
+    tickets.back().customer.language = "zh";
+    tickets.back().customer.tier = "regular";
+  }
+  for (auto _ : state) {
+    for (const Ticket& t : tickets) benchmark::DoNotOptimize(router.route(t, at));
+    state.PauseTiming();
+    for (const Ticket& t : tickets) (void)router.withdraw(t.id);
+    state.ResumeTiming();
+  }
+  state.SetItemsProcessed(state.iterations() * static_cast<std::int64_t>(tickets.size()));
+}
+BENCHMARK(BM_RouteWaitsOutOfUnits)->Arg(2000)->Arg(20'000);
 
 // Many threads routing into one router: the mutex is the limit.
 void BM_RouteThreads(benchmark::State& state) {
@@ -188,5 +232,28 @@ void BM_DispatchBacklog(benchmark::State& state) {
       benchmark::Counter(static_cast<double>(assigned) / static_cast<double>(state.iterations()));
 }
 BENCHMARK(BM_DispatchBacklog)->Arg(100)->Arg(10'000)->Arg(100'000);
+
+// "Why is this waiting?" over `range(0)` agents, every one of them at capacity (chat capacity
+// 0): the summary (`range(1)` 0) or a page of 100 agents, beside the agents() listing of the
+// same router, which holds the lock for the same kind of pass.
+void BM_Explain(benchmark::State& state) {
+  const auto agents = static_cast<int>(state.range(0));
+  Router router(policy("least_loaded"));
+  for (int n = 0; n < agents; ++n) router.upsert_agent(make_agent(n, 0));
+  const Instant at = aftersales::parse_instant("2026-11-11T10:00:00Z");
+  Ticket t = make_ticket(0, at);
+  if (!router.route(t, at).waiting) state.SkipWithError("the ticket did not wait");
+  aftersales::ExplainOptions options;
+  options.limit = static_cast<std::size_t>(state.range(1));
+  for (auto _ : state) benchmark::DoNotOptimize(router.explain(t.id, options));
+}
+BENCHMARK(BM_Explain)->Args({2000, 0})->Args({20'000, 0})->Args({20'000, 100})->Unit(benchmark::kMicrosecond);
+
+void BM_AgentsListing(benchmark::State& state) {
+  Router router(policy("least_loaded"));
+  for (int n = 0; n < static_cast<int>(state.range(0)); ++n) router.upsert_agent(make_agent(n, 0));
+  for (auto _ : state) benchmark::DoNotOptimize(router.agents());
+}
+BENCHMARK(BM_AgentsListing)->Arg(2000)->Arg(20'000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace

@@ -92,6 +92,15 @@ void BM_SlaEvaluateOneTicketWithStatusClocks(benchmark::State& state) {
 }
 BENCHMARK(BM_SlaEvaluateOneTicketWithStatusClocks)->Repetitions(5)->ReportAggregatesOnly(true);
 
+// Issue 16 point 13: the same, with each metric's timeline (explain). Off, it must cost nothing:
+// BM_SlaEvaluateOneTicketWithStatusClocks is the same call without it.
+void BM_SlaEvaluateOneTicketExplained(benchmark::State& state) {
+  const Ticket ticket = make_ticket(7);
+  for (auto _ : state)
+    benchmark::DoNotOptimize(sla_with_status_clocks().evaluate(ticket, evaluated_at, {.explain = true}));
+}
+BENCHMARK(BM_SlaEvaluateOneTicketExplained)->Repetitions(5)->ReportAggregatesOnly(true);
+
 // Batch on one thread: tickets per second per core.
 void BM_SlaBatchOneCore(benchmark::State& state) {
   std::vector<Ticket> tickets;

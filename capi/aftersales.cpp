@@ -283,38 +283,70 @@ int aftersales_calendar_business_days_between(const aftersales_calendar* calenda
   });
 }
 
+namespace {
+
+aftersales::SlaOptions sla_options(unsigned flags) {
+  if ((flags & ~AFTERSALES_SLA_EXPLAIN) != 0)
+    invalid_argument("flags has unknown bits " + std::to_string(flags & ~AFTERSALES_SLA_EXPLAIN) +
+                     "; expected AFTERSALES_SLA_EXPLAIN or 0");
+  return {.explain = (flags & AFTERSALES_SLA_EXPLAIN) != 0};
+}
+
+}  // namespace
+
 int aftersales_sla_evaluate(const aftersales_policy* policy, const char* ticket_json, size_t len,
                             int64_t at_ms, char** out_json, char** out_error) {
+  return aftersales_sla_evaluate_with(policy, ticket_json, len, at_ms, 0, out_json, out_error);
+}
+
+int aftersales_sla_evaluate_with(const aftersales_policy* policy, const char* ticket_json, size_t len, int64_t at_ms,
+                                 unsigned flags, char** out_json, char** out_error) {
   return guarded(out_error, [&] {
     auto& result = handle_out(out_json, "out_json");
     const auto& source = unwrap(policy, "policy");
+    const aftersales::SlaOptions options = sla_options(flags);
     const std::string_view text(non_null(ticket_json, "ticket_json"), len);
     const auto ticket = aftersales::Ticket::from_json(text);
     const auto at = aftersales::instant_from_ms(at_ms);
-    result = malloc_copy(aftersales::SlaEngine(source).evaluate(ticket, at).to_json());
+    result = malloc_copy(aftersales::SlaEngine(source).evaluate(ticket, at, options).to_json());
   });
 }
 
 int aftersales_sla_evaluate_lines(const aftersales_policy* policy, const char* tickets_jsonl,
                                   size_t len, int64_t at_ms, unsigned threads, size_t first_line,
                                   char** out_jsonl, char** out_error) {
+  return aftersales_sla_evaluate_lines_with(policy, tickets_jsonl, len, at_ms, threads, first_line, 0, out_jsonl,
+                                            out_error);
+}
+
+int aftersales_sla_evaluate_lines_with(const aftersales_policy* policy, const char* tickets_jsonl, size_t len,
+                                       int64_t at_ms, unsigned threads, size_t first_line, unsigned flags,
+                                       char** out_jsonl, char** out_error) {
   return guarded(out_error, [&] {
     auto& result = handle_out(out_jsonl, "out_jsonl");
     const auto& source = unwrap(policy, "policy");
+    const aftersales::SlaOptions options = sla_options(flags);
     const std::string_view text(non_null(tickets_jsonl, "tickets_jsonl"), len);
     const auto at = aftersales::instant_from_ms(at_ms);
-    result = malloc_copy(aftersales::SlaEngine(source).evaluate_lines(text, at, {threads, first_line}));
+    result = malloc_copy(aftersales::SlaEngine(source).evaluate_lines(text, at, {threads, first_line}, options));
   });
 }
 
 int aftersales_sla_evaluate_file(const aftersales_policy* policy, const char* tickets_path, const char* reports_path,
                                  int64_t at_ms, unsigned threads, char** out_error) {
+  return aftersales_sla_evaluate_file_with(policy, tickets_path, reports_path, at_ms, threads, 0, out_error);
+}
+
+int aftersales_sla_evaluate_file_with(const aftersales_policy* policy, const char* tickets_path,
+                                      const char* reports_path, int64_t at_ms, unsigned threads, unsigned flags,
+                                      char** out_error) {
   return guarded(out_error, [&] {
     const auto& source = unwrap(policy, "policy");
+    const aftersales::SlaOptions options = sla_options(flags);
     const auto at = aftersales::instant_from_ms(at_ms);
     auto tickets = open_file<std::ifstream>(tickets_path, std::ios::in, "tickets_path");
     auto reports = open_file<std::ofstream>(reports_path, std::ios::out | std::ios::trunc, "reports_path");
-    aftersales::SlaEngine(source).evaluate_lines(tickets, reports, at, {.threads = threads});
+    aftersales::SlaEngine(source).evaluate_lines(tickets, reports, at, {.threads = threads}, options);
   });
 }
 

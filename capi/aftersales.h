@@ -422,6 +422,40 @@ AFTERSALES_EXPORT int aftersales_sla_evaluate_file(const aftersales_policy *poli
                                                    const char *tickets_path, const char *reports_path,
                                                    int64_t at_ms, unsigned threads, char **out_error);
 
+/*
+ * Options of the *_with SLA calls, OR-ed into `flags`: each report's metrics carry their
+ * "timeline" (docs/sla.md, "The timeline: explain"): the stretches each clock counted, with
+ * their business time, the stretches it was paused and why, and the calendar's closed time it
+ * skipped. Without a flag the *_with calls give exactly what the calls without it give.
+ */
+#define AFTERSALES_SLA_EXPLAIN 1u
+
+/**
+ * aftersales_sla_evaluate with `flags` (AFTERSALES_SLA_EXPLAIN or 0).
+ * @return as aftersales_sla_evaluate; AFTERSALES_EINVALID_ARGUMENT also for an unknown flag.
+ */
+AFTERSALES_EXPORT int aftersales_sla_evaluate_with(const aftersales_policy *policy,
+                                                   const char *ticket_json, size_t len, int64_t at_ms,
+                                                   unsigned flags, char **out_json, char **out_error);
+
+/**
+ * aftersales_sla_evaluate_lines with `flags` (AFTERSALES_SLA_EXPLAIN or 0).
+ * @return as aftersales_sla_evaluate_lines; AFTERSALES_EINVALID_ARGUMENT also for an unknown flag.
+ */
+AFTERSALES_EXPORT int aftersales_sla_evaluate_lines_with(const aftersales_policy *policy,
+                                                         const char *tickets_jsonl, size_t len,
+                                                         int64_t at_ms, unsigned threads, size_t first_line,
+                                                         unsigned flags, char **out_jsonl, char **out_error);
+
+/**
+ * aftersales_sla_evaluate_file with `flags` (AFTERSALES_SLA_EXPLAIN or 0).
+ * @return as aftersales_sla_evaluate_file; AFTERSALES_EINVALID_ARGUMENT also for an unknown flag.
+ */
+AFTERSALES_EXPORT int aftersales_sla_evaluate_file_with(const aftersales_policy *policy,
+                                                        const char *tickets_path, const char *reports_path,
+                                                        int64_t at_ms, unsigned threads, unsigned flags,
+                                                        char **out_error);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Routing                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
@@ -529,7 +563,7 @@ AFTERSALES_EXPORT int aftersales_router_dispatch(aftersales_router *router, int6
                                                  char **out_error);
 
 /**
- * The router's whole state as JSON Lines (router snapshot version 2, docs/routing.md), for
+ * The router's whole state as JSON Lines (router snapshot version 3, docs/routing.md), for
  * aftersales_router_restore() after a restart. It has no size limit: about 120 bytes a waiting
  * ticket.
  *
@@ -541,8 +575,8 @@ AFTERSALES_EXPORT int aftersales_router_snapshot(aftersales_router *router, char
                                                  char **out_error);
 
 /**
- * A router for `policy` in the state of `snapshot_json[0..len)`: version 2 as
- * aftersales_router_snapshot() writes it, of any length (read a line at a time), or a version 1
+ * A router for `policy` in the state of `snapshot_json[0..len)`: version 3 as
+ * aftersales_router_snapshot() writes it or version 2, of any length (read a line at a time), or a version 1
  * snapshot of at most 16 MiB.
  *
  * @param out receives the router; release it with aftersales_router_free(). NULL on failure.
@@ -610,6 +644,32 @@ typedef struct aftersales_router_totals {
 AFTERSALES_EXPORT int aftersales_router_counts(const aftersales_router *router, aftersales_router_totals *out,
                                                char **out_error);
 
+/**
+ * Why the waiting ticket `ticket_id` waits (docs/routing.md, "Why is this waiting?"): for every
+ * agent of the router, the first criterion of the picker it fails, as a JSON object
+ *   {"ticket", "queue", "queues", "priority", "channel", "language", "skills", "waiting_since",
+ *    "agents", "eligible", "summary": [{"reason", "agents", "text"}], "offset",
+ *    "listed": [{"agent", "reason", "text"}]}
+ * exactly as the C++ WaitExplanation::to_json() gives it. `reason` is a stable code:
+ * "not_in_queue", "not_online", "at_capacity", "units", "language", "skill" or "eligible"; `summary` has
+ * one entry per code, in that order, its counts adding up to `agents`. Read-only: one state of
+ * the router, in time linear in its agents.
+ *
+ * @param at_ms    if not NULL, overflow and the dropping of preferred skills are judged as
+ *                 aftersales_router_dispatch() at that instant would; NULL: as the last dispatch
+ *                 left them.
+ * @param offset   list the agents from this place in id order.
+ * @param limit    list at most this many agents (0: the summary only); at most 1000.
+ * @param out_json receives the object; the caller releases it with aftersales_free(). NULL on
+ *                 failure.
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the ticket is not waiting (the message names
+ *         its agent when it is assigned); AFTERSALES_EINPUT for a `limit` above 1000;
+ *         AFTERSALES_EOUT_OF_RANGE for an instant outside the supported range.
+ */
+AFTERSALES_EXPORT int aftersales_router_explain(const aftersales_router *router, const char *ticket_id,
+                                                const int64_t *at_ms, size_t offset, size_t limit,
+                                                char **out_json, char **out_error);
+
 /* ---------------------------------------------------------------------------------------- */
 /* Refunds                                                                                    */
 /* ---------------------------------------------------------------------------------------- */
@@ -663,6 +723,59 @@ AFTERSALES_EXPORT int aftersales_refund_check_lines(const aftersales_policy *pol
                                                     const char *requests_jsonl, size_t len,
                                                     unsigned threads, size_t first_line,
                                                     char **out_jsonl, char **out_error);
+
+/* ---------------------------------------------------------------------------------------- */
+/* Compensation                                                                               */
+/* ---------------------------------------------------------------------------------------- */
+
+/*
+ * Compensation decisions (docs/compensation.md). A request is the JSON object
+ *   {"requested_at", "order": {"id", "currency", "amount", "promised_by", "delivered_at"},
+ *    "customer": {"id", "tier"}, "ticket": {"id", "category", "channel", "agent", "tags"},
+ *    "sla_breached": [...], "quality_fault", "history": [{"at", "order", "value"}]}
+ * with amounts as decimal strings in the order's currency; a decision is the JSON object
+ *   {"compensate", "policy", "currency", "total", "offers": [{"rule", "type", "amount",
+ *    "min_spend", "points", "sku", "value"}], "late_days", "ticket", "category", "agent",
+ *    "reasons": [{"code", "message", "rule"}]}
+ * exactly as the C++ CompensationDecision::to_json() and Python's decision.to_dict() give it.
+ *
+ * Thread-safety: the policy is only read. Any number of these calls may run at the same time on
+ * one policy handle, from any threads.
+ */
+
+/**
+ * Decides one compensation request, the JSON object in `request_json[0..len)` (UTF-8, need not
+ * be NUL-terminated; the text is not kept). A request that gets nothing is not an error: the
+ * decision says `"compensate": false` and why.
+ *
+ * @param out_json receives the decision: one JSON object, NUL-terminated, no trailing newline.
+ *                 The caller owns it and releases it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EINPUT if the request is malformed (the message lists every
+ *         problem with its JSON path, such as `history[2].value`);
+ *         AFTERSALES_EOUT_OF_RANGE if an amount overflows 64-bit minor units;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `request_json` or
+ *         `out_json` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_compensation_decide(const aftersales_policy *policy,
+                                                     const char *request_json, size_t len,
+                                                     char **out_json, char **out_error);
+
+/**
+ * Decides many compensation requests: JSON Lines in `requests_jsonl[0..len)`, as
+ * aftersales_refund_check_lines does for refunds (a malformed line yields
+ * {"line": N, "error": "..."} and the batch goes on).
+ *
+ * @param out_jsonl receives JSON Lines, one decision (or error record) per non-blank input line,
+ *                  in input order, each ending in "\n". NUL-terminated. The caller owns it and
+ *                  releases it with aftersales_free(). NULL on failure.
+ * @return AFTERSALES_OK; AFTERSALES_EOUT_OF_RANGE if a line's number would pass 2^63 - 1;
+ *         AFTERSALES_EINVALID_ARGUMENT if `policy` is not a live policy or `requests_jsonl` or
+ *         `out_jsonl` is NULL.
+ */
+AFTERSALES_EXPORT int aftersales_compensation_decide_lines(const aftersales_policy *policy,
+                                                           const char *requests_jsonl, size_t len,
+                                                           unsigned threads, size_t first_line,
+                                                           char **out_jsonl, char **out_error);
 
 /* ---------------------------------------------------------------------------------------- */
 /* KPIs and scorecards                                                                        */

@@ -168,4 +168,17 @@ int aftersales_router_counts(const aftersales_router* router, aftersales_router_
   });
 }
 
+int aftersales_router_explain(const aftersales_router* router, const char* ticket_id, const int64_t* at_ms, size_t offset,
+                              size_t limit, char** out_json, char** out_error) {
+  return guarded(out_error, [&] {
+    auto& result = handle_out(out_json, "out_json");
+    const auto& source = router_of(router);
+    aftersales::ExplainOptions options;
+    if (at_ms != nullptr) options.at = aftersales::instant_from_ms(*at_ms);
+    options.offset = offset;
+    options.limit = limit;
+    result = malloc_copy(source.explain(non_null(ticket_id, "ticket_id"), options).to_json());
+  });
+}
+
 }  // extern "C"

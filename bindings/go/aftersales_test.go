@@ -36,6 +36,7 @@ const (
 	mon0000    = 1794758400000 // Mon 16 Nov 00:00 +08:00 = 1794528000000 + 3 d - 8 h
 	mon0900    = 1794790800000 // Mon 16 Nov 09:00 +08:00 = mon0000 + 9 h
 	mon1000    = 1794794400000 // Mon 16 Nov 10:00 +08:00 = mon0000 + 10 h
+	mon1800    = 1794823200000 // Mon 16 Nov 18:00 +08:00 = mon0000 + 18 h
 	fri201800  = 1795168800000 // Fri 20 Nov 18:00 +08:00 = mon0000 + 4 d + 18 h
 	mon230000  = 1795363200000 // Mon 23 Nov 00:00 +08:00 = mon0000 + 7 d
 )
@@ -226,6 +227,71 @@ func TestCalendarBetween(t *testing.T) {
 	wantError(t, err, aftersales.ErrOutOfRange)
 }
 
+func TestCalendarBackwardsAndByBusinessDays(t *testing.T) {
+	c := mustCalendar(t)
+	for _, tc := range []struct {
+		at   int64
+		d    time.Duration
+		want int64
+	}{
+		{mon1000, hour, mon0900},     // Monday 09:00-10:00
+		{mon1000, 2 * hour, fri1700}, // 1 h on Monday + 1 h on Friday
+		{sat1200, hour, fri1700},     // from the weekend, Friday's last hour
+		{fri1800, 9 * hour, fri0900}, // all of Friday
+		{sat1200, 0, sat1200},        // subtracting 0 is the identity
+	} {
+		if got, err := c.Subtract(ms(tc.at), tc.d); err != nil || !got.Equal(ms(tc.want)) {
+			t.Errorf("Subtract(%d, %v) = %v, %v; want %v", tc.at, tc.d, got, err, ms(tc.want))
+		}
+	}
+	_, err := c.Subtract(ms(fri0900), -time.Millisecond)
+	wantError(t, err, aftersales.ErrInput, "use add")
+	closes := []struct {
+		name     string
+		f        func(time.Time) (time.Time, error)
+		at, want int64
+	}{
+		{"NextClose", c.NextClose, fri1700, fri1800},
+		{"NextClose", c.NextClose, fri1800, mon1800}, // exactly at a close: the next interval's end
+		{"NextClose", c.NextClose, sat1200, mon1800},
+		{"PreviousClose", c.PreviousClose, fri1800, fri1800}, // exactly at a close: itself
+		{"PreviousClose", c.PreviousClose, mon1000, fri1800},
+	}
+	for _, tc := range closes {
+		if got, err := tc.f(ms(tc.at)); err != nil || !got.Equal(ms(tc.want)) {
+			t.Errorf("%s(%d) = %v, %v; want %v", tc.name, tc.at, got, err, ms(tc.want))
+		}
+	}
+	for _, tc := range []struct {
+		at   int64
+		n    int
+		want int64
+	}{
+		{fri1700, 0, fri1800},             // Friday is a business day: its own end
+		{sat1200 + 8*3600000, 0, mon1800}, // Saturday is not: Monday's end
+		{fri1700, 1, mon1800},
+		{fri1700, 5, fri201800}, // Mon 16 to Fri 20
+	} {
+		if got, err := c.BusinessDayEnd(ms(tc.at), tc.n); err != nil || !got.Equal(ms(tc.want)) {
+			t.Errorf("BusinessDayEnd(%d, %d) = %v, %v; want %v", tc.at, tc.n, got, err, ms(tc.want))
+		}
+	}
+	_, err = c.BusinessDayEnd(ms(fri1700), -1)
+	wantError(t, err, aftersales.ErrInput)
+	for _, tc := range []struct {
+		from, to int64
+		want     int64
+	}{
+		{fri1700, mon230000, 6}, // Mon 16 to Fri 20, and Mon 23
+		{mon230000, fri1700, -6},
+		{fri0000, fri1800, 0}, // the same date
+	} {
+		if got, err := c.BusinessDaysBetween(ms(tc.from), ms(tc.to)); err != nil || got != tc.want {
+			t.Errorf("BusinessDaysBetween(%d, %d) = %v, %v; want %v", tc.from, tc.to, got, err, tc.want)
+		}
+	}
+}
+
 func TestCalendarOutlivesPolicy(t *testing.T) {
 	p, err := aftersales.LoadPolicy([]byte(weekdaysPolicy))
 	if err != nil {
@@ -371,7 +437,7 @@ func TestRouting(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !bytes.HasPrefix(snapshot, []byte(`{"format":"aftersales.router","version":2,`)) {
+	if !bytes.HasPrefix(snapshot, []byte(`{"format":"aftersales.router","version":3,`)) {
 		t.Errorf("snapshot starts %.60s", snapshot)
 	}
 	restored, err := aftersales.RestoreRouter(p, snapshot)

@@ -11,6 +11,7 @@
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 #include <aftersales/refund.hpp>
+#include <aftersales/compensation.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/staffing.hpp>
 #include <aftersales/ticket.hpp>

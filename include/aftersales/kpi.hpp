@@ -67,6 +67,13 @@ class AFTERSALES_EXPORT KpiDimension {
 /// `"agent"`, `"queue"`, ..., `"fields.region"`: the name `kpi_dimension` reads.
 AFTERSALES_EXPORT std::string to_string(const KpiDimension& dimension);
 
+/// One compensation granted on a ticket: what the host recorded of a CompensationDecision
+/// that compensated (its `ticket` and `total`).
+struct KpiCompensation {
+  std::string ticket;
+  Money total{0, Currency{}};  ///< more than zero
+};
+
 /// How to group, and in which time zone days, hours, weeks and months begin (an IANA name).
 /// An empty `time_zone` means the policy's `kpi.timezone`, else the zone every calendar of the
 /// policy shares; when there is neither and a time dimension is asked for, constructing the
@@ -76,11 +83,16 @@ struct KpiOptions {
   std::string time_zone;
 };
 
-/// Order counts, for `complaint_rate`: a total for the whole period, or orders per day
-/// (`"2026-11-11"`) used when tickets are grouped by day.
+/// What the host counts beside the tickets. Order counts, for `complaint_rate`: a total for the
+/// whole period, or orders per day (`"2026-11-11"`) used when tickets are grouped by day.
+/// Compensations granted on tickets, for the compensation KPIs (KpiEngine's calls; an
+/// accumulator takes them in its constructor).
 struct KpiOrders {
   std::optional<std::int64_t> total;
   std::map<std::string, std::int64_t, std::less<>> by_day;
+  /// All in one currency; when given, every group gets its `compensation`
+  /// (docs/kpi.md, "Compensation"). Records of tickets not counted count nothing.
+  std::vector<KpiCompensation> compensations;
 };
 
 /// Mean and quantiles of a duration over the tickets that have it (seconds, business time).
@@ -100,6 +112,15 @@ struct KpiSlaStats {
   [[nodiscard]] std::optional<double> rate() const noexcept;
 };
 
+/// The compensation of a group's tickets (docs/kpi.md, "Compensation").
+struct KpiCompensationStats {
+  std::int64_t compensated = 0;  ///< tickets with at least one compensation
+  Money total{0, Currency{}};    ///< the compensations' totals added up, exact
+  /// total / tickets, rounded half up to the minor unit; null when the group has no ticket.
+  std::optional<Money> cost_per_ticket;
+  std::optional<double> rate;  ///< compensated / tickets; null when the group has no ticket
+};
+
 /// One group's KPIs. Rates are null when their denominator is 0 (docs/kpi.md).
 struct AFTERSALES_EXPORT KpiGroup {
   /// One value per `group_by` dimension, in its order; null when the ticket has none (no agent).
@@ -116,6 +137,8 @@ struct AFTERSALES_EXPORT KpiGroup {
   std::optional<double> fcr_rate, one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
       bot_resolution_rate, complaint_rate;
   std::int64_t complaints = 0;
+  /// Present exactly when compensation records were given (KpiOrders::compensations).
+  std::optional<KpiCompensationStats> compensation;
 
   /// A metric by its scorecard name (`"csat"`, `"first_response_s.p50"`,
   /// `"sla.resolution.rate"`, `"tickets"`...); null when it has no data or no such name.
@@ -145,6 +168,14 @@ class AFTERSALES_EXPORT KpiAccumulator {
   /// @throws InputError for a dimension given twice, a field dimension without a name, an
   ///         unknown `options.time_zone`, or a time dimension with no zone to read it in.
   KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions options);
+  /// An accumulator that also counts `compensations` (as KpiOrders::compensations) for the
+  /// tickets it adds; its copies share them. It merges only with one made with records of the
+  /// same currency, and its state cannot be written (`to_json` throws InputError): version 2
+  /// of the state has no place for them.
+  /// @throws as the constructor above; InputError for records in several currencies, or a
+  ///         total of zero, naming `compensations[i]`.
+  KpiAccumulator(std::shared_ptr<const Policy> policy, KpiOptions options,
+                 std::span<const KpiCompensation> compensations);
   ~KpiAccumulator();
   KpiAccumulator(KpiAccumulator&&) noexcept;
   KpiAccumulator& operator=(KpiAccumulator&&) noexcept;
@@ -181,6 +212,8 @@ class AFTERSALES_EXPORT KpiAccumulator {
   void merge(const KpiAccumulator& other);
 
   /// The KPIs so far; `orders` feeds `complaint_rate`.
+  /// @throws InputError if `orders` has compensation records and this accumulator was made
+  ///         without (they are counted as tickets are added: give them to the constructor).
   [[nodiscard]] KpiResult result(const KpiOrders& orders = {}) const;
 
   /// The partial state as JSON (docs/kpi.md), for `from_json` elsewhere.
@@ -278,6 +311,9 @@ class AFTERSALES_EXPORT KpiEngine {
                                       std::span<const KpiDimension> rank_within = {}) const;
 
  private:
+  static KpiAccumulator start(const std::shared_ptr<const detail::KpiRules>& rules, const KpiOptions& kpi,
+                              const KpiOrders& orders);
+
   std::shared_ptr<const detail::KpiRules> rules_;  // the policy's, sharing its ownership
 };
 

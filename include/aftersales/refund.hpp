@@ -58,6 +58,8 @@ enum class RefundCode : std::uint8_t {
   not_shipped,               ///< note: the order has not shipped, so it is refunded without a return
   store_credit,              ///< note: requested late, refunded as store credit
   free_shipping_lost,        ///< note: the kept items fall below the free-shipping threshold
+  promotion_lost,            ///< note: the kept items fall below a discount's minimum spend
+  return_shipping_charged,   ///< note: the buyer's return shipping is deducted
 };
 
 /// `"return_refund"`, `"buyer"`, `"original_payment"`, `"WINDOW_EXPIRED"`, ...
@@ -74,6 +76,14 @@ struct RefundOrderLine {
   Money unit_price{0, Currency{}};
   std::int64_t quantity = 1;
   bool no_return_confirmed = false;  ///< the customer confirmed at purchase it is not returnable
+  /// The line's tax rate in millionths (130000 is 13%), 0 to 1000000; absent: no tax.
+  std::optional<std::int64_t> tax_rate_ppm = std::nullopt;
+  /// `unit_price` includes the tax (true) or the tax is added to it (false).
+  bool tax_included = true;
+  /// A split shipment: this line's own instants. Absent: the order's (docs/refunds.md,
+  /// "Split shipments").
+  std::optional<Instant> shipped_at = std::nullopt;
+  std::optional<Instant> delivered_at = std::nullopt;
 };
 
 /// An order-level discount (coupon, voucher) spread over `lines` (all lines when empty).
@@ -83,6 +93,9 @@ struct RefundDiscount {
   std::string id;
   Money amount{0, Currency{}};
   std::vector<std::string> lines;
+  /// A minimum-spend coupon: the list value of its lines had to reach this amount. A policy
+  /// with `recompute_min_spend` deducts the discount of the units kept when they fall below it.
+  std::optional<Money> min_spend = std::nullopt;
 };
 
 struct RefundOrder {
@@ -101,11 +114,18 @@ struct RefundOrder {
   std::vector<RefundDiscount> discounts;
 };
 
+/// The variant an exchange sends instead of the returned units, at its own unit price.
+struct RefundVariant {
+  std::string sku;
+  Money unit_price{0, Currency{}};
+};
+
 /// Units of one line that the customer wants refunded.
 struct RefundItem {
   std::string line;
   std::int64_t quantity = 1;
   std::string condition;  ///< e.g. "intact", "opened_for_inspection", "damaged"; empty: not stated
+  std::optional<RefundVariant> exchange_for = std::nullopt;  ///< an exchange to another variant (price difference)
 };
 
 struct RefundCustomer {
@@ -149,11 +169,14 @@ struct RefundLineAmount {
   std::string line;
   std::int64_t quantity = 0;
   bool eligible = true;
-  Money amount{0, Currency{}};    ///< paid for these units, after their share of discounts
+  Money amount{0, Currency{}};    ///< paid for these units, after their share of discounts, tax included
   Money discount{0, Currency{}};  ///< the units' share of the order's discounts
+  Money net{0, Currency{}};       ///< `amount` less `tax`
+  Money tax{0, Currency{}};       ///< the units' share of the line's tax (docs/refunds.md, "Tax")
 };
 
-/// Money kept back from a refund: `"restocking_fee"` or `"waived_shipping"`.
+/// Money kept back from a refund: `"restocking_fee"`, `"waived_shipping"`, `"return_shipping"`
+/// or `"lost_promotion"`.
 struct RefundDeduction {
   std::string type;
   Money amount{0, Currency{}};
@@ -164,6 +187,23 @@ struct RefundAmounts {
   std::vector<RefundLineAmount> lines;
   Money shipping{0, Currency{}};  ///< the original delivery fee paid back
   std::vector<RefundDeduction> deductions;
+  /// The order has taxed lines: the lines' `net` and `tax` and the sums below are part of the
+  /// decision's JSON (left out otherwise, so untaxed orders read as before).
+  bool taxed = false;
+  Money net{0, Currency{}};  ///< the lines' net amounts added up
+  Money tax{0, Currency{}};  ///< the lines' tax added up
+};
+
+/// What an exchange to another variant costs or gives back (docs/refunds.md, "Exchanges"):
+/// the returned units at what they were paid, the replacement at its price less the same share
+/// of discount, both with the line's tax.
+struct RefundExchange {
+  Money returned{0, Currency{}};     ///< paid for the units sent back, tax included
+  Money replacement{0, Currency{}};  ///< the replacement units, discounted alike, tax included
+  Money returned_tax{0, Currency{}};
+  Money replacement_tax{0, Currency{}};
+  Money customer_pays{0, Currency{}};      ///< replacement - returned, when more
+  Money customer_receives{0, Currency{}};  ///< returned - replacement, when more
 };
 
 /// One reason of a decision; `line` is empty when it concerns the whole request.
@@ -188,6 +228,8 @@ struct AFTERSALES_EXPORT RefundDecision {
   std::optional<Instant> refund_due_by;  ///< the merchant's deadline to pay, when known
   std::optional<std::string> policy;     ///< the refund policy that applied
   std::vector<RefundNote> reasons;
+  /// An eligible exchange whose items name `exchange_for`: the price difference.
+  std::optional<RefundExchange> exchange;
 
   /// The decision as the spec §6 JSON object (what the C ABI and Python's to_dict() give).
   [[nodiscard]] std::string to_json() const;

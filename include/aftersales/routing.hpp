@@ -38,10 +38,13 @@ struct AFTERSALES_EXPORT Agent {
   std::vector<std::string> languages;                  ///< e.g. "zh", "en"
   std::vector<std::pair<std::string, int>> capacity;   ///< channel → tickets at once; "*" for any other channel
   AgentStatus status = AgentStatus::online;
+  /// Total capacity in units, which each ticket held uses by its channel's cost (the routing
+  /// section's `units`); both this and `capacity` hold at once. None: no unit limit.
+  std::optional<int> units;
 
   /// Parses one agent object, `{"id": "A-7", "queues": [...], "skills": {...}, "languages": [...],
-  /// "capacity": {"chat": 5, "*": 8}, "status": "online"}`; `capacity` is required, `status`
-  /// defaults to online.
+  /// "capacity": {"chat": 5, "*": 8}, "units": 10, "status": "online"}`; `capacity` is required,
+  /// `units` optional, `status` defaults to online.
   /// @throws InputError listing every problem with its JSON path (`capacity.chat: ...`).
   static Agent from_json(std::string_view json);
 
@@ -80,9 +83,12 @@ struct AFTERSALES_EXPORT AgentLoad {
   std::vector<std::pair<std::string, int>> load;      ///< channel → tickets held, sorted by channel; channels with none left out
   std::size_t total = 0;                              ///< tickets held on every channel
   std::vector<std::string> tickets;                   ///< the ids of the tickets held, sorted
+  std::optional<int> units;                           ///< the agent's capacity in units, as the Agent; none: no unit limit
+  std::int64_t units_used = 0;                        ///< the units its tickets cost (the routing section's `units`)
 
   /// `{"id", "status", "queues", "capacity": {channel: n}, "load": {channel: n}, "total",
-  /// "tickets"}` (also what the C ABI and Python's `.to_dict()` give).
+  /// "tickets"}`, and `"units", "units_used"` when the agent has a unit capacity (also what the C
+  /// ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
 };
 
@@ -90,7 +96,7 @@ struct AFTERSALES_EXPORT AgentLoad {
 struct AFTERSALES_EXPORT WaitingTicket {
   std::string ticket;
   std::string queue;                  ///< the queue it was routed to (after overflow, that queue's overflow queues may take it too)
-  Priority priority = Priority::normal;  ///< as routed (raised by the rule if it says so)
+  Priority priority = Priority::normal;  ///< as routed (raised by the rule if it says so), then by aging
   std::string channel;
   Instant waiting_since{};            ///< when it started waiting
   std::optional<Instant> due_at;      ///< its SLA due time when it started waiting; null with no running clock
@@ -110,6 +116,71 @@ struct AFTERSALES_EXPORT RouterCounts {
   std::size_t assigned = 0;  ///< tickets held by some agent (the sum of the agents' totals)
 
   /// `{"agents", "online", "away", "offline", "waiting", "assigned"}`.
+  [[nodiscard]] std::string to_json() const;
+};
+
+/// Why an agent does not take a waiting ticket (`Router::explain`): the first criterion it fails,
+/// in the order the picker checks them, or `eligible` when it fails none.
+enum class WaitReason : std::uint8_t {
+  not_in_queue,  ///< in neither the ticket's queue nor an overflow queue the ticket has reached
+  not_online,    ///< away or offline
+  at_capacity,   ///< its load on the ticket's channel is at its capacity for the channel
+  units,         ///< the ticket's channel costs more units than the agent has left (docs/routing.md, "Capacity in units")
+  language,      ///< does not speak the customer's language (with `language_match`)
+  skill,         ///< lacks a required skill, or has it below the level
+  eligible,      ///< fails nothing: the next `dispatch` assigns it a ticket (this one unless a more urgent one comes first)
+};
+
+/// `"not_in_queue"`, `"not_online"`, `"at_capacity"`, `"units"`, `"language"`, `"skill"`, `"eligible"`:
+/// stable codes, for programs (the texts beside them are for people).
+AFTERSALES_EXPORT std::string_view to_string(WaitReason reason) noexcept;
+
+/// What `Router::explain` looks at.
+struct AFTERSALES_EXPORT ExplainOptions {
+  /// The most agents one call lists (`limit`): a router of tens of thousands of agents is
+  /// explained by the summary, and listed a page at a time.
+  static constexpr std::size_t max_limit = 1000;
+
+  /// Judge overflow and the dropping of preferred skills as a `dispatch(at)` would; without it,
+  /// as the last `dispatch` left them.
+  std::optional<Instant> at;
+  std::size_t offset = 0;  ///< list the agents from this place in id order
+  std::size_t limit = 0;   ///< list at most this many agents (0: the summary only); at most max_limit
+};
+
+/// How many agents fail first on one criterion.
+struct AFTERSALES_EXPORT WaitReasonCount {
+  WaitReason reason = WaitReason::eligible;
+  std::size_t agents = 0;
+  std::string text;  ///< `2 at capacity on "chat"`
+};
+
+/// One agent's first failed criterion.
+struct AFTERSALES_EXPORT AgentWaitReason {
+  std::string agent;
+  WaitReason reason = WaitReason::eligible;
+  std::string text;  ///< `at capacity on "chat" (3 of 3)`, `skill "returns" at level 1, needs 2`
+};
+
+/// Why a waiting ticket waits (`Router::explain`): what it needs of an agent, and for each agent
+/// of the router the first criterion it fails.
+struct AFTERSALES_EXPORT WaitExplanation {
+  std::string ticket;
+  std::string queue;                                ///< the queue it waits in
+  std::vector<std::string> queues;                  ///< whose agents may take it: `queue`, then the overflow queues reached
+  Priority priority = Priority::normal;             ///< as routed
+  std::string channel;
+  std::optional<std::string> language;              ///< the language an agent must speak; null when none is required
+  std::vector<std::pair<std::string, int>> skills;  ///< skill → minimum level, the preferred skills included until dropped
+  Instant waiting_since{};
+  std::size_t agents = 0;                           ///< the router's agents; the summary's counts add up to it
+  std::vector<WaitReasonCount> summary;             ///< one per reason, in the order of WaitReason, zero counts included
+  std::size_t offset = 0;                           ///< the place of `listed[0]` among the agents in id order
+  std::vector<AgentWaitReason> listed;              ///< the page of agents asked for, by id
+
+  /// `{"ticket", "queue", "queues", "priority", "channel", "language", "skills", "waiting_since",
+  /// "agents", "eligible", "summary": [{"reason", "agents", "text"}], "offset",
+  /// "listed": [{"agent", "reason", "text"}]}` (also what the C ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
 };
 
@@ -189,16 +260,27 @@ class AFTERSALES_EXPORT Router {
   /// The agents by status and the tickets waiting and assigned, in time linear in the agents.
   [[nodiscard]] RouterCounts counts() const;
 
-  /// The whole state as JSON Lines (snapshot format version 2, docs/routing.md): agents,
+  /// Why the waiting ticket `ticket_id` waits: for every agent, the first criterion of the
+  /// picker it fails (docs/routing.md, "Why is this waiting?"): the summary counts them per
+  /// reason, and `options.limit` agents from `options.offset` (in id order) are listed. An agent
+  /// that fails nothing is `eligible`: the next `dispatch(at)` assigns it a ticket. Read-only;
+  /// one consistent state, taken under the lock in time linear in the agents (the texts are
+  /// spelled after it is released).
+  /// @throws NotFoundError if the ticket is not waiting (naming its agent when it is assigned);
+  ///         InputError if `options.limit` is above ExplainOptions::max_limit.
+  [[nodiscard]] WaitExplanation explain(std::string_view ticket_id, const ExplainOptions& options = {}) const;
+
+  /// The whole state as JSON Lines (snapshot format version 3, docs/routing.md): agents,
   /// assignments, waiting tickets, cursors, sticky customers, one a line. Equal states give
   /// equal text.
   [[nodiscard]] std::string snapshot() const;
 
-  /// A router for `policy` in the state `snapshot` describes: version 2 as `snapshot()` writes
-  /// it (any size, read a line at a time), or version 1 (one JSON document of at most 16 MiB).
+  /// A router for `policy` in the state `snapshot` describes: version 3 as `snapshot()` writes
+  /// it or version 2 (any size, read a line at a time), or version 1 (one JSON document of at
+  /// most 16 MiB).
   /// `restore(policy, s).snapshot() == s` for every `s` that `snapshot()` wrote.
   /// @throws InputError if the snapshot is malformed or holds what no router can reach (each
-  ///         problem with its path and, in version 2, its line; at most 100 listed), or refers to
+  ///         problem with its path and, in versions 2 and 3, its line; at most 100 listed), or refers to
   ///         queues or skills that `policy` no longer has (naming them); NotFoundError as the
   ///         constructor.
   static Router restore(std::shared_ptr<const Policy> policy, std::string_view snapshot);

@@ -48,6 +48,10 @@ struct AFTERSALES_EXPORT Event {
   Status to_status = Status::open;        ///< status: open, pending_customer or on_hold
   Priority to_priority = Priority::normal;  ///< priority
   int score = 0;             ///< satisfaction (1-5), nps (0-10)
+  /// sla_override (a custom event, docs/sla.md "Overrides"): the metric whose due instant it
+  /// sets (`ola` for the holding queue's OLA), and that instant, after the event's own.
+  std::string metric;
+  std::optional<Instant> due_at;
 
   /// An event of a built-in type (its name is filled in).
   static Event of(EventType type, Instant at);

@@ -196,14 +196,17 @@ def _group_rows(rows: list[dict[str, Any]], group_by: list[str]) -> tuple[list[d
 # only the metrics it has instances of) are nullable. The JSON writes every number in its
 # shortest form (a rate of 1 as `1`), so the type of each column is set by its name, never
 # guessed from the values a result happens to have.
-_WHOLE = {"tickets", "resolved", "backlog", "complaints", "count", "stars"}
+_WHOLE = {"tickets", "resolved", "backlog", "complaints", "count", "stars", "compensated"}
 _NULLABLE_WHOLE = {"rank", "achieved", "breached"}
+# Money stays exact decimal text, as everywhere in the library; a group without tickets has no
+# cost per ticket (<NA>).
+_TEXT = {"compensation.currency", "compensation.total", "compensation.cost_per_ticket"}
 
 
 def _group_dtype(name: str, group_by: list[str], values: list[Any]) -> str | None:
     """The pandas dtype of a column of KPI groups or scorecard rows; None for a bool one."""
     leaf = name.rsplit(".", 1)[-1]
-    if name in group_by:
+    if name in group_by or name in _TEXT:
         return "string"  # a null key is <NA>, as in sla_frame
     if values and all(isinstance(v, bool) for v in values):
         return None

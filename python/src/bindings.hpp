@@ -21,6 +21,8 @@ void bind_logging(pybind11::module_& m);
 void bind_routing(pybind11::module_& m);
 /// The refund decision types and RefundEngine; after bind_policy.
 void bind_refund(pybind11::module_& m);
+/// The compensation decision types and CompensationEngine; after bind_policy.
+void bind_compensation(pybind11::module_& m);
 /// KpiEngine, KPI and scorecard results, accumulators and staffing; after bind_policy.
 void bind_kpi(pybind11::module_& m);
 /// TicketBatch, which every call taking many tickets accepts in place of a list of dicts.

@@ -234,6 +234,39 @@ py::object between_many(const PythonCalendar& calendar, py::handle starts, py::h
   return as_timedeltas(elementwise(nat, between, start, end));
 }
 
+// business_day_end for each pair, `counts` (integers) broadcast against `times`.
+py::object business_day_end_many(const PythonCalendar& calendar, py::handle times, py::handle counts) {
+  const Operand t = operand(times, Kind::instants, "times");
+  const py::object given = py::module_::import("numpy").attr("asarray")(counts);
+  const auto kind = given.attr("dtype").attr("kind").cast<std::string>();
+  if (kind != "i" && kind != "u")
+    throw py::type_error("n: expected integers, got dtype " + py::str(given.attr("dtype")).cast<std::string>());
+  const auto [time, n] = broadcast(t.counts, given);
+  // Checked before the loop, where the smallest int64 would read as NaT.
+  for (py::ssize_t i = 0; i < n.size(); ++i) {
+    if (n.data()[i] < 0 || n.data()[i] > std::numeric_limits<int>::max())
+      throw InputError("must be from 0 to " + std::to_string(std::numeric_limits<int>::max()),
+                       "n[" + std::to_string(i) + "]");
+  }
+  const auto end = [&](py::ssize_t i, std::int64_t value, std::int64_t days) {
+    const Instant start = instant_at("times", t.unit, value, i);
+    return at("times", i, [&] { return ms(calendar.business_day_end(start, static_cast<int>(days))); });
+  };
+  return as_datetimes(elementwise(nat, end, time, n));
+}
+
+// business_days_between for each pair, as float64: NumPy's integers have no NaN for a NaT.
+py::array_t<double> business_days_between_many(const PythonCalendar& calendar, py::handle starts, py::handle ends) {
+  const Operand s = operand(starts, Kind::instants, "starts");
+  const Operand e = operand(ends, Kind::instants, "ends");
+  const auto days = [&](py::ssize_t i, std::int64_t start, std::int64_t end) {
+    const Instant from = instant_at("starts", s.unit, start, i);  // reported before `ends`
+    return static_cast<double>(calendar.business_days_between(from, instant_at("ends", e.unit, end, i)));
+  };
+  const auto [start, end] = broadcast(s.counts, e.counts);
+  return elementwise(std::numeric_limits<double>::quiet_NaN(), days, start, end);
+}
+
 std::string repr(const PythonCalendar& calendar) {
   return "<aftersales.Calendar " + py::repr(py::str(calendar.name())).cast<std::string>() + " " +
          calendar.time_zone() + ">";
@@ -296,6 +329,12 @@ void bind_calendar(py::module_& m) {
            "previous_close for each datetime64 in `times`, as datetime64[ms] (NaT stays NaT).")
       .def("between_many", &between_many, py::arg("starts"), py::arg("ends"),
            "between for each pair, broadcast; timedelta64[ms] with NaT where either is NaT.")
+      .def("business_day_end_many", &business_day_end_many, py::arg("times"), py::arg("n"),
+           "business_day_end for each pair, `n` (integers) broadcast against `times`; "
+           "datetime64[ms], NaT where `times` is NaT.")
+      .def("business_days_between_many", &business_days_between_many, py::arg("starts"), py::arg("ends"),
+           "business_days_between for each pair, broadcast; float64 (exact whole days), NaN where "
+           "either is NaT.")
       .def("__repr__", &repr);
 }
 

@@ -53,6 +53,30 @@ KpiOrders orders_of(const py::object& orders) {
   return result;
 }
 
+// Compensation records as dicts (a CompensationDecision's dict will do: other keys are ignored).
+std::vector<KpiCompensation> compensations_of(const py::object& records) {
+  std::vector<KpiCompensation> list;
+  if (records.is_none()) return list;
+  for (const py::handle record : records) {
+    const std::string path = "compensations[" + std::to_string(list.size()) + "]";
+    const auto text = [&](const char* key) {
+      const py::object value = py::isinstance<py::dict>(record) ? record.cast<py::dict>().attr("get")(key) : py::none();
+      if (!py::isinstance<py::str>(value))
+        throw InputError(std::string("a compensation record is a dict with \"") + key + "\" a string", path + "." + key);
+      return value.cast<std::string>();
+    };
+    std::string ticket = text("ticket");
+    try {
+      const Currency code = currency(text("currency"));
+      list.push_back({std::move(ticket), Money::parse(text("total"), code)});
+    } catch (const InputError& e) {
+      if (!e.path().empty()) throw;
+      throw InputError(e.what(), path);
+    }
+  }
+  return list;
+}
+
 // Adds tickets (dicts, read a chunk at a time with the GIL held, or a TicketBatch) to `target`:
 // counted on up to `threads` threads without the GIL, as KpiEngine::compute_lines counts them.
 void add_row(KpiAccumulator& part, const TicketRows& rows, std::size_t j, Instant at) { part.add(rows.tickets[j], at); }
@@ -89,18 +113,20 @@ PythonKpiEngine make_engine(const std::shared_ptr<Policy>& policy) { return {Kpi
 
 KpiResult compute(const PythonKpiEngine& kpi, py::handle tickets, Instant at, const std::vector<std::string>& group_by,
                   const std::optional<std::string>& time_zone, const py::object& orders, unsigned threads,
-                  py::handle progress) {
+                  py::handle progress, const py::object& compensations) {
   const BatchProgress report = python_progress(progress, "KpiEngine.compute");
-  KpiAccumulator accumulator(kpi.policy, options_of(group_by, time_zone));
+  KpiAccumulator accumulator(kpi.policy, options_of(group_by, time_zone), compensations_of(compensations));
   add_tickets(accumulator, tickets, at, threads, report);
   return accumulator.result(orders_of(orders));
 }
 
 KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Instant at,
                         const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone,
-                        const py::object& orders, unsigned threads, std::size_t first_line, py::handle progress) {
+                        const py::object& orders, unsigned threads, std::size_t first_line, py::handle progress,
+                        const py::object& compensations) {
   const auto options = options_of(group_by, time_zone);
-  const auto counts = orders_of(orders);
+  auto counts = orders_of(orders);
+  counts.compensations = compensations_of(compensations);
   const BatchProgress report = python_progress(progress, "KpiEngine.compute_lines");
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text(PyBytes_AS_STRING(jsonl.ptr()), static_cast<std::size_t>(PyBytes_GET_SIZE(jsonl.ptr())));
@@ -111,9 +137,11 @@ KpiResult compute_lines(const PythonKpiEngine& kpi, const py::bytes& jsonl, Inst
 
 KpiResult compute_file(const PythonKpiEngine& kpi, py::handle tickets, Instant at,
                        const std::vector<std::string>& group_by, const std::optional<std::string>& time_zone,
-                       const py::object& orders, unsigned threads, py::handle progress, std::size_t block_bytes) {
+                       const py::object& orders, unsigned threads, py::handle progress, std::size_t block_bytes,
+                       const py::object& compensations) {
   const auto options = options_of(group_by, time_zone);
-  const auto counts = orders_of(orders);
+  auto counts = orders_of(orders);
+  counts.compensations = compensations_of(compensations);
   CallerFile in(tickets, std::ios::in, "KpiEngine.compute_file", "tickets");
   const BatchProgress report = python_progress(progress, "KpiEngine.compute_file");
   const py::gil_scoped_release release;
@@ -329,26 +357,28 @@ void bind_kpi(py::module_& m) {
   engine.def(py::init(&make_engine), py::arg("policy").none(false))
       .def("compute", &compute, py::arg("tickets"), py::arg("at"), py::arg("group_by") = std::vector<std::string>{},
            py::arg("time_zone") = py::none(), py::arg("orders") = py::none(), py::arg("threads") = 0,
-           py::kw_only(), py::arg("progress") = py::none(),
+           py::kw_only(), py::arg("progress") = py::none(), py::arg("compensations") = py::none(),
            "KPIs of the ticket dicts (or a TicketBatch) as of the aware datetime `at`, grouped by any of agent, "
            "queue, channel, category, priority, day, hour, week, month, tier, tag and 'fields.<name>'. "
            "Days, hours, weeks and months are read in `time_zone` (an IANA name); without it the policy's "
            "kpi.timezone, else the zone all its calendars share, else an InputError. `orders` (int, or "
            "dict of day -> count) feeds complaint_rate. Tickets created after `at` are left out and counted "
            "in the result's not_yet_created. `progress`: called as progress(done, total) in tickets, "
-           "throttled; what it raises stops the call.")
+           "throttled; what it raises stops the call. `compensations`: dicts with `ticket`, `currency` and "
+           "`total` (a compensation decision's dict will do), all in one currency: every group then has its "
+           "`compensation` (docs/kpi.md, \"Compensation\").")
       .def("compute_lines", &compute_lines, py::arg("jsonl"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("first_line") = 1,
-           py::arg("progress") = py::none(),
+           py::arg("progress") = py::none(), py::arg("compensations") = py::none(),
            "compute over JSON Lines bytes (one ticket per line, blank lines skipped); raises "
            "InputError naming the line of a ticket that cannot be read, counting lines from "
-           "`first_line` (the number of the text's first line in its file). `progress` as for "
-           "compute, in non-blank lines.")
+           "`first_line` (the number of the text's first line in its file). `progress` and `compensations` as "
+           "for compute, `progress` in non-blank lines.")
       .def("compute_file", &compute_file, py::arg("tickets"), py::arg("at"),
            py::arg("group_by") = std::vector<std::string>{}, py::arg("time_zone") = py::none(),
            py::arg("orders") = py::none(), py::arg("threads") = 0, py::kw_only(), py::arg("progress") = py::none(),
-           py::arg("block_bytes") = BatchOptions{}.block_bytes,
+           py::arg("block_bytes") = BatchOptions{}.block_bytes, py::arg("compensations") = py::none(),
            "compute_lines over a file of any size, in bounded memory: `tickets` (a path, or a binary "
            "file object such as sys.stdin.buffer) is read and counted `block_bytes` (16 MiB) at a time; the result "
            "equals compute_lines on the whole text, lines numbered through the whole file. "

@@ -17,6 +17,7 @@ PYBIND11_MODULE(_core, m) {
   python::bind_logging(m);
   python::bind_routing(m);
   python::bind_refund(m);
+  python::bind_compensation(m);
   python::bind_kpi(m);
   python::bind_ticket_batch(m);
   python::guard_arguments(m);

@@ -11,6 +11,7 @@
 // pybind11 cannot serve below protocol 2.
 
 #include <aftersales/calendar.hpp>
+#include <aftersales/compensation.hpp>
 #include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/refund.hpp>
@@ -33,6 +34,9 @@ namespace aftersales::detail {
 template <>
 inline constexpr std::size_t enum_count<SlaState> = static_cast<std::size_t>(SlaState::breached) + 1;
 template <>
+inline constexpr std::size_t enum_count<SlaTicketStatus> =
+    static_cast<std::size_t>(SlaTicketStatus::active_with_misses) + 1;
+template <>
 inline constexpr std::size_t enum_count<Resolution> = static_cast<std::size_t>(Resolution::repair) + 1;
 template <>
 inline constexpr std::size_t enum_count<RefundMethod> = static_cast<std::size_t>(RefundMethod::store_credit) + 1;
@@ -41,7 +45,13 @@ inline constexpr std::size_t enum_count<ReturnShipping> = static_cast<std::size_
 template <>
 inline constexpr std::size_t enum_count<AgentStatus> = static_cast<std::size_t>(AgentStatus::offline) + 1;
 template <>
-inline constexpr std::size_t enum_count<RefundCode> = static_cast<std::size_t>(RefundCode::free_shipping_lost) + 1;
+inline constexpr std::size_t enum_count<RefundCode> = static_cast<std::size_t>(RefundCode::return_shipping_charged) + 1;
+
+template <>
+inline constexpr std::size_t enum_count<OfferType> = static_cast<std::size_t>(OfferType::gift) + 1;
+template <>
+inline constexpr std::size_t enum_count<CompensationCode> =
+    static_cast<std::size_t>(CompensationCode::offer_dropped) + 1;
 
 // BinaryFields for a struct whose members are all pickled, in order. They are bound by a
 // structured binding, which must name every member: a member added to one of these structs
@@ -57,12 +67,23 @@ inline constexpr std::size_t enum_count<RefundCode> = static_cast<std::size_t>(R
   };
 
 AFTERSALES_PICKLE_MEMBERS(SlaMetric, metric, cycle, target, elapsed, started_at, due_at, breached_at, completed_at,
-                          state)
+                          state, queue, override_due_at)
 
 AFTERSALES_PICKLE_MEMBERS(SlaEscalation, metric, cycle, percent, action, to, reached_at, offset, calendar,
-                          deliver_at)
+                          deliver_at, queue)
 
-AFTERSALES_PICKLE_MEMBERS(SlaReport, ticket, policy, priority, metrics, escalations, next_check_at, not_yet_created)
+AFTERSALES_PICKLE_MEMBERS(SlaCountedSpan, from, to, business)
+
+AFTERSALES_PICKLE_MEMBERS(SlaPausedSpan, from, to, reason)
+
+AFTERSALES_PICKLE_MEMBERS(SlaClosedSpan, from, to)
+
+AFTERSALES_PICKLE_MEMBERS(SlaTimeline, counted, paused, closed)
+
+AFTERSALES_PICKLE_MEMBERS(SlaMiss, metric, queue, cycle, breached_at)
+
+AFTERSALES_PICKLE_MEMBERS(SlaReport, ticket, policy, priority, metrics, escalations, next_check_at, not_yet_created,
+                          timelines, status)
 
 // A dimension by its name, as kpi_dimension reads it ("fields.region" included).
 template <>
@@ -88,10 +109,12 @@ AFTERSALES_PICKLE_MEMBERS(KpiDurationStats, count, mean_s, p50_s, p90_s)
 
 AFTERSALES_PICKLE_MEMBERS(KpiSlaStats, metric, achieved, breached)
 
+AFTERSALES_PICKLE_MEMBERS(KpiCompensationStats, compensated, total, cost_per_ticket, rate)
+
 AFTERSALES_PICKLE_MEMBERS(KpiGroup, key, tickets, resolved, backlog, first_response, resolution, requester_wait,
                           agent_work, on_hold, sla, fcr_rate,
                           one_touch_rate, reopen_rate, csat, nps, escalation_rate, reassignment_rate,
-                          bot_resolution_rate, complaint_rate, complaints)
+                          bot_resolution_rate, complaint_rate, complaints, compensation)
 
 AFTERSALES_PICKLE_MEMBERS(KpiResult, group_by, time_zone, groups, not_yet_created)
 
@@ -101,20 +124,30 @@ AFTERSALES_PICKLE_MEMBERS(ScorecardRow, key, score, stars, rank, critical_failed
 
 AFTERSALES_PICKLE_MEMBERS(ScorecardResult, scorecard, group_by, rank_within, rows)
 
-AFTERSALES_PICKLE_MEMBERS(RefundLineAmount, line, quantity, eligible, amount, discount)
+AFTERSALES_PICKLE_MEMBERS(RefundLineAmount, line, quantity, eligible, amount, discount, net, tax)
 
 AFTERSALES_PICKLE_MEMBERS(RefundDeduction, type, amount)
 
-AFTERSALES_PICKLE_MEMBERS(RefundAmounts, total, lines, shipping, deductions)
+AFTERSALES_PICKLE_MEMBERS(RefundAmounts, total, lines, shipping, deductions, taxed, net, tax)
+
+AFTERSALES_PICKLE_MEMBERS(RefundExchange, returned, replacement, returned_tax, replacement_tax, customer_pays,
+                          customer_receives)
 
 AFTERSALES_PICKLE_MEMBERS(RefundNote, note_code, message, line)
 
 AFTERSALES_PICKLE_MEMBERS(RefundDecision, eligible, resolution, options, refund, method, return_shipping, fast_refund,
-                          ship_back_by, refund_due_by, policy, reasons)
+                          ship_back_by, refund_due_by, policy, reasons, exchange)
+
+AFTERSALES_PICKLE_MEMBERS(CompensationOffer, rule, offer_type, amount, min_spend, points, sku, offer_value)
+
+AFTERSALES_PICKLE_MEMBERS(CompensationNote, note_code, message, rule)
+
+AFTERSALES_PICKLE_MEMBERS(CompensationDecision, compensate, policy, total, offers, late_days, ticket, category, agent,
+                          reasons)
 
 AFTERSALES_PICKLE_MEMBERS(RoutingDecision, ticket, queue, rule, agent, bot, priority, waiting, reasons)
 
-AFTERSALES_PICKLE_MEMBERS(AgentLoad, id, status, queues, capacity, load, total, tickets)
+AFTERSALES_PICKLE_MEMBERS(AgentLoad, id, status, queues, capacity, load, total, tickets, units, units_used)
 
 AFTERSALES_PICKLE_MEMBERS(WaitingTicket, ticket, queue, priority, channel, waiting_since, due_at)
 

@@ -117,7 +117,11 @@ void bind_parts(py::module_& m) {
       .def_property_readonly("amount", [](const RefundLineAmount& l) { return decimal(l.amount); },
                              "Paid for these units after their share of discounts (Decimal).")
       .def_property_readonly("discount", [](const RefundLineAmount& l) { return decimal(l.discount); },
-                             "The units' share of the order's discounts (Decimal).");
+                             "The units' share of the order's discounts (Decimal).")
+      .def_property_readonly("net", [](const RefundLineAmount& l) { return decimal(l.net); },
+                             "amount less tax (Decimal).")
+      .def_property_readonly("tax", [](const RefundLineAmount& l) { return decimal(l.tax); },
+                             "The units' share of the line's tax (Decimal; 0 for an untaxed order).");
   py::class_<RefundDeduction> deduction(m, "RefundDeduction", "Money kept back: 'restocking_fee' or 'waived_shipping'.");
   pickle_as_members<RefundDeduction>(m, deduction, "RefundDeduction");
   deduction.def_readonly("type", &RefundDeduction::type)
@@ -132,7 +136,21 @@ void bind_parts(py::module_& m) {
       .def_property_readonly(
           "shipping", [](const RefundAmounts& a) { return decimal(a.shipping); },
           "The original delivery fee paid back.")
-      .def_readonly("deductions", &RefundAmounts::deductions);
+      .def_readonly("deductions", &RefundAmounts::deductions)
+      .def_readonly("taxed", &RefundAmounts::taxed, "The order has taxed lines (to_json() then gives net and tax).")
+      .def_property_readonly(
+          "net", [](const RefundAmounts& a) { return decimal(a.net); }, "The lines' net amounts added up.")
+      .def_property_readonly(
+          "tax", [](const RefundAmounts& a) { return decimal(a.tax); }, "The lines' tax added up.");
+  py::class_<RefundExchange> exchange(m, "RefundExchange",
+                                      "What an exchange to another variant costs or gives back (Decimal, tax included).");
+  pickle_as_members<RefundExchange>(m, exchange, "RefundExchange");
+  exchange.def_property_readonly("returned", [](const RefundExchange& e) { return decimal(e.returned); })
+      .def_property_readonly("replacement", [](const RefundExchange& e) { return decimal(e.replacement); })
+      .def_property_readonly("returned_tax", [](const RefundExchange& e) { return decimal(e.returned_tax); })
+      .def_property_readonly("replacement_tax", [](const RefundExchange& e) { return decimal(e.replacement_tax); })
+      .def_property_readonly("customer_pays", [](const RefundExchange& e) { return decimal(e.customer_pays); })
+      .def_property_readonly("customer_receives", [](const RefundExchange& e) { return decimal(e.customer_receives); });
 }
 
 void bind_decision(py::module_& m) {
@@ -169,6 +187,7 @@ void bind_decision(py::module_& m) {
       .def_readonly("refund_due_by", &RefundDecision::refund_due_by, "The merchant's deadline, or None.")
       .def_readonly("policy", &RefundDecision::policy)
       .def_readonly("reasons", &RefundDecision::reasons)
+      .def_readonly("exchange", &RefundDecision::exchange, "The price difference of an exchange to another variant, or None.")
       .def("to_json", &RefundDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<RefundDecision>, "json.loads(self.to_json()).")
       .def("__repr__", &decision_repr);

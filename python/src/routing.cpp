@@ -15,6 +15,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -115,6 +116,9 @@ void bind_listings(py::module_& m) {
           "channel → tickets held; channels with none left out.")
       .def_readonly("total", &AgentLoad::total, "Tickets held on every channel.")
       .def_readonly("tickets", &AgentLoad::tickets, "The ids of the tickets held, sorted.")
+      .def_readonly("units", &AgentLoad::units, "The agent's capacity in units; None: no unit limit.")
+      .def_readonly("units_used", &AgentLoad::units_used,
+                    "The units its tickets cost (the routing section's 'units'), counted with or without a limit.")
       .def("to_json", &AgentLoad::to_json, "The listing as JSON text, as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<AgentLoad>, "json.loads(self.to_json()).")
       .def("__repr__", [](const AgentLoad& a) {
@@ -154,6 +158,56 @@ void bind_listings(py::module_& m) {
         return "<aftersales.RouterCounts agents=" + std::to_string(c.agents) + " waiting=" + std::to_string(c.waiting) +
                " assigned=" + std::to_string(c.assigned) + ">";
       });
+}
+
+// Why a waiting ticket waits (Router.explain): read-only objects, not pickled (they describe one
+// instant of a router, to be read, not kept).
+void bind_explanation(py::module_& m) {
+  py::class_<WaitReasonCount>(m, "WaitReasonCount", "How many agents fail first on one criterion (WaitExplanation.summary).")
+      .def_property_readonly(
+          "reason", [](const WaitReasonCount& c) { return to_string(c.reason); },
+          "'not_in_queue', 'not_online', 'at_capacity', 'units', 'language', 'skill' or 'eligible'.")
+      .def_readonly("agents", &WaitReasonCount::agents)
+      .def_readonly("text", &WaitReasonCount::text, "For people, e.g. '2 at capacity on \"chat\"'.")
+      .def("__repr__", [](const WaitReasonCount& c) { return "<aftersales.WaitReasonCount " + c.text + ">"; });
+  py::class_<AgentWaitReason>(m, "AgentWaitReason", "One agent's first failed criterion (WaitExplanation.listed).")
+      .def_readonly("agent", &AgentWaitReason::agent)
+      .def_property_readonly(
+          "reason", [](const AgentWaitReason& a) { return to_string(a.reason); }, "As WaitReasonCount.reason.")
+      .def_readonly("text", &AgentWaitReason::text, "For people, e.g. 'at capacity on \"chat\" (3 of 3)'.")
+      .def("__repr__", [](const AgentWaitReason& a) { return "<aftersales.AgentWaitReason " + a.agent + ": " + a.text + ">"; });
+  py::class_<WaitExplanation>(m, "WaitExplanation", "Why a waiting ticket waits (Router.explain()).")
+      .def_readonly("ticket", &WaitExplanation::ticket)
+      .def_readonly("queue", &WaitExplanation::queue, "The queue it waits in.")
+      .def_readonly("queues", &WaitExplanation::queues, "Whose agents may take it: queue, then the overflow queues reached.")
+      .def_property_readonly(
+          "priority", [](const WaitExplanation& e) { return to_string(e.priority); }, "As routed.")
+      .def_readonly("channel", &WaitExplanation::channel)
+      .def_readonly("language", &WaitExplanation::language, "The language an agent must speak; None when none is.")
+      .def_property_readonly(
+          "skills", [](const WaitExplanation& e) { return count_dict(e.skills); },
+          "skill → minimum level, the preferred skills included until dropped.")
+      .def_readonly("waiting_since", &WaitExplanation::waiting_since)
+      .def_readonly("agents", &WaitExplanation::agents, "The router's agents; the summary's counts add up to it.")
+      .def_readonly("summary", &WaitExplanation::summary, "One WaitReasonCount per reason, in the picker's order.")
+      .def_readonly("offset", &WaitExplanation::offset, "The place of listed[0] among the agents in id order.")
+      .def_readonly("listed", &WaitExplanation::listed, "The page of agents asked for (AgentWaitReason), by id.")
+      .def("to_json", &WaitExplanation::to_json, "The explanation as JSON text, as the C++ and C APIs give it.")
+      .def("to_dict", &to_dict<WaitExplanation>, "json.loads(self.to_json()).")
+      .def("__repr__", [](const WaitExplanation& e) {
+        return "<aftersales.WaitExplanation ticket=" + py::repr(py::str(e.ticket)).cast<std::string>() +
+               " agents=" + std::to_string(e.agents) + ">";
+      });
+}
+
+WaitExplanation explain(const PythonRouter& router, const std::string& ticket_id, std::optional<Instant> at, std::size_t offset,
+                        std::size_t limit) {
+  ExplainOptions options;
+  options.at = at;
+  options.offset = offset;
+  options.limit = limit;
+  const py::gil_scoped_release release;
+  return router.explain(ticket_id, options);
 }
 
 void bind_router(py::module_& m) {
@@ -196,6 +250,12 @@ void bind_router(py::module_& m) {
       .def("counts", &Router::counts, py::call_guard<py::gil_scoped_release>(),
            "How many agents are online, away and offline, and how many tickets wait or are "
            "assigned (RouterCounts).")
+      .def("explain", &explain, py::arg("ticket_id"), py::arg("at") = py::none(), py::arg("offset") = 0,
+           py::arg("limit") = 0,
+           "Why the waiting ticket waits (WaitExplanation): every agent's first failed criterion, "
+           "counted per reason, and `limit` agents (at most 1000) from `offset` in id order listed. "
+           "With the aware datetime `at`, overflow and relaxation are judged as dispatch(at) would. "
+           "Raises NotFoundError if the ticket is not waiting (naming its agent if it is assigned).")
       .def("snapshot", &snapshot,
            "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
            "after a restart.")
@@ -211,6 +271,7 @@ void bind_router(py::module_& m) {
 void bind_routing(py::module_& m) {
   bind_decision(m);
   bind_listings(m);
+  bind_explanation(m);
   bind_router(m);
 }
 

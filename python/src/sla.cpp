@@ -39,19 +39,21 @@ namespace {
 
 using PythonSlaEngine = WithPolicy<SlaEngine>;
 
-SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at) {
+SlaReport evaluate(const PythonSlaEngine& engine, py::handle ticket, Instant at, bool explain) {
   const Ticket read = TicketDictReader().read(ticket);
   const py::gil_scoped_release release;
-  return engine.evaluate(read, at);
+  return engine.evaluate(read, at, {.explain = explain});
 }
 
 // Each row through the batch's rule: a ticket not yet created gets a report saying so.
-SlaReport evaluate_row(const SlaEngine& engine, const TicketRows& rows, std::size_t j, Instant at) {
-  return detail::evaluate_in_batch(engine, rows.tickets[j], at);
+SlaReport evaluate_row(const SlaEngine& engine, const TicketRows& rows, std::size_t j, Instant at,
+                       const SlaOptions& options) {
+  return detail::evaluate_in_batch(engine, rows.tickets[j], at, options);
 }
 
-SlaReport evaluate_row(const SlaEngine& engine, const BatchRows& rows, std::size_t j, Instant at) {
-  return engine.evaluate(rows.batch, j, at);
+SlaReport evaluate_row(const SlaEngine& engine, const BatchRows& rows, std::size_t j, Instant at,
+                       const SlaOptions& options) {
+  return engine.evaluate(rows.batch, j, at, options);
 }
 
 // The reports are made on the threads straight into the objects Python will own (pybind11 takes
@@ -62,7 +64,8 @@ SlaReport evaluate_row(const SlaEngine& engine, const BatchRows& rows, std::size
 // Alone, it wraps them all after the batch: interleaving evaluating and wrapping on one thread
 // cost 10-15% more (measured: 0.21 s against 0.18 s for 100,000 reports).
 py::list evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instant at, unsigned threads,
-                       py::handle progress) {
+                       py::handle progress, bool explain) {
+  const SlaOptions options{.explain = explain};
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_many");
   py::list wrapped;
   for_each_ticket_chunk(tickets, report, [&](std::size_t begin, const auto& chunk, batch::Progress& counted) {
@@ -71,7 +74,7 @@ py::list evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instan
     // names its ticket's index in the whole list.
     const auto evaluate = [&](std::size_t j) {
       reports[j] = std::make_unique<SlaReport>(
-          at_ticket(begin + j, [&] { return evaluate_row(engine, chunk, j, at); }));
+          at_ticket(begin + j, [&] { return evaluate_row(engine, chunk, j, at, options); }));
     };
     const auto wrap = [&](std::size_t k) {
       const py::gil_scoped_acquire gil;
@@ -89,36 +92,36 @@ py::list evaluate_many(const PythonSlaEngine& engine, py::handle tickets, Instan
 }
 
 std::string evaluate_lines(const PythonSlaEngine& engine, py::handle jsonl, Instant at, unsigned threads,
-                           std::size_t first_line, py::handle progress) {
+                           std::size_t first_line, py::handle progress, bool explain) {
   // A view into `jsonl`, which the caller's reference keeps alive while the GIL is released.
   const std::string_view text = json_lines_text(jsonl, "SlaEngine.evaluate_lines");
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_lines");
   const py::gil_scoped_release release;
-  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line, .progress = report});
+  return engine.evaluate_lines(text, at, {.threads = threads, .first_line = first_line, .progress = report},
+                               {.explain = explain});
 }
 
 void evaluate_file(const PythonSlaEngine& engine, py::handle tickets, py::handle reports, Instant at, unsigned threads,
-                   py::handle progress, std::size_t block_bytes) {
+                   py::handle progress, std::size_t block_bytes, bool explain) {
   CallerFile in(tickets, std::ios::in, "SlaEngine.evaluate_file", "tickets");
   CallerFile out(reports, std::ios::out | std::ios::trunc, "SlaEngine.evaluate_file", "reports");
   const BatchProgress report = python_progress(progress, "SlaEngine.evaluate_file");
   const py::gil_scoped_release release;
   engine.evaluate_lines(in.stream(), out.stream(), at,
-                        {.threads = threads, .progress = report, .block_bytes = block_bytes});
+                        {.threads = threads, .progress = report, .block_bytes = block_bytes},
+                        {.explain = explain});
 }
 
-std::optional<std::string> escalation_to(const SlaEscalation& escalation) {
-  if (escalation.to.empty()) {
-    return std::nullopt;
-  }
-  return escalation.to;
+// None for the empty text: how Python tells "no queue", "no one", "no calendar".
+std::optional<std::string> optional_text(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
 }
+
+std::optional<std::string> escalation_to(const SlaEscalation& escalation) { return optional_text(escalation.to); }
 
 std::optional<std::string> escalation_calendar(const SlaEscalation& escalation) {
-  if (escalation.calendar.empty()) {
-    return std::nullopt;
-  }
-  return escalation.calendar;
+  return optional_text(escalation.calendar);
 }
 
 std::string quoted(const std::string& text) { return py::repr(py::str(text)).cast<std::string>(); }
@@ -164,6 +167,10 @@ void bind_metric(py::module_& m) {
       .def_property_readonly(
           "state", [](const SlaMetric& metric) { return to_string(metric.state); },
           "'active', 'paused', 'achieved' or 'breached' (which it stays after completing).")
+      .def_property_readonly("queue", [](const SlaMetric& metric) { return optional_text(metric.queue); },
+                             "An OLA's queue (metric 'ola'), or None.")
+      .def_readonly("override_due_at", &SlaMetric::override_due_at,
+                    "The due instant an sla_override event set, or None (docs/sla.md, \"Overrides\").")
       .def("__repr__", &metric_repr);
 }
 
@@ -185,7 +192,32 @@ void bind_escalation(py::module_& m) {
                              "The calendar it is delivered on (a team lead's hours), or None.")
       .def_readonly("deliver_at", &SlaEscalation::deliver_at,
                     "reached_at, or with a calendar closed then, the calendar's next opening.")
+      .def_property_readonly("queue", [](const SlaEscalation& e) { return optional_text(e.queue); },
+                             "An OLA's queue, or None.")
       .def("__repr__", &escalation_repr);
+}
+
+std::string miss_repr(const SlaMiss& miss) {
+  return "<aftersales.SlaMiss " + quoted(miss.metric) + " cycle=" + std::to_string(miss.cycle) + " breached_at=" +
+         format_instant(miss.breached_at) + ">";
+}
+
+void bind_miss(py::module_& m) {
+  py::class_<SlaMiss> miss(m, "SlaMiss",
+                           "A metric instance's breach as an event: notify the misses whose breached_at "
+                           "lies after the instant last evaluated (docs/sla.md, \"Misses\").");
+  pickle_as_members<SlaMiss>(m, miss, "SlaMiss");
+  miss.def_readonly("metric", &SlaMiss::metric)
+      .def_readonly("cycle", &SlaMiss::cycle)
+      .def_readonly("breached_at", &SlaMiss::breached_at)
+      .def_property_readonly("queue", [](const SlaMiss& miss) { return optional_text(miss.queue); },
+                             "An OLA's queue, or None.")
+      .def("__repr__", &miss_repr);
+}
+
+std::optional<std::string_view> ticket_status(const SlaReport& report) {
+  if (!report.status) return std::nullopt;
+  return to_string(*report.status);
 }
 
 void bind_report(py::module_& m) {
@@ -204,6 +236,11 @@ void bind_report(py::module_& m) {
       .def_readonly("next_check_at", &SlaReport::next_check_at,
                     "The earliest later instant at which a state or escalation changes by "
                     "itself, or None: when to evaluate again if no event arrives.")
+      .def_property_readonly("status", &ticket_status,
+                             "The ticket's SLA status: 'fulfilled', 'failed', 'active' or "
+                             "'active_with_misses'; None when no policy applied.")
+      .def_property_readonly("misses", &SlaReport::misses,
+                             "Every breach of a reported metric instance, by breached_at (made on each read).")
       .def_readonly("not_yet_created", &SlaReport::not_yet_created,
                     "True only in a batch (evaluate_many, evaluate_lines) for a ticket created "
                     "after `at`: it did not exist yet, so the report has no policy, metrics or "
@@ -219,13 +256,15 @@ void bind_engine(py::module_& m) {
                                      "share it freely across threads. Pickles as its policy.");
   pickle_as_policy(engine);
   engine.def(py::init<const std::shared_ptr<Policy>&>(), py::arg("policy").none(false))
-      .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"),
+      .def("evaluate", &evaluate, py::arg("ticket"), py::arg("at"), py::kw_only(), py::arg("explain") = false,
            "Every SLA clock of `ticket` (a dict of the ticket JSON shape, instants as RFC 3339 "
            "text, epoch milliseconds or aware datetimes) as of the aware datetime `at`; events "
            "after `at` are ignored. Raises InputError naming the path of a problem in the "
-           "ticket, or if `at` is before the ticket was created.")
+           "ticket, or if `at` is before the ticket was created. `explain`: each metric of "
+           "to_dict()/to_json() carries its \"timeline\" (counted, paused and closed stretches; "
+           "docs/sla.md, \"The timeline: explain\"); every call below takes it too.")
       .def("evaluate_many", &evaluate_many, py::arg("tickets"), py::arg("at"), py::arg("threads") = 0,
-           py::kw_only(), py::arg("progress") = py::none(),
+           py::kw_only(), py::arg("progress") = py::none(), py::arg("explain") = false,
            "evaluate for each ticket dict, or each ticket of a TicketBatch (read once, "
            "evaluated without reading dicts again), on up to `threads` threads (0: one per "
            "core) with the GIL released; reports in input order. A ticket created after `at` "
@@ -234,7 +273,7 @@ void bind_engine(py::module_& m) {
            "`progress`: called as progress(done, total) in tickets, throttled; what it raises "
            "stops the batch (docs/threading.md, \"Progress\").")
       .def("evaluate_lines", &evaluate_lines, py::arg("jsonl"), py::arg("at"), py::arg("threads") = 0,
-           py::kw_only(), py::arg("first_line") = 1, py::arg("progress") = py::none(),
+           py::kw_only(), py::arg("first_line") = 1, py::arg("progress") = py::none(), py::arg("explain") = false,
            "evaluate over JSON Lines (str or bytes): one ticket per line in, one report "
            "JSON per line out, same order, blank lines skipped; a ticket created after `at` "
            "gives a report with \"not_yet_created\": true. A bad line gives "
@@ -244,7 +283,7 @@ void bind_engine(py::module_& m) {
            "non-blank lines.")
       .def("evaluate_file", &evaluate_file, py::arg("tickets"), py::arg("reports"), py::arg("at"),
            py::arg("threads") = 0, py::kw_only(), py::arg("progress") = py::none(),
-           py::arg("block_bytes") = BatchOptions{}.block_bytes,
+           py::arg("block_bytes") = BatchOptions{}.block_bytes, py::arg("explain") = false,
            "evaluate_lines over a file of any size, in bounded memory: `tickets` (a path, or a "
            "binary file object such as sys.stdin.buffer) is read `block_bytes` (16 MiB) at a time and each "
            "block's reports are written to `reports` (a path, truncated, or a binary file object) "
@@ -259,6 +298,7 @@ void bind_engine(py::module_& m) {
 void bind_sla(py::module_& m) {
   bind_metric(m);
   bind_escalation(m);
+  bind_miss(m);
   bind_report(m);
   bind_engine(m);
 }

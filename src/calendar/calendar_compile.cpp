@@ -166,6 +166,8 @@ std::optional<std::array<DayHours, 7>> parse_weekly(const Node& node) {
   return weekly;
 }
 
+}  // namespace
+
 std::optional<std::int32_t> parse_date(const Node& node) {
   const auto text = node.string();
   if (!text) return std::nullopt;
@@ -182,6 +184,8 @@ std::optional<std::int32_t> parse_date(const Node& node) {
   }
   return date::sys_days{ymd}.time_since_epoch().count();
 }
+
+namespace {
 
 std::string format_date(std::int32_t day) { return date::format("%F", date::sys_days{date::days{day}}); }
 
@@ -500,6 +504,10 @@ bool has_time_zone_database() {
 }
 
 }  // namespace
+
+std::optional<std::int32_t> read_date(const Node& node) { return parse_date(node); }
+
+std::string format_day(std::int32_t day) { return format_date(day); }
 
 const date::time_zone* read_time_zone(const Node& node) {
   const auto name = node.string();

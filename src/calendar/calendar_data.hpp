@@ -238,6 +238,8 @@ class CalendarData {
 // The one way to make a Calendar from its compiled schedule (Calendar befriends it).
 struct CalendarAccess {
   static Calendar make(std::shared_ptr<const CalendarData> data) noexcept { return Calendar(std::move(data)); }
+  // Copies of one calendar share their data: what tells them apart from another calendar.
+  static const CalendarData* data(const Calendar& calendar) noexcept { return calendar.data_.get(); }
 };
 
 }  // namespace aftersales::detail

@@ -7,6 +7,8 @@
 #include <limits>
 #include <vector>
 
+#include "calendar/calendar_compile.hpp"
+#include "calendar/zone_converter.hpp"
 #include "text/text.hpp"
 #include "ticket/ticket_words.hpp"
 
@@ -86,6 +88,8 @@ std::string type_words(FieldType type) {
 // Writes one condition's program: the only code Condition lets at it.
 class ConditionCompiler {
  public:
+  explicit ConditionCompiler(const ConditionCalendars* calendars) : calendars_(calendars) {}
+
   std::optional<Condition> compile(const Node& node, ConditionContext context, SymbolTable& symbols) {
     bool ok = true;
     compile_node(node, context, symbols, ok);
@@ -97,7 +101,9 @@ class ConditionCompiler {
   std::uint32_t compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok);
   std::uint32_t compile_leaf(const Node& node, const boost::json::object& object, ConditionContext context,
                              SymbolTable& symbols, bool& ok);
+  std::uint32_t compile_calendar(const Node& node, bool& ok);
 
+  const ConditionCalendars* calendars_;
   Condition condition_;
 };
 
@@ -136,8 +142,9 @@ std::optional<std::int64_t> parse_millionths(const boost::json::value& value) {
   return text.starts_with('-') ? -magnitude : magnitude;
 }
 
-std::optional<Condition> compile_condition(const Node& node, ConditionContext context, SymbolTable& symbols) {
-  return ConditionCompiler().compile(node, context, symbols);
+std::optional<Condition> compile_condition(const Node& node, ConditionContext context, SymbolTable& symbols,
+                                           const ConditionCalendars* calendars) {
+  return ConditionCompiler(calendars).compile(node, context, symbols);
 }
 
 std::uint32_t ConditionCompiler::compile_node(const Node& node, ConditionContext context, SymbolTable& symbols, bool& ok) {
@@ -174,7 +181,73 @@ std::uint32_t ConditionCompiler::compile_node(const Node& node, ConditionContext
     condition_.children_.insert(condition_.children_.end(), compiled.begin(), compiled.end());
     return index;
   }
+  if (object->contains("calendar")) return compile_calendar(node, ok);
   return compile_leaf(node, *object, context, symbols, ok);
+}
+
+// `{"calendar": "night-desk", "open": true}`: whether the calendar is open at the subject's
+// instant.
+std::uint32_t ConditionCompiler::compile_calendar(const Node& node, bool& ok) {
+  const auto index = static_cast<std::uint32_t>(condition_.steps_.size());
+  condition_.steps_.emplace_back();
+  if (calendars_ == nullptr) {
+    node.problem("a calendar condition applies only to routing rules and SLA policies, which are judged at an instant");
+    ok = false;
+    return index;
+  }
+  if (!node.object({"calendar", "open"})) return ok = false, index;
+  const auto name_node = node.required("calendar");
+  const auto open_node = node.required("open");
+  const auto name = name_node ? name_node->string() : std::nullopt;
+  const auto open = open_node ? open_node->boolean() : std::nullopt;
+  if (!name || !open) return ok = false, index;
+  const auto it = calendars_->calendars.find(*name);
+  if (it == calendars_->calendars.end()) {
+    if (!calendars_->invalid.contains(*name)) name_node->problem("no calendar named " + quoted(*name) + " in \"calendars\"");
+    return ok = false, index;
+  }
+  Condition::Step& step = condition_.steps_[index];
+  step.op = Op::calendar_open;
+  step.flag = *open;
+  step.first = static_cast<std::uint32_t>(condition_.calendars_.size());
+  condition_.calendars_.push_back(it->second);
+  return index;
+}
+
+std::optional<Validity> compile_validity(const Node& node, const date::time_zone* zone) {
+  if (!node.object({"from", "to", "timezone"})) return std::nullopt;
+  bool ok = true;
+  if (const auto zone_node = node.member("timezone")) {
+    zone = read_time_zone(*zone_node);
+    ok = zone != nullptr;
+  } else if (zone == nullptr) {
+    node.problem("\"timezone\" is required: the dates are local dates in it (an SLA policy with a \"calendar\" uses its time zone)");
+    ok = false;
+  }
+  // Days since the epoch; the range's own bounds stand for "no bound".
+  std::int32_t first = INT32_MIN, last = INT32_MAX;
+  const auto read = [&](const char* key, std::int32_t& day) {
+    const auto date_node = node.member(key);
+    if (!date_node) return;
+    if (const auto parsed = read_date(*date_node)) day = *parsed;
+    else ok = false;
+  };
+  read("from", first);
+  read("to", last);
+  if (ok && last < first) {
+    node.problem("the range ends before it starts (" + format_day(first) + " to " + format_day(last) + ")");
+    ok = false;
+  }
+  if (!ok) return std::nullopt;
+  // Local midnights: the first day's start and the start of the day after the last.
+  const auto midnight = [zone](std::int32_t day) {
+    const date::local_seconds local{date::days{day}};
+    return std::chrono::duration_cast<Duration>(to_instant(*zone, local).time_since_epoch()).count();
+  };
+  Validity validity;
+  if (first != INT32_MIN) validity.from = midnight(first);
+  if (last != INT32_MAX) validity.until = midnight(last + 1);
+  return validity;
 }
 
 std::uint32_t ConditionCompiler::compile_leaf(const Node& node, const boost::json::object& object,

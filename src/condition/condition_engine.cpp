@@ -124,8 +124,15 @@ bool Condition::evaluate(std::uint32_t index, const Subject& subject) const {
     }
     case Op::ne: return !evaluate_leaf(Op::eq, step, subject[step.slot]);
     case Op::not_in: return !evaluate_leaf(Op::in, step, subject[step.slot]);
+    case Op::calendar_open: return calendar_open(step, subject);
     default: return evaluate_leaf(step.op, step, subject[step.slot]);
   }
+}
+
+// Out of line and last in the switch: the field leaves' code stays as it was.
+bool Condition::calendar_open(const Step& step, const Subject& subject) const {
+  const auto& at = subject.instant();
+  return at && calendars_[step.first].is_open(*at) == step.flag;
 }
 
 bool Condition::evaluate_leaf(Op op, const Step& step, const FieldValue& value) const {

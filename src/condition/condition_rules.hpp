@@ -3,12 +3,17 @@
 // strings, so evaluating one costs no string lookups and no allocation. Compiling one from JSON
 // is condition_compile.hpp's business; this header knows no JSON, so an engine need not either.
 
+#include <aftersales/calendar.hpp>
+#include <aftersales/values.hpp>
+
 #include <boost/container/small_vector.hpp>
 
 #include <array>
 #include <bitset>
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <set>
 #include <span>
 #include <string>
 #include <string_view>
@@ -100,9 +105,14 @@ class Subject {
   void set_list(std::size_t slot, std::span<const Symbol> symbols, std::span<const std::string_view> texts);
   [[nodiscard]] std::vector<Symbol> intern_list(std::span<const std::string_view> texts) const;
   [[nodiscard]] const FieldValue& operator[](std::size_t slot) const noexcept { return values_[slot]; }
+  /// The instant a calendar condition is judged at (routing: the routing instant; SLA
+  /// policies: the ticket's creation). A subject without one matches no calendar condition.
+  void set_instant(Instant at) noexcept { at_ = at; }
+  [[nodiscard]] const std::optional<Instant>& instant() const noexcept { return at_; }
 
  private:
   const SymbolTable* symbols_;
+  std::optional<Instant> at_;
   boost::container::small_vector<FieldValue, fixed_field_count + 1> values_;
 };
 
@@ -113,15 +123,18 @@ class Condition {
   Condition() = default;
 
   [[nodiscard]] bool matches(const Subject& subject) const { return steps_.empty() || evaluate(0, subject); }
+  /// Whether it tests a calendar, and so needs the subject's instant.
+  [[nodiscard]] bool timed() const noexcept { return !calendars_.empty(); }
 
-  enum class Op : std::uint8_t { all, any, not_, eq, ne, in, not_in, prefix, contains, gt, gte, lt, lte, exists };
+  enum class Op : std::uint8_t { all, any, not_, eq, ne, in, not_in, prefix, contains, gt, gte, lt, lte, exists, calendar_open };
 
   struct Step {
     Op op = Op::exists;
     bool flag = false;                 // exists: the value wanted; eq/ne on booleans
     std::uint16_t operand_kind = 0;    // FieldValue::Kind of the operand
     std::uint32_t slot = 0;            // leaves: the field's slot
-    std::uint32_t first = 0, count = 0;  // all/any/not: children in `children_`; in/not_in: operands
+    std::uint32_t first = 0, count = 0;  // all/any/not: children in `children_`; in/not_in: operands;
+                                         // calendar_open: the calendar in `calendars_`
     Symbol symbol = no_symbol;         // text operand
     std::int64_t number = 0;           // number operand
     std::string text;                  // text operand, for prefix/contains
@@ -133,11 +146,31 @@ class Condition {
 
   [[nodiscard]] bool evaluate(std::uint32_t step, const Subject& subject) const;
   [[nodiscard]] bool evaluate_leaf(Op op, const Step& step, const FieldValue& value) const;
+  [[nodiscard]] bool calendar_open(const Step& step, const Subject& subject) const;
 
   std::vector<Step> steps_;
   std::vector<std::uint32_t> children_;
   std::vector<Symbol> symbol_operands_;        // in/not_in over text, sorted
   std::vector<std::int64_t> number_operands_;  // in/not_in over numbers, sorted
+  std::vector<Calendar> calendars_;            // calendar_open operands
+};
+
+/// The calendars a condition may name (`{"calendar": NAME, "open": BOOL}`); only the sections
+/// whose conditions are judged at a known instant (routing rules, SLA policies) pass them.
+struct ConditionCalendars {
+  const std::map<std::string, Calendar, std::less<>>& calendars;
+  const std::set<std::string, std::less<>>& invalid;  // failed their own validation: reported there
+};
+
+/// A date range a routing rule or SLA policy applies in (`"valid": {"from", "to"}`), as
+/// instants: [from, until), milliseconds since the epoch. The default is always.
+struct Validity {
+  std::int64_t from = INT64_MIN;
+  std::int64_t until = INT64_MAX;
+  [[nodiscard]] bool contains(Instant at) const noexcept {
+    const auto ms = at.time_since_epoch().count();
+    return from <= ms && ms < until;
+  }
 };
 
 /// A binary floating-point number as millionths, rounded; nullopt for NaN and out of range.

@@ -26,7 +26,7 @@ std::int64_t money_millionths(const Money& amount) {
 
 template <class T>
 TicketSubject::TicketSubject(const T& ticket, Priority priority, Status status, const SymbolTable& symbols)
-    : subject_(symbols) {
+    : symbols_(&symbols), subject_(symbols) {
   // Only the fields some condition tests are bound: each costs a symbol lookup.
   set_if_given(subject_, symbols, Field::channel, ticket.channel());
   set_if_given(subject_, symbols, Field::category, ticket.category());
@@ -52,6 +52,11 @@ TicketSubject::TicketSubject(const T& ticket, Priority priority, Status status, 
     // A number no condition could compare (NaN, out of range) is left out, as if absent.
     else if (const auto n = double_millionths(std::get<double>(value))) subject_.set_number(*field_slot, *n);
   }
+}
+
+void TicketSubject::set_state(Priority priority, Status status) {
+  set_if_given(subject_, *symbols_, Field::priority, to_string(priority));
+  set_if_given(subject_, *symbols_, Field::status, to_string(status));
 }
 
 template TicketSubject::TicketSubject(const TicketRef&, Priority, Status, const SymbolTable&);

@@ -21,10 +21,16 @@ class TicketSubject {
   TicketSubject& operator=(const TicketSubject&) = delete;
 
   [[nodiscard]] const Subject& subject() const noexcept { return subject_; }
+  /// Rebinds what events change (the SLA replay judges conditions as each event leaves the
+  /// ticket); the rest stays bound.
+  void set_state(Priority priority, Status status);
+  /// The instant calendar conditions are judged at.
+  void set_instant(Instant at) noexcept { subject_.set_instant(at); }
 
  private:
   std::vector<std::string_view> tag_texts_;
   std::vector<Symbol> tag_symbols_;
+  const SymbolTable* symbols_;
   Subject subject_;
 };
 

@@ -6,6 +6,7 @@
 #include <aftersales/limits.hpp>
 #include <aftersales/values.hpp>
 
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/storage_ptr.hpp>
 #include <boost/json/value.hpp>
 
@@ -158,5 +159,23 @@ std::string describe(const boost::json::value& value);
 /// The member "id" of the object `node` as text, recorded in `ids`; "missing" when absent, and
 /// "another <what> already has the id ..." when `ids` holds it already. Empty when unusable.
 std::string unique_id(const Node& node, std::set<std::string, std::less<>>& ids, std::string_view what);
+
+/// Reads a small request document (a refund's, a compensation's): parsed within `limits`, its
+/// root an object of `keys`, handed to `read`; every problem found is thrown at once as an
+/// InputError titled `title`.
+template <class Read>
+void read_request(std::string_view json, const LoadLimits& limits, std::string_view title,
+                  std::initializer_list<std::string_view> keys, Read&& read) {
+  Problems problems;
+  // A typical request fits in this arena: parsing one costs no heap allocation for the DOM.
+  unsigned char arena[8192];
+  boost::json::monotonic_resource scratch(arena, sizeof arena);
+  const auto document = parse_json(json, limits, problems, &scratch);
+  if (!document) problems.throw_input(title);
+  const Node root(*document, problems);
+  if (!root.object(keys)) problems.throw_input(title);
+  read(root);
+  if (!problems.empty()) problems.throw_input(title);
+}
 
 }  // namespace aftersales::detail

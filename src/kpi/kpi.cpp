@@ -156,6 +156,7 @@ SlaOutcomes outcomes_of(const SlaRules& sla, std::string_view ticket, const SlaR
   const std::size_t count = builtin_metric_count + sla.metrics.size();
   std::size_t id = 0;
   for (const SlaMetric& m : report.metrics) {
+    if (!m.queue.empty()) continue;  // an OLA, which no KPI counts
     // Reports list their instances by metric: the search resumes where the last one ended.
     std::size_t k = 0;
     for (; k < count && sla.metric_name(id) != m.metric; ++k) id = id + 1 == count ? 0 : id + 1;
@@ -324,6 +325,7 @@ class Adder {
   void count(const SlaOutcomes& outcomes, const Durations& durations) {
     const std::uint32_t g = state_.group(key_);
     count_ticket(state_.at(g));
+    if (state_.compensations) count_compensation(state_.at(g));
     if (durations.first_response)
       state_.at(group_for(facts_.first_reply->agent(), g)).first_response.add(*durations.first_response);
     if (durations.resolution) state_.at(g).resolution.add(*durations.resolution);
@@ -424,9 +426,23 @@ class Adder {
     c[complaints] += is_complaint(rules_, ticket_, f);
   }
 
+  // Out of line: without records (the usual case) counting a ticket pays one test.
+  [[gnu::noinline]] void count_compensation(GroupState& g) const {
+    const auto& records = state_.compensations->minor_by_ticket;
+    const auto found = records.find(ticket_.id());
+    if (found == records.end()) return;
+    std::int64_t minor = 0;
+    if (__builtin_add_overflow(g.compensation[1], found->second, &minor))
+      throw RangeError("the compensation of a KPI group would pass 2^63 - 1 minor units");
+    g.compensation[1] = minor;
+    ++g.compensation[0];
+  }
+
   void count_sla(const SlaOutcomes& outcomes, std::uint32_t ticket_group) {
     for (const SlaOutcome& o : outcomes.instances) {
       if (o.state != SlaState::achieved && o.state != SlaState::breached) continue;
+      // OLAs measure queues, not the ticket's service: no KPI counts them (docs/sla.md, "OLAs").
+      if (o.metric >= state_.sla_metric_count) continue;
       GroupState& g = state_.at(is_reply_metric(o.metric) && o.completed_at
                                     ? group_for(replier_at(*o.completed_at), ticket_group)
                                     : ticket_group);
@@ -476,6 +492,16 @@ std::optional<std::int64_t> orders_for(const KpiOrders& orders, const KpiOptions
   return orders.total;
 }
 
+KpiCompensationStats compensation_of(const GroupState& g, Currency currency) {
+  const auto [compensated, minor] = g.compensation;
+  const std::int64_t count = g.counts[tickets];
+  KpiCompensationStats s{compensated, Money(minor, currency), std::nullopt, ratio(compensated, count)};
+  // Half up, as compensation rounds percentages; in 128 bits, since 2 × minor may pass 2^63.
+  if (count > 0)
+    s.cost_per_ticket = Money(static_cast<std::int64_t>((__int128{minor} * 2 + count) / (__int128{count} * 2)), currency);
+  return s;
+}
+
 KpiGroup group_result(const KeyedGroup& keyed, const KpiState& state, const KpiOrders& orders) {
   const GroupState& g = *keyed.group;
   const auto& c = g.counts;
@@ -504,6 +530,7 @@ KpiGroup group_result(const KeyedGroup& keyed, const KpiState& state, const KpiO
   r.escalation_rate = ratio(c[escalated], c[tickets]);
   r.reassignment_rate = ratio(c[reassigned], c[tickets]);
   if (const auto n = orders_for(orders, state.options, keyed.key); n && *n > 0) r.complaint_rate = ratio(c[complaints], *n);
+  if (state.compensations) r.compensation = compensation_of(g, state.compensations->currency);
   return r;
 }
 
@@ -541,6 +568,7 @@ void write_stats(JsonWriter& w, const KpiDurationStats& s) {
 
 void GroupState::merge(const GroupState& other) {
   for (std::size_t i = 0; i < counter_count; ++i) counts[i] += other.counts[i];
+  for (std::size_t i = 0; i < compensation.size(); ++i) compensation[i] += other.compensation[i];
   for (const GroupSketch& sketch : group_sketches)
     if (sketch.get(other).count() != 0) sketch.make(*this).merge(sketch.get(other));
   if (sla.size() < other.sla.size()) sla.resize(other.sla.size());
@@ -554,6 +582,8 @@ std::optional<std::string> merge_overflow(const KpiState& state, const GroupStat
   std::int64_t ignored = 0;
   for (std::size_t i = 0; i < counter_count; ++i)
     if (__builtin_add_overflow(target.counts[i], other.counts[i], &ignored)) return std::string(counter_names[i]);
+  for (std::size_t i = 0; i < target.compensation.size(); ++i)
+    if (__builtin_add_overflow(target.compensation[i], other.compensation[i], &ignored)) return std::string("compensation");
   for (const GroupSketch& sketch : group_sketches)
     if (!sketch.get(target).merge_fits(sketch.get(other))) return std::string(sketch.name);
   for (std::size_t id = 0; id < std::min(target.sla.size(), other.sla.size()); ++id)
@@ -585,7 +615,8 @@ const date::time_zone& default_zone(const KpiRules& rules, std::string_view dime
 
 }  // namespace
 
-KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std::move(r)), options(std::move(o)) {
+KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o, std::shared_ptr<const CompensationIndex> records)
+    : rules(std::move(r)), options(std::move(o)), compensations(std::move(records)) {
   const auto& group_by = options.group_by;
   const KpiDimension* timed = nullptr;
   for (std::size_t i = 0; i < group_by.size(); ++i) {
@@ -616,6 +647,31 @@ KpiState::KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o) : rules(std:
   else if (options.time_zone.empty()) options.time_zone = zone->name();
   values.resize(group_by.size());
   sla_metric_count = builtin_metric_count + rules->sla->metrics.size();
+}
+
+std::shared_ptr<const CompensationIndex> CompensationIndex::of(std::span<const KpiCompensation> records) {
+  auto index = std::make_shared<CompensationIndex>();
+  index->currency = records.front().total.currency();
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const KpiCompensation& record = records[i];
+    const std::string path = "compensations[" + std::to_string(i) + "]";
+    // One currency: a cost per ticket adds amounts, and the host knows its exchange rates (it
+    // converts a customer's compensation history the same way, docs/compensation.md).
+    if (!(record.total.currency() == index->currency))
+      throw InputError("compensation records must all be in one currency: this one is in " +
+                           std::string(record.total.currency().code_view()) + ", compensations[0] in " +
+                           std::string(index->currency.code_view()) + " (convert them first)",
+                       path + ".currency");
+    if (record.total.minor_units() <= 0)
+      throw InputError("a compensation record's total must be more than zero (leave out decisions that "
+                       "compensate nothing)",
+                       path + ".total");
+    if (record.ticket.empty()) throw InputError("a compensation record needs its ticket's id", path + ".ticket");
+    std::int64_t& minor = index->minor_by_ticket[record.ticket];
+    if (__builtin_add_overflow(minor, record.total.minor_units(), &minor))
+      throw RangeError("the compensations of one ticket add up past 2^63 - 1 minor units", path + ".total");
+  }
+  return index;
 }
 
 KeyIds KpiState::ids_of(std::uint64_t code) const {
@@ -776,6 +832,19 @@ std::string KpiResult::to_json() const {
       w.key(rate.name);
       detail::write_optional(w, g.*rate.value);
     }
+    if (g.compensation) {
+      const KpiCompensationStats& c = *g.compensation;
+      w.key("compensation").begin_object();
+      w.key("currency").value(c.total.currency().code_view());
+      w.key("compensated").value(c.compensated);
+      w.key("total").value(c.total.to_string());
+      w.key("cost_per_ticket");
+      if (c.cost_per_ticket) w.value(c.cost_per_ticket->to_string());
+      else w.null();
+      w.key("rate");
+      detail::write_optional(w, c.rate);
+      w.end_object();
+    }
     w.end_object();
   }
   w.end_array();
@@ -794,7 +863,7 @@ KpiAccumulator& KpiAccumulator::operator=(const KpiAccumulator& other) {
 }
 
 KpiAccumulator KpiAccumulator::empty_copy() const {
-  return KpiAccumulator(std::make_unique<detail::KpiState>(state_->rules, state_->options));
+  return KpiAccumulator(std::make_unique<detail::KpiState>(state_->rules, state_->options, state_->compensations));
 }
 
 void KpiAccumulator::add(const Ticket& ticket, Instant at) { add_checked(ticket, at, nullptr); }
@@ -834,6 +903,12 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
     throw InputError("cannot merge KPI accumulators that group differently (group_by and time_zone must match)");
   if (state_->sla_metric_count != other.state_->sla_metric_count)
     throw InputError("cannot merge KPI accumulators of policies with different SLA metrics");
+  const auto& mine_records = state_->compensations;
+  const auto& their_records = other.state_->compensations;
+  if (static_cast<bool>(mine_records) != static_cast<bool>(their_records) ||
+      (mine_records && !(mine_records->currency == their_records->currency)))
+    throw InputError("cannot merge KPI accumulators with and without compensation records, or with records in "
+                     "different currencies");
   // Every count is checked before any changes: a merge that would overflow leaves this
   // accumulator as it was.
   std::int64_t not_yet_created = 0;
@@ -874,6 +949,9 @@ void KpiAccumulator::merge(const KpiAccumulator& other) {
 }
 
 KpiResult KpiAccumulator::result(const KpiOrders& orders) const {
+  if (!orders.compensations.empty() && !state_->compensations)
+    throw InputError("this KPI accumulator was made without compensation records: give them to its constructor",
+                     "compensations");
   KpiResult r;
   r.group_by = state_->options.group_by;
   if (state_->zone != nullptr) r.time_zone = state_->options.time_zone;
@@ -890,9 +968,17 @@ KpiAccumulator KpiAccumulator::from_json(std::shared_ptr<const Policy> policy, s
   return a;
 }
 
+// An empty accumulator for `compute`, the compensation records indexed once: the slices share
+// the index, so that none copies the records.
+KpiAccumulator KpiEngine::start(const std::shared_ptr<const detail::KpiRules>& rules, const KpiOptions& kpi,
+                                const KpiOrders& orders) {
+  return KpiAccumulator(std::make_unique<detail::KpiState>(
+      rules, kpi, orders.compensations.empty() ? nullptr : detail::CompensationIndex::of(orders.compensations)));
+}
+
 KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const KpiOptions& kpi,
                              const KpiOrders& orders, const BatchOptions& options) const {
-  const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
+  const KpiAccumulator empty = start(rules_, kpi, orders);
   return detail::add_sliced(empty, tickets.size(), options,
                             [&](KpiAccumulator& part, std::size_t i) { part.add(tickets[i], at); })
       .result(orders);
@@ -900,7 +986,7 @@ KpiResult KpiEngine::compute(std::span<const Ticket> tickets, Instant at, const 
 
 KpiResult KpiEngine::compute(const TicketBatch& batch, Instant at, const KpiOptions& kpi, const KpiOrders& orders,
                              const BatchOptions& options) const {
-  const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
+  const KpiAccumulator empty = start(rules_, kpi, orders);
   const detail::TicketColumns& columns = detail::columns_of(batch);
   return detail::add_sliced(empty, batch.size(), options,
                             [&](KpiAccumulator& part, std::size_t i) {
@@ -931,7 +1017,7 @@ void add_line(KpiAccumulator& part, const batch::Line& line, Instant at) {
 KpiResult KpiEngine::compute_lines(std::string_view tickets, Instant at, const KpiOptions& kpi,
                                    const KpiOrders& orders, const BatchOptions& options) const {
   const std::vector<batch::Line> lines = batch::non_blank_lines(tickets, options.first_line);
-  const KpiAccumulator empty(std::make_unique<detail::KpiState>(rules_, kpi));
+  const KpiAccumulator empty = start(rules_, kpi, orders);
   return detail::add_sliced(empty, lines.size(), options,
                             [&](KpiAccumulator& part, std::size_t i) { add_line(part, lines[i], at); })
       .result(orders);
@@ -941,7 +1027,7 @@ KpiResult KpiEngine::compute_lines(std::istream& tickets, Instant at, const KpiO
                                    const BatchOptions& options) const {
   batch::LineBlocks blocks(tickets, options.block_bytes, detail::max_ticket_bytes, options.first_line);
   const batch::StreamProgress progress(options.progress, batch::stream_size(tickets));
-  KpiAccumulator total(std::make_unique<detail::KpiState>(rules_, kpi));
+  KpiAccumulator total = start(rules_, kpi, orders);
   // Tickets are sliced as compute_lines slices the whole text (every kpi_slice tickets from the
   // first), whatever the blocks: the slice a block ends inside stays open into the next one, so
   // that the slices, merged in order, give the same result.

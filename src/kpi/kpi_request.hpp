@@ -1,7 +1,7 @@
 #pragma once
 // The options of a KPI or scorecard request given as JSON (the C ABI's `options_json`):
 // {"group_by": [...], "time_zone": "Asia/Shanghai", "orders": 120000 | {"2026-11-11": 120000},
-//  "rank_within": [...]}.
+//  "rank_within": [...], "compensations": [{"ticket": "T1", "currency": "CNY", "total": "10.00"}]}.
 
 #include <aftersales/kpi.hpp>
 

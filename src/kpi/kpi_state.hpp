@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -19,6 +20,7 @@
 #include "text/names.hpp"
 
 #include <boost/container/small_vector.hpp>
+#include <boost/container_hash/hash.hpp>
 #include <boost/unordered/unordered_flat_map.hpp>
 #include <date/tz.h>
 
@@ -126,6 +128,8 @@ class StatusClockSketches {
 
 struct GroupState {
   std::array<std::int64_t, counter_count> counts{};
+  // With compensation records: tickets compensated, and the minor units of their compensations.
+  std::array<std::int64_t, 2> compensation{};
   QuantileSketch first_response;  // milliseconds
   QuantileSketch resolution;
   StatusClockSketches status_clocks;
@@ -174,6 +178,21 @@ struct KeyedGroup {
   const GroupState* group;
 };
 
+/// The compensation records, by ticket: built once from KpiOrders::compensations and shared by
+/// an accumulator's copies, so that a slice of a batch does not copy them.
+struct CompensationIndex {
+  struct Hash {
+    using is_transparent = void;
+    std::size_t operator()(std::string_view id) const noexcept { return boost::hash<std::string_view>()(id); }
+  };
+  Currency currency;
+  boost::unordered_flat_map<std::string, std::int64_t, Hash, std::equal_to<>> minor_by_ticket;
+
+  /// @throws InputError naming the record at fault (records in several currencies, a total of
+  ///         zero); RangeError when a ticket's totals pass 2^63 - 1 minor units.
+  static std::shared_ptr<const CompensationIndex> of(std::span<const KpiCompensation> records);
+};
+
 struct KpiState {
   std::shared_ptr<const KpiRules> rules;  // the policy's, sharing its ownership
   /// As asked, with `time_zone` resolved (docs/kpi.md, "Time zone"): the zone's name with a
@@ -184,9 +203,11 @@ struct KpiState {
   std::size_t sla_metric_count = 0;
   std::vector<DimensionValues> values;  // by group_by slot
   std::int64_t not_yet_created = 0;     // tickets left out: created after the instant counted at
+  std::shared_ptr<const CompensationIndex> compensations;  // null without records
 
   /// @throws InputError as KpiAccumulator's constructor.
-  KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o);
+  KpiState(std::shared_ptr<const KpiRules> r, KpiOptions o,
+           std::shared_ptr<const CompensationIndex> records = nullptr);
   /// The place of the group of `key` (at() reaches it), made empty if new. A place stays valid
   /// as groups are added; a reference from at() does not.
   std::uint32_t group(const KeyIds& key);

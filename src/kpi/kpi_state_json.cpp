@@ -210,6 +210,10 @@ void read_group(const Node& node, KpiState& state) {
 }  // namespace
 
 std::string state_to_json(const KpiState& state) {
+  // Version 2 has no place for them, and a state read back without them would count wrong.
+  if (state.compensations)
+    throw InputError("the partial state of KPIs counted with compensation records cannot be written; count them "
+                     "in one accumulator or merge accumulators in memory");
   JsonWriter w;
   w.begin_object();
   w.key("kpi_state").value(state_version);

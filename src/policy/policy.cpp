@@ -14,6 +14,7 @@
 #include "text/text.hpp"
 #include "policy/policy_data.hpp"
 #include "refund/refund_compile.hpp"
+#include "compensation/compensation_compile.hpp"
 #include "kpi/kpi_compile.hpp"
 #include "sla/sla_compile.hpp"
 #include "routing/routing_compile.hpp"
@@ -69,14 +70,16 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
   const detail::Node root(*document, problems);
   auto data = std::make_unique<detail::PolicyData>();
   data->source = std::string(json);
-  if (root.object({"$schema", "schema_version", "calendars", "sla", "routing", "refunds", "kpi"})) {
+  if (root.object({"$schema", "schema_version", "calendars", "sla", "routing", "refunds", "kpi", "compensation"})) {
     check_schema_reference(root);
     compile_schema_version(root, *data);
     const auto invalid_calendars = compile_calendars(root, *data);
     data->sla = detail::compile_sla(root.member("sla"), data->symbols, data->calendars, invalid_calendars);
-    data->routing = detail::compile_routing(root.member("routing"), data->symbols, data->sla);
-    data->refunds = detail::compile_refunds(root.member("refunds"), data->symbols);
+    data->routing = detail::compile_routing(root.member("routing"), data->symbols, data->sla,
+                                            detail::ConditionCalendars{data->calendars, invalid_calendars});
+    data->refunds = detail::compile_refunds(root.member("refunds"), data->symbols, data->calendars, invalid_calendars);
     data->kpi = detail::compile_kpi(root.member("kpi"), data->symbols, data->sla, data->calendars);
+    data->compensation = detail::compile_compensation(root.member("compensation"), data->symbols);
   }
   problems.throw_if_any();
 

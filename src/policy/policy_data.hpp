@@ -5,6 +5,7 @@
 #include <aftersales/policy.hpp>
 
 #include "calendar/calendars.hpp"
+#include "compensation/compensation_rules.hpp"
 #include "condition/condition_rules.hpp"
 #include "kpi/kpi_rules.hpp"
 #include "refund/refund_rules.hpp"
@@ -27,6 +28,7 @@ struct PolicyData {
   RoutingRules routing;
   RefundRules refunds;
   KpiRules kpi;
+  CompensationRules compensation;
 };
 
 // The one way into a Policy's compiled rules (Policy befriends it).

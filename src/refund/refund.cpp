@@ -9,14 +9,23 @@
 namespace aftersales {
 namespace {
 
-constexpr std::array<std::string_view, 15> code_names{
+constexpr std::array<std::string_view, 17> code_names{
     "NO_POLICY", "REASON_NOT_COVERED", "WINDOW_EXPIRED", "WINDOW_NOT_STARTED", "NOT_YET_DELIVERED",
     "EXCLUDED_CATEGORY", "CONFIRMED_NON_RETURNABLE", "CONDITION_NOT_ALLOWED", "RESOLUTION_NOT_ALLOWED",
     "QUANTITY_EXCEEDS", "ALREADY_REFUNDED", "FAST_REFUND_DENIED", "NOT_SHIPPED", "STORE_CREDIT",
-    "FREE_SHIPPING_LOST"};
-static_assert(code_names.size() == static_cast<std::size_t>(RefundCode::free_shipping_lost) + 1);
+    "FREE_SHIPPING_LOST", "PROMOTION_LOST", "RETURN_SHIPPING_CHARGED"};
+static_assert(code_names.size() == static_cast<std::size_t>(RefundCode::return_shipping_charged) + 1);
 
 void write_money(detail::JsonWriter& w, const Money& amount) { w.value(amount.to_string()); }
+
+// A taxed order's split of an amount; an untaxed order's decision reads as it always has.
+void write_net_tax(detail::JsonWriter& w, bool taxed, const Money& net, const Money& tax) {
+  if (!taxed) return;
+  w.key("net");
+  write_money(w, net);
+  w.key("tax");
+  write_money(w, tax);
+}
 
 void write_amounts(detail::JsonWriter& w, const RefundAmounts& refund) {
   w.begin_object();
@@ -33,6 +42,7 @@ void write_amounts(detail::JsonWriter& w, const RefundAmounts& refund) {
     write_money(w, line.amount);
     w.key("discount");
     write_money(w, line.discount);
+    write_net_tax(w, refund.taxed, line.net, line.tax);
     w.end_object();
   }
   w.end_array();
@@ -45,6 +55,23 @@ void write_amounts(detail::JsonWriter& w, const RefundAmounts& refund) {
     w.end_object();
   }
   w.end_array();
+  write_net_tax(w, refund.taxed, refund.net, refund.tax);
+  w.end_object();
+}
+
+void write_exchange(detail::JsonWriter& w, const RefundExchange& exchange) {
+  w.begin_object();
+  const std::array<std::pair<std::string_view, const Money*>, 6> amounts{
+      {{"returned", &exchange.returned},
+       {"replacement", &exchange.replacement},
+       {"returned_tax", &exchange.returned_tax},
+       {"replacement_tax", &exchange.replacement_tax},
+       {"customer_pays", &exchange.customer_pays},
+       {"customer_receives", &exchange.customer_receives}}};
+  for (const auto& [key, amount] : amounts) {
+    w.key(key);
+    write_money(w, *amount);
+  }
   w.end_object();
 }
 
@@ -92,6 +119,10 @@ std::string RefundDecision::to_json() const {
     w.end_object();
   }
   w.end_array();
+  if (exchange) {
+    w.key("exchange");
+    write_exchange(w, *exchange);
+  }
   w.end_object();
   return w.take();
 }

@@ -20,6 +20,15 @@ namespace {
 
 using std::chrono::days;
 
+// `num / den` rounded half up, for num >= 0 and den > 0.
+std::int64_t round_half_up(wide num, wide den) { return static_cast<std::int64_t>((num + den / 2) / den); }
+
+// The tax of an amount `base` at `rate` millionths: inside it (a gross price), or on top of it
+// (a net price); rounded half up to the minor unit.
+std::int64_t tax_of(std::int64_t base, std::int64_t rate, bool included) {
+  return round_half_up(static_cast<wide>(base) * rate, included ? number_scale + rate : number_scale);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Money: what each unit of each line was paid, fixed once per order.
 
@@ -29,10 +38,15 @@ struct LineMoney {
   std::int64_t discount = 0;  // the line's share of the order's discounts
   std::int64_t prior_units = 0;
   std::int64_t prior_money = 0;  // paid back on the line before this request
+  std::int64_t tax = 0;          // the line's tax: part of paid(), or on top of it when added
+  bool tax_added = false;
 
+  // The line's price after discounts: gross when tax is included, net when it is added.
   [[nodiscard]] std::int64_t paid() const { return value - discount; }
+  // What the customer paid for the line, tax included.
+  [[nodiscard]] std::int64_t gross() const { return tax_added ? paid() + tax : paid(); }
   [[nodiscard]] std::int64_t units_left() const { return line->quantity - prior_units; }
-  [[nodiscard]] std::int64_t money_left() const { return paid() - prior_money; }
+  [[nodiscard]] std::int64_t money_left() const { return gross() - prior_money; }
   // Money went back on the line, as much as was paid for it. A line that paid nothing (a free
   // gift, a line discounted to zero) and had nothing back is not: its units go back at 0.00,
   // each once (units_left() says when they have).
@@ -50,6 +64,25 @@ struct LineMoney {
   [[nodiscard]] std::int64_t units_paid(std::int64_t first, std::int64_t count) const {
     return count * line->unit_price.minor_units() - units_discount(first, count);
   }
+
+  // The tax of units [first, first + count): the difference of the tax of the first units before
+  // and after them, each the line's tax in proportion to what those first units paid, rounded
+  // half up. Refunds of successive units therefore add up to the line's tax exactly, whatever
+  // the steps, and the last unit's brings the rounding home.
+  [[nodiscard]] std::int64_t units_tax(std::int64_t first, std::int64_t count) const {
+    if (tax == 0) return 0;
+    return tax_through(first + count) - tax_through(first);
+  }
+  [[nodiscard]] std::int64_t units_gross(std::int64_t first, std::int64_t count) const {
+    const std::int64_t paid_units = units_paid(first, count);
+    return tax_added ? paid_units + units_tax(first, count) : paid_units;
+  }
+
+ private:
+  [[nodiscard]] std::int64_t tax_through(std::int64_t units) const {
+    if (units >= line->quantity) return tax;
+    return round_half_up(static_cast<wide>(tax) * units_paid(0, units), paid());
+  }
 };
 
 // Units of one line that this request covers, and what is found about them.
@@ -58,8 +91,10 @@ struct Claim {
   std::int64_t quantity = 0;
   std::string_view condition;
   bool eligible = true;
-  std::int64_t amount = 0;    // paid for the units, capped by what the line has left
+  std::int64_t amount = 0;    // paid for the units (tax included), capped by what the line has left
   std::int64_t discount = 0;  // the units' share of discounts
+  std::int64_t tax = 0;       // the units' share of the line's tax
+  const RefundVariant* variant = nullptr;  // an exchange to another variant
 };
 
 std::string indexed(std::string_view list, std::size_t i, std::string_view member = {}) {
@@ -290,18 +325,42 @@ class DiscountSpreader {
   std::vector<std::size_t> queue_;
 };
 
-std::vector<LineMoney> order_money(const RefundRequest& request, const LineIndex& index) {
+// What the order's lines carry beyond price and quantity, found in the one pass that taxes them.
+struct OrderShape {
+  bool taxed = false;          // some line has a tax rate
+  bool line_instants = false;  // a split shipment: some line has instants of its own
+  bool line_shipped = false;   // some line has shipped on its own
+};
+
+std::vector<LineMoney> order_money(const RefundRequest& request, const LineIndex& index, OrderShape& shape) {
   const RefundOrder& order = request.order;
   std::vector<LineMoney> money(order.lines.size());
   if (order.shipping_fee.minor_units() < 0) throw InputError("a delivery fee cannot be negative", "order.shipping_fee");
   // Every sum the decision takes (goods, kept goods, refunds, with delivery) is at most this one.
   std::int64_t total = order.shipping_fee.minor_units();
   for (std::size_t i = 0; i < order.lines.size(); ++i) {
-    money[i] = {&order.lines[i], checked_value(order.lines[i], i)};
+    const RefundOrderLine& line = order.lines[i];
+    money[i] = {&line, checked_value(line, i)};
     if (__builtin_add_overflow(total, money[i].value, &total))
       throw RangeError("the order's total overflows the 64-bit range of minor units", "order.lines");
+    shape.taxed = shape.taxed || line.tax_rate_ppm;
+    shape.line_instants = shape.line_instants || line.shipped_at || line.delivered_at;
+    shape.line_shipped = shape.line_shipped || line.shipped_at;
   }
   DiscountSpreader(money, order, index).spread();
+  // Tax is reckoned on what a line paid after its discounts, once per line; an untaxed order
+  // (most) skips the pass.
+  for (std::size_t i = 0; shape.taxed && i < order.lines.size(); ++i) {
+    const RefundOrderLine& line = order.lines[i];
+    if (!line.tax_rate_ppm) continue;
+    if (*line.tax_rate_ppm < 0 || *line.tax_rate_ppm > number_scale)
+      throw InputError("a tax rate is from 0 to 1", indexed("order.lines", i, ".tax_rate"));
+    LineMoney& m = money[i];
+    m.tax_added = !line.tax_included;
+    m.tax = tax_of(m.paid(), *line.tax_rate_ppm, line.tax_included);
+    if (m.tax_added && __builtin_add_overflow(total, m.tax, &total))
+      throw RangeError("the order's total with tax overflows the 64-bit range of minor units", "order.lines");
+  }
   // Refunds use up a line's units in order: the first refund takes unit 0, 1, ...
   for (std::size_t r = 0; r < request.refunded.size(); ++r) {
     const PriorRefund& prior = request.refunded[r];
@@ -309,7 +368,7 @@ std::vector<LineMoney> order_money(const RefundRequest& request, const LineIndex
     if (prior.quantity < 0 || prior.quantity > line.units_left())
       throw InputError("prior refunds on line " + detail::quoted(prior.line) + " add up to more units than it has",
                        indexed("refunded", r, ".quantity"));
-    line.prior_money += prior.amount ? prior.amount->minor_units() : line.units_paid(line.prior_units, prior.quantity);
+    line.prior_money += prior.amount ? prior.amount->minor_units() : line.units_gross(line.prior_units, prior.quantity);
     line.prior_units += prior.quantity;
   }
   return money;
@@ -334,6 +393,7 @@ std::vector<Claim> claims_of(const RefundRequest& request, const std::vector<Lin
       throw InputError("line " + detail::quoted(item.line) + " is requested twice", indexed("items", k, ".line"));
     claimed[i] = true;
     claims.push_back({i, item.quantity, item.condition});
+    if (item.exchange_for) claims.back().variant = &*item.exchange_for;
   }
   return claims;
 }
@@ -378,6 +438,7 @@ struct Window {
   Instant from{}, end{};
   Duration length{};
   bool extended = false;
+  std::string_view line;  // a split shipment's line whose own instant the window counts from
 };
 
 std::optional<Instant> moment_of(const RefundOrder& order, OrderMoment moment) {
@@ -394,10 +455,34 @@ Instant local_midnight(const date::time_zone& zone, date::local_days day) {
   return std::chrono::time_point_cast<Duration>(to_instant(zone, date::local_seconds(day)));
 }
 
+// The instant line `line` of a split shipment counts from: its own, else the order's; a shipped
+// line not known to be delivered counts as delivered the policy's transit time after shipment.
+std::optional<Instant> line_moment(const RefundPolicy& policy, const RefundOrder& order, const RefundOrderLine& line,
+                                   OrderMoment moment) {
+  const std::optional<Instant> shipped = line.shipped_at ? line.shipped_at : order.shipped_at;
+  if (moment == OrderMoment::shipped) return shipped;
+  if (moment != OrderMoment::delivered) return moment_of(order, moment);
+  if (line.delivered_at) return line.delivered_at;
+  // The order's delivery is of the parcel a line with no shipment of its own went in.
+  if (!line.shipped_at && order.delivered_at) return order.delivered_at;
+  if (shipped && policy.transit_time) return *shipped + *policy.transit_time;
+  return std::nullopt;
+}
+
+// The last line's instant, or nullopt while any line lacks one.
+std::optional<Instant> last_line_moment(const RefundPolicy& policy, const RefundOrder& order, OrderMoment moment) {
+  std::optional<Instant> last;
+  for (const RefundOrderLine& line : order.lines) {
+    const auto at = line_moment(policy, order, line, moment);
+    if (!at) return std::nullopt;
+    if (!last || *at > *last) last = at;
+  }
+  return last;
+}
+
 Window window_of(const RefundPolicy& policy, const RefundReasonRule& reason, Duration length,
-                 const RefundRequest& request) {
+                 const RefundRequest& request, std::optional<Instant> from) {
   Window w;
-  const auto from = moment_of(request.order, reason.from);
   if (!from) {
     w.state = WindowState::not_delivered;
     return w;
@@ -433,7 +518,7 @@ class Decider {
  public:
   Decider(const RefundRules& rules, const RefundRequest& request)
       : rules_(rules), request_(request), currency_(request.order.currency), lines_(request.order.lines),
-        money_(order_money(request, lines_)), claims_(claims_of(request, money_, lines_)) {}
+        money_(order_money(request, lines_, shape_)), claims_(claims_of(request, money_, lines_)) {}
 
   RefundDecision decide() {
     decision_.refund.total = decision_.refund.shipping = Money{0, currency_};
@@ -451,7 +536,7 @@ class Decider {
            {});
       return finish(false);
     }
-    shipped_ = request_.order.shipped_at.has_value();
+    shipped_ = request_.order.shipped_at.has_value() || shape_.line_shipped;
     if (!shipped_) note(RefundCode::not_shipped, "the order has not shipped: it is refunded without a return", {});
     if (claims_.empty())
       note(RefundCode::already_refunded,
@@ -508,7 +593,7 @@ class Decider {
 
   [[nodiscard]] std::int64_t goods_paid() const {
     std::int64_t sum = 0;
-    for (const LineMoney& line : money_) sum += line.paid();
+    for (const LineMoney& line : money_) sum += line.gross();
     return sum;
   }
   [[nodiscard]] bool shipping_waived() const {
@@ -540,7 +625,7 @@ class Decider {
       refuse(RefundCode::already_refunded, "all " + std::to_string(line.quantity) + " units of line " +
                                                detail::quoted(id) + " have been refunded already");
     } else if (money.paid_back()) {
-      refuse(RefundCode::already_refunded, "the " + money_text(money.paid(), currency_) + " paid for line " +
+      refuse(RefundCode::already_refunded, "the " + money_text(money.gross(), currency_) + " paid for line " +
                                                detail::quoted(id) + " has been refunded in full already");
     } else if (claim.quantity > money.units_left()) {
       refuse(RefundCode::quantity_exceeds,
@@ -551,8 +636,9 @@ class Decider {
     // An order that has not shipped is refunded whatever it holds: nothing comes back.
     if (shipped_) check_rules(claim, line, refuse);
     if (!claim.eligible) return;
-    claim.amount = std::min(money.units_paid(money.prior_units, claim.quantity), money.money_left());
+    claim.amount = std::min(money.units_gross(money.prior_units, claim.quantity), money.money_left());
     claim.discount = money.units_discount(money.prior_units, claim.quantity);
+    claim.tax = std::min(money.units_tax(money.prior_units, claim.quantity), claim.amount);
   }
 
   template <class Refuse>
@@ -607,7 +693,24 @@ class Decider {
     if (!length && r == Resolution::refund_only && refund_only_by_amount())
       length = reason_->windows[static_cast<std::size_t>(Resolution::return_refund)];
     if (!length) return std::nullopt;
-    return window_of(*policy_, *reason_, *length, request_);
+    const RefundOrder& order = request_.order;
+    const OrderMoment from = reason_->from;
+    const bool per_line = from == OrderMoment::shipped || from == OrderMoment::delivered;
+    if (!per_line || (!shape_.line_instants && !policy_->transit_time))
+      return window_of(*policy_, *reason_, *length, request_, moment_of(order, from));
+    if (policy_->windows_from_last_line)
+      return window_of(*policy_, *reason_, *length, request_, last_line_moment(*policy_, order, from));
+    if (claims_.empty()) return window_of(*policy_, *reason_, *length, request_, moment_of(order, from));
+    // Each line counts from its own instant: the first line whose window is not open decides.
+    std::optional<Window> first;
+    for (const Claim& claim : claims_) {
+      const RefundOrderLine& line = *money_[claim.line].line;
+      Window w = window_of(*policy_, *reason_, *length, request_, line_moment(*policy_, order, line, from));
+      if (shape_.line_instants) w.line = line.id;
+      if (w.state != WindowState::open) return w;
+      if (!first) first = w;
+    }
+    return first;
   }
 
   [[nodiscard]] bool allowed(Resolution r, const std::optional<Window>& w) const {
@@ -672,13 +775,13 @@ class Decider {
         note(RefundCode::not_yet_delivered,
              "the " + name + " window of the reason " + detail::quoted(reason_->name) +
                  " counts from delivery, and the order has not been delivered",
-             {});
+             w->line);
         return;
       case WindowState::not_started:
         note(RefundCode::window_not_started,
              "the " + name + " window of the reason " + detail::quoted(reason_->name) + " counts from " +
                  std::string(moment_words(reason_->from)) + " at " + local_text(w->from, zone) + "; " + when,
-             {});
+             w->line);
         return;
       case WindowState::expired:
         note(RefundCode::window_expired,
@@ -687,7 +790,7 @@ class Decider {
                  (reason_->next_day ? "the day after " : "") + std::string(moment_words(reason_->from)) + " at " +
                  local_text(w->from, zone) + (w->extended ? ", extended for orders placed in a promotion period" : "") +
                  "); " + when,
-             {});
+             w->line);
         return;
     }
   }
@@ -713,7 +816,9 @@ class Decider {
       decision_.refund.deductions.push_back({std::move(type), Money{amount, currency_}});
     };
     if (r == Resolution::return_refund && shipped_) deduct("restocking_fee", restocking_fee(goods));
+    if (r == Resolution::return_refund && shipped_) deduct("return_shipping", return_shipping_fee());
     if (shipping_waived() && !reason_->refund_shipping_fee) deduct("waived_shipping", lost_free_shipping());
+    if (policy_->recompute_min_spend && !reason_->refund_shipping_fee) deduct("lost_promotion", lost_promotions());
     std::int64_t shipping = 0;
     if ((!shipped_ || reason_->refund_shipping_fee) && everything_back()) shipping = shipping_paid();
     decision_.refund.shipping = Money{shipping, currency_};
@@ -728,6 +833,64 @@ class Decider {
             : (reason_->return_shipping == ReturnShipping::buyer ? policy_->restocking_fee_rate : 0);
     const wide scaled = static_cast<wide>(goods) * rate;
     return static_cast<std::int64_t>((scaled + number_scale / 2) / number_scale);
+  }
+
+  // The flat fee for a return the buyer pays to ship, when the policy (or the reason) charges one;
+  // an amount finer than the currency's minor unit rounds half up.
+  std::int64_t return_shipping_fee() {
+    const auto fee = reason_->return_shipping_fee ? reason_->return_shipping_fee : policy_->return_shipping_fee;
+    if (!fee || *fee == 0 || reason_->return_shipping != ReturnShipping::buyer) return 0;
+    const std::int64_t amount = round_half_up(*fee, scale());
+    note(RefundCode::return_shipping_charged,
+         "the buyer pays the return shipping of the reason " + detail::quoted(reason_->name) + ": " +
+             money_text(amount, currency_) + " is deducted",
+         {});
+    return amount;
+  }
+
+  // Minimum-spend coupons whose condition the goods kept no longer meet: each loses its share on
+  // the units kept, `amount × kept / value` at list prices (rounded half up), once: when this
+  // request takes the kept goods of its lines from at least the minimum to below it, with some
+  // of them still kept.
+  std::int64_t lost_promotions() {
+    std::int64_t lost = 0;
+    const auto& discounts = request_.order.discounts;
+    for (std::size_t d = 0; d < discounts.size(); ++d) {
+      const RefundDiscount& discount = discounts[d];
+      if (!discount.min_spend || discount.amount.minor_units() == 0) continue;
+      wide value = 0, kept_before = 0, taken = 0;
+      std::int64_t units_after = 0;
+      const auto add_line = [&](std::size_t i) {
+        const LineMoney& line = money_[i];
+        const wide price = line.line->unit_price.minor_units();
+        value += price * line.line->quantity;
+        kept_before += price * line.units_left();
+        units_after += line.units_left();
+        for (const Claim& claim : claims_) {
+          if (claim.line != i) continue;
+          taken += price * claim.quantity;
+          units_after -= claim.quantity;
+        }
+      };
+      if (discount.lines.empty()) {
+        for (std::size_t i = 0; i < money_.size(); ++i) add_line(i);
+      } else {
+        for (const std::string& id : discount.lines)
+          if (const auto i = lines_.find(id)) add_line(*i);
+      }
+      const wide kept_after = kept_before - taken;
+      const std::int64_t minimum = discount.min_spend->minor_units();
+      if (units_after <= 0 || kept_before < minimum || kept_after >= minimum || value == 0) continue;
+      const std::int64_t share = round_half_up(static_cast<wide>(discount.amount.minor_units()) * kept_after, value);
+      note(RefundCode::promotion_lost,
+           "the goods kept on the lines of order.discounts[" + std::to_string(d) + "] are worth " +
+               money_text(static_cast<std::int64_t>(kept_after), currency_) + " at list price, below its minimum spend of " +
+               money_text(minimum, currency_) + ": its discount on them, " + money_text(share, currency_) +
+               ", is deducted",
+           {});
+      lost += share;
+    }
+    return lost;
   }
 
   // Every unit of the order is back once this request's are: a line has one claim at most, so
@@ -747,13 +910,13 @@ class Decider {
   std::int64_t lost_free_shipping() {
     std::int64_t kept_before = 0, kept_units = 0;
     for (const LineMoney& line : money_) {
-      kept_before += line.units_paid(line.prior_units, line.units_left());
+      kept_before += line.units_gross(line.prior_units, line.units_left());
       kept_units += line.units_left();
     }
     std::int64_t kept_after = kept_before;
     for (const Claim& claim : claims_) {
       const LineMoney& line = money_[claim.line];
-      kept_after -= line.units_paid(line.prior_units, claim.quantity);
+      kept_after -= line.units_gross(line.prior_units, claim.quantity);
       kept_units -= claim.quantity;
     }
     const std::int64_t threshold = request_.order.free_shipping_threshold->minor_units();
@@ -774,21 +937,64 @@ class Decider {
     // A refused line shows zeros; the others keep their amounts even when the request is
     // refused, so that the host can show what a request without the refused lines would give.
     const bool moves = decision_.resolution && moves_money(*decision_.resolution);
+    RefundAmounts& refund = decision_.refund;
+    refund.taxed = shape_.taxed;
+    std::int64_t net = 0, tax = 0;
     for (const Claim& claim : claims_) {
       const bool pays = moves && claim.eligible;
-      decision_.refund.lines.push_back({money_[claim.line].line->id, claim.quantity, claim.eligible,
-                                        Money{pays ? claim.amount : 0, currency_},
-                                        Money{pays ? claim.discount : 0, currency_}});
+      const std::int64_t amount = pays ? claim.amount : 0, line_tax = pays ? claim.tax : 0;
+      refund.lines.push_back({money_[claim.line].line->id, claim.quantity, claim.eligible, Money{amount, currency_},
+                              Money{pays ? claim.discount : 0, currency_}, Money{amount - line_tax, currency_},
+                              Money{line_tax, currency_}});
+      net += amount - line_tax;
+      tax += line_tax;
     }
+    refund.net = Money{eligible ? net : 0, currency_};
+    refund.tax = Money{eligible ? tax : 0, currency_};
     if (!eligible) return std::move(decision_);
     fill_amounts();
     const Resolution r = *decision_.resolution;
     decision_.return_shipping = needs_return(r) ? reason_->return_shipping : ReturnShipping::none;
-    if (needs_return(r)) decision_.ship_back_by = request_.requested_at + policy_->ship_back_within;
+    if (needs_return(r)) decision_.ship_back_by = policy_->ship_back_within.after(request_.requested_at);
+    if (r == Resolution::exchange) price_exchange();
     decide_method();
     if (r == Resolution::return_refund) decide_fast_refund();
     decide_deadline(r);
     return std::move(decision_);
+  }
+
+  // An exchange to another variant: the units sent back are worth what they paid; the
+  // replacement costs its price less the same share of discount (the units' discount ×
+  // replacement value / their value, rounded half up), plus the line's tax on that.
+  void price_exchange() {
+    std::int64_t returned = 0, returned_tax = 0, replacement = 0, replacement_tax = 0;
+    bool any = false;
+    for (const Claim& claim : claims_) {
+      if (claim.variant == nullptr) continue;
+      any = true;
+      const LineMoney& line = money_[claim.line];
+      returned += line.units_gross(line.prior_units, claim.quantity);
+      returned_tax += line.units_tax(line.prior_units, claim.quantity);
+      std::int64_t value = 0;
+      if (__builtin_mul_overflow(claim.variant->unit_price.minor_units(), claim.quantity, &value))
+        throw RangeError("the replacement's value overflows the 64-bit range of minor units", "items");
+      const std::int64_t old_value = claim.quantity * line.line->unit_price.minor_units();
+      const std::int64_t discount =
+          old_value == 0 ? 0 : round_half_up(static_cast<wide>(line.units_discount(line.prior_units, claim.quantity)) * value,
+                                             old_value);
+      const std::int64_t price = value - std::min(discount, value);
+      const auto& rate = line.line->tax_rate_ppm;
+      const std::int64_t price_tax = rate ? tax_of(price, *rate, line.line->tax_included) : 0;
+      replacement += line.tax_added ? price + price_tax : price;
+      replacement_tax += price_tax;
+    }
+    if (!any) return;
+    decision_.exchange = RefundExchange{Money{returned, currency_},
+                                        Money{replacement, currency_},
+                                        Money{returned_tax, currency_},
+                                        Money{replacement_tax, currency_},
+                                        Money{std::max<std::int64_t>(0, replacement - returned), currency_},
+                                        Money{std::max<std::int64_t>(0, returned - replacement), currency_}};
   }
 
   void decide_method() {
@@ -835,9 +1041,9 @@ class Decider {
     const RefundDeadline& deadline = *policy_->refund_within;
     // Without a return to wait for (refund only, or a fast refund), the clock starts at once.
     if (!deadline.after_return_received || !needs_return(r) || decision_.fast_refund)
-      decision_.refund_due_by = request_.requested_at + deadline.within;
+      decision_.refund_due_by = deadline.within.after(request_.requested_at);
     else if (request_.return_received_at)
-      decision_.refund_due_by = *request_.return_received_at + deadline.within;
+      decision_.refund_due_by = deadline.within.after(*request_.return_received_at);
   }
 
   void note(RefundCode code, std::string message, std::string_view line) {
@@ -848,6 +1054,7 @@ class Decider {
   const RefundRequest& request_;
   Currency currency_;
   LineIndex lines_;
+  OrderShape shape_;  // filled by order_money, before money_ is
   std::vector<LineMoney> money_;
   std::vector<Claim> claims_;
   const RefundPolicy* policy_ = nullptr;

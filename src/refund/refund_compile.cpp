@@ -88,9 +88,13 @@ void compile_windows(const Node& node, RefundReasonRule& reason) {
   }
 }
 
+std::optional<std::int64_t> read_amount(const Node& node) {
+  return read_decimal(node, "an amount (a decimal string like \"20.00\")");
+}
+
 void compile_reason(const Node& node, std::string_view name, RefundPolicy& policy) {
   if (!node.object({"windows", "from", "count_from", "return_shipping", "refund_shipping_fee", "conditions",
-                    "exclude_categories", "exclude_if_confirmed", "restocking_fee_rate"}))
+                    "exclude_categories", "exclude_if_confirmed", "restocking_fee_rate", "return_shipping_fee"}))
     return;
   RefundReasonRule reason;
   reason.name = std::string(name);
@@ -117,6 +121,7 @@ void compile_reason(const Node& node, std::string_view name, RefundPolicy& polic
   if (const auto list = node.member("exclude_categories")) reason.exclude_categories = read_names(*list);
   if (const auto list = node.member("exclude_if_confirmed")) reason.exclude_if_confirmed = read_names(*list);
   if (const auto rate = node.member("restocking_fee_rate")) reason.restocking_fee_rate = read_rate(*rate);
+  if (const auto fee = node.member("return_shipping_fee")) reason.return_shipping_fee = read_amount(*fee);
   policy.reasons.push_back(std::move(reason));
 }
 
@@ -136,12 +141,52 @@ void compile_fast_refund(const Node& node, RefundPolicy& policy) {
   FastRefundRule rule;
   if (const auto score = node.member("min_credit_score")) rule.min_credit_score = read_count(*score, "a credit score");
   if (const auto amount = node.member("max_amount"))
-    rule.max_amount = read_decimal(*amount, "an amount (a decimal string like \"2000.00\")");
+    rule.max_amount = read_amount(*amount);
   if (const auto count = node.member("max_refunds_90d")) rule.max_refunds_90d = read_count(*count, "a count");
   policy.fast_refund = rule;
 }
 
-void compile_refund_within(const Node& node, RefundPolicy& policy) {
+// The policy's calendars, for promises in working days.
+struct CalendarsSeen {
+  const Calendars& all;
+  const std::set<std::string, std::less<>>& invalid;
+};
+
+// Promises in working days are bounded like windows: a few years of business days at most.
+constexpr std::int64_t most_working_days = 1000;
+
+// A period: a duration (`"7d"`), or `{"working_days": N, "calendar": "NAME"}`.
+std::optional<Promise> read_promise(const Node& node, std::string_view what, const CalendarsSeen& calendars) {
+  if (!node.value().is_object()) {
+    const auto d = read_window(node, what);
+    if (!d) return std::nullopt;
+    return Promise{*d, 0, std::nullopt};
+  }
+  if (!node.object({"working_days", "calendar"})) return std::nullopt;
+  Promise promise;
+  bool ok = true;
+  if (const auto days = node.required("working_days")) {
+    const auto n = days->integer();
+    if (n && (*n < 0 || *n > most_working_days))
+      days->problem("working days are 0 to " + std::to_string(most_working_days) + ", not " + std::to_string(*n));
+    ok = n && *n >= 0 && *n <= most_working_days;
+    if (ok) promise.working_days = static_cast<int>(*n);
+  } else {
+    ok = false;
+  }
+  if (const auto name_node = node.required("calendar")) {
+    if (const auto name = name_node->string()) {
+      const auto it = calendars.all.find(*name);
+      if (it != calendars.all.end()) promise.calendar = it->second;
+      else if (!calendars.invalid.contains(*name))  // a broken calendar was reported where it is
+        name_node->problem("no calendar named " + quoted(*name) + " in \"calendars\"");
+    }
+  }
+  if (!ok || !promise.calendar) return std::nullopt;
+  return promise;
+}
+
+void compile_refund_within(const Node& node, RefundPolicy& policy, const CalendarsSeen& calendars) {
   if (!node.object({"after", "within"})) return;
   RefundDeadline deadline;
   bool ok = true;
@@ -154,7 +199,7 @@ void compile_refund_within(const Node& node, RefundPolicy& policy) {
     ok = false;
   }
   const auto within = node.required("within");
-  const auto d = within ? read_window(*within, "a deadline") : std::nullopt;
+  const auto d = within ? read_promise(*within, "a deadline", calendars) : std::nullopt;
   if (ok && d) {
     deadline.within = *d;
     policy.refund_within = deadline;
@@ -179,21 +224,35 @@ void compile_extensions(const Node& node, RefundPolicy& policy) {
   });
 }
 
-void compile_money_rules(const Node& node, RefundPolicy& policy) {
-  if (const auto max = node.member("refund_only_max"))
-    policy.refund_only_max = read_decimal(*max, "an amount (a decimal string like \"20.00\")");
+void compile_split_shipments(const Node& node, RefundPolicy& policy) {
+  if (!node.object({"count_from", "transit_time"})) return;
+  if (const auto count_from = node.member("count_from")) {
+    constexpr std::array<std::string_view, 2> modes{"each_line", "last_line"};
+    if (const auto mode = read_name(*count_from, modes, "a way to count split shipments"))
+      policy.windows_from_last_line = *mode == 1;
+  }
+  if (const auto transit = node.member("transit_time")) policy.transit_time = read_window(*transit, "a transit time");
+}
+
+void compile_money_rules(const Node& node, RefundPolicy& policy, const CalendarsSeen& calendars) {
+  if (const auto max = node.member("refund_only_max")) policy.refund_only_max = read_amount(*max);
   if (const auto fast = node.member("fast_refund")) compile_fast_refund(*fast, policy);
   if (const auto rate = node.member("restocking_fee_rate")) policy.restocking_fee_rate = read_rate(*rate).value_or(0);
   if (const auto after = node.member("store_credit_after")) policy.store_credit_after = read_window(*after, "a period");
-  if (const auto within = node.member("refund_within")) compile_refund_within(*within, policy);
+  if (const auto within = node.member("refund_within")) compile_refund_within(*within, policy, calendars);
   if (const auto ship_back = node.member("ship_back_within")) {
-    if (const auto d = read_window(*ship_back, "a period")) policy.ship_back_within = *d;
+    if (const auto d = read_promise(*ship_back, "a period", calendars)) policy.ship_back_within = *d;
   }
+  if (const auto fee = node.member("return_shipping_fee")) policy.return_shipping_fee = read_amount(*fee);
+  if (const auto flag = node.member("recompute_min_spend"))
+    policy.recompute_min_spend = flag->boolean().value_or(false);
 }
 
-void compile_policy(const Node& node, RefundRules& refunds, SymbolTable& symbols, std::set<std::string, std::less<>>& ids) {
+void compile_policy(const Node& node, RefundRules& refunds, SymbolTable& symbols, std::set<std::string, std::less<>>& ids,
+                    const CalendarsSeen& calendars) {
   if (!node.object({"id", "when", "timezone", "reasons", "refund_only_max", "fast_refund", "restocking_fee_rate",
-                    "store_credit_after", "refund_within", "ship_back_within", "window_extensions"}))
+                    "store_credit_after", "refund_within", "ship_back_within", "window_extensions",
+                    "return_shipping_fee", "recompute_min_spend", "split_shipments"}))
     return;
   RefundPolicy policy;
   policy.id = unique_id(node, ids, "refund policy");
@@ -203,21 +262,24 @@ void compile_policy(const Node& node, RefundRules& refunds, SymbolTable& symbols
   }
   if (const auto zone = node.required("timezone")) policy.zone = read_time_zone(*zone);
   if (const auto reasons = node.required("reasons")) compile_reasons(*reasons, policy);
-  compile_money_rules(node, policy);
+  compile_money_rules(node, policy, calendars);
   if (const auto extensions = node.member("window_extensions")) compile_extensions(*extensions, policy);
+  if (const auto split = node.member("split_shipments")) compile_split_shipments(*split, policy);
   refunds.policies.push_back(std::move(policy));
 }
 
 }  // namespace
 
-RefundRules compile_refunds(const std::optional<Node>& section, SymbolTable& symbols) {
+RefundRules compile_refunds(const std::optional<Node>& section, SymbolTable& symbols, const Calendars& calendars,
+                            const std::set<std::string, std::less<>>& invalid_calendars) {
   RefundRules refunds;
   refunds.symbols = &symbols;
   if (!section || !section->object({"policies"})) return refunds;
   const auto policies = section->required("policies");
   if (!policies) return refunds;
   std::set<std::string, std::less<>> ids;
-  policies->for_each_element([&](const Node& policy) { compile_policy(policy, refunds, symbols, ids); });
+  const CalendarsSeen seen{calendars, invalid_calendars};
+  policies->for_each_element([&](const Node& policy) { compile_policy(policy, refunds, symbols, ids, seen); });
   return refunds;
 }
 

@@ -4,10 +4,12 @@
 #include <aftersales/limits.hpp>
 #include <aftersales/refund.hpp>
 
-#include <boost/json/monotonic_resource.hpp>
 
 #include <algorithm>
 
+#include "condition/condition_compile.hpp"
+#include "condition/condition_rules.hpp"
+#include "document/json_amounts.hpp"
 #include "document/json_reader.hpp"
 #include "text/text.hpp"
 #include "refund/line_index.hpp"
@@ -23,38 +25,25 @@ constexpr LoadLimits request_limits{1u << 20, 32};
 constexpr std::int64_t max_quantity = 1'000'000;
 constexpr std::string_view title = "invalid refund request";
 
-std::string text_of(const Node& parent, std::string_view key) {
-  const auto node = parent.member(key);
-  if (!node) return {};
-  const auto text = node->string();
-  return text ? std::string(*text) : std::string();
-}
-
-std::optional<Money> read_money(const Node& node, const std::optional<Currency>& currency) {
-  const auto text = node.string();
-  if (!text || !currency) return std::nullopt;
-  try {
-    const Money amount = Money::parse(*text, *currency);
-    if (amount.minor_units() >= 0) return amount;
-    node.problem(detail::quoted(*text) + " is negative; amounts are zero or more");
-  } catch (const Error& e) {
-    node.problem(e.what());
-  }
-  return std::nullopt;
-}
-
-// A member that may be left out or given as null.
-std::optional<Node> present(const Node& parent, std::string_view key) {
-  auto node = parent.member(key);
-  if (node && node->value().is_null()) return std::nullopt;
-  return node;
-}
+using detail::present;
+using detail::read_money;
+using detail::text_of;
 
 std::optional<std::int64_t> read_quantity(const Node& node, std::int64_t min) {
   const auto value = node.integer();
   if (value && (*value < min || *value > max_quantity)) {
     node.problem("a quantity is " + std::to_string(min) + " to " + std::to_string(max_quantity) + ", not " +
                  std::to_string(*value));
+    return std::nullopt;
+  }
+  return value;
+}
+
+// A tax rate from 0 to 1 (`"0.13"` is 13%), in millionths.
+std::optional<std::int64_t> read_rate(const Node& node) {
+  const auto value = detail::parse_millionths(node.value());
+  if (!value || *value < 0 || *value > detail::number_scale) {
+    node.problem(detail::describe(node.value()) + " is not a tax rate from 0 to 1 (like \"0.13\" for 13%)");
     return std::nullopt;
   }
   return value;
@@ -152,7 +141,9 @@ class Reader {
     if (const auto* list = node.value().if_array(); list != nullptr && list->empty())
       node.problem("an order needs at least one line");
     node.for_each_element([&](const Node& entry) {
-      if (!entry.object({"id", "sku", "category", "unit_price", "quantity", "no_return_confirmed"})) return;
+      const auto* members = entry.object({"id", "sku", "category", "unit_price", "quantity", "no_return_confirmed",
+                                          "tax_rate", "tax_included", "shipped_at", "delivered_at"});
+      if (members == nullptr) return;
       RefundOrderLine line;
       line.unit_price = Money{0, request_.order.currency};
       if (const auto id = entry.required("id")) {
@@ -168,9 +159,44 @@ class Reader {
       if (const auto quantity = entry.required("quantity")) line.quantity = read_quantity(*quantity, 1).value_or(1);
       if (const auto flag = present(entry, "no_return_confirmed"))
         line.no_return_confirmed = flag->boolean().value_or(false);
+      if (has_extras(*members)) read_line_extras(entry, line);
       request_.order.lines.push_back(std::move(line));
       index_.update();
     });
+  }
+
+  // Most lines have neither tax nor instants of their own: a glance at the members' names spares
+  // a lookup for each of those keys, which keeps reading today's requests as fast as before.
+  static bool has_extras(const boost::json::object& members) {
+    constexpr std::array<std::string_view, 6> basic{"id", "sku", "category", "unit_price", "quantity",
+                                                    "no_return_confirmed"};
+    return std::any_of(members.begin(), members.end(), [&](const auto& member) {
+      const std::string_view key(member.key().data(), member.key().size());
+      return std::find(basic.begin(), basic.end(), key) == basic.end();
+    });
+  }
+
+  // A line's tax, and a split shipment's instants: shipped after the order was placed,
+  // delivered after the line shipped.
+  void read_line_extras(const Node& entry, RefundOrderLine& line) {
+    if (const auto rate = present(entry, "tax_rate")) line.tax_rate_ppm = read_rate(*rate);
+    if (const auto flag = present(entry, "tax_included")) line.tax_included = flag->boolean().value_or(true);
+    if (const auto shipped = present(entry, "shipped_at")) {
+      line.shipped_at = shipped->instant();
+      if (line.shipped_at && placed_ && *line.shipped_at < *placed_)
+        shipped->problem("shipped_at (" + format_instant(*line.shipped_at) + ") is before the order was placed (" +
+                         format_instant(*placed_) + ")");
+    }
+    const auto delivered = present(entry, "delivered_at");
+    if (!delivered) return;
+    line.delivered_at = delivered->instant();
+    const auto shipped = line.shipped_at ? line.shipped_at : request_.order.shipped_at;
+    if (!line.delivered_at) return;
+    if (!shipped)
+      delivered->problem("a delivered line needs a shipped_at (its own or the order's)");
+    else if (*line.delivered_at < *shipped)
+      delivered->problem("delivered_at (" + format_instant(*line.delivered_at) + ") is before the line shipped (" +
+                         format_instant(*shipped) + ")");
   }
 
   // The index of the line named by `node`, recording a problem when the order has none of that id.
@@ -189,9 +215,10 @@ class Reader {
     std::size_t number = 0;
     node.for_each_element([&](const Node& entry) {
       ++number;
-      if (!entry.object({"id", "amount", "lines"})) return;
+      if (!entry.object({"id", "amount", "lines", "min_spend"})) return;
       RefundDiscount discount;
       discount.id = text_of(entry, "id");
+      if (const auto min_spend = present(entry, "min_spend")) discount.min_spend = read_money(*min_spend, currency_);
       const auto amount_node = entry.required("amount");
       const auto amount = amount_node ? read_money(*amount_node, currency_) : std::nullopt;
       const std::size_t before = root_.problems().size();
@@ -241,7 +268,7 @@ class Reader {
   void read_items(const Node& node) {
     std::vector<bool> requested(request_.order.lines.size());  // by line
     node.for_each_element([&](const Node& entry) {
-      if (!entry.object({"line", "quantity", "condition"})) return;
+      if (!entry.object({"line", "quantity", "condition", "exchange_for"})) return;
       RefundItem item;
       if (const auto line_node = entry.required("line")) {
         if (const auto i = line_of(*line_node)) {
@@ -252,8 +279,20 @@ class Reader {
       }
       if (const auto quantity = present(entry, "quantity")) item.quantity = read_quantity(*quantity, 1).value_or(1);
       item.condition = text_of(entry, "condition");
+      if (const auto variant = present(entry, "exchange_for")) item.exchange_for = read_variant(*variant);
       request_.items.push_back(std::move(item));
     });
+  }
+
+  std::optional<RefundVariant> read_variant(const Node& node) const {
+    if (!node.object({"sku", "unit_price"})) return std::nullopt;
+    RefundVariant variant;
+    variant.sku = text_of(node, "sku");
+    const auto price = node.required("unit_price");
+    const auto amount = price ? read_money(*price, currency_) : std::nullopt;
+    if (!amount) return std::nullopt;
+    variant.unit_price = *amount;
+    return variant;
   }
 
   void read_customer(const Node& node) {
@@ -299,19 +338,11 @@ class Reader {
 }  // namespace
 
 RefundRequest RefundRequest::from_json(std::string_view json) {
-  detail::Problems problems;
-  // A typical request fits in this arena: parsing one costs no heap allocation for the DOM.
-  unsigned char arena[8192];
-  boost::json::monotonic_resource scratch(arena, sizeof arena);
-  const auto document = detail::parse_json(json, request_limits, problems, &scratch);
-  if (!document) problems.throw_input(title);
-  const Node root(*document, problems);
-  if (!root.object({"order", "items", "reason", "resolution", "requested_at", "customer", "refunded",
-                    "return_received_at"}))
-    problems.throw_input(title);
   RefundRequest request;
-  Reader(root, request).read();
-  if (!problems.empty()) problems.throw_input(title);
+  detail::read_request(json, request_limits, title,
+                       {"order", "items", "reason", "resolution", "requested_at", "customer", "refunded",
+                        "return_received_at"},
+                       [&request](const Node& root) { Reader(root, request).read(); });
   return request;
 }
 

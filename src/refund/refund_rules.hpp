@@ -2,6 +2,7 @@
 // The refund rules (spec §6): the policy's `refunds` section compiled (refund_compile.hpp), all
 // the refund engine reads.
 
+#include <aftersales/calendar.hpp>
 #include <aftersales/refund.hpp>
 #include <aftersales/values.hpp>
 
@@ -39,6 +40,7 @@ struct RefundReasonRule {
   std::vector<std::string> exclude_categories;
   std::vector<std::string> exclude_if_confirmed;
   std::optional<std::int64_t> restocking_fee_rate;  // millionths; overrides the policy's
+  std::optional<std::int64_t> return_shipping_fee;  // millionths; overrides the policy's
 };
 
 struct FastRefundRule {
@@ -47,11 +49,23 @@ struct FastRefundRule {
   std::optional<std::int64_t> max_refunds_90d;
 };
 
+/// A promised period: elapsed time, or working days on a calendar (China's 工作日): the end of
+/// the `working_days`-th business day after the start's date (Calendar::business_day_end).
+struct Promise {
+  Duration within{};
+  int working_days = 0;
+  std::optional<Calendar> calendar;  // set: the period is in working days
+
+  [[nodiscard]] Instant after(Instant start) const {
+    return calendar ? calendar->business_day_end(start, working_days) : start + within;
+  }
+};
+
 /// The merchant's deadline: `within` after the request (`after: requested`) or after the
 /// returned goods arrive (`after: return_received`).
 struct RefundDeadline {
   bool after_return_received = true;
-  Duration within{};
+  Promise within;
 };
 
 struct WindowExtension {
@@ -68,8 +82,14 @@ struct RefundPolicy {
   std::int64_t restocking_fee_rate = 0;  // millionths: 150000 is 15%
   std::optional<Duration> store_credit_after;
   std::optional<RefundDeadline> refund_within;
-  Duration ship_back_within = std::chrono::hours(24 * 7);
+  Promise ship_back_within{std::chrono::hours(24 * 7), 0, std::nullopt};
   std::vector<WindowExtension> extensions;
+  std::optional<std::int64_t> return_shipping_fee;  // millionths of the order's currency
+  bool recompute_min_spend = false;
+  // Split shipments: windows count from the last line's delivery instead of each line's own;
+  // a shipped line without a delivery instant counts as delivered `transit_time` after shipment.
+  bool windows_from_last_line = false;
+  std::optional<Duration> transit_time;
 
   [[nodiscard]] const RefundReasonRule* reason(std::string_view name) const {
     for (const auto& r : reasons)

@@ -71,7 +71,7 @@ std::string count_problem(std::string_view what, std::int64_t most, std::int64_t
 }
 
 std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::string_view> extra) {
-  std::vector<std::string_view> allowed{"id", "queues", "skills", "languages", "capacity", "status"};
+  std::vector<std::string_view> allowed{"id", "queues", "skills", "languages", "capacity", "units", "status"};
   allowed.insert(allowed.end(), extra.begin(), extra.end());
   const auto* object = node.any_object();
   if (object == nullptr) return std::nullopt;
@@ -80,7 +80,7 @@ std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::str
     const std::string_view name(key.data(), key.size());
     if (std::find(allowed.begin(), allowed.end(), name) == allowed.end())
       node.child(name, value).problem("unknown key " + quoted(name) +
-                                      " (an agent has id, queues, skills, languages, capacity, status)");
+                                      " (an agent has id, queues, skills, languages, capacity, units, status)");
   }
   Agent agent;
   if (const auto id = node.required("id")) {
@@ -92,6 +92,12 @@ std::optional<Agent> read_agent(const Node& node, std::initializer_list<std::str
   if (const auto skills = node.member("skills")) agent.skills = read_counts(*skills, "a skill level", max_skill_level);
   if (const auto languages = node.member("languages")) agent.languages = read_names(*languages);
   if (const auto capacity = node.required("capacity")) agent.capacity = read_counts(*capacity, "a capacity", max_capacity);
+  if (const auto units = node.member("units")) {
+    if (const auto count = units->integer()) {
+      if (auto problem = count_problem("an agent's units", max_capacity, *count); !problem.empty()) units->problem(std::move(problem));
+      else agent.units = static_cast<int>(*count);
+    }
+  }
   if (const auto status = node.member("status")) {
     if (const auto text = status->string()) {
       if (const auto index = index_of(status_names, *text)) agent.status = static_cast<AgentStatus>(*index);
@@ -116,6 +122,7 @@ void write_agent_members(JsonWriter& out, const Agent& agent) {
   out.key("capacity").begin_object();
   for (const auto& [channel, count] : agent.capacity) out.key_text(channel).value(count);
   out.end_object();
+  if (agent.units) out.key("units").value(*agent.units);
   out.key("status").value(to_string(agent.status));
 }
 

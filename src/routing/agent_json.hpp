@@ -32,6 +32,9 @@ void write_agent_load(JsonWriter& out, const AgentLoad& agent);
 /// Writes a router's listing of one waiting ticket, the text of WaitingTicket::to_json().
 void write_waiting_ticket(JsonWriter& out, const WaitingTicket& ticket);
 
+/// Writes why a ticket waits, the text of WaitExplanation::to_json().
+void write_wait_explanation(JsonWriter& out, const WaitExplanation& explanation);
+
 /// Parses a whole JSON document for a run-time input, throwing InputError under `title`.
 boost::json::value parse_input(std::string_view json, std::string_view title, Problems& problems,
                                boost::json::storage_ptr storage);

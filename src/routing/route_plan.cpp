@@ -62,14 +62,15 @@ Plan plan_route(const RoutingRules& routing, const Ticket& ticket, Instant at) {
   const TicketRef view(ticket);
   const History history = read_history(view, at);
   const auto [priority, status] = history.state;
-  const TicketSubject subject(view, priority, status, *routing.symbols);
+  TicketSubject subject(view, priority, status, *routing.symbols);
+  if (routing.timed) subject.set_instant(at);
   Plan plan;
   plan.priority = priority;
   plan.resolver = history.resolver;
   for (const RoutingRule& rule : routing.rules) {
     // After a bot hands off, the ticket needs a person: bot rules no longer apply to it.
     if (rule.bot && history.handed_off) continue;
-    if (!rule.when.matches(subject.subject())) continue;
+    if ((routing.timed && !rule.valid.contains(at)) || !rule.when.matches(subject.subject())) continue;
     plan.rule = &rule;
     break;
   }

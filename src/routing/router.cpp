@@ -50,6 +50,7 @@ RouterCore::RouterCore(std::shared_ptr<const RoutingRules> rules) : rules_(std::
   waiting_sets_.resize(queue_count);
   by_idle_.resize(queue_count);
   by_load_.resize(queue_count);
+  for (const auto& [channel, cost] : rules_->units) (void)intern_channel(channel);
   // What most tickets of a rule need (no tier skills), and its reason, spelled out once.
   for (const RoutingRule& rule : rules_->rules) {
     Needs needs;
@@ -67,17 +68,15 @@ std::uint32_t RouterCore::reachable_queue(std::uint32_t queue, std::uint32_t sta
   return queue;
 }
 
-std::optional<Choice> RouterCore::select(const Need& need, std::uint32_t queue, std::uint32_t stages,
+std::optional<Choice> RouterCore::select(const Need& need, std::span<const std::uint32_t> queues,
                                          std::string_view resolver, std::string_view customer) const {
   const auto preferred = [&](std::string_view id, Choice::Why why) -> std::optional<Choice> {
     const auto it = agent_ids_.find(id);
     if (it == agent_ids_.end()) return std::nullopt;
     const AgentState& agent = agents_[it->second];
     if (check(agent, need) != Block::none) return std::nullopt;
-    for (std::uint32_t s = 0; s <= stages; ++s) {
-      const std::uint32_t q = reachable_queue(queue, s);
+    for (const std::uint32_t q : queues)
       if (agent.in_queue(q)) return Choice{it->second, q, why};
-    }
     return std::nullopt;
   };
   if (!resolver.empty())
@@ -88,10 +87,8 @@ std::optional<Choice> RouterCore::select(const Need& need, std::uint32_t queue, 
       if (auto choice = preferred(it->second, Choice::Why::sticky)) return choice;
   }
   // The ticket's own queue first; overflow queues only when it has nobody.
-  for (std::uint32_t s = 0; s <= stages; ++s) {
-    const std::uint32_t q = reachable_queue(queue, s);
+  for (const std::uint32_t q : queues)
     if (const auto slot = pick(q, need)) return Choice{*slot, q, Choice::Why::strategy};
-  }
   return std::nullopt;
 }
 
@@ -100,6 +97,7 @@ Need RouterCore::need_of(std::string_view channel, std::string_view language) co
   const auto known = channels_.find(channel);
   // A channel no agent lists yet: every agent's default capacity applies and no load is on it.
   need.channel = known ? *known : static_cast<std::uint32_t>(channels_.size());
+  need.units = unit_cost(need.channel);
   if (routing().language_match && !language.empty()) {
     const auto id = languages_.find(language);
     need.language = id ? *id : nobody_speaks;
@@ -136,7 +134,7 @@ bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::
     need = need_of(ticket.channel, ticket.customer.language);
     need.skills = plan.skills;
     add_needs(need.skills, plan.preferred());
-    choice = select(need, plan.queue, 0, plan.resolver, ticket.customer.id);
+    choice = select(need, std::span(&plan.queue, 1), plan.resolver, ticket.customer.id);
     if (!choice && !due) return false;
   }
   decision.ticket = ticket.id;
@@ -173,6 +171,7 @@ bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::
     waiting.preferred.assign(preferred.begin(), preferred.end());
     waiting.relax_at = at + plan.rule->relax_after;
   }
+  if (plan.rule != nullptr && !plan.rule->steps.empty()) waiting.ladder = plan.rule;
   decision.waiting = true;
   decision.reasons.push_back(waiting_reason(plan.queue, need, ticket.customer.language));
   enqueue(std::move(waiting));
@@ -309,13 +308,13 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
   Need need = need_of(w.channel, w.language);
   need.skills = Needs(w.skills.begin(), w.skills.end());
   add_needs(need.skills, w.preferred);
-  const auto choice = select(need, w.queue, w.stages, w.resolver, w.customer);
+  const auto choice = select(need, queues_of(w), w.resolver, w.customer);
   if (!choice) return std::nullopt;
   RoutingDecision decision;
   decision.ticket = w.ticket;
   decision.queue = routing().queues[choice->queue].id;
   if (!w.rule.empty()) decision.rule = w.rule;
-  decision.priority = w.priority;
+  decision.priority = effective_priority(w.priority, w.aged);
   decision.agent = agents_[choice->agent].spec.id;
   decision.reasons.push_back("waited " + format_duration(at - w.since) + " in queue " + detail::quoted(routing().queues[w.queue].id));
   for (auto& note : w.notes) decision.reasons.push_back(std::move(note));

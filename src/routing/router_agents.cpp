@@ -65,9 +65,20 @@ std::uint32_t RouterCore::intern_channel(std::string_view name) {
   const std::uint32_t channel = channels_.intern(name);
   if (channels_.size() != before) {  // a new channel: every agent joins its index
     channel_quoted_.push_back(detail::quoted(name));
+    unit_costs_.push_back(routing().unit_cost(name));
     for (const auto& [id, slot] : agent_ids_) index_channel(slot, channel, true);
   }
   return channel;
+}
+
+// Channels the routing section prices are interned when the router is made, so a channel
+// not interned yet costs the default.
+int RouterCore::unit_cost(std::uint32_t channel) const noexcept {
+  return channel < unit_costs_.size() ? unit_costs_[channel] : routing().default_units;
+}
+
+bool RouterCore::room_on(const AgentState& agent, std::uint32_t channel) const noexcept {
+  return agent.has_room(channel, unit_cost(channel));
 }
 
 void RouterCore::mark_dirty(std::uint32_t slot) {
@@ -93,6 +104,9 @@ void RouterCore::validate(const Agent& agent) const {
   for (const auto& [channel, count] : agent.capacity)
     if (auto problem = count_problem("a capacity", max_capacity, count); !problem.empty())
       problems.push_back({Node::join("capacity", channel), std::move(problem)});
+  if (agent.units)
+    if (auto problem = count_problem("an agent's units", max_capacity, *agent.units); !problem.empty())
+      problems.push_back({"units", std::move(problem)});
   if (!problems.empty())
     throw InputError("invalid agent " + (agent.id.empty() ? std::string("(no id)") : detail::quoted(agent.id)), std::move(problems));
 }
@@ -157,6 +171,7 @@ void RouterCore::upsert(const Agent& agent) {
   state.capacity.clear();
   for (const auto& [channel, count] : agent.capacity)
     if (channel != "*") state.set_capacity(*channels_.find(channel), count);
+  state.units = agent.units.value_or(-1);
   state.online = agent.status == AgentStatus::online;
   state.lowered = over_capacity(state);
   for (std::size_t i = 0; i < state.queues.size(); ++i) {

@@ -2,15 +2,28 @@
 // in step as agents come and go, go on and offline, and take and release tickets.
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 
 #include "routing/router_state.hpp"
 
 namespace aftersales::detail {
 
+// The load an agent is compared by on a channel: tickets held there ÷ its capacity there or,
+// when the channel costs units and the agent has a unit capacity, units used ÷ units if that
+// is larger — the share of the tighter limit in use (docs/routing.md, "Capacity in units").
 LoadKey RouterCore::load_key(std::uint32_t slot, std::uint32_t channel) const noexcept {
   const AgentState& agent = agents_[slot];
-  return {agent.load_on(channel), agent.capacity_on(channel), agent.rank, slot};
+  LoadKey key{agent.load_on(channel), agent.capacity_on(channel), agent.rank, slot};
+  if (agent.units > 0 && unit_cost(channel) > 0 && agent.units_used * key.capacity > key.load * agent.units) {
+    key.load = agent.units_used;
+    key.capacity = agent.units;
+  }
+  return key;
+}
+
+bool RouterCore::takes(const AgentState& agent, std::uint32_t channel) const noexcept {
+  return agent.capacity_on(channel) > 0 && (agent.units < 0 || unit_cost(channel) <= agent.units);
 }
 
 IdleKey RouterCore::idle_key(std::uint32_t slot) const noexcept {
@@ -34,7 +47,7 @@ void RouterCore::index_channel(std::uint32_t slot, std::uint32_t channel, bool a
 // The online agent's place in the i-th queue's least_loaded buckets on `channel`.
 void RouterCore::index_load(std::uint32_t slot, std::size_t i, std::uint32_t channel, bool add) {
   const AgentState& agent = agents_[slot];
-  if (routing().strategy != RoutingStrategy::least_loaded || !indexed(channel) || agent.capacity_on(channel) <= 0) return;
+  if (routing().strategy != RoutingStrategy::least_loaded || !indexed(channel) || !takes(agent, channel)) return;
   const LoadKey key = load_key(slot, channel);
   auto& buckets = by_load_[agent.queues[i]][channel];
   if (add) buckets.insert(key.load, key.capacity, agent.positions[i]);
@@ -50,7 +63,7 @@ void RouterCore::index_in_queue(std::uint32_t slot, std::size_t i, bool add) {
   const std::size_t p = agent.positions[i];
   room_[q].set_online(add);
   for (std::uint32_t c = 0; c < QueueRoom::channels; ++c) {
-    room_[q].set_room(c, p, add && agent.load_on(c) < agent.capacity_on(c));
+    room_[q].set_room(c, p, add && room_on(agent, c));
     index_load(slot, i, c, add);
   }
 }
@@ -70,6 +83,30 @@ void RouterCore::index(std::uint32_t slot, bool add) {
 
 void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delta) {
   AgentState& agent = agents_[slot];
+  const std::int64_t units = std::int64_t{delta} * unit_cost(channel);
+  if (agent.units >= 0 && units != 0) {
+    // Units are shared by the channels that cost them: the agent's order may move on each of
+    // those (and this one), and its room on any, though it seldom does.
+    std::array<bool, QueueRoom::channels> room{};
+    for (std::uint32_t c = 0; c < QueueRoom::channels; ++c) room[c] = room_on(agent, c);
+    const auto reorder = [&](bool add) {
+      if (!agent.online) return;
+      for (std::size_t i = 0; i < agent.queues.size(); ++i)
+        for (std::uint32_t c = 0; c < channels_.size() && c < QueueRoom::channels; ++c)
+          if (stale_[agent.queues[i]] == 0 && (c == channel || unit_cost(c) > 0)) index_load(slot, i, c, add);
+    };
+    reorder(false);
+    agent.add_load(channel, delta);
+    agent.units_used += units;
+    reorder(true);
+    for (std::uint32_t c = 0; c < QueueRoom::channels && agent.online; ++c) {
+      if (room_on(agent, c) == room[c]) continue;
+      for (std::size_t i = 0; i < agent.queues.size(); ++i)
+        if (stale_[agent.queues[i]] == 0) room_[agent.queues[i]].set_room(c, agent.positions[i], !room[c]);
+    }
+    return;
+  }
+  agent.units_used += units;
   const LoadKey before = load_key(slot, channel);
   agent.add_load(channel, delta);
   if (!agent.online || channel >= QueueRoom::channels) return;

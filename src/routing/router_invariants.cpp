@@ -48,7 +48,7 @@ std::size_t count(const PositionSet& set) {
 bool RouterCore::over_capacity(const AgentState& agent) const noexcept {
   for (std::uint32_t c = 0; c < channels_.size(); ++c)
     if (agent.load_on(c) > agent.capacity_on(c)) return true;
-  return false;
+  return agent.units >= 0 && agent.units_used > agent.units;
 }
 
 void RouterCore::check_invariants() const {
@@ -122,8 +122,8 @@ void RouterCore::check_invariants() const {
       const PositionSet& room = room_[q].room(c);
       for (std::size_t p = 0; p < members.size(); ++p) {
         const AgentState& agent = agents_[members[p].slot];
-        require(bit(room, p) == (agent.online && agent.load_on(c) < agent.capacity_on(c)),
-                "a queue's room on a channel is its online members below capacity there");
+        require(bit(room, p) == (agent.online && room_on(agent, c)),
+                "a queue's room on a channel is its online members below capacity there and within their units");
       }
       require(bounded(room, members.size()) && room_[q].with_room(c) == count(room), "a queue counts its members with room");
     }
@@ -133,12 +133,14 @@ void RouterCore::check_invariants() const {
   // Assignments: loads are the count of assignments per agent and channel.
   // Each agent's held list is its assignments (remove_agent frees what it lists).
   std::vector<std::vector<int>> loads(agents_.size(), std::vector<int>(channels_.size(), 0));
+  std::vector<std::int64_t> units(agents_.size(), 0);
   std::vector<std::vector<std::string_view>> holding(agents_.size());
   for (const auto& [ticket, a] : assigned_) {
     require(a.agent < agents_.size() && live[a.agent], "an assigned ticket's agent is in the router");
     require(a.queue < queue_count && a.channel < channels_.size(), "an assignment names a queue and a known channel");
     require(!waiting_ids_.contains(ticket), "no ticket is both assigned and waiting");
     ++loads[a.agent][a.channel];
+    units[a.agent] += unit_cost(a.channel);
     holding[a.agent].push_back(ticket);
   }
   for (const auto& [id, slot] : agent_ids_) {
@@ -152,6 +154,7 @@ void RouterCore::check_invariants() const {
       require(agent.small_load[c] == 0, "no load on a channel not yet seen");
     require(agent.load.size() + AgentState::inline_channels <= std::max<std::size_t>(channels_.size(), AgentState::inline_channels),
             "no load on a channel not yet seen");
+    require(agent.units_used == units[slot], "an agent's units used are the cost of its assignments");
     require(agent.lowered || !over_capacity(agent), "no agent over capacity unless its capacity was lowered below its load");
   }
 
@@ -180,8 +183,8 @@ void RouterCore::check_invariants() const {
       }
       std::size_t expected = 0;
       if (routing().strategy == RoutingStrategy::least_loaded && indexed(c))
-        for (const QueueMember& m : members) expected += agents_[m.slot].online && agents_[m.slot].capacity_on(c) > 0 ? 1u : 0u;
-      require(total == expected, "least_loaded indexes exactly the online agents with room on a channel");
+        for (const QueueMember& m : members) expected += agents_[m.slot].online && takes(agents_[m.slot], c) ? 1u : 0u;
+      require(total == expected, "least_loaded indexes exactly the online agents that take a channel");
     }
     const auto& idle = by_idle_[q];
     std::vector<IdleKey> expected;
@@ -212,14 +215,16 @@ void RouterCore::check_invariants() const {
     require(w.preferred.empty() != w.relax_at.has_value(), "a waiting ticket has a relaxation time exactly while it has preferred skills");
     require(waiting_sets_.known(need_key(w)) == w.group, "a waiting ticket's group is that of its need");
     const WaitKey key = key_of(w);
-    for (std::uint32_t s = 0; s <= w.stages; ++s) {
-      const std::uint32_t q = reachable_queue(w.queue, s);
-      require(q != no_queue, "a waiting ticket's overflow stage names a queue");
+    require(reachable_queue(w.queue, w.stages) != no_queue, "a waiting ticket's overflow stage names a queue");
+    require(w.ladder == nullptr ? w.step == 0 : w.step <= w.ladder->steps.size(), "a waiting ticket's ladder step is one of its rule's");
+    require(w.aged == 0 || (routing().aging && effective_priority(w.priority, w.aged) <= routing().aging->up_to),
+            "a waiting ticket is aged no higher than aging's cap");
+    for (const std::uint32_t q : queues_of(w)) {
       const auto* set = waiting_sets_.find(q, w.group);
       require(set != nullptr && set->contains(key), "a waiting ticket is in its group in each queue it reached");
       ++reachable;
     }
-    require(w.timer == next_timer(w), "a waiting ticket's timer is its next overflow or relaxation");
+    require(w.timer == next_timer(w), "a waiting ticket's timer is its next overflow, relaxation, ladder step or aging");
     if (w.timer) {
       require(timers_.contains({w.timer->time_since_epoch().count(), seq}), "a waiting ticket with a timer is in the timers");
       ++timed;

@@ -30,6 +30,8 @@ std::vector<AgentLoad> RouterCore::agent_loads() const {
       if (const int held = agent.load_on(c); held != 0) entry.load.emplace_back(channels_.name_or(c, ""), held);
     entry.total = agent.held.size();
     entry.tickets = agent.held;
+    entry.units = agent.spec.units;
+    entry.units_used = agent.units_used;
   }
   return loads;
 }
@@ -38,7 +40,7 @@ std::vector<std::pair<WaitKey, WaitingTicket>> RouterCore::waiting_tickets() con
   std::vector<std::pair<WaitKey, WaitingTicket>> tickets;
   tickets.reserve(waiting_.size());
   for (const auto& [seq, w] : waiting_)
-    tickets.emplace_back(key_of(w), WaitingTicket{w.ticket, routing().queues[w.queue].id, w.priority, w.channel, w.since, w.due});
+    tickets.emplace_back(key_of(w), WaitingTicket{w.ticket, routing().queues[w.queue].id, effective_priority(w.priority, w.aged), w.channel, w.since, w.due});
   return tickets;
 }
 
@@ -88,6 +90,10 @@ void write_agent_load(JsonWriter& out, const AgentLoad& agent) {
   out.key("total").value(count_of(agent.total));
   out.key("tickets");
   write_texts(out, agent.tickets);
+  if (agent.units) {  // without a unit limit, the listing is what it was before units existed
+    out.key("units").value(*agent.units);
+    out.key("units_used").value(agent.units_used);
+  }
   out.end_object();
 }
 

@@ -11,6 +11,7 @@ namespace aftersales::detail {
 Block RouterCore::check(const AgentState& agent, const Need& need) const noexcept {
   if (!agent.online) return Block::status;
   if (agent.load_on(need.channel) >= agent.capacity_on(need.channel)) return Block::capacity;
+  if (!agent.fits_units(need.units)) return Block::units;
   if (need.language != any_language && !agent.speaks(need.language)) return Block::language;
   for (const SkillNeed& skill : need.skills)
     if (agent.level(skill.skill) < skill.level) return Block::skill;
@@ -108,14 +109,17 @@ bool RouterCore::walk_room(std::uint32_t queue, const Need& need, std::size_t fr
 
 // Online agents by load ratio, then rank: the first eligible one is the answer; from the first
 // full bucket on, everyone is full. The queue's columns rule out most ineligible agents before
-// their records are read.
+// their records are read, and its room those whose units leave no room for the ticket (a
+// bucket's ratio below one says nothing of that when units are the tighter limit).
 std::optional<std::uint32_t> RouterCore::least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
                                                            const Need& need) const {
   const auto& members = queue_agents_[queue];
+  const PositionSet& room = room_[queue].room(need.channel);
   for (const LoadBuckets::Bucket& bucket : index.buckets()) {
     if (bucket.load >= bucket.capacity) break;
     for (std::size_t word = 0; word < bucket.agents.words(); ++word) {
       std::uint64_t bits = bucket.agents.word(word);
+      if (bits != 0) bits &= room.word(word);
       if (bits != 0) bits &= qualified(queue, need, word);
       for (; bits != 0; bits &= bits - 1) {
         const std::uint32_t slot = members[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))].slot;

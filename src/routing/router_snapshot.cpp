@@ -1,7 +1,7 @@
 // The router's state as text and back.
 //
-// Version 2, the one written, is JSON Lines: a header line, then one small record a line —
-// agents (by id), assignments (by ticket), waiting tickets (by arrival), round-robin cursors (by
+// Version 3, the one written, is JSON Lines (version 2, still read, is the same but for two
+// members a waiting ticket gained): a header line, then one small record a line — agents (by id), assignments (by ticket), waiting tickets (by arrival), round-robin cursors (by
 // queue) and sticky customers (by customer) — and an end line with the count of each, so that a
 // snapshot cut short is refused rather than restored without its tail. Restore reads one line at
 // a time, so its memory is the router it builds, not a tree of the whole text. Version 1, one
@@ -30,7 +30,8 @@ namespace {
 
 constexpr std::string_view snapshot_format = "aftersales.router";
 constexpr std::string_view invalid_snapshot = "invalid router snapshot";
-constexpr std::int64_t written_version = 2;
+// Version 3 adds an agent's optional "units" and a waiting ticket's ladder step and aging.
+constexpr std::int64_t written_version = 3;
 // A list of problems a person can read; past it, reading stops.
 constexpr std::size_t most_problems = 100;
 // One line of version 2 is one record: the limit of any input document is plenty.
@@ -45,6 +46,10 @@ constexpr std::array<std::string_view, 4> assigned_fields{"ticket", "agent", "qu
 constexpr std::array<std::string_view, 15> waiting_fields{
     "ticket", "customer", "channel",  "language", "queue",           "rule",           "resolver", "priority",
     "due_at", "since",    "skills",   "preferred_skills", "relax_at", "overflow_stage", "notes"};
+// Version 3 adds the ladder steps taken and the levels aging raised.
+constexpr std::array<std::string_view, 17> waiting_fields_v3{
+    "ticket", "customer", "channel",  "language", "queue",          "rule",           "resolver", "priority", "due_at",
+    "since",  "skills",   "preferred_skills", "relax_at", "overflow_stage", "notes", "ladder_step", "aged"};
 constexpr std::array<std::string_view, 2> cursor_fields{"queue", "agent"};
 constexpr std::array<std::string_view, 2> sticky_fields{"customer", "agent"};
 
@@ -163,7 +168,7 @@ std::optional<std::int64_t> version_of(const boost::json::value& document) {
 }  // namespace
 
 // ---------------------------------------------------------------------------------------------
-// Writing (version 2)
+// Writing (version 3)
 
 std::string RouterCore::snapshot() const {
   const RoutingRules& r = routing();
@@ -200,7 +205,8 @@ std::string RouterCore::snapshot() const {
     write_instant(out, w.relax_at);
     out.value(static_cast<std::int64_t>(w.stages)).begin_array();
     for (const auto& note : w.notes) out.value(note);
-    out.end_array().end_array().end_object().newline();
+    out.end_array().value(static_cast<std::int64_t>(w.step)).value(static_cast<std::int64_t>(w.aged));
+    out.end_array().end_object().newline();
   }
 
   std::int64_t cursor_count = 0;
@@ -236,7 +242,9 @@ class SnapshotReader {
     switch (kind) {
       case agent_kind: return agent(node);
       case assigned_kind: return read_fields(node, assigned_fields, &SnapshotReader::assignment);
-      case waiting_kind: return read_fields(node, waiting_fields, &SnapshotReader::waiting);
+      case waiting_kind:
+        if (version_ >= 3) return read_fields(node, waiting_fields_v3, &SnapshotReader::waiting_v3);
+        return read_fields(node, waiting_fields, &SnapshotReader::waiting_v2);
       case cursor_kind: return read_fields(node, cursor_fields, &SnapshotReader::cursor);
       case sticky_kind: return read_fields(node, sticky_fields, &SnapshotReader::sticky);
       case end_kind: return end(node);
@@ -363,7 +371,7 @@ class SnapshotReader {
     const std::uint32_t c = core_.intern_channel(*channel);
     core_.change_load(*slot, c, 1);
     AgentState& agent = core_.agents_[*slot];
-    agent.lowered = agent.lowered || agent.load_on(c) > agent.capacity_on(c);
+    agent.lowered = agent.lowered || agent.load_on(c) > agent.capacity_on(c) || (agent.units >= 0 && agent.units_used > agent.units);
     // Through hold(): the agent's own list of what it holds is what remove_agent frees.
     core_.hold(*slot, *ticket, Assignment{*slot, *q, c});
   }
@@ -389,7 +397,11 @@ class SnapshotReader {
     return result;
   }
 
-  void waiting(const Fields<15>& f) {
+  void waiting_v2(const Fields<15>& f) { waiting(f); }
+  void waiting_v3(const Fields<17>& f) { waiting(f); }
+
+  // Versions 1 and 2 have the first 15 fields: no ladder step taken, no aging.
+  void waiting(std::span<const Node> f) {
     Waiting w;
     const auto ticket = text(f[0], "a ticket id");
     if (ticket && (core_.waiting_ids_.contains(*ticket) || core_.assigned_.contains(*ticket))) {
@@ -442,7 +454,34 @@ class SnapshotReader {
     w.preferred = std::move(*preferred);
     w.relax_at = *relax_at;
     w.stages = static_cast<std::uint32_t>(*stage);
+    // Tickets of older versions start the ladder their rule now has.
+    if (const RoutingRule* own = routing().rule(w.rule); own != nullptr && !own->steps.empty()) w.ladder = own;
+    if (f.size() > waiting_fields.size() && !ladder_and_aging(f, w)) return;
     core_.enqueue(std::move(w));
+  }
+
+  // The ladder steps taken (of the rule the ticket names, as the policy has it now) and the
+  // levels aging raised (up to aging's cap).
+  bool ladder_and_aging(std::span<const Node> f, Waiting& w) {
+    const auto step = f[15].integer();
+    const auto aged = f[16].integer();
+    if (!step || !aged) return false;
+    const RoutingRule* rule = routing().rule(w.rule);
+    const auto steps = rule != nullptr ? static_cast<std::int64_t>(rule->steps.size()) : 0;
+    if (*step < 0 || *step > steps) {
+      f[15].problem("rule " + detail::quoted(w.rule) + " has " + std::to_string(steps) + " ladder steps, not " +
+                    std::to_string(*step));
+      return false;
+    }
+    const auto& aging = routing().aging;
+    const auto most = aging ? std::max(0, static_cast<int>(aging->up_to) - static_cast<int>(w.priority)) : 0;
+    if (*aged < 0 || *aged > most) {
+      f[16].problem("aging raises this ticket at most " + std::to_string(most) + " levels, not " + std::to_string(*aged));
+      return false;
+    }
+    w.step = static_cast<std::uint32_t>(*step);
+    w.aged = static_cast<std::uint8_t>(*aged);
+    return true;
   }
 
   void cursor(const Fields<2>& f) {
@@ -491,7 +530,7 @@ void read_document(SnapshotReader& reader, const boost::json::value& document, P
   if (const auto format = root.required("format"); format && format->string() != snapshot_format)
     format->problem("expected \"aftersales.router\"");
   if (const auto version = root.required("version"); version && version->integer() != 1)
-    version->problem("this library reads router snapshots of versions 1 and 2");
+    version->problem("this library reads router snapshots of versions 1, 2 and 3");
   (void)root.required("routing");
   if (!problems.empty()) problems.throw_input(invalid_snapshot);
   for (std::size_t k = 0; k < counted.size(); ++k)
@@ -564,8 +603,9 @@ void RouterCore::restore(std::string_view text) {
   // document.
   Problems probe;
   auto document = first ? parse_json(first->text, line_limits, probe, &scratch) : std::nullopt;
-  if (document && version_of(*document) == written_version) {
-    SnapshotReader reader(*this, problems, 2);
+  const auto version = document ? version_of(*document) : std::nullopt;
+  if (version == 2 || version == written_version) {
+    SnapshotReader reader(*this, problems, static_cast<int>(*version));
     read_lines(reader, *document, lines, problems);
     return;
   }

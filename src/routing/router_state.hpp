@@ -52,6 +52,8 @@ struct AgentState {
   std::vector<int> capacity;             // channels from 8 on; -1: the default applies
   std::vector<int> load;                 // channels from 8 on
   int default_capacity = 0;              // "*"; 0 when not given
+  int units = -1;                        // capacity in units; -1: no unit limit
+  std::int64_t units_used = 0;           // what its tickets cost, kept whether or not it has a unit limit
   std::optional<Instant> last_assigned;  // never assigned sorts first for most_idle
   bool dirty = false;                    // freed or came online since the last dispatch
   bool lowered = false;                  // an upsert (or a snapshot) left it holding more than a capacity
@@ -75,6 +77,12 @@ struct AgentState {
   [[nodiscard]] int level(std::uint32_t skill) const noexcept {
     return skill < inline_ids ? small_levels[skill] : levels[skill - inline_ids];
   }
+  /// Whether one more ticket costing `cost` units fits the agent's unit capacity.
+  [[nodiscard]] bool fits_units(int cost) const noexcept { return units < 0 || units_used + cost <= units; }
+  /// Room for one more ticket on the channel, costing `cost` units: both limits hold at once.
+  [[nodiscard]] bool has_room(std::uint32_t channel, int cost) const noexcept {
+    return load_on(channel) < capacity_on(channel) && fits_units(cost);
+  }
   [[nodiscard]] bool speaks(std::uint32_t language) const noexcept {
     if (language < inline_ids) return (language_mask >> language & 1u) != 0;
     return std::find(languages.begin(), languages.end(), language) != languages.end();
@@ -92,10 +100,11 @@ struct Need {
   std::uint32_t channel = 0;
   std::uint32_t language = any_language;
   Needs skills;
+  int units = 0;  // what a ticket of the channel costs of an agent's units
 };
 
 /// Why an agent could not take a ticket; counted per scan for the "waiting" reason.
-enum class Block : std::uint8_t { none, status, capacity, language, skill };
+enum class Block : std::uint8_t { none, status, capacity, language, skill, units };
 
 /// An agent's place in a queue's least_loaded order on one channel: load/capacity, then id
 /// (by rank). The key carries what it is ordered by, so comparing two touches no agent.
@@ -198,7 +207,7 @@ class LoadBuckets {
 };
 
 struct Scan {
-  std::array<int, 5> blocked{};
+  std::array<int, 6> blocked{};
 };
 
 struct Choice {
@@ -207,6 +216,13 @@ struct Choice {
   std::uint32_t queue = 0;
   Why why = Why::strategy;
 };
+
+using QueueList = boost::container::small_vector<std::uint32_t, 4>;
+
+/// A waiting ticket's priority once aging raised it.
+[[nodiscard]] inline Priority effective_priority(Priority routed, std::uint8_t aged) noexcept {
+  return static_cast<Priority>(static_cast<int>(routed) + aged);
+}
 
 struct Waiting {
   std::string ticket, customer, channel, language, rule, resolver;
@@ -221,9 +237,32 @@ struct Waiting {
   std::vector<SkillNeed> preferred;  // emptied once relaxed
   std::optional<Instant> relax_at;
   std::uint32_t stages = 0;  // overflow queues reached
+  const RoutingRule* ladder = nullptr;  // the rule whose steps apply, if it has any
+  std::uint32_t step = 0;               // ladder steps taken
+  std::uint8_t aged = 0;                // priority levels raised by aging
   std::optional<Instant> timer;
   std::vector<std::string> notes;  // overflow and relaxation, for the decision's reasons
   std::uint64_t tried = 0;         // the dispatch that last looked at it
+};
+
+/// One agent's first failed criterion as explain() records it under the lock: numbers only,
+/// spelled into text once the lock is released.
+struct Failure {
+  WaitReason reason = WaitReason::eligible;
+  AgentStatus status = AgentStatus::online;  // not_online: away or offline
+  std::int64_t have = 0;                     // at_capacity: the load; units: those used; skill: the level (-1: lacks it)
+  int need = 0;                              // at_capacity: the capacity; units: the units; skill: the level needed
+  int cost = 0;                              // units: what the ticket's channel costs
+  std::uint32_t skill = 0;                   // skill: the first one failed
+};
+
+/// What explain() copies under the lock: the ticket's needs, the counts per reason and the
+/// page of agents asked for.
+struct ExplainCopy {
+  WaitExplanation explanation;  // everything but the summary and the listed texts
+  std::vector<SkillNeed> skills;
+  std::array<std::size_t, 7> counts{};  // by WaitReason
+  std::vector<std::pair<std::string, Failure>> listed;
 };
 
 struct Assignment {
@@ -254,6 +293,10 @@ class RouterCore {
   [[nodiscard]] std::vector<AgentLoad> agent_loads() const;
   [[nodiscard]] std::vector<std::pair<WaitKey, WaitingTicket>> waiting_tickets() const;
   [[nodiscard]] RouterCounts counts() const noexcept;
+  /// The waiting ticket's needs as of `options.at` and every agent's first failed criterion
+  /// (router_explain.cpp), in time linear in the agents; throws NotFoundError if it is not
+  /// waiting.
+  [[nodiscard]] ExplainCopy explain(std::string_view ticket, const ExplainOptions& options) const;
   [[nodiscard]] std::string snapshot() const;
   /// Fills an empty router from a snapshot; throws InputError without a partial state
   /// escaping (the caller discards the router).
@@ -272,6 +315,11 @@ class RouterCore {
   bool shift(std::uint32_t queue, std::size_t position, bool open);
   void set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add);
   std::uint32_t intern_channel(std::string_view name);
+  /// What a ticket of the (interned, or not yet seen) channel costs of an agent's units.
+  [[nodiscard]] int unit_cost(std::uint32_t channel) const noexcept;
+  /// Whether the agent has room on the channel for one more ticket: below its capacity there
+  /// and within its units.
+  [[nodiscard]] bool room_on(const AgentState& agent, std::uint32_t channel) const noexcept;
   void rank_new_agent(std::map<std::string, std::uint32_t, std::less<>>::iterator it);
   void mark_dirty(std::uint32_t slot);
   void validate(const Agent& agent) const;
@@ -281,6 +329,9 @@ class RouterCore {
   // The strategies' indexes (router_indexes.cpp).
   [[nodiscard]] bool indexed(std::uint32_t channel) const noexcept;
   [[nodiscard]] LoadKey load_key(std::uint32_t slot, std::uint32_t channel) const noexcept;
+  /// Whether the agent can ever take a ticket of the channel: a capacity there, and units for
+  /// one ticket of it.
+  [[nodiscard]] bool takes(const AgentState& agent, std::uint32_t channel) const noexcept;
   [[nodiscard]] IdleKey idle_key(std::uint32_t slot) const noexcept;
   void index_channel(std::uint32_t slot, std::uint32_t channel, bool add);
   void index(std::uint32_t slot, bool add);
@@ -291,6 +342,9 @@ class RouterCore {
 
   // The strategies' picks (router_picks.cpp).
   [[nodiscard]] Block check(const AgentState& agent, const Need& need) const noexcept;
+  /// The first criterion of select() the agent fails for a ticket that its queues `reached`
+  /// may take (router_explain.cpp): check()'s verdict, with the figures that explain it.
+  [[nodiscard]] Failure failure(const AgentState& agent, const Need& need, std::span<const std::uint32_t> reached) const;
   [[nodiscard]] std::optional<std::uint32_t> pick(std::uint32_t queue, const Need& need) const;
   [[nodiscard]] std::optional<std::uint32_t> least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
                                                                const Need& need) const;
@@ -310,10 +364,27 @@ class RouterCore {
   [[nodiscard]] Need need_of_group(std::uint32_t group) const;
   static WaitKey key_of(const Waiting& w) noexcept;
   [[nodiscard]] std::optional<Instant> next_overflow(const Waiting& w) const;
+  /// When the ticket reaches overflow stage `stage + 1`; nullopt if its chain ends before.
+  [[nodiscard]] std::optional<Instant> overflow_at(const Waiting& w, std::uint32_t stage) const;
+  [[nodiscard]] std::optional<Instant> next_step(const Waiting& w) const;
+  [[nodiscard]] std::optional<Instant> next_aging(const Waiting& w) const;
   [[nodiscard]] std::optional<Instant> next_timer(const Waiting& w) const;
+  /// The queues whose agents may take the ticket, its own first, then its overflow chain as
+  /// far as it reached, then the queues its ladder steps added; each once.
+  [[nodiscard]] QueueList queues_of(const Waiting& w) const;
   void enqueue(Waiting waiting);
   void schedule(Waiting& w);
   void unqueue(std::uint64_t seq);
+  /// Refiles the ticket in every queue it is in after `change` altered its need or its rank.
+  template <class Change>
+  void refile(Waiting& w, Change change);
+  void take_steps(Waiting& w, Instant now);
+  /// What a ladder step does to a ticket's need (not to the waiting sets); returns the names of
+  /// the skills it dropped.
+  std::string apply_step(Waiting& w, const LadderStep& step) const;
+  /// The aging levels due to a ticket that has waited until `now`.
+  [[nodiscard]] std::uint8_t aging_levels(const Waiting& w, Instant now) const;
+  void age(Waiting& w, Instant now);
   std::vector<std::uint64_t> fire_timers(Instant at);
 
   // Reasons (routing_reasons.cpp).
@@ -327,7 +398,7 @@ class RouterCore {
 
   // Decisions (router.cpp).
   [[nodiscard]] std::uint32_t reachable_queue(std::uint32_t queue, std::uint32_t stage) const noexcept;
-  [[nodiscard]] std::optional<Choice> select(const Need& need, std::uint32_t queue, std::uint32_t stages,
+  [[nodiscard]] std::optional<Choice> select(const Need& need, std::span<const std::uint32_t> queues,
                                              std::string_view resolver, std::string_view customer) const;
   [[nodiscard]] Need need_of(std::string_view channel, std::string_view language) const;
   void assign(const Choice& choice, const Need& need, std::string_view ticket, std::string_view customer, std::string_view channel,
@@ -360,6 +431,7 @@ class RouterCore {
   std::vector<std::pair<std::vector<SkillNeed>, std::string>> rule_skills_;  // by rule: its skills and their reason
   Names channels_;
   std::vector<std::string> channel_quoted_;  // by channel: its name as reasons show it
+  std::vector<int> unit_costs_;              // by channel: what a ticket of it costs of an agent's units
   Names languages_;
   TextMap<Assignment> assigned_;  // by ticket id
   TextMap<std::string> sticky_;   // customer id → the agent who served them last

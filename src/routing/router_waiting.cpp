@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "text/text.hpp"
+#include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
 
 namespace aftersales::detail {
@@ -25,16 +26,20 @@ Need RouterCore::need_of_group(std::uint32_t group) const {
   const NeedKey& key = waiting_sets_.need(group);
   Need need;
   need.channel = key.channel;
+  need.units = unit_cost(key.channel);
   if (!key.language.empty()) need.language = languages_.find(key.language).value_or(nobody_speaks);
   need.skills = Needs(key.skills.begin(), key.skills.end());
   return need;
 }
 
 WaitKey RouterCore::key_of(const Waiting& w) noexcept {
-  return {3 - static_cast<int>(w.priority), w.due ? w.due->time_since_epoch().count() : INT64_MAX, w.seq};
+  return {3 - static_cast<int>(effective_priority(w.priority, w.aged)), w.due ? w.due->time_since_epoch().count() : INT64_MAX,
+          w.seq};
 }
 
-std::optional<Instant> RouterCore::next_overflow(const Waiting& w) const {
+std::optional<Instant> RouterCore::next_overflow(const Waiting& w) const { return overflow_at(w, w.stages); }
+
+std::optional<Instant> RouterCore::overflow_at(const Waiting& w, std::uint32_t stage) const {
   // Overflow stage s+1 starts when the ticket has waited the `after`s of the queues 0..s.
   Instant overflow_at = w.since;
   std::uint32_t q = w.queue;
@@ -42,16 +47,38 @@ std::optional<Instant> RouterCore::next_overflow(const Waiting& w) const {
     const auto& queue = routing().queues[q];
     if (!queue.overflow_after) return std::nullopt;
     overflow_at += *queue.overflow_after;
-    if (s == w.stages) return overflow_at;
+    if (s == stage) return overflow_at;
     q = queue.overflow_to;
   }
   return std::nullopt;
 }
 
+std::optional<Instant> RouterCore::next_step(const Waiting& w) const {
+  if (w.ladder == nullptr || w.step >= w.ladder->steps.size()) return std::nullopt;
+  return w.since + w.ladder->steps[w.step].after;
+}
+
+std::optional<Instant> RouterCore::next_aging(const Waiting& w) const {
+  const auto& aging = routing().aging;
+  if (!aging || effective_priority(w.priority, w.aged) >= aging->up_to) return std::nullopt;
+  return w.since + aging->every * (w.aged + 1);
+}
+
 std::optional<Instant> RouterCore::next_timer(const Waiting& w) const {
-  const auto overflow = next_overflow(w);
-  if (!w.relax_at) return overflow;
-  return overflow && *overflow < *w.relax_at ? overflow : w.relax_at;
+  std::optional<Instant> first;
+  for (const auto& at : {next_overflow(w), w.relax_at, next_step(w), next_aging(w)})
+    if (at && (!first || *at < *first)) first = at;
+  return first;
+}
+
+QueueList RouterCore::queues_of(const Waiting& w) const {
+  QueueList queues;
+  for (std::uint32_t s = 0; s <= w.stages; ++s) queues.push_back(reachable_queue(w.queue, s));
+  for (std::uint32_t i = 0; w.ladder != nullptr && i < w.step; ++i) {
+    const std::uint32_t q = w.ladder->steps[i].queue;
+    if (q != no_queue && std::find(queues.begin(), queues.end(), q) == queues.end()) queues.push_back(q);
+  }
+  return queues;
 }
 
 void RouterCore::enqueue(Waiting waiting) {
@@ -63,7 +90,7 @@ void RouterCore::enqueue(Waiting waiting) {
   Waiting& w = waiting_.emplace(seq, std::move(waiting)).first->second;
   w.channel_id = channel;
   w.group = group_of(w);
-  for (std::uint32_t s = 0; s <= w.stages; ++s) waiting_sets_.insert(reachable_queue(w.queue, s), w.group, key);
+  for (const std::uint32_t q : queues_of(w)) waiting_sets_.insert(q, w.group, key);
   schedule(w);
 }
 
@@ -76,7 +103,7 @@ void RouterCore::unqueue(std::uint64_t seq) {
   const auto it = waiting_.find(seq);
   const Waiting& w = it->second;
   const WaitKey key = key_of(w);
-  for (std::uint32_t s = 0; s <= w.stages; ++s) waiting_sets_.erase(reachable_queue(w.queue, s), w.group, key);
+  for (const std::uint32_t q : queues_of(w)) waiting_sets_.erase(q, w.group, key);
   if (w.timer) timers_.erase({w.timer->time_since_epoch().count(), seq});
   waiting_ids_.erase(w.ticket);
   waiting_.erase(it);
@@ -89,7 +116,68 @@ bool RouterCore::withdraw(std::string_view ticket) {
   return true;
 }
 
-// Overflow and skill relaxation that are due by `at`; returns the tickets they affected.
+template <class Change>
+void RouterCore::refile(Waiting& w, Change change) {
+  const QueueList queues = queues_of(w);
+  for (const std::uint32_t q : queues) waiting_sets_.erase(q, w.group, key_of(w));
+  change(w);
+  w.group = group_of(w);
+  for (const std::uint32_t q : queues) waiting_sets_.insert(q, w.group, key_of(w));
+}
+
+// The ladder's steps due by `now`, in order.
+void RouterCore::take_steps(Waiting& w, Instant now) {
+  while (const auto due = next_step(w)) {
+    if (*due > now) return;
+    const LadderStep& step = w.ladder->steps[w.step];
+    const std::string waited = " after waiting " + format_duration(now - w.since);
+    std::string dropped;
+    refile(w, [&](Waiting& t) { dropped = apply_step(t, step); });
+    const QueueList before = queues_of(w);
+    ++w.step;
+    const bool added = step.queue != no_queue && std::find(before.begin(), before.end(), step.queue) == before.end();
+    if (added) waiting_sets_.insert(step.queue, w.group, key_of(w));
+    if (!dropped.empty()) w.notes.push_back("skills " + dropped + " dropped" + waited);
+    if (added) w.notes.push_back("queue " + routing().queues[step.queue].quoted + " added" + waited);
+    if (step.any_language) w.notes.push_back("any language accepted" + waited);
+  }
+}
+
+std::string RouterCore::apply_step(Waiting& w, const LadderStep& step) const {
+  std::string dropped;
+  for (const std::uint32_t skill : step.drop) {
+    const auto named = [&](const SkillNeed& n) { return n.skill == skill; };
+    if (std::erase_if(w.skills, named) + std::erase_if(w.preferred, named) > 0)
+      dropped += (dropped.empty() ? "" : ", ") + routing().skill_names[skill];
+  }
+  // Preferred skills the ladder dropped are not dropped again by relax_after.
+  if (w.preferred.empty()) w.relax_at.reset();
+  if (step.any_language) w.language.clear();
+  return dropped;
+}
+
+std::uint8_t RouterCore::aging_levels(const Waiting& w, Instant now) const {
+  const auto& aging = routing().aging;
+  if (!aging) return 0;
+  const auto levels = std::min<std::int64_t>((now - w.since) / aging->every,
+                                             static_cast<int>(aging->up_to) - static_cast<int>(w.priority));
+  return static_cast<std::uint8_t>(std::max<std::int64_t>(levels, w.aged));
+}
+
+// Aging: one level per `every` waited, up to the cap, filed under its new rank.
+void RouterCore::age(Waiting& w, Instant now) {
+  const auto& aging = routing().aging;
+  if (!aging || effective_priority(w.priority, w.aged) >= aging->up_to) return;
+  const std::uint8_t levels = aging_levels(w, now);
+  if (levels <= w.aged) return;
+  const Priority from = effective_priority(w.priority, w.aged);
+  refile(w, [&](Waiting& t) { t.aged = levels; });
+  w.notes.push_back(concat({"priority raised from ", to_string(from), " to ", to_string(effective_priority(w.priority, w.aged)),
+                            " by aging after waiting ", format_duration(now - w.since)}));
+}
+
+// Overflow, skill relaxation, ladder steps and aging that are due by `at`; returns the tickets
+// they affected.
 std::vector<std::uint64_t> RouterCore::fire_timers(Instant at) {
   std::vector<std::uint64_t> fired;
   const auto until = at.time_since_epoch().count();
@@ -99,23 +187,23 @@ std::vector<std::uint64_t> RouterCore::fire_timers(Instant at) {
     Waiting& w = waiting_.at(seq);
     const Instant now{Duration{when}};
     if (w.relax_at && *w.relax_at <= now) {
-      w.relax_at.reset();
-      w.preferred.clear();
-      const std::uint32_t group = group_of(w);  // fewer needs: another group
-      for (std::uint32_t s = 0; s <= w.stages; ++s) {
-        waiting_sets_.erase(reachable_queue(w.queue, s), w.group, key_of(w));
-        waiting_sets_.insert(reachable_queue(w.queue, s), group, key_of(w));
-      }
-      w.group = group;
+      refile(w, [](Waiting& t) {  // fewer needs: another group
+        t.relax_at.reset();
+        t.preferred.clear();
+      });
       w.notes.push_back("preferred skills dropped after waiting " + format_duration(now - w.since));
     }
     if (const auto overflow = next_overflow(w); overflow && *overflow <= now) {
+      const QueueList before = queues_of(w);
       ++w.stages;
       const std::uint32_t q = reachable_queue(w.queue, w.stages);
-      waiting_sets_.insert(q, w.group, key_of(w));
+      // A ladder step may have added the queue already.
+      if (std::find(before.begin(), before.end(), q) == before.end()) waiting_sets_.insert(q, w.group, key_of(w));
       w.notes.push_back("overflowed to queue " + detail::quoted(routing().queues[q].id) + " after waiting " +
                         format_duration(now - w.since));
     }
+    take_steps(w, now);
+    age(w, now);
     w.timer.reset();
     schedule(w);
     fired.push_back(seq);

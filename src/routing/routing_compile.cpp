@@ -16,6 +16,8 @@ constexpr std::array<std::string_view, 3> strategy_names{"least_loaded", "round_
 
 // A skill's level is a small whole number; 100 bounds it so levels fit any counter.
 constexpr std::int64_t max_skill_level = 100;
+// A channel's cost in units is bounded as an agent's units are (agent_json.hpp's max_capacity).
+constexpr std::int64_t max_unit_cost = 1'000'000;
 
 std::uint32_t intern_skill(RoutingRules& routing, std::string_view name) {
   const auto it = routing.skill_ids.find(name);
@@ -122,8 +124,52 @@ std::optional<Priority> compile_priority(const Node& node) {
   return std::nullopt;
 }
 
-void compile_rule(const Node& node, RoutingRules& routing, SymbolTable& symbols, std::set<std::string, std::less<>>& ids) {
-  if (!node.object({"id", "when", "queue", "priority", "skills", "preferred_skills", "relax_after", "bot"})) return;
+// `[{"after": "1m", "drop": ["senior"]}, {"after": "3m", "queue": "after-sales"}, {"after": "10m",
+// "any_language": true}]`: each step relaxes something; their waits rise strictly.
+bool compile_steps(const Node& node, RoutingRules& routing, std::vector<LadderStep>& steps) {
+  bool ok = node.array() != nullptr;
+  node.for_each_element([&](const Node& entry) {
+    if (!entry.object({"after", "drop", "queue", "any_language"})) return void(ok = false);
+    LadderStep step;
+    const auto after_node = entry.required("after");
+    const auto after = after_node ? positive_duration(*after_node) : std::nullopt;
+    if (!after) return void(ok = false);
+    step.after = *after;
+    if (!steps.empty() && step.after <= steps.back().after) {
+      after_node->problem("must be longer than the step before's " + format_duration(steps.back().after) +
+                          ": a ladder's steps come in the order of their waits");
+      ok = false;
+    }
+    if (const auto drop = entry.member("drop")) {
+      drop->for_each_element([&](const Node& name) {
+        if (const auto text = name.string()) step.drop.push_back(intern_skill(routing, *text));
+        else ok = false;
+      });
+      if (drop->array() != nullptr && drop->array()->empty()) drop->problem("name at least one skill to drop");
+      ok = ok && drop->array() != nullptr && !drop->array()->empty();
+    }
+    if (const auto queue = entry.member("queue")) {
+      if (const auto q = queue_ref(*queue, routing)) step.queue = *q;
+      else ok = false;
+    }
+    if (const auto language = entry.member("any_language")) {
+      const auto flag = language->boolean();
+      if (flag) step.any_language = *flag;
+      else ok = false;
+    }
+    if (step.drop.empty() && step.queue == no_queue && !step.any_language && entry.member("drop") == std::nullopt) {
+      entry.problem("a step relaxes something: \"drop\", \"queue\" or \"any_language\": true");
+      ok = false;
+    }
+    steps.push_back(std::move(step));
+  });
+  return ok;
+}
+
+void compile_rule(const Node& node, RoutingRules& routing, SymbolTable& symbols, const ConditionCalendars& calendars,
+                  std::set<std::string, std::less<>>& ids) {
+  if (!node.object({"id", "when", "valid", "queue", "priority", "skills", "preferred_skills", "relax_after", "steps", "bot"}))
+    return;
   RoutingRule rule;
   bool ok = true;
   if (const auto id = node.required("id")) {
@@ -144,7 +190,13 @@ void compile_rule(const Node& node, RoutingRules& routing, SymbolTable& symbols,
     ok = false;
   }
   if (const auto when = node.member("when")) {
-    if (auto condition = compile_condition(*when, ConditionContext::ticket, symbols)) rule.when = std::move(*condition);
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, symbols, &calendars))
+      rule.when = std::move(*condition);
+    else
+      ok = false;
+  }
+  if (const auto valid = node.member("valid")) {
+    if (const auto range = compile_validity(*valid, nullptr)) rule.valid = *range;
     else ok = false;
   }
   if (const auto queue = node.required("queue")) {
@@ -168,9 +220,31 @@ void compile_rule(const Node& node, RoutingRules& routing, SymbolTable& symbols,
   }
   if (preferred && !relax) preferred->problem("preferred skills need \"relax_after\", the wait after which they are dropped");
   if (relax && !preferred) relax->problem("\"relax_after\" needs \"preferred_skills\" to drop");
-  if (rule.bot && (node.member("skills") || preferred))
+  if (const auto steps = node.member("steps")) ok = compile_steps(*steps, routing, rule.steps) && ok;
+  if (rule.bot && (node.member("skills") || preferred || node.member("steps")))
     node.problem("a bot rule cannot require skills: the bot answers, no agent is chosen");
+  routing.timed = routing.timed || rule.when.timed() || node.member("valid");
   if (ok) routing.rules.push_back(std::move(rule));
+}
+
+// `{"every": "10m", "up_to": "high"}`.
+void compile_aging(const Node& node, RoutingRules& routing) {
+  if (!node.object({"every", "up_to"})) return;
+  Aging aging;
+  const auto every_node = node.required("every");
+  const auto every = every_node ? positive_duration(*every_node) : std::nullopt;
+  if (!every) return;
+  aging.every = *every;
+  if (const auto up_to = node.member("up_to")) {
+    const auto p = compile_priority(*up_to);
+    if (!p) return;
+    if (*p == Priority::low) {
+      up_to->problem("aging raises priorities: \"low\" would raise none");
+      return;
+    }
+    aging.up_to = *p;
+  }
+  routing.aging = aging;
 }
 
 void compile_assignment(const Node& node, RoutingRules& routing) {
@@ -196,6 +270,19 @@ void compile_assignment(const Node& node, RoutingRules& routing) {
     std::sort(routing.tier_skills.begin(), routing.tier_skills.end(),
               [](const auto& a, const auto& b) { return a.first < b.first; });
   }
+}
+
+// `{"voice": 5, "chat": 2, "*": 1}`: what a ticket of each channel costs of an agent's units.
+void compile_units(const Node& node, RoutingRules& routing) {
+  node.for_each_member([&](std::string_view channel, const Node& entry) {
+    const auto cost = entry.integer();
+    if (cost && (*cost < 0 || *cost > max_unit_cost))
+      entry.problem("a channel's cost in units must be a whole number from 0 to " + std::to_string(max_unit_cost) + ", not " +
+                    std::to_string(*cost));
+    else if (cost && channel == "*") routing.default_units = static_cast<int>(*cost);
+    else if (cost) routing.units.emplace_back(std::string(channel), static_cast<int>(*cost));
+  });
+  std::sort(routing.units.begin(), routing.units.end());
 }
 
 // FNV-1a over the queue ids and their overflow: what a snapshot's waiting tickets depend on.
@@ -236,17 +323,29 @@ const std::vector<SkillNeed>* RoutingRules::tier(std::string_view name) const {
   return it != tier_skills.end() && it->first == name ? &it->second : nullptr;
 }
 
+int RoutingRules::unit_cost(std::string_view channel) const {
+  const auto it = std::lower_bound(units.begin(), units.end(), channel,
+                                   [](const auto& entry, std::string_view c) { return entry.first < c; });
+  return it != units.end() && it->first == channel ? it->second : default_units;
+}
+
+const RoutingRule* RoutingRules::rule(std::string_view id) const {
+  const auto it = std::find_if(rules.begin(), rules.end(), [&](const RoutingRule& r) { return r.id == id; });
+  return it != rules.end() ? &*it : nullptr;
+}
+
 std::string RoutingRules::queue_list() const {
   std::string text;
   for (const RoutingQueue& queue : queues) text += (text.empty() ? "" : ", ") + queue.id;
   return text.empty() ? std::string("none") : text;
 }
 
-RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla) {
+RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla,
+                             const ConditionCalendars& calendars) {
   RoutingRules routing;
   routing.symbols = &symbols;
   routing.sla = &sla;
-  if (!section || !section->object({"queues", "rules", "default_queue", "assignment"})) return routing;
+  if (!section || !section->object({"queues", "rules", "default_queue", "assignment", "units", "aging"})) return routing;
   const Node& node = *section;
   routing.present = true;
   if (const auto queues = node.required("queues")) {
@@ -257,12 +356,14 @@ RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& sy
   }
   if (const auto rules = node.member("rules")) {
     std::set<std::string, std::less<>> ids;
-    rules->for_each_element([&](const Node& rule) { compile_rule(rule, routing, symbols, ids); });
+    rules->for_each_element([&](const Node& rule) { compile_rule(rule, routing, symbols, calendars, ids); });
   }
   if (const auto default_queue = node.required("default_queue")) {
     if (const auto q = queue_ref(*default_queue, routing)) routing.default_queue = *q;
   }
   if (const auto assignment = node.member("assignment")) compile_assignment(*assignment, routing);
+  if (const auto units = node.member("units")) compile_units(*units, routing);
+  if (const auto aging = node.member("aging")) compile_aging(*aging, routing);
   routing.fingerprint = fingerprint(routing);
   return routing;
 }

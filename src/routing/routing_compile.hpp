@@ -10,7 +10,9 @@ namespace aftersales::detail {
 
 /// Compiles the `routing` section (absent: `present` is false), recording every problem under
 /// its JSON path. Conditions intern their
-/// strings in `symbols`; the rules keep pointers to it and to `sla` (both must outlive them).
-RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla);
+/// strings in `symbols` and may name the policy's `calendars`; the rules keep pointers to
+/// `symbols` and `sla` (both must outlive them).
+RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& symbols, const SlaRules& sla,
+                             const ConditionCalendars& calendars);
 
 }  // namespace aftersales::detail

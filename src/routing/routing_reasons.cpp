@@ -27,12 +27,17 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
     case Choice::Why::strategy: break;
   }
   switch (routing().strategy) {
-    case RoutingStrategy::least_loaded:
+    case RoutingStrategy::least_loaded: {
+      // A unit capacity is shown when the ticket costs units of it: it may be what ranked the agent.
+      const bool units = agent.units >= 0 && need.units > 0;
+      const Digits used(agent.units_used), total(agent.units);
       return concat({"least_loaded: ", id, " had the lowest load among eligible agents (",
                      Digits(agent.load_on(need.channel)), " of ", Digits(agent.capacity_on(need.channel)), " on ",
                      need.channel < channel_quoted_.size() ? std::string_view(channel_quoted_[need.channel])
                                                            : std::string_view(detail::quoted(channel)),
-                     ")"});
+                     units ? ", " : "", units ? std::string_view(used) : "", units ? " of " : "",
+                     units ? std::string_view(total) : "", units ? " units" : "", ")"});
+    }
     case RoutingStrategy::round_robin:
       return concat({"round_robin: ", id, " was next in queue ", routing().queues[choice.queue].quoted});
     case RoutingStrategy::most_idle: return concat({"most_idle: ", id, " had gone longest without an assignment"});
@@ -43,8 +48,11 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
 std::string RouterCore::waiting_reason(std::uint32_t queue, const Need& need, std::string_view language) const {
   const Scan counts = count_blocked(queue, need);
   const auto count = [&](Block b) { return std::to_string(counts.blocked[static_cast<std::size_t>(b)]); };
+  // Out of units counts as at capacity: the room index, which counts without walking busy
+  // agents, does not tell the two limits apart.
+  const auto full = counts.blocked[static_cast<std::size_t>(Block::capacity)] + counts.blocked[static_cast<std::size_t>(Block::units)];
   std::string text = "no eligible agent in queue " + detail::quoted(routing().queues[queue].id) + " (" +
-                     count(Block::status) + " not online, " + count(Block::capacity) + " at capacity, " +
+                     count(Block::status) + " not online, " + std::to_string(full) + " at capacity, " +
                      count(Block::skill) + " without the skills";
   if (!language.empty() && routing().language_match) text += ", " + count(Block::language) + " not speaking " + detail::quoted(language);
   return text + "): waiting";

@@ -7,9 +7,9 @@
 
 namespace aftersales::detail {
 
-/// `engine.evaluate(ticket, at)`, except that a ticket created after `at` (one that did not exist
+/// `engine.evaluate(ticket, at, options)`, except that a ticket created after `at` (one that did not exist
 /// yet) gets a report marked not_yet_created instead of an error (spec §9, "Replay in batches").
 /// @throws InputError as SlaEngine::evaluate for any other problem.
-SlaReport evaluate_in_batch(const SlaEngine& engine, const Ticket& ticket, Instant at);
+SlaReport evaluate_in_batch(const SlaEngine& engine, const Ticket& ticket, Instant at, const SlaOptions& options = {});
 
 }  // namespace aftersales::detail

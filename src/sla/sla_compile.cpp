@@ -42,7 +42,9 @@ std::optional<Duration> positive_duration(const Node& node) {
   return d;
 }
 
-void compile_custom_metrics(const Node& node, SlaRules& sla) {
+// A custom metric starts on an event or a condition and stops on an event or a condition;
+// pause_when and reset_when are optional. Conditions see the ticket as of each event.
+void compile_custom_metrics(const Node& node, SlaRules& sla, SymbolTable& symbols) {
   const auto* object = node.any_object();
   if (object == nullptr) return;
   for (const auto& [key, value] : *object) {
@@ -52,17 +54,43 @@ void compile_custom_metrics(const Node& node, SlaRules& sla) {
       entry.problem(quoted(name) + " is a built-in metric; give the custom metric another name");
       continue;
     }
-    if (!entry.object({"start", "stop"})) continue;
-    const auto start = entry.required("start");
-    const auto stop = entry.required("stop");
-    const auto start_name = start ? start->string() : std::nullopt;
-    const auto stop_name = stop ? stop->string() : std::nullopt;
-    if (!start_name || !stop_name) continue;
-    if (*start_name == *stop_name) {
-      stop->problem("the stop event must differ from the start event");
+    if (!entry.object({"start", "stop", "start_when", "stop_when", "pause_when", "reset_when"})) continue;
+    CustomMetric metric{std::string(name), {}, {}, {}, {}, {}, {}};
+    bool ok = true;
+    const auto event_name = [&](std::string_view member, std::string& out) {
+      if (const auto event = entry.member(member)) {
+        const auto text = event->string();
+        ok = ok && text;
+        if (text) out = std::string(*text);
+      }
+    };
+    const auto condition = [&](std::string_view member, std::optional<Condition>& out) {
+      if (const auto when = entry.member(member)) {
+        out = compile_condition(*when, ConditionContext::ticket, symbols);
+        ok = ok && out;
+      }
+    };
+    event_name("start", metric.start);
+    event_name("stop", metric.stop);
+    condition("start_when", metric.start_when);
+    condition("stop_when", metric.stop_when);
+    condition("pause_when", metric.pause_when);
+    condition("reset_when", metric.reset_when);
+    if (!ok) continue;
+    if (!entry.member("start") && !entry.member("start_when")) {
+      entry.problem("a custom metric needs \"start\" (an event) or \"start_when\" (a condition)");
       continue;
     }
-    sla.metrics.push_back({std::string(name), std::string(*start_name), std::string(*stop_name)});
+    if (!entry.member("stop") && !entry.member("stop_when")) {
+      entry.problem("a custom metric needs \"stop\" (an event) or \"stop_when\" (a condition)");
+      continue;
+    }
+    if (!metric.start.empty() && metric.start == metric.stop) {
+      entry.member("stop")->problem("the stop event must differ from the start event");
+      continue;
+    }
+    sla.conditional_metrics = sla.conditional_metrics || metric.conditional();
+    sla.metrics.push_back(std::move(metric));
   }
 }
 
@@ -71,8 +99,24 @@ std::optional<std::size_t> metric_index(const Node& node, std::string_view name,
   for (std::size_t i = 0; i < sla.metrics.size(); ++i)
     if (sla.metrics[i].name == name) return builtin_metric_count + i;
   node.problem("unknown metric " + quoted(name) + " (" + listed(builtin_metric_names) +
-               ", or one defined in \"sla.metrics\")");
+               ", or one defined in \"sla.metrics\"; OLAs are set in a policy's \"olas\")");
   return std::nullopt;
+}
+
+// A `pause_on` list (the policy's, or a target's own) as bits by Status.
+unsigned pause_bits(const Node& node) {
+  unsigned bits = 0;
+  node.for_each_element([&](const Node& entry) {
+    const auto name = entry.string();
+    if (!name) return;
+    const auto status = status_named(*name);
+    if (status == Status::pending_customer || status == Status::on_hold) {
+      bits |= 1U << static_cast<unsigned>(*status);
+    } else {
+      entry.problem(quoted(*name) + " cannot pause a clock (use pending_customer or on_hold)");
+    }
+  });
+  return bits;
 }
 
 void compile_targets(const Node& node, SlaPolicy& policy, const Context& context,
@@ -95,9 +139,9 @@ void compile_targets(const Node& node, SlaPolicy& policy, const Context& context
       const Node target_node = targets_node.child(metric, target_value);
       const auto index = metric_index(target_node, metric, sla);
       if (!index) continue;
-      SlaTarget target{*index, {}, policy_calendar};
+      SlaTarget target{*index, {}, policy_calendar, std::nullopt};
       if (target_value.is_object()) {
-        if (!target_node.object({"target", "calendar"})) continue;
+        if (!target_node.object({"target", "calendar", "pause_on"})) continue;
         const auto duration_node = target_node.required("target");
         const auto duration = duration_node ? positive_duration(*duration_node) : std::nullopt;
         if (!duration) continue;
@@ -105,6 +149,13 @@ void compile_targets(const Node& node, SlaPolicy& policy, const Context& context
         if (const auto calendar_node = target_node.member("calendar")) {
           target.calendar = find_calendar(*calendar_node, context);
           if (!target.calendar) continue;
+        }
+        if (const auto pause_on = target_node.member("pause_on")) {
+          if (*index >= first_status_clock && *index < builtin_metric_count) {
+            pause_on->problem(quoted(metric) + " runs in the statuses of its definition and cannot take \"pause_on\"");
+            continue;
+          }
+          target.pauses = pause_bits(*pause_on);
         }
       } else {
         const auto duration = positive_duration(target_node);
@@ -118,17 +169,50 @@ void compile_targets(const Node& node, SlaPolicy& policy, const Context& context
   }
 }
 
-void compile_pause_on(const Node& node, SlaPolicy& policy) {
-  node.for_each_element([&](const Node& entry) {
-    const auto name = entry.string();
-    if (!name) return;
-    const auto status = status_named(*name);
-    if (status == Status::pending_customer || status == Status::on_hold) {
-      policy.pauses[static_cast<std::size_t>(*status)] = true;
-    } else {
-      entry.problem(quoted(*name) + " cannot pause a clock (use pending_customer or on_hold)");
+// A target for every priority ("8h"), or by priority ({"urgent": "2h", "normal": "8h"}).
+void compile_ola_targets(const Node& node, std::size_t metric, const std::optional<Calendar>& calendar,
+                         SlaPolicy& policy) {
+  if (!node.value().is_object()) {
+    if (const auto duration = positive_duration(node))
+      for (auto& targets : policy.targets) targets.push_back({metric, *duration, calendar, std::nullopt});
+    return;
+  }
+  node.for_each_member([&](std::string_view priority, const Node& target_node) {
+    const auto p = index_of(priority_names, priority);
+    if (!p) {
+      target_node.problem("unknown priority " + quoted(priority) + " (" + listed(priority_names) + ")");
+      return;
     }
+    if (const auto duration = positive_duration(target_node))
+      policy.targets[*p].push_back({metric, *duration, calendar, std::nullopt});
   });
+}
+
+// `olas`: queue -> {"calendar", "target"}, each queue's ownership of a ticket timed on the
+// queue's calendar (docs/sla.md, "OLAs"). Runs after the targets, which it then re-sorts.
+void compile_olas(const Node& node, SlaPolicy& policy, const Context& context,
+                  const std::optional<Calendar>& policy_calendar) {
+  SlaRules& sla = context.sla;
+  node.for_each_member([&](std::string_view queue, const Node& entry) {
+    if (!entry.object({"calendar", "target"})) return;
+    if (queue.empty()) {
+      entry.problem("the queue name is empty");
+      return;
+    }
+    std::optional<Calendar> calendar = policy_calendar;
+    if (const auto calendar_node = entry.member("calendar")) {
+      calendar = find_calendar(*calendar_node, context);
+      if (!calendar) return;
+    }
+    const auto target = entry.required("target");
+    if (!target) return;
+    auto known = std::find(sla.ola_queues.begin(), sla.ola_queues.end(), queue);
+    if (known == sla.ola_queues.end()) known = sla.ola_queues.emplace(known, queue);
+    const std::size_t metric = sla.first_ola() + static_cast<std::size_t>(known - sla.ola_queues.begin());
+    compile_ola_targets(*target, metric, calendar, policy);
+  });
+  for (auto& targets : policy.targets)
+    std::sort(targets.begin(), targets.end(), [](const SlaTarget& a, const SlaTarget& b) { return a.metric < b.metric; });
 }
 
 // A threshold's `at`: a whole percentage of the target ("80%"), or an offset from the due instant
@@ -170,6 +254,7 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const Context& con
     if (!entry.object({"at", "action", "to", "metrics", "calendar"})) return;
     SlaThreshold threshold{};
     threshold.position = policy.escalations.size();
+    threshold.first_ola = context.sla.first_ola();
     bool ok = true;
     if (const auto at = entry.required("at")) ok = parse_threshold(*at, threshold);
     else ok = false;
@@ -191,6 +276,10 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const Context& con
         for (std::size_t m = 0; m < names->size(); ++m) {
           const Node name_node = metrics->element(m);
           const auto name = name_node.string();
+          if (name == ola_metric_name) {  // every queue's OLA
+            threshold.olas = true;
+            continue;
+          }
           const auto index = name ? metric_index(name_node, *name, context.sla) : std::nullopt;
           if (index) threshold.metrics.push_back(*index);
           else ok = false;
@@ -216,19 +305,26 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const Context& con
 }
 
 void compile_policy(const Node& node, const Context& context, std::set<std::string, std::less<>>& ids) {
-  if (!node.object({"id", "when", "calendar", "targets", "pause_on", "escalations"})) return;
+  if (!node.object({"id", "when", "valid", "calendar", "targets", "olas", "pause_on", "escalations"})) return;
   SlaPolicy policy;
   policy.id = unique_id(node, ids, "SLA policy");
+  const ConditionCalendars calendars{context.calendars, context.invalid_calendars};
   if (const auto when = node.member("when")) {
-    if (auto condition = compile_condition(*when, ConditionContext::ticket, context.symbols))
+    if (auto condition = compile_condition(*when, ConditionContext::ticket, context.symbols, &calendars))
       policy.when = std::move(*condition);
   }
   std::optional<Calendar> calendar;
   if (const auto calendar_node = node.member("calendar")) calendar = find_calendar(*calendar_node, context);
+  if (const auto valid = node.member("valid")) {
+    const auto* zone = calendar ? date::locate_zone(calendar->time_zone()) : nullptr;
+    if (auto range = compile_validity(*valid, zone)) policy.valid = *range;
+  }
   if (const auto targets = node.required("targets")) compile_targets(*targets, policy, context, calendar);
+  if (const auto olas = node.member("olas")) compile_olas(*olas, policy, context, calendar);
   policy.calendar = calendar;
-  if (const auto pause_on = node.member("pause_on")) compile_pause_on(*pause_on, policy);
+  if (const auto pause_on = node.member("pause_on")) policy.pauses = pause_bits(*pause_on);
   if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context);
+  context.sla.timed = context.sla.timed || policy.when.timed() || node.member("valid");
   context.sla.policies.push_back(std::move(policy));
 }
 
@@ -240,7 +336,7 @@ SlaRules compile_sla(const std::optional<Node>& section, SymbolTable& symbols, c
   sla.symbols = &symbols;
   const Context context{sla, symbols, calendars, invalid_calendars};
   if (!section || !section->object({"policies", "metrics"})) return sla;
-  if (const auto metrics = section->member("metrics")) compile_custom_metrics(*metrics, sla);
+  if (const auto metrics = section->member("metrics")) compile_custom_metrics(*metrics, sla, symbols);
   const auto policies = section->required("policies");
   if (!policies) return sla;
   std::set<std::string, std::less<>> ids;

@@ -2,7 +2,7 @@
 
 namespace aftersales::detail {
 
-template SlaReport evaluate_sla(const SlaRules&, const TicketRef&, Instant);
+template SlaReport evaluate_sla(const SlaRules&, const TicketRef&, Instant, const SlaOptions&);
 template SlaOutcomes sla_outcomes(const SlaRules&, const TicketRef&, const Timeline<TicketRef>&, Priority, Status,
                                   Instant);
 

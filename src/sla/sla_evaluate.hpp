@@ -10,10 +10,10 @@
 namespace aftersales::detail {
 
 /// SLA report of `ticket` (a view of ticket_view.hpp: TicketRef or BatchRow) as of `at` under
-/// the SLA rules `sla`.
+/// the SLA rules `sla`, with the timelines `options` asks for.
 /// @throws InputError when `at` is before the ticket was created.
 template <class T>
-SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at);
+SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const SlaOptions& options = {});
 
 /// How one metric instance stands, without the report's text, due instants and escalations.
 struct SlaOutcome {

@@ -2,7 +2,7 @@
 
 namespace aftersales::detail {
 
-template SlaReport evaluate_sla(const SlaRules&, const BatchRow&, Instant);
+template SlaReport evaluate_sla(const SlaRules&, const BatchRow&, Instant, const SlaOptions&);
 template SlaOutcomes sla_outcomes(const SlaRules&, const BatchRow&, const Timeline<BatchRow>&, Priority, Status,
                                   Instant);
 

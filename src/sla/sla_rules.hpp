@@ -5,7 +5,9 @@
 #include <aftersales/calendar.hpp>
 #include <aftersales/ticket.hpp>
 
+#include <algorithm>
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,17 +37,23 @@ inline constexpr std::array<std::string_view, builtin_metric_count> builtin_metr
 /// The first status clock; the KPI engine keeps durations of the three from creation.
 inline constexpr auto first_status_clock = static_cast<std::size_t>(BuiltinMetric::requester_wait_time);
 
-/// A custom metric: a clock from one event type to another.
+/// A custom metric: a clock from one event type to another, or driven by conditions on the
+/// ticket as each event leaves it (docs/sla.md, "Conditions that start, pause and stop").
 struct CustomMetric {
   std::string name;
-  std::string start;  // event name
-  std::string stop;
+  std::string start;  // event name; empty: only start_when starts it
+  std::string stop;   // event name; empty: only stop_when stops it
+  // Edge-triggered (on false -> true) but for pause_when, which pauses while true.
+  std::optional<Condition> start_when, stop_when, pause_when, reset_when;
+
+  [[nodiscard]] bool conditional() const { return start_when || stop_when || pause_when || reset_when; }
 };
 
 struct SlaTarget {
   std::size_t metric;  // < builtin_metric_count: BuiltinMetric; else custom index + builtin_metric_count
   Duration target;
   std::optional<Calendar> calendar;  // none: plain elapsed time
+  std::optional<unsigned> pauses;    // the target's own pause_on, bits by Status; none: the policy's
 };
 
 struct SlaThreshold {
@@ -53,7 +61,16 @@ struct SlaThreshold {
   Duration offset{};   // with percent 0: business time after the due instant (negative: before)
   std::string action;
   std::string to;
-  std::vector<std::size_t> metrics;  // empty: every metric
+  std::vector<std::size_t> metrics;  // empty, and olas false: every metric but the OLAs
+  bool olas = false;                 // `metrics` names "ola": every queue's OLA
+  std::size_t first_ola = SIZE_MAX;  // SlaRules::first_ola()
+
+  /// OLAs are internal agreements between desks: only a threshold that names "ola" applies.
+  [[nodiscard]] bool applies(std::size_t metric) const {
+    if (metric >= first_ola) return olas;
+    if (metrics.empty()) return !olas;
+    return std::find(metrics.begin(), metrics.end(), metric) != metrics.end();
+  }
   std::optional<Calendar> calendar;  // delivered only while this one is open
   std::size_t position = 0;          // in the policy's list: breaks ties between equal levels
 };
@@ -61,21 +78,37 @@ struct SlaThreshold {
 struct SlaPolicy {
   std::string id;
   Condition when;
+  Validity valid;                                 // judged at the ticket's creation, as `when` is
   std::optional<Calendar> calendar;               // the policy's own (targets may name another)
   std::array<std::vector<SlaTarget>, 4> targets;  // by Priority, in metric order
-  std::array<bool, 6> pauses{};                   // by Status
+  unsigned pauses = 0;                            // pause_on, bits by Status
   std::vector<SlaThreshold> escalations;          // by percent ascending, or as listed if offsets
   bool offsets = false;  // an escalation is an offset: their order depends on each target
 };
 
+/// The name every OLA instance reports as its metric; its `queue` tells them apart.
+inline constexpr std::string_view ola_metric_name = "ola";
+
 struct SlaRules {
   std::vector<CustomMetric> metrics;
+  /// The queues some policy's `olas` names, in order of first mention: queue k's ownership
+  /// clock is metric first_ola() + k, after the custom metrics.
+  std::vector<std::string> ola_queues;
+  bool conditional_metrics = false;  // some custom metric has a condition: the replay judges them
   std::vector<SlaPolicy> policies;
+  bool timed = false;  // some policy has `valid` dates or a calendar condition
   const SymbolTable* symbols = nullptr;  // the policy's, which the conditions were compiled against
 
+  [[nodiscard]] std::size_t first_ola() const { return builtin_metric_count + metrics.size(); }
+  [[nodiscard]] std::size_t metric_count() const { return first_ola() + ola_queues.size(); }
+  [[nodiscard]] bool is_ola(std::size_t metric) const { return metric >= first_ola(); }
+  /// The queue whose ownership `metric` times; empty for every other metric.
+  [[nodiscard]] std::string_view queue_of(std::size_t metric) const {
+    return is_ola(metric) ? std::string_view(ola_queues[metric - first_ola()]) : std::string_view();
+  }
   [[nodiscard]] std::string_view metric_name(std::size_t metric) const {
-    return metric < builtin_metric_count ? builtin_metric_names[metric]
-                                         : std::string_view(metrics[metric - builtin_metric_count].name);
+    if (metric < builtin_metric_count) return builtin_metric_names[metric];
+    return is_ola(metric) ? ola_metric_name : std::string_view(metrics[metric - builtin_metric_count].name);
   }
 };
 

@@ -11,13 +11,16 @@
 #include "ticket/ticket_columns.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_view.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 
 namespace {
 
 constexpr std::string_view magic = "ASTB";
-// 2: the columns of a TicketBatch (1 wrote ticket by ticket, which meant rebuilding each).
+// 2: the columns of a TicketBatch (1 wrote ticket by ticket, which meant rebuilding each). An
+// sla_override event's metric and due instant follow its values: a form for another process of
+// the same library (read_tickets), which this one cannot meet written without them.
 constexpr std::uint8_t version = 2;
 
 // The path of ticket `index` and below: tickets[3].events[2].score.
@@ -53,6 +56,13 @@ void for_each_event(const std::vector<std::uint64_t>& event_ends, F&& f) {
 
 bool is_scored(EventType type) { return type == EventType::satisfaction || type == EventType::nps; }
 
+void write_override(BinaryWriter& w, const BatchEvent& event, std::size_t t, std::size_t k) {
+  // Only a hand-built ticket lacks one; the readers refuse it, so this form cannot hold it.
+  if (!event.due_at()) throw InputError("an sla_override event needs a due instant", event_path(t, k, "due_at"));
+  w.text(event.metric());
+  w.integer(event.due_at()->time_since_epoch().count());
+}
+
 void write_events(BinaryWriter& w, const TicketColumns& c) {
   for (const EventType type : c.type) w.natural(static_cast<std::uint64_t>(type));
   // A built-in event is written by its type alone, and read back with its own name.
@@ -71,11 +81,12 @@ void write_events(BinaryWriter& w, const TicketColumns& c) {
   for (const IdColumn* column : {&c.agent, &c.queue})
     for (std::size_t e = 0; e < column->size(); ++e) w.natural((*column)[e]);
   for (const std::uint8_t bits : c.bits) w.natural(bits & (TicketColumns::is_public_bit | TicketColumns::bot_bit));
-  for_each_event(c.event_ends, [&](std::size_t t, std::size_t, std::uint64_t e) {
+  for_each_event(c.event_ends, [&](std::size_t t, std::size_t k, std::uint64_t e) {
     const BatchEvent event(c, e, c.created_at[t]);
     if (event.type() == EventType::status) w.natural(static_cast<std::uint64_t>(event.to_status()));
     else if (event.type() == EventType::priority) w.natural(static_cast<std::uint64_t>(event.to_priority()));
     else if (is_scored(event.type())) w.integer(event.score());
+    else if (event.type() == EventType::custom && event.name() == override_event_name) write_override(w, event, t, k);
   });
 }
 
@@ -217,8 +228,20 @@ class ColumnsReader {
                              std::to_string(high) + ", not " + std::to_string(score),
                          event_path(t, k, "score"));
       value = static_cast<std::uint64_t>(score);
+    } else if (type == EventType::custom && c_.name[e] != 0 && c_.names.text(c_.name[e] - 1) == override_event_name) {
+      return read_override(t, k, e);
     }
     c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | value << TicketColumns::value_shift);
+  }
+
+  // An sla_override's metric and due instant, checked as the ticket reader checks them.
+  void read_override(std::size_t t, std::size_t k, std::uint64_t e) {
+    OddEvent odd{e, Event().to_status, Event().to_priority, 0, std::string(r_.text()), r_.instant()};
+    if (odd.metric.empty()) throw InputError("the metric is empty", event_path(t, k, "metric"));
+    if (*odd.due_at <= c_.event_at(e, c_.created_at[t]))
+      throw InputError("the due instant must be after the event's own", event_path(t, k, "due_at"));
+    c_.odd_events.push_back(std::move(odd));
+    c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | TicketColumns::odd_bit);
   }
 
   void read_fields(std::size_t count) {

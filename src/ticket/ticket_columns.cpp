@@ -81,7 +81,7 @@ std::optional<std::uint8_t> nibble_of(const Event& e) {
   const bool status = e.type == EventType::status, priority = e.type == EventType::priority;
   const bool scored = e.type == EventType::satisfaction || e.type == EventType::nps;
   if ((!status && e.to_status != blank.to_status) || (!priority && e.to_priority != blank.to_priority) ||
-      (!scored && e.score != blank.score))
+      (!scored && e.score != blank.score) || e.due_at || !e.metric.empty())
     return std::nullopt;
   if (status) return static_cast<std::uint8_t>(e.to_status);
   if (priority) return static_cast<std::uint8_t>(e.to_priority);
@@ -148,6 +148,8 @@ Ticket TicketColumns::ticket(std::size_t index) const {
       e.to_status = odd.to_status;
       e.to_priority = odd.to_priority;
       e.score = odd.score;
+      e.metric = odd.metric;
+      e.due_at = odd.due_at;
     } else if (const std::uint8_t value = bits[i] >> value_shift; e.type == EventType::status) {
       e.to_status = static_cast<Status>(value);
     } else if (e.type == EventType::priority) {
@@ -221,7 +223,7 @@ void ColumnsBuilder::append_event(const Event& e, Instant created) {
     bits |= static_cast<std::uint8_t>(*nibble << TicketColumns::value_shift);
   } else {
     bits |= TicketColumns::odd_bit;
-    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score});
+    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score, e.metric, e.due_at});
   }
   c.bits.push_back(bits);
 }

@@ -103,6 +103,8 @@ struct OddEvent {
   Status to_status;
   Priority to_priority;
   int score;
+  std::string metric;  // an sla_override's, with due_at
+  std::optional<Instant> due_at;
 };
 
 /// An event more than 2^32 - 2 ms (49 days) after its ticket's creation, or before it (only a

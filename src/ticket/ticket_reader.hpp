@@ -42,8 +42,9 @@ inline constexpr std::array<std::string_view, 3> customer_keys{"id", "tier", "la
 enum CustomerKey : std::size_t { c_id, c_tier, c_language };
 inline constexpr std::array<std::string_view, 3> order_keys{"id", "amount", "currency"};
 enum OrderKey : std::size_t { o_id, o_amount, o_currency };
-inline constexpr std::array<std::string_view, 8> event_keys{"at", "type", "agent", "queue", "public", "bot", "to", "score"};
-enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score };
+inline constexpr std::array<std::string_view, 10> event_keys{"at",     "type", "agent", "queue",  "public",
+                                                              "bot",    "to",   "score", "metric", "due_at"};
+enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score, e_metric, e_due_at };
 
 /// The member in `slot` of `object`'s members, recording it as missing when absent.
 template <class Node, std::size_t K>
@@ -110,6 +111,36 @@ void read_fields(const Node& node, std::vector<std::pair<std::string, FieldScala
     if (auto value = field.scalar()) fields.emplace_back(std::string(name), std::move(*value));
     else field.problem("a field must be text, a number, true or false");
   });
+}
+
+/// Reads `metric` and `due_at`, which an sla_override event must have and no other may: false
+/// when they have a problem. `event.at`, if read, is the default instant otherwise, which every
+/// due instant is after.
+template <class Node, std::size_t K>
+bool read_override(const Node& node, const std::array<std::optional<Node>, K>& members, Event& event) {
+  if (event.name != override_event_name) {
+    for (const std::size_t slot : {e_metric, e_due_at}) {
+      if (const auto& member = members[slot]) {
+        member->problem(quoted(event_keys[slot]) + " belongs to " + std::string(override_event_name) + " events only");
+        return false;
+      }
+    }
+    return true;
+  }
+  const auto& metric = required(node, members, event_keys, e_metric);
+  const auto& due = required(node, members, event_keys, e_due_at);
+  const auto name = metric ? metric->string() : std::nullopt;
+  const auto due_at = due ? due->instant() : std::nullopt;
+  if (name && name->empty()) metric->problem("the metric is empty");
+  if (!name || name->empty() || !due_at) return false;
+  if (*due_at <= event.at) {
+    due->problem("the due instant " + format_instant(*due_at) + " must be after the event's own (" +
+                 format_instant(event.at) + ")");
+    return false;
+  }
+  event.metric.assign(*name);
+  event.due_at = due_at;
+  return true;
 }
 
 /// Reads the event `node` into `event` (default-constructed), in place: false when it has a
@@ -186,6 +217,7 @@ bool read_event(const Node& node, std::optional<Instant> created, Event& event) 
     score->problem("\"score\" belongs to satisfaction and nps events only");
     ok = false;
   }
+  ok = read_override(node, members, event) && ok;
   if (!ok) return false;
   if (created && event.at < *created)
     at->problem("the event is at " + format_instant(event.at) + ", before the ticket was created (" +

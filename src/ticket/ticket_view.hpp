@@ -8,7 +8,7 @@
 // customer_tier(), customer_language(), order_amount(), tag_count(), tag(i), field_count(),
 // field_name(i), field_value(i) (a FieldView), event_count(), event(i) (a T::EventView).
 // An event view offers: at(), type(), name() (the type as written), agent(), queue(),
-// is_public(), bot(), to_status(), to_priority(), score().
+// is_public(), bot(), to_status(), to_priority(), score(), metric(), due_at().
 
 #include <aftersales/ticket.hpp>
 
@@ -38,6 +38,8 @@ class EventRef {
   [[nodiscard]] Status to_status() const noexcept { return e_->to_status; }
   [[nodiscard]] Priority to_priority() const noexcept { return e_->to_priority; }
   [[nodiscard]] int score() const noexcept { return e_->score; }
+  [[nodiscard]] std::string_view metric() const noexcept { return e_->metric; }
+  [[nodiscard]] const std::optional<Instant>& due_at() const noexcept { return e_->due_at; }
 
  private:
   const Event* e_;
@@ -100,6 +102,11 @@ class BatchEvent {
   [[nodiscard]] int score() const noexcept {
     if (odd()) return c_->odd_event(i_).score;
     return type() == EventType::satisfaction || type() == EventType::nps ? nibble() : 0;
+  }
+  // Only an odd event has these: an sla_override is one (ticket_columns.cpp, nibble_of).
+  [[nodiscard]] std::string_view metric() const noexcept { return odd() ? c_->odd_event(i_).metric : std::string_view(); }
+  [[nodiscard]] std::optional<Instant> due_at() const noexcept {
+    return odd() ? c_->odd_event(i_).due_at : std::nullopt;
   }
 
  private:

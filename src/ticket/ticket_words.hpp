@@ -21,6 +21,9 @@ inline constexpr std::array<std::string_view, 16> event_names{
     "customer_message", "agent_reply", "assigned", "status", "priority", "resolved", "reopened", "closed",
     "follow_up", "escalated", "satisfaction", "nps", "handoff", "refund_requested", "refund_issued",
     "return_received"};
+/// The custom event that sets a metric's due instant (docs/sla.md, "Overrides"): the one event
+/// with `metric` and `due_at`.
+inline constexpr std::string_view override_event_name = "sla_override";
 static_assert(priority_names.size() == static_cast<std::size_t>(Priority::urgent) + 1);
 static_assert(status_names.size() == static_cast<std::size_t>(Status::closed) + 1);
 static_assert(event_names.size() == static_cast<std::size_t>(EventType::custom));

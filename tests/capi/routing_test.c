@@ -77,8 +77,8 @@ int main(void) {
 
   /* A snapshot restored into a second router continues the same way. */
   CHECK(aftersales_router_snapshot(router, &out, NULL) == AFTERSALES_OK);
-  /* JSON Lines, version 2: the header line first. */
-  CHECK(strncmp(out, "{\"format\":\"aftersales.router\",\"version\":2,", 42) == 0);
+  /* JSON Lines, version 3: the header line first. */
+  CHECK(strncmp(out, "{\"format\":\"aftersales.router\",\"version\":3,", 42) == 0);
   CHECK(aftersales_policy_load(policy_json, strlen(policy_json), &policy, NULL) == AFTERSALES_OK);
   CHECK(aftersales_router_restore(policy, out, strlen(out), &restored, NULL) == AFTERSALES_OK);
   aftersales_free(out);

@@ -354,7 +354,8 @@ static void test_sla_escalation_on_a_calendar(void) {
       "{\"at\": \"100%\", \"action\": \"escalate\", \"to\": \"lead\", \"calendar\": \"lead\"}]}]}}";
   static const char ticket[] = "{\"id\": \"T-1\", \"created_at\": \"2026-03-02T17:10:00Z\", \"events\": []}";
   static const char want[] =
-      "{\"ticket\":\"T-1\",\"policy\":\"p\",\"priority\":\"normal\",\"metrics\":[{\"metric\":\"first_response\","
+      "{\"ticket\":\"T-1\",\"policy\":\"p\",\"priority\":\"normal\",\"status\":\"active_with_misses\","
+      "\"metrics\":[{\"metric\":\"first_response\","
       "\"cycle\":0,\"target_s\":3600,\"elapsed_s\":3600,\"remaining_s\":0,\"percent\":100,"
       "\"started_at\":\"2026-03-02T17:10:00Z\",\"due_at\":\"2026-03-03T09:10:00Z\",\"state\":\"breached\","
       "\"breached_at\":\"2026-03-03T09:10:00Z\",\"completed_at\":null}],\"escalations\":["
@@ -362,6 +363,8 @@ static void test_sla_escalation_on_a_calendar(void) {
       "\"reached_at\":\"2026-03-02T17:55:00Z\",\"calendar\":\"lead\",\"deliver_at\":\"2026-03-03T08:00:00Z\"},"
       "{\"metric\":\"first_response\",\"cycle\":0,\"at\":\"100%\",\"action\":\"escalate\",\"to\":\"lead\","
       "\"reached_at\":\"2026-03-03T09:10:00Z\",\"calendar\":\"lead\",\"deliver_at\":\"2026-03-03T09:10:00Z\"}],"
+      /* breached at 09:10 and still running: one miss, the ticket active with it */
+      "\"misses\":[{\"metric\":\"first_response\",\"cycle\":0,\"breached_at\":\"2026-03-03T09:10:00Z\"}],"
       "\"next_check_at\":null}";
   const int64_t at = INT64_C(1767225600000) + 61 * INT64_C(86400000) + (9 * 60 + 10) * INT64_C(60000);
   aftersales_policy *policy = NULL;
@@ -401,7 +404,7 @@ static void test_sla_status_clocks(void) {
       "{\"at\": \"2026-03-02T15:00:00Z\", \"type\": \"agent_reply\"},"
       "{\"at\": \"2026-03-02T16:00:00Z\", \"type\": \"resolved\"}]}";
   static const char expected[] =
-      "{\"ticket\":\"T-C\",\"policy\":\"p\",\"priority\":\"normal\",\"metrics\":["
+      "{\"ticket\":\"T-C\",\"policy\":\"p\",\"priority\":\"normal\",\"status\":\"failed\",\"metrics\":["
       "{\"metric\":\"requester_wait_time\",\"cycle\":0,\"target_s\":28800,\"elapsed_s\":21600,\"remaining_s\":7200,"
       "\"percent\":75,\"started_at\":\"2026-03-02T08:00:00Z\",\"due_at\":null,\"state\":\"achieved\","
       "\"breached_at\":null,\"completed_at\":\"2026-03-02T16:00:00Z\"},"
@@ -417,7 +420,12 @@ static void test_sla_status_clocks(void) {
       "{\"metric\":\"pausable_update\",\"cycle\":1,\"target_s\":14400,\"elapsed_s\":3600,\"remaining_s\":10800,"
       "\"percent\":25,\"started_at\":\"2026-03-02T15:00:00Z\",\"due_at\":null,\"state\":\"achieved\","
       "\"breached_at\":null,\"completed_at\":\"2026-03-02T16:00:00Z\"}],"
-      "\"escalations\":[],\"next_check_at\":null}";
+      "\"escalations\":[],"
+      /* all completed, three breached: failed; the misses by instant, 13:00, 14:30, 15:30 */
+      "\"misses\":[{\"metric\":\"on_hold_time\",\"cycle\":0,\"breached_at\":\"2026-03-02T13:00:00Z\"},"
+      "{\"metric\":\"pausable_update\",\"cycle\":0,\"breached_at\":\"2026-03-02T14:30:00Z\"},"
+      "{\"metric\":\"agent_work_time\",\"cycle\":0,\"breached_at\":\"2026-03-02T15:30:00Z\"}],"
+      "\"next_check_at\":null}";
   aftersales_policy *policy = NULL;
   char *json = NULL;
   CHECK_OK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL));

@@ -353,13 +353,14 @@ TEST(Calendar, NationalDayOnTheBackOffice) {
   Calendar c = example_calendar("cn-office");
   // Wed Sep 30 17:00: 1 h on Sep 30, Oct 1-7 closed, Thu Oct 8 09:00 + 1 h.
   EXPECT_EQ(utc(c.add(at("2026-09-30T17:00:00+08:00"), 2h)), utc("2026-10-08T10:00:00+08:00"));
-  // Sep 30 9 h; Oct 8 (Thu) 9 h, Oct 9 (Fri) 9 h, Sat Oct 10 make-up 9 h; Sun Oct 11 closed.
+  // Each working day is 09:00-18:00 less the 12:00-13:00 lunch break: 8 h.
+  // Sep 30 8 h; Oct 8 (Thu) 8 h, Oct 9 (Fri) 8 h, Sat Oct 10 make-up 8 h; Sun Oct 11 closed.
   EXPECT_EQ(ms(c.between(at("2026-09-30T09:00:00+08:00"), at("2026-10-12T09:00:00+08:00"))),
-            ms(36h));
-  // Sat Sep 19 closed; Sun Sep 20 make-up 9 h; Mon-Thu Sep 21-24 4 x 9 h; Fri Sep 25 to
+            ms(32h));
+  // Sat Sep 19 closed; Sun Sep 20 make-up 8 h; Mon-Thu Sep 21-24 4 x 8 h; Fri Sep 25 to
   // Sun Sep 27 Mid-Autumn Festival.
   EXPECT_EQ(ms(c.between(at("2026-09-19T00:00:00+08:00"), at("2026-09-28T00:00:00+08:00"))),
-            ms(45h));
+            ms(40h));
 }
 
 TEST(Calendar, MakeUpSaturday) {
@@ -382,11 +383,14 @@ TEST(Calendar, WholeYearOnTheBackOffice) {
   Calendar c = example_calendar("cn-office");
   // 2026: 365 d = 52 weeks + 1 (Thu Dec 31): 261 weekdays. Weekday holidays: Jan 1-2 (2),
   // Feb 16-20 and 23 (6), Apr 6 (1), May 1, 4, 5 (3), Jun 19 (1), Sep 25 (1), Oct 1, 2, 5, 6,
-  // 7 (5) = 19. Make-up days: 6. 261 - 19 + 6 = 248 working days x 9 h = 2232 h.
+  // 7 (5) = 19. Make-up days: 6. 261 - 19 + 6 = 248 working days x 8 h (09:00-18:00 less the
+  // lunch break) = 1984 h. The year's end is the coverage horizon: a range ending at it is known.
   const Instant start = at("2026-01-01T00:00:00+08:00");
-  EXPECT_EQ(ms(c.between(start, at("2027-01-01T00:00:00+08:00"))), ms(2232h));
+  EXPECT_EQ(ms(c.between(start, at("2027-01-01T00:00:00+08:00"))), ms(1984h));
   // Spending all of it ends on the end of the year's last interval, Thu Dec 31 18:00.
-  EXPECT_EQ(utc(c.add(start, 2232h)), utc("2026-12-31T18:00:00+08:00"));
+  EXPECT_EQ(utc(c.add(start, 1984h)), utc("2026-12-31T18:00:00+08:00"));
+  // One hour more needs Fri 2027-01-01, beyond the holiday data ("beyond": "error").
+  EXPECT_THROW((void)c.add(start, 1985h), RangeError);
 }
 
 TEST(Calendar, WholeYearOnTheServiceDesk) {

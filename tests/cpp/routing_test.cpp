@@ -1212,8 +1212,14 @@ TEST(Routing, RestoresVersionOneSnapshots) {
       R"({"waiting":["T-2","C-2","chat","","general","","","normal",1772446200000,1772445600000,{},{},null,0,[]]})" "\n"
       R"({"sticky":["C-1","A-1"]})" "\n"
       R"({"end":{"agents":1,"assigned":1,"waiting":1,"cursors":0,"sticky":1}})" "\n";
-  EXPECT_EQ(Router::restore(policy, v1).snapshot(), v2);
-  (void)round_trip(policy, v2);
+  // Version 3 (written since issue 17) is version 2 with a waiting ticket's ladder step and
+  // aging levels appended: 0 and 0 for a ticket of a rule without a ladder, under no aging.
+  std::string v3 = v2;
+  v3.replace(v3.find(R"("version":2)"), 11, R"("version":3)");
+  v3.replace(v3.find("null,0,[]]"), 10, "null,0,[],0,0]");
+  EXPECT_EQ(Router::restore(policy, v1).snapshot(), v3);
+  EXPECT_EQ(Router::restore(policy, v2).snapshot(), v3);
+  (void)round_trip(policy, v3);
 }
 
 // What no router can reach is refused, each problem named with its line and path.
@@ -1524,7 +1530,8 @@ TEST(Routing, ListingsOfARestoredRouterAreTheOriginals) {
 // Every call of every thread checks the router's invariants (the test's Router does) while
 // the others change it: no agent over its chat capacity of 3, every ticket held once or waiting
 // once, and the indexes in step. A further thread lists the agents, the waiting tickets and the
-// counts all the while, each listing one consistent state.
+// counts all the while, each listing one consistent state, and another explains why the most
+// urgent waiting ticket waits.
 TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
   Router router(load());
   constexpr int agents = 6;
@@ -1600,9 +1607,39 @@ TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
       ++listings;
     }
   });
+  // Explanations taken meanwhile: each of one state, its counts adding up to the 7 agents,
+  // never calling the offline A-off eligible; a ticket assigned or withdrawn in between is
+  // NotFound, not a torn answer.
+  std::atomic<int> explained{0};
+  std::thread explainer([&] {
+    ExplainOptions options;
+    options.limit = 7;
+    while (working.load() || explained.load() < 3) {
+      const auto waiting = router.waiting();
+      if (waiting.empty()) {
+        if (!working.load()) break;
+        continue;
+      }
+      try {
+        const WaitExplanation e = router.explain(waiting.front().ticket, options);
+        std::size_t total = 0;
+        for (const auto& count : e.summary) total += count.agents;
+        EXPECT_EQ(total, 7u);
+        EXPECT_EQ(e.listed.size(), 7u);
+        for (const auto& a : e.listed) {
+          if (a.agent == "A-off") {
+            EXPECT_EQ(a.reason, WaitReason::not_online);
+          }
+        }
+        ++explained;
+      } catch (const NotFoundError&) {
+      }
+    }
+  });
   for (auto& t : pool) t.join();
   working = false;
   lister.join();
+  explainer.join();
   EXPECT_GE(listings.load(), 3);
   EXPECT_EQ(assigned_offline.load(), 0);
   // Everyone back online and every ticket done: dispatch drains the queues completely.

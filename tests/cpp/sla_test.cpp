@@ -1136,8 +1136,9 @@ TEST(SlaJson, ExactReportOfOneHandWorkedTicket) {
   // resolution: 09:00-10:26 = 5160s of 28800; remaining 23640 (6h34m) -> due 17:00;
   //   17.9166..% -> 17.92. 80% = 23040s -> 15:24, not yet.
   // next_check_at: next_response reaches 100% at 10:30.
+  // status: next_response and resolution are open and nothing breached: active, no misses.
   const std::string expected =
-      R"({"ticket":"T-9","policy":"std","priority":"normal","metrics":[)"
+      R"({"ticket":"T-9","policy":"std","priority":"normal","status":"active","metrics":[)"
       R"({"metric":"first_response","cycle":0,"target_s":3600,"elapsed_s":2430.5,"remaining_s":1169.5,)"
       R"("percent":67.51,"started_at":"2026-03-02T08:30:00Z","due_at":null,"state":"achieved",)"
       R"("breached_at":null,"completed_at":"2026-03-02T09:40:30.500Z"},)"
@@ -1148,7 +1149,7 @@ TEST(SlaJson, ExactReportOfOneHandWorkedTicket) {
       R"("percent":17.92,"started_at":"2026-03-02T08:30:00Z","due_at":"2026-03-02T17:00:00Z","state":"active",)"
       R"("breached_at":null,"completed_at":null}],)"
       R"("escalations":[{"metric":"next_response","cycle":0,"at":"80%","action":"warn","to":null,)"
-      R"("reached_at":"2026-03-02T10:24:00Z"}],)"
+      R"("reached_at":"2026-03-02T10:24:00Z"}],"misses":[],)"
       R"("next_check_at":"2026-03-02T10:30:00Z"})";
   EXPECT_EQ(SlaEngine(policy).evaluate(tk, t("03-02 10:26")).to_json(), expected);
 }

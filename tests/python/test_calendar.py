@@ -273,6 +273,27 @@ class TestBackwardsAndByDays:
             assert aware(before[i]) == office.previous_close(t)
 
 
+    def test_business_day_arrays(self, office: aftersales.Calendar) -> None:
+        import numpy as np
+
+        # The answers of test_business_day_end and test_business_days_between, as arrays.
+        wed = np.datetime64("2026-09-30T02:00", "ms")  # 10:00 in Beijing
+        times = np.array([wed, wed, wed, "NaT"], dtype="datetime64[ms]")
+        ends = office.business_day_end_many(times, np.array([0, 1, 3, 1]))
+        expected = np.array(["2026-09-30T10:00", "2026-10-08T10:00", "2026-10-10T10:00", "NaT"], dtype="datetime64[ms]")
+        np.testing.assert_array_equal(ends, expected)
+        # One n broadcast over every time.
+        np.testing.assert_array_equal(office.business_day_end_many(times[:2], 1), expected[[1, 1]])
+        days = office.business_days_between_many(times, np.datetime64("2026-10-12T02:00", "ms"))
+        assert days.dtype == np.float64
+        np.testing.assert_array_equal(days, [4.0, 4.0, 4.0, np.nan])
+        with pytest.raises(aftersales.InputError, match="must be from 0") as error:
+            office.business_day_end_many(times, np.array([0, 1, -1, 0]))
+        assert error.value.path == "n[2]"
+        with pytest.raises(TypeError, match="n: expected integers"):
+            office.business_day_end_many(times, 1.5)
+
+
 class TestBreaksAndYearlyHolidays:
     """The document and the answers of tests/capi/calendar_test.c (test_breaks_and_yearly_holidays).
 

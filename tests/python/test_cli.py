@@ -46,11 +46,12 @@ def ask(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> Ask:
         (["cn-service", "between", "2026-09-30T18:00:00+08:00", "2026-10-09T12:00:00+08:00"], "1d"),
         (["cn-service", "between", "2026-10-09T12:00:00+08:00", "2026-09-30T18:00:00+08:00"], "-1d"),
         (["eu-service", "between", "2026-10-23T12:00:00+02:00", "2026-10-26T12:00:00+01:00"], "18h"),
-        # cn-office: Mon-Fri 09:00-18:00 +08, Oct 1-7 holidays, Sat Oct 10 a make-up day.
+        # cn-office: Mon-Fri 09:00-18:00 +08 less a 12:00-13:00 lunch break, Oct 1-7 holidays,
+        # Sat Oct 10 a make-up day.
         # 1 h of Thu Oct 8, then Wed Sep 30's last hour from 17:00 +08 = 09:00Z.
         (["cn-office", "subtract", "2026-10-08T10:00:00+08:00", "2h"], "2026-09-30T09:00:00Z"),
-        # Exactly at Wed Sep 30's close: the next is Thu Oct 8 18:00 +08 = 10:00Z.
-        (["cn-office", "next-close", "2026-09-30T18:00:00+08:00"], "2026-10-08T10:00:00Z"),
+        # Exactly at Wed Sep 30's close: the next is Thu Oct 8's lunch break, 12:00 +08 = 04:00Z.
+        (["cn-office", "next-close", "2026-09-30T18:00:00+08:00"], "2026-10-08T04:00:00Z"),
         (["cn-office", "previous-close", "2026-10-08T10:00:00+08:00"], "2026-09-30T10:00:00Z"),
         # After Wed Sep 30: Thu Oct 8 (1), Fri Oct 9 (2), make-up Sat Oct 10 (3), ends 18:00 +08.
         (["cn-office", "business-day-end", "2026-09-30T10:00:00+08:00", "3"], "2026-10-10T10:00:00Z"),
@@ -155,8 +156,13 @@ def test_demo(capsys: pytest.CaptureFixture[str], example_policy_path: Path) -> 
     # The SLA part: T-1110's third reply clock started 09:58:30 on a 3m target (10:01:30 due;
     # 80% = 2m24s -> 10:00:54 is its next escalation), and the report lines for it.
     assert "                    next_response #2   active    1m30s / 3m        Fri 13 Nov 10:01:30" in lines
+    # T-1103's returns desk OLA (cn-office): assigned 09:00:30, pending_customer 09:10: 9m30s, paused.
+    assert "                    ola returns        paused    9m30s / 16h       -" in lines
+    # T-1105, an email on cn-office (8 h a day with the lunch break): resolution from Thu 12 Nov
+    # 09:00; its 80% (38h24m) = Thu 8h + Fri 8h + Mon 8h + Tue 8h + Wed 09:00-12:00 3h and
+    # 13:00-16:24 3h24m: Wed 18 Nov 16:24.
     assert (
-        "  Evaluate again (next_check_at): T-1102 at Fri 13 Nov 11:52, T-1105 at Wed 18 Nov 11:24, "
+        "  Evaluate again (next_check_at): T-1102 at Fri 13 Nov 11:52, T-1105 at Wed 18 Nov 16:24, "
         "T-1106 at Fri 13 Nov 13:14, T-1110 at Fri 13 Nov 10:00:54" in lines
     )
 

@@ -75,20 +75,25 @@ def failed_line_3(tickets: str) -> str:
 #   18:00 Monday (10:00Z).
 # T-2 first response: 09:00-12:00 = 10800 s against 3600 s: 7200 s over, due and breached at
 #   10:00 (02:00Z); its resolution 10800 s of 28800 s, due 17:00 (09:00Z).
+# The ticket status: T-1 has a clock running and none breached (active); T-2's first response
+# breached and still runs (active_with_misses). No OLA and no override here: queue and
+# override_due_at are empty.
 SLA_CSV = (
-    "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at\r\n"
-    "T-1,first_response,0,achieved,3600,1200,2400,,,2026-11-16T02:20:00Z\r\n"
-    "T-1,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,\r\n"
-    "T-2,first_response,0,breached,3600,10800,-7200,2026-11-16T02:00:00Z,2026-11-16T02:00:00Z,\r\n"
-    "T-2,resolution,0,active,28800,10800,18000,2026-11-16T09:00:00Z,,\r\n"
+    "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at,ticket_status,"
+    "queue,override_due_at\r\n"
+    "T-1,first_response,0,achieved,3600,1200,2400,,,2026-11-16T02:20:00Z,active,,\r\n"
+    "T-1,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,,active,,\r\n"
+    "T-2,first_response,0,breached,3600,10800,-7200,2026-11-16T02:00:00Z,2026-11-16T02:00:00Z,,active_with_misses,,\r\n"
+    "T-2,resolution,0,active,28800,10800,18000,2026-11-16T09:00:00Z,,,active_with_misses,,\r\n"
 )
-# The same figures, durations compact (negative ones right-aligned too), completed_at left out.
+# The same figures, durations compact (negative ones right-aligned too), completed_at and
+# override_due_at left out; no OLA, so queue is "-" (right-aligned, as every "-").
 SLA_TABLE = (
-    "  ticket  metric          cycle  state     target  elapsed  remaining  due                   breached\n"
-    "  T-1     first_response      0  achieved      1h      20m        40m                     -                     -\n"
-    "  T-1     resolution          0  active        8h       2h         6h  2026-11-16T10:00:00Z                     -\n"
-    "  T-2     first_response      0  breached      1h       3h        -2h  2026-11-16T02:00:00Z  2026-11-16T02:00:00Z\n"
-    "  T-2     resolution          0  active        8h       3h         5h  2026-11-16T09:00:00Z                     -\n"
+    "  ticket  metric          cycle  state     target  elapsed  remaining  due                   breached              ticket_status       queue\n"
+    "  T-1     first_response      0  achieved      1h      20m        40m                     -                     -  active                  -\n"
+    "  T-1     resolution          0  active        8h       2h         6h  2026-11-16T10:00:00Z                     -  active                  -\n"
+    "  T-2     first_response      0  breached      1h       3h        -2h  2026-11-16T02:00:00Z  2026-11-16T02:00:00Z  active_with_misses      -\n"
+    "  T-2     resolution          0  active        8h       3h         5h  2026-11-16T09:00:00Z                     -  active_with_misses      -\n"
 )
 
 
@@ -117,13 +122,15 @@ def test_sla_table_says_why_a_ticket_has_no_clock(capsys: pytest.CaptureFixture[
     status, out, err = run(capsys, "sla", "--policy", str(policy), str(tickets), "--at", NOON, "--format", "csv")
     assert (status, err) == (0, "")
     # T-4 at noon: 2h of office time elapsed on each clock, due 11:00 (03:00Z) and 18:00 (10:00Z);
-    # its first response breached at 11:00.
+    # its first response breached at 11:00 and still runs: active_with_misses. T-5 and T-6 have no
+    # policy, so no ticket status.
     assert out == (
-        "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at\r\n"
-        "T-4,first_response,0,breached,3600,7200,-3600,2026-11-16T03:00:00Z,2026-11-16T03:00:00Z,\r\n"
-        "T-4,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,\r\n"
-        "T-5,,,no_policy,,,,,,\r\n"
-        "T-6,,,not_yet_created,,,,,,\r\n"
+        "ticket,metric,cycle,state,target_s,elapsed_s,remaining_s,due_at,breached_at,completed_at,ticket_status,"
+        "queue,override_due_at\r\n"
+        "T-4,first_response,0,breached,3600,7200,-3600,2026-11-16T03:00:00Z,2026-11-16T03:00:00Z,,active_with_misses,,\r\n"
+        "T-4,resolution,0,active,28800,7200,21600,2026-11-16T10:00:00Z,,,active_with_misses,,\r\n"
+        "T-5,,,no_policy,,,,,,,,,\r\n"
+        "T-6,,,not_yet_created,,,,,,,,,\r\n"
     )
 
 
@@ -180,13 +187,13 @@ def test_a_bare_date_is_midnight_in_the_zone_the_rule_picks_and_says_so(
     # Tuesday 00:00 UTC, 08:00 in Beijing, after Monday's whole office day (09:00-18:00, 9h).
     # T-1 resolution: 10:00-18:00 = 8h = its target, breached at 18:00 (10:00Z), nothing left.
     # T-2 first response: 9h = 32400 s, 28800 s over; resolution 32400 s, 3600 s over, breached at
-    # 17:00 (09:00Z).
+    # 17:00 (09:00Z). Both tickets have a breached clock still running: active_with_misses.
     assert status == 3
     assert out.splitlines()[1:] == [
-        "T-1,first_response,0,achieved,3600,1200,2400,,,2026-11-16T02:20:00Z",
-        "T-1,resolution,0,breached,28800,28800,0,2026-11-16T10:00:00Z,2026-11-16T10:00:00Z,",
-        "T-2,first_response,0,breached,3600,32400,-28800,2026-11-16T02:00:00Z,2026-11-16T02:00:00Z,",
-        "T-2,resolution,0,breached,28800,32400,-3600,2026-11-16T09:00:00Z,2026-11-16T09:00:00Z,",
+        "T-1,first_response,0,achieved,3600,1200,2400,,,2026-11-16T02:20:00Z,active_with_misses,,",
+        "T-1,resolution,0,breached,28800,28800,0,2026-11-16T10:00:00Z,2026-11-16T10:00:00Z,,active_with_misses,,",
+        "T-2,first_response,0,breached,3600,32400,-28800,2026-11-16T02:00:00Z,2026-11-16T02:00:00Z,,active_with_misses,,",
+        "T-2,resolution,0,breached,28800,32400,-3600,2026-11-16T09:00:00Z,2026-11-16T09:00:00Z,,active_with_misses,,",
     ]
     assert err.splitlines()[0] == (
         "aftersales: --at 2026-11-17: midnight in UTC (calendar always, the first of calendars in 2 zones), "
@@ -320,10 +327,13 @@ def test_refund_csv_and_exit_3(capsys: pytest.CaptureFixture[str], example_polic
     requests.write_text(json.dumps(request) + "\n\n" + '{"reason": "x"}\n')
     status, out, err = run(capsys, "refund", "--policy", str(example_policy_path), str(requests), "--format", "csv")
     # One pair of socks of 19.90 with its share of the 50.00 coupon (1.93, docs/refunds.md) taken off:
-    # 17.97, the return shipped by the buyer, refunded fast; line 2 is blank, line 3 fails.
+    # 17.97, the return shipped by the buyer, refunded fast; line 2 is blank, line 3 fails. An
+    # untaxed order: all 17.97 is net, 0.00 tax. Due 3 working days of cn-office after Wednesday
+    # 11-25 20:00: Thu 26, Fri 27, Mon 30 at 18:00 Beijing, 10:00Z.
     assert status == 3
-    assert out == ("line,eligible,resolution,total,currency,return_shipping,fast_refund,refund_due_by,policy,reasons\r\n"
-                   "1,true,return_refund,17.97,CNY,buyer,true,2026-12-02T12:00:00Z,cn-default,\r\n")
+    assert out == ("line,eligible,resolution,total,net,tax,currency,return_shipping,fast_refund,refund_due_by,policy,"
+                   "reasons\r\n"
+                   "1,true,return_refund,17.97,17.97,0.00,CNY,buyer,true,2026-11-30T10:00:00Z,cn-default,\r\n")
     assert err.splitlines()[1] == f"aftersales: {requests}: 1 line failed (the first: line 3); the others were processed"
 
 

@@ -116,6 +116,9 @@ R = ("refunds", "policies", 0)
 NO_REASON = (*R, "reasons", "no_reason")
 CARD = ("kpi", "scorecards", 0)
 CSAT = (*CARD, "metrics", "csat")
+CP = ("compensation", "policies", 0)
+CR = (*CP, "rules")
+CL = (*CP, "limits")
 M = Mutation
 
 REJECTED_BY_BOTH = [
@@ -175,11 +178,22 @@ REJECTED_BY_BOTH = [
     M((*SLA, "escalations", 0, "at"), "--15m"), M((*SLA, "escalations", 0, "at"), "+-15m"),
     M((*SLA, "escalations", 0, "at"), "-1.5h"), M((*SLA, "escalations", 0, "at"), "+15x"),
     M((*SLA, "escalations", 0, "at"), "-15m%"), M((*SLA, "escalations", 0, "calendar"), 3),
+    M((*SLA, "olas"), []), M((*SLA, "olas"), {"returns": {"calendar": "cn-office"}}),
+    M((*SLA, "olas"), {"returns": {"target": "0s"}}), M((*SLA, "olas"), {"returns": {"target": {"someday": "1h"}}}),
+    M((*SLA, "olas"), {"": {"target": "1h"}}), M((*SLA, "olas"), {"returns": {"target": "1h", "calendar": 3}}),
+    M((*SLA, "olas"), {"returns": {"targets": "1h"}}),
     M(("sla", "metrics", "resolution"), {"start": "a", "stop": "b"}),
     M(("sla", "metrics", "on_hold_time"), {"start": "a", "stop": "b"}),
     M(("sla", "metrics", "refund_processing", "stop"), DELETE),
     M(("sla", "metrics", "refund_processing", "begin"), "refund_requested"),
     M(("sla", "metrics", "refund_processing"), "refund_requested"),
+    M(TARGET, {"target": "1h", "pause_on": ["resolved"]}), M(TARGET, {"target": "1h", "pause_on": "on_hold"}),
+    M((*SLA, "targets", "urgent", "on_hold_time"), {"target": "1h", "pause_on": ["on_hold"]}),
+    M((*SLA, "targets", "urgent", "pausable_update"), {"target": "1h", "pause_on": []}),
+    M(("sla", "metrics", "refund_processing", "stop_when"), {"field": "status", "gt": "x"}),
+    M(("sla", "metrics", "refund_processing", "pause_when"), "on_hold"),
+    M(("sla", "metrics", "watch"), {"start_when": {"field": "priority", "eq": "urgent"}}),
+    M(("sla", "metrics", "watch"), {"stop_when": {"field": "status", "eq": "resolved"}, "reset_when": {"all": []}}),
     # Conditions
     M(WHEN, []), M(WHEN, {"all": []}), M(WHEN, {"any": {"field": "channel", "eq": "chat"}}),
     M(WHEN, {"field": "channel", "gt": "chat"}), M(WHEN, {"field": "tags", "eq": "vip"}),
@@ -199,14 +213,33 @@ REJECTED_BY_BOTH = [
     M(("routing", "queue"), []), M((*Q, 0, "id"), ""), M((*Q, 0, "id"), DELETE), M((*Q, 0, "name"), "x"),
     M((*Q, 1, "overflow", "after"), "0s"), M((*Q, 1, "overflow", "after"), "soon"),
     M((*Q, 1, "overflow", "to"), DELETE), M((*Q, 1, "overflow", "when"), "always"),
-    M((*RULES, 0, "queue"), DELETE), M((*RULES, 1, "id"), ""), M((*RULES, 1, "priority"), "critical"),
-    M((*RULES, 1, "skills", "complaints"), 101), M((*RULES, 1, "skills", "complaints"), -1),
-    M((*RULES, 1, "skills", "complaints"), "1"), M((*RULES, 1, "skills"), ["complaints"]),
-    M((*RULES, 3, "preferred_skills"), {"x": 1}), M((*RULES, 3, "relax_after"), "2m"),
-    M((*RULES, 4, "relax_after"), "0m"), M((*RULES, 0, "skills"), {"faq": 1}), M((*RULES, 0, "bot"), "yes"),
+    M((*RULES, 0, "queue"), DELETE), M((*RULES, 2, "id"), ""), M((*RULES, 2, "priority"), "critical"),
+    M((*RULES, 2, "skills", "complaints"), 101), M((*RULES, 2, "skills", "complaints"), -1),
+    M((*RULES, 2, "skills", "complaints"), "1"), M((*RULES, 2, "skills"), ["complaints"]),
+    M((*RULES, 4, "preferred_skills"), {"x": 1}), M((*RULES, 4, "relax_after"), "2m"),
+    M((*RULES, 5, "relax_after"), "0m"), M((*RULES, 0, "skills"), {"faq": 1}), M((*RULES, 0, "bot"), "yes"),
     M((*RULES, 0, "team"), "x"), M(("routing", "assignment", "strategy"), "fastest"),
     M(("routing", "assignment", "sticky"), 1), M(("routing", "assignment", "tier_skills", "svip", "senior"), 1.5),
     M(("routing", "assignment", "mode"), "x"),
+    M(("routing", "units", "chat"), -1), M(("routing", "units", "chat"), 1000001), M(("routing", "units", "chat"), "2"),
+    M(("routing", "units", "chat"), 1.5), M(("routing", "units"), [5]),
+    # Rules that know the time (docs/routing.md, "Rules that know the time")
+    M((*RULES, 3, "when"), {"calendar": "cn-service"}), M((*RULES, 3, "when"), {"calendar": "cn-service", "open": "yes"}),
+    M((*RULES, 3, "when"), {"calendar": 1, "open": True}),
+    M((*RULES, 3, "when"), {"calendar": "cn-service", "open": True, "field": "channel"}),
+    M((*RULES, 3, "valid"), {"from": "2026-11-31", "timezone": "UTC"}),
+    M((*RULES, 3, "valid"), {"until": "2026-11-12", "timezone": "UTC"}), M((*RULES, 3, "valid"), "2026-11-10"),
+    M((*SLA, "valid"), {"from": "11/10/2026"}), M((*SLA, "valid"), {"to": "2026-11-12", "timezone": 8}),
+    # Ladders and aging
+    M((*RULES, 3, "steps"), {"after": "1m", "any_language": True}),
+    M((*RULES, 3, "steps"), [{"after": "1m"}]), M((*RULES, 3, "steps"), [{"after": "0s", "any_language": True}]),
+    M((*RULES, 3, "steps"), [{"after": "1m", "any_language": False}]), M((*RULES, 3, "steps"), [{"after": "1m", "drop": []}]),
+    M((*RULES, 3, "steps"), [{"after": "1m", "drop": "returns"}]), M((*RULES, 3, "steps"), [{"drop": ["returns"]}]),
+    M((*RULES, 3, "steps"), [{"after": "1m", "queue": 3}]), M((*RULES, 3, "steps"), [{"after": "1m", "add": "x"}]),
+    M((*RULES, 0, "steps"), [{"after": "1m", "queue": "after-sales"}]),
+    M(("routing", "aging"), {"up_to": "high"}), M(("routing", "aging"), {"every": "0m"}),
+    M(("routing", "aging"), {"every": "10m", "up_to": "low"}), M(("routing", "aging"), {"every": "10m", "up_to": "top"}),
+    M(("routing", "aging"), {"every": "10m", "cap": "high"}), M(("routing", "aging"), "10m"),
     # Refunds
     M(("refunds", "policies"), DELETE), M(("refunds", "rules"), []), M((*R, "id"), DELETE),
     M((*R, "timezone"), DELETE), M((*R, "reasons"), {}), M((*R, "reasons"), DELETE), M((*R, "reasons"), []),
@@ -230,6 +263,15 @@ REJECTED_BY_BOTH = [
     M((*R, "window_extensions", 0, "orders_from"), -1), M((*R, "window_extensions", 0, "extra"), 1),
     M((*R, "when"), {"field": "item.category", "gt": "x"}), M((*R, "when"), {"field": "shop", "eq": "x"}),
     M((*R, "calendar"), "cn-office"),
+    M((*R, "refund_within", "within"), {"working_days": -1, "calendar": "cn-office"}),
+    M((*R, "refund_within", "within"), {"working_days": 3}),
+    M((*R, "refund_within", "within"), {"working_days": "3", "calendar": "cn-office"}),
+    M((*R, "refund_within", "within"), {"working_days": 3, "calendar": "cn-office", "hours": 1}),
+    M((*R, "ship_back_within"), {"working_days": 1001, "calendar": "cn-office"}),
+    M((*R, "return_shipping_fee"), "eight"), M((*NO_REASON, "return_shipping_fee"), -1),
+    M((*R, "recompute_min_spend"), "yes"), M((*R, "split_shipments"), {"count_from": "first_line"}),
+    M((*R, "split_shipments"), {"transit_time": "0d"}), M((*R, "split_shipments"), {"transit": "3d"}),
+    M((*R, "split_shipments"), "each_line"),
     # KPIs
     M(("kpi", "timezone"), 8), M(("kpi", "complaint"), {"field": "category", "prefix": "complaint"}),
     M(("kpi", "complaints"), {"field": "reason", "eq": "x"}), M(("kpi", "scorecards"), {}),
@@ -240,6 +282,20 @@ REJECTED_BY_BOTH = [
     M((*CSAT, "critical"), "yes"), M((*CSAT, "goal"), 1), M((*CARD, "metrics"), {}), M((*CARD, "metrics"), DELETE),
     M((*CARD, "stars"), [60, 70, 80]), M((*CARD, "stars"), [60, 70, 80, 101]), M((*CARD, "stars"), [-1, 70, 80, 90]),
     M((*CARD, "stars"), ["60", 70, 80, 90]), M((*CARD, "id"), DELETE), M((*CARD, "title"), "x"),
+    # Compensation
+    M(("compensation", "policies"), DELETE), M(("compensation", "rules"), []), M((*CP, "currency"), DELETE),
+    M((*CP, "currency"), 156), M((*CP, "timezone"), DELETE), M((*CP, "combine"), "all"), M((*CP, "rules"), []),
+    M((*CP, "point_value"), "0"), M((*CP, "point_value"), 0.01), M((*CR, 0, "id"), DELETE),
+    M((*CR, 0, "late_days"), 0), M((*CR, 0, "late_days"), "3"), M((*CR, 0, "late_days"), 3651),
+    M((*CR, 0, "offer"), DELETE), M((*CR, 0, "offer", "type"), "cash"), M((*CR, 0, "offer", "amount"), "-1.00"),
+    M((*CR, 0, "offer", "amount"), 10), M((*CR, 0, "offer", "amount"), "0.00"), M((*CR, 0, "offer", "percent"), "5"),
+    M((*CR, 0, "offer", "cap"), "5.00"), M((*CR, 1, "offer", "percent"), "0"), M((*CR, 1, "offer", "percent"), 101),
+    M((*CR, 2, "offer", "min_spend"), "1.00"), M((*CR, 2, "offer", "points"), 0), M((*CR, 3, "offer", "value"), DELETE),
+    M((*CR, 3, "offer", "sku"), ""), M((*CR, 2, "sla_breached"), []), M((*CR, 2, "sla_breached"), ["a", "a"]),
+    M((*CR, 0, "quality_fault"), "yes"), M((*CR, 0, "when"), {"field": "reason", "eq": "x"}),
+    M((*CR, 0, "gift"), "x"), M((*CL, 0, "period"), DELETE), M((*CL, 2, "period"), "30d"),
+    M((*CL, 0, "max_count"), DELETE), M((*CL, 0, "per"), "shop"), M((*CL, 1, "max_amount"), "-5"),
+    M((*CL, 0, "max_count"), -1), M((*CL, 0, "period"), "0d"),
 ]
 
 ACCEPTED_BY_BOTH = [
@@ -258,6 +314,17 @@ ACCEPTED_BY_BOTH = [
     M((*C, "holidays", 7), {"every_year": "12-25", "name": "Christmas Day"}),
     M((*C, "holidays", 7), {"every_year": "02-29", "from_year": 2028, "to_year": 2200}),
     M((*C, "holidays", 7), {"every_year": "10-01", "name": "National Day"}),  # also a dated holiday in 2026
+    M((*RULES, 3, "when"), {"calendar": "cn-service", "open": False}),
+    M((*RULES, 3, "when"), {"all": [{"not": {"calendar": "night-shift", "open": True}}, {"field": "channel", "eq": "chat"}]}),
+    M((*RULES, 3, "valid"), {"from": "2026-11-10", "to": "2026-11-12", "timezone": "Asia/Shanghai"}),
+    M((*RULES, 3, "valid"), {"to": "2026-11-12", "timezone": "UTC"}),
+    M((*SLA, "valid"), {"from": "2026-11-10", "to": "2026-11-12"}),  # the policy's calendar's time zone
+    M(WHEN, {"any": [{"calendar": "cn-office", "open": True}, {"field": "channel", "eq": "chat"}]}),
+    M((*RULES, 3, "steps"), [{"after": "1m", "drop": ["returns"]}, {"after": "3m", "queue": "after-sales"},
+                             {"after": "10m", "any_language": True}]),
+    M((*RULES, 5, "steps"), [{"after": "2m", "drop": ["appliances", "senior"], "queue": "after-sales", "any_language": True}]),
+    M(("routing", "aging"), {"every": "10m"}), M(("routing", "aging"), {"every": 600, "up_to": "high"}),
+    M((*RULES, 3, "steps"), []),  # no step: no ladder
     M((*C, "holidays", 7), {"every_year": "12-31", "from_year": 1970, "to_year": 1970, "source": "notice"}),
     M((*C, "coverage"), {"until": "2026-12-31", "beyond": "error"}),
     M((*C, "coverage"), {"until": "2026-12-31", "beyond": "weekly"}), M((*C, "versions"), []),
@@ -270,6 +337,16 @@ ACCEPTED_BY_BOTH = [
     M((*SLA, "escalations", 0, "at"), "-15m"), M((*SLA, "escalations", 0, "at"), "+1h"),
     M((*SLA, "escalations", 0, "at"), "-1d2h3m4s5ms"), M((*SLA, "escalations", 0, "at"), "+0h1ms"),
     M((*SLA, "escalations", 0, "calendar"), "cn-office"),
+    M((*SLA, "olas"), {"returns": {"target": "8h", "calendar": "cn-office"}}),
+    M((*SLA, "olas"), {"returns": {"target": {"urgent": "2h", "low": 86400}}}), M((*SLA, "olas"), {}),
+    M((*SLA, "escalations", 0, "metrics"), ["ola", "resolution"]),
+    M(TARGET, {"target": "1m", "pause_on": ["pending_customer"]}), M(TARGET, {"target": "1m", "pause_on": []}),
+    M((*SLA, "targets", "urgent", "resolution"), {"target": "4h", "pause_on": ["on_hold"], "calendar": "always"}),
+    M(("sla", "metrics", "watch"), {"start_when": {"field": "priority", "eq": "urgent"},
+                                    "stop_when": {"field": "status", "in": ["resolved", "closed"]},
+                                    "pause_when": {"field": "status", "eq": "on_hold"},
+                                    "reset_when": {"field": "tags", "contains": "reopened"}}),
+    M(("sla", "metrics", "refund_processing", "stop_when"), {"field": "status", "eq": "closed"}),
     M((*SLA, "targets", "urgent", "requester_wait_time"), "8h"), M((*SLA, "targets", "urgent", "agent_work_time"), "4h"),
     M((*SLA, "targets", "urgent", "on_hold_time"), {"target": "1d", "calendar": "cn-service"}),
     M((*SLA, "targets", "urgent", "pausable_update"), "2h"),
@@ -282,20 +359,31 @@ ACCEPTED_BY_BOTH = [
     M(WHEN, {"field": "fields.region", "eq": True}), M(WHEN, {"field": "fields.score", "gt": 3}),
     M(WHEN, {"field": "fields.region", "prefix": "north"}), M(WHEN, {"field": "customer.tier", "exists": False}),
     M(WHEN, {"any": [{"all": [{"field": "status", "in": ["open", "on_hold"]}]}, {"field": "channel", "ne": "x"}]}),
-    M((*RULES, 3, "when"), DELETE), M(("routing", "assignment"), {}), M(("routing", "rules"), []),
-    M(("routing", "assignment", "strategy"), "round_robin"), M((*RULES, 1, "skills"), {"a": 0, "b": 100}),
-    M((*RULES, 1, "bot"), False), M((*Q, 1, "overflow", "after"), 180),
+    M((*RULES, 4, "when"), DELETE), M(("routing", "assignment"), {}), M(("routing", "rules"), []),
+    M(("routing", "assignment", "strategy"), "round_robin"), M((*RULES, 2, "skills"), {"a": 0, "b": 100}),
+    M((*RULES, 2, "bot"), False), M((*Q, 1, "overflow", "after"), 180),
+    M(("routing", "units"), {}), M(("routing", "units"), {"voice": 5, "chat": 0, "*": 1000000}),
     M((*R, "restocking_fee_rate"), 0.15), M((*R, "restocking_fee_rate"), "1"), M((*R, "restocking_fee_rate"), "0.150000"),
     M((*R, "refund_only_max"), 20), M((*R, "refund_only_max"), "20"), M((*NO_REASON, "windows", "return_refund"), 604800),
     M((*R, "window_extensions", 0, "until"), 1796054400000), M((*R, "window_extensions", 0, "until"), "2026-11-30 00:00:00.5z"),
     M((*R, "when"), {"field": "item.category", "prefix": "shoes/"}), M((*R, "fast_refund"), {}),
     M((*R, "refund_within", "after"), "requested"), M((*NO_REASON, "count_from"), "instant"),
+    M((*R, "refund_within", "within"), "7d"), M((*R, "refund_within", "within"), {"working_days": 0, "calendar": "cn-service"}),
+    M((*R, "ship_back_within"), {"working_days": 1000, "calendar": "cn-office"}),
+    M((*R, "return_shipping_fee"), "8.00"), M((*R, "return_shipping_fee"), 8), M((*NO_REASON, "return_shipping_fee"), "0"),
+    M((*R, "recompute_min_spend"), True), M((*R, "split_shipments"), {}),
+    M((*R, "split_shipments"), {"count_from": "last_line", "transit_time": "3d"}),
     M((*CARD, "stars"), [0, 25, 50, 100]), M((*CARD, "stars"), DELETE),
     M((*CARD, "metrics", "sla.refund_processing.rate"), {"weight": 1, "target": 0.9, "floor": 0.5}),
     M((*CARD, "metrics", "resolution_s.p90"), {"weight": 1, "target": 3600, "floor": 86400}),
     M((*CARD, "metrics", "requester_wait_s.mean"), {"weight": 1, "target": 3600, "floor": 86400}),
     M((*CARD, "metrics", "on_hold_s.p90"), {"weight": 1, "target": 3600, "floor": 86400}),
     M(("kpi",), {}), M(("routing",), DELETE), M(("refunds",), DELETE), M(("kpi",), DELETE),
+    M(("compensation",), DELETE), M((*CP, "combine"), "sum"), M((*CP, "combine"), DELETE), M((*CP, "limits"), []),
+    M((*CP, "limits"), DELETE), M((*CP, "when"), {"field": "customer.tier", "ne": "blocked"}),
+    M((*CR, 0, "offer"), {"type": "store_credit", "percent": "2.5", "cap": "20.00"}),
+    M((*CR, 0, "offer"), {"type": "coupon", "percent": 5}), M((*CL, 1, "max_amount"), "0"),
+    M((*CL, 0, "max_count"), 0), M((*CR, 3, "quality_fault"), False),
 ]
 
 # Rules the loader keeps and a JSON Schema cannot state. docs/policy.md ("JSON Schema") lists them.
@@ -337,15 +425,34 @@ LOADER_ONLY = [
     M((*Q, 1, "overflow", "to"), "returns", "a queue does not overflow into itself"),
     M((*Q, 5, "overflow"), {"after": "1m", "to": "returns"}, "overflow does not go round in a cycle"),
     M((*Q, 1, "id"), "pre-sales", "ids are unique"),
-    M((*RULES, 1, "id"), "faq-bot", "ids are unique"),
+    M((*RULES, 2, "id"), "faq-bot", "ids are unique"),
     M(("kpi", "scorecards", 1), EXAMPLE["kpi"]["scorecards"][0], "ids are unique"),
     M((*CARD, "metrics", "sla.first_reply.rate"), {"weight": 1, "target": 1, "floor": 0},
       "metric names refer to built-in or custom metrics"),
     M((*CSAT, "floor"), 0.95, "a scorecard floor differs from its target"),
     M((*CARD, "stars"), [60, 80, 70, 90], "star thresholds rise strictly"),
     M((*R, "window_extensions", 0, "orders_to"), "2026-11-01T00:00:00+08:00", "an extension's range is not empty"),
+    M((*R, "refund_within", "within", "calendar"), "cn-offce", "calendar names refer to calendars"),
+    M((*R, "split_shipments"), {"transit_time": "36526d"}, "a window is at most 100 years (as text)"),
     M((*R, "window_extensions", 0, "orders_from"), "1969-12-31T00:00:00Z", "instants lie in 1970-2200"),
     M((*R, "window_extensions", 0, "orders_from"), "2026-02-30T00:00:00Z", "an instant's date is a real date"),
+    M((*RULES, 3, "when"), {"calendar": "cn-servce", "open": True}, "calendar names refer to calendars"),
+    M((*RULES, 3, "valid"), {"from": "2026-11-12", "to": "2026-11-10", "timezone": "UTC"},
+      "a range's from is not after its to"),
+    M((*RULES, 3, "valid"), {"from": "2026-11-10", "timezone": "Asia/Shangai"}, "the time zone must exist"),
+    M((*RULES, 3, "valid"), {"from": "2026-11-10"}, "a routing rule's `valid` names its `timezone`"),
+    M((*RULES, 3, "steps"), [{"after": "3m", "any_language": True}, {"after": "1m", "any_language": True}],
+      "a ladder's steps come in the order of their waits"),
+    M((*RULES, 3, "steps"), [{"after": "1m", "queue": "nowhere"}], "queue ids refer to queues"),
+    M(("kpi", "complaints"), {"calendar": "cn-service", "open": True},
+      "calendar conditions only in routing rules and SLA policies"),
+    M((*CP, "timezone"), "Mars/Olympus", "the time zone must exist"),
+    M((*CP, "currency"), "XYZ", "a currency is an ISO 4217 code"),
+    M((*CR, 0, "offer", "amount"), "10.005", "an amount has no more decimals than its currency"),
+    M((*CR, 1, "offer", "percent"), "101", "a percentage is above 0 and at most 100 (as text)"),
+    M((*CP, "point_value"), DELETE, "a policy that offers points has a point value"),
+    M((*CR, 1, "id"), "double11-late-3d", "ids are unique"),
+    M(("compensation", "policies", 1), EXAMPLE["compensation"]["policies"][0], "ids are unique"),
     M(("schema_version",), 1.0, "a whole number is written without a fraction (JSON Schema counts 1.0 as 1)"),
 ]
 
@@ -413,8 +520,17 @@ def test_the_fuzzers_seed_policies_get_the_loaders_verdict(validator: Any, path:
     assert bool(schema_errors(validator, document)) == bool(loader_problems(document))
 
 
-SECTIONS = ("calendars", "sla", "routing", "refunds", "kpi")
+SECTIONS = ("calendars", "sla", "routing", "refunds", "kpi", "compensation")
 CONDITION_KEYS = {"all", "any", "not", "field"}
+
+
+def json_object(body: str) -> dict[str, Any] | None:
+    """The block as a JSON object, or None for anything else (an output abridged with `...`)."""
+    try:
+        value = json.loads(body)
+    except json.JSONDecodeError:
+        return None
+    return value if isinstance(value, dict) else None
 
 
 def docs_policies() -> list[Any]:
@@ -438,8 +554,8 @@ def docs_policies() -> list[Any]:
                 if "calendars" in section:
                     document["calendars"].update(section.pop("calendars"))
                 document.update(section)
-            elif body.startswith("{") and set(json.loads(body)) & CONDITION_KEYS:
-                document["sla"]["policies"][0]["when"] = json.loads(body)
+            elif (condition := json_object(body)) is not None and set(condition) & CONDITION_KEYS:
+                document["sla"]["policies"][0]["when"] = condition
             else:
                 continue
             found.append(pytest.param(document, id=block.where))

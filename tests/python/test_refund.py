@@ -277,10 +277,11 @@ def test_demo_refunds(capsys: pytest.CaptureFixture[str], example_policy_path: P
     # and socks: coat 3853, socks 577, mask 570. Socks' units: 577 / 3 = 192 rest 1, the first
     # unit gets 193: 19.90 - 1.93 = 17.97. The coat pays 399.00 - 38.53 = 360.47.
     # Placed on Double 11: the 7 days (11-14 to 11-21) are extended to 11-30 00:00.
-    # Fast refunds (credit 700 >= 650): due 7 days after the request.
+    # Fast refunds (credit 700 >= 650): due 3 working days of cn-office after the request, at the
+    # end of the third business day (18:00): from Wednesday 11-25, Thu 26, Fri 27, Mon 30.
     assert (
         "  no_reason return of one pair of socks, 11-25 (inside the Double 11 extension): return_refund, "
-        "17.97 CNY (buyer ships back, paid before the return arrives, due Wed 02 Dec 20:00)" in lines
+        "17.97 CNY (buyer ships back, paid before the return arrives, due Mon 30 Nov 18:00)" in lines
     )
     assert (
         '  no_reason return of the mask, 11-14: refused: CONFIRMED_NON_RETURNABLE line "mask" is in the category '
@@ -296,7 +297,7 @@ def test_demo_refunds(capsys: pytest.CaptureFixture[str], example_policy_path: P
     # Kept goods 467.70 - 360.47 = 107.23 stay above the 99.00 free-delivery threshold.
     assert (
         "  quality return of the coat as faulty, 11-15: return_refund, 360.47 CNY (seller ships back, "
-        "paid before the return arrives, due Sun 22 Nov 09:00)" in lines
+        "paid before the return arrives, due Wed 18 Nov 18:00)" in lines  # Sunday 11-15: Mon 16, Tue 17, Wed 18
     )
 
 

@@ -60,7 +60,7 @@ def test_a_burst_of_double11_tickets(example: aftersales.Policy) -> None:
         "T-1109": "bot",  # pre_sales/faq and no handoff: the bot answers
         "T-1110": "A-01",  # chat: 1/5, 1/4, 1/5, 1/5 -> 1/5 is lowest, A-01 first
         "T-1111": "waits",  # hotline: A-21's one place is taken, A-22 has appliances 2 < 3
-        "T-1112": "A-21",  # web, English: A-21 speaks en and has "*" 4
+        "T-1112": "A-21",  # web, English: A-21 speaks en and has "*" 4; units 5 (T-1102's call) + 1 = 6 of 6
     }
     assert router.waiting_count == 1
     # 10:05 the preferred appliances 3 is dropped: A-22 (appliances 2, hotline 0/1) qualifies.
@@ -133,7 +133,7 @@ def test_restore_beyond_the_document_limit(example: aftersales.Policy) -> None:
 
     waiting = [
         line({"waiting": [f"T-{n:06}", f"C-{n}", "chat", "zh", "after-sales", "", "", "normal", None,
-                          1794326400000 + n, {}, {}, None, 0, []]})
+                          1794326400000 + n, {}, {}, None, 0, [], 0, 0]})
         for n in range(count)
     ]
     end = line({"end": {"agents": 0, "assigned": 0, "waiting": count, "cursors": 0, "sticky": 0}})
@@ -192,7 +192,8 @@ def test_route_command(capsys: pytest.CaptureFixture[str]) -> None:
     # 12 tickets routed once each, plus T-1104 again when it is reopened.
     assert sorted(d["ticket"] for d in decisions).count("T-1104") == 2
     assert len(decisions) == 13
-    assert err.splitlines()[0].split() == ["agent", "status", "queues", "served", "holding"]
+    # A-21 and A-22 have 6 units: the summary shows units used of units.
+    assert err.splitlines()[0].split() == ["agent", "status", "queues", "served", "holding", "units"]
     assert err.splitlines()[-1].startswith("waiting: ")
 
 

@@ -110,6 +110,9 @@ VIP_REPORT: dict[str, Any] = {
         {"metric": "next_response", "cycle": 0, "at": "100%", "action": "escalate", "to": "senior",
          "reached_at": "2026-11-11T00:35:00Z"},
     ],
+    # resolution still runs and next_response missed at 00:35: active with that one miss.
+    "status": "active_with_misses",
+    "misses": [{"metric": "next_response", "cycle": 0, "breached_at": "2026-11-11T00:35:00Z"}],
     "next_check_at": "2026-11-11T01:20:00Z",
 }  # fmt: skip
 
@@ -138,6 +141,9 @@ STANDARD_REPORT: dict[str, Any] = {
         },
     ],
     "escalations": [],
+    # Both clocks run, first_response missed at Monday 09:30 (01:30Z).
+    "status": "active_with_misses",
+    "misses": [{"metric": "first_response", "cycle": 0, "breached_at": "2026-11-16T01:30:00Z"}],
     "next_check_at": "2026-11-16T08:30:00Z",
 }  # fmt: skip
 
@@ -167,7 +173,8 @@ class TestReport:
         assert isinstance(text, str)
         assert report.to_dict() == json.loads(text)
         # Compact and in the documented key order.
-        assert text.startswith('{"ticket":"T-VIP","policy":"vip","priority":"normal","metrics":[{"metric":')
+        assert text.startswith('{"ticket":"T-VIP","policy":"vip","priority":"normal","status":"active_with_misses",'
+                               '"metrics":[{"metric":')
 
     def test_report_attributes(self, sla: aftersales.SlaEngine) -> None:
         report = sla.evaluate(VIP_TICKET, VIP_AT)

@@ -341,8 +341,9 @@ def test_the_example_in_the_docs_runs(monkeypatch: pytest.MonkeyPatch, capsys: p
     monkeypatch.chdir(REPO)
     exec(compile(code, "docs/python.md", "exec"), {})  # noqa: S102
     # T-1: a VIP chat answered after 1 minute of its 2. T-2: an email (cn-office, Mon-Fri
-    # 09:00-18:00) created Wednesday 09:30: 8 office hours end at 17:30, before 18:00; 12 end
-    # Thursday 12:30 (8.5 h on Wednesday, 3.5 h on Thursday).
+    # 09:00-18:00 less the 12:00-13:00 lunch break) created Wednesday 09:30, evaluated Thursday
+    # 12:00: Wednesday gives 2.5 h + 5 h = 7.5 h, so 8 office hours end Thursday 09:30 (breached
+    # by noon); 12 end Thursday 14:30 (7.5 h + 3 h + 1.5 h after lunch), still active.
     assert capsys.readouterr().out.splitlines() == [
         "[('T-1', 'achieved'), ('T-2', 'breached')]",
         "[('T-1', 'achieved'), ('T-2', 'active')]",

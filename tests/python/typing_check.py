@@ -122,6 +122,19 @@ def check() -> None:
           decision.method, decision.return_shipping, decision.fast_refund, decision.ship_back_by, due_by,
           decision.policy, decision.to_dict(), decision.to_json(), decisions)
 
+    compensation = aftersales.CompensationEngine(policy)
+    granted: aftersales.CompensationDecision = compensation.decide({"order": {}})
+    for offer in granted.offers:
+        offered: aftersales.CompensationOffer = offer
+        spend: decimal.Decimal | None = offered.min_spend
+        print(offered.rule, offered.type, offered.amount, spend, offered.points, offered.sku, offered.value)
+    for why in granted.reasons:
+        said: aftersales.CompensationReason = why
+        print(said.code, said.message, said.rule)
+    late: int | None = granted.late_days
+    print(granted.compensate, granted.total, granted.currency, granted.policy, late, granted.ticket,
+          granted.category, granted.agent, compensation.decide_lines("", first_line=2), compensation.policy)
+
     try:
         aftersales.Policy.from_json("{")
     except aftersales.PolicyError as error:

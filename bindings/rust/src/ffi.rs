@@ -88,6 +88,40 @@ extern "C" {
         out_error: OutError,
     ) -> c_int;
 
+    pub fn aftersales_calendar_subtract(
+        calendar: *const aftersales_calendar,
+        at_ms: i64,
+        duration_ms: i64,
+        out_ms: *mut i64,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_calendar_next_close(
+        calendar: *const aftersales_calendar,
+        at_ms: i64,
+        out_ms: *mut i64,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_calendar_previous_close(
+        calendar: *const aftersales_calendar,
+        at_ms: i64,
+        out_ms: *mut i64,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_calendar_business_day_end(
+        calendar: *const aftersales_calendar,
+        at_ms: i64,
+        n: c_int,
+        out_ms: *mut i64,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_calendar_business_days_between(
+        calendar: *const aftersales_calendar,
+        from_ms: i64,
+        to_ms: i64,
+        out: *mut i64,
+        out_error: OutError,
+    ) -> c_int;
+
     pub fn aftersales_sla_evaluate(
         policy: *const aftersales_policy,
         ticket_json: *const c_char,
@@ -180,6 +214,15 @@ extern "C" {
         out_json: Out<c_char>,
         out_error: OutError,
     ) -> c_int;
+    pub fn aftersales_router_explain(
+        router: *const aftersales_router,
+        ticket_id: *const c_char,
+        at_ms: *const i64,
+        offset: usize,
+        limit: usize,
+        out_json: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_router_counts(
         router: *const aftersales_router,
         out: *mut crate::RouterCounts,
@@ -201,6 +244,23 @@ extern "C" {
         out_error: OutError,
     ) -> c_int;
     pub fn aftersales_refund_check_lines(
+        policy: *const aftersales_policy,
+        requests_jsonl: *const c_char,
+        len: usize,
+        threads: c_uint,
+        first_line: usize,
+        out_jsonl: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
+
+    pub fn aftersales_compensation_decide(
+        policy: *const aftersales_policy,
+        request_json: *const c_char,
+        len: usize,
+        out_json: Out<c_char>,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_compensation_decide_lines(
         policy: *const aftersales_policy,
         requests_jsonl: *const c_char,
         len: usize,

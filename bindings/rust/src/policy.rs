@@ -124,7 +124,44 @@ impl Calendar {
         })
     }
 
-    /// Runs a call that answers one number of milliseconds (the closures above are unsafe blocks:
+    /// The latest instant u <= `at_ms` with exactly `duration_ms` of open time in [u, at_ms): `add`
+    /// run backwards. A negative duration is a [`Status::Input`](crate::Status::Input) error.
+    pub fn subtract(&self, at_ms: i64, duration_ms: i64) -> Result<i64> {
+        self.instant(|raw, out, out_error| unsafe {
+            ffi::aftersales_calendar_subtract(raw, at_ms, duration_ms, out, out_error)
+        })
+    }
+
+    /// The first close after `at_ms`: the end of the open interval holding it, or of the next one
+    /// when the calendar is closed then (exactly at a close, the next interval's end).
+    pub fn next_close(&self, at_ms: i64) -> Result<i64> {
+        self.instant(|raw, out, out_error| unsafe { ffi::aftersales_calendar_next_close(raw, at_ms, out, out_error) })
+    }
+
+    /// The last close at or before `at_ms` (exactly at a close, `at_ms` itself).
+    pub fn previous_close(&self, at_ms: i64) -> Result<i64> {
+        self.instant(|raw, out, out_error| unsafe {
+            ffi::aftersales_calendar_previous_close(raw, at_ms, out, out_error)
+        })
+    }
+
+    /// The end of the `n`-th business day (a local date with open hours) after the local date of
+    /// `at_ms`; with `n` = 0 the end of that date if it is a business day, else of the next one.
+    pub fn business_day_end(&self, at_ms: i64, n: i32) -> Result<i64> {
+        self.instant(|raw, out, out_error| unsafe {
+            ffi::aftersales_calendar_business_day_end(raw, at_ms, n, out, out_error)
+        })
+    }
+
+    /// The business days among the local dates after that of `from_ms` up to and including that
+    /// of `to_ms`; negative when `to_ms` < `from_ms`, 0 on the same date.
+    pub fn business_days_between(&self, from_ms: i64, to_ms: i64) -> Result<i64> {
+        self.instant(|raw, out, out_error| unsafe {
+            ffi::aftersales_calendar_business_days_between(raw, from_ms, to_ms, out, out_error)
+        })
+    }
+
+    /// Runs a call that answers one number (milliseconds, or a count of days) (the closures above are unsafe blocks:
     /// each passes this live handle and the out parameter it is given, nothing else).
     fn instant(
         &self,

@@ -129,6 +129,21 @@ impl Router {
         call_text(|out, out_error| unsafe { ffi::aftersales_router_waiting(self.as_ptr(), out, out_error) })
     }
 
+    /// Why the waiting ticket waits (docs/routing.md, "Why is this waiting?"): a JSON object
+    /// `{"ticket", "queue", "queues", "priority", "channel", "language", "skills",
+    /// "waiting_since", "agents", "eligible", "summary": [{"reason", "agents", "text"}],
+    /// "offset", "listed": [{"agent", "reason", "text"}]}`. With `at_ms`, overflow and the
+    /// dropping of preferred skills are judged as [`Router::dispatch`] at that instant would;
+    /// `limit` agents (at most 1000; 0: the summary only) are listed from `offset`, by id.
+    /// [`Status::NotFound`](crate::Status) if the ticket is not waiting.
+    pub fn explain(&self, ticket_id: &str, at_ms: Option<i64>, offset: usize, limit: usize) -> Result<String> {
+        let ticket = c_string("ticket id", ticket_id)?;
+        let at = at_ms.as_ref().map_or(ptr::null(), |ms| ms as *const i64);
+        call_text(|out, out_error| unsafe {
+            ffi::aftersales_router_explain(self.as_ptr(), ticket.as_ptr(), at, offset, limit, out, out_error)
+        })
+    }
+
     /// How many agents and tickets the router holds, in time linear in the agents.
     pub fn counts(&self) -> Result<RouterCounts> {
         let mut counts = RouterCounts::default();

@@ -112,6 +112,33 @@ impl Policy {
         })
     }
 
+    /// Decides one compensation request (the JSON object of docs/compensation.md): the decision
+    /// `{"compensate", "total", "offers", ..., "reasons"}`. Nothing to offer is not an error: the
+    /// decision says `"compensate": false` and why.
+    pub fn decide_compensation(&self, request: impl AsRef<[u8]>) -> Result<String> {
+        let (ptr, len) = text_arg(request.as_ref());
+        call_text(|out, out_error| unsafe {
+            ffi::aftersales_compensation_decide(self.as_ptr(), ptr, len, out, out_error)
+        })
+    }
+
+    /// Decides many compensation requests given as JSON Lines: one decision line (or error
+    /// record) per non-blank input line, in input order.
+    pub fn decide_compensation_lines(&self, requests: impl AsRef<[u8]>, batch: Batch) -> Result<String> {
+        let (ptr, len) = text_arg(requests.as_ref());
+        call_text(|out, out_error| unsafe {
+            ffi::aftersales_compensation_decide_lines(
+                self.as_ptr(),
+                ptr,
+                len,
+                batch.threads,
+                batch.first_line,
+                out,
+                out_error,
+            )
+        })
+    }
+
     /// The KPIs (docs/kpi.md) of the tickets (JSON Lines) as of `at_ms`. `options` is the JSON
     /// object `{"group_by": [...], "time_zone": ..., "orders": ...}`, or `None` for the defaults.
     pub fn compute_kpi(

@@ -24,6 +24,7 @@ const SAT_1200: i64 = 1_794_628_800_000; // Sat 14 Nov 12:00 +08:00 = 1794528000
 const MON_0000: i64 = 1_794_758_400_000; // Mon 16 Nov 00:00 +08:00 = 1794528000000 + 3 d - 8 h
 const MON_0900: i64 = 1_794_790_800_000; // MON_0000 + 9 h
 const MON_1000: i64 = 1_794_794_400_000; // MON_0000 + 10 h
+const MON_1800: i64 = 1_794_823_200_000; // MON_0000 + 18 h
 const FRI20_1800: i64 = 1_795_168_800_000; // Fri 20 Nov 18:00 +08:00 = MON_0000 + 4 d + 18 h
 const MON23_0000: i64 = 1_795_363_200_000; // Mon 23 Nov 00:00 +08:00 = MON_0000 + 7 d
 
@@ -157,6 +158,38 @@ fn calendar_add_and_between() {
 }
 
 #[test]
+fn calendar_backwards_and_by_business_days() {
+    let c = weekdays();
+    for (at, d, want) in [
+        (MON_1000, HOUR, MON_0900),     // Monday 09:00-10:00
+        (MON_1000, 2 * HOUR, FRI_1700), // 1 h on Monday + 1 h on Friday
+        (SAT_1200, HOUR, FRI_1700),     // from the weekend, Friday's last hour
+        (FRI_1800, 9 * HOUR, FRI_0900), // all of Friday
+        (SAT_1200, 0, SAT_1200),        // subtracting 0 is the identity
+    ] {
+        assert_eq!(c.subtract(at, d).unwrap(), want, "subtract({}, {})", at, d);
+    }
+    assert_error(c.subtract(FRI_0900, -1), Status::Input, &["use add"]);
+    assert_eq!(c.next_close(FRI_1700).unwrap(), FRI_1800);
+    assert_eq!(c.next_close(FRI_1800).unwrap(), MON_1800); // at a close: the next interval's end
+    assert_eq!(c.next_close(SAT_1200).unwrap(), MON_1800);
+    assert_eq!(c.previous_close(FRI_1800).unwrap(), FRI_1800); // at a close: itself
+    assert_eq!(c.previous_close(MON_1000).unwrap(), FRI_1800);
+    for (at, n, want) in [
+        (FRI_1700, 0, FRI_1800),            // Friday is a business day: its own end
+        (SAT_1200 + 8 * HOUR, 0, MON_1800), // Saturday is not: Monday's end
+        (FRI_1700, 1, MON_1800),
+        (FRI_1700, 5, FRI20_1800), // Mon 16 to Fri 20
+    ] {
+        assert_eq!(c.business_day_end(at, n).unwrap(), want, "business_day_end({}, {})", at, n);
+    }
+    assert_error(c.business_day_end(FRI_1700, -1), Status::Input, &[]);
+    assert_eq!(c.business_days_between(FRI_1700, MON23_0000).unwrap(), 6); // Mon 16-Fri 20, Mon 23
+    assert_eq!(c.business_days_between(MON23_0000, FRI_1700).unwrap(), -6);
+    assert_eq!(c.business_days_between(FRI_0000, FRI_1800).unwrap(), 0); // the same date
+}
+
+#[test]
 fn calendar_outlives_policy() {
     let p = policy(WEEKDAYS_POLICY);
     let c = p.calendar("weekdays").unwrap();
@@ -275,7 +308,7 @@ fn routing() {
 
     // A snapshot restored into a second router continues the same way.
     let snapshot = router.snapshot().unwrap();
-    assert!(snapshot.starts_with(r#"{"format":"aftersales.router","version":2,"#));
+    assert!(snapshot.starts_with(r#"{"format":"aftersales.router","version":3,"#));
     let restored = Router::restore(&p, &snapshot).unwrap();
     // Releasing T-1 and dispatching a minute later gives A-1 the waiting T-2.
     restored.release("A-1", "T-1").unwrap();

@@ -8,6 +8,7 @@ docs/cli.md is its manual; `aftersales COMMAND --help` shows each command's opti
     aftersales sla --policy P TICKETS.jsonl [--at T] [--threads N] [--format jsonl|table|csv]
     aftersales route --policy P --agents AGENTS.json TICKETS.jsonl [--format jsonl|table|csv]
     aftersales refund --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N] [--format jsonl|table|csv]
+    aftersales compensate --policy P REQUEST.json | REQUESTS.jsonl | - [--threads N] [--format jsonl|table|csv]
     aftersales kpi --policy P TICKETS.jsonl [--at T] [--by agent,day] [--scorecard ID] [--json | --format F]
     aftersales staffing (--contacts N | --orders N --contact-rate R) [--aht D] [--patience D] [--format F]
     aftersales validate POLICY
@@ -23,13 +24,13 @@ argument, --policy and --agents included, may be - for standard input (one of th
 
 --format: `table` (aligned; compact durations), `jsonl` or `csv` (a header row, RFC 4180 quoting;
 durations in seconds, instants RFC 3339 UTC); each command's default is what it printed before
-(JSON Lines for sla, route and refund; a table for kpi and staffing). `sla --format table` is a
-row per metric instance: ticket, metric, cycle, state, target, elapsed, remaining, due, breached.
+(JSON Lines for sla, route, refund and compensate; a table for kpi and staffing). `sla --format table` is a
+row per metric instance: ticket, metric, cycle, state, target, elapsed, remaining, due, breached, queue.
 `staffing` passes only the options given: the rest are the library's defaults (C++ QueueLoad and
 ServiceGoal), the same on every surface.
 `report` writes one HTML page of charts and tables that opens with no network (it needs
 matplotlib: pip install 'aftersales[report]'); `demo` writes one of the example tickets.
-`sla`, `refund`, `kpi` and `route` show a progress bar on standard error when it is a terminal
+`sla`, `refund`, `compensate`, `kpi` and `route` show a progress bar on standard error when it is a terminal
 (tqdm's when installed, pip install 'aftersales[progress]'; else a line of counts); --progress /
 --no-progress force it on or off. Standard output is the same either way.
 
@@ -39,7 +40,7 @@ Exit statuses:
     2  bad input or usage: one line on standard error naming the file, the line number and the
        field, quoting no more of the input than the value at fault (validate: the policy's
        problems, one a line on standard output)
-    3  some input lines failed, the others were processed (sla, refund): each failed line has its
+    3  some input lines failed, the others were processed (sla, refund, compensate): each failed line has its
        error record ({"line": N, "error": ...}) in JSON Lines, or a line on standard error with
        a table or CSV; then one summary line on standard error: how many failed, the first's number
 
@@ -58,7 +59,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from aftersales import Error, __version__
-from aftersales.cli import calendar, demo, holidays, kpi, refund, report, route, sla, staffing, validate
+from aftersales.cli import calendar, compensate, demo, holidays, kpi, refund, report, route, sla, staffing, validate
 from aftersales.cli._common import (
     BAD_INPUT,
     LINES_FAILED,
@@ -122,6 +123,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"aftersales {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     options = Options()
-    for command in (calendar, sla, route, refund, kpi, staffing, validate, holidays, report, demo):
+    for command in (calendar, sla, route, refund, compensate, kpi, staffing, validate, holidays, report, demo):
         command.add_parser(commands, options)
     return parser

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO, NoReturn, TextIO
 from aftersales import InputError, Policy, PolicyError, format_instant, parse_instant
 # The library's rendering of a message on one line, as it folds problem lists; for the commands.
 from aftersales._core import one_line as one_line
+from aftersales.cli._progress import bar
 
 # The exit statuses (docs/cli.md): 0 success, and
 UNEXPECTED = 1  # a bug: not the input's fault
@@ -444,3 +445,56 @@ class FailedLines:
         """Raises LinesFailed if any record was seen."""
         if self.first is not None:
             raise LinesFailed(source, self.count, self.first)
+
+
+def run_requests(
+    args: argparse.Namespace,
+    one: Callable[[dict[str, Any]], Any],
+    many: Callable[..., str],
+    columns: Sequence[Column],
+    row: Callable[[int, dict[str, Any]], tuple[Any, ...]],
+) -> None:
+    """A command that decides requests (refund, compensate): `args.requests` is one request object
+    (a .json file, decided by `one`) or JSON Lines (a .jsonl file or -, decided by `many`, the
+    engine's *_lines call); prints the decisions as JSON Lines or as rows made by `row`."""
+    if args.requests == "-" or args.requests.endswith(".jsonl"):
+        # As bytes: a line that is not UTF-8 is one bad line, with its error record.
+        requests = read_bytes(args.requests, "requests")
+        with bar(args.progress, "line") as progress:
+            decisions = many(requests, args.threads, progress=progress)
+        failed = FailedLines()
+        failed.scan(decisions.encode())
+        if args.format == "jsonl":
+            sys.stdout.write(decisions)
+        else:
+            _write_decisions(_request_lines(requests), decisions, args.format, input_name(args.requests),
+                             columns, row)
+        failed.check(args.requests)
+        return
+    request = parse_json(read_text(args.requests, "requests"), args.requests)
+    if not isinstance(request, dict):
+        raise UsageError(f"{args.requests}: expected one request object (use a .jsonl file for many)")
+    decision = one(request)
+    if args.format == "jsonl":
+        print(decision.to_json())
+    else:
+        _write_decisions([1], decision.to_json(), args.format, input_name(args.requests), columns, row)
+
+
+def _request_lines(requests: bytes) -> list[int]:
+    """The numbers of the lines a *_lines call answers, in order: those with more than spaces, tabs
+    and carriage returns."""
+    return [n for n, line in enumerate(requests.split(b"\n"), start=1) if line.strip(b" \t\r")]
+
+
+def _write_decisions(numbers: list[int], decisions: str, form: str, name: str, columns: Sequence[Column],
+                     row: Callable[[int, dict[str, Any]], tuple[Any, ...]]) -> None:
+    """The decisions as rows, each with the number of its request's line."""
+    rows = RowWriter(columns, form, sys.stdout)
+    for number, text in zip(numbers, decisions.splitlines()):
+        decision = json.loads(text)
+        if "error" in decision:
+            print(f"aftersales: {name}:{number}: {one_line(decision['error'])}", file=sys.stderr)
+        else:
+            rows.add(row(number, decision))
+    rows.close()

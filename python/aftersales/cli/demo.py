@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 
 from aftersales import (
     Calendar,
+    CompensationEngine,
     KpiEngine,
     Policy,
     RefundEngine,
@@ -82,6 +83,7 @@ def run(args: argparse.Namespace) -> None:
     _demo_sla(policy, tickets)
     _demo_routing(policy, tickets, examples / "agents" / "cn-agents.json")
     _demo_refunds(policy)
+    _demo_compensation(policy, examples / "compensation" / "double11-late.json")
     _demo_kpi(policy, tickets)
     _demo_report(policy, tickets, args.report)
 
@@ -183,7 +185,8 @@ def _demo_routing(policy: Policy, tickets_path: Path, agents_path: Path) -> None
 
 
 def _metric_name(metric: SlaMetric) -> str:
-    return f"{metric.metric} #{metric.cycle}" if metric.cycle else metric.metric
+    name = f"{metric.metric} {metric.queue}" if metric.queue else metric.metric  # an OLA: "ola returns"
+    return f"{name} #{metric.cycle}" if metric.cycle else name
 
 
 def _due(metric: SlaMetric, zone: ZoneInfo) -> str:
@@ -284,6 +287,29 @@ def _demo_refunds(policy: Policy) -> None:
         else:
             answer = "refused: " + "; ".join(f"{r.code} {r.message}" for r in decision.reasons)
         _say(f"{reason} return of {label}", answer)
+
+
+def _demo_compensation(policy: Policy, request_path: Path) -> None:
+    """A Double 11 parcel delivered late, compensated under the policy's compensation section."""
+    if not request_path.is_file():
+        return
+    request = json.loads(request_path.read_text(encoding="utf-8"))
+    order = request["order"]
+    print(f"\nCompensation of a Double 11 delay: order {order['amount']} {order['currency']} promised by "
+          f"{order['promised_by']}, delivered {order['delivered_at'][:10]}")
+    decision = CompensationEngine(policy).decide(request)
+    if decision.compensate:
+        offers = ", ".join(
+            f"{offer.type} {offer.value} {decision.currency}"
+            + (f" (minimum spend {offer.min_spend})" if offer.min_spend is not None else "")
+            for offer in decision.offers
+        )
+        answer = f"{offers}, {decision.late_days} days late"
+    else:
+        answer = "nothing: " + "; ".join(r.code for r in decision.reasons)
+    _say(f"Compensation for ticket {decision.ticket}", answer)
+    for reason in decision.reasons:
+        print(f"    {reason.code}: {reason.message}")
 
 
 def _demo_kpi(policy: Policy, tickets_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -11,6 +12,7 @@ from aftersales import KpiEngine, format_instant
 from aftersales.cli._common import (
     Column,
     Options,
+    UsageError,
     add_format,
     at_argument,
     described,
@@ -39,6 +41,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
             "aftersales kpi --policy policy.json - --at now --by day --format csv < tickets.jsonl",
             "aftersales kpi --policy policy.json tickets.jsonl --at 2026-12-01 --by agent --scorecard agent-monthly",
             "aftersales kpi --policy policy.json tickets.jsonl --by agent,day --time-zone Asia/Shanghai --json",
+            "aftersales kpi --policy policy.json tickets.jsonl --by category --compensations decisions.jsonl",
         ),
     )
     kpi.add_argument("--group-by", "--by", dest="by", default="", metavar="DIMS",
@@ -48,6 +51,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
                      help="IANA zone days, hours, weeks and months are counted in (default: the policy's "
                      "kpi.timezone, else the zone its calendars share; never UTC unasked)")
     kpi.add_argument("--orders", type=order_count, metavar="N", help="orders in the period, for complaint_rate")
+    kpi.add_argument("--compensations", metavar="FILE",
+                     help="compensations granted (JSON Lines of {ticket, currency, total}, or the decisions "
+                     "`aftersales compensate` writes): adds each group's cost per ticket and compensation rate")
     kpi.add_argument("--scorecard", metavar="ID", help="print this scorecard of the policy instead")
     kpi.add_argument("--rank-within", default="", metavar="DIMS",
                      help="with --scorecard: rank within the groups that share these dimensions (e.g. month)")
@@ -63,10 +69,12 @@ def run(args: argparse.Namespace) -> None:
     engine = KpiEngine(policy)
     at = at_argument(args, policy)
     by, within = ([d for d in text.split(",") if d] for text in (args.by, args.rank_within))
+    compensations = None if args.compensations is None else _compensations(args.compensations)
     # The tickets are counted a block at a time: memory does not grow with the file.
     with open_input(args.tickets, "tickets") as tickets, bar(args.progress, "B", file_size(tickets)) as shown:
         result = engine.compute_file(tickets, at, group_by=by, time_zone=args.time_zone, orders=args.orders,
-                                     threads=args.threads, progress=None if shown is None else shown.streamed)
+                                     threads=args.threads, progress=None if shown is None else shown.streamed,
+                                     compensations=compensations)
     if result.not_yet_created:
         # A replay as of --at leaves out what did not exist yet; the table alone would not say so.
         n = result.not_yet_created
@@ -77,6 +85,24 @@ def run(args: argparse.Namespace) -> None:
         _print(card, args.format, scorecard_table, score_rows)
     else:
         _print(result, args.format, kpi_table, group_rows)
+
+
+def _compensations(path: str) -> list[dict[str, Any]]:
+    """The records of a JSON Lines file; decisions that compensate nothing are not compensations."""
+    records = []
+    with open_input(path, "compensations") as lines:
+        for number, line in enumerate(lines, 1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError:
+                raise UsageError(f"{path}: line {number}: not a JSON object") from None
+            if not isinstance(record, dict):
+                raise UsageError(f"{path}: line {number}: not a JSON object")
+            if record.get("compensate") is not False:
+                records.append(record)
+    return records
 
 
 def _print(result: Any, form: str, shown: Callable[[dict[str, Any]], str],
@@ -123,6 +149,11 @@ _GROUP_COLUMNS = (
     Column("bot_resolution_rate", "bot", "ratio"),
 )
 
+_COMPENSATION_COLUMNS = (
+    Column("compensation_rate", "compensated", "ratio"),
+    Column("cost_per_ticket", "cost/ticket"),
+)
+
 
 def group_rows(result: dict[str, Any]) -> tuple[list[Column], list[list[Any]]]:
     """A KPI result's groups as columns and a row a group."""
@@ -135,6 +166,11 @@ def group_rows(result: dict[str, Any]) -> tuple[list[Column], list[list[Any]]]:
             g["tickets"], g["resolved"], g["backlog"], g["first_response_s"]["p50"], g["resolution_s"]["p50"],
             met / total if total else None, g["fcr_rate"], g["csat"], g["nps"], g["reopen_rate"],
             g["bot_resolution_rate"]])
+    if result["groups"] and "compensation" in result["groups"][0]:
+        # Given compensation records, every group has them: two columns after the others.
+        for row, g in zip(rows, result["groups"]):
+            row += [g["compensation"]["rate"], g["compensation"]["cost_per_ticket"]]
+        return columns + list(_GROUP_COLUMNS) + list(_COMPENSATION_COLUMNS), rows
     return columns + list(_GROUP_COLUMNS), rows
 
 

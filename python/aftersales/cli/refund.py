@@ -3,27 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
-import sys
 from typing import Any
 
 from aftersales import RefundEngine, parse_instant
-from aftersales.cli._common import (
-    Column,
-    FailedLines,
-    Options,
-    RowWriter,
-    UsageError,
-    add_format,
-    described,
-    input_name,
-    load,
-    one_line,
-    parse_json,
-    read_bytes,
-    read_text,
-)
-from aftersales.cli._progress import bar
+from aftersales.cli._common import Column, Options, add_format, described, load, run_requests
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
@@ -52,6 +35,8 @@ _COLUMNS = (
     Column("eligible"),
     Column("resolution"),
     Column("total"),
+    Column("net"),
+    Column("tax"),
     Column("currency"),
     Column("return_shipping", "ships back"),
     Column("fast_refund", "fast"),
@@ -63,50 +48,22 @@ _COLUMNS = (
 
 def run(args: argparse.Namespace) -> None:
     engine = RefundEngine(load(args.policy))
-    if args.requests == "-" or args.requests.endswith(".jsonl"):
-        # As bytes: a line that is not UTF-8 is one bad line, with its error record.
-        requests = read_bytes(args.requests, "requests")
-        with bar(args.progress, "line") as progress:
-            decisions = engine.check_lines(requests, args.threads, progress=progress)
-        failed = FailedLines()
-        failed.scan(decisions.encode())
-        if args.format == "jsonl":
-            sys.stdout.write(decisions)
-        else:
-            _write(_numbers(requests), decisions, args.format, input_name(args.requests))
-        failed.check(args.requests)
-        return
-    request = parse_json(read_text(args.requests, "requests"), args.requests)
-    if not isinstance(request, dict):
-        raise UsageError(f"{args.requests}: expected one request object (use a .jsonl file for many)")
-    decision = engine.check(request)
-    if args.format == "jsonl":
-        print(decision.to_json())
-    else:
-        _write([1], decision.to_json(), args.format, input_name(args.requests))
+    run_requests(args, engine.check, engine.check_lines, _COLUMNS, _row)
 
 
-def _numbers(requests: bytes) -> list[int]:
-    """The numbers of the lines check_lines answers, in order: those with more than spaces, tabs and
-    carriage returns."""
-    return [n for n, line in enumerate(requests.split(b"\n"), start=1) if line.strip(b" \t\r")]
-
-
-def _write(numbers: list[int], decisions: str, form: str, name: str) -> None:
-    """The decisions as rows, each with the number of its request's line."""
-    rows = RowWriter(_COLUMNS, form, sys.stdout)
-    for number, text in zip(numbers, decisions.splitlines()):
-        decision = json.loads(text)
-        if "error" in decision:
-            print(f"aftersales: {name}:{number}: {one_line(decision['error'])}", file=sys.stderr)
-        else:
-            rows.add(_row(number, decision))
-    rows.close()
+def _zero(amount: str | None) -> str | None:
+    """Zero written with the decimals of `amount` ("0.00" beside "12.34", "0" beside "1999")."""
+    if amount is None:
+        return None
+    _, dot, decimals = amount.partition(".")
+    return "0" + dot + "0" * len(decimals)
 
 
 def _row(number: int, d: dict[str, Any]) -> tuple[Any, ...]:
     refund = d.get("refund") or {}
     due = d.get("refund_due_by")
-    return (number, d["eligible"], d.get("resolution"), refund.get("total"), refund.get("currency"),
+    # An untaxed order's decision has no net and tax: its total is all net.
+    return (number, d["eligible"], d.get("resolution"), refund.get("total"), refund.get("net", refund.get("total")),
+            refund.get("tax", _zero(refund.get("total"))), refund.get("currency"),
             d.get("return_shipping"), d.get("fast_refund"), None if due is None else parse_instant(due),
             d.get("policy"), " ".join(reason["code"] for reason in d.get("reasons", [])))

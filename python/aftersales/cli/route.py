@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from aftersales import InputError, Router, RoutingDecision, parse_instant
+from aftersales import InputError, Router, RoutingDecision, format_instant, parse_instant
 from aftersales.cli._common import (
     Column,
     Options,
@@ -24,6 +24,7 @@ from aftersales.cli._common import (
     one_line,
     parse_json,
     read_text,
+    write_rows,
 )
 from aftersales.cli._progress import bar
 
@@ -42,12 +43,43 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
             "aftersales route --policy policy.json --agents agents.json tickets.jsonl",
             "aftersales route --policy policy.json --agents agents.json tickets.jsonl --format table",
             "aftersales route --policy policy.json --agents agents.json - --format csv < tickets.jsonl > decisions.csv",
+            "aftersales route --policy policy.json --agents agents.json tickets.jsonl --explain T-5 --format table",
         ),
     )
     route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}; - for "
                        "standard input")
     add_format(route, "jsonl", "a decision a row; in a table, the last of its reasons")
+    why = route.add_argument_group(
+        "why is this waiting?",
+        "After the replay, explain why a ticket still waits (docs/routing.md): instead of the decisions, "
+        "standard output gets a row per reason (how many agents fail first on it), or with --list a row "
+        "per agent (its first failed criterion), in --format.")
+    why.add_argument("--explain", metavar="TICKET", help="the id of a ticket waiting at the end of the replay")
+    why.add_argument("--list", type=_page_size, default=0, metavar="N",
+                     help=f"list N agents (at most {_MAX_LISTED}) by id instead of the summary")
+    why.add_argument("--offset", type=_place, default=0, metavar="K", help="with --list: from the K-th agent (0 first)")
     route.set_defaults(run=run)
+
+
+# ExplainOptions::max_limit: a page of agents, not all of a large router's.
+_MAX_LISTED = 1000
+
+
+def _page_size(text: str) -> int:
+    count = _place(text)
+    if not 1 <= count <= _MAX_LISTED:
+        raise argparse.ArgumentTypeError(f"a page is 1 to {_MAX_LISTED} agents, not {count}")
+    return count
+
+
+def _place(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {value}")
+    return value
 
 
 def run(args: argparse.Namespace) -> None:
@@ -57,6 +89,16 @@ def run(args: argparse.Namespace) -> None:
     # Reading the tickets (JSON in Python) takes as long as replaying them: it has a bar of its own.
     with bar(args.progress, "line") as progress:
         tickets = _read_tickets(read_text(args.tickets, "tickets"), name, progress)
+    if args.explain is None and (args.list or args.offset):
+        raise UsageError("--list and --offset go with --explain TICKET")
+    if args.explain is not None:
+        # The decisions are not the output: the explanation is.
+        with bar(args.progress, "step") as progress:
+            served = _replay(router, tickets, name, lambda d: None, progress)
+        _explain(router, args.explain, args.list, args.offset, args.format, sys.stdout)
+        sys.stdout.flush()
+        _print_loads(router, served, sys.stderr)
+        return
     rows = None if args.format == "jsonl" else RowWriter(_COLUMNS, args.format, sys.stdout)
     with bar(args.progress, "step") as progress:
         served = _replay(router, tickets, name, lambda d: print(d.to_json()) if rows is None else rows.add(_row(d)),
@@ -65,6 +107,30 @@ def run(args: argparse.Namespace) -> None:
         rows.close()
     sys.stdout.flush()
     _print_loads(router, served, sys.stderr)
+
+
+# A table shows a reason's text without the count that starts it (the agents column has it), so
+# that the text is not taken for a number and right-aligned.
+_SUMMARY_COLUMNS = (Column("reason"), Column("agents"), Column("why", only="table"), Column("text", only="data"))
+_AGENT_COLUMNS = (Column("agent"), Column("reason"), Column("text", "why"))
+
+
+def _explain(router: Router, ticket_id: str, listed: int, offset: int, form: str, out: TextIO) -> None:
+    """Why `ticket_id` waits, as the last dispatch of the replay left the router: a row per reason,
+    or (`listed` > 0) a row per agent from `offset`; what the ticket needs goes to standard error."""
+    explanation = router.explain(ticket_id, offset=offset, limit=listed)
+    needs = [f"queues {', '.join(explanation.queues)}", f"channel {explanation.channel}"]
+    if explanation.language is not None:
+        needs.append(f"language {explanation.language}")
+    if explanation.skills:
+        needs.append("skills " + ", ".join(f"{skill} >= {level}" for skill, level in explanation.skills.items()))
+    print(f"{explanation.ticket} waits since {format_instant(explanation.waiting_since)}: {'; '.join(needs)}; "
+          f"{explanation.agents} agents", file=sys.stderr)
+    if listed:
+        write_rows(_AGENT_COLUMNS, [(a.agent, a.reason, a.text) for a in explanation.listed], form, out)
+    else:
+        write_rows(_SUMMARY_COLUMNS, [(c.reason, c.agents, c.text.split(" ", 1)[1], c.text) for c in explanation.summary],
+                   form, out)
 
 
 _COLUMNS = (
@@ -222,11 +288,15 @@ def _missing_or(expected: str, value: object) -> str:
 
 
 def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
-    rows = [("agent", "status", "queues", "served", "holding")]
-    for agent in router.agents():  # by id
-        rows.append(
-            (agent.id, agent.status, ",".join(agent.queues), str(served.get(agent.id, 0)), str(agent.total))
-        )
+    agents = router.agents()  # by id
+    # Units used of the agent's units ("6/10"), shown when some agent has a unit capacity.
+    units = any(agent.units is not None for agent in agents)
+    rows = [("agent", "status", "queues", "served", "holding") + (("units",) if units else ())]
+    for agent in agents:
+        row = (agent.id, agent.status, ",".join(agent.queues), str(served.get(agent.id, 0)), str(agent.total))
+        if units:
+            row += ("-" if agent.units is None else f"{agent.units_used}/{agent.units}",)
+        rows.append(row)
     for line in aligned(rows):
         print(line, file=out)
     print(f"waiting: {router.counts().waiting}", file=out)

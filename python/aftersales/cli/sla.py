@@ -15,6 +15,7 @@ from aftersales.cli._common import (
     FailedLines,
     Options,
     RowWriter,
+    UsageError,
     add_format,
     at_argument,
     described,
@@ -41,15 +42,22 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
             "cannot be evaluated gives {\"line\": N, \"error\": ...} (with --format table or csv: a "
             "line on standard error) and the rest go on; the exit status is then 3.\n\n"
             "--format table or csv: a row per metric instance (a clock and its cycle) of each ticket: "
-            "its state, target, business time elapsed and remaining, and when it is due, was "
-            "breached and was completed.",
+            "its state, target, business time elapsed and remaining, when it is due, was "
+            "breached (a miss) and was completed, the ticket's SLA status (fulfilled, failed, "
+            "active, active_with_misses), an OLA's queue, and a due instant an sla_override set.\n\n"
+            "--explain: each metric of each report carries its \"timeline\": the stretches its clock "
+            "counted (with their business time, which sums to elapsed_s), those it was paused and why, "
+            "and the calendar's closed time it skipped (docs/sla.md). JSON Lines only.",
             "aftersales sla --policy policy.json tickets.jsonl --at 2026-11-13T10:00:00+08:00",
             "aftersales sla --policy policy.json tickets.jsonl --at now --format table",
             "aftersales sla --policy policy.json - --at 2026-11-13 --format csv < tickets.jsonl > clocks.csv",
             "aftersales sla --policy policy.json tickets.jsonl | jq -c 'select(any(.metrics[]?; .state == \"breached\"))'",
+            "aftersales sla --policy policy.json tickets.jsonl --at 2026-11-13 --explain",
         ),
     )
     add_format(sla, "jsonl", "a report a ticket (jsonl) or a row a metric instance (table, csv)")
+    sla.add_argument("--explain", action="store_true",
+                     help="add each metric's timeline: counted, paused and closed stretches (JSON Lines only)")
     sla.set_defaults(run=run)
 
 
@@ -63,11 +71,17 @@ _COLUMNS = (
     Column("remaining_s", "remaining"),
     Column("due_at", "due"),
     Column("breached_at", "breached"),
-    Column("completed_at", "completed", only="data")  # the table kept narrow,
+    Column("completed_at", "completed", only="data"),  # the table kept narrow
+    Column("ticket_status"),  # the ticket's, on each of its rows; empty without a policy
+    # Last, so that the columns before keep their places: an OLA's queue, a due instant set by hand.
+    Column("queue"),
+    Column("override_due_at", "override", only="data"),
 )
 
 
 def run(args: argparse.Namespace) -> None:
+    if args.explain and args.format != "jsonl":
+        raise UsageError(f"--explain gives JSON Lines; it cannot be combined with --format {args.format}")
     policy = load(args.policy)
     at = at_argument(args, policy)
     engine = SlaEngine(policy)
@@ -77,7 +91,8 @@ def run(args: argparse.Namespace) -> None:
     # bar counts bytes read: a stream's lines are not known before it ends.
     with open_input(args.tickets, "tickets") as tickets, bar(args.progress, "B", file_size(tickets)) as shown:
         engine.evaluate_file(tickets, reports, at, args.threads,
-                             progress=None if shown is None else shown.streamed, block_bytes=_BLOCK_BYTES)
+                             progress=None if shown is None else shown.streamed, block_bytes=_BLOCK_BYTES,
+                             explain=args.explain)
     reports.close()
     failed.check(args.tickets)
 
@@ -141,10 +156,10 @@ class _Rows(_Reports):
         # SLA policy of the document applies to it.
         without = {"state": "not_yet_created" if report.get("not_yet_created") else "no_policy"}
         for metric in report["metrics"] or [without]:
-            self._rows.add(_row(report["ticket"], metric))
+            self._rows.add(_row(report["ticket"], metric, report.get("status")))
 
 
-def _row(ticket: str, metric: dict[str, Any]) -> tuple[Any, ...]:
+def _row(ticket: str, metric: dict[str, Any], status: str | None) -> tuple[Any, ...]:
     def seconds(key: str) -> dt.timedelta | None:
         return None if metric.get(key) is None else dt.timedelta(seconds=metric[key])
 
@@ -153,4 +168,4 @@ def _row(ticket: str, metric: dict[str, Any]) -> tuple[Any, ...]:
 
     return (ticket, metric.get("metric"), metric.get("cycle"), metric.get("state"), seconds("target_s"),
             seconds("elapsed_s"), seconds("remaining_s"), instant("due_at"), instant("breached_at"),
-            instant("completed_at"))
+            instant("completed_at"), status, metric.get("queue"), instant("override_due_at"))
