@@ -1,7 +1,8 @@
 // Refund decision speed (issue 5): under 1 us per decision for an order with 5 lines and 2
 // discounts, the request already parsed; and the same with JSON parsing and output included.
 // Large orders (issue 11): reading and deciding grow in proportion to the lines and coupons, so
-// twice the lines take about twice the time.
+// twice the lines take about twice the time. Compensation decisions (issue 18) on the same
+// example policy, parsed and from JSON to JSON.
 #include <aftersales/aftersales.hpp>
 
 #include <benchmark/benchmark.h>
@@ -63,6 +64,41 @@ void BM_RefundJsonParseDecideWrite(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_RefundJsonParseDecideWrite);
+
+const aftersales::CompensationEngine& compensations() {
+  static const aftersales::CompensationEngine engine(
+      Policy::from_file(AFTERSALES_EXAMPLES_DIR "/policies/cn-marketplace.json"));
+  return engine;
+}
+
+// A Double 11 parcel four days late for a VIP who was compensated once before this quarter:
+// every rule of the example policy is judged and the limits read the history (issue 18).
+constexpr const char* compensation_text = R"({"requested_at": "2026-11-18T10:00:00+08:00",
+  "order": {"id": "O-2611-0001", "currency": "CNY", "amount": "399.00", "promised_by": "2026-11-13",
+            "delivered_at": "2026-11-17T16:20:00+08:00"},
+  "customer": {"id": "C-1001", "tier": "vip"},
+  "ticket": {"id": "T-1101", "category": "complaint/logistics", "channel": "chat", "agent": "A-07",
+             "tags": ["double11"]},
+  "sla_breached": [], "quality_fault": false,
+  "history": [{"at": "2026-10-02T12:00:00+08:00", "order": "O-2609-0420", "value": "45.00"}]})";
+
+void BM_CompensationDecide(benchmark::State& state) {
+  const auto request = aftersales::CompensationRequest::from_json(compensation_text);
+  if (compensations().decide(request).offers.empty()) state.SkipWithError("the request should be compensated");
+  for (auto _ : state) {
+    auto decision = compensations().decide(request);
+    benchmark::DoNotOptimize(decision);
+  }
+}
+BENCHMARK(BM_CompensationDecide);
+
+void BM_CompensationJsonParseDecideWrite(benchmark::State& state) {
+  for (auto _ : state) {
+    auto json = compensations().decide_json(compensation_text);
+    benchmark::DoNotOptimize(json);
+  }
+}
+BENCHMARK(BM_CompensationJsonParseDecideWrite);
 
 // A Double 11 basket of `n` lines of 1.00, a 0.01 coupon on every pair of neighbouring lines (the
 // last with the first: their line sets cross) and a quarter of the lines coming back.
