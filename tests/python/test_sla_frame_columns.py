@@ -127,3 +127,5 @@ def test_the_cli_rows_say_the_same(capsys: pytest.CaptureFixture[str], tmp_path:
     assert [(c["ticket_status"], c["queue"], c["override_due_at"]) for c in cells] == [
         ("active", "", "2026-03-02T12:00:00Z"), ("active", "returns", ""), ("active", "", ""),
         ("fulfilled", "", ""), ("fulfilled", "", "")]
+    # T-LOW's row of nulls: a policy applied (the frame's `policy` is "p") but timed nothing.
+    assert (cells[4]["ticket"], cells[4]["metric"], cells[4]["state"]) == ("T-LOW", "", "no_target")
