@@ -108,7 +108,8 @@ struct SlaCountedSpan {
 };
 
 /// A stretch a started metric's clock was paused, and why: the ticket's status then (one in
-/// which the clock does not run, one of the policy's `pause_on`, or resolved/closed).
+/// which the clock does not run, one of the policy's `pause_on`, or resolved/closed), or
+/// `pause_when` while a custom metric's pause_when condition held.
 struct SlaPausedSpan {
   Instant from{};
   Instant to{};

@@ -105,7 +105,11 @@ _SLA_COLUMNS: list[tuple[str, str]] = [
     ("ticket", "string"), ("policy", "string"), ("priority", "string"), ("metric", "string"), ("cycle", "Int64"),
     ("state", "string"), ("target_s", "float64"), ("elapsed_s", "float64"), ("remaining_s", "float64"),
     ("started_at", "datetime64[ms, UTC]"), ("due_at", "datetime64[ms, UTC]"), ("breached_at", "datetime64[ms, UTC]"),
-    ("completed_at", "datetime64[ms, UTC]"), ("not_yet_created", "bool"),
+    ("completed_at", "datetime64[ms, UTC]"),
+    # Issue 16, after the columns above so that theirs keep their places (as the CLI's rows): the
+    # ticket's SLA status on each of its rows, an OLA's queue, a due instant an sla_override set.
+    ("ticket_status", "string"), ("queue", "string"), ("override_due_at", "datetime64[ms, UTC]"),
+    ("not_yet_created", "bool"),
 ]
 
 

@@ -23,15 +23,16 @@ from typing import Any, Union
 from aftersales._core import KpiAccumulator, KpiResult, Policy, SlaEngine, SlaReport, TicketBatch
 
 # The SLA rows: one per metric instance (a metric of a ticket in one of its cycles), and one of
-# nulls but for ticket, policy, priority and not_yet_created for a report without metrics, so
-# that no ticket drops out: the columns of aftersales.sla_frame (issue 13, point 3). Each is
+# nulls but for ticket, policy, priority, ticket_status and not_yet_created for a report without
+# metrics, so that no ticket drops out: the columns of aftersales.sla_frame (issue 13, point 3). Each is
 # (name, kind, whether it may be null); spark.py maps the kinds to Spark's types.
 SLA_FIELDS = (
     ("ticket", "string", False), ("policy", "string", True), ("priority", "string", False),
     ("metric", "string", True), ("cycle", "integer", True), ("state", "string", True),
     ("target_s", "seconds", True), ("elapsed_s", "seconds", True), ("remaining_s", "seconds", True),
     ("started_at", "instant", True), ("due_at", "instant", True), ("breached_at", "instant", True),
-    ("completed_at", "instant", True), ("not_yet_created", "flag", False),
+    ("completed_at", "instant", True), ("ticket_status", "string", True), ("queue", "string", True),
+    ("override_due_at", "instant", True), ("not_yet_created", "flag", False),
 )
 SLA_COLUMNS = tuple(name for name, _, _ in SLA_FIELDS)
 
@@ -164,13 +165,14 @@ def sla_rows(reports: Iterable[SlaReport]) -> list[SlaRow]:
         ticket, policy, priority = report.ticket, report.policy, report.priority
         # Read by name, as sla_frame does: only a replay's report has the flag (issue 13).
         late = bool(getattr(report, "not_yet_created", False))
+        status = report.status  # the ticket's, on each of its rows
         if not report.metrics:
-            rows.append((ticket, policy, priority) + (None,) * 10 + (late,))
+            rows.append((ticket, policy, priority) + (None,) * 10 + (status, None, None, late))
         for m in report.metrics:
             rows.append((ticket, policy, priority, m.metric, m.cycle, m.state,
                          m.target.total_seconds(), m.elapsed.total_seconds(),
                          m.remaining.total_seconds(), m.started_at, m.due_at, m.breached_at,
-                         m.completed_at, late))
+                         m.completed_at, status, m.queue, m.override_due_at, late))
     return rows
 
 

@@ -52,13 +52,14 @@ py::dict sla_columns(py::handle reports) {
     const auto& report = items[i].cast<const SlaReport&>();
     rows += report.metrics.empty() ? 1 : report.metrics.size();
   }
-  py::list ticket(rows), policy(rows), priority(rows), metric(rows), state(rows);
+  py::list ticket(rows), policy(rows), priority(rows), metric(rows), state(rows), ticket_status(rows), queue(rows);
   auto cycle = column<std::int64_t>(rows);
   auto has_metric = column<bool>(rows);
   auto not_yet_created = column<bool>(rows);
   auto target = column<double>(rows), elapsed = column<double>(rows), remaining = column<double>(rows);
   auto started = column<std::int64_t>(rows), due = column<std::int64_t>(rows);
   auto breached = column<std::int64_t>(rows), completed = column<std::int64_t>(rows);
+  auto override_due = column<std::int64_t>(rows);
   std::size_t row = 0;
   for (const py::handle item : items) {
     const auto& report = item.cast<const SlaReport&>();
@@ -67,25 +68,31 @@ py::dict sla_columns(py::handle reports) {
     const py::str id(report.ticket);
     const py::object policy_id = text(report.policy);
     const py::str priority_name(std::string(to_string(report.priority)));
+    // The ticket's, on each of its rows (a report with a policy and no metric has one too).
+    const py::object status = report.status ? py::object(py::str(std::string(to_string(*report.status)))) : py::none();
     const std::size_t count = report.metrics.empty() ? 1 : report.metrics.size();
     for (std::size_t i = 0; i < count; ++i, ++row) {
       const auto r = static_cast<py::ssize_t>(row);
       ticket[row] = id;
       policy[row] = policy_id;
       priority[row] = priority_name;
+      ticket_status[row] = status;
       not_yet_created.mutable_at(r) = late;
       has_metric.mutable_at(r) = !report.metrics.empty();
       if (report.metrics.empty()) {
         metric[row] = py::none();
         state[row] = py::none();
+        queue[row] = py::none();
         cycle.mutable_at(r) = 0;
         target.mutable_at(r) = elapsed.mutable_at(r) = remaining.mutable_at(r) = std::nan("");
         started.mutable_at(r) = due.mutable_at(r) = breached.mutable_at(r) = completed.mutable_at(r) = nat;
+        override_due.mutable_at(r) = nat;
         continue;
       }
       const SlaMetric& m = report.metrics[i];
       metric[row] = py::str(m.metric);
       state[row] = py::str(std::string(to_string(m.state)));
+      queue[row] = m.queue.empty() ? py::object(py::none()) : py::object(py::str(m.queue));  // an OLA's
       cycle.mutable_at(r) = m.cycle;
       target.mutable_at(r) = seconds(m.target);
       elapsed.mutable_at(r) = seconds(m.elapsed);
@@ -94,6 +101,7 @@ py::dict sla_columns(py::handle reports) {
       due.mutable_at(r) = ms(m.due_at);
       breached.mutable_at(r) = ms(m.breached_at);
       completed.mutable_at(r) = ms(m.completed_at);
+      override_due.mutable_at(r) = ms(m.override_due_at);
     }
   }
   py::dict columns;
@@ -111,6 +119,9 @@ py::dict sla_columns(py::handle reports) {
   columns["due_at"] = due;
   columns["breached_at"] = breached;
   columns["completed_at"] = completed;
+  columns["ticket_status"] = ticket_status;
+  columns["queue"] = queue;
+  columns["override_due_at"] = override_due;
   columns["not_yet_created"] = not_yet_created;
   return columns;
 }

@@ -24,25 +24,27 @@ struct FieldInfo {
   std::string_view path;
   Field field;
   FieldType type;
-  bool refund_only;
+  ConditionContext only;  // `ticket`: every context has it; otherwise the one context that does
 };
 
 constexpr auto fields = std::to_array<FieldInfo>({
-    {"channel", Field::channel, FieldType::text, false},
-    {"category", Field::category, FieldType::text, false},
-    {"priority", Field::priority, FieldType::priority, false},
-    {"status", Field::status, FieldType::status, false},
-    {"customer.tier", Field::customer_tier, FieldType::text, false},
-    {"customer.language", Field::customer_language, FieldType::text, false},
-    {"customer.id", Field::customer_id, FieldType::text, false},
-    {"tags", Field::tags, FieldType::list, false},
-    {"order.amount", Field::order_amount, FieldType::number, false},
-    {"reason", Field::reason, FieldType::text, true},
-    {"resolution", Field::resolution, FieldType::text, true},
-    {"order.currency", Field::order_currency, FieldType::text, true},
-    {"item.category", Field::item_category, FieldType::text, true},
-    {"item.condition", Field::item_condition, FieldType::text, true},
-    {"customer.credit_score", Field::customer_credit_score, FieldType::number, true},
+    {"channel", Field::channel, FieldType::text, ConditionContext::ticket},
+    {"category", Field::category, FieldType::text, ConditionContext::ticket},
+    {"priority", Field::priority, FieldType::priority, ConditionContext::ticket},
+    {"status", Field::status, FieldType::status, ConditionContext::ticket},
+    {"customer.tier", Field::customer_tier, FieldType::text, ConditionContext::ticket},
+    {"customer.language", Field::customer_language, FieldType::text, ConditionContext::ticket},
+    {"customer.id", Field::customer_id, FieldType::text, ConditionContext::ticket},
+    {"tags", Field::tags, FieldType::list, ConditionContext::ticket},
+    {"order.amount", Field::order_amount, FieldType::number, ConditionContext::ticket},
+    {"reason", Field::reason, FieldType::text, ConditionContext::refund},
+    {"resolution", Field::resolution, FieldType::text, ConditionContext::refund},
+    {"order.currency", Field::order_currency, FieldType::text, ConditionContext::refund},
+    {"item.category", Field::item_category, FieldType::text, ConditionContext::refund},
+    {"item.condition", Field::item_condition, FieldType::text, ConditionContext::refund},
+    {"customer.credit_score", Field::customer_credit_score, FieldType::number, ConditionContext::refund},
+    // The queue of the latest `assigned` event naming one: known only as events apply.
+    {"queue", Field::queue, FieldType::text, ConditionContext::sla_metric},
 });
 static_assert(fields.size() == fixed_field_count);
 
@@ -69,6 +71,13 @@ bool op_allowed(FieldType type, Op op) {
     case FieldType::custom: return true;
   }
   return false;
+}
+
+// Why a field path is unknown here: `field` is null for a path no context knows.
+std::string where_known(const FieldInfo* field) {
+  if (field == nullptr) return "see docs/conditions.md for the field paths";
+  if (field->only == ConditionContext::refund) return "only refund policies have it";
+  return "only the conditions of custom SLA metrics have it: they are judged as the ticket's events apply";
 }
 
 std::string type_words(FieldType type) {
@@ -290,10 +299,8 @@ std::uint32_t ConditionCompiler::compile_leaf(const Node& node, const boost::jso
     step.slot = static_cast<std::uint32_t>(symbols.custom_field_slot(path->substr(7)));
   } else {
     const auto it = std::find_if(fields.begin(), fields.end(), [&](const FieldInfo& f) { return f.path == *path; });
-    if (it == fields.end() || (it->refund_only && context != ConditionContext::refund))
-      return fail(*field_node, "unknown field " + quoted(*path) +
-                                   (it == fields.end() ? std::string(" (see docs/conditions.md for the field paths)")
-                                                       : std::string(" (only refund policies have it)")));
+    if (it == fields.end() || (it->only != ConditionContext::ticket && it->only != context))
+      return fail(*field_node, "unknown field " + quoted(*path) + " (" + where_known(it == fields.end() ? nullptr : &*it) + ")");
     step.slot = static_cast<std::uint32_t>(it->field);
     type = it->type;
     symbols.note_use(it->field);

@@ -29,15 +29,16 @@ namespace aftersales::detail {
 using Symbol = std::uint32_t;
 inline constexpr Symbol no_symbol = 0xffffffffu;
 
-/// Where a condition is evaluated; refund requests see more fields than tickets.
-enum class ConditionContext : std::uint8_t { ticket, refund };
+/// Where a condition is evaluated; refund requests see more fields than tickets, and a custom
+/// SLA metric's conditions, judged as the ticket's events apply, see the queue holding it.
+enum class ConditionContext : std::uint8_t { ticket, refund, sla_metric };
 
 /// The fields of spec §1 with a fixed slot; `fields.<name>` get slots after these.
 enum class Field : std::uint16_t {
   channel, category, priority, status, customer_tier, customer_language, customer_id, tags, order_amount,
-  reason, resolution, order_currency, item_category, item_condition, customer_credit_score,
+  reason, resolution, order_currency, item_category, item_condition, customer_credit_score, queue,
 };
-inline constexpr std::size_t fixed_field_count = 15;
+inline constexpr std::size_t fixed_field_count = 16;
 
 /// Numbers are compared exactly as fixed-point millionths (money, scores, custom numbers).
 inline constexpr std::int64_t number_scale = 1'000'000;

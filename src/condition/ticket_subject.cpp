@@ -59,6 +59,8 @@ void TicketSubject::set_state(Priority priority, Status status) {
   set_if_given(subject_, *symbols_, Field::status, to_string(status));
 }
 
+void TicketSubject::set_queue(std::string_view queue) { set_if_given(subject_, *symbols_, Field::queue, queue); }
+
 template TicketSubject::TicketSubject(const TicketRef&, Priority, Status, const SymbolTable&);
 template TicketSubject::TicketSubject(const BatchRow&, Priority, Status, const SymbolTable&);
 

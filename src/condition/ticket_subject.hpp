@@ -24,6 +24,9 @@ class TicketSubject {
   /// Rebinds what events change (the SLA replay judges conditions as each event leaves the
   /// ticket); the rest stays bound.
   void set_state(Priority priority, Status status);
+  /// Rebinds the queue holding the ticket (a custom SLA metric's conditions see the queue of
+  /// the latest `assigned` event naming one); `queue` must outlive the subject.
+  void set_queue(std::string_view queue);
   /// The instant calendar conditions are judged at.
   void set_instant(Instant at) noexcept { subject_.set_instant(at); }
 

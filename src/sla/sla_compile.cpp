@@ -66,7 +66,7 @@ void compile_custom_metrics(const Node& node, SlaRules& sla, SymbolTable& symbol
     };
     const auto condition = [&](std::string_view member, std::optional<Condition>& out) {
       if (const auto when = entry.member(member)) {
-        out = compile_condition(*when, ConditionContext::ticket, symbols);
+        out = compile_condition(*when, ConditionContext::sla_metric, symbols);
         ok = ok && out;
       }
     };

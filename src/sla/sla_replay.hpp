@@ -20,6 +20,7 @@
 
 #include <algorithm>
 #include <list>
+#include <span>
 
 #include "calendar/calendar_data.hpp"
 #include "calendar/calendars.hpp"
@@ -109,6 +110,13 @@ constexpr std::array<unsigned, builtin_metric_count - first_status_clock> status
 constexpr std::array<BuiltinMetric, 3> status_clocks_from_creation{
     BuiltinMetric::requester_wait_time, BuiltinMetric::agent_work_time, BuiltinMetric::on_hold_time};
 
+// A custom metric's pause_when turning true or false, kept for the timeline's reasons.
+struct ConditionPause {
+  std::size_t metric;
+  Instant at;
+  bool holds;
+};
+
 // One metric instance while the events are replayed.
 struct Instance {
   std::size_t target = 0;  // index into the policy's targets for the ticket's priority
@@ -148,6 +156,8 @@ class Replay {
   }
 
   [[nodiscard]] const auto& instances() const { return instances_; }
+  /// Where each custom metric's pause_when turned true or false, in time order.
+  [[nodiscard]] std::span<const ConditionPause> condition_pauses() const { return condition_pauses_; }
 
   /// The instances by metric (targets are sorted by metric, built-ins first), then cycle.
   [[nodiscard]] boost::container::small_vector<const Instance*, 12> in_report_order() const {
@@ -306,6 +316,8 @@ class Replay {
     const std::string_view name = e.type() == EventType::custom ? e.name() : to_string(e.type());
     if (sla_.conditional_metrics) {
       if (e.type() == EventType::priority) priority_ = e.to_priority();
+      // An `assigned` event naming no queue leaves the ticket with the queue holding it.
+      if (e.type() == EventType::assigned && !e.queue().empty()) subject_->set_queue(e.queue());
       return apply_conditions(name, e.at());
     }
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
@@ -360,6 +372,7 @@ class Replay {
         const unsigned paused = custom.pause_when->matches(subject) ? paused_by_condition : 0U;
         pause_changed = (pauses_[metric] & paused_by_condition) != paused;
         pauses_[metric] = (pauses_[metric] & ~paused_by_condition) | paused;
+        if (pause_changed) condition_pauses_.push_back({metric, t, paused != 0});
       }
     }
     if (stop_event || (edges & stop_edge) != 0) complete(metric, t);
@@ -477,6 +490,7 @@ class Replay {
   // Only with conditional custom metrics: the ticket as the conditions see it, and by custom
   // metric which edge-triggered conditions held at the last judgement.
   std::optional<TicketSubject> subject_;
+  std::vector<ConditionPause> condition_pauses_;
   boost::container::small_vector<unsigned, 4> held_ = boost::container::small_vector<unsigned, 4>(sla_.metrics.size(), 0U);
   Status status_ = Status::new_ticket;
   Priority priority_ = Priority::normal;
@@ -706,10 +720,56 @@ void add_closed(const Calendar& calendar, Instant from, Instant to, std::vector<
   }
 }
 
+constexpr std::string_view pause_when_reason = "pause_when";
+
+// Where a custom metric's pause_when held, its paused spans say so: their reason is
+// "pause_when", not the status then (a status its pause_on names may hold too, but the
+// condition is the metric's own rule). Spans are cut where it turned true or false, and
+// neighbouring spans it covers become one. Linear: both lists are in time order.
+void name_condition_pauses(std::span<const ConditionPause> changes, std::size_t metric,
+                           std::vector<SlaPausedSpan>& paused) {
+  boost::container::small_vector<Run, 4> held;  // where it held, [start, end)
+  std::optional<Instant> since;
+  for (const ConditionPause& change : changes) {
+    if (change.metric != metric) continue;
+    if (change.holds) {
+      since = change.at;
+    } else if (since) {
+      if (*since < change.at) held.push_back({*since, change.at});  // not turned back at once
+      since.reset();
+    }
+  }
+  if (since) held.push_back({*since, max_instant});
+  if (held.empty()) return;
+  std::vector<SlaPausedSpan> named;
+  const auto add = [&named](Instant from, Instant to, std::string_view reason) {
+    if (!named.empty() && reason == pause_when_reason && named.back().to == from && named.back().reason == reason)
+      named.back().to = to;
+    else
+      named.push_back({from, to, std::string(reason)});
+  };
+  auto h = held.begin();
+  for (const SlaPausedSpan& span : paused) {
+    for (Instant from = span.from; from < span.to;) {
+      while (h != held.end() && h->end <= from) ++h;
+      if (h == held.end() || h->start >= span.to) {
+        add(from, span.to, span.reason);
+        break;
+      }
+      if (h->start > from) add(from, h->start, span.reason);
+      from = std::max(from, h->start);
+      const Instant to = std::min(h->end, span.to);
+      add(from, to, pause_when_reason);
+      from = to;
+    }
+  }
+  paused = std::move(named);
+}
+
 // Where `instance`'s elapsed time came from: its runs (with their business time, which sums to
 // the report's elapsed exactly) and what lies between them.
 SlaTimeline explain_instance(const Instance& instance, const SlaTarget& target, const StatusHistory& history,
-                             Instant at) {
+                             std::span<const ConditionPause> condition_pauses, Instant at) {
   SlaTimeline timeline;
   const Calendar* calendar = target.calendar ? &*target.calendar : nullptr;
   Instant paused_from = instance.started_at;
@@ -725,6 +785,7 @@ SlaTimeline explain_instance(const Instance& instance, const SlaTarget& target, 
   }
   // A clock that is not running waits until it completes or the instant evaluated.
   add_paused(history, paused_from, instance.completed_at.value_or(at), timeline.paused);
+  if (!condition_pauses.empty()) name_condition_pauses(condition_pauses, target.metric, timeline.paused);
   return timeline;
 }
 
@@ -733,6 +794,7 @@ SlaTimeline explain_instance(const Instance& instance, const SlaTarget& target, 
 // BM_SlaEvaluateOneTicket).
 template <class T, class Instances>
 [[gnu::noinline]] void add_timelines(const T& ticket, const Timeline<T>& events, const Instances& instances,
+                                     std::span<const ConditionPause> condition_pauses,
                                      const std::vector<SlaTarget>& targets, Instant at, SlaReport& report) {
   const StatusHistory history = status_history(ticket, events);
   report.timelines.reserve(report.metrics.size());
@@ -742,7 +804,7 @@ template <class T, class Instances>
     // As reported: an override's clock is one plain run to the due instant's span, and an
     // OLA's target carries its queue's calendar.
     const auto [reported, target] = as_reported(*instance, targets[instance->target], at, overrides);
-    report.timelines.push_back(explain_instance(*reported, *target, history, at));
+    report.timelines.push_back(explain_instance(*reported, *target, history, condition_pauses, at));
   }
 }
 
@@ -851,7 +913,7 @@ SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const S
       metric_escalations = report.escalations.size();
     }
   }
-  if (options.explain) add_timelines(ticket, events, instances, targets, at, report);
+  if (options.explain) add_timelines(ticket, events, instances, replay.condition_pauses(), targets, at, report);
   report.status = ticket_status(report.metrics);
   return report;
 }

@@ -17,38 +17,21 @@
 #include <string_view>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace {
 
 using namespace aftersales;
 
-SlaEngine engine(std::string_view sla) {
-  return SlaEngine(Policy::from_json(
-      R"({"schema_version": 1, "calendars": {"always": {"timezone": "UTC", "hours": "24x7"}}, "sla": )" +
-      std::string(sla) + "}"));
-}
+using test::E;
+using test::engine;
+using test::hhmm;
+using test::ticket;
 
 // "09:10" -> the instant 2026-03-02T09:10:00Z.
 Instant at(std::string_view hhmm) { return parse_instant("2026-03-02T" + std::string(hhmm) + ":00Z"); }
 
-// A ticket created at 09:00 with events given as {"09:10", "type", "extra members"}.
-struct E {
-  std::string_view when, type, extra;
-};
-Ticket ticket(std::initializer_list<E> events, std::string_view extra = R"("channel": "chat")") {
-  std::string json = R"({"id": "T-1", "created_at": "2026-03-02T09:00:00Z", )" + std::string(extra) + R"(, "events": [)";
-  bool first = true;
-  for (const E& e : events) {
-    json += first ? "" : ", ";
-    first = false;
-    json += R"({"at": "2026-03-02T)" + std::string(e.when) + R"(:00Z", "type": ")" + std::string(e.type) + "\"";
-    if (!e.extra.empty()) json += ", " + std::string(e.extra);
-    json += "}";
-  }
-  return Ticket::from_json(json + "]}");
-}
-
 // One metric instance as "name[cycle] elapsed=Nm state started=HH:MM completed=HH:MM|-".
-std::string hhmm(Instant t) { return format_instant(t).substr(11, 5); }
 std::vector<std::string> summary(const SlaReport& report) {
   std::vector<std::string> out;
   for (const SlaMetric& m : report.metrics)

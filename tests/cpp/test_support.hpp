@@ -4,10 +4,12 @@
 #include <aftersales/calendar.hpp>
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/values.hpp>
 
 #include <chrono>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -81,6 +83,36 @@ inline Ticket reopening_ticket(Instant created, int rounds) {
     events.push_back(Event::of(EventType::resolved, start + 7min));
     events.push_back(Event::of(EventType::reopened, start + 10min));
   });
+}
+
+/// An SLA engine for the `sla` section `sla` of a policy whose one calendar is "always" (UTC,
+/// 24x7: business time is wall time).
+inline SlaEngine engine(std::string_view sla) {
+  return SlaEngine(Policy::from_json(
+      R"({"schema_version": 1, "calendars": {"always": {"timezone": "UTC", "hours": "24x7"}}, "sla": )" +
+      std::string(sla) + "}"));
+}
+
+/// "09:10" of an instant (UTC).
+inline std::string hhmm(Instant t) { return format_instant(t).substr(11, 5); }
+
+/// An event of ticket(): at "09:10" on Monday 2 March 2026 (UTC), of `type`, with more members.
+struct E {
+  std::string_view when, type, extra;
+};
+
+/// Ticket "T-1" created on Monday 2 March 2026 at 09:00Z, with `extra` members and `events`.
+inline Ticket ticket(std::initializer_list<E> events, std::string_view extra = R"("channel": "chat")") {
+  std::string json = R"({"id": "T-1", "created_at": "2026-03-02T09:00:00Z", )" + std::string(extra) + R"(, "events": [)";
+  bool first = true;
+  for (const E& e : events) {
+    json += first ? "" : ", ";
+    first = false;
+    json += R"({"at": "2026-03-02T)" + std::string(e.when) + R"(:00Z", "type": ")" + std::string(e.type) + "\"";
+    if (!e.extra.empty()) json += ", " + std::string(e.extra);
+    json += "}";
+  }
+  return Ticket::from_json(json + "]}");
 }
 
 }  // namespace aftersales::test

@@ -281,7 +281,8 @@ SLA_DTYPES = {
     "ticket": "string", "policy": "string", "priority": "string", "metric": "string", "cycle": "Int64",
     "state": "string", "target_s": "float64", "elapsed_s": "float64", "remaining_s": "float64",
     "started_at": "datetime64[ms, UTC]", "due_at": "datetime64[ms, UTC]", "breached_at": "datetime64[ms, UTC]",
-    "completed_at": "datetime64[ms, UTC]", "not_yet_created": "bool",
+    "completed_at": "datetime64[ms, UTC]", "ticket_status": "string", "queue": "string",
+    "override_due_at": "datetime64[ms, UTC]", "not_yet_created": "bool",
 }
 
 
@@ -314,6 +315,10 @@ def test_sla_frame(sla: aftersales.SlaEngine, policy: aftersales.Policy) -> None
         "due_at": [None, None, t("2026-11-11T02:20"), None],
         "breached_at": [None, t("2026-11-11T00:35"), None, None],
         "completed_at": [t("2026-11-11T00:08"), t("2026-11-11T00:40"), None, None],
+        # One instance open (resolution) and one missed (next_response): active_with_misses.
+        "ticket_status": ["active_with_misses"] * 3 + [None],
+        "queue": [None] * 4,
+        "override_due_at": [None] * 4,
         "not_yet_created": [False, False, False, False],
     }).astype(SLA_DTYPES)
     pd.testing.assert_frame_equal(frame, expected)

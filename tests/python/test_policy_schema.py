@@ -194,6 +194,10 @@ REJECTED_BY_BOTH = [
     M(("sla", "metrics", "refund_processing", "pause_when"), "on_hold"),
     M(("sla", "metrics", "watch"), {"start_when": {"field": "priority", "eq": "urgent"}}),
     M(("sla", "metrics", "watch"), {"stop_when": {"field": "status", "eq": "resolved"}, "reset_when": {"all": []}}),
+    # The holding queue is a field of custom metrics' conditions only (docs/sla.md), which know no calendar.
+    M(WHEN, {"field": "queue", "eq": "returns"}),
+    M(("sla", "metrics", "refund_processing", "pause_when"), {"calendar": "cn-service", "open": True}),
+    M(("sla", "metrics", "refund_processing", "pause_when"), {"field": "queue", "gt": "returns"}),
     # Conditions
     M(WHEN, []), M(WHEN, {"all": []}), M(WHEN, {"any": {"field": "channel", "eq": "chat"}}),
     M(WHEN, {"field": "channel", "gt": "chat"}), M(WHEN, {"field": "tags", "eq": "vip"}),
@@ -347,6 +351,8 @@ ACCEPTED_BY_BOTH = [
                                     "pause_when": {"field": "status", "eq": "on_hold"},
                                     "reset_when": {"field": "tags", "contains": "reopened"}}),
     M(("sla", "metrics", "refund_processing", "stop_when"), {"field": "status", "eq": "closed"}),
+    M(("sla", "metrics", "refund_processing", "pause_when"), {"not": {"field": "queue", "in": ["returns", "warehouse"]}}),
+    M(("sla", "metrics", "refund_processing", "stop_when"), {"field": "queue", "exists": True}),
     M((*SLA, "targets", "urgent", "requester_wait_time"), "8h"), M((*SLA, "targets", "urgent", "agent_work_time"), "4h"),
     M((*SLA, "targets", "urgent", "on_hold_time"), {"target": "1d", "calendar": "cn-service"}),
     M((*SLA, "targets", "urgent", "pausable_update"), "2h"),

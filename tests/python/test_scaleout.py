@@ -65,11 +65,15 @@ def test_sla_rows_of_a_ticket(example_policy_path: object) -> None:
     assert dict(zip(_scaleout.SLA_COLUMNS, first)) == {
         # T-1101, a VIP's chat: created 00:05:00+08:00, first human reply 00:06:40 (the bot's
         # at 00:05:20 does not count): 100 s of the VIP policy's 120 s, so 20 s to spare.
+        # ticket_status: every clock of T-1101 stopped within its target by 12 Nov 10:00+08:00
+        # (next_response 2 of 3 min; resolution and the returns OLA on 11 Nov, 15:45, within
+        # 24h and 16h; refund_processing 09:10-15:40 of 24h; follow_up 12 Nov 10:00, 18h15m of
+        # 48h): nothing open, nothing missed, so fulfilled.
         "ticket": "T-1101", "policy": "vip", "priority": "normal", "metric": "first_response",
         "cycle": 0, "state": "achieved", "target_s": 120.0, "elapsed_s": 100.0, "remaining_s": 20.0,
         "started_at": dt.datetime(2026, 11, 10, 16, 5, tzinfo=dt.timezone.utc), "due_at": None,
         "breached_at": None, "completed_at": dt.datetime(2026, 11, 10, 16, 6, 40, tzinfo=dt.timezone.utc),
-        "not_yet_created": False,
+        "ticket_status": "fulfilled", "queue": None, "override_due_at": None, "not_yet_created": False,
     }
 
 
@@ -78,7 +82,7 @@ def test_a_report_without_metrics_is_one_row_of_nulls() -> None:
     policy = aftersales.Policy.from_json({"schema_version": 1})
     ticket = {"id": "T-9", "created_at": "2026-11-11T00:00:00Z", "priority": "high"}
     report = aftersales.SlaEngine(policy).evaluate(ticket, dt.datetime(2026, 11, 12, tzinfo=dt.timezone.utc))
-    assert _scaleout.sla_rows([report]) == [("T-9", None, "high") + (None,) * 10 + (False,)]
+    assert _scaleout.sla_rows([report]) == [("T-9", None, "high") + (None,) * 13 + (False,)]
 
 
 def test_the_rows_have_sla_frames_columns() -> None:

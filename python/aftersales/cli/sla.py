@@ -152,9 +152,12 @@ class _Rows(_Reports):
         if "error" in report:
             self._errors.append(f"aftersales: {self._name}:{report['line']}: {one_line(report['error'])}")
             return
-        # A ticket without clocks still has its row, which says why: it did not exist at --at, or no
-        # SLA policy of the document applies to it.
-        without = {"state": "not_yet_created" if report.get("not_yet_created") else "no_policy"}
+        # A ticket without clocks still has its row, which says why: it did not exist at --at, no
+        # SLA policy of the document applies to it, or the one that applies times nothing at its
+        # priority (its ticket_status then says fulfilled, as sla_frame's row does).
+        why = ("not_yet_created" if report.get("not_yet_created") else
+               "no_policy" if report.get("policy") is None else "no_target")
+        without = {"state": why}
         for metric in report["metrics"] or [without]:
             self._rows.add(_row(report["ticket"], metric, report.get("status")))
 
