@@ -72,14 +72,6 @@ static void test_lines(const aftersales_policy *policy) {
 }
 
 int main(void) {
-  aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
-  if (policy != NULL) {
-    test_decision(policy);
-    test_trimmed(policy);
-    test_errors(policy);
-    test_lines(policy);
-  }
-  aftersales_policy_free(policy);
-  return finish();
+  static const policy_test tests[] = {test_decision, test_trimmed, test_errors, test_lines, NULL};
+  return RUN_ON_POLICY(policy_json, sizeof policy_json - 1, tests);
 }

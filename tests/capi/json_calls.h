@@ -58,4 +58,21 @@ static inline char *lines_with_a_bad_one(json_lines_call call, const aftersales_
 #define LINES_WITH_A_BAD_ONE(call, policy, request, first_line) \
   lines_with_a_bad_one((call), (policy), (request), (first_line), __FILE__, __LINE__)
 
+/* A test of a policy's calls. */
+typedef void (*policy_test)(const aftersales_policy *policy);
+
+/* Loads the policy `policy_json` (`len` bytes), checking that it loads, runs each of `tests` (up
+ * to a NULL) on it and frees it; the test program's exit status. */
+static inline int run_on_policy(const char *policy_json, size_t len, const policy_test *tests, const char *file,
+                                int line) {
+  aftersales_policy *policy = NULL;
+  check_at(aftersales_policy_load(policy_json, len, &policy, NULL) == AFTERSALES_OK, "the policy loads", file, line);
+  if (policy != NULL) {
+    for (; *tests != NULL; ++tests) (*tests)(policy);
+  }
+  aftersales_policy_free(policy);
+  return finish();
+}
+#define RUN_ON_POLICY(policy_json, len, tests) run_on_policy((policy_json), (len), (tests), __FILE__, __LINE__)
+
 #endif

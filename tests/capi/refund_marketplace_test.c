@@ -54,12 +54,6 @@ static void test_bad_tax_rate(const aftersales_policy *policy) {
 }
 
 int main(void) {
-  aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
-  if (policy != NULL) {
-    test_tax_fee_and_working_days(policy);
-    test_bad_tax_rate(policy);
-  }
-  aftersales_policy_free(policy);
-  return finish();
+  static const policy_test tests[] = {test_tax_fee_and_working_days, test_bad_tax_rate, NULL};
+  return RUN_ON_POLICY(policy_json, sizeof policy_json - 1, tests);
 }

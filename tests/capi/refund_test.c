@@ -125,16 +125,7 @@ static void test_partly_refused(const aftersales_policy *policy) {
 }
 
 int main(void) {
-  aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
-  if (policy != NULL) {
-    test_decision(policy);
-    test_refused_is_not_an_error(policy);
-    test_errors(policy);
-    test_lines(policy);
-    test_coupon_stack_and_free_gift(policy);
-    test_partly_refused(policy);
-  }
-  aftersales_policy_free(policy);
-  return finish();
+  static const policy_test tests[] = {test_decision, test_refused_is_not_an_error, test_errors, test_lines,
+                                      test_coupon_stack_and_free_gift, test_partly_refused, NULL};
+  return RUN_ON_POLICY(policy_json, sizeof policy_json - 1, tests);
 }
