@@ -30,18 +30,6 @@ namespace py = pybind11;
 
 namespace {
 
-// Amounts as decimal.Decimal: exact, like the library's minor units ("9.09", "1999", "1.005").
-py::object decimal(const Money& amount) {
-  return py::module_::import("decimal").attr("Decimal")(amount.to_string());
-}
-
-std::optional<std::string> optional_text(const std::string& text) {
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  return text;
-}
-
 using PythonRefundEngine = WithPolicy<RefundEngine>;
 
 // The request dict as JSON text; `name` ("requests[7]") goes in front of the path of a value
