@@ -27,12 +27,7 @@ namespace {
 using PythonCompensationEngine = WithPolicy<CompensationEngine>;
 
 CompensationDecision decide(const PythonCompensationEngine& engine, py::handle request) {
-  if (!PyDict_Check(request.ptr()))
-    throw py::type_error(std::string("CompensationEngine.decide: expected a dict of the compensation request JSON "
-                                     "shape, got ") +
-                         Py_TYPE(request.ptr())->tp_name);
-  std::string json;
-  append_json(json, request, {});
+  const std::string json = dict_json(request, "CompensationEngine.decide", "compensation request");
   const py::gil_scoped_release release;
   return engine.decide(CompensationRequest::from_json(json));
 }
