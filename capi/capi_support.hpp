@@ -133,6 +133,21 @@ inline char* malloc_copy(const std::string& text) {
   return copy;
 }
 
+// The body of the shims that run an engine built on the policy over caller text and hand back
+// its text (refunds, compensation; one request or JSON Lines): `run(engine, text)`. The checks
+// come in the order of every shim: the out-parameter, the policy, the text. `text_name` and
+// `out_name` are the C parameters' names, for the errors.
+template <class Engine, class Run>
+int run_engine(const aftersales_policy* policy, const char* text, const char* text_name, std::size_t len, char** out,
+               const char* out_name, char** out_error, Run run) noexcept {
+  return guarded(out_error, [&] {
+    auto& result = handle_out(out, out_name);
+    const auto& source = unwrap(policy, "policy");
+    const std::string_view view(non_null(text, text_name), len);
+    result = malloc_copy(run(Engine(source), view));
+  });
+}
+
 template <class H>
 void release(H* handle) noexcept {
   if (handle == nullptr || !is_live(handle)) return;

@@ -4,6 +4,7 @@
 // its problems carry the same paths.
 
 #include "bindings.hpp"
+#include "convert.hpp"
 #include "json_text.hpp"
 #include "pickling.hpp"
 #include "progress.hpp"
@@ -25,20 +26,8 @@ namespace {
 
 using PythonCompensationEngine = WithPolicy<CompensationEngine>;
 
-// Money as decimal.Decimal, exact: "14.95", "370", "1.142".
-py::object exact(const Money& amount) { return py::module_::import("decimal").attr("Decimal")(amount.to_string()); }
-
-std::optional<std::string> text_or_none(const std::string& text) {
-  return text.empty() ? std::nullopt : std::optional<std::string>(text);
-}
-
 CompensationDecision decide(const PythonCompensationEngine& engine, py::handle request) {
-  if (!PyDict_Check(request.ptr()))
-    throw py::type_error(std::string("CompensationEngine.decide: expected a dict of the compensation request JSON "
-                                     "shape, got ") +
-                         Py_TYPE(request.ptr())->tp_name);
-  std::string json;
-  append_json(json, request, {});
+  const std::string json = dict_json(request, "CompensationEngine.decide", "compensation request");
   const py::gil_scoped_release release;
   return engine.decide(CompensationRequest::from_json(json));
 }
@@ -63,22 +52,22 @@ void bind_parts(py::module_& m) {
   reason.def_property_readonly("code", [](const CompensationNote& n) { return to_string(n.code); },
                                "'RULE_MATCHED', 'OFFER_TRIMMED', ... (docs/compensation.md lists them).")
       .def_readonly("message", &CompensationNote::message)
-      .def_property_readonly("rule", [](const CompensationNote& n) { return text_or_none(n.rule); },
+      .def_property_readonly("rule", [](const CompensationNote& n) { return optional_text(n.rule); },
                              "The rule concerned, or None for the whole request.");
   py::class_<CompensationOffer> offer(m, "CompensationOffer", "One thing offered, by one rule.");
   pickle_as_members<CompensationOffer>(m, offer, "CompensationOffer");
   offer.def_readonly("rule", &CompensationOffer::rule)
       .def_property_readonly("type", [](const CompensationOffer& o) { return to_string(o.type); },
                              "'coupon', 'store_credit', 'points' or 'gift'.")
-      .def_property_readonly("amount", [](const CompensationOffer& o) { return exact(o.amount); },
+      .def_property_readonly("amount", [](const CompensationOffer& o) { return decimal(o.amount); },
                              "Coupons and store credit: the face value (Decimal); 0 otherwise.")
       .def_property_readonly(
           "min_spend",
-          [](const CompensationOffer& o) { return o.min_spend ? exact(*o.min_spend) : py::object(py::none()); },
+          [](const CompensationOffer& o) { return o.min_spend ? decimal(*o.min_spend) : py::object(py::none()); },
           "Coupons: the spend needed to use it (Decimal), or None.")
       .def_readonly("points", &CompensationOffer::points)
-      .def_property_readonly("sku", [](const CompensationOffer& o) { return text_or_none(o.sku); })
-      .def_property_readonly("value", [](const CompensationOffer& o) { return exact(o.value); },
+      .def_property_readonly("sku", [](const CompensationOffer& o) { return optional_text(o.sku); })
+      .def_property_readonly("value", [](const CompensationOffer& o) { return decimal(o.value); },
                              "What the offer costs (Decimal): what limits and 'best' compare.");
 }
 
@@ -90,13 +79,13 @@ void bind_decision(py::module_& m) {
       .def_readonly("policy", &CompensationDecision::policy)
       .def_property_readonly("currency",
                              [](const CompensationDecision& d) { return std::string(d.total.currency().code_view()); })
-      .def_property_readonly("total", [](const CompensationDecision& d) { return exact(d.total); },
+      .def_property_readonly("total", [](const CompensationDecision& d) { return decimal(d.total); },
                              "The offers' values added up (Decimal).")
       .def_readonly("offers", &CompensationDecision::offers)
       .def_readonly("late_days", &CompensationDecision::late_days)
-      .def_property_readonly("ticket", [](const CompensationDecision& d) { return text_or_none(d.ticket); })
-      .def_property_readonly("category", [](const CompensationDecision& d) { return text_or_none(d.category); })
-      .def_property_readonly("agent", [](const CompensationDecision& d) { return text_or_none(d.agent); })
+      .def_property_readonly("ticket", [](const CompensationDecision& d) { return optional_text(d.ticket); })
+      .def_property_readonly("category", [](const CompensationDecision& d) { return optional_text(d.category); })
+      .def_property_readonly("agent", [](const CompensationDecision& d) { return optional_text(d.agent); })
       .def_readonly("reasons", &CompensationDecision::reasons)
       .def("to_json", &CompensationDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<CompensationDecision>, "json.loads(self.to_json()).")

@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -108,5 +109,12 @@ Duration to_duration(py::handle timedelta) {
 }
 
 py::object to_timedelta(Duration d) { return types->timedelta(py::arg("milliseconds") = d.count()); }
+
+py::object decimal(const Money& amount) { return py::module_::import("decimal").attr("Decimal")(amount.to_string()); }
+
+std::optional<std::string> optional_text(const std::string& text) {
+  if (text.empty()) return std::nullopt;
+  return text;
+}
 
 }  // namespace aftersales::python

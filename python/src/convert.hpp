@@ -1,11 +1,15 @@
 #pragma once
 // Exact conversions between Python's datetime/timedelta and the library's millisecond values,
-// and the pybind11 casters that apply them to every bound signature. (pybind11/chrono.h is
+// and the pybind11 casters that apply them to every bound signature; money as Decimal, and
+// empty text as None. (pybind11/chrono.h is
 // deliberately not used: it reads naive datetimes as local time and rounds through floats.)
 
 #include <aftersales/values.hpp>
 
 #include <pybind11/pybind11.h>
+
+#include <optional>
+#include <string>
 
 namespace aftersales::python {
 
@@ -34,6 +38,12 @@ void init_conversions();
 [[nodiscard]] Duration to_duration(pybind11::handle timedelta);
 
 [[nodiscard]] pybind11::object to_timedelta(Duration d);
+
+/// An amount as decimal.Decimal, exact like the library's minor units: "9.09", "1999", "1.005".
+[[nodiscard]] pybind11::object decimal(const Money& amount);
+
+/// None for the empty text: how Python tells "no queue", "no one", "no calendar".
+[[nodiscard]] std::optional<std::string> optional_text(const std::string& text);
 
 }  // namespace aftersales::python
 

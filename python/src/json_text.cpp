@@ -211,6 +211,16 @@ void append_json(std::string& out, py::handle value, std::string_view name) {
   }
 }
 
+std::string dict_json(py::handle value, std::string_view caller, std::string_view shape, std::string_view name) {
+  if (!PyDict_Check(value.ptr())) {
+    throw py::type_error(std::string(caller) + ": expected " + (name.empty() ? "" : std::string(name) + " to be ") +
+                         "a dict of the " + std::string(shape) + " JSON shape, got " + type_name(value.ptr()));
+  }
+  std::string json;
+  append_json(json, value, name);
+  return json;
+}
+
 std::string_view json_lines_text(py::handle jsonl, std::string_view caller) {
   char* data = nullptr;
   Py_ssize_t size = 0;

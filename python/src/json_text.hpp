@@ -21,6 +21,12 @@ namespace aftersales::python {
 ///         (`tickets[7].events[2].at`).
 void append_json(std::string& out, pybind11::handle value, std::string_view name);
 
+/// `value`, a dict of the JSON shape of a `shape` ("refund request"), as JSON text (append_json).
+/// @throws pybind11::type_error for anything but a dict, naming `caller` (the Python method) and
+///         `name` ("requests[7]") when given, which also goes in front of a path.
+[[nodiscard]] std::string dict_json(pybind11::handle value, std::string_view caller, std::string_view shape,
+                                    std::string_view name = {});
+
 /// The UTF-8 text of JSON Lines given as `str` or `bytes`: a view into `jsonl`, valid while the
 /// caller holds it (also with the GIL released).
 /// @throws pybind11::type_error for anything else, naming `caller` (the Python method).

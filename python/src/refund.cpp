@@ -30,34 +30,10 @@ namespace py = pybind11;
 
 namespace {
 
-// Amounts as decimal.Decimal: exact, like the library's minor units ("9.09", "1999", "1.005").
-py::object decimal(const Money& amount) {
-  return py::module_::import("decimal").attr("Decimal")(amount.to_string());
-}
-
-std::optional<std::string> optional_text(const std::string& text) {
-  if (text.empty()) {
-    return std::nullopt;
-  }
-  return text;
-}
-
 using PythonRefundEngine = WithPolicy<RefundEngine>;
 
-// The request dict as JSON text; `name` ("requests[7]") goes in front of the path of a value
-// with no JSON form.
-std::string request_json(py::handle request, std::string_view caller, std::string_view name = {}) {
-  if (!PyDict_Check(request.ptr())) {
-    throw py::type_error(std::string(caller) + ": expected " + (name.empty() ? "" : std::string(name) + " to be ") +
-                         "a dict of the refund request JSON shape, got " + Py_TYPE(request.ptr())->tp_name);
-  }
-  std::string json;
-  append_json(json, request, name);
-  return json;
-}
-
 RefundDecision check(const PythonRefundEngine& engine, py::handle request) {
-  const std::string json = request_json(request, "RefundEngine.check");
+  const std::string json = dict_json(request, "RefundEngine.check", "refund request");
   const py::gil_scoped_release release;
   return engine.check(RefundRequest::from_json(json));
 }
@@ -73,7 +49,8 @@ std::vector<RefundDecision> check_many(const PythonRefundEngine& engine, py::han
     // A million requests take seconds to write: Ctrl-C is heard here too, not only once deciding.
     constexpr std::size_t between_checks = 8192;
     if (i % between_checks == 0) check_signals();
-    texts.push_back(request_json(items[i], "RefundEngine.check_many", "requests[" + std::to_string(i) + "]"));
+    texts.push_back(
+        dict_json(items[i], "RefundEngine.check_many", "refund request", "requests[" + std::to_string(i) + "]"));
   }
   std::vector<RefundDecision> decisions(texts.size());
   const py::gil_scoped_release release;

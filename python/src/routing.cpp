@@ -26,20 +26,11 @@ namespace py = pybind11;
 
 namespace {
 
-std::string dict_json(py::handle value, std::string_view what) {
-  if (!PyDict_Check(value.ptr()))
-    throw py::type_error(std::string(what) + ": expected a dict of the " + std::string(what) + " JSON shape, got " +
-                         Py_TYPE(value.ptr())->tp_name);
-  std::string json;
-  append_json(json, value, "");
-  return json;
-}
-
 // A router with the policy it was made from, which it pickles with its snapshot.
 using PythonRouter = WithPolicy<Router>;
 
 void upsert_agent(PythonRouter& router, py::handle agent) {
-  const std::string json = dict_json(agent, "agent");
+  const std::string json = dict_json(agent, "agent", "agent");
   const py::gil_scoped_release release;
   router.upsert_agent(Agent::from_json(json));
 }

@@ -112,12 +112,6 @@ void evaluate_file(const PythonSlaEngine& engine, py::handle tickets, py::handle
                         {.explain = explain});
 }
 
-// None for the empty text: how Python tells "no queue", "no one", "no calendar".
-std::optional<std::string> optional_text(const std::string& text) {
-  if (text.empty()) return std::nullopt;
-  return text;
-}
-
 std::optional<std::string> escalation_to(const SlaEscalation& escalation) { return optional_text(escalation.to); }
 
 std::optional<std::string> escalation_calendar(const SlaEscalation& escalation) {

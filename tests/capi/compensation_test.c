@@ -5,10 +5,10 @@
  */
 #include <aftersales.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
+#include "json_calls.h"
 
 /* KWD has 3 decimals (fils). A coupon of 10% of the order, capped at 5.000, for a delivery at
  * least 2 days late; at most 6.000 per customer in 30 days. */
@@ -57,39 +57,21 @@ static void test_trimmed(const aftersales_policy *policy) {
 static void test_errors(const aftersales_policy *policy) {
   static const char bad[] =
       "{\"requested_at\": \"2026-11-20T10:00:00Z\", \"order\": {\"currency\": \"KWD\", \"amount\": \"1.0005\"}}";
-  char *out = (char *)1;
   char *error = NULL;
-  CHECK(aftersales_compensation_decide(policy, bad, sizeof bad - 1, &out, &error) == AFTERSALES_EINPUT);
-  CHECK(out == NULL);
-  CHECK_HAS(aftersales_last_error(), "order.amount");
+  CHECK_INPUT_REFUSED(aftersales_compensation_decide, policy, bad, "order.amount", &error);
   CHECK_HAS(error, "order.amount");
   aftersales_free(error);
-  CHECK(aftersales_compensation_decide(NULL, request_json, sizeof request_json - 1, &out, NULL) ==
-        AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_compensation_decide(policy, NULL, 0, &out, NULL) == AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_compensation_decide(policy, request_json, sizeof request_json - 1, NULL, NULL) ==
-        AFTERSALES_EINVALID_ARGUMENT);
+  CHECK_NULL_ARGUMENTS_REFUSED(aftersales_compensation_decide, policy, request_json, sizeof request_json - 1);
 }
 
 static void test_lines(const aftersales_policy *policy) {
-  char text[2 * sizeof request_json + 16];
-  char *out = NULL;
-  sprintf(text, "%s\n\nnot json\n", request_json);
-  CHECK(aftersales_compensation_decide_lines(policy, text, strlen(text), 1, 1, &out, NULL) == AFTERSALES_OK);
+  char *out = LINES_WITH_A_BAD_ONE(aftersales_compensation_decide_lines, policy, request_json, 1);
   CHECK(out != NULL && strncmp(out, "{\"compensate\":true", 18) == 0);
   CHECK_HAS(out, "\n{\"line\":3,\"error\":");
   aftersales_free(out);
 }
 
 int main(void) {
-  aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
-  if (policy != NULL) {
-    test_decision(policy);
-    test_trimmed(policy);
-    test_errors(policy);
-    test_lines(policy);
-  }
-  aftersales_policy_free(policy);
-  return finish();
+  static const policy_test tests[] = {test_decision, test_trimmed, test_errors, test_lines, NULL};
+  return RUN_ON_POLICY(policy_json, sizeof policy_json - 1, tests);
 }

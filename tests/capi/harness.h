@@ -30,6 +30,14 @@ static inline void check_at(int ok, const char *what, const char *file, int line
 /* `text` is not NULL and contains `fragment`. */
 #define CHECK_HAS(text, fragment) CHECK((text) != NULL && strstr((text), (fragment)) != NULL)
 
+/* `text` contains `fragment`; frees `text` (the library's JSON). Says what was missing where. */
+static inline int contains_and_free(char *text, const char *fragment) {
+  int found = text != NULL && strstr(text, fragment) != NULL;
+  if (!found) fprintf(stderr, "  in: %s\n  missing: %s\n", text ? text : "(null)", fragment);
+  aftersales_free(text);
+  return found;
+}
+
 /* A successful call returns AFTERSALES_OK and leaves the last error empty. */
 static inline void check_ok(int rc, const char *what, const char *file, int line) {
   check_at(rc == AFTERSALES_OK && aftersales_last_error()[0] == '\0', what, file, line);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "json_calls.h"
 
 static const char policy_json[] =
     "{\"schema_version\": 1,"
@@ -49,19 +50,10 @@ static void test_bad_tax_rate(const aftersales_policy *policy) {
       "{\"order\": {\"id\": \"O\", \"currency\": \"CNY\", \"placed_at\": \"2026-11-05T10:00:00Z\","
       " \"lines\": [{\"id\": \"A\", \"unit_price\": \"1.00\", \"quantity\": 1, \"tax_rate\": \"13%\"}]},"
       " \"reason\": \"no_reason\", \"requested_at\": \"2026-11-06T10:00:00Z\"}";
-  char *out = (char *)1;
-  CHECK(aftersales_refund_check(policy, bad, sizeof bad - 1, &out, NULL) == AFTERSALES_EINPUT);
-  CHECK(out == NULL);
-  CHECK_HAS(aftersales_last_error(), "order.lines[0].tax_rate");
+  CHECK_INPUT_REFUSED(aftersales_refund_check, policy, bad, "order.lines[0].tax_rate", NULL);
 }
 
 int main(void) {
-  aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
-  if (policy != NULL) {
-    test_tax_fee_and_working_days(policy);
-    test_bad_tax_rate(policy);
-  }
-  aftersales_policy_free(policy);
-  return finish();
+  static const policy_test tests[] = {test_tax_fee_and_working_days, test_bad_tax_rate, NULL};
+  return RUN_ON_POLICY(policy_json, sizeof policy_json - 1, tests);
 }

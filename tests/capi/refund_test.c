@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "harness.h"
+#include "json_calls.h"
 
 static const char policy_json[] =
     "{\"schema_version\": 1, \"refunds\": {\"policies\": [{\"id\": \"cn\", \"timezone\": \"Asia/Shanghai\","
@@ -60,27 +61,17 @@ static void test_errors(const aftersales_policy *policy) {
       "{\"order\": {\"id\": \"O\", \"currency\": \"CNY\", \"placed_at\": \"2026-11-05T10:00:00Z\","
       " \"lines\": [{\"id\": \"A\", \"unit_price\": \"1.005\", \"quantity\": 1}]},"
       " \"reason\": \"no_reason\", \"requested_at\": \"2026-11-06T10:00:00Z\"}";
-  char *out = (char *)1;
-  CHECK(aftersales_refund_check(policy, bad, sizeof bad - 1, &out, NULL) == AFTERSALES_EINPUT);
-  CHECK(out == NULL);
-  CHECK_HAS(aftersales_last_error(), "order.lines[0].unit_price");
-  CHECK(aftersales_refund_check(NULL, request_json, sizeof request_json - 1, &out, NULL) ==
-        AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_refund_check(policy, NULL, 0, &out, NULL) == AFTERSALES_EINVALID_ARGUMENT);
-  CHECK(aftersales_refund_check(policy, request_json, sizeof request_json - 1, NULL, NULL) ==
-        AFTERSALES_EINVALID_ARGUMENT);
+  CHECK_INPUT_REFUSED(aftersales_refund_check, policy, bad, "order.lines[0].unit_price", NULL);
+  CHECK_NULL_ARGUMENTS_REFUSED(aftersales_refund_check, policy, request_json, sizeof request_json - 1);
 }
 
 static void test_lines(const aftersales_policy *policy) {
-  char text[2 * sizeof request_json + 16];
-  char *out = NULL;
-  sprintf(text, "%s\n\nnot json\n", request_json);
-  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 1, &out, NULL) == AFTERSALES_OK);
+  char *out = LINES_WITH_A_BAD_ONE(aftersales_refund_check_lines, policy, request_json, 1);
   CHECK(out != NULL && strncmp(out, "{\"eligible\":true", 16) == 0);
   CHECK_HAS(out, "\n{\"line\":3,\"error\":");
   aftersales_free(out);
   /* The same text as lines 41 to 43 of a file: "not json" is line 41 + 2 = 43. */
-  CHECK(aftersales_refund_check_lines(policy, text, strlen(text), 1, 41, &out, NULL) == AFTERSALES_OK);
+  out = LINES_WITH_A_BAD_ONE(aftersales_refund_check_lines, policy, request_json, 41);
   CHECK_HAS(out, "\n{\"line\":43,\"error\":");
   aftersales_free(out);
 }
@@ -134,16 +125,7 @@ static void test_partly_refused(const aftersales_policy *policy) {
 }
 
 int main(void) {
-  aftersales_policy *policy = NULL;
-  CHECK(aftersales_policy_load(policy_json, sizeof policy_json - 1, &policy, NULL) == AFTERSALES_OK);
-  if (policy != NULL) {
-    test_decision(policy);
-    test_refused_is_not_an_error(policy);
-    test_errors(policy);
-    test_lines(policy);
-    test_coupon_stack_and_free_gift(policy);
-    test_partly_refused(policy);
-  }
-  aftersales_policy_free(policy);
-  return finish();
+  static const policy_test tests[] = {test_decision, test_refused_is_not_an_error, test_errors, test_lines,
+                                      test_coupon_stack_and_free_gift, test_partly_refused, NULL};
+  return RUN_ON_POLICY(policy_json, sizeof policy_json - 1, tests);
 }

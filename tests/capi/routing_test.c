@@ -11,14 +11,6 @@
 
 #include "harness.h"
 
-/* `text` contains `fragment`; frees `text` (the library's JSON). */
-static int contains_and_free(char *text, const char *fragment) {
-  int found = text != NULL && strstr(text, fragment) != NULL;
-  if (!found) fprintf(stderr, "  in: %s\n  missing: %s\n", text ? text : "(null)", fragment);
-  aftersales_free(text);
-  return found;
-}
-
 /* `text` is exactly `expected`; frees `text`. */
 static int equals_and_free(char *text, const char *expected) {
   int same = text != NULL && strcmp(text, expected) == 0;

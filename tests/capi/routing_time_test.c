@@ -4,7 +4,6 @@
  */
 #include <aftersales.h>
 
-#include <stdio.h>
 #include <string.h>
 
 #include "harness.h"
@@ -23,13 +22,6 @@ static const char policy_json[] =
 /* 2026-03-02T10:00:00Z = 1772445600000 ms: 18:00 in Shanghai, cn-day open. */
 static const int64_t t0 = 1772445600000;
 
-static int has(char *text, const char *fragment) {
-  int found = text != NULL && strstr(text, fragment) != NULL;
-  if (!found) fprintf(stderr, "  in: %s\n  missing: %s\n", text ? text : "(null)", fragment);
-  aftersales_free(text);
-  return found;
-}
-
 int main(void) {
   aftersales_policy *policy = NULL;
   aftersales_router *router = NULL;
@@ -45,19 +37,19 @@ int main(void) {
 
   /* 13:00Z is 21:00 in Shanghai: cn-day closed, the after-hours rule sends T-1 to "night". */
   CHECK(aftersales_router_route(router, late, strlen(late), t0 + 3 * 3600000, &out, NULL) == AFTERSALES_OK);
-  CHECK(has(out, "\"ticket\":\"T-1\",\"queue\":\"night\",\"rule\":\"after-hours\""));
+  CHECK(contains_and_free(out, "\"ticket\":\"T-1\",\"queue\":\"night\",\"rule\":\"after-hours\""));
   /* 18:00 Shanghai: open; the "tech" rule (no `when`) takes T-2, which waits in "day". */
   CHECK(aftersales_router_route(router, day, strlen(day), t0, &out, NULL) == AFTERSALES_OK);
-  CHECK(has(out, "\"queue\":\"day\",\"rule\":\"tech\",\"agent\":null,\"bot\":false,\"priority\":\"low\",\"waiting\":true"));
+  CHECK(contains_and_free(out, "\"queue\":\"day\",\"rule\":\"tech\",\"agent\":null,\"bot\":false,\"priority\":\"low\",\"waiting\":true"));
   CHECK(aftersales_router_upsert_agent(router, agent, strlen(agent), NULL) == AFTERSALES_OK);
   /* 10:02:59: "general" not yet added, A-1 cannot take T-2. */
   CHECK(aftersales_router_dispatch(router, t0 + 179000, &out, NULL) == AFTERSALES_OK);
-  CHECK(has(out, "[]"));
+  CHECK(contains_and_free(out, "[]"));
   /* 10:10 (the dispatch fires the ladder at 10:03 and aging at 10:10 before choosing): A-1 of
    * "general" takes T-2, now normal. */
   CHECK(aftersales_router_dispatch(router, t0 + 600000, &out, NULL) == AFTERSALES_OK);
-  CHECK(has(out, "\"ticket\":\"T-2\",\"queue\":\"general\",\"rule\":\"tech\",\"agent\":\"A-1\",\"bot\":false,"
-                 "\"priority\":\"normal\""));
+  CHECK(contains_and_free(out, "\"ticket\":\"T-2\",\"queue\":\"general\",\"rule\":\"tech\",\"agent\":\"A-1\",\"bot\":false,"
+                               "\"priority\":\"normal\""));
   aftersales_router_free(router);
 
   /* A calendar the policy does not have is a policy error naming the path. */

@@ -12,6 +12,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "test_support.hpp"
@@ -25,29 +26,24 @@ const Instant t0 = test::at("2026-03-02T10:00:00Z");
 
 // Returns go to "returns" (returns >= 2), overflowing to "general" after 3 minutes; tech goes
 // to "general" wanting a senior for its first 2 minutes; the customer's language is required.
-std::shared_ptr<const Policy> policy() {
+// `tech_more` and `section_more` are further members of the "tech" rule and of the section.
+std::shared_ptr<const Policy> policy(std::string_view tech_more = "", std::string_view section_more = "") {
   return Policy::from_json(R"({"schema_version": 1, "routing": {
     "queues": [{"id": "returns", "overflow": {"after": "3m", "to": "general"}}, {"id": "general"}],
     "rules": [
       {"id": "returns", "when": {"field": "category", "prefix": "after_sales/"}, "queue": "returns", "skills": {"returns": 2}},
       {"id": "tech", "when": {"field": "category", "prefix": "tech/"}, "queue": "general",
-       "preferred_skills": {"senior": 1}, "relax_after": "2m"}],
-    "default_queue": "general",
+       "preferred_skills": {"senior": 1}, "relax_after": "2m")" +
+                           std::string(tech_more) + R"(}],
+    "default_queue": "general",)" + std::string(section_more) + R"(
     "assignment": {"strategy": "least_loaded", "language_match": true, "sticky": true}}})");
 }
 
 // policy() with a ladder on "tech" ("returns" added after 1m, any language after 4m) and aging:
 // everything that time changes, for the property test.
 std::shared_ptr<const Policy> timed_policy() {
-  return Policy::from_json(R"({"schema_version": 1, "routing": {
-    "queues": [{"id": "returns", "overflow": {"after": "3m", "to": "general"}}, {"id": "general"}],
-    "rules": [
-      {"id": "returns", "when": {"field": "category", "prefix": "after_sales/"}, "queue": "returns", "skills": {"returns": 2}},
-      {"id": "tech", "when": {"field": "category", "prefix": "tech/"}, "queue": "general",
-       "preferred_skills": {"senior": 1}, "relax_after": "2m",
-       "steps": [{"after": "1m", "queue": "returns"}, {"after": "4m", "any_language": true}]}],
-    "default_queue": "general", "aging": {"every": "2m"},
-    "assignment": {"strategy": "least_loaded", "language_match": true, "sticky": true}}})");
+  return policy(R"(, "steps": [{"after": "1m", "queue": "returns"}, {"after": "4m", "any_language": true}])",
+                R"( "aging": {"every": "2m"},)");
 }
 
 Ticket chat(const std::string& id, const std::string& category, const std::string& language = "zh", Instant created = t0) {

@@ -7,11 +7,10 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 #include <vector>
+
+#include "sla_fixtures.hpp"
 
 namespace {
 
@@ -216,23 +215,14 @@ TEST(SlaExplain, OpenClocksRunToTheInstantEvaluated) {
   expect_reconciles(hold, h, at);
 }
 
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 // Every metric instance of the shared fixture set (two calendars, pauses, reopens, custom
 // metrics, cycles) reconciles, and its report is otherwise the one without the option.
 TEST(SlaExplain, EveryFixtureInstanceReconciles) {
-  const std::filesystem::path dir = std::filesystem::path(AFTERSALES_FIXTURES_DIR) / "sla";
-  const SlaEngine engine(Policy::from_file(dir / "policy.json"));
+  const SlaEngine engine(Policy::from_file(test::sla_fixtures / "policy.json"));
   const Instant at = parse_instant("2026-11-18T12:00:00+08:00");
-  const std::string tickets = read_text(dir / "tickets.jsonl");
   std::size_t instances = 0;
-  for (std::size_t pos = 0; pos < tickets.size();) {
-    const std::size_t end = std::min(tickets.find('\n', pos), tickets.size());
-    const Ticket ticket = Ticket::from_json(tickets.substr(pos, end - pos));
-    pos = end + 1;
+  for (const std::string& line : test::lines_of(test::read_text(test::sla_fixtures / "tickets.jsonl"))) {
+    const Ticket ticket = Ticket::from_json(line);
     SlaReport report = engine.evaluate(ticket, at, {.explain = true});
     ASSERT_EQ(report.timelines.size(), report.metrics.size());
     for (std::size_t k = 0; k < report.metrics.size(); ++k) expect_reconciles(report.metrics[k], report.timelines[k], at);

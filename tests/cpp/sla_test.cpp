@@ -16,16 +16,15 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
-#include <fstream>
 #include <initializer_list>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
+
+#include "sla_fixtures.hpp"
 
 namespace {
 
@@ -1224,31 +1223,16 @@ TEST(SlaLoad, EveryProblemIsReportedWithItsPath) {
 namespace {
 
 using namespace aftersales;
-
-const std::filesystem::path fixtures = std::filesystem::path(AFTERSALES_FIXTURES_DIR) / "sla";
-
-std::string read_text(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  EXPECT_TRUE(in) << "cannot read " << path;
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  for (std::size_t pos = 0; pos < text.size();) {
-    const std::size_t end = std::min(text.find('\n', pos), text.size());
-    lines.push_back(text.substr(pos, end - pos));
-    pos = end + 1;
-  }
-  return lines;
-}
+using test::lines_of;
+using test::read_text;
+using test::sla_fixtures;
 
 class SlaFixture : public ::testing::Test {
  protected:
-  std::shared_ptr<const Policy> policy = Policy::from_file(fixtures / "policy.json");
-  Instant at = parse_instant(lines_of(read_text(fixtures / "at.txt")).at(0));
-  std::string tickets = read_text(fixtures / "tickets.jsonl");
-  std::string expected = read_text(fixtures / "expected.jsonl");
+  std::shared_ptr<const Policy> policy = Policy::from_file(sla_fixtures / "policy.json");
+  Instant at = parse_instant(lines_of(read_text(sla_fixtures / "at.txt")).at(0));
+  std::string tickets = read_text(sla_fixtures / "tickets.jsonl");
+  std::string expected = read_text(sla_fixtures / "expected.jsonl");
 };
 
 TEST_F(SlaFixture, FilesLineUp) {

@@ -45,6 +45,18 @@ inline std::vector<Problem> parse_problems(std::string_view json, const LoadLimi
   return {};
 }
 
+/// The message of the `E` that `make()` throws, or "" when it throws none: for tests that look
+/// for a path or a fact in it.
+template <class E, class Make>
+std::string error_of(Make make) {
+  try {
+    (void)make();
+  } catch (const E& e) {
+    return e.what();
+  }
+  return {};
+}
+
 /// An event of `type` at `at` by "A-1" when `first` is true, else by "A-2".
 inline Event by_agent(bool first, EventType type, Instant at) {
   Event e = Event::of(type, at);

@@ -447,6 +447,38 @@ class FailedLines:
             raise LinesFailed(source, self.count, self.first)
 
 
+# What REQUESTS is, in the --help of the commands that decide requests, after their first sentence.
+_REQUESTS_DESCRIBED = (
+    "REQUESTS is one request object (a .json file), or JSON Lines (a .jsonl file, or - for standard input) with "
+    "one decision line per request line; a bad line gives {\"line\": N, \"error\": ...} (with --format table or "
+    "csv: a line on standard error), the others go on, and the exit status is 3."
+)
+
+
+def add_requests_parser(
+    commands: argparse._SubParsersAction[argparse.ArgumentParser],
+    options: Options,
+    name: str,
+    summary: str,
+    description: str,
+    examples: Sequence[str],
+    rows: str,
+    run: Callable[[argparse.Namespace], None],
+) -> None:
+    """The command `name` that decides requests (refund, compensate) with `run`: --policy, --threads,
+    --progress, REQUESTS and --format (default jsonl; `rows` says what a row is). Its --help is
+    `summary`, then `description` followed by what REQUESTS is, then `examples`."""
+    parser = commands.add_parser(
+        name,
+        parents=[options.policy, options.threads, options.progress],
+        help=summary,
+        **described(f"{description} {_REQUESTS_DESCRIBED}", *examples),
+    )
+    parser.add_argument("requests", metavar="REQUESTS", help="request.json, requests.jsonl, or - for JSON Lines")
+    add_format(parser, "jsonl", rows)
+    parser.set_defaults(run=run)
+
+
 def run_requests(
     args: argparse.Namespace,
     one: Callable[[dict[str, Any]], Any],

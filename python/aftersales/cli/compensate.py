@@ -6,28 +6,24 @@ import argparse
 from typing import Any
 
 from aftersales import CompensationEngine
-from aftersales.cli._common import Column, Options, add_format, described, load, run_requests
+from aftersales.cli._common import Column, Options, add_requests_parser, load, run_requests
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
-    compensate = commands.add_parser(
+    add_requests_parser(
+        commands,
+        options,
         "compensate",
-        parents=[options.policy, options.threads, options.progress],
-        help="decide compensation requests (a JSON object, or JSON Lines)",
-        **described(
-            "Prints the policy's compensation decision on each request as JSON (docs/compensation.md). "
-            "REQUESTS is one request object (a .json file), or JSON Lines (a .jsonl file, or - for "
-            "standard input) with one decision line per request line; a bad line gives "
-            "{\"line\": N, \"error\": ...} (with --format table or csv: a line on standard error), "
-            "the others go on, and the exit status is 3.",
+        "decide compensation requests (a JSON object, or JSON Lines)",
+        "Prints the policy's compensation decision on each request as JSON (docs/compensation.md).",
+        [
             "aftersales compensate --policy examples/policies/cn-marketplace.json "
             "examples/compensation/double11-late.json",
             "aftersales compensate --policy policy.json requests.jsonl --format table",
-        ),
+        ],
+        "a decision a request; in a table and CSV, its offers and reasons by code",
+        run,
     )
-    compensate.add_argument("requests", metavar="REQUESTS", help="request.json, requests.jsonl, or - for JSON Lines")
-    add_format(compensate, "jsonl", "a decision a request; in a table and CSV, its offers and reasons by code")
-    compensate.set_defaults(run=run)
 
 
 _COLUMNS = (

@@ -6,28 +6,24 @@ import argparse
 from typing import Any
 
 from aftersales import RefundEngine, parse_instant
-from aftersales.cli._common import Column, Options, add_format, described, load, run_requests
+from aftersales.cli._common import Column, Options, add_requests_parser, load, run_requests
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], options: Options) -> None:
-    refund = commands.add_parser(
+    add_requests_parser(
+        commands,
+        options,
         "refund",
-        parents=[options.policy, options.threads, options.progress],
-        help="decide refund requests (a JSON object, or JSON Lines)",
-        **described(
-            "Prints the policy's decision on each refund request as JSON. REQUESTS is one request "
-            "object (a .json file), or JSON Lines (a .jsonl file, or - for standard input) with one "
-            "decision line per request line; a bad line gives {\"line\": N, \"error\": ...} (with "
-            "--format table or csv: a line on standard error), the others go on, and the exit "
-            "status is 3.",
+        "decide refund requests (a JSON object, or JSON Lines)",
+        "Prints the policy's decision on each refund request as JSON.",
+        [
             "aftersales refund --policy policy.json examples/refunds/double11-socks.json",
             "aftersales refund --policy policy.json requests.jsonl --format table",
             "cat requests.jsonl | aftersales refund --policy policy.json - --format csv > decisions.csv",
-        ),
+        ],
+        "a decision a request; in a table and CSV, its reasons by code",
+        run,
     )
-    refund.add_argument("requests", metavar="REQUESTS", help="request.json, requests.jsonl, or - for JSON Lines")
-    add_format(refund, "jsonl", "a decision a request; in a table and CSV, its reasons by code")
-    refund.set_defaults(run=run)
 
 
 _COLUMNS = (
