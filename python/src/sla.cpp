@@ -204,7 +204,7 @@ void bind_miss(py::module_& m) {
   miss.def_readonly("metric", &SlaMiss::metric)
       .def_readonly("cycle", &SlaMiss::cycle)
       .def_readonly("breached_at", &SlaMiss::breached_at)
-      .def_property_readonly("queue", [](const SlaMiss& miss) { return optional_text(miss.queue); },
+      .def_property_readonly("queue", [](const SlaMiss& self) { return optional_text(self.queue); },
                              "An OLA's queue, or None.")
       .def("__repr__", &miss_repr);
 }

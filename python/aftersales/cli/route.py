@@ -291,9 +291,10 @@ def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
     agents = router.agents()  # by id
     # Units used of the agent's units ("6/10"), shown when some agent has a unit capacity.
     units = any(agent.units is not None for agent in agents)
-    rows = [("agent", "status", "queues", "served", "holding") + (("units",) if units else ())]
+    rows: list[tuple[str, ...]] = [("agent", "status", "queues", "served", "holding") + (("units",) if units else ())]
     for agent in agents:
-        row = (agent.id, agent.status, ",".join(agent.queues), str(served.get(agent.id, 0)), str(agent.total))
+        row: tuple[str, ...] = (agent.id, agent.status, ",".join(agent.queues), str(served.get(agent.id, 0)),
+                                str(agent.total))
         if units:
             row += ("-" if agent.units is None else f"{agent.units_used}/{agent.units}",)
         rows.append(row)
