@@ -103,7 +103,10 @@ def test_the_policy_checks_its_statuses() -> None:
     bad = {**POLICY, "statuses": {"open": "on_hold", "awaiting_parts": "closed"}}
     with pytest.raises(aftersales.PolicyError) as raised:
         aftersales.Policy.from_json(json.dumps(bad))
+    # awaiting_courier, no longer mapped, is an unknown status in pause_on.
     assert sorted(raised.value.problems) == [
+        ("sla.policies[0].pause_on[0]",
+         '"awaiting_courier" cannot pause a clock (use pending_customer, on_hold, or a custom status of theirs)'),
         ("statuses.awaiting_parts", '"closed" is not a status category (open, pending_customer, on_hold, resolved)'),
         ("statuses.open", '"open" is a built-in status; a custom status needs a name of its own'),
     ]
