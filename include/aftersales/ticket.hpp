@@ -7,6 +7,7 @@
 #include <aftersales/values.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,12 +41,16 @@ AFTERSALES_EXPORT EventType event_type(std::string_view name) noexcept;
 struct AFTERSALES_EXPORT Event {
   Instant at{};
   EventType type = EventType::custom;
+  /// status: a status of the host's own (docs/sla.md, "Status categories"), as 1 + its index
+  /// in the ticket's `custom_statuses`; 0 when the event sets the built-in `to_status`. (An
+  /// index rather than a name keeps an event as small as it was.)
+  std::uint32_t custom_status = 0;
   std::string name;          ///< the type as written; the only type information of a custom event
   std::string agent;         ///< agent_reply, assigned
   std::string queue;         ///< assigned
   bool is_public = true;     ///< agent_reply: false for an internal note
   bool bot = false;          ///< agent_reply: an answer given by a bot
-  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold
+  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold (custom_status 0)
   Priority to_priority = Priority::normal;  ///< priority
   int score = 0;             ///< satisfaction (1-5), nps (0-10)
   /// sla_override (a custom event, docs/sla.md "Overrides"): the metric whose due instant it
@@ -88,6 +93,9 @@ struct AFTERSALES_EXPORT Ticket {
   std::vector<std::string> tags;
   std::vector<std::pair<std::string, FieldScalar>> fields;
   std::vector<Event> events;  ///< in any order; applied by time, ties in this order
+  /// The statuses of the host's own that `status` events set (Event::custom_status), each
+  /// once; a policy's `statuses` says how each counts.
+  std::vector<std::string> custom_statuses;
 
   /// Parses the spec §3 JSON shape.
   /// @throws InputError listing every problem with its JSON path (`events[3].at: ...`),
@@ -96,7 +104,8 @@ struct AFTERSALES_EXPORT Ticket {
   static Ticket from_json(std::string_view json);
 
   /// Checks what a hand-built ticket must satisfy: an id, at most max_ticket_events events,
-  /// and no event before `created_at`.
+  /// no event before `created_at`, and each custom status a non-empty one of
+  /// `custom_statuses`, set by a `status` event.
   /// @throws InputError naming the first problem.
   void validate() const;
 };

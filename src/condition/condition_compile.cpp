@@ -315,8 +315,10 @@ std::uint32_t ConditionCompiler::compile_leaf(const Node& node, const boost::jso
   const auto check_name = [&](std::string_view text, const Node& where) {
     if (type == FieldType::priority && !priority_named(text))
       return fail(where, quoted(text) + " is not a priority (" + listed(priority_names) + ")"), false;
-    if (type == FieldType::status && !status_named(text))
-      return fail(where, quoted(text) + " is not a status (" + listed(status_names) + ")"), false;
+    if (type == FieldType::status && !status_named(text) && !symbols.is_custom_status(text))
+      return fail(where, quoted(text) + " is not a status (" + listed(status_names) +
+                             ", or one of the policy's \"statuses\")"),
+             false;
     return true;
   };
   const bool numeric = type == FieldType::number || (type == FieldType::custom && !value.is_string() && !value.is_bool() &&

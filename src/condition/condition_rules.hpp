@@ -20,6 +20,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "ticket/status_categories.hpp"
 #include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
@@ -75,6 +76,12 @@ class SymbolTable {
   [[nodiscard]] bool symbol_used(std::size_t slot) const noexcept {
     return slot >= fixed_field_count || symbol_fields_.test(slot);
   }
+  /// The policy's custom statuses (its `statuses`), which a condition on `status` may name
+  /// beside the built-in ones; they must outlive the table.
+  void set_custom_statuses(const StatusCategories& statuses) noexcept { custom_statuses_ = &statuses; }
+  [[nodiscard]] bool is_custom_status(std::string_view name) const {
+    return custom_statuses_->find(name).has_value();
+  }
 
  private:
   // Transparent hashing: looking up a host's string_view allocates nothing.
@@ -89,6 +96,7 @@ class SymbolTable {
   Map<std::size_t> custom_fields_;
   std::bitset<fixed_field_count> used_fields_;
   std::bitset<fixed_field_count> symbol_fields_;
+  const StatusCategories* custom_statuses_ = &no_custom_statuses;
 };
 
 /// The values of one subject (a ticket, a refund request) indexed by slot. Hosts' strings are

@@ -25,13 +25,13 @@ std::int64_t money_millionths(const Money& amount) {
 }
 
 template <class T>
-TicketSubject::TicketSubject(const T& ticket, Priority priority, Status status, const SymbolTable& symbols)
+TicketSubject::TicketSubject(const T& ticket, Priority priority, std::string_view status, const SymbolTable& symbols)
     : symbols_(&symbols), subject_(symbols) {
   // Only the fields some condition tests are bound: each costs a symbol lookup.
   set_if_given(subject_, symbols, Field::channel, ticket.channel());
   set_if_given(subject_, symbols, Field::category, ticket.category());
   set_if_given(subject_, symbols, Field::priority, to_string(priority));
-  set_if_given(subject_, symbols, Field::status, to_string(status));
+  set_if_given(subject_, symbols, Field::status, status);
   set_if_given(subject_, symbols, Field::customer_tier, ticket.customer_tier());
   set_if_given(subject_, symbols, Field::customer_language, ticket.customer_language());
   set_if_given(subject_, symbols, Field::customer_id, ticket.customer_id());
@@ -54,14 +54,14 @@ TicketSubject::TicketSubject(const T& ticket, Priority priority, Status status, 
   }
 }
 
-void TicketSubject::set_state(Priority priority, Status status) {
+void TicketSubject::set_state(Priority priority, std::string_view status) {
   set_if_given(subject_, *symbols_, Field::priority, to_string(priority));
-  set_if_given(subject_, *symbols_, Field::status, to_string(status));
+  set_if_given(subject_, *symbols_, Field::status, status);
 }
 
 void TicketSubject::set_queue(std::string_view queue) { set_if_given(subject_, *symbols_, Field::queue, queue); }
 
-template TicketSubject::TicketSubject(const TicketRef&, Priority, Status, const SymbolTable&);
-template TicketSubject::TicketSubject(const BatchRow&, Priority, Status, const SymbolTable&);
+template TicketSubject::TicketSubject(const TicketRef&, Priority, std::string_view, const SymbolTable&);
+template TicketSubject::TicketSubject(const BatchRow&, Priority, std::string_view, const SymbolTable&);
 
 }  // namespace aftersales::detail

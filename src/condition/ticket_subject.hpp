@@ -4,6 +4,7 @@
 
 #include <aftersales/ticket.hpp>
 
+#include <string_view>
 #include <vector>
 
 #include "condition/condition_rules.hpp"
@@ -14,16 +15,17 @@ namespace aftersales::detail {
 class TicketSubject {
  public:
   /// `ticket` is a view of ticket_view.hpp (TicketRef or BatchRow); `priority` and `status`
-  /// are the ticket's at the instant being evaluated.
+  /// are the ticket's at the instant being evaluated, the status by its name (a custom
+  /// status's own: ticket_timeline.hpp, status_name).
   template <class T>
-  TicketSubject(const T& ticket, Priority priority, Status status, const SymbolTable& symbols);
+  TicketSubject(const T& ticket, Priority priority, std::string_view status, const SymbolTable& symbols);
   TicketSubject(const TicketSubject&) = delete;
   TicketSubject& operator=(const TicketSubject&) = delete;
 
   [[nodiscard]] const Subject& subject() const noexcept { return subject_; }
   /// Rebinds what events change (the SLA replay judges conditions as each event leaves the
   /// ticket); the rest stays bound.
-  void set_state(Priority priority, Status status);
+  void set_state(Priority priority, std::string_view status);
   /// Rebinds the queue holding the ticket (a custom SLA metric's conditions see the queue of
   /// the latest `assigned` event naming one); `queue` must outlive the subject.
   void set_queue(std::string_view queue);

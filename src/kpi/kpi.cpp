@@ -37,6 +37,7 @@ namespace {
 template <class E>
 struct Facts {
   Status status = Status::new_ticket;
+  std::uint32_t custom_status = 0;  // as TicketState's
   Priority priority = Priority::normal;
   std::optional<E> first_reply;  // first public human reply
   boost::container::small_vector<E, 4> replies;  // public human replies with an agent
@@ -53,10 +54,10 @@ struct Facts {
 };
 
 template <class T>
-Facts<typename T::EventView> scan(const T& ticket, const Timeline<T>& events) {
+Facts<typename T::EventView> scan(const T& ticket, const Timeline<T>& events, const StatusCategories& statuses) {
   Facts<typename T::EventView> f;
   std::string_view agent, queue, replier, solved_owner, solved_queue;
-  const TicketState state = for_each_transition(ticket, events, [&](const auto& t) {
+  const TicketState state = for_each_transition(ticket, events, statuses, [&](const auto& t) {
     const auto& e = t.event;
     switch (e.type()) {
       case EventType::agent_reply:
@@ -90,6 +91,7 @@ Facts<typename T::EventView> scan(const T& ticket, const Timeline<T>& events) {
     }
   });
   f.status = state.status;
+  f.custom_status = state.custom;
   f.priority = state.priority;
   const bool solved = is_solved(f.status);
   f.owner = solved ? solved_owner : (agent.empty() ? replier : agent);
@@ -103,7 +105,8 @@ bool is_complaint(const KpiRules& rules, const T& ticket, const F& f) {
     const std::string_view c = ticket.category();
     return c == "complaint" || c.starts_with("complaint/");
   }
-  const TicketSubject subject(ticket, f.priority, f.status, *rules.symbols);
+  const TicketSubject subject(ticket, f.priority, status_name({f.priority, f.status, f.custom_status}, *rules.sla->statuses),
+                              *rules.symbols);
   return rules.complaints->matches(subject.subject());
 }
 
@@ -248,7 +251,7 @@ class Adder {
  public:
   Adder(KpiState& state, const T& ticket, Instant at)
       : state_(state), rules_(*state.rules), ticket_(ticket), at_(at), events_(timeline(ticket, at)),
-        facts_(scan(ticket, events_)) {
+        facts_(scan(ticket, events_, *rules_.sla->statuses)) {
     key_ = key_of(facts_.owner);
   }
 
@@ -284,7 +287,7 @@ class Adder {
   SlaOutcomes outcomes_for(const SlaReport* sla) const {
     if (sla != nullptr) return outcomes_of(*rules_.sla, ticket_.id(), *sla);
     if (rules_.sla->policies.empty()) return {};
-    return sla_outcomes(*rules_.sla, ticket_, events_, facts_.priority, facts_.status, at_);
+    return sla_outcomes(*rules_.sla, ticket_, events_, {facts_.priority, facts_.status, facts_.custom_status}, at_);
   }
 
   // The agent of the public human reply that completed an instance at `t`, if one did.

@@ -3,6 +3,7 @@
 
 #include <boost/json/monotonic_resource.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <fstream>
 #include <set>
@@ -12,6 +13,7 @@
 #include "document/json_reader.hpp"
 #include "logging/log.hpp"
 #include "text/text.hpp"
+#include "ticket/ticket_words.hpp"
 #include "policy/policy_data.hpp"
 #include "refund/refund_compile.hpp"
 #include "compensation/compensation_compile.hpp"
@@ -55,6 +57,31 @@ std::set<std::string, std::less<>> compile_calendars(const detail::Node& root, d
   return invalid;
 }
 
+// `statuses`: the host's own statuses, each counting as one of status_categories (docs/sla.md,
+// "Status categories").
+void compile_statuses(const detail::Node& root, detail::PolicyData& data) {
+  const auto node = root.member("statuses");
+  if (!node) return;
+  std::vector<std::pair<std::string, Status>> entries;
+  node->for_each_member([&](std::string_view name, const detail::Node& category) {
+    if (name.empty()) return category.problem("the status name is empty");
+    if (detail::status_named(name))
+      return category.problem(detail::quoted(name) + " is a built-in status; a custom status needs a name of its own");
+    const auto text = category.string();
+    if (!text) return;
+    const auto status = detail::status_named(*text);
+    const auto& allowed = detail::status_categories;
+    if (!status || std::find(allowed.begin(), allowed.end(), *status) == allowed.end())
+      return category.problem(detail::quoted(*text) + " is not a status category (open, pending_customer, on_hold, resolved)");
+    entries.emplace_back(name, *status);
+  });
+  std::sort(entries.begin(), entries.end());
+  for (auto& [name, status] : entries) {
+    data.statuses.names.push_back(std::move(name));
+    data.statuses.categories.push_back(status);
+  }
+}
+
 }  // namespace
 
 Policy::Policy(std::unique_ptr<const detail::PolicyData> data) noexcept : data_(std::move(data)) {}
@@ -70,11 +97,15 @@ std::shared_ptr<const Policy> Policy::from_json(std::string_view json, const Loa
   const detail::Node root(*document, problems);
   auto data = std::make_unique<detail::PolicyData>();
   data->source = std::string(json);
-  if (root.object({"$schema", "schema_version", "calendars", "sla", "routing", "refunds", "kpi", "compensation"})) {
+  if (root.object({"$schema", "schema_version", "calendars", "statuses", "sla", "routing", "refunds", "kpi",
+                   "compensation"})) {
     check_schema_reference(root);
     compile_schema_version(root, *data);
     const auto invalid_calendars = compile_calendars(root, *data);
-    data->sla = detail::compile_sla(root.member("sla"), data->symbols, data->calendars, invalid_calendars);
+    compile_statuses(root, *data);
+    data->symbols.set_custom_statuses(data->statuses);
+    data->sla = detail::compile_sla(root.member("sla"), data->symbols, data->calendars, invalid_calendars,
+                                    data->statuses);
     data->routing = detail::compile_routing(root.member("routing"), data->symbols, data->sla,
                                             detail::ConditionCalendars{data->calendars, invalid_calendars});
     data->refunds = detail::compile_refunds(root.member("refunds"), data->symbols, data->calendars, invalid_calendars);

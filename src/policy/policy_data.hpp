@@ -23,6 +23,7 @@ struct PolicyData {
   std::string source;  // the document as given: Policy::to_json returns it byte for byte
   int schema_version = 1;
   Calendars calendars;
+  StatusCategories statuses;  // `statuses`: the host's own, each counting as a built-in one
   SymbolTable symbols;  // every string the policy's conditions mention
   SlaRules sla;
   RoutingRules routing;

@@ -33,12 +33,12 @@ struct History {
 
 // The resolver is the agent of the last `assigned` event before the last `resolved` one, if a
 // `reopened` event follows that resolution.
-History read_history(const TicketRef& ticket, Instant at) {
+History read_history(const TicketRef& ticket, Instant at, const StatusCategories& statuses) {
   History history;
   std::string_view assigned;  // the agent of the latest assignment to an agent so far
   std::string_view resolver;  // the agent of the latest assignment before the latest resolution
   bool reopened = false;      // since the latest resolution
-  history.state = for_each_transition(ticket, timeline(ticket, at), [&](const Transition<EventRef>& t) {
+  history.state = for_each_transition(ticket, timeline(ticket, at), statuses, [&](const Transition<EventRef>& t) {
     switch (t.event.type()) {
       case EventType::handoff: history.handed_off = true; break;
       case EventType::assigned:
@@ -60,9 +60,9 @@ History read_history(const TicketRef& ticket, Instant at) {
 
 Plan plan_route(const RoutingRules& routing, const Ticket& ticket, Instant at) {
   const TicketRef view(ticket);
-  const History history = read_history(view, at);
-  const auto [priority, status] = history.state;
-  TicketSubject subject(view, priority, status, *routing.symbols);
+  const History history = read_history(view, at, *routing.sla->statuses);
+  const Priority priority = history.state.priority;
+  TicketSubject subject(view, priority, status_name(history.state, *routing.sla->statuses), *routing.symbols);
   if (routing.timed) subject.set_instant(at);
   Plan plan;
   plan.priority = priority;

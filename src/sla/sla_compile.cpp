@@ -15,6 +15,7 @@ namespace {
 struct Context {
   SlaRules& sla;
   SymbolTable& symbols;
+  const StatusCategories& statuses;
   const Calendars& calendars;
   const std::set<std::string, std::less<>>& invalid_calendars;
 };
@@ -103,20 +104,26 @@ std::optional<std::size_t> metric_index(const Node& node, std::string_view name,
   return std::nullopt;
 }
 
-// A `pause_on` list (the policy's, or a target's own) as bits by Status.
-unsigned pause_bits(const Node& node) {
-  unsigned bits = 0;
+// A `pause_on` list (the policy's, or a target's own): built-in statuses, or custom ones of the
+// same two categories.
+Pauses pauses_of(const Node& node, const StatusCategories& statuses) {
+  Pauses pauses;
   node.for_each_element([&](const Node& entry) {
     const auto name = entry.string();
     if (!name) return;
-    const auto status = status_named(*name);
-    if (status == Status::pending_customer || status == Status::on_hold) {
-      bits |= 1U << static_cast<unsigned>(*status);
+    const auto custom = statuses.find(*name);
+    const auto status = custom ? statuses.categories[*custom] : status_named(*name);
+    if (status != Status::pending_customer && status != Status::on_hold) {
+      entry.problem(quoted(*name) +
+                    (custom ? " counts as " + quoted(to_string(*status)) + ", which" : std::string()) +
+                    " cannot pause a clock (use pending_customer, on_hold, or a custom status of theirs)");
+    } else if (custom) {
+      pauses.custom.push_back(*custom);
     } else {
-      entry.problem(quoted(*name) + " cannot pause a clock (use pending_customer or on_hold)");
+      pauses.statuses |= 1U << static_cast<unsigned>(*status);
     }
   });
-  return bits;
+  return pauses;
 }
 
 void compile_targets(const Node& node, SlaPolicy& policy, const Context& context,
@@ -155,7 +162,7 @@ void compile_targets(const Node& node, SlaPolicy& policy, const Context& context
             pause_on->problem(quoted(metric) + " runs in the statuses of its definition and cannot take \"pause_on\"");
             continue;
           }
-          target.pauses = pause_bits(*pause_on);
+          target.pauses = pauses_of(*pause_on, context.statuses);
         }
       } else {
         const auto duration = positive_duration(target_node);
@@ -322,7 +329,7 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   if (const auto targets = node.required("targets")) compile_targets(*targets, policy, context, calendar);
   if (const auto olas = node.member("olas")) compile_olas(*olas, policy, context, calendar);
   policy.calendar = calendar;
-  if (const auto pause_on = node.member("pause_on")) policy.pauses = pause_bits(*pause_on);
+  if (const auto pause_on = node.member("pause_on")) policy.pauses = pauses_of(*pause_on, context.statuses);
   if (const auto escalations = node.member("escalations")) compile_escalations(*escalations, policy, context);
   context.sla.timed = context.sla.timed || policy.when.timed() || node.member("valid");
   context.sla.policies.push_back(std::move(policy));
@@ -331,10 +338,11 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
 }  // namespace
 
 SlaRules compile_sla(const std::optional<Node>& section, SymbolTable& symbols, const Calendars& calendars,
-                     const std::set<std::string, std::less<>>& invalid_calendars) {
+                     const std::set<std::string, std::less<>>& invalid_calendars, const StatusCategories& statuses) {
   SlaRules sla;
   sla.symbols = &symbols;
-  const Context context{sla, symbols, calendars, invalid_calendars};
+  sla.statuses = &statuses;
+  const Context context{sla, symbols, statuses, calendars, invalid_calendars};
   if (!section || !section->object({"policies", "metrics"})) return sla;
   if (const auto metrics = section->member("metrics")) compile_custom_metrics(*metrics, sla, symbols);
   const auto policies = section->required("policies");

@@ -33,7 +33,7 @@ struct SlaOutcomes {
 /// of the report's cost.
 /// @throws InputError when `at` is before the ticket was created.
 template <class T>
-SlaOutcomes sla_outcomes(const SlaRules& sla, const T& ticket, const Timeline<T>& events, Priority priority,
-                         Status status, Instant at);
+SlaOutcomes sla_outcomes(const SlaRules& sla, const T& ticket, const Timeline<T>& events, const TicketState& state,
+                         Instant at);
 
 }  // namespace aftersales::detail

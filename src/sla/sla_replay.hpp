@@ -139,7 +139,10 @@ class Replay {
     for (const SlaTarget& target : targets) {
       if (target.metric < builtin_metric_count) builtins_targeted_ |= 1U << target.metric;
       // A target's own pause_on replaces the policy's, which pauses only resolution and custom metrics.
-      pauses_[target.metric] = target.pauses ? *target.pauses : pausable(target.metric) ? policy.pauses : 0U;
+      const Pauses* pauses = target.pauses ? &*target.pauses : pausable(target.metric) ? &policy.pauses : nullptr;
+      if (pauses == nullptr) continue;
+      pauses_[target.metric] = pauses->statuses;
+      if (!pauses->custom.empty()) custom_pauses_[target.metric] = &pauses->custom;
     }
   }
 
@@ -149,7 +152,7 @@ class Replay {
     start(BuiltinMetric::resolution, ticket.created_at());
     for (const BuiltinMetric m : status_clocks_from_creation) start(m, ticket.created_at());
     if (sla_.conditional_metrics) judge_at_creation(ticket);
-    for_each_transition(ticket, events, [this](const auto& t) { this->apply(t); });
+    for_each_transition(ticket, events, *sla_.statuses, [this](const auto& t) { this->apply(t); });
     for (Instance& i : instances_) {
       if (i.open() && i.running_since) i.runs.push_back({*i.running_since, at});
     }
@@ -188,7 +191,10 @@ class Replay {
     if (metric == static_cast<std::size_t>(BuiltinMetric::resolution) &&
         (status_ == Status::resolved || status_ == Status::closed))
       return false;
-    return (pauses_[metric] & (status_bit(status_) | paused_by_condition)) == 0;
+    if ((pauses_[metric] & (status_bit(status_) | paused_by_condition)) != 0) return false;
+    // A custom status named in pause_on pauses in itself only.
+    const std::vector<std::uint32_t>* custom = custom_pauses_[metric];
+    return custom_ == 0 || custom == nullptr || std::find(custom->begin(), custom->end(), custom_ - 1) == custom->end();
   }
   // The latest instance of `metric`, if it has one: only that one can be open, since a new
   // instance starts only when the latest is not and a closed one reopens only as the latest.
@@ -246,11 +252,27 @@ class Replay {
     }
   }
 
+  // The ticket became resolved or closed at `t`: the reply clocks stop (nobody owes a reply on
+  // a solved ticket), and if it was not solved already, so do resolution and the status clocks,
+  // and a resolution (not a closing) starts the return visit.
+  void solve(Instant t, bool newly, bool resolution) {
+    complete(BuiltinMetric::first_response, t);
+    complete(BuiltinMetric::next_response, t);
+    complete(BuiltinMetric::periodic_update, t);
+    complete(BuiltinMetric::pausable_update, t);
+    if (!newly) return;
+    complete(BuiltinMetric::resolution, t);
+    for (const BuiltinMetric m : status_clocks_from_creation) complete(m, t);
+    if (resolution) start(BuiltinMetric::follow_up, t);
+  }
+
   template <class E>
   void apply(const Transition<E>& transition) {
     const E& e = transition.event;
     const Status before = transition.before;
+    const std::uint32_t custom_before = custom_;
     status_ = transition.after;
+    custom_ = transition.custom;
     const Instant t = e.at();
     switch (e.type()) {
       case EventType::customer_message:
@@ -274,24 +296,17 @@ class Replay {
         break;
       case EventType::resolved:
       case EventType::closed:
-        // Resolving ends the reply clocks: nobody owes a reply on a solved ticket.
-        complete(BuiltinMetric::first_response, t);
-        complete(BuiltinMetric::next_response, t);
-        complete(BuiltinMetric::periodic_update, t);
-        complete(BuiltinMetric::pausable_update, t);
-        if (before != Status::resolved && before != Status::closed) {
-          complete(BuiltinMetric::resolution, t);
-          for (const BuiltinMetric m : status_clocks_from_creation) complete(m, t);
-          // Only a resolution owes the customer a return visit; closing spam does not.
-          if (e.type() == EventType::resolved) start(BuiltinMetric::follow_up, t);
-        }
+        // Only a resolution owes the customer a return visit; closing spam does not.
+        solve(t, transition.solves(), e.type() == EventType::resolved);
         break;
       case EventType::reopened:
         reopen();
         break;
       case EventType::status:
-        // Setting a solved ticket back to a working status reopens it, as in Zendesk.
-        if (before == Status::resolved || before == Status::closed) reopen();
+        // Setting a solved ticket back to a working status reopens it, as in Zendesk; a custom
+        // status of the solved category solves it as `resolved` does.
+        if (transition.unsolves()) reopen();
+        else if (transition.solves()) solve(t, true, true);
         break;
       case EventType::follow_up:
         complete(BuiltinMetric::follow_up, t);
@@ -304,8 +319,8 @@ class Replay {
     }
     // Most policies have no custom metric: skip naming the event.
     const bool paused_by_condition_changed = !sla_.metrics.empty() && apply_custom(e);
-    if (!sla_.ola_queues.empty()) apply_ownership(e, before);
-    if (status_ != before || paused_by_condition_changed) update_running(t);
+    if (!sla_.ola_queues.empty()) apply_ownership(transition);
+    if (status_ != before || custom_ != custom_before || paused_by_condition_changed) update_running(t);
   }
 
   // The custom metrics' rules at one event. True if a pause_when changed, so clocks must be
@@ -331,7 +346,7 @@ class Replay {
   // apply_custom when some custom metric has a condition; out of line, so that the replay of
   // the usual policy, without any, is inlined as before.
   [[gnu::noinline]] bool apply_conditions(std::string_view name, Instant t) {
-    subject_->set_state(priority_, status_);
+    subject_->set_state(priority_, status_name({priority_, status_, custom_}, *sla_.statuses));
     bool pause_changed = false;
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
       const CustomMetric& custom = sla_.metrics[m];
@@ -346,7 +361,7 @@ class Replay {
   template <class T>
   void judge_at_creation(const T& ticket) {
     priority_ = ticket.priority();
-    subject_.emplace(ticket, priority_, status_, *sla_.symbols);
+    subject_.emplace(ticket, priority_, to_string(status_), *sla_.symbols);
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) step_custom(m, ticket.created_at(), false, false);
   }
 
@@ -406,33 +421,28 @@ class Replay {
   // Out of line, as apply_override: rare events that would otherwise grow the loop every
   // event goes through (bench/sla_bench measured it).
   template <class E>
-  [[gnu::noinline]] void apply_ownership(const E& e, Status before) {
+  [[gnu::noinline]] void apply_ownership(const Transition<E>& transition) {
+    const E& e = transition.event;
     const Instant t = e.at();
-    const bool was_solved = before == Status::resolved || before == Status::closed;
-    switch (e.type()) {
-      case EventType::assigned: {
-        if (e.queue().empty()) return;  // an agent of whichever queue holds it
-        const std::size_t owner = ola_of(e.queue());
-        if (owner == owner_) return;  // within the same queue: the ownership goes on
-        if (owner_ != no_instance) complete(owner_, t);
-        owner_ = owner;
-        ownership_ = no_instance;
-        // A solved ticket's new holder owes nothing until it reopens.
-        if (status_ != Status::resolved && status_ != Status::closed) begin_ownership(t);
-        return;
-      }
-      case EventType::resolved:
-      case EventType::closed:
-        if (!was_solved && owner_ != no_instance) complete(owner_, t);
-        return;
-      case EventType::reopened:
-      case EventType::status:
-        if (!was_solved || owner_ == no_instance) return;
-        if (ownership_ != no_instance) instances_[ownership_].completed_at.reset();
-        else begin_ownership(t);
-        return;
-      default:
-        return;
+    if (e.type() == EventType::assigned) {
+      if (e.queue().empty()) return;  // an agent of whichever queue holds it
+      const std::size_t owner = ola_of(e.queue());
+      if (owner == owner_) return;  // within the same queue: the ownership goes on
+      if (owner_ != no_instance) complete(owner_, t);
+      owner_ = owner;
+      ownership_ = no_instance;
+      // A solved ticket's new holder owes nothing until it reopens.
+      if (status_ != Status::resolved && status_ != Status::closed) begin_ownership(t);
+      return;
+    }
+    // Resolving (a custom status of the solved category too) completes the holder's ownership;
+    // reopening resumes it.
+    if (owner_ == no_instance) return;
+    if (transition.solves()) {
+      complete(owner_, t);
+    } else if (transition.unsolves()) {
+      if (ownership_ != no_instance) instances_[ownership_].completed_at.reset();
+      else begin_ownership(t);
     }
   }
   // The OLA metric of `queue`, or no_instance for a queue without one.
@@ -487,12 +497,16 @@ class Replay {
   // By metric: the statuses that pause it (bits by Status), and paused_by_condition.
   boost::container::small_vector<unsigned, 12> pauses_ =
       boost::container::small_vector<unsigned, 12>(sla_.metric_count(), 0U);
+  // By metric: the custom statuses its pause_on names on their own, if any.
+  boost::container::small_vector<const std::vector<std::uint32_t>*, 12> custom_pauses_ =
+      boost::container::small_vector<const std::vector<std::uint32_t>*, 12>(sla_.metric_count(), nullptr);
   // Only with conditional custom metrics: the ticket as the conditions see it, and by custom
   // metric which edge-triggered conditions held at the last judgement.
   std::optional<TicketSubject> subject_;
   std::vector<ConditionPause> condition_pauses_;
   boost::container::small_vector<unsigned, 4> held_ = boost::container::small_vector<unsigned, 4>(sla_.metrics.size(), 0U);
   Status status_ = Status::new_ticket;
+  std::uint32_t custom_ = 0;  // as TicketState's
   Priority priority_ = Priority::normal;
   bool awaiting_customer_ = false;
   unsigned builtins_targeted_ = 0;  // bits by BuiltinMetric
@@ -670,14 +684,18 @@ void report_instance(const Instance& instance, const Standing& standing, const S
 // The timeline (SlaOptions::explain): apart from the report, so that one without it costs
 // nothing more.
 
-// The ticket's status from each instant on: new at creation, then each change in order.
-using StatusHistory = boost::container::small_vector<std::pair<Instant, Status>, 8>;
+// The ticket's status from each instant on, by name (a custom status's own): new at creation,
+// then each change in order.
+using StatusHistory = boost::container::small_vector<std::pair<Instant, std::string_view>, 8>;
 
 template <class T>
-StatusHistory status_history(const T& ticket, const Timeline<T>& events) {
-  StatusHistory history{{ticket.created_at(), Status::new_ticket}};
-  for_each_transition(ticket, events, [&history](const auto& t) {
-    if (t.after != t.before) history.emplace_back(t.event.at(), t.after);
+StatusHistory status_history(const T& ticket, const Timeline<T>& events, const StatusCategories& statuses) {
+  StatusHistory history{{ticket.created_at(), to_string(Status::new_ticket)}};
+  TicketState state{ticket.priority(), Status::new_ticket};
+  for_each_transition(ticket, events, statuses, [&](const auto& t) {
+    if (t.after == state.status && t.custom == state.custom) return;
+    state = {state.priority, t.after, t.custom};
+    history.emplace_back(t.event.at(), status_name(state, statuses));
   });
   return history;
 }
@@ -687,16 +705,16 @@ void add_paused(const StatusHistory& history, Instant from, Instant to, std::vec
   if (from >= to) return;
   // The first change after `from`; the one before it is the status at `from`.
   auto next = std::upper_bound(history.begin(), history.end(), from,
-                               [](Instant t, const std::pair<Instant, Status>& change) { return t < change.first; });
-  Status status = std::prev(next)->second;  // history starts at creation, at or before `from`
+                               [](Instant t, const auto& change) { return t < change.first; });
+  std::string_view status = std::prev(next)->second;  // history starts at creation, at or before `from`
   for (; next != history.end() && next->first < to; ++next) {
     if (next->first > from) {
-      paused.push_back({from, next->first, std::string(to_string(status))});
+      paused.push_back({from, next->first, std::string(status)});
       from = next->first;
     }
     status = next->second;  // several changes at one instant: the last one holds
   }
-  paused.push_back({from, to, std::string(to_string(status))});
+  paused.push_back({from, to, std::string(status)});
 }
 
 // The calendar's closed time within `[from, to)`.
@@ -793,10 +811,10 @@ SlaTimeline explain_instance(const Instance& instance, const SlaTarget& target, 
 // function its code made GCC inline less of what a report without it runs (measured: 10% on
 // BM_SlaEvaluateOneTicket).
 template <class T, class Instances>
-[[gnu::noinline]] void add_timelines(const T& ticket, const Timeline<T>& events, const Instances& instances,
-                                     std::span<const ConditionPause> condition_pauses,
+[[gnu::noinline]] void add_timelines(const T& ticket, const Timeline<T>& events, const StatusCategories& statuses,
+                                     const Instances& instances, std::span<const ConditionPause> condition_pauses,
                                      const std::vector<SlaTarget>& targets, Instant at, SlaReport& report) {
-  const StatusHistory history = status_history(ticket, events);
+  const StatusHistory history = status_history(ticket, events, statuses);
   report.timelines.reserve(report.metrics.size());
   std::list<Overridden> overrides;
   for (const Instance* instance : instances) {
@@ -832,9 +850,8 @@ void require_created_by(const T& ticket, Instant at) {
 // `at`, so that a ticket's SLA figures never change later. Out of line: the usual policy's
 // path below stays as it was before time was known.
 template <class T>
-[[gnu::noinline]] const SlaPolicy* applying_timed_policy(const SlaRules& sla, const T& ticket, Priority priority,
-                                                          Status status) {
-  TicketSubject subject(ticket, priority, status, *sla.symbols);
+[[gnu::noinline]] const SlaPolicy* applying_timed_policy(const SlaRules& sla, const T& ticket, const TicketState& state) {
+  TicketSubject subject(ticket, state.priority, status_name(state, *sla.statuses), *sla.symbols);
   const Instant created = ticket.created_at();
   subject.set_instant(created);
   for (const SlaPolicy& p : sla.policies)
@@ -844,9 +861,9 @@ template <class T>
 
 // The first SLA policy whose `when` matches the ticket as it stands, if any.
 template <class T>
-const SlaPolicy* applying_policy(const SlaRules& sla, const T& ticket, Priority priority, Status status) {
-  if (sla.timed) return applying_timed_policy(sla, ticket, priority, status);
-  const TicketSubject subject(ticket, priority, status, *sla.symbols);
+const SlaPolicy* applying_policy(const SlaRules& sla, const T& ticket, const TicketState& state) {
+  if (sla.timed) return applying_timed_policy(sla, ticket, state);
+  const TicketSubject subject(ticket, state.priority, status_name(state, *sla.statuses), *sla.symbols);
   for (const SlaPolicy& p : sla.policies)
     if (p.when.matches(subject.subject())) return &p;
   return nullptr;
@@ -858,12 +875,13 @@ template <class T>
 SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const SlaOptions& options) {
   require_created_by(ticket, at);
   const auto events = timeline(ticket, at);
-  const auto [priority, status] = ticket_state(ticket, events);
+  const TicketState state = ticket_state(ticket, events, *sla.statuses);
+  const Priority priority = state.priority;
 
   SlaReport report;
   report.ticket = ticket.id();
   report.priority = priority;
-  const SlaPolicy* policy = applying_policy(sla, ticket, priority, status);
+  const SlaPolicy* policy = applying_policy(sla, ticket, state);
   if (policy == nullptr) return report;
   report.policy = policy->id;
 
@@ -913,19 +931,21 @@ SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const S
       metric_escalations = report.escalations.size();
     }
   }
-  if (options.explain) add_timelines(ticket, events, instances, replay.condition_pauses(), targets, at, report);
+  if (options.explain) {
+    add_timelines(ticket, events, *sla.statuses, instances, replay.condition_pauses(), targets, at, report);
+  }
   report.status = ticket_status(report.metrics);
   return report;
 }
 
 template <class T>
-SlaOutcomes sla_outcomes(const SlaRules& sla, const T& ticket, const Timeline<T>& events, Priority priority,
-                         Status status, Instant at) {
+SlaOutcomes sla_outcomes(const SlaRules& sla, const T& ticket, const Timeline<T>& events, const TicketState& state,
+                         Instant at) {
   require_created_by(ticket, at);
   SlaOutcomes outcomes;
-  outcomes.policy = applying_policy(sla, ticket, priority, status);
+  outcomes.policy = applying_policy(sla, ticket, state);
   if (outcomes.policy == nullptr) return outcomes;
-  const auto& targets = outcomes.policy->targets[static_cast<std::size_t>(priority)];
+  const auto& targets = outcomes.policy->targets[static_cast<std::size_t>(state.priority)];
   Replay replay(sla, *outcomes.policy, targets);
   replay.run(ticket, events, at);
   BusinessTimes times;

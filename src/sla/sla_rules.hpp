@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "condition/condition_rules.hpp"
+#include "ticket/status_categories.hpp"
 
 namespace aftersales::detail {
 
@@ -49,11 +50,24 @@ struct CustomMetric {
   [[nodiscard]] bool conditional() const { return start_when || stop_when || pause_when || reset_when; }
 };
 
+/// A `pause_on` list: built-in statuses, each pausing in its custom statuses too, and custom
+/// statuses named on their own, which pause only in themselves.
+struct Pauses {
+  unsigned statuses = 0;              // bits by Status
+  std::vector<std::uint32_t> custom;  // indices in the policy's StatusCategories
+
+  /// Whether a clock pauses in `status`, and in custom status `custom` (as TicketState's) of it.
+  [[nodiscard]] bool pause(Status status, std::uint32_t custom_status) const {
+    if ((statuses >> static_cast<unsigned>(status) & 1U) != 0) return true;
+    return custom_status != 0 && std::find(custom.begin(), custom.end(), custom_status - 1) != custom.end();
+  }
+};
+
 struct SlaTarget {
   std::size_t metric;  // < builtin_metric_count: BuiltinMetric; else custom index + builtin_metric_count
   Duration target;
   std::optional<Calendar> calendar;  // none: plain elapsed time
-  std::optional<unsigned> pauses;    // the target's own pause_on, bits by Status; none: the policy's
+  std::optional<Pauses> pauses;      // the target's own pause_on; none: the policy's
 };
 
 struct SlaThreshold {
@@ -81,7 +95,7 @@ struct SlaPolicy {
   Validity valid;                                 // judged at the ticket's creation, as `when` is
   std::optional<Calendar> calendar;               // the policy's own (targets may name another)
   std::array<std::vector<SlaTarget>, 4> targets;  // by Priority, in metric order
-  unsigned pauses = 0;                            // pause_on, bits by Status
+  Pauses pauses;                                  // pause_on
   std::vector<SlaThreshold> escalations;          // by percent ascending, or as listed if offsets
   bool offsets = false;  // an escalation is an offset: their order depends on each target
 };
@@ -98,6 +112,7 @@ struct SlaRules {
   std::vector<SlaPolicy> policies;
   bool timed = false;  // some policy has `valid` dates or a calendar condition
   const SymbolTable* symbols = nullptr;  // the policy's, which the conditions were compiled against
+  const StatusCategories* statuses = &no_custom_statuses;  // the policy's `statuses`
 
   [[nodiscard]] std::size_t first_ola() const { return builtin_metric_count + metrics.size(); }
   [[nodiscard]] std::size_t metric_count() const { return first_ola() + ola_queues.size(); }

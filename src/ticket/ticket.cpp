@@ -27,6 +27,17 @@ void require_event_limit(std::size_t count) {
   if (count > max_ticket_events) throw InputError(too_many_events(count), "events");
 }
 
+void require_custom_status(const Ticket& ticket, std::size_t i) {
+  const Event& e = ticket.events[i];
+  if (e.custom_status == 0) return;
+  const std::string path = "events[" + std::to_string(i) + "].to";
+  if (e.type != EventType::status) throw InputError("only a status event sets a custom status", path);
+  if (e.custom_status > ticket.custom_statuses.size() || ticket.custom_statuses[e.custom_status - 1].empty())
+    throw InputError("custom status " + std::to_string(e.custom_status) + " is not a non-empty one of the ticket's " +
+                         std::to_string(ticket.custom_statuses.size()) + " custom_statuses",
+                     path);
+}
+
 void refuse_ticket_size(std::size_t bytes) {
   // The problem parse_json records for a document over the limit, so that a streamed line left
   // unread fails as the same line read whole does.
@@ -74,11 +85,14 @@ Ticket Ticket::from_json(std::string_view json) {
 void Ticket::validate() const {
   if (id.empty()) throw InputError("a ticket needs an id", "id");
   detail::require_event_limit(events.size());
-  for (std::size_t i = 0; i < events.size(); ++i)
-    if (events[i].at < created_at)
-      throw InputError("event " + std::to_string(i) + " (" + events[i].name + ") is at " + format_instant(events[i].at) +
+  for (std::size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    if (e.at < created_at)
+      throw InputError("event " + std::to_string(i) + " (" + e.name + ") is at " + format_instant(e.at) +
                            ", before the ticket was created (" + format_instant(created_at) + ")",
                        "events[" + std::to_string(i) + "].at");
+    detail::require_custom_status(*this, i);
+  }
 }
 
 }  // namespace aftersales

@@ -21,7 +21,9 @@ constexpr std::string_view magic = "ASTB";
 // 2: the columns of a TicketBatch (1 wrote ticket by ticket, which meant rebuilding each). An
 // sla_override event's metric and due instant follow its values: a form for another process of
 // the same library (read_tickets), which this one cannot meet written without them.
-constexpr std::uint8_t version = 2;
+// 3: custom statuses (docs/sla.md, "Status categories"): a dictionary of their names, and a status
+// event's value from enum_count<Status> on is a custom status's id in it plus enum_count<Status> - 1.
+constexpr std::uint8_t version = 3;
 
 // The path of ticket `index` and below: tickets[3].events[2].score.
 std::string ticket_path(std::size_t index, std::string_view below = {}) {
@@ -37,8 +39,8 @@ std::string event_path(std::size_t ticket, std::size_t event, std::string_view m
 // The dictionaries in the order of the form.
 template <class C>
 auto dictionaries(C& c) {
-  return std::array{&c.channels, &c.categories, &c.tiers,  &c.languages,   &c.agents,
-                    &c.queues,   &c.names,      &c.tags,   &c.field_names, &c.field_texts};
+  return std::array{&c.channels, &c.categories, &c.tiers,       &c.languages,   &c.agents,  &c.queues,
+                    &c.names,    &c.tags,       &c.field_names, &c.field_texts, &c.statuses};
 }
 
 template <class C>
@@ -83,7 +85,9 @@ void write_events(BinaryWriter& w, const TicketColumns& c) {
   for (const std::uint8_t bits : c.bits) w.natural(bits & (TicketColumns::is_public_bit | TicketColumns::bot_bit));
   for_each_event(c.event_ends, [&](std::size_t t, std::size_t k, std::uint64_t e) {
     const BatchEvent event(c, e, c.created_at[t]);
-    if (event.type() == EventType::status) w.natural(static_cast<std::uint64_t>(event.to_status()));
+    if (event.type() == EventType::status && event.custom_status() != 0)
+      w.natural(enum_count<Status> - 1 + event.custom_status());
+    else if (event.type() == EventType::status) w.natural(static_cast<std::uint64_t>(event.to_status()));
     else if (event.type() == EventType::priority) w.natural(static_cast<std::uint64_t>(event.to_priority()));
     else if (is_scored(event.type())) w.integer(event.score());
     else if (event.type() == EventType::custom && event.name() == override_event_name) write_override(w, event, t, k);
@@ -213,10 +217,11 @@ class ColumnsReader {
     const EventType type = c_.type[e];
     std::uint64_t value = 0;
     if (type == EventType::status) {
-      const auto status = static_cast<Status>(r_.below(enum_count<Status>));
+      value = r_.below(enum_count<Status> - 1 + c_.statuses.size());
+      if (value >= enum_count<Status>) return read_custom_status(t, k, e, value - (enum_count<Status> - 1));
+      const auto status = static_cast<Status>(value);
       if (status != Status::open && status != Status::pending_customer && status != Status::on_hold)
         throw InputError(quoted(to_string(status)) + " is not a status an event can set", event_path(t, k, "to"));
-      value = static_cast<std::uint64_t>(status);
     } else if (type == EventType::priority) {
       value = r_.below(enum_count<Priority>);
     } else if (is_scored(type)) {
@@ -232,6 +237,23 @@ class ColumnsReader {
       return read_override(t, k, e);
     }
     c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | value << TicketColumns::value_shift);
+  }
+
+  // A custom status, id `id` of `statuses` (not 0, the empty text), in the nibble as the
+  // columns hold it, or past its range in odd_events.
+  void read_custom_status(std::size_t t, std::size_t k, std::uint64_t e, std::uint64_t id) {
+    const auto status = static_cast<std::uint32_t>(id);
+    // The ticket readers give a built-in status its enum, and refuse an empty one.
+    const std::string_view name = c_.statuses.text(status);
+    if (name.empty() || status_named(name))
+      throw InputError(quoted(name) + " is not a custom status", event_path(t, k, "to"));
+    if (status <= 16 - TicketColumns::first_custom_status) {
+      c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | (TicketColumns::first_custom_status + status - 1)
+                                                              << TicketColumns::value_shift);
+      return;
+    }
+    c_.odd_events.push_back({e, Event().to_status, Event().to_priority, 0, {}, std::nullopt, status});
+    c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | TicketColumns::odd_bit);
   }
 
   // An sla_override's metric and due instant, checked as the ticket reader checks them.

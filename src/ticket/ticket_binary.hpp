@@ -27,7 +27,7 @@ inline constexpr std::size_t enum_count<Status> = status_names.size();
 template <>
 inline constexpr std::size_t enum_count<EventType> = event_names.size() + 1;  // and custom
 
-/// The tickets' binary form (format version 2). The tickets are those a ticket reader gives:
+/// The tickets' binary form (format version 3). The tickets are those a ticket reader gives:
 /// no event before its ticket's creation.
 /// @throws InputError naming the ticket (`tickets[3].events[2].at`) if an event is before its
 ///         ticket was created, which this form cannot hold.

@@ -1,6 +1,8 @@
 #include "ticket/ticket_columns.hpp"
 
+#include "ticket/status_categories.hpp"
 #include "ticket/ticket_limits.hpp"
+#include "ticket/ticket_view.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -75,14 +77,20 @@ const T& by_event(const std::vector<T>& side, std::size_t event) {
 
 // The member of `e` its type reads, in the nibble, or nullopt when the event needs odd_events:
 // a value out of the nibble's range, or a member its type does not read set otherwise than a
-// default event has it.
-std::optional<std::uint8_t> nibble_of(const Event& e) {
+// default event has it. `custom_status` is the event's custom status as an id in the batch's
+// `statuses`, or 0.
+std::optional<std::uint8_t> nibble_of(const Event& e, std::uint32_t custom_status) {
   const Event blank;
   const bool status = e.type == EventType::status, priority = e.type == EventType::priority;
   const bool scored = e.type == EventType::satisfaction || e.type == EventType::nps;
   if ((!status && e.to_status != blank.to_status) || (!priority && e.to_priority != blank.to_priority) ||
       (!scored && e.score != blank.score) || e.due_at || !e.metric.empty())
     return std::nullopt;
+  constexpr unsigned first = TicketColumns::first_custom_status;
+  if (status && custom_status != 0) {
+    if (custom_status > 16 - first || e.to_status != blank.to_status) return std::nullopt;
+    return static_cast<std::uint8_t>(first + custom_status - 1);
+  }
   if (status) return static_cast<std::uint8_t>(e.to_status);
   if (priority) return static_cast<std::uint8_t>(e.to_priority);
   if (scored && e.score >= 0 && e.score <= 15) return static_cast<std::uint8_t>(e.score);
@@ -100,7 +108,7 @@ std::size_t TicketColumns::memory_bytes() const noexcept {
   for (const IdColumn* c : {&channel, &category, &tier, &language, &currency, &agent, &queue, &name, &tag, &field_name})
     total += c->memory_bytes();
   for (const Dictionary* d :
-       {&channels, &categories, &tiers, &languages, &agents, &queues, &names, &tags, &field_names, &field_texts})
+       {&channels, &categories, &tiers, &languages, &agents, &queues, &names, &tags, &field_names, &field_texts, &statuses})
     total += d->memory_bytes();
   return total + bytes_of(created_at) + bytes_of(priority) + bytes_of(id_ends) + ids.capacity() + bytes_of(amount) +
          bytes_of(currencies) + bytes_of(event_ends) + bytes_of(tag_ends) + bytes_of(field_ends) + bytes_of(at_ms) +
@@ -132,6 +140,7 @@ Ticket TicketColumns::ticket(std::size_t index) const {
   }
   const std::uint64_t first = begin_of(event_ends, index);
   t.events.resize(event_ends[index] - first);
+  CustomStatusIds custom_statuses(t.custom_statuses);
   for (std::size_t k = 0; k < t.events.size(); ++k) {
     const std::size_t i = first + k;
     Event& e = t.events[k];
@@ -143,6 +152,8 @@ Ticket TicketColumns::ticket(std::size_t index) const {
     e.queue = queues.text(queue[i]);
     e.is_public = (bits[i] & is_public_bit) != 0;
     e.bot = (bits[i] & bot_bit) != 0;
+    if (const std::uint32_t status = BatchEvent(*this, i, e.at).custom_status(); status != 0)
+      e.custom_status = custom_statuses.id(statuses.text(status));
     if ((bits[i] & odd_bit) != 0) {
       const OddEvent& odd = odd_event(i);
       e.to_status = odd.to_status;
@@ -151,7 +162,7 @@ Ticket TicketColumns::ticket(std::size_t index) const {
       e.metric = odd.metric;
       e.due_at = odd.due_at;
     } else if (const std::uint8_t value = bits[i] >> value_shift; e.type == EventType::status) {
-      e.to_status = static_cast<Status>(value);
+      if (value < first_custom_status) e.to_status = static_cast<Status>(value);
     } else if (e.type == EventType::priority) {
       e.to_priority = static_cast<Priority>(value);
     } else {
@@ -200,11 +211,19 @@ void ColumnsBuilder::append(const Ticket& t) {
     }
   }
   c.field_ends.push_back(c.field_name.size());
-  for (const Event& e : t.events) append_event(e, t.created_at);
+  for (std::size_t i = 0; i < t.events.size(); ++i) {
+    const Event& e = t.events[i];
+    std::uint32_t custom_status = 0;
+    if (e.custom_status != 0) {
+      require_custom_status(t, i);  // a hand-built ticket's may be out of range
+      custom_status = c.statuses.intern(t.custom_statuses[e.custom_status - 1]);
+    }
+    append_event(e, t.created_at, custom_status);
+  }
   c.event_ends.push_back(c.type.size());
 }
 
-void ColumnsBuilder::append_event(const Event& e, Instant created) {
+void ColumnsBuilder::append_event(const Event& e, Instant created, std::uint32_t custom_status) {
   TicketColumns& c = *c_;
   const std::uint64_t index = c.type.size();
   const auto after = (e.at - created).count();
@@ -219,11 +238,11 @@ void ColumnsBuilder::append_event(const Event& e, Instant created) {
   c.agent.push_back(c.agents.intern(e.agent));
   c.queue.push_back(c.queues.intern(e.queue));
   std::uint8_t bits = (e.is_public ? TicketColumns::is_public_bit : 0) | (e.bot ? TicketColumns::bot_bit : 0);
-  if (const auto nibble = nibble_of(e)) {
+  if (const auto nibble = nibble_of(e, custom_status)) {
     bits |= static_cast<std::uint8_t>(*nibble << TicketColumns::value_shift);
   } else {
     bits |= TicketColumns::odd_bit;
-    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score, e.metric, e.due_at});
+    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score, e.metric, e.due_at, custom_status});
   }
   c.bits.push_back(bits);
 }
@@ -236,7 +255,7 @@ TicketBatch ColumnsBuilder::finish() {
       c.currencies, c.event_ends, c.tag_ends, c.field_ends, c.at_ms, c.type, c.bits, c.agent, c.queue, c.name,
       c.far_events, c.odd_events, c.tag, c.field_name, c.field_kind, c.field_value);
   for (Dictionary* d : {&c.channels, &c.categories, &c.tiers, &c.languages, &c.agents, &c.queues, &c.names, &c.tags,
-                        &c.field_names, &c.field_texts})
+                        &c.field_names, &c.field_texts, &c.statuses})
     d->seal();
   TicketBatch batch(std::shared_ptr<const TicketColumns>(std::move(c_)));
   c_ = std::make_unique<TicketColumns>();

@@ -97,7 +97,7 @@ class Dictionary {
 };
 
 /// An event member the nibble of TicketColumns::bits cannot hold (a hand-built event's score
-/// of 12, a `to_status` on a reply): the event's three such members, kept aside.
+/// of 12, a `to_status` on a reply, a custom status): the event's such members, kept aside.
 struct OddEvent {
   std::uint64_t event;
   Status to_status;
@@ -105,6 +105,7 @@ struct OddEvent {
   int score;
   std::string metric;  // an sla_override's, with due_at
   std::optional<Instant> due_at;
+  std::uint32_t custom_status = 0;  // a status event's custom status: its id in TicketColumns::statuses
 };
 
 /// An event more than 2^32 - 2 ms (49 days) after its ticket's creation, or before it (only a
@@ -119,9 +120,11 @@ enum class FieldKind : std::uint8_t { text, number, boolean };
 /// Every member of every ticket of a batch, column by column. Immutable once built.
 struct TicketColumns {
   // An event's `bits`: is_public, bot, and a nibble holding to_status, to_priority or score
-  // (the one its type reads); `odd` when the event is in odd_events instead.
+  // (the one its type reads); `odd` when the event is in odd_events instead. A status event's
+  // nibble from first_custom_status on holds a custom status, id 1 to 10 in `statuses`.
   static constexpr std::uint8_t is_public_bit = 1, bot_bit = 2, odd_bit = 4;
   static constexpr unsigned value_shift = 4;
+  static constexpr unsigned first_custom_status = static_cast<unsigned>(Status::closed) + 1;
   static constexpr std::uint32_t far = UINT32_MAX;  // at_ms of an event in far_events
 
   // Per ticket.
@@ -151,6 +154,7 @@ struct TicketColumns {
   std::vector<std::uint64_t> field_value;  // a double's bits, a boolean, or an id in field_texts
 
   Dictionary channels, categories, tiers, languages, agents, queues, names, tags, field_names, field_texts;
+  Dictionary statuses;  // custom statuses (OddEvent::custom_status)
 
   [[nodiscard]] std::size_t size() const noexcept { return created_at.size(); }
   [[nodiscard]] std::size_t memory_bytes() const noexcept;
@@ -185,7 +189,7 @@ class ColumnsBuilder {
   [[nodiscard]] TicketBatch finish();
 
  private:
-  void append_event(const Event& e, Instant created);
+  void append_event(const Event& e, Instant created, std::uint32_t custom_status);
   std::unique_ptr<TicketColumns> c_;
 };
 

@@ -24,4 +24,8 @@ std::string too_many_events(std::size_t count);
 /// @throws InputError at "events" when a ticket has `count` events, more than max_ticket_events.
 void require_event_limit(std::size_t count);
 
+/// @throws InputError at "events[i].to" when event `i` of a hand-built ticket has a custom
+///         status that is not a non-empty one of its custom_statuses, or is not a status event.
+void require_custom_status(const Ticket& ticket, std::size_t i);
+
 }  // namespace aftersales::detail

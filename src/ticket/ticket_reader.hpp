@@ -28,6 +28,7 @@
 
 #include "document/json_reader.hpp"
 #include "text/text.hpp"
+#include "ticket/status_categories.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_words.hpp"
 
@@ -145,9 +146,9 @@ bool read_override(const Node& node, const std::array<std::optional<Node>, K>& m
 
 /// Reads the event `node` into `event` (default-constructed), in place: false when it has a
 /// problem. `created` is the ticket's creation, when it could be read, which the event may not
-/// precede.
+/// precede; a custom status gets its id from `custom_statuses`.
 template <class Node>
-bool read_event(const Node& node, std::optional<Instant> created, Event& event) {
+bool read_event(const Node& node, std::optional<Instant> created, CustomStatusIds& custom_statuses, Event& event) {
   const auto found = node.members(event_keys);
   if (!found) return false;
   const auto& members = *found;
@@ -188,13 +189,21 @@ bool read_event(const Node& node, std::optional<Instant> created, Event& event) 
       event.to_priority = *p;
     } else {
       const auto s = status_named(*text);
-      if (s != Status::open && s != Status::pending_customer && s != Status::on_hold) {
+      if (!s) {
+        // A status of the host's own: the policy's `statuses` says how it counts.
+        if (text->empty()) {
+          target->problem("the status is empty");
+          return false;
+        }
+        event.custom_status = custom_statuses.id(*text);
+      } else if (s != Status::open && s != Status::pending_customer && s != Status::on_hold) {
         target->problem(quoted(*text) +
-                        " is not a status an event can set (open, pending_customer, on_hold; use the resolved, "
-                        "reopened and closed events for those)");
+                        " is not a status an event can set (open, pending_customer, on_hold, or one of the "
+                        "host's own; use the resolved, reopened and closed events for those)");
         return false;
+      } else {
+        event.to_status = *s;
       }
-      event.to_status = *s;
     }
   } else if (const auto& to = members[e_to]) {
     to->problem("\"to\" belongs to status and priority events only");
@@ -256,8 +265,10 @@ Ticket read_ticket(const Node& root, Problems& problems) {
         events->problem(too_many_events(*size));
       } else {
         ticket.events.reserve(*size);
+        CustomStatusIds custom_statuses(ticket.custom_statuses);
         for (std::size_t i = 0; i < *size; ++i) {
-          if (!read_event(events->element(i), created, ticket.events.emplace_back())) ticket.events.pop_back();
+          if (!read_event(events->element(i), created, custom_statuses, ticket.events.emplace_back()))
+            ticket.events.pop_back();
         }
       }
     }

@@ -6,9 +6,11 @@
 //
 // A view T offers: id(), created_at(), priority(), channel(), category(), customer_id(),
 // customer_tier(), customer_language(), order_amount(), tag_count(), tag(i), field_count(),
-// field_name(i), field_value(i) (a FieldView), event_count(), event(i) (a T::EventView).
+// field_name(i), field_value(i) (a FieldView), event_count(), event(i) (a T::EventView),
+// custom_status_name(id) (the name of an event's custom_status).
 // An event view offers: at(), type(), name() (the type as written), agent(), queue(),
-// is_public(), bot(), to_status(), to_priority(), score(), metric(), due_at().
+// is_public(), bot(), to_status(), custom_status() (0 or an id the ticket view names),
+// to_priority(), score(), metric(), due_at().
 
 #include <aftersales/ticket.hpp>
 
@@ -36,6 +38,7 @@ class EventRef {
   [[nodiscard]] bool is_public() const noexcept { return e_->is_public; }
   [[nodiscard]] bool bot() const noexcept { return e_->bot; }
   [[nodiscard]] Status to_status() const noexcept { return e_->to_status; }
+  [[nodiscard]] std::uint32_t custom_status() const noexcept { return e_->custom_status; }
   [[nodiscard]] Priority to_priority() const noexcept { return e_->to_priority; }
   [[nodiscard]] int score() const noexcept { return e_->score; }
   [[nodiscard]] std::string_view metric() const noexcept { return e_->metric; }
@@ -72,6 +75,10 @@ class TicketRef {
   }
   [[nodiscard]] std::size_t event_count() const noexcept { return t_->events.size(); }
   [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(t_->events[i]); }
+  [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept {
+    // A hand-built ticket's id may be out of range: no name, which no policy maps.
+    return id <= t_->custom_statuses.size() ? std::string_view(t_->custom_statuses[id - 1]) : std::string_view();
+  }
 
  private:
   const Ticket* t_;
@@ -93,7 +100,15 @@ class BatchEvent {
   [[nodiscard]] bool bot() const noexcept { return (c_->bits[i_] & TicketColumns::bot_bit) != 0; }
   [[nodiscard]] Status to_status() const noexcept {
     if (odd()) return c_->odd_event(i_).to_status;
-    return type() == EventType::status ? static_cast<Status>(nibble()) : Event().to_status;
+    return type() == EventType::status && nibble() < TicketColumns::first_custom_status ? static_cast<Status>(nibble())
+                                                                                        : Event().to_status;
+  }
+  // An id in the batch's `statuses`, in the nibble or, past its range, in odd_events.
+  [[nodiscard]] std::uint32_t custom_status() const noexcept {
+    if (odd()) return c_->odd_event(i_).custom_status;
+    return type() == EventType::status && nibble() >= TicketColumns::first_custom_status
+               ? nibble() - TicketColumns::first_custom_status + 1U
+               : 0U;
   }
   [[nodiscard]] Priority to_priority() const noexcept {
     if (odd()) return c_->odd_event(i_).to_priority;
@@ -158,6 +173,7 @@ class BatchRow {
     const std::size_t e = first_event_ + i;
     return BatchEvent(*c_, e, c_->event_at(e, created_));
   }
+  [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept { return c_->statuses.text(id); }
 
  private:
   [[nodiscard]] std::uint64_t first_tag() const noexcept { return c_->begin_of(c_->tag_ends, row_); }

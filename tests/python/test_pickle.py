@@ -258,7 +258,7 @@ def test_a_ticket_batch_round_trips(example: aftersales.Policy, batch: aftersale
         assert aftersales.TicketBatch.from_bytes(kind(data)).to_bytes() == data
     # Read from dicts or from JSON Lines, the same tickets give the same bytes.
     assert aftersales.TicketBatch(ticket_dicts()).to_bytes() == data
-    assert aftersales.TicketBatch([]).to_bytes()[:6] == b"ASTB\x02\x00"
+    assert aftersales.TicketBatch([]).to_bytes()[:6] == b"ASTB\x03\x00"
     assert len(aftersales.TicketBatch.from_bytes(aftersales.TicketBatch([]).to_bytes())) == 0
 
 
@@ -322,7 +322,7 @@ def text(s: str) -> bytes:
     return natural(len(s.encode())) + s.encode()
 
 
-def sealed(body: bytes, version: int = 2) -> bytes:
+def sealed(body: bytes, version: int = 3) -> bytes:
     data = b"ASTB" + bytes([version]) + body
     return data + fnv1a64(data)
 
@@ -334,7 +334,7 @@ def one_ticket(events: bytes, event_count: int = 1, names: tuple[str, ...] = ())
     return (
         natural(1)  # one ticket
         + natural(0) * 6  # channels, categories, tiers, languages, agents, queues: none but ""
-        + custom_names + natural(0) * 3  # custom event names; tags, field names and texts: none
+        + custom_names + natural(0) * 4  # custom event names; tags, field names and texts, custom statuses: none
         + natural(0)  # no currency
         + integer(created) + natural(1)  # created_at; priority normal
         + natural(0) * 4  # channel, category, tier, language: ""
@@ -369,9 +369,9 @@ def test_bytes_written_by_hand_are_read() -> None:
     [
         (b"", "not data of this kind"),
         (b'{"id": "T-1"}\n' * 3, "not data of this kind"),
-        (sealed(one_ticket(satisfaction(5)), version=3), "format version 3, and this library reads versions 2 to 2"),
-        (sealed(one_ticket(satisfaction(5)), version=1),
-         "format version 1, and this library reads versions 2 to 2: .* and write it again with this one"),
+        (sealed(one_ticket(satisfaction(5)), version=4), "format version 4, and this library reads versions 3 to 3"),
+        (sealed(one_ticket(satisfaction(5)), version=2),
+         "format version 2, and this library reads versions 3 to 3: .* and write it again with this one"),
         (sealed(one_ticket(satisfaction(9))), r"tickets\[0\]\.events\[0\]\.score: a satisfaction score is 1 to 5, not 9"),
         (sealed(one_ticket(natural(3) + natural(0) + natural(0) + natural(0) + natural(1) + natural(5))),
          r"tickets\[0\]\.events\[0\]\.to: \"closed\" is not a status an event can set"),

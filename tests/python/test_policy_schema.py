@@ -160,6 +160,10 @@ REJECTED_BY_BOTH = [
     M((*C, "holidays", 0, "name"), 5), M((*C, "workdays", 0, "name"), ["make-up"]),
     M((*C, "holidays", 0, "source"), 2026), M((*C, "workdays", 0, "source"), None),
     M((*C, "special", 0, "source"), {"notice": "x"}),
+    # Statuses of the host's own
+    M(("statuses", "awaiting_warehouse"), "waiting"), M(("statuses", "awaiting_warehouse"), "closed"),
+    M(("statuses", "awaiting_warehouse"), "new"), M(("statuses", "open"), "on_hold"),
+    M(("statuses",), ["awaiting_warehouse"]), M(("statuses", "awaiting_warehouse"), 1),
     # SLA
     M(("sla", "policies"), DELETE), M(("sla", "policy"), []), M(("sla", "policies"), {}),
     M((*SLA, "id"), DELETE), M((*SLA, "id"), 7), M((*SLA, "targets"), DELETE), M((*SLA, "calendar"), 1),
@@ -202,7 +206,7 @@ REJECTED_BY_BOTH = [
     M(WHEN, []), M(WHEN, {"all": []}), M(WHEN, {"any": {"field": "channel", "eq": "chat"}}),
     M(WHEN, {"field": "channel", "gt": "chat"}), M(WHEN, {"field": "tags", "eq": "vip"}),
     M(WHEN, {"field": "priority", "gte": "critical"}), M(WHEN, {"field": "priority", "prefix": "hi"}),
-    M(WHEN, {"field": "status", "eq": "solved"}), M(WHEN, {"field": "status", "lt": "open"}),
+    M(WHEN, {"field": "status", "lt": "open"}),
     M(WHEN, {"field": "channel", "eq": "chat", "ne": "email"}), M(WHEN, {"field": "channel"}),
     M(WHEN, {"field": "channel", "like": "c%"}), M(WHEN, {"field": "reason", "eq": "quality"}),
     M(WHEN, {"field": "shop", "eq": "x"}), M(WHEN, {"field": "fields.", "eq": "x"}),
@@ -303,6 +307,9 @@ REJECTED_BY_BOTH = [
 ]
 
 ACCEPTED_BY_BOTH = [
+    M(("statuses",), {}), M(("statuses", "escalated_to_tier2"), "open"), M((*SLA, "pause_on"), ["awaiting_courier"]),
+    M(TARGET, {"target": "1m", "pause_on": ["awaiting_warehouse", "pending_customer"]}),
+    M(WHEN, {"field": "status", "in": ["on_hold", "awaiting_warehouse"]}),
     M(("$schema",), "./policy.schema.json"), M(("$schema",), "https://example.com/policy.schema.json"),
     M((*C, "hours"), "24x7"), M((*C, "hours"), {"fri-mon": ["22:00-06:00"], "tue-thu": ["09:00-18:00"]}),
     M((*C, "hours", "daily"), "24x7"), M((*C, "hours", "daily"), []),
@@ -394,6 +401,9 @@ ACCEPTED_BY_BOTH = [
 
 # Rules the loader keeps and a JSON Schema cannot state. docs/policy.md ("JSON Schema") lists them.
 LOADER_ONLY = [
+    M(WHEN, {"field": "status", "eq": "solved"}, "status names refer to built-in statuses or to the policy's `statuses`"),
+    M((*SLA, "pause_on", 0), "awaiting_parts", "status names refer to built-in statuses or to the policy's `statuses`"),
+    M((*SLA, "pause_on", 0), "refund_approved", "a custom status in `pause_on` counts as pending_customer or on_hold"),
     M((*C, "timezone"), "Asia/Shangai", "the time zone must exist"),
     M((*R, "timezone"), "Mars/Olympus", "the time zone must exist"),
     M(("kpi", "timezone"), "Mars/Olympus", "the time zone must exist"),
