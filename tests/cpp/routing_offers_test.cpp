@@ -103,14 +103,7 @@ TEST(RoutingOffers, DeclinesAndLapsesKeepTheArrivalAndBarTheAgent) {
   EXPECT_EQ(tickets_of(router.waiting()), (std::vector<std::string>{"T-1", "T-3"}));
   EXPECT_EQ(router.waiting()[0].waiting_since, t0);
 
-  // 10:00:15 dispatch: T-1 first, but A is barred and B full; T-3 goes to A until 10:00:45.
-  auto decisions = router.dispatch(t0 + 15s);
-  ASSERT_EQ(decisions.size(), 1u);
-  EXPECT_EQ(decisions[0].ticket, "T-3");
-  EXPECT_EQ(decisions[0].agent, "A");
-  EXPECT_EQ(decisions[0].offer_expires_at, t0 + 45s);
-
-  // Why T-1 waits: A declined it (barred until 10:10:12), B is at capacity (1 of 1).
+  // Why T-1 waits: A, free, declined it (barred until 10:10:12); B is at capacity (1 of 1).
   ExplainOptions options;
   options.limit = 2;
   const WaitExplanation e = router.explain("T-1", options);
@@ -124,6 +117,13 @@ TEST(RoutingOffers, DeclinesAndLapsesKeepTheArrivalAndBarTheAgent) {
   EXPECT_EQ(e.summary[7].reason, WaitReason::declined);
   EXPECT_EQ(e.summary[7].agents, 1u);
   EXPECT_EQ(e.summary[6].agents, 0u);  // nobody eligible
+
+  // 10:00:15 dispatch: T-1 first, but A is barred and B full; T-3 goes to A until 10:00:45.
+  auto decisions = router.dispatch(t0 + 15s);
+  ASSERT_EQ(decisions.size(), 1u);
+  EXPECT_EQ(decisions[0].ticket, "T-3");
+  EXPECT_EQ(decisions[0].agent, "A");
+  EXPECT_EQ(decisions[0].offer_expires_at, t0 + 45s);
 
   // 10:00:40 dispatch: B let T-2 lapse at 10:00:35 (barred until 10:10:35); T-1 (arrival 10:00:00)
   // comes before T-2 (10:00:05): B takes T-1 until 10:01:10; A holds T-3, so T-2 waits.

@@ -217,7 +217,9 @@ class Stress {
       const std::size_t waiting = router_.waiting_count();
       const auto decisions = router_.dispatch(later);
       // Every agent is now empty: one dispatch fills every place, or empties the queues.
-      if (config_.places) EXPECT_EQ(decisions.size(), std::min(waiting, *config_.places));
+      if (config_.places) {
+        EXPECT_EQ(decisions.size(), std::min(waiting, *config_.places));
+      }
       for (const auto& d : decisions) record(d);
       router_.check_invariants();
     }
