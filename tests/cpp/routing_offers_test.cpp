@@ -288,7 +288,7 @@ TEST(RoutingOffers, ConcurrentOffersUnitsAndLaddersKeepTheInvariants) {
   }
   config.off = AgentStatus::away;
   config.threads = 3;
-  config.per_thread = 1000;
+  config.per_thread = 600;
   config.seed = 17;
   config.start = t0;
   config.clock_moves = true;
