@@ -119,6 +119,15 @@ func (r *Router) Route(ticket []byte, at time.Time) ([]byte, error) {
 // to hand the place to a waiting ticket.
 func (r *Router) Release(agentID, ticketID string) error {
 	defer runtime.KeepAlive(r)
+	return withAgentAndTicket(agentID, ticketID, func(cAgent, cTicket *C.char) error {
+		return call(func(outError **C.char) C.int {
+			return C.aftersales_router_release(r.handle, cAgent, cTicket, outError)
+		})
+	})
+}
+
+// withAgentAndTicket calls f with the agent and ticket ids as C strings, freed after it.
+func withAgentAndTicket(agentID, ticketID string, f func(cAgent, cTicket *C.char) error) error {
 	cAgent, err := cString("agent id", agentID)
 	if err != nil {
 		return err
@@ -129,9 +138,7 @@ func (r *Router) Release(agentID, ticketID string) error {
 		return err
 	}
 	defer freeCString(cTicket)
-	return call(func(outError **C.char) C.int {
-		return C.aftersales_router_release(r.handle, cAgent, cTicket, outError)
-	})
+	return f(cAgent, cTicket)
 }
 
 // Accept says the agent accepts the ticket offered to it (the routing section's "offers",
@@ -150,21 +157,13 @@ func (r *Router) Decline(agentID, ticketID string, at time.Time) error {
 
 func (r *Router) answer(agentID, ticketID string, at time.Time, accept bool) error {
 	defer runtime.KeepAlive(r)
-	cAgent, err := cString("agent id", agentID)
-	if err != nil {
-		return err
-	}
-	defer freeCString(cAgent)
-	cTicket, err := cString("ticket id", ticketID)
-	if err != nil {
-		return err
-	}
-	defer freeCString(cTicket)
-	return call(func(outError **C.char) C.int {
-		if accept {
-			return C.aftersales_router_accept(r.handle, cAgent, cTicket, millis(at), outError)
-		}
-		return C.aftersales_router_decline(r.handle, cAgent, cTicket, millis(at), outError)
+	return withAgentAndTicket(agentID, ticketID, func(cAgent, cTicket *C.char) error {
+		return call(func(outError **C.char) C.int {
+			if accept {
+				return C.aftersales_router_accept(r.handle, cAgent, cTicket, millis(at), outError)
+			}
+			return C.aftersales_router_decline(r.handle, cAgent, cTicket, millis(at), outError)
+		})
 	})
 }
 
