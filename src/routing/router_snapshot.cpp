@@ -528,6 +528,12 @@ class SnapshotReader {
       f[18].problem("ticket " + detail::quoted(w.ticket) + " is offered to an agent that does not hold it, or is not online");
       return false;
     }
+    const Instant made = *expires - core_.routing().offers->push_timeout;
+    const std::string& agent = core_.agents_[slot].spec.id;
+    if (std::any_of(w.bars.begin(), w.bars.end(), [&](const Bar& bar) { return bar.agent == agent && bar.until > made; })) {
+      f[18].problem("ticket " + detail::quoted(w.ticket) + " is offered to " + agent + ", who is barred from it");
+      return false;
+    }
     it->second.offer = w.seq;
     core_.lapses_.emplace(expires->time_since_epoch().count(), w.seq);
     core_.offers_.emplace(w.seq, Offer{std::move(w), slot, *expires});

@@ -243,6 +243,13 @@ TEST(RoutingOffers, SnapshotsCarryOffersAndBars) {
     EXPECT_EQ(decisions[0].agent, "A");
   }
   EXPECT_EQ(restored.snapshot(), router.snapshot());
+  // Restore refuses what no router reaches: T-2 offered to B, who is barred from it (until
+  // 1772446000000 ms, after the offer was made at 1772445605000).
+  std::string barred = text;
+  const std::string offered_line = R"([],["B",1772445635000],false]})";
+  barred.replace(barred.find(offered_line), offered_line.size(), R"([["B",1772446000000]],["B",1772445635000],false]})");
+  EXPECT_NE(what_of([&] { (void)Router::restore(desk_policy(), barred); }).find("ticket \"T-2\" is offered to B, who is barred from it"),
+            std::string::npos);
   // A version 4 snapshot with an offer needs a policy with offers.
   EXPECT_NE(what_of([&] { (void)Router::restore(desk_policy(""), text); }).find("the policy's routing section has no offers"),
             std::string::npos);

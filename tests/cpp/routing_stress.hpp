@@ -5,7 +5,7 @@
 // the counts, and another explains why the most urgent waiting ticket waits. Each listing must
 // be one consistent state; the router's own invariants (check_invariants) are checked after
 // every call when `check_each_call` is set, or by a Router type that checks them itself.
-// Each run stays a few seconds under TSan.
+// Each run takes about a second or a few in a release build, so that the TSan stage stays short.
 
 #include <aftersales/error.hpp>
 #include <aftersales/routing.hpp>
