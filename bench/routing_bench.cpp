@@ -24,7 +24,8 @@ constexpr int agent_count = 2000;
 // 20 queues; rule k sends category "c<k>/..." to queue k and requires skill s<k> at level 1;
 // VIPs also need "s45" (tier_skills).
 // `units`: a chat costs 2 units, any other channel 1 (agents get units in make_agent).
-std::shared_ptr<const Policy> policy(const char* strategy, bool units = false) {
+// `offers`: tickets are offered, with a push timeout of 30s.
+std::shared_ptr<const Policy> policy(const char* strategy, bool units = false, bool offers = false) {
   std::string queues;
   std::string rules;
   for (int q = 0; q < queue_count; ++q) {
@@ -35,7 +36,8 @@ std::shared_ptr<const Policy> policy(const char* strategy, bool units = false) {
   return Policy::from_json(R"({"schema_version": 1, "routing": {"queues": [)" + queues + R"(], "rules": [)" + rules +
                            R"(], "default_queue": "q0", "assignment": {"strategy": ")" + strategy +
                            R"(", "language_match": true, "tier_skills": {"vip": {"s45": 1}}})" +
-                           (units ? R"(, "units": {"chat": 2, "*": 1}}})" : "}}"));
+                           (units ? R"(, "units": {"chat": 2, "*": 1})" : "") +
+                           (offers ? R"(, "offers": {"push_timeout": "30s", "no_reoffer": "10m"})" : "") + "}}");
 }
 
 // Agent n serves queues n % 20 and (n + 7) % 20, has 5 of the 50 skills (including both
@@ -66,8 +68,9 @@ Ticket make_ticket(int n, Instant created) {
 // A router with the 2,000 agents and a floor already at work: 8,000 tickets held (4 an agent
 // on average) so that loads differ and least_loaded has to compare.
 // `units`: every agent also has 1,000,000 units, so that units are counted but never the limit.
-std::unique_ptr<Router> busy_router(const char* strategy, Instant at, bool units = false) {
-  auto router = std::make_unique<Router>(policy(strategy, units));
+// `offers`: the resident tickets are offers, never answered (no dispatch lets them lapse).
+std::unique_ptr<Router> busy_router(const char* strategy, Instant at, bool units = false, bool offers = false) {
+  auto router = std::make_unique<Router>(policy(strategy, units, offers));
   for (int n = 0; n < agent_count; ++n) {
     Agent a = make_agent(n, 1'000'000);
     if (units) a.units = 1'000'000;
@@ -119,23 +122,27 @@ BENCHMARK_CAPTURE(BM_Route, round_robin_filtered, "round_robin", true);
 BENCHMARK_CAPTURE(BM_Route, most_idle_filtered, "most_idle", true);
 
 // Route one ticket, then release it: the steady state of a busy floor, both calls timed.
-void BM_RouteAndRelease(benchmark::State& state, const char* strategy, bool units) {
+// `offers` (docs/routing.md, "Offers"): the route makes an offer, accepted before the release.
+void BM_RouteAndRelease(benchmark::State& state, const char* strategy, bool units, bool offers) {
   const Instant at = aftersales::parse_instant("2026-11-11T10:00:00Z");
-  const auto router = busy_router(strategy, at, units);
+  const auto router = busy_router(strategy, at, units, offers);
   std::vector<Ticket> tickets;
   for (int n = 0; n < 4096; ++n) tickets.push_back(make_ticket(n, at));
   std::size_t i = 0;
   for (auto _ : state) {
     const Ticket& t = tickets[i++ % tickets.size()];
     auto decision = router->route(t, at);
+    if (offers) router->accept(*decision.agent, t.id, at);
     router->release(*decision.agent, t.id);
     benchmark::DoNotOptimize(decision);
   }
   state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()));
 }
-BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded, "least_loaded", false);
-BENCHMARK_CAPTURE(BM_RouteAndRelease, round_robin, "round_robin", false);
-BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded_units, "least_loaded", true);
+BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded, "least_loaded", false, false);
+BENCHMARK_CAPTURE(BM_RouteAndRelease, round_robin, "round_robin", false, false);
+BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded_units, "least_loaded", true, false);
+BENCHMARK_CAPTURE(BM_RouteAndRelease, least_loaded_offers, "least_loaded", false, true);
+
 
 // A route that must wait because every agent of the queue is out of units (2 units, one chat
 // held at 2 units, though 10 chats would fit the channel): its cost must not grow with the

@@ -543,13 +543,37 @@ AFTERSALES_EXPORT int aftersales_router_release(aftersales_router *router, const
                                                 const char *ticket_id, char **out_error);
 
 /**
- * Takes a waiting ticket out of its queue (solved without an agent, abandoned).
+ * Takes a waiting or offered ticket out of the router (solved without an agent, abandoned); an
+ * offered ticket's agent is freed.
  *
- * @param out_withdrawn if not NULL, receives 1 if the ticket was waiting, else 0.
+ * @param out_withdrawn if not NULL, receives 1 if the ticket was waiting or offered, else 0.
  * @return AFTERSALES_OK.
  */
 AFTERSALES_EXPORT int aftersales_router_withdraw(aftersales_router *router, const char *ticket_id,
                                                  int *out_withdrawn, char **out_error);
+
+/**
+ * With the routing section's `offers` (docs/routing.md, "Offers"): the agent accepts the ticket
+ * offered to it, as of `at_ms`; the offer becomes an assignment, released with
+ * aftersales_router_release.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the agent holds no offer of the ticket (the
+ *         message says where the ticket is: waiting again after a decline or a lapse, held by
+ *         another agent, accepted already); AFTERSALES_EINPUT if `at_ms` is at or after the
+ *         offer's expiry (the next dispatch lets it lapse).
+ */
+AFTERSALES_EXPORT int aftersales_router_accept(aftersales_router *router, const char *agent_id,
+                                               const char *ticket_id, int64_t at_ms, char **out_error);
+
+/**
+ * The agent declines the ticket offered to it, as of `at_ms`: the ticket waits again under its
+ * original arrival, the agent is freed and not offered the ticket again before `at_ms` plus the
+ * policy's `no_reoffer`. The next dispatch offers it to another agent.
+ *
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND as aftersales_router_accept.
+ */
+AFTERSALES_EXPORT int aftersales_router_decline(aftersales_router *router, const char *agent_id,
+                                                const char *ticket_id, int64_t at_ms, char **out_error);
 
 /**
  * Assigns waiting tickets, most urgent first, to agents freed or come online since the last

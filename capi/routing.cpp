@@ -49,6 +49,16 @@ std::string json_strings(const std::vector<std::string>& ids) {
   return out.take();
 }
 
+// An agent's answer to an offer: Router::accept or Router::decline.
+int answer(aftersales_router* router, const char* agent_id, const char* ticket_id, int64_t at_ms, char** out_error,
+           void (aftersales::Router::*call)(std::string_view, std::string_view, aftersales::Instant)) {
+  return guarded(out_error, [&] {
+    auto& target = router_of(router);
+    const char* agent = non_null(agent_id, "agent_id");
+    (target.*call)(agent, non_null(ticket_id, "ticket_id"), aftersales::instant_from_ms(at_ms));
+  });
+}
+
 }  // namespace
 
 extern "C" {
@@ -116,6 +126,16 @@ int aftersales_router_withdraw(aftersales_router* router, const char* ticket_id,
     const bool withdrawn = target.withdraw(non_null(ticket_id, "ticket_id"));
     if (out_withdrawn != nullptr) *out_withdrawn = withdrawn ? 1 : 0;
   });
+}
+
+int aftersales_router_accept(aftersales_router* router, const char* agent_id, const char* ticket_id, int64_t at_ms,
+                             char** out_error) {
+  return answer(router, agent_id, ticket_id, at_ms, out_error, &aftersales::Router::accept);
+}
+
+int aftersales_router_decline(aftersales_router* router, const char* agent_id, const char* ticket_id, int64_t at_ms,
+                              char** out_error) {
+  return answer(router, agent_id, ticket_id, at_ms, out_error, &aftersales::Router::decline);
 }
 
 int aftersales_router_dispatch(aftersales_router* router, int64_t at_ms, char** out_json, char** out_error) {

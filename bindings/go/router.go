@@ -119,6 +119,15 @@ func (r *Router) Route(ticket []byte, at time.Time) ([]byte, error) {
 // to hand the place to a waiting ticket.
 func (r *Router) Release(agentID, ticketID string) error {
 	defer runtime.KeepAlive(r)
+	return withAgentAndTicket(agentID, ticketID, func(cAgent, cTicket *C.char) error {
+		return call(func(outError **C.char) C.int {
+			return C.aftersales_router_release(r.handle, cAgent, cTicket, outError)
+		})
+	})
+}
+
+// withAgentAndTicket calls f with the agent and ticket ids as C strings, freed after it.
+func withAgentAndTicket(agentID, ticketID string, f func(cAgent, cTicket *C.char) error) error {
 	cAgent, err := cString("agent id", agentID)
 	if err != nil {
 		return err
@@ -129,12 +138,36 @@ func (r *Router) Release(agentID, ticketID string) error {
 		return err
 	}
 	defer freeCString(cTicket)
-	return call(func(outError **C.char) C.int {
-		return C.aftersales_router_release(r.handle, cAgent, cTicket, outError)
+	return f(cAgent, cTicket)
+}
+
+// Accept says the agent accepts the ticket offered to it (the routing section's "offers",
+// docs/routing.md): the offer becomes an assignment, released with Release. A NotFound error if
+// the agent holds no offer of the ticket (the message says where it is), an Input error at or
+// after the offer's expiry.
+func (r *Router) Accept(agentID, ticketID string, at time.Time) error {
+	return r.answer(agentID, ticketID, at, true)
+}
+
+// Decline says the agent declines the ticket offered to it: the ticket waits again under its
+// original arrival and is not offered to this agent again for the policy's no_reoffer.
+func (r *Router) Decline(agentID, ticketID string, at time.Time) error {
+	return r.answer(agentID, ticketID, at, false)
+}
+
+func (r *Router) answer(agentID, ticketID string, at time.Time, accept bool) error {
+	defer runtime.KeepAlive(r)
+	return withAgentAndTicket(agentID, ticketID, func(cAgent, cTicket *C.char) error {
+		return call(func(outError **C.char) C.int {
+			if accept {
+				return C.aftersales_router_accept(r.handle, cAgent, cTicket, millis(at), outError)
+			}
+			return C.aftersales_router_decline(r.handle, cAgent, cTicket, millis(at), outError)
+		})
 	})
 }
 
-// Withdraw takes a waiting ticket out of its queue; false if it was not waiting.
+// Withdraw takes a waiting or offered ticket out of the router; false if it was neither.
 func (r *Router) Withdraw(ticketID string) (bool, error) {
 	defer runtime.KeepAlive(r)
 	cTicket, err := cString("ticket id", ticketID)

@@ -67,9 +67,14 @@ struct AFTERSALES_EXPORT RoutingDecision {
   Priority priority = Priority::normal;  ///< the ticket's priority, raised by the rule if it says so
   bool waiting = false;              ///< no agent was eligible: the ticket waits in `queue`
   std::vector<std::string> reasons;  ///< the decision explained, for a support lead
+  /// With the routing section's `offers`: the ticket is offered to `agent`, who accepts or
+  /// declines it (`Router::accept`, `Router::decline`) before this instant, when the next
+  /// `dispatch` lets the offer lapse. Null for a direct assignment (docs/routing.md, "Offers").
+  std::optional<Instant> offer_expires_at;
 
-  /// `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}` (spec §5;
-  /// also what the C ABI and Python's `.to_dict()` give).
+  /// `{"ticket", "queue", "rule", "agent", "bot", "priority", "waiting", "reasons"}`, and
+  /// `"offer_expires_at"` (RFC 3339) for an offer (spec §5; also what the C ABI and Python's
+  /// `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
 };
 
@@ -129,10 +134,11 @@ enum class WaitReason : std::uint8_t {
   language,      ///< does not speak the customer's language (with `language_match`)
   skill,         ///< lacks a required skill, or has it below the level
   eligible,      ///< fails nothing: the next `dispatch` assigns it a ticket (this one unless a more urgent one comes first)
+  declined,      ///< fails nothing else, but declined an offer of this ticket or let it lapse: not offered it again until the bar ends (docs/routing.md, "Offers")
 };
 
-/// `"not_in_queue"`, `"not_online"`, `"at_capacity"`, `"units"`, `"language"`, `"skill"`, `"eligible"`:
-/// stable codes, for programs (the texts beside them are for people).
+/// `"not_in_queue"`, `"not_online"`, `"at_capacity"`, `"units"`, `"language"`, `"skill"`, `"eligible"`,
+/// `"declined"`: stable codes, for programs (the texts beside them are for people).
 AFTERSALES_EXPORT std::string_view to_string(WaitReason reason) noexcept;
 
 /// What `Router::explain` looks at.
@@ -160,6 +166,7 @@ struct AFTERSALES_EXPORT AgentWaitReason {
   std::string agent;
   WaitReason reason = WaitReason::eligible;
   std::string text;  ///< `at capacity on "chat" (3 of 3)`, `skill "returns" at level 1, needs 2`
+  std::optional<Instant> barred_until;  ///< `declined`: when the agent may be offered the ticket again
 };
 
 /// Why a waiting ticket waits (`Router::explain`): what it needs of an agent, and for each agent
@@ -174,7 +181,7 @@ struct AFTERSALES_EXPORT WaitExplanation {
   std::vector<std::pair<std::string, int>> skills;  ///< skill → minimum level, the preferred skills included until dropped
   Instant waiting_since{};
   std::size_t agents = 0;                           ///< the router's agents; the summary's counts add up to it
-  std::vector<WaitReasonCount> summary;             ///< one per reason, in the order of WaitReason, zero counts included
+  std::vector<WaitReasonCount> summary;             ///< one per reason, in the order of WaitReason, zero counts included (`declined` only with offers)
   std::size_t offset = 0;                           ///< the place of `listed[0]` among the agents in id order
   std::vector<AgentWaitReason> listed;              ///< the page of agents asked for, by id
 
@@ -216,11 +223,14 @@ class AFTERSALES_EXPORT Router {
   void upsert_agent(const Agent& agent);
 
   /// Removes the agent and frees the tickets it held; returns their ids, sorted, for the host
-  /// to route again.
+  /// to route again. Tickets only offered to it wait again under their original arrival
+  /// instead (they are not returned).
   /// @throws NotFoundError if there is no such agent.
   std::vector<std::string> remove_agent(std::string_view agent_id);
 
   /// Changes an agent's status; going online makes its capacity available to `dispatch`.
+  /// Going away or offline returns the tickets only offered to it to waiting, under their
+  /// original arrival, without barring it from them.
   /// @throws NotFoundError if there is no such agent.
   void set_status(std::string_view agent_id, AgentStatus status);
 
@@ -232,17 +242,35 @@ class AFTERSALES_EXPORT Router {
   ///         created, or it has more than max_ticket_events events.
   RoutingDecision route(const Ticket& ticket, Instant at);
 
-  /// The agent is done with the ticket: frees its capacity for `dispatch`.
+  /// The agent is done with the ticket: frees its capacity for `dispatch`. An offered ticket
+  /// released is gone from the router, as if withdrawn.
   /// @throws NotFoundError if the agent does not hold the ticket.
   void release(std::string_view agent_id, std::string_view ticket_id);
 
-  /// Takes a waiting ticket out of its queue (the customer left, the host solved it another
-  /// way). Returns false if the ticket was not waiting.
+  /// Takes a waiting or offered ticket out of the router (the customer left, the host solved
+  /// it another way); an offered ticket's agent is freed. Returns false if the ticket was
+  /// neither waiting nor offered.
   bool withdraw(std::string_view ticket_id);
+
+  /// The agent accepts the ticket offered to it (docs/routing.md, "Offers"): the offer becomes
+  /// an assignment, released with `release`.
+  /// @throws NotFoundError if the agent holds no offer of the ticket (naming where the ticket
+  ///         is: waiting again after a decline or a lapse, or held by another agent);
+  ///         InputError if `at` is at or after the offer's expiry (the next `dispatch` lets it
+  ///         lapse).
+  void accept(std::string_view agent_id, std::string_view ticket_id, Instant at);
+
+  /// The agent declines the ticket offered to it: the ticket waits again under its original
+  /// arrival, the agent's load is freed, and the ticket is not offered to this agent before
+  /// `at` plus the policy's `no_reoffer`. The next `dispatch` offers it to another agent.
+  /// @throws NotFoundError as `accept`.
+  void decline(std::string_view agent_id, std::string_view ticket_id, Instant at);
 
   /// Assigns waiting tickets to agents freed since the last dispatch and to agents that
   /// waiting tickets reached by overflow or skill relaxation at `at`, most urgent first
   /// (priority, then SLA due time, then arrival). Returns the decisions made, in that order.
+  /// With offers, first lets every offer that expired by `at` lapse (as a decline at its
+  /// expiry), then offers instead of assigning.
   std::vector<RoutingDecision> dispatch(Instant at);
 
   /// The number of tickets waiting.
@@ -270,13 +298,14 @@ class AFTERSALES_EXPORT Router {
   ///         InputError if `options.limit` is above ExplainOptions::max_limit.
   [[nodiscard]] WaitExplanation explain(std::string_view ticket_id, const ExplainOptions& options = {}) const;
 
-  /// The whole state as JSON Lines (snapshot format version 3, docs/routing.md): agents,
+  /// The whole state as JSON Lines (snapshot format version 3, or 4 for a policy with offers:
+  /// docs/routing.md): agents,
   /// assignments, waiting tickets, cursors, sticky customers, one a line. Equal states give
   /// equal text.
   [[nodiscard]] std::string snapshot() const;
 
-  /// A router for `policy` in the state `snapshot` describes: version 3 as `snapshot()` writes
-  /// it or version 2 (any size, read a line at a time), or version 1 (one JSON document of at
+  /// A router for `policy` in the state `snapshot` describes: version 3 or 4 as `snapshot()`
+  /// writes it or version 2 (any size, read a line at a time), or version 1 (one JSON document of at
   /// most 16 MiB).
   /// `restore(policy, s).snapshot() == s` for every `s` that `snapshot()` wrote.
   /// @throws InputError if the snapshot is malformed or holds what no router can reach (each

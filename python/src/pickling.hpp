@@ -145,7 +145,7 @@ AFTERSALES_PICKLE_MEMBERS(CompensationNote, note_code, message, rule)
 AFTERSALES_PICKLE_MEMBERS(CompensationDecision, compensate, policy, total, offers, late_days, ticket, category, agent,
                           reasons)
 
-AFTERSALES_PICKLE_MEMBERS(RoutingDecision, ticket, queue, rule, agent, bot, priority, waiting, reasons)
+AFTERSALES_PICKLE_MEMBERS(RoutingDecision, ticket, queue, rule, agent, bot, priority, waiting, reasons, offer_expires_at)
 
 AFTERSALES_PICKLE_MEMBERS(AgentLoad, id, status, queues, capacity, load, total, tickets, units, units_used)
 

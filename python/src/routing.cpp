@@ -63,7 +63,7 @@ std::string decision_repr(const RoutingDecision& d) {
   return "<aftersales.RoutingDecision ticket=" + py::repr(py::str(d.ticket)).cast<std::string>() +
          " queue=" + py::repr(py::str(d.queue)).cast<std::string>() +
          " agent=" + (d.agent ? py::repr(py::str(*d.agent)).cast<std::string>() : std::string("None")) +
-         (d.waiting ? " waiting" : "") + (d.bot ? " bot" : "") + ">";
+         (d.waiting ? " waiting" : "") + (d.bot ? " bot" : "") + (d.offer_expires_at ? " offered" : "") + ">";
 }
 
 void bind_decision(py::module_& m) {
@@ -80,6 +80,9 @@ void bind_decision(py::module_& m) {
           "The ticket's priority, raised by the rule if it says so.")
       .def_readonly("waiting", &RoutingDecision::waiting, "No agent was eligible: the ticket waits in `queue`.")
       .def_readonly("reasons", &RoutingDecision::reasons, "The decision explained, for a support lead.")
+      .def_readonly("offer_expires_at", &RoutingDecision::offer_expires_at,
+                    "With the routing section's 'offers': the ticket is offered to `agent`, who accepts or "
+                    "declines it before this aware datetime; None for a direct assignment.")
       .def("to_json", &RoutingDecision::to_json, "The decision as JSON text, as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<RoutingDecision>, "json.loads(self.to_json()).")
       .def("__repr__", &decision_repr);
@@ -157,7 +160,8 @@ void bind_explanation(py::module_& m) {
   py::class_<WaitReasonCount>(m, "WaitReasonCount", "How many agents fail first on one criterion (WaitExplanation.summary).")
       .def_property_readonly(
           "reason", [](const WaitReasonCount& c) { return to_string(c.reason); },
-          "'not_in_queue', 'not_online', 'at_capacity', 'units', 'language', 'skill' or 'eligible'.")
+          "'not_in_queue', 'not_online', 'at_capacity', 'units', 'language', 'skill', 'eligible' or 'declined' "
+          "(with offers).")
       .def_readonly("agents", &WaitReasonCount::agents)
       .def_readonly("text", &WaitReasonCount::text, "For people, e.g. '2 at capacity on \"chat\"'.")
       .def("__repr__", [](const WaitReasonCount& c) { return "<aftersales.WaitReasonCount " + c.text + ">"; });
@@ -166,6 +170,8 @@ void bind_explanation(py::module_& m) {
       .def_property_readonly(
           "reason", [](const AgentWaitReason& a) { return to_string(a.reason); }, "As WaitReasonCount.reason.")
       .def_readonly("text", &AgentWaitReason::text, "For people, e.g. 'at capacity on \"chat\" (3 of 3)'.")
+      .def_readonly("barred_until", &AgentWaitReason::barred_until,
+                    "'declined': when the agent may be offered the ticket again; else None.")
       .def("__repr__", [](const AgentWaitReason& a) { return "<aftersales.AgentWaitReason " + a.agent + ": " + a.text + ">"; });
   py::class_<WaitExplanation>(m, "WaitExplanation", "Why a waiting ticket waits (Router.explain()).")
       .def_readonly("ticket", &WaitExplanation::ticket)
@@ -226,10 +232,21 @@ void bind_router(py::module_& m) {
            py::call_guard<py::gil_scoped_release>(),
            "The agent is done with the ticket. Raises NotFoundError if it does not hold it.")
       .def("withdraw", &Router::withdraw, py::arg("ticket_id"), py::call_guard<py::gil_scoped_release>(),
-           "Takes a waiting ticket out of its queue; False if it was not waiting.")
+           "Takes a waiting or offered ticket out of the router; False if it was neither.")
+      .def("accept", &Router::accept, py::arg("agent_id"), py::arg("ticket_id"), py::arg("at"),
+           py::call_guard<py::gil_scoped_release>(),
+           "The agent accepts the ticket offered to it (routing 'offers'). Raises NotFoundError if it "
+           "holds no offer of it (saying where the ticket is), InputError if `at` is at or after the "
+           "offer's expiry.")
+      .def("decline", &Router::decline, py::arg("agent_id"), py::arg("ticket_id"), py::arg("at"),
+           py::call_guard<py::gil_scoped_release>(),
+           "The agent declines the ticket offered to it: the ticket waits again under its original "
+           "arrival, and is not offered to this agent before `at` plus the policy's no_reoffer. "
+           "Raises NotFoundError as accept.")
       .def("dispatch", &Router::dispatch, py::arg("at"), py::call_guard<py::gil_scoped_release>(),
            "Assigns waiting tickets to agents freed since the last dispatch and those reached by "
-           "overflow or skill relaxation by `at`; returns the decisions, most urgent first.")
+           "overflow or skill relaxation by `at`; returns the decisions, most urgent first. With "
+           "offers, first lets the offers expired by `at` lapse.")
       .def_property_readonly(  // a lambda: see Calendar's name in calendar.cpp
           "waiting_count", [](const PythonRouter& router) { return router.waiting_count(); }, "How many tickets wait.")
       .def("agents", &Router::agents, py::call_guard<py::gil_scoped_release>(),
@@ -248,11 +265,10 @@ void bind_router(py::module_& m) {
            "With the aware datetime `at`, overflow and relaxation are judged as dispatch(at) would. "
            "Raises NotFoundError if the ticket is not waiting (naming its agent if it is assigned).")
       .def("snapshot", &snapshot,
-           "The whole state as JSON Lines text (router snapshot version 2), for Router.restore "
-           "after a restart.")
+           "The whole state as JSON Lines text (router snapshot version 3, or 4 with offers), for "
+           "Router.restore after a restart.")
       .def_static("restore", &restore, py::arg("policy").none(false), py::arg("snapshot"),
-                  "A router for `policy` in the state of `snapshot` (version 2 as snapshot() writes it, "
-                  "or version 1). Raises InputError naming each problem with its line and path if the "
+                  "A router for `policy` in the state of `snapshot` (versions 1 to 4). Raises InputError naming each problem with its line and path if the "
                   "snapshot is malformed or holds what no router reaches, or if it names queues or "
                   "skills the policy no longer has.");
 }

@@ -149,6 +149,7 @@ void write_decision(JsonWriter& out, const RoutingDecision& decision) {
   out.key("reasons").begin_array();
   for (const auto& reason : decision.reasons) out.value(reason);
   out.end_array();
+  if (decision.offer_expires_at) out.key("offer_expires_at").instant(*decision.offer_expires_at);
   out.end_object();
 }
 

@@ -113,7 +113,8 @@ void RouterCore::assign(const Choice& choice, const Need& need, std::string_view
   set_last_assigned(choice.agent, at);
   const AgentState& agent = agents_[choice.agent];
   if (routing().strategy == RoutingStrategy::round_robin) cursors_[choice.queue] = {agent.spec.id, choice.agent};
-  if (routing().sticky && !customer.empty()) stick(choice.agent, customer);
+  // An offer makes the customer sticky only once accepted.
+  if (routing().sticky && !customer.empty() && !routing().offers) stick(choice.agent, customer);
   hold(choice.agent, ticket, Assignment{choice.agent, choice.queue, c});
 }
 
@@ -152,10 +153,19 @@ bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::
     decision.agent = agents_[choice->agent].spec.id;
     decision.reasons.push_back(choice_reason(*choice, need, ticket.channel));
     assign(*choice, need, ticket.id, ticket.customer.id, ticket.channel, at);
+    if (routing().offers) offer(waiting_of(ticket, plan, at, due.value_or(std::nullopt)), at, decision);
     return true;
   }
+  decision.waiting = true;
+  decision.reasons.push_back(waiting_reason(plan.queue, need, ticket.customer.language));
+  enqueue(waiting_of(ticket, plan, at, *due));
+  return true;
+}
+
+Waiting RouterCore::waiting_of(const Ticket& ticket, const Plan& plan, Instant at, std::optional<Instant> due) {
   Waiting waiting;
-  waiting.due = *due;
+  waiting.seq = next_seq_++;
+  waiting.due = due;
   waiting.ticket = ticket.id;
   waiting.customer = ticket.customer.id;
   waiting.channel = std::string(ticket.channel);
@@ -172,10 +182,7 @@ bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::
     waiting.relax_at = at + plan.rule->relax_after;
   }
   if (plan.rule != nullptr && !plan.rule->steps.empty()) waiting.ladder = plan.rule;
-  decision.waiting = true;
-  decision.reasons.push_back(waiting_reason(plan.queue, need, ticket.customer.language));
-  enqueue(std::move(waiting));
-  return true;
+  return waiting;
 }
 
 // An assignment, recorded under its ticket and with its agent (whose removal frees it).
@@ -217,10 +224,19 @@ void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
     throw NotFoundError("agent " + detail::quoted(agent_id) + " does not hold ticket " + detail::quoted(ticket) +
                         (it == assigned_.end() ? std::string(" (the ticket is not assigned)")
                                                : " (it is assigned to " + agents_[it->second.agent].spec.id + ")"));
-  change_load(it->second.agent, it->second.channel, -1);
-  mark_dirty(it->second.agent);
-  auto& held = agents_[it->second.agent].held;
-  held.erase(std::find(held.begin(), held.end(), ticket));
+  if (const std::uint64_t seq = it->second.offer; seq != no_offer) {
+    lapses_.erase({offers_.at(seq).expires.time_since_epoch().count(), seq});
+    offers_.erase(seq);
+  }
+  unhold(it);
+}
+
+void RouterCore::unhold(TextMap<Assignment>::iterator it) {
+  const Assignment a = it->second;
+  change_load(a.agent, a.channel, -1);
+  mark_dirty(a.agent);
+  auto& held = agents_[a.agent].held;
+  held.erase(std::find(held.begin(), held.end(), it->first));
   assigned_.erase(it);
 }
 
@@ -238,6 +254,7 @@ void RouterCore::release(std::string_view agent_id, std::string_view ticket) {
 // fired, not the backlog.
 std::vector<RoutingDecision> RouterCore::dispatch(Instant at) {
   settle();
+  if (routing().offers) lapse_offers(at);
   std::vector<RoutingDecision> decisions;
   const std::vector<std::uint64_t> fired = fire_timers(at);
 
@@ -304,10 +321,17 @@ std::vector<RoutingDecision> RouterCore::dispatch(Instant at) {
   return decisions;
 }
 
-std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
+Need RouterCore::need_of(const Waiting& w, Instant at) const {
   Need need = need_of(w.channel, w.language);
   need.skills = Needs(w.skills.begin(), w.skills.end());
   add_needs(need.skills, w.preferred);
+  for (const Bar& bar : w.bars)
+    if (const auto it = agent_ids_.find(bar.agent); bar.until > at && it != agent_ids_.end()) need.barred.push_back(&agents_[it->second]);
+  return need;
+}
+
+std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
+  const Need need = need_of(w, at);
   const auto choice = select(need, queues_of(w), w.resolver, w.customer);
   if (!choice) return std::nullopt;
   RoutingDecision decision;
@@ -320,11 +344,10 @@ std::optional<RoutingDecision> RouterCore::try_assign(Waiting& w, Instant at) {
   for (auto& note : w.notes) decision.reasons.push_back(std::move(note));
   if (!need.skills.empty()) decision.reasons.push_back(skills_text(routing(), need.skills));
   decision.reasons.push_back(choice_reason(*choice, need, w.channel));
-  const std::string ticket = w.ticket;
-  const std::string customer = w.customer;
-  const std::string channel = w.channel;
-  unqueue(w.seq);
-  assign(*choice, need, ticket, customer, channel, at);
+  w.notes.clear();
+  Waiting taken = unqueue(w.seq);
+  assign(*choice, need, taken.ticket, taken.customer, taken.channel, at);
+  if (routing().offers) offer(std::move(taken), at, decision);
   return decision;
 }
 
@@ -360,14 +383,17 @@ RoutingDecision Router::route(const Ticket& ticket, Instant at) {
   // The rules read only the immutable policy: matched before the lock is taken.
   auto plan = detail::plan_route(state_->core.routing(), ticket, at);
   RoutingDecision decision;
+  // An offer keeps the ticket as it would wait, due time included, for a decline or a lapse.
+  std::optional<std::optional<Instant>> due;
+  if (state_->core.routing().offers) due = detail::due_time(*state_->core.routing().sla, ticket, at);
   {
     const std::lock_guard lock(state_->mutex);
-    if (state_->core.route(ticket, at, plan, std::nullopt, decision)) return decision;
+    if (state_->core.route(ticket, at, plan, due, decision)) return decision;
   }
   // The ticket must wait, ordered by its SLA due time. The SLA replay grows with the ticket's
   // history, so it runs outside the lock (an error leaves the router unchanged); then the route
   // is decided afresh, as agents may have been freed meanwhile.
-  const std::optional<std::optional<Instant>> due = detail::due_time(*state_->core.routing().sla, ticket, at);
+  due = detail::due_time(*state_->core.routing().sla, ticket, at);
   const std::lock_guard lock(state_->mutex);
   (void)state_->core.route(ticket, at, plan, due, decision);
   return decision;
@@ -381,6 +407,16 @@ void Router::release(std::string_view agent_id, std::string_view ticket_id) {
 bool Router::withdraw(std::string_view ticket_id) {
   const std::lock_guard lock(state_->mutex);
   return state_->core.withdraw(ticket_id);
+}
+
+void Router::accept(std::string_view agent_id, std::string_view ticket_id, Instant at) {
+  const std::lock_guard lock(state_->mutex);
+  state_->core.accept(agent_id, ticket_id, at);
+}
+
+void Router::decline(std::string_view agent_id, std::string_view ticket_id, Instant at) {
+  const std::lock_guard lock(state_->mutex);
+  state_->core.decline(agent_id, ticket_id, at);
 }
 
 std::vector<RoutingDecision> Router::dispatch(Instant at) {

@@ -127,6 +127,7 @@ void RouterCore::upsert(const Agent& agent) {
     }
   }
   const std::uint32_t slot = it->second;
+  if (!added && agent.status != AgentStatus::online) return_offers_of(slot, "went " + std::string(to_string(agent.status)));
   index(slot, false);
   if (added) rank_new_agent(it);
   AgentState& state = agents_[slot];
@@ -292,6 +293,7 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
   const auto it = agent_ids_.find(agent_id);
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
   const std::uint32_t slot = it->second;
+  return_offers_of(slot, "left");
   std::vector<std::string> freed = std::move(agents_[slot].held);
   std::sort(freed.begin(), freed.end());
   for (const std::string& ticket : freed) assigned_.erase(ticket);
@@ -312,6 +314,7 @@ std::vector<std::string> RouterCore::remove(std::string_view agent_id) {
 void RouterCore::set_status(std::string_view agent_id, AgentStatus status) {
   const auto it = agent_ids_.find(agent_id);
   if (it == agent_ids_.end()) throw NotFoundError("no agent " + detail::quoted(agent_id) + " in the router");
+  if (status != AgentStatus::online) return_offers_of(it->second, "went " + std::string(to_string(status)));
   index(it->second, false);
   agents_[it->second].spec.status = status;
   agents_[it->second].online = status == AgentStatus::online;

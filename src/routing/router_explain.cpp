@@ -21,8 +21,8 @@ namespace aftersales {
 namespace detail {
 namespace {
 
-constexpr std::array<std::string_view, 7> reason_names = {"not_in_queue", "not_online", "at_capacity", "units",
-                                                          "language", "skill", "eligible"};
+constexpr std::array<std::string_view, 8> reason_names = {"not_in_queue", "not_online", "at_capacity", "units",
+                                                          "language", "skill", "eligible", "declined"};
 
 WaitReason reason_of(Block block) noexcept {
   switch (block) {
@@ -31,6 +31,7 @@ WaitReason reason_of(Block block) noexcept {
     case Block::units: return WaitReason::units;
     case Block::language: return WaitReason::language;
     case Block::skill: return WaitReason::skill;
+    case Block::barred: return WaitReason::declined;
     case Block::none: break;
   }
   return WaitReason::eligible;
@@ -64,6 +65,7 @@ std::string summary_text(const RoutingRules& routing, const ExplainCopy& copy, W
     case WaitReason::skill:
       return count + " without the skills (" + (copy.skills.empty() ? std::string("none required") : skill_list(routing, copy.skills)) + ")";
     case WaitReason::eligible: return count + " eligible: the next dispatch assigns them waiting tickets";
+    case WaitReason::declined: return count + " declined an offer of it or let one lapse, barred for now";
   }
   return count;
 }
@@ -86,6 +88,8 @@ std::string agent_text(const RoutingRules& routing, const WaitExplanation& e, co
       return "skill " + skill + " at level " + std::to_string(f.have) + ", needs " + std::to_string(f.need);
     }
     case WaitReason::eligible: return "fails nothing: the next dispatch assigns it a waiting ticket";
+    case WaitReason::declined:
+      return "declined an offer of it or let one lapse: not offered it again before " + format_instant(f.until.value_or(Instant{}));
   }
   return {};
 }
@@ -146,9 +150,8 @@ ExplainCopy RouterCore::explain(std::string_view ticket, const ExplainOptions& o
     for (auto next = next_step(w); next && *next <= *options.at; next = next_step(w)) (void)apply_step(w, w.ladder->steps[w.step++]);
     w.aged = aging_levels(w, *options.at);
   }
-  Need need = need_of(w.channel, w.language);
-  need.skills = Needs(w.skills.begin(), w.skills.end());
-  add_needs(need.skills, w.preferred);
+  // Without an instant, the bars the last dispatch left.
+  const Need need = need_of(w, options.at.value_or(Instant::min()));
 
   ExplainCopy copy;
   WaitExplanation& e = copy.explanation;
@@ -171,8 +174,12 @@ ExplainCopy RouterCore::explain(std::string_view ticket, const ExplainOptions& o
     if (!agent.spec.id.empty()) ++copy.counts[static_cast<std::size_t>(failure(agent, need, reached).reason)];
   if (options.limit == 0 || options.offset >= agent_ids_.size()) return copy;
   auto it = std::next(agent_ids_.begin(), static_cast<std::ptrdiff_t>(options.offset));
-  for (std::size_t n = 0; n < options.limit && it != agent_ids_.end(); ++n, ++it)
-    copy.listed.emplace_back(it->first, failure(agents_[it->second], need, reached));
+  for (std::size_t n = 0; n < options.limit && it != agent_ids_.end(); ++n, ++it) {
+    Failure f = failure(agents_[it->second], need, reached);
+    if (f.reason == WaitReason::declined)
+      f.until = std::find_if(w.bars.begin(), w.bars.end(), [&](const Bar& bar) { return bar.agent == it->first; })->until;
+    copy.listed.emplace_back(it->first, f);
+  }
   return copy;
 }
 
@@ -212,6 +219,7 @@ void write_wait_explanation(JsonWriter& out, const WaitExplanation& e) {
     out.key("agent").value(agent.agent);
     out.key("reason").value(to_string(agent.reason));
     out.key("text").value(agent.text);
+    if (agent.barred_until) out.key("barred_until").instant(*agent.barred_until);
     out.end_object();
   }
   out.end_array();
@@ -244,9 +252,11 @@ WaitExplanation Router::explain(std::string_view ticket_id, const ExplainOptions
   for (const detail::SkillNeed& skill : copy.skills) e.skills.emplace_back(routing.skill_names[skill.skill], skill.level);
   for (std::size_t r = 0; r < copy.counts.size(); ++r) {
     const auto reason = static_cast<WaitReason>(r);
+    if (reason == WaitReason::declined && !routing.offers) continue;  // no offer, no bar
     e.summary.push_back({reason, copy.counts[r], detail::summary_text(routing, copy, reason, copy.counts[r])});
   }
-  for (auto& [agent, failure] : copy.listed) e.listed.push_back({std::move(agent), failure.reason, detail::agent_text(routing, e, failure)});
+  for (auto& [agent, failure] : copy.listed)
+    e.listed.push_back({std::move(agent), failure.reason, detail::agent_text(routing, e, failure), failure.until});
   return std::move(copy.explanation);
 }
 

@@ -135,10 +135,17 @@ void RouterCore::check_invariants() const {
   std::vector<std::vector<int>> loads(agents_.size(), std::vector<int>(channels_.size(), 0));
   std::vector<std::int64_t> units(agents_.size(), 0);
   std::vector<std::vector<std::string_view>> holding(agents_.size());
+  std::size_t offered = 0;
   for (const auto& [ticket, a] : assigned_) {
     require(a.agent < agents_.size() && live[a.agent], "an assigned ticket's agent is in the router");
     require(a.queue < queue_count && a.channel < channels_.size(), "an assignment names a queue and a known channel");
     require(!waiting_ids_.contains(ticket), "no ticket is both assigned and waiting");
+    if (a.offer != no_offer) {
+      const auto offer = offers_.find(a.offer);
+      require(offer != offers_.end() && offer->second.waiting.ticket == ticket && offer->second.agent == a.agent,
+              "an offered ticket's assignment names its offer, held by the agent offered it");
+      ++offered;
+    }
     ++loads[a.agent][a.channel];
     units[a.agent] += unit_cost(a.channel);
     holding[a.agent].push_back(ticket);
@@ -156,6 +163,22 @@ void RouterCore::check_invariants() const {
             "no load on a channel not yet seen");
     require(agent.units_used == units[slot], "an agent's units used are the cost of its assignments");
     require(agent.lowered || !over_capacity(agent), "no agent over capacity unless its capacity was lowered below its load");
+  }
+
+  // Offers: each held by exactly one agent, online and not barred from it, counted in its load
+  // (above) as an assignment, due to lapse at its expiry.
+  require(offered == offers_.size() && lapses_.size() == offers_.size(), "every offer is one assignment and one lapse");
+  require(offers_.empty() || routing().offers, "no offers without the routing section's offers");
+  for (const auto& [seq, offer] : offers_) {
+    const Waiting& w = offer.waiting;
+    require(seq == w.seq && seq < next_seq_ && !waiting_.contains(seq), "an offer keeps its ticket's arrival number, not waiting");
+    require(lapses_.contains({offer.expires.time_since_epoch().count(), seq}), "an offer lapses at its expiry");
+    require(agents_[offer.agent].online, "only online agents hold offers");
+    const Instant made = offer.expires - routing().offers->push_timeout;
+    require(std::none_of(w.bars.begin(), w.bars.end(),
+                         [&](const Bar& bar) { return bar.agent == agents_[offer.agent].spec.id && bar.until > made; }),
+            "no ticket is offered to an agent barred from it");
+    require(!w.timer, "an offered ticket has no waiting timer");
   }
 
   // Strategy indexes: exactly the online agents of each queue, at their current keys (the load

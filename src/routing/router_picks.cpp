@@ -15,6 +15,7 @@ Block RouterCore::check(const AgentState& agent, const Need& need) const noexcep
   if (need.language != any_language && !agent.speaks(need.language)) return Block::language;
   for (const SkillNeed& skill : need.skills)
     if (agent.level(skill.skill) < skill.level) return Block::skill;
+  if (!need.barred.empty() && std::find(need.barred.begin(), need.barred.end(), &agent) != need.barred.end()) return Block::barred;
   return Block::none;
 }
 
@@ -167,7 +168,7 @@ Scan RouterCore::count_blocked(std::uint32_t queue, const Need& need) const {
     for (std::size_t word = 0; with_room != 0 && word < roomy.words(); ++word)
       silent += static_cast<std::size_t>(std::popcount(roomy.word(word) & ~speakers.word(word)));
   } else if (need.language != any_language) {
-    (void)walk_room(queue, Need{need.channel, any_language, {}}, 0, [&](std::uint32_t slot) {
+    (void)walk_room(queue, Need{need.channel, any_language, {}, 0, {}}, 0, [&](std::uint32_t slot) {
       if (!agents_[slot].speaks(need.language)) ++silent;
       return false;
     });

@@ -30,8 +30,12 @@ namespace {
 
 constexpr std::string_view snapshot_format = "aftersales.router";
 constexpr std::string_view invalid_snapshot = "invalid router snapshot";
-// Version 3 adds an agent's optional "units" and a waiting ticket's ladder step and aging.
+// Version 3 adds an agent's optional "units" and a waiting ticket's ladder step and aging;
+// version 4, written only for a policy with offers (others keep writing version 3, byte for
+// byte), adds a waiting ticket's bars, its offer (an offered ticket is listed with the waiting
+// ones, under its arrival, and its assignment with the others) and its return from an offer.
 constexpr std::int64_t written_version = 3;
+constexpr std::int64_t offers_version = 4;
 // A list of problems a person can read; past it, reading stops.
 constexpr std::size_t most_problems = 100;
 // One line of version 2 is one record: the limit of any input document is plenty.
@@ -50,6 +54,9 @@ constexpr std::array<std::string_view, 15> waiting_fields{
 constexpr std::array<std::string_view, 17> waiting_fields_v3{
     "ticket", "customer", "channel",  "language", "queue",          "rule",           "resolver", "priority", "due_at",
     "since",  "skills",   "preferred_skills", "relax_at", "overflow_stage", "notes", "ladder_step", "aged"};
+constexpr std::array<std::string_view, 20> waiting_fields_v4{
+    "ticket", "customer", "channel",  "language", "queue",          "rule",  "resolver",    "priority", "due_at", "since",
+    "skills", "preferred_skills", "relax_at", "overflow_stage", "notes", "ladder_step", "aged", "bars", "offer", "returned"};
 constexpr std::array<std::string_view, 2> cursor_fields{"queue", "agent"};
 constexpr std::array<std::string_view, 2> sticky_fields{"customer", "agent"};
 
@@ -173,7 +180,8 @@ std::optional<std::int64_t> version_of(const boost::json::value& document) {
 std::string RouterCore::snapshot() const {
   const RoutingRules& r = routing();
   JsonWriter out;
-  out.begin_object().key("format").value(snapshot_format).key("version").value(written_version);
+  const bool offers = r.offers.has_value();
+  out.begin_object().key("format").value(snapshot_format).key("version").value(offers ? offers_version : written_version);
   out.key("routing").begin_object().key("fingerprint").value(r.fingerprint).key("queues").begin_array();
   for (const auto& queue : r.queues) out.value(queue.id);
   out.end_array().end_object().end_object().newline();
@@ -194,7 +202,8 @@ std::string RouterCore::snapshot() const {
     out.value(r.queues[a.queue].id).value(channels_.name_or(a.channel, "")).end_array().end_object().newline();
   }
 
-  for (const auto& [seq, w] : waiting_) {
+  // Waiting and offered tickets, merged by arrival.
+  const auto write_waiting = [&](const Waiting& w, const Offer* offer) {
     out.begin_object().key("waiting").begin_array();
     out.value(w.ticket).value(w.customer).value(w.channel).value(w.language).value(r.queues[w.queue].id);
     out.value(w.rule).value(w.resolver).value(to_string(w.priority));
@@ -206,8 +215,26 @@ std::string RouterCore::snapshot() const {
     out.value(static_cast<std::int64_t>(w.stages)).begin_array();
     for (const auto& note : w.notes) out.value(note);
     out.end_array().value(static_cast<std::int64_t>(w.step)).value(static_cast<std::int64_t>(w.aged));
+    if (offers) {
+      out.begin_array();
+      for (const Bar& bar : w.bars) out.begin_array().value(bar.agent).value(static_cast<std::int64_t>(bar.until.time_since_epoch().count())).end_array();
+      out.end_array();
+      if (offer != nullptr) {
+        out.begin_array().value(agents_[offer->agent].spec.id);
+        out.value(static_cast<std::int64_t>(offer->expires.time_since_epoch().count())).end_array();
+      } else {
+        out.null();
+      }
+      out.boolean(w.returned);
+    }
     out.end_array().end_object().newline();
+  };
+  auto offer = offers_.begin();
+  for (const auto& [seq, w] : waiting_) {
+    for (; offer != offers_.end() && offer->first < seq; ++offer) write_waiting(offer->second.waiting, &offer->second);
+    write_waiting(w, nullptr);
   }
+  for (; offer != offers_.end(); ++offer) write_waiting(offer->second.waiting, &offer->second);
 
   std::int64_t cursor_count = 0;
   for (std::size_t q = 0; q < cursors_.size(); ++q)
@@ -223,7 +250,7 @@ std::string RouterCore::snapshot() const {
   const auto count = [](std::size_t n) { return static_cast<std::int64_t>(n); };
   out.begin_object().key("end").begin_object();
   out.key("agents").value(count(agent_ids_.size())).key("assigned").value(count(assigned_.size()));
-  out.key("waiting").value(count(waiting_.size())).key("cursors").value(cursor_count).key("sticky").value(count(sticky_.size()));
+  out.key("waiting").value(count(waiting_.size() + offers_.size())).key("cursors").value(cursor_count).key("sticky").value(count(sticky_.size()));
   out.end_object().end_object().newline();
   return out.take();
 }
@@ -243,6 +270,7 @@ class SnapshotReader {
       case agent_kind: return agent(node);
       case assigned_kind: return read_fields(node, assigned_fields, &SnapshotReader::assignment);
       case waiting_kind:
+        if (version_ >= 4) return read_fields(node, waiting_fields_v4, &SnapshotReader::waiting_v4);
         if (version_ >= 3) return read_fields(node, waiting_fields_v3, &SnapshotReader::waiting_v3);
         return read_fields(node, waiting_fields, &SnapshotReader::waiting_v2);
       case cursor_kind: return read_fields(node, cursor_fields, &SnapshotReader::cursor);
@@ -399,12 +427,14 @@ class SnapshotReader {
 
   void waiting_v2(const Fields<15>& f) { waiting(f); }
   void waiting_v3(const Fields<17>& f) { waiting(f); }
+  void waiting_v4(const Fields<20>& f) { waiting(f); }
 
   // Versions 1 and 2 have the first 15 fields: no ladder step taken, no aging.
   void waiting(std::span<const Node> f) {
     Waiting w;
     const auto ticket = text(f[0], "a ticket id");
-    if (ticket && (core_.waiting_ids_.contains(*ticket) || core_.assigned_.contains(*ticket))) {
+    const bool offered = f.size() > waiting_fields_v3.size() && !f[18].value().is_null();
+    if (ticket && (core_.waiting_ids_.contains(*ticket) || (!offered && core_.assigned_.contains(*ticket)))) {
       f[0].problem("ticket " + detail::quoted(*ticket) +
                    (core_.assigned_.contains(*ticket) ? " is assigned and waiting at once" : " is listed twice"));
       return;
@@ -457,7 +487,57 @@ class SnapshotReader {
     // Tickets of older versions start the ladder their rule now has.
     if (const RoutingRule* own = routing().rule(w.rule); own != nullptr && !own->steps.empty()) w.ladder = own;
     if (f.size() > waiting_fields.size() && !ladder_and_aging(f, w)) return;
-    core_.enqueue(std::move(w));
+    w.seq = core_.next_seq_++;
+    if (f.size() > waiting_fields_v3.size() && !offer_fields(f, w)) return;
+    if (!offered) {
+      if (w.returned) core_.returned_.push_back(w.seq);
+      core_.enqueue(std::move(w));
+    }
+  }
+
+  // Version 4: the bars on the ticket, its offer (filed here) and its return from one.
+  bool offer_fields(std::span<const Node> f, Waiting& w) {
+    bool good = f[17].for_each_element([&](const Node& bar) {
+      const auto* pair = bar.array();
+      const auto agent = pair != nullptr && pair->size() == 2 ? text(bar.element(0), "an agent id") : std::nullopt;
+      const auto until = agent ? bar.element(1).instant() : std::nullopt;
+      if (pair != nullptr && pair->size() != 2) bar.problem("expected [agent, until]");
+      if (until) w.bars.push_back({std::string(*agent), *until});
+      else good = false;
+    });
+    const auto returned = f[19].boolean();
+    if (!good || !returned) return false;
+    w.returned = *returned;
+    if (f[18].value().is_null()) return true;
+    if (!core_.routing().offers) {
+      f[18].problem("an offer, though the policy's routing section has no offers");
+      return false;
+    }
+    const auto* pair = f[18].array();
+    if (pair == nullptr) return false;
+    if (pair->size() != 2) {
+      f[18].problem("expected [agent, expires_at]");
+      return false;
+    }
+    const std::optional<std::uint32_t> found = agent_slot(f[18].element(0));
+    const auto expires = f[18].element(1).instant();
+    if (!found || !expires) return false;
+    const std::uint32_t slot = *found;
+    const auto it = core_.assigned_.find(w.ticket);
+    if (it == core_.assigned_.end() || it->second.agent != slot || it->second.offer != no_offer || !core_.agents_[slot].online) {
+      f[18].problem("ticket " + detail::quoted(w.ticket) + " is offered to an agent that does not hold it, or is not online");
+      return false;
+    }
+    const Instant made = *expires - core_.routing().offers->push_timeout;
+    const std::string& agent = core_.agents_[slot].spec.id;
+    if (std::any_of(w.bars.begin(), w.bars.end(), [&](const Bar& bar) { return bar.agent == agent && bar.until > made; })) {
+      f[18].problem("ticket " + detail::quoted(w.ticket) + " is offered to " + agent + ", who is barred from it");
+      return false;
+    }
+    it->second.offer = w.seq;
+    core_.lapses_.emplace(expires->time_since_epoch().count(), w.seq);
+    core_.offers_.emplace(w.seq, Offer{std::move(w), slot, *expires});
+    return true;
   }
 
   // The ladder steps taken (of the rule the ticket names, as the policy has it now) and the
@@ -530,7 +610,7 @@ void read_document(SnapshotReader& reader, const boost::json::value& document, P
   if (const auto format = root.required("format"); format && format->string() != snapshot_format)
     format->problem("expected \"aftersales.router\"");
   if (const auto version = root.required("version"); version && version->integer() != 1)
-    version->problem("this library reads router snapshots of versions 1, 2 and 3");
+    version->problem("this library reads router snapshots of versions 1 to 4");
   (void)root.required("routing");
   if (!problems.empty()) problems.throw_input(invalid_snapshot);
   for (std::size_t k = 0; k < counted.size(); ++k)
@@ -604,7 +684,7 @@ void RouterCore::restore(std::string_view text) {
   Problems probe;
   auto document = first ? parse_json(first->text, line_limits, probe, &scratch) : std::nullopt;
   const auto version = document ? version_of(*document) : std::nullopt;
-  if (version == 2 || version == written_version) {
+  if (version == 2 || version == written_version || version == offers_version) {
     SnapshotReader reader(*this, problems, static_cast<int>(*version));
     read_lines(reader, *document, lines, problems);
     return;

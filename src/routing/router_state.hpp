@@ -101,10 +101,12 @@ struct Need {
   std::uint32_t language = any_language;
   Needs skills;
   int units = 0;  // what a ticket of the channel costs of an agent's units
+  // The agents who declined an offer of the ticket, or let it lapse, while their bar lasts.
+  boost::container::small_vector<const AgentState*, 2> barred;
 };
 
 /// Why an agent could not take a ticket; counted per scan for the "waiting" reason.
-enum class Block : std::uint8_t { none, status, capacity, language, skill, units };
+enum class Block : std::uint8_t { none, status, capacity, language, skill, units, barred };
 
 /// An agent's place in a queue's least_loaded order on one channel: load/capacity, then id
 /// (by rank). The key carries what it is ordered by, so comparing two touches no agent.
@@ -207,7 +209,7 @@ class LoadBuckets {
 };
 
 struct Scan {
-  std::array<int, 6> blocked{};
+  std::array<int, 7> blocked{};
 };
 
 struct Choice {
@@ -223,6 +225,14 @@ using QueueList = boost::container::small_vector<std::uint32_t, 4>;
 [[nodiscard]] inline Priority effective_priority(Priority routed, std::uint8_t aged) noexcept {
   return static_cast<Priority>(static_cast<int>(routed) + aged);
 }
+
+/// An agent who declined an offer of a ticket, or let it lapse: not offered it again before
+/// `until`.
+struct Bar {
+  std::string agent;
+  Instant until{};
+  friend bool operator==(const Bar&, const Bar&) = default;
+};
 
 struct Waiting {
   std::string ticket, customer, channel, language, rule, resolver;
@@ -243,6 +253,17 @@ struct Waiting {
   std::optional<Instant> timer;
   std::vector<std::string> notes;  // overflow and relaxation, for the decision's reasons
   std::uint64_t tried = 0;         // the dispatch that last looked at it
+  std::vector<Bar> bars;           // by when they were set; only those not yet over
+  bool returned = false;           // back from an offer since the last dispatch, which tries it
+};
+
+/// A ticket offered to an agent (docs/routing.md, "Offers"): counted in the agent's load as an
+/// assignment is, and kept as it waited, to wait again under its arrival if the agent declines
+/// it or lets it lapse.
+struct Offer {
+  Waiting waiting;  // out of the waiting sets and timers
+  std::uint32_t agent = 0;
+  Instant expires{};
 };
 
 /// One agent's first failed criterion as explain() records it under the lock: numbers only,
@@ -254,6 +275,7 @@ struct Failure {
   int need = 0;                              // at_capacity: the capacity; units: the units; skill: the level needed
   int cost = 0;                              // units: what the ticket's channel costs
   std::uint32_t skill = 0;                   // skill: the first one failed
+  std::optional<Instant> until;              // declined: when the bar ends
 };
 
 /// What explain() copies under the lock: the ticket's needs, the counts per reason and the
@@ -261,14 +283,17 @@ struct Failure {
 struct ExplainCopy {
   WaitExplanation explanation;  // everything but the summary and the listed texts
   std::vector<SkillNeed> skills;
-  std::array<std::size_t, 7> counts{};  // by WaitReason
+  std::array<std::size_t, 8> counts{};  // by WaitReason
   std::vector<std::pair<std::string, Failure>> listed;
 };
+
+inline constexpr std::uint64_t no_offer = ~std::uint64_t{0};
 
 struct Assignment {
   std::uint32_t agent = 0;
   std::uint32_t queue = 0;
   std::uint32_t channel = 0;
+  std::uint64_t offer = no_offer;  // an offer's arrival number (RouterCore::offers_) until accepted
 };
 
 class RouterCore {
@@ -286,6 +311,9 @@ class RouterCore {
              RoutingDecision& decision);
   void release(std::string_view agent_id, std::string_view ticket);
   bool withdraw(std::string_view ticket);
+  // Offers (router_offers.cpp).
+  void accept(std::string_view agent_id, std::string_view ticket, Instant at);
+  void decline(std::string_view agent_id, std::string_view ticket, Instant at);
   std::vector<RoutingDecision> dispatch(Instant at);
   [[nodiscard]] std::size_t waiting_count() const noexcept;
   // Listings (router_listings.cpp): copies of the state in time linear in it, for the caller to
@@ -372,9 +400,11 @@ class RouterCore {
   /// The queues whose agents may take the ticket, its own first, then its overflow chain as
   /// far as it reached, then the queues its ladder steps added; each once.
   [[nodiscard]] QueueList queues_of(const Waiting& w) const;
+  /// Files a ticket that carries its arrival number (next_seq_ for a new one).
   void enqueue(Waiting waiting);
   void schedule(Waiting& w);
-  void unqueue(std::uint64_t seq);
+  /// Takes the ticket out of the waiting queue and its timers, and hands its record back.
+  Waiting unqueue(std::uint64_t seq);
   /// Refiles the ticket in every queue it is in after `change` altered its need or its rank.
   template <class Change>
   void refile(Waiting& w, Change change);
@@ -406,6 +436,25 @@ class RouterCore {
   void hold(std::uint32_t slot, std::string_view ticket, const Assignment& assignment);
   void stick(std::uint32_t slot, std::string_view customer);
   std::optional<RoutingDecision> try_assign(Waiting& w, Instant at);
+  /// A route's ticket as it waits: the record a wait starts with, and an offer keeps.
+  Waiting waiting_of(const Ticket& ticket, const Plan& plan, Instant at, std::optional<Instant> due);
+  /// What a ticket needs of an agent at `at`, the agents barred from it included.
+  [[nodiscard]] Need need_of(const Waiting& w, Instant at) const;
+  /// Frees the agent's hold on an assigned or offered ticket (not the offer's record).
+  void unhold(TextMap<Assignment>::iterator it);
+
+  // Offers (router_offers.cpp).
+  /// Offers the assigned ticket `w` to the agent holding it, until `at` plus the push timeout.
+  void offer(Waiting w, Instant at, RoutingDecision& decision);
+  /// The offer of `ticket` that `agent_id` holds; throws NotFoundError saying where it is.
+  std::uint64_t offer_held(std::string_view agent_id, std::string_view ticket) const;
+  /// Frees the offer's agent and files the ticket as waiting again, under its arrival, with
+  /// `note` for its next decision and the agent barred until `bar` if given.
+  void return_offer(std::uint64_t seq, std::string note, std::optional<Instant> bar);
+  /// The offers of the agent in `slot`, back to waiting unbarred (it left or went offline).
+  void return_offers_of(std::uint32_t slot, std::string_view why);
+  /// Offers whose push timeout passed by `at` lapse, as declines at their expiry.
+  void lapse_offers(Instant at);
 
   std::shared_ptr<const RoutingRules> rules_;  // the policy's, sharing its ownership
   std::vector<AgentState> agents_;  // by slot; removed agents' slots are reused
@@ -440,6 +489,9 @@ class RouterCore {
   // by queue, then need: the waiting tickets that queue's agents may take, in queue order
   WaitingGroups waiting_sets_;
   std::set<std::pair<std::int64_t, std::uint64_t>> timers_;  // (instant ms, ticket seq)
+  std::map<std::uint64_t, Offer> offers_;                     // by arrival
+  std::set<std::pair<std::int64_t, std::uint64_t>> lapses_;  // (expiry ms, offer seq)
+  std::vector<std::uint64_t> returned_;  // tickets back from an offer since the last dispatch
   std::vector<std::uint32_t> dirty_;
   std::uint64_t next_seq_ = 0;
   std::uint64_t epoch_ = 0;

@@ -68,6 +68,9 @@ std::optional<Instant> RouterCore::next_timer(const Waiting& w) const {
   std::optional<Instant> first;
   for (const auto& at : {next_overflow(w), w.relax_at, next_step(w), next_aging(w)})
     if (at && (!first || *at < *first)) first = at;
+  // The end of a bar: the agent may take the ticket again, though nobody was freed.
+  for (const Bar& bar : w.bars)
+    if (!first || bar.until < *first) first = bar.until;
   return first;
 }
 
@@ -82,7 +85,6 @@ QueueList RouterCore::queues_of(const Waiting& w) const {
 }
 
 void RouterCore::enqueue(Waiting waiting) {
-  waiting.seq = next_seq_++;
   const auto seq = waiting.seq;
   const WaitKey key = key_of(waiting);
   const std::uint32_t channel = intern_channel(waiting.channel);
@@ -99,20 +101,25 @@ void RouterCore::schedule(Waiting& w) {
   if (w.timer) timers_.emplace(w.timer->time_since_epoch().count(), w.seq);
 }
 
-void RouterCore::unqueue(std::uint64_t seq) {
-  const auto it = waiting_.find(seq);
-  const Waiting& w = it->second;
+Waiting RouterCore::unqueue(std::uint64_t seq) {
+  auto node = waiting_.extract(seq);
+  Waiting& w = node.mapped();
   const WaitKey key = key_of(w);
   for (const std::uint32_t q : queues_of(w)) waiting_sets_.erase(q, w.group, key);
   if (w.timer) timers_.erase({w.timer->time_since_epoch().count(), seq});
+  w.timer.reset();
   waiting_ids_.erase(w.ticket);
-  waiting_.erase(it);
+  return std::move(w);
 }
 
 bool RouterCore::withdraw(std::string_view ticket) {
-  const auto it = waiting_ids_.find(ticket);
-  if (it == waiting_ids_.end()) return false;
-  unqueue(it->second);
+  if (const auto it = waiting_ids_.find(ticket); it != waiting_ids_.end()) {
+    (void)unqueue(it->second);
+    return true;
+  }
+  const auto it = assigned_.find(ticket);
+  if (it == assigned_.end() || it->second.offer == no_offer) return false;
+  release(agents_[it->second.agent].spec.id, ticket);
   return true;
 }
 
@@ -204,10 +211,18 @@ std::vector<std::uint64_t> RouterCore::fire_timers(Instant at) {
     }
     take_steps(w, now);
     age(w, now);
+    std::erase_if(w.bars, [&](const Bar& bar) { return bar.until <= now; });
     w.timer.reset();
     schedule(w);
     fired.push_back(seq);
   }
+  // Tickets back from an offer: an agent may have had room for them all along.
+  for (const std::uint64_t seq : returned_)
+    if (const auto it = waiting_.find(seq); it != waiting_.end() && it->second.returned) {
+      it->second.returned = false;
+      fired.push_back(seq);
+    }
+  returned_.clear();
   std::sort(fired.begin(), fired.end());
   fired.erase(std::unique(fired.begin(), fired.end()), fired.end());
   std::sort(fired.begin(), fired.end(), [&](std::uint64_t a, std::uint64_t b) {

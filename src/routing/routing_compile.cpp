@@ -247,6 +247,16 @@ void compile_aging(const Node& node, RoutingRules& routing) {
   routing.aging = aging;
 }
 
+// `{"push_timeout": "30s", "no_reoffer": "10m"}`.
+void compile_offers(const Node& node, RoutingRules& routing) {
+  if (!node.object({"push_timeout", "no_reoffer"})) return;
+  const auto timeout_node = node.required("push_timeout");
+  const auto timeout = timeout_node ? positive_duration(*timeout_node) : std::nullopt;
+  const auto bar_node = node.required("no_reoffer");
+  const auto bar = bar_node ? positive_duration(*bar_node) : std::nullopt;
+  if (timeout && bar) routing.offers = Offers{*timeout, *bar};
+}
+
 void compile_assignment(const Node& node, RoutingRules& routing) {
   if (!node.object({"strategy", "language_match", "sticky", "tier_skills"})) return;
   if (const auto strategy = node.member("strategy")) {
@@ -345,7 +355,8 @@ RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& sy
   RoutingRules routing;
   routing.symbols = &symbols;
   routing.sla = &sla;
-  if (!section || !section->object({"queues", "rules", "default_queue", "assignment", "units", "aging"})) return routing;
+  if (!section || !section->object({"queues", "rules", "default_queue", "assignment", "units", "aging", "offers"}))
+    return routing;
   const Node& node = *section;
   routing.present = true;
   if (const auto queues = node.required("queues")) {
@@ -364,6 +375,7 @@ RoutingRules compile_routing(const std::optional<Node>& section, SymbolTable& sy
   if (const auto assignment = node.member("assignment")) compile_assignment(*assignment, routing);
   if (const auto units = node.member("units")) compile_units(*units, routing);
   if (const auto aging = node.member("aging")) compile_aging(*aging, routing);
+  if (const auto offers = node.member("offers")) compile_offers(*offers, routing);
   routing.fingerprint = fingerprint(routing);
   return routing;
 }

@@ -54,6 +54,14 @@ struct Aging {
   Priority up_to = Priority::urgent;
 };
 
+/// Offers (docs/routing.md, "Offers"): a route or dispatch offers the ticket to the agent it
+/// picks, who accepts or declines it within `push_timeout`; a declined or lapsed ticket is not
+/// offered to that agent again for `no_reoffer`.
+struct Offers {
+  Duration push_timeout{};
+  Duration no_reoffer{};
+};
+
 struct RoutingRule {
   std::string id;
   std::string quoted;
@@ -78,6 +86,7 @@ struct RoutingRules {
   bool language_match = false;
   bool sticky = false;
   std::optional<Aging> aging;
+  std::optional<Offers> offers;  // none: tickets are assigned directly
   std::vector<std::pair<std::string, std::vector<SkillNeed>>> tier_skills;  // sorted by tier
   // Capacity units: what a ticket of each channel costs of an agent's `units` (sorted by
   // channel); channels not listed cost `default_units` ("*"), 0 when not given.

@@ -27,6 +27,7 @@
 
 #include "policy/policy_data.hpp"
 #include "routing/router_state.hpp"
+#include "routing_stress.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -1534,127 +1535,47 @@ TEST(Routing, ListingsOfARestoredRouterAreTheOriginals) {
 // urgent waiting ticket waits.
 TEST(Routing, ConcurrentRoutingReleasingAndStatusChangesKeepTheInvariants) {
   Router router(load());
-  constexpr int agents = 6;
-  for (int a = 0; a < agents; ++a) router.upsert_agent(agent("A-" + std::to_string(a), {"general", "returns"}, {{"chat", 3}}, {{"returns", 2}}));
-  constexpr int threads = 4;
-  constexpr int per_thread = 1500;
-  std::mutex held_mutex;
-  std::vector<std::pair<std::string, std::string>> held;  // (agent, ticket)
-  std::atomic<int> assigned_offline{0};
+  test::StressConfig config;
+  for (int a = 0; a < 6; ++a) {
+    config.agents.push_back("A-" + std::to_string(a));
+    router.upsert_agent(agent(config.agents.back(), {"general", "returns"}, {{"chat", 3}}, {{"returns", 2}}));
+  }
   Agent never = agent("A-off", {"general", "returns"}, {{"chat", 3}}, {{"returns", 2}});
   never.status = AgentStatus::offline;  // no thread ever sets it online
   router.upsert_agent(never);
-  const auto record = [&](const RoutingDecision& d) {
-    if (d.agent == "A-off") ++assigned_offline;
-    const std::lock_guard lock(held_mutex);
-    held.emplace_back(*d.agent, d.ticket);
+  config.start = t0 + 1h;
+  config.ticket = [](int th, int i) {
+    return ticket("T-" + std::to_string(th) + "-" + std::to_string(i), i % 2 ? "after_sales/return" : "general/q");
   };
-  std::vector<std::thread> pool;
-  for (int th = 0; th < threads; ++th) {
-    pool.emplace_back([&, th] {
-      std::mt19937 random(static_cast<unsigned>(th));
-      for (int i = 0; i < per_thread; ++i) {
-        const int op = static_cast<int>(random() % 10);
-        if (op < 5) {
-          const auto d = router.route(ticket("T-" + std::to_string(th) + "-" + std::to_string(i),
-                                             i % 2 ? "after_sales/return" : "general/q"), t0 + 1h);
-          if (d.agent) record(d);
-        } else if (op < 8) {
-          std::pair<std::string, std::string> victim;
-          {
-            const std::lock_guard lock(held_mutex);
-            if (held.empty()) continue;
-            const auto k = random() % held.size();
-            victim = held[k];
-            held.erase(held.begin() + static_cast<std::ptrdiff_t>(k));
-          }
-          router.release(victim.first, victim.second);
-          for (const auto& d : router.dispatch(t0 + 1h)) record(d);
-        } else {
-          const std::string id = "A-" + std::to_string(random() % agents);
-          const bool online = random() % 2 == 0;
-          router.set_status(id, online ? AgentStatus::online : AgentStatus::offline);
-          if (!online) continue;
-          for (const auto& d : router.dispatch(t0 + 1h)) record(d);
-        }
-      }
-    });
-  }
-  // Listings taken meanwhile: each is one state, whatever the other threads do to it.
-  std::atomic<bool> working{true};
-  std::atomic<int> listings{0};
-  std::thread lister([&] {
-    while (working.load() || listings.load() < 3) {
-      std::set<std::string> held_now;
-      for (const AgentLoad& a : router.agents()) {
-        int on_chat = 0;
-        for (const auto& [channel, n] : a.load) on_chat += channel == "chat" ? n : 0;
-        // Every ticket is on chat: the load, the total and the tickets are one count.
-        EXPECT_EQ(on_chat, static_cast<int>(a.total));
-        EXPECT_EQ(a.tickets.size(), a.total);
-        EXPECT_LE(a.total, 3u) << a.id;
-        if (a.id == "A-off") {
-          EXPECT_EQ(a.total, 0u);
-        }
-        for (const auto& t : a.tickets) EXPECT_TRUE(held_now.insert(t).second) << t << " held twice";
-      }
-      std::set<std::string> waiting_now;
-      for (const WaitingTicket& w : router.waiting()) EXPECT_TRUE(waiting_now.insert(w.ticket).second) << w.ticket << " listed twice";
-      const RouterCounts counts = router.counts();
-      EXPECT_EQ(counts.agents, 7u);
-      EXPECT_EQ(counts.online + counts.away + counts.offline, 7u);
-      EXPECT_LE(counts.assigned, 6u * 3u);
-      ++listings;
-    }
-  });
-  // Explanations taken meanwhile: each of one state, its counts adding up to the 7 agents,
-  // never calling the offline A-off eligible; a ticket assigned or withdrawn in between is
-  // NotFound, not a torn answer.
-  std::atomic<int> explained{0};
-  std::thread explainer([&] {
-    ExplainOptions options;
-    options.limit = 7;
-    while (working.load() || explained.load() < 3) {
-      const auto waiting = router.waiting();
-      if (waiting.empty()) {
-        if (!working.load()) break;
-        continue;
-      }
-      try {
-        const WaitExplanation e = router.explain(waiting.front().ticket, options);
-        std::size_t total = 0;
-        for (const auto& count : e.summary) total += count.agents;
-        EXPECT_EQ(total, 7u);
-        EXPECT_EQ(e.listed.size(), 7u);
-        for (const auto& a : e.listed) {
-          if (a.agent == "A-off") {
-            EXPECT_EQ(a.reason, WaitReason::not_online);
-          }
-        }
-        ++explained;
-      } catch (const NotFoundError&) {
+  std::atomic<int> assigned_offline{0};
+  config.on_decision = [&](const RoutingDecision& d) { assigned_offline += d.agent == "A-off" ? 1 : 0; };
+  config.on_listing = [](const std::vector<AgentLoad>& agents, const RouterCounts& counts) {
+    for (const AgentLoad& a : agents) {
+      int on_chat = 0;
+      for (const auto& [channel, n] : a.load) on_chat += channel == "chat" ? n : 0;
+      // Every ticket is on chat: the load and the total are one count.
+      EXPECT_EQ(on_chat, static_cast<int>(a.total));
+      EXPECT_LE(a.total, 3u) << a.id;
+      if (a.id == "A-off") {
+        EXPECT_EQ(a.total, 0u);
       }
     }
-  });
-  for (auto& t : pool) t.join();
-  working = false;
-  lister.join();
-  explainer.join();
-  EXPECT_GE(listings.load(), 3);
+    EXPECT_EQ(counts.agents, 7u);
+    EXPECT_LE(counts.assigned, 6u * 3u);
+  };
+  config.explain_limit = 7;
+  config.on_explanation = [](const WaitExplanation& e) {
+    EXPECT_EQ(e.agents, 7u);
+    EXPECT_EQ(e.listed.size(), 7u);
+    for (const auto& a : e.listed) {
+      if (a.agent == "A-off") {
+        EXPECT_EQ(a.reason, WaitReason::not_online);
+      }
+    }
+  };
+  config.places = 6 * 3;  // 6 agents of 3 chats; A-off is never online
+  test::Stress(router, config).run();
   EXPECT_EQ(assigned_offline.load(), 0);
-  // Everyone back online and every ticket done: dispatch drains the queues completely.
-  for (int a = 0; a < agents; ++a) router.set_status("A-" + std::to_string(a), AgentStatus::online);
-  for (int round = 0; round < 10000 && (router.waiting_count() > 0 || !held.empty()); ++round) {
-    for (const auto& [a, t] : held) router.release(a, t);
-    held.clear();
-    // Every agent is now empty: one dispatch fills all 6 × 3 chat places, or empties the queues.
-    const std::size_t waiting = router.waiting_count();
-    const auto decisions = router.dispatch(t0 + 2h);
-    EXPECT_EQ(decisions.size(), std::min<std::size_t>(waiting, 6 * 3));
-    for (const auto& d : decisions) record(d);
-  }
-  EXPECT_EQ(router.waiting_count(), 0u);
-  EXPECT_TRUE(held.empty());
 }
 
 }  // namespace

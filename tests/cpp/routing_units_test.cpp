@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "routing_stress.hpp"
 #include "test_support.hpp"
 
 namespace {
@@ -212,64 +213,23 @@ TEST(RoutingUnits, BadCostsAndUnitsAreNamedWithTheirPaths) {
 // its load.
 TEST(RoutingUnits, ConcurrentRoutingKeepsBothLimits) {
   Router router(units_policy());
-  constexpr int agents = 5;
-  for (int a = 0; a < agents; ++a)
-    router.upsert_agent(unit_agent("A-" + std::to_string(a), 6, {{"voice", 1}, {"chat", 3}, {"email", 4}}));
-  const std::map<std::string, int> cost{{"voice", 5}, {"chat", 2}, {"email", 1}};
-  std::mutex held_mutex;
-  std::vector<std::pair<std::string, std::string>> held;  // (agent, ticket)
-  const auto record = [&](const RoutingDecision& d) {
-    if (!d.agent) return;
-    const std::lock_guard lock(held_mutex);
-    held.emplace_back(*d.agent, d.ticket);
-  };
-  std::atomic<bool> working{true};
-  std::vector<std::thread> pool;
-  for (int th = 0; th < 3; ++th) {
-    pool.emplace_back([&, th] {
-      std::mt19937 random(static_cast<unsigned>(th) + 7);
-      const char* channels[] = {"voice", "chat", "email"};
-      for (int i = 0; i < 1200; ++i) {
-        const auto op = random() % 10;
-        if (op < 5) {
-          record(router.route(on("T-" + std::to_string(th) + "-" + std::to_string(i), channels[random() % 3]), t0 + 1h));
-        } else if (op < 8) {
-          std::pair<std::string, std::string> victim;
-          {
-            const std::lock_guard lock(held_mutex);
-            if (held.empty()) continue;
-            const auto k = random() % held.size();
-            victim = held[k];
-            held.erase(held.begin() + static_cast<std::ptrdiff_t>(k));
-          }
-          router.release(victim.first, victim.second);
-          for (const auto& d : router.dispatch(t0 + 1h)) record(d);
-        } else {
-          router.set_status("A-" + std::to_string(random() % agents), random() % 2 ? AgentStatus::online : AgentStatus::away);
-          for (const auto& d : router.dispatch(t0 + 1h)) record(d);
-        }
-        router.check_invariants();
-      }
-    });
+  test::StressConfig config;
+  for (int a = 0; a < 5; ++a) {
+    config.agents.push_back("A-" + std::to_string(a));
+    router.upsert_agent(unit_agent(config.agents.back(), 6, {{"voice", 1}, {"chat", 3}, {"email", 4}}));
   }
-  std::thread lister([&] {
-    while (working.load()) {
-      for (const AgentLoad& a : router.agents()) {
-        std::int64_t units = 0;
-        std::map<std::string, int> capacity(a.capacity.begin(), a.capacity.end());
-        for (const auto& [channel, n] : a.load) {
-          units += std::int64_t{cost.at(channel)} * n;
-          EXPECT_LE(n, capacity[channel]) << a.id << " on " << channel;
-        }
-        EXPECT_EQ(a.units_used, units) << a.id;
-        EXPECT_LE(a.units_used, 6) << a.id;
-      }
-    }
-  });
-  for (auto& t : pool) t.join();
-  working = false;
-  lister.join();
-  router.check_invariants();
+  config.off = AgentStatus::away;
+  config.threads = 3;
+  config.per_thread = 1200;
+  config.seed = 7;
+  config.start = t0 + 1h;
+  config.check_each_call = true;
+  config.ticket = [](int th, int i) {
+    const char* channels[] = {"voice", "chat", "email"};
+    return on("T-" + std::to_string(th) + "-" + std::to_string(i), channels[(th * 7 + i * 5) % 3]);
+  };
+  config.on_listing = [](const std::vector<AgentLoad>& agents, const RouterCounts&) { test::expect_within_units(agents, 6); };
+  test::Stress(router, config).run();
 }
 
 }  // namespace

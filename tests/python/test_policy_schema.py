@@ -248,6 +248,12 @@ REJECTED_BY_BOTH = [
     M(("routing", "aging"), {"up_to": "high"}), M(("routing", "aging"), {"every": "0m"}),
     M(("routing", "aging"), {"every": "10m", "up_to": "low"}), M(("routing", "aging"), {"every": "10m", "up_to": "top"}),
     M(("routing", "aging"), {"every": "10m", "cap": "high"}), M(("routing", "aging"), "10m"),
+    # Offers
+    M(("routing", "offers"), {"push_timeout": "30s"}), M(("routing", "offers"), {"no_reoffer": "10m"}),
+    M(("routing", "offers"), {"push_timeout": "0s", "no_reoffer": "10m"}),
+    M(("routing", "offers"), {"push_timeout": "30s", "no_reoffer": "-1m"}),
+    M(("routing", "offers"), {"push_timeout": "30s", "no_reoffer": "10m", "auto_accept": True}),
+    M(("routing", "offers"), "30s"),
     # Refunds
     M(("refunds", "policies"), DELETE), M(("refunds", "rules"), []), M((*R, "id"), DELETE),
     M((*R, "timezone"), DELETE), M((*R, "reasons"), {}), M((*R, "reasons"), DELETE), M((*R, "reasons"), []),
@@ -335,6 +341,8 @@ ACCEPTED_BY_BOTH = [
                              {"after": "10m", "any_language": True}]),
     M((*RULES, 5, "steps"), [{"after": "2m", "drop": ["appliances", "senior"], "queue": "after-sales", "any_language": True}]),
     M(("routing", "aging"), {"every": "10m"}), M(("routing", "aging"), {"every": 600, "up_to": "high"}),
+    M(("routing", "offers"), {"push_timeout": "30s", "no_reoffer": "10m"}),
+    M(("routing", "offers"), {"push_timeout": 20, "no_reoffer": "1h"}),
     M((*RULES, 3, "steps"), []),  # no step: no ladder
     M((*C, "holidays", 7), {"every_year": "12-31", "from_year": 1970, "to_year": 1970, "source": "notice"}),
     M((*C, "coverage"), {"until": "2026-12-31", "beyond": "error"}),

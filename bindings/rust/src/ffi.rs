@@ -187,6 +187,20 @@ extern "C" {
         ticket_id: *const c_char,
         out_error: OutError,
     ) -> c_int;
+    pub fn aftersales_router_accept(
+        router: *mut aftersales_router,
+        agent_id: *const c_char,
+        ticket_id: *const c_char,
+        at_ms: i64,
+        out_error: OutError,
+    ) -> c_int;
+    pub fn aftersales_router_decline(
+        router: *mut aftersales_router,
+        agent_id: *const c_char,
+        ticket_id: *const c_char,
+        at_ms: i64,
+        out_error: OutError,
+    ) -> c_int;
     pub fn aftersales_router_withdraw(
         router: *mut aftersales_router,
         ticket_id: *const c_char,

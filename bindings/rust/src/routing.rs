@@ -1,7 +1,7 @@
 //! Routing tickets to agents (docs/routing.md). Agents, tickets and decisions are JSON text
 //! (spec §5 and §3).
 
-use std::os::raw::c_int;
+use std::os::raw::{c_char, c_int};
 use std::ptr::{self, NonNull};
 
 use crate::error::{c_string, call, call_text, Result};
@@ -95,7 +95,38 @@ impl Router {
         })
     }
 
-    /// Takes a waiting ticket out of its queue; `false` if it was not waiting.
+    /// The agent accepts the ticket offered to it (the routing section's `offers`,
+    /// docs/routing.md): the offer becomes an assignment. A `NotFound` error if the agent holds
+    /// no offer of the ticket, an `Input` error at or after the offer's expiry.
+    pub fn accept(&self, agent_id: &str, ticket_id: &str, at_ms: i64) -> Result<()> {
+        self.answer(agent_id, ticket_id, at_ms, ffi::aftersales_router_accept)
+    }
+
+    /// The agent declines the ticket offered to it: the ticket waits again under its original
+    /// arrival and is not offered to this agent again for the policy's `no_reoffer`.
+    pub fn decline(&self, agent_id: &str, ticket_id: &str, at_ms: i64) -> Result<()> {
+        self.answer(agent_id, ticket_id, at_ms, ffi::aftersales_router_decline)
+    }
+
+    fn answer(
+        &self,
+        agent_id: &str,
+        ticket_id: &str,
+        at_ms: i64,
+        answer: unsafe extern "C" fn(
+            *mut ffi::aftersales_router,
+            *const c_char,
+            *const c_char,
+            i64,
+            ffi::OutError,
+        ) -> c_int,
+    ) -> Result<()> {
+        let agent = c_string("agent id", agent_id)?;
+        let ticket = c_string("ticket id", ticket_id)?;
+        call(|out_error| unsafe { answer(self.as_ptr(), agent.as_ptr(), ticket.as_ptr(), at_ms, out_error) })
+    }
+
+    /// Takes a waiting or offered ticket out of the router; `false` if it was neither.
     pub fn withdraw(&self, ticket_id: &str) -> Result<bool> {
         let ticket = c_string("ticket id", ticket_id)?;
         let mut withdrawn: c_int = 0;

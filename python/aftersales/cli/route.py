@@ -37,7 +37,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
         **described(
             "Routes each ticket at its created_at and again at each `reopened` event; a `resolved` "
             "event releases the ticket (or withdraws it if it is still waiting), and the router "
-            "dispatches after every step. Decisions go to standard output (JSON Lines, or a table or "
+            "dispatches after every step. With the routing section's offers, each offer is accepted "
+            "the instant it is made (the replay has no agents to answer it). Decisions go to standard output (JSON Lines, or a table or "
             "CSV with --format), a per-agent load summary to standard error. The policy needs a "
             "routing section.",
             "aftersales route --policy policy.json --agents agents.json tickets.jsonl",
@@ -227,8 +228,10 @@ def _replay(
     holder: dict[str, str] = {}
     served: dict[str, int] = {}
 
-    def record(decision: RoutingDecision) -> None:
+    def record(decision: RoutingDecision, at: dt.datetime) -> None:
         if decision.agent is not None:
+            if decision.offer_expires_at is not None:
+                router.accept(decision.agent, decision.ticket, at)
             holder[decision.ticket] = decision.agent
             served[decision.agent] = served.get(decision.agent, 0) + 1
         emit(decision)
@@ -245,11 +248,11 @@ def _replay(
                 router.withdraw(ticket_id)
         elif ticket_id not in holder:
             try:
-                record(router.route(ticket, at))
+                record(router.route(ticket, at), at)
             except InputError as error:
                 raise UsageError(f"{name}:{number}: {one_line(str(error))}") from None
         for decision in router.dispatch(at):
-            record(decision)
+            record(decision, at)
     if progress is not None:
         progress(len(steps), len(steps))
     return served
