@@ -11,6 +11,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -95,8 +96,7 @@ Unit unit_of(const py::object& dtype, Kind kind, const char* name) {
   const py::tuple data = py::module_::import("numpy").attr("datetime_data")(dtype);
   const auto unit = data[0].cast<std::string>();
   const auto count = data[1].cast<std::int64_t>();
-  Unit u{kind};
-  u.dtype = py::str(dtype).cast<std::string>();
+  Unit u{.kind = kind, .dtype = py::str(dtype).cast<std::string>()};
   if (kind == Kind::instants && (unit == "Y" || unit == "M")) {
     u.months = unit == "Y" ? 12 * count : count;
     return u;
@@ -204,7 +204,7 @@ py::object instants_many(const PythonCalendar& calendar, py::handle times) {
   const Operand t = operand(times, Kind::instants, "times");
   const auto answer = [&](py::ssize_t i, std::int64_t value) {
     const Instant start = instant_at("times", t.unit, value, i);
-    return at("times", i, [&] { return ms((calendar.*operation)(start)); });
+    return at("times", i, [&] { return ms(std::invoke(operation, static_cast<const Calendar&>(calendar), start)); });
   };
   return as_datetimes(elementwise(nat, answer, Int64Array(t.counts)));
 }
@@ -217,7 +217,7 @@ py::object shifted_many(const PythonCalendar& calendar, py::handle times, py::ha
   const auto shift = [&](py::ssize_t i, std::int64_t time, std::int64_t duration) {
     const Instant start = instant_at("times", t.unit, time, i);
     const Duration length = duration_at("durations", d.unit, duration, i);
-    return at("durations", i, [&] { return ms((calendar.*operation)(start, length)); });
+    return at("durations", i, [&] { return ms(std::invoke(operation, static_cast<const Calendar&>(calendar), start, length)); });
   };
   const auto [time, duration] = broadcast(t.counts, d.counts);
   return as_datetimes(elementwise(nat, shift, time, duration));

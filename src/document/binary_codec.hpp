@@ -147,10 +147,11 @@ void code(A& a, T& value) {
   } else if constexpr (std::is_integral_v<V>) {
     if constexpr (A::reading) {
       const std::int64_t read = a.integer();
-      if (read < std::numeric_limits<V>::min() || read > std::numeric_limits<V>::max()) a.fail("a number out of range");
+      if (!std::in_range<V>(read)) a.fail("a number out of range");
       value = static_cast<V>(read);
     } else {
-      a.integer(value);
+      // Members wider than int64 (std::size_t counts) hold small numbers; reading checks the range.
+      a.integer(static_cast<std::int64_t>(value));
     }
   } else if constexpr (std::is_same_v<V, double>) {
     if constexpr (A::reading) value = a.real();
