@@ -37,17 +37,20 @@ AFTERSALES_EXPORT std::string_view to_string(EventType type) noexcept;
 AFTERSALES_EXPORT EventType event_type(std::string_view name) noexcept;
 
 /// One thing that happened to a ticket. Only the members that fit the type are read.
+///
+/// The members every replay reads come first, in the event's first 16 bytes: a batch's replay
+/// then reads one cache line an event (docs/performance.md, "Issues 16-18").
 struct AFTERSALES_EXPORT Event {
   Instant at{};
   EventType type = EventType::custom;
-  std::string name;          ///< the type as written; the only type information of a custom event
-  std::string agent;         ///< agent_reply, assigned
-  std::string queue;         ///< assigned
   bool is_public = true;     ///< agent_reply: false for an internal note
   bool bot = false;          ///< agent_reply: an answer given by a bot
   Status to_status = Status::open;        ///< status: open, pending_customer or on_hold
   Priority to_priority = Priority::normal;  ///< priority
   int score = 0;             ///< satisfaction (1-5), nps (0-10)
+  std::string name;          ///< the type as written; the only type information of a custom event
+  std::string agent;         ///< agent_reply, assigned
+  std::string queue;         ///< assigned
   /// sla_override (a custom event, docs/sla.md "Overrides"): the metric whose due instant it
   /// sets (`ola` for the holding queue's OLA), and that instant, after the event's own.
   std::string metric;
