@@ -53,6 +53,7 @@ struct AFTERSALES_EXPORT SlaMetric {
   std::string metric;   ///< `first_response`, ..., a custom metric's name, or `ola`
   std::string queue;    ///< an OLA's: the queue whose ownership it times; empty for other metrics
   int cycle = 0;        ///< 0-based; an OLA's count the ownerships of its queue
+  SlaState state = SlaState::active;  // beside cycle: in the padding after it
   Duration target{};
   Duration elapsed{};   ///< business time on the target's calendar (elapsed time without one)
   Instant started_at{};
@@ -63,7 +64,6 @@ struct AFTERSALES_EXPORT SlaMetric {
   /// `started_at` to it in elapsed time, which the clock counts without pauses (docs/sla.md,
   /// "Overrides").
   std::optional<Instant> override_due_at;
-  SlaState state = SlaState::active;
 
   [[nodiscard]] Duration remaining() const noexcept { return target - elapsed; }
   /// 100 × elapsed / target.

@@ -38,9 +38,17 @@ AFTERSALES_EXPORT std::string_view to_string(EventType type) noexcept;
 AFTERSALES_EXPORT EventType event_type(std::string_view name) noexcept;
 
 /// One thing that happened to a ticket. Only the members that fit the type are read.
+///
+/// The members every replay reads come first, in the event's first 16 bytes: a batch's replay
+/// then reads one cache line an event (docs/performance.md, "Issues 16-18").
 struct AFTERSALES_EXPORT Event {
   Instant at{};
   EventType type = EventType::custom;
+  bool is_public = true;     ///< agent_reply: false for an internal note
+  bool bot = false;          ///< agent_reply: an answer given by a bot
+  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold (custom_status 0)
+  Priority to_priority = Priority::normal;  ///< priority
+  int score = 0;             ///< satisfaction (1-5), nps (0-10)
   /// status: a status of the host's own (docs/sla.md, "Status categories"), as 1 + its index
   /// in the ticket's `custom_statuses`; 0 when the event sets the built-in `to_status`. (An
   /// index rather than a name keeps an event as small as it was.)
@@ -48,11 +56,6 @@ struct AFTERSALES_EXPORT Event {
   std::string name;          ///< the type as written; the only type information of a custom event
   std::string agent;         ///< agent_reply, assigned
   std::string queue;         ///< assigned
-  bool is_public = true;     ///< agent_reply: false for an internal note
-  bool bot = false;          ///< agent_reply: an answer given by a bot
-  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold (custom_status 0)
-  Priority to_priority = Priority::normal;  ///< priority
-  int score = 0;             ///< satisfaction (1-5), nps (0-10)
   /// sla_override (a custom event, docs/sla.md "Overrides"): the metric whose due instant it
   /// sets (`ola` for the holding queue's OLA), and that instant, after the event's own.
   std::string metric;

@@ -1,6 +1,8 @@
 #include <aftersales/error.hpp>
 #include <aftersales/sla.hpp>
 
+#include <boost/container/small_vector.hpp>
+
 #include <algorithm>
 #include <array>
 #include <exception>
@@ -32,9 +34,10 @@ double SlaMetric::percent() const noexcept {
 
 namespace {
 
-// The metrics that breached, by breached_at; ties in report order.
-std::vector<const SlaMetric*> breached(const std::vector<SlaMetric>& metrics) {
-  std::vector<const SlaMetric*> out;
+// The metrics that breached, by breached_at; ties in report order. On the stack for a report's
+// usual few: to_json calls it for every report (BM_SlaReportToJson).
+boost::container::small_vector<const SlaMetric*, 8> breached(const std::vector<SlaMetric>& metrics) {
+  boost::container::small_vector<const SlaMetric*, 8> out;
   for (const SlaMetric& m : metrics)
     if (m.breached_at) out.push_back(&m);
   // Each metric's cycles breach in order: one metric's (the usual case) are sorted already.

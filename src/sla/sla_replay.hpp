@@ -233,7 +233,10 @@ class Replay {
     i->running_since.reset();
     i->completed_at = t;
   }
-  void complete(BuiltinMetric metric, Instant t) { complete(static_cast<std::size_t>(metric), t); }
+  // Inlined by force too: GCC called this one out of line at every event's completions.
+  [[gnu::always_inline]] void complete(BuiltinMetric metric, Instant t) {
+    complete(static_cast<std::size_t>(metric), t);
+  }
 
   // After a status change, start or stop the clocks that depend on the status: those of the
   // open instances, one a metric at most.
@@ -636,7 +639,8 @@ inline std::pair<const Instance*, const SlaTarget*> as_reported(const Instance& 
 // to next_check_at.
 void report_instance(const Instance& instance, const Standing& standing, const SlaTarget& target,
                      const SlaPolicy& policy, const SlaRules& sla, Instant at, SlaReport& report) {
-  SlaMetric metric;
+  // In place: room for every instance was reserved, and moving one in cost 4% of a report.
+  SlaMetric& metric = report.metrics.emplace_back();
   metric.metric = std::string(sla.metric_name(target.metric));
   if (sla.is_ola(target.metric)) metric.queue = sla.queue_of(target.metric);
   metric.override_due_at = instance.due_override;
@@ -655,7 +659,9 @@ void report_instance(const Instance& instance, const Standing& standing, const S
   };
   if (metric.state == SlaState::active) consider_next(metric.due_at);
   bool next_threshold_seen = false;  // thresholds come in order: only the first one ahead can be next
-  for_each_threshold(policy, target.metric, metric.target, [&](const SlaThreshold& threshold) {
+  // Inlined by force, as GCC did before OLAs and overrides grew this function: a call for each
+  // threshold of each instance cost 2.5% of a report (callgrind, BM_SlaEvaluateOneTicket).
+  const auto escalate = [&](const SlaThreshold& threshold) __attribute__((always_inline)) {
     const Duration level = level_of(threshold, metric.target);
     if (const auto t = standing.reached(level)) {
       SlaEscalation& e = report.escalations.emplace_back();
@@ -677,8 +683,8 @@ void report_instance(const Instance& instance, const Standing& standing, const S
       consider_next(standing.ahead(at, level));
       next_threshold_seen = true;
     }
-  });
-  report.metrics.push_back(std::move(metric));
+  };
+  for_each_threshold(policy, target.metric, metric.target, escalate);
 }
 
 // The timeline (SlaOptions::explain): apart from the report, so that one without it costs
