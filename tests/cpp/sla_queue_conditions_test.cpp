@@ -27,9 +27,9 @@ using namespace aftersales;
 using test::E;
 using test::engine;
 using test::hhmm;
+using test::on_march_2;
 using test::ticket;
 
-Instant at(std::string_view hhmm) { return parse_instant("2026-03-02T" + std::string(hhmm) + ":00Z"); }
 
 // "name[cycle] elapsed=Nm state started=HH:MM completed=HH:MM|-".
 std::string summary(const SlaMetric& m) {
@@ -70,14 +70,14 @@ Ticket returns_ticket() {
 }
 
 TEST(SlaQueueConditions, StartPauseAndResumeFollowTheHoldingQueue) {
-  const auto report = engine(returns_desk).evaluate(returns_ticket(), at("12:00"));
+  const auto report = engine(returns_desk).evaluate(returns_ticket(), on_march_2("12:00"));
   // 09:20-10:00 (40m) + 10:30-11:00 (30m) = 70m of 120m: achieved, completed 11:00.
   ASSERT_EQ(report.metrics.size(), 1U);
   EXPECT_EQ(summary(report.metrics[0]), "returns_handling[0] elapsed=70m achieved started=09:20 completed=11:00");
 }
 
 TEST(SlaQueueConditions, TheTimelineSaysPauseWhen) {
-  const auto report = engine(returns_desk).evaluate(returns_ticket(), at("12:00"), SlaOptions{.explain = true});
+  const auto report = engine(returns_desk).evaluate(returns_ticket(), on_march_2("12:00"), SlaOptions{.explain = true});
   ASSERT_EQ(report.timelines.size(), 1U);
   // The status is `open` from 09:10 to 11:00; the pause 10:00-10:30 is the warehouse's holding.
   EXPECT_EQ(lines(report.timelines[0]), (std::vector<std::string>{"counted 09:20-10:00 2400s",
@@ -95,7 +95,7 @@ TEST(SlaQueueConditions, TheTimelineSaysPauseWhen) {
 TEST(SlaQueueConditions, ABatchRowSeesTheQueueToo) {
   // The same ticket through the batch's columns (the other ticket view): the same figures.
   const std::vector<Ticket> tickets{returns_ticket()};
-  const auto reports = engine(returns_desk).evaluate(TicketBatch::from_tickets(tickets), at("12:00"), BatchOptions{},
+  const auto reports = engine(returns_desk).evaluate(TicketBatch::from_tickets(tickets), on_march_2("12:00"), BatchOptions{},
                                                      SlaOptions{.explain = true});
   ASSERT_EQ(reports.size(), 1U);
   ASSERT_EQ(reports[0].metrics.size(), 1U);
@@ -114,7 +114,7 @@ SlaMetric unassigned(std::string_view stop_when) {
                              std::string(stop_when) + "}}}")
                           .evaluate(ticket({{"09:05", "assigned", R"("agent": "A-1")"},
                                             {"09:25", "assigned", R"("queue": "returns")"}}),
-                                    at("10:00"));
+                                    on_march_2("10:00"));
   return report.metrics.at(0);
 }
 
@@ -148,7 +148,7 @@ TEST(SlaQueueConditions, PauseWhenNamesItsSpansBesideThePolicysPauseOn) {
                             {"09:50", "assigned", R"("queue": "warehouse")"},
                             {"10:10", "status", R"("to": "open")"},
                             {"10:20", "assigned", R"("queue": "returns")"}}),
-                    at("10:30"), SlaOptions{.explain = true});
+                    on_march_2("10:30"), SlaOptions{.explain = true});
   ASSERT_EQ(report.metrics.size(), 1U);
   EXPECT_EQ(summary(report.metrics[0]), "returns_handling[0] elapsed=30m active started=09:20 completed=-");
   EXPECT_EQ(lines(report.timelines[0]),
@@ -166,7 +166,7 @@ TEST(SlaQueueConditions, PauseWhenHoldingAtCreationReachesBackToTheStart) {
     "metrics": {"watch": {"start_when": {"field": "priority", "eq": "normal"},
                           "pause_when": {"field": "status", "eq": "new"},
                           "stop": "refund_issued"}}})")
-          .evaluate(ticket({{"09:15", "agent_reply", ""}}), at("09:45"), SlaOptions{.explain = true});
+          .evaluate(ticket({{"09:15", "agent_reply", ""}}), on_march_2("09:45"), SlaOptions{.explain = true});
   ASSERT_EQ(report.metrics.size(), 1U);
   EXPECT_EQ(summary(report.metrics[0]), "watch[0] elapsed=30m active started=09:00 completed=-");
   EXPECT_EQ(lines(report.timelines[0]),

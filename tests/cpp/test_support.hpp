@@ -108,6 +108,9 @@ inline SlaEngine engine(std::string_view sla) {
 /// "09:10" of an instant (UTC).
 inline std::string hhmm(Instant t) { return format_instant(t).substr(11, 5); }
 
+/// "09:10" on ticket()'s day, Monday 2 March 2026 (UTC).
+inline Instant on_march_2(std::string_view hhmm) { return parse_instant("2026-03-02T" + std::string(hhmm) + ":00Z"); }
+
 /// An event of ticket(): at "09:10" on Monday 2 March 2026 (UTC), of `type`, with more members.
 struct E {
   std::string_view when, type, extra;
