@@ -175,8 +175,9 @@ void RouterCore::check_invariants() const {
     require(lapses_.contains({offer.expires.time_since_epoch().count(), seq}), "an offer lapses at its expiry");
     require(agents_[offer.agent].online, "only online agents hold offers");
     const Instant made = offer.expires - routing().offers->push_timeout;
+    const std::string& holder = agents_[offer.agent].spec.id;
     require(std::none_of(w.bars.begin(), w.bars.end(),
-                         [&](const Bar& bar) { return bar.agent == agents_[offer.agent].spec.id && bar.until > made; }),
+                         [&](const Bar& bar) { return bar.agent == holder && bar.until > made; }),
             "no ticket is offered to an agent barred from it");
     require(!w.timer, "an offered ticket has no waiting timer");
   }
