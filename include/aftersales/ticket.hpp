@@ -39,8 +39,9 @@ AFTERSALES_EXPORT EventType event_type(std::string_view name) noexcept;
 
 /// One thing that happened to a ticket. Only the members that fit the type are read.
 ///
-/// The members every replay reads come first, in the event's first 16 bytes: a batch's replay
-/// then reads one cache line an event (docs/performance.md, "Issues 16-18").
+/// The members every replay reads come first, in the event's first 24 bytes, and the texts
+/// after them: a batch's replay then mostly reads one cache line an event (docs/performance.md,
+/// "Issues 16-18").
 struct AFTERSALES_EXPORT Event {
   Instant at{};
   EventType type = EventType::custom;
