@@ -559,8 +559,8 @@ AFTERSALES_EXPORT int aftersales_router_withdraw(aftersales_router *router, cons
  *
  * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND if the agent holds no offer of the ticket (the
  *         message says where the ticket is: waiting again after a decline or a lapse, held by
- *         another agent, accepted already); AFTERSALES_EINPUT if `at_ms` is at or after the
- *         offer's expiry (the next dispatch lets it lapse).
+ *         another agent, accepted already); AFTERSALES_EINPUT if `at_ms` is before the offer
+ *         was made or at or after its expiry (the next dispatch lets it lapse).
  */
 AFTERSALES_EXPORT int aftersales_router_accept(aftersales_router *router, const char *agent_id,
                                                const char *ticket_id, int64_t at_ms, char **out_error);
@@ -570,7 +570,8 @@ AFTERSALES_EXPORT int aftersales_router_accept(aftersales_router *router, const 
  * original arrival, the agent is freed and not offered the ticket again before `at_ms` plus the
  * policy's `no_reoffer`. The next dispatch offers it to another agent.
  *
- * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND as aftersales_router_accept.
+ * @return AFTERSALES_OK; AFTERSALES_ENOT_FOUND as aftersales_router_accept; AFTERSALES_EINPUT if
+ *         `at_ms` is before the offer was made.
  */
 AFTERSALES_EXPORT int aftersales_router_decline(aftersales_router *router, const char *agent_id,
                                                 const char *ticket_id, int64_t at_ms, char **out_error);
@@ -622,7 +623,9 @@ AFTERSALES_EXPORT int aftersales_router_restore(const aftersales_policy *policy,
  *   {"id", "status", "queues", "capacity": {channel: n}, "load": {channel: n}, "total", "tickets"}
  * exactly as the C++ AgentLoad::to_json() gives it: `load` counts the tickets held per channel
  * (channels with none left out), `tickets` lists their ids, sorted. Away and offline agents
- * are listed with the tickets they still hold.
+ * are listed with the tickets they still hold. With the routing section's `offers`, each
+ * element also has "offered": the ids of those of `tickets` offered to the agent and not yet
+ * accepted, sorted.
  *
  * @param out_json receives the array; the caller releases it with aftersales_free(). NULL on
  *                 failure.
@@ -655,12 +658,13 @@ typedef struct aftersales_router_totals {
   int64_t away;
   int64_t offline;
   int64_t waiting;  /**< tickets waiting in some queue */
-  int64_t assigned; /**< tickets held by some agent */
+  int64_t assigned; /**< tickets held by some agent, offers included */
+  int64_t offered;  /**< of `assigned`, the tickets on offer, not yet accepted (0 without offers) */
 } aftersales_router_totals;
 
 /**
- * How many agents the router holds, by status, and how many tickets wait or are assigned, in
- * time linear in the agents.
+ * How many agents the router holds, by status, and how many tickets wait, are assigned or are
+ * on offer, in time linear in the agents.
  *
  * @param out receives the counts; left unchanged on failure.
  * @return AFTERSALES_OK; AFTERSALES_EINVALID_ARGUMENT for a NULL or dead handle or a NULL `out`.

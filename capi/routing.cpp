@@ -184,7 +184,7 @@ int aftersales_router_counts(const aftersales_router* router, aftersales_router_
     // A count is bounded by memory: it fits an int64_t.
     const auto count = [](std::size_t n) { return static_cast<int64_t>(n); };
     result = {count(counts.agents), count(counts.online), count(counts.away),
-              count(counts.offline), count(counts.waiting), count(counts.assigned)};
+              count(counts.offline), count(counts.waiting), count(counts.assigned), count(counts.offered)};
   });
 }
 

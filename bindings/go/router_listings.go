@@ -15,11 +15,13 @@ type RouterCounts struct {
 	Away     int64
 	Offline  int64
 	Waiting  int64 // tickets waiting in some queue
-	Assigned int64 // tickets held by some agent
+	Assigned int64 // tickets held by some agent, offers included
+	Offered  int64 // of Assigned, the tickets on offer, not yet accepted (0 without offers)
 }
 
 // Agents lists every agent with its load: a JSON array sorted by agent id, each element
-// {"id", "status", "queues", "capacity", "load", "total", "tickets"} (docs/routing.md,
+// {"id", "status", "queues", "capacity", "load", "total", "tickets"}, and "offered" (the ids
+// of the tickets on offer, not yet accepted) for a policy with offers (docs/routing.md,
 // "Listings"). One consistent snapshot, taken under the router's lock.
 func (r *Router) Agents() ([]byte, error) {
 	defer runtime.KeepAlive(r)
@@ -49,6 +51,6 @@ func (r *Router) Counts() (RouterCounts, error) {
 	}
 	return RouterCounts{
 		Agents: int64(c.agents), Online: int64(c.online), Away: int64(c.away), Offline: int64(c.offline),
-		Waiting: int64(c.waiting), Assigned: int64(c.assigned),
+		Waiting: int64(c.waiting), Assigned: int64(c.assigned), Offered: int64(c.offered),
 	}, nil
 }

@@ -90,10 +90,14 @@ struct AFTERSALES_EXPORT AgentLoad {
   std::vector<std::string> tickets;                   ///< the ids of the tickets held, sorted
   std::optional<int> units;                           ///< the agent's capacity in units, as the Agent; none: no unit limit
   std::int64_t units_used = 0;                        ///< the units its tickets cost (the routing section's `units`)
+  /// With the routing section's `offers`: the ids of those of `tickets` that are offered to the
+  /// agent and not yet accepted, sorted (they count in `load`, `total` and `units_used` as the
+  /// accepted ones do). None for a policy without offers.
+  std::optional<std::vector<std::string>> offered;
 
   /// `{"id", "status", "queues", "capacity": {channel: n}, "load": {channel: n}, "total",
-  /// "tickets"}`, and `"units", "units_used"` when the agent has a unit capacity (also what the C
-  /// ABI and Python's `.to_dict()` give).
+  /// "tickets"}`, `"units", "units_used"` when the agent has a unit capacity, and `"offered"`
+  /// for a policy with offers (also what the C ABI and Python's `.to_dict()` give).
   [[nodiscard]] std::string to_json() const;
 };
 
@@ -118,9 +122,10 @@ struct AFTERSALES_EXPORT RouterCounts {
   std::size_t away = 0;
   std::size_t offline = 0;
   std::size_t waiting = 0;   ///< tickets waiting in some queue
-  std::size_t assigned = 0;  ///< tickets held by some agent (the sum of the agents' totals)
+  std::size_t assigned = 0;  ///< tickets held by some agent (the sum of the agents' totals), offers included
+  std::size_t offered = 0;   ///< of `assigned`, the tickets on offer, not yet accepted (0 without the routing section's `offers`)
 
-  /// `{"agents", "online", "away", "offline", "waiting", "assigned"}`.
+  /// `{"agents", "online", "away", "offline", "waiting", "assigned", "offered"}`.
   [[nodiscard]] std::string to_json() const;
 };
 
@@ -256,14 +261,15 @@ class AFTERSALES_EXPORT Router {
   /// an assignment, released with `release`.
   /// @throws NotFoundError if the agent holds no offer of the ticket (naming where the ticket
   ///         is: waiting again after a decline or a lapse, or held by another agent);
-  ///         InputError if `at` is at or after the offer's expiry (the next `dispatch` lets it
-  ///         lapse).
+  ///         InputError if `at` is before the offer was made (its expiry less the push timeout),
+  ///         or at or after its expiry (the next `dispatch` lets it lapse).
   void accept(std::string_view agent_id, std::string_view ticket_id, Instant at);
 
   /// The agent declines the ticket offered to it: the ticket waits again under its original
   /// arrival, the agent's load is freed, and the ticket is not offered to this agent before
   /// `at` plus the policy's `no_reoffer`. The next `dispatch` offers it to another agent.
-  /// @throws NotFoundError as `accept`.
+  /// The ticket keeps only the bars still in force at `at` (at most one per agent).
+  /// @throws NotFoundError as `accept`; InputError if `at` is before the offer was made.
   void decline(std::string_view agent_id, std::string_view ticket_id, Instant at);
 
   /// Assigns waiting tickets to agents freed since the last dispatch and to agents that

@@ -147,11 +147,11 @@ AFTERSALES_PICKLE_MEMBERS(CompensationDecision, compensate, policy, total, offer
 
 AFTERSALES_PICKLE_MEMBERS(RoutingDecision, ticket, queue, rule, agent, bot, priority, waiting, reasons, offer_expires_at)
 
-AFTERSALES_PICKLE_MEMBERS(AgentLoad, id, status, queues, capacity, load, total, tickets, units, units_used)
+AFTERSALES_PICKLE_MEMBERS(AgentLoad, id, status, queues, capacity, load, total, tickets, units, units_used, offered)
 
 AFTERSALES_PICKLE_MEMBERS(WaitingTicket, ticket, queue, priority, channel, waiting_since, due_at)
 
-AFTERSALES_PICKLE_MEMBERS(RouterCounts, agents, online, away, offline, waiting, assigned)
+AFTERSALES_PICKLE_MEMBERS(RouterCounts, agents, online, away, offline, waiting, assigned, offered)
 
 AFTERSALES_PICKLE_MEMBERS(StaffingResult, agents, scheduled, traffic, service_level, probability_wait, asa_s,
                           occupancy, abandonment)

@@ -113,6 +113,9 @@ void bind_listings(py::module_& m) {
       .def_readonly("units", &AgentLoad::units, "The agent's capacity in units; None: no unit limit.")
       .def_readonly("units_used", &AgentLoad::units_used,
                     "The units its tickets cost (the routing section's 'units'), counted with or without a limit.")
+      .def_readonly("offered", &AgentLoad::offered,
+                    "With the routing section's 'offers': the ids of the tickets offered to the agent and not "
+                    "yet accepted, sorted (among `tickets`); None for a policy without offers.")
       .def("to_json", &AgentLoad::to_json, "The listing as JSON text, as the C++ and C APIs give it.")
       .def("to_dict", &to_dict<AgentLoad>, "json.loads(self.to_json()).")
       .def("__repr__", [](const AgentLoad& a) {
@@ -145,7 +148,8 @@ void bind_listings(py::module_& m) {
       .def_readonly("away", &RouterCounts::away)
       .def_readonly("offline", &RouterCounts::offline)
       .def_readonly("waiting", &RouterCounts::waiting, "Tickets waiting in some queue.")
-      .def_readonly("assigned", &RouterCounts::assigned, "Tickets held by some agent.")
+      .def_readonly("assigned", &RouterCounts::assigned, "Tickets held by some agent, offers included.")
+      .def_readonly("offered", &RouterCounts::offered, "Of `assigned`, the tickets on offer, not yet accepted.")
       .def("to_json", &RouterCounts::to_json, "The counts as JSON text, as the C++ API gives it.")
       .def("to_dict", &to_dict<RouterCounts>, "json.loads(self.to_json()).")
       .def("__repr__", [](const RouterCounts& c) {
@@ -236,13 +240,13 @@ void bind_router(py::module_& m) {
       .def("accept", &Router::accept, py::arg("agent_id"), py::arg("ticket_id"), py::arg("at"),
            py::call_guard<py::gil_scoped_release>(),
            "The agent accepts the ticket offered to it (routing 'offers'). Raises NotFoundError if it "
-           "holds no offer of it (saying where the ticket is), InputError if `at` is at or after the "
-           "offer's expiry.")
+           "holds no offer of it (saying where the ticket is), InputError if `at` is before the offer "
+           "was made or at or after its expiry.")
       .def("decline", &Router::decline, py::arg("agent_id"), py::arg("ticket_id"), py::arg("at"),
            py::call_guard<py::gil_scoped_release>(),
            "The agent declines the ticket offered to it: the ticket waits again under its original "
            "arrival, and is not offered to this agent before `at` plus the policy's no_reoffer. "
-           "Raises NotFoundError as accept.")
+           "Raises NotFoundError as accept, InputError if `at` is before the offer was made.")
       .def("dispatch", &Router::dispatch, py::arg("at"), py::call_guard<py::gil_scoped_release>(),
            "Assigns waiting tickets to agents freed since the last dispatch and those reached by "
            "overflow or skill relaxation by `at`; returns the decisions, most urgent first. With "

@@ -17,6 +17,7 @@
 #include <aftersales/routing.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <mutex>
 #include <queue>
 #include <set>
@@ -129,10 +130,10 @@ bool RouterCore::route(const Ticket& ticket, Instant at, Plan& plan, const std::
     throw InputError("ticket " + detail::quoted(ticket.id) + " is already waiting in queue " +
                          detail::quoted(routing().queues[waiting_.at(it->second).queue].id),
                      "ticket.id");
-  Need need;
+  // Built in place: a Need is a few small vectors, not worth moving.
+  Need need = plan.bot ? Need{} : need_of(ticket.channel, ticket.customer.language);
   std::optional<Choice> choice;
   if (!plan.bot) {
-    need = need_of(ticket.channel, ticket.customer.language);
     need.skills = plan.skills;
     add_needs(need.skills, plan.preferred());
     choice = select(need, std::span(&plan.queue, 1), plan.resolver, ticket.customer.id);
@@ -327,6 +328,9 @@ Need RouterCore::need_of(const Waiting& w, Instant at) const {
   add_needs(need.skills, w.preferred);
   for (const Bar& bar : w.bars)
     if (const auto it = agent_ids_.find(bar.agent); bar.until > at && it != agent_ids_.end()) need.barred.push_back(&agents_[it->second]);
+  // check() looks an agent up among them by halving: a ticket many agents declined costs a
+  // scan of the queue no more than a logarithm an agent.
+  std::sort(need.barred.begin(), need.barred.end(), std::less<>{});
   return need;
 }
 

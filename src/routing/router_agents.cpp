@@ -73,10 +73,6 @@ std::uint32_t RouterCore::intern_channel(std::string_view name) {
 
 // Channels the routing section prices are interned when the router is made, so a channel
 // not interned yet costs the default.
-int RouterCore::unit_cost(std::uint32_t channel) const noexcept {
-  return channel < unit_costs_.size() ? unit_costs_[channel] : routing().default_units;
-}
-
 bool RouterCore::room_on(const AgentState& agent, std::uint32_t channel) const noexcept {
   return agent.has_room(channel, unit_cost(channel));
 }

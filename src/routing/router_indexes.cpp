@@ -12,9 +12,18 @@ namespace aftersales::detail {
 // The load an agent is compared by on a channel: tickets held there ÷ its capacity there or,
 // when the channel costs units and the agent has a unit capacity, units used ÷ units if that
 // is larger — the share of the tighter limit in use (docs/routing.md, "Capacity in units").
+namespace {
+
+// The key by the channel's own limit alone.
+LoadKey channel_key(const AgentState& agent, std::uint32_t slot, std::uint32_t channel) noexcept {
+  return {agent.load_on(channel), agent.capacity_on(channel), agent.rank, slot};
+}
+
+}  // namespace
+
 LoadKey RouterCore::load_key(std::uint32_t slot, std::uint32_t channel) const noexcept {
   const AgentState& agent = agents_[slot];
-  LoadKey key{agent.load_on(channel), agent.capacity_on(channel), agent.rank, slot};
+  LoadKey key = channel_key(agent, slot, channel);
   if (agent.units > 0 && unit_cost(channel) > 0 && agent.units_used * key.capacity > key.load * agent.units) {
     key.load = agent.units_used;
     key.capacity = agent.units;
@@ -106,13 +115,15 @@ void RouterCore::change_load(std::uint32_t slot, std::uint32_t channel, int delt
     }
     return;
   }
+  // The hot path of every assignment and release: no unit limit is in play (or the channel
+  // costs none), so the agent is ordered by the channel alone (load_key() without its units
+  // test). One ticket more or less moves it to a neighbouring bucket in each of its queues,
+  // and may fill it or give it room.
   agent.units_used += units;
-  const LoadKey before = load_key(slot, channel);
+  const LoadKey before = channel_key(agent, slot, channel);
   agent.add_load(channel, delta);
   if (!agent.online || channel >= QueueRoom::channels) return;
-  // The hot path of every assignment and release: one ticket more or less moves the agent to
-  // a neighbouring bucket in each of its queues, and may fill it or give it room.
-  const LoadKey after = load_key(slot, channel);
+  const LoadKey after = channel_key(agent, slot, channel);
   const bool buckets = routing().strategy == RoutingStrategy::least_loaded && indexed(channel) && after.capacity > 0;
   const bool room = after.load < after.capacity;
   const bool room_changed = room != (before.load < before.capacity);

@@ -32,6 +32,11 @@ std::vector<AgentLoad> RouterCore::agent_loads() const {
     entry.tickets = agent.held;
     entry.units = agent.spec.units;
     entry.units_used = agent.units_used;
+    if (routing().offers) {
+      auto& offered = entry.offered.emplace();
+      for (const std::string& ticket : agent.held)
+        if (assigned_.find(ticket)->second.offer != no_offer) offered.push_back(ticket);
+    }
   }
   return loads;
 }
@@ -56,6 +61,7 @@ RouterCounts RouterCore::counts() const noexcept {
   }
   counts.waiting = waiting_.size();
   counts.assigned = assigned_.size();
+  counts.offered = offers_.size();
   return counts;
 }
 
@@ -94,6 +100,10 @@ void write_agent_load(JsonWriter& out, const AgentLoad& agent) {
     out.key("units").value(*agent.units);
     out.key("units_used").value(agent.units_used);
   }
+  if (agent.offered) {  // likewise without offers
+    out.key("offered");
+    write_texts(out, *agent.offered);
+  }
   out.end_object();
 }
 
@@ -131,6 +141,7 @@ std::string RouterCounts::to_json() const {
   out.key("offline").value(detail::count_of(offline));
   out.key("waiting").value(detail::count_of(waiting));
   out.key("assigned").value(detail::count_of(assigned));
+  out.key("offered").value(detail::count_of(offered));
   out.end_object();
   return out.take();
 }
@@ -145,6 +156,7 @@ std::vector<AgentLoad> Router::agents() const {
     std::sort(agent.capacity.begin(), agent.capacity.end());
     std::sort(agent.load.begin(), agent.load.end());
     std::sort(agent.tickets.begin(), agent.tickets.end());
+    if (agent.offered) std::sort(agent.offered->begin(), agent.offered->end());
   }
   return loads;
 }

@@ -16,6 +16,7 @@
 
 #include <aftersales/error.hpp>
 
+#include "routing/reason_text.hpp"
 #include "routing/router_state.hpp"
 #include "text/text.hpp"
 
@@ -33,8 +34,9 @@ void RouterCore::offer(Waiting w, Instant at, RoutingDecision& decision) {
   assignment.offer = seq;
   w.returned = false;
   decision.offer_expires_at = expires;
-  decision.reasons.push_back("offered to " + *decision.agent + " until " + format_instant(expires) +
-                             ": the agent accepts or declines it, or the offer lapses");
+  // One allocation for the reason (every offer spells it).
+  decision.reasons.push_back(concat({"offered to ", *decision.agent, " until ", format_instant(expires),
+                                     ": the agent accepts or declines it, or the offer lapses"}));
   lapses_.emplace(ms(expires), seq);
   offers_.emplace(seq, Offer{std::move(w), assignment.agent, expires});
 }
@@ -54,8 +56,18 @@ std::uint64_t RouterCore::offer_held(std::string_view agent_id, std::string_view
   throw NotFoundError("agent " + quoted(agent_id) + " holds no offer of ticket " + quoted(ticket) + " (" + where + ")");
 }
 
-void RouterCore::accept(std::string_view agent_id, std::string_view ticket, Instant at) {
+std::uint64_t RouterCore::answerable(std::string_view agent_id, std::string_view ticket, Instant at,
+                                     std::string_view answer) const {
   const std::uint64_t seq = offer_held(agent_id, ticket);
+  const Instant made = offers_.at(seq).expires - routing().offers->push_timeout;
+  if (at < made)
+    throw InputError("cannot " + std::string(answer) + " the offer of ticket " + quoted(ticket) + " to " + quoted(agent_id) +
+                     " at " + format_instant(at) + ": it was made at " + format_instant(made) + ", after that");
+  return seq;
+}
+
+void RouterCore::accept(std::string_view agent_id, std::string_view ticket, Instant at) {
+  const std::uint64_t seq = answerable(agent_id, ticket, at, "accept");
   const auto offer = offers_.find(seq);
   if (at >= offer->second.expires)
     throw InputError("the offer of ticket " + quoted(ticket) + " to " + std::string(agent_id) + " expired at " +
@@ -69,20 +81,21 @@ void RouterCore::accept(std::string_view agent_id, std::string_view ticket, Inst
 }
 
 void RouterCore::decline(std::string_view agent_id, std::string_view ticket, Instant at) {
-  const std::uint64_t seq = offer_held(agent_id, ticket);
-  return_offer(seq, "declined by " + std::string(agent_id) + " at " + format_instant(at), at + routing().offers->no_reoffer);
+  const std::uint64_t seq = answerable(agent_id, ticket, at, "decline");
+  return_offer(seq, "declined by " + std::string(agent_id) + " at " + format_instant(at), at);
 }
 
-void RouterCore::return_offer(std::uint64_t seq, std::string note, std::optional<Instant> bar) {
+void RouterCore::return_offer(std::uint64_t seq, std::string note, std::optional<Instant> declined) {
   auto node = offers_.extract(seq);
   Offer& offer = node.mapped();
   Waiting& w = offer.waiting;
   lapses_.erase({ms(offer.expires), seq});
   const std::string agent = agents_[offer.agent].spec.id;
   unhold(assigned_.find(w.ticket));
-  if (bar) {
-    std::erase_if(w.bars, [&](const Bar& b) { return b.agent == agent; });
-    w.bars.push_back({agent, *bar});
+  if (declined) {
+    // The bars kept are those in force: at most one per agent, however often the ticket returns.
+    std::erase_if(w.bars, [&](const Bar& b) { return b.agent == agent || b.until <= *declined; });
+    w.bars.push_back({agent, *declined + routing().offers->no_reoffer});
   }
   w.notes.push_back(std::move(note));
   w.returned = true;
@@ -103,8 +116,7 @@ void RouterCore::lapse_offers(Instant at) {
     const std::uint64_t seq = lapses_.begin()->second;
     const Offer& offer = offers_.at(seq);
     const Instant expired = offer.expires;
-    return_offer(seq, "offer to " + agents_[offer.agent].spec.id + " lapsed at " + format_instant(expired),
-                 expired + routing().offers->no_reoffer);
+    return_offer(seq, "offer to " + agents_[offer.agent].spec.id + " lapsed at " + format_instant(expired), expired);
   }
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <bit>
+#include <functional>
 
 #include "routing/router_state.hpp"
 
@@ -15,7 +16,7 @@ Block RouterCore::check(const AgentState& agent, const Need& need) const noexcep
   if (need.language != any_language && !agent.speaks(need.language)) return Block::language;
   for (const SkillNeed& skill : need.skills)
     if (agent.level(skill.skill) < skill.level) return Block::skill;
-  if (!need.barred.empty() && std::find(need.barred.begin(), need.barred.end(), &agent) != need.barred.end()) return Block::barred;
+  if (!need.barred.empty() && std::binary_search(need.barred.begin(), need.barred.end(), &agent, std::less<>{})) return Block::barred;
   return Block::none;
 }
 
@@ -115,12 +116,14 @@ bool RouterCore::walk_room(std::uint32_t queue, const Need& need, std::size_t fr
 std::optional<std::uint32_t> RouterCore::least_loaded_pick(std::uint32_t queue, const LoadBuckets& index,
                                                            const Need& need) const {
   const auto& members = queue_agents_[queue];
-  const PositionSet& room = room_[queue].room(need.channel);
+  // A ticket that costs no units: a ratio below one is room on its channel (check() still
+  // refuses the rare agent an upsert left over its units).
+  const PositionSet* room = need.units > 0 ? &room_[queue].room(need.channel) : nullptr;
   for (const LoadBuckets::Bucket& bucket : index.buckets()) {
     if (bucket.load >= bucket.capacity) break;
     for (std::size_t word = 0; word < bucket.agents.words(); ++word) {
       std::uint64_t bits = bucket.agents.word(word);
-      if (bits != 0) bits &= room.word(word);
+      if (bits != 0 && room != nullptr) bits &= room->word(word);
       if (bits != 0) bits &= qualified(queue, need, word);
       for (; bits != 0; bits &= bits - 1) {
         const std::uint32_t slot = members[word * 64 + static_cast<std::size_t>(std::countr_zero(bits))].slot;

@@ -253,7 +253,7 @@ struct Waiting {
   std::optional<Instant> timer;
   std::vector<std::string> notes;  // overflow and relaxation, for the decision's reasons
   std::uint64_t tried = 0;         // the dispatch that last looked at it
-  std::vector<Bar> bars;           // by when they were set; only those not yet over
+  std::vector<Bar> bars;           // by when they were set; only those in force (one per agent at most)
   bool returned = false;           // back from an offer since the last dispatch, which tries it
 };
 
@@ -343,8 +343,11 @@ class RouterCore {
   bool shift(std::uint32_t queue, std::size_t position, bool open);
   void set_columns(std::uint32_t queue, std::size_t position, const AgentState& agent, bool add);
   std::uint32_t intern_channel(std::string_view name);
-  /// What a ticket of the (interned, or not yet seen) channel costs of an agent's units.
-  [[nodiscard]] int unit_cost(std::uint32_t channel) const noexcept;
+  /// What a ticket of the (interned, or not yet seen) channel costs of an agent's units (inline:
+  /// every decision and every change of load asks).
+  [[nodiscard]] int unit_cost(std::uint32_t channel) const noexcept {
+    return channel < unit_costs_.size() ? unit_costs_[channel] : rules_->default_units;
+  }
   /// Whether the agent has room on the channel for one more ticket: below its capacity there
   /// and within its units.
   [[nodiscard]] bool room_on(const AgentState& agent, std::uint32_t channel) const noexcept;
@@ -448,9 +451,12 @@ class RouterCore {
   void offer(Waiting w, Instant at, RoutingDecision& decision);
   /// The offer of `ticket` that `agent_id` holds; throws NotFoundError saying where it is.
   std::uint64_t offer_held(std::string_view agent_id, std::string_view ticket) const;
+  /// offer_held(), refusing an `answer` ("accept", "decline") at an instant before the offer.
+  std::uint64_t answerable(std::string_view agent_id, std::string_view ticket, Instant at, std::string_view answer) const;
   /// Frees the offer's agent and files the ticket as waiting again, under its arrival, with
-  /// `note` for its next decision and the agent barred until `bar` if given.
-  void return_offer(std::uint64_t seq, std::string note, std::optional<Instant> bar);
+  /// `note` for its next decision; if it was `declined` (or lapsed) at an instant, the agent is
+  /// barred until then plus `no_reoffer`, and bars over by then are dropped.
+  void return_offer(std::uint64_t seq, std::string note, std::optional<Instant> declined);
   /// The offers of the agent in `slot`, back to waiting unbarred (it left or went offline).
   void return_offers_of(std::uint32_t slot, std::string_view why);
   /// Offers whose push timeout passed by `at` lapse, as declines at their expiry.

@@ -28,15 +28,17 @@ std::string RouterCore::choice_reason(const Choice& choice, const Need& need, st
   }
   switch (routing().strategy) {
     case RoutingStrategy::least_loaded: {
-      // A unit capacity is shown when the ticket costs units of it: it may be what ranked the agent.
-      const bool units = agent.units >= 0 && need.units > 0;
-      const Digits used(agent.units_used), total(agent.units);
+      // A unit capacity is shown when the ticket costs units of it: it may be what ranked the
+      // agent. Spelled only then (short enough to need no allocation): every decision of
+      // least_loaded spells this reason.
+      std::string units;
+      if (agent.units >= 0 && need.units > 0)
+        units = concat({", ", Digits(agent.units_used), " of ", Digits(agent.units), " units"});
       return concat({"least_loaded: ", id, " had the lowest load among eligible agents (",
                      Digits(agent.load_on(need.channel)), " of ", Digits(agent.capacity_on(need.channel)), " on ",
                      need.channel < channel_quoted_.size() ? std::string_view(channel_quoted_[need.channel])
                                                            : std::string_view(detail::quoted(channel)),
-                     units ? ", " : "", units ? std::string_view(used) : "", units ? " of " : "",
-                     units ? std::string_view(total) : "", units ? " units" : "", ")"});
+                     units, ")"});
     }
     case RoutingStrategy::round_robin:
       return concat({"round_robin: ", id, " was next in queue ", routing().queues[choice.queue].quoted});

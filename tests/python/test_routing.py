@@ -280,7 +280,8 @@ def test_router_listings() -> None:
                                     "waiting_since": "2026-03-02T10:02:00Z", "due_at": "2026-03-02T10:10:00Z"}
 
     counts = router.counts()
-    assert counts.to_dict() == {"agents": 2, "online": 1, "away": 1, "offline": 0, "waiting": 4, "assigned": 3}
+    assert counts.to_dict() == {"agents": 2, "online": 1, "away": 1, "offline": 0, "waiting": 4, "assigned": 3,
+                                "offered": 0}
     assert (counts.agents, counts.online, counts.away, counts.offline, counts.waiting, counts.assigned) == (2, 1, 1, 0, 4, 3)
 
     # A-1's chat place goes to the first listed; A-2 back online takes the next it can (its one
@@ -292,7 +293,8 @@ def test_router_listings() -> None:
     assert [w.ticket for w in router.waiting()] == ["R-1", "T-6"]
     assert [(a.id, a.load, a.tickets) for a in router.agents()] == [
         ("A-1", {"chat": 1, "email": 1}, ["T-2", "T-5"]), ("A-2", {"chat": 2}, ["T-3", "T-4"])]
-    assert router.counts().to_dict() == {"agents": 2, "online": 2, "away": 0, "offline": 0, "waiting": 2, "assigned": 4}
+    assert router.counts().to_dict() == {"agents": 2, "online": 2, "away": 0, "offline": 0, "waiting": 2, "assigned": 4,
+                                         "offered": 0}
 
 
 def test_listings_pickle_and_print() -> None:

@@ -167,14 +167,15 @@ def check_routing(policy: aftersales.Policy, t: dt.datetime) -> None:
         status: Literal["online", "away", "offline"] = load.status
         on_channels: dict[str, int] = load.load
         held: list[str] = load.tickets
-        print(load.id, status, load.queues, load.capacity, on_channels, load.total + 0, held, load.to_dict())
+        offered: list[str] | None = load.offered
+        print(load.id, status, load.queues, load.capacity, on_channels, load.total + 0, held, offered, load.to_dict())
     for ticket in router.waiting():
         since: dt.datetime = ticket.waiting_since
         due: dt.datetime | None = ticket.due_at
         print(ticket.ticket, ticket.queue, ticket.priority, ticket.channel, since, due, ticket.to_json())
     counts: aftersales.RouterCounts = router.counts()
     by_name: dict[str, int] = counts.to_dict()
-    print(counts.agents + counts.online + counts.away + counts.offline + counts.waiting + counts.assigned, by_name)
+    print(counts.agents + counts.online + counts.away + counts.offline + counts.waiting + counts.assigned + counts.offered, by_name)
 
 
 def check_kpi(policy: aftersales.Policy, tickets: list[dict[str, Any]]) -> None:

@@ -197,8 +197,10 @@ pub struct RouterCounts {
     pub offline: i64,
     /// Tickets waiting in some queue.
     pub waiting: i64,
-    /// Tickets held by some agent.
+    /// Tickets held by some agent, offers included.
     pub assigned: i64,
+    /// Of `assigned`, the tickets on offer, not yet accepted (0 without the policy's `offers`).
+    pub offered: i64,
 }
 
 impl Drop for Router {

@@ -1,7 +1,7 @@
 //! Offers (docs/routing.md, "Offers") through the Rust crate: the policy and agents of
 //! tests/capi/routing_offers_test.c, A and B each with room for one chat, a push timeout of 30s.
 
-use aftersales::{Policy, Router, Status};
+use aftersales::{Policy, Router, RouterCounts, Status};
 
 const POLICY: &str = r#"{"schema_version": 1, "routing": {"queues": [{"id": "desk"}], "default_queue": "desk",
   "offers": {"push_timeout": "30s", "no_reoffer": "10m"}}}"#;
@@ -41,4 +41,28 @@ fn offers_are_declined_and_accepted() {
     let error = router.accept("B", "T-1", T0 + 36_000).unwrap_err();
     assert_eq!(error.status(), Status::Input, "{}", error);
     router.accept("B", "T-1", T0 + 20_000).unwrap();
+}
+
+/// Offers in the listings (docs/routing.md, "Listings"): one agent A with room for two chats.
+#[test]
+fn counts_and_agents_show_the_offers() {
+    let policy = Policy::load(POLICY).unwrap();
+    let router = Router::new(&policy).unwrap();
+    router
+        .upsert_agent(r#"{"id": "A", "queues": ["desk"], "capacity": {"chat": 2}}"#)
+        .unwrap();
+    // T-1 at 10:00:00 and T-2 at 10:00:01 are both offered to A.
+    for (i, id) in ["T-1", "T-2"].iter().enumerate() {
+        let ticket = format!(r#"{{"id": "{}", "created_at": "2026-03-02T10:00:00Z", "channel": "chat"}}"#, id);
+        router.route(&ticket, T0 + 1_000 * i as i64).unwrap();
+    }
+    // Declining T-2 at 10:00:00, before its offer was made, is refused.
+    let error = router.decline("A", "T-2", T0).unwrap_err();
+    assert_eq!(error.status(), Status::Input, "{}", error);
+    router.accept("A", "T-1", T0 + 2_000).unwrap();
+    // Two held, T-2 of them on offer.
+    let want = RouterCounts { agents: 1, online: 1, assigned: 2, offered: 1, ..Default::default() };
+    assert_eq!(router.counts().unwrap(), want);
+    let agents = router.agents().unwrap();
+    assert!(agents.contains(r#""tickets":["T-1","T-2"],"offered":["T-2"]"#), "{}", agents);
 }

@@ -99,7 +99,8 @@ def load(path: Path | str) -> Policy:
 
 
 # The inputs a command may read from standard input, by attribute, as --help names them.
-_STDIN_READERS = {"policy": "--policy", "agents": "--agents", "tickets": "TICKETS", "requests": "REQUESTS"}
+_STDIN_READERS = {"policy": "--policy", "agents": "--agents", "tickets": "TICKETS", "requests": "REQUESTS",
+                  "operations": "--operations"}
 
 
 def check_standard_input(args: argparse.Namespace) -> None:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TextIO
 
-from aftersales import InputError, Router, RoutingDecision, format_instant, parse_instant
+from aftersales import InputError, NotFoundError, Router, RoutingDecision, format_instant, parse_instant
 from aftersales.cli._common import (
     Column,
     Options,
@@ -38,17 +39,24 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser], op
             "Routes each ticket at its created_at and again at each `reopened` event; a `resolved` "
             "event releases the ticket (or withdraws it if it is still waiting), and the router "
             "dispatches after every step. With the routing section's offers, each offer is accepted "
-            "the instant it is made (the replay has no agents to answer it). Decisions go to standard output (JSON Lines, or a table or "
+            "the instant it is made, unless --operations says how the agents answer: then offers "
+            "are accepted or declined as it says, or lapse. Decisions go to standard output (JSON Lines, or a table or "
             "CSV with --format), a per-agent load summary to standard error. The policy needs a "
             "routing section.",
             "aftersales route --policy policy.json --agents agents.json tickets.jsonl",
             "aftersales route --policy policy.json --agents agents.json tickets.jsonl --format table",
             "aftersales route --policy policy.json --agents agents.json - --format csv < tickets.jsonl > decisions.csv",
             "aftersales route --policy policy.json --agents agents.json tickets.jsonl --explain T-5 --format table",
+            "aftersales route --policy policy.json --agents agents.json tickets.jsonl --operations answers.jsonl",
         ),
     )
     route.add_argument("--agents", required=True, help="agents: a JSON array, or {\"agents\": [...]}; - for "
                        "standard input")
+    route.add_argument("--operations", metavar="FILE",
+                       help='JSON Lines (- for standard input) of what the agents do with offers, each '
+                       '{"at", "op": "accept" or "decline", "agent", "ticket"}, or {"at", "op": "dispatch"} '
+                       '(a dispatch at that instant, when offers lapse); offers nobody answers lapse '
+                       '(docs/routing.md, "Answering offers")')
     add_format(route, "jsonl", "a decision a row; in a table, the last of its reasons")
     why = route.add_argument_group(
         "why is this waiting?",
@@ -90,12 +98,16 @@ def run(args: argparse.Namespace) -> None:
     # Reading the tickets (JSON in Python) takes as long as replaying them: it has a bar of its own.
     with bar(args.progress, "line") as progress:
         tickets = _read_tickets(read_text(args.tickets, "tickets"), name, progress)
+    operations = None
+    if args.operations is not None:
+        operations = Operations(input_name(args.operations),
+                                _read_operations(read_text(args.operations, "operations"), input_name(args.operations)))
     if args.explain is None and (args.list or args.offset):
         raise UsageError("--list and --offset go with --explain TICKET")
     if args.explain is not None:
         # The decisions are not the output: the explanation is.
         with bar(args.progress, "step") as progress:
-            served = _replay(router, tickets, name, lambda d: None, progress)
+            served = _replay(router, tickets, name, lambda d: None, progress, operations)
         _explain(router, args.explain, args.list, args.offset, args.format, sys.stdout)
         sys.stdout.flush()
         _print_loads(router, served, sys.stderr)
@@ -103,7 +115,7 @@ def run(args: argparse.Namespace) -> None:
     rows = None if args.format == "jsonl" else RowWriter(_COLUMNS, args.format, sys.stdout)
     with bar(args.progress, "step") as progress:
         served = _replay(router, tickets, name, lambda d: print(d.to_json()) if rows is None else rows.add(_row(d)),
-                         progress)
+                         progress, operations)
     if rows is not None:
         rows.close()
     sys.stdout.flush()
@@ -184,25 +196,63 @@ Numbered = tuple[int, dict[str, Any]]
 _LINES_PER_REPORT = 1024
 
 
-def _read_tickets(text: str, name: str, progress: Callable[[int, int], object] | None = None) -> list[Numbered]:
-    """The tickets of `text`, with their line numbers; `progress(done, total)` is told the lines read."""
-    tickets = []
+def _read_objects(text: str, name: str, what: str,
+                  progress: Callable[[int, int], object] | None = None) -> list[Numbered]:
+    """The JSON objects of the lines of `text`, with their line numbers; `progress(done, total)` is
+    told the lines read."""
+    objects = []
     # Split at "\n" only: str.splitlines() also splits at U+2028, which JSON allows inside a string.
     lines = text.split("\n")
     for number, line in enumerate(lines, start=1):
         if progress is not None and number % _LINES_PER_REPORT == 0:
             progress(number, len(lines))
         if line.strip():
-            ticket = parse_json(line, f"{name}:{number}")
-            if not isinstance(ticket, dict):
-                raise UsageError(f"{name}:{number}: expected a ticket object, found {json_type(ticket)}")
-            tickets.append((number, ticket))
-    return tickets
+            value = parse_json(line, f"{name}:{number}")
+            if not isinstance(value, dict):
+                raise UsageError(f"{name}:{number}: expected {what} object, found {json_type(value)}")
+            objects.append((number, value))
+    return objects
+
+
+def _read_tickets(text: str, name: str, progress: Callable[[int, int], object] | None = None) -> list[Numbered]:
+    """The tickets of `text`, with their line numbers; `progress(done, total)` is told the lines read."""
+    return _read_objects(text, name, "a ticket", progress)
+
+
+# What an operation is: "accept" and "decline" name an agent and a ticket, "dispatch" neither.
+_ANSWERS = ("accept", "decline")
+_OPERATIONS = (*_ANSWERS, "dispatch")
+
+
+def _read_operations(text: str, name: str) -> list[tuple[int, dict[str, Any], dt.datetime]]:
+    """The operations of `text` (docs/routing.md, "Answering offers"), each with its line number
+    and instant, checked for what the replay reads: the router checks the rest."""
+    operations = []
+    for number, op in _read_objects(text, name, "an operation"):
+        where = f"{name}:{number}"
+        name_of = op.get("op")
+        if isinstance(name_of, str) and name_of not in _OPERATIONS:
+            raise UsageError(f"{where}: op: {json.dumps(name_of)} is not accept, decline or dispatch")
+        if not isinstance(name_of, str):
+            raise UsageError(f"{where}: op: {_missing_or('expected accept, decline or dispatch', name_of)}")
+        for key in ("agent", "ticket") if op["op"] in _ANSWERS else ():
+            if not isinstance(op.get(key), str):
+                raise UsageError(f"{where}: {key}: {_missing_or('expected a string', op.get(key))}")
+        operations.append((number, op, _when(op.get("at"), f"{where}: at")))
+    return operations
+
+
+class Operations:
+    """The operations file: its name for messages, and its operations with their line numbers."""
+
+    def __init__(self, name: str, operations: list[tuple[int, dict[str, Any], dt.datetime]]) -> None:
+        self.name = name
+        self.operations = operations
 
 
 # Replay steps at one instant run in this order: releases first, so that their places can go to
-# the tickets arriving at that instant.
-_RELEASE, _ROUTE = 0, 1
+# the tickets arriving at that instant; then the operations, which may answer the offers just made.
+_RELEASE, _ROUTE, _OPERATION = 0, 1, 2
 # The events that make a replay step.
 _EVENT_STEPS: dict[object, int] = {"resolved": _RELEASE, "reopened": _ROUTE}
 
@@ -217,28 +267,41 @@ def _replay(
     name: str,
     emit: Callable[[RoutingDecision], object],
     progress: Callable[[int, int], object] | None = None,
+    operations: Operations | None = None,
 ) -> dict[str, int]:
-    """Feeds the tickets' lifecycles to the router in time order; returns tickets served per agent.
-    `name` names the input in messages, with a ticket's line number; `progress(done, total)` is
-    told the steps replayed."""
+    """Feeds the tickets' lifecycles to the router in time order, and the `operations` if given;
+    returns tickets served (accepted, or assigned) per agent. `name` names the input in messages,
+    with a ticket's line number; `progress(done, total)` is told the steps replayed."""
     steps: list[tuple[dt.datetime, int, int]] = []
     for order, (number, ticket) in enumerate(tickets):
         steps.extend((at, kind, order) for at, kind in _steps(ticket, f"{name}:{number}"))
+    for order, (_, _, at) in enumerate(operations.operations if operations is not None else ()):
+        steps.append((at, _OPERATION, order))
     steps.sort(key=lambda step: (step[0], step[1], step[2]))
     holder: dict[str, str] = {}
     served: dict[str, int] = {}
 
+    def hold(agent: str, ticket_id: str) -> None:
+        holder[ticket_id] = agent
+        served[agent] = served.get(agent, 0) + 1
+
     def record(decision: RoutingDecision, at: dt.datetime) -> None:
-        if decision.agent is not None:
+        # Without operations, nobody answers an offer: it is accepted as it is made.
+        if decision.agent is not None and (decision.offer_expires_at is None or operations is None):
             if decision.offer_expires_at is not None:
                 router.accept(decision.agent, decision.ticket, at)
-            holder[decision.ticket] = decision.agent
-            served[decision.agent] = served.get(decision.agent, 0) + 1
+            hold(decision.agent, decision.ticket)
         emit(decision)
 
     for done, (at, kind, order) in enumerate(steps):
         if progress is not None and done % _STEPS_PER_REPORT == 0:
             progress(done, len(steps))
+        if kind == _OPERATION:
+            assert operations is not None
+            _operate(router, operations, order, at, hold)
+            for decision in router.dispatch(at):
+                record(decision, at)
+            continue
         number, ticket = tickets[order]
         ticket_id = ticket["id"]
         if kind == _RELEASE:
@@ -256,6 +319,23 @@ def _replay(
     if progress is not None:
         progress(len(steps), len(steps))
     return served
+
+
+def _operate(router: Router, operations: Operations, order: int, at: dt.datetime,
+             hold: Callable[[str, str], None]) -> None:
+    """Performs operation `order` of `operations` at `at`: an accept holds the ticket for the agent
+    (`hold(agent, ticket)`); a dispatch is the one every step ends with."""
+    number, op, _ = operations.operations[order]
+    if op["op"] not in _ANSWERS:
+        return
+    try:
+        if op["op"] == "accept":
+            router.accept(op["agent"], op["ticket"], at)
+            hold(op["agent"], op["ticket"])
+        else:
+            router.decline(op["agent"], op["ticket"], at)
+    except (InputError, NotFoundError) as error:
+        raise UsageError(f"{operations.name}:{number}: {one_line(str(error))}") from None
 
 
 def _steps(ticket: dict[str, Any], where: str) -> Iterator[tuple[dt.datetime, int]]:
@@ -294,13 +374,19 @@ def _print_loads(router: Router, served: dict[str, int], out: TextIO) -> None:
     agents = router.agents()  # by id
     # Units used of the agent's units ("6/10"), shown when some agent has a unit capacity.
     units = any(agent.units is not None for agent in agents)
-    rows: list[tuple[str, ...]] = [("agent", "status", "queues", "served", "holding") + (("units",) if units else ())]
+    # Of the tickets held, those on offer, not yet accepted: shown for a policy with offers.
+    offers = any(agent.offered is not None for agent in agents)
+    rows: list[tuple[str, ...]] = [("agent", "status", "queues", "served", "holding") + (("units",) if units else ())
+                                   + (("offered",) if offers else ())]
     for agent in agents:
         row: tuple[str, ...] = (agent.id, agent.status, ",".join(agent.queues), str(served.get(agent.id, 0)),
                                 str(agent.total))
         if units:
             row += ("-" if agent.units is None else f"{agent.units_used}/{agent.units}",)
+        if offers:
+            row += (str(len(agent.offered or ())),)
         rows.append(row)
     for line in aligned(rows):
         print(line, file=out)
-    print(f"waiting: {router.counts().waiting}", file=out)
+    counts = router.counts()
+    print(f"waiting: {counts.waiting}" + (f", on offer: {counts.offered}" if offers else ""), file=out)
