@@ -38,14 +38,10 @@ Agent chat_agent(std::string id, int chats) {
   return a;
 }
 
-Ticket chat(std::string id) {
-  Ticket t;
-  t.id = std::move(id);
-  t.created_at = t0;
-  t.category = "general/question";
-  t.channel = "chat";
-  t.customer.id = "C-private-7";
-  return t;
+// Created at 10:00 on the chat channel, for a customer whose id no message may echo.
+Ticket chat(const std::string& id) {
+  return Ticket::from_json(R"({"id": ")" + id +
+                           R"(", "created_at": "2026-03-02T10:00:00Z", "channel": "chat", "customer": {"id": "C-private-7"}})");
 }
 
 Router agents_of(std::shared_ptr<const Policy> policy, int chats, std::initializer_list<const char*> ids) {

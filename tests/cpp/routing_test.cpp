@@ -1452,7 +1452,7 @@ TEST(Routing, AgentsListTheirLoadsAfterRoutesReleasesAndStatusChanges) {
             R"({"id":"A-2","status":"away","queues":["general"],"capacity":{"*":3,"chat":2,"email":1},)"
             R"("load":{"chat":1,"email":1},"total":2,"tickets":["T-6","T-8"]})");
   // 3 agents: 1 online (A-1), 1 away (A-2), 1 offline (A-3); 5 held (3 + 2), none waiting.
-  EXPECT_EQ(router.counts().to_json(), R"({"agents":3,"online":1,"away":1,"offline":1,"waiting":0,"assigned":5})");
+  EXPECT_EQ(router.counts().to_json(), R"({"agents":3,"online":1,"away":1,"offline":1,"waiting":0,"assigned":5,"offered":0})");
 
   // A removed agent is no longer listed, and what it held is no longer counted.
   EXPECT_EQ(router.remove_agent("A-2"), (std::vector<std::string>{"T-6", "T-8"}));
@@ -1497,7 +1497,7 @@ TEST(Routing, WaitingListsTicketsInTheOrderDispatchServesThem) {
                                   R"("waiting_since":"2026-03-02T10:01:00Z","due_at":null})");
   EXPECT_EQ(waiting[4].queue, "returns");
   // 1 agent online, 7 waiting, 1 assigned (T-1).
-  EXPECT_EQ(router.counts().to_json(), R"({"agents":1,"online":1,"away":0,"offline":0,"waiting":7,"assigned":1})");
+  EXPECT_EQ(router.counts().to_json(), R"({"agents":1,"online":1,"away":0,"offline":0,"waiting":7,"assigned":1,"offered":0})");
   // Freeing the one place again and again, dispatch serves them in the listed order (at 10:02,
   // before R-1 could overflow at 10:04).
   std::vector<std::string> served;
