@@ -59,5 +59,25 @@ int main(void) {
     CHECK(aftersales_policy_load(bad, strlen(bad), &policy, NULL) == AFTERSALES_EPOLICY && policy == NULL);
     CHECK(strstr(aftersales_last_error(), "routing.rules[0].when.calendar: no calendar named \"nope\"") != NULL);
   }
+
+  /* A rule valid from 10 to 12 November in Shanghai: from 2026-11-09T16:00:00Z (10 Nov 00:00
+     there, 1794240000000 ms) to 2026-11-12T16:00:00Z (13 Nov 00:00 there, 1794499200000 ms),
+     the end excluded. A ticket routed at its first instant goes to "surge", one at the end to
+     the default queue. */
+  {
+    const char *surge = "{\"schema_version\": 1, \"routing\": {\"queues\": [{\"id\": \"day\"}, {\"id\": \"surge\"}],"
+                        " \"default_queue\": \"day\", \"rules\": [{\"id\": \"double11\", \"valid\": {\"from\": \"2026-11-10\","
+                        " \"to\": \"2026-11-12\", \"timezone\": \"Asia/Shanghai\"}, \"queue\": \"surge\"}]}}";
+    const char *first = "{\"id\": \"T-1\", \"created_at\": \"2026-11-09T16:00:00Z\", \"channel\": \"chat\"}";
+    const char *after = "{\"id\": \"T-2\", \"created_at\": \"2026-11-12T16:00:00Z\", \"channel\": \"chat\"}";
+    CHECK(aftersales_policy_load(surge, strlen(surge), &policy, NULL) == AFTERSALES_OK);
+    CHECK(aftersales_router_new(policy, &router, NULL) == AFTERSALES_OK);
+    aftersales_policy_free(policy);
+    CHECK(aftersales_router_route(router, first, strlen(first), 1794240000000, &out, NULL) == AFTERSALES_OK);
+    CHECK(contains_and_free(out, "\"queue\":\"surge\",\"rule\":\"double11\""));
+    CHECK(aftersales_router_route(router, after, strlen(after), 1794499200000, &out, NULL) == AFTERSALES_OK);
+    CHECK(contains_and_free(out, "\"queue\":\"day\",\"rule\":null"));
+    aftersales_router_free(router);
+  }
   return finish();
 }

@@ -1,5 +1,6 @@
-"""Ladders and aging through `aftersales route` (issue 17 points 4 and 5; docs/routing.md,
-"Relaxation ladders", "Aging"): the replay's dispatches fire the steps and the aging as the
+"""Time rules, ladders and aging through `aftersales route` (issue 17 points 1, 4 and 5;
+docs/routing.md, "Rules that know the time", "Relaxation ladders", "Aging"): each ticket is
+routed at its own instant, and the replay's dispatches fire the steps and the aging as the
 replayed time passes. Expected values are worked out by hand beside each assertion."""
 
 from __future__ import annotations
@@ -40,3 +41,25 @@ def test_route_command_fires_ladder_steps_and_aging(capsys: pytest.CaptureFixtur
     assert 'queue "general" added after waiting 1m' in decisions[2]["reasons"]
     assert "priority raised from low to normal by aging after waiting 1m" in decisions[2]["reasons"]
     assert err.splitlines()[-1] == "waiting: 0"
+
+
+def test_route_command_judges_a_rules_valid_dates_at_each_tickets_instant(capsys: pytest.CaptureFixture[str],
+                                                                          tmp_path: Path) -> None:
+    # Issue 17 point 1: a rule valid from 10 to 12 November in Shanghai, from
+    # 2026-11-09T16:00:00Z (10 Nov 00:00 there) to 2026-11-12T16:00:00Z (13 Nov 00:00), excluded.
+    policy = tmp_path / "policy.json"
+    policy.write_text(json.dumps({"schema_version": 1, "routing": {
+        "queues": [{"id": "day"}, {"id": "surge"}], "default_queue": "day",
+        "rules": [{"id": "double11", "queue": "surge",
+                   "valid": {"from": "2026-11-10", "to": "2026-11-12", "timezone": "Asia/Shanghai"}}]}}))
+    agents = tmp_path / "agents.json"
+    agents.write_text("[]")
+    tickets = tmp_path / "tickets.jsonl"
+    tickets.write_text("".join(json.dumps({"id": ticket_id, "created_at": created, "channel": "chat"}) + "\n"
+                               for ticket_id, created in [("T-1", "2026-11-09T16:00:00Z"),
+                                                          ("T-2", "2026-11-12T16:00:00Z")]))
+    assert main(["route", "--policy", str(policy), "--agents", str(agents), str(tickets)]) == 0
+    decisions = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    # Nobody to take them: T-1 waits in surge (the rule's first instant), T-2 in day (past its end).
+    assert [(d["ticket"], d["queue"], d["rule"], d["waiting"]) for d in decisions] == [
+        ("T-1", "surge", "double11", True), ("T-2", "day", None, True)]
