@@ -28,6 +28,12 @@ std::string_view to_string(SlaTicketStatus status) noexcept {
   return names[static_cast<std::size_t>(status)];
 }
 
+// A batch's reports are most of its bytes (docs/performance.md, "Issues 16-18"): the report's
+// one-byte members (priority, status, not_yet_created) share one word after the others.
+static_assert(sizeof(SlaReport) == sizeof(std::string) + sizeof(std::optional<std::string>) +
+                                       3 * sizeof(std::vector<SlaMetric>) + sizeof(std::optional<Instant>) +
+                                       alignof(SlaReport));
+
 double SlaMetric::percent() const noexcept {
   return 100.0 * static_cast<double>(elapsed.count()) / static_cast<double>(target.count());
 }
