@@ -189,7 +189,8 @@ class ColumnsBuilder {
   [[nodiscard]] TicketBatch finish();
 
  private:
-  void append_event(const Event& e, Instant created, std::uint32_t custom_status);
+  // `due` is an sla_override's record, or null.
+  void append_event(const Event& e, const DueOverride* due, Instant created, std::uint32_t custom_status);
   std::unique_ptr<TicketColumns> c_;
 };
 

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "document/json_reader.hpp"
 #include "text/text.hpp"
@@ -114,11 +115,12 @@ void read_fields(const Node& node, std::vector<std::pair<std::string, FieldScala
   });
 }
 
-/// Reads `metric` and `due_at`, which an sla_override event must have and no other may: false
-/// when they have a problem. `event.at`, if read, is the default instant otherwise, which every
-/// due instant is after.
+/// Reads `metric` and `due_at`, which an sla_override event must have and no other may, into
+/// `due`: false when they have a problem. `event.at`, if read, is the default instant
+/// otherwise, which every due instant is after.
 template <class Node, std::size_t K>
-bool read_override(const Node& node, const std::array<std::optional<Node>, K>& members, Event& event) {
+bool read_override(const Node& node, const std::array<std::optional<Node>, K>& members, const Event& event,
+                   DueOverride& due) {
   if (event.name != override_event_name) {
     for (const std::size_t slot : {e_metric, e_due_at}) {
       if (const auto& member = members[slot]) {
@@ -129,26 +131,28 @@ bool read_override(const Node& node, const std::array<std::optional<Node>, K>& m
     return true;
   }
   const auto& metric = required(node, members, event_keys, e_metric);
-  const auto& due = required(node, members, event_keys, e_due_at);
+  const auto& due_node = required(node, members, event_keys, e_due_at);
   const auto name = metric ? metric->string() : std::nullopt;
-  const auto due_at = due ? due->instant() : std::nullopt;
+  const auto due_at = due_node ? due_node->instant() : std::nullopt;
   if (name && name->empty()) metric->problem("the metric is empty");
   if (!name || name->empty() || !due_at) return false;
   if (*due_at <= event.at) {
-    due->problem("the due instant " + format_instant(*due_at) + " must be after the event's own (" +
-                 format_instant(event.at) + ")");
+    due_node->problem("the due instant " + format_instant(*due_at) + " must be after the event's own (" +
+                      format_instant(event.at) + ")");
     return false;
   }
-  event.metric.assign(*name);
-  event.due_at = due_at;
+  due.metric.assign(*name);
+  due.due_at = *due_at;
   return true;
 }
 
 /// Reads the event `node` into `event` (default-constructed), in place: false when it has a
 /// problem. `created` is the ticket's creation, when it could be read, which the event may not
-/// precede; a custom status gets its id from `custom_statuses`.
+/// precede; a custom status gets its id from `custom_statuses`, an override its place in
+/// `ticket`'s `overrides`.
 template <class Node>
-bool read_event(const Node& node, std::optional<Instant> created, CustomStatusIds& custom_statuses, Event& event) {
+bool read_event(const Node& node, std::optional<Instant> created, CustomStatusIds& custom_statuses, Ticket& ticket,
+                Event& event) {
   const auto found = node.members(event_keys);
   if (!found) return false;
   const auto& members = *found;
@@ -195,7 +199,7 @@ bool read_event(const Node& node, std::optional<Instant> created, CustomStatusId
           target->problem("the status is empty");
           return false;
         }
-        event.custom_status = custom_statuses.id(*text);
+        event.detail = custom_statuses.id(*text);
       } else if (s != Status::open && s != Status::pending_customer && s != Status::on_hold) {
         target->problem(quoted(*text) +
                         " is not a status an event can set (open, pending_customer, on_hold, or one of the "
@@ -226,8 +230,13 @@ bool read_event(const Node& node, std::optional<Instant> created, CustomStatusId
     score->problem("\"score\" belongs to satisfaction and nps events only");
     ok = false;
   }
-  ok = read_override(node, members, event) && ok;
+  DueOverride due;
+  ok = read_override(node, members, event, due) && ok;
   if (!ok) return false;
+  if (!due.metric.empty()) {
+    ticket.overrides.push_back(std::move(due));
+    event.detail = static_cast<std::uint32_t>(ticket.overrides.size());
+  }
   if (created && event.at < *created)
     at->problem("the event is at " + format_instant(event.at) + ", before the ticket was created (" +
                 format_instant(*created) + ")");
@@ -267,7 +276,7 @@ Ticket read_ticket(const Node& root, Problems& problems) {
         ticket.events.reserve(*size);
         CustomStatusIds custom_statuses(ticket.custom_statuses);
         for (std::size_t i = 0; i < *size; ++i) {
-          if (!read_event(events->element(i), created, custom_statuses, ticket.events.emplace_back()))
+          if (!read_event(events->element(i), created, custom_statuses, ticket, ticket.events.emplace_back()))
             ticket.events.pop_back();
         }
       }

@@ -20,6 +20,7 @@
 #include <variant>
 
 #include "ticket/ticket_columns.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 
@@ -28,7 +29,8 @@ using FieldView = std::variant<std::string_view, double, bool>;
 
 class EventRef {
  public:
-  explicit EventRef(const Event& e) noexcept : e_(&e) {}
+  // The ticket holds the side records an event's `detail` indexes.
+  EventRef(const Ticket& t, const Event& e) noexcept : t_(&t), e_(&e) {}
 
   [[nodiscard]] Instant at() const noexcept { return e_->at; }
   [[nodiscard]] EventType type() const noexcept { return e_->type; }
@@ -38,13 +40,30 @@ class EventRef {
   [[nodiscard]] bool is_public() const noexcept { return e_->is_public; }
   [[nodiscard]] bool bot() const noexcept { return e_->bot; }
   [[nodiscard]] Status to_status() const noexcept { return e_->to_status; }
-  [[nodiscard]] std::uint32_t custom_status() const noexcept { return e_->custom_status; }
+  [[nodiscard]] std::uint32_t custom_status() const noexcept {
+    return e_->type == EventType::status ? e_->detail : 0U;
+  }
   [[nodiscard]] Priority to_priority() const noexcept { return e_->to_priority; }
   [[nodiscard]] int score() const noexcept { return e_->score; }
-  [[nodiscard]] std::string_view metric() const noexcept { return e_->metric; }
-  [[nodiscard]] const std::optional<Instant>& due_at() const noexcept { return e_->due_at; }
+  [[nodiscard]] std::string_view metric() const noexcept {
+    const DueOverride* o = due_override();
+    return o != nullptr ? std::string_view(o->metric) : std::string_view();
+  }
+  [[nodiscard]] std::optional<Instant> due_at() const noexcept {
+    const DueOverride* o = due_override();
+    return o != nullptr ? std::optional<Instant>(o->due_at) : std::nullopt;
+  }
 
  private:
+  // An sla_override's record; none for a hand-built event whose index is out of range.
+  [[nodiscard]] const DueOverride* due_override() const noexcept {
+    const std::uint32_t d = e_->detail;
+    if (d == 0 || e_->type != EventType::custom || d > t_->overrides.size() || e_->name != override_event_name)
+      return nullptr;
+    return &t_->overrides[d - 1];
+  }
+
+  const Ticket* t_;
   const Event* e_;
 };
 
@@ -74,7 +93,7 @@ class TicketRef {
     return std::get<double>(value);
   }
   [[nodiscard]] std::size_t event_count() const noexcept { return t_->events.size(); }
-  [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(t_->events[i]); }
+  [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(*t_, t_->events[i]); }
   [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept {
     // A hand-built ticket's id may be out of range: no name, which no policy maps.
     return id <= t_->custom_statuses.size() ? std::string_view(t_->custom_statuses[id - 1]) : std::string_view();
