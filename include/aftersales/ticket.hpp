@@ -55,7 +55,9 @@ struct AFTERSALES_EXPORT Event {
   /// - `status`: a status of the host's own (docs/sla.md, "Status categories"), in the
   ///   ticket's `custom_statuses`; 0 when the event sets the built-in `to_status`;
   /// - `sla_override` (a custom event, docs/sla.md "Overrides"): its metric and due instant,
-  ///   in the ticket's `overrides`.
+  ///   in the ticket's `overrides`;
+  /// - `field_changed`, `tag_added`, `tag_removed` (custom events, docs/sla.md "Events that
+  ///   change fields and tags"): the field or tag and the new value, in the ticket's `changes`.
   std::uint32_t detail = 0;
   std::string name;          ///< the type as written; the only type information of a custom event
   std::string agent;         ///< agent_reply, assigned
@@ -70,6 +72,14 @@ struct AFTERSALES_EXPORT Event {
 struct DueOverride {
   std::string metric;
   Instant due_at{};
+};
+
+/// What a `field_changed`, `tag_added` or `tag_removed` event changes (docs/sla.md, "Events
+/// that change fields and tags"): the field's name and its new value (none: the field is
+/// cleared), or the tag added or removed (`value` unused).
+struct FieldChange {
+  std::string name;
+  std::optional<FieldScalar> value;
 };
 
 struct Customer {
@@ -100,14 +110,17 @@ struct AFTERSALES_EXPORT Ticket {
   Priority priority = Priority::normal;  ///< as created; `priority` events change it later
   Customer customer;
   Order order;
-  std::vector<std::string> tags;
-  std::vector<std::pair<std::string, FieldScalar>> fields;
+  std::vector<std::string> tags;                             ///< as created; tag events change them later
+  std::vector<std::pair<std::string, FieldScalar>> fields;  ///< as created; field_changed events change them later
   std::vector<Event> events;  ///< in any order; applied by time, ties in this order
   /// The statuses of the host's own that `status` events set (their Event::detail), each
   /// once; a policy's `statuses` says how each counts.
   std::vector<std::string> custom_statuses;
   /// What each `sla_override` event sets, indexed by its Event::detail.
   std::vector<DueOverride> overrides;
+  /// What each `field_changed`, `tag_added` or `tag_removed` event changes, indexed by its
+  /// Event::detail.
+  std::vector<FieldChange> changes;
 
   /// Parses the spec §3 JSON shape.
   /// @throws InputError listing every problem with its JSON path (`events[3].at: ...`),
@@ -117,8 +130,9 @@ struct AFTERSALES_EXPORT Ticket {
 
   /// Checks what a hand-built ticket must satisfy: an id, at most max_ticket_events events,
   /// no event before `created_at`, each custom status a non-empty one of `custom_statuses`,
-  /// set by a `status` event, and each `sla_override` event's detail one of `overrides`, with
-  /// a metric and a due instant after the event's own.
+  /// set by a `status` event, each `sla_override` event's detail one of `overrides`, with a
+  /// metric and a due instant after the event's own, and each change event's one of
+  /// `changes`, naming a field or tag.
   /// @throws InputError naming the first problem.
   void validate() const;
 };

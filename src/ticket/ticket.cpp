@@ -49,8 +49,14 @@ void require_detail(const Ticket& ticket, std::size_t i) {
       throw InputError("the due instant " + format_instant(due.due_at) + " must be after the event's own (" +
                            format_instant(e.at) + ")",
                        path + ".due_at");
+  } else if (const auto kind = e.type == EventType::custom ? change_kind(e.name) : std::nullopt) {
+    if (e.detail > ticket.changes.size()) throw out_of(ticket.changes.size(), "changes");
+    if (ticket.changes[e.detail - 1].name.empty())
+      throw InputError(*kind == ChangeKind::field ? "the field name is empty" : "the tag is empty",
+                       path + (*kind == ChangeKind::field ? ".field" : ".tag"));
   } else {
-    throw InputError("only a status or an " + std::string(override_event_name) + " event has a detail", path + ".detail");
+    throw InputError("only a status, an " + std::string(override_event_name) + " or a change event has a detail",
+                     path + ".detail");
   }
 }
 

@@ -3,6 +3,7 @@
 #include "ticket/status_categories.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_view.hpp"
+#include "ticket/ticket_words.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -77,14 +78,14 @@ const T& by_event(const std::vector<T>& side, std::size_t event) {
 
 // The member of `e` its type reads, in the nibble, or nullopt when the event needs odd_events:
 // a value out of the nibble's range, or a member its type does not read set otherwise than a
-// default event has it, or an override. `custom_status` is the event's custom status as an id
+// default event has it, or a side record (an override, a change). `custom_status` is the event's custom status as an id
 // in the batch's `statuses`, or 0.
-std::optional<std::uint8_t> nibble_of(const Event& e, bool overrides, std::uint32_t custom_status) {
+std::optional<std::uint8_t> nibble_of(const Event& e, bool side_record, std::uint32_t custom_status) {
   const Event blank;
   const bool status = e.type == EventType::status, priority = e.type == EventType::priority;
   const bool scored = e.type == EventType::satisfaction || e.type == EventType::nps;
   if ((!status && e.to_status != blank.to_status) || (!priority && e.to_priority != blank.to_priority) ||
-      (!scored && e.score != blank.score) || overrides)
+      (!scored && e.score != blank.score) || side_record)
     return std::nullopt;
   constexpr unsigned first = TicketColumns::first_custom_status;
   if (status && custom_status != 0) {
@@ -160,8 +161,11 @@ Ticket TicketColumns::ticket(std::size_t index) const {
       e.to_priority = odd.to_priority;
       e.score = odd.score;
       if (odd.due_at) {
-        t.overrides.push_back({odd.metric, *odd.due_at});
+        t.overrides.push_back({odd.text, *odd.due_at});
         e.detail = static_cast<std::uint32_t>(t.overrides.size());
+      } else if (e.type == EventType::custom && change_kind(e.name)) {
+        t.changes.push_back({odd.text, odd.value});
+        e.detail = static_cast<std::uint32_t>(t.changes.size());
       }
     } else if (const std::uint8_t value = bits[i] >> value_shift; e.type == EventType::status) {
       if (value < first_custom_status) e.to_status = static_cast<Status>(value);
@@ -217,14 +221,15 @@ void ColumnsBuilder::append(const Ticket& t) {
     require_detail(t, i);  // a hand-built ticket's may be out of range
     const EventRef e(t, t.events[i]);
     const std::uint32_t status = e.custom_status();
-    append_event(t.events[i], e.due_at() ? &t.overrides[t.events[i].detail - 1] : nullptr, t.created_at,
-                 status != 0 ? c.statuses.intern(t.custom_statuses[status - 1]) : 0);
+    const std::uint32_t d = t.events[i].detail;
+    append_event(t.events[i], e.due_at() ? &t.overrides[d - 1] : nullptr, e.change() ? &t.changes[d - 1] : nullptr,
+                 t.created_at, status != 0 ? c.statuses.intern(t.custom_statuses[status - 1]) : 0);
   }
   c.event_ends.push_back(c.type.size());
 }
 
-void ColumnsBuilder::append_event(const Event& e, const DueOverride* due, Instant created,
-                                  std::uint32_t custom_status) {
+void ColumnsBuilder::append_event(const Event& e, const DueOverride* due, const FieldChange* change,
+                                  Instant created, std::uint32_t custom_status) {
   TicketColumns& c = *c_;
   const std::uint64_t index = c.type.size();
   const auto after = (e.at - created).count();
@@ -239,12 +244,14 @@ void ColumnsBuilder::append_event(const Event& e, const DueOverride* due, Instan
   c.agent.push_back(c.agents.intern(e.agent));
   c.queue.push_back(c.queues.intern(e.queue));
   std::uint8_t bits = (e.is_public ? TicketColumns::is_public_bit : 0) | (e.bot ? TicketColumns::bot_bit : 0);
-  if (const auto nibble = nibble_of(e, due != nullptr, custom_status)) {
+  if (const auto nibble = nibble_of(e, due != nullptr || change != nullptr, custom_status)) {
     bits |= static_cast<std::uint8_t>(*nibble << TicketColumns::value_shift);
   } else {
     bits |= TicketColumns::odd_bit;
-    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score, due ? due->metric : std::string(),
-                            due ? std::optional(due->due_at) : std::nullopt, custom_status});
+    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score,
+                            due ? due->metric : change ? change->name : std::string(),
+                            due ? std::optional(due->due_at) : std::nullopt, change ? change->value : std::nullopt,
+                            custom_status});
   }
   c.bits.push_back(bits);
 }

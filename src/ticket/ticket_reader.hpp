@@ -10,7 +10,8 @@
 // an object); required(key), asked only for a key members() did not find, recording it as
 // "missing" and returning std::optional<N>; array_size() (nullopt and a problem when not an
 // array); element(i); string(), boolean(), integer(), instant() (nullopt and a problem when the
-// value has another type); scalar() (text, number or boolean; records nothing);
+// value has another type); scalar() (text, number or boolean; records nothing); is_null()
+// (records nothing);
 // for_each_member(f) calling f(key, N) for each member (a problem when not an object).
 //
 // Each object is read through members(), once: the reader then takes its members from their
@@ -44,9 +45,10 @@ inline constexpr std::array<std::string_view, 3> customer_keys{"id", "tier", "la
 enum CustomerKey : std::size_t { c_id, c_tier, c_language };
 inline constexpr std::array<std::string_view, 3> order_keys{"id", "amount", "currency"};
 enum OrderKey : std::size_t { o_id, o_amount, o_currency };
-inline constexpr std::array<std::string_view, 10> event_keys{"at",     "type", "agent", "queue",  "public",
-                                                              "bot",    "to",   "score", "metric", "due_at"};
-enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score, e_metric, e_due_at };
+inline constexpr std::array<std::string_view, 13> event_keys{
+    "at", "type", "agent", "queue", "public", "bot", "to", "score", "metric", "due_at", "field", "value", "tag"};
+enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score, e_metric, e_due_at,
+                              e_field, e_value, e_tag };
 
 /// The member in `slot` of `object`'s members, recording it as missing when absent.
 template <class Node, std::size_t K>
@@ -146,10 +148,44 @@ bool read_override(const Node& node, const std::array<std::optional<Node>, K>& m
   return true;
 }
 
+/// Reads `field` and `value` (a field_changed event) or `tag` (tag_added, tag_removed), which
+/// those events may have and no other may, into `change`: false when they have a problem.
+/// `field` and `tag` are required; no `value` is null, which clears the field.
+/// `kind` is the change the event makes, if it is one of them.
+template <class Node, std::size_t K>
+bool read_change(const Node& node, const std::array<std::optional<Node>, K>& members, std::optional<ChangeKind> kind,
+                 FieldChange& change) {
+  const bool field = kind == ChangeKind::field, tag = kind && !field;
+  bool ok = true;
+  for (const std::size_t slot : {e_field, e_value, e_tag}) {
+    const auto& member = members[slot];
+    if (!member || (slot == e_tag ? tag : field)) continue;
+    member->problem(quoted(event_keys[slot]) + " belongs to " +
+                    (slot == e_tag ? "tag_added and tag_removed" : "field_changed") + " events only");
+    ok = false;
+  }
+  if (!kind || !ok) return ok;
+  const auto& name_node = required(node, members, event_keys, field ? e_field : e_tag);
+  const auto name = name_node ? name_node->string() : std::nullopt;
+  if (name && name->empty()) name_node->problem(field ? "the field name is empty" : "the tag is empty");
+  if (!name || name->empty()) return false;
+  // null or no value clears the field (Python dicts and frames hold an absent value as None);
+  // anything else is a value as a ticket's `fields` hold.
+  if (const auto& value = members[e_value]; field && value && !value->is_null()) {
+    change.value = value->scalar();
+    if (!change.value) {
+      value->problem("a field's value must be text, a number, true, false or null");
+      return false;
+    }
+  }
+  change.name.assign(*name);
+  return true;
+}
+
 /// Reads the event `node` into `event` (default-constructed), in place: false when it has a
 /// problem. `created` is the ticket's creation, when it could be read, which the event may not
-/// precede; a custom status gets its id from `custom_statuses`, an override its place in
-/// `ticket`'s `overrides`.
+/// precede; a custom status gets its id from `custom_statuses`, an override or a change its
+/// place in `ticket`'s `overrides` or `changes`.
 template <class Node>
 bool read_event(const Node& node, std::optional<Instant> created, CustomStatusIds& custom_statuses, Ticket& ticket,
                 Event& event) {
@@ -231,11 +267,17 @@ bool read_event(const Node& node, std::optional<Instant> created, CustomStatusId
     ok = false;
   }
   DueOverride due;
+  FieldChange change;
+  const auto kind = change_kind(event.name);
   ok = read_override(node, members, event, due) && ok;
+  ok = read_change(node, members, kind, change) && ok;
   if (!ok) return false;
   if (!due.metric.empty()) {
     ticket.overrides.push_back(std::move(due));
     event.detail = static_cast<std::uint32_t>(ticket.overrides.size());
+  } else if (kind) {
+    ticket.changes.push_back(std::move(change));
+    event.detail = static_cast<std::uint32_t>(ticket.changes.size());
   }
   if (created && event.at < *created)
     at->problem("the event is at " + format_instant(event.at) + ", before the ticket was created (" +

@@ -10,7 +10,7 @@
 // custom_status_name(id) (the name of an event's custom_status).
 // An event view offers: at(), type(), name() (the type as written), agent(), queue(),
 // is_public(), bot(), to_status(), custom_status() (0 or an id the ticket view names),
-// to_priority(), score(), metric(), due_at().
+// to_priority(), score(), metric(), due_at(), change() (a ChangeView of a change event).
 
 #include <aftersales/ticket.hpp>
 
@@ -26,6 +26,24 @@ namespace aftersales::detail {
 
 /// A custom field's value, viewed.
 using FieldView = std::variant<std::string_view, double, bool>;
+
+inline FieldView view_of(const FieldScalar& value) noexcept {
+  if (const auto* text = std::get_if<std::string>(&value)) return std::string_view(*text);
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag;
+  return std::get<double>(value);
+}
+
+/// What a field_changed, tag_added or tag_removed event changes, viewed: the field and its new
+/// value (none: cleared), or the tag.
+struct ChangeView {
+  ChangeKind kind;
+  std::string_view name;
+  std::optional<FieldView> value;
+};
+
+inline ChangeView view_of(ChangeKind kind, std::string_view name, const std::optional<FieldScalar>& value) noexcept {
+  return {kind, name, value ? std::optional(view_of(*value)) : std::nullopt};
+}
 
 class EventRef {
  public:
@@ -52,6 +70,14 @@ class EventRef {
   [[nodiscard]] std::optional<Instant> due_at() const noexcept {
     const DueOverride* o = due_override();
     return o != nullptr ? std::optional<Instant>(o->due_at) : std::nullopt;
+  }
+  // None for a hand-built event whose index is out of range.
+  [[nodiscard]] std::optional<ChangeView> change() const {
+    const std::uint32_t d = e_->detail;
+    if (d == 0 || e_->type != EventType::custom || d > t_->changes.size()) return std::nullopt;
+    const auto kind = change_kind(e_->name);
+    if (!kind) return std::nullopt;
+    return view_of(*kind, t_->changes[d - 1].name, t_->changes[d - 1].value);
   }
 
  private:
@@ -86,12 +112,7 @@ class TicketRef {
   [[nodiscard]] std::string_view tag(std::size_t i) const noexcept { return t_->tags[i]; }
   [[nodiscard]] std::size_t field_count() const noexcept { return t_->fields.size(); }
   [[nodiscard]] std::string_view field_name(std::size_t i) const noexcept { return t_->fields[i].first; }
-  [[nodiscard]] FieldView field_value(std::size_t i) const noexcept {
-    const FieldScalar& value = t_->fields[i].second;
-    if (const auto* text = std::get_if<std::string>(&value)) return std::string_view(*text);
-    if (const auto* flag = std::get_if<bool>(&value)) return *flag;
-    return std::get<double>(value);
-  }
+  [[nodiscard]] FieldView field_value(std::size_t i) const noexcept { return view_of(t_->fields[i].second); }
   [[nodiscard]] std::size_t event_count() const noexcept { return t_->events.size(); }
   [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(*t_, t_->events[i]); }
   [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept {
@@ -137,10 +158,19 @@ class BatchEvent {
     if (odd()) return c_->odd_event(i_).score;
     return type() == EventType::satisfaction || type() == EventType::nps ? nibble() : 0;
   }
-  // Only an odd event has these: an sla_override is one (ticket_columns.cpp, nibble_of).
-  [[nodiscard]] std::string_view metric() const noexcept { return odd() ? c_->odd_event(i_).metric : std::string_view(); }
+  // Only an odd event has these: an sla_override or a change is one (ticket_columns.cpp, nibble_of).
+  [[nodiscard]] std::string_view metric() const noexcept {
+    return odd() && c_->odd_event(i_).due_at ? c_->odd_event(i_).text : std::string_view();
+  }
   [[nodiscard]] std::optional<Instant> due_at() const noexcept {
     return odd() ? c_->odd_event(i_).due_at : std::nullopt;
+  }
+  [[nodiscard]] std::optional<ChangeView> change() const {
+    if (!odd() || type() != EventType::custom) return std::nullopt;
+    const auto kind = change_kind(name());
+    if (!kind) return std::nullopt;
+    const OddEvent& e = c_->odd_event(i_);
+    return view_of(*kind, e.text, e.value);
   }
 
  private:

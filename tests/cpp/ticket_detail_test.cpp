@@ -1,6 +1,7 @@
 // An event's rare members as side records of its ticket (Event::detail): an sla_override's
-// metric and due instant in Ticket::overrides, a custom status in Ticket::custom_statuses
-// (docs/performance.md, "Issues 16-18").
+// metric and due instant in Ticket::overrides, a change event's field or tag in
+// Ticket::changes, a custom status in Ticket::custom_statuses (docs/performance.md, "Issues
+// 16-18").
 
 #include <aftersales/error.hpp>
 #include <aftersales/ticket.hpp>
@@ -9,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "test_support.hpp"
@@ -31,14 +33,20 @@ std::string path_of(const Ticket& t) {
   return "valid";
 }
 
-Ticket overridden() {
+// Ticket T-1 with one custom event named `name` whose detail is 1.
+Ticket with_custom_event(std::string_view name) {
   Ticket t;
   t.id = "T-1";
   t.created_at = at("2026-03-02T09:00:00Z");
   Event e = Event::of(EventType::custom, at("2026-03-02T10:00:00Z"));
-  e.name = "sla_override";
+  e.name = name;
   e.detail = 1;
   t.events.push_back(e);
+  return t;
+}
+
+Ticket overridden() {
+  Ticket t = with_custom_event("sla_override");
   t.overrides.push_back({"resolution", at("2026-03-03T10:00:00Z")});
   return t;
 }
@@ -58,8 +66,17 @@ TEST(EventDetail, AHandBuiltOverrideIsChecked) {
             "(2026-03-02T10:00:00Z)");
   t = overridden();
   t.events[0].name = "note";  // a custom event with no side record
-  EXPECT_EQ(path_of(t), "events[0].detail: only a status or an sla_override event has a detail");
+  EXPECT_EQ(path_of(t), "events[0].detail: only a status, an sla_override or a change event has a detail");
   EXPECT_THROW((void)TicketBatch::from_tickets(std::vector<Ticket>{t}), InputError);
+}
+
+TEST(EventDetail, AHandBuiltChangeIsChecked) {
+  Ticket t = with_custom_event("tag_added");
+  EXPECT_EQ(path_of(t), "events[0].detail: detail 1 is not one of the ticket's 0 changes");
+  t.changes.push_back({"", std::nullopt});
+  EXPECT_EQ(path_of(t), "events[0].tag: the tag is empty");
+  t.changes[0].name = "vip";
+  EXPECT_EQ(path_of(t), "valid");
 }
 
 TEST(EventDetail, TheReaderIndexesOverridesInOrder) {
