@@ -5,6 +5,7 @@
 
 #include <aftersales/error.hpp>
 #include <aftersales/policy.hpp>
+#include <aftersales/routing.hpp>
 #include <aftersales/sla.hpp>
 #include <aftersales/ticket.hpp>
 #include <aftersales/ticket_batch.hpp>
@@ -151,6 +152,25 @@ TEST(SlaFieldChanges, ATagRemovedAndChangesInTimeOrder) {
   EXPECT_EQ(hhmm(report.metrics[1].started_at), "09:50");
   EXPECT_EQ(report.metrics[1].elapsed, std::chrono::minutes(40));
   EXPECT_EQ(report.metrics[1].state, SlaState::active);
+}
+
+TEST(SlaFieldChanges, RoutingSeesTheChangesUpToItsInstant) {
+  // A rule sends a ticket whose warehouse_status is "delayed" and which is not tagged
+  // warehouse_done to the warehouse desk; anything else goes to the default desk.
+  const auto policy = Policy::from_json(R"({"schema_version": 1, "routing": {
+      "queues": [{"id": "general"}, {"id": "warehouse"}],
+      "rules": [{"id": "delayed", "queue": "warehouse", "when": {"all": [
+          {"field": "fields.warehouse_status", "eq": "delayed"},
+          {"not": {"field": "tags", "contains": "warehouse_done"}}]}}],
+      "default_queue": "general"}})");
+  const Ticket t = Ticket::from_json(warehouse_ticket);
+  const auto queue_at = [&](std::string_view when) { return Router(policy).route(t, at(when)).queue; };
+  // Before 16:00 the ticket is "ok" as created; from 16:00 "delayed"; from Tuesday 14:00 tagged
+  // warehouse_done. A change at the instant routed counts (events up to it, as every replay).
+  EXPECT_EQ(queue_at("2026-03-02T15:59:59+08:00"), "general");
+  EXPECT_EQ(queue_at("2026-03-02T16:00:00+08:00"), "warehouse");
+  EXPECT_EQ(queue_at("2026-03-03T13:59:59+08:00"), "warehouse");
+  EXPECT_EQ(queue_at("2026-03-03T14:00:00+08:00"), "general");
 }
 
 std::string problem(std::string_view event) {
