@@ -79,7 +79,7 @@ TicketSubject::TicketSubject(const T& ticket, Priority priority, std::string_vie
     if (!field_slot) continue;  // no condition mentions it
     set_field(subject_, *field_slot, ticket.field_value(i));
   }
-  if (changed_by)
+  if (changed_by && ticket.may_change())
     for (const auto& [at, change] : changes_by(ticket, *changed_by)) apply(change);
 }
 

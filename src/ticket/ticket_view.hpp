@@ -7,7 +7,8 @@
 // A view T offers: id(), created_at(), priority(), channel(), category(), customer_id(),
 // customer_tier(), customer_language(), order_amount(), tag_count(), tag(i), field_count(),
 // field_name(i), field_value(i) (a FieldView), event_count(), event(i) (a T::EventView),
-// custom_status_name(id) (the name of an event's custom_status).
+// custom_status_name(id) (the name of an event's custom_status), may_change() (false when no
+// event of the ticket changes its fields or tags; true when some may).
 // An event view offers: at(), type(), name() (the type as written), agent(), queue(),
 // is_public(), bot(), to_status(), custom_status() (0 or an id the ticket view names),
 // to_priority(), score(), metric(), due_at(), change() (a ChangeView of a change event).
@@ -115,6 +116,7 @@ class TicketRef {
   [[nodiscard]] FieldView field_value(std::size_t i) const noexcept { return view_of(t_->fields[i].second); }
   [[nodiscard]] std::size_t event_count() const noexcept { return t_->events.size(); }
   [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(*t_, t_->events[i]); }
+  [[nodiscard]] bool may_change() const noexcept { return !t_->changes.empty(); }
   [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept {
     // A hand-built ticket's id may be out of range: no name, which no policy maps.
     return id <= t_->custom_statuses.size() ? std::string_view(t_->custom_statuses[id - 1]) : std::string_view();
@@ -223,6 +225,8 @@ class BatchRow {
     return BatchEvent(*c_, e, c_->event_at(e, created_));
   }
   [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept { return c_->statuses.text(id); }
+  // A change event is an odd one: a batch without those has none.
+  [[nodiscard]] bool may_change() const noexcept { return !c_->odd_events.empty(); }
 
  private:
   [[nodiscard]] std::uint64_t first_tag() const noexcept { return c_->begin_of(c_->tag_ends, row_); }
