@@ -4,6 +4,7 @@
 // by hand beside each test; instants were checked with Python's zoneinfo.
 
 #include <aftersales/error.hpp>
+#include <aftersales/kpi.hpp>
 #include <aftersales/policy.hpp>
 #include <aftersales/routing.hpp>
 #include <aftersales/sla.hpp>
@@ -171,6 +172,21 @@ TEST(SlaFieldChanges, RoutingSeesTheChangesUpToItsInstant) {
   EXPECT_EQ(queue_at("2026-03-02T16:00:00+08:00"), "warehouse");
   EXPECT_EQ(queue_at("2026-03-03T13:59:59+08:00"), "warehouse");
   EXPECT_EQ(queue_at("2026-03-03T14:00:00+08:00"), "general");
+}
+
+TEST(SlaFieldChanges, KpiComplaintsSeeTheChangesUpToTheInstant) {
+  // A complaint is a ticket tagged angry; T-W is not, until a tag_added at 11:00 (03:00Z).
+  const auto policy = Policy::from_json(R"({"schema_version": 1,
+      "kpi": {"complaints": {"field": "tags", "contains": "angry"}}})");
+  const Ticket t = Ticket::from_json(R"({"id": "T-K", "created_at": "2026-03-02T10:00:00+08:00", "events": [
+      {"at": "2026-03-02T11:00:00+08:00", "type": "tag_added", "tag": "angry"}]})");
+  const auto complaints_at = [&](std::string_view when) {
+    KpiAccumulator kpi(policy, {.group_by = {}, .time_zone = {}});
+    kpi.add(t, at(when));
+    return kpi.result().groups.at(0).complaints;
+  };
+  EXPECT_EQ(complaints_at("2026-03-02T10:59:59+08:00"), 0);
+  EXPECT_EQ(complaints_at("2026-03-02T11:00:00+08:00"), 1);
 }
 
 std::string problem(std::string_view event) {
