@@ -47,23 +47,39 @@ struct AFTERSALES_EXPORT Event {
   EventType type = EventType::custom;
   bool is_public = true;     ///< agent_reply: false for an internal note
   bool bot = false;          ///< agent_reply: an answer given by a bot
-  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold (custom_status 0)
+  Status to_status = Status::open;        ///< status: open, pending_customer or on_hold (detail 0)
   Priority to_priority = Priority::normal;  ///< priority
   int score = 0;             ///< satisfaction (1-5), nps (0-10)
-  /// status: a status of the host's own (docs/sla.md, "Status categories"), as 1 + its index
-  /// in the ticket's `custom_statuses`; 0 when the event sets the built-in `to_status`. (An
-  /// index rather than a name keeps an event as small as it was.)
-  std::uint32_t custom_status = 0;
+  /// 1 + an index into a side record of the ticket, which the event's type says, or 0 for none.
+  /// Rare members live there, so that every event stays small (120 bytes):
+  /// - `status`: a status of the host's own (docs/sla.md, "Status categories"), in the
+  ///   ticket's `custom_statuses`; 0 when the event sets the built-in `to_status`;
+  /// - `sla_override` (a custom event, docs/sla.md "Overrides"): its metric and due instant,
+  ///   in the ticket's `overrides`;
+  /// - `field_changed`, `tag_added`, `tag_removed` (custom events, docs/sla.md "Events that
+  ///   change fields and tags"): the field or tag and the new value, in the ticket's `changes`.
+  std::uint32_t detail = 0;
   std::string name;          ///< the type as written; the only type information of a custom event
   std::string agent;         ///< agent_reply, assigned
   std::string queue;         ///< assigned
-  /// sla_override (a custom event, docs/sla.md "Overrides"): the metric whose due instant it
-  /// sets (`ola` for the holding queue's OLA), and that instant, after the event's own.
-  std::string metric;
-  std::optional<Instant> due_at;
 
   /// An event of a built-in type (its name is filled in).
   static Event of(EventType type, Instant at);
+};
+
+/// What an `sla_override` event sets (docs/sla.md, "Overrides"): the metric whose due instant
+/// it fixes (`ola` for the holding queue's OLA), and that instant, after the event's own.
+struct DueOverride {
+  std::string metric;
+  Instant due_at{};
+};
+
+/// What a `field_changed`, `tag_added` or `tag_removed` event changes (docs/sla.md, "Events
+/// that change fields and tags"): the field's name and its new value (none: the field is
+/// cleared), or the tag added or removed (`value` unused).
+struct FieldChange {
+  std::string name;
+  std::optional<FieldScalar> value;
 };
 
 struct Customer {
@@ -94,12 +110,17 @@ struct AFTERSALES_EXPORT Ticket {
   Priority priority = Priority::normal;  ///< as created; `priority` events change it later
   Customer customer;
   Order order;
-  std::vector<std::string> tags;
-  std::vector<std::pair<std::string, FieldScalar>> fields;
+  std::vector<std::string> tags;                             ///< as created; tag events change them later
+  std::vector<std::pair<std::string, FieldScalar>> fields;  ///< as created; field_changed events change them later
   std::vector<Event> events;  ///< in any order; applied by time, ties in this order
-  /// The statuses of the host's own that `status` events set (Event::custom_status), each
+  /// The statuses of the host's own that `status` events set (their Event::detail), each
   /// once; a policy's `statuses` says how each counts.
   std::vector<std::string> custom_statuses;
+  /// What each `sla_override` event sets, indexed by its Event::detail.
+  std::vector<DueOverride> overrides;
+  /// What each `field_changed`, `tag_added` or `tag_removed` event changes, indexed by its
+  /// Event::detail.
+  std::vector<FieldChange> changes;
 
   /// Parses the spec §3 JSON shape.
   /// @throws InputError listing every problem with its JSON path (`events[3].at: ...`),
@@ -108,8 +129,10 @@ struct AFTERSALES_EXPORT Ticket {
   static Ticket from_json(std::string_view json);
 
   /// Checks what a hand-built ticket must satisfy: an id, at most max_ticket_events events,
-  /// no event before `created_at`, and each custom status a non-empty one of
-  /// `custom_statuses`, set by a `status` event.
+  /// no event before `created_at`, each custom status a non-empty one of `custom_statuses`,
+  /// set by a `status` event, each `sla_override` event's detail one of `overrides`, with a
+  /// metric and a due instant after the event's own, and each change event's one of
+  /// `changes`, naming a field or tag.
   /// @throws InputError naming the first problem.
   void validate() const;
 };

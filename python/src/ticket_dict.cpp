@@ -177,6 +177,8 @@ class DictNode {
     return std::nullopt;
   }
 
+  [[nodiscard]] bool is_null() const noexcept { return ptr() == Py_None; }
+
   [[nodiscard]] std::optional<FieldScalar> scalar() const {
     if (PyUnicode_Check(ptr())) return std::string(utf8(ptr()));
     if (PyBool_Check(ptr())) return ptr() == Py_True;

@@ -110,6 +110,8 @@ class Subject {
   void set_text(std::size_t slot, std::string_view text);
   void set_number(std::size_t slot, std::int64_t millionths);
   void set_boolean(std::size_t slot, bool value);
+  /// Leaves `slot` absent (a field cleared).
+  void clear(std::size_t slot) noexcept { values_[slot] = {}; }
   /// `symbols` must have one entry per text, from `intern_list`; both must outlive the subject.
   void set_list(std::size_t slot, std::span<const Symbol> symbols, std::span<const std::string_view> texts);
   [[nodiscard]] std::vector<Symbol> intern_list(std::span<const std::string_view> texts) const;

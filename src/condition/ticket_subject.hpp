@@ -4,10 +4,13 @@
 
 #include <aftersales/ticket.hpp>
 
+#include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "condition/condition_rules.hpp"
+#include "ticket/ticket_view.hpp"
 
 namespace aftersales::detail {
 
@@ -16,9 +19,12 @@ class TicketSubject {
  public:
   /// `ticket` is a view of ticket_view.hpp (TicketRef or BatchRow); `priority` and `status`
   /// are the ticket's at the instant being evaluated, the status by its name (a custom
-  /// status's own: ticket_timeline.hpp, status_name).
+  /// status's own: ticket_timeline.hpp, status_name). Its fields and tags are as created, and
+  /// with `changed_by` as the change events up to that instant leave them (docs/sla.md,
+  /// "Events that change fields and tags").
   template <class T>
-  TicketSubject(const T& ticket, Priority priority, std::string_view status, const SymbolTable& symbols);
+  TicketSubject(const T& ticket, Priority priority, std::string_view status, const SymbolTable& symbols,
+                std::optional<Instant> changed_by = std::nullopt);
   TicketSubject(const TicketSubject&) = delete;
   TicketSubject& operator=(const TicketSubject&) = delete;
 
@@ -29,12 +35,19 @@ class TicketSubject {
   /// Rebinds the queue holding the ticket (a custom SLA metric's conditions see the queue of
   /// the latest `assigned` event naming one); `queue` must outlive the subject.
   void set_queue(std::string_view queue);
+  /// Applies one change event (the SLA replay applies each as it comes); `change`'s texts must
+  /// outlive the subject. Constant time, as each field and tag has its place.
+  void apply(const ChangeView& change);
   /// The instant calendar conditions are judged at.
   void set_instant(Instant at) noexcept { subject_.set_instant(at); }
 
  private:
+  void bind_tags();
+
   std::vector<std::string_view> tag_texts_;
   std::vector<Symbol> tag_symbols_;
+  // Each tag's place in tag_texts_, made at the first tag event.
+  std::unordered_map<std::string_view, std::size_t> tag_places_;
   const SymbolTable* symbols_;
   Subject subject_;
 };

@@ -135,6 +135,8 @@ class Node {
   [[nodiscard]] std::optional<std::int64_t> integer() const;
   /// A string, number or boolean; nullopt (recording nothing) for anything else.
   [[nodiscard]] std::optional<FieldScalar> scalar() const;
+  /// Whether the value is null (recording nothing).
+  [[nodiscard]] bool is_null() const noexcept { return value_->is_null(); }
   /// A spec duration: a string like "1h30m" or an integer number of seconds.
   [[nodiscard]] std::optional<Duration> duration() const;
   /// A spec instant: RFC 3339 with an offset, or integer epoch milliseconds.

@@ -100,13 +100,13 @@ Facts<typename T::EventView> scan(const T& ticket, const Timeline<T>& events, co
 }
 
 template <class T, class F>
-bool is_complaint(const KpiRules& rules, const T& ticket, const F& f) {
+bool is_complaint(const KpiRules& rules, const T& ticket, const F& f, Instant at) {
   if (!rules.complaints) {
     const std::string_view c = ticket.category();
     return c == "complaint" || c.starts_with("complaint/");
   }
   const TicketSubject subject(ticket, f.priority, status_name({f.priority, f.status, f.custom_status}, *rules.sla->statuses),
-                              *rules.symbols);
+                              *rules.symbols, at);
   return rules.complaints->matches(subject.subject());
 }
 
@@ -426,7 +426,7 @@ class Adder {
     c[nps_rated] += f.nps >= 0;
     c[promoters] += f.nps >= 9;
     c[detractors] += f.nps >= 0 && f.nps <= 6;
-    c[complaints] += is_complaint(rules_, ticket_, f);
+    c[complaints] += is_complaint(rules_, ticket_, f, at_);
   }
 
   // Out of line: without records (the usual case) counting a ticket pays one test.

@@ -62,7 +62,7 @@ Plan plan_route(const RoutingRules& routing, const Ticket& ticket, Instant at) {
   const TicketRef view(ticket);
   const History history = read_history(view, at, *routing.sla->statuses);
   const Priority priority = history.state.priority;
-  TicketSubject subject(view, priority, status_name(history.state, *routing.sla->statuses), *routing.symbols);
+  TicketSubject subject(view, priority, status_name(history.state, *routing.sla->statuses), *routing.symbols, at);
   if (routing.timed) subject.set_instant(at);
   Plan plan;
   plan.priority = priority;

@@ -336,6 +336,9 @@ class Replay {
       if (e.type() == EventType::priority) priority_ = e.to_priority();
       // An `assigned` event naming no queue leaves the ticket with the queue holding it.
       if (e.type() == EventType::assigned && !e.queue().empty()) subject_->set_queue(e.queue());
+      // A field or tag event changes what the conditions see from now on.
+      if (e.type() == EventType::custom)
+        if (const auto change = e.change()) subject_->apply(*change);
       return apply_conditions(name, e.at());
     }
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {

@@ -27,15 +27,37 @@ void require_event_limit(std::size_t count) {
   if (count > max_ticket_events) throw InputError(too_many_events(count), "events");
 }
 
-void require_custom_status(const Ticket& ticket, std::size_t i) {
+void require_detail(const Ticket& ticket, std::size_t i) {
   const Event& e = ticket.events[i];
-  if (e.custom_status == 0) return;
-  const std::string path = "events[" + std::to_string(i) + "].to";
-  if (e.type != EventType::status) throw InputError("only a status event sets a custom status", path);
-  if (e.custom_status > ticket.custom_statuses.size() || ticket.custom_statuses[e.custom_status - 1].empty())
-    throw InputError("custom status " + std::to_string(e.custom_status) + " is not a non-empty one of the ticket's " +
-                         std::to_string(ticket.custom_statuses.size()) + " custom_statuses",
-                     path);
+  if (e.detail == 0) return;
+  const std::string path = "events[" + std::to_string(i) + "]";
+  const auto out_of = [&](std::size_t count, std::string_view list) {
+    return InputError("detail " + std::to_string(e.detail) + " is not one of the ticket's " + std::to_string(count) +
+                          " " + std::string(list),
+                      path + ".detail");
+  };
+  if (e.type == EventType::status) {
+    if (e.detail > ticket.custom_statuses.size() || ticket.custom_statuses[e.detail - 1].empty())
+      throw InputError("custom status " + std::to_string(e.detail) + " is not a non-empty one of the ticket's " +
+                           std::to_string(ticket.custom_statuses.size()) + " custom_statuses",
+                       path + ".to");
+  } else if (e.type == EventType::custom && e.name == override_event_name) {
+    if (e.detail > ticket.overrides.size()) throw out_of(ticket.overrides.size(), "overrides");
+    const DueOverride& due = ticket.overrides[e.detail - 1];
+    if (due.metric.empty()) throw InputError("the metric is empty", path + ".metric");
+    if (due.due_at <= e.at)
+      throw InputError("the due instant " + format_instant(due.due_at) + " must be after the event's own (" +
+                           format_instant(e.at) + ")",
+                       path + ".due_at");
+  } else if (const auto kind = e.type == EventType::custom ? change_kind(e.name) : std::nullopt) {
+    if (e.detail > ticket.changes.size()) throw out_of(ticket.changes.size(), "changes");
+    if (ticket.changes[e.detail - 1].name.empty())
+      throw InputError(*kind == ChangeKind::field ? "the field name is empty" : "the tag is empty",
+                       path + (*kind == ChangeKind::field ? ".field" : ".tag"));
+  } else {
+    throw InputError("only a status, an " + std::string(override_event_name) + " or a change event has a detail",
+                     path + ".detail");
+  }
 }
 
 void refuse_ticket_size(std::size_t bytes) {
@@ -91,7 +113,7 @@ void Ticket::validate() const {
       throw InputError("event " + std::to_string(i) + " (" + e.name + ") is at " + format_instant(e.at) +
                            ", before the ticket was created (" + format_instant(created_at) + ")",
                        "events[" + std::to_string(i) + "].at");
-    detail::require_custom_status(*this, i);
+    detail::require_detail(*this, i);
   }
 }
 

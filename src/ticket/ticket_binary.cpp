@@ -23,7 +23,10 @@ constexpr std::string_view magic = "ASTB";
 // the same library (read_tickets), which this one cannot meet written without them.
 // 3: custom statuses (docs/sla.md, "Status categories"): a dictionary of their names, and a status
 // event's value from enum_count<Status> on is a custom status's id in it plus enum_count<Status> - 1.
-constexpr std::uint8_t version = 3;
+// 4: the events that change fields and tags (docs/sla.md, "Events that change fields and
+// tags"): after a field_changed event's values, its field's name, then its value's kind (0
+// cleared, then FieldKind + 1) and value as a field's; after a tag event's, its tag.
+constexpr std::uint8_t version = 4;
 
 // The path of ticket `index` and below: tickets[3].events[2].score.
 std::string ticket_path(std::size_t index, std::string_view below = {}) {
@@ -65,6 +68,22 @@ void write_override(BinaryWriter& w, const BatchEvent& event, std::size_t t, std
   w.integer(event.due_at()->time_since_epoch().count());
 }
 
+void write_change(BinaryWriter& w, const ChangeView& change) {
+  w.text(change.name);
+  if (change.kind != ChangeKind::field) return;
+  if (!change.value) return w.natural(0);
+  if (const auto* text = std::get_if<std::string_view>(&*change.value)) {
+    w.natural(static_cast<std::uint64_t>(FieldKind::text) + 1);
+    w.text(*text);
+  } else if (const auto* number = std::get_if<double>(&*change.value)) {
+    w.natural(static_cast<std::uint64_t>(FieldKind::number) + 1);
+    w.real(*number);
+  } else {
+    w.natural(static_cast<std::uint64_t>(FieldKind::boolean) + 1);
+    w.natural(std::get<bool>(*change.value) ? 1 : 0);
+  }
+}
+
 void write_events(BinaryWriter& w, const TicketColumns& c) {
   for (const EventType type : c.type) w.natural(static_cast<std::uint64_t>(type));
   // A built-in event is written by its type alone, and read back with its own name.
@@ -91,6 +110,7 @@ void write_events(BinaryWriter& w, const TicketColumns& c) {
     else if (event.type() == EventType::priority) w.natural(static_cast<std::uint64_t>(event.to_priority()));
     else if (is_scored(event.type())) w.integer(event.score());
     else if (event.type() == EventType::custom && event.name() == override_event_name) write_override(w, event, t, k);
+    else if (const auto change = event.change()) write_change(w, *change);
   });
 }
 
@@ -233,8 +253,10 @@ class ColumnsReader {
                              std::to_string(high) + ", not " + std::to_string(score),
                          event_path(t, k, "score"));
       value = static_cast<std::uint64_t>(score);
-    } else if (type == EventType::custom && c_.name[e] != 0 && c_.names.text(c_.name[e] - 1) == override_event_name) {
-      return read_override(t, k, e);
+    } else if (type == EventType::custom && c_.name[e] != 0) {
+      const std::string_view name = c_.names.text(c_.name[e] - 1);
+      if (name == override_event_name) return read_override(t, k, e);
+      if (const auto kind = change_kind(name)) return read_change(t, k, e, *kind);
     }
     c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | value << TicketColumns::value_shift);
   }
@@ -252,16 +274,40 @@ class ColumnsReader {
                                                               << TicketColumns::value_shift);
       return;
     }
-    c_.odd_events.push_back({e, Event().to_status, Event().to_priority, 0, {}, std::nullopt, status});
+    c_.odd_events.push_back({e, Event().to_status, Event().to_priority, 0, {}, std::nullopt, std::nullopt, status});
     c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | TicketColumns::odd_bit);
   }
 
   // An sla_override's metric and due instant, checked as the ticket reader checks them.
   void read_override(std::size_t t, std::size_t k, std::uint64_t e) {
-    OddEvent odd{e, Event().to_status, Event().to_priority, 0, std::string(r_.text()), r_.instant()};
-    if (odd.metric.empty()) throw InputError("the metric is empty", event_path(t, k, "metric"));
+    OddEvent odd{e, Event().to_status, Event().to_priority, 0, std::string(r_.text()), r_.instant(), std::nullopt, 0};
+    if (odd.text.empty()) throw InputError("the metric is empty", event_path(t, k, "metric"));
     if (*odd.due_at <= c_.event_at(e, c_.created_at[t]))
       throw InputError("the due instant must be after the event's own", event_path(t, k, "due_at"));
+    c_.odd_events.push_back(std::move(odd));
+    c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | TicketColumns::odd_bit);
+  }
+
+  // A change event's field or tag, and a field's new value, checked as the ticket reader checks them.
+  void read_change(std::size_t t, std::size_t k, std::uint64_t e, ChangeKind kind) {
+    const bool field = kind == ChangeKind::field;
+    OddEvent odd{e, Event().to_status, Event().to_priority, 0, std::string(r_.text()), std::nullopt, std::nullopt, 0};
+    if (odd.text.empty())
+      throw InputError(field ? "the field name is empty" : "the tag is empty", event_path(t, k, field ? "field" : "tag"));
+    if (field) {
+      switch (r_.below(4)) {
+        case 0: break;
+        case static_cast<std::uint64_t>(FieldKind::text) + 1: odd.value = std::string(r_.text()); break;
+        case static_cast<std::uint64_t>(FieldKind::number) + 1: {
+          const double number = r_.real();
+          if (!std::isfinite(number))
+            throw InputError("a field's value must be text, a number, true, false or null", event_path(t, k, "value"));
+          odd.value = number;
+          break;
+        }
+        default: odd.value = r_.below(2) != 0; break;
+      }
+    }
     c_.odd_events.push_back(std::move(odd));
     c_.bits[e] = static_cast<std::uint8_t>(c_.bits[e] | TicketColumns::odd_bit);
   }

@@ -3,6 +3,7 @@
 #include "ticket/status_categories.hpp"
 #include "ticket/ticket_limits.hpp"
 #include "ticket/ticket_view.hpp"
+#include "ticket/ticket_words.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -77,14 +78,14 @@ const T& by_event(const std::vector<T>& side, std::size_t event) {
 
 // The member of `e` its type reads, in the nibble, or nullopt when the event needs odd_events:
 // a value out of the nibble's range, or a member its type does not read set otherwise than a
-// default event has it. `custom_status` is the event's custom status as an id in the batch's
-// `statuses`, or 0.
-std::optional<std::uint8_t> nibble_of(const Event& e, std::uint32_t custom_status) {
+// default event has it, or a side record (an override, a change). `custom_status` is the event's custom status as an id
+// in the batch's `statuses`, or 0.
+std::optional<std::uint8_t> nibble_of(const Event& e, bool side_record, std::uint32_t custom_status) {
   const Event blank;
   const bool status = e.type == EventType::status, priority = e.type == EventType::priority;
   const bool scored = e.type == EventType::satisfaction || e.type == EventType::nps;
   if ((!status && e.to_status != blank.to_status) || (!priority && e.to_priority != blank.to_priority) ||
-      (!scored && e.score != blank.score) || e.due_at || !e.metric.empty())
+      (!scored && e.score != blank.score) || side_record)
     return std::nullopt;
   constexpr unsigned first = TicketColumns::first_custom_status;
   if (status && custom_status != 0) {
@@ -153,14 +154,19 @@ Ticket TicketColumns::ticket(std::size_t index) const {
     e.is_public = (bits[i] & is_public_bit) != 0;
     e.bot = (bits[i] & bot_bit) != 0;
     if (const std::uint32_t status = BatchEvent(*this, i, e.at).custom_status(); status != 0)
-      e.custom_status = custom_statuses.id(statuses.text(status));
+      e.detail = custom_statuses.id(statuses.text(status));
     if ((bits[i] & odd_bit) != 0) {
       const OddEvent& odd = odd_event(i);
       e.to_status = odd.to_status;
       e.to_priority = odd.to_priority;
       e.score = odd.score;
-      e.metric = odd.metric;
-      e.due_at = odd.due_at;
+      if (odd.due_at) {
+        t.overrides.push_back({odd.text, *odd.due_at});
+        e.detail = static_cast<std::uint32_t>(t.overrides.size());
+      } else if (e.type == EventType::custom && change_kind(e.name)) {
+        t.changes.push_back({odd.text, odd.value});
+        e.detail = static_cast<std::uint32_t>(t.changes.size());
+      }
     } else if (const std::uint8_t value = bits[i] >> value_shift; e.type == EventType::status) {
       if (value < first_custom_status) e.to_status = static_cast<Status>(value);
     } else if (e.type == EventType::priority) {
@@ -212,18 +218,18 @@ void ColumnsBuilder::append(const Ticket& t) {
   }
   c.field_ends.push_back(c.field_name.size());
   for (std::size_t i = 0; i < t.events.size(); ++i) {
-    const Event& e = t.events[i];
-    std::uint32_t custom_status = 0;
-    if (e.custom_status != 0) {
-      require_custom_status(t, i);  // a hand-built ticket's may be out of range
-      custom_status = c.statuses.intern(t.custom_statuses[e.custom_status - 1]);
-    }
-    append_event(e, t.created_at, custom_status);
+    require_detail(t, i);  // a hand-built ticket's may be out of range
+    const EventRef e(t, t.events[i]);
+    const std::uint32_t status = e.custom_status();
+    const std::uint32_t d = t.events[i].detail;
+    append_event(t.events[i], e.due_at() ? &t.overrides[d - 1] : nullptr, e.change() ? &t.changes[d - 1] : nullptr,
+                 t.created_at, status != 0 ? c.statuses.intern(t.custom_statuses[status - 1]) : 0);
   }
   c.event_ends.push_back(c.type.size());
 }
 
-void ColumnsBuilder::append_event(const Event& e, Instant created, std::uint32_t custom_status) {
+void ColumnsBuilder::append_event(const Event& e, const DueOverride* due, const FieldChange* change,
+                                  Instant created, std::uint32_t custom_status) {
   TicketColumns& c = *c_;
   const std::uint64_t index = c.type.size();
   const auto after = (e.at - created).count();
@@ -238,11 +244,14 @@ void ColumnsBuilder::append_event(const Event& e, Instant created, std::uint32_t
   c.agent.push_back(c.agents.intern(e.agent));
   c.queue.push_back(c.queues.intern(e.queue));
   std::uint8_t bits = (e.is_public ? TicketColumns::is_public_bit : 0) | (e.bot ? TicketColumns::bot_bit : 0);
-  if (const auto nibble = nibble_of(e, custom_status)) {
+  if (const auto nibble = nibble_of(e, due != nullptr || change != nullptr, custom_status)) {
     bits |= static_cast<std::uint8_t>(*nibble << TicketColumns::value_shift);
   } else {
     bits |= TicketColumns::odd_bit;
-    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score, e.metric, e.due_at, custom_status});
+    c.odd_events.push_back({index, e.to_status, e.to_priority, e.score,
+                            due ? due->metric : change ? change->name : std::string(),
+                            due ? std::optional(due->due_at) : std::nullopt, change ? change->value : std::nullopt,
+                            custom_status});
   }
   c.bits.push_back(bits);
 }

@@ -103,8 +103,9 @@ struct OddEvent {
   Status to_status;
   Priority to_priority;
   int score;
-  std::string metric;  // an sla_override's, with due_at
+  std::string text;  // an sla_override's metric (with due_at), a change's field or tag
   std::optional<Instant> due_at;
+  std::optional<FieldScalar> value;  // a field_changed event's value; none: cleared
   std::uint32_t custom_status = 0;  // a status event's custom status: its id in TicketColumns::statuses
 };
 
@@ -189,7 +190,9 @@ class ColumnsBuilder {
   [[nodiscard]] TicketBatch finish();
 
  private:
-  void append_event(const Event& e, Instant created, std::uint32_t custom_status);
+  // `due` and `change` are an sla_override's or a change event's record, or null.
+  void append_event(const Event& e, const DueOverride* due, const FieldChange* change, Instant created,
+                    std::uint32_t custom_status);
   std::unique_ptr<TicketColumns> c_;
 };
 

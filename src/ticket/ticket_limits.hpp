@@ -24,8 +24,12 @@ std::string too_many_events(std::size_t count);
 /// @throws InputError at "events" when a ticket has `count` events, more than max_ticket_events.
 void require_event_limit(std::size_t count);
 
-/// @throws InputError at "events[i].to" when event `i` of a hand-built ticket has a custom
-///         status that is not a non-empty one of its custom_statuses, or is not a status event.
-void require_custom_status(const Ticket& ticket, std::size_t i);
+/// @throws InputError when the Event::detail of event `i` of a hand-built ticket indexes
+///         nothing its type allows: at "events[i].to", a custom status that is not a
+///         non-empty one of its custom_statuses; at "events[i].metric" or ".due_at", an
+///         override without a metric or due before the event; at "events[i].field" or
+///         ".tag", a change naming none; at "events[i].detail", an index out of range or on
+///         another type of event.
+void require_detail(const Ticket& ticket, std::size_t i);
 
 }  // namespace aftersales::detail

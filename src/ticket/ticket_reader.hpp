@@ -10,7 +10,8 @@
 // an object); required(key), asked only for a key members() did not find, recording it as
 // "missing" and returning std::optional<N>; array_size() (nullopt and a problem when not an
 // array); element(i); string(), boolean(), integer(), instant() (nullopt and a problem when the
-// value has another type); scalar() (text, number or boolean; records nothing);
+// value has another type); scalar() (text, number or boolean; records nothing); is_null()
+// (records nothing);
 // for_each_member(f) calling f(key, N) for each member (a problem when not an object).
 //
 // Each object is read through members(), once: the reader then takes its members from their
@@ -25,6 +26,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "document/json_reader.hpp"
 #include "text/text.hpp"
@@ -43,9 +45,10 @@ inline constexpr std::array<std::string_view, 3> customer_keys{"id", "tier", "la
 enum CustomerKey : std::size_t { c_id, c_tier, c_language };
 inline constexpr std::array<std::string_view, 3> order_keys{"id", "amount", "currency"};
 enum OrderKey : std::size_t { o_id, o_amount, o_currency };
-inline constexpr std::array<std::string_view, 10> event_keys{"at",     "type", "agent", "queue",  "public",
-                                                              "bot",    "to",   "score", "metric", "due_at"};
-enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score, e_metric, e_due_at };
+inline constexpr std::array<std::string_view, 13> event_keys{
+    "at", "type", "agent", "queue", "public", "bot", "to", "score", "metric", "due_at", "field", "value", "tag"};
+enum EventKey : std::size_t { e_at, e_type, e_agent, e_queue, e_public, e_bot, e_to, e_score, e_metric, e_due_at,
+                              e_field, e_value, e_tag };
 
 /// The member in `slot` of `object`'s members, recording it as missing when absent.
 template <class Node, std::size_t K>
@@ -114,11 +117,12 @@ void read_fields(const Node& node, std::vector<std::pair<std::string, FieldScala
   });
 }
 
-/// Reads `metric` and `due_at`, which an sla_override event must have and no other may: false
-/// when they have a problem. `event.at`, if read, is the default instant otherwise, which every
-/// due instant is after.
+/// Reads `metric` and `due_at`, which an sla_override event must have and no other may, into
+/// `due`: false when they have a problem. `event.at`, if read, is the default instant
+/// otherwise, which every due instant is after.
 template <class Node, std::size_t K>
-bool read_override(const Node& node, const std::array<std::optional<Node>, K>& members, Event& event) {
+bool read_override(const Node& node, const std::array<std::optional<Node>, K>& members, const Event& event,
+                   DueOverride& due) {
   if (event.name != override_event_name) {
     for (const std::size_t slot : {e_metric, e_due_at}) {
       if (const auto& member = members[slot]) {
@@ -129,26 +133,62 @@ bool read_override(const Node& node, const std::array<std::optional<Node>, K>& m
     return true;
   }
   const auto& metric = required(node, members, event_keys, e_metric);
-  const auto& due = required(node, members, event_keys, e_due_at);
+  const auto& due_node = required(node, members, event_keys, e_due_at);
   const auto name = metric ? metric->string() : std::nullopt;
-  const auto due_at = due ? due->instant() : std::nullopt;
+  const auto due_at = due_node ? due_node->instant() : std::nullopt;
   if (name && name->empty()) metric->problem("the metric is empty");
   if (!name || name->empty() || !due_at) return false;
   if (*due_at <= event.at) {
-    due->problem("the due instant " + format_instant(*due_at) + " must be after the event's own (" +
-                 format_instant(event.at) + ")");
+    due_node->problem("the due instant " + format_instant(*due_at) + " must be after the event's own (" +
+                      format_instant(event.at) + ")");
     return false;
   }
-  event.metric.assign(*name);
-  event.due_at = due_at;
+  due.metric.assign(*name);
+  due.due_at = *due_at;
+  return true;
+}
+
+/// Reads `field` and `value` (a field_changed event) or `tag` (tag_added, tag_removed), which
+/// those events may have and no other may, into `change`: false when they have a problem.
+/// `field` and `tag` are required; no `value` is null, which clears the field.
+/// `kind` is the change the event makes, if it is one of them.
+template <class Node, std::size_t K>
+bool read_change(const Node& node, const std::array<std::optional<Node>, K>& members, std::optional<ChangeKind> kind,
+                 FieldChange& change) {
+  const bool field = kind == ChangeKind::field, tag = kind && !field;
+  bool ok = true;
+  for (const std::size_t slot : {e_field, e_value, e_tag}) {
+    const auto& member = members[slot];
+    if (!member || (slot == e_tag ? tag : field)) continue;
+    member->problem(quoted(event_keys[slot]) + " belongs to " +
+                    (slot == e_tag ? "tag_added and tag_removed" : "field_changed") + " events only");
+    ok = false;
+  }
+  if (!kind || !ok) return ok;
+  const auto& name_node = required(node, members, event_keys, field ? e_field : e_tag);
+  const auto name = name_node ? name_node->string() : std::nullopt;
+  if (name && name->empty()) name_node->problem(field ? "the field name is empty" : "the tag is empty");
+  if (!name || name->empty()) return false;
+  // null or no value clears the field (Python dicts and frames hold an absent value as None);
+  // anything else is a value as a ticket's `fields` hold.
+  if (const auto& value = members[e_value]; field && value && !value->is_null()) {
+    change.value = value->scalar();
+    if (!change.value) {
+      value->problem("a field's value must be text, a number, true, false or null");
+      return false;
+    }
+  }
+  change.name.assign(*name);
   return true;
 }
 
 /// Reads the event `node` into `event` (default-constructed), in place: false when it has a
 /// problem. `created` is the ticket's creation, when it could be read, which the event may not
-/// precede; a custom status gets its id from `custom_statuses`.
+/// precede; a custom status gets its id from `custom_statuses`, an override or a change its
+/// place in `ticket`'s `overrides` or `changes`.
 template <class Node>
-bool read_event(const Node& node, std::optional<Instant> created, CustomStatusIds& custom_statuses, Event& event) {
+bool read_event(const Node& node, std::optional<Instant> created, CustomStatusIds& custom_statuses, Ticket& ticket,
+                Event& event) {
   const auto found = node.members(event_keys);
   if (!found) return false;
   const auto& members = *found;
@@ -195,7 +235,7 @@ bool read_event(const Node& node, std::optional<Instant> created, CustomStatusId
           target->problem("the status is empty");
           return false;
         }
-        event.custom_status = custom_statuses.id(*text);
+        event.detail = custom_statuses.id(*text);
       } else if (s != Status::open && s != Status::pending_customer && s != Status::on_hold) {
         target->problem(quoted(*text) +
                         " is not a status an event can set (open, pending_customer, on_hold, or one of the "
@@ -226,8 +266,19 @@ bool read_event(const Node& node, std::optional<Instant> created, CustomStatusId
     score->problem("\"score\" belongs to satisfaction and nps events only");
     ok = false;
   }
-  ok = read_override(node, members, event) && ok;
+  DueOverride due;
+  FieldChange change;
+  const auto kind = change_kind(event.name);
+  ok = read_override(node, members, event, due) && ok;
+  ok = read_change(node, members, kind, change) && ok;
   if (!ok) return false;
+  if (!due.metric.empty()) {
+    ticket.overrides.push_back(std::move(due));
+    event.detail = static_cast<std::uint32_t>(ticket.overrides.size());
+  } else if (kind) {
+    ticket.changes.push_back(std::move(change));
+    event.detail = static_cast<std::uint32_t>(ticket.changes.size());
+  }
   if (created && event.at < *created)
     at->problem("the event is at " + format_instant(event.at) + ", before the ticket was created (" +
                 format_instant(*created) + ")");
@@ -267,7 +318,7 @@ Ticket read_ticket(const Node& root, Problems& problems) {
         ticket.events.reserve(*size);
         CustomStatusIds custom_statuses(ticket.custom_statuses);
         for (std::size_t i = 0; i < *size; ++i) {
-          if (!read_event(events->element(i), created, custom_statuses, ticket.events.emplace_back()))
+          if (!read_event(events->element(i), created, custom_statuses, ticket, ticket.events.emplace_back()))
             ticket.events.pop_back();
         }
       }

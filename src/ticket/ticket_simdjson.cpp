@@ -107,6 +107,8 @@ class SimdNode {
     }
   }
 
+  [[nodiscard]] bool is_null() const noexcept { return value_.is_null(); }
+
   [[nodiscard]] std::optional<Instant> instant() const {
     try {
       switch (value_.type()) {

@@ -7,10 +7,11 @@
 // A view T offers: id(), created_at(), priority(), channel(), category(), customer_id(),
 // customer_tier(), customer_language(), order_amount(), tag_count(), tag(i), field_count(),
 // field_name(i), field_value(i) (a FieldView), event_count(), event(i) (a T::EventView),
-// custom_status_name(id) (the name of an event's custom_status).
+// custom_status_name(id) (the name of an event's custom_status), may_change() (false when no
+// event of the ticket changes its fields or tags; true when some may).
 // An event view offers: at(), type(), name() (the type as written), agent(), queue(),
 // is_public(), bot(), to_status(), custom_status() (0 or an id the ticket view names),
-// to_priority(), score(), metric(), due_at().
+// to_priority(), score(), metric(), due_at(), change() (a ChangeView of a change event).
 
 #include <aftersales/ticket.hpp>
 
@@ -20,15 +21,35 @@
 #include <variant>
 
 #include "ticket/ticket_columns.hpp"
+#include "ticket/ticket_words.hpp"
 
 namespace aftersales::detail {
 
 /// A custom field's value, viewed.
 using FieldView = std::variant<std::string_view, double, bool>;
 
+inline FieldView view_of(const FieldScalar& value) noexcept {
+  if (const auto* text = std::get_if<std::string>(&value)) return std::string_view(*text);
+  if (const auto* flag = std::get_if<bool>(&value)) return *flag;
+  return std::get<double>(value);
+}
+
+/// What a field_changed, tag_added or tag_removed event changes, viewed: the field and its new
+/// value (none: cleared), or the tag.
+struct ChangeView {
+  ChangeKind kind;
+  std::string_view name;
+  std::optional<FieldView> value;
+};
+
+inline ChangeView view_of(ChangeKind kind, std::string_view name, const std::optional<FieldScalar>& value) noexcept {
+  return {kind, name, value ? std::optional(view_of(*value)) : std::nullopt};
+}
+
 class EventRef {
  public:
-  explicit EventRef(const Event& e) noexcept : e_(&e) {}
+  // The ticket holds the side records an event's `detail` indexes.
+  EventRef(const Ticket& t, const Event& e) noexcept : t_(&t), e_(&e) {}
 
   [[nodiscard]] Instant at() const noexcept { return e_->at; }
   [[nodiscard]] EventType type() const noexcept { return e_->type; }
@@ -38,13 +59,38 @@ class EventRef {
   [[nodiscard]] bool is_public() const noexcept { return e_->is_public; }
   [[nodiscard]] bool bot() const noexcept { return e_->bot; }
   [[nodiscard]] Status to_status() const noexcept { return e_->to_status; }
-  [[nodiscard]] std::uint32_t custom_status() const noexcept { return e_->custom_status; }
+  [[nodiscard]] std::uint32_t custom_status() const noexcept {
+    return e_->type == EventType::status ? e_->detail : 0U;
+  }
   [[nodiscard]] Priority to_priority() const noexcept { return e_->to_priority; }
   [[nodiscard]] int score() const noexcept { return e_->score; }
-  [[nodiscard]] std::string_view metric() const noexcept { return e_->metric; }
-  [[nodiscard]] const std::optional<Instant>& due_at() const noexcept { return e_->due_at; }
+  [[nodiscard]] std::string_view metric() const noexcept {
+    const DueOverride* o = due_override();
+    return o != nullptr ? std::string_view(o->metric) : std::string_view();
+  }
+  [[nodiscard]] std::optional<Instant> due_at() const noexcept {
+    const DueOverride* o = due_override();
+    return o != nullptr ? std::optional<Instant>(o->due_at) : std::nullopt;
+  }
+  // None for a hand-built event whose index is out of range.
+  [[nodiscard]] std::optional<ChangeView> change() const {
+    const std::uint32_t d = e_->detail;
+    if (d == 0 || e_->type != EventType::custom || d > t_->changes.size()) return std::nullopt;
+    const auto kind = change_kind(e_->name);
+    if (!kind) return std::nullopt;
+    return view_of(*kind, t_->changes[d - 1].name, t_->changes[d - 1].value);
+  }
 
  private:
+  // An sla_override's record; none for a hand-built event whose index is out of range.
+  [[nodiscard]] const DueOverride* due_override() const noexcept {
+    const std::uint32_t d = e_->detail;
+    if (d == 0 || e_->type != EventType::custom || d > t_->overrides.size() || e_->name != override_event_name)
+      return nullptr;
+    return &t_->overrides[d - 1];
+  }
+
+  const Ticket* t_;
   const Event* e_;
 };
 
@@ -67,14 +113,10 @@ class TicketRef {
   [[nodiscard]] std::string_view tag(std::size_t i) const noexcept { return t_->tags[i]; }
   [[nodiscard]] std::size_t field_count() const noexcept { return t_->fields.size(); }
   [[nodiscard]] std::string_view field_name(std::size_t i) const noexcept { return t_->fields[i].first; }
-  [[nodiscard]] FieldView field_value(std::size_t i) const noexcept {
-    const FieldScalar& value = t_->fields[i].second;
-    if (const auto* text = std::get_if<std::string>(&value)) return std::string_view(*text);
-    if (const auto* flag = std::get_if<bool>(&value)) return *flag;
-    return std::get<double>(value);
-  }
+  [[nodiscard]] FieldView field_value(std::size_t i) const noexcept { return view_of(t_->fields[i].second); }
   [[nodiscard]] std::size_t event_count() const noexcept { return t_->events.size(); }
-  [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(t_->events[i]); }
+  [[nodiscard]] EventRef event(std::size_t i) const noexcept { return EventRef(*t_, t_->events[i]); }
+  [[nodiscard]] bool may_change() const noexcept { return !t_->changes.empty(); }
   [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept {
     // A hand-built ticket's id may be out of range: no name, which no policy maps.
     return id <= t_->custom_statuses.size() ? std::string_view(t_->custom_statuses[id - 1]) : std::string_view();
@@ -118,10 +160,19 @@ class BatchEvent {
     if (odd()) return c_->odd_event(i_).score;
     return type() == EventType::satisfaction || type() == EventType::nps ? nibble() : 0;
   }
-  // Only an odd event has these: an sla_override is one (ticket_columns.cpp, nibble_of).
-  [[nodiscard]] std::string_view metric() const noexcept { return odd() ? c_->odd_event(i_).metric : std::string_view(); }
+  // Only an odd event has these: an sla_override or a change is one (ticket_columns.cpp, nibble_of).
+  [[nodiscard]] std::string_view metric() const noexcept {
+    return odd() && c_->odd_event(i_).due_at ? c_->odd_event(i_).text : std::string_view();
+  }
   [[nodiscard]] std::optional<Instant> due_at() const noexcept {
     return odd() ? c_->odd_event(i_).due_at : std::nullopt;
+  }
+  [[nodiscard]] std::optional<ChangeView> change() const {
+    if (!odd() || type() != EventType::custom) return std::nullopt;
+    const auto kind = change_kind(name());
+    if (!kind) return std::nullopt;
+    const OddEvent& e = c_->odd_event(i_);
+    return view_of(*kind, e.text, e.value);
   }
 
  private:
@@ -174,6 +225,8 @@ class BatchRow {
     return BatchEvent(*c_, e, c_->event_at(e, created_));
   }
   [[nodiscard]] std::string_view custom_status_name(std::uint32_t id) const noexcept { return c_->statuses.text(id); }
+  // A change event is an odd one: a batch without those has none.
+  [[nodiscard]] bool may_change() const noexcept { return !c_->odd_events.empty(); }
 
  private:
   [[nodiscard]] std::uint64_t first_tag() const noexcept { return c_->begin_of(c_->tag_ends, row_); }

@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string_view>
 
@@ -24,6 +25,18 @@ inline constexpr std::array<std::string_view, 16> event_names{
 /// The custom event that sets a metric's due instant (docs/sla.md, "Overrides"): the one event
 /// with `metric` and `due_at`.
 inline constexpr std::string_view override_event_name = "sla_override";
+/// The custom events that change a ticket's fields and tags (docs/sla.md, "Events that change
+/// fields and tags"), in the order of ChangeKind.
+inline constexpr std::array<std::string_view, 3> change_event_names{"field_changed", "tag_added", "tag_removed"};
+enum class ChangeKind : std::uint8_t { field, tag_added, tag_removed };
+
+/// The change a custom event named `name` makes, if it is one of change_event_names.
+inline std::optional<ChangeKind> change_kind(std::string_view name) {
+  const auto index = index_of(change_event_names, name);
+  if (!index) return std::nullopt;
+  return static_cast<ChangeKind>(*index);
+}
+
 static_assert(priority_names.size() == static_cast<std::size_t>(Priority::urgent) + 1);
 static_assert(status_names.size() == static_cast<std::size_t>(Status::closed) + 1);
 static_assert(event_names.size() == static_cast<std::size_t>(EventType::custom));

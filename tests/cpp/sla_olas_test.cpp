@@ -235,8 +235,12 @@ TEST(SlaOverride, EveryReaderAgrees) {
   const std::string expected = engine().evaluate(one, t).to_json();
   for (const TicketBatch* batch : {&lines, &columns, &binary}) {
     EXPECT_EQ(engine().evaluate(*batch, 0, t).to_json(), expected);
-    EXPECT_EQ(batch->ticket(0).events[0].due_at, one.events[0].due_at);
-    EXPECT_EQ(batch->ticket(0).events[0].metric, "resolution");
+    // The override comes back as the ticket's one side record, which the event indexes.
+    const Ticket back = batch->ticket(0);
+    EXPECT_EQ(back.events[0].detail, 1U);
+    ASSERT_EQ(back.overrides.size(), 1U);
+    EXPECT_EQ(back.overrides[0].due_at, one.overrides[0].due_at);
+    EXPECT_EQ(back.overrides[0].metric, "resolution");
   }
 }
 

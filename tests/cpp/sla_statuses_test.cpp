@@ -224,8 +224,8 @@ TEST(SlaStatuses, EveryReaderKeepsTheName) {
   const Ticket t = returns_ticket();
   // Each custom status once, in order of first use; the built-in `open` is no custom status.
   EXPECT_EQ(t.custom_statuses, (std::vector<std::string>{"awaiting_warehouse", "awaiting_courier", "refund_approved"}));
-  EXPECT_EQ(t.events[1].custom_status, 1U);
-  EXPECT_EQ(t.events[5].custom_status, 0U);
+  EXPECT_EQ(t.events[1].detail, 1U);
+  EXPECT_EQ(t.events[5].detail, 0U);
   EXPECT_EQ(t.events[5].to_status, Status::open);
   EXPECT_THROW((void)ticket({{"10:00", "status", R"("to": "")"}}), InputError);
   EXPECT_THROW((void)ticket({{"10:00", "status", R"("to": "resolved")"}}), InputError);
@@ -235,7 +235,7 @@ TEST(SlaStatuses, EveryReaderKeepsTheName) {
   const std::string expected = sla.evaluate(t, at("17:00")).to_json();
   const TicketBatch batch = TicketBatch::from_tickets(std::vector<Ticket>{t});
   EXPECT_EQ(batch.ticket(0).custom_statuses, t.custom_statuses);
-  EXPECT_EQ(batch.ticket(0).events[4].custom_status, 3U);
+  EXPECT_EQ(batch.ticket(0).events[4].detail, 3U);
   EXPECT_EQ(sla.evaluate(batch, 0, at("17:00")).to_json(), expected);
   const TicketBatch again = detail::read_tickets(detail::write_tickets(batch));
   EXPECT_EQ(sla.evaluate(again, 0, at("17:00")).to_json(), expected);
@@ -271,12 +271,12 @@ TEST(SlaStatuses, AHandBuiltTicketNamesItsCustomStatuses) {
   t.created_at = at("09:00");
   t.custom_statuses = {"awaiting_warehouse"};
   Event status = Event::of(EventType::status, at("10:00"));
-  status.custom_status = 1;
+  status.detail = 1;
   t.events.push_back(status);
   const SlaEngine sla(policy(R"({"policies": [{"id": "p", "calendar": "always",
       "targets": {"normal": {"on_hold_time": "8h"}}}]})"));
   EXPECT_EQ(summary(sla.evaluate(t, at("11:00"))), (std::vector<std::string>{"on_hold_time[0] 60m active"}));
-  t.events[0].custom_status = 2;  // no second name
+  t.events[0].detail = 2;  // no second name
   try {
     t.validate();
     FAIL() << "an out-of-range custom status was accepted";

@@ -90,7 +90,7 @@ def test_override_from_a_dict_a_batch_and_a_pickle(engine: aftersales.SlaEngine)
         ("ola", "returns-eu", 0, berlin.override_due_at)]
     batch = aftersales.TicketBatch([ticket])
     assert engine.evaluate_many(batch, AT)[0].to_json() == report.to_json()
-    # The binary form keeps the override (format version 3).
+    # The binary form keeps the override (format version 3 on).
     restored = aftersales.TicketBatch.from_bytes(batch.to_bytes())
     assert engine.evaluate_many(restored, AT)[0].to_json() == report.to_json()
     again = pickle.loads(pickle.dumps(report))
