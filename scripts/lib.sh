@@ -57,6 +57,16 @@ install_debian_packages() {
   "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 }
 
+# Compiles through ccache where it is installed: CMake takes the launcher from these variables
+# when it configures a build tree for the first time, the presets' trees and the Python
+# builds' alike. With CCACHE_BASEDIR the paths under the checkout are hashed relative to the
+# build tree, so a fresh clone elsewhere (as each CI run is) finds what the last one compiled.
+use_ccache() {
+  command -v ccache >/dev/null || return 0
+  export CMAKE_C_COMPILER_LAUNCHER=ccache CMAKE_CXX_COMPILER_LAUNCHER=ccache
+  export CCACHE_BASEDIR="$AFTERSALES_ROOT"
+}
+
 # Creates .venv on the first run, or again if the Python it was made from has gone.
 ensure_venv() {
   if ! "$AFTERSALES_VENV/bin/python" -c '' 2>/dev/null; then
