@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "test_support.hpp"
 #include "ticket/ticket_binary.hpp"
 
 namespace {
@@ -34,24 +35,11 @@ std::shared_ptr<const Policy> policy(std::string_view sla, std::string_view cust
 
 // "09:10" -> 2026-12-01T09:10:00Z.
 Instant at(std::string_view hhmm) { return parse_instant("2026-12-01T" + std::string(hhmm) + ":00Z"); }
-std::string hhmm(Instant t) { return format_instant(t).substr(11, 5); }
 
-struct E {
-  std::string_view when, type, extra;
-};
-std::string ticket_json(std::initializer_list<E> events) {
-  std::string json = R"({"id": "T-R1", "created_at": "2026-12-01T09:00:00Z", "events": [)";
-  bool first = true;
-  for (const E& e : events) {
-    json += first ? "" : ", ";
-    first = false;
-    json += R"({"at": "2026-12-01T)" + std::string(e.when) + R"(:00Z", "type": ")" + std::string(e.type) + "\"";
-    if (!e.extra.empty()) json += ", " + std::string(e.extra);
-    json += "}";
-  }
-  return json + "]}";
-}
-Ticket ticket(std::initializer_list<E> events) { return Ticket::from_json(ticket_json(events)); }
+using test::E;
+using test::hhmm;
+// Ticket "T-R1", created on Tuesday 1 December 2026 at 09:00Z.
+Ticket ticket(std::initializer_list<E> events) { return test::ticket(events, "", "2026-12-01", "T-R1"); }
 
 // "metric[cycle] Nm state" per reported instance.
 std::vector<std::string> summary(const SlaReport& report) {

@@ -116,14 +116,18 @@ struct E {
   std::string_view when, type, extra;
 };
 
-/// Ticket "T-1" created on Monday 2 March 2026 at 09:00Z, with `extra` members and `events`.
-inline Ticket ticket(std::initializer_list<E> events, std::string_view extra = R"("channel": "chat")") {
-  std::string json = R"({"id": "T-1", "created_at": "2026-03-02T09:00:00Z", )" + std::string(extra) + R"(, "events": [)";
+/// Ticket `id` created on `day` (by default Monday 2 March 2026) at 09:00Z, with `extra` members
+/// (none when empty) and `events` at times of that day.
+inline Ticket ticket(std::initializer_list<E> events, std::string_view extra = R"("channel": "chat")",
+                     std::string_view day = "2026-03-02", std::string_view id = "T-1") {
+  std::string json = R"({"id": ")" + std::string(id) + R"(", "created_at": ")" + std::string(day) + R"(T09:00:00Z", )";
+  if (!extra.empty()) json += std::string(extra) + ", ";
+  json += R"("events": [)";
   bool first = true;
   for (const E& e : events) {
     json += first ? "" : ", ";
     first = false;
-    json += R"({"at": "2026-03-02T)" + std::string(e.when) + R"(:00Z", "type": ")" + std::string(e.type) + "\"";
+    json += R"({"at": ")" + std::string(day) + "T" + std::string(e.when) + R"(:00Z", "type": ")" + std::string(e.type) + "\"";
     if (!e.extra.empty()) json += ", " + std::string(e.extra);
     json += "}";
   }
