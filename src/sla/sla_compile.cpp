@@ -260,7 +260,6 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const Context& con
   node.for_each_element([&](const Node& entry) {
     if (!entry.object({"at", "action", "to", "metrics", "calendar"})) return;
     SlaThreshold threshold{};
-    threshold.position = policy.escalations.size();
     threshold.first_ola = context.sla.first_ola();
     bool ok = true;
     if (const auto at = entry.required("at")) ok = parse_threshold(*at, threshold);
@@ -335,7 +334,50 @@ void compile_policy(const Node& node, const Context& context, std::set<std::stri
   context.sla.policies.push_back(std::move(policy));
 }
 
+// Each priority's lookup by metric and each target's thresholds in order, once every policy is
+// compiled: only then is the number of metrics (the OLAs' included) known.
+void index_targets(SlaRules& sla) {
+  for (SlaPolicy& policy : sla.policies) {
+    for (std::size_t p = 0; p < policy.targets.size(); ++p) {
+      SlaTargetLookup& lookup = policy.lookups[p];
+      lookup.by_metric.assign(sla.metric_count(), SIZE_MAX);
+      lookup.pauses.assign(sla.metric_count(), 0U);
+      for (std::size_t i = 0; i < policy.targets[p].size(); ++i) {
+        SlaTarget& target = policy.targets[p][i];
+        lookup.by_metric[target.metric] = i;
+        if (target.metric < builtin_metric_count) lookup.builtins |= 1U << target.metric;
+        if (const Pauses* pauses = policy.pauses_for(target)) lookup.pauses[target.metric] = pauses->statuses;
+        target.reaches = reach_order(policy, target.metric, target.target);
+      }
+    }
+  }
+}
+
 }  // namespace
+
+std::vector<SlaReach> reach_order(const SlaPolicy& policy, std::size_t metric, Duration target) {
+  struct Keyed {
+    std::int64_t exact;  // the level in hundredths of a millisecond, where percentages are exact
+    SlaReach reach;
+  };
+  std::vector<Keyed> keyed;
+  for (std::size_t i = 0; i < policy.escalations.size(); ++i) {
+    const SlaThreshold& t = policy.escalations[i];
+    if (!t.applies(metric)) continue;
+    // Rounded up to the millisecond: a clock at 79.99% has not reached 80%. An offset before a
+    // due instant nearer than the offset is reached as the clock starts (level zero).
+    const Duration level = t.percent != 0 ? Duration{(target.count() * t.percent + 99) / 100}
+                                          : std::max(target + t.offset, Duration::zero());
+    keyed.push_back({t.percent != 0 ? target.count() * t.percent : level.count() * 100, {i, level}});
+  }
+  // `escalations` is as listed when it has an offset, else sorted by percent already.
+  if (policy.offsets)
+    std::stable_sort(keyed.begin(), keyed.end(), [](const Keyed& a, const Keyed& b) { return a.exact < b.exact; });
+  std::vector<SlaReach> reaches;
+  reaches.reserve(keyed.size());
+  for (const Keyed& k : keyed) reaches.push_back(k.reach);
+  return reaches;
+}
 
 SlaRules compile_sla(const std::optional<Node>& section, SymbolTable& symbols, const Calendars& calendars,
                      const std::set<std::string, std::less<>>& invalid_calendars, const StatusCategories& statuses) {
@@ -349,6 +391,7 @@ SlaRules compile_sla(const std::optional<Node>& section, SymbolTable& symbols, c
   if (!policies) return sla;
   std::set<std::string, std::less<>> ids;
   policies->for_each_element([&](const Node& policy) { compile_policy(policy, context, ids); });
+  index_targets(sla);
   return sla;
 }
 

@@ -92,11 +92,10 @@ class BusinessTimes {
 constexpr std::size_t no_instance = SIZE_MAX;
 
 constexpr unsigned status_bit(Status s) { return 1U << static_cast<unsigned>(s); }
-// Beside the status bits of a metric's pauses: a custom metric's pause_when holds.
-constexpr unsigned paused_by_condition = 1U << 31;
 
-// A custom metric's edge-triggered conditions, as bits of what held at the last judgement.
-constexpr unsigned start_edge = 1U, stop_edge = 2U, reset_edge = 4U;
+// A custom metric's conditions, as bits of what held at the last judgement: the edge-triggered
+// ones, and pause_when, which pauses while it holds.
+constexpr unsigned start_edge = 1U, stop_edge = 2U, reset_edge = 4U, pause_held = 8U;
 
 // The status clocks, requester_wait_time to pausable_update, and the statuses each runs in
 // (bits by Status), after Zendesk's definitions (docs/sla.md). None runs on a solved ticket.
@@ -134,17 +133,11 @@ struct Instance {
 
 class Replay {
  public:
-  Replay(const SlaRules& sla, const SlaPolicy& policy, const std::vector<SlaTarget>& targets)
-      : sla_(sla), policy_(policy), targets_(targets) {
-    for (const SlaTarget& target : targets) {
-      if (target.metric < builtin_metric_count) builtins_targeted_ |= 1U << target.metric;
-      // A target's own pause_on replaces the policy's, which pauses only resolution and custom metrics.
-      const Pauses* pauses = target.pauses ? &*target.pauses : pausable(target.metric) ? &policy.pauses : nullptr;
-      if (pauses == nullptr) continue;
-      pauses_[target.metric] = pauses->statuses;
-      if (!pauses->custom.empty()) custom_pauses_[target.metric] = &pauses->custom;
-    }
-  }
+  Replay(const SlaRules& sla, const SlaPolicy& policy, Priority priority)
+      : sla_(sla),
+        policy_(policy),
+        targets_(policy.targets[static_cast<std::size_t>(priority)]),
+        lookup_(policy.lookups[static_cast<std::size_t>(priority)]) {}
 
   template <class T>
   void run(const T& ticket, const Timeline<T>& events, Instant at) {
@@ -176,25 +169,21 @@ class Replay {
   }
 
  private:
-  // Index of the target for `metric`, if the ticket's priority has one.
-  [[nodiscard]] std::optional<std::size_t> target_of(std::size_t metric) const {
-    for (std::size_t i = 0; i < targets_.size(); ++i)
-      if (targets_[i].metric == metric) return i;
-    return std::nullopt;
-  }
-  [[nodiscard]] static bool pausable(std::size_t metric) {
-    return metric == static_cast<std::size_t>(BuiltinMetric::resolution) || metric >= builtin_metric_count;
-  }
+  // Whether the clock of `metric`, which has a target, runs now.
   [[nodiscard]] bool clock_runs(std::size_t metric) const {
     if (metric >= first_status_clock && metric < builtin_metric_count)
       return (status_clock_runs[metric - first_status_clock] & status_bit(status_)) != 0;
     if (metric == static_cast<std::size_t>(BuiltinMetric::resolution) &&
         (status_ == Status::resolved || status_ == Status::closed))
       return false;
-    if ((pauses_[metric] & (status_bit(status_) | paused_by_condition)) != 0) return false;
+    if ((lookup_.pauses[metric] & status_bit(status_)) != 0) return false;
+    if (metric >= builtin_metric_count && metric < sla_.first_ola() &&
+        (held_[metric - builtin_metric_count] & pause_held) != 0)
+      return false;
+    if (custom_ == 0) return true;
     // A custom status named in pause_on pauses in itself only.
-    const std::vector<std::uint32_t>* custom = custom_pauses_[metric];
-    return custom_ == 0 || custom == nullptr || std::find(custom->begin(), custom->end(), custom_ - 1) == custom->end();
+    const Pauses* pauses = policy_.pauses_for(targets_[lookup_.by_metric[metric]]);
+    return pauses == nullptr || std::find(pauses->custom.begin(), pauses->custom.end(), custom_ - 1) == pauses->custom.end();
   }
   // The latest instance of `metric`, if it has one: only that one can be open, since a new
   // instance starts only when the latest is not and a closed one reopens only as the latest.
@@ -210,13 +199,13 @@ class Replay {
 
   void start(std::size_t metric, Instant t) {
     // Most policies target few built-in metrics: those they don't are told apart at once.
-    if (metric < builtin_metric_count && (builtins_targeted_ >> metric & 1U) == 0) return;
-    const auto target = target_of(metric);
-    if (!target || current(metric) != nullptr) return;
+    if (metric < builtin_metric_count && (lookup_.builtins >> metric & 1U) == 0) return;
+    const std::size_t target = lookup_.by_metric[metric];
+    if (target == SIZE_MAX || current(metric) != nullptr) return;
     const std::size_t previous = latest_[metric];
     latest_[metric] = instances_.size();
     Instance& instance = instances_.emplace_back();  // in place: an Instance is large to move
-    instance.target = *target;
+    instance.target = target;
     instance.cycle = cycles_[metric]++;
     instance.started_at = t;
     if (clock_runs(metric)) instance.running_since = t;
@@ -388,13 +377,10 @@ class Replay {
       if (custom.stop_when && custom.stop_when->matches(subject)) holds |= stop_edge;
       if (custom.reset_when && custom.reset_when->matches(subject)) holds |= reset_edge;
       edges = holds & ~held_[m];
+      if (custom.pause_when && custom.pause_when->matches(subject)) holds |= pause_held;
+      pause_changed = ((holds ^ held_[m]) & pause_held) != 0;
       held_[m] = holds;
-      if (custom.pause_when) {
-        const unsigned paused = custom.pause_when->matches(subject) ? paused_by_condition : 0U;
-        pause_changed = (pauses_[metric] & paused_by_condition) != paused;
-        pauses_[metric] = (pauses_[metric] & ~paused_by_condition) | paused;
-        if (pause_changed) condition_pauses_.push_back({metric, t, paused != 0});
-      }
+      if (pause_changed) condition_pauses_.push_back({metric, t, (holds & pause_held) != 0});
     }
     if (stop_event || (edges & stop_edge) != 0) complete(metric, t);
     if ((edges & reset_edge) != 0) {
@@ -491,7 +477,8 @@ class Replay {
 
   const SlaRules& sla_;
   const SlaPolicy& policy_;
-  const std::vector<SlaTarget>& targets_;
+  const std::vector<SlaTarget>& targets_;  // the ticket's priority's
+  const SlaTargetLookup& lookup_;          // of targets_
   // Room for every built-in metric and a few cycles or custom metrics without the heap.
   boost::container::small_vector<Instance, 12> instances_;
   // By metric: instances started, but for cancelled follow-ups, and the index of the latest.
@@ -500,14 +487,8 @@ class Replay {
       boost::container::small_vector<std::size_t, 12>(sla_.metric_count(), no_instance);
   std::size_t owner_ = no_instance;      // the OLA metric of the queue holding the ticket, if it has one
   std::size_t ownership_ = no_instance;  // the instance of the current ownership, once started
-  // By metric: the statuses that pause it (bits by Status), and paused_by_condition.
-  boost::container::small_vector<unsigned, 12> pauses_ =
-      boost::container::small_vector<unsigned, 12>(sla_.metric_count(), 0U);
-  // By metric: the custom statuses its pause_on names on their own, if any.
-  boost::container::small_vector<const std::vector<std::uint32_t>*, 12> custom_pauses_ =
-      boost::container::small_vector<const std::vector<std::uint32_t>*, 12>(sla_.metric_count(), nullptr);
   // Only with conditional custom metrics: the ticket as the conditions see it, and by custom
-  // metric which edge-triggered conditions held at the last judgement.
+  // metric which conditions held at the last judgement.
   std::optional<TicketSubject> subject_;
   std::vector<ConditionPause> condition_pauses_;
   boost::container::small_vector<unsigned, 4> held_ = boost::container::small_vector<unsigned, 4>(sla_.metrics.size(), 0U);
@@ -515,7 +496,6 @@ class Replay {
   std::uint32_t custom_ = 0;  // as TicketState's
   Priority priority_ = Priority::normal;
   bool awaiting_customer_ = false;
-  unsigned builtins_targeted_ = 0;  // bits by BuiltinMetric
 };
 
 using RunLengths = boost::container::small_vector<Duration, 4>;
@@ -532,48 +512,15 @@ std::optional<Instant> crossing(const Clock& clock, const Runs& runs, const RunL
   return std::nullopt;
 }
 
-// The elapsed time at which a clock with `target` reaches `threshold`. An offset before a due
-// instant nearer than the offset is reached as the clock starts (level zero).
-Duration level_of(const SlaThreshold& threshold, Duration target) {
-  // Rounded up to the millisecond: a clock at 79.99% has not reached 80%.
-  if (threshold.percent != 0) return Duration{(target.count() * threshold.percent + 99) / 100};
-  return std::max(target + threshold.offset, Duration::zero());
-}
-
-// Calls `f` on the thresholds that apply to `metric` in the order a clock with `target` reaches
-// them: by level, compared exactly (80% of 999ms, 799.2ms, comes before "-199ms", 800ms, though
-// both are reached at 800ms), then as listed.
-template <class F>
-void for_each_threshold(const SlaPolicy& policy, std::size_t metric, Duration target, F f) {
-  if (!policy.offsets) {  // sorted by percent once and for all
-    for (const SlaThreshold& t : policy.escalations)
-      if (t.applies(metric)) f(t);
-    return;
-  }
-  // Hundredths of a millisecond, where percentages are exact: at most 9999 × 100 years.
-  const auto exact = [target](const SlaThreshold& t) {
-    return t.percent != 0 ? target.count() * t.percent : level_of(t, target).count() * 100;
-  };
-  boost::container::small_vector<const SlaThreshold*, 8> order;
-  for (const SlaThreshold& t : policy.escalations)
-    if (t.applies(metric)) order.push_back(&t);
-  std::sort(order.begin(), order.end(), [&](const SlaThreshold* a, const SlaThreshold* b) {
-    const auto ka = exact(*a);
-    const auto kb = exact(*b);
-    return ka != kb ? ka < kb : a->position < b->position;
-  });
-  for (const SlaThreshold* t : order) f(*t);
-}
-
 // Where one instance's clock stands at the instant evaluated: what the report and the KPI
 // counts both start from.
 class Standing {
  public:
   Standing(const Instance& instance, const SlaTarget& target, BusinessTimes& times)
-      : instance_(instance), clock_{target.calendar ? &*target.calendar : nullptr} {
+      : instance_(instance), clock_{target.calendar ? &*target.calendar : nullptr}, target_(target.target) {
     for (const Run& run : instance.runs)
       elapsed_ += lengths_.emplace_back(times.between(clock_.calendar, run.start, run.end));
-    breached_at_ = reached(target.target);
+    breached_at_ = crossed(target_);
     if (breached_at_) state_ = SlaState::breached;
     else if (instance.completed_at) state_ = SlaState::achieved;
     else if (!instance.running_since) state_ = SlaState::paused;
@@ -583,12 +530,7 @@ class Standing {
   // The instant T the clock reached `threshold`, if it has; T counts only if the metric had
   // not completed by T.
   [[nodiscard]] std::optional<Instant> reached(Duration threshold) const {
-    if (elapsed_ < threshold) return std::nullopt;
-    // Zero is reached as the clock starts, even paused or in closed time.
-    const auto t = threshold == Duration::zero() ? std::optional(instance_.started_at)
-                                                 : crossing(clock_, instance_.runs, lengths_, threshold);
-    if (!t || (instance_.completed_at && *t >= *instance_.completed_at)) return std::nullopt;
-    return t;
+    return threshold == target_ ? breached_at_ : crossed(threshold);  // 100%: the breach, known
   }
   // When a running clock will reach `threshold`, if no event intervenes.
   [[nodiscard]] std::optional<Instant> ahead(Instant at, Duration threshold) const {
@@ -601,8 +543,18 @@ class Standing {
   [[nodiscard]] SlaState state() const { return state_; }
 
  private:
+  [[nodiscard]] std::optional<Instant> crossed(Duration threshold) const {
+    if (elapsed_ < threshold) return std::nullopt;
+    // Zero is reached as the clock starts, even paused or in closed time.
+    const auto t = threshold == Duration::zero() ? std::optional(instance_.started_at)
+                                                 : crossing(clock_, instance_.runs, lengths_, threshold);
+    if (!t || (instance_.completed_at && *t >= *instance_.completed_at)) return std::nullopt;
+    return t;
+  }
+
   const Instance& instance_;
   Clock clock_;
+  Duration target_;
   RunLengths lengths_;
   Duration elapsed_{0};
   std::optional<Instant> breached_at_;
@@ -619,8 +571,10 @@ struct Overridden {
 };
 
 // Out of line: rare, and the report's loop must stay small enough to inline report_instance.
-[[gnu::noinline]] inline Overridden overridden(const Instance& instance, const SlaTarget& target, Instant at) {
+[[gnu::noinline]] inline Overridden overridden(const Instance& instance, const SlaTarget& target,
+                                               const SlaPolicy& policy, Instant at) {
   Overridden fixed{instance, {target.metric, *instance.due_override - instance.started_at, std::nullopt, std::nullopt}};
+  fixed.target.reaches = reach_order(policy, target.metric, fixed.target.target);
   // The span is positive: the reader holds due_at after the event, which comes after the start.
   fixed.instance.runs.assign(1, Run{instance.started_at, instance.completed_at.value_or(at)});
   fixed.instance.running_since.reset();
@@ -632,9 +586,10 @@ struct Overridden {
 // kept in `storage` (a list: the standings refer to what it holds as it grows; empty, as
 // without overrides, it never allocates).
 inline std::pair<const Instance*, const SlaTarget*> as_reported(const Instance& instance, const SlaTarget& target,
-                                                                Instant at, std::list<Overridden>& storage) {
+                                                                const SlaPolicy& policy, Instant at,
+                                                                std::list<Overridden>& storage) {
   if (!instance.due_override) return {&instance, &target};
-  const Overridden& fixed = storage.emplace_back(overridden(instance, target, at));
+  const Overridden& fixed = storage.emplace_back(overridden(instance, target, policy, at));
   return {&fixed.instance, &fixed.target};
 }
 
@@ -661,33 +616,30 @@ void report_instance(const Instance& instance, const Standing& standing, const S
     if (t && *t > at && (!report.next_check_at || *t < *report.next_check_at)) report.next_check_at = t;
   };
   if (metric.state == SlaState::active) consider_next(metric.due_at);
-  bool next_threshold_seen = false;  // thresholds come in order: only the first one ahead can be next
-  // Inlined by force, as GCC did before OLAs and overrides grew this function: a call for each
-  // threshold of each instance cost 2.5% of a report (callgrind, BM_SlaEvaluateOneTicket).
-  const auto escalate = [&](const SlaThreshold& threshold) __attribute__((always_inline)) {
-    const Duration level = level_of(threshold, metric.target);
-    if (const auto t = standing.reached(level)) {
-      SlaEscalation& e = report.escalations.emplace_back();
-      e.metric = metric.metric;
-      if (!metric.queue.empty()) e.queue = metric.queue;
-      e.cycle = metric.cycle;
-      e.percent = threshold.percent;
-      e.action = threshold.action;
-      e.to = threshold.to;
-      e.reached_at = *t;
-      e.deliver_at = *t;
-      if (threshold.percent == 0) e.offset = threshold.offset;
-      if (threshold.calendar) {
-        e.calendar = threshold.calendar->name();
-        e.deliver_at = threshold.calendar->next_open(*t);
-        consider_next(e.deliver_at);  // a delivery still to come
-      }
-    } else if (metric.elapsed < level && !next_threshold_seen) {
-      consider_next(standing.ahead(at, level));
-      next_threshold_seen = true;
+  for (const SlaReach& reach : target.reaches) {
+    if (metric.elapsed < reach.level) {  // this one and those after it lie ahead: only it can be next
+      consider_next(standing.ahead(at, reach.level));
+      break;
     }
-  };
-  for_each_threshold(policy, target.metric, metric.target, escalate);
+    const auto t = standing.reached(reach.level);
+    if (!t) continue;  // reached after the metric completed
+    const SlaThreshold& threshold = policy.escalations[reach.threshold];
+    SlaEscalation& e = report.escalations.emplace_back();
+    e.metric = metric.metric;
+    if (!metric.queue.empty()) e.queue = metric.queue;
+    e.cycle = metric.cycle;
+    e.percent = threshold.percent;
+    e.action = threshold.action;
+    e.to = threshold.to;
+    e.reached_at = *t;
+    e.deliver_at = *t;
+    if (threshold.percent == 0) e.offset = threshold.offset;
+    if (threshold.calendar) {
+      e.calendar = threshold.calendar->name();
+      e.deliver_at = threshold.calendar->next_open(*t);
+      consider_next(e.deliver_at);  // a delivery still to come
+    }
+  }
 }
 
 // The timeline (SlaOptions::explain): apart from the report, so that one without it costs
@@ -822,7 +774,8 @@ SlaTimeline explain_instance(const Instance& instance, const SlaTarget& target, 
 template <class T, class Instances>
 [[gnu::noinline]] void add_timelines(const T& ticket, const Timeline<T>& events, const StatusCategories& statuses,
                                      const Instances& instances, std::span<const ConditionPause> condition_pauses,
-                                     const std::vector<SlaTarget>& targets, Instant at, SlaReport& report) {
+                                     const SlaPolicy& policy, const std::vector<SlaTarget>& targets, Instant at,
+                                     SlaReport& report) {
   const StatusHistory history = status_history(ticket, events, statuses);
   report.timelines.reserve(report.metrics.size());
   std::list<Overridden> overrides;
@@ -830,7 +783,7 @@ template <class T, class Instances>
     if (instance->cancelled) continue;
     // As reported: an override's clock is one plain run to the due instant's span, and an
     // OLA's target carries its queue's calendar.
-    const auto [reported, target] = as_reported(*instance, targets[instance->target], at, overrides);
+    const auto [reported, target] = as_reported(*instance, targets[instance->target], policy, at, overrides);
     report.timelines.push_back(explain_instance(*reported, *target, history, condition_pauses, at));
   }
 }
@@ -895,7 +848,7 @@ SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const S
   report.policy = policy->id;
 
   const auto& targets = policy->targets[static_cast<std::size_t>(priority)];
-  Replay replay(sla, *policy, targets);
+  Replay replay(sla, *policy, priority);
   replay.run(ticket, events, at);
 
   const auto instances = replay.in_report_order();
@@ -916,10 +869,12 @@ SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const S
   std::size_t reachable = 0;
   for (const Instance* instance : instances) {
     if (instance->cancelled) continue;
-    const auto [reported, target] = as_reported(*instance, targets[instance->target], at, overrides);
+    const auto [reported, target] = as_reported(*instance, targets[instance->target], *policy, at, overrides);
     const Duration elapsed = standings.emplace_back(*reported, *target, times).elapsed();
-    for (const SlaThreshold& t : policy->escalations)
-      reachable += static_cast<std::size_t>(t.applies(target->metric) && elapsed >= level_of(t, target->target));
+    for (const SlaReach& reach : target->reaches) {
+      if (elapsed < reach.level) break;
+      ++reachable;
+    }
   }
   report.escalations.reserve(reachable);
   const Standing* standing = standings.data();
@@ -941,7 +896,7 @@ SlaReport evaluate_sla(const SlaRules& sla, const T& ticket, Instant at, const S
     }
   }
   if (options.explain) {
-    add_timelines(ticket, events, *sla.statuses, instances, replay.condition_pauses(), targets, at, report);
+    add_timelines(ticket, events, *sla.statuses, instances, replay.condition_pauses(), *policy, targets, at, report);
   }
   report.status = ticket_status(report.metrics);
   return report;
@@ -955,13 +910,13 @@ SlaOutcomes sla_outcomes(const SlaRules& sla, const T& ticket, const Timeline<T>
   outcomes.policy = applying_policy(sla, ticket, state);
   if (outcomes.policy == nullptr) return outcomes;
   const auto& targets = outcomes.policy->targets[static_cast<std::size_t>(state.priority)];
-  Replay replay(sla, *outcomes.policy, targets);
+  Replay replay(sla, *outcomes.policy, state.priority);
   replay.run(ticket, events, at);
   BusinessTimes times;
   std::list<Overridden> overrides;
   for (const Instance& instance : replay.instances()) {
     if (instance.cancelled) continue;
-    const auto [reported, target] = as_reported(instance, targets[instance.target], at, overrides);
+    const auto [reported, target] = as_reported(instance, targets[instance.target], *outcomes.policy, at, overrides);
     const Standing standing(*reported, *target, times);
     outcomes.instances.push_back({target->metric, standing.state(), standing.elapsed(), reported->completed_at});
   }

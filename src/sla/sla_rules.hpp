@@ -63,11 +63,20 @@ struct Pauses {
   }
 };
 
+/// A threshold of the policy's `escalations` as one target's clock reaches it.
+struct SlaReach {
+  std::size_t threshold;  // index into SlaPolicy::escalations
+  Duration level;         // the elapsed time at which the clock reaches it
+};
+
 struct SlaTarget {
   std::size_t metric;  // < builtin_metric_count: BuiltinMetric; else custom index + builtin_metric_count
   Duration target;
   std::optional<Calendar> calendar;  // none: plain elapsed time
   std::optional<Pauses> pauses;      // the target's own pause_on; none: the policy's
+  /// The thresholds that apply to the metric, in the order its clock reaches them (levels never
+  /// decrease): worked out as the policy loads, so that a report only reads them.
+  std::vector<SlaReach> reaches = {};
 };
 
 struct SlaThreshold {
@@ -86,7 +95,13 @@ struct SlaThreshold {
     return std::find(metrics.begin(), metrics.end(), metric) != metrics.end();
   }
   std::optional<Calendar> calendar;  // delivered only while this one is open
-  std::size_t position = 0;          // in the policy's list: breaks ties between equal levels
+};
+
+/// A priority's targets as the replay looks them up by metric, worked out as the policy loads.
+struct SlaTargetLookup {
+  std::vector<std::size_t> by_metric;  // index into the priority's targets; SIZE_MAX: none
+  std::vector<unsigned> pauses;        // by metric: the statuses that pause its clock (bits by Status)
+  unsigned builtins = 0;               // bits by BuiltinMetric: the built-in metrics targeted
 };
 
 struct SlaPolicy {
@@ -98,7 +113,22 @@ struct SlaPolicy {
   Pauses pauses;                                  // pause_on
   std::vector<SlaThreshold> escalations;          // by percent ascending, or as listed if offsets
   bool offsets = false;  // an escalation is an offset: their order depends on each target
+  std::array<SlaTargetLookup, 4> lookups;  // by Priority, for `targets`
+
+  /// The pause_on list of `target`'s clock: its own, else the policy's, which pauses only
+  /// resolution and custom metrics (OLAs included); null: nothing pauses it.
+  [[nodiscard]] const Pauses* pauses_for(const SlaTarget& target) const {
+    if (target.pauses) return &*target.pauses;
+    const bool pausable = target.metric == static_cast<std::size_t>(BuiltinMetric::resolution) ||
+                          target.metric >= builtin_metric_count;
+    return pausable ? &pauses : nullptr;
+  }
 };
+
+/// The thresholds of `policy` that apply to `metric` with `target`, in the order its clock
+/// reaches them: by level, compared exactly (80% of 999ms, 799.2ms, comes before "-199ms",
+/// 800ms, though both are reached at 800ms), then as listed.
+std::vector<SlaReach> reach_order(const SlaPolicy& policy, std::size_t metric, Duration target);
 
 /// The name every OLA instance reports as its metric; its `queue` tells them apart.
 inline constexpr std::string_view ola_metric_name = "ola";
