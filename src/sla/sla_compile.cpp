@@ -58,11 +58,11 @@ void compile_custom_metrics(const Node& node, SlaRules& sla, SymbolTable& symbol
     if (!entry.object({"start", "stop", "start_when", "stop_when", "pause_when", "reset_when"})) continue;
     CustomMetric metric{std::string(name), {}, {}, {}, {}, {}, {}};
     bool ok = true;
-    const auto event_name = [&](std::string_view member, std::string& out) {
+    const auto event_name = [&](std::string_view member, EventMatch& out) {
       if (const auto event = entry.member(member)) {
         const auto text = event->string();
         ok = ok && text;
-        if (text) out = std::string(*text);
+        if (text) out = {std::string(*text), event_type(*text)};
       }
     };
     const auto condition = [&](std::string_view member, std::optional<Condition>& out) {
@@ -86,7 +86,7 @@ void compile_custom_metrics(const Node& node, SlaRules& sla, SymbolTable& symbol
       entry.problem("a custom metric needs \"stop\" (an event) or \"stop_when\" (a condition)");
       continue;
     }
-    if (!metric.start.empty() && metric.start == metric.stop) {
+    if (!metric.start.name.empty() && metric.start.name == metric.stop.name) {
       entry.member("stop")->problem("the stop event must differ from the start event");
       continue;
     }

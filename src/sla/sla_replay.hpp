@@ -320,33 +320,33 @@ class Replay {
   template <class E>
   bool apply_custom(const E& e) {
     // A built-in event is known by its type (a hand-built one may have no name).
-    const std::string_view name = e.type() == EventType::custom ? e.name() : to_string(e.type());
+    const EventType type = e.type();
+    const std::string_view name = type == EventType::custom ? e.name() : std::string_view();
     if (sla_.conditional_metrics) {
-      if (e.type() == EventType::priority) priority_ = e.to_priority();
+      if (type == EventType::priority) priority_ = e.to_priority();
       // An `assigned` event naming no queue leaves the ticket with the queue holding it.
-      if (e.type() == EventType::assigned && !e.queue().empty()) subject_->set_queue(e.queue());
+      if (type == EventType::assigned && !e.queue().empty()) subject_->set_queue(e.queue());
       // A field or tag event changes what the conditions see from now on.
-      if (e.type() == EventType::custom)
+      if (type == EventType::custom)
         if (const auto change = e.change()) subject_->apply(*change);
-      return apply_conditions(name, e.at());
+      return apply_conditions(type, name, e.at());
     }
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
       const CustomMetric& custom = sla_.metrics[m];
-      if (name == custom.stop) complete(builtin_metric_count + m, e.at());
-      if (name == custom.start) start(builtin_metric_count + m, e.at());
+      if (custom.stop.matches(type, name)) complete(builtin_metric_count + m, e.at());
+      if (custom.start.matches(type, name)) start(builtin_metric_count + m, e.at());
     }
     return false;
   }
 
   // apply_custom when some custom metric has a condition; out of line, so that the replay of
   // the usual policy, without any, is inlined as before.
-  [[gnu::noinline]] bool apply_conditions(std::string_view name, Instant t) {
+  [[gnu::noinline]] bool apply_conditions(EventType type, std::string_view name, Instant t) {
     subject_->set_state(priority_, status_name({priority_, status_, custom_}, *sla_.statuses));
     bool pause_changed = false;
     for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
       const CustomMetric& custom = sla_.metrics[m];
-      pause_changed = step_custom(m, t, !custom.stop.empty() && name == custom.stop,
-                                  !custom.start.empty() && name == custom.start) || pause_changed;
+      pause_changed = step_custom(m, t, custom.stop.matches(type, name), custom.start.matches(type, name)) || pause_changed;
     }
     return pause_changed;
   }

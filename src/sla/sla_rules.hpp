@@ -38,12 +38,25 @@ inline constexpr std::array<std::string_view, builtin_metric_count> builtin_metr
 /// The first status clock; the KPI engine keeps durations of the three from creation.
 inline constexpr auto first_status_clock = static_cast<std::size_t>(BuiltinMetric::requester_wait_time);
 
+/// The event a custom metric starts or stops on.
+struct EventMatch {
+  std::string name;                    // empty: none (a condition starts or stops it)
+  EventType type = EventType::custom;  // the built-in type `name` names; custom: a custom event's name
+
+  /// Whether an event of `event` type (named `custom_name` if custom) is this one: built-in
+  /// events are told apart by type, which the replay compares for every event.
+  [[nodiscard]] bool matches(EventType event, std::string_view custom_name) const {
+    if (event != EventType::custom) return event == type;
+    return !name.empty() && custom_name == name;
+  }
+};
+
 /// A custom metric: a clock from one event type to another, or driven by conditions on the
 /// ticket as each event leaves it (docs/sla.md, "Conditions that start, pause and stop").
 struct CustomMetric {
   std::string name;
-  std::string start;  // event name; empty: only start_when starts it
-  std::string stop;   // event name; empty: only stop_when stops it
+  EventMatch start;  // empty: only start_when starts it
+  EventMatch stop;   // empty: only stop_when stops it
   // Edge-triggered (on false -> true) but for pause_when, which pauses while true.
   std::optional<Condition> start_when, stop_when, pause_when, reset_when;
 
