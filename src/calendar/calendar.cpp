@@ -83,8 +83,8 @@ std::size_t YearBlock::started_by(std::int64_t rel_ms) const noexcept {
   return static_cast<std::size_t>(std::upper_bound(first, last, key) - starts.begin());
 }
 
-std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms) const noexcept {
-  const std::size_t n = started_by(rel_ms);
+std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms, std::size_t started) const noexcept {
+  const std::size_t n = started;
   if (n == 0) return 0;
   const std::size_t i = n - 1;
   const std::int64_t end_ms = std::int64_t{ends[i]} * ms_per_s;
@@ -92,10 +92,17 @@ std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms) const noexcept {
   return std::int64_t{open_before[i]} * ms_per_s + rel_ms - std::int64_t{starts[i]} * ms_per_s;
 }
 
-std::int64_t YearBlock::locate(std::int64_t open_ms) const noexcept {
+std::int64_t YearBlock::locate(std::int64_t open_ms, std::size_t first) const noexcept {
   // The first interval whose end has open_ms of open time before it: open_before[i + 1] * 1000 >= open_ms.
   const auto key = static_cast<std::int32_t>((open_ms + ms_per_s - 1) / ms_per_s);
-  const auto it = std::lower_bound(open_before.begin() + 1, open_before.end(), key);
+  std::size_t low = first + 1;  // open_before[j] < key for every j below it
+  std::size_t high = low;
+  for (std::size_t step = 1; high < open_before.size() && open_before[high] < key; step *= 2) {
+    low = high + 1;
+    high += step;
+  }
+  const auto it = std::lower_bound(open_before.begin() + static_cast<std::ptrdiff_t>(low),
+                                   open_before.begin() + static_cast<std::ptrdiff_t>(std::min(high, open_before.size())), key);
   const auto i = static_cast<std::size_t>(it - open_before.begin() - 1);
   return std::int64_t{starts[i]} * ms_per_s + open_ms - std::int64_t{open_before[i]} * ms_per_s;
 }
@@ -469,8 +476,17 @@ Instant Calendar::add(Instant t, Duration d) const {
   std::int64_t total = 0;
   {
     const detail::YearRef block = data_->year(y, t.time_since_epoch().count() + 1);
-    wanted = block->open_ms_before(t.time_since_epoch().count() - block->base_ms) + d.count();
+    const std::int64_t rel = t.time_since_epoch().count() - block->base_ms;
+    const std::size_t started = block->started_by(rel);
+    wanted = block->open_ms_before(rel, started) + d.count();
     total = block->total_ms();
+    // The usual case, an answer in the same year: at or after the interval `t` is in (or the
+    // one before it), so the search starts there.
+    if (wanted <= total) {
+      const Instant result{Duration{block->base_ms + block->locate(wanted, started == 0 ? 0 : started - 1)}};
+      if (result > max_instant) detail::too_little_open_time_left(name(), d);
+      return result;
+    }
   }
   // Whole years are skipped by their totals, without their blocks.
   while (wanted > total) {

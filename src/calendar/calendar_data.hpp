@@ -93,9 +93,15 @@ struct YearBlock {
   /// Number of intervals starting at or before `rel_ms` (ms after base).
   [[nodiscard]] std::size_t started_by(std::int64_t rel_ms) const noexcept;
   /// Open time in [base, base + rel_ms).
-  [[nodiscard]] std::int64_t open_ms_before(std::int64_t rel_ms) const noexcept;
-  /// The instant (ms after base) at which `open_ms` > 0 of open time has elapsed since base.
-  [[nodiscard]] std::int64_t locate(std::int64_t open_ms) const noexcept;
+  [[nodiscard]] std::int64_t open_ms_before(std::int64_t rel_ms) const noexcept {
+    return open_ms_before(rel_ms, started_by(rel_ms));
+  }
+  /// The same, given `started` = started_by(rel_ms).
+  [[nodiscard]] std::int64_t open_ms_before(std::int64_t rel_ms, std::size_t started) const noexcept;
+  /// The instant (ms after base) at which `open_ms` > 0 of open time has elapsed since base,
+  /// given that it lies in interval `first` or later: searched from there by doubling steps,
+  /// so that one near `first` (a short duration added) is found in a step or two.
+  [[nodiscard]] std::int64_t locate(std::int64_t open_ms, std::size_t first = 0) const noexcept;
   /// The latest instant (ms after base) with `open_ms` of open time before it, for
   /// 0 <= `open_ms` < the year's total: inside an interval, or the start of the one after a gap.
   [[nodiscard]] std::int64_t locate_latest(std::int64_t open_ms) const noexcept;

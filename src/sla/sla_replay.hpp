@@ -331,10 +331,11 @@ class Replay {
         if (const auto change = e.change()) subject_->apply(*change);
       return apply_conditions(type, name, e.at());
     }
-    for (std::size_t m = 0; m < sla_.metrics.size(); ++m) {
-      const CustomMetric& custom = sla_.metrics[m];
-      if (custom.stop.matches(type, name)) complete(builtin_metric_count + m, e.at());
-      if (custom.start.matches(type, name)) start(builtin_metric_count + m, e.at());
+    std::size_t metric = builtin_metric_count;  // counted, not divided out of the iterator
+    for (const CustomMetric& custom : sla_.metrics) {
+      if (custom.stop.matches(type, name)) complete(metric, e.at());
+      if (custom.start.matches(type, name)) start(metric, e.at());
+      ++metric;
     }
     return false;
   }
