@@ -230,7 +230,8 @@ class Replay {
   // After a status change, start or stop the clocks that depend on the status: those of the
   // open instances, one a metric at most.
   void update_running(Instant t) {
-    for (std::size_t metric = 0; metric < latest_.size(); ++metric) {
+    for (const SlaTarget& target : targets_) {  // a metric without one has no instance
+      const std::size_t metric = target.metric;
       Instance* open = current(metric);
       if (open == nullptr) continue;
       Instance& i = *open;
