@@ -345,7 +345,6 @@ void index_targets(SlaRules& sla) {
       for (std::size_t i = 0; i < policy.targets[p].size(); ++i) {
         SlaTarget& target = policy.targets[p][i];
         lookup.by_metric[target.metric] = i;
-        if (target.metric < builtin_metric_count) lookup.builtins |= 1U << target.metric;
         if (const Pauses* pauses = policy.pauses_for(target)) lookup.pauses[target.metric] = pauses->statuses;
         target.reaches = reach_order(policy, target.metric, target.target);
       }

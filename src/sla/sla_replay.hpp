@@ -198,8 +198,6 @@ class Replay {
   }
 
   void start(std::size_t metric, Instant t) {
-    // Most policies target few built-in metrics: those they don't are told apart at once.
-    if (metric < builtin_metric_count && (lookup_.builtins >> metric & 1U) == 0) return;
     const std::size_t target = lookup_.by_metric[metric];
     if (target == SIZE_MAX || current(metric) != nullptr) return;
     const std::size_t previous = latest_[metric];

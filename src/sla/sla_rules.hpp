@@ -114,7 +114,6 @@ struct SlaThreshold {
 struct SlaTargetLookup {
   std::vector<std::size_t> by_metric;  // index into the priority's targets; SIZE_MAX: none
   std::vector<unsigned> pauses;        // by metric: the statuses that pause its clock (bits by Status)
-  unsigned builtins = 0;               // bits by BuiltinMetric: the built-in metrics targeted
 };
 
 struct SlaPolicy {
