@@ -304,7 +304,7 @@ void compile_escalations(const Node& node, SlaPolicy& policy, const Context& con
     }
   });
   // Percentages reach in ascending order on every target; with offsets the order depends on
-  // the target, so the engine orders them per metric instance (sla_replay.hpp).
+  // the target, so reach_order orders them for each target.
   if (!policy.offsets)
     std::stable_sort(policy.escalations.begin(), policy.escalations.end(),
                      [](const SlaThreshold& a, const SlaThreshold& b) { return a.percent < b.percent; });

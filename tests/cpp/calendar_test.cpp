@@ -1125,6 +1125,40 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
   }
 }
 
+// `add` finds where an amount of open time is reached by searching forwards from the interval
+// it starts in: from any interval at or before the answer, that must agree with a search of the
+// whole year, at every interval's edges (the open time at its start and at its end, and a
+// millisecond either side) and from every starting point up to the answer.
+TEST(CalendarYearBlock, LocateFromAnEarlierIntervalAgreesWithASearchOfTheWholeYear) {
+  using detail::DayHours;
+  const DayHours split{{0, 360}, {480, 1200}, {1320, 1380}};
+  const DayHours always{{0, 1440}};
+  const std::pair<const char*, std::array<DayHours, 7>> cases[] = {
+      {"Asia/Shanghai", {split, split, split, split, split, DayHours{}, DayHours{}}},
+      {"UTC", {always, always, always, always, always, always, always}}};
+  for (const auto& [zone, weekly] : cases) {
+    const detail::CalendarData data("x", *date::locate_zone(zone), weekly, {}, {}, {});
+    const detail::YearRef held = data.year(2026, 0);
+    const detail::YearBlock& block = *held;
+    const auto whole_search = [&](std::int64_t open_ms) {
+      const auto key = static_cast<std::int32_t>((open_ms + 999) / 1000);
+      const auto i = static_cast<std::size_t>(
+          std::lower_bound(block.open_before.begin() + 1, block.open_before.end(), key) - block.open_before.begin() - 1);
+      return std::pair{i, std::int64_t{block.starts[i]} * 1000 + open_ms - std::int64_t{block.open_before[i]} * 1000};
+    };
+    for (std::size_t k = 0; k < block.size(); ++k) {
+      for (const std::int64_t edge : {std::int64_t{block.open_before[k]}, std::int64_t{block.open_before[k + 1]}}) {
+        for (const std::int64_t open_ms : {edge * 1000 - 1, edge * 1000, edge * 1000 + 1}) {
+          if (open_ms <= 0 || open_ms > block.total_ms()) continue;
+          const auto [answer, expected] = whole_search(open_ms);
+          for (std::size_t first = 0; first <= answer; first += first < 3 || answer - first < 3 ? 1 : answer / 7 + 1)
+            ASSERT_EQ(block.locate(open_ms, first), expected) << zone << " open " << open_ms << " ms from " << first;
+        }
+      }
+    }
+  }
+}
+
 // ---- Backwards and by days (issue 16, point 1) ---------------------------------------------
 
 // Shanghai (UTC+8, no DST). Mon-Fri 09:00-12:00 + 12:00-17:00 touch: one interval 09:00-17:00.

@@ -714,6 +714,24 @@ TEST(SlaEscalation, ThresholdIsRoundedUpToTheMillisecond) {
             std::vector<std::string>{"first_response[0] 80% warn to=null at 2026-03-02T10:00:00.800Z"});
 }
 
+// Thresholds reached at the same millisecond come in the order of their exact levels, then as
+// listed. 80% of 999ms is 799.2ms and "-199ms" is 800ms: both are reached at .800, and 80% comes
+// first though listed second. Of 1000ms, 80% and "-200ms" are both exactly 800ms: as listed.
+TEST(SlaEscalation, EqualInstantsInExactLevelThenListOrder) {
+  const auto reached = [](std::string_view target, std::string_view offset) {
+    const auto policy = load(R"({"policies": [{"id": "p", "targets": {"normal": {"first_response": ")" +
+                             std::string(target) + R"("}}, "escalations": [{"at": ")" + std::string(offset) +
+                             R"(", "action": "offset"}, {"at": "80%", "action": "share"}]}]})");
+    return escalations(SlaEngine(policy).evaluate(ticket("03-02 10:00", {}), t("03-02 10:00:00.900")));
+  };
+  EXPECT_EQ(reached("999ms", "-199ms"),
+            (std::vector<std::string>{"first_response[0] 80% share to=null at 2026-03-02T10:00:00.800Z",
+                                      "first_response[0] -199ms offset to=null at 2026-03-02T10:00:00.800Z"}));
+  EXPECT_EQ(reached("1s", "-200ms"),
+            (std::vector<std::string>{"first_response[0] -200ms offset to=null at 2026-03-02T10:00:00.800Z",
+                                      "first_response[0] 80% share to=null at 2026-03-02T10:00:00.800Z"}));
+}
+
 TEST(SlaBreach, ClockPausedExactlyAtItsDueInstantIsBreached) {
   const auto policy = load(resolution_policy);
   // 2h runs out at 12:00, the very instant the ticket goes to pending_customer: the clock was
