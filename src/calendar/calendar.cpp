@@ -78,9 +78,18 @@ std::size_t YearBlock::started_by(std::int64_t rel_ms) const noexcept {
   const auto key = static_cast<std::int32_t>(rel_ms / ms_per_s);
   // Every interval starting before the key's UTC day counts; only that day's few are searched.
   const auto day = static_cast<std::size_t>(key / seconds_per_day);
-  const auto first = starts.begin() + started_before_day[day];
-  const auto last = starts.begin() + started_before_day[day + 1];
-  return static_cast<std::size_t>(std::upper_bound(first, last, key) - starts.begin());
+  const auto first = static_cast<std::size_t>(started_before_day[day]);
+  const auto last = static_cast<std::size_t>(started_before_day[day + 1]);
+  if (last - first > 8)
+    return static_cast<std::size_t>(std::upper_bound(starts.begin() + static_cast<std::ptrdiff_t>(first),
+                                                     starts.begin() + static_cast<std::ptrdiff_t>(last), key) -
+                                    starts.begin());
+  // A day's few intervals are counted without a branch on each: a binary search's branches,
+  // which depend on the instant, were mispredicted often enough to cost SLA reports 8% of
+  // their time (perf, the status clocks' report).
+  std::size_t started = first;
+  for (std::size_t i = first; i < last; ++i) started += static_cast<std::size_t>(starts[i] <= key);
+  return started;
 }
 
 std::int64_t YearBlock::open_ms_before(std::int64_t rel_ms, std::size_t started) const noexcept {

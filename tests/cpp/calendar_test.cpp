@@ -1094,8 +1094,11 @@ TEST(CalendarYearBlock, DayIndexAgreesWithASearchOfTheWholeYear) {
   const DayHours split{{0, 360}, {480, 1200}, {1320, 1380}};
   const DayHours overnight{{1320, 1800}};  // 22:00 to 06:00 the next day
   const DayHours always{{0, 1440}};
+  DayHours hourly;  // more intervals a day than are counted one by one: searched
+  for (std::int32_t h = 0; h < 24; ++h) hourly.push_back({h * 60, h * 60 + 30});
   const std::pair<const char*, std::array<DayHours, 7>> cases[] = {
       {"Asia/Shanghai", {split, split, split, split, split, none, none}},
+      {"Europe/Berlin", {hourly, hourly, hourly, hourly, hourly, hourly, split}},
       {"America/New_York", {overnight, overnight, overnight, overnight, overnight, overnight, overnight}},
       {"UTC", {always, always, always, always, always, always, always}},
       {"Pacific/Auckland", {none, none, DayHours{{780, 810}}, none, none, none, none}}};
