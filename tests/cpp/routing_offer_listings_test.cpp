@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -49,15 +48,6 @@ Router agents_of(std::shared_ptr<const Policy> policy, int chats, std::initializ
   for (const char* id : ids) router.upsert_agent(chat_agent(id, chats));
   EXPECT_TRUE(router.dispatch(t0).empty());
   return router;
-}
-
-std::string what_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const InputError& e) {
-    return e.what();
-  }
-  return "no InputError";
 }
 
 TEST(RoutingOfferListings, CountsAndAgentsShowOffersApartFromAcceptedTickets) {
@@ -106,10 +96,10 @@ TEST(RoutingOfferListings, AnAnswerBeforeTheOfferIsRefusedAndChangesNothing) {
   Router router = agents_of(desk_policy(), 1, {"A", "B"});
   EXPECT_EQ(router.route(chat("T-1"), t0).agent, "A");  // offered at 10:00:00 until 10:00:30
   const std::string before = router.snapshot();
-  const std::string early = what_of([&] { router.decline("A", "T-1", t0 - 1s); });
+  const std::string early = test::error_of<InputError>([&] { router.decline("A", "T-1", t0 - 1s); });
   EXPECT_EQ(early, "cannot decline the offer of ticket \"T-1\" to \"A\" at 2026-03-02T09:59:59Z: it was made at "
                    "2026-03-02T10:00:00Z, after that");
-  EXPECT_EQ(what_of([&] { router.accept("A", "T-1", t0 - 1ms); }).substr(0, 26), "cannot accept the offer of");
+  EXPECT_EQ(test::error_of<InputError>([&] { router.accept("A", "T-1", t0 - 1ms); }).substr(0, 26), "cannot accept the offer of");
   EXPECT_EQ(early.find("C-private-7"), std::string::npos);
   EXPECT_EQ(router.snapshot(), before);
 
@@ -117,7 +107,7 @@ TEST(RoutingOfferListings, AnAnswerBeforeTheOfferIsRefusedAndChangesNothing) {
   // 10:00:10, after the route but before this offer, is refused; at 10:00:20 itself it is taken.
   router.decline("A", "T-1", t0 + 5s);
   EXPECT_EQ(router.dispatch(t0 + 20s).at(0).agent, "B");
-  EXPECT_NE(what_of([&] { router.accept("B", "T-1", t0 + 10s); }).find("it was made at 2026-03-02T10:00:20Z"),
+  EXPECT_NE(test::error_of<InputError>([&] { router.accept("B", "T-1", t0 + 10s); }).find("it was made at 2026-03-02T10:00:20Z"),
             std::string::npos);
   router.accept("B", "T-1", t0 + 20s);
   EXPECT_EQ(router.counts().offered, 0u);

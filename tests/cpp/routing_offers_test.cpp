@@ -11,7 +11,6 @@
 
 #include <gtest/gtest.h>
 
-#include <functional>
 #include <string>
 #include <vector>
 
@@ -73,15 +72,6 @@ bool has_reason(const RoutingDecision& d, std::string_view text) {
   return false;
 }
 
-std::string what_of(const std::function<void()>& call) {
-  try {
-    call();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
 // The worked example of docs/routing.md, "Offers", step by step.
 TEST(RoutingOffers, DeclinesAndLapsesKeepTheArrivalAndBarTheAgent) {
   Router router = two_agents();
@@ -137,10 +127,10 @@ TEST(RoutingOffers, DeclinesAndLapsesKeepTheArrivalAndBarTheAgent) {
   EXPECT_EQ(router.waiting()[0].waiting_since, t0 + 5s);
 
   // B's lapsed offer cannot be accepted; A's can, once.
-  EXPECT_NE(what_of([&] { router.accept("B", "T-2", t0 + 41s); }).find("holds no offer of ticket \"T-2\" (the ticket waits"),
+  EXPECT_NE(test::error_of<Error>([&] { router.accept("B", "T-2", t0 + 41s); }).find("holds no offer of ticket \"T-2\" (the ticket waits"),
             std::string::npos);
   router.accept("A", "T-3", t0 + 41s);
-  EXPECT_NE(what_of([&] { router.accept("A", "T-3", t0 + 42s); }).find("the agent accepted it already"), std::string::npos);
+  EXPECT_NE(test::error_of<Error>([&] { router.accept("A", "T-3", t0 + 42s); }).find("the agent accepted it already"), std::string::npos);
 
   // 10:00:50: A done with T-3; A was never barred from T-2: offered it until 10:01:20.
   router.release("A", "T-3");
@@ -150,7 +140,7 @@ TEST(RoutingOffers, DeclinesAndLapsesKeepTheArrivalAndBarTheAgent) {
   EXPECT_EQ(decisions[0].agent, "A");
 
   // 10:01:10 is T-1's expiry: too late to accept, and the refusal changes nothing.
-  EXPECT_NE(what_of([&] { router.accept("B", "T-1", t0 + 70s); }).find("expired at 2026-03-02T10:01:10Z"), std::string::npos);
+  EXPECT_NE(test::error_of<Error>([&] { router.accept("B", "T-1", t0 + 70s); }).find("expired at 2026-03-02T10:01:10Z"), std::string::npos);
   EXPECT_EQ(router.agents()[1].tickets, (std::vector<std::string>{"T-1"}));
 
   // 10:10:40: both offers lapsed (T-1 at 10:01:10: B barred until 10:11:10; T-2 at 10:01:20: A
@@ -248,20 +238,20 @@ TEST(RoutingOffers, SnapshotsCarryOffersAndBars) {
   std::string barred = text;
   const std::string offered_line = R"([],["B",1772445635000],false]})";
   barred.replace(barred.find(offered_line), offered_line.size(), R"([["B",1772446000000]],["B",1772445635000],false]})");
-  EXPECT_NE(what_of([&] { (void)Router::restore(desk_policy(), barred); }).find("ticket \"T-2\" is offered to B, who is barred from it"),
+  EXPECT_NE(test::error_of<Error>([&] { (void)Router::restore(desk_policy(), barred); }).find("ticket \"T-2\" is offered to B, who is barred from it"),
             std::string::npos);
   // A version 4 snapshot with an offer needs a policy with offers.
-  EXPECT_NE(what_of([&] { (void)Router::restore(desk_policy(""), text); }).find("the policy's routing section has no offers"),
+  EXPECT_NE(test::error_of<Error>([&] { (void)Router::restore(desk_policy(""), text); }).find("the policy's routing section has no offers"),
             std::string::npos);
 }
 
 TEST(RoutingOffers, ThePolicySectionIsChecked) {
-  EXPECT_NE(what_of([] { (void)desk_policy(R"("offers": {"push_timeout": "0s", "no_reoffer": "10m"})"); })
+  EXPECT_NE(test::error_of<Error>([] { (void)desk_policy(R"("offers": {"push_timeout": "0s", "no_reoffer": "10m"})"); })
                 .find("routing.offers.push_timeout: must be longer than zero, not 0s"),
             std::string::npos);
-  EXPECT_NE(what_of([] { (void)desk_policy(R"("offers": {"push_timeout": "30s"})"); }).find("routing.offers.no_reoffer"),
+  EXPECT_NE(test::error_of<Error>([] { (void)desk_policy(R"("offers": {"push_timeout": "30s"})"); }).find("routing.offers.no_reoffer"),
             std::string::npos);
-  EXPECT_NE(what_of([] { (void)desk_policy(R"("offers": {"push_timeout": "30s", "no_reofer": "1m"})"); }).find("no_reoffer"),
+  EXPECT_NE(test::error_of<Error>([] { (void)desk_policy(R"("offers": {"push_timeout": "30s", "no_reofer": "1m"})"); }).find("no_reoffer"),
             std::string::npos);
 }
 

@@ -9,16 +9,22 @@ const POLICY: &str = r#"{"schema_version": 1, "routing": {"queues": [{"id": "des
 /// 2026-03-02T10:00:00Z in ms.
 const T0: i64 = 1_772_445_600_000;
 
+/// A router of POLICY whose agents, on the desk, each have room for `chats` chats.
+fn desk_with(ids: &[&str], chats: u32) -> Router {
+    let router = Router::new(&Policy::load(POLICY).unwrap()).unwrap();
+    for id in ids {
+        let agent = format!(
+            r#"{{"id": "{}", "queues": ["desk"], "capacity": {{"chat": {}}}}}"#,
+            id, chats
+        );
+        router.upsert_agent(&agent).unwrap();
+    }
+    router
+}
+
 #[test]
 fn offers_are_declined_and_accepted() {
-    let policy = Policy::load(POLICY).unwrap();
-    let router = Router::new(&policy).unwrap();
-    router
-        .upsert_agent(r#"{"id": "A", "queues": ["desk"], "capacity": {"chat": 1}}"#)
-        .unwrap();
-    router
-        .upsert_agent(r#"{"id": "B", "queues": ["desk"], "capacity": {"chat": 1}}"#)
-        .unwrap();
+    let router = desk_with(&["A", "B"], 1);
     // Both 0 of 1, the tie to the smaller id: offered to A until 10:00:30.
     let offer = router
         .route(
@@ -46,14 +52,13 @@ fn offers_are_declined_and_accepted() {
 /// Offers in the listings (docs/routing.md, "Listings"): one agent A with room for two chats.
 #[test]
 fn counts_and_agents_show_the_offers() {
-    let policy = Policy::load(POLICY).unwrap();
-    let router = Router::new(&policy).unwrap();
-    router
-        .upsert_agent(r#"{"id": "A", "queues": ["desk"], "capacity": {"chat": 2}}"#)
-        .unwrap();
+    let router = desk_with(&["A"], 2);
     // T-1 at 10:00:00 and T-2 at 10:00:01 are both offered to A.
     for (i, id) in ["T-1", "T-2"].iter().enumerate() {
-        let ticket = format!(r#"{{"id": "{}", "created_at": "2026-03-02T10:00:00Z", "channel": "chat"}}"#, id);
+        let ticket = format!(
+            r#"{{"id": "{}", "created_at": "2026-03-02T10:00:00Z", "channel": "chat"}}"#,
+            id
+        );
         router.route(&ticket, T0 + 1_000 * i as i64).unwrap();
     }
     // Declining T-2 at 10:00:00, before its offer was made, is refused.
@@ -61,8 +66,18 @@ fn counts_and_agents_show_the_offers() {
     assert_eq!(error.status(), Status::Input, "{}", error);
     router.accept("A", "T-1", T0 + 2_000).unwrap();
     // Two held, T-2 of them on offer.
-    let want = RouterCounts { agents: 1, online: 1, assigned: 2, offered: 1, ..Default::default() };
+    let want = RouterCounts {
+        agents: 1,
+        online: 1,
+        assigned: 2,
+        offered: 1,
+        ..Default::default()
+    };
     assert_eq!(router.counts().unwrap(), want);
     let agents = router.agents().unwrap();
-    assert!(agents.contains(r#""tickets":["T-1","T-2"],"offered":["T-2"]"#), "{}", agents);
+    assert!(
+        agents.contains(r#""tickets":["T-1","T-2"],"offered":["T-2"]"#),
+        "{}",
+        agents
+    );
 }
